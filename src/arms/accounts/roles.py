@@ -1,0 +1,117 @@
+"""Roles are Django groups with permissions. ``roles_sync`` (run by migrate) keeps them as declared here.
+
+Separation of duties starts here: the auditor reads everything and changes nothing; sales staff see
+only the customers they own (enforced in the selectors, not only in the UI).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    SALES = "sales"
+    COLLECTOR = "collector"
+    CREDIT_MANAGER = "credit_manager"
+    FINANCE_CLERK = "finance_clerk"
+    FINANCE_MANAGER = "finance_manager"
+    LEGAL = "legal"
+    AUDITOR = "auditor"
+    EXECUTIVE = "executive"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.SALES: _("Sales"),
+    Role.COLLECTOR: _("Collector"),
+    Role.CREDIT_MANAGER: _("Credit manager"),
+    Role.FINANCE_CLERK: _("Finance clerk"),
+    Role.FINANCE_MANAGER: _("Finance manager"),
+    Role.LEGAL: _("Legal"),
+    Role.AUDITOR: _("Auditor"),
+    Role.EXECUTIVE: _("Executive"),
+    Role.ADMIN: _("Administrator"),
+}
+
+_VIEW_ALL = [
+    "customers.view_company",
+    "customers.view_customer",
+    "customers.view_contact",
+    "contracts.view_contract",
+    "ledger.view_invoice",
+    "ledger.view_creditnote",
+    "ledger.view_payment",
+    "ledger.view_allocation",
+    "ledger.view_journalentry",
+    "ledger.view_exchangerate",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.SALES: [*_VIEW_ALL, "customers.add_customer", "customers.change_customer", "contracts.add_contract",
+                 "contracts.change_contract"],
+    Role.COLLECTOR: [*_VIEW_ALL],
+    Role.CREDIT_MANAGER: [*_VIEW_ALL, "customers.change_customer"],
+    Role.FINANCE_CLERK: [
+        *_VIEW_ALL,
+        "customers.add_customer",
+        "customers.change_customer",
+        "contracts.add_contract",
+        "contracts.change_contract",
+        "ledger.add_invoice",
+        "ledger.add_creditnote",
+        "ledger.add_payment",
+        "ledger.add_allocation",
+        "ledger.add_exchangerate",
+        "imports.run_import",
+    ],
+    Role.FINANCE_MANAGER: [
+        *_VIEW_ALL,
+        "customers.add_customer",
+        "customers.change_customer",
+        "contracts.add_contract",
+        "contracts.change_contract",
+        "ledger.add_invoice",
+        "ledger.add_creditnote",
+        "ledger.add_payment",
+        "ledger.add_allocation",
+        "ledger.reverse_payment",
+        "ledger.add_exchangerate",
+        "imports.run_import",
+        "audit.view_auditevent",
+    ],
+    Role.LEGAL: [*_VIEW_ALL],
+    Role.AUDITOR: [*_VIEW_ALL, "audit.view_auditevent"],
+    Role.EXECUTIVE: [*_VIEW_ALL],
+    Role.ADMIN: [],  # admins are superusers: every permission, via Django itself
+}
+
+#: roles that see every customer; anyone with none of these but SALES sees only their own.
+SEE_ALL_ROLES = {r for r in Role if r != Role.SALES}
+
+
+def roles_sync(*_args, **_kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_arms_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._arms_roles = cached
+    return cached
+
+
+def sees_all_customers(user) -> bool:
+    return user.is_superuser or bool(user_roles(user) & {r.value for r in SEE_ALL_ROLES})

@@ -1,0 +1,56 @@
+"""The audit trail: an append-only, hash-chained log of every change a service makes.
+
+Design:
+- Every service that changes state calls ``audit_record`` inside its own transaction, so an event
+  exists if and only if the change committed.
+- Events are numbered 1, 2, 3 ... by ``seq`` taken from the single ``AuditHead`` row, which is locked
+  while the event is written; the chain is therefore linear even with many writers.
+- ``hash`` = SHA-256 over the event's canonical JSON content including ``prev_hash``, the hash of
+  event ``seq - 1``. Editing an event breaks its own hash; deleting one leaves a gap in ``seq`` and a
+  broken link; deleting the newest ones disagrees with ``AuditHead``. ``arms audit verify`` finds each.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditHead(models.Model):
+    last_seq = models.BigIntegerField(_("last sequence"), default=0, help_text=_("seq of the newest event."))
+    last_hash = models.CharField(
+        _("last hash"), max_length=64, default=GENESIS_HASH, help_text=_("hash of the newest event.")
+    )
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(_("sequence"), unique=True, help_text=_("Position in the chain, from 1."))
+    occurred_at = models.DateTimeField(_("occurred at"), help_text=_("When the change was committed."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Who made the change; empty for the system itself."),
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, help_text=_("The actor's username at the time."))
+    action = models.CharField(_("action"), max_length=60, db_index=True, help_text=_("What happened, past tense."))
+    subject_type = models.CharField(_("subject type"), max_length=60, help_text=_("app_label.model of the subject."))
+    subject_id = models.CharField(_("subject id"), max_length=64, help_text=_("Primary key of the subject."))
+    subject_repr = models.CharField(_("subject"), max_length=200, help_text=_("The subject as people name it."))
+    before = models.JSONField(_("before"), null=True, blank=True, help_text=_("State before the change."))
+    after = models.JSONField(_("after"), null=True, blank=True, help_text=_("State after the change."))
+    prev_hash = models.CharField(_("previous hash"), max_length=64, help_text=_("hash of event seq-1."))
+    hash = models.CharField(_("hash"), max_length=64, help_text=_("SHA-256 of this event's content."))
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx")]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.subject_repr}"

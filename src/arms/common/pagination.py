@@ -1,0 +1,20 @@
+"""Limit/offset pages with a total, the shape every list endpoint returns."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class PageParams(Schema):
+    limit: int = 50
+    offset: int = 0
+
+
+def paginate(queryset, *, limit: int, offset: int, max_limit: int = 500) -> dict:
+    from arms.common.errors import ValidationFailed
+
+    if not 1 <= limit <= max_limit:
+        raise ValidationFailed(f"limit must be between 1 and {max_limit}", field="limit")
+    if offset < 0:
+        raise ValidationFailed("offset must not be negative", field="offset")
+    return {"count": queryset.count(), "limit": limit, "offset": offset, "items": list(queryset[offset : offset + limit])}

@@ -1,0 +1,62 @@
+"""Helpers every service uses: document numbers and idempotent create calls."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.utils.translation import gettext as _
+
+from arms.common.errors import Conflict
+from arms.common.models import DocumentSequence, IdempotencyRecord
+
+M = TypeVar("M", bound=Model)
+
+
+def sequence_next(*, company, series: str, prefix: str | None = None, width: int = 6) -> str:
+    """Take the next gap-free number of ``series``; the row stays locked until the caller commits."""
+    DocumentSequence.objects.get_or_create(company=company, series=series)
+    row = DocumentSequence.objects.select_for_update().get(company=company, series=series)
+    value = row.next_value
+    DocumentSequence.objects.filter(pk=row.pk).update(next_value=F("next_value") + 1)
+    return f"{prefix or series}-{value:0{width}d}"
+
+
+def fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotent(
+    *, scope: str, key: str | None, payload: dict, model: type[M], create: Callable[[], M]
+) -> tuple[M, bool]:
+    """Run ``create`` once per (scope, key). Returns (object, created).
+
+    A retry with the same key and the same payload gets the first object back; the same key with a
+    different payload is refused, because silently returning the old object would hide a client bug.
+    """
+    if not key:
+        return create(), True
+    digest = fingerprint(payload)
+    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                obj = create()
+                IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=digest, object_id=obj.pk)
+            return obj, True
+        except IntegrityError:
+            # A concurrent call with the same key won the race; fall through and answer with its result.
+            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if existing is None:
+                raise
+    if existing.fingerprint != digest:
+        raise Conflict(
+            _("The idempotency key %(key)s was already used with different data.") % {"key": key},
+            field="idempotency_key",
+            code="idempotency_key_reused",
+        )
+    return model.objects.get(pk=existing.object_id), False

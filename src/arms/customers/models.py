@@ -1,0 +1,128 @@
+"""Companies (legal entities that sell) and their customers.
+
+Invariants:
+- A customer's code is unique within its company; its 统一社会信用代码 (if given) passes the GB 32100
+  check digit and is unique within the company.
+- A customer's payment terms (days + basis) give the due date of invoices that name no contract.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arms.common.models import TimeStampedModel
+from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
+from arms.domain.terms import PaymentTerms
+from arms.domain.terms import TermBasis as DomainBasis
+from arms.domain.uscc import UsccError, validate_uscc
+
+
+def uscc_validator(value: str) -> None:
+    try:
+        validate_uscc(value)
+    except UsccError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Company(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Short code of the legal entity."))
+    name = models.CharField(_("name"), max_length=200, help_text=_("Registered name of the legal entity."))
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[uscc_validator],
+        help_text=_("统一社会信用代码 of the legal entity."),
+    )
+    base_currency = models.CharField(
+        _("base currency"), max_length=3, default="CNY", help_text=_("Currency the books are kept in.")
+    )
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(TimeStampedModel):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, help_text=_("The company that sells."))
+    code = models.CharField(_("customer code"), max_length=40, help_text=_("Unique within the company."))
+    name = models.CharField(_("name"), max_length=200, db_index=True, help_text=_("Registered customer name."))
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[uscc_validator],
+        help_text=_("统一社会信用代码, checked against its GB 32100 check digit."),
+    )
+    industry = models.CharField(
+        _("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER,
+        help_text=_("Industry, for risk and analytics."),
+    )
+    region = models.CharField(
+        _("region"), max_length=20, choices=Region.choices, default=Region.EAST,
+        help_text=_("Sales region."),
+    )
+    province = models.CharField(_("province"), max_length=20, blank=True, help_text=_("Province or municipality."))
+    address = models.CharField(_("address"), max_length=300, blank=True, help_text=_("Registered address."))
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sales_customers",
+        help_text=_("The salesperson who owns the relationship; sales staff see only their own customers."),
+    )
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="collector_customers", help_text=_("The collector assigned to this customer."),
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"), default=30, help_text=_("Default days until an invoice is due.")
+    )
+    payment_terms_basis = models.CharField(
+        _("payment terms basis"), max_length=20, choices=TermBasis.choices, default=TermBasis.INVOICE_DATE,
+        help_text=_("Count the days from the invoice date or from the end of its month (月结)."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="CNY", help_text=_("Usual invoicing currency.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE,
+        help_text=_("Active customers can be invoiced; inactive ones are kept for history."),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Anything the team should know."))
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "uscc"], condition=~models.Q(uscc=""), name="customer_uscc_unique_per_company"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payment_terms_days__lte=3650), name="customer_payment_terms_at_most_10_years"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def payment_terms(self) -> PaymentTerms:
+        return PaymentTerms(self.payment_terms_days, DomainBasis(self.payment_terms_basis))
+
+
+class Contact(TimeStampedModel):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", help_text=_("Whose contact this is.")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Full name."))
+    role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("E.g. 财务经理, 采购."))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, help_text=_("Mobile or landline."))
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Where statements and reminders go."))
+    is_primary = models.BooleanField(_("primary"), default=False, help_text=_("The first person to contact."))
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,168 @@
+"""Money as integer minor units (分 for CNY) beside an ISO 4217 currency code.
+
+Decimal appears only at the edges: ``parse_amount`` turns "1,234.56" into 123456 and ``format_amount``
+turns 123456 back into "1,234.56". A float never touches an amount.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+#: minor units per major unit for the currencies ARMS knows; everything else has 2 decimals.
+CURRENCY_EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0, "KRW": 0}
+CURRENCY_SYMBOL = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "GBP": "£", "JPY": "JP¥"}
+BASE_CURRENCY = "CNY"
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+class MoneyError(ValueError):
+    """An amount or currency that cannot be understood; the message says why."""
+
+
+def exponent(currency: str) -> int:
+    return CURRENCY_EXPONENT.get(currency, 2)
+
+
+def check_currency(currency: str) -> str:
+    code = (currency or "").strip().upper()
+    if not _CURRENCY_RE.match(code):
+        raise MoneyError(f"'{currency}' is not a three-letter ISO 4217 currency code")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount: ``minor`` units of ``currency``. Arithmetic refuses to mix currencies."""
+
+    minor: int
+    currency: str = BASE_CURRENCY
+
+    def __post_init__(self) -> None:
+        if isinstance(self.minor, bool) or not isinstance(self.minor, int):
+            raise MoneyError(f"Money takes integer minor units, not {type(self.minor).__name__}")
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor < other.minor
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor <= other.minor
+
+    @property
+    def is_zero(self) -> bool:
+        return self.minor == 0
+
+    def __str__(self) -> str:
+        return f"{CURRENCY_SYMBOL.get(self.currency, self.currency + ' ')}{format_amount(self.minor, self.currency)}"
+
+
+def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> int:
+    """Parse a human amount ("1,234.56", "¥1 234.5", 12) into minor units; refuse extra decimals.
+
+    >>> parse_amount("1,234.56")
+    123456
+    """
+    if isinstance(text, bool) or isinstance(text, float):
+        raise MoneyError("amounts are never floats; pass a string or a Decimal")
+    if isinstance(text, int):
+        raw = Decimal(text)
+    elif isinstance(text, Decimal):
+        raw = text
+    else:
+        cleaned = re.sub(r"[\s,，¥￥$€£]", "", str(text)).replace("CNY", "").replace("RMB", "")
+        if cleaned in ("", "-", "+"):
+            raise MoneyError("amount is empty")
+        try:
+            raw = Decimal(cleaned)
+        except InvalidOperation:
+            raise MoneyError(f"'{text}' is not a number") from None
+    if not raw.is_finite():
+        raise MoneyError(f"'{text}' is not a finite number")
+    exp = exponent(currency)
+    scaled = raw.scaleb(exp)
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"'{text}' has more than {exp} decimal places for {currency}")
+    return int(scaled)
+
+
+def format_amount(minor: int, currency: str = BASE_CURRENCY) -> str:
+    """123456 -> '1,234.56' (grouped, exact)."""
+    exp = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**exp) if exp else (abs(minor), 0)
+    text = f"{whole:,}"
+    if exp:
+        text += "." + str(frac).rjust(exp, "0")
+    return sign + text
+
+
+def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
+    """Minor units as a Decimal of major units, for exports (Excel cells, JSON 'amount' strings)."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def convert(minor: int, rate: Decimal) -> int:
+    """Convert minor units at ``rate`` (base per unit of the document currency), rounding half up.
+
+    Both currencies ARMS converts between have two decimals; for a zero-decimal currency the rate
+    is per minor unit all the same, because exchange rates are quoted per major unit and the exponent
+    difference is folded into ``rate_for_minor``.
+    """
+    return int((Decimal(minor) * rate).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def rate_for_minor(rate: Decimal, currency: str, base: str = BASE_CURRENCY) -> Decimal:
+    """Turn a quoted rate (base major units per 1 major unit of currency) into a per-minor-unit factor."""
+    return rate.scaleb(exponent(base) - exponent(currency))
+
+
+def proportional_part(total: int, whole: int, done: int) -> int:
+    """The share of ``total`` that belongs to ``done`` out of ``whole``, rounded half up, exact at the end.
+
+    Used to relieve base-currency amounts as a foreign-currency document is settled bit by bit:
+    the cumulative part after each step is recomputed from the whole, so the parts always add up to
+    ``total`` once ``done == whole``, whatever the order of the steps.
+    """
+    if whole == 0:
+        return 0
+    if done == whole:
+        return total
+    numerator = total * done
+    q, r = divmod(abs(numerator), whole)
+    if 2 * r >= whole:
+        q += 1
+    return q if numerator >= 0 else -q
+
+
+def split_largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` minor units in proportion to ``weights``; the parts always add up to ``total``."""
+    if not weights or sum(weights) <= 0 or any(w < 0 for w in weights):
+        raise MoneyError("weights must be non-negative and not all zero")
+    whole = sum(weights)
+    floors = [total * w // whole for w in weights]
+    remainders = [(total * w) % whole for w in weights]
+    short = total - sum(floors)
+    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:short]:
+        floors[index] += 1
+    assert sum(floors) == total
+    return floors

@@ -1,0 +1,151 @@
+"""``arms ledger check``: verify every ledger invariant on a live database, one SQL aggregate each.
+
+Each check returns the offending rows (at most ``limit`` of them); an empty list means it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+#: (code, what it means, SQL that returns offending rows). Control-account SQL compares the journal's
+#: per-customer balance with the sub-ledger built from documents.
+CHECKS: list[tuple[str, str, str]] = [
+    (
+        "invoice_open_amount",
+        "open amount = gross - allocations, between 0 and gross",
+        """
+        SELECT i.id, i.number, i.gross_minor, i.amount_open_minor, COALESCE(a.total, 0) AS allocated
+          FROM ledger_invoice i
+          LEFT JOIN (SELECT invoice_id, SUM(amount_minor) AS total FROM ledger_allocation GROUP BY invoice_id) a
+                 ON a.invoice_id = i.id
+         WHERE i.amount_open_minor <> i.gross_minor - COALESCE(a.total, 0)
+            OR i.amount_open_minor < 0 OR i.amount_open_minor > i.gross_minor
+        """,
+    ),
+    (
+        "payment_unallocated_amount",
+        "a posted payment's unallocated amount = amount - allocations; a reversed one has none allocated",
+        """
+        SELECT p.id, p.number, p.status, p.amount_minor, p.amount_unallocated_minor, COALESCE(a.total, 0) AS allocated
+          FROM ledger_payment p
+          LEFT JOIN (SELECT payment_id, SUM(amount_minor) AS total FROM ledger_allocation
+                      WHERE payment_id IS NOT NULL GROUP BY payment_id) a ON a.payment_id = p.id
+         WHERE (p.status = 'posted' AND p.amount_unallocated_minor <> p.amount_minor - COALESCE(a.total, 0))
+            OR (p.status = 'reversed' AND (COALESCE(a.total, 0) <> 0 OR p.amount_unallocated_minor <> 0))
+            OR COALESCE(a.total, 0) > p.amount_minor
+        """,
+    ),
+    (
+        "credit_note_allocated",
+        "a credit note is allocated to its invoice for exactly its gross amount",
+        """
+        SELECT c.id, c.number, c.gross_minor, COALESCE(a.total, 0) AS allocated
+          FROM ledger_creditnote c
+          LEFT JOIN (SELECT credit_note_id, SUM(amount_minor) AS total FROM ledger_allocation
+                      WHERE credit_note_id IS NOT NULL GROUP BY credit_note_id) a ON a.credit_note_id = c.id
+         WHERE COALESCE(a.total, 0) <> c.gross_minor
+        """,
+    ),
+    (
+        "journal_entry_balanced",
+        "every journal entry has lines and its debits equal its credits",
+        """
+        SELECT e.id, e.kind, COALESCE(SUM(l.debit_minor), 0) AS debit, COALESCE(SUM(l.credit_minor), 0) AS credit
+          FROM ledger_journalentry e LEFT JOIN ledger_journalline l ON l.entry_id = e.id
+         GROUP BY e.id, e.kind
+        HAVING COUNT(l.id) = 0 OR COALESCE(SUM(l.debit_minor), 0) <> COALESCE(SUM(l.credit_minor), 0)
+        """,
+    ),
+    (
+        "document_posted",
+        "every invoice, credit note, payment and allocation has its journal entry",
+        """
+        SELECT 'invoice' AS kind, i.id, i.number FROM ledger_invoice i
+         WHERE NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.invoice_id = i.id AND e.kind = 'invoice')
+        UNION ALL
+        SELECT 'credit_note', c.id, c.number FROM ledger_creditnote c
+         WHERE NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.credit_note_id = c.id)
+        UNION ALL
+        SELECT 'payment', p.id, p.number FROM ledger_payment p
+         WHERE NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.payment_id = p.id AND e.kind = 'payment')
+        UNION ALL
+        SELECT 'allocation', a.id, '' FROM ledger_allocation a
+         WHERE a.payment_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.allocation_id = a.id)
+        """,
+    ),
+    (
+        "receivables_control",
+        "per customer, the 1122 receivables balance = open invoices (CNY at their posting rates)",
+        """
+        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal, COALESCE(d.open_base, 0) AS documents
+          FROM customers_customer c
+          LEFT JOIN (SELECT l.customer_id, SUM(l.debit_minor - l.credit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code = '1122' GROUP BY l.customer_id) j ON j.customer_id = c.id
+          LEFT JOIN (SELECT i.customer_id, SUM(i.gross_base_minor) - COALESCE(SUM(r.relieved), 0) AS open_base
+                       FROM ledger_invoice i
+                       LEFT JOIN (SELECT invoice_id, SUM(receivable_base_minor) AS relieved
+                                    FROM ledger_allocation GROUP BY invoice_id) r ON r.invoice_id = i.id
+                      GROUP BY i.customer_id) d ON d.customer_id = c.id
+         WHERE COALESCE(j.balance, 0) <> COALESCE(d.open_base, 0)
+        """,
+    ),
+    (
+        "unapplied_cash_control",
+        "per customer, the 2203 unapplied-cash balance = unallocated payments (CNY at their posting rates)",
+        """
+        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal, COALESCE(d.unapplied, 0) AS documents
+          FROM customers_customer c
+          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code = '2203' GROUP BY l.customer_id) j ON j.customer_id = c.id
+          LEFT JOIN (SELECT p.customer_id,
+                            SUM(CASE WHEN p.status = 'posted' THEN p.amount_base_minor ELSE 0 END)
+                              - COALESCE(SUM(u.used), 0) AS unapplied
+                       FROM ledger_payment p
+                       LEFT JOIN (SELECT payment_id, SUM(cash_base_minor) AS used FROM ledger_allocation
+                                   WHERE payment_id IS NOT NULL GROUP BY payment_id) u ON u.payment_id = p.id
+                      GROUP BY p.customer_id) d ON d.customer_id = c.id
+         WHERE COALESCE(j.balance, 0) <> COALESCE(d.unapplied, 0)
+        """,
+    ),
+    (
+        "open_amount_matches_base",
+        "an invoice with nothing open has relieved its whole receivable, and a settled payment all its cash",
+        """
+        SELECT 'invoice' AS kind, i.id, i.number FROM ledger_invoice i
+          LEFT JOIN (SELECT invoice_id, SUM(receivable_base_minor) AS relieved FROM ledger_allocation
+                      GROUP BY invoice_id) r ON r.invoice_id = i.id
+         WHERE i.amount_open_minor = 0 AND COALESCE(r.relieved, 0) <> i.gross_base_minor
+        UNION ALL
+        SELECT 'payment', p.id, p.number FROM ledger_payment p
+          LEFT JOIN (SELECT payment_id, SUM(cash_base_minor) AS used FROM ledger_allocation
+                      WHERE payment_id IS NOT NULL GROUP BY payment_id) u ON u.payment_id = p.id
+         WHERE p.status = 'posted' AND p.amount_unallocated_minor = 0 AND COALESCE(u.used, 0) <> p.amount_base_minor
+        """,
+    ),
+]
+
+
+@dataclass
+class CheckResult:
+    code: str
+    description: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rows
+
+
+def ledger_check(*, limit: int = 20) -> list[CheckResult]:
+    results = []
+    with connection.cursor() as cursor:
+        for code, description, sql in CHECKS:
+            cursor.execute(f"SELECT * FROM ({sql}) offending LIMIT {int(limit)}")
+            columns = [c[0] for c in cursor.description]
+            results.append(CheckResult(code, description, [dict(zip(columns, row, strict=True)) for row in cursor]))
+    return results

@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer (电汇)")
+    BANK_ACCEPTANCE = "bank_acceptance", _("Bank acceptance bill (银行承兑汇票)")
+    COMMERCIAL_ACCEPTANCE = "commercial_acceptance", _("Commercial acceptance bill (商业承兑汇票)")
+    CASH = "cash", _("Cash (现金)")
+    ONLINE = "online", _("Online payment (网银/第三方支付)")
+
+
+BILL_METHODS = {PaymentMethod.BANK_ACCEPTANCE, PaymentMethod.COMMERCIAL_ACCEPTANCE}
+
+
+class PaymentStatus(models.TextChoices):
+    POSTED = "posted", _("Posted")
+    REVERSED = "reversed", _("Reversed")
+
+
+class EntryKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    PAYMENT = "payment", _("Payment")
+    PAYMENT_REVERSAL = "payment_reversal", _("Payment reversal")
+    ALLOCATION = "allocation", _("Allocation")
+    ALLOCATION_REVERSAL = "allocation_reversal", _("Allocation reversal")

@@ -1,0 +1,27 @@
+"""The receivables ledger (台账).
+
+Design overview and invariants (checked by ``arms ledger check``; the starred ones also by the database):
+
+- Amounts are integer minor units beside a currency; base-currency (CNY) amounts are fixed when a
+  document is posted, at the rate of its date.
+- Posted documents are never edited. An invoice is corrected by a credit note, a payment by a reversal,
+  an allocation by a reversing allocation (a row with a negative amount pointing at the one it undoes).
+- *invoice: 0 <= amount_open <= gross, gross = net + tax.
+  invoice.amount_open = gross - sum(allocations to it)  (allocations from payments and credit notes).
+- *payment: 0 <= amount_unallocated <= amount; a reversed payment has nothing unallocated.
+  payment.amount_unallocated = amount - sum(allocations from it) while posted.
+- *allocation: a positive amount, or a negative one that reverses exactly one earlier allocation.
+- *journal line: a debit or a credit, never both, never negative; *journal entries balance (a deferred
+  constraint trigger on PostgreSQL; the service refuses to write one that does not, on every database).
+  *Journal rows can be neither updated nor deleted (triggers on both databases).
+- Control accounts: per customer, the 1122 receivables balance equals the base amount of its open
+  invoices, and the 2203 unapplied-cash balance equals the base amount of its unallocated payments.
+"""
+
+from arms.ledger.models.allocation import Allocation
+from arms.ledger.models.fx import ExchangeRate
+from arms.ledger.models.invoice import CreditNote, Invoice
+from arms.ledger.models.journal import Account, JournalEntry, JournalLine
+from arms.ledger.models.payment import Payment
+
+__all__ = ["Account", "Allocation", "CreditNote", "ExchangeRate", "Invoice", "JournalEntry", "JournalLine", "Payment"]

@@ -1,0 +1,182 @@
+"""Reads of the ledger: open items, documents visible to a user, the customer statement (对账单)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+
+from arms.customers.selectors import customers_visible_to
+from arms.ledger.enums import PaymentStatus
+from arms.ledger.models import Allocation, CreditNote, Invoice, Payment
+
+
+def invoice_list(*, user, customer_id: int | None = None, open_only: bool = False, overdue_on: date | None = None,
+                 issued_from: date | None = None, issued_to: date | None = None, search: str = "") -> QuerySet[Invoice]:
+    qs = Invoice.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "contract")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if open_only:
+        qs = qs.filter(amount_open_minor__gt=0)
+    if overdue_on:
+        qs = qs.filter(amount_open_minor__gt=0, due_date__lt=overdue_on)
+    if issued_from:
+        qs = qs.filter(issue_date__gte=issued_from)
+    if issued_to:
+        qs = qs.filter(issue_date__lte=issued_to)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(vat_invoice_number__icontains=search)
+                       | Q(customer__name__icontains=search))
+    return qs.order_by("-issue_date", "-id")
+
+
+def payment_list(*, user, customer_id: int | None = None, unallocated_only: bool = False,
+                 received_from: date | None = None, received_to: date | None = None, method: str = "",
+                 search: str = "") -> QuerySet[Payment]:
+    qs = Payment.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if unallocated_only:
+        qs = qs.filter(amount_unallocated_minor__gt=0)
+    if received_from:
+        qs = qs.filter(received_date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_date__lte=received_to)
+    if method:
+        qs = qs.filter(method=method)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(bank_reference__icontains=search)
+                       | Q(payer_name__icontains=search) | Q(customer__name__icontains=search))
+    return qs.order_by("-received_date", "-id")
+
+
+def credit_note_list(*, user, customer_id: int | None = None) -> QuerySet[CreditNote]:
+    qs = CreditNote.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "invoice")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-date", "-id")
+
+
+def allocation_list(*, user, payment_id: int | None = None, invoice_id: int | None = None) -> QuerySet[Allocation]:
+    qs = Allocation.objects.filter(invoice__customer__in=customers_visible_to(user)).select_related(
+        "invoice", "payment", "credit_note"
+    )
+    if payment_id:
+        qs = qs.filter(payment_id=payment_id)
+    if invoice_id:
+        qs = qs.filter(invoice_id=invoice_id)
+    return qs.order_by("-date", "-id")
+
+
+def open_items_for_customer(customer_id: int) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(customer_id=customer_id, amount_open_minor__gt=0).order_by("due_date", "id")
+
+
+def customer_balances(customer_id: int) -> dict[str, dict[str, int]]:
+    """Per currency: open invoices, unapplied cash, and the net balance the customer owes."""
+    result: dict[str, dict[str, int]] = defaultdict(lambda: {"open": 0, "unapplied": 0, "balance": 0})
+    for row in (Invoice.objects.filter(customer_id=customer_id, amount_open_minor__gt=0)
+                .values("currency").annotate(total=Sum("amount_open_minor"))):
+        result[row["currency"]]["open"] = row["total"]
+    for row in (Payment.objects.filter(customer_id=customer_id, amount_unallocated_minor__gt=0)
+                .values("currency").annotate(total=Sum("amount_unallocated_minor"))):
+        result[row["currency"]]["unapplied"] = row["total"]
+    for values in result.values():
+        values["balance"] = values["open"] - values["unapplied"]
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    date: date
+    kind: str
+    number: str
+    description: str
+    debit_minor: int
+    credit_minor: int
+    balance_minor: int
+
+
+@dataclass
+class Statement:
+    currency: str
+    date_from: date
+    date_to: date
+    opening_minor: int
+    lines: list[StatementLine] = field(default_factory=list)
+
+    @property
+    def closing_minor(self) -> int:
+        return self.lines[-1].balance_minor if self.lines else self.opening_minor
+
+    @property
+    def debit_total_minor(self) -> int:
+        return sum(line.debit_minor for line in self.lines)
+
+    @property
+    def credit_total_minor(self) -> int:
+        return sum(line.credit_minor for line in self.lines)
+
+
+_KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2, "payment_reversal": 3}
+
+
+def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> list[Statement]:
+    """对账单: per currency, the opening balance on ``date_from``, every movement up to ``date_to``, closing.
+
+    The balance is what the customer owes net of money received: invoices (debit) less credit notes and
+    payments (credit); a reversed payment comes back as a debit on its reversal date. Opening balances
+    are four SQL sums; movements are read for the period only.
+    """
+    opening: dict[str, int] = defaultdict(int)
+
+    def add(rows, sign):
+        for row in rows:
+            opening[row["currency"]] += sign * (row["total"] or 0)
+
+    add(Invoice.objects.filter(customer_id=customer_id, issue_date__lt=date_from).values("currency")
+        .annotate(total=Sum("gross_minor")), 1)
+    add(CreditNote.objects.filter(customer_id=customer_id, date__lt=date_from).values("currency")
+        .annotate(total=Sum("gross_minor")), -1)
+    add(Payment.objects.filter(customer_id=customer_id, received_date__lt=date_from).values("currency")
+        .annotate(total=Sum("amount_minor")), -1)
+    add(Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED, reversal_date__lt=date_from)
+        .values("currency").annotate(total=Sum("amount_minor")), 1)
+
+    movements: dict[str, list[tuple]] = defaultdict(list)
+    for inv in Invoice.objects.filter(customer_id=customer_id, issue_date__range=(date_from, date_to)).values(
+        "id", "currency", "issue_date", "number", "description", "gross_minor", "vat_invoice_number"
+    ):
+        text = inv["description"] or (f"发票 {inv['vat_invoice_number']}" if inv["vat_invoice_number"] else "")
+        movements[inv["currency"]].append((inv["issue_date"], "invoice", inv["id"], inv["number"], text,
+                                           inv["gross_minor"], 0))
+    for note in CreditNote.objects.filter(customer_id=customer_id, date__range=(date_from, date_to)).values(
+        "id", "currency", "date", "number", "reason", "gross_minor"
+    ):
+        movements[note["currency"]].append((note["date"], "credit_note", note["id"], note["number"], note["reason"], 0,
+                                            note["gross_minor"]))
+    for pay in Payment.objects.filter(customer_id=customer_id, received_date__range=(date_from, date_to)).values(
+        "id", "currency", "received_date", "number", "method", "bank_reference", "amount_minor"
+    ):
+        movements[pay["currency"]].append((pay["received_date"], "payment", pay["id"], pay["number"],
+                                           pay["bank_reference"] or pay["method"], 0, pay["amount_minor"]))
+    for pay in Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED,
+                                      reversal_date__range=(date_from, date_to)).values(
+        "id", "currency", "reversal_date", "number", "reversal_reason", "amount_minor"
+    ):
+        movements[pay["currency"]].append((pay["reversal_date"], "payment_reversal", pay["id"], pay["number"],
+                                           pay["reversal_reason"], pay["amount_minor"], 0))
+
+    statements = []
+    for currency in sorted(set(opening) | set(movements)):
+        statement = Statement(currency, date_from, date_to, opening[currency])
+        balance = opening[currency]
+        for on, kind, _pk, number, text, debit, credit in sorted(
+            movements[currency], key=lambda m: (m[0], _KIND_ORDER[m[1]], m[2])
+        ):
+            balance += debit - credit
+            statement.lines.append(StatementLine(on, kind, number, text or "", debit, credit, balance))
+        statements.append(statement)
+    return statements

@@ -1,0 +1,20 @@
+"""Every write to the ledger. Each function is one transaction that locks its rows in the fixed order
+(customer, invoices by pk, payment), checks the rules on the locked rows, writes the document, its
+journal entry and its audit event, or raises an ArmsError and writes nothing."""
+
+from arms.ledger.services.allocations import allocation_reverse, payment_allocate, payment_auto_allocate
+from arms.ledger.services.fx import exchange_rate_on, exchange_rate_set
+from arms.ledger.services.invoices import credit_note_post, invoice_post
+from arms.ledger.services.payments import payment_record, payment_reverse
+
+__all__ = [
+    "allocation_reverse",
+    "credit_note_post",
+    "exchange_rate_on",
+    "exchange_rate_set",
+    "invoice_post",
+    "payment_allocate",
+    "payment_auto_allocate",
+    "payment_record",
+    "payment_reverse",
+]

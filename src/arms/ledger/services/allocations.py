@@ -1,0 +1,205 @@
+"""payment_allocate, payment_auto_allocate, allocation_reverse (核销 and its undoing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.common.services import idempotent
+from arms.domain import journal as postings
+from arms.domain.allocation import OpenItem, plan_oldest_first
+from arms.domain.money import proportional_part
+from arms.ledger.enums import EntryKind, PaymentStatus
+from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
+from arms.ledger.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
+from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
+from arms.ledger.services.common import positive_or_error, user_or_none
+from arms.ledger.services.invoices import receivable_relieved
+from arms.ledger.services.journal import entry_lines, journal_write
+
+
+@dataclass(frozen=True)
+class AllocationRequest:
+    invoice_id: int
+    amount_minor: int
+
+
+def _cash_used(payment: Payment, *, unallocated_after: int) -> int:
+    so_far = payment.allocations.aggregate(total=Sum("cash_base_minor"))["total"] or 0
+    target = proportional_part(payment.amount_base_minor, payment.amount_minor, payment.amount_minor - unallocated_after)
+    return target - so_far
+
+
+def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, Invoice],
+                     lines: list[AllocationRequest], on: date) -> list[Allocation]:
+    """Apply ``lines`` to rows that the caller has locked. Checks every rule before writing anything."""
+    if payment.status != PaymentStatus.POSTED:
+        raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
+    if on < payment.received_date:
+        raise ValidationFailed(_("An allocation cannot predate the payment."), field="date")
+    total = 0
+    open_after: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        field = f"lines[{index}]"
+        positive_or_error(line.amount_minor, f"{field}.amount_minor")
+        invoice = invoices.get(line.invoice_id)
+        if invoice is None or invoice.customer_id != payment.customer_id:
+            raise ValidationFailed(_("Invoice %(id)s is not one of this customer's.") % {"id": line.invoice_id},
+                                   field=f"{field}.invoice_id")
+        if invoice.currency != payment.currency:
+            raise CurrencyMismatch(
+                _("Invoice %(number)s is in %(inv)s, the payment in %(pay)s.")
+                % {"number": invoice.number, "inv": invoice.currency, "pay": payment.currency},
+                field=f"{field}.invoice_id",
+            )
+        remaining = open_after.get(invoice.pk, invoice.amount_open_minor)
+        if line.amount_minor > remaining:
+            raise OverAllocation(
+                _("Invoice %(number)s has only %(open)s open; %(amount)s was asked.")
+                % {"number": invoice.number, "open": remaining, "amount": line.amount_minor},
+                field=f"{field}.amount_minor",
+            )
+        open_after[invoice.pk] = remaining - line.amount_minor
+        total += line.amount_minor
+    if total > payment.amount_unallocated_minor:
+        raise OverAllocation(
+            _("Payment %(number)s has only %(left)s unallocated; %(total)s was asked.")
+            % {"number": payment.number, "left": payment.amount_unallocated_minor, "total": total},
+            field="lines",
+        )
+    made = []
+    for line in lines:
+        invoice = invoices[line.invoice_id]
+        before_open = invoice.amount_open_minor
+        receivable = receivable_relieved(invoice, open_after=before_open - line.amount_minor)
+        cash = _cash_used(payment, unallocated_after=payment.amount_unallocated_minor - line.amount_minor)
+        allocation = Allocation.objects.create(
+            company=payment.company, invoice=invoice, payment=payment, amount_minor=line.amount_minor, date=on,
+            receivable_base_minor=receivable, cash_base_minor=cash, created_by=user_or_none(actor),
+        )
+        invoice.amount_open_minor -= line.amount_minor
+        invoice.save(update_fields=["amount_open_minor"])
+        payment.amount_unallocated_minor -= line.amount_minor
+        payment.save(update_fields=["amount_unallocated_minor"])
+        journal_write(
+            company=payment.company, customer=customer, on=on, kind=EntryKind.ALLOCATION, allocation=allocation,
+            invoice=invoice, payment=payment, lines=postings.allocation_lines(cash=cash, receivable=receivable),
+            actor=actor, memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
+        )
+        audit_record(
+            actor=actor, action="payment_allocated", subject=allocation,
+            before={"invoice_open_minor": before_open,
+                    "payment_unallocated_minor": payment.amount_unallocated_minor + line.amount_minor},
+            after={"invoice": invoice.number, "payment": payment.number, "amount_minor": line.amount_minor,
+                   "invoice_open_minor": invoice.amount_open_minor,
+                   "payment_unallocated_minor": payment.amount_unallocated_minor},
+        )
+        made.append(allocation)
+    return made
+
+
+@transaction.atomic
+def payment_allocate(*, actor, payment: Payment, lines: list[AllocationRequest], on: date | None = None,
+                     idempotency_key: str | None = None) -> list[Allocation]:
+    """Allocate a payment to invoices by hand. All lines or none."""
+    if not lines:
+        raise ValidationFailed(_("Name at least one invoice to allocate to."), field="lines")
+    payload = {"payment": payment.pk, "lines": [(x.invoice_id, x.amount_minor) for x in lines], "on": on}
+
+    def create():
+        customer = lock_customer(payment.customer_id)
+        invoices = {inv.pk: inv for inv in invoices_qs_for_update(sorted({x.invoice_id for x in lines}))}
+        locked = payment_qs_for_update().get(pk=payment.pk)
+        made = _allocate_locked(actor=actor, customer=customer, payment=locked, invoices=invoices, lines=lines,
+                                on=on or max(timezone.localdate(), locked.received_date))
+        return made[0]
+
+    first, created = idempotent(scope="payment.allocate", key=idempotency_key, payload=payload, model=Allocation,
+                                create=create)
+    if created:
+        return list(Allocation.objects.filter(payment=payment, pk__gte=first.pk).order_by("pk")[: len(lines)])
+    return list(Allocation.objects.filter(payment=first.payment, pk__gte=first.pk).order_by("pk")[: len(lines)])
+
+
+def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = None) -> list[Allocation]:
+    open_ids = list(
+        Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).values_list("pk", flat=True).order_by("pk")
+    )
+    invoices = {inv.pk: inv for inv in invoices_qs_for_update(open_ids)}
+    payment = payment_qs_for_update().get(pk=payment_id)
+    candidates = [inv for inv in invoices.values() if inv.currency == payment.currency]
+    plan = plan_oldest_first(
+        payment.amount_unallocated_minor,
+        [OpenItem(inv.pk, inv.due_date, inv.issue_date, inv.amount_open_minor) for inv in candidates],
+    )
+    if not plan:
+        return []
+    return _allocate_locked(
+        actor=actor, customer=customer, payment=payment, invoices=invoices,
+        lines=[AllocationRequest(line.item_id, line.amount) for line in plan],
+        on=on or max(timezone.localdate(), payment.received_date),
+    )
+
+
+@transaction.atomic
+def payment_auto_allocate(*, actor, payment: Payment, on: date | None = None) -> list[Allocation]:
+    """Settle the customer's oldest open items (by due date) with what is left of the payment."""
+    customer = lock_customer(payment.customer_id)
+    return auto_allocate_locked(actor=actor, customer=customer, payment_id=payment.pk, on=on)
+
+
+def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation], on: date) -> list[Allocation]:
+    made = []
+    for original in allocations:
+        if original.reverses_id is not None:
+            raise ValidationFailed(_("A reversing allocation cannot itself be reversed."), field="allocation")
+        if Allocation.objects.filter(reverses=original).exists():
+            raise AlreadyReversed(_("This allocation is already reversed."), field="allocation")
+        if original.credit_note_id is not None:
+            raise ValidationFailed(_("A credit note's allocation is part of the credit note."), field="allocation")
+        invoice = Invoice.objects.get(pk=original.invoice_id)
+        payment = Payment.objects.get(pk=original.payment_id)
+        reversal = Allocation.objects.create(
+            company=original.company, invoice=invoice, payment=payment, amount_minor=-original.amount_minor,
+            date=on, receivable_base_minor=-original.receivable_base_minor,
+            cash_base_minor=-original.cash_base_minor, reverses=original, created_by=user_or_none(actor),
+        )
+        invoice.amount_open_minor += original.amount_minor
+        invoice.save(update_fields=["amount_open_minor"])
+        payment.amount_unallocated_minor += original.amount_minor
+        payment.save(update_fields=["amount_unallocated_minor"])
+        source = JournalEntry.objects.get(allocation=original, kind=EntryKind.ALLOCATION)
+        journal_write(
+            company=original.company, customer=customer, on=on, kind=EntryKind.ALLOCATION_REVERSAL,
+            allocation=reversal, invoice=invoice, payment=payment, lines=postings.reversed_lines(entry_lines(source)),
+            actor=actor, memo=_("Undo %(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
+        )
+        audit_record(
+            actor=actor, action="allocation_reversed", subject=reversal,
+            before={"allocation": original.pk, "amount_minor": original.amount_minor},
+            after={"invoice_open_minor": invoice.amount_open_minor,
+                   "payment_unallocated_minor": payment.amount_unallocated_minor},
+        )
+        made.append(reversal)
+    return made
+
+
+@transaction.atomic
+def allocation_reverse(*, actor, allocation: Allocation, on: date | None = None) -> Allocation:
+    """Undo one allocation: the invoice is open again and the money is unapplied cash again."""
+    customer = lock_customer(allocation.invoice.customer_id)
+    list(invoices_qs_for_update([allocation.invoice_id]))
+    payment = payment_qs_for_update().get(pk=allocation.payment_id) if allocation.payment_id else None
+    if payment is not None and payment.status != PaymentStatus.POSTED:
+        raise AlreadyReversed(_("The payment is reversed."), field="allocation")
+    on = on or max(timezone.localdate(), allocation.date)
+    if on < allocation.date:
+        raise ValidationFailed(_("An undo cannot predate the allocation."), field="date")
+    return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on)[0]

@@ -1,0 +1,49 @@
+"""Small helpers the ledger services share."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
+from arms.common.errors import ValidationFailed
+from arms.domain.money import MoneyError, check_currency
+from arms.ledger.errors import DuplicateNumber
+
+
+def user_or_none(actor):
+    return actor if actor is not None and not isinstance(actor, AnonymousUser) and actor.is_authenticated else None
+
+
+def currency_or_error(value: str, field: str = "currency") -> str:
+    try:
+        return check_currency(value)
+    except MoneyError as exc:
+        raise ValidationFailed(str(exc), field=field) from exc
+
+
+def positive_or_error(value: int, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed(_("Amounts are whole minor units (分)."), field=field)
+    if value <= 0:
+        raise ValidationFailed(_("Must be greater than zero."), field=field)
+    return value
+
+
+def not_negative_or_error(value: int, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed(_("Amounts are whole minor units (分)."), field=field)
+    if value < 0:
+        raise ValidationFailed(_("Must not be negative."), field=field)
+    return value
+
+
+def duplicate_number(model, *, company, number: str, label: str) -> None:
+    if model.objects.filter(company=company, number=number).exists():
+        raise DuplicateNumber(
+            _("%(label)s number %(number)s already exists.") % {"label": label, "number": number}, field="number"
+        )
+
+
+def is_unique_violation(exc: IntegrityError, constraint: str) -> bool:
+    return constraint in str(exc) or "UNIQUE constraint failed" in str(exc)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.domain.money import BASE_CURRENCY, check_currency, convert, rate_for_minor
+from arms.ledger.errors import MissingExchangeRate
+from arms.ledger.models import ExchangeRate
+
+
+def exchange_rate_on(currency: str, on: date) -> Decimal:
+    """CNY per unit of ``currency`` on ``on``: the latest published rate on or before that day."""
+    if currency == BASE_CURRENCY:
+        return Decimal(1)
+    rate = ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").values_list("rate", flat=True).first()
+    if rate is None:
+        raise MissingExchangeRate(
+            _("No exchange rate for %(currency)s on or before %(date)s.") % {"currency": currency, "date": on},
+            field="currency",
+        )
+    return rate
+
+
+def to_base(minor: int, currency: str, rate: Decimal) -> int:
+    return minor if currency == BASE_CURRENCY else convert(minor, rate_for_minor(rate, currency))
+
+
+@transaction.atomic
+def exchange_rate_set(*, actor, currency: str, on: date, rate: Decimal, source: str = "") -> ExchangeRate:
+    try:
+        currency = check_currency(currency)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="currency") from exc
+    if currency == BASE_CURRENCY:
+        raise ValidationFailed(_("The base currency needs no exchange rate."), field="currency")
+    if rate <= 0:
+        raise ValidationFailed(_("An exchange rate must be positive."), field="rate")
+    before = ExchangeRate.objects.filter(currency=currency, date=on).first()
+    obj, _created = ExchangeRate.objects.update_or_create(
+        currency=currency, date=on, defaults={"rate": rate, "source": source}
+    )
+    audit_record(
+        actor=actor, action="exchange_rate_set", subject=obj,
+        before={"rate": before.rate} if before else None, after={"rate": rate, "source": source},
+    )
+    return obj

@@ -1,0 +1,201 @@
+"""invoice_post and credit_note_post."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.common.services import idempotent, sequence_next
+from arms.contracts.models import Contract, ContractStatus
+from arms.customers.enums import CustomerStatus
+from arms.domain import journal as postings
+from arms.domain.money import proportional_part
+from arms.ledger.enums import EntryKind
+from arms.ledger.errors import CurrencyMismatch, OverAllocation
+from arms.ledger.locks import invoices_qs_for_update, lock_customer
+from arms.ledger.models import Allocation, CreditNote, Invoice
+from arms.ledger.services.common import (
+    currency_or_error,
+    duplicate_number,
+    not_negative_or_error,
+    user_or_none,
+)
+from arms.ledger.services.fx import exchange_rate_on, to_base
+from arms.ledger.services.journal import journal_write
+
+
+def invoice_snapshot(invoice: Invoice) -> dict:
+    return {
+        "number": invoice.number,
+        "customer": invoice.customer_id,
+        "contract": invoice.contract_id,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "currency": invoice.currency,
+        "net_minor": invoice.net_minor,
+        "tax_minor": invoice.tax_minor,
+        "gross_minor": invoice.gross_minor,
+        "amount_open_minor": invoice.amount_open_minor,
+        "gross_base_minor": invoice.gross_base_minor,
+        "vat_invoice_number": invoice.vat_invoice_number,
+    }
+
+
+def receivable_relieved(invoice: Invoice, *, open_after: int) -> int:
+    """Base-currency receivable to relieve when the invoice's open amount falls to ``open_after``.
+
+    What was relieved so far is the sum of the invoice's allocations; what should be relieved after is
+    the gross base in proportion to what is settled, so the invoice reaches exactly zero when it is paid.
+    """
+    so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
+    target = proportional_part(invoice.gross_base_minor, invoice.gross_minor, invoice.gross_minor - open_after)
+    return target - so_far
+
+
+@transaction.atomic
+def invoice_post(
+    *,
+    actor,
+    customer,
+    issue_date: date,
+    net_minor: int,
+    tax_minor: int,
+    number: str | None = None,
+    due_date: date | None = None,
+    currency: str | None = None,
+    contract: Contract | None = None,
+    vat_invoice_number: str = "",
+    description: str = "",
+    idempotency_key: str | None = None,
+) -> Invoice:
+    """Post an invoice: it is open for its gross amount and debits receivables. Never edited afterwards."""
+    payload = {
+        "customer": customer.pk, "issue_date": issue_date, "net": net_minor, "tax": tax_minor, "number": number,
+        "due_date": due_date, "currency": currency, "contract": contract.pk if contract else None,
+        "vat": vat_invoice_number, "description": description,
+    }
+
+    def create() -> Invoice:
+        locked = lock_customer(customer.pk)
+        not_negative_or_error(net_minor, "net_minor")
+        not_negative_or_error(tax_minor, "tax_minor")
+        gross = net_minor + tax_minor
+        if gross <= 0:
+            raise ValidationFailed(_("An invoice must be for more than zero."), field="net_minor")
+        if locked.status == CustomerStatus.INACTIVE:
+            raise ValidationFailed(_("Customer %(code)s is inactive.") % {"code": locked.code}, field="customer")
+        inv_currency = currency_or_error(currency or (contract.currency if contract else locked.currency))
+        terms = locked.payment_terms
+        if contract is not None:
+            if contract.customer_id != locked.pk:
+                raise ValidationFailed(_("The contract belongs to another customer."), field="contract")
+            if contract.status != ContractStatus.ACTIVE:
+                raise ValidationFailed(_("Only an active contract can be invoiced."), field="contract")
+            if contract.currency != inv_currency:
+                raise CurrencyMismatch(_("The invoice currency differs from the contract's."), field="currency")
+            terms = contract.payment_terms
+        due = due_date or terms.due_date(issue_date)
+        if due < issue_date:
+            raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
+        doc_number = (number or "").strip() or sequence_next(company=locked.company, series="INV")
+        duplicate_number(Invoice, company=locked.company, number=doc_number, label=_("Invoice"))
+        rate = exchange_rate_on(inv_currency, issue_date)
+        gross_base = to_base(gross, inv_currency, rate)
+        net_base = to_base(net_minor, inv_currency, rate)
+        invoice = Invoice.objects.create(
+            company=locked.company, customer=locked, contract=contract, number=doc_number,
+            vat_invoice_number=vat_invoice_number, issue_date=issue_date, due_date=due, currency=inv_currency,
+            net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, amount_open_minor=gross, fx_rate=rate,
+            gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
+            description=description, posted_by=user_or_none(actor),
+        )
+        journal_write(
+            company=locked.company, customer=locked, on=issue_date, kind=EntryKind.INVOICE, invoice=invoice,
+            lines=postings.invoice_lines(gross=gross_base, net=net_base, tax=gross_base - net_base),
+            actor=actor, memo=_("Invoice %(number)s") % {"number": doc_number},
+        )
+        audit_record(actor=actor, action="invoice_posted", subject=invoice, after=invoice_snapshot(invoice))
+        return invoice
+
+    invoice, _created = idempotent(
+        scope="invoice.post", key=idempotency_key, payload=payload, model=Invoice, create=create
+    )
+    return invoice
+
+
+@transaction.atomic
+def credit_note_post(
+    *,
+    actor,
+    invoice: Invoice,
+    on: date,
+    net_minor: int,
+    tax_minor: int,
+    reason: str,
+    number: str | None = None,
+    idempotency_key: str | None = None,
+) -> CreditNote:
+    """Credit part or all of an invoice's open amount (红字发票). Reverses revenue and VAT."""
+    payload = {"invoice": invoice.pk, "on": on, "net": net_minor, "tax": tax_minor, "reason": reason, "number": number}
+
+    def create() -> CreditNote:
+        customer = lock_customer(invoice.customer_id)
+        locked = invoices_qs_for_update([invoice.pk]).get()
+        not_negative_or_error(net_minor, "net_minor")
+        not_negative_or_error(tax_minor, "tax_minor")
+        gross = net_minor + tax_minor
+        if gross <= 0:
+            raise ValidationFailed(_("A credit note must be for more than zero."), field="net_minor")
+        if not (reason or "").strip():
+            raise ValidationFailed(_("Say why the customer is credited."), field="reason")
+        if on < locked.issue_date:
+            raise ValidationFailed(_("A credit note cannot predate its invoice."), field="date")
+        if gross > locked.amount_open_minor:
+            raise OverAllocation(
+                _("The credit note (%(gross)s) exceeds the invoice's open amount (%(open)s).")
+                % {"gross": gross, "open": locked.amount_open_minor},
+                field="net_minor",
+            )
+        doc_number = (number or "").strip() or sequence_next(company=customer.company, series="CN")
+        duplicate_number(CreditNote, company=customer.company, number=doc_number, label=_("Credit note"))
+        rate = exchange_rate_on(locked.currency, on)
+        gross_base = to_base(gross, locked.currency, rate)
+        net_base = to_base(net_minor, locked.currency, rate)
+        receivable = receivable_relieved(locked, open_after=locked.amount_open_minor - gross)
+        note = CreditNote.objects.create(
+            company=customer.company, customer=customer, invoice=locked, number=doc_number, date=on,
+            currency=locked.currency, net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, fx_rate=rate,
+            gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
+            reason=reason.strip(), posted_by=user_or_none(actor),
+        )
+        allocation = Allocation.objects.create(
+            company=customer.company, invoice=locked, credit_note=note, amount_minor=gross, date=on,
+            receivable_base_minor=receivable, cash_base_minor=0, created_by=user_or_none(actor),
+        )
+        before = invoice_snapshot(locked)
+        locked.amount_open_minor -= gross
+        locked.save(update_fields=["amount_open_minor"])
+        journal_write(
+            company=customer.company, customer=customer, on=on, kind=EntryKind.CREDIT_NOTE, credit_note=note,
+            invoice=locked, allocation=allocation, actor=actor,
+            lines=postings.credit_note_lines(
+                gross=gross_base, net=net_base, tax=gross_base - net_base, receivable=receivable
+            ),
+            memo=_("Credit note %(number)s on %(invoice)s") % {"number": doc_number, "invoice": locked.number},
+        )
+        audit_record(
+            actor=actor, action="credit_note_posted", subject=note,
+            before={"invoice": before},
+            after={"invoice": invoice_snapshot(locked), "gross_minor": gross, "reason": note.reason},
+        )
+        return note
+
+    note, _created = idempotent(
+        scope="credit_note.post", key=idempotency_key, payload=payload, model=CreditNote, create=create
+    )
+    return note

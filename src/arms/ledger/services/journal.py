@@ -1,0 +1,45 @@
+"""Writes one balanced journal entry; the only place that inserts journal rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+
+from arms.domain.journal import Line, balanced
+from arms.ledger.models import Account, JournalEntry, JournalLine
+
+_account_ids: dict[str, dict[str, int]] = {}
+
+
+def account_ids() -> dict[str, int]:
+    key = connection.settings_dict["NAME"]
+    if key not in _account_ids:
+        _account_ids[key] = dict(Account.objects.values_list("code", "id"))
+    return _account_ids[key]
+
+
+def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], actor=None, memo: str = "",
+                  **sources) -> JournalEntry:
+    lines = balanced(lines)
+    entry = JournalEntry.objects.create(
+        company=company, customer=customer, date=on, kind=kind, memo=memo[:300],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, **sources,
+    )
+    ids = account_ids()
+    JournalLine.objects.bulk_create(
+        JournalLine(entry=entry, account_id=ids[line.account], customer=customer, debit_minor=line.debit,
+                    credit_minor=line.credit)
+        for line in lines
+    )
+    return entry
+
+
+def entry_lines(entry: JournalEntry) -> list[Line]:
+    codes = {v: k for k, v in account_ids().items()}
+    from arms.domain.journal import AccountCode
+
+    return [
+        Line(AccountCode(codes[account_id]), debit=debit, credit=credit)
+        for account_id, debit, credit in entry.lines.values_list("account_id", "debit_minor", "credit_minor")
+    ]

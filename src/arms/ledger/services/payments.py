@@ -1,0 +1,150 @@
+"""payment_record and payment_reverse."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.common.services import idempotent, sequence_next
+from arms.domain import journal as postings
+from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentStatus
+from arms.ledger.errors import AlreadyReversed
+from arms.ledger.locks import lock_customer, payment_qs_for_update
+from arms.ledger.models import JournalEntry, Payment
+from arms.ledger.services.common import currency_or_error, duplicate_number, positive_or_error, user_or_none
+from arms.ledger.services.fx import exchange_rate_on, to_base
+from arms.ledger.services.journal import entry_lines, journal_write
+
+
+def payment_snapshot(payment: Payment) -> dict:
+    return {
+        "number": payment.number,
+        "customer": payment.customer_id,
+        "received_date": payment.received_date,
+        "currency": payment.currency,
+        "amount_minor": payment.amount_minor,
+        "amount_unallocated_minor": payment.amount_unallocated_minor,
+        "method": payment.method,
+        "status": payment.status,
+        "bill_number": payment.bill_number,
+        "bill_maturity_date": payment.bill_maturity_date,
+        "bank_reference": payment.bank_reference,
+    }
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    customer,
+    received_date: date,
+    amount_minor: int,
+    currency: str | None = None,
+    method: str = PaymentMethod.BANK_TRANSFER,
+    number: str | None = None,
+    bill_number: str = "",
+    bill_maturity_date: date | None = None,
+    payer_name: str = "",
+    bank_reference: str = "",
+    auto_allocate: bool = False,
+    idempotency_key: str | None = None,
+) -> Payment:
+    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first."""
+    payload = {
+        "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
+        "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
+        "payer": payer_name, "ref": bank_reference, "auto": auto_allocate,
+    }
+
+    def create() -> Payment:
+        locked = lock_customer(customer.pk)
+        positive_or_error(amount_minor, "amount_minor")
+        pay_currency = currency_or_error(currency or locked.currency)
+        if method not in PaymentMethod.values:
+            raise ValidationFailed(_("Unknown payment method %(method)s.") % {"method": method}, field="method")
+        if method in BILL_METHODS:
+            if bill_maturity_date is None:
+                raise ValidationFailed(_("An acceptance bill needs its maturity date."), field="bill_maturity_date")
+            if bill_maturity_date < received_date:
+                raise ValidationFailed(
+                    _("The bill cannot mature before it was received."), field="bill_maturity_date"
+                )
+            if not bill_number.strip():
+                raise ValidationFailed(_("An acceptance bill needs its number."), field="bill_number")
+        doc_number = (number or "").strip() or sequence_next(company=locked.company, series="RCV")
+        duplicate_number(Payment, company=locked.company, number=doc_number, label=_("Payment"))
+        rate = exchange_rate_on(pay_currency, received_date)
+        amount_base = to_base(amount_minor, pay_currency, rate)
+        payment = Payment.objects.create(
+            company=locked.company, customer=locked, number=doc_number, received_date=received_date,
+            currency=pay_currency, amount_minor=amount_minor, amount_unallocated_minor=amount_minor,
+            method=method, bill_number=bill_number.strip(), bill_maturity_date=bill_maturity_date,
+            payer_name=payer_name, bank_reference=bank_reference, fx_rate=rate, amount_base_minor=amount_base,
+            posted_by=user_or_none(actor),
+        )
+        journal_write(
+            company=locked.company, customer=locked, on=received_date, kind=EntryKind.PAYMENT, payment=payment,
+            lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS), actor=actor,
+            memo=_("Payment %(number)s") % {"number": doc_number},
+        )
+        audit_record(actor=actor, action="payment_recorded", subject=payment, after=payment_snapshot(payment))
+        if auto_allocate:
+            from arms.ledger.services.allocations import auto_allocate_locked
+
+            auto_allocate_locked(actor=actor, customer=locked, payment_id=payment.pk, on=received_date)
+            payment.refresh_from_db()
+        return payment
+
+    payment, _created = idempotent(
+        scope="payment.record", key=idempotency_key, payload=payload, model=Payment, create=create
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = None) -> Payment:
+    """Reverse a payment (bounced, wrong customer): undo its allocations, then the receipt itself."""
+    from arms.ledger.services.allocations import reverse_allocations_locked
+
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why the payment is reversed."), field="reason")
+    customer = lock_customer(payment.customer_id)
+    invoice_ids = sorted(
+        payment.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).values_list("invoice_id", flat=True)
+    )
+    from arms.ledger.locks import invoices_qs_for_update
+
+    list(invoices_qs_for_update(invoice_ids))
+    locked = payment_qs_for_update().get(pk=payment.pk)
+    if locked.status == PaymentStatus.REVERSED:
+        raise AlreadyReversed(_("Payment %(number)s is already reversed.") % {"number": locked.number})
+    on = on or timezone.localdate()
+    if on < locked.received_date:
+        raise ValidationFailed(_("A reversal cannot predate the payment."), field="date")
+    before = payment_snapshot(locked)
+    reverse_allocations_locked(
+        actor=actor, customer=customer,
+        allocations=list(locked.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk")),
+        on=on,
+    )
+    locked.refresh_from_db()
+    original = JournalEntry.objects.get(payment=locked, kind=EntryKind.PAYMENT)
+    locked.status = PaymentStatus.REVERSED
+    locked.amount_unallocated_minor = 0
+    locked.reversed_at = timezone.now()
+    locked.reversal_date = on
+    locked.reversal_reason = reason.strip()
+    locked.save(update_fields=["status", "amount_unallocated_minor", "reversed_at", "reversal_date", "reversal_reason"])
+    journal_write(
+        company=customer.company, customer=customer, on=on, kind=EntryKind.PAYMENT_REVERSAL, payment=locked,
+        lines=postings.reversed_lines(entry_lines(original)), actor=actor,
+        memo=_("Reversal of payment %(number)s") % {"number": locked.number},
+    )
+    audit_record(actor=actor, action="payment_reversed", subject=locked, before=before,
+                 after={**payment_snapshot(locked), "reason": locked.reversal_reason})
+    return locked

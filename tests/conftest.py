@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import factories
+
+
+def postgres_available() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    """Roles (groups and permissions) as `arms setup` creates them."""
+    from arms.accounts.roles import roles_sync
+
+    roles_sync()
+
+
+@pytest.fixture
+def company(db):
+    from arms.customers.selectors import company_default
+
+    return company_default()
+
+
+@pytest.fixture
+def clerk(db):
+    return factories.user("clerk", role="finance_clerk")
+
+
+@pytest.fixture
+def customer(db, company):
+    return factories.customer()
+
+
+def ledger_problems() -> dict[str, list]:
+    """Every `arms ledger check` finding, keyed by check; {} when the ledger is sound."""
+    from arms.ledger.check import ledger_check
+
+    return {r.code: r.rows for r in ledger_check() if r.rows}
