@@ -1,7 +1,115 @@
-"""The one NinjaAPI. Each app's router is mounted under /api/v1; ArmsError becomes 4xx JSON."""
+"""The one NinjaAPI at /api. Routers of each app are mounted under /api/v1.
+
+Errors always have one shape, ``{"error": {"code", "message", "field"?, "fields"?}}``:
+ArmsError -> its status (400/403/404/409/422); schema validation -> 422 naming each field; unknown
+object -> 404; missing permission -> 403. An unexpected exception is a 500 and a bug.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
 
-api = NinjaAPI(title="ARMS API", version="1", urls_namespace="api", docs_url="/docs", openapi_url="/openapi.json")
+from arms.common.errors import ArmsError
+
+
+class BearerToken(HttpBearer):
+    """Authorization: Bearer <token made with `arms token create --user NAME`>."""
+
+    def authenticate(self, request, token):
+        from arms.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The web UI's session; unsafe methods need the CSRF token as Django requires everywhere."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="ARMS API",
+    version="1",
+    description="Accounts receivable: customers, contracts, invoices, credit notes, payments, allocations.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[BearerToken(), SessionAuth()],
+)
+
+
+def _error(request, status: int, body: dict):
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(ArmsError)
+def on_arms_error(request, exc: ArmsError):
+    return _error(request, exc.status, exc.as_dict())
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form", "payload")]
+        fields.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
+    first = fields[0] if fields else {"field": "body", "message": "invalid"}
+    return _error(request, 422, {"code": "invalid", "message": f"{first['field']}: {first['message']}",
+                                 "field": first["field"], "fields": fields})
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return _error(request, 404, {"code": "not_found", "message": str(exc) or "not found"})
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing(request, exc):
+    return _error(request, 404, {"code": "not_found", "message": str(exc) or "not found"})
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, {"code": "forbidden", "message": str(exc) or "permission denied"})
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, {"code": "unauthenticated",
+                                 "message": "send Authorization: Bearer <token> or log in"})
+
+
+def require_perm(request, *perms: str) -> None:
+    """Refuse with 403 unless the user has every permission named (app_label.codename)."""
+    user = request.user
+    missing = [p for p in perms if not user.has_perm(p)]
+    if missing:
+        raise PermissionDenied(f"your role lacks the permission {missing[0]}")
+
+
+def _mount() -> None:
+    from arms.customers.api import router as customers_router
+    from arms.contracts.api import router as contracts_router
+    from arms.imports.api import router as imports_router
+    from arms.ledger.api import router as ledger_router
+
+    api.add_router("/v1/customers", customers_router)
+    api.add_router("/v1/contracts", contracts_router)
+    api.add_router("/v1", ledger_router)
+    api.add_router("/v1/imports", imports_router)
+
+
+_mount()

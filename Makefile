@@ -1,0 +1,52 @@
+# The README's commands. Needs only python3 (>= 3.11) and make; everything else is installed into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+CUSTOMERS ?= 200
+SEED   ?= 42
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve setup test test-fast lint bench clean help
+
+help:
+	@echo "make demo   build everything, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   run the test suite (DATABASE_URL=postgres://... make test for PostgreSQL)"
+	@echo "make lint   ruff and the import-linter contracts"
+	@echo "make bench  arms bench --invoices 100000"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ARMS needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	$(BIN)/arms setup
+
+demo: setup
+	$(BIN)/arms seed --customers $(CUSTOMERS) --seed $(SEED) --if-empty
+	@$(BIN)/arms demo_logins
+	$(BIN)/arms runserver $(HOST):$(PORT)
+
+serve: setup
+	$(BIN)/arms runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+
+bench: setup
+	$(BIN)/arms bench --invoices 100000
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,170 @@
+"""contract_create, contract_amend (the old terms are kept as a version), contract_attach."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import Conflict, ValidationFailed
+from arms.contracts.models import (
+    Contract,
+    ContractAttachment,
+    ContractMilestone,
+    ContractStatus,
+    ContractVersion,
+    DisputeResolution,
+    GuaranteeType,
+)
+from arms.customers.enums import TermBasis
+from arms.domain.money import MoneyError, check_currency
+
+TERMS = (
+    "title", "signed_date", "start_date", "end_date", "currency", "amount_minor", "payment_terms_days",
+    "payment_terms_basis", "late_interest_rate_daily", "penalty_rate", "penalty_clause", "guarantee_type",
+    "guarantee_details", "dispute_resolution", "dispute_venue", "status",
+)
+
+
+@dataclass(frozen=True)
+class MilestoneIn:
+    name: str
+    share_bp: int
+    due_days: int = 0
+
+
+def contract_terms(contract: Contract) -> dict:
+    data = {name: getattr(contract, name) for name in TERMS}
+    data["milestones"] = [
+        {"sequence": m.sequence, "name": m.name, "share_bp": m.share_bp, "due_days": m.due_days}
+        for m in contract.milestones.order_by("sequence")
+    ]
+    return data
+
+
+def _clean(fields: dict) -> dict:
+    cleaned = dict(fields)
+    unknown = set(cleaned) - set(TERMS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationFailed(_("Unknown field %(field)s.") % {"field": name}, field=name)
+    if "amount_minor" in cleaned:
+        amount = cleaned["amount_minor"]
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise ValidationFailed(_("The contract amount must be more than zero."), field="amount_minor")
+    if "currency" in cleaned:
+        try:
+            cleaned["currency"] = check_currency(cleaned["currency"])
+        except MoneyError as exc:
+            raise ValidationFailed(str(exc), field="currency") from exc
+    for name in ("late_interest_rate_daily", "penalty_rate"):
+        if name in cleaned:
+            try:
+                cleaned[name] = Decimal(str(cleaned[name]))
+            except Exception as exc:
+                raise ValidationFailed(_("Not a number."), field=name) from exc
+            if cleaned[name] < 0 or cleaned[name] > 1:
+                raise ValidationFailed(_("A rate is a fraction between 0 and 1."), field=name)
+    for name, choices in (("payment_terms_basis", TermBasis), ("guarantee_type", GuaranteeType),
+                          ("dispute_resolution", DisputeResolution), ("status", ContractStatus)):
+        if name in cleaned and cleaned[name] not in choices.values:
+            raise ValidationFailed(
+                _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
+                % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
+                field=name,
+            )
+    if "payment_terms_days" in cleaned and not 0 <= int(cleaned["payment_terms_days"]) <= 3650:
+        raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
+    return cleaned
+
+
+def _check_dates(contract: Contract) -> None:
+    if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
+        raise ValidationFailed(_("The contract cannot end before it starts."), field="end_date")
+
+
+def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None:
+    if milestones:
+        if sum(m.share_bp for m in milestones) != 10_000:
+            raise ValidationFailed(_("Milestone shares must add up to 100% (10,000 basis points)."),
+                                   field="milestones")
+        for index, m in enumerate(milestones):
+            if not 0 < m.share_bp <= 10_000:
+                raise ValidationFailed(_("A milestone share is 1 to 10,000 basis points."),
+                                       field=f"milestones[{index}].share_bp")
+    contract.milestones.all().delete()
+    ContractMilestone.objects.bulk_create(
+        ContractMilestone(contract=contract, sequence=i, name=m.name, share_bp=m.share_bp, due_days=m.due_days)
+        for i, m in enumerate(milestones, start=1)
+    )
+
+
+@transaction.atomic
+def contract_create(*, actor, customer, number: str, signed_date: date, amount_minor: int,
+                    milestones: list[MilestoneIn] | None = None, **fields) -> Contract:
+    number = (number or "").strip()
+    if not number:
+        raise ValidationFailed(_("A contract needs a number."), field="number")
+    cleaned = _clean({"signed_date": signed_date, "amount_minor": amount_minor, **fields})
+    cleaned.setdefault("currency", customer.currency)
+    cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
+    cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
+    if Contract.objects.filter(company=customer.company, number=number).exists():
+        raise Conflict(_("Contract number %(number)s already exists.") % {"number": number}, field="number",
+                       code="duplicate_number")
+    contract = Contract(company=customer.company, customer=customer, number=number, **cleaned)
+    _check_dates(contract)
+    contract.save()
+    _write_milestones(contract, milestones or [])
+    audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
+    return contract
+
+
+@transaction.atomic
+def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[MilestoneIn] | None = None,
+                   **fields) -> Contract:
+    """Change a contract's terms. The terms before the change are kept as version N; it becomes N+1."""
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why the contract is amended."), field="reason")
+    cleaned = _clean(fields)
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    before = contract_terms(locked)
+    for name, value in cleaned.items():
+        setattr(locked, name, value)
+    _check_dates(locked)
+    if "amount_minor" in cleaned:
+        invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+        if cleaned["amount_minor"] < invoiced:
+            raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
+                                   % {"invoiced": invoiced}, field="amount_minor")
+    ContractVersion.objects.create(contract=locked, version=locked.version, terms=_jsonable(before),
+                                   reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
+    locked.version += 1
+    locked.save()
+    if milestones is not None:
+        _write_milestones(locked, milestones)
+    audit_record(actor=actor, action="contract_amended", subject=locked, before=before,
+                 after={**contract_terms(locked), "reason": reason.strip(), "version": locked.version})
+    return locked
+
+
+def _jsonable(terms: dict) -> dict:
+    return {k: (str(v) if isinstance(v, (date, Decimal)) else v) for k, v in terms.items()}
+
+
+@transaction.atomic
+def contract_attach(*, actor, contract: Contract, filename: str, content: bytes, description: str = ""):
+    if not content:
+        raise ValidationFailed(_("The file is empty."), field="file")
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = ContractAttachment(contract=contract, description=description, sha256=digest)
+    attachment.file.save(filename, ContentFile(content), save=True)
+    audit_record(actor=actor, action="contract_attachment_added", subject=contract,
+                 after={"file": attachment.file.name, "sha256": digest})
+    return attachment

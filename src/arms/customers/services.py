@@ -1,0 +1,110 @@
+"""customer_create and customer_update: validated, audited, one transaction each."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import Conflict, ValidationFailed
+from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
+from arms.customers.models import Customer
+from arms.customers.selectors import company_default
+from arms.domain.money import MoneyError, check_currency
+from arms.domain.uscc import UsccError, validate_uscc
+
+EDITABLE = (
+    "name", "uscc", "industry", "region", "province", "address", "salesperson", "collector",
+    "payment_terms_days", "payment_terms_basis", "currency", "status", "notes",
+)
+
+
+def customer_snapshot(customer: Customer) -> dict:
+    data = {name: getattr(customer, name) for name in EDITABLE if name not in ("salesperson", "collector")}
+    data["code"] = customer.code
+    data["salesperson"] = customer.salesperson_id
+    data["collector"] = customer.collector_id
+    return data
+
+
+def _clean(fields: dict) -> dict:
+    """Validate the editable fields that are present; raise naming the first bad one."""
+    cleaned = dict(fields)
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            raise ValidationFailed(_("A customer needs a name."), field="name")
+    if cleaned.get("uscc"):
+        try:
+            cleaned["uscc"] = validate_uscc(cleaned["uscc"])
+        except UsccError as exc:
+            raise ValidationFailed(str(exc), field="uscc") from exc
+    for name, choices in (("industry", Industry), ("region", Region), ("status", CustomerStatus),
+                          ("payment_terms_basis", TermBasis)):
+        if name in cleaned and cleaned[name] not in choices.values:
+            raise ValidationFailed(
+                _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
+                % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
+                field=name,
+            )
+    if "payment_terms_days" in cleaned:
+        days = cleaned["payment_terms_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
+            raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
+    if "currency" in cleaned:
+        try:
+            cleaned["currency"] = check_currency(cleaned["currency"])
+        except MoneyError as exc:
+            raise ValidationFailed(str(exc), field="currency") from exc
+    User = get_user_model()
+    for name in ("salesperson", "collector"):
+        value = cleaned.get(name)
+        if isinstance(value, int):
+            cleaned[name] = User.objects.filter(pk=value, is_active=True).first()
+            if cleaned[name] is None:
+                raise ValidationFailed(_("No active user %(id)s.") % {"id": value}, field=name)
+        elif isinstance(value, str) and value:
+            cleaned[name] = User.objects.filter(username=value, is_active=True).first()
+            if cleaned[name] is None:
+                raise ValidationFailed(_("No active user %(name)s.") % {"name": value}, field=name)
+    unknown = set(cleaned) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
+    return cleaned
+
+
+@transaction.atomic
+def customer_create(*, actor, code: str, name: str, company=None, **fields) -> Customer:
+    company = company or company_default()
+    code = (code or "").strip()
+    if not code:
+        raise ValidationFailed(_("A customer needs a code."), field="code")
+    cleaned = _clean({"name": name, **fields})
+    if Customer.objects.filter(company=company, code=code).exists():
+        raise Conflict(_("Customer code %(code)s already exists.") % {"code": code}, field="code", code="duplicate_code")
+    if cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).exists():
+        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+    customer = Customer.objects.create(company=company, code=code, **cleaned)
+    audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **fields) -> Customer:
+    cleaned = _clean(fields)
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
+        pk=locked.pk
+    ).exists():
+        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+    before = customer_snapshot(locked)
+    for name, value in cleaned.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(cleaned) or None)
+    after = customer_snapshot(locked)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        audit_record(actor=actor, action="customer_updated", subject=locked,
+                     before={k: before[k] for k in changed}, after=changed)
+    return locked
