@@ -1,0 +1,12 @@
+# One image for the web process and the Huey consumer. Build: docker build -t arms .
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=arms.settings.production ARMS_VAR_DIR=/var/lib/arms
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY src ./src
+RUN pip install --no-cache-dir . && useradd --system --home /var/lib/arms arms \
+    && mkdir -p /var/lib/arms && chown arms /var/lib/arms
+USER arms
+EXPOSE 8000
+CMD ["sh", "-c", "arms setup && arms collectstatic --noinput && gunicorn arms.wsgi:application --bind 0.0.0.0:8000 --workers 3"]
