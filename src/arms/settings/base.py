@@ -114,16 +114,16 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+def huey_config(queue_url: str, var_dir: Path) -> dict:
+    """Huey on Redis when ARMS_QUEUE_URL names one (many consumers, many machines), else on a SQLite file."""
+    if queue_url.startswith(("redis://", "rediss://", "unix://")):
+        return {"huey_class": "huey.RedisHuey", "name": "arms", "url": queue_url, "immediate": False}
+    return {"huey_class": "huey.SqliteHuey", "name": "arms", "filename": str(var_dir / "huey.sqlite3"),
+            "immediate": False}
+
+
 QUEUE_URL = os.environ.get("ARMS_QUEUE_URL", "")
-if QUEUE_URL.startswith("redis"):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "arms", "url": QUEUE_URL, "immediate": False}
-else:
-    HUEY = {
-        "huey_class": "huey.SqliteHuey",
-        "name": "arms",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": False,
-    }
+HUEY = huey_config(QUEUE_URL, VAR_DIR)
 
 LOGGING = {
     "version": 1,
