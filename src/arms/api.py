@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from arms.common.errors import ArmsError
@@ -35,6 +35,13 @@ class SessionAuth(APIKeyCookie):
 
     def __init__(self):
         super().__init__(csrf=True)
+
+    def __call__(self, request):
+        # Without a logged-in session there is nothing to protect from CSRF: the request is simply
+        # unauthenticated (401), not a CSRF failure (403).
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         return request.user if request.user.is_authenticated else None
@@ -64,8 +71,16 @@ def on_arms_error(request, exc: ArmsError):
 def on_validation_error(request, exc: ValidationError):
     fields = []
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form", "payload")]
-        fields.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
+        parts = list(err.get("loc", ()))
+        # drop where the value came from ("body", "query", ...) and the name of the body parameter
+        if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+            if parts.pop(0) == "body" and parts[:1] == ["payload"]:
+                parts.pop(0)
+        name = ""
+        for part in parts:
+            # lines[0].amount_minor, as the services name the fields of a list
+            name += f"[{part}]" if isinstance(part, int) else f"{'.' if name else ''}{part}"
+        fields.append({"field": name or "body", "message": err.get("msg", "invalid")})
     first = fields[0] if fields else {"field": "body", "message": "invalid"}
     return _error(request, 422, {"code": "invalid", "message": f"{first['field']}: {first['message']}",
                                  "field": first["field"], "fields": fields})
@@ -84,6 +99,16 @@ def on_missing(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return _error(request, 403, {"code": "forbidden", "message": str(exc) or "permission denied"})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """Ninja's own refusals (unparseable JSON body, CSRF) in the one error shape."""
+    codes = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    body = {"code": codes.get(exc.status_code, "error"), "message": str(exc)}
+    if exc.status_code == 400:
+        body["field"] = "body"
+    return _error(request, exc.status_code, body)
 
 
 @api.exception_handler(AuthenticationError)

@@ -17,4 +17,6 @@ def paginate(queryset, *, limit: int, offset: int, max_limit: int = 500) -> dict
         raise ValidationFailed(f"limit must be between 1 and {max_limit}", field="limit")
     if offset < 0:
         raise ValidationFailed("offset must not be negative", field="offset")
+    if offset > 2**62:  # beyond any table, and beyond PostgreSQL's bigint OFFSET (a 500 otherwise)
+        raise ValidationFailed("offset is too large", field="offset")
     return {"count": queryset.count(), "limit": limit, "offset": offset, "items": list(queryset[offset : offset + limit])}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ValidationFailed
+from arms.common.services import idempotent
 from arms.contracts.models import (
     Contract,
     ContractAttachment,
@@ -107,22 +108,31 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
 
 @transaction.atomic
 def contract_create(*, actor, customer, number: str, signed_date: date, amount_minor: int,
-                    milestones: list[MilestoneIn] | None = None, **fields) -> Contract:
-    number = (number or "").strip()
-    if not number:
-        raise ValidationFailed(_("A contract needs a number."), field="number")
-    cleaned = _clean({"signed_date": signed_date, "amount_minor": amount_minor, **fields})
-    cleaned.setdefault("currency", customer.currency)
-    cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
-    cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
-    if Contract.objects.filter(company=customer.company, number=number).exists():
-        raise Conflict(_("Contract number %(number)s already exists.") % {"number": number}, field="number",
-                       code="duplicate_number")
-    contract = Contract(company=customer.company, customer=customer, number=number, **cleaned)
-    _check_dates(contract)
-    contract.save()
-    _write_milestones(contract, milestones or [])
-    audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
+                    milestones: list[MilestoneIn] | None = None, idempotency_key: str | None = None,
+                    **fields) -> Contract:
+    payload = {"customer": customer.pk, "number": number, "signed_date": signed_date, "amount_minor": amount_minor,
+               "milestones": [(m.name, m.share_bp, m.due_days) for m in milestones or []], **fields}
+
+    def create() -> Contract:
+        clean_number = (number or "").strip()
+        if not clean_number:
+            raise ValidationFailed(_("A contract needs a number."), field="number")
+        cleaned = _clean({"signed_date": signed_date, "amount_minor": amount_minor, **fields})
+        cleaned.setdefault("currency", customer.currency)
+        cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
+        cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
+        if Contract.objects.filter(company=customer.company, number=clean_number).exists():
+            raise Conflict(_("Contract number %(number)s already exists.") % {"number": clean_number},
+                           field="number", code="duplicate_number")
+        contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
+        _check_dates(contract)
+        contract.save()
+        _write_milestones(contract, milestones or [])
+        audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
+        return contract
+
+    contract, _created = idempotent(scope="contract.create", key=idempotency_key, payload=payload, model=Contract,
+                                    create=create)
     return contract
 
 

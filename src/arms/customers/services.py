@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ValidationFailed
+from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
-from arms.customers.models import Customer
+from arms.customers.models import Contact, Customer
 from arms.customers.selectors import company_default
 from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
@@ -75,18 +78,27 @@ def _clean(fields: dict) -> dict:
 
 
 @transaction.atomic
-def customer_create(*, actor, code: str, name: str, company=None, **fields) -> Customer:
+def customer_create(*, actor, code: str, name: str, company=None, idempotency_key: str | None = None,
+                    **fields) -> Customer:
     company = company or company_default()
-    code = (code or "").strip()
-    if not code:
-        raise ValidationFailed(_("A customer needs a code."), field="code")
-    cleaned = _clean({"name": name, **fields})
-    if Customer.objects.filter(company=company, code=code).exists():
-        raise Conflict(_("Customer code %(code)s already exists.") % {"code": code}, field="code", code="duplicate_code")
-    if cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).exists():
-        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
-    customer = Customer.objects.create(company=company, code=code, **cleaned)
-    audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
+    payload = {"company": company.pk, "code": code, "name": name, **fields}
+
+    def create() -> Customer:
+        clean_code = (code or "").strip()
+        if not clean_code:
+            raise ValidationFailed(_("A customer needs a code."), field="code")
+        cleaned = _clean({"name": name, **fields})
+        if Customer.objects.filter(company=company, code=clean_code).exists():
+            raise Conflict(_("Customer code %(code)s already exists.") % {"code": clean_code}, field="code",
+                           code="duplicate_code")
+        if cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).exists():
+            raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+        customer = Customer.objects.create(company=company, code=clean_code, **cleaned)
+        audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
+        return customer
+
+    customer, _created = idempotent(scope="customer.create", key=idempotency_key, payload=payload, model=Customer,
+                                    create=create)
     return customer
 
 
@@ -108,3 +120,40 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
         audit_record(actor=actor, action="customer_updated", subject=locked,
                      before={k: before[k] for k in changed}, after=changed)
     return locked
+
+
+def contact_snapshot(contact: Contact) -> dict:
+    return {"name": contact.name, "role": contact.role, "phone": contact.phone, "email": contact.email,
+            "is_primary": contact.is_primary}
+
+
+@transaction.atomic
+def contact_create(*, actor, customer: Customer, name: str, role: str = "", phone: str = "", email: str = "",
+                   is_primary: bool = False, idempotency_key: str | None = None) -> Contact:
+    """Add a contact person to a customer. A new primary contact makes the previous one secondary."""
+    payload = {"customer": customer.pk, "name": name, "role": role, "phone": phone, "email": email,
+               "primary": is_primary}
+
+    def create() -> Contact:
+        clean_name = (name or "").strip()
+        if not clean_name:
+            raise ValidationFailed(_("A contact needs a name."), field="name")
+        clean_email = (email or "").strip()
+        if clean_email:
+            try:
+                validate_email(clean_email)
+            except ValidationError as exc:
+                raise ValidationFailed(_("%(email)s is not an e-mail address.") % {"email": clean_email},
+                                       field="email") from exc
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if is_primary:
+            locked.contacts.filter(is_primary=True).update(is_primary=False)
+        contact = Contact.objects.create(customer=locked, name=clean_name, role=(role or "").strip(),
+                                         phone=(phone or "").strip(), email=clean_email, is_primary=is_primary)
+        audit_record(actor=actor, action="contact_added", subject=contact,
+                     after={"customer": locked.code, **contact_snapshot(contact)})
+        return contact
+
+    contact, _created = idempotent(scope="contact.create", key=idempotency_key, payload=payload, model=Contact,
+                                   create=create)
+    return contact

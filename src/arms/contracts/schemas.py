@@ -1,0 +1,177 @@
+"""Contract API shapes: ContractIn (with milestones), ContractAmendIn, ContractOut with versions and attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from ninja import Field, Schema
+
+from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.contracts.models import ContractStatus, DisputeResolution, GuaranteeType
+from arms.customers.enums import TermBasis
+from arms.domain.money import split_largest_remainder
+
+
+class MilestoneIn(InputSchema):
+    name: str = Field(min_length=1, max_length=100, description="E.g. 预付款, 到货款, 验收款, 质保金.")
+    share_bp: int = Field(description="Share of the contract amount in basis points; all shares add up to 10000.")
+    due_days: int = Field(0, ge=0, le=3650, description="Days after the milestone event that payment is due.")
+
+
+class ContractIn(InputSchema):
+    customer_id: int
+    number: str = Field(max_length=60)
+    signed_date: DocumentDate
+    amount_minor: MinorAmount
+    currency: str = Field(None, max_length=3, description="Defaults to the customer's currency.")
+    title: str = Field("", max_length=200)
+    start_date: DocumentDate | None = None
+    end_date: DocumentDate | None = None
+    payment_terms_days: int = Field(None, description="Defaults to the customer's terms.")
+    payment_terms_basis: TermBasis = None
+    late_interest_rate_daily: Decimal = Field(Decimal(0), ge=0, le=1, max_digits=9, decimal_places=7,
+                                              description="Per day, as a fraction: 0.0005 is 万分之五.")
+    penalty_rate: Decimal = Field(Decimal(0), ge=0, le=1, max_digits=7, decimal_places=4)
+    penalty_clause: str = ""
+    guarantee_type: GuaranteeType = GuaranteeType.NONE
+    guarantee_details: str = ""
+    dispute_resolution: DisputeResolution = DisputeResolution.LITIGATION
+    dispute_venue: str = Field("", max_length=200)
+    status: ContractStatus = ContractStatus.ACTIVE
+    milestones: list[MilestoneIn] = []
+
+
+class ContractAmendIn(InputSchema):
+    """The reason and only the terms that change; ``milestones``, when sent, replace all milestones."""
+
+    reason: str = Field(max_length=300)
+    title: str = Field(None, max_length=200)
+    signed_date: DocumentDate = None
+    start_date: DocumentDate | None = None
+    end_date: DocumentDate | None = None
+    currency: str = Field(None, max_length=3)
+    amount_minor: MinorAmount = None
+    payment_terms_days: int = None
+    payment_terms_basis: TermBasis = None
+    late_interest_rate_daily: Decimal = Field(None, ge=0, le=1, max_digits=9, decimal_places=7)
+    penalty_rate: Decimal = Field(None, ge=0, le=1, max_digits=7, decimal_places=4)
+    penalty_clause: str = None
+    guarantee_type: GuaranteeType = None
+    guarantee_details: str = None
+    dispute_resolution: DisputeResolution = None
+    dispute_venue: str = Field(None, max_length=200)
+    status: ContractStatus = None
+    milestones: list[MilestoneIn] = None
+
+
+class AttachmentIn(InputSchema):
+    description: str = Field("", max_length=200, description="What the file is, e.g. 双方盖章版.")
+
+
+class ContractFilters(QuerySchema):
+    customer_id: int | None = None
+    status: ContractStatus | None = None
+    search: str = ""
+
+
+class MilestoneOut(Schema):
+    sequence: int
+    name: str
+    share_bp: int
+    due_days: int
+    amount_minor: int = Field(description="The milestone's part of the contract amount (largest remainder).")
+    amount: str
+
+
+class VersionOut(Schema):
+    version: int
+    terms: dict
+    reason: str
+    amended_by: str
+    created_at: datetime
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    description: str
+    sha256: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_filename(obj) -> str:
+        return PurePosixPath(obj.file.name).name
+
+
+class ContractOut(Schema):
+    id: int
+    number: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    title: str
+    signed_date: date
+    start_date: date | None
+    end_date: date | None
+    currency: str
+    amount_minor: int
+    amount: str
+    payment_terms_days: int
+    payment_terms_basis: str
+    late_interest_rate_daily: Decimal
+    penalty_rate: Decimal
+    penalty_clause: str
+    guarantee_type: str
+    guarantee_details: str
+    dispute_resolution: str
+    dispute_venue: str
+    status: str
+    version: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_customer_code(obj) -> str:
+        return obj.customer.code
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return money_text(obj.amount_minor, obj.currency)
+
+
+class ContractDetailOut(ContractOut):
+    milestones: list[MilestoneOut]
+    versions: list[VersionOut]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_milestones(obj) -> list[dict]:
+        milestones = list(obj.milestones.order_by("sequence"))
+        if not milestones:
+            return []
+        parts = split_largest_remainder(obj.amount_minor, [m.share_bp for m in milestones])
+        return [
+            {"sequence": m.sequence, "name": m.name, "share_bp": m.share_bp, "due_days": m.due_days,
+             "amount_minor": part, "amount": money_text(part, obj.currency)}
+            for m, part in zip(milestones, parts, strict=True)
+        ]
+
+    @staticmethod
+    def resolve_versions(obj) -> list:
+        return list(obj.versions.order_by("version"))
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(obj.attachments.order_by("id"))
+
+
+class ContractPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ContractOut]

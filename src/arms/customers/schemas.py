@@ -1,0 +1,117 @@
+"""Customer API shapes: CustomerIn / CustomerPatch / CustomerOut and contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from arms.common.api_types import InputSchema, QuerySchema
+from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
+
+
+class ContactIn(InputSchema):
+    name: str = Field(max_length=100)
+    role: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    is_primary: bool = False
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    role: str
+    phone: str
+    email: str
+    is_primary: bool
+    created_at: datetime
+
+
+class CustomerIn(InputSchema):
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    uscc: str = Field("", max_length=18, description="统一社会信用代码; its GB 32100 check digit is verified.")
+    industry: Industry = Industry.OTHER
+    region: Region = Region.EAST
+    province: str = Field("", max_length=20)
+    address: str = Field("", max_length=300)
+    salesperson_id: int | None = Field(None, description="Defaults to the caller when a salesperson creates it.")
+    collector_id: int | None = None
+    payment_terms_days: int = 30
+    payment_terms_basis: TermBasis = TermBasis.INVOICE_DATE
+    currency: str = Field("CNY", max_length=3)
+    status: CustomerStatus = CustomerStatus.ACTIVE
+    notes: str = ""
+
+
+class CustomerPatch(InputSchema):
+    """Only the fields sent are changed. Fields that cannot be empty refuse null (a ``None`` default is
+    not validated by pydantic, an explicit null is)."""
+
+    name: str = Field(None, max_length=200)
+    uscc: str = Field(None, max_length=18)
+    industry: Industry = None
+    region: Region = None
+    province: str = Field(None, max_length=20)
+    address: str = Field(None, max_length=300)
+    salesperson_id: int | None = None
+    collector_id: int | None = None
+    payment_terms_days: int = None
+    payment_terms_basis: TermBasis = None
+    currency: str = Field(None, max_length=3)
+    status: CustomerStatus = None
+    notes: str = None
+
+
+class CustomerFilters(QuerySchema):
+    search: str = ""
+    status: CustomerStatus | None = None
+    region: Region | None = None
+    industry: Industry | None = None
+    salesperson_id: int | None = None
+    collector_id: int | None = None
+
+
+class CustomerOut(Schema):
+    id: int
+    code: str
+    name: str
+    uscc: str
+    industry: str
+    region: str
+    province: str
+    address: str
+    salesperson_id: int | None
+    salesperson: str | None
+    collector_id: int | None
+    collector: str | None
+    payment_terms_days: int
+    payment_terms_basis: str
+    currency: str
+    status: str
+    notes: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_salesperson(obj) -> str | None:
+        return obj.salesperson.get_username() if obj.salesperson_id else None
+
+    @staticmethod
+    def resolve_collector(obj) -> str | None:
+        return obj.collector.get_username() if obj.collector_id else None
+
+
+class CustomerDetailOut(CustomerOut):
+    contacts: list[ContactOut]
+
+    @staticmethod
+    def resolve_contacts(obj) -> list:
+        return list(obj.contacts.order_by("-is_primary", "id"))
+
+
+class CustomerPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CustomerOut]

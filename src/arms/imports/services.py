@@ -1,0 +1,158 @@
+"""import_file: check a whole file, then create every row through the real services in one transaction.
+
+1. Check: stream every row, parse it, look its references up (a batch at a time) and collect every
+   error. Any error -> ``ImportInvalid`` listing them all, and nothing is written.
+2. Write: stream the rows again inside ONE transaction, check each again (the database may have moved
+   since), and call the service that creates it (customer_create, contract_create, invoice_post,
+   payment_record and payment_allocate), so every document gets its journal entry and audit event.
+   A refusal from a service undoes the whole transaction and is reported against its row.
+3. Record an ``ImportRun`` (and its audit event) in the same transaction.
+
+A row whose natural key already exists with the same content is skipped, so importing a file twice
+creates nothing the second time. The services get idempotency keys derived from the natural key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ArmsError, ValidationFailed
+from arms.contracts.services import contract_create
+from arms.customers.selectors import company_default
+from arms.customers.services import customer_create
+from arms.imports.checks import CHECKS
+from arms.imports.columns import KINDS
+from arms.imports.errors import ImportInvalid, RowError
+from arms.imports.models import ImportRun
+from arms.imports.readers import Table
+from arms.imports.validate import References, RowCells, checked_rows
+from arms.ledger.models import Invoice
+from arms.ledger.services import invoice_post, payment_allocate, payment_record
+from arms.ledger.services.allocations import AllocationRequest
+from arms.ledger.services.common import user_or_none
+
+#: how often (in rows) the progress callback hears from a long import.
+PROGRESS_EVERY = 200
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    rows: int
+    created: int
+    skipped: int
+    dry_run: bool
+    run_id: int | None = None
+
+
+def _key(company, kind: str, natural_key: str) -> str:
+    return f"import:{company.code}:{kind}:{natural_key}"
+
+
+def _write_customer(values: dict, actor, company) -> None:
+    customer_create(actor=actor, company=company, idempotency_key=_key(company, "customer", values["code"]),
+                    **values)
+
+
+def _write_contract(values: dict, actor, company) -> None:
+    contract_create(actor=actor, idempotency_key=_key(company, "contract", values["number"]), **values)
+
+
+def _write_invoice(values: dict, actor, company) -> None:
+    invoice_post(actor=actor, idempotency_key=_key(company, "invoice", values["number"]), **values)
+
+
+def _write_payment(values: dict, actor, company) -> None:
+    """Record the payment; with an invoice named, allocate to it up to its open amount (the rest stays unapplied)."""
+    target = values["allocate_to"]
+    key = _key(company, "payment", values["number"])
+    payment = payment_record(actor=actor, idempotency_key=key,
+                             **{name: value for name, value in values.items() if name != "allocate_to"})
+    if target is None:
+        return
+    amount = min(payment.amount_minor, Invoice.objects.get(pk=target.pk).amount_open_minor)
+    if amount > 0:
+        payment_allocate(actor=actor, payment=payment, lines=[AllocationRequest(target.pk, amount)],
+                         on=payment.received_date, idempotency_key=key)
+
+
+WRITERS = {
+    "customers": _write_customer,
+    "contracts": _write_contract,
+    "invoices": _write_invoice,
+    "payments": _write_payment,
+}
+
+#: a service names the field it refuses; these are the columns that carry them.
+_FIELD_COLUMNS = {
+    "code": "code", "name": "name", "uscc": "uscc", "number": "number", "customer": "customer_code",
+    "contract": "contract_number", "currency": "currency", "net_minor": "net", "tax_minor": "tax",
+    "amount_minor": "amount", "due_date": "due_date", "end_date": "end_date", "method": "method",
+    "bill_number": "bill_number", "bill_maturity_date": "bill_maturity_date", "lines": "invoice_number",
+    "salesperson": "salesperson", "collector": "collector",
+}
+
+
+def _refusal(row: RowCells, kind: str, exc: ArmsError) -> RowError:
+    column = _FIELD_COLUMNS.get((exc.field or "").split("[")[0], "code" if kind == "customers" else "number")
+    return RowError(row.line, row.header.label(column), exc.message)
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int | None, *, last: bool = False) -> None:
+    if progress is not None and (last or done % PROGRESS_EVERY == 0):
+        progress(stage, done, total)
+
+
+def import_file(*, kind: str, file: BinaryIO, filename: str, actor=None, dry_run: bool = False,
+                progress: Progress | None = None) -> ImportResult:
+    """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing."""
+    if kind not in KINDS:
+        raise ValidationFailed(_("Unknown import kind %(kind)s; use one of %(kinds)s.")
+                               % {"kind": kind, "kinds": ", ".join(KINDS)}, field="kind")
+    table = Table(file, filename)
+    company = company_default()
+    errors: list[RowError] = []
+    rows = to_create = 0
+    for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind]):
+        rows += 1
+        errors.extend(row.errors)
+        to_create += row.write is not None
+        _tick(progress, "check", rows, None)
+    _tick(progress, "check", rows, rows, last=True)
+    if errors:
+        raise ImportInvalid(errors)
+    if dry_run:
+        return ImportResult(kind, rows, to_create, rows - to_create, dry_run=True)
+
+    with transaction.atomic(durable=True):
+        done = created = 0
+        for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind]):
+            done += 1
+            errors.extend(row.errors)
+            if row.write is not None and not errors:
+                try:
+                    WRITERS[kind](row.write, actor, company)
+                    created += 1
+                except ArmsError as exc:
+                    errors.append(_refusal(row, kind, exc))
+            _tick(progress, "write", done, rows)
+        if errors:
+            raise ImportInvalid(errors)
+        run = ImportRun.objects.create(
+            kind=kind, filename=os.path.basename(filename)[:255], sha256=table.sha256, rows=done, created=created,
+            skipped=done - created, user=user_or_none(actor),
+        )
+        audit_record(actor=actor, action="import_completed", subject=run,
+                     after={"kind": kind, "filename": run.filename, "sha256": run.sha256, "rows": run.rows,
+                            "created": run.created, "skipped": run.skipped})
+    _tick(progress, "write", done, rows, last=True)
+    return ImportResult(kind, done, created, done - created, dry_run=False, run_id=run.pk)

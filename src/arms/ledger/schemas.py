@@ -1,0 +1,487 @@
+"""Ledger API shapes. Amounts go in and out as integer minor units (``*_minor``) beside the currency; every
+amount out also comes as a formatted string (``"amount_open": "1,234.56"``) for people and spreadsheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.ledger.enums import PaymentMethod
+
+# ---------------------------------------------------------------- inputs
+
+
+class InvoiceIn(InputSchema):
+    customer_id: int
+    issue_date: DocumentDate
+    net_minor: MinorAmount
+    tax_minor: MinorAmount
+    number: str | None = Field(None, max_length=60, description="Taken from the INV series when empty.")
+    due_date: DocumentDate | None = Field(None, description="From the contract's or customer's terms when empty.")
+    currency: str | None = Field(None, max_length=3, description="The contract's or customer's when empty.")
+    contract_id: int | None = None
+    vat_invoice_number: str = Field("", max_length=40)
+    description: str = Field("", max_length=300)
+
+
+class CreditNoteIn(InputSchema):
+    date: DocumentDate
+    net_minor: MinorAmount
+    tax_minor: MinorAmount
+    reason: str = Field(max_length=300)
+    number: str | None = Field(None, max_length=60, description="Taken from the CN series when empty.")
+
+
+class CreditNoteCreateIn(CreditNoteIn):
+    invoice_id: int
+
+
+class PaymentIn(InputSchema):
+    customer_id: int
+    received_date: DocumentDate
+    amount_minor: MinorAmount
+    currency: str | None = Field(None, max_length=3, description="The customer's currency when empty.")
+    method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    number: str | None = Field(None, max_length=60, description="Taken from the RCV series when empty.")
+    bill_number: str = Field("", max_length=60)
+    bill_maturity_date: DocumentDate | None = None
+    payer_name: str = Field("", max_length=200)
+    bank_reference: str = Field("", max_length=100)
+    auto_allocate: bool = Field(False, description="Settle the oldest open items at once.")
+
+
+class AllocationLineIn(InputSchema):
+    invoice_id: int
+    amount_minor: MinorAmount
+
+
+class AllocateIn(InputSchema):
+    lines: list[AllocationLineIn]
+    date: DocumentDate | None = Field(None, description="Today (or the payment date if later) when empty.")
+
+
+class AutoAllocateIn(InputSchema):
+    date: DocumentDate | None = None
+
+
+class PaymentReverseIn(InputSchema):
+    reason: str = Field(max_length=300)
+    date: DocumentDate | None = Field(None, description="Today when empty.")
+
+
+class AllocationReverseIn(InputSchema):
+    date: DocumentDate | None = None
+
+
+class ExchangeRateIn(InputSchema):
+    currency: str = Field(max_length=3)
+    date: DocumentDate
+    rate: Decimal = Field(gt=0, max_digits=18, decimal_places=8, description="CNY per one unit, e.g. \"7.1234\".")
+    source: str = Field("", max_length=60)
+
+
+# ---------------------------------------------------------------- filters
+
+
+class InvoiceFilters(QuerySchema):
+    customer_id: int | None = None
+    open_only: bool = False
+    overdue_on: dt.date | None = Field(None, description="Open and due before this day.")
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    search: str = ""
+
+
+class PaymentFilters(QuerySchema):
+    customer_id: int | None = None
+    unallocated_only: bool = False
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    method: PaymentMethod | None = None
+    search: str = ""
+
+
+class CreditNoteFilters(QuerySchema):
+    customer_id: int | None = None
+
+
+class AllocationFilters(QuerySchema):
+    payment_id: int | None = None
+    invoice_id: int | None = None
+
+
+class ExchangeRateFilters(QuerySchema):
+    currency: str = ""
+
+
+class StatementQuery(QuerySchema):
+    date_from: dt.date = Field(alias="from", description="First day, YYYY-MM-DD.")
+    date_to: dt.date = Field(alias="to", description="Last day, YYYY-MM-DD; not before `from`.")
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+class AllocationOut(Schema):
+    id: int
+    invoice_id: int
+    invoice_number: str
+    payment_id: int | None
+    payment_number: str | None
+    credit_note_id: int | None
+    credit_note_number: str | None
+    currency: str
+    amount_minor: int
+    amount: str
+    date: dt.date
+    reverses_id: int | None = Field(description="Set on a reversing row: the allocation it undoes.")
+    reversed: bool = Field(description="True once a reversing row undoes this allocation.")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_invoice_number(obj) -> str:
+        return obj.invoice.number
+
+    @staticmethod
+    def resolve_payment_number(obj) -> str | None:
+        return obj.payment.number if obj.payment_id else None
+
+    @staticmethod
+    def resolve_credit_note_number(obj) -> str | None:
+        return obj.credit_note.number if obj.credit_note_id else None
+
+    @staticmethod
+    def resolve_currency(obj) -> str:
+        return obj.invoice.currency
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return money_text(obj.amount_minor, obj.invoice.currency)
+
+    @staticmethod
+    def resolve_reversed(obj) -> bool:
+        return hasattr(obj, "reversed_by")
+
+
+class CreditNoteOut(Schema):
+    id: int
+    number: str
+    invoice_id: int
+    invoice_number: str
+    customer_id: int
+    date: dt.date
+    currency: str
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+    net: str
+    tax: str
+    gross: str
+    reason: str
+    posted_at: dt.datetime
+
+    @staticmethod
+    def resolve_invoice_number(obj) -> str:
+        return obj.invoice.number
+
+    @staticmethod
+    def resolve_net(obj) -> str:
+        return money_text(obj.net_minor, obj.currency)
+
+    @staticmethod
+    def resolve_tax(obj) -> str:
+        return money_text(obj.tax_minor, obj.currency)
+
+    @staticmethod
+    def resolve_gross(obj) -> str:
+        return money_text(obj.gross_minor, obj.currency)
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    contract_id: int | None
+    vat_invoice_number: str
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+    amount_open_minor: int
+    net: str
+    tax: str
+    gross: str
+    amount_open: str
+    fx_rate: Decimal = Field(description="CNY per unit at posting; 1 for CNY.")
+    gross_base_minor: int = Field(description="Gross in CNY fen at posting.")
+    description: str
+    posted_at: dt.datetime
+    posted_by: str | None
+
+    @staticmethod
+    def resolve_customer_code(obj) -> str:
+        return obj.customer.code
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_net(obj) -> str:
+        return money_text(obj.net_minor, obj.currency)
+
+    @staticmethod
+    def resolve_tax(obj) -> str:
+        return money_text(obj.tax_minor, obj.currency)
+
+    @staticmethod
+    def resolve_gross(obj) -> str:
+        return money_text(obj.gross_minor, obj.currency)
+
+    @staticmethod
+    def resolve_amount_open(obj) -> str:
+        return money_text(obj.amount_open_minor, obj.currency)
+
+    @staticmethod
+    def resolve_posted_by(obj) -> str | None:
+        return _username(obj.posted_by)
+
+
+class InvoiceDetailOut(InvoiceOut):
+    allocations: list[AllocationOut]
+    credit_notes: list[CreditNoteOut]
+
+    @staticmethod
+    def resolve_allocations(obj) -> list:
+        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "reversed_by")
+                    .order_by("date", "id"))
+
+    @staticmethod
+    def resolve_credit_notes(obj) -> list:
+        return list(obj.credit_notes.select_related("invoice").order_by("date", "id"))
+
+
+class PaymentOut(Schema):
+    id: int
+    number: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    received_date: dt.date
+    currency: str
+    amount_minor: int
+    amount_unallocated_minor: int
+    amount: str
+    amount_unallocated: str
+    method: str
+    bill_number: str
+    bill_maturity_date: dt.date | None
+    payer_name: str
+    bank_reference: str
+    fx_rate: Decimal
+    amount_base_minor: int
+    status: str
+    reversal_date: dt.date | None
+    reversal_reason: str
+    posted_at: dt.datetime
+    posted_by: str | None
+
+    @staticmethod
+    def resolve_customer_code(obj) -> str:
+        return obj.customer.code
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return money_text(obj.amount_minor, obj.currency)
+
+    @staticmethod
+    def resolve_amount_unallocated(obj) -> str:
+        return money_text(obj.amount_unallocated_minor, obj.currency)
+
+    @staticmethod
+    def resolve_posted_by(obj) -> str | None:
+        return _username(obj.posted_by)
+
+
+class PaymentDetailOut(PaymentOut):
+    allocations: list[AllocationOut]
+
+    @staticmethod
+    def resolve_allocations(obj) -> list:
+        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "reversed_by")
+                    .order_by("date", "id"))
+
+
+class AllocationResultOut(Schema):
+    payment: PaymentOut
+    allocations: list[AllocationOut]
+
+
+class ExchangeRateOut(Schema):
+    id: int
+    currency: str
+    date: dt.date
+    rate: Decimal
+    source: str
+
+
+class OpenItemOut(Schema):
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    gross_minor: int
+    amount_open_minor: int
+    gross: str
+    amount_open: str
+
+    @staticmethod
+    def resolve_gross(obj) -> str:
+        return money_text(obj.gross_minor, obj.currency)
+
+    @staticmethod
+    def resolve_amount_open(obj) -> str:
+        return money_text(obj.amount_open_minor, obj.currency)
+
+
+class BalanceOut(Schema):
+    currency: str
+    open_minor: int = Field(description="Open invoices.")
+    unapplied_minor: int = Field(description="Payments not yet allocated.")
+    balance_minor: int = Field(description="open - unapplied: what the customer owes net.")
+    open: str
+    unapplied: str
+    balance: str
+
+
+class BalancesOut(Schema):
+    customer_id: int
+    balances: list[BalanceOut]
+
+
+def balances_out(customer_id: int, balances: dict[str, dict[str, int]]) -> dict:
+    """``customer_balances``' dict as a list sorted by currency, with formatted amounts beside."""
+    rows = []
+    for currency in sorted(balances):
+        values = balances[currency]
+        row = {"currency": currency}
+        for name in ("open", "unapplied", "balance"):
+            row[f"{name}_minor"] = values[name]
+            row[name] = money_text(values[name], currency)
+        rows.append(row)
+    return {"customer_id": customer_id, "balances": rows}
+
+
+class StatementLineOut(Schema):
+    date: dt.date
+    kind: str = Field(description="invoice, credit_note, payment or payment_reversal.")
+    number: str
+    description: str
+    debit_minor: int
+    credit_minor: int
+    balance_minor: int = Field(description="Running balance after this line.")
+    debit: str
+    credit: str
+    balance: str
+
+
+class StatementOut(Schema):
+    currency: str
+    opening_minor: int
+    debit_total_minor: int
+    credit_total_minor: int
+    closing_minor: int
+    opening: str
+    debit_total: str
+    credit_total: str
+    closing: str
+    lines: list[StatementLineOut]
+
+
+class StatementsOut(Schema):
+    customer_id: int
+    date_from: dt.date
+    date_to: dt.date
+    statements: list[StatementOut] = Field(description="One per currency the customer dealt in.")
+
+
+def statements_out(customer_id: int, date_from: dt.date, date_to: dt.date, statements: list) -> dict:
+    """``customer_statement``'s per-currency statements with formatted amounts beside the minor units."""
+    result = []
+    for st in statements:
+        cur = st.currency
+        totals = {"opening": st.opening_minor, "debit_total": st.debit_total_minor,
+                  "credit_total": st.credit_total_minor, "closing": st.closing_minor}
+        result.append({
+            "currency": cur,
+            **{f"{name}_minor": value for name, value in totals.items()},
+            **{name: money_text(value, cur) for name, value in totals.items()},
+            "lines": [
+                {
+                    "date": line.date, "kind": line.kind, "number": line.number, "description": line.description,
+                    "debit_minor": line.debit_minor, "credit_minor": line.credit_minor,
+                    "balance_minor": line.balance_minor, "debit": money_text(line.debit_minor, cur),
+                    "credit": money_text(line.credit_minor, cur), "balance": money_text(line.balance_minor, cur),
+                }
+                for line in st.lines
+            ],
+        })
+    return {"customer_id": customer_id, "date_from": date_from, "date_to": date_to, "statements": result}
+
+
+class InvoicePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[InvoiceOut]
+
+
+class CreditNotePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CreditNoteOut]
+
+
+class PaymentPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PaymentOut]
+
+
+class AllocationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[AllocationOut]
+
+
+class ExchangeRatePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ExchangeRateOut]
+
+
+class OpenItemPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OpenItemOut]
