@@ -3,4 +3,14 @@ from django.urls import path
 from arms.web import views
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:customer_id>/statement/", views.customer_statement, name="customer_statement"),
+    path("customers/<int:customer_id>/payments/", views.customer_payment_record, name="customer_payment_record"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    path("payments/", views.payment_list, name="payment_list"),
+    path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
+]

@@ -1,0 +1,176 @@
+"""Forms of the web UI: list filters, the statement period, and recording a payment.
+
+Forms check the shape of the input only (a date is a date, an amount has at most two decimals).
+Rules that depend on balances are the services' business; their refusals come back as ArmsError and
+are shown beside the field they name (``add_service_error``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from arms.common.errors import ArmsError
+from arms.customers.enums import CustomerStatus, Industry, Region
+from arms.domain.money import MoneyError, check_currency, parse_amount
+from arms.ledger.enums import PaymentMethod
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _choices_with_all(choices) -> list:
+    return [("", _("All")), *choices]
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Code, name or 统一社会信用代码"), "type": "search",
+                                      "autocomplete": "off"}),
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=_choices_with_all(Region.choices))
+    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=_choices_with_all(Industry.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_choices_with_all(CustomerStatus.choices))
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``customer_list``; an invalid choice filters nothing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "region": data.get("region", ""),
+            "industry": data.get("industry", ""),
+            "status": data.get("status", ""),
+        }
+
+
+class DateRangeMixin(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class InvoiceFilterForm(DateRangeMixin):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Invoice number, VAT invoice number or customer"),
+                                      "type": "search", "autocomplete": "off"}),
+    )
+    state = forms.ChoiceField(
+        label=_("Show"), required=False,
+        choices=[("", _("All invoices")), ("open", _("Open only")), ("overdue", _("Overdue only"))],
+    )
+
+    def filters(self, *, today: date) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state", "")
+        return {
+            "search": (data.get("q") or "").strip(),
+            "open_only": state == "open",
+            "overdue_on": today if state == "overdue" else None,
+            "issued_from": data.get("date_from"),
+            "issued_to": data.get("date_to"),
+        }
+
+
+class PaymentFilterForm(DateRangeMixin):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Receipt number, bank reference, payer or customer"),
+                                      "type": "search", "autocomplete": "off"}),
+    )
+    method = forms.ChoiceField(label=_("Method"), required=False, choices=_choices_with_all(PaymentMethod.choices))
+    unallocated = forms.BooleanField(label=_("Unallocated only"), required=False)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "unallocated_only": bool(data.get("unallocated")),
+            "received_from": data.get("date_from"),
+            "received_to": data.get("date_to"),
+            "method": data.get("method", ""),
+        }
+
+
+class StatementForm(DateRangeMixin):
+    """The 对账单 period; both dates are needed, and the default is the current year to date."""
+
+    date_from = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), widget=DATE_INPUT)
+
+    @staticmethod
+    def initial_period(today: date) -> dict:
+        return {"date_from": today.replace(month=1, day=1), "date_to": today}
+
+
+class PaymentForm(forms.Form):
+    """Money received from one customer. The amount is typed as people write it ("12,345.60")."""
+
+    #: service argument -> form field, so a service's refusal lands beside the right input
+    SERVICE_FIELDS = {"amount_minor": "amount", "date": "received_date"}
+
+    received_date = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
+    amount = forms.CharField(
+        label=_("Amount"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"size": 4}))
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    bank_reference = forms.CharField(label=_("Bank reference (流水号)"), max_length=100, required=False)
+    payer_name = forms.CharField(label=_("Payer"), max_length=200, required=False)
+    bill_number = forms.CharField(label=_("Bill number"), max_length=60, required=False)
+    bill_maturity_date = forms.DateField(label=_("Bill matures"), required=False, widget=DATE_INPUT)
+    auto_allocate = forms.BooleanField(
+        label=_("Allocate to the oldest open invoices"), required=False, initial=True,
+    )
+    #: one key per rendered form, so a double click or a resubmitted page records the payment once
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    @classmethod
+    def initial_for(cls, customer) -> dict:
+        return {"received_date": timezone.localdate(), "currency": customer.currency, "auto_allocate": True,
+                "idempotency_key": uuid.uuid4().hex}
+
+    def clean_currency(self) -> str:
+        try:
+            return check_currency(self.cleaned_data["currency"])
+        except MoneyError as exc:
+            raise forms.ValidationError(_("Use a three-letter currency code such as CNY.")) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        if "amount" in cleaned and "currency" in cleaned:
+            try:
+                cleaned["amount_minor"] = parse_amount(cleaned["amount"], cleaned["currency"])
+            except MoneyError:
+                self.add_error("amount", _("Enter an amount such as 12,345.60."))
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "received_date": data["received_date"],
+            "amount_minor": data["amount_minor"],
+            "currency": data["currency"],
+            "method": data["method"],
+            "bank_reference": data["bank_reference"].strip(),
+            "payer_name": data["payer_name"].strip(),
+            "bill_number": data["bill_number"].strip(),
+            "bill_maturity_date": data["bill_maturity_date"],
+            "auto_allocate": data["auto_allocate"],
+            "idempotency_key": f"web-payment-{data['idempotency_key']}",
+        }
+
+    def add_service_error(self, error: ArmsError) -> None:
+        """Show a service's refusal beside the field it names, or above the form."""
+        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
