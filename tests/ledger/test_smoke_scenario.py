@@ -8,6 +8,7 @@ from arms.ledger import services
 from arms.ledger.services.allocations import AllocationRequest
 from tests import factories
 from tests.conftest import ledger_problems
+from tests.ledger.helpers import account_balances
 
 
 @pytest.mark.django_db
@@ -39,3 +40,6 @@ def test_invoice_payment_credit_note_story(clerk, customer):
     inv.refresh_from_db()
     assert inv.amount_open_minor == 71_700
     assert ledger_problems() == {}
+    # the worked example in docs/domain/ledger.md: 1122 = the open invoice, 2203 = the unapplied 200.00
+    assert account_balances(customer) == {"1122": 71_700, "2203": -20_000, "1002": 50_000, "6001": -90_000,
+                                          "22210106": -11_700}

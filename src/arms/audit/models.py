@@ -25,6 +25,9 @@ class AuditHead(models.Model):
         _("last hash"), max_length=64, default=GENESIS_HASH, help_text=_("hash of the newest event.")
     )
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True, help_text=_("Position in the chain, from 1."))

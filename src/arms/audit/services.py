@@ -95,8 +95,16 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
         expected_seq += 1
         checked += 1
     head = AuditHead.objects.get(pk=1)
-    if head.last_seq != checked or head.last_hash != expected_prev:
+    if head.last_seq > checked:
         return ChainReport(
-            False, checked, checked + 1, f"the chain ends at {checked} but the head says {head.last_seq}: events removed"
+            False, checked, checked + 1,
+            f"the chain ends at {checked} but the head says {head.last_seq}: events removed",
         )
+    if head.last_seq < checked:
+        return ChainReport(
+            False, checked, head.last_seq + 1,
+            f"the chain runs to {checked} but the head says {head.last_seq}: events added outside audit_record",
+        )
+    if head.last_hash != expected_prev:
+        return ChainReport(False, checked, checked, "the newest event's hash differs from the head's: it was rewritten")
     return ChainReport(True, checked)

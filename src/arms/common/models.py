@@ -45,3 +45,6 @@ class IdempotencyRecord(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

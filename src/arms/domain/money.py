@@ -15,6 +15,11 @@ CURRENCY_EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0,
 CURRENCY_SYMBOL = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "GBP": "£", "JPY": "JP¥"}
 BASE_CURRENCY = "CNY"
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_SYMBOLS_RE = re.compile(r"[¥￥$€£元]|CNY|RMB")
+_GROUP_RE = re.compile(r"[,，\s]")
+#: digits grouped by three (comma, full-width comma or space) or not at all, then an optional fraction.
+#: Strict on purpose: "1,50" (a European decimal comma), "1e3" and "1_000" are refused, not misread.
+_AMOUNT_RE = re.compile(r"^[+-]?(?:\d{1,3}(?P<sep>[,，\s])\d{3}(?:(?P=sep)\d{3})*|\d+)(?:\.\d+)?$")
 
 
 class MoneyError(ValueError):
@@ -77,7 +82,10 @@ class Money:
 
 
 def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> int:
-    """Parse a human amount ("1,234.56", "¥1 234.5", 12) into minor units; refuse extra decimals.
+    """Parse a human amount ("1,234.56", "¥1 234.5", "1234.56元", 12) into minor units.
+
+    Refuses floats, more decimals than the currency has, scientific notation and grouping that is
+    not by thousands.
 
     >>> parse_amount("1,234.56")
     123456
@@ -89,11 +97,13 @@ def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> in
     elif isinstance(text, Decimal):
         raw = text
     else:
-        cleaned = re.sub(r"[\s,，¥￥$€£]", "", str(text)).replace("CNY", "").replace("RMB", "")
+        cleaned = _SYMBOLS_RE.sub("", str(text)).strip()
         if cleaned in ("", "-", "+"):
             raise MoneyError("amount is empty")
+        if not _AMOUNT_RE.match(cleaned):
+            raise MoneyError(f"'{text}' is not an amount like 1,234.56")
         try:
-            raw = Decimal(cleaned)
+            raw = Decimal(_GROUP_RE.sub("", cleaned))
         except InvalidOperation:
             raise MoneyError(f"'{text}' is not a number") from None
     if not raw.is_finite():

@@ -6,6 +6,7 @@ Each check returns the offending rows (at most ``limit`` of them); an empty list
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
 
@@ -59,6 +60,15 @@ CHECKS: list[tuple[str, str, str]] = [
         """,
     ),
     (
+        "journal_line_customer",
+        "every journal line is on its entry's customer (the sub-ledger the control accounts are reconciled by)",
+        """
+        SELECT l.id, l.entry_id, l.customer_id, e.customer_id AS entry_customer_id
+          FROM ledger_journalline l JOIN ledger_journalentry e ON e.id = l.entry_id
+         WHERE l.customer_id <> e.customer_id
+        """,
+    ),
+    (
         "document_posted",
         "every invoice, credit note, payment and allocation has its journal entry",
         """
@@ -72,8 +82,30 @@ CHECKS: list[tuple[str, str, str]] = [
          WHERE NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.payment_id = p.id AND e.kind = 'payment')
         UNION ALL
         SELECT 'allocation', a.id, '' FROM ledger_allocation a
-         WHERE a.payment_id IS NOT NULL
+         WHERE a.payment_id IS NOT NULL AND (a.receivable_base_minor <> 0 OR a.cash_base_minor <> 0)
            AND NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.allocation_id = a.id)
+        """,
+    ),
+    (
+        "allocation_consistent",
+        "an allocation joins a payment and an invoice of the same customer and currency (or a credit note and its"
+        " invoice), is not dated before either, and a reversing row mirrors the allocation it undoes",
+        """
+        SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.reverses_id, a.amount_minor
+          FROM ledger_allocation a
+          JOIN ledger_invoice i ON i.id = a.invoice_id
+          LEFT JOIN ledger_payment p ON p.id = a.payment_id
+          LEFT JOIN ledger_creditnote c ON c.id = a.credit_note_id
+          LEFT JOIN ledger_allocation o ON o.id = a.reverses_id
+         WHERE a.date < i.issue_date
+            OR (p.id IS NOT NULL AND (p.customer_id <> i.customer_id OR p.currency <> i.currency
+                                      OR a.date < p.received_date))
+            OR (c.id IS NOT NULL AND (c.invoice_id <> i.id OR a.date <> c.date))
+            OR (o.id IS NOT NULL AND (o.invoice_id <> a.invoice_id OR o.reverses_id IS NOT NULL
+                                      OR COALESCE(o.payment_id, 0) <> COALESCE(a.payment_id, 0)
+                                      OR o.amount_minor <> -a.amount_minor
+                                      OR o.receivable_base_minor <> -a.receivable_base_minor
+                                      OR o.cash_base_minor <> -a.cash_base_minor OR a.date < o.date))
         """,
     ),
     (
@@ -147,5 +179,12 @@ def ledger_check(*, limit: int = 20) -> list[CheckResult]:
         for code, description, sql in CHECKS:
             cursor.execute(f"SELECT * FROM ({sql}) offending LIMIT {int(limit)}")
             columns = [c[0] for c in cursor.description]
-            results.append(CheckResult(code, description, [dict(zip(columns, row, strict=True)) for row in cursor]))
+            results.append(CheckResult(code, description, [
+                {column: _plain(value) for column, value in zip(columns, row, strict=True)} for row in cursor
+            ]))
     return results
+
+
+def _plain(value):
+    """PostgreSQL sums bigints into numeric; every amount here is whole minor units, so show an int."""
+    return int(value) if isinstance(value, Decimal) else value

@@ -46,8 +46,12 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "number"], name="invoice_number_unique_per_company"),
             models.CheckConstraint(condition=Q(gross_minor__gt=0), name="invoice_gross_positive"),
-            models.CheckConstraint(condition=Q(net_minor__gte=0) & Q(tax_minor__gte=0), name="invoice_parts_not_negative"),
-            models.CheckConstraint(condition=Q(gross_minor=F("net_minor") + F("tax_minor")), name="invoice_gross_is_net_plus_tax"),
+            models.CheckConstraint(
+                condition=Q(net_minor__gte=0) & Q(tax_minor__gte=0), name="invoice_parts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_minor=F("net_minor") + F("tax_minor")), name="invoice_gross_is_net_plus_tax"
+            ),
             models.CheckConstraint(
                 condition=Q(gross_base_minor=F("net_base_minor") + F("tax_base_minor")),
                 name="invoice_base_gross_is_net_plus_tax",

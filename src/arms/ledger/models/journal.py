@@ -81,3 +81,6 @@ class JournalLine(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["account", "customer"], name="journal_line_account_customer")]
+
+    def __str__(self) -> str:
+        return f"JE{self.entry_id} {self.account_id} Dr {self.debit_minor} Cr {self.credit_minor}"

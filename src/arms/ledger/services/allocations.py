@@ -21,7 +21,7 @@ from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
 from arms.ledger.services.common import positive_or_error, user_or_none
-from arms.ledger.services.invoices import receivable_relieved
+from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
 
 
@@ -33,8 +33,9 @@ class AllocationRequest:
 
 def _cash_used(payment: Payment, *, unallocated_after: int) -> int:
     so_far = payment.allocations.aggregate(total=Sum("cash_base_minor"))["total"] or 0
-    target = proportional_part(payment.amount_base_minor, payment.amount_minor, payment.amount_minor - unallocated_after)
-    return target - so_far
+    settled = payment.amount_minor - unallocated_after
+    target = proportional_part(payment.amount_base_minor, payment.amount_minor, settled)
+    return relief_step(target, so_far)
 
 
 def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, Invoice],
@@ -53,6 +54,12 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
         if invoice is None or invoice.customer_id != payment.customer_id:
             raise ValidationFailed(_("Invoice %(id)s is not one of this customer's.") % {"id": line.invoice_id},
                                    field=f"{field}.invoice_id")
+        if on < invoice.issue_date:
+            raise ValidationFailed(
+                _("An allocation cannot predate invoice %(number)s (issued %(date)s).")
+                % {"number": invoice.number, "date": invoice.issue_date},
+                field="date",
+            )
         if invoice.currency != payment.currency:
             raise CurrencyMismatch(
                 _("Invoice %(number)s is in %(inv)s, the payment in %(pay)s.")
@@ -88,11 +95,15 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
         invoice.save(update_fields=["amount_open_minor"])
         payment.amount_unallocated_minor -= line.amount_minor
         payment.save(update_fields=["amount_unallocated_minor"])
-        journal_write(
-            company=payment.company, customer=customer, on=on, kind=EntryKind.ALLOCATION, allocation=allocation,
-            invoice=invoice, payment=payment, lines=postings.allocation_lines(cash=cash, receivable=receivable),
-            actor=actor, memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
-        )
+        if cash or receivable:
+            # A few won or Hong Kong cents can be worth less than a fen: then nothing moves in CNY and
+            # there is no entry to write (``arms ledger check`` expects none).
+            journal_write(
+                company=payment.company, customer=customer, on=on, kind=EntryKind.ALLOCATION, allocation=allocation,
+                invoice=invoice, payment=payment, lines=postings.allocation_lines(cash=cash, receivable=receivable),
+                actor=actor,
+                memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
+            )
         audit_record(
             actor=actor, action="payment_allocated", subject=allocation,
             before={"invoice_open_minor": before_open,
@@ -115,10 +126,14 @@ def payment_allocate(*, actor, payment: Payment, lines: list[AllocationRequest],
 
     def create():
         customer = lock_customer(payment.customer_id)
-        invoices = {inv.pk: inv for inv in invoices_qs_for_update(sorted({x.invoice_id for x in lines}))}
+        invoices = {
+            inv.pk: inv
+            for inv in invoices_qs_for_update(sorted({x.invoice_id for x in lines})).filter(customer=customer)
+        }
         locked = payment_qs_for_update().get(pk=payment.pk)
+        default_on = max([timezone.localdate(), locked.received_date, *(inv.issue_date for inv in invoices.values())])
         made = _allocate_locked(actor=actor, customer=customer, payment=locked, invoices=invoices, lines=lines,
-                                on=on or max(timezone.localdate(), locked.received_date))
+                                on=on or default_on)
         return made[0]
 
     first, created = idempotent(scope="payment.allocate", key=idempotency_key, payload=payload, model=Allocation,
@@ -129,12 +144,15 @@ def payment_allocate(*, actor, payment: Payment, lines: list[AllocationRequest],
 
 
 def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = None) -> list[Allocation]:
+    """Plan oldest first over the customer's open items in the payment's currency that were issued by the
+    allocation date (money cannot settle an invoice before it exists), then allocate."""
     open_ids = list(
         Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).values_list("pk", flat=True).order_by("pk")
     )
     invoices = {inv.pk: inv for inv in invoices_qs_for_update(open_ids)}
     payment = payment_qs_for_update().get(pk=payment_id)
-    candidates = [inv for inv in invoices.values() if inv.currency == payment.currency]
+    on = on or max(timezone.localdate(), payment.received_date)
+    candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
     plan = plan_oldest_first(
         payment.amount_unallocated_minor,
         [OpenItem(inv.pk, inv.due_date, inv.issue_date, inv.amount_open_minor) for inv in candidates],
@@ -143,8 +161,7 @@ def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = 
         return []
     return _allocate_locked(
         actor=actor, customer=customer, payment=payment, invoices=invoices,
-        lines=[AllocationRequest(line.item_id, line.amount) for line in plan],
-        on=on or max(timezone.localdate(), payment.received_date),
+        lines=[AllocationRequest(line.item_id, line.amount) for line in plan], on=on,
     )
 
 
@@ -175,12 +192,14 @@ def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation]
         invoice.save(update_fields=["amount_open_minor"])
         payment.amount_unallocated_minor += original.amount_minor
         payment.save(update_fields=["amount_unallocated_minor"])
-        source = JournalEntry.objects.get(allocation=original, kind=EntryKind.ALLOCATION)
-        journal_write(
-            company=original.company, customer=customer, on=on, kind=EntryKind.ALLOCATION_REVERSAL,
-            allocation=reversal, invoice=invoice, payment=payment, lines=postings.reversed_lines(entry_lines(source)),
-            actor=actor, memo=_("Undo %(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
-        )
+        source = JournalEntry.objects.filter(allocation=original, kind=EntryKind.ALLOCATION).first()
+        if source is not None:
+            journal_write(
+                company=original.company, customer=customer, on=on, kind=EntryKind.ALLOCATION_REVERSAL,
+                allocation=reversal, invoice=invoice, payment=payment,
+                lines=postings.reversed_lines(entry_lines(source)), actor=actor,
+                memo=_("Undo %(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
+            )
         audit_record(
             actor=actor, action="allocation_reversed", subject=reversal,
             before={"allocation": original.pk, "amount_minor": original.amount_minor},

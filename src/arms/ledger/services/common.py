@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed
@@ -47,3 +47,30 @@ def duplicate_number(model, *, company, number: str, label: str) -> None:
 
 def is_unique_violation(exc: IntegrityError, constraint: str) -> bool:
     return constraint in str(exc) or "UNIQUE constraint failed" in str(exc)
+
+
+def create_numbered(model, *, constraint: str, label: str, **fields):
+    """Insert a numbered document in a savepoint. ``duplicate_number`` has looked already, but postings for
+    two customers hold different locks and can race for the same explicit number on PostgreSQL: the loser
+    gets DuplicateNumber, not a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as exc:
+        if is_unique_violation(exc, constraint):
+            raise DuplicateNumber(
+                _("%(label)s number %(number)s already exists.") % {"label": label, "number": fields["number"]},
+                field="number",
+            ) from exc
+        raise
+
+
+def bookable_or_error(base_minor: int, *, minor: int, currency: str, field: str) -> int:
+    """Refuse a document whose CNY amount rounds to nothing: there would be no journal entry to post."""
+    if base_minor == 0:
+        raise ValidationFailed(
+            _("%(amount)s minor units of %(currency)s are worth less than one fen; too small to book.")
+            % {"amount": minor, "currency": currency},
+            field=field,
+        )
+    return base_minor

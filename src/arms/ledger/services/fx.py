@@ -17,7 +17,8 @@ def exchange_rate_on(currency: str, on: date) -> Decimal:
     """CNY per unit of ``currency`` on ``on``: the latest published rate on or before that day."""
     if currency == BASE_CURRENCY:
         return Decimal(1)
-    rate = ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").values_list("rate", flat=True).first()
+    rates = ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date")
+    rate = rates.values_list("rate", flat=True).first()
     if rate is None:
         raise MissingExchangeRate(
             _("No exchange rate for %(currency)s on or before %(date)s.") % {"currency": currency, "date": on},

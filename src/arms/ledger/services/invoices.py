@@ -20,6 +20,8 @@ from arms.ledger.errors import CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer
 from arms.ledger.models import Allocation, CreditNote, Invoice
 from arms.ledger.services.common import (
+    bookable_or_error,
+    create_numbered,
     currency_or_error,
     duplicate_number,
     not_negative_or_error,
@@ -54,7 +56,20 @@ def receivable_relieved(invoice: Invoice, *, open_after: int) -> int:
     """
     so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
     target = proportional_part(invoice.gross_base_minor, invoice.gross_minor, invoice.gross_minor - open_after)
-    return target - so_far
+    return relief_step(target, so_far)
+
+
+def relief_step(target: int, so_far: int) -> int:
+    """What a settling step relieves: ``target - so_far``, never below zero.
+
+    A reversal gives back exactly what its allocation relieved, not the proportional amount of the
+    state it returns to, so after a reversal ``so_far`` can sit a fen or two above the proportional
+    target. Where a minor unit of the currency is worth about a fen or less (HKD, KRW), the next
+    small allocation would then relieve a negative amount, which no journal line can carry. Taking
+    nothing instead keeps every step >= 0; ``so_far`` never exceeds the total (each step only raises
+    it up to a target <= total, each reversal lowers it), so the final step still lands exactly on it.
+    """
+    return max(0, target - so_far)
 
 
 @transaction.atomic
@@ -105,9 +120,11 @@ def invoice_post(
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="INV")
         duplicate_number(Invoice, company=locked.company, number=doc_number, label=_("Invoice"))
         rate = exchange_rate_on(inv_currency, issue_date)
-        gross_base = to_base(gross, inv_currency, rate)
+        gross_base = bookable_or_error(to_base(gross, inv_currency, rate), minor=gross, currency=inv_currency,
+                                       field="net_minor")
         net_base = to_base(net_minor, inv_currency, rate)
-        invoice = Invoice.objects.create(
+        invoice = create_numbered(
+            Invoice, constraint="invoice_number_unique_per_company", label=_("Invoice"),
             company=locked.company, customer=locked, contract=contract, number=doc_number,
             vat_invoice_number=vat_invoice_number, issue_date=issue_date, due_date=due, currency=inv_currency,
             net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, amount_open_minor=gross, fx_rate=rate,
@@ -167,7 +184,10 @@ def credit_note_post(
         gross_base = to_base(gross, locked.currency, rate)
         net_base = to_base(net_minor, locked.currency, rate)
         receivable = receivable_relieved(locked, open_after=locked.amount_open_minor - gross)
-        note = CreditNote.objects.create(
+        if receivable == 0:
+            bookable_or_error(gross_base, minor=gross, currency=locked.currency, field="net_minor")
+        note = create_numbered(
+            CreditNote, constraint="credit_note_number_unique_per_company", label=_("Credit note"),
             company=customer.company, customer=customer, invoice=locked, number=doc_number, date=on,
             currency=locked.currency, net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, fx_rate=rate,
             gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,

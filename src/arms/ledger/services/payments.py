@@ -16,7 +16,14 @@ from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentSta
 from arms.ledger.errors import AlreadyReversed
 from arms.ledger.locks import lock_customer, payment_qs_for_update
 from arms.ledger.models import JournalEntry, Payment
-from arms.ledger.services.common import currency_or_error, duplicate_number, positive_or_error, user_or_none
+from arms.ledger.services.common import (
+    bookable_or_error,
+    create_numbered,
+    currency_or_error,
+    duplicate_number,
+    positive_or_error,
+    user_or_none,
+)
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import entry_lines, journal_write
 
@@ -79,8 +86,10 @@ def payment_record(
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="RCV")
         duplicate_number(Payment, company=locked.company, number=doc_number, label=_("Payment"))
         rate = exchange_rate_on(pay_currency, received_date)
-        amount_base = to_base(amount_minor, pay_currency, rate)
-        payment = Payment.objects.create(
+        amount_base = bookable_or_error(to_base(amount_minor, pay_currency, rate), minor=amount_minor,
+                                        currency=pay_currency, field="amount_minor")
+        payment = create_numbered(
+            Payment, constraint="payment_number_unique_per_company", label=_("Payment"),
             company=locked.company, customer=locked, number=doc_number, received_date=received_date,
             currency=pay_currency, amount_minor=amount_minor, amount_unallocated_minor=amount_minor,
             method=method, bill_number=bill_number.strip(), bill_maturity_date=bill_maturity_date,
@@ -122,16 +131,21 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
     list(invoices_qs_for_update(invoice_ids))
     locked = payment_qs_for_update().get(pk=payment.pk)
     if locked.status == PaymentStatus.REVERSED:
-        raise AlreadyReversed(_("Payment %(number)s is already reversed.") % {"number": locked.number})
-    on = on or timezone.localdate()
+        raise AlreadyReversed(
+            _("Payment %(number)s is already reversed.") % {"number": locked.number}, field="payment"
+        )
+    live = list(locked.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk"))
+    last_allocated = max((allocation.date for allocation in live), default=locked.received_date)
+    on = on or max(timezone.localdate(), locked.received_date, last_allocated)
     if on < locked.received_date:
         raise ValidationFailed(_("A reversal cannot predate the payment."), field="date")
+    if on < last_allocated:
+        raise ValidationFailed(
+            _("The payment is allocated on %(date)s; its reversal cannot be earlier.") % {"date": last_allocated},
+            field="date",
+        )
     before = payment_snapshot(locked)
-    reverse_allocations_locked(
-        actor=actor, customer=customer,
-        allocations=list(locked.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk")),
-        on=on,
-    )
+    reverse_allocations_locked(actor=actor, customer=customer, allocations=live, on=on)
     locked.refresh_from_db()
     original = JournalEntry.objects.get(payment=locked, kind=EntryKind.PAYMENT)
     locked.status = PaymentStatus.REVERSED

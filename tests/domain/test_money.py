@@ -1,0 +1,154 @@
+"""Money at the edges: parsing and formatting amounts, splitting them exactly."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arms.domain.money import (
+    Money,
+    MoneyError,
+    convert,
+    format_amount,
+    parse_amount,
+    proportional_part,
+    rate_for_minor,
+    split_largest_remainder,
+    to_decimal,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("1,234.56", 123456),
+        ("¥1 234.5", 123450),
+        ("￥1，234.56", 123456),
+        ("1234.56元", 123456),
+        ("RMB 1,000", 100000),
+        ("CNY 0.01", 1),
+        ("  12 ", 1200),
+        ("-0.01", -1),
+        ("¥-3", -300),
+        ("+5", 500),
+        ("1,234,567.89", 123456789),
+        ("0", 0),
+    ],
+)
+def test_parse_amount_reads_what_people_write(text, minor):
+    assert parse_amount(text) == minor
+
+
+def test_parse_amount_takes_int_and_decimal_but_never_float():
+    assert parse_amount(12) == 1200
+    assert parse_amount(Decimal("0.10")) == 10
+    with pytest.raises(MoneyError, match="never floats"):
+        parse_amount(12.5)
+    with pytest.raises(MoneyError):
+        parse_amount(True)
+
+
+def test_parse_amount_refuses_a_third_decimal():
+    with pytest.raises(MoneyError, match="more than 2 decimal places for CNY"):
+        parse_amount("1.234")
+    assert parse_amount("1.230") == 123
+
+
+def test_parse_amount_knows_zero_decimal_currencies():
+    assert parse_amount("1,000", "JPY") == 1000
+    with pytest.raises(MoneyError, match="more than 0 decimal places for JPY"):
+        parse_amount("1.5", "JPY")
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "-", "abc", "1.2.3", "12a", "NaN", "Infinity", "1e3", "1_000", "1,50", "12,34.5",
+             "1,2,3,4", "1,234 567", "0x10"],
+)
+def test_parse_amount_refuses_garbage(text):
+    with pytest.raises(MoneyError):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [(123456, "CNY", "1,234.56"), (5, "CNY", "0.05"), (-5, "CNY", "-0.05"), (-100, "CNY", "-1.00"),
+     (0, "CNY", "0.00"), (123456789, "USD", "1,234,567.89"), (1000, "JPY", "1,000")],
+)
+def test_format_amount(minor, currency, text):
+    assert format_amount(minor, currency) == text
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_format_then_parse_is_the_identity(minor):
+    assert parse_amount(format_amount(minor)) == minor
+
+
+def test_money_refuses_floats_and_mixed_currencies():
+    with pytest.raises(MoneyError):
+        Money(1.5)
+    with pytest.raises(MoneyError, match="cannot combine CNY with USD"):
+        Money(1, "CNY") + Money(1, "USD")
+    assert Money(150) + Money(50) == Money(200)
+    assert str(Money(123456)) == "¥1,234.56"
+    assert str(Money(-100, "USD")) == "$-1.00"
+
+
+def test_to_decimal_and_convert():
+    assert to_decimal(123456) == Decimal("1234.56")
+    assert to_decimal(1000, "JPY") == Decimal("1000")
+    # 1,000.00 USD at 7.1234 -> 7,123.40 CNY; 0.01 USD at 7.1235 -> 0.071235 CNY rounds half up to 0.07
+    assert convert(100_000, rate_for_minor(Decimal("7.1234"), "USD")) == 712_340
+    assert convert(1, Decimal("7.125")) == 7
+    assert convert(1, Decimal("7.5")) == 8
+    assert convert(-1, Decimal("7.5")) == -8
+    # 1,000 JPY at 0.048 CNY per yen -> 48.00 CNY
+    assert convert(1000, rate_for_minor(Decimal("0.048"), "JPY")) == 4800
+
+
+def test_split_largest_remainder_examples():
+    assert split_largest_remainder(100, [1, 1, 1]) == [34, 33, 33]
+    assert split_largest_remainder(10_000, [3000, 6000, 1000]) == [3000, 6000, 1000]
+    assert split_largest_remainder(-10, [1, 1, 1]) == [-3, -3, -4]
+    with pytest.raises(MoneyError):
+        split_largest_remainder(100, [0, 0])
+    with pytest.raises(MoneyError):
+        split_largest_remainder(100, [1, -1, 1])
+
+
+@given(
+    total=st.integers(min_value=-10**12, max_value=10**12),
+    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=12).filter(lambda w: sum(w) > 0),
+)
+def test_split_largest_remainder_adds_up_and_stays_within_one_of_the_exact_share(total, weights):
+    parts = split_largest_remainder(total, weights)
+    assert sum(parts) == total
+    whole = sum(weights)
+    for part, weight in zip(parts, weights, strict=True):
+        exact = Decimal(total) * weight / whole
+        assert abs(Decimal(part) - exact) < 1
+
+
+def test_proportional_part_rounds_half_up_and_is_exact_at_the_end():
+    assert proportional_part(1000, 3, 1) == 333
+    assert proportional_part(1000, 3, 2) == 667
+    assert proportional_part(1000, 3, 3) == 1000
+    assert proportional_part(5, 2, 1) == 3
+    assert proportional_part(-5, 2, 1) == -3
+    assert proportional_part(1000, 0, 0) == 0
+
+
+@given(
+    total=st.integers(min_value=0, max_value=10**12),
+    steps=st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=20),
+)
+def test_proportional_parts_taken_cumulatively_end_exactly_at_the_total(total, steps):
+    whole = sum(steps)
+    done = 0
+    relieved = 0
+    for step in steps:
+        done += step
+        part = proportional_part(total, whole, done) - relieved
+        assert part >= 0
+        relieved += part
+    assert relieved == total

@@ -1,0 +1,179 @@
+"""The database is the last line of defence: writes that go around the services hit a named constraint
+or a trigger, on SQLite and PostgreSQL alike."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from arms.ledger.models import (
+    Account,
+    Allocation,
+    CreditNote,
+    ExchangeRate,
+    Invoice,
+    JournalEntry,
+    JournalLine,
+    Payment,
+)
+from arms.ledger.services import credit_note_post, payment_allocate
+from arms.ledger.services.allocations import AllocationRequest
+from tests import factories
+from tests.conftest import postgres_available
+
+
+@pytest.fixture
+def books(db, clerk, customer):
+    """One invoice (113,000 open), one payment (50,000) with 30,000 allocated, one credit note."""
+    invoice = factories.invoice(customer, actor=clerk)
+    payment = factories.payment(customer, amount=50_000, actor=clerk)
+    [allocation] = payment_allocate(actor=clerk, payment=payment, lines=[AllocationRequest(invoice.pk, 30_000)],
+                                    on=date(2026, 2, 1))
+    note = credit_note_post(actor=clerk, invoice=invoice, on=date(2026, 2, 2), net_minor=1_000, tax_minor=0,
+                            reason="折让")
+    return {"invoice": invoice, "payment": payment, "allocation": allocation, "credit_note": note,
+            "entry": JournalEntry.objects.get(invoice=invoice, kind="invoice"), "customer": customer}
+
+
+def refused_by(name: str, write) -> None:
+    """``write`` raises IntegrityError naming ``name`` (a savepoint keeps the test's transaction usable)."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        write()
+    assert name in str(caught.value)
+
+
+def invoices(books):
+    return Invoice.objects.filter(pk=books["invoice"].pk)
+
+
+def payments(books):
+    return Payment.objects.filter(pk=books["payment"].pk)
+
+
+def new_allocation(books, **fields):
+    values = {"company": books["invoice"].company, "invoice": books["invoice"], "payment": books["payment"],
+              "amount_minor": 100, "date": date(2026, 2, 1), "receivable_base_minor": 100, "cash_base_minor": 100}
+    values.update(fields)
+    return Allocation.objects.create(**values)
+
+
+CHECKS = {
+    "invoice_amount_open_between_0_and_gross": [
+        lambda b: invoices(b).update(amount_open_minor=-1),
+        lambda b: invoices(b).update(amount_open_minor=F("gross_minor") + 1),
+    ],
+    "invoice_gross_is_net_plus_tax": [
+        lambda b: invoices(b).update(gross_minor=F("gross_minor") + 1, amount_open_minor=0),
+        lambda b: invoices(b).update(tax_minor=0),
+    ],
+    "invoice_base_gross_is_net_plus_tax": [lambda b: invoices(b).update(tax_base_minor=0)],
+    "invoice_gross_positive": [lambda b: invoices(b).update(net_minor=0, tax_minor=0, gross_minor=0,
+                                                               amount_open_minor=0)],
+    "invoice_parts_not_negative": [lambda b: invoices(b).update(net_minor=-1, tax_minor=F("gross_minor") + 1)],
+    "invoice_due_not_before_issue": [lambda b: invoices(b).update(due_date=date(2026, 1, 9))],
+    "payment_unallocated_between_0_and_amount": [
+        lambda b: payments(b).update(amount_unallocated_minor=F("amount_minor") + 1),
+        lambda b: payments(b).update(amount_unallocated_minor=-1),
+    ],
+    "payment_amount_positive": [lambda b: payments(b).update(amount_minor=0, amount_unallocated_minor=0)],
+    "payment_bill_has_maturity_date": [lambda b: payments(b).update(method="bank_acceptance")],
+    "payment_reversed_has_nothing_unallocated": [lambda b: payments(b).update(status="reversed")],
+    "credit_note_gross_is_net_plus_tax": [
+        lambda b: CreditNote.objects.filter(pk=b["credit_note"].pk).update(gross_minor=999)
+    ],
+    "allocation_amount_positive": [
+        lambda b: new_allocation(b, amount_minor=0),
+        lambda b: new_allocation(b, amount_minor=-100),
+        lambda b: new_allocation(b, amount_minor=100, reverses=b["allocation"]),
+    ],
+    "allocation_from_payment_or_credit_note": [
+        lambda b: new_allocation(b, credit_note=b["credit_note"]),
+        lambda b: new_allocation(b, payment=None),
+    ],
+    "journal_line_debit_xor_credit": [
+        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+                                             customer=b["customer"], debit_minor=5, credit_minor=5),
+        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+                                             customer=b["customer"], debit_minor=0, credit_minor=0),
+        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+                                             customer=b["customer"], debit_minor=-5, credit_minor=0),
+    ],
+    "exchange_rate_positive": [
+        lambda b: ExchangeRate.objects.create(currency="USD", date=date(2026, 1, 1), rate=0),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "index"), [(name, index) for name, writes in CHECKS.items() for index in range(len(writes))]
+)
+def test_a_write_around_the_services_hits_the_named_check_constraint(books, name, index):
+    refused_by(name, lambda: CHECKS[name][index](books))
+
+
+def test_an_allocation_can_be_reversed_only_once(books):
+    original = books["allocation"]
+    new_allocation(books, amount_minor=-30_000, receivable_base_minor=-30_000, cash_base_minor=-30_000,
+                   reverses=original)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new_allocation(books, amount_minor=-30_000, receivable_base_minor=-30_000, cash_base_minor=-30_000,
+                       reverses=original)
+
+
+def test_document_numbers_are_unique_per_company(books):
+    invoice = books["invoice"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.create(
+            company=invoice.company, customer=invoice.customer, number=invoice.number, issue_date=invoice.issue_date,
+            due_date=invoice.due_date, currency="CNY", net_minor=1, tax_minor=0, gross_minor=1, amount_open_minor=1,
+            gross_base_minor=1, net_base_minor=1, tax_base_minor=0,
+        )
+
+
+def test_journal_lines_can_be_neither_updated_nor_deleted(books):
+    lines = JournalLine.objects.filter(entry=books["entry"])
+    refused_by("immutable", lambda: lines.update(debit_minor=F("debit_minor") + F("credit_minor")))
+    refused_by("immutable", lambda: lines.delete())
+    with connection.cursor() as cursor:
+        refused_by("immutable", lambda: cursor.execute("UPDATE ledger_journalline SET debit_minor = debit_minor"))
+        refused_by("immutable", lambda: cursor.execute("DELETE FROM ledger_journalline"))
+    assert sorted(lines.values_list("debit_minor", "credit_minor")) == [(0, 13_000), (0, 100_000), (113_000, 0)]
+
+
+def test_journal_entries_can_be_neither_updated_nor_deleted(books):
+    entry = JournalEntry.objects.filter(pk=books["entry"].pk)
+    refused_by("immutable", lambda: entry.update(memo="edited"))
+    with connection.cursor() as cursor:
+        refused_by("immutable", lambda: cursor.execute("DELETE FROM ledger_journalentry"))
+    assert entry.get().memo == "Invoice INV-000001"
+
+
+postgres_only = pytest.mark.skipif(
+    not postgres_available(), reason="deferred constraint triggers exist on PostgreSQL only (set DATABASE_URL)"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_refuses_to_commit_an_unbalanced_entry(company):
+    customer = factories.customer()
+    bank, unapplied = Account.objects.get(code="1002"), Account.objects.get(code="2203")
+
+    def entry():
+        return JournalEntry.objects.create(company=company, customer=customer, date=date(2026, 1, 1), kind="payment")
+
+    # lines are inserted one by one; the check waits for the commit, so a balanced pair passes
+    with transaction.atomic():
+        balanced = entry()
+        JournalLine.objects.create(entry=balanced, account=bank, customer=customer, debit_minor=500)
+        JournalLine.objects.create(entry=balanced, account=unapplied, customer=customer, credit_minor=500)
+    assert JournalLine.objects.filter(entry=balanced).count() == 2
+
+    with pytest.raises(IntegrityError, match="does not balance: debits - credits = 1"):
+        with transaction.atomic():
+            unbalanced = entry()
+            JournalLine.objects.create(entry=unbalanced, account=bank, customer=customer, debit_minor=501)
+            JournalLine.objects.create(entry=unbalanced, account=unapplied, customer=customer, credit_minor=500)
+    assert not JournalEntry.objects.filter(pk=unbalanced.pk).exists()
+    assert JournalLine.objects.count() == 2
