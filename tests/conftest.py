@@ -11,12 +11,22 @@ def postgres_available() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
-@pytest.fixture(autouse=True)
-def _roles(db):
-    """Roles (groups and permissions) as `arms setup` creates them."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Roles (groups and permissions) as `arms setup` creates them, once per test database."""
     from arms.accounts.roles import roles_sync
 
-    roles_sync()
+    with django_db_blocker.unblock():
+        roles_sync()
+
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    """A transactional test's flush removes the groups: put them back (one query when present)."""
+    from arms.accounts.roles import roles_present, roles_sync
+
+    if not roles_present():
+        roles_sync()
 
 
 @pytest.fixture

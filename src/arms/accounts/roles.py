@@ -1,4 +1,4 @@
-"""Roles are Django groups with permissions. ``roles_sync`` (run by migrate) keeps them as declared here.
+"""Roles are Django groups with permissions. ``roles_sync`` (run by `arms setup`) keeps them as declared here.
 
 Separation of duties starts here: the auditor reads everything and changes nothing; sales staff see
 only the customers they own (enforced in the selectors, not only in the UI).
@@ -92,15 +92,29 @@ SEE_ALL_ROLES = {r for r in Role if r != Role.SALES}
 
 
 def roles_sync(*_args, **_kwargs) -> None:
+    """Create the role groups and give each exactly its declared permissions (two queries per role)."""
     from django.contrib.auth.models import Group, Permission
 
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    ids = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(
+            content_type__app_label__in={p.split(".")[0] for p in wanted},
+            codename__in={p.split(".")[1] for p in wanted},
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
+    missing = wanted - set(ids)
+    if missing:
+        raise RuntimeError(f"roles name permissions that do not exist: {sorted(missing)}")
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+        group.permissions.set([ids[p] for p in perms])
+
+
+def roles_present() -> bool:
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
 
 
 def user_roles(user) -> set[str]:
