@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from arms.audit.models import AuditEvent
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, ValidationFailed
 from arms.contracts.services import contract_create
 from arms.ledger import services
 from arms.ledger.enums import EntryKind, PaymentStatus
+from arms.ledger.errors import AlreadyReversed
 from arms.ledger.models import Allocation, JournalEntry
 from arms.ledger.selectors import customer_statement
 from arms.ledger.services.allocations import AllocationRequest
@@ -454,3 +455,34 @@ def test_statement_keeps_each_currency_apart(clerk, usd_customer):
                                     date_to=date(2026, 1, 31))
     assert [(s.currency, s.opening_minor, s.closing_minor) for s in statements] == [("CNY", 0, 5_000),
                                                                                    ("USD", 0, 1_130)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rate", ["seven", "-7.1", "0", "NaN"])
+def test_exchange_rate_set_names_the_rate_when_it_is_not_a_positive_number(clerk, rate):
+    from arms.ledger.models import ExchangeRate
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.exchange_rate_set(actor=clerk, currency="USD", on=date(2026, 1, 1), rate=rate)
+    assert refused.value.field == "rate"
+    assert ExchangeRate.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_due_date_past_the_calendar_is_refused_not_a_crash(clerk, customer):
+    from arms.ledger.models import Invoice
+
+    with pytest.raises(ValidationFailed) as refused:
+        factories.invoice(customer, issued=date(9999, 12, 20), actor=clerk)
+    assert refused.value.field == "issue_date"
+    assert Invoice.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_auto_allocating_a_reversed_payment_is_refused(clerk, customer):
+    factories.invoice(customer, actor=clerk)
+    pay = factories.payment(customer, amount=1_000, actor=clerk)
+    services.payment_reverse(actor=clerk, payment=pay, reason="退票", on=date(2026, 2, 2))
+    with pytest.raises(AlreadyReversed) as refused:
+        services.payment_auto_allocate(actor=clerk, payment=pay)
+    assert refused.value.field == "payment"

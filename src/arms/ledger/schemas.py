@@ -204,12 +204,31 @@ class CreditNoteOut(Schema):
         return money_text(obj.gross_minor, obj.currency)
 
 
-class InvoiceOut(Schema):
+class PostedDocumentOut(Schema):
+    """What every posted customer document shows: whose it is and who posted it."""
+
     id: int
     number: str
     customer_id: int
     customer_code: str
     customer_name: str
+    posted_at: dt.datetime
+    posted_by: str | None
+
+    @staticmethod
+    def resolve_customer_code(obj) -> str:
+        return obj.customer.code
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_posted_by(obj) -> str | None:
+        return _username(obj.posted_by)
+
+
+class InvoiceOut(PostedDocumentOut):
     contract_id: int | None
     vat_invoice_number: str
     issue_date: dt.date
@@ -226,16 +245,6 @@ class InvoiceOut(Schema):
     fx_rate: Decimal = Field(description="CNY per unit at posting; 1 for CNY.")
     gross_base_minor: int = Field(description="Gross in CNY fen at posting.")
     description: str
-    posted_at: dt.datetime
-    posted_by: str | None
-
-    @staticmethod
-    def resolve_customer_code(obj) -> str:
-        return obj.customer.code
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_net(obj) -> str:
@@ -253,10 +262,6 @@ class InvoiceOut(Schema):
     def resolve_amount_open(obj) -> str:
         return money_text(obj.amount_open_minor, obj.currency)
 
-    @staticmethod
-    def resolve_posted_by(obj) -> str | None:
-        return _username(obj.posted_by)
-
 
 class InvoiceDetailOut(InvoiceOut):
     allocations: list[AllocationOut]
@@ -272,12 +277,7 @@ class InvoiceDetailOut(InvoiceOut):
         return list(obj.credit_notes.select_related("invoice").order_by("date", "id"))
 
 
-class PaymentOut(Schema):
-    id: int
-    number: str
-    customer_id: int
-    customer_code: str
-    customer_name: str
+class PaymentOut(PostedDocumentOut):
     received_date: dt.date
     currency: str
     amount_minor: int
@@ -294,16 +294,6 @@ class PaymentOut(Schema):
     status: str
     reversal_date: dt.date | None
     reversal_reason: str
-    posted_at: dt.datetime
-    posted_by: str | None
-
-    @staticmethod
-    def resolve_customer_code(obj) -> str:
-        return obj.customer.code
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_amount(obj) -> str:
@@ -312,10 +302,6 @@ class PaymentOut(Schema):
     @staticmethod
     def resolve_amount_unallocated(obj) -> str:
         return money_text(obj.amount_unallocated_minor, obj.currency)
-
-    @staticmethod
-    def resolve_posted_by(obj) -> str | None:
-        return _username(obj.posted_by)
 
 
 class PaymentDetailOut(PaymentOut):

@@ -151,6 +151,8 @@ def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = 
     )
     invoices = {inv.pk: inv for inv in invoices_qs_for_update(open_ids)}
     payment = payment_qs_for_update().get(pk=payment_id)
+    if payment.status != PaymentStatus.POSTED:
+        raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
     on = on or max(timezone.localdate(), payment.received_date)
     candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
     plan = plan_oldest_first(

@@ -39,7 +39,11 @@ def exchange_rate_set(*, actor, currency: str, on: date, rate: Decimal, source: 
         raise ValidationFailed(str(exc), field="currency") from exc
     if currency == BASE_CURRENCY:
         raise ValidationFailed(_("The base currency needs no exchange rate."), field="currency")
-    if rate <= 0:
+    try:
+        rate = Decimal(str(rate).strip())
+    except ArithmeticError:
+        raise ValidationFailed(_("An exchange rate is a number such as 7.1234."), field="rate") from None
+    if not rate.is_finite() or rate <= 0:
         raise ValidationFailed(_("An exchange rate must be positive."), field="rate")
     before = ExchangeRate.objects.filter(currency=currency, date=on).first()
     obj, _created = ExchangeRate.objects.update_or_create(

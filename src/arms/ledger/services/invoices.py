@@ -114,7 +114,10 @@ def invoice_post(
             if contract.currency != inv_currency:
                 raise CurrencyMismatch(_("The invoice currency differs from the contract's."), field="currency")
             terms = contract.payment_terms
-        due = due_date or terms.due_date(issue_date)
+        try:
+            due = due_date or terms.due_date(issue_date)
+        except OverflowError:
+            raise ValidationFailed(_("The due date would fall after the year 9999."), field="issue_date") from None
         if due < issue_date:
             raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="INV")
