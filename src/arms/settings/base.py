@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves /api/docs with its bundled Swagger UI assets instead of a CDN
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "arms.ledger",
     "arms.imports",
     "arms.web",
+    "arms.seed",
+    "arms.bench",
 ]
 
 MIDDLEWARE = [

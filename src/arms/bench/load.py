@@ -1,0 +1,293 @@
+"""The bulk loader behind ``arms bench``: customers, invoices, payments and allocations with their journal.
+
+This is the one place in ARMS that writes ledger rows without the services, because a million postings
+one transaction at a time would measure the services, not the database. It writes exactly what the
+services would have written for the same documents (open amounts, unallocated amounts, one balanced
+journal entry per invoice, payment and allocation, on the customer's sub-ledger), so ``arms ledger check``
+stays an honest verdict on the result. It writes no audit events: the scratch database is not a record
+of anyone's work, and the audit chain stays intact (it simply does not grow).
+
+Rows come from generators one batch at a time (never a list of a million objects), are written with
+``executemany`` on SQLite and ``COPY`` on PostgreSQL, one transaction per batch. The database's own
+guards stay on: check constraints, foreign keys, and on PostgreSQL the deferred trigger that refuses an
+unbalanced journal entry and the immutability triggers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.customers.models import Customer
+from arms.domain.journal import AccountCode
+from arms.domain.uscc import make_uscc
+from arms.ledger.enums import EntryKind
+from arms.ledger.models import Account, Allocation, Invoice, JournalEntry, JournalLine, Payment
+from arms.seed.plan import org_code_check
+
+YUAN = 100
+MODELS = [Customer, Invoice, Payment, Allocation, JournalEntry, JournalLine]
+DIVISIONS = ["310115", "320500", "330200", "440300", "110105", "420100", "510100", "370200", "210100", "610100"]
+REGIONS = ["east", "east", "east", "south", "north", "central", "southwest", "east", "northeast", "northwest"]
+INDUSTRIES = ["manufacturing", "automotive", "electronics", "construction", "energy", "wholesale"]
+
+
+class Table:
+    """One table's bulk insert: the columns the generator fills, every other column at its model default.
+
+    Taking the rest from the model keeps the loader working when a column with a default is added.
+    Values the generator gives must already be in the database's form (see ``Loader.day``).
+    """
+
+    def __init__(self, model, names: list[str], now: datetime):
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise ImproperlyConfigured(f"{model.__name__} has no field {missing[0]}")
+        rest = [f for f in model._meta.concrete_fields if f.attname not in names]
+        tail = []
+        for f in rest:
+            if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+                value = now
+            else:
+                value = f.get_default()  # "" for a text field without a default, None for a nullable one
+                if value is None and not f.null:
+                    raise ImproperlyConfigured(f"arms bench does not fill {model.__name__}.{f.name}")
+            tail.append(f.get_db_prep_save(value, connection))
+        self.name = model._meta.db_table
+        self.columns = [by_name[n].column for n in names] + [f.column for f in rest]
+        self.tail = tuple(tail)
+
+    def write(self, rows: list[tuple]) -> int:
+        """Insert ``rows`` (the generator's columns; the defaults are appended) in the current transaction."""
+        if not rows:
+            return 0
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in self.columns)
+        tail = self.tail
+        with closing(connection.connection.cursor()) as cursor:  # the driver's own cursor: COPY, executemany
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {quote(self.name)} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row + tail)
+            else:
+                marks = ", ".join("?" * len(self.columns))
+                cursor.executemany(f"INSERT INTO {quote(self.name)} ({columns}) VALUES ({marks})",
+                                   (row + tail for row in rows))
+        return len(rows)
+
+
+@dataclass
+class Batch:
+    """The rows of one batch of invoices, with everything that hangs off them."""
+
+    invoices: list[tuple] = field(default_factory=list)
+    payments: list[tuple] = field(default_factory=list)
+    allocations: list[tuple] = field(default_factory=list)
+    entries: list[tuple] = field(default_factory=list)
+    lines: list[tuple] = field(default_factory=list)
+
+
+class Loader:
+    """Generates and writes ``invoices`` documents for ``customers`` new customers, ``batch_size`` at a time."""
+
+    def __init__(self, *, invoices: int, customers: int, seed: int, today: date, batch_size: int = 5_000):
+        self.total = invoices
+        self.customer_count = customers
+        self.today = today
+        self.start = today - timedelta(days=730)
+        self.batch_size = batch_size
+        self.rng = random.Random(seed)
+        self.now = timezone.now()
+        self.company_id = None
+        self.customer_ids: list[int] = []
+        self.rows: dict[str, int] = {m._meta.db_table: 0 for m in MODELS}
+        self._days: dict[date, object] = {}
+        connection.ensure_connection()
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def day(self, value: date):
+        """A date in the form the database driver takes (cached: two years have only 731 of them)."""
+        prepared = self._days.get(value)
+        if prepared is None:
+            prepared = self._days[value] = connection.ops.adapt_datefield_value(value)
+        return prepared
+
+    def next_ids(self) -> dict[str, int]:
+        return {m._meta.db_table: (m.objects.aggregate(top=Max("id"))["top"] or 0) + 1 for m in MODELS}
+
+    # ---- customers -------------------------------------------------------------------------------
+
+    def load_customers(self, company_id: int) -> list[tuple[int, int]]:
+        """Insert the customers in one transaction; returns (id, payment terms days) for each."""
+        from faker import Faker
+
+        fake = Faker("zh_CN")
+        fake.seed_instance(self.rng.randint(0, 2**31))
+        first = self.next_ids()[Customer._meta.db_table]
+        table = Table(Customer, ["id", "company_id", "code", "name", "uscc", "industry", "region",
+                                 "payment_terms_days", "payment_terms_basis", "currency"], self.now)
+        rows, made = [], []
+        for n in range(self.customer_count):
+            pk = first + n
+            body = f"B{pk:07d}"
+            place = self.rng.randrange(len(DIVISIONS))
+            uscc = make_uscc(f"91{DIVISIONS[place]}{body}{org_code_check(body)}")
+            terms = self.rng.choice([30, 30, 45, 60, 60, 90])
+            rows.append((pk, company_id, f"BC{pk:07d}", fake.company(), uscc, self.rng.choice(INDUSTRIES),
+                         REGIONS[place], terms, "month_end" if self.rng.random() < 0.3 else "invoice_date", "CNY"))
+            made.append((pk, terms))
+        with transaction.atomic():
+            self.rows[table.name] += table.write(rows)
+        return made
+
+    # ---- documents -------------------------------------------------------------------------------
+
+    def batches(self, customers: list[tuple[int, int]], ids: dict[str, int]) -> Iterator[tuple[int, Batch]]:
+        """Yield (invoices in the batch, rows) until ``total`` invoices are generated."""
+        rng = self.rng
+        accounts = dict(Account.objects.values_list("code", "id"))
+        receivables, revenue, vat = (accounts[AccountCode.RECEIVABLES], accounts[AccountCode.REVENUE],
+                                     accounts[AccountCode.OUTPUT_VAT])
+        bank, notes, unapplied = (accounts[AccountCode.BANK], accounts[AccountCode.NOTES_RECEIVABLE],
+                                  accounts[AccountCode.UNAPPLIED_CASH])
+        invoice_memo, payment_memo = _("Invoice %(number)s"), _("Payment %(number)s")
+        allocation_memo = _("%(payment)s -> %(invoice)s")
+        company, span = self.company_id, (self.today - self.start).days
+        low, high = math.log(10_000 / 1.13), math.log(2_000_000 / 1.13)
+        invoice_id, payment_id, allocation_id = ids["ledger_invoice"], ids["ledger_payment"], ids["ledger_allocation"]
+        entry_id, line_id = ids["ledger_journalentry"], ids["ledger_journalline"]
+        made = 0
+        while made < self.total:
+            batch = Batch()
+            size = min(self.batch_size, self.total - made)
+            for _n in range(size):
+                customer, terms = customers[rng.randrange(len(customers))]
+                issue = self.start + timedelta(days=rng.randint(0, span))
+                due = issue + timedelta(days=terms)
+                net = int(math.exp(rng.uniform(low, high))) * YUAN
+                tax = (net * 13 + 50) // 100
+                gross = net + tax
+                paid = self.paid_share(due, rng)
+                allocated = gross if paid == 1 else (gross * paid // 100 // YUAN * YUAN if paid else 0)
+                number = f"BI-{invoice_id:08d}"
+                batch.invoices.append((
+                    invoice_id, company, customer, number, self.day(issue), self.day(due), "CNY", net, tax, gross,
+                    gross - allocated, gross, net, tax,
+                ))
+                batch.entries.append((entry_id, company, self.day(issue), EntryKind.INVOICE.value, customer,
+                                      invoice_id, None, None, invoice_memo % {"number": number}))
+                batch.lines += [
+                    (line_id, entry_id, receivables, customer, gross, 0),
+                    (line_id + 1, entry_id, revenue, customer, 0, net),
+                    (line_id + 2, entry_id, vat, customer, 0, tax),
+                ]
+                entry_id, line_id = entry_id + 1, line_id + 3
+                if allocated:
+                    received = min(self.today, max(issue + timedelta(days=1),
+                                                   due + timedelta(days=rng.randint(-10, 40))))
+                    extra = rng.randint(1, 50) * 1_000 * YUAN if rng.random() < 0.03 else 0
+                    amount = allocated + extra
+                    draw = rng.random()
+                    method = "bank_transfer" if draw < 0.8 else ("bank_acceptance" if draw < 0.95
+                                                                 else "commercial_acceptance")
+                    bill = method != "bank_transfer"
+                    pay_number = f"BR-{payment_id:08d}"
+                    batch.payments.append((
+                        payment_id, company, customer, pay_number, self.day(received), "CNY", amount, extra, method,
+                        f"{payment_id:030d}" if bill else "",
+                        self.day(received + timedelta(days=180)) if bill else None, amount,
+                    ))
+                    batch.entries.append((entry_id, company, self.day(received), EntryKind.PAYMENT.value, customer,
+                                          None, payment_id, None, payment_memo % {"number": pay_number}))
+                    batch.lines += [
+                        (line_id, entry_id, notes if bill else bank, customer, amount, 0),
+                        (line_id + 1, entry_id, unapplied, customer, 0, amount),
+                    ]
+                    entry_id, line_id = entry_id + 1, line_id + 2
+                    batch.allocations.append((allocation_id, company, invoice_id, payment_id, allocated,
+                                              self.day(received), allocated, allocated))
+                    batch.entries.append((
+                        entry_id, company, self.day(received), EntryKind.ALLOCATION.value, customer, invoice_id,
+                        payment_id, allocation_id, allocation_memo % {"payment": pay_number, "invoice": number},
+                    ))
+                    batch.lines += [
+                        (line_id, entry_id, unapplied, customer, allocated, 0),
+                        (line_id + 1, entry_id, receivables, customer, 0, allocated),
+                    ]
+                    payment_id, allocation_id = payment_id + 1, allocation_id + 1
+                    entry_id, line_id = entry_id + 1, line_id + 2
+                invoice_id += 1
+            made += size
+            yield size, batch
+
+    def paid_share(self, due: date, rng: random.Random) -> int:
+        """1 for paid in full, 30..70 for the percentage of a part payment, 0 for unpaid.
+
+        Long overdue items are mostly settled, recent ones mostly open: about a third of all invoices
+        end up as open items, as in a real book.
+        """
+        overdue = (self.today - due).days
+        paid, part = (0.05, 0.0) if overdue < 0 else ((0.5, 0.1) if overdue < 60 else (0.85, 0.05))
+        draw = rng.random()
+        if draw < paid:
+            return 1
+        if draw < paid + part:
+            return rng.randint(30, 70)
+        return 0
+
+    def load(self, *, advance: Callable[[int], None] = lambda _n: None) -> dict[str, int]:
+        """Write customers and documents; returns the rows written per table."""
+        from arms.customers.selectors import company_default
+
+        self.company_id = company_default().pk
+        customers = self.load_customers(self.company_id)
+        self.customer_ids = [pk for pk, _terms in customers]
+        ids = self.next_ids()
+        tables = {
+            "invoices": Table(Invoice, ["id", "company_id", "customer_id", "number", "issue_date", "due_date",
+                                        "currency", "net_minor", "tax_minor", "gross_minor", "amount_open_minor",
+                                        "gross_base_minor", "net_base_minor", "tax_base_minor"], self.now),
+            "payments": Table(Payment, ["id", "company_id", "customer_id", "number", "received_date", "currency",
+                                        "amount_minor", "amount_unallocated_minor", "method", "bill_number",
+                                        "bill_maturity_date", "amount_base_minor"], self.now),
+            "allocations": Table(Allocation, ["id", "company_id", "invoice_id", "payment_id", "amount_minor", "date",
+                                              "receivable_base_minor", "cash_base_minor"], self.now),
+            "entries": Table(JournalEntry, ["id", "company_id", "date", "kind", "customer_id", "invoice_id",
+                                            "payment_id", "allocation_id", "memo"], self.now),
+            "lines": Table(JournalLine, ["id", "entry_id", "account_id", "customer_id", "debit_minor",
+                                         "credit_minor"], self.now),
+        }
+        for size, batch in self.batches(customers, ids):
+            with transaction.atomic():
+                for key, table in tables.items():
+                    self.rows[table.name] += table.write(getattr(batch, key))
+            advance(size)
+        self.reset_sequences()
+        return dict(self.rows)
+
+    def reset_sequences(self) -> None:
+        """Explicit ids leave PostgreSQL's identity sequences behind; move them past the new rows."""
+        statements = connection.ops.sequence_reset_sql(no_style(), MODELS)
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (both databases call it ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -1,0 +1,174 @@
+"""Replay a demo ``Plan`` through the real services, and fingerprint what it produced.
+
+Every document is written by the service a user's click would call (so numbers come from the gap-free
+sequences, the journal balances and each change is on the audit chain). The order is the order of the
+plan's dates, so INV-000001 is the oldest invoice and the audit trail reads like the two years it covers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from arms.accounts.roles import roles_sync
+from arms.contracts.models import Contract
+from arms.contracts.services import MilestoneIn, contract_amend, contract_create
+from arms.customers.models import Customer
+from arms.customers.services import contact_create, customer_create, customer_update
+from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
+from arms.ledger.services import (
+    credit_note_post,
+    exchange_rate_set,
+    invoice_post,
+    payment_allocate,
+    payment_record,
+)
+from arms.ledger.services.allocations import AllocationRequest
+from arms.seed.plan import Plan
+from arms.seed.users import demo_users_ensure
+
+RATE_SOURCE = "中国人民银行人民币汇率中间价"
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """What a seed run wrote: counts by kind, and the customer codes of each payment behaviour."""
+
+    counts: dict[str, int]
+    behaviours: dict[str, list[str]]
+
+
+def plan_steps(plan: Plan) -> int:
+    """How many steps ``seed_load`` reports through ``advance`` (for a progress bar)."""
+    return len(plan.rates) + 2 * len(plan.customers) + len(plan.invoices) + len(plan.credit_notes) + len(plan.payments)
+
+
+def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -> SeedResult:
+    """Write ``plan``: users, exchange rates, customers with contacts and contracts, then the ledger by date."""
+    roles_sync()
+    users = demo_users_ensure()
+    clerk = users["clerk"]
+    for rate in plan.rates:
+        exchange_rate_set(actor=users["finmgr"], currency=rate.currency, on=rate.on, rate=rate.rate,
+                          source=RATE_SOURCE)
+        advance(1)
+
+    customers: dict[int, Customer] = {}
+    contracts: dict[str, Contract] = {}
+    for planned in plan.customers:
+        sales = users[planned.salesperson]
+        customer = customer_create(
+            actor=sales, code=planned.code, name=planned.name, uscc=planned.uscc, industry=planned.industry,
+            region=planned.region, province=planned.province, address=planned.address, salesperson=sales,
+            collector=users[planned.collector], payment_terms_days=planned.terms_days,
+            payment_terms_basis=planned.terms_basis, currency=planned.currency,
+            notes="" if planned.on_hold else planned.notes,
+        )
+        customers[planned.index] = customer
+        for contact in planned.contacts:
+            contact_create(actor=sales, customer=customer, name=contact.name, role=contact.role,
+                             phone=contact.phone, email=contact.email, is_primary=contact.is_primary)
+        for terms in planned.contracts:
+            contracts[terms.number] = contract_create(
+                actor=sales, customer=customer, number=terms.number, signed_date=terms.signed,
+                amount_minor=terms.amount_minor, title=terms.title, start_date=terms.start, end_date=terms.end,
+                late_interest_rate_daily=terms.late_interest_daily, penalty_rate=terms.penalty_rate,
+                penalty_clause=terms.penalty_clause, guarantee_type=terms.guarantee_type,
+                guarantee_details=terms.guarantee_details, dispute_resolution=terms.dispute_resolution,
+                dispute_venue=terms.venue,
+                milestones=[MilestoneIn(name, share, days) for name, share, days in terms.milestones],
+            )
+        advance(1)
+
+    invoices: dict[int, Invoice] = {}
+    for _on, kind, item in plan.ledger_events():
+        if kind == "invoice":
+            invoices[item.key] = invoice_post(
+                actor=clerk, customer=customers[item.customer], issue_date=item.issue, net_minor=item.net,
+                tax_minor=item.tax, due_date=item.due if item.explicit_due else None,
+                contract=contracts[item.contract], vat_invoice_number=item.vat_number, description=item.description,
+            )
+        elif kind == "credit_note":
+            credit_note_post(actor=clerk, invoice=invoices[item.invoice], on=item.on, net_minor=item.net,
+                             tax_minor=item.tax, reason=item.reason)
+        else:
+            payment = payment_record(
+                actor=clerk, customer=customers[item.customer], received_date=item.received,
+                amount_minor=item.amount, currency=item.currency, method=item.method, bill_number=item.bill_number,
+                bill_maturity_date=item.bill_maturity, payer_name=item.payer, bank_reference=item.bank_reference,
+            )
+            if item.allocate and item.lines:
+                payment_allocate(
+                    actor=clerk, payment=payment, on=item.received,
+                    lines=[AllocationRequest(invoices[key].pk, amount) for key, amount in item.lines],
+                )
+        advance(1)
+
+    for planned in plan.customers:
+        for terms in planned.contracts:
+            if terms.completed_by(plan.today):
+                contract_amend(actor=users[planned.salesperson], contract=contracts[terms.number],
+                               reason="合同期满，履行完毕", status="completed")
+        if planned.on_hold:
+            customer_update(actor=users["credit"], customer=customers[planned.index], status="on_hold",
+                            notes=planned.notes)
+        advance(1)
+
+    behaviours: dict[str, list[str]] = {}
+    for planned in plan.customers:
+        behaviours.setdefault(planned.behaviour.value, []).append(planned.code)
+    return SeedResult(counts=seed_counts(), behaviours=behaviours)
+
+
+def seed_counts() -> dict[str, int]:
+    """Row counts a person checks after seeding (what the summary prints)."""
+    currencies = Counter(Customer.objects.values_list("currency", flat=True))
+    return {
+        "customers": Customer.objects.count(),
+        "usd_customers": currencies.get("USD", 0),
+        "contracts": Contract.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "open_items": Invoice.objects.filter(amount_open_minor__gt=0).count(),
+        "credit_notes": CreditNote.objects.count(),
+        "payments": Payment.objects.count(),
+        "acceptance_bills": Payment.objects.filter(method__in=["bank_acceptance", "commercial_acceptance"]).count(),
+        "unapplied_payments": Payment.objects.filter(amount_unallocated_minor__gt=0).count(),
+        "allocations": Allocation.objects.count(),
+        "exchange_rates": ExchangeRate.objects.count(),
+    }
+
+
+def seed_digest() -> str:
+    """SHA-256 over the business content of the ledger (codes, numbers, dates, amounts; never ids or clocks).
+
+    Two databases seeded with the same arguments have the same digest; that is what "deterministic" means.
+    """
+    digest = hashlib.sha256()
+
+    def feed(label: str, rows) -> None:
+        for row in rows:
+            digest.update(json.dumps([label, *row], default=str, ensure_ascii=False).encode())
+
+    feed("customer", Customer.objects.order_by("code").values_list(
+        "code", "name", "uscc", "industry", "region", "province", "address", "salesperson__username",
+        "collector__username", "payment_terms_days", "payment_terms_basis", "currency", "status", "notes"))
+    feed("contract", Contract.objects.order_by("number").values_list(
+        "number", "customer__code", "title", "signed_date", "end_date", "currency", "amount_minor",
+        "late_interest_rate_daily", "penalty_rate", "status", "version"))
+    feed("rate", ExchangeRate.objects.order_by("currency", "date").values_list("currency", "date", "rate"))
+    feed("invoice", Invoice.objects.order_by("number").values_list(
+        "number", "customer__code", "contract__number", "vat_invoice_number", "issue_date", "due_date", "currency",
+        "net_minor", "tax_minor", "amount_open_minor", "fx_rate", "gross_base_minor", "description"))
+    feed("credit_note", CreditNote.objects.order_by("number").values_list(
+        "number", "invoice__number", "date", "net_minor", "tax_minor", "gross_base_minor", "reason"))
+    feed("payment", Payment.objects.order_by("number").values_list(
+        "number", "customer__code", "received_date", "currency", "amount_minor", "amount_unallocated_minor",
+        "method", "bill_number", "bill_maturity_date", "bank_reference", "amount_base_minor"))
+    feed("allocation", Allocation.objects.order_by(
+        "invoice__number", "payment__number", "credit_note__number", "date", "amount_minor"
+    ).values_list("invoice__number", "payment__number", "credit_note__number", "date", "amount_minor",
+                  "receivable_base_minor", "cash_base_minor"))
+    return digest.hexdigest()

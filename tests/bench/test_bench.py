@@ -1,0 +1,88 @@
+"""arms bench: a bulk load the ledger check accepts, one JSON line of figures, and no load over real data."""
+
+import json
+import os
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from arms.audit.services import audit_verify
+from arms.customers.models import Customer
+from arms.ledger.models import Allocation, Invoice, JournalEntry, JournalLine, Payment
+from tests import factories
+from tests.conftest import ledger_problems
+
+
+def bench(**options) -> dict:
+    out = StringIO()
+    call_command("bench", stdout=out, stderr=StringIO(), **options)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    return json.loads(lines[0])
+
+
+@pytest.mark.django_db
+def test_bench_loads_a_sound_ledger_and_prints_one_json_line():
+    figures = bench(invoices=2_000, seed=3, batch_size=700)
+
+    assert set(figures) == {
+        "benchmark", "date", "invoices", "customers", "seed", "batch_size", "database", "machine", "rows", "load",
+        "analyze_seconds", "open_items_for_customer", "customer_statement", "ledger_check",
+    }
+    assert (figures["invoices"], figures["customers"], figures["seed"]) == (2_000, 20, 3)
+    assert figures["database"]["vendor"] == connection.vendor
+    assert figures["machine"]["cores"] == os.cpu_count()
+    assert figures["ledger_check"] == {**figures["ledger_check"], "ok": True, "failed": []}
+    assert set(figures["load"]) == {"seconds", "rows_per_second", "invoices_per_second"}
+    assert set(figures["open_items_for_customer"]) >= {"median_ms", "min_ms", "max_ms", "runs", "items_mean"}
+    assert figures["open_items_for_customer"]["runs"] == 25
+    assert set(figures["customer_statement"]) >= {"median_ms", "runs", "lines_mean"}
+    rows = figures["rows"]
+    assert rows["customers_customer"] == Customer.objects.count() == 20
+    assert rows["ledger_invoice"] == Invoice.objects.count() == 2_000
+    assert rows["ledger_payment"] == Payment.objects.count()
+    assert rows["ledger_allocation"] == Allocation.objects.count() == Payment.objects.count()
+    assert rows["ledger_journalentry"] == JournalEntry.objects.count() == 2_000 + 2 * Payment.objects.count()
+    assert rows["ledger_journalline"] == JournalLine.objects.count()
+    assert rows["total"] == sum(v for k, v in rows.items() if k != "total")
+    assert Invoice.objects.filter(amount_open_minor__gt=0).exists()
+    assert Payment.objects.filter(amount_unallocated_minor__gt=0).exists()
+    assert ledger_problems() == {}
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_the_services_work_on_after_a_bench_load():
+    bench(invoices=300)
+
+    invoice = factories.invoice(Customer.objects.order_by("pk").first(), issued=date(2026, 11, 20))
+
+    assert invoice.number == "INV-000001"
+    assert invoice.pk == Invoice.objects.exclude(pk=invoice.pk).order_by("-pk").first().pk + 1
+    assert ledger_problems() == {}
+
+
+@pytest.mark.django_db
+def test_bench_refuses_a_database_that_holds_invoices(customer):
+    factories.invoice(customer)
+    before = (Customer.objects.count(), Invoice.objects.count(), JournalLine.objects.count())
+
+    with pytest.raises(CommandError):
+        bench(invoices=100)
+
+    assert (Customer.objects.count(), Invoice.objects.count(), JournalLine.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_bench_with_force_adds_to_existing_data(customer):
+    factories.invoice(customer)
+
+    figures = bench(invoices=500, customers=4, force=True)
+
+    assert figures["ledger_check"]["ok"] is True
+    assert (Customer.objects.count(), Invoice.objects.count()) == (5, 501)
+    assert ledger_problems() == {}

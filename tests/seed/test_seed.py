@@ -1,0 +1,206 @@
+"""arms seed: deterministic demo data through the real services, with every payment behaviour."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F, Min
+
+from arms.audit.services import audit_verify
+from arms.contracts.models import Contract
+from arms.customers.models import Customer
+from arms.domain.uscc import validate_uscc
+from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
+from arms.seed.load import seed_digest, seed_load
+from arms.seed.plan import Behaviour, make_plan, tax_of
+from arms.seed.users import DEMO_PASSWORD, DEMO_USERS
+from tests.conftest import ledger_problems
+
+SMALL = {"customers": 8, "seed": 7, "months": 6, "today": date(2026, 11, 20)}
+
+
+class _RollBack(Exception):
+    pass
+
+
+def digest_in_a_fresh_database(**arguments) -> str:
+    """Seed, take the digest, and roll everything back, so the next seed starts from the same empty state."""
+    digest = ""
+    try:
+        with transaction.atomic():
+            seed_load(make_plan(**arguments))
+            digest = seed_digest()
+            raise _RollBack
+    except _RollBack:
+        pass
+    assert not Customer.objects.exists()
+    return digest
+
+
+def first_payment_delays(code: str) -> list[tuple[date, int]]:
+    """(due date, days from due date to the first payment) for each of the customer's invoices paid at all."""
+    rows = (Allocation.objects.filter(invoice__customer__code=code, payment__isnull=False)
+            .values("invoice_id", "invoice__due_date").annotate(first=Min("date")))
+    return [(row["invoice__due_date"], (row["first"] - row["invoice__due_date"]).days) for row in rows]
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_ledger_and_another_seed_does_not():
+    first = digest_in_a_fresh_database(**SMALL)
+    other = digest_in_a_fresh_database(**{**SMALL, "seed": 8})
+    second = digest_in_a_fresh_database(**SMALL)
+
+    assert first == second
+    assert other != first
+
+
+@pytest.mark.django_db
+def test_seed_writes_every_planned_document_with_gap_free_numbers():
+    plan = make_plan(**SMALL)
+
+    result = seed_load(plan)
+
+    assert result.counts["customers"] == 8
+    assert result.counts["invoices"] == len(plan.invoices) > 0
+    assert result.counts["payments"] == len(plan.payments)
+    assert result.counts["credit_notes"] == len(plan.credit_notes)
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    assert numbers == [f"INV-{n:06d}" for n in range(1, len(plan.invoices) + 1)]
+    oldest = Invoice.objects.get(number="INV-000001")
+    assert oldest.issue_date == min(i.issue for i in plan.invoices)
+    assert ledger_problems() == {}
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_demo_users_one_per_role_share_the_demo_password():
+    seed_load(make_plan(**SMALL))
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert sorted(users) == sorted(d.username for d in DEMO_USERS)
+    for demo in DEMO_USERS:
+        user = users[demo.username]
+        assert user.check_password(DEMO_PASSWORD)
+        if demo.username == "admin":
+            assert (user.is_superuser, user.is_staff) == (True, True)
+        else:
+            assert user.is_superuser is False
+            assert list(user.groups.values_list("name", flat=True)) == [demo.role.value]
+
+
+@pytest.mark.django_db
+def test_each_payment_behaviour_shows_in_the_ledger():
+    plan = make_plan(**SMALL)
+
+    result = seed_load(plan)
+
+    assert sorted(result.behaviours) == sorted(b.value for b in Behaviour)
+    today = plan.today
+    for code in result.behaviours["prompt"]:
+        assert all(-6 <= days <= 6 for _due, days in first_payment_delays(code))
+    assert any(first_payment_delays(code) for code in result.behaviours["prompt"])
+    for code in result.behaviours["late"]:
+        assert all(20 <= days <= 42 for _due, days in first_payment_delays(code))
+    assert any(first_payment_delays(code) for code in result.behaviours["late"])
+    for code in result.behaviours["deteriorating"]:
+        delays = first_payment_delays(code)
+        assert all(0 <= days <= 10 for due, days in delays if due < plan.deteriorating_from)
+        assert all(days >= 12 for due, days in delays if due >= plan.deteriorating_from)
+        assert Invoice.objects.filter(customer__code=code, amount_open_minor__gt=0, due_date__lt=today).exists()
+    for code in result.behaviours["defaulted"]:
+        customer = Customer.objects.get(code=code)
+        assert customer.status == "on_hold"
+        assert not Payment.objects.filter(customer=customer, received_date__gte=plan.defaulted_from).exists()
+        assert Payment.objects.filter(customer=customer, received_date__lt=plan.defaulted_from).exists()
+        assert Invoice.objects.filter(customer=customer, amount_open_minor__gt=0, due_date__lt=today).exists()
+    for code in result.behaviours["disputing"]:
+        notes = CreditNote.objects.filter(customer__code=code)
+        assert notes.exists()
+        for note in notes:
+            later = Allocation.objects.filter(invoice=note.invoice, payment__isnull=False)
+            assert all(a.date > note.date for a in later)
+        assert Invoice.objects.filter(customer__code=code, due_date__lt=today, allocations__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_seed_has_partial_payments_bills_unapplied_cash_and_usd():
+    plan = make_plan(**SMALL)
+
+    seed_load(plan)
+
+    assert Invoice.objects.filter(amount_open_minor__gt=0).exclude(amount_open_minor=F("gross_minor")).exists()
+    for method in ("bank_acceptance", "commercial_acceptance"):
+        bills = Payment.objects.filter(method=method)
+        assert bills.exists()
+        assert all(b.bill_maturity_date > b.received_date and len(b.bill_number) == 30 for b in bills)
+    assert Payment.objects.filter(amount_unallocated_minor__gt=0).exists()
+    usd = Customer.objects.get(currency="USD")
+    assert usd.uscc == "" and usd.region == "overseas"
+    assert ExchangeRate.objects.filter(currency="USD").count() == len(plan.rates) > 0
+    usd_invoices = Invoice.objects.filter(customer=usd)
+    assert usd_invoices.exists()
+    assert all(i.currency == "USD" and i.tax_minor == 0 and i.fx_rate > 7 for i in usd_invoices)
+
+
+@pytest.mark.django_db
+def test_seed_customers_contracts_and_invoices_look_real():
+    seed_load(make_plan(**SMALL))
+
+    for customer in Customer.objects.exclude(currency="USD"):
+        assert validate_uscc(customer.uscc) == customer.uscc
+        assert customer.payment_terms_days in (30, 45, 60, 90)
+        assert customer.salesperson.username in ("sales1", "sales2", "sales3")
+        assert customer.collector.username in ("collector1", "collector2")
+        assert customer.contacts.filter(is_primary=True).count() == 1
+    assert Customer.objects.filter(payment_terms_basis="month_end").exists()
+    assert not Invoice.objects.filter(contract__isnull=True).exists()
+    for contract in Contract.objects.all():
+        assert contract.late_interest_rate_daily > 0 and contract.penalty_rate > 0 and contract.penalty_clause
+    milestones = Contract.objects.filter(milestones__isnull=False).distinct()
+    assert milestones.exists()
+    assert all(sum(c.milestones.values_list("share_bp", flat=True)) == 10_000 for c in milestones)
+    cny = Invoice.objects.filter(currency="CNY")
+    assert all(1_000_000 <= i.gross_minor <= 200_000_000 for i in cny)
+    rates = {bp for i in cny for bp in (1300, 900, 600) if i.tax_minor == tax_of(i.net_minor, bp)}
+    assert 1300 in rates and rates & {900, 600}
+
+
+@pytest.mark.django_db
+def test_seed_command_prints_a_summary_and_if_empty_leaves_a_seeded_database_alone():
+    out = StringIO()
+    call_command("seed", customers=3, seed=1, months=3, stdout=out)
+    invoices = Invoice.objects.count()
+    assert Customer.objects.count() == 3 and invoices > 0
+    assert f"digest               {seed_digest()}" in out.getvalue()
+
+    again = StringIO()
+    call_command("seed", customers=3, seed=1, months=3, if_empty=True, stdout=again)
+    assert "digest" not in again.getvalue()
+    assert (Customer.objects.count(), Invoice.objects.count()) == (3, invoices)
+
+    with pytest.raises(CommandError):
+        call_command("seed", customers=3, seed=1, months=3, stdout=StringIO())
+    assert (Customer.objects.count(), Invoice.objects.count()) == (3, invoices)
+
+    call_command("ledger", "check", stdout=StringIO())
+    call_command("audit", "verify", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_logins_lists_every_demo_user_and_the_password():
+    before = StringIO()
+    call_command("demo_logins", stdout=before)
+    assert DEMO_PASSWORD not in before.getvalue()
+
+    call_command("seed", customers=2, seed=1, months=3, stdout=StringIO())
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text
+    listed = [line.split()[0] for line in text.splitlines()[1:]]
+    assert listed == [d.username for d in DEMO_USERS]
