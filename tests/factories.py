@@ -16,7 +16,8 @@ from arms.ledger import services
 _seq = itertools.count(1)
 
 
-def user(username: str | None = None, *, role: str | None = None, superuser: bool = False, password: str = "pw-12345678"):
+def user(username: str | None = None, *, role: str | None = None, superuser: bool = False,
+         password: str = "pw-12345678"):
     username = username or f"user{next(_seq)}"
     User = get_user_model()
     obj = User.objects.create_user(username=username, password=password, is_superuser=superuser, is_staff=superuser)

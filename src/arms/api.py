@@ -126,8 +126,8 @@ def require_perm(request, *perms: str) -> None:
 
 
 def _mount() -> None:
-    from arms.customers.api import router as customers_router
     from arms.contracts.api import router as contracts_router
+    from arms.customers.api import router as customers_router
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
 

@@ -19,4 +19,5 @@ def paginate(queryset, *, limit: int, offset: int, max_limit: int = 500) -> dict
         raise ValidationFailed("offset must not be negative", field="offset")
     if offset > 2**62:  # beyond any table, and beyond PostgreSQL's bigint OFFSET (a 500 otherwise)
         raise ValidationFailed("offset is too large", field="offset")
-    return {"count": queryset.count(), "limit": limit, "offset": offset, "items": list(queryset[offset : offset + limit])}
+    items = list(queryset[offset : offset + limit])
+    return {"count": queryset.count(), "limit": limit, "offset": offset, "items": items}
