@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from arms.accounts.roles import roles_sync
 from arms.contracts.models import Contract
 from arms.contracts.services import MilestoneIn, contract_amend, contract_create
@@ -167,8 +169,9 @@ def seed_digest() -> str:
     feed("payment", Payment.objects.order_by("number").values_list(
         "number", "customer__code", "received_date", "currency", "amount_minor", "amount_unallocated_minor",
         "method", "bill_number", "bill_maturity_date", "bank_reference", "amount_base_minor"))
-    feed("allocation", Allocation.objects.order_by(
-        "invoice__number", "payment__number", "credit_note__number", "date", "amount_minor"
+    feed("allocation", Allocation.objects.order_by(  # NULLs placed explicitly: the databases differ by default
+        "invoice__number", F("payment__number").asc(nulls_first=True),
+        F("credit_note__number").asc(nulls_first=True), "date", "amount_minor",
     ).values_list("invoice__number", "payment__number", "credit_note__number", "date", "amount_minor",
                   "receivable_base_minor", "cash_base_minor"))
     return digest.hexdigest()
