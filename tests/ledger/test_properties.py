@@ -219,10 +219,18 @@ class Ledger:
         ])
         made = self.run(lambda: services.payment_auto_allocate(actor=self.clerk,
                                                                payment=Payment.objects.get(pk=payment_id), on=on),
-                        Expect(code="invalid") if plan and on < payment.received else Expect(events=len(plan)))
+                        self.predict_auto_allocate(payment, plan, on))
         assert [(a.invoice_id, a.amount_minor) for a in made] == [(line.item_id, line.amount) for line in plan]
         for allocation in made:
             self.book(allocation.pk, allocation.invoice_id, payment_id, allocation.amount_minor, on)
+
+    @staticmethod
+    def predict_auto_allocate(payment: ModelPayment, plan: list, on: date) -> Expect:
+        if payment.reversed:
+            return Expect(code="already_reversed")
+        if plan and on < payment.received:
+            return Expect(code="invalid")
+        return Expect(events=len(plan))
 
     def credit(self, op):
         invoice_id = self.pick(self.invoices, [pk for pk, inv in self.invoices.items() if inv.open], op)

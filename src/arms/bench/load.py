@@ -28,8 +28,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from faker import Faker
 
 from arms.customers.models import Customer
+from arms.customers.selectors import company_default
 from arms.domain.journal import AccountCode
 from arms.domain.uscc import make_uscc
 from arms.ledger.enums import EntryKind
@@ -132,8 +134,6 @@ class Loader:
 
     def load_customers(self, company_id: int) -> list[tuple[int, int]]:
         """Insert the customers in one transaction; returns (id, payment terms days) for each."""
-        from faker import Faker
-
         fake = Faker("zh_CN")
         fake.seed_instance(self.rng.randint(0, 2**31))
         first = self.next_ids()[Customer._meta.db_table]
@@ -250,8 +250,6 @@ class Loader:
 
     def load(self, *, advance: Callable[[int], None] = lambda _n: None) -> dict[str, int]:
         """Write customers and documents; returns the rows written per table."""
-        from arms.customers.selectors import company_default
-
         self.company_id = company_default().pk
         customers = self.load_customers(self.company_id)
         self.customer_ids = [pk for pk, _terms in customers]
