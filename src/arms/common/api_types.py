@@ -62,3 +62,19 @@ def idempotency_header():
         description="Any unique string per intended write; a retry with the same key and body returns the "
         "first result instead of writing twice; the same key with a different body is 409.",
     )
+
+
+class CustomerRefOut(Schema):
+    """Whose document this is: the customer's id, code and name (the query must select_related it)."""
+
+    customer_id: int
+    customer_code: str
+    customer_name: str
+
+    @staticmethod
+    def resolve_customer_code(obj) -> str:
+        return obj.customer.code
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from ninja import Field, Schema
 
-from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
 from arms.contracts.models import ContractStatus, DisputeResolution, GuaranteeType
 from arms.customers.enums import TermBasis
 from arms.domain.money import split_largest_remainder
@@ -105,12 +105,9 @@ class AttachmentOut(Schema):
         return PurePosixPath(obj.file.name).name
 
 
-class ContractOut(Schema):
+class ContractOut(CustomerRefOut):
     id: int
     number: str
-    customer_id: int
-    customer_code: str
-    customer_name: str
     title: str
     signed_date: date
     start_date: date | None
@@ -130,14 +127,6 @@ class ContractOut(Schema):
     status: str
     version: int
     created_at: datetime
-
-    @staticmethod
-    def resolve_customer_code(obj) -> str:
-        return obj.customer.code
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_amount(obj) -> str:

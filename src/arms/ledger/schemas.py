@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
 from arms.ledger.enums import PaymentMethod
 
 # ---------------------------------------------------------------- inputs
@@ -204,24 +204,13 @@ class CreditNoteOut(Schema):
         return money_text(obj.gross_minor, obj.currency)
 
 
-class PostedDocumentOut(Schema):
+class PostedDocumentOut(CustomerRefOut):
     """What every posted customer document shows: whose it is and who posted it."""
 
     id: int
     number: str
-    customer_id: int
-    customer_code: str
-    customer_name: str
     posted_at: dt.datetime
     posted_by: str | None
-
-    @staticmethod
-    def resolve_customer_code(obj) -> str:
-        return obj.customer.code
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_posted_by(obj) -> str | None:
