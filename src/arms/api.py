@@ -126,15 +126,27 @@ def require_perm(request, *perms: str) -> None:
 
 
 def _mount() -> None:
+    from arms.analytics.api import router as analytics_router
+    from arms.cases.api import router as cases_router
     from arms.contracts.api import router as contracts_router
+    from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
+    from arms.dunning.api import router as dunning_router
+    from arms.exposure.api import router as exposure_router
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
+    from arms.reports.api import router as reports_router
 
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1", ledger_router)
     api.add_router("/v1/imports", imports_router)
+    api.add_router("/v1/credit", credit_router)
+    api.add_router("/v1/credit", exposure_router)  # /v1/credit/check, /holds, /overrides: one credit API for ERPs
+    api.add_router("/v1/collections", cases_router)
+    api.add_router("/v1/dunning", dunning_router)
+    api.add_router("/v1/analytics", analytics_router)
+    api.add_router("/v1/reports", reports_router)
 
 
 _mount()

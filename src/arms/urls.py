@@ -8,5 +8,11 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("arms.web.auth_urls")),
+    path("credit/holds/", include("arms.exposure.urls")),
+    path("credit/", include("arms.credit.urls")),
+    path("collections/", include("arms.cases.urls")),
+    path("dunning/", include("arms.dunning.urls")),
+    path("analytics/", include("arms.analytics.urls")),
+    path("reports/", include("arms.reports.urls")),
     path("", include("arms.web.urls")),
 ]

@@ -91,11 +91,32 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 SEE_ALL_ROLES = {r for r in Role if r != Role.SALES}
 
 
+def role_permissions() -> dict[Role, list[str]]:
+    """The foundation's permissions above plus each installed app's own ``permissions.ROLE_PERMISSIONS``.
+
+    An app that adds a capability (credit, collections, analytics) declares what each role may do there in its
+    own ``permissions.py``, so the foundation never imports the apps built on it.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("arms.") or find_spec(f"{config.name}.permissions") is None:
+            continue
+        for role, perms in import_module(f"{config.name}.permissions").ROLE_PERMISSIONS.items():
+            merged[role].extend(p for p in perms if p not in merged[role])
+    return merged
+
+
 def roles_sync(*_args, **_kwargs) -> None:
     """Create the role groups and give each exactly its declared permissions (two queries per role)."""
     from django.contrib.auth.models import Group, Permission
 
-    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    declared = role_permissions()
+    wanted = {perm for perms in declared.values() for perm in perms}
     ids = {
         f"{app_label}.{codename}": pk
         for pk, app_label, codename in Permission.objects.filter(
@@ -106,7 +127,7 @@ def roles_sync(*_args, **_kwargs) -> None:
     missing = wanted - set(ids)
     if missing:
         raise RuntimeError(f"roles name permissions that do not exist: {sorted(missing)}")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in declared.items():
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set([ids[p] for p in perms])
 

@@ -48,3 +48,26 @@ class IdempotencyRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Notification(TimeStampedModel):
+    """A message to one user inside ARMS (a downgrade, a broken promise, a dispute near its SLA, a report).
+
+    Written by ``arms.common.notify.notify``, which also e-mails it to users who have an address.
+    """
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")
+    )
+    kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("What it is about, e.g. credit.downgrade."))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("Where in ARMS to act on it."))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.subject

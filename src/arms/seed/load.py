@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import F
 
@@ -175,3 +176,21 @@ def seed_digest() -> str:
     ).values_list("invoice__number", "payment__number", "credit_note__number", "date", "amount_minor",
                   "receivable_base_minor", "cash_base_minor"))
     return digest.hexdigest()
+
+
+def seed_extras(*, today: date, seed: int) -> dict[str, int]:
+    """After the ledger is loaded, let each capability app add its demo data (ratings, cases, dunning, budgets).
+
+    An app takes part by having a ``demo`` module with ``seed_demo(today, seed) -> dict[str, int]`` (counts to
+    print). They run in INSTALLED_APPS order, so an app can rely on those listed before it.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("arms.") and find_spec(f"{config.name}.demo") is not None:
+            counts.update(import_module(f"{config.name}.demo").seed_demo(today=today, seed=seed))
+    return counts

@@ -44,6 +44,12 @@ INSTALLED_APPS = [
     "arms.contracts",
     "arms.ledger",
     "arms.imports",
+    "arms.credit",
+    "arms.exposure",
+    "arms.cases",
+    "arms.dunning",
+    "arms.analytics",
+    "arms.reports",
     "arms.web",
     "arms.seed",
     "arms.bench",
@@ -127,6 +133,30 @@ def huey_config(queue_url: str, var_dir: Path) -> dict:
 
 QUEUE_URL = os.environ.get("ARMS_QUEUE_URL", "")
 HUEY = huey_config(QUEUE_URL, VAR_DIR)
+
+
+def email_config(smtp_url: str) -> dict:
+    """E-mail through the SMTP server ``ARMS_SMTP_URL`` names (smtp://user:pass@host:port, smtps:// for TLS)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(smtp_url)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "127.0.0.1",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_TIMEOUT": 20,
+    }
+
+
+globals().update(email_config(os.environ.get("ARMS_SMTP_URL", "smtp://127.0.0.1:25")))
+DEFAULT_FROM_EMAIL = os.environ.get("ARMS_MAIL_FROM", "ARMS <arms@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: absolute address of this ARMS, for links in e-mails
+ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

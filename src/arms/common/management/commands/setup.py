@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from arms.accounts.roles import roles_sync
+from arms.common.pdf import cjk_font_installed
 from arms.customers.selectors import company_default
 
 
@@ -21,3 +22,8 @@ class Command(BaseCommand):
             company.name = company_name
             company.save(update_fields=["name"])
         self.stdout.write(self.style.SUCCESS(f"database ready; roles synced; company {company.code}"))
+        if not cjk_font_installed():
+            self.stdout.write(self.style.WARNING(
+                "no Chinese font found: PDF letters and reports will show empty boxes. "
+                "Install one: apt-get install fonts-noto-cjk (scripts/system-deps does it as root)."
+            ))

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from arms.customers.models import Customer
-from arms.seed.load import plan_steps, seed_digest, seed_load
+from arms.seed.load import plan_steps, seed_digest, seed_extras, seed_load
 from arms.seed.plan import DEFAULT_TODAY, make_plan
 
 
@@ -53,6 +53,7 @@ class Command(BaseCommand):
         ) as progress:
             task = progress.add_task(_("Seeding"), total=plan_steps(plan))
             result = seed_load(plan, advance=lambda n: progress.advance(task, n))
+            extras = seed_extras(today=today, seed=seed)
         elapsed = time.perf_counter() - started
 
         counts = result.counts
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             % {"customers": counts["customers"], "invoices": counts["invoices"], "seconds": elapsed, "seed": seed,
                "start": plan.start, "today": today}
         ))
-        for key, value in counts.items():
+        for key, value in [*counts.items(), *extras.items()]:
             self.stdout.write(f"  {key:<20} {value}")
         for behaviour, codes in sorted(result.behaviours.items()):
             self.stdout.write(f"  {'behaviour ' + behaviour:<20} {len(codes)}  ({', '.join(codes[:5])}"

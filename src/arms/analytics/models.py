@@ -1,0 +1,1 @@
+"""Models of analytics and reports."""

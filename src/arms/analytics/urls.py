@@ -1,0 +1,4 @@
+"""Web pages of analytics and reports, mounted at /analytics/."""
+
+app_name = "analytics"
+urlpatterns: list = []

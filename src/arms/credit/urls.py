@@ -1,0 +1,4 @@
+"""Web pages of credit management, mounted at /credit/."""
+
+app_name = "credit"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages of dunning, mounted at /dunning/."""
+
+app_name = "dunning"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Models of dashboard and management reports."""
