@@ -59,7 +59,9 @@ class Notification(TimeStampedModel):
     user = models.ForeignKey(
         "auth.User", on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")
     )
-    kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("What it is about, e.g. credit.downgrade."))
+    kind = models.CharField(
+        _("kind"), max_length=40, blank=True, help_text=_("What it is about, e.g. credit.downgrade.")
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("Where in ARMS to act on it."))
