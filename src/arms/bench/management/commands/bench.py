@@ -9,6 +9,8 @@ import json
 import random
 import time
 from datetime import UTC, date, datetime
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -34,11 +36,18 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=5_000, help="Invoices per insert transaction.")
         parser.add_argument("--samples", type=int, default=5, help="Customers to time the per-customer reads on.")
         parser.add_argument("--repeat", type=int, default=5, help="Repetitions of each per-customer read.")
+        parser.add_argument("--also", default="",
+                            help="Capabilities to time on the loaded data as well, comma-separated app labels "
+                                 "(e.g. dunning,analytics): each app's bench.bench_measure() runs after the ledger's.")
         parser.add_argument("--force", action="store_true",
                             help="Load even though the database already holds invoices.")
 
     def handle(self, *args, invoices: int, customers: int | None, seed: int, today: date, batch_size: int,
-               samples: int, repeat: int, force: bool, **options):
+               samples: int, repeat: int, force: bool, also: str, **options):
+        extras = [label.strip() for label in also.split(",") if label.strip()]
+        for label in extras:
+            if find_spec(f"arms.{label}.bench") is None:
+                raise CommandError(_("--also: %(label)s has no benchmark (arms.%(label)s.bench).") % {"label": label})
         if not 1 <= invoices <= 10_000_000:
             raise CommandError(_("--invoices must be between 1 and 10000000."))
         customers = customers or max(1, invoices // 100)
@@ -87,4 +96,6 @@ class Command(BaseCommand):
             "customer_statement": measure.statement(sample, repeat, today),
             "ledger_check": measure.full_check(),
         }
+        for label in extras:
+            result[label] = import_module(f"arms.{label}.bench").bench_measure(today=today, seed=seed, repeat=repeat)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
