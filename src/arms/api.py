@@ -126,6 +126,7 @@ def require_perm(request, *perms: str) -> None:
 
 
 def _mount() -> None:
+    from arms.accounts.api import router as me_router
     from arms.analytics.api import router as analytics_router
     from arms.cases.api import router as cases_router
     from arms.contracts.api import router as contracts_router
@@ -137,6 +138,7 @@ def _mount() -> None:
     from arms.ledger.api import router as ledger_router
     from arms.reports.api import router as reports_router
 
+    api.add_router("/v1/me", me_router)
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1", ledger_router)

@@ -1,0 +1,85 @@
+"""/api/v1/me: who the caller is (roles, permissions) and their notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from arms.accounts.roles import user_roles
+from arms.common.errors import NotFound
+from arms.common.models import Notification
+from arms.common.pagination import PageParams, paginate
+
+router = Router(tags=["me"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    roles: list[str]
+    permissions: list[str]
+    unread_notifications: int
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[NotificationOut]
+
+
+class NotificationFilters(PageParams):
+    unread: bool = False
+
+
+@router.get("", response=MeOut, summary="The caller: roles, permissions, unread notifications")
+def me(request):
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "email": user.email,
+        "roles": sorted(user_roles(user)),
+        "permissions": sorted(user.get_all_permissions()),
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    }
+
+
+@router.get("/notifications", response=NotificationPage, summary="The caller's notifications, newest first")
+def notification_list(request, filters: Query[NotificationFilters]):
+    rows = Notification.objects.filter(user=request.user)
+    if filters.unread:
+        rows = rows.filter(read_at__isnull=True)
+    return paginate(rows, limit=filters.limit, offset=filters.offset)
+
+
+@router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="Mark one as read")
+def notification_read(request, notification_id: int):
+    row = Notification.objects.filter(user=request.user, pk=notification_id).first()
+    if row is None:
+        raise NotFound("no such notification", field="notification_id")
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+@router.post("/notifications/read-all", response=dict, summary="Mark all of the caller's notifications as read")
+def notification_read_all(request):
+    marked = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return {"marked": marked}
