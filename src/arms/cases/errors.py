@@ -1,0 +1,19 @@
+"""Error codes collection cases answer with; API clients can branch on ``code``."""
+
+from arms.common.errors import Conflict, Forbidden
+
+
+class ActivityImmutable(Conflict):
+    code = "activity_immutable"
+
+
+class AlreadyClosed(Conflict):
+    code = "already_closed"
+
+
+class SameApprover(Forbidden):
+    code = "same_approver"
+
+
+class DisputeOpen(Conflict):
+    code = "dispute_open"

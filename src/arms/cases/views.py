@@ -1,0 +1,445 @@
+"""Pages of collections: the worklist, one customer's case, the forms that act on it, my tasks, disputes.
+
+Each view parses its input, checks the permission, calls one selector or service and renders. Visibility
+comes from the selectors (another salesperson's customer is a 404 here as in the API).
+"""
+
+from __future__ import annotations
+
+import csv
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from arms.cases import selectors, services
+from arms.cases.enums import DisputeStatus, PlanStatus, PromiseStatus, TaskStatus
+from arms.cases.forms import (
+    BUCKET_LABELS,
+    ActivityForm,
+    BundleForm,
+    DecisionForm,
+    DisputeForm,
+    DisputeResolveForm,
+    PlanForm,
+    PromiseForm,
+    TaskCompleteForm,
+    TaskForm,
+    WorklistFilterForm,
+)
+from arms.cases.models import Attachment
+from arms.cases.panels import case_panels, worklist_columns
+from arms.cases.services.bundles import evidence_bundle
+from arms.common.errors import ArmsError, NotFound
+from arms.customers.selectors import customer_get
+from arms.domain.money import to_decimal
+from arms.ledger import selectors as ledger
+
+WORKLIST_LIMIT = 500
+HISTORY_LIMIT = 200
+
+
+def _customer(user, customer_id: int):
+    try:
+        return customer_get(user=user, customer_id=customer_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _done(request, customer, message: str):
+    messages.success(request, message)
+    url = reverse("cases:case", args=[customer.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# ---------------------------------------------------------------- the worklist
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_activity", raise_exception=True)
+def worklist(request):
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if "collector" not in data and request.user.groups.filter(name="collector").exists():
+        data["collector"] = "me"  # a collector starts on their own customers
+    form = WorklistFilterForm(data)
+    rows = selectors.worklist(user=request.user, as_of=today, **form.filters(user=request.user))[:WORKLIST_LIMIT]
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _worklist_export(rows, export, today)
+    columns = worklist_columns([r.customer.pk for r in rows])
+    for row in rows:
+        row.extra = [values.get(row.customer.pk, "") for _name, _label, values in columns]
+    context = {"form": form, "rows": rows, "today": today, "columns": columns,
+               "query": data.urlencode(), "bucket_labels": BUCKET_LABELS}
+    template = "cases/worklist.html#results" if request.htmx else "cases/worklist.html"
+    return render(request, template, context)
+
+
+def _worklist_rows(rows):
+    yield [_("Rank"), _("Customer code"), _("Customer"), _("Collector"), _("Score"), _("Grade"),
+           _("Days overdue"), _("Overdue (CNY)"), _("Open tasks"), _("Open promises"), _("Open disputes")]
+    for rank, row in enumerate(rows, start=1):
+        collector = row.customer.collector
+        yield [rank, row.customer.code, row.customer.name,
+               (collector.get_full_name() or collector.get_username()) if collector else "", row.score,
+               row.grade or "-", max(row.max_days_overdue, 0), to_decimal(row.overdue_base_minor, "CNY"),
+               row.open_tasks, row.open_promises, row.open_disputes]
+
+
+def _worklist_export(rows, export: str, today) -> HttpResponse:
+    name = f"worklist-{today:%Y%m%d}.{export}"
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        for line in _worklist_rows(rows):
+            writer.writerow(line)
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Worklist")
+        for index, line in enumerate(_worklist_rows(rows)):
+            sheet.append(line)
+            if index == 0:
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+            for cell in row:
+                cell.number_format = "#,##0.00"
+        buffer = BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def _case_context(request, customer, **forms) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    open_items = list(ledger.open_items_for_customer(customer.pk))
+    disputed = dict(selectors.disputed_open_minor(as_of=today).filter(invoice__customer=customer))
+    held = set(selectors.invoice_ids_held_from_dunning(as_of=today).filter(customer=customer))
+    for invoice in open_items:
+        invoice.disputed_minor = disputed.get(invoice.pk, 0)
+        invoice.held = invoice.pk in held
+    tasks = list(selectors.tasks_of(customer.pk))
+    context = {
+        "customer": customer,
+        "today": today,
+        "balances": ledger.customer_balances(customer.pk),
+        "open_items": open_items,
+        "contacts": customer.contacts.order_by("-is_primary", "name"),
+        "activities": selectors.activities_of(customer.pk)[:HISTORY_LIMIT],
+        "open_tasks": [t for t in tasks if t.status == TaskStatus.OPEN],
+        "closed_tasks": [t for t in tasks if t.status != TaskStatus.OPEN][:20],
+        "promises": selectors.promises_of(customer.pk),
+        "plans": selectors.plans_of(customer.pk),
+        "disputes": selectors.disputes_of(customer.pk),
+        "panels": case_panels(request=request, customer=customer),
+        "PromiseStatus": PromiseStatus, "PlanStatus": PlanStatus, "DisputeStatus": DisputeStatus,
+        "can": {
+            "activity": user.has_perm("cases.add_activity"),
+            "task": user.has_perm("cases.add_task"),
+            "task_close": user.has_perm("cases.change_task"),
+            "promise": user.has_perm("cases.add_promisetopay"),
+            "plan": user.has_perm("cases.add_installmentplan"),
+            "approve": user.has_perm("cases.approve_installmentplan"),
+            "dispute": user.has_perm("cases.add_dispute"),
+            "resolve": user.has_perm("cases.change_dispute"),
+            "bundle": user.has_perm("cases.export_bundle"),
+        },
+    }
+    context["activity_form"] = forms.get("activity_form") or ActivityForm(invoices=open_items)
+    context["task_form"] = forms.get("task_form") or TaskForm(initial={"due_on": today})
+    context["promise_form"] = forms.get("promise_form") or PromiseForm(invoices=open_items)
+    context["plan_form"] = forms.get("plan_form") or PlanForm(invoices=open_items)
+    context["dispute_form"] = forms.get("dispute_form") or DisputeForm(invoices=open_items)
+    context["bundle_form"] = forms.get("bundle_form") or BundleForm()
+    context["complete_form"] = TaskCompleteForm()
+    context["resolve_form"] = DisputeResolveForm()
+    return context
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_activity", raise_exception=True)
+def case(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    return render(request, "cases/case.html", _case_context(request, customer))
+
+
+def _refused(request, customer, name: str, form):
+    """Show the form again with the errors: only its partial for htmx, the whole page otherwise."""
+    context = _case_context(request, customer, **{name: form})
+    if request.htmx:
+        return render(request, f"cases/case.html#{name}", context)
+    return render(request, "cases/case.html", context, status=400)
+
+
+def _open_items(customer):
+    return list(ledger.open_items_for_customer(customer.pk))
+
+
+@require_POST
+@login_required
+@permission_required("cases.add_activity", raise_exception=True)
+def activity_add(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    form = ActivityForm(request.POST, request.FILES, invoices=_open_items(customer))
+    if form.is_valid():
+        try:
+            services.activity_record(customer=customer, actor=request.user, **form.service_arguments())
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            return _done(request, customer, _("Activity recorded."))
+    return _refused(request, customer, "activity_form", form)
+
+
+@require_POST
+@login_required
+@permission_required("cases.add_task", raise_exception=True)
+def task_add(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_create(customer=customer, actor=request.user, **form.cleaned_data)
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            return _done(request, customer, _("Task created."))
+    return _refused(request, customer, "task_form", form)
+
+
+def _visible_task(request, task_id: int):
+    task = selectors.task_list(user=request.user).filter(pk=task_id).first()
+    if task is None:
+        raise Http404(_("Task not found."))
+    return task
+
+
+@require_POST
+@login_required
+@permission_required("cases.change_task", raise_exception=True)
+def task_done(request, task_id: int):
+    task = _visible_task(request, task_id)
+    form = TaskCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_complete(task=task, actor=request.user, outcome=form.cleaned_data["outcome"] or "done",
+                                   note=form.cleaned_data["note"])
+        except ArmsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Task done and recorded on the history."))
+    url = request.POST.get("next") or reverse("cases:case", args=[task.customer_id])
+    if not url.startswith("/"):
+        url = reverse("cases:case", args=[task.customer_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@login_required
+@permission_required("cases.change_task", raise_exception=True)
+def task_drop(request, task_id: int):
+    task = _visible_task(request, task_id)
+    try:
+        services.task_cancel(task=task, actor=request.user, note=request.POST.get("note", "")[:500])
+    except ArmsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Task cancelled."))
+    url = reverse("cases:case", args=[task.customer_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@login_required
+@permission_required("cases.add_promisetopay", raise_exception=True)
+def promise_add(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    form = PromiseForm(request.POST, invoices=_open_items(customer))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.promise_record(customer=customer, actor=request.user, amount_minor=data["amount"],
+                                    promised_on=data["promised_on"], invoices=[int(pk) for pk in data["invoices"]],
+                                    contact_name=data["contact_name"], note=data["note"])
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            return _done(request, customer, _("Promise to pay recorded."))
+    return _refused(request, customer, "promise_form", form)
+
+
+@require_POST
+@login_required
+@permission_required("cases.add_installmentplan", raise_exception=True)
+def plan_add(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    form = PlanForm(request.POST, invoices=_open_items(customer))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_request(customer=customer, actor=request.user, invoices=[int(pk) for pk in data["invoices"]],
+                                  total_minor=data["total"], installments=data["installments"],
+                                  first_due_on=data["first_due_on"], every_months=data["every_months"],
+                                  grace_days=data["grace_days"], note=data["note"])
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            return _done(request, customer, _("Installment plan requested; a finance manager approves it."))
+    return _refused(request, customer, "plan_form", form)
+
+
+@require_POST
+@login_required
+@permission_required("cases.approve_installmentplan", raise_exception=True)
+def plan_decide(request, plan_id: int, decision: str):
+    plan = selectors.plan_list(user=request.user).filter(pk=plan_id).first()
+    if plan is None or decision not in ("approve", "reject"):
+        raise Http404(_("Installment plan not found."))
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    service = services.plan_approve if decision == "approve" else services.plan_reject
+    try:
+        service(plan=plan, actor=request.user, note=note)
+    except ArmsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Installment plan approved.") if decision == "approve"
+                         else _("Installment plan rejected."))
+    url = reverse("cases:case", args=[plan.customer_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@login_required
+@permission_required("cases.add_dispute", raise_exception=True)
+def dispute_add(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    open_items = _open_items(customer)
+    form = DisputeForm(request.POST, invoices=open_items)
+    if form.is_valid():
+        data = form.cleaned_data
+        invoice = next(inv for inv in open_items if str(inv.pk) == data["invoice"])
+        try:
+            services.dispute_raise(invoice=invoice, actor=request.user, amount_minor=data["amount"],
+                                   reason_code=data["reason_code"], department=data["department"],
+                                   description=data["description"])
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            return _done(request, customer, _("Dispute raised; its amount is held from dunning."))
+    return _refused(request, customer, "dispute_form", form)
+
+
+@require_POST
+@login_required
+@permission_required("cases.change_dispute", raise_exception=True)
+def dispute_close(request, dispute_id: int):
+    dispute = selectors.dispute_list(user=request.user).filter(pk=dispute_id).first()
+    if dispute is None:
+        raise Http404(_("Dispute not found."))
+    form = DisputeResolveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dispute_resolve(dispute=dispute, actor=request.user, resolution=data["resolution"],
+                                     credit_minor=data["credit"], corrected_invoice_ref=data["corrected_invoice_ref"],
+                                     note=data["note"])
+        except ArmsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Dispute closed."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    url = reverse("cases:case", args=[dispute.customer_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@login_required
+@permission_required("cases.export_bundle", raise_exception=True)
+def bundle_download(request, customer_id: int):
+    customer = _customer(request.user, customer_id)
+    form = BundleForm(request.POST)
+    if form.is_valid():
+        try:
+            bundle = evidence_bundle(customer=customer, actor=request.user, recipient=form.cleaned_data["recipient"],
+                                     note=form.cleaned_data["note"])
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            response = HttpResponse(bundle.content, content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
+            return response
+    return render(request, "cases/case.html", _case_context(request, customer, bundle_form=form), status=400)
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_activity", raise_exception=True)
+def attachment_download(request, activity_id: int):
+    activity = (selectors.activity_list(user=request.user).filter(pk=activity_id, attachment__isnull=False)
+                .first())
+    if activity is None:
+        raise Http404(_("Attachment not found."))
+    attachment = Attachment.objects.get(pk=activity.attachment_id)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(activity.attachment_name)}"
+    response["X-Content-SHA256"] = attachment.sha256
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# ---------------------------------------------------------------- my tasks, disputes
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_task", raise_exception=True)
+def my_tasks(request):
+    show = request.GET.get("show", "mine")
+    tasks = selectors.task_list(user=request.user, status=TaskStatus.OPEN,
+                                assignee_id=request.user.pk if show == "mine" else None)[:500]
+    return render(request, "cases/tasks.html", {"tasks": tasks, "show": show, "today": timezone.localdate(),
+                                                "complete_form": TaskCompleteForm(),
+                                                "can_close": request.user.has_perm("cases.change_task")})
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_dispute", raise_exception=True)
+def dispute_list(request):
+    status = request.GET.get("status", DisputeStatus.OPEN)
+    if status not in DisputeStatus.values and status != "all":
+        status = DisputeStatus.OPEN
+    disputes = selectors.dispute_list(user=request.user, status="" if status == "all" else status)[:500]
+    return render(request, "cases/disputes.html", {"disputes": disputes, "status": status,
+                                                   "statuses": DisputeStatus.choices,
+                                                   "today": timezone.localdate()})
+
+

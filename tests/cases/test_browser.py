@@ -1,0 +1,66 @@
+"""A real Chromium: the collector's worklist → the customer's case page → log a call (htmx form, redirect)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from arms.cases.models import Activity
+from tests.web.conftest import book, flushable_ledger  # noqa: F401  (the web tests' book and flush fixture)
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"the browser tests drive Debian's chromium and {CHROMIUM} is missing", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
+expect = playwright_api.expect
+expect.set_options(timeout=10_000)
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("flushable_ledger")]
+
+
+@pytest.fixture
+def page(flushable_ledger, live_server, book):  # noqa: F811
+    from django.db import connections
+
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            connections.close_all()
+            browser.close()
+
+
+def test_collector_goes_from_the_worklist_to_the_case_and_logs_a_call(page, live_server, book):  # noqa: F811
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", "pw-12345678")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.click("nav.mainnav a[href='/collections/']")
+    rows = page.locator("#worklist-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("华东精密机械有限公司")  # ¥11,300 overdue 30 days outranks ¥2,260 for 15
+
+    rows.first.locator("a").first.click()
+    expect(page.locator("h1")).to_contain_text("华东精密机械有限公司")
+    expect(page.locator("tr[data-invoice='INV-HD-1']")).to_contain_text("11,300.00")
+
+    page.select_option("#id_kind", "call")
+    page.select_option("#id_outcome", "promised")
+    page.fill("#id_note", "李娜说月底前付清")
+    page.click("#activity-form button[type=submit]")
+
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator("#history .item").first).to_contain_text("李娜说月底前付清")
+    assert Activity.objects.get().actor.username == "clerk"
