@@ -32,8 +32,8 @@ def notify(users: Iterable, *, subject: str, body: str = "", link: str = "", kin
         def send() -> None:
             try:
                 send_mass_mail(messages, fail_silently=False)
-            except OSError:
-                log.exception("notification e-mail %r to %s failed", subject, addresses)
+            except OSError as exc:  # the notification itself is written; the e-mail is a courtesy
+                log.warning("notification e-mail %r to %s failed: %s", subject, addresses, exc)
 
         transaction.on_commit(send)
     return rows

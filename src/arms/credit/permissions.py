@@ -2,4 +2,34 @@
 
 from arms.accounts.roles import Role
 
-ROLE_PERMISSIONS: dict[Role, list[str]] = {}
+_VIEW = [
+    "credit.view_creditprofile",
+    "credit.view_financialstatement",
+    "credit.view_rating",
+    "credit.view_ratingproposal",
+    "credit.view_limitchangerequest",
+    "credit.view_scorecardversion",
+    "credit.view_gradepolicy",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.SALES: [*_VIEW, "credit.add_limitchangerequest"],
+    Role.COLLECTOR: [*_VIEW],
+    Role.CREDIT_MANAGER: [
+        *_VIEW,
+        "credit.change_creditprofile",
+        "credit.add_financialstatement",
+        "credit.change_financialstatement",
+        "credit.rate_customer",
+        "credit.decide_ratingproposal",
+        "credit.add_limitchangerequest",
+        "credit.approve_limitchange",
+        "credit.add_scorecardversion",
+        "credit.change_gradepolicy",
+    ],
+    Role.FINANCE_CLERK: [*_VIEW],
+    Role.FINANCE_MANAGER: [*_VIEW, "credit.add_limitchangerequest", "credit.approve_limitchange_large"],
+    Role.LEGAL: [*_VIEW],
+    Role.AUDITOR: [*_VIEW],
+    Role.EXECUTIVE: [*_VIEW],
+}

@@ -156,6 +156,9 @@ def email_config(smtp_url: str) -> dict:
 globals().update(email_config(os.environ.get("ARMS_SMTP_URL", "smtp://127.0.0.1:25")))
 DEFAULT_FROM_EMAIL = os.environ.get("ARMS_MAIL_FROM", "ARMS <arms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: credit: limit changes above this (CNY fen) also need a finance manager; re-rating cadence in months
+ARMS_CREDIT_LIMIT_FM_THRESHOLD = int(os.environ.get("ARMS_CREDIT_LIMIT_FM_THRESHOLD", 1_000_000_00))
+ARMS_CREDIT_REVIEW_MONTHS = int(os.environ.get("ARMS_CREDIT_REVIEW_MONTHS", 3))
 #: absolute address of this ARMS, for links in e-mails
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 

@@ -1,0 +1,189 @@
+"""Forms of the credit pages: shape only (amounts in yuan with at most two decimals, percentages 0-100).
+The services decide the rules; their refusals are shown beside the field they name (``add_service_error``)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from arms.common.errors import ArmsError
+from arms.credit.enums import BureauRating, Grade
+from arms.domain.money import MoneyError, parse_amount
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TRI_STATE = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class AmountField(forms.CharField):
+    """An amount typed as text ("1,234.56", "¥1234.56"), cleaned to integer minor units (CNY unless told)."""
+
+    def __init__(self, *args, currency: str = "CNY", **kwargs):
+        self.currency = currency
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        try:
+            minor = parse_amount(text, self.currency)
+        except (MoneyError, ValueError) as exc:
+            raise forms.ValidationError(_("Enter an amount such as 1,234.56.")) from exc
+        if abs(minor) > 10**15:
+            raise forms.ValidationError(_("The amount is too large."))
+        return minor
+
+
+def _tri(value: str):
+    return {"yes": True, "no": False}.get(value)
+
+
+class ServiceErrorMixin:
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_error(self, error: ArmsError) -> None:
+        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+
+
+class CreditFileForm(ServiceErrorMixin, forms.Form):
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE_INPUT)
+    registered_capital = AmountField(label=_("Registered capital (CNY)"), required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), required=False, max_length=100)
+    bureau_rating = forms.ChoiceField(label=_("Bureau rating"), required=False,
+                                      choices=[("", _("Unknown")), *BureauRating.choices])
+    bureau_name = forms.CharField(label=_("Bureau"), required=False, max_length=100)
+    lawsuits_count = forms.IntegerField(label=_("Lawsuits"), required=False, min_value=0, max_value=32767)
+    dishonest_debtor = forms.ChoiceField(label=_("Dishonest judgment debtor (失信被执行人)"), required=False,
+                                         choices=TRI_STATE)
+    business_abnormal = forms.ChoiceField(label=_("Business abnormal (经营异常)"), required=False, choices=TRI_STATE)
+    guarantees_held = AmountField(label=_("Guarantees held (CNY)"), required=False)
+    guarantees_note = forms.CharField(label=_("Guarantees"), required=False, max_length=300)
+    external_checked_on = forms.DateField(label=_("External facts checked on"), required=False, widget=DATE_INPUT)
+    overdue_block_days = forms.IntegerField(label=_("Block when overdue (days)"), min_value=0, max_value=3650)
+    overdue_block_min = AmountField(label=_("Ignore overdue items below"), currency="CNY")
+
+    SERVICE_FIELDS = {"registered_capital_minor": "registered_capital", "guarantees_held_minor": "guarantees_held",
+                      "overdue_block_min_minor": "overdue_block_min"}
+
+    @classmethod
+    def initial_for(cls, profile) -> dict:
+        from arms.domain.money import format_amount
+
+        def tri(value):
+            return "" if value is None else ("yes" if value else "no")
+
+        return {
+            "established_on": profile.established_on,
+            "registered_capital": format_amount(profile.registered_capital_minor, "CNY")
+            if profile.registered_capital_minor is not None else "",
+            "legal_representative": profile.legal_representative, "bureau_rating": profile.bureau_rating,
+            "bureau_name": profile.bureau_name, "lawsuits_count": profile.lawsuits_count,
+            "dishonest_debtor": tri(profile.dishonest_debtor), "business_abnormal": tri(profile.business_abnormal),
+            "guarantees_held": format_amount(profile.guarantees_held_minor, "CNY"),
+            "guarantees_note": profile.guarantees_note, "external_checked_on": profile.external_checked_on,
+            "overdue_block_days": profile.overdue_block_days,
+            "overdue_block_min": format_amount(profile.overdue_block_min_minor, "CNY"),
+        }
+
+    def service_arguments(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "established_on": d["established_on"], "registered_capital_minor": d["registered_capital"],
+            "legal_representative": d["legal_representative"], "bureau_rating": d["bureau_rating"],
+            "bureau_name": d["bureau_name"], "lawsuits_count": d["lawsuits_count"],
+            "dishonest_debtor": _tri(d["dishonest_debtor"]), "business_abnormal": _tri(d["business_abnormal"]),
+            "guarantees_held_minor": d["guarantees_held"] or 0, "guarantees_note": d["guarantees_note"],
+            "external_checked_on": d["external_checked_on"], "overdue_block_days": d["overdue_block_days"],
+            "overdue_block_min_minor": d["overdue_block_min"] or 0,
+        }
+
+
+class FinancialsForm(ServiceErrorMixin, forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=1900, max_value=2999)
+    total_assets = AmountField(label=_("Total assets"), required=False)
+    total_liabilities = AmountField(label=_("Total liabilities"), required=False)
+    current_assets = AmountField(label=_("Current assets"), required=False)
+    current_liabilities = AmountField(label=_("Current liabilities"), required=False)
+    revenue = AmountField(label=_("Revenue"), required=False)
+    net_profit = AmountField(label=_("Net profit"), required=False)
+    operating_cash_flow = AmountField(label=_("Operating cash flow"), required=False)
+    audited = forms.BooleanField(label=_("Audited"), required=False)
+    source = forms.CharField(label=_("Source"), required=False, max_length=100)
+
+    FIGURES = ("total_assets", "total_liabilities", "current_assets", "current_liabilities", "revenue", "net_profit",
+               "operating_cash_flow")
+    SERVICE_FIELDS = {f"{name}_minor": name for name in FIGURES}
+
+    def service_arguments(self) -> dict:
+        d = self.cleaned_data
+        return {"fiscal_year": d["fiscal_year"], "audited": d["audited"], "source": d["source"],
+                **{f"{name}_minor": d[name] for name in self.FIGURES}}
+
+
+class RateForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ProposalAcceptForm(ServiceErrorMixin, forms.Form):
+    limit = AmountField(label=_("Credit limit"), required=False)
+    payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), required=False, min_value=0,
+                                            max_value=3650)
+    deposit_pct = forms.DecimalField(label=_("Deposit %"), required=False, min_value=0, max_value=100,
+                                     decimal_places=2)
+    reason = forms.CharField(label=_("Reason (needed when you change the proposal)"), required=False, max_length=500)
+
+    SERVICE_FIELDS = {"limit_minor": "limit"}
+
+    def __init__(self, *args, currency: str = "CNY", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["limit"].currency = currency
+
+    @classmethod
+    def initial_for(cls, proposal) -> dict:
+        from arms.domain.money import format_amount
+
+        return {"limit": format_amount(proposal.limit_minor, proposal.currency),
+                "payment_terms_days": proposal.payment_terms_days, "deposit_pct": proposal.deposit_pct}
+
+    def service_arguments(self) -> dict:
+        d = self.cleaned_data
+        deposit = d["deposit_pct"]
+        return {"limit_minor": d["limit"], "payment_terms_days": d["payment_terms_days"],
+                "deposit_pct": Decimal(deposit) if deposit is not None else None, "reason": d["reason"]}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class LimitRequestForm(ServiceErrorMixin, forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    requested_limit = AmountField(label=_("New credit limit"))
+    justification = forms.CharField(label=_("Justification"), max_length=5000,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+
+    SERVICE_FIELDS = {"requested_limit_minor": "requested_limit"}
+
+    def __init__(self, *args, currency: str = "CNY", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_limit"].currency = currency
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class ProfileFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
+    grade = forms.ChoiceField(label=_("Grade"), required=False,
+                              choices=[("", _("All")), *Grade.choices, ("none", _("Not rated"))])

@@ -1,0 +1,119 @@
+"""Reads of credit management. Lists go through the viewer's customer visibility (sales see their own)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from arms.common.errors import NotFound
+from arms.credit.enums import LimitRequestStatus, ProposalStatus
+from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
+from arms.customers.selectors import customers_visible_to
+
+
+def credit_profile_get(customer) -> CreditProfile | None:
+    """The customer's credit profile, or None if the customer has none (not under credit control)."""
+    if customer is None:
+        return None
+    return CreditProfile.objects.filter(customer_id=customer.pk).first()
+
+
+def credit_profiles_for(customer_ids) -> QuerySet[CreditProfile]:
+    return CreditProfile.objects.filter(customer_id__in=customer_ids)
+
+
+def profile_list(*, user, grade: str = "", unrated: bool = False, due_on: date | None = None,
+                 search: str = "") -> QuerySet[CreditProfile]:
+    qs = CreditProfile.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
+    if grade:
+        qs = qs.filter(grade=grade)
+    if unrated:
+        qs = qs.filter(grade="")
+    if due_on:
+        qs = qs.filter(Q(next_review_on__isnull=True) | Q(next_review_on__lte=due_on))
+    if search:
+        qs = qs.filter(Q(customer__code__icontains=search) | Q(customer__name__icontains=search))
+    return qs.order_by("customer__code")
+
+
+def rating_list(*, user, customer_id: int | None = None) -> QuerySet[Rating]:
+    qs = (Rating.objects.filter(customer__in=customers_visible_to(user))
+          .select_related("customer", "scorecard", "rated_by", "proposal"))
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-rated_at", "-id")
+
+
+def rating_get(*, user, rating_id: int) -> Rating:
+    rating = rating_list(user=user).filter(pk=rating_id).first()
+    if rating is None:
+        raise NotFound(_("Rating %(id)s not found.") % {"id": rating_id}, field="rating_id")
+    return rating
+
+
+def proposal_list(*, user, status: str | None = ProposalStatus.PENDING,
+                  customer_id: int | None = None) -> QuerySet[RatingProposal]:
+    qs = (RatingProposal.objects.filter(customer__in=customers_visible_to(user))
+          .select_related("customer", "rating", "decided_by"))
+    if status:
+        qs = qs.filter(status=status)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-id")
+
+
+def proposal_get(*, user, proposal_id: int) -> RatingProposal:
+    proposal = proposal_list(user=user, status=None).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(_("Proposal %(id)s not found.") % {"id": proposal_id}, field="proposal_id")
+    return proposal
+
+
+def limit_request_list(*, user, status: str | None = None,
+                       customer_id: int | None = None) -> QuerySet[LimitChangeRequest]:
+    qs = (LimitChangeRequest.objects.filter(customer__in=customers_visible_to(user))
+          .select_related("customer", "requested_by", "credit_approved_by", "finance_approved_by", "decided_by"))
+    if status:
+        qs = qs.filter(status=status)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-requested_at", "-id")
+
+
+def limit_request_get(*, user, request_id: int) -> LimitChangeRequest:
+    request = limit_request_list(user=user).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("Limit request %(id)s not found.") % {"id": request_id}, field="request_id")
+    return request
+
+
+def limit_requests_awaiting(user) -> QuerySet[LimitChangeRequest]:
+    """Pending requests this user could approve now (not their own, an approval their role gives is missing)."""
+    qs = limit_request_list(user=user, status=LimitRequestStatus.PENDING).exclude(requested_by=user)
+    wanted = Q(pk__in=[])
+    if user.has_perm("credit.approve_limitchange"):
+        wanted |= Q(needs_credit_manager=True, credit_approved_by__isnull=True)
+    if user.has_perm("credit.approve_limitchange_large"):
+        wanted |= Q(needs_finance_manager=True, finance_approved_by__isnull=True)
+    return qs.filter(wanted).exclude(credit_approved_by=user).exclude(finance_approved_by=user)
+
+
+def financial_statements(customer) -> QuerySet[FinancialStatement]:
+    return FinancialStatement.objects.filter(customer=customer).order_by("-fiscal_year")
+
+
+def review_queue(*, user, as_of: date) -> dict:
+    """What the credit review queue shows: customers due for review, proposals and limit requests waiting."""
+    from arms.credit.services.ratings import customers_due_for_review
+
+    visible = customers_visible_to(user)
+    due = customers_due_for_review(as_of=as_of).filter(pk__in=visible.values("pk")).select_related(
+        "credit_profile")
+    return {
+        "due": due,
+        "proposals": proposal_list(user=user),
+        "limit_requests": limit_request_list(user=user, status=LimitRequestStatus.PENDING),
+        "awaiting_me": limit_requests_awaiting(user),
+    }

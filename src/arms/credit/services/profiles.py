@@ -1,0 +1,127 @@
+"""The credit file: registration and external facts, yearly financial figures, the overdue-block settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.credit.enums import BureauRating
+from arms.credit.models import CreditProfile, FinancialStatement
+from arms.ledger.locks import lock_customer
+
+#: what ``credit_file_update`` may change; grade, limit and terms change only through proposals and requests
+FILE_FIELDS = (
+    "established_on", "registered_capital_minor", "legal_representative", "business_scope",
+    "bureau_rating", "bureau_name", "lawsuits_count", "dishonest_debtor", "business_abnormal",
+    "guarantees_held_minor", "guarantees_note", "external_checked_on",
+    "overdue_block_days", "overdue_block_min_minor",
+)
+
+FIGURE_FIELDS = (
+    "total_assets_minor", "total_liabilities_minor", "current_assets_minor", "current_liabilities_minor",
+    "revenue_minor", "net_profit_minor", "operating_cash_flow_minor",
+)
+
+
+def credit_profile_ensure(customer) -> CreditProfile:
+    """The customer's profile, made (ungraded, no limit: not under credit control) if it has none yet."""
+    profile, _created = CreditProfile.objects.get_or_create(
+        customer=customer,
+        defaults={"currency": customer.currency, "payment_terms_days": customer.payment_terms_days},
+    )
+    return profile
+
+
+def profile_snapshot(profile: CreditProfile, names=None) -> dict:
+    names = names or (
+        "grade", "score", "limit_minor", "currency", "payment_terms_days", "deposit_pct", "guarantee_required",
+        "discount_pct", "discount_days", "prepayment_only", "next_review_on",
+    )
+    return {name: getattr(profile, name) for name in names}
+
+
+def _check_file_fields(fields: dict) -> None:
+    unknown = set(fields) - set(FILE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationFailed(_("%(name)s cannot be changed here.") % {"name": name}, field=name)
+    for name in ("registered_capital_minor", "guarantees_held_minor", "overdue_block_min_minor", "lawsuits_count",
+                 "overdue_block_days"):
+        value = fields.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValidationFailed(_("Must be a whole number, not negative."), field=name)
+    if fields.get("overdue_block_days") is not None and fields["overdue_block_days"] > 3650:
+        raise ValidationFailed(_("At most 3650 days."), field="overdue_block_days")
+    if fields.get("lawsuits_count") is not None and fields["lawsuits_count"] > 32767:
+        raise ValidationFailed(_("Too many."), field="lawsuits_count")
+    rating = fields.get("bureau_rating")
+    if rating not in (None, "") and rating not in BureauRating.values:
+        raise ValidationFailed(_("Unknown bureau rating."), field="bureau_rating")
+    for name in ("guarantees_held_minor", "overdue_block_min_minor"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed(_("This field is required."), field=name)
+    if "overdue_block_days" in fields and fields["overdue_block_days"] is None:
+        raise ValidationFailed(_("This field is required."), field="overdue_block_days")
+    for name in ("legal_representative", "bureau_name", "guarantees_note", "business_scope"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+
+
+@transaction.atomic
+def credit_file_update(*, customer, actor, **fields) -> CreditProfile:
+    """Change the registration and external facts of a credit file (audited with before and after)."""
+    _check_file_fields(fields)
+    lock_customer(customer.pk)
+    profile = credit_profile_ensure(customer)
+    profile = CreditProfile.objects.select_for_update().get(pk=profile.pk)
+    before = profile_snapshot(profile, fields.keys())
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    profile.save(update_fields=[*fields.keys(), "updated_by", "updated_at"])
+    audit_record(actor=actor, action="credit_file_updated", subject=profile, before=before,
+                 after=profile_snapshot(profile, fields.keys()))
+    return profile
+
+
+@transaction.atomic
+def financial_statement_save(*, customer, actor, fiscal_year: int, audited: bool = False, source: str = "",
+                             **figures) -> FinancialStatement:
+    """Enter or correct one fiscal year's figures (CNY fen); empty figures stay unknown (audited)."""
+    unknown = set(figures) - set(FIGURE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationFailed(_("Unknown figure %(name)s.") % {"name": name}, field=name)
+    if (isinstance(fiscal_year, bool) or not isinstance(fiscal_year, int)
+            or not 1900 <= fiscal_year <= date.today().year + 1):
+        raise ValidationFailed(_("Enter a fiscal year such as 2025."), field="fiscal_year")
+    for name, value in figures.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationFailed(_("An amount is a whole number of fen."), field=name)
+        if abs(value) > 10**17:
+            raise ValidationFailed(_("The amount is too large."), field=name)
+        if value < 0 and name not in ("net_profit_minor", "operating_cash_flow_minor"):
+            raise ValidationFailed(_("Must not be negative."), field=name)
+    lock_customer(customer.pk)
+    credit_profile_ensure(customer)
+    statement = FinancialStatement.objects.filter(customer=customer, fiscal_year=fiscal_year).first()
+    before = {name: getattr(statement, name) for name in FIGURE_FIELDS} if statement else None
+    if statement is None:
+        statement = FinancialStatement(customer=customer, fiscal_year=fiscal_year)
+    for name in FIGURE_FIELDS:
+        if name in figures:
+            setattr(statement, name, figures[name])
+    statement.audited = audited
+    statement.source = source or ""
+    statement.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    statement.save()
+    audit_record(actor=actor, action="credit_financials_saved", subject=statement, before=before,
+                 after={**{name: getattr(statement, name) for name in FIGURE_FIELDS}, "fiscal_year": fiscal_year,
+                        "audited": audited, "source": statement.source})
+    return statement

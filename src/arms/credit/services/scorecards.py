@@ -1,0 +1,142 @@
+"""The scorecard in force and the grade policies: data, created from the built-in defaults on first use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.credit.enums import Grade, LimitKind
+from arms.credit.models import GradePolicy, ScorecardVersion
+from arms.domain.scorecard import (
+    DEFAULT_POLICIES,
+    DEFAULT_SCORECARD,
+    Policy,
+    Scorecard,
+    ScorecardError,
+    scorecard_from_dict,
+)
+
+
+def scorecard_active() -> ScorecardVersion:
+    """The active scorecard version; the built-in default becomes version 1 the first time one is needed."""
+    active = ScorecardVersion.objects.filter(is_active=True).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            if not ScorecardVersion.objects.exists():
+                return ScorecardVersion.objects.create(
+                    version=1, name="Standard scorecard", definition=DEFAULT_SCORECARD, is_active=True,
+                    note="built-in default",
+                )
+    except IntegrityError:
+        pass  # a concurrent first use made it
+    active = ScorecardVersion.objects.filter(is_active=True).first()
+    if active is None:  # versions exist but none is active: take the newest
+        newest = ScorecardVersion.objects.order_by("-version").first()
+        ScorecardVersion.objects.filter(pk=newest.pk).update(is_active=True)
+        newest.is_active = True
+        return newest
+    return active
+
+
+def scorecard_parse(version: ScorecardVersion) -> Scorecard:
+    return scorecard_from_dict(version.definition)
+
+
+@transaction.atomic
+def scorecard_version_create(*, actor, name: str, definition: dict, note: str = "") -> ScorecardVersion:
+    """Validate ``definition`` and make it the next, active version; old ratings keep their version."""
+    try:
+        scorecard_from_dict(definition)
+    except ScorecardError as exc:
+        raise ValidationFailed(str(exc), field="definition") from exc
+    if not name.strip():
+        raise ValidationFailed(_("A scorecard needs a name."), field="name")
+    previous = scorecard_active()
+    ScorecardVersion.objects.select_for_update().filter(pk=previous.pk).update(is_active=False)
+    number = (ScorecardVersion.objects.aggregate(m=Max("version"))["m"] or 0) + 1
+    version = ScorecardVersion.objects.create(
+        version=number, name=name.strip(), definition=definition, is_active=True, note=note, created_by=actor
+    )
+    audit_record(actor=actor, action="credit_scorecard_created", subject=version,
+                 before={"active_version": previous.version}, after={"version": number, "note": note})
+    return version
+
+
+def _policy_defaults(policy: Policy) -> dict:
+    return {
+        "limit_kind": policy.limit_kind, "limit_fixed_minor": policy.limit_fixed_minor,
+        "limit_rate": policy.limit_rate, "limit_cap_minor": policy.limit_cap_minor,
+        "payment_terms_days": policy.payment_terms_days, "deposit_pct": policy.deposit_pct,
+        "guarantee_required": policy.guarantee_required, "discount_pct": policy.discount_pct,
+        "discount_days": policy.discount_days, "prepayment_only": policy.prepayment_only,
+    }
+
+
+def grade_policies_ensure() -> dict[str, GradePolicy]:
+    rows = {p.grade: p for p in GradePolicy.objects.all()}
+    for grade in Grade.values:
+        if grade not in rows:
+            try:
+                with transaction.atomic():
+                    rows[grade] = GradePolicy.objects.create(grade=grade, **_policy_defaults(DEFAULT_POLICIES[grade]))
+            except IntegrityError:
+                rows[grade] = GradePolicy.objects.get(grade=grade)
+    return rows
+
+
+def policy_of(row: GradePolicy) -> Policy:
+    return Policy(
+        grade=row.grade, limit_kind=row.limit_kind, limit_fixed_minor=row.limit_fixed_minor,
+        limit_rate=Decimal(row.limit_rate), limit_cap_minor=row.limit_cap_minor,
+        payment_terms_days=row.payment_terms_days, deposit_pct=Decimal(row.deposit_pct),
+        guarantee_required=row.guarantee_required, discount_pct=Decimal(row.discount_pct),
+        discount_days=row.discount_days, prepayment_only=row.prepayment_only,
+    )
+
+
+def grade_policies() -> dict[str, Policy]:
+    return {grade: policy_of(row) for grade, row in grade_policies_ensure().items()}
+
+
+POLICY_FIELDS = tuple(_policy_defaults(DEFAULT_POLICIES["A"]))
+
+
+def _policy_snapshot(row: GradePolicy) -> dict:
+    return {name: getattr(row, name) for name in POLICY_FIELDS}
+
+
+@transaction.atomic
+def grade_policy_update(*, actor, grade: str, **fields) -> GradePolicy:
+    """Change what a grade earns; applies to proposals made from now on (audited)."""
+    if grade not in Grade.values:
+        raise ValidationFailed(_("Unknown grade %(grade)s.") % {"grade": grade}, field="grade")
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown policy field %(name)s.") % {"name": sorted(unknown)[0]},
+                               field=sorted(unknown)[0])
+    grade_policies_ensure()
+    row = GradePolicy.objects.select_for_update().get(grade=grade)
+    before = _policy_snapshot(row)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if row.limit_kind not in LimitKind.values:
+        raise ValidationFailed(_("Unknown limit kind."), field="limit_kind")
+    for name in ("limit_fixed_minor", "limit_rate", "limit_cap_minor"):
+        value = getattr(row, name)
+        if value is not None and value < 0:
+            raise ValidationFailed(_("Must not be negative."), field=name)
+    for name in ("deposit_pct", "discount_pct"):
+        if not 0 <= Decimal(getattr(row, name)) <= 100:
+            raise ValidationFailed(_("A percentage is between 0 and 100."), field=name)
+    row.updated_by = actor
+    row.save()
+    audit_record(actor=actor, action="credit_policy_changed", subject=row, before=before,
+                 after=_policy_snapshot(row))
+    return row

@@ -1,0 +1,108 @@
+"""Template helpers of the credit pages: grade badges, factor names, the score breakdown chart (inline SVG)
+and a guarded slot for the exposure gauge (rendered only when the exposure app provides it)."""
+
+from __future__ import annotations
+
+from django import template
+from django.template import TemplateSyntaxError, engines
+from django.utils.html import format_html
+
+from arms.credit import labels
+
+register = template.Library()
+
+GRADE_CLASS = {"A": "grade-a", "B": "grade-b", "C": "grade-c", "D": "grade-d"}
+
+
+@register.filter
+def grade_badge(grade: str):
+    if not grade:
+        from django.utils.translation import gettext as _
+
+        return format_html('<span class="grade grade-none" title="{}">–</span>', _("Not rated"))
+    return format_html('<span class="grade {}" data-grade="{}">{}</span>', GRADE_CLASS.get(grade, ""), grade, grade)
+
+
+@register.filter
+def factor_label(key: str) -> str:
+    return labels.factor_label(key)
+
+
+@register.filter
+def group_label(key: str) -> str:
+    return labels.group_label(key)
+
+
+@register.filter
+def override_label(code: str) -> str:
+    return labels.override_label(code)
+
+
+@register.filter
+def limit_kind_label(kind: str) -> str:
+    from arms.credit.enums import LimitKind
+
+    return str(LimitKind(kind).label) if kind in LimitKind.values else kind
+
+
+@register.filter
+def limit_rule_label(rule: str) -> str:
+    return str(labels.LIMIT_RULE_LABELS.get(rule, rule))
+
+
+@register.filter
+def bp_percent(bp) -> str:
+    """3333 basis points -> "33.3%"."""
+    if bp is None or bp == "":
+        return "—"
+    return f"{int(bp) / 100:.1f}%"
+
+
+@register.filter
+def centi(value) -> str:
+    """Hundredths of a point -> "12.34"."""
+    return f"{int(value) / 100:.2f}"
+
+
+BAR_WIDTH = 300
+ROW = 20
+LABEL = 230
+
+
+@register.inclusion_tag("credit/includes/score_chart.html")
+def score_chart(rating):
+    """Each factor: a grey bar as long as its weight (the most it can give) and a filled bar for what it gave,
+    grouped; missing inputs are hatched. Scaled so the heaviest factor spans the whole bar."""
+    contributions = rating.contributions
+    heaviest = max((c["weight"] for c in contributions), default=1) or 1
+    groups: dict[str, list] = {}
+    for c in contributions:
+        groups.setdefault(c["group"], []).append(c)
+    rows, y = [], 0
+    for group, items in groups.items():
+        total = sum(c["centi"] for c in items)
+        possible = sum(c["weight"] * 100 for c in items)
+        rows.append({"kind": "group", "y": y, "label": labels.group_label(group), "total": total, "possible": possible})
+        y += ROW
+        for c in items:
+            rows.append({
+                "kind": "factor", "y": y, "label": labels.factor_label(c["key"]), "key": c["key"],
+                "full": round(BAR_WIDTH * c["weight"] / heaviest, 1),
+                "filled": round(BAR_WIDTH * c["centi"] / (heaviest * 100), 1),
+                "centi": c["centi"], "weight": c["weight"], "points": c["points"], "missing": c["missing"],
+                "input": c["input"], "band_text": c["band_text"],
+            })
+            y += ROW
+    return {"rows": rows, "height": y + 4, "width": LABEL + BAR_WIDTH + 110, "label_width": LABEL,
+            "bar_x": LABEL, "value_x": LABEL + BAR_WIDTH + 8, "rating": rating}
+
+
+@register.simple_tag(takes_context=True)
+def exposure_gauge_slot(context, customer) -> str:
+    """The exposure app's gauge for ``customer`` if that app (and its tag library) is installed, else ""."""
+    try:
+        tpl = engines["django"].from_string("{% load exposure_tags %}{% exposure_gauge customer %}")
+    except (TemplateSyntaxError, LookupError):
+        return ""
+    request = context.get("request")
+    return tpl.render({"customer": customer}, request)
