@@ -11,12 +11,12 @@ import base64
 import binascii
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from arms.api import require_perm
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
 from arms.cases.schemas import (
@@ -62,13 +62,6 @@ from arms.ledger.selectors import invoice_list
 
 router = Router(tags=["collections"])
 
-
-def require_perm(request, *perms: str) -> None:
-    """As ``arms.api.require_perm`` (403 naming the permission), kept here so this app does not import
-    ``arms.api``, which imports every app's router and would break the import-linter layers."""
-    missing = [p for p in perms if not request.user.has_perm(p)]
-    if missing:
-        raise PermissionDenied(f"your role lacks the permission {missing[0]}")
 
 
 def _one(qs, pk: int, *, label: str, field: str):

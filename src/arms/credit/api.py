@@ -7,10 +7,10 @@ salesperson's customer is 404), calls one service and renders the result.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from arms.api import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.pagination import PageParams, paginate
 from arms.credit import selectors, services
@@ -52,13 +52,6 @@ router = Router(tags=["Credit management"])
 
 VIEW = "credit.view_creditprofile"
 
-
-def require_perm(request, *perms: str) -> None:
-    """403 unless the user has every permission named, as ``arms.api.require_perm`` (not imported: ``arms.api``
-    mounts every app, and credit may import none of the apps above it)."""
-    missing = [p for p in perms if not request.user.has_perm(p)]
-    if missing:
-        raise PermissionDenied(f"your role lacks the permission {missing[0]}")
 
 
 def _profile(customer) -> CreditProfile:
