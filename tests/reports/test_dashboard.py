@@ -1,0 +1,134 @@
+"""The dashboard per role: each sees its panels, for the customers it may see; every table exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import factories
+from tests.web.conftest import PASSWORD
+
+AS_OF = "2026-10-31"
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def panel_ids(html: str) -> list[str]:
+    return re.findall(r'id="panel-([a-z_0-9]+)"', html)
+
+
+@pytest.mark.django_db
+def test_a_salesperson_sees_only_their_own_customers_figures(client, book):
+    clerk = login(client, book.clerk).get("/reports/", {"as_of": AS_OF}).content.decode()
+    client.logout()
+    sales = login(client, book.sales_a).get("/reports/", {"as_of": AS_OF}).content.decode()
+    # receivables on 31 Oct: everyone's 102,210.00; sales_a's customer HD's 88,650.00
+    assert "¥102,210.00" in clerk and "¥88,650.00" not in clerk.split('id="tile-receivables"')[1][:400]
+    tile = sales.split('id="tile-receivables"')[1][:400]
+    assert "¥88,650.00" in tile
+    assert "西南物流" not in sales and "西南物流" in clerk
+
+
+@pytest.mark.django_db
+def test_each_role_gets_its_panels(client, book):
+    credit = factories.user("cm", role="credit_manager")
+    legal = factories.user("lg", role="legal")
+    expected = {
+        book.sales_a: ["headline", "aging", "dso_trend", "collections_target", "top_overdue"],
+        book.collector: ["headline", "aging", "dso_trend", "collections_target", "top_overdue", "worklist",
+                         "promises_due"],
+        credit: ["headline", "aging", "dso_trend", "collections_target", "top_overdue", "grade_mix", "holds"],
+        legal: ["headline", "aging", "dso_trend", "collections_target", "top_overdue", "legal"],
+        book.executive: ["headline", "aging", "dso_trend", "collections_target", "top_overdue", "kpis", "team"],
+        book.clerk: ["headline", "aging", "dso_trend", "collections_target", "top_overdue", "kpis"],
+    }
+    for user, panels in expected.items():
+        client.logout()
+        response = login(client, user).get("/reports/", {"as_of": AS_OF})
+        assert response.status_code == 200
+        assert panel_ids(response.content.decode()) == panels, user.username
+
+
+@pytest.mark.django_db
+def test_the_dashboard_draws_its_charts_as_inline_svg_with_tables_beside_them(client, book):
+    html = login(client, book.clerk).get("/reports/", {"as_of": AS_OF}).content.decode()
+    for chart in ("chart-aging", "chart-dso", "chart-top-overdue", "chart-collections"):
+        assert re.search(rf'<svg xmlns="http://www.w3.org/2000/svg" class="chart [^"]+" id="{chart}"', html)
+    assert 'id="table-aging_history"' in html
+    assert "<script" not in html.split("<main")[1]  # no chart library
+
+
+@pytest.mark.django_db
+def test_the_collector_sees_their_worklist(client, book):
+    html = login(client, book.collector).get("/reports/", {"as_of": AS_OF}).content.decode()
+    tile = html.split('id="tile-my_overdue"')[1][:300]
+    assert "¥88,650.00" in tile  # HD, the collector's customer: 83,000.00 + 5,650.00 overdue
+
+
+@pytest.mark.django_db
+def test_a_table_exports_to_excel_and_csv_with_exact_amounts(client, book):
+    login(client, book.clerk)
+    response = client.get("/reports/export/top_overdue.xlsx", {"as_of": AS_OF})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="arms-top_overdue-20261031.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[1][:3] == ["Customer", "Overdue (CNY)", "Open (CNY)"]
+    assert rows[2][:3] == ["HD001 华东精密机械有限公司", 88650, 88650]
+    response = client.get("/reports/export/aging.csv", {"as_of": AS_OF})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert lines[-1][0] == "2026-10" and lines[-1][-1] == "102210.00"
+
+
+@pytest.mark.django_db
+def test_a_salespersons_export_is_their_own_and_other_roles_panels_are_not_found(client, book):
+    login(client, book.sales_a)
+    response = client.get("/reports/export/top_overdue.csv", {"as_of": AS_OF})
+    assert "西南物流" not in response.content.decode("utf-8-sig")
+    assert client.get("/reports/export/kpis.csv", {"as_of": AS_OF}).status_code == 404
+    assert client.get("/reports/export/nothing.csv").status_code == 404
+
+
+@pytest.mark.django_db
+def test_htmx_gets_only_the_body_and_a_bad_date_is_a_400(client, book):
+    login(client, book.clerk)
+    response = client.get("/reports/", {"as_of": AS_OF}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-body">') and "<html" not in html
+    response = client.get("/reports/", {"as_of": "2026-13-01"})
+    assert response.status_code == 400 and 'id="as-of-error"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_nav_links_the_dashboard(client, book):
+    html = login(client, book.sales_a).get("/").content.decode()
+    assert 'href="/reports/"' in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_as_data_for_a_salesperson_is_their_own(client, book):
+    login(client, book.sales_a)
+    body = client.get("/api/v1/reports/dashboard", {"as_of": AS_OF}).json()
+    assert body["as_of"] == AS_OF
+    assert [p["key"] for p in body["panels"]] == ["headline", "aging", "dso_trend", "collections_target",
+                                                   "top_overdue"]
+    top = next(p for p in body["panels"] if p["key"] == "top_overdue")
+    assert top["columns"][1] == {"key": "overdue", "label": "Overdue (CNY)", "kind": "money"}
+    assert top["rows"] == [["HD001 华东精密机械有限公司", 88_650_00, 88_650_00, "91-180 days"]]
+    assert client.get("/api/v1/reports/dashboard", {"as_of": "2999-01-01"}).json()["error"]["field"] == "as_of"
+
+
+@pytest.mark.django_db
+def test_the_headline_exports_numbers_not_text(client, book):
+    login(client, book.sales_a)
+    response = client.get("/reports/export/headline.xlsx", {"as_of": AS_OF})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, values = ([c.value for c in row] for row in list(sheet.iter_rows())[1:3])
+    assert dict(zip(header, values, strict=True))["Receivables at the end"] == 88650
