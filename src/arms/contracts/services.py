@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common import hooks
 from arms.common.errors import Conflict, ValidationFailed
 from arms.common.services import idempotent
 from arms.contracts.models import (
@@ -24,6 +25,7 @@ from arms.contracts.models import (
     GuaranteeType,
 )
 from arms.customers.enums import TermBasis
+from arms.customers.models import Customer
 from arms.domain.money import MoneyError, check_currency
 
 TERMS = (
@@ -126,6 +128,10 @@ def contract_create(*, actor, customer, number: str, signed_date: date, amount_m
                            field="number", code="duplicate_number")
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
+        if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
+            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
+                      currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor)
         contract.save()
         _write_milestones(contract, milestones or [])
         audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
@@ -143,16 +149,24 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why the contract is amended."), field="reason")
     cleaned = _clean(fields)
+    customer = Customer.objects.select_for_update().get(pk=contract.customer_id)  # lock order: customer first
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     before = contract_terms(locked)
+    was_active, amount_before = locked.status == ContractStatus.ACTIVE, locked.amount_minor
     for name, value in cleaned.items():
         setattr(locked, name, value)
     _check_dates(locked)
-    if "amount_minor" in cleaned:
-        invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
-        if cleaned["amount_minor"] < invoiced:
-            raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
-                                   % {"invoiced": invoiced}, field="amount_minor")
+    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+    if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
+        raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
+                               % {"invoiced": invoiced}, field="amount_minor")
+    if locked.status == ContractStatus.ACTIVE:
+        # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it activates the
+        # contract, the raise when it raises an active one. It passes the same credit check as a new contract.
+        added = locked.amount_minor - (amount_before if was_active else invoiced)
+        if added > 0:
+            hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added, currency=locked.currency,
+                      document_kind="contract", document_ref=locked.number, user=actor)
     ContractVersion.objects.create(contract=locked, version=locked.version, terms=_jsonable(before),
                                    reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
     locked.version += 1

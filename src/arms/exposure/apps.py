@@ -6,3 +6,10 @@ class ExposureConfig(AppConfig):
     name = "arms.exposure"
     label = "exposure"
     verbose_name = _("Credit exposure and holds")
+
+    def ready(self) -> None:
+        from arms.common import hooks
+        from arms.exposure.services import credit_enforce
+
+        # every invoice and contract passes the credit check under its customer's row lock (ADR 0006)
+        hooks.register(hooks.EXPOSURE_INCREASE, "exposure.credit_check", credit_enforce)

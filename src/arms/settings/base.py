@@ -159,6 +159,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: credit: limit changes above this (CNY fen) also need a finance manager; re-rating cadence in months
 ARMS_CREDIT_LIMIT_FM_THRESHOLD = int(os.environ.get("ARMS_CREDIT_LIMIT_FM_THRESHOLD", 1_000_000_00))
 ARMS_CREDIT_REVIEW_MONTHS = int(os.environ.get("ARMS_CREDIT_REVIEW_MONTHS", 3))
+#: the credit check warns when a document takes exposure above this share of the limit, in basis points (90%)
+ARMS_CREDIT_WARN_SHARE_BP = int(os.environ.get("ARMS_CREDIT_WARN_SHARE_BP", 9000))
 #: absolute address of this ARMS, for links in e-mails
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 

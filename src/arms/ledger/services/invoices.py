@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common import hooks
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
@@ -126,6 +127,8 @@ def invoice_post(
         gross_base = bookable_or_error(to_base(gross, inv_currency, rate), minor=gross, currency=inv_currency,
                                        field="net_minor")
         net_base = to_base(net_minor, inv_currency, rate)
+        hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=gross, currency=inv_currency,
+                  document_kind="invoice", document_ref=doc_number, user=actor, contract=contract)
         invoice = create_numbered(
             Invoice, constraint="invoice_number_unique_per_company", label=_("Invoice"),
             company=locked.company, customer=locked, contract=contract, number=doc_number,

@@ -1,0 +1,50 @@
+"""Demo data of credit exposure: a few holds and override requests on customers the credit demo has rated, so the
+holds page, the overrides page and the customer page's exposure panel show something. Deterministic per seed."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+
+def seed_demo(*, today: date, seed: int) -> dict[str, int]:
+    from arms.customers.models import Customer
+    from arms.exposure.models import CreditOverride
+    from arms.exposure.selectors import credit_profile_of
+    from arms.exposure.services import hold_place, hold_release, override_approve, override_request
+
+    rng = random.Random(f"exposure-{seed}")
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["credit", "clerk", "sales1",
+                                                                                   "finmgr"])}
+    manager = users.get("credit")
+    if manager is None:
+        return {}
+    rated = [c for c in Customer.objects.filter(credit_profile__limit_minor__isnull=False).order_by("code")]
+    customers = rated or list(Customer.objects.order_by("code")[:10])
+    if not customers:
+        return {}
+    picked = rng.sample(customers, k=min(3, len(customers)))
+    holds = 0
+    notes = ["工商信息变更待核实, 暂停发货", "客户涉诉, 法务评估期间暂停赊销", "大额退票, 待重新付款"]
+    for index, customer in enumerate(picked):
+        hold = hold_place(customer=customer, reason_code="manual", note=notes[index], source_ref=f"demo:{index + 1}",
+                          actor=manager)
+        holds += 1
+        if index == 2 and hold.active:
+            hold_release(hold=hold, actor=manager, note="客户已重新付款, 解除冻结")
+    overrides = 0
+    reasons = ["年底备货订单, 客户承诺下月初回款", "重点项目首批到货, 合同已签"]
+    if not CreditOverride.objects.exists():
+        for index, customer in enumerate(rng.sample(customers, k=min(2, len(customers)))):
+            profile = credit_profile_of(customer)
+            limit = getattr(profile, "limit_minor", None) or 100_000_00
+            requester = users.get("sales1" if index == 0 else "clerk") or manager
+            override = override_request(
+                customer=customer, amount_minor=max(limit // 10, 1_000_00), currency=customer.currency,
+                document_kind="invoice", reason=reasons[index], actor=requester)
+            overrides += 1
+            if index == 1 and requester.pk != manager.pk:
+                override_approve(override=override, actor=manager, note="同意一次, 7天内有效")
+    return {"credit holds": holds, "credit overrides": overrides}

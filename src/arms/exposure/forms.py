@@ -1,0 +1,105 @@
+"""Forms of the exposure pages. They check the shape of the input (an amount is an amount, a customer code names
+a customer the user may see); the services decide the rest and their refusals are shown beside the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from arms.common.errors import ArmsError
+from arms.customers.selectors import customers_visible_to
+from arms.domain.money import MoneyError, check_currency, parse_amount
+from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
+
+
+def _choices_with_all(choices) -> list:
+    return [("", _("All")), *choices]
+
+
+class ServiceErrorMixin:
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_error(self, error: ArmsError) -> None:
+        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+
+
+class CustomerCodeMixin(forms.Form):
+    customer = forms.CharField(label=_("Customer code"), max_length=40,
+                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_customer(self):
+        code = self.cleaned_data["customer"].strip()
+        customer = customers_visible_to(self.user).filter(code=code).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer with the code %(code)s.") % {"code": code})
+        return customer
+
+
+class AmountMixin(forms.Form):
+    amount = forms.CharField(label=_("Amount"), max_length=30,
+                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY",
+                               widget=forms.TextInput(attrs={"size": 4}))
+
+    def clean_currency(self) -> str:
+        try:
+            return check_currency(self.cleaned_data["currency"])
+        except MoneyError as exc:
+            raise forms.ValidationError(_("Use a three-letter currency code such as CNY.")) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        if "amount" in cleaned and "currency" in cleaned:
+            try:
+                cleaned["amount_minor"] = parse_amount(cleaned["amount"], cleaned["currency"])
+            except MoneyError:
+                self.add_error("amount", _("Enter an amount such as 12,345.60."))
+        return cleaned
+
+
+class HoldFilterForm(forms.Form):
+    q = forms.CharField(label=_("Customer"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                                      "placeholder": _("Code or name")}))
+    state = forms.ChoiceField(label=_("Show"), required=False,
+                              choices=[("active", _("Active holds")), ("released", _("Released")), ("all", _("All"))])
+    reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_choices_with_all(HoldReason.choices))
+
+
+class HoldPlaceForm(ServiceErrorMixin, CustomerCodeMixin):
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=HoldReason.choices, initial=HoldReason.MANUAL)
+    note = forms.CharField(label=_("Why"), max_length=2000)
+
+
+class ReleaseForm(forms.Form):
+    note = forms.CharField(label=_("Why release"), max_length=2000)
+
+
+class OverrideFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=_choices_with_all(OverrideStatus.choices))
+
+
+class OverrideRequestForm(ServiceErrorMixin, AmountMixin, CustomerCodeMixin):
+    SERVICE_FIELDS = {"amount_minor": "amount"}
+
+    document_kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
+    document_ref = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    valid_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=7)
+
+
+class DecisionForm(ServiceErrorMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    valid_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, required=False)
+
+
+class CheckForm(AmountMixin, CustomerCodeMixin):
+    document_kind = forms.ChoiceField(
+        label=_("Document kind"), initial=DocumentKind.ORDER,
+        choices=[(k, v) for k, v in DocumentKind.choices if k])

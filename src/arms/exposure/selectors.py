@@ -1,0 +1,276 @@
+"""Reads of exposure, holds and overrides.
+
+Exposure (信用敞口) of a customer, in the currency of its credit limit, is the sum of three components,
+each one aggregate query grouped by currency:
+
+- open receivables: the open amount of every posted invoice;
+- contracts not yet invoiced: for each active contract, its amount minus the gross of the invoices billed
+  against it (never below zero);
+- acceptance bills not yet matured: the allocated part of every posted payment by bank or commercial
+  acceptance bill (承兑汇票) whose maturity date is after the day of the check. Such a payment settled
+  invoices, but the money comes only when the bill matures, so the risk remains until then.
+
+Amounts in another currency are converted through CNY at the latest rate on or before the day of the check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib.util import find_spec
+
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from arms.contracts.models import Contract, ContractStatus
+from arms.customers.selectors import customers_visible_to
+from arms.domain.money import BASE_CURRENCY, convert, rate_for_minor
+from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
+from arms.ledger.enums import BILL_METHODS, PaymentStatus
+from arms.ledger.models import Invoice, Payment
+from arms.ledger.services.fx import exchange_rate_on, to_base
+
+
+def credit_profile_of(customer):
+    """The customer's CreditProfile (from the credit app), or None when it has none or credit is not installed."""
+    if find_spec("arms.credit.selectors") is None:  # the credit app is absent: nobody is under credit control
+        return None
+    from arms.credit.selectors import credit_profile_get
+
+    return credit_profile_get(customer)
+
+
+def convert_between(minor: int, source: str, target: str, *, on: date) -> int:
+    """``minor`` units of ``source`` in ``target`` (through CNY at the latest rates on or before ``on``)."""
+    if source == target or minor == 0:
+        return minor
+    base = to_base(minor, source, exchange_rate_on(source, on))
+    if target == BASE_CURRENCY:
+        return base
+    return convert(base, 1 / rate_for_minor(exchange_rate_on(target, on), target))
+
+
+def _in_currency(rows, currency: str, on: date) -> int:
+    return sum(convert_between(total or 0, cur, currency, on=on) for cur, total in rows)
+
+
+@dataclass(frozen=True)
+class ExposureBreakdown:
+    customer_id: int
+    currency: str
+    as_of: date
+    open_receivables_minor: int
+    uninvoiced_contracts_minor: int
+    unmatured_bills_minor: int
+    limit_minor: int | None = None
+    warn_share_bp: int = 9000
+    by_currency: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_minor(self) -> int:
+        return self.open_receivables_minor + self.uninvoiced_contracts_minor + self.unmatured_bills_minor
+
+    @property
+    def available_minor(self) -> int | None:
+        return None if self.limit_minor is None else max(0, self.limit_minor - self.total_minor)
+
+    @property
+    def used_bp(self) -> int | None:
+        """Exposure as a share of the limit in basis points (10,000 = the whole limit); None without a limit."""
+        if self.limit_minor is None:
+            return None
+        if self.limit_minor <= 0:
+            return 10_000 if self.total_minor == 0 else 99_999
+        return self.total_minor * 10_000 // self.limit_minor
+
+
+def open_receivables_by_currency(customer_id: int) -> list[tuple[str, int]]:
+    return list(
+        Invoice.objects.filter(customer_id=customer_id, amount_open_minor__gt=0)
+        .values("currency").annotate(total=Sum("amount_open_minor")).values_list("currency", "total")
+    )
+
+
+def contract_invoiced_subquery():
+    return Subquery(
+        Invoice.objects.filter(contract=OuterRef("pk")).values("contract")
+        .annotate(total=Sum("gross_minor")).values("total")[:1]
+    )
+
+
+def uninvoiced_contracts_by_currency(customer_id: int) -> list[tuple[str, int]]:
+    return list(
+        Contract.objects.filter(customer_id=customer_id, status=ContractStatus.ACTIVE)
+        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
+                                      Value(0)))
+        .values("currency").annotate(total=Sum("uninvoiced")).values_list("currency", "total")
+    )
+
+
+def contract_uninvoiced_minor(contract_id: int) -> int:
+    """What an active contract has left to invoice (0 for a contract that is not active)."""
+    row = (
+        Contract.objects.filter(pk=contract_id, status=ContractStatus.ACTIVE)
+        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
+                                      Value(0)))
+        .values_list("uninvoiced", flat=True).first()
+    )
+    return row or 0
+
+
+def unmatured_bills_by_currency(customer_id: int, *, as_of: date) -> list[tuple[str, int]]:
+    return list(
+        Payment.objects.filter(customer_id=customer_id, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
+                               bill_maturity_date__gt=as_of)
+        .values("currency").annotate(total=Sum(F("amount_minor") - F("amount_unallocated_minor")))
+        .values_list("currency", "total")
+    )
+
+
+def exposure_breakdown(customer, *, as_of: date | None = None, profile=None, currency: str | None = None
+                       ) -> ExposureBreakdown:
+    """The customer's exposure by component, in the limit's currency (else ``currency``, else the customer's)."""
+    from arms.exposure.services import warn_share_bp  # the setting lives beside the check
+
+    as_of = as_of or timezone.localdate()
+    profile = profile if profile is not None else credit_profile_of(customer)
+    limit = getattr(profile, "limit_minor", None) if profile is not None else None
+    cur = (getattr(profile, "currency", "") if profile is not None else "") or currency or customer.currency
+    receivables = open_receivables_by_currency(customer.pk)
+    contracts = uninvoiced_contracts_by_currency(customer.pk)
+    bills = unmatured_bills_by_currency(customer.pk, as_of=as_of)
+    by_currency: dict[str, int] = {}
+    for rows in (receivables, contracts, bills):
+        for code, total in rows:
+            by_currency[code] = by_currency.get(code, 0) + (total or 0)
+    return ExposureBreakdown(
+        customer_id=customer.pk, currency=cur, as_of=as_of,
+        open_receivables_minor=_in_currency(receivables, cur, as_of),
+        uninvoiced_contracts_minor=_in_currency(contracts, cur, as_of),
+        unmatured_bills_minor=_in_currency(bills, cur, as_of),
+        limit_minor=limit, warn_share_bp=warn_share_bp(profile), by_currency=by_currency,
+    )
+
+
+def exposure_by_customer(customer_ids, *, as_of: date | None = None) -> dict[int, dict[str, int]]:
+    """Exposure of many customers at once, per customer and document currency (not converted), in three
+    grouped queries: ``{customer_id: {"CNY": minor, ...}}``. For lists (credit files, analytics); one
+    customer's figure in its limit's currency is ``exposure_breakdown``."""
+    as_of = as_of or timezone.localdate()
+    ids = list(customer_ids)
+    result: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    queries = [
+        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0)
+        .values("customer_id", "currency").annotate(total=Sum("amount_open_minor")),
+        Contract.objects.filter(customer_id__in=ids, status=ContractStatus.ACTIVE)
+        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
+                                      Value(0)))
+        .values("customer_id", "currency").annotate(total=Sum("uninvoiced")),
+        Payment.objects.filter(customer_id__in=ids, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
+                               bill_maturity_date__gt=as_of)
+        .values("customer_id", "currency").annotate(total=Sum(F("amount_minor") - F("amount_unallocated_minor"))),
+    ]
+    for query in queries:
+        for customer_id, currency, total in query.values_list("customer_id", "currency", "total"):
+            if total:
+                per = result.setdefault(customer_id, {})
+                per[currency] = per.get(currency, 0) + total
+    return result
+
+
+@dataclass(frozen=True)
+class OverdueFacts:
+    total_minor: int
+    items: int
+    oldest_days: int
+
+
+def overdue_beyond(customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
+    """Open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
+    currency): their total (in ``currency``), count and the age of the oldest."""
+    cutoff = as_of - timedelta(days=days)
+    rows = list(
+        Invoice.objects.filter(customer_id=customer.pk, amount_open_minor__gt=0,
+                               amount_open_minor__gte=min_minor, due_date__lte=cutoff)
+        .values("currency").annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
+        .values_list("currency", "total", "items", "oldest")
+    )
+    if not rows:
+        return OverdueFacts(0, 0, 0)
+    return OverdueFacts(
+        total_minor=_in_currency([(c, t) for c, t, _n, _o in rows], currency, as_of),
+        items=sum(n for _c, _t, n, _o in rows),
+        oldest_days=(as_of - min(o for _c, _t, _n, o in rows)).days,
+    )
+
+
+def prepaid_minor(customer, *, currency: str, as_of: date) -> int:
+    """Unapplied cash (预收) of the customer, in ``currency``: what a prepayment-only customer has paid ahead."""
+    rows = (Payment.objects.filter(customer_id=customer.pk, status=PaymentStatus.POSTED,
+                                   amount_unallocated_minor__gt=0)
+            .exclude(method__in=list(BILL_METHODS), bill_maturity_date__gt=as_of)
+            .values("currency").annotate(total=Sum("amount_unallocated_minor")).values_list("currency", "total"))
+    return _in_currency(list(rows), currency, as_of)
+
+
+# ---------------------------------------------------------------- holds
+
+
+def holds_active(customer) -> QuerySet[CreditHold]:
+    """The customer's active holds, oldest first (any one of them blocks the credit check)."""
+    customer_id = getattr(customer, "pk", customer)
+    return CreditHold.objects.filter(customer_id=customer_id, active=True).order_by("placed_at", "pk")
+
+
+def hold_list(*, user, customer_id: int | None = None, active: bool | None = None, reason_code: str = ""
+              ) -> QuerySet[CreditHold]:
+    qs = CreditHold.objects.filter(customer__in=customers_visible_to(user)).select_related(
+        "customer", "placed_by", "released_by")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if reason_code:
+        qs = qs.filter(reason_code=reason_code)
+    return qs.order_by("-placed_at", "-pk")
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def override_list(*, user, customer_id: int | None = None, status: str = "") -> QuerySet[CreditOverride]:
+    """Overrides the user may see; an approved one past its expiry is shown (and filtered) as expired."""
+    now = timezone.now()
+    qs = CreditOverride.objects.filter(customer__in=customers_visible_to(user)).select_related(
+        "customer", "requested_by", "decided_by")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status == OverrideStatus.EXPIRED:
+        qs = qs.filter(Q(status=OverrideStatus.EXPIRED) | Q(status=OverrideStatus.APPROVED, expires_at__lte=now))
+    elif status == OverrideStatus.APPROVED:
+        qs = qs.filter(status=OverrideStatus.APPROVED, expires_at__gt=now)
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-pk")
+
+
+def override_status_now(override: CreditOverride, now=None) -> str:
+    """The status as it stands now: an approved override past its expiry is expired even before the task runs."""
+    if override.status == OverrideStatus.APPROVED and not override.is_usable(now):
+        return OverrideStatus.EXPIRED
+    return override.status
+
+
+def override_usable_qs(*, customer_id: int, amount_minor: int, currency: str, document_kind: str,
+                       document_ref: str) -> QuerySet[CreditOverride]:
+    """Approved, unexpired overrides that fit this document, the one expiring first first."""
+    return (
+        CreditOverride.objects.filter(
+            customer_id=customer_id, status=OverrideStatus.APPROVED, expires_at__gt=timezone.now(),
+            currency=currency, amount_minor__gte=amount_minor,
+        )
+        .filter(Q(document_kind="") | Q(document_kind=document_kind))
+        .filter(Q(document_ref="") | Q(document_ref=document_ref))
+        .order_by("expires_at", "pk")
+    )

@@ -1,0 +1,414 @@
+"""The credit check, credit holds and credit overrides.
+
+``credit_check`` is the one decision for every document that raises a customer's exposure: the ledger's
+invoice posting and ``contract_create`` reach it through the ``exposure.increase`` hook
+(``arms.common.hooks``, registered in ``ExposureConfig.ready``) right after they lock the customer row, so
+two documents posted at the same time for the same customer queue on that lock and the second one sees the
+first one's exposure: together they cannot pass the limit. The ERP's ``POST /api/v1/credit/check`` asks the
+same function without a document being written (a plain read, ``lock=False``).
+
+A blocked document goes through only with an approved, unexpired ``CreditOverride`` that fits it; the first
+such document consumes it (in its own transaction, so a document that fails later gives it back).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.notify import notify
+from arms.customers.models import Customer
+from arms.domain import exposure as rules
+from arms.domain.money import MoneyError, check_currency, format_amount
+from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
+from arms.exposure.selectors import (
+    ExposureBreakdown,
+    contract_uninvoiced_minor,
+    convert_between,
+    credit_profile_of,
+    exposure_breakdown,
+    holds_active,
+    overdue_beyond,
+    override_usable_qs,
+    prepaid_minor,
+)
+
+DEFAULT_OVERDUE_BLOCK_DAYS = 90
+DEFAULT_OVERDUE_BLOCK_MIN_MINOR = 100_00
+DEFAULT_OVERRIDE_VALID_DAYS = 7
+MAX_OVERRIDE_VALID_DAYS = 90
+
+
+def warn_share_bp(profile=None) -> int:
+    """Share of the limit above which a document warns, in basis points: the profile's, else the setting, else 90%."""
+    value = getattr(profile, "warn_share_bp", None) if profile is not None else None
+    if value is None:
+        value = getattr(settings, "ARMS_CREDIT_WARN_SHARE_BP", rules.DEFAULT_WARN_SHARE_BP)
+    return int(value)
+
+
+# ---------------------------------------------------------------- the check
+
+
+def lock_customer_row(customer_id: int) -> Customer:
+    """The customer row, locked until the caller's transaction ends (first in the fixed lock order)."""
+    return Customer.objects.select_for_update().get(pk=customer_id)
+
+
+@dataclass
+class CreditCheckResult:
+    """What the credit check decided and why. Amounts of exposure and limit are in ``currency`` (the limit's)."""
+
+    decision: str
+    reasons: list[dict]
+    exposure_minor: int
+    limit_minor: int | None
+    available_minor: int | None
+    currency: str
+    amount_minor: int
+    document_currency: str
+    increase_minor: int
+    exposure_after_minor: int
+    grade: str = ""
+    controlled: bool = False
+    override_id: int | None = None
+    breakdown: ExposureBreakdown | None = field(default=None, repr=False)
+
+    @property
+    def blocked(self) -> bool:
+        return self.decision == rules.BLOCK
+
+    def details(self) -> dict:
+        """The JSON the API shows beside a refusal (``error.details``) and returns from ``/credit/check``."""
+        data = asdict(self)
+        data.pop("breakdown")
+        return data
+
+    def summary(self) -> str:
+        return " ".join(r["message"] for r in self.reasons)
+
+
+def _money(minor: int | None, currency: str) -> str:
+    return "—" if minor is None else f"{currency} {format_amount(minor, currency)}"
+
+
+HOLD_LABELS = dict(HoldReason.choices)
+
+
+def reason_message(reason: rules.Reason, currency: str) -> str:
+    """The reason in words, in the user's language."""
+    p = reason.params
+    if reason.code == "hold":
+        text = _("Credit hold: %(reason)s") % {"reason": HOLD_LABELS.get(p["hold_reason"], p["hold_reason"])}
+        return f"{text} ({p['note']})" if p.get("note") else text
+    if reason.code == "unrated":
+        return _("The customer has no credit limit yet (not under credit control).")
+    if reason.code == "grade_d":
+        return _("Grade %(grade)s: prepayment only, and the prepaid cash (%(prepaid)s) does not cover the "
+                 "document.") % {"grade": p["grade"], "prepaid": _money(p["prepaid_minor"], currency)}
+    if reason.code == "overdue":
+        return _("%(items)s item(s) overdue %(days)s days or more, %(amount)s in total (oldest %(oldest)s days).") % {
+            "items": p["items"], "days": p["days"], "amount": _money(p["overdue_minor"], currency),
+            "oldest": p["oldest_days"]}
+    if reason.code == "limit_exceeded":
+        return _("Exposure would be %(after)s, over the credit limit of %(limit)s by %(excess)s.") % {
+            "after": _money(p["exposure_after_minor"], currency), "limit": _money(p["limit_minor"], currency),
+            "excess": _money(p["excess_minor"], currency)}
+    if reason.code == "near_limit":
+        return _("Exposure would be %(after)s, above %(share)s%% of the credit limit of %(limit)s.") % {
+            "after": _money(p["exposure_after_minor"], currency), "share": p["share_bp"] // 100,
+            "limit": _money(p["limit_minor"], currency)}
+    if reason.code == "override_used":
+        return _("Let through by credit override #%(id)s.") % {"id": p["override_id"]}
+    return reason.code
+
+
+def _reason_dict(reason: rules.Reason, currency: str) -> dict:
+    return {"code": reason.code, "severity": reason.severity, "message": reason_message(reason, currency),
+            **reason.params}
+
+
+def _check_amount(amount_minor, currency: str) -> str:
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor < 0:
+        raise ValidationFailed(_("The amount must be a whole number of minor units, not negative."),
+                               field="amount_minor")
+    try:
+        return check_currency(currency)
+    except MoneyError as exc:
+        raise ValidationFailed(str(exc), field="currency") from exc
+
+
+def credit_check(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
+                 user=None, lock: bool = True, contract=None, as_of: date | None = None,
+                 consume_override: bool = False) -> CreditCheckResult:
+    """Allow, warn or block a document of ``amount_minor`` ``currency`` for ``customer``, with the reasons.
+
+    With ``lock`` (the default, for a document about to be written) the customer row is locked first and the
+    caller must be inside a transaction; the exposure read afterwards is the one the document will add to.
+    ``contract``: the contract an invoice bills, whose not-yet-invoiced rest is already counted as exposure,
+    so the invoice adds only what goes beyond it. ``consume_override``: on a block, use (and mark used) an
+    approved override that fits the document; the result is then "allow", naming the override.
+    """
+    currency = _check_amount(amount_minor, currency)
+    if lock:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("credit_check(lock=True) must run inside the transaction that writes the document")
+        customer = lock_customer_row(customer.pk)
+    as_of = as_of or timezone.localdate()
+    profile = credit_profile_of(customer)
+    breakdown = exposure_breakdown(customer, as_of=as_of, profile=profile, currency=currency)
+    limit_currency = breakdown.currency
+    increase_doc = amount_minor
+    if contract is not None and document_kind == DocumentKind.INVOICE:
+        increase_doc = max(0, amount_minor - contract_uninvoiced_minor(contract.pk))
+    increase = convert_between(increase_doc, currency, limit_currency, on=as_of)
+    amount_in_limit = convert_between(amount_minor, currency, limit_currency, on=as_of)
+    prepayment_only = bool(getattr(profile, "prepayment_only", False))
+    block_days = getattr(profile, "overdue_block_days", None) or DEFAULT_OVERDUE_BLOCK_DAYS
+    block_min = getattr(profile, "overdue_block_min_minor", None)
+    block_min = DEFAULT_OVERDUE_BLOCK_MIN_MINOR if block_min is None else block_min
+    overdue = overdue_beyond(customer, days=block_days, as_of=as_of, currency=limit_currency, min_minor=block_min)
+    facts = rules.CreditFacts(
+        exposure_minor=breakdown.total_minor, increase_minor=increase, amount_minor=amount_in_limit,
+        limit_minor=breakdown.limit_minor, prepayment_only=prepayment_only,
+        grade=getattr(profile, "grade", "") or "",
+        prepaid_minor=prepaid_minor(customer, currency=limit_currency, as_of=as_of) if prepayment_only else 0,
+        overdue_minor=overdue.total_minor, overdue_items=overdue.items, oldest_overdue_days=overdue.oldest_days,
+        overdue_block_days=block_days, overdue_block_min_minor=block_min,
+        holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds_active(customer)),
+        warn_share_bp=breakdown.warn_share_bp,
+    )
+    decided = rules.decide(facts)
+    reasons = list(decided.reasons)
+    decision = decided.decision
+    override_id = None
+    if decided.blocked and consume_override:
+        override = override_usable_qs(customer_id=customer.pk, amount_minor=amount_minor, currency=currency,
+                                      document_kind=document_kind, document_ref=document_ref
+                                      ).select_for_update().first()
+        if override is not None:
+            _override_consume(override, document_kind=document_kind, document_ref=document_ref, actor=user,
+                              reasons=[r.code for r in reasons])
+            override_id = override.pk
+            decision = rules.ALLOW
+            reasons.append(rules.Reason("override_used", "info", {"override_id": override.pk}))
+    return CreditCheckResult(
+        decision=decision, reasons=[_reason_dict(r, limit_currency) for r in reasons],
+        exposure_minor=breakdown.total_minor, limit_minor=breakdown.limit_minor,
+        available_minor=rules.available(breakdown.limit_minor, breakdown.total_minor), currency=limit_currency,
+        amount_minor=amount_minor, document_currency=currency, increase_minor=increase,
+        exposure_after_minor=facts.exposure_after_minor, grade=facts.grade, controlled=facts.controlled,
+        override_id=override_id, breakdown=breakdown,
+    )
+
+
+DOCUMENT_LABELS = dict(DocumentKind.choices)
+
+
+def credit_enforce(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
+                   user=None, contract=None, **_more) -> CreditCheckResult:
+    """The ``exposure.increase`` hook: check under the customer's lock, use a fitting override, or refuse.
+
+    A block raises ``Conflict(code="credit_blocked")`` with the reasons and the figures in its details, which
+    rolls back the caller's transaction: the document is not written.
+    """
+    result = credit_check(customer=customer, amount_minor=amount_minor, currency=currency,
+                          document_kind=document_kind, document_ref=document_ref, user=user, lock=True,
+                          contract=contract, consume_override=True)
+    if result.blocked:
+        raise Conflict(
+            _("The credit check blocked %(document)s %(ref)s: %(reasons)s") % {
+                "document": DOCUMENT_LABELS.get(document_kind, document_kind), "ref": document_ref,
+                "reasons": result.summary()},
+            code="credit_blocked", **result.details(),
+        )
+    return result
+
+
+# ---------------------------------------------------------------- holds
+
+
+def _hold_snapshot(hold: CreditHold) -> dict:
+    return {"customer": hold.customer_id, "reason_code": hold.reason_code, "note": hold.note,
+            "source_ref": hold.source_ref, "active": hold.active, "placed_at": hold.placed_at,
+            "released_at": hold.released_at, "release_note": hold.release_note}
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", actor) -> CreditHold:
+    """Stop every new document of ``customer`` until released. Placing the same hold again (same customer,
+    reason and source while it is active) returns the active one: dunning may call this on every run."""
+    if reason_code not in HoldReason.values:
+        raise ValidationFailed(_("%(value)s is not a hold reason; use one of %(choices)s.") % {
+            "value": reason_code, "choices": ", ".join(HoldReason.values)}, field="reason_code")
+    note = (note or "").strip()
+    source_ref = (source_ref or "").strip()
+    if reason_code == HoldReason.MANUAL and not note:
+        raise ValidationFailed(_("Say why the hold is placed."), field="note")
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    existing = holds_active(locked).filter(reason_code=reason_code, source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    hold = CreditHold.objects.create(customer=locked, reason_code=reason_code, note=note, source_ref=source_ref,
+                                     placed_by=_user(actor))
+    audit_record(actor=actor, action="credit_hold_placed", subject=hold, after=_hold_snapshot(hold))
+    notify([locked.salesperson, locked.collector], kind="credit.hold_placed",
+           subject=_("Credit hold on %(customer)s") % {"customer": locked.name},
+           body=_("%(reason)s. %(note)s") % {"reason": HOLD_LABELS[reason_code], "note": note},
+           link=f"/customers/{locked.pk}/")
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
+    """Lift a hold, saying why. The hold stays on record, released."""
+    if not (note or "").strip():
+        raise ValidationFailed(_("Say why the hold is released."), field="note")
+    Customer.objects.select_for_update().get(pk=hold.customer_id)
+    locked = CreditHold.objects.select_for_update().get(pk=hold.pk)
+    if not locked.active:
+        raise Conflict(_("This hold was already released."), code="hold_not_active")
+    before = _hold_snapshot(locked)
+    locked.active = False
+    locked.released_at = timezone.now()
+    locked.released_by = _user(actor)
+    locked.release_note = note.strip()
+    locked.save(update_fields=["active", "released_at", "released_by", "release_note"])
+    audit_record(actor=actor, action="credit_hold_released", subject=locked, before=before,
+                 after=_hold_snapshot(locked))
+    return locked
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def _override_snapshot(o: CreditOverride) -> dict:
+    return {"customer": o.customer_id, "amount_minor": o.amount_minor, "currency": o.currency,
+            "document_kind": o.document_kind, "document_ref": o.document_ref, "reason": o.reason,
+            "status": o.status, "valid_days": o.valid_days, "requested_by": o.requested_by_id,
+            "decided_by": o.decided_by_id, "decision_note": o.decision_note, "expires_at": o.expires_at,
+            "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref}
+
+
+def _credit_managers():
+    return get_user_model().objects.filter(groups__name="credit_manager", is_active=True).distinct()
+
+
+@transaction.atomic
+def override_request(*, customer, amount_minor: int, currency: str, reason: str, actor, document_kind: str = "",
+                     document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS) -> CreditOverride:
+    """Ask a credit manager to let one blocked document of up to ``amount_minor`` through."""
+    if _user(actor) is None:
+        raise Forbidden(_("Only a signed-in user can request an override."))
+    currency = _check_amount(amount_minor, currency)
+    if amount_minor <= 0:
+        raise ValidationFailed(_("The amount must be more than zero."), field="amount_minor")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why the blocked document should go through."), field="reason")
+    if document_kind not in DocumentKind.values:
+        raise ValidationFailed(_("%(value)s is not a document kind; use one of %(choices)s.") % {
+            "value": document_kind, "choices": ", ".join(v for v in DocumentKind.values if v)}, field="document_kind")
+    if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
+        raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {"max": MAX_OVERRIDE_VALID_DAYS},
+                               field="valid_days")
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    override = CreditOverride.objects.create(
+        customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
+        document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
+        requested_by=actor,
+    )
+    audit_record(actor=actor, action="credit_override_requested", subject=override,
+                 after=_override_snapshot(override))
+    notify([u for u in _credit_managers() if u.pk != actor.pk], kind="credit.override_requested",
+           subject=_("Credit override requested for %(customer)s") % {"customer": locked.name},
+           body=_("%(who)s asks to let %(amount)s through: %(reason)s") % {
+               "who": actor.get_username(), "amount": _money(amount_minor, currency), "reason": override.reason},
+           link="/credit/holds/overrides/")
+    return override
+
+
+def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_days: int | None) -> CreditOverride:
+    if _user(actor) is None or not actor.has_perm("exposure.approve_creditoverride"):
+        raise Forbidden(_("Only a credit manager can decide on a credit override."))
+    Customer.objects.select_for_update().get(pk=override.customer_id)
+    locked = CreditOverride.objects.select_for_update().get(pk=override.pk)
+    if locked.requested_by_id == actor.pk:
+        raise Forbidden(_("You requested this override; another credit manager must decide on it."),
+                        code="self_approval")
+    if locked.status != OverrideStatus.REQUESTED:
+        raise Conflict(_("This override was already decided (%(status)s).") % {"status": locked.get_status_display()},
+                       code="override_already_decided")
+    if not approve and not (note or "").strip():
+        raise ValidationFailed(_("Say why the override is rejected."), field="note")
+    if valid_days is not None:
+        if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
+            raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {
+                "max": MAX_OVERRIDE_VALID_DAYS}, field="valid_days")
+        locked.valid_days = valid_days
+    before = _override_snapshot(locked)
+    now = timezone.now()
+    locked.status = OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = now
+    locked.decision_note = (note or "").strip()
+    if approve:
+        locked.expires_at = now + timedelta(days=locked.valid_days)
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at", "valid_days"])
+    audit_record(actor=actor, action="credit_override_approved" if approve else "credit_override_rejected",
+                 subject=locked, before=before, after=_override_snapshot(locked))
+    notify([locked.requested_by], kind="credit.override_decided",
+           subject=(_("Credit override #%(id)s approved") if approve else _("Credit override #%(id)s rejected"))
+           % {"id": locked.pk}, body=locked.decision_note, link="/credit/holds/overrides/")
+    return locked
+
+
+@transaction.atomic
+def override_approve(*, override: CreditOverride, actor, note: str = "", valid_days: int | None = None
+                     ) -> CreditOverride:
+    """A credit manager other than the requester approves; it is valid for ``valid_days`` from now."""
+    return _decide(override=override, actor=actor, note=note, approve=True, valid_days=valid_days)
+
+
+@transaction.atomic
+def override_reject(*, override: CreditOverride, actor, note: str) -> CreditOverride:
+    """A credit manager other than the requester rejects, saying why."""
+    return _decide(override=override, actor=actor, note=note, approve=False, valid_days=None)
+
+
+def _override_consume(override: CreditOverride, *, document_kind: str, document_ref: str, actor,
+                      reasons: list[str]) -> None:
+    before = _override_snapshot(override)
+    override.status = OverrideStatus.CONSUMED
+    override.consumed_at = timezone.now()
+    override.consumed_document_kind = document_kind
+    override.consumed_document_ref = document_ref
+    override.save(update_fields=["status", "consumed_at", "consumed_document_kind", "consumed_document_ref"])
+    audit_record(actor=actor, action="credit_override_used", subject=override, before=before,
+                 after={**_override_snapshot(override), "blocked_by": reasons})
+
+
+@transaction.atomic
+def overrides_expire(*, now=None) -> int:
+    """Mark approved overrides past their expiry as expired (the check already ignores them); how many."""
+    now = now or timezone.now()
+    due = list(CreditOverride.objects.select_for_update().filter(status=OverrideStatus.APPROVED,
+                                                                 expires_at__lte=now).order_by("pk"))
+    for override in due:
+        before = _override_snapshot(override)
+        override.status = OverrideStatus.EXPIRED
+        override.save(update_fields=["status"])
+        audit_record(actor=None, action="credit_override_expired", subject=override, before=before,
+                     after=_override_snapshot(override))
+    return len(due)

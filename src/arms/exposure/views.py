@@ -1,0 +1,248 @@
+"""Pages at /credit/holds/: credit holds (list, place, release), credit overrides (list, request, approve,
+reject), a customer's exposure, and the credit check as a form. Each view checks the permission, calls one
+selector or service and renders; a service's refusal is shown beside the field it names."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from arms.common.errors import ArmsError, NotFound
+from arms.customers.selectors import customer_get, customers_visible_to
+from arms.exposure import selectors, services
+from arms.exposure.forms import (
+    CheckForm,
+    DecisionForm,
+    HoldFilterForm,
+    HoldPlaceForm,
+    OverrideFilterForm,
+    OverrideRequestForm,
+    ReleaseForm,
+)
+from arms.exposure.models import OverrideStatus
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _visible_customer(user, customer_id: int):
+    try:
+        return customer_get(user=user, customer_id=customer_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# ---------------------------------------------------------------- holds
+
+
+def _hold_list_context(request, place_form=None) -> dict:
+    form = HoldFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    state = data.get("state") or "active"
+    qs = selectors.hold_list(user=request.user, active={"active": True, "released": False}.get(state),
+                             reason_code=data.get("reason_code", ""))
+    search = (data.get("q") or "").strip()
+    if search:
+        qs = qs.filter(Q(customer__code__icontains=search) | Q(customer__name__icontains=search))
+    can_place = request.user.has_perm("exposure.add_credithold")
+    return {
+        "form": form, "page": _page(request, qs),
+        "can_place": can_place, "can_release": request.user.has_perm("exposure.change_credithold"),
+        "place_form": place_form or (HoldPlaceForm(user=request.user) if can_place else None),
+    }
+
+
+@require_GET
+@login_required
+@permission_required("exposure.view_credithold", raise_exception=True)
+def hold_list(request):
+    template = "exposure/hold_list.html#results" if request.htmx else "exposure/hold_list.html"
+    return render(request, template, _hold_list_context(request))
+
+
+@require_POST
+@login_required
+@permission_required("exposure.add_credithold", raise_exception=True)
+def hold_place(request):
+    form = HoldPlaceForm(request.POST, user=request.user)
+    if form.is_valid():
+        customer = form.cleaned_data["customer"]
+        try:
+            hold = services.hold_place(customer=customer, reason_code=form.cleaned_data["reason_code"],
+                                       note=form.cleaned_data["note"], actor=request.user)
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Credit hold placed on %(customer)s: new documents are blocked.")
+                             % {"customer": hold.customer.name})
+            return redirect(_next(request, reverse("exposure:hold_list")))
+    return render(request, "exposure/hold_list.html", _hold_list_context(request, place_form=form), status=400)
+
+
+@require_POST
+@login_required
+@permission_required("exposure.change_credithold", raise_exception=True)
+def hold_release(request, hold_id: int):
+    hold = selectors.hold_list(user=request.user).filter(pk=hold_id).first()
+    if hold is None:
+        raise Http404(_("Credit hold not found."))
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the hold is released."))
+    else:
+        try:
+            services.hold_release(hold=hold, actor=request.user, note=form.cleaned_data["note"])
+        except ArmsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Credit hold on %(customer)s released.") % {"customer": hold.customer.name})
+    return redirect(_next(request, reverse("exposure:hold_list")))
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def _override_list_context(request, request_form=None) -> dict:
+    form = OverrideFilterForm(request.GET)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    customer_id = request.GET.get("customer")
+    customer_id = int(customer_id) if customer_id and customer_id.isdigit() else None
+    qs = selectors.override_list(user=request.user, customer_id=customer_id, status=status)
+    can_request = request.user.has_perm("exposure.add_creditoverride")
+    initial = {"valid_days": 7}
+    if customer_id:
+        customer = customers_visible_to(request.user).filter(pk=customer_id).first()
+        if customer is not None:
+            initial.update(customer=customer.code, currency=customer.currency)
+    return {
+        "form": form, "page": _page(request, qs), "customer_id": customer_id, "requested": OverrideStatus.REQUESTED,
+        "can_request": can_request, "can_decide": request.user.has_perm("exposure.approve_creditoverride"),
+        "request_form": request_form or (OverrideRequestForm(user=request.user, initial=initial)
+                                         if can_request else None),
+    }
+
+
+@require_GET
+@login_required
+@permission_required("exposure.view_creditoverride", raise_exception=True)
+def override_list(request):
+    template = "exposure/override_list.html#results" if request.htmx else "exposure/override_list.html"
+    return render(request, template, _override_list_context(request))
+
+
+@require_POST
+@login_required
+@permission_required("exposure.add_creditoverride", raise_exception=True)
+def override_request(request):
+    form = OverrideRequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            override = services.override_request(
+                customer=data["customer"], amount_minor=data["amount_minor"], currency=data["currency"],
+                reason=data["reason"], actor=request.user, document_kind=data["document_kind"] or "",
+                document_ref=data["document_ref"], valid_days=data["valid_days"],
+            )
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Override #%(id)s requested; a credit manager will decide on it.")
+                             % {"id": override.pk})
+            return redirect(reverse("exposure:override_list"))
+    return render(request, "exposure/override_list.html", _override_list_context(request, request_form=form),
+                  status=400)
+
+
+def _decide(request, override_id: int, *, approve: bool):
+    override = selectors.override_list(user=request.user).filter(pk=override_id).first()
+    if override is None:
+        raise Http404(_("Credit override not found."))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("exposure:override_list"))
+    try:
+        if approve:
+            services.override_approve(override=override, actor=request.user, note=form.cleaned_data["note"],
+                                      valid_days=form.cleaned_data["valid_days"])
+        else:
+            services.override_reject(override=override, actor=request.user, note=form.cleaned_data["note"])
+    except ArmsError as error:
+        messages.error(request, error.message)
+    else:
+        text = _("Override #%(id)s approved.") if approve else _("Override #%(id)s rejected.")
+        messages.success(request, text % {"id": override.pk})
+    return redirect(_next(request, reverse("exposure:override_list")))
+
+
+@require_POST
+@login_required
+@permission_required("exposure.approve_creditoverride", raise_exception=True)
+def override_approve(request, override_id: int):
+    return _decide(request, override_id, approve=True)
+
+
+@require_POST
+@login_required
+@permission_required("exposure.approve_creditoverride", raise_exception=True)
+def override_reject(request, override_id: int):
+    return _decide(request, override_id, approve=False)
+
+
+# ---------------------------------------------------------------- exposure and the check
+
+
+@require_GET
+@login_required
+@permission_required("exposure.check_credit", raise_exception=True)
+def customer_exposure(request, customer_id: int):
+    customer = _visible_customer(request.user, customer_id)
+    profile = selectors.credit_profile_of(customer)
+    breakdown = selectors.exposure_breakdown(customer, profile=profile)
+    return render(request, "exposure/customer.html", {
+        "customer": customer, "breakdown": breakdown, "profile": profile,
+        "holds": selectors.hold_list(user=request.user, customer_id=customer.pk)[:50],
+        "overrides": selectors.override_list(user=request.user, customer_id=customer.pk)[:50],
+        "can_release": request.user.has_perm("exposure.change_credithold"),
+    })
+
+
+@require_GET
+@login_required
+@permission_required("exposure.check_credit", raise_exception=True)
+def credit_check(request):
+    """The credit check as a form: what would happen to a document of this amount now (a read, no lock)."""
+    form = CheckForm(request.GET or None, user=request.user,
+                     initial={"currency": "CNY", "document_kind": "order"})
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.credit_check(customer=data["customer"], amount_minor=data["amount_minor"],
+                                           currency=data["currency"], document_kind=data["document_kind"],
+                                           user=request.user, lock=False)
+        except ArmsError as error:
+            form.add_error(None, error.message)
+    context = {"form": form, "result": result}
+    if request.htmx:
+        return render(request, "exposure/check.html#result", context)
+    return render(request, "exposure/check.html", context, status=400 if form.is_bound and not form.is_valid()
+                  else 200)
