@@ -56,7 +56,7 @@ class GradePolicy(models.Model):
         help_text=_("The limit for 'fixed'; the minimum for the formulas. CNY fen."),
     )
     limit_rate = models.DecimalField(
-        _("rate"), max_digits=10, decimal_places=4, default=Decimal("0"),
+        _("limit rate"), max_digits=10, decimal_places=4, default=Decimal("0"),
         help_text=_("Percent of annual revenue (revenue_pct) or the multiple of average monthly sales."),
     )
     limit_cap_minor = models.BigIntegerField(
