@@ -1,0 +1,56 @@
+"""What ``arms bench --also analytics`` times on the loaded ledger: the aging summary as of today and as of a
+past month-end (by customer and by salesperson), the drill-down's first page, the KPI set of last month, and,
+once, the tie-out of the open items against the 1122 journal on the past month-end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from arms.analytics.aging import aging_invoices, aging_report
+from arms.analytics.kpis import kpi_values
+from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
+from arms.bench.measure import summary_ms, timed
+
+
+def _past_month_end(today: date, months: int = 3) -> date:
+    day = today.replace(day=1) - timedelta(days=1)
+    for _n in range(months - 1):
+        day = day.replace(day=1) - timedelta(days=1)
+    return day
+
+
+def bench_measure(*, today: date, seed: int, repeat: int) -> dict:
+    past = _past_month_end(today)
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    result: dict = {"as_of_today": str(today), "as_of_past_month_end": str(past)}
+
+    def aging(as_of: date, group_by: str):
+        return lambda: aging_report(as_of=as_of, group_by=group_by)
+
+    for name, function in [
+        ("aging_today_by_customer", aging(today, "customer")),
+        ("aging_past_month_end_by_customer", aging(past, "customer")),
+        ("aging_today_by_salesperson", aging(today, "salesperson")),
+        ("aging_past_month_end_by_salesperson", aging(past, "salesperson")),
+    ]:
+        seconds, report = timed(function, repeat)
+        result[name] = {**summary_ms(seconds), "rows": len(report.rows),
+                        "open_items": sum(t.count for t in report.totals)}
+    def drill():
+        with analytic_queries():
+            return list(aging_invoices(as_of=past, bucket=5)[:50])
+
+    seconds, page = timed(drill, repeat)
+    result["aging_drill_first_page"] = {**summary_ms(seconds), "items": len(page)}
+    seconds, _values = timed(lambda: kpi_values(start=last_month_end.replace(day=1), end=last_month_end), repeat)
+    result["kpi_set_last_month"] = summary_ms(seconds)
+    def totals_and_journal():
+        with analytic_queries():
+            return open_totals_as_of(past), journal_receivables_as_of(past)
+
+    seconds, (totals, journal) = timed(totals_and_journal, 1)
+    result["tie_out_past_month_end"] = {
+        "open_items_and_journal_ms": round(seconds[0] * 1000, 3),
+        "ok": {cur: t["base"] for cur, t in totals.items()} == journal,
+    }
+    return result

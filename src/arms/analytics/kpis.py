@@ -1,0 +1,264 @@
+"""Receivables KPIs over any period, for the company, a salesperson's or collector's customers, or one customer.
+
+Every amount is in CNY fen (the documents' ``*_base_minor`` columns, fixed at posting), so customers invoiced in
+USD count at their own rates and the figures of one scope add up. The formulas are in ``arms.domain.kpi``; this
+module gathers their inputs with a handful of aggregate queries, whatever the size of the ledger:
+
+- receivables at the close of ``end`` and of the day before ``start``, split by how far past due (one query
+  each, over ``selectors.open_items_as_of``);
+- credit sales of the period (invoices issued), and by month for the countback (one query each);
+- cash collected (payments received less payments reversed in the period);
+- invoices settled in the period, on time or late, and by how many days (one query).
+
+See docs/analytics-kpis.md for each KPI's formula and a worked example.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from arms.analytics import selectors
+from arms.analytics.selectors import Scope
+from arms.common.errors import ValidationFailed
+from arms.domain import kpi as formulas
+from arms.ledger.enums import PaymentStatus
+from arms.ledger.models import Allocation, Invoice, Payment
+
+#: months of sales the countback DSO looks through at most
+COUNTBACK_MONTHS = 24
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class KpiScope(Scope):
+    """Scope plus the viewer: ``user`` limits the customers to those they may see (None: everyone)."""
+
+    user: object | None = None
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """One KPI: ``value`` is a Decimal (days, percent, times), an int of CNY fen (``unit == "amount"``), or
+    None when the formula has no meaning for the period (e.g. no sales)."""
+
+    code: str
+    label: str
+    value: Decimal | int | None
+    unit: str  # "days", "percent", "times", "amount", "count"
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "label": str(self.label), "value": self.value, "unit": self.unit}
+
+
+LABELS = {
+    "receivables_opening": _("Receivables at the start"),
+    "receivables_closing": _("Receivables at the end"),
+    "receivables_current": _("Not yet due at the end"),
+    "receivables_overdue": _("Overdue at the end"),
+    "credit_sales": _("Credit sales"),
+    "collections": _("Cash collected"),
+    "dso": _("DSO (standard)"),
+    "dso_countback": _("DSO (countback)"),
+    "best_possible_dso": _("Best possible DSO"),
+    "add": _("Average days delinquent (ADD)"),
+    "cei": _("Collection effectiveness index (CEI)"),
+    "overdue_ratio": _("Overdue ratio"),
+    "at_risk_share": _("At-risk share (over 90 days overdue)"),
+    "bad_debt_proxy": _("Bad-debt ratio (proxy: over 365 days overdue)"),
+    "receivables_turnover": _("Receivables turnover"),
+    "collection_rate": _("Collection rate (回款率)"),
+    "on_time_rate": _("On-time payment rate"),
+    "settled_count": _("Invoices settled"),
+    "average_days_late": _("Average days late (settled invoices)"),
+}
+UNITS = {
+    "receivables_opening": "amount", "receivables_closing": "amount", "receivables_current": "amount",
+    "receivables_overdue": "amount", "credit_sales": "amount", "collections": "amount", "dso": "days",
+    "dso_countback": "days", "best_possible_dso": "days", "add": "days", "cei": "percent", "overdue_ratio": "percent",
+    "at_risk_share": "percent", "bad_debt_proxy": "percent", "receivables_turnover": "times",
+    "collection_rate": "percent", "on_time_rate": "percent", "settled_count": "count", "average_days_late": "days",
+}
+KPI_CODES = list(LABELS)
+
+
+def check_period(start: date, end: date, *, field: str = "start") -> int:
+    if end < start:
+        raise ValidationFailed(_("The period ends before it starts."), field=field)
+    days = (end - start).days + 1
+    if days > MAX_PERIOD_DAYS:
+        raise ValidationFailed(_("A period is at most three years."), field=field)
+    return days
+
+
+def receivables_split(as_of: date, customers) -> dict[str, int]:
+    """CNY fen open at the close of ``as_of``: total, not yet due, overdue, over 90 and over 365 days overdue."""
+    items = selectors.open_items_as_of(as_of, customers=customers)
+    row = items.order_by().aggregate(
+        total=Sum("open_base_as_of"),
+        current=Sum("open_base_as_of", filter=Q(due_date__gte=as_of)),
+        over_90=Sum("open_base_as_of", filter=Q(due_date__lt=as_of - timedelta(days=90))),
+        over_365=Sum("open_base_as_of", filter=Q(due_date__lt=as_of - timedelta(days=365))),
+    )
+    result = {key: value or 0 for key, value in row.items()}
+    result["overdue"] = result["total"] - result["current"]
+    return result
+
+
+def _of(qs, customers, field: str = "customer__in"):
+    """``qs`` narrowed to the customers in scope; None means every customer (no filter at all)."""
+    return qs if customers is None else qs.filter(**{field: customers})
+
+
+def credit_sales(start: date, end: date, customers) -> int:
+    return _of(Invoice.objects.filter(issue_date__range=(start, end)), customers).aggregate(
+        total=Sum("gross_base_minor"))["total"] or 0
+
+
+def monthly_sales(end: date, customers, months: int = COUNTBACK_MONTHS) -> Iterator[formulas.MonthSales]:
+    """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first,
+    one indexed range query per month, fetched only as the countback asks for it."""
+    month = _month_start(end)
+    for index in range(months):
+        last = end if index == 0 else month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        yield formulas.MonthSales(days=(last - month).days + 1, sales=credit_sales(month, last, customers))
+        month = _month_start(month - timedelta(days=1))
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def collections(start: date, end: date, customers) -> int:
+    """Cash received in the period (CNY fen), less payments reversed in the period (bounced bills)."""
+    received = _of(Payment.objects.filter(received_date__range=(start, end)), customers).aggregate(
+        total=Sum("amount_base_minor"))["total"] or 0
+    reversed_ = _of(Payment.objects.filter(status=PaymentStatus.REVERSED, reversal_date__range=(start, end)),
+                    customers).aggregate(total=Sum("amount_base_minor"))["total"] or 0
+    return received - reversed_
+
+
+def settled_in_period(start: date, end: date, customers) -> QuerySet[Invoice]:
+    """Invoices whose open amount reached zero in the period and stayed zero to its end, annotated
+    ``settled_on`` (the date of the allocation that settled them)."""
+    allocated_to_end = (Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=end).order_by()
+                        .values("invoice").annotate(total=Sum("amount_minor")).values("total"))
+    last_date = (Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=end).order_by()
+                 .values("invoice").annotate(last=Max("date")).values("last"))
+    candidates = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
+    return (_of(Invoice.objects.filter(pk__in=candidates), customers)
+            .annotate(allocated=Coalesce(Subquery(allocated_to_end, output_field=BigIntegerField()), Value(0)))
+            .filter(allocated=F("gross_minor"))
+            .annotate(settled_on=Subquery(last_date, output_field=DateField())))
+
+
+def payment_timeliness(start: date, end: date, customers) -> dict[str, int]:
+    """Of the invoices settled in the period: how many, how many on or before the due date, total days late."""
+    qs = settled_in_period(start, end, customers).annotate(
+        late_by=ExpressionWrapper(F("settled_on") - F("due_date"), output_field=DurationField()))
+    row = qs.order_by().aggregate(
+        settled=Count("id"),
+        on_time=Count("id", filter=Q(settled_on__lte=F("due_date"))),
+        late_total=Sum("late_by", filter=Q(settled_on__gt=F("due_date"))),
+    )
+    late_total = row["late_total"]
+    return {"settled": row["settled"], "on_time": row["on_time"],
+            "days_late_total": late_total.days if late_total else 0}
+
+
+def customers_in_scope(scope: Scope | None):
+    """The customers a scope covers, or None for every customer (then no query filters by customer)."""
+    user = getattr(scope, "user", None)
+    plain = Scope(scope.salesperson_id, scope.collector_id, scope.customer_id) if scope is not None else None
+    return selectors.customers_filter(user=user, scope=plain)
+
+
+def kpi_values(*, start: date, end: date, scope: Scope | None = None) -> dict[str, KpiValue]:
+    """Every KPI of the period ``start``..``end`` (both included) for the scope, keyed by code."""
+    with selectors.analytic_queries():
+        return _kpi_values(start=start, end=end, scope=scope)
+
+
+def _kpi_values(*, start: date, end: date, scope: Scope | None) -> dict[str, KpiValue]:
+    days = check_period(start, end)
+    customers = customers_in_scope(scope)
+    closing = receivables_split(end, customers)
+    opening = receivables_split(start - timedelta(days=1), customers)["total"]
+    sales = credit_sales(start, end, customers)
+    collected = collections(start, end, customers)
+    timeliness = payment_timeliness(start, end, customers)
+
+    dso = formulas.dso_standard(receivables=closing["total"], sales=sales, days=days)
+    best = formulas.best_possible_dso(current_receivables=closing["current"], sales=sales, days=days)
+    values: dict[str, Decimal | int | None] = {
+        "receivables_opening": opening,
+        "receivables_closing": closing["total"],
+        "receivables_current": closing["current"],
+        "receivables_overdue": closing["overdue"],
+        "credit_sales": sales,
+        "collections": collected,
+        "dso": dso,
+        "dso_countback": formulas.dso_countback(receivables=closing["total"],
+                                                months=monthly_sales(end, customers)),
+        "best_possible_dso": best,
+        "add": formulas.average_days_delinquent(dso, best),
+        "cei": formulas.collection_effectiveness_index(opening=opening, sales=sales, closing=closing["total"],
+                                                       closing_current=closing["current"]),
+        "overdue_ratio": formulas.percent(closing["overdue"], closing["total"]),
+        "at_risk_share": formulas.percent(closing["over_90"], closing["total"]),
+        "bad_debt_proxy": formulas.percent(closing["over_365"], closing["total"]),
+        "receivables_turnover": formulas.receivables_turnover(sales=sales, opening=opening, closing=closing["total"]),
+        "collection_rate": formulas.collection_rate(collections=collected, opening=opening, sales=sales),
+        "on_time_rate": formulas.percent(timeliness["on_time"], timeliness["settled"]),
+        "settled_count": timeliness["settled"],
+        "average_days_late": formulas.average(timeliness["days_late_total"], timeliness["settled"]),
+    }
+    return {code: KpiValue(code, LABELS[code], values[code], UNITS[code]) for code in KPI_CODES}
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def kpi_trend(*, months: int, end_month: date, scope: Scope | None = None,
+              codes: list[str] | None = None) -> list[dict]:
+    """The KPIs of each of ``months`` calendar months up to the month of ``end_month``, oldest first:
+    ``[{"month": date(first day), "start": ..., "end": ..., "<code>": value, ...}]``."""
+    if not 1 <= months <= 36:
+        raise ValidationFailed(_("Between 1 and 36 months."), field="months")
+    wanted = codes or KPI_CODES
+    unknown = [code for code in wanted if code not in LABELS]
+    if unknown:
+        raise ValidationFailed(_("Unknown KPI %(code)s.") % {"code": unknown[0]}, field="codes")
+    first = _month_start(end_month)
+    starts = [first]
+    for _n in range(months - 1):
+        starts.insert(0, _month_start(starts[0] - timedelta(days=1)))
+    result = []
+    for start in starts:
+        end = month_end(start)
+        values = kpi_values(start=start, end=end, scope=scope)
+        result.append({"month": start, "start": start, "end": end,
+                       **{code: values[code].value for code in wanted}})
+    return result

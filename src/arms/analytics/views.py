@@ -1,0 +1,280 @@
+"""Pages of analytics: aging with an htmx drill-down, KPIs with their monthly trend (inline SVG), team
+performance, budgets. Each view parses its form, checks permission, calls one selector or service and renders;
+``?export=xlsx`` or ``?export=csv`` returns the table shown as a file. Sales staff see their own customers only
+(every selector takes ``user``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from arms.analytics import budgets as budget_services
+from arms.analytics import exports
+from arms.analytics.aging import aging_invoices, aging_report, bucket_label, resolve_buckets
+from arms.analytics.forms import AgingForm, BudgetForm, KpiForm, TeamForm
+from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
+from arms.analytics.selectors import analytic_queries
+from arms.analytics.team import team_performance
+from arms.common.errors import ArmsError
+
+VIEW = "analytics.view_analytics"
+DRILL_PAGE = 50
+TREND_MONTHS = 12
+TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "collection_rate", "receivables_closing",
+               "collections", "credit_sales"]
+CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei"]
+
+
+def _export(request) -> str:
+    value = request.GET.get("export", "")
+    return value if value in ("xlsx", "csv") else ""
+
+
+@require_GET
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def index(request):
+    return redirect("analytics:aging")
+
+
+@require_GET
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def aging(request):
+    form = AgingForm(request.GET, user=request.user)
+    report = None
+    if form.is_valid():
+        try:
+            report = aging_report(**form.arguments(), user=request.user)
+        except ArmsError as error:
+            form.add_service_error(error)
+    if report is not None and _export(request):
+        header, rows = exports.aging_table(report)
+        return exports.table_response(_export(request), filename=f"aging-{report.as_of:%Y%m%d}-{report.group_by}",
+                                      title=_("Aging"), header=header, rows=rows)
+    context = {"form": form, "report": report, "query": request.GET.urlencode(),
+               "labels": [bucket_label(b) for b in report.buckets] if report else []}
+    template = "analytics/aging.html#results" if request.htmx else "analytics/aging.html"
+    return render(request, template, context, status=200 if report is not None else 400)
+
+
+@require_GET
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def aging_drill(request):
+    """The open items of one group and (optionally) one bucket: a partial for htmx, a page otherwise."""
+    form = AgingForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404(_("Invalid filters."))
+    arguments = form.arguments()
+    bucket = request.GET.get("bucket", "")
+    try:
+        bucket_list = resolve_buckets(basis=arguments["basis"], buckets=arguments["buckets"])
+        items = aging_invoices(
+            as_of=arguments["as_of"], basis=arguments["basis"], buckets=arguments["buckets"],
+            filters=arguments["filters"], user=request.user,
+            group_by=arguments["group_by"] if "key" in request.GET else "",
+            key=request.GET.get("key", ""), bucket=int(bucket) if bucket.isdigit() else None,
+        )
+    except ArmsError as error:
+        raise Http404(error.message) from None
+    if _export(request):
+        header, rows = exports.aging_invoices_table(items, as_of=arguments["as_of"], report_buckets=bucket_list)
+        return exports.table_response(_export(request), filename=f"aging-items-{arguments['as_of']:%Y%m%d}",
+                                      title=_("Open items"), header=header, rows=rows)
+    with analytic_queries():
+        count = items.count()
+        rows = [(inv, (arguments["as_of"] - inv.due_date).days, bucket_label(bucket_list[inv.bucket]))
+                for inv in items[:DRILL_PAGE]]
+    context = {"rows": rows, "count": count, "shown": len(rows), "as_of": arguments["as_of"],
+               "query": request.GET.urlencode(), "title": request.GET.get("title", "")}
+    template = "analytics/aging_items.html#items" if request.htmx else "analytics/aging_items.html"
+    return render(request, template, context)
+
+
+def chart_series(trend: list[dict], code: str, *, width: int = 560, height: int = 140, pad: int = 24) -> dict:
+    """An inline SVG polyline of one KPI over the months (None values leave a gap)."""
+    values = [row[code] for row in trend]
+    known = [Decimal(v) for v in values if v is not None]
+    if not known:
+        return {"code": code, "label": LABELS[code], "segments": [], "points": [], "min": None, "max": None}
+    low, high = min([*known, Decimal(0)]), max(known)
+    span = (high - low) or Decimal(1)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    points, segments, current = [], [], []
+    for index, value in enumerate(values):
+        x = pad + step * index
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        y = height - pad - float((Decimal(value) - low) / span) * (height - 2 * pad)
+        points.append({"x": round(x, 1), "y": round(y, 1), "value": value,
+                       "month": trend[index]["month"].strftime("%Y-%m")})
+        current.append(f"{x:.1f},{y:.1f}")
+    if current:
+        segments.append(current)
+    return {"code": code, "label": LABELS[code], "unit": UNITS[code], "points": points,
+            "segments": [" ".join(s) for s in segments], "min": low, "max": high, "width": width,
+            "height": height, "pad": pad,
+            "months": [{"x": round(pad + step * i, 1), "label": row["month"].strftime("%m")}
+                       for i, row in enumerate(trend)]}
+
+
+@require_GET
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def kpis(request):
+    form = KpiForm(request.GET, user=request.user)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    status = 400
+    if form.is_valid():
+        start, end = form.period()
+        scope = KpiScope(**form.scope_arguments(), user=request.user)
+        try:
+            values = kpi_values(start=start, end=end, scope=scope)
+            trend = kpi_trend(months=TREND_MONTHS, end_month=end, scope=scope, codes=TREND_CODES)
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            export = _export(request)
+            if export and request.GET.get("table") == "trend":
+                header, rows = exports.trend_table(trend, TREND_CODES, LABELS, UNITS)
+                return exports.table_response(export, filename=f"kpi-trend-{end:%Y%m}", title=_("KPI trend"),
+                                              header=header, rows=rows)
+            if export:
+                header, rows = exports.kpi_table(values)
+                return exports.table_response(export, filename=f"kpis-{start:%Y%m%d}-{end:%Y%m%d}",
+                                              title=_("KPIs"), header=header, rows=rows)
+            status = 200
+            context.update({
+                "start": start, "end": end, "values": values, "trend": trend, "trend_codes": TREND_CODES,
+                "labels": LABELS, "units": UNITS, "charts": [chart_series(trend, code) for code in CHART_CODES],
+            })
+    template = "analytics/kpis.html#results" if request.htmx else "analytics/kpis.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@permission_required("analytics.view_team_performance", raise_exception=True)
+def team(request):
+    form = TeamForm(request.GET)
+    context: dict = {"form": form, "query": request.GET.urlencode()}
+    status = 400
+    if form.is_valid():
+        start, end = form.period()
+        try:
+            rows = team_performance(start=start, end=end, weights=form.weights(), user=request.user)
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            if _export(request):
+                header, table = exports.team_table(rows)
+                return exports.table_response(_export(request), filename=f"team-{start:%Y%m%d}-{end:%Y%m%d}",
+                                              title=_("Team performance"), header=header, rows=table)
+            status = 200
+            context.update({"start": start, "end": end, "rows": rows,
+                            "salespeople": [r for r in rows if r.role == "salesperson"],
+                            "collectors": [r for r in rows if r.role == "collector"]})
+    template = "analytics/team.html#results" if request.htmx else "analytics/team.html"
+    return render(request, template, context, status=status)
+
+
+def _budget_year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 1900), 2999)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("analytics.view_budget", raise_exception=True)
+def budgets(request):
+    """This year's budgets with actual vs target; the finance manager adds budgets from the same page."""
+    year = _budget_year(request)
+    can_edit = request.user.has_perm("analytics.add_budget")
+    form = BudgetForm(initial={"month": f"{timezone.localdate():%Y-%m}", "scope": "company"})
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = BudgetForm(request.POST)
+        if form.is_valid():
+            try:
+                budget = budget_services.budget_create(
+                    actor=request.user, period=form.cleaned_data["month"], scope=form.cleaned_data["scope"],
+                    user_id=int(form.cleaned_data["person"]) if form.cleaned_data.get("person") else None,
+                    **form.targets(),
+                )
+            except ArmsError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
+                url = reverse("analytics:budgets") + f"?year={budget.period.year}"
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        status = 400
+        if request.htmx:
+            return render(request, "analytics/budgets.html#budget_form", {"form": form, "can_edit": True},
+                          status=status)
+    qs = budget_services.budget_list(user=request.user, period_from=date(year, 1, 1), period_to=date(year, 12, 31))
+    actuals = [budget_services.budget_actual(b, user=request.user) for b in qs]
+    if _export(request):
+        header, rows = exports.budget_table(actuals)
+        return exports.table_response(_export(request), filename=f"budgets-{year}", title=_("Budgets"),
+                                      header=header, rows=rows)
+    return render(request, "analytics/budgets.html", {
+        "form": form, "actuals": actuals, "year": year, "can_edit": can_edit,
+        "can_change": request.user.has_perm("analytics.change_budget"),
+        "can_delete": request.user.has_perm("analytics.delete_budget"),
+    }, status=status)
+
+
+def _visible_budget(request, budget_id: int):
+    budget = budget_services.budget_list(user=request.user).filter(pk=budget_id).first()
+    if budget is None:
+        raise Http404(_("Budget not found."))
+    return budget
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("analytics.change_budget", raise_exception=True)
+def budget_edit(request, budget_id: int):
+    budget = _visible_budget(request, budget_id)
+    form = BudgetForm(request.POST or None, editing=True, initial=BudgetForm.initial_for(budget))
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_services.budget_update(actor=request.user, budget=budget, **form.targets())
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
+            return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
+    return render(request, "analytics/budget_edit.html", {"form": form, "budget": budget},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_required
+@permission_required("analytics.delete_budget", raise_exception=True)
+def budget_delete(request, budget_id: int):
+    budget = _visible_budget(request, budget_id)
+    budget_services.budget_delete(actor=request.user, budget=budget)
+    messages.success(request, _("Budget deleted."))
+    return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
+
