@@ -1,0 +1,181 @@
+"""action_process: carry out one dunning action, once.
+
+In the order an auditor reads them: the letter and statement are rendered (outside the transaction, they only
+read), then in one transaction, with the customer row locked first (the ledger's lock order): the PDFs are
+stored with their SHA-256, the action is recorded as a collections activity with the letter attached, the task
+for the person who holds the level is created, the stop-supply hold is placed, and the e-mail is queued in the
+outbox (or, with no address, a task asks the salesperson for one). Everything made is keyed by the action, so
+processing again (a retry after a crash) makes nothing twice. The e-mail leaves after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.customers.models import Customer
+from arms.domain.money import format_amount
+from arms.dunning import documents
+from arms.dunning.models import (
+    ActionStatus,
+    DunningAction,
+    DunningEmail,
+    EmailStatus,
+    TaskKind,
+)
+
+SOURCE = "dunning"
+TASK_KIND = {TaskKind.CALL: "call", TaskKind.VISIT: "visit", TaskKind.FOLLOW_UP: "follow_up",
+             TaskKind.LEGAL_REVIEW: "legal_review", TaskKind.HANDOFF: "handoff"}
+
+
+def _title(action: DunningAction, kind: str) -> str:
+    texts = {
+        "call": _("Call %(customer)s about %(amount)s overdue"),
+        "visit": _("Visit %(customer)s: %(amount)s overdue, supply stopped"),
+        "follow_up": _("Escalated to finance: %(customer)s owes %(amount)s after the dunning letter"),
+        "legal_review": _("Legal review of %(customer)s: lawyer's letter for %(amount)s"),
+        "handoff": _("Hand %(customer)s (%(amount)s) to a collection agency or litigation"),
+        "no_address": _("No e-mail address for %(customer)s: add the finance contact's address"),
+    }
+    return texts[kind] % {"customer": action.customer.name, "amount": format_amount(action.open_minor, action.currency)}
+
+
+def _note(action: DunningAction, letter: documents.Letter, recipients: list[str]) -> str:
+    parts = [_("Dunning stage %(offset)+d %(stage)s: %(count)d item(s), %(amount)s open, interest %(interest)s, "
+               "penalty %(penalty)s, pay by %(deadline)s.") % {
+        "offset": action.stage_offset, "stage": action.stage.name, "count": len(letter.lines),
+        "amount": format_amount(action.open_minor, action.currency),
+        "interest": format_amount(action.interest_minor, action.currency),
+        "penalty": format_amount(action.penalty_minor, action.currency), "deadline": action.deadline}]
+    parts.append(", ".join(line.number for line in letter.lines))
+    if action.stage.send_email:
+        parts.append(_("E-mail to %(to)s.") % {"to": ", ".join(recipients)} if recipients
+                     else _("No e-mail address on file."))
+    return "\n".join(parts)
+
+
+def _outcome(action: DunningAction) -> str:
+    stage = action.stage
+    if stage.letter_kind:
+        return "issued"
+    if stage.send_email:
+        return "queued"
+    if stage.stop_supply:
+        return "hold_placed"
+    return "escalated"
+
+
+ALL_DOCUMENTS = ("letter", "statement")
+
+
+def action_process(*, action_id: int, queue_email: bool = True, documents_wanted=ALL_DOCUMENTS) -> DunningAction:
+    """Carry out a pending action (see the module docstring). Returns the action; a done one is left alone.
+
+    ``queue_email=False`` leaves the e-mail pending in the outbox without handing it to the queue (the demo,
+    which has no SMTP server; ``arms dunning send`` or the outbox's button sends it later). ``documents_wanted``
+    names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand)."""
+    from arms.cases.services.activities import activity_record
+    from arms.cases.services.tasks import task_create
+    from arms.exposure.services import hold_place
+
+    action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
+    if action.status == ActionStatus.DONE:
+        return action
+    stage = action.stage
+    letter = documents.letter_for(action)
+    names = documents.file_names(action)
+    letter_pdf = documents.render_letter_pdf(letter) if stage.letter_kind and "letter" in documents_wanted else None
+    wants_statement = stage.letter_kind or (stage.send_email and stage.attach_statement)
+    statement_pdf = (documents.render_statement_pdf(letter) if wants_statement and "statement" in documents_wanted
+                     else None)
+    recipients = documents.recipients_for(action.customer)
+    with translation.override(letter.language):
+        subject, body = documents.render_email(letter) if stage.send_email else ("", "")
+
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=action.customer_id)
+        locked = DunningAction.objects.select_for_update().get(pk=action.pk)
+        if locked.status == ActionStatus.DONE:
+            return locked
+        locked.customer, locked.stage, locked.policy = customer, stage, action.policy
+        from arms.cases.selectors import person_for_level
+
+        locked.assignee = person_for_level(customer, locked.level)
+        if letter_pdf:
+            locked.letter_pdf.save(names["letter"], ContentFile(letter_pdf), save=False)
+            locked.letter_sha256 = hashlib.sha256(letter_pdf).hexdigest()
+        if statement_pdf:
+            locked.statement_pdf.save(names["statement"], ContentFile(statement_pdf), save=False)
+        evidence = (names["letter"], letter_pdf) if letter_pdf else (names["statement"], statement_pdf)
+        invoices = list(locked.items.values_list("invoice_id", flat=True))
+        activity_record(
+            customer=customer, kind=stage.activity_kind, outcome=_outcome(locked),
+            note=_note(locked, letter, recipients), actor=None, invoices=invoices, source=SOURCE,
+            source_ref=f"action:{locked.pk}",
+            attachment_name=evidence[0] if evidence[1] else "", attachment_bytes=evidence[1],
+        )
+        if stage.task_kind:
+            kind = TASK_KIND[stage.task_kind]
+            task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
+                        level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
+                        source=SOURCE, source_ref=f"action:{locked.pk}")
+        if stage.stop_supply:
+            hold_place(customer=customer, reason_code="dunning_stop_supply", source_ref="dunning:stop_supply",
+                       note=_("Dunning stage %(offset)+d, action %(id)s: %(amount)s overdue.") % {
+                           "offset": locked.stage_offset, "id": locked.pk,
+                           "amount": format_amount(locked.open_minor, locked.currency)}, actor=None)
+        email = None
+        if stage.send_email:
+            email = DunningEmail.objects.create(
+                action=locked, customer=customer, to_address=",".join(recipients), language=letter.language,
+                subject=subject, body=body, message_id=make_msgid(f"dunning{locked.pk}", _mail_domain()),
+                status=EmailStatus.PENDING if recipients else EmailStatus.NO_ADDRESS,
+                last_error="" if recipients else "no_address",
+            )
+            if not recipients:
+                task_create(customer=customer, kind="follow_up", title=_title(locked, "no_address"),
+                            level="sales", due_on=locked.as_of + timedelta(days=2), source=SOURCE,
+                            source_ref=f"action:{locked.pk}:no_address")
+        locked.status = ActionStatus.DONE
+        locked.processed_at = timezone.now()
+        locked.error = ""
+        locked.save()
+        audit_record(actor=None, action="dunning_action_processed", subject=locked, after={
+            "stage": stage.code, "offset": locked.stage_offset, "customer": customer.pk, "items": invoices,
+            "open_minor": locked.open_minor, "interest_minor": locked.interest_minor,
+            "letter_sha256": locked.letter_sha256, "email": email.status if email else None,
+            "assignee": locked.assignee_id})
+        if queue_email and email is not None and email.status == EmailStatus.PENDING:
+            from arms.dunning.tasks import send_email
+
+            transaction.on_commit(lambda: send_email(email.pk))
+    return locked
+
+
+def action_fail(*, action_id: int, error: str) -> None:
+    """Note why processing failed; a failed action is tried again by the next processing (UI, CLI, schedule)."""
+    DunningAction.objects.filter(pk=action_id, status=ActionStatus.PENDING).update(
+        status=ActionStatus.FAILED, error=error[:4000])
+
+
+def actions_pending(run_id: int | None = None):
+    qs = DunningAction.objects.filter(status__in=[ActionStatus.PENDING, ActionStatus.FAILED])
+    if run_id is not None:
+        qs = qs.filter(run_id=run_id)
+    return qs.order_by("pk").values_list("pk", flat=True)
+
+
+def _mail_domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL
+    domain = address.rsplit("@", 1)[-1].strip(" >") if "@" in address else "localhost"
+    return domain or "localhost"
+

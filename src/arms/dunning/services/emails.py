@@ -1,0 +1,103 @@
+"""The dunning e-mail outbox: send a queued message once, record failures, retry with backoff.
+
+A row is claimed for sending by one conditional UPDATE (pending or failed → sending), so two workers never
+send the same row; it is marked ``sent`` only after the SMTP server accepted the message, and a refused or
+unreachable server leaves it ``failed`` with the server's words and the time of the next automatic attempt.
+A row left ``sending`` by a worker that died is given back after ``STALE_AFTER``. The message keeps the
+Message-ID written with the row, so a receiving system can recognise a resend.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from arms.audit.services import audit_record
+from arms.dunning.models import DunningEmail, EmailStatus
+
+log = logging.getLogger(__name__)
+
+#: automatic attempts before a message waits for someone to press "retry"
+MAX_ATTEMPTS = 8
+FIRST_BACKOFF = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+STALE_AFTER = timedelta(minutes=30)
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 min, 10, 20, ... doubling after each failed attempt, at most 6 hours."""
+    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _message(email: DunningEmail) -> EmailMessage:
+    message = EmailMessage(subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL,
+                           to=email.recipients, headers={"Message-ID": email.message_id})
+    action = email.action
+    for field in (action.letter_pdf, action.statement_pdf):
+        if field:
+            with field.open("rb") as handle:
+                message.attach(field.name.rsplit("/", 1)[-1], handle.read(), "application/pdf")
+    return message
+
+
+def email_send(*, email_id: int) -> str:
+    """Send one queued message if it is pending or failed; returns its status afterwards."""
+    now = timezone.now()
+    claimed = DunningEmail.objects.filter(pk=email_id, status__in=[EmailStatus.PENDING, EmailStatus.FAILED]).update(
+        status=EmailStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    email = DunningEmail.objects.select_related("action", "customer").get(pk=email_id)
+    if not claimed:
+        return email.status
+    try:
+        _message(email).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("dunning e-mail %s to %s failed: %s", email.pk, email.to_address, error)
+        with transaction.atomic():
+            DunningEmail.objects.filter(pk=email.pk).update(
+                status=EmailStatus.FAILED, last_error=error, next_attempt_at=timezone.now() + backoff(email.attempts))
+            audit_record(actor=None, action="dunning_email_failed", subject=email,
+                         after={"attempt": email.attempts, "error": error})
+        return EmailStatus.FAILED
+    from arms.cases.services.activities import activity_record
+
+    with transaction.atomic():
+        DunningEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(),
+                                                        next_attempt_at=None)
+        audit_record(actor=None, action="dunning_email_sent", subject=email,
+                     after={"to": email.to_address, "message_id": email.message_id, "attempt": email.attempts})
+        activity_record(customer=email.customer, kind="email", outcome="sent", source="dunning",
+                        source_ref=f"email:{email.pk}", invoices=list(email.action.items.values_list(
+                            "invoice_id", flat=True)),
+                        note=f"{email.subject}\nTo: {email.to_address}\nMessage-ID: {email.message_id}")
+    return EmailStatus.SENT
+
+
+def emails_due(*, now=None, manual: bool = False, ids=None):
+    """Rows a retry should try: failed ones whose next attempt is due (all failed ones when ``manual``), pending
+    ones never tried, and ``sending`` ones abandoned by a dead worker."""
+    now = now or timezone.now()
+    stale = DunningEmail.objects.filter(status=EmailStatus.SENDING, last_attempt_at__lt=now - STALE_AFTER)
+    stale.update(status=EmailStatus.FAILED, last_error="interrupted while sending")
+    qs = DunningEmail.objects.filter(status__in=[EmailStatus.PENDING, EmailStatus.FAILED])
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if not manual:
+        qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), attempts__lt=MAX_ATTEMPTS)
+    return qs.order_by("pk").values_list("pk", flat=True)
+
+
+def emails_retry(*, now=None, manual: bool = False, ids=None, actor=None) -> dict[str, int]:
+    """Send every row ``emails_due`` names; counts per resulting status."""
+    counts: dict[str, int] = {}
+    for pk in list(emails_due(now=now, manual=manual, ids=ids)):
+        status = email_send(email_id=pk)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

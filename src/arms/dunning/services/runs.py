@@ -1,0 +1,181 @@
+"""dunning_run: find what is due for which stage (set-based SQL) and write the actions and items in bulk.
+
+The run itself only decides and records; what each action then does (activity, task, hold, letter, e-mail)
+happens in ``action_process``, one short transaction per action, started after the run commits. So a run
+over a million open items is a handful of queries and bulk inserts, and a failing letter never undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.audit.services import audit_record
+from arms.common.errors import ValidationFailed
+from arms.domain.dunning import stage_due
+from arms.domain.interest import late_interest
+from arms.dunning.models import (
+    ActionStatus,
+    DunningAction,
+    DunningExclusion,
+    DunningItem,
+    DunningPolicy,
+    DunningRun,
+    ItemOutcome,
+    RunStatus,
+    RunTrigger,
+)
+from arms.dunning.selectors import Ladder, due_items, exclusion_active_q, held_open_count, ladders_active
+
+#: rows fetched from the selection per round trip, and customers grouped before each bulk insert
+CHUNK = 5_000
+
+FIELDS = ("pk", "customer_id", "currency", "due_date", "amount_open_minor", "due_offset", "reached", "policy_id",
+          "contract__late_interest_rate_daily", "contract__penalty_rate")
+
+
+def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple]:
+    """The due items, grouped by customer and currency (the order actions are written in).
+
+    Streamed on SQLite. On PostgreSQL read in one go: ``iterator()`` would run it as a server-side cursor, for
+    which the planner optimises the first rows (``cursor_tuple_fraction``) and picks nested loops that took
+    about a minute per 5,000 rows on a million invoices, where the ordinary plan (hash anti-join) takes seconds.
+    """
+    qs = due_items(as_of=as_of, ladders=ladders).order_by("customer_id", "currency", "due_date", "pk")
+    rows = qs.values_list(*FIELDS)
+    return iter(rows) if connection.vendor == "postgresql" else rows.iterator(chunk_size=CHUNK)
+
+
+class Row(NamedTuple):
+    """One item row as it is inserted (no model instance: a first run writes hundreds of thousands)."""
+
+    invoice_id: int
+    customer_id: int
+    stage_id: int
+    stage_offset: int
+    outcome: str
+    days_past_due: int
+    currency: str
+    amount_open_minor: int
+    interest_minor: int
+    penalty_minor: int
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """executemany straight into ``model``'s table (every NOT NULL column named): the ORM's per-object cost was
+    most of a large first run. Values must already be in the database's form (``_db``)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(meta.get_field(c).column) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5_000):
+            cursor.executemany(sql, rows[start:start + 5_000])
+
+
+def _db(model, name: str, value):
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+ITEM_COLUMNS = ["run_id", "action_id", *Row._fields]
+ACTION_COLUMNS = ["run_id", "customer_id", "policy_id", "stage_id", "stage_offset", "level", "as_of", "currency",
+                  "open_minor", "interest_minor", "penalty_minor", "deadline", "status", "error", "letter_pdf",
+                  "statement_pdf", "letter_sha256", "created_at"]
+
+
+def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
+    """Write the actions of the customers gathered so far, then their items (actioned and skipped)."""
+    if not pending:
+        return
+    as_of, now = _db(DunningAction, "as_of", run.as_of), _db(DunningAction, "created_at", timezone.now())
+    _insert(DunningAction, ACTION_COLUMNS, [
+        (run.pk, customer_id, stage.policy_id, stage.pk, stage.offset_days, stage.level, as_of, currency,
+         sum(i.amount_open_minor for i in items), sum(i.interest_minor for i in items),
+         sum(i.penalty_minor for i in items), _db(DunningAction, "deadline", run.as_of + timedelta(
+             days=stage.deadline_days)), ActionStatus.PENDING.value, "", "", "", "", now)
+        for (customer_id, currency, stage), (items, _skipped) in pending.items()
+    ])
+    ids = {(c, s, cur): pk for pk, c, s, cur in DunningAction.objects.filter(
+        run=run, customer_id__in={key[0] for key in pending}).values_list("pk", "customer_id", "stage_id", "currency")}
+    rows = []
+    for (customer_id, currency, stage), (items, skipped) in pending.items():
+        action_id = ids[(customer_id, stage.pk, currency)]
+        rows += [(run.pk, action_id, *item) for item in items]
+        rows += [(run.pk, None, *item) for item in skipped]
+    _insert(DunningItem, ITEM_COLUMNS, rows)
+    counts["actions"] += len(pending)
+    counts["items"] += sum(len(items) for items, _s in pending.values())
+    counts["skipped"] += sum(len(skipped) for _i, skipped in pending.values())
+    pending.clear()
+
+
+def _build(as_of: date, ladder: Ladder, row: tuple) -> tuple[Row, list[Row]]:
+    (invoice_id, customer_id, currency, due_date, open_minor, due_offset, reached, _policy_id, daily_rate,
+     penalty_rate) = row
+    days = (as_of - due_date).days
+    choice = stage_due(days_past_due=days, stages=ladder.rules, reached_offset=reached)
+    if choice.stage is None or choice.stage.offset_days != due_offset:  # the SQL and the rule must agree
+        raise AssertionError(f"invoice {invoice_id}: SQL chose {due_offset}, the rule {choice.stage}")
+    charge = late_interest(amount_minor=open_minor, due_date=due_date, as_of=as_of,
+                           daily_rate=daily_rate or Decimal(0), penalty_rate=penalty_rate or Decimal(0),
+                           grace_days=ladder.policy.grace_days)
+    item = Row(invoice_id, customer_id, ladder.stage_at(due_offset).pk, due_offset, ItemOutcome.ACTIONED.value, days,
+               currency, open_minor, charge.interest_minor, charge.penalty_minor)
+    skipped = [Row(invoice_id, customer_id, ladder.stage_at(rule.offset_days).pk, rule.offset_days,
+                   ItemOutcome.SKIPPED.value, days, currency, open_minor, 0, 0) for rule in choice.skipped]
+    return item, skipped
+
+
+@transaction.atomic(durable=True)
+def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, process: bool = True) -> DunningRun:
+    """Dun every open item that reached a stage it has not been through, as of ``as_of``.
+
+    Concurrent runs queue on the active policies' rows (SQLite: the IMMEDIATE write lock), and an item's stage
+    is written at most once ever (unique (invoice, stage offset)), so running twice for a day acts once.
+    With ``process``, each action is processed (activity, task, hold, letter, e-mail) once the run commits.
+    """
+    if trigger not in RunTrigger.values:
+        raise ValidationFailed(_("Unknown trigger."), field="trigger")
+    if as_of > timezone.localdate() + timedelta(days=1):
+        raise ValidationFailed(_("A run cannot be for a day in the future."), field="as_of")
+    list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))
+    ladders = ladders_active()
+    by_policy = {ladder.policy.pk: ladder for ladder in ladders}
+    run = DunningRun.objects.create(as_of=as_of, trigger=trigger,
+                                    started_by=actor if getattr(actor, "is_authenticated", False) else None)
+    counts = {"actions": 0, "items": 0, "skipped": 0}
+    pending: dict = {}
+    current_customer = None
+    for row in _rows(as_of, ladders):
+        customer_id = row[1]
+        if customer_id != current_customer and len(pending) >= CHUNK:
+            _flush(run, pending, counts)
+        current_customer = customer_id
+        ladder = by_policy[row[7]]
+        item, skipped = _build(as_of, ladder, row)
+        key = (customer_id, row[2], ladder.stage_at(item.stage_offset))
+        bucket = pending.setdefault(key, ([], []))
+        bucket[0].append(item)
+        bucket[1].extend(skipped)
+    _flush(run, pending, counts)
+
+    run.actions_count, run.items_count, run.skipped_count = counts["actions"], counts["items"], counts["skipped"]
+    run.held_count = held_open_count(as_of) if ladders else 0
+    run.excluded_count = DunningExclusion.objects.filter(exclusion_active_q(as_of)).count()
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["actions_count", "items_count", "skipped_count", "held_count", "excluded_count",
+                            "status", "finished_at"])
+    audit_record(actor=actor, action="dunning_run_finished", subject=run, after={
+        "as_of": as_of, "trigger": trigger, **counts, "held": run.held_count, "excluded": run.excluded_count})
+    if process and run.actions_count:
+        from arms.dunning.tasks import process_run
+
+        transaction.on_commit(lambda: process_run(run.pk))
+    return run

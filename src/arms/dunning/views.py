@@ -1,0 +1,332 @@
+"""Pages of dunning at /dunning/: the overview (start a run, recent runs and actions), a run, an action with its
+letter and e-mail, the outbox, the policies and the exclusions. Each view checks the permission, calls one
+selector or service and renders; visibility follows the customer selectors (sales see their own customers).
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from arms.common.errors import ArmsError, NotFound
+from arms.customers.selectors import customers_visible_to
+from arms.domain.money import to_decimal
+from arms.dunning import selectors
+from arms.dunning.documents import file_names, may_read, stored_or_rendered
+from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, EmailStatus, RunTrigger
+from arms.dunning.services import (
+    action_process,
+    dunning_run,
+    email_send,
+    emails_retry,
+    exclusion_add,
+    exclusion_lift,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _action(request, action_id: int):
+    try:
+        return selectors.action_get(user=request.user, action_id=action_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _filters(request) -> dict:
+    return {name: request.GET.get(name, "") for name in ("stage_code", "status", "level", "email_status")}
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningaction", raise_exception=True)
+def overview(request):
+    filters = _filters(request)
+    actions = selectors.action_list(user=request.user, **filters)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return _actions_export(actions, request.GET["export"])
+    outbox = dict(selectors.email_list(user=request.user).order_by().values_list("status").annotate(n=Count("pk"))
+                  .values_list("status", "n"))
+    context = {
+        "today": timezone.localdate(), "filters": filters, "page": _page(request, actions),
+        "runs": selectors.run_list()[:8], "email_statuses": EmailStatus.choices,
+        "outbox": [(code, name, outbox.get(code, 0)) for code, name in EmailStatus.choices],
+        "stages": _stage_choices(), "action_statuses": ActionStatus.choices,
+        "can_run": request.user.has_perm("dunning.add_dunningrun"),
+        "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+    }
+    template = "dunning/overview.html#actions" if request.htmx else "dunning/overview.html"
+    return render(request, template, context)
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    from arms.dunning.models import DunningStage
+
+    seen = {}
+    for code, name in DunningStage.objects.order_by("offset_days").values_list("code", "name"):
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def _actions_export(actions, fmt: str) -> HttpResponse:
+    header = [_("Date"), _("Customer code"), _("Customer"), _("Stage"), _("Days"), _("Level"), _("Currency"),
+              _("Open amount"), _("Late interest"), _("Penalty"), _("Pay by"), _("Status"), _("E-mail")]
+    rows = ([a.as_of, a.customer.code, a.customer.name, a.stage.name, a.stage_offset, a.get_level_display(),
+             a.currency, to_decimal(a.open_minor, a.currency), to_decimal(a.interest_minor, a.currency),
+             to_decimal(a.penalty_minor, a.currency), a.deadline, a.get_status_display(),
+             a.email.get_status_display() if hasattr(a, "email") else ""] for a in actions.iterator(chunk_size=2000))
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dunning-actions-{stamp}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return response
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Dunning actions"))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="dunning-actions-{stamp}.xlsx"'
+    return response
+
+
+@require_POST
+@login_required
+@permission_required("dunning.add_dunningrun", raise_exception=True)
+def run_start(request):
+    try:
+        as_of = date.fromisoformat(request.POST.get("as_of") or timezone.localdate().isoformat())
+        run = dunning_run(as_of=as_of, trigger=RunTrigger.UI, actor=request.user)
+    except ValueError:
+        messages.error(request, _("Give the date as YYYY-MM-DD."))
+        return redirect("dunning:overview")
+    except ArmsError as exc:
+        messages.error(request, exc.message)
+        return redirect("dunning:overview")
+    messages.success(request, _("Dunning run for %(date)s: %(actions)d action(s), %(items)d item(s), %(held)d held.")
+                     % {"date": run.as_of, "actions": run.actions_count, "items": run.items_count,
+                        "held": run.held_count})
+    return redirect("dunning:run", run_id=run.pk)
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningrun", raise_exception=True)
+def run_detail(request, run_id: int):
+    run = selectors.run_list().filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    actions = selectors.action_list(user=request.user, run_id=run.pk)
+    return render(request, "dunning/run.html", {"run": run, "page": _page(request, actions)})
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningaction", raise_exception=True)
+def action_detail(request, action_id: int):
+    action = _action(request, action_id)
+    from arms.cases.models import Activity, Task
+
+    context = {
+        "action": action, "items": action.items.select_related("invoice").order_by("outcome", "invoice__due_date"),
+        "email": getattr(action, "email", None) if hasattr(action, "email") else None,
+        "activity": Activity.objects.filter(source="dunning", source_ref=f"action:{action.pk}").first(),
+        "tasks": Task.objects.filter(source="dunning", source_ref__startswith=f"action:{action.pk}").select_related(
+            "assignee"),
+        "can_run": request.user.has_perm("dunning.add_dunningrun"),
+        "can_send": request.user.has_perm("dunning.send_dunning_email"),
+    }
+    return render(request, "dunning/action.html", context)
+
+
+def _pdf(request, action, kind: str) -> HttpResponse:
+    if not may_read(request.user, action, kind):
+        raise PermissionDenied
+    content = stored_or_rendered(action, kind)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_names(action)[kind]}"'
+    return response
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningaction", raise_exception=True)
+def action_letter(request, action_id: int):
+    return _pdf(request, _action(request, action_id), "letter")
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningaction", raise_exception=True)
+def action_statement(request, action_id: int):
+    return _pdf(request, _action(request, action_id), "statement")
+
+
+@require_POST
+@login_required
+@permission_required("dunning.add_dunningrun", raise_exception=True)
+def action_retry(request, action_id: int):
+    action = _action(request, action_id)
+    try:
+        action_process(action_id=action.pk)
+        messages.success(request, _("The action was carried out."))
+    except ArmsError as exc:
+        messages.error(request, exc.message)
+    return redirect("dunning:action", action_id=action.pk)
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningemail", raise_exception=True)
+def email_list(request):
+    status = request.GET.get("status", "")
+    context = {"page": _page(request, selectors.email_list(user=request.user, status=status)), "status": status,
+               "statuses": EmailStatus.choices, "can_send": request.user.has_perm("dunning.send_dunning_email")}
+    return render(request, "dunning/emails.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("dunning.send_dunning_email", raise_exception=True)
+def email_retry(request, email_id: int | None = None):
+    visible = selectors.email_list(user=request.user)
+    if email_id is not None:
+        email = visible.filter(pk=email_id).first()
+        if email is None:
+            raise Http404
+        status = email_send(email_id=email.pk)
+        if status == EmailStatus.SENT:
+            messages.success(request, _("The e-mail was sent."))
+        else:
+            messages.error(request, _("The e-mail was not sent: %(error)s")
+                           % {"error": DunningEmail.objects.get(pk=email.pk).last_error or status})
+        return redirect(request.POST.get("next") or "dunning:emails")
+    counts = emails_retry(manual=True, ids=list(visible.values_list("pk", flat=True)))
+    messages.info(request, _("Sent: %(sent)d, failed: %(failed)d.")
+                  % {"sent": counts.get(EmailStatus.SENT, 0), "failed": counts.get(EmailStatus.FAILED, 0)})
+    return redirect("dunning:emails")
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningpolicy", raise_exception=True)
+def policy_list(request):
+    policies = DunningPolicy.objects.prefetch_related("stages").order_by("priority", "code")
+    return render(request, "dunning/policies.html", {"policies": policies})
+
+
+STAGE_INPUTS = ("code", "name", "offset_days", "level", "email_template", "letter_kind", "task_kind", "deadline_days")
+STAGE_FLAGS = ("send_email", "attach_statement", "stop_supply")
+
+
+def _posted_stages(post) -> list[dict]:
+    """The ladder as the edit form posts it: rows ``stage-<n>-<field>``; a row without a code is left out."""
+    stages = []
+    for n in range(int(post.get("rows", "0") or 0)):
+        row = {name: post.get(f"stage-{n}-{name}", "").strip() for name in STAGE_INPUTS}
+        if not row["code"]:
+            continue
+        for name in ("offset_days", "deadline_days"):
+            try:
+                row[name] = int(row[name])
+            except ValueError:
+                raise ArmsError(_("Enter a whole number of days."), field=f"stages[{len(stages)}].{name}") from None
+        row.update({name: post.get(f"stage-{n}-{name}") == "on" for name in STAGE_FLAGS})
+        stages.append(row)
+    return stages
+
+
+@login_required
+@permission_required("dunning.change_dunningpolicy", raise_exception=True)
+def policy_edit(request, policy_id: int):
+    """Edit a policy's ladder (finance managers): one row per stage, two empty rows to add one."""
+    from arms.dunning.models import EmailTemplate, LetterKind, Level, TaskKind
+    from arms.dunning.services import policy_update
+
+    policy = DunningPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        raise Http404
+    error = None
+    stages = list(policy.stages.order_by("offset_days").values(*STAGE_INPUTS, *STAGE_FLAGS))
+    if request.method == "POST":
+        try:
+            stages = _posted_stages(request.POST)
+            policy_update(actor=request.user, policy=policy, stages=stages,
+                          is_active=request.POST.get("is_active") == "on")
+            messages.success(request, _("The policy was saved."))
+            return redirect("dunning:policies")
+        except ArmsError as exc:
+            error = exc
+    rows = [*stages, {}, {}]
+    context = {"policy": policy, "rows": rows, "row_count": len(rows), "error": error, "levels": Level.choices,
+               "templates": EmailTemplate.choices, "letters": LetterKind.choices, "tasks": TaskKind.choices}
+    return render(request, "dunning/policy_edit.html", context, status=400 if error else 200)
+
+
+@login_required
+@permission_required("dunning.view_dunningexclusion", raise_exception=True)
+def exclusion_list(request):
+    can_change = request.user.has_perm("dunning.add_dunningexclusion")
+    errors = {}
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        customer = customers_visible_to(request.user).filter(code=request.POST.get("customer_code", "").strip()).first()
+        try:
+            if customer is None:
+                raise NotFound(_("No customer with this code."), field="customer_code")
+            until = request.POST.get("until") or None
+            exclusion_add(customer=customer, reason=request.POST.get("reason", ""),
+                          until=date.fromisoformat(until) if until else None, actor=request.user)
+            messages.success(request, _("%(customer)s is no longer dunned.") % {"customer": customer.name})
+            return redirect("dunning:exclusions")
+        except ValueError:
+            errors["until"] = _("Give the date as YYYY-MM-DD.")
+        except ArmsError as exc:
+            errors[exc.field or "reason"] = exc.message
+    context = {"exclusions": selectors.exclusion_list(user=request.user), "can_change": can_change,
+               "errors": errors, "form": request.POST if request.method == "POST" else {}}
+    return render(request, "dunning/exclusions.html", context, status=400 if errors else 200)
+
+
+@require_POST
+@login_required
+@permission_required("dunning.change_dunningexclusion", raise_exception=True)
+def exclusion_end(request, exclusion_id: int):
+    exclusion = selectors.exclusion_list(user=request.user).filter(pk=exclusion_id).first()
+    if exclusion is None:
+        raise Http404
+    try:
+        exclusion_lift(exclusion=exclusion, actor=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("%(customer)s is dunned again.") % {"customer": exclusion.customer.name})
+    except ArmsError as exc:
+        messages.error(request, exc.message)
+    return redirect("dunning:exclusions")

@@ -1,0 +1,31 @@
+"""`arms bench --also dunning` times the dunning run on the loaded book and proves the rerun acts on nothing."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from arms.dunning.models import DunningAction, DunningItem
+
+
+@pytest.mark.django_db
+def test_bench_also_dunning():
+    out = StringIO()
+    call_command("bench", invoices=200, customers=8, samples=2, repeat=2, also="dunning", stdout=out,
+                 stderr=StringIO())
+    figures = json.loads(out.getvalue())["dunning"]
+    assert figures["open_items"] > 0 and figures["first_run"]["actions"] > 0
+    assert figures["first_run"]["items"] + figures["first_run"]["skipped"] == DunningItem.objects.filter(
+        run__as_of=figures_day(figures)).count()
+    assert figures["rerun_same_day"]["runs"] == 2
+    processed = figures["process_no_pdf"]["actions"] + figures["process_with_pdf"]["actions"]
+    assert processed == DunningAction.objects.filter(status="done").count() == min(105, DunningAction.objects.count())
+
+
+def figures_day(figures):
+    from arms.dunning.models import DunningRun
+
+    return DunningRun.objects.order_by("pk").first().as_of

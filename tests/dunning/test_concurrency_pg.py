@@ -1,0 +1,34 @@
+"""Real threads against PostgreSQL: runs started at the same moment for the same day queue on the policy rows,
+so every item's stage is acted on once and no e-mail or letter is made twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arms.dunning.models import DunningAction, DunningItem, DunningRun
+from arms.dunning.services import dunning_run
+from tests import factories
+from tests.conftest import postgres_available
+from tests.dunning.conftest import make_customer
+from tests.ledger.concurrency import race
+
+pytestmark = [
+    pytest.mark.skipif(not postgres_available(), reason="row-lock concurrency needs PostgreSQL: set DATABASE_URL"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_concurrent_runs_for_one_day_act_once(policy, people):
+    customers = [make_customer(people) for _n in range(3)]
+    for cust in customers:
+        factories.invoice(cust)
+        factories.invoice(cust, issued=date(2026, 1, 20))
+
+    results = race([lambda: dunning_run(as_of=date(2026, 3, 15), process=False)] * 4)
+
+    assert all(isinstance(r, DunningRun) for r in results), results
+    assert sorted(r.actions_count for r in results) == [0, 0, 0, 6]  # per customer: a letter and a call
+    assert DunningItem.objects.filter(outcome="actioned").count() == 6
+    assert DunningAction.objects.count() == 6
