@@ -12,8 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from arms.customers.models import Customer
+from arms.customers.selectors import company_default
 from arms.seed.load import plan_steps, seed_digest, seed_extras, seed_load
 from arms.seed.plan import DEFAULT_TODAY, make_plan
+
+DEMO_COMPANY_NAME = "华东示范实业有限公司"
 
 
 def iso_date(text: str) -> date:
@@ -43,6 +46,10 @@ class Command(BaseCommand):
         if not 3 <= months <= 120:
             raise CommandError(_("--months must be between 3 and 120."))
 
+        company = company_default()
+        if company.name == company.code:  # letters and reports are signed with it: give the demo a real name
+            company.name = DEMO_COMPANY_NAME
+            company.save(update_fields=["name"])
         started = time.perf_counter()
         random.seed(seed)
         plan = make_plan(customers=customers, seed=seed, months=months, today=today)
