@@ -37,20 +37,15 @@ from arms.cases.forms import (
 from arms.cases.models import Attachment
 from arms.cases.panels import case_panels, worklist_columns
 from arms.cases.services.bundles import evidence_bundle
-from arms.common.errors import ArmsError, NotFound
-from arms.customers.selectors import customer_get
+from arms.common.errors import ArmsError
 from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
+from arms.web.shortcuts import customer_or_404
 
 WORKLIST_LIMIT = 500
 HISTORY_LIMIT = 200
 
 
-def _customer(user, customer_id: int):
-    try:
-        return customer_get(user=user, customer_id=customer_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _done(request, customer, message: str):
@@ -180,7 +175,7 @@ def _case_context(request, customer, **forms) -> dict:
 @login_required
 @permission_required("cases.view_activity", raise_exception=True)
 def case(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     return render(request, "cases/case.html", _case_context(request, customer))
 
 
@@ -200,7 +195,7 @@ def _open_items(customer):
 @login_required
 @permission_required("cases.add_activity", raise_exception=True)
 def activity_add(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = ActivityForm(request.POST, request.FILES, invoices=_open_items(customer))
     if form.is_valid():
         try:
@@ -216,7 +211,7 @@ def activity_add(request, customer_id: int):
 @login_required
 @permission_required("cases.add_task", raise_exception=True)
 def task_add(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
@@ -274,7 +269,7 @@ def task_drop(request, task_id: int):
 @login_required
 @permission_required("cases.add_promisetopay", raise_exception=True)
 def promise_add(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = PromiseForm(request.POST, invoices=_open_items(customer))
     if form.is_valid():
         data = form.cleaned_data
@@ -293,7 +288,7 @@ def promise_add(request, customer_id: int):
 @login_required
 @permission_required("cases.add_installmentplan", raise_exception=True)
 def plan_add(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = PlanForm(request.POST, invoices=_open_items(customer))
     if form.is_valid():
         data = form.cleaned_data
@@ -334,7 +329,7 @@ def plan_decide(request, plan_id: int, decision: str):
 @login_required
 @permission_required("cases.add_dispute", raise_exception=True)
 def dispute_add(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     open_items = _open_items(customer)
     form = DisputeForm(request.POST, invoices=open_items)
     if form.is_valid():
@@ -379,7 +374,7 @@ def dispute_close(request, dispute_id: int):
 @login_required
 @permission_required("cases.export_bundle", raise_exception=True)
 def bundle_download(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = BundleForm(request.POST)
     if form.is_valid():
         try:

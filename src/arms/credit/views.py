@@ -33,17 +33,13 @@ from arms.credit.forms import (
 )
 from arms.credit.history import trade_history_for
 from arms.credit.models import CreditProfile, GradePolicy
-from arms.customers.selectors import customer_get, customers_visible_to
+from arms.customers.selectors import customers_visible_to
+from arms.web.shortcuts import customer_or_404
 
 VIEW = "credit.view_creditprofile"
 PAGE_SIZE = 25
 
 
-def _customer(user, customer_id: int):
-    try:
-        return customer_get(user=user, customer_id=customer_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _or_404(getter, **kwargs):
@@ -138,7 +134,7 @@ def _file_context(request, customer, **forms) -> dict:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def credit_file(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     return render(request, "credit/credit_file.html", _file_context(request, customer))
 
 
@@ -150,7 +146,7 @@ def _back(customer, anchor: str = ""):
 @login_required
 @permission_required("credit.rate_customer", raise_exception=True)
 def rate(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
@@ -169,7 +165,7 @@ def rate(request, customer_id: int):
 @login_required
 @permission_required("credit.change_creditprofile", raise_exception=True)
 def file_update(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = CreditFileForm(request.POST)
     if form.is_valid():
         try:
@@ -186,7 +182,7 @@ def file_update(request, customer_id: int):
 @login_required
 @permission_required("credit.add_financialstatement", raise_exception=True)
 def financials_save(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = FinancialsForm(request.POST)
     if form.is_valid():
         try:
@@ -270,7 +266,7 @@ def limit_request_list(request):
 @login_required
 @permission_required("credit.add_limitchangerequest", raise_exception=True)
 def limit_request_new(request, customer_id: int):
-    customer = _customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     profile = selectors.credit_profile_get(customer)
     currency = profile.currency if profile else customer.currency
     form = LimitRequestForm(request.POST or None, currency=currency)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.common.errors import ArmsError
 from arms.customers.selectors import customers_visible_to
-from arms.domain.money import MoneyError, check_currency, parse_amount
 from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
+from arms.web.forms import AmountForm
 
 
 def _choices_with_all(choices) -> list:
@@ -40,28 +40,6 @@ class CustomerCodeMixin(forms.Form):
         return customer
 
 
-class AmountMixin(forms.Form):
-    amount = forms.CharField(label=_("Amount"), max_length=30,
-                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY",
-                               widget=forms.TextInput(attrs={"size": 4}))
-
-    def clean_currency(self) -> str:
-        try:
-            return check_currency(self.cleaned_data["currency"])
-        except MoneyError as exc:
-            raise forms.ValidationError(_("Use a three-letter currency code such as CNY.")) from exc
-
-    def clean(self):
-        cleaned = super().clean()
-        if "amount" in cleaned and "currency" in cleaned:
-            try:
-                cleaned["amount_minor"] = parse_amount(cleaned["amount"], cleaned["currency"])
-            except MoneyError:
-                self.add_error("amount", _("Enter an amount such as 12,345.60."))
-        return cleaned
-
-
 class HoldFilterForm(forms.Form):
     q = forms.CharField(label=_("Customer"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
@@ -85,7 +63,7 @@ class OverrideFilterForm(forms.Form):
                                choices=_choices_with_all(OverrideStatus.choices))
 
 
-class OverrideRequestForm(ServiceErrorMixin, AmountMixin, CustomerCodeMixin):
+class OverrideRequestForm(ServiceErrorMixin, AmountForm, CustomerCodeMixin):
     SERVICE_FIELDS = {"amount_minor": "amount"}
 
     document_kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
@@ -99,7 +77,7 @@ class DecisionForm(ServiceErrorMixin, forms.Form):
     valid_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, required=False)
 
 
-class CheckForm(AmountMixin, CustomerCodeMixin):
+class CheckForm(AmountForm, CustomerCodeMixin):
     document_kind = forms.ChoiceField(
         label=_("Document kind"), initial=DocumentKind.ORDER,
         choices=[(k, v) for k, v in DocumentKind.choices if k])

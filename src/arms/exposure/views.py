@@ -15,8 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from arms.common.errors import ArmsError, NotFound
-from arms.customers.selectors import customer_get, customers_visible_to
+from arms.common.errors import ArmsError
+from arms.customers.selectors import customers_visible_to
 from arms.exposure import selectors, services
 from arms.exposure.forms import (
     CheckForm,
@@ -28,6 +28,7 @@ from arms.exposure.forms import (
     ReleaseForm,
 )
 from arms.exposure.models import OverrideStatus
+from arms.web.shortcuts import customer_or_404
 
 PAGE_SIZE = 25
 
@@ -43,11 +44,6 @@ def _next(request, default: str) -> str:
     return default
 
 
-def _visible_customer(user, customer_id: int):
-    try:
-        return customer_get(user=user, customer_id=customer_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 # ---------------------------------------------------------------- holds
@@ -214,7 +210,7 @@ def override_reject(request, override_id: int):
 @login_required
 @permission_required("exposure.check_credit", raise_exception=True)
 def customer_exposure(request, customer_id: int):
-    customer = _visible_customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     profile = selectors.credit_profile_of(customer)
     breakdown = selectors.exposure_breakdown(customer, profile=profile)
     return render(request, "exposure/customer.html", {

@@ -113,32 +113,14 @@ class StatementForm(DateRangeMixin):
         return {"date_from": today.replace(month=1, day=1), "date_to": today}
 
 
-class PaymentForm(forms.Form):
-    """Money received from one customer. The amount is typed as people write it ("12,345.60")."""
+class AmountForm(forms.Form):
+    """An amount typed as people write it ("12,345.60") in a currency; ``cleaned_data["amount_minor"]`` is the int."""
 
-    #: service argument -> form field, so a service's refusal lands beside the right input
-    SERVICE_FIELDS = {"amount_minor": "amount", "date": "received_date"}
-
-    received_date = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
     amount = forms.CharField(
         label=_("Amount"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     )
-    currency = forms.CharField(label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"size": 4}))
-    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
-    bank_reference = forms.CharField(label=_("Bank reference (流水号)"), max_length=100, required=False)
-    payer_name = forms.CharField(label=_("Payer"), max_length=200, required=False)
-    bill_number = forms.CharField(label=_("Bill number"), max_length=60, required=False)
-    bill_maturity_date = forms.DateField(label=_("Bill matures"), required=False, widget=DATE_INPUT)
-    auto_allocate = forms.BooleanField(
-        label=_("Allocate to the oldest open invoices"), required=False, initial=True,
-    )
-    #: one key per rendered form, so a double click or a resubmitted page records the payment once
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    @classmethod
-    def initial_for(cls, customer) -> dict:
-        return {"received_date": timezone.localdate(), "currency": customer.currency, "auto_allocate": True,
-                "idempotency_key": uuid.uuid4().hex}
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY",
+                               widget=forms.TextInput(attrs={"size": 4}))
 
     def clean_currency(self) -> str:
         try:
@@ -154,6 +136,32 @@ class PaymentForm(forms.Form):
             except MoneyError:
                 self.add_error("amount", _("Enter an amount such as 12,345.60."))
         return cleaned
+
+
+class PaymentForm(AmountForm):
+    """Money received from one customer. The amount is typed as people write it ("12,345.60")."""
+
+    field_order = ["received_date", "amount", "currency"]
+
+    #: service argument -> form field, so a service's refusal lands beside the right input
+    SERVICE_FIELDS = {"amount_minor": "amount", "date": "received_date"}
+
+    received_date = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    bank_reference = forms.CharField(label=_("Bank reference (流水号)"), max_length=100, required=False)
+    payer_name = forms.CharField(label=_("Payer"), max_length=200, required=False)
+    bill_number = forms.CharField(label=_("Bill number"), max_length=60, required=False)
+    bill_maturity_date = forms.DateField(label=_("Bill matures"), required=False, widget=DATE_INPUT)
+    auto_allocate = forms.BooleanField(
+        label=_("Allocate to the oldest open invoices"), required=False, initial=True,
+    )
+    #: one key per rendered form, so a double click or a resubmitted page records the payment once
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    @classmethod
+    def initial_for(cls, customer) -> dict:
+        return {"received_date": timezone.localdate(), "currency": customer.currency, "auto_allocate": True,
+                "idempotency_key": uuid.uuid4().hex}
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

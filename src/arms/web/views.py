@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from arms.common.errors import ArmsError, NotFound
-from arms.customers.selectors import customer_get
+from arms.common.errors import ArmsError
 from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
 from arms.ledger.services import payment_record
@@ -32,6 +31,7 @@ from arms.web.forms import (
     PaymentForm,
     StatementForm,
 )
+from arms.web.shortcuts import customer_or_404
 from arms.web.templatetags.arms_web import entry_kind_label, statement_text
 
 PAGE_SIZE = 25
@@ -42,11 +42,6 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _visible_customer(user, customer_id: int):
-    try:
-        return customer_get(user=user, customer_id=customer_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @require_GET
@@ -92,7 +87,7 @@ def _customer_context(request, customer, *, payment_form=None) -> dict:
 @require_GET
 @login_required
 def customer_detail(request, customer_id: int):
-    customer = _visible_customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     return render(request, "web/customer_detail.html", _customer_context(request, customer))
 
 
@@ -100,7 +95,7 @@ def customer_detail(request, customer_id: int):
 @login_required
 def customer_statement(request, customer_id: int):
     """对账单 for a period: the partial for htmx, a printable page otherwise, or an Excel/CSV download."""
-    customer = _visible_customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = StatementForm(request.GET)
     statements = None
     if form.is_valid():
@@ -182,7 +177,7 @@ def _statement_xlsx(customer, period: dict, statements) -> HttpResponse:
 @permission_required("ledger.add_payment", raise_exception=True)
 def customer_payment_record(request, customer_id: int):
     """Record a payment from the customer page; refusals are shown beside the field they concern."""
-    customer = _visible_customer(request.user, customer_id)
+    customer = customer_or_404(request.user, customer_id)
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
