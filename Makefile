@@ -48,10 +48,12 @@ lint: install
 
 # The benchmark writes a great many rows: it runs on a scratch SQLite file, never on the demo database.
 BENCH_DIR ?= /tmp/arms-bench-var
+BENCH_INVOICES ?= 100000
+BENCH_ALSO ?=
 bench: install
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	ARMS_VAR_DIR=$(BENCH_DIR) DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(BIN)/arms setup
-	ARMS_VAR_DIR=$(BENCH_DIR) DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(BIN)/arms bench --invoices 100000
+	ARMS_VAR_DIR=$(BENCH_DIR) DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(BIN)/arms bench --invoices $(BENCH_INVOICES) $(if $(BENCH_ALSO),--also $(BENCH_ALSO))
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
