@@ -261,3 +261,24 @@ def test_the_scheduled_tasks_call_the_services(policy, buyer, django_capture_on_
     scheduled = DunningRun.objects.get(pk=run_id)
     assert (scheduled.as_of, scheduled.trigger, scheduled.started_by) == (timezone.localdate(), "schedule", None)
     assert retry_emails.call_local() == {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_action_carried_out_without_its_pdfs_still_mails_letter_and_statement(flushable, policy, buyer,
+                                                                                  smtp_server):
+    """The demo carries actions out without rendering every PDF; the e-mail renders what is missing when it
+    leaves, so a letter that says 'statement attached' has it attached."""
+    from arms.dunning.services.actions import action_process
+
+    factories.invoice(buyer)
+    run = dunning_run(as_of=DUE + timedelta(days=30), process=False)
+    action = DunningAction.objects.get(run=run)
+    action_process(action_id=action.pk, queue_email=False, documents_wanted=())
+    action.refresh_from_db()
+    assert not action.letter_pdf and not action.statement_pdf
+
+    assert emails_retry(manual=True) == {EmailStatus.SENT: 1}
+    [msg] = smtp_server.messages
+    names = sorted(attachments(msg))
+    assert [n.split("-")[0] for n in names] == ["letter", "statement"]
+    assert all(body.startswith(b"%PDF") for body in attachments(msg).values())

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from arms.audit.services import audit_record
+from arms.dunning import documents
 from arms.dunning.models import DunningEmail, EmailStatus
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,15 @@ def _message(email: DunningEmail) -> EmailMessage:
     message = EmailMessage(subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL,
                            to=email.recipients, headers={"Message-ID": email.message_id})
     action = email.action
-    for field in (action.letter_pdf, action.statement_pdf):
-        if field:
-            with field.open("rb") as handle:
-                message.attach(field.name.rsplit("/", 1)[-1], handle.read(), "application/pdf")
+    stage = action.stage
+    # The letter and statement as stored when the action was carried out; one that was not rendered then (the
+    # demo renders fewer) is rendered now from the same figures, so the e-mail always carries what it promises.
+    wanted = {"letter": bool(stage.letter_kind), "statement": bool(stage.letter_kind or stage.attach_statement)}
+    names = documents.file_names(action)
+    for kind, field in (("letter", action.letter_pdf), ("statement", action.statement_pdf)):
+        if field or wanted[kind]:
+            name = field.name.rsplit("/", 1)[-1] if field else names[kind]
+            message.attach(name, documents.stored_or_rendered(action, kind), "application/pdf")
     return message
 
 
@@ -52,7 +58,7 @@ def email_send(*, email_id: int) -> str:
     now = timezone.now()
     claimed = DunningEmail.objects.filter(pk=email_id, status__in=[EmailStatus.PENDING, EmailStatus.FAILED]).update(
         status=EmailStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
-    email = DunningEmail.objects.select_related("action", "customer").get(pk=email_id)
+    email = DunningEmail.objects.select_related("action__stage", "customer").get(pk=email_id)
     if not claimed:
         return email.status
     try:
