@@ -26,6 +26,7 @@ from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import team_performance
 from arms.common.errors import ArmsError
+from arms.web import charts
 
 VIEW = "analytics.view_analytics"
 DRILL_PAGE = 50
@@ -102,34 +103,13 @@ def aging_drill(request):
     return render(request, template, context)
 
 
-def chart_series(trend: list[dict], code: str, *, width: int = 560, height: int = 140, pad: int = 24) -> dict:
-    """An inline SVG polyline of one KPI over the months (None values leave a gap)."""
-    values = [row[code] for row in trend]
-    known = [Decimal(v) for v in values if v is not None]
-    if not known:
-        return {"code": code, "label": LABELS[code], "segments": [], "points": [], "min": None, "max": None}
-    low, high = min([*known, Decimal(0)]), max(known)
-    span = (high - low) or Decimal(1)
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-    points, segments, current = [], [], []
-    for index, value in enumerate(values):
-        x = pad + step * index
-        if value is None:
-            if current:
-                segments.append(current)
-            current = []
-            continue
-        y = height - pad - float((Decimal(value) - low) / span) * (height - 2 * pad)
-        points.append({"x": round(x, 1), "y": round(y, 1), "value": value,
-                       "month": trend[index]["month"].strftime("%Y-%m")})
-        current.append(f"{x:.1f},{y:.1f}")
-    if current:
-        segments.append(current)
-    return {"code": code, "label": LABELS[code], "unit": UNITS[code], "points": points,
-            "segments": [" ".join(s) for s in segments], "min": low, "max": high, "width": width,
-            "height": height, "pad": pad,
-            "months": [{"x": round(pad + step * i, 1), "label": row["month"].strftime("%m")}
-                       for i, row in enumerate(trend)]}
+def trend_chart(trend: list[dict], code: str) -> charts.Chart:
+    """One KPI over the months as a line (a month without a value breaks the line), drawn by the shared charts."""
+    return charts.line_chart(
+        title=str(LABELS[code]), chart_id=f"kpi-trend-{code}", labels=[f"{row['month']:%Y-%m}" for row in trend],
+        series=[charts.Series(str(LABELS[code]), [None if row[code] is None else Decimal(row[code]) for row in trend])],
+        width=560, height=220,
+    )
 
 
 @require_GET
@@ -160,7 +140,7 @@ def kpis(request):
             status = 200
             context.update({
                 "start": start, "end": end, "values": values, "trend": trend, "trend_codes": TREND_CODES,
-                "labels": LABELS, "units": UNITS, "charts": [chart_series(trend, code) for code in CHART_CODES],
+                "labels": LABELS, "units": UNITS, "charts": [trend_chart(trend, code) for code in CHART_CODES],
             })
     template = "analytics/kpis.html#results" if request.htmx else "analytics/kpis.html"
     return render(request, template, context, status=status)

@@ -32,7 +32,7 @@ from arms.analytics.aging import AgingFilters, aging_report
 from arms.analytics.kpis import KpiScope
 from arms.analytics.models import BudgetScope
 from arms.customers.selectors import customers_visible_to
-from arms.reports import charts, figures, schedule
+from arms.reports import figures, schedule
 from arms.reports import selectors as facts
 from arms.reports.monthly import (
     aging_history,
@@ -43,6 +43,7 @@ from arms.reports.monthly import (
     top_overdue_table,
 )
 from arms.reports.tables import COUNT, DATE, MONEY, TEXT, Column, Table, cell_text
+from arms.web import charts
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from arms.analytics.budgets import budget_actual, budget_list
 from arms.analytics.kpis import KpiScope, kpi_trend, kpi_values
 from arms.analytics.models import BudgetScope
 from arms.analytics.team import team_performance
-from arms.reports import charts, schedule
+from arms.reports import schedule
 from arms.reports.tables import COUNT, DECIMAL, MONEY, PERCENT, Column, Table, cell_text
+from arms.web import charts
 
 #: analytics' KPI units -> the column kinds of reports' tables
 KIND_OF_UNIT = {"amount": MONEY, "days": DECIMAL, "percent": PERCENT, "times": DECIMAL, "count": COUNT}

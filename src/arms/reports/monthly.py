@@ -22,9 +22,10 @@ from django.utils.translation import pgettext
 
 from arms.analytics.aging import AgingReport, aging_report, bucket_label
 from arms.domain.money import BASE_CURRENCY, format_amount
-from arms.reports import charts, figures, schedule
+from arms.reports import figures, schedule
 from arms.reports import selectors as facts
 from arms.reports.tables import COUNT, DATE, DECIMAL, MONEY, PERCENT, TEXT, Column, Table, cell_text
+from arms.web import charts
 
 TOP = 10
 AGING_MONTHS = 6

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arms.reports import charts
+from arms.web import charts
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
