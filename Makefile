@@ -9,7 +9,7 @@ CUSTOMERS ?= 200
 SEED   ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve setup test test-fast lint bench clean help
+.PHONY: install demo serve setup test test-fast lint bench messages clean help
 
 help:
 	@echo "make demo   build everything, load demo data, serve http://$(HOST):$(PORT)"
@@ -54,6 +54,10 @@ bench: install
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	ARMS_VAR_DIR=$(BENCH_DIR) DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(BIN)/arms setup
 	ARMS_VAR_DIR=$(BENCH_DIR) DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(BIN)/arms bench --invoices $(BENCH_INVOICES) $(if $(BENCH_ALSO),--also $(BENCH_ALSO))
+
+# Refresh the zh-hans and English catalogues from the source and compile them; lists what is left to translate.
+messages: install
+	BIN=$(CURDIR)/$(BIN) bash scripts/messages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
