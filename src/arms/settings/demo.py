@@ -31,6 +31,7 @@ def demo_secret_key(path) -> str:
 
 if SECRET_KEY.startswith("arms-insecure"):
     SECRET_KEY = demo_secret_key(VAR_DIR / "secret_key")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False  # plain HTTP: a secure cookie would never come back
 _served_host = urlsplit(ARMS_BASE_URL).hostname
 if _served_host and _served_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, _served_host]

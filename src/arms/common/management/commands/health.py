@@ -10,10 +10,15 @@ class Command(BaseCommand):
     help = "Check that the database and the task queue answer (for container healthchecks); exit 1 if not."
 
     def add_arguments(self, parser):
-        parser.add_argument("checks", nargs="*", choices=sorted(CHECKS), help="Only these checks (default: all).")
+        parser.add_argument("checks", nargs="*", metavar="CHECK",
+                            help=f"Only these checks, of {', '.join(CHECKS)} (default: all).")
 
     def handle(self, *args, checks: list[str], **options):
-        results = health_checks(tuple(checks) or tuple(CHECKS))
+        unknown = [name for name in checks if name not in CHECKS]
+        if unknown:
+            raise CommandError(_("Unknown check %(name)s; the checks are %(checks)s.")
+                               % {"name": unknown[0], "checks": ", ".join(CHECKS)})
+        results = health_checks(tuple(checks) or CHECKS)
         labels = {"database": _("database"), "queue": _("task queue")}
         for name, value in results.items():
             state = _("ok") if value == "ok" else _("unavailable")
