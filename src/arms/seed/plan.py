@@ -20,8 +20,8 @@ commercial acceptance bill (with maturity dates), payments of the last weeks are
 (unapplied cash), some customers paid an advance, and a few overseas customers buy in USD (zero-rated
 exports, paid net of bank charges).
 
-The current month is never empty, whatever day of it "today" is (the 1st too): one customer that pays on time
-was invoiced and paid an advance in it, so the dashboard's collections of the month, its DSO and the month's
+The current month is never empty, whatever day of it "today" is (the 1st too): one CNY customer that pays (on
+time, if there is one) was invoiced and paid an advance in it, so the dashboard's collections of the month, its DSO and the month's
 budget have something to show.
 """
 
