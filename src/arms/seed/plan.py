@@ -21,8 +21,8 @@ commercial acceptance bill (with maturity dates), payments of the last weeks are
 exports, paid net of bank charges).
 
 The current month is never empty, whatever day of it "today" is (the 1st too): one CNY customer that pays (on
-time, if there is one) was invoiced and paid an advance in it, so the dashboard's collections of the month, its DSO and the month's
-budget have something to show.
+time, if there is one) was invoiced and paid an advance in it, so the dashboard's collections of the month, its
+DSO and the month's budget have something to show.
 """
 
 from __future__ import annotations
