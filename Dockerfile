@@ -12,4 +12,6 @@ RUN pip install --no-cache-dir . && useradd --system --home /var/lib/arms arms \
     && mkdir -p /var/lib/arms && chown arms /var/lib/arms
 USER arms
 EXPOSE 8000
-CMD ["sh", "-c", "arms setup && arms collectstatic --noinput && gunicorn arms.wsgi:application --bind 0.0.0.0:8000 --workers 3"]
+# `arms setup` migrates and collects the static files into /var/lib/arms/static, which WhiteNoise serves from
+# gunicorn itself (hashed names, gzip and brotli): no proxy is needed for /static/.
+CMD ["sh", "-c", "arms setup && exec gunicorn arms.wsgi:application --bind 0.0.0.0:8000 --workers 3 --timeout 120 --access-logfile - --no-control-socket"]

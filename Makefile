@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 .PHONY: install demo serve setup test test-fast lint bench messages clean help
 
 help:
-	@echo "make demo   build everything, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make demo   build everything, load demo data, serve http://$(HOST):$(PORT) (gunicorn + queue consumer)"
+	@echo "make serve  the development server (runserver) on http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (DATABASE_URL=postgres://... make test for PostgreSQL)"
 	@echo "make lint   ruff and the import-linter contracts"
 	@echo "make bench  arms bench --invoices 100000 on a scratch database"
@@ -31,13 +32,18 @@ install: $(STAMP)
 setup: install
 	$(BIN)/arms setup
 
-demo: setup
-	$(BIN)/arms seed --customers $(CUSTOMERS) --seed $(SEED) --if-empty
-	@$(BIN)/arms demo_logins
-	$(BIN)/arms runserver $(HOST):$(PORT)
+# The demo is served as production is (gunicorn with DEBUG off, WhiteNoise, a Huey consumer beside it), on SQLite
+# under var/ with the settings arms.settings.demo; Ctrl-C stops both processes. Links in e-mails name HOST:PORT.
+DEMO_ENV := DJANGO_SETTINGS_MODULE=arms.settings.demo ARMS_BASE_URL=http://$(HOST):$(PORT)
+demo: install
+	$(DEMO_ENV) $(BIN)/arms setup
+	$(DEMO_ENV) $(BIN)/arms seed --customers $(CUSTOMERS) --seed $(SEED) --if-empty
+	@$(DEMO_ENV) $(BIN)/arms demo_logins
+	$(DEMO_ENV) $(BIN)/arms demo_serve --bind $(HOST):$(PORT)
 
+# Development: Django's runserver (reloads on change, debug pages), no queue consumer (run `arms run_huey` beside it).
 serve: setup
-	$(BIN)/arms runserver $(HOST):$(PORT)
+	ARMS_BASE_URL=http://$(HOST):$(PORT) $(BIN)/arms runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

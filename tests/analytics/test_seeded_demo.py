@@ -14,7 +14,7 @@ from arms.analytics.selectors import journal_receivables_as_of, open_totals_as_o
 
 
 def test_seeded_demo_ties_at_every_month_end(db):
-    call_command("seed", customers=4, seed=3, months=4, stdout=StringIO())
+    call_command("seed", customers=4, seed=3, months=4, today=date(2026, 11, 20), stdout=StringIO())
     day = date(2026, 11, 20)
     month_ends = []
     for _n in range(5):

@@ -1,22 +1,29 @@
 """arms seed: deterministic demo data through the real services, with every payment behaviour."""
 
-from datetime import date
+import re
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Min
+from django.utils import translation
 
+from arms.analytics.models import Budget
 from arms.audit.services import audit_verify
 from arms.contracts.models import Contract
 from arms.customers.models import Customer
 from arms.domain.uscc import validate_uscc
+from arms.exposure.models import CreditHold, HoldReason
 from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
 from arms.seed.load import seed_digest, seed_load
 from arms.seed.plan import Behaviour, make_plan, tax_of
+from arms.seed.summary import BEHAVIOUR_LABELS, LABELS
 from arms.seed.users import DEMO_PASSWORD, DEMO_USERS
 from tests.conftest import ledger_problems
 
@@ -171,15 +178,29 @@ def test_seed_customers_contracts_and_invoices_look_real():
 
 @pytest.mark.django_db
 def test_seed_command_prints_a_summary_and_if_empty_leaves_a_seeded_database_alone():
-    out = StringIO()
-    call_command("seed", customers=3, seed=1, months=3, stdout=out)
+    # the 1st of a month, just after midnight in China (still the day before in UTC): "today" is China's date,
+    # and the month that has just begun already has collections, credit sales (so a DSO) and a budget
+    with time_machine.travel(datetime(2031, 3, 1, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        out = StringIO()
+        call_command("seed", customers=3, seed=1, months=3, stdout=out)
     invoices = Invoice.objects.count()
     assert Customer.objects.count() == 3 and invoices > 0
-    assert f"digest               {seed_digest()}" in out.getvalue()
+    text = out.getvalue()
+    assert "2031-01-01 to 2031-03-01" in text
+    assert re.search(rf"^  Digest +{seed_digest()}$", text, re.MULTILINE)
+    month = date(2031, 3, 1)
+    assert Payment.objects.filter(received_date=month).exists()
+    assert Invoice.objects.filter(issue_date=month).exists()
+    assert Budget.objects.filter(period=month, scope="company").exists()
+    holds = CreditHold.objects.filter(active=True).count()
+    assert re.search(rf"^  Active credit holds +{holds}$", text, re.MULTILINE)
+    labels = {str(label) for label in [*LABELS.values(), *BEHAVIOUR_LABELS.values(), *HoldReason.labels]}
+    printed = [line.strip().split("  ")[0] for line in text.splitlines()[1:]]
+    assert [label for label in printed if label not in labels | {"Digest"}] == []
 
     again = StringIO()
     call_command("seed", customers=3, seed=1, months=3, if_empty=True, stdout=again)
-    assert "digest" not in again.getvalue()
+    assert "Digest" not in again.getvalue()
     assert (Customer.objects.count(), Invoice.objects.count()) == (3, invoices)
 
     with pytest.raises(CommandError):
@@ -188,6 +209,24 @@ def test_seed_command_prints_a_summary_and_if_empty_leaves_a_seeded_database_alo
 
     call_command("ledger", "check", stdout=StringIO())
     call_command("audit", "verify", stdout=StringIO())
+
+
+@pytest.mark.parametrize("today", [date(2027, 3, 1), date(2027, 2, 28), date(2028, 2, 29), date(2027, 7, 31),
+                                   date(2027, 10, 1), date(2027, 12, 15)])
+@pytest.mark.parametrize("customers", [1, 2, 5, 12])
+def test_the_current_month_has_an_invoice_and_cash_whatever_day_today_is(today, customers):
+    plan = make_plan(customers=customers, seed=11, months=3, today=today)
+
+    month = today.replace(day=1)
+    assert any(month <= p.received <= today for p in plan.payments)
+    assert any(month <= i.issue <= today for i in plan.invoices)
+    assert max(p.received for p in plan.payments) <= today
+
+
+def test_every_summary_label_is_translated_into_chinese():
+    with translation.override("zh-hans"):
+        texts = [str(label) for label in [*LABELS.values(), *BEHAVIOUR_LABELS.values()]]
+    assert [text for text in texts if re.search("[A-Za-z]", text)] == []
 
 
 @pytest.mark.django_db

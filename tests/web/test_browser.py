@@ -3,26 +3,14 @@ the language cookie). Everything else is covered faster by the test-client tests
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 
 from tests import factories
+from tests.web.browser import chromium_page, expect
 from tests.web.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"the browser tests drive Debian's chromium and {CHROMIUM} is missing", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
-expect = playwright_api.expect
-expect.set_options(timeout=10_000)
-
-# Playwright's sync API keeps an event loop running in the test thread; Django refuses ORM calls from
-# such a thread unless told that this is intended (a test may read or write data while the page is open).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
               pytest.mark.usefixtures("flushable_ledger")]
@@ -30,25 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def page(flushable_ledger, live_server, book):
-    """A Chinese-speaking browser (as ARMS's users have) on a fresh page, started after the test data exists.
-
-    While Playwright's event loop runs, Django hands out a separate set of database connections (its
-    connection registry is per event-loop context). They are closed here before the loop stops, so
-    nothing is left open when the database is emptied or dropped.
-    """
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            connections.close_all()
-            browser.close()
+    """A fresh page in Chromium, started after the test data exists."""
+    with chromium_page() as page:
+        yield page
 
 
 def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:

@@ -44,8 +44,10 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
     months = _months_back(today, 6)
     made = 0
     for month in months:
+        # the current month has only begun (it may be its first day): aim it at what last month achieved
+        basis = months[-2] if month == months[-1] else month
         budget_create(actor=None, period=month, scope=BudgetScope.COMPANY, note="演示预算",
-                      **_targets(rng, month, KpiScope()))
+                      **_targets(rng, basis, KpiScope()))
         made += 1
     following = (month_end(today) + timedelta(days=1))
     last = _targets(rng, months[-2], KpiScope())
@@ -55,7 +57,8 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
                              .values_list("salesperson_id", flat=True)))
     for user_id in salespeople:
         for month in months[-3:]:
+            basis = months[-2] if month == months[-1] else month
             budget_create(actor=None, period=month, scope=BudgetScope.SALESPERSON, user_id=user_id,
-                          **_targets(rng, month, KpiScope(salesperson_id=user_id)))
+                          **_targets(rng, basis, KpiScope(salesperson_id=user_id)))
             made += 1
     return {"budgets": made}

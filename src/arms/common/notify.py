@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
+from arms.common.links import absolute_url
 from arms.common.models import Notification
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def notify(users: Iterable, *, subject: str, body: str = "", link: str = "", kin
     )
     addresses = sorted({u.email for u in recipients.values() if u.email})
     if addresses:
-        text = body + (f"\n\n{settings.ARMS_BASE_URL.rstrip('/')}{link}" if link else "")
+        text = body + (f"\n\n{absolute_url(link)}" if link else "")
         messages = [(subject, text, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses]
 
         def send() -> None:

@@ -2,10 +2,10 @@
 
 The standard policy, a stricter one for grade D customers, one customer excluded (in negotiation), and three
 dunning runs (four weeks ago, two weeks ago, today), so the demo shows the whole ladder: reminders, calls,
-letters, holds, lawyer's letters. There is no SMTP server in a demo: e-mails stay *pending* in the outbox
-(press "send" there, or `arms dunning send`, once ``ARMS_SMTP_URL`` names a server). PDFs are rendered only
-for the letters and lawyer's letters of the last run, which keeps the seed to seconds; the other actions'
-statements are rendered when someone opens them.
+letters, holds, lawyer's letters. The e-mails are left *pending* in the outbox: the demo's queue consumer sends
+them (to ``var/mail/*.eml`` when no ``ARMS_SMTP_URL`` names a server) at its next ten-minute check. PDFs are
+rendered only for the letters and lawyer's letters of the last run, which keeps the seed to seconds; the other
+actions' statements are rendered when someone opens them.
 """
 
 from __future__ import annotations

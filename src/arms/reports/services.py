@@ -22,12 +22,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.accounts.roles import Role
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.links import absolute_url
 from arms.reports import schedule
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
 
@@ -149,7 +151,7 @@ def report_email(*, runs: list[ReportRun], recipients: list[str] | None = None) 
         body = _("The monthly accounts receivable management report for %(month)s is attached (%(files)s).\n\n"
                  "It can also be downloaded in ARMS at %(link)s") % {
             "month": f"{month:%Y-%m}", "files": ", ".join(r.filename for r in runs),
-            "link": f"{settings.ARMS_BASE_URL.rstrip('/')}/reports/monthly/"}
+            "link": absolute_url(reverse("reports:monthly"))}
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
     for run in runs:
         message.attach(run.filename, bytes(run.content), CONTENT_TYPES[ReportFormat(run.format)])

@@ -1,8 +1,9 @@
 """The demo plan: every customer, contract, invoice, credit note and payment, drawn from one seed.
 
 Nothing here touches the database. One ``random.Random(seed)`` and two Faker instances seeded with the
-same number make every choice, in a fixed order, relative to a fixed "today"; the same arguments
-therefore always give the same plan, and ``load`` turns it into the same documents.
+same number make every choice, in a fixed order, relative to the given "today" (`arms seed` takes the real
+date unless told otherwise); the same arguments therefore always give the same plan, and ``load`` turns it
+into the same documents.
 
 Payment behaviour is per customer (``Behaviour``):
 
@@ -18,6 +19,10 @@ Across behaviours: some invoices are paid in two parts, payments are by transfer
 commercial acceptance bill (with maturity dates), payments of the last weeks are not yet allocated
 (unapplied cash), some customers paid an advance, and a few overseas customers buy in USD (zero-rated
 exports, paid net of bank charges).
+
+The current month is never empty, whatever day of it "today" is (the 1st too): one CNY customer that pays (on
+time, if there is one) was invoiced and paid an advance in it, so the dashboard's collections of the month, its
+DSO and the month's budget have something to show.
 """
 
 from __future__ import annotations
@@ -36,7 +41,6 @@ from arms.domain.terms import PaymentTerms
 from arms.domain.terms import TermBasis as DomainBasis
 from arms.domain.uscc import make_uscc
 
-DEFAULT_TODAY = date(2026, 11, 20)
 YUAN = 100  # minor units per yuan (and per US dollar)
 MIN_GROSS = 10_000 * YUAN
 MAX_GROSS = 2_000_000 * YUAN
@@ -540,7 +544,9 @@ class Planner:
 
     # ---- one customer's two years ------------------------------------------------------------------
 
-    def customer_history(self, customer: CustomerPlan, force_advance: bool) -> None:
+    def customer_history(self, customer: CustomerPlan, this_month: bool) -> None:
+        """Two years (``--months``) of the customer's invoices, credit notes and payments. ``this_month``: it is
+        the customer that keeps the current month from being empty (an invoice and an advance in it)."""
         usd = customer.currency == "USD"
         behaviour = customer.behaviour
         rng = self.rng
@@ -564,6 +570,8 @@ class Planner:
         month = first_month
         while month <= self.today:
             n = rng.choices([0, 1, 2, 3], weights=[30, 60, 10, 0] if usd else [8, 62, 25, 5])[0]
+            if this_month and month.year == self.today.year and month.month == self.today.month:
+                n = max(n, 1)
             for on in sorted(self.day_between(max(month, first_day), min(self.today, month.replace(day=28)))
                              for _ in range(n)):
                 if on < first_day or on > self.today:
@@ -624,8 +632,9 @@ class Planner:
                 allocate=not (fresh and rng.random() < 0.35), **self.method(on, usd),
             ))
         wants_advance = behaviour != Behaviour.DEFAULTED and not usd and rng.random() < 0.08
-        if force_advance or wants_advance:
-            on = self.today - timedelta(days=rng.randint(5, 60))
+        if this_month or wants_advance:
+            on = (self.day_between(self.today.replace(day=1), self.today) if this_month
+                  else self.today - timedelta(days=rng.randint(5, 60)))
             amount = max(10_000, int(monthly_net / YUAN * rng.uniform(0.3, 1.0)) // 10_000 * 10_000) * YUAN
             self.payments.append(PaymentPlan(
                 customer=customer.index, received=on, amount=amount, currency=customer.currency,
@@ -682,10 +691,12 @@ class Planner:
         usd_count = min(len(candidates) - 1, max(1, round(self.count * 0.04))) if self.count >= 5 else 0
         usd = set(self.rng.sample(candidates, usd_count)) if usd_count > 0 else set()
         customers = [self.customer(i, behaviour, i in usd) for i, behaviour in enumerate(behaviours)]
-        advance_for = next((c.index for c in customers if c.behaviour == Behaviour.PROMPT and c.currency == "CNY"),
-                           None)
+        # a CNY customer that pays, on time if there is one: it keeps the current month from being empty
+        payers = sorted((c for c in customers if c.currency == "CNY" and c.behaviour != Behaviour.DEFAULTED),
+                        key=lambda c: (c.behaviour != Behaviour.PROMPT, c.behaviour != Behaviour.LATE, c.index))
+        this_month = payers[0].index if payers else None
         for customer in customers:
-            self.customer_history(customer, force_advance=customer.index == advance_for)
+            self.customer_history(customer, this_month=customer.index == this_month)
         return Plan(
             seed=self.seed, today=self.today, start=self.start, deteriorating_from=self.deteriorating_from,
             defaulted_from=self.defaulted_from, customers=customers,
@@ -694,6 +705,6 @@ class Planner:
         )
 
 
-def make_plan(*, customers: int, seed: int, months: int = 24, today: date = DEFAULT_TODAY) -> Plan:
-    """The whole demo, decided before anything is written."""
+def make_plan(*, customers: int, seed: int, today: date, months: int = 24) -> Plan:
+    """The whole demo up to ``today``, decided before anything is written."""
     return Planner(customers=customers, seed=seed, months=months, today=today).plan()

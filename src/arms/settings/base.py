@@ -5,6 +5,7 @@ ARMS_QUEUE_URL     empty -> Huey on SQLite (var/huey.sqlite3); redis://... -> Hu
 ARMS_SECRET_KEY    required in production
 ARMS_DEBUG         1 to turn on debug pages
 ARMS_ALLOWED_HOSTS comma-separated
+ARMS_BASE_URL      the address users reach ARMS at, for absolute links (e-mails, notifications)
 ARMS_VAR_DIR       where SQLite files, uploads and logs live (default ./var)
 """
 
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from gunicorn alone (no proxy needed): compressed, and cached for ever under hashed names where
+    # the storage hashes them (production, demo). Before the session middleware, so a stylesheet costs no query.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +128,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # `arms setup` collects the static files here; WhiteNoise serves them
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -165,13 +174,15 @@ ARMS_CREDIT_LIMIT_FM_THRESHOLD = int(os.environ.get("ARMS_CREDIT_LIMIT_FM_THRESH
 ARMS_CREDIT_REVIEW_MONTHS = int(os.environ.get("ARMS_CREDIT_REVIEW_MONTHS", 3))
 #: the credit check warns when a document takes exposure above this share of the limit, in basis points (90%)
 ARMS_CREDIT_WARN_SHARE_BP = int(os.environ.get("ARMS_CREDIT_WARN_SHARE_BP", 9000))
-#: absolute address of this ARMS, for links in e-mails
+#: the address users reach this ARMS at; every absolute link (e-mails, notifications) starts with it
+#: (arms.common.links.absolute_url). Production requires it; `make demo` and `make serve` set it to HOST:PORT.
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "arms.common.log.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ARMS_LOG_LEVEL", "WARNING")},
 }
 

@@ -3,9 +3,9 @@ from .base import VAR_DIR, os
 
 DEBUG = os.environ.get("ARMS_DEBUG", "1") == "1"
 
-# On a development or demo machine with no mail server configured, e-mail (dunning letters, notifications,
-# reports) is written as .eml files under var/mail/ instead of failing: open them with any mail reader.
+# On a development machine with no mail server configured, e-mail (dunning letters, notifications, reports)
+# is written as .eml files under var/mail/ instead of failing: open them with any mail client.
 # Set ARMS_SMTP_URL to send through a real SMTP server instead.
 if not os.environ.get("ARMS_SMTP_URL"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "arms.common.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"

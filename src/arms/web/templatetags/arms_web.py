@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.utils.translation import gettext as _
 
 from arms.accounts.roles import ROLE_LABELS, Role, user_roles
 from arms.domain.money import format_amount
@@ -68,6 +69,12 @@ def person(user) -> str:
     if _is_cjk(first + last):
         return last + first  # Chinese names read family name first, without a space: 王明
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def actor(user) -> str:
+    """Who did something: the person, or ARMS itself when no person did (a dunning run's hold, a scheduled task)."""
+    return str(_("ARMS (automatic)")) if user is None else person(user)
 
 
 def _is_cjk(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""arms setup: migrate, create the roles and the default company. Safe to run again."""
+"""arms setup: migrate, create the roles and the default company, collect the static files. Safe to run again."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -9,13 +9,17 @@ from arms.customers.selectors import company_default
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, create the roles (groups) and the default company."
+    help = "Migrate the database, create the roles (groups) and the default company, collect the static files."
 
     def add_arguments(self, parser):
         parser.add_argument("--company-name", default="", help="Name of the default company.")
+        parser.add_argument("--no-static", action="store_true",
+                            help="Do not collect the static files (a worker that serves no pages).")
 
-    def handle(self, *args, company_name="", **options):
+    def handle(self, *args, company_name="", no_static=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        if not no_static:  # into STATIC_ROOT, where WhiteNoise serves them from (hashed names in production)
+            call_command("collectstatic", interactive=False, verbosity=0)
         roles_sync()
         company = company_default()
         if company_name and company.name != company_name:

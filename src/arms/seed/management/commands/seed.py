@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import time
+import unicodedata
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -14,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from arms.customers.models import Customer
 from arms.customers.selectors import company_default
 from arms.seed.load import plan_steps, seed_digest, seed_extras, seed_load
-from arms.seed.plan import DEFAULT_TODAY, make_plan
+from arms.seed.plan import make_plan
+from arms.seed.summary import seed_state_counts, summary_lines
 
 DEMO_COMPANY_NAME = "华东示范实业有限公司"
 
@@ -30,12 +33,14 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=200, help="How many customers (default 200).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--months", type=int, default=24, help="Months of history up to --today (3 to 120).")
-        parser.add_argument("--today", type=iso_date, default=DEFAULT_TODAY,
-                            help=f"The demo's 'today', YYYY-MM-DD (default {DEFAULT_TODAY}).")
+        parser.add_argument("--today", type=iso_date, default=None,
+                            help="The demo's 'today', YYYY-MM-DD (default: today's date in China). The same "
+                                 "--today, --seed, --customers and --months give the same data.")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing if the database already has customers (so `make demo` can re-run).")
 
-    def handle(self, *args, customers: int, seed: int, months: int, today: date, if_empty: bool, **options):
+    def handle(self, *args, customers: int, seed: int, months: int, today: date | None, if_empty: bool, **options):
+        today = today or timezone.localdate()
         if Customer.objects.exists():
             if if_empty:
                 self.stdout.write(_("The database already has customers; nothing seeded."))
@@ -70,9 +75,12 @@ class Command(BaseCommand):
             % {"customers": counts["customers"], "invoices": counts["invoices"], "seconds": elapsed, "seed": seed,
                "start": plan.start, "today": today}
         ))
-        for key, value in [*counts.items(), *extras.items()]:
-            self.stdout.write(f"  {key:<20} {value}")
-        for behaviour, codes in sorted(result.behaviours.items()):
-            self.stdout.write(f"  {'behaviour ' + behaviour:<20} {len(codes)}  ({', '.join(codes[:5])}"
-                              f"{', ...' if len(codes) > 5 else ''})")
-        self.stdout.write(f"  {'digest':<20} {seed_digest()}")
+        lines = summary_lines({**counts, **extras, **seed_state_counts()}, result.behaviours, seed_digest())
+        width = max(display_width(label) for label, _value in lines) + 2
+        for label, value in lines:
+            self.stdout.write(f"  {label}{' ' * (width - display_width(label))}{value}")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

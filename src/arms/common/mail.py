@@ -1,0 +1,41 @@
+"""E-mail written to files instead of sent, for a machine without a mail server (development, the demo).
+
+Django's own file backend appends every message of a connection to one ``.log`` file, which no mail client
+opens. ``EmlFileBackend`` writes each message as its own RFC 5322 file ending in ``.eml`` (headers, body and
+attachments exactly as they would have gone over SMTP), so a letter and its PDF open in any mail client.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+
+class EmlFileBackend(BaseEmailBackend):
+    """One ``<time>-<random>.eml`` file per message under ``EMAIL_FILE_PATH`` (created when missing)."""
+
+    def __init__(self, *, file_path: str | os.PathLike | None = None, fail_silently: bool = False, **kwargs):
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
+
+    def send_messages(self, email_messages) -> int:
+        written = 0
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for message in email_messages:
+                if not message.recipients():
+                    continue
+                name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
+                partial = self.directory / f".{name}.part"
+                partial.write_bytes(message.message().as_bytes())
+                partial.replace(self.directory / name)  # a reader never sees half a message
+                written += 1
+        except OSError:
+            if not self.fail_silently:
+                raise
+        return written

@@ -1,0 +1,83 @@
+"""What `arms seed` prints when it is done: each count under a translated label, the behaviours, the digest.
+
+The counts come from ``seed_counts`` (the ledger) and from each capability app's ``demo.seed_demo``, keyed by
+short codes; the labels for all of them are here, so the summary reads in the user's language (Simplified
+Chinese by default). A code without a label is shown as it is: a test keeps that from happening.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from arms.seed.plan import Behaviour
+
+LABELS = {
+    # the ledger (seed_counts)
+    "customers": _("Customers"),
+    "usd_customers": _("Customers in USD"),
+    "contracts": _("Contracts"),
+    "invoices": _("Invoices"),
+    "open_items": _("Open invoices"),
+    "credit_notes": _("Credit notes"),
+    "payments": _("Payments"),
+    "acceptance_bills": _("Paid by acceptance bill"),
+    "unapplied_payments": _("Payments with unapplied cash"),
+    "allocations": _("Allocations"),
+    "exchange_rates": _("Exchange rates"),
+    # credit, exposure, cases, dunning, analytics, reports (their demo modules)
+    "credit ratings": _("Credit ratings"),
+    "credit proposals waiting": _("Rating proposals waiting for review"),
+    "credit limit requests waiting": _("Credit limit requests waiting"),
+    "credit overrides": _("Credit override requests"),
+    "case activities": _("Collection activities"),
+    "collection tasks": _("Open collection tasks"),
+    "promises to pay": _("Promises to pay"),
+    "installment plans": _("Installment plans"),
+    "disputes": _("Disputes"),
+    "dunning actions": _("Dunning actions"),
+    "dunning e-mails pending": _("Dunning e-mails waiting to be sent"),
+    "budgets": _("Budgets"),
+    "report_runs": _("Monthly reports stored"),
+    # counted once everything is loaded (seed_state_counts)
+    "active_holds": _("Active credit holds"),
+}
+
+BEHAVIOUR_LABELS = {
+    Behaviour.PROMPT: _("Customers paying on time"),
+    Behaviour.LATE: _("Customers paying late by habit"),
+    Behaviour.DETERIORATING: _("Customers paying later and later"),
+    Behaviour.DISPUTING: _("Customers disputing invoices"),
+    Behaviour.DEFAULTED: _("Customers who stopped paying"),
+}
+
+
+def seed_state_counts() -> dict[str, int]:
+    """Counts that several apps add to, taken once all of them are done (the holds page shows the same number:
+    holds placed by hand in the demo and the stop-supply holds of the dunning runs)."""
+    from arms.exposure.models import CreditHold
+
+    return {"active_holds": CreditHold.objects.filter(active=True).count()}
+
+
+def active_holds_by_reason() -> list[tuple[str, int]]:
+    """(reason label, count) of the active holds, most first."""
+    from arms.exposure.models import CreditHold, HoldReason
+
+    rows = (CreditHold.objects.filter(active=True).values("reason_code").annotate(n=Count("id"))
+            .order_by("-n", "reason_code"))
+    return [(str(HoldReason(row["reason_code"]).label), row["n"]) for row in rows]
+
+
+def summary_lines(counts: dict[str, int], behaviours: dict[str, list[str]], digest: str) -> list[tuple[str, str]]:
+    """(label, value) rows of the summary, in the order printed."""
+    lines = [(str(LABELS.get(key, key)), str(value)) for key, value in counts.items()]
+    if counts.get("active_holds"):
+        lines += [(f"  {label}", str(n)) for label, n in active_holds_by_reason()]
+    for behaviour in Behaviour:
+        codes = behaviours.get(behaviour.value, [])
+        if codes:
+            lines.append((str(BEHAVIOUR_LABELS[behaviour]),
+                          f"{len(codes)}  ({', '.join(codes[:5])}{', ...' if len(codes) > 5 else ''})"))
+    lines.append((str(_("Digest")), digest))
+    return lines
