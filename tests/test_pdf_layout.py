@@ -297,18 +297,19 @@ def test_letters_and_the_statement_are_complete_on_a4(language):
     assert set(actions) == {"letter", "lawyer_letter"}
     heading = {"zh-hans": ("催款函", "律师函", "催收对账单"),
                "en": ("Payment Demand", "Lawyer's Letter", "Statement of Overdue Items")}[language]
+    differences = {"zh-hans": "5个工作日内", "en": "within 5 working days"}[language]
 
     lawyer_amounts = _charges(book, book.invoices[:LAWYER_ITEMS])
     letter_amounts = _charges(book, book.invoices[LAWYER_ITEMS:])
     every_amount = _charges(book, book.invoices)
     letter = letter_for(actions["letter"])
     assert_complete_on_a4(render_letter_pdf(letter), amounts=letter_amounts, side_margin_mm=15,
-                          texts=[heading[0], book.customer.name])
+                          texts=[heading[0], book.customer.name, differences])
     lawyer = letter_for(actions["lawyer_letter"])
     assert_complete_on_a4(render_letter_pdf(lawyer), amounts=lawyer_amounts, side_margin_mm=15,
                           texts=[heading[1], book.customer.name])
     pages = assert_complete_on_a4(render_statement_pdf(letter), amounts=every_amount, side_margin_mm=15,
-                                  texts=[heading[2], book.customer.name])
+                                  texts=[heading[2], book.customer.name, differences])
     assert len(pages) >= 2
     invoice_header = {"zh-hans": "发票", "en": "Invoice"}[language]
     for page in pages:  # the item table's header is repeated on every page it runs over

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS
 from arms.common.pdf import render_pdf
 from arms.customers.models import Contact
 from arms.domain.interest import late_interest
@@ -93,6 +94,8 @@ class Letter:
             "currency": self.currency, "totals": self.amounts(), "as_of": action.as_of, "deadline": action.deadline,
             "statement": self.statement, "statement_totals": self.amounts([x for x in self.statement if not x.held]),
             "held_lines": [x for x in self.statement if x.held], "language": self.language,
+            # the customer is asked to report a difference within the time a dispute is handled in
+            "dispute_working_days": DEFAULT_SLA_WORKING_DAYS,
         }
 
 
