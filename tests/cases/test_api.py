@@ -96,7 +96,7 @@ def test_promise_dispute_plan_and_task_through_the_api(book):
                                                                                      "exceeds_open_amount")
     dispute = collector.post("/collections/disputes", {"invoice_id": book.inv2.pk, "amount_minor": 6_500,
                                                        "reason_code": "quantity", "raised_on": "2026-09-30"})
-    assert dispute.status_code == 201 and dispute.json()["sla_due_on"] == "2026-10-20"
+    assert dispute.status_code == 201 and dispute.json()["sla_due_on"] == "2026-10-13"
 
     plan = collector.post("/collections/plans", {"customer_id": book.customer.pk, "invoice_ids": [book.inv2.pk],
                                                  "installments": 2, "first_due_on": "2026-12-01"})

@@ -23,8 +23,8 @@ def test_the_sla_runs_over_national_day_in_chinese_working_days(book):
     dispute = dispute_raise(invoice=inv, amount_minor=10_000, reason_code="price", actor=book.collector,
                             raised_on=date(2026, 9, 30))
 
-    # 10 working days after 30 Sep: 1-7 Oct off, 8, 9, 10 (调休 Saturday), 12-16, 19, 20 Oct
-    assert dispute.sla_due_on == date(2026, 10, 20)
+    # the default 5 working days after 30 Sep: 1-7 Oct off, 8, 9, 10 (调休 Saturday), 12, 13 Oct
+    assert dispute.sla_due_on == date(2026, 10, 13)
     assert (dispute.department, dispute.owner) == ("sales", book.sales)
 
 
@@ -117,16 +117,17 @@ def test_a_corrected_invoice_needs_its_number_and_a_credit_cannot_exceed_the_ope
 def test_the_owner_is_warned_near_the_deadline_and_told_when_it_passes_once_each(book):
     inv = factories.invoice(book.customer, number="INV-9", issued=date(2026, 9, 1), actor=book.clerk)
     dispute = dispute_raise(invoice=inv, amount_minor=10_000, reason_code="price", actor=book.sales,
-                            raised_on=date(2026, 9, 30))  # due 20 Oct; owner: the salesperson
+                            raised_on=date(2026, 9, 30))  # due 13 Oct; owner: the salesperson
 
+    assert disputes_sla_check(as_of=date(2026, 10, 9)) == {"warned": 0, "overdue": 0}  # 3 left: 10 (调休), 12, 13
+    assert disputes_sla_check(as_of=date(2026, 10, 10)) == {"warned": 1, "overdue": 0}  # 2 working days left
+    assert disputes_sla_check(as_of=date(2026, 10, 12)) == {"warned": 0, "overdue": 0}
+    assert disputes_sla_check(as_of=date(2026, 10, 13)) == {"warned": 0, "overdue": 0}  # due today: not yet late
+    assert disputes_sla_check(as_of=date(2026, 10, 14)) == {"warned": 0, "overdue": 1}
     assert disputes_sla_check(as_of=date(2026, 10, 15)) == {"warned": 0, "overdue": 0}
-    assert disputes_sla_check(as_of=date(2026, 10, 16)) == {"warned": 1, "overdue": 0}  # 2 working days left
-    assert disputes_sla_check(as_of=date(2026, 10, 19)) == {"warned": 0, "overdue": 0}
-    assert disputes_sla_check(as_of=date(2026, 10, 21)) == {"warned": 0, "overdue": 1}
-    assert disputes_sla_check(as_of=date(2026, 10, 22)) == {"warned": 0, "overdue": 0}
 
     subjects = list(Notification.objects.filter(kind="collections.dispute_sla").values_list("user__username",
                                                                                           flat=True))
     assert sorted(subjects) == ["collector", "sales", "sales"]
     dispute.refresh_from_db()
-    assert (dispute.sla_warned_on, dispute.sla_overdue_notified_on) == (date(2026, 10, 16), date(2026, 10, 21))
+    assert (dispute.sla_warned_on, dispute.sla_overdue_notified_on) == (date(2026, 10, 10), date(2026, 10, 14))

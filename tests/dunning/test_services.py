@@ -237,6 +237,41 @@ def test_an_english_customer_gets_english_mail_and_letters(flushable, real_pdf, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("region", "asked"), [("east", "请于5个工作日内书面告知"),
+                                               ("overseas", "in writing within 5 working days")])
+def test_the_letter_mail_asks_for_differences_within_5_working_days(policy, people, region, asked):
+    from arms.dunning.documents import letter_for, render_email
+
+    customer = make_customer(people, region=region)
+    factories.invoice(customer, contract=make_contract(customer))
+    dunning_run(as_of=DUE + timedelta(days=30), process=False)
+    action = DunningAction.objects.get(customer=customer, stage__letter_kind="letter")
+
+    _subject, body = render_email(letter_for(action))
+
+    assert asked in body and "五日" not in body and "five days" not in body
+
+
+@pytest.mark.django_db
+def test_the_contract_clause_is_worded_in_the_letters_language_not_the_callers(policy, people):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from arms.dunning.documents import letter_for
+
+    customer = make_customer(people)
+    factories.invoice(customer, contract=make_contract(customer))
+    dunning_run(as_of=DUE + timedelta(days=30), process=False)
+    with translation.override("en"):  # a run from the English UI
+        letter = letter_for(DunningAction.objects.get(customer=customer, stage__letter_kind="letter"))
+
+    with translation.override(letter.language):
+        clauses = render_to_string("dunning/pdf/_clauses.html", letter.as_context())
+
+    assert "争议解决方式：诉讼" in clauses and "Litigation" not in clauses
+
+
+@pytest.mark.django_db
 def test_the_stage_reached_is_what_the_worklist_sees(policy, buyer, django_capture_on_commit_callbacks):
     from arms.dunning.selectors import dunning_stage_of, dunning_stages_for
 

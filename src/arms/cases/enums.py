@@ -127,4 +127,6 @@ DEFAULT_DEPARTMENT = {
     DisputeReason.DUPLICATE_BILLING: Department.FINANCE,
     DisputeReason.OTHER: Department.FINANCE,
 }
-DEFAULT_SLA_WORKING_DAYS = 10
+#: Chinese working days a dispute's owner has unless a DisputeReasonSetting says otherwise; the letters and
+#: statements ask the customer to report a difference within the same number (差异项需在5个工作日内核查处理)
+DEFAULT_SLA_WORKING_DAYS = 5

@@ -13,7 +13,9 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS
 from arms.common.pdf import render_pdf
+from arms.contracts.models import DisputeResolution
 from arms.customers.models import Contact
 from arms.domain.interest import late_interest
 from arms.domain.money import format_amount
@@ -50,7 +52,7 @@ class Clause:
     daily_rate: Decimal
     penalty_rate: Decimal
     text: str
-    dispute_resolution: str
+    dispute_resolution: str  # a lazy label: translated when the letter is rendered, in the customer's language
     venue: str
 
     @property
@@ -93,12 +95,15 @@ class Letter:
             "currency": self.currency, "totals": self.amounts(), "as_of": action.as_of, "deadline": action.deadline,
             "statement": self.statement, "statement_totals": self.amounts([x for x in self.statement if not x.held]),
             "held_lines": [x for x in self.statement if x.held], "language": self.language,
+            # the customer is asked to report a difference within the time a dispute is handled in
+            "dispute_working_days": DEFAULT_SLA_WORKING_DAYS,
         }
 
 
 def _clause(contract) -> Clause:
+    resolution = dict(DisputeResolution.choices).get(contract.dispute_resolution, contract.dispute_resolution)
     return Clause(contract.number, contract.title, contract.late_interest_rate_daily, contract.penalty_rate,
-                  contract.penalty_clause, contract.get_dispute_resolution_display(), contract.dispute_venue)
+                  contract.penalty_clause, resolution, contract.dispute_venue)
 
 
 def _line(invoice: Invoice, *, as_of: date, grace_days: int, held: bool = False) -> Line:
