@@ -264,7 +264,7 @@ def export_format(request) -> str:
 def ascii_filename(name: str) -> str:
     """A plain-ASCII stand-in for ``name`` (for clients that do not read ``filename*``)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")
     return text or "export"
 
 
