@@ -48,7 +48,7 @@ def test_aging_exports(book, manager):
     client = _client(manager)
     response = client.get("/analytics/aging/", {"as_of": "2026-04-30", "export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Group", "Key", "Currency", "Items")
     assert any(r[2] == "CNY" and float(r[-2]) == 78_200.00 for r in rows[1:])
@@ -76,7 +76,7 @@ def test_kpi_page_with_trend_chart_and_exports(book, manager):
     assert "Collection effectiveness index (CEI),cei,53.43,%" in lines
     trend = client.get("/analytics/kpis/", {"start": "2026-02-01", "end": "2026-04-30", "export": "xlsx",
                                             "table": "trend"})
-    rows = list(load_workbook(BytesIO(trend.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(trend.getvalue())).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]][-3:] == ["2026-02", "2026-03", "2026-04"]
 
 

@@ -25,9 +25,9 @@ def test_the_worklist_shows_the_customers_and_exports(client, book):
     assert book.customer.name in page.content.decode()
 
     exported = client.get(reverse("cases:worklist") + "?export=csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exported.getvalue().decode("utf-8-sig"))))
     assert rows[1][1:3] == ["C1", book.customer.name]
-    book_xlsx = load_workbook(io.BytesIO(client.get(reverse("cases:worklist") + "?export=xlsx").content))
+    book_xlsx = load_workbook(io.BytesIO(client.get(reverse("cases:worklist") + "?export=xlsx").getvalue()))
     assert book_xlsx.active["B2"].value == "C1"
 
 

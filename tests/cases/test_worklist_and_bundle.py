@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -60,6 +61,8 @@ def test_the_evidence_bundle_is_a_zip_with_a_pdf_index_in_chinese(book):
     activity_record(customer=book.customer, kind="lawyer_letter", outcome="sent", note="律师函已寄出",
                     actor=book.legal, attachment_name="律师函.pdf", attachment_bytes=b"%PDF-1.4 lawyer letter")
     activity_record(customer=book.customer, kind="call", outcome="refused", note="客户拒绝付款", actor=book.collector)
+    activity_record(customer=book.customer, kind="call", outcome="refused", note="=cmd|' /C calc'!A0",
+                    actor=book.collector)
     dispute_raise(invoice=book.inv2, amount_minor=5_000, reason_code="quality", actor=book.clerk,
                   raised_on=date(2026, 3, 5))
 
@@ -80,6 +83,8 @@ def test_the_evidence_bundle_is_a_zip_with_a_pdf_index_in_chinese(book):
     manifest = json.loads(archive.read("manifest.json"))
     assert [f["path"] for f in manifest["files"]][:1] == ["00-index.pdf"]
     assert "INV-1" in archive.read("invoices.csv").decode("utf-8-sig")
+    activities_csv = list(csv.reader(io.StringIO(archive.read("activities.csv").decode("utf-8-sig"))))
+    assert "'=cmd|' /C calc'!A0" in [row[6] for row in activities_csv]  # a note never becomes a formula
     handoff = Activity.objects.get(kind="handoff")
     assert bundle.sha256 in handoff.note and handoff.actor == book.legal
     assert AuditEvent.objects.filter(action="evidence_bundle_made").count() == 1

@@ -126,10 +126,11 @@ def test_pages_render_in_chinese(dunned, people, client):
         assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse("dunning:run", args=[dunned["run"].pk])).status_code == 200
     assert client.get(reverse("dunning:letter", args=[action.pk]))["Content-Type"] == "application/pdf"
-    book = load_workbook(io.BytesIO(client.get(reverse("dunning:overview") + "?export=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(reverse("dunning:overview") + "?export=xlsx").getvalue()))
     rows = list(book.active.values)
     assert len(rows) == 3 and {r[2] for r in rows[1:]} == {"甲公司", "乙公司"}
-    csv_text = client.get(reverse("dunning:overview") + "?export=csv&stage_code=letter").content.decode("utf-8-sig")
+    csv_text = client.get(reverse("dunning:overview") + "?export=csv&stage_code=letter").getvalue().decode(
+        "utf-8-sig")
     assert csv_text.count("\n") == 3
 
 

@@ -151,3 +151,30 @@ def test_the_dial_runs_from_left_to_right_over_the_half_circle():
     assert _point(DIAL_MAX_BP // 2) == (100.0, 20.0)
     assert _point(DIAL_MAX_BP) == (180.0, 100.0)
     assert _point(10 * DIAL_MAX_BP) == _point(DIAL_MAX_BP)
+
+
+def test_a_zero_limit_reads_prepayment_only_not_a_percentage(customer, clerk):
+    invoice_post(actor=clerk, customer=customer, issue_date=TODAY, net_minor=500_00, tax_minor=0)
+    rate(customer, grade="D", limit=0)  # downgraded afterwards: no credit from now on
+    page = login(clerk).get(f"/credit/holds/customers/{customer.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    gauge = page.content.decode().split('class="exposure-gauge', 1)[1].split("</figure>", 1)[0]
+    assert "仅限预付" in gauge
+    assert not re.search(r"\d%", gauge)  # not "1000%", nor any other share of a limit that is not there
+
+
+def test_the_released_column_shows_when_and_by_whom_never_active(customer, credit_manager):
+    services.hold_place(customer=customer, reason_code="manual", note="先停", actor=credit_manager)
+    old = services.hold_place(customer=factories.customer(), reason_code="manual", note="旧的", actor=credit_manager)
+    services.hold_release(hold=old, actor=credit_manager, note="已回款")
+    credit_manager.first_name, credit_manager.last_name = "强", "李"
+    credit_manager.save(update_fields=["first_name", "last_name"])
+
+    html = login(credit_manager).get("/credit/holds/", {"state": "all"}).content.decode()
+
+    released = re.findall(r'<td class="released">(.*?)</td>', html, flags=re.S)
+    assert len(released) == 2
+    active_cell = next(cell for cell in released if "已回款" not in cell)
+    released_cell = next(cell for cell in released if "已回款" in cell)
+    assert "active" not in active_cell and "—" in active_cell
+    old.refresh_from_db()
+    assert timezone.localtime(old.released_at).strftime("%Y-%m-%d %H:%M") in released_cell and "李强" in released_cell

@@ -77,13 +77,14 @@ def test_a_table_exports_to_excel_and_csv_with_exact_amounts(client, book):
     login(client, book.clerk)
     response = client.get("/reports/export/top_overdue.xlsx", {"as_of": AS_OF})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="arms-top_overdue-20261031.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response["Content-Disposition"] == ("attachment; filename=\"arms-top_overdue-20261031.xlsx\"; "
+                                               "filename*=UTF-8''arms-top_overdue-20261031.xlsx")
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[1][:3] == ["Customer", "Overdue (CNY)", "Open (CNY)"]
-    assert rows[2][:3] == ["HD001 华东精密机械有限公司", 88650, 88650]
+    assert rows[0][:3] == ["Customer", "Overdue (CNY)", "Open (CNY)"]
+    assert rows[1][:3] == ["HD001 华东精密机械有限公司", 88650, 88650]
     response = client.get("/reports/export/aging.csv", {"as_of": AS_OF})
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert lines[-1][0] == "2026-10" and lines[-1][-1] == "102210.00"
 
 
@@ -91,7 +92,8 @@ def test_a_table_exports_to_excel_and_csv_with_exact_amounts(client, book):
 def test_a_salespersons_export_is_their_own_and_other_roles_panels_are_not_found(client, book):
     login(client, book.sales_a)
     response = client.get("/reports/export/top_overdue.csv", {"as_of": AS_OF})
-    assert "西南物流" not in response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
+    assert response.status_code == 200 and "华东精密" in text and "西南物流" not in text
     assert client.get("/reports/export/kpis.csv", {"as_of": AS_OF}).status_code == 404
     assert client.get("/reports/export/nothing.csv").status_code == 404
 
@@ -129,6 +131,6 @@ def test_the_dashboard_as_data_for_a_salesperson_is_their_own(client, book):
 def test_the_headline_exports_numbers_not_text(client, book):
     login(client, book.sales_a)
     response = client.get("/reports/export/headline.xlsx", {"as_of": AS_OF})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    header, values = ([c.value for c in row] for row in list(sheet.iter_rows())[1:3])
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    header, values = ([c.value for c in row] for row in list(sheet.iter_rows())[0:2])
     assert dict(zip(header, values, strict=True))["Receivables at the end"] == 88650

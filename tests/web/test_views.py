@@ -245,7 +245,7 @@ def test_statement_exports_to_excel_with_exact_amounts(client, book):
     response = login(client, book.clerk).get(url, {**_period(book), "export": "xlsx"})
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=3)]
     assert [r[3] for r in rows] == [None, "INV-HD-2", "RCV-HD-1", None]
     assert [r[7] for r in rows] == [11300, 16950, 13950, 13950]
@@ -257,7 +257,7 @@ def test_statement_exports_to_csv(client, book):
 
     response = login(client, book.clerk).get(url, {**_period(book), "export": "csv"})
 
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["HD001", "华东精密机械有限公司"]
     assert [r[7] for r in rows[2:]] == ["11300.00", "16950.00", "13950.00", "13950.00"]

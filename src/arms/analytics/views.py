@@ -27,18 +27,14 @@ from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import team_performance
 from arms.common.errors import ArmsError
 from arms.web import charts
+from arms.web.exports import export_format, export_response
+from arms.web.paging import paginate
 
 VIEW = "analytics.view_analytics"
-DRILL_PAGE = 50
 TREND_MONTHS = 12
 TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "collection_rate", "receivables_closing",
                "collections", "credit_sales"]
 CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei"]
-
-
-def _export(request) -> str:
-    value = request.GET.get("export", "")
-    return value if value in ("xlsx", "csv") else ""
 
 
 @require_GET
@@ -59,11 +55,13 @@ def aging(request):
             report = aging_report(**form.arguments(), user=request.user)
         except ArmsError as error:
             form.add_service_error(error)
-    if report is not None and _export(request):
-        header, rows = exports.aging_table(report)
-        return exports.table_response(_export(request), filename=f"aging-{report.as_of:%Y%m%d}-{report.group_by}",
-                                      title=_("Aging"), header=header, rows=rows)
-    context = {"form": form, "report": report, "query": request.GET.urlencode(),
+    if report is not None and export_format(request):
+        return export_response(request, f"aging-{report.as_of:%Y%m%d}-{report.group_by}", exports.aging_table(report))
+    query = request.GET.copy()
+    for key in ("page", "per_page", "export"):
+        query.pop(key, None)
+    context = {"form": form, "report": report, "query": query.urlencode(),
+               "page": paginate(request, report.rows) if report is not None else None,
                "labels": [bucket_label(b) for b in report.buckets] if report else []}
     template = "analytics/aging.html#results" if request.htmx else "analytics/aging.html"
     return render(request, template, context, status=200 if report is not None else 400)
@@ -89,16 +87,14 @@ def aging_drill(request):
         )
     except ArmsError as error:
         raise Http404(error.message) from None
-    if _export(request):
-        header, rows = exports.aging_invoices_table(items, as_of=arguments["as_of"], report_buckets=bucket_list)
-        return exports.table_response(_export(request), filename=f"aging-items-{arguments['as_of']:%Y%m%d}",
-                                      title=_("Open items"), header=header, rows=rows)
+    if export_format(request):
+        table = exports.aging_invoices_table(items, as_of=arguments["as_of"], report_buckets=bucket_list)
+        return export_response(request, f"aging-items-{arguments['as_of']:%Y%m%d}", table)
     with analytic_queries():
-        count = items.count()
+        page = paginate(request, items)
         rows = [(inv, (arguments["as_of"] - inv.due_date).days, bucket_label(bucket_list[inv.bucket]))
-                for inv in items[:DRILL_PAGE]]
-    context = {"rows": rows, "count": count, "shown": len(rows), "as_of": arguments["as_of"],
-               "query": request.GET.urlencode(), "title": request.GET.get("title", "")}
+                for inv in page]
+    context = {"rows": rows, "page": page, "as_of": arguments["as_of"], "title": request.GET.get("title", "")}
     template = "analytics/aging_items.html#items" if request.htmx else "analytics/aging_items.html"
     return render(request, template, context)
 
@@ -128,15 +124,11 @@ def kpis(request):
         except ArmsError as error:
             form.add_service_error(error)
         else:
-            export = _export(request)
-            if export and request.GET.get("table") == "trend":
-                header, rows = exports.trend_table(trend, TREND_CODES, LABELS, UNITS)
-                return exports.table_response(export, filename=f"kpi-trend-{end:%Y%m}", title=_("KPI trend"),
-                                              header=header, rows=rows)
-            if export:
-                header, rows = exports.kpi_table(values)
-                return exports.table_response(export, filename=f"kpis-{start:%Y%m%d}-{end:%Y%m%d}",
-                                              title=_("KPIs"), header=header, rows=rows)
+            if export_format(request) and request.GET.get("table") == "trend":
+                return export_response(request, f"kpi-trend-{end:%Y%m}",
+                                       exports.trend_table(trend, TREND_CODES, LABELS, UNITS))
+            if export_format(request):
+                return export_response(request, f"kpis-{start:%Y%m%d}-{end:%Y%m%d}", exports.kpi_table(values))
             status = 200
             context.update({
                 "start": start, "end": end, "values": values, "trend": trend, "trend_codes": TREND_CODES,
@@ -161,14 +153,14 @@ def team(request):
         except ArmsError as error:
             form.add_service_error(error)
         else:
-            if _export(request):
-                header, table = exports.team_table(rows)
-                return exports.table_response(_export(request), filename=f"team-{start:%Y%m%d}-{end:%Y%m%d}",
-                                              title=_("Team performance"), header=header, rows=table)
+            if export_format(request):
+                return export_response(request, f"team-{start:%Y%m%d}-{end:%Y%m%d}", exports.team_table(rows))
             status = 200
             context.update({"start": start, "end": end, "rows": rows,
-                            "salespeople": [r for r in rows if r.role == "salesperson"],
-                            "collectors": [r for r in rows if r.role == "collector"]})
+                            "salespeople": paginate(request, [r for r in rows if r.role == "salesperson"],
+                                                    param="sales_page"),
+                            "collectors": paginate(request, [r for r in rows if r.role == "collector"],
+                                                   param="collectors_page")})
     template = "analytics/team.html#results" if request.htmx else "analytics/team.html"
     return render(request, template, context, status=status)
 
@@ -212,13 +204,13 @@ def budgets(request):
             return render(request, "analytics/budgets.html#budget_form", {"form": form, "can_edit": True},
                           status=status)
     qs = budget_services.budget_list(user=request.user, period_from=date(year, 1, 1), period_to=date(year, 12, 31))
-    actuals = [budget_services.budget_actual(b, user=request.user) for b in qs]
-    if _export(request):
-        header, rows = exports.budget_table(actuals)
-        return exports.table_response(_export(request), filename=f"budgets-{year}", title=_("Budgets"),
-                                      header=header, rows=rows)
+    if export_format(request):
+        return export_response(request, f"budgets-{year}", exports.budget_table(
+            budget_services.budget_actual(b, user=request.user) for b in qs.iterator()))
+    page = paginate(request, qs)
     return render(request, "analytics/budgets.html", {
-        "form": form, "actuals": actuals, "year": year, "can_edit": can_edit,
+        "form": form, "page": page, "actuals": [budget_services.budget_actual(b, user=request.user) for b in page],
+        "year": year, "can_edit": can_edit,
         "can_change": request.user.has_perm("analytics.change_budget"),
         "can_delete": request.user.has_perm("analytics.delete_budget"),
     }, status=status)

@@ -6,9 +6,6 @@ comes from the selectors (another salesperson's customer is a 404 here as in the
 
 from __future__ import annotations
 
-import csv
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
@@ -19,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from arms.cases import selectors, services
+from arms.cases import exports, selectors, services
 from arms.cases.enums import DisputeStatus, PlanStatus, PromiseStatus, TaskStatus
 from arms.cases.forms import (
     BUCKET_LABELS,
@@ -38,14 +35,12 @@ from arms.cases.models import Attachment
 from arms.cases.panels import case_panels, worklist_columns
 from arms.cases.services.bundles import evidence_bundle
 from arms.common.errors import ArmsError
-from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
+from arms.web.exports import export_format, export_response
+from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
 
-WORKLIST_LIMIT = 500
 HISTORY_LIMIT = 200
-
-
 
 
 def _done(request, customer, message: str):
@@ -66,59 +61,19 @@ def worklist(request):
     if "collector" not in data and request.user.groups.filter(name="collector").exists():
         data["collector"] = "me"  # a collector starts on their own customers
     form = WorklistFilterForm(data)
-    rows = selectors.worklist(user=request.user, as_of=today, **form.filters(user=request.user))[:WORKLIST_LIMIT]
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return _worklist_export(rows, export, today)
-    columns = worklist_columns([r.customer.pk for r in rows])
-    for row in rows:
+    rows = selectors.worklist(user=request.user, as_of=today, **form.filters(user=request.user))
+    if export_format(request):
+        columns = worklist_columns([r.customer.pk for r in rows])
+        return export_response(request, f"worklist-{today:%Y%m%d}", exports.worklist_table(rows, columns))
+    page = paginate(request, rows)
+    columns = worklist_columns([r.customer.pk for r in page])
+    for row in page:
         row.extra = [values.get(row.customer.pk, "") for _name, _label, values in columns]
-    context = {"form": form, "rows": rows, "today": today, "columns": columns,
+    context = {"form": form, "page": page, "today": today, "columns": columns,
+               "overdue_total_minor": sum(r.overdue_base_minor for r in rows),
                "query": data.urlencode(), "bucket_labels": BUCKET_LABELS}
     template = "cases/worklist.html#results" if request.htmx else "cases/worklist.html"
     return render(request, template, context)
-
-
-def _worklist_rows(rows):
-    yield [_("Rank"), _("Customer code"), _("Customer"), _("Collector"), _("Score"), _("Grade"),
-           _("Days overdue"), _("Overdue (CNY)"), _("Open tasks"), _("Open promises"), _("Open disputes")]
-    for rank, row in enumerate(rows, start=1):
-        collector = row.customer.collector
-        yield [rank, row.customer.code, row.customer.name,
-               (collector.get_full_name() or collector.get_username()) if collector else "", row.score,
-               row.grade or "-", max(row.max_days_overdue, 0), to_decimal(row.overdue_base_minor, "CNY"),
-               row.open_tasks, row.open_promises, row.open_disputes]
-
-
-def _worklist_export(rows, export: str, today) -> HttpResponse:
-    name = f"worklist-{today:%Y%m%d}.{export}"
-    if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        for line in _worklist_rows(rows):
-            writer.writerow(line)
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Worklist")
-        for index, line in enumerate(_worklist_rows(rows)):
-            sheet.append(line)
-            if index == 0:
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
-            for cell in row:
-                cell.number_format = "#,##0.00"
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # ---------------------------------------------------------------- the case page
@@ -419,8 +374,11 @@ def _quote(name: str) -> str:
 def my_tasks(request):
     show = request.GET.get("show", "mine")
     tasks = selectors.task_list(user=request.user, status=TaskStatus.OPEN,
-                                assignee_id=request.user.pk if show == "mine" else None)[:500]
-    return render(request, "cases/tasks.html", {"tasks": tasks, "show": show, "today": timezone.localdate(),
+                                assignee_id=request.user.pk if show == "mine" else None)
+    if export_format(request):
+        return export_response(request, f"tasks-{timezone.localdate():%Y%m%d}", exports.task_table(tasks))
+    return render(request, "cases/tasks.html", {"page": paginate(request, tasks), "show": show,
+                                                "today": timezone.localdate(),
                                                 "complete_form": TaskCompleteForm(),
                                                 "can_close": request.user.has_perm("cases.change_task")})
 
@@ -432,9 +390,47 @@ def dispute_list(request):
     status = request.GET.get("status", DisputeStatus.OPEN)
     if status not in DisputeStatus.values and status != "all":
         status = DisputeStatus.OPEN
-    disputes = selectors.dispute_list(user=request.user, status="" if status == "all" else status)[:500]
-    return render(request, "cases/disputes.html", {"disputes": disputes, "status": status,
+    disputes = selectors.dispute_list(user=request.user, status="" if status == "all" else status)
+    if export_format(request):
+        return export_response(request, f"disputes-{timezone.localdate():%Y%m%d}", exports.dispute_table(disputes))
+    return render(request, "cases/disputes.html", {"page": paginate(request, disputes), "status": status,
                                                    "statuses": DisputeStatus.choices,
+                                                   "totals": currency_totals(disputes, "amount_minor"),
                                                    "today": timezone.localdate()})
+
+
+def _status_filter(request, choices) -> str:
+    """``?status=`` when it is one of ``choices``; "" (every status) otherwise."""
+    status = request.GET.get("status", "")
+    return status if status in choices.values else ""
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_promisetopay", raise_exception=True)
+def promise_list(request):
+    status = _status_filter(request, PromiseStatus)
+    promises = selectors.promise_list(user=request.user, status=status).select_related("created_by")
+    if export_format(request):
+        return export_response(request, f"promises-{timezone.localdate():%Y%m%d}", exports.promise_table(promises))
+    return render(request, "cases/promises.html", {
+        "page": paginate(request, promises), "status": status, "statuses": PromiseStatus.choices,
+        "totals": currency_totals(promises, "amount_minor", "paid_minor"), "today": timezone.localdate(),
+    })
+
+
+@require_GET
+@login_required
+@permission_required("cases.view_installmentplan", raise_exception=True)
+def plan_list(request):
+    status = _status_filter(request, PlanStatus)
+    plans = selectors.plan_list(user=request.user, status=status)
+    if export_format(request):
+        return export_response(request, f"installment-plans-{timezone.localdate():%Y%m%d}",
+                               exports.plan_table(plans))
+    return render(request, "cases/plans.html", {
+        "page": paginate(request, plans), "status": status, "statuses": PlanStatus.choices,
+        "totals": currency_totals(plans, "total_minor", "paid_minor"),
+    })
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arms.common.errors import ArmsError, NotFound
-from arms.credit import selectors, services
+from arms.credit import exports, selectors, services
 from arms.credit.enums import LimitRequestStatus, ProposalStatus
 from arms.credit.forms import (
     CreditFileForm,
@@ -34,12 +33,11 @@ from arms.credit.forms import (
 from arms.credit.history import trade_history_for
 from arms.credit.models import CreditProfile, GradePolicy
 from arms.customers.selectors import customers_visible_to
+from arms.web.exports import export_format, export_response
+from arms.web.paging import paginate
 from arms.web.shortcuts import customer_or_404
 
 VIEW = "credit.view_creditprofile"
-PAGE_SIZE = 25
-
-
 
 
 def _or_404(getter, **kwargs):
@@ -69,13 +67,16 @@ def index(request):
         customers = customers.filter(Q(credit_profile__isnull=True) | Q(credit_profile__grade=""))
     elif grade:
         customers = customers.filter(credit_profile__grade=grade)
+    customers = customers.order_by("code")
+    if export_format(request):
+        return export_response(request, f"credit-files-{timezone.localdate():%Y%m%d}",
+                               exports.credit_file_table(customers))
     spread = dict(
         CreditProfile.objects.filter(customer__in=customers_visible_to(request.user))
         .values_list("grade").annotate(n=Count("id")).order_by()
     )
-    page = Paginator(customers.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/index.html", {
-        "form": form, "page": page, "spread": [(g, spread.get(g, 0)) for g in "ABCD"],
+        "form": form, "page": paginate(request, customers), "spread": [(g, spread.get(g, 0)) for g in "ABCD"],
         "unrated": customers_visible_to(request.user).count() - sum(spread.get(g, 0) for g in "ABCD"),
         "today": timezone.localdate(),
     })
@@ -89,10 +90,10 @@ def review_queue(request):
     queue = selectors.review_queue(user=request.user, as_of=today)
     return render(request, "credit/review_queue.html", {
         "today": today,
-        "due": queue["due"][:100], "due_count": queue["due"].count(),
-        "proposals": queue["proposals"][:100], "proposal_count": queue["proposals"].count(),
-        "limit_requests": queue["limit_requests"][:100], "awaiting_me": set(queue["awaiting_me"].values_list(
-            "pk", flat=True)),
+        "due": paginate(request, queue["due"], param="due_page"),
+        "proposals": paginate(request, queue["proposals"], param="proposals_page"),
+        "limit_requests": paginate(request, queue["limit_requests"], param="requests_page"),
+        "awaiting_me": set(queue["awaiting_me"].values_list("pk", flat=True)),
         "can_rate": request.user.has_perm("credit.rate_customer"),
     })
 
@@ -255,9 +256,11 @@ def limit_request_list(request):
     status = request.GET.get("status", LimitRequestStatus.PENDING)
     qs = selectors.limit_request_list(user=request.user, status=status if status in LimitRequestStatus.values
                                       else None)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if export_format(request):
+        return export_response(request, f"limit-requests-{timezone.localdate():%Y%m%d}",
+                               exports.limit_request_table(qs))
     return render(request, "credit/limit_request_list.html", {
-        "page": page, "status": status, "statuses": LimitRequestStatus.choices,
+        "page": paginate(request, qs), "status": status, "statuses": LimitRequestStatus.choices,
         "awaiting_me": set(selectors.limit_requests_awaiting(request.user).values_list("pk", flat=True)),
     })
 

@@ -8,6 +8,7 @@ app_name = "dunning"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("runs/", views.run_start, name="run_start"),
+    path("runs/all/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("actions/<int:action_id>/letter.pdf", views.action_letter, name="letter"),

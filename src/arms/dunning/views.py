@@ -5,13 +5,11 @@ selector or service and renders; visibility follows the customer selectors (sale
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError, NotFound
 from arms.customers.selectors import customers_visible_to
-from arms.domain.money import to_decimal
-from arms.dunning import selectors
+from arms.dunning import exports, selectors
 from arms.dunning.documents import file_names, may_read, stored_or_rendered
 from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, EmailStatus, RunTrigger
 from arms.dunning.services import (
@@ -33,12 +30,8 @@ from arms.dunning.services import (
     exclusion_add,
     exclusion_lift,
 )
-
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from arms.web.exports import export_format, export_response
+from arms.web.paging import currency_totals, paginate
 
 
 def _action(request, action_id: int):
@@ -58,17 +51,18 @@ def _filters(request) -> dict:
 def overview(request):
     filters = _filters(request)
     actions = selectors.action_list(user=request.user, **filters)
-    if request.GET.get("export") in ("csv", "xlsx"):
-        return _actions_export(actions, request.GET["export"])
+    if export_format(request):
+        return export_response(request, f"dunning-actions-{timezone.localdate():%Y%m%d}",
+                               exports.action_table(actions))
     outbox = dict(selectors.email_list(user=request.user).order_by().values_list("status").annotate(n=Count("pk"))
                   .values_list("status", "n"))
     context = {
-        "today": timezone.localdate(), "filters": filters, "page": _page(request, actions),
+        "today": timezone.localdate(), "filters": filters, "page": paginate(request, actions),
+        "totals": currency_totals(actions, "open_minor", "interest_minor"),
         "runs": selectors.run_list()[:8], "email_statuses": EmailStatus.choices,
         "outbox": [(code, name, outbox.get(code, 0)) for code, name in EmailStatus.choices],
         "stages": _stage_choices(), "action_statuses": ActionStatus.choices,
         "can_run": request.user.has_perm("dunning.add_dunningrun"),
-        "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v),
     }
     template = "dunning/overview.html#actions" if request.htmx else "dunning/overview.html"
     return render(request, template, context)
@@ -81,39 +75,6 @@ def _stage_choices() -> list[tuple[str, str]]:
     for code, name in DunningStage.objects.order_by("offset_days").values_list("code", "name"):
         seen.setdefault(code, name)
     return list(seen.items())
-
-
-def _actions_export(actions, fmt: str) -> HttpResponse:
-    header = [_("Date"), _("Customer code"), _("Customer"), _("Stage"), _("Days"), _("Level"), _("Currency"),
-              _("Open amount"), _("Late interest"), _("Penalty"), _("Pay by"), _("Status"), _("E-mail")]
-    rows = ([a.as_of, a.customer.code, a.customer.name, a.stage.name, a.stage_offset, a.get_level_display(),
-             a.currency, to_decimal(a.open_minor, a.currency), to_decimal(a.interest_minor, a.currency),
-             to_decimal(a.penalty_minor, a.currency), a.deadline, a.get_status_display(),
-             a.email.get_status_display() if hasattr(a, "email") else ""] for a in actions.iterator(chunk_size=2000))
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="dunning-actions-{stamp}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return response
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Dunning actions"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="dunning-actions-{stamp}.xlsx"'
-    return response
 
 
 @require_POST
@@ -143,7 +104,20 @@ def run_detail(request, run_id: int):
     if run is None:
         raise Http404
     actions = selectors.action_list(user=request.user, run_id=run.pk)
-    return render(request, "dunning/run.html", {"run": run, "page": _page(request, actions)})
+    if export_format(request):
+        return export_response(request, f"dunning-run-{run.as_of:%Y%m%d}-{run.pk}", exports.action_table(actions))
+    return render(request, "dunning/run.html", {"run": run, "page": paginate(request, actions),
+                                                "totals": currency_totals(actions, "open_minor", "interest_minor")})
+
+
+@require_GET
+@login_required
+@permission_required("dunning.view_dunningrun", raise_exception=True)
+def run_list(request):
+    runs = selectors.run_list()
+    if export_format(request):
+        return export_response(request, f"dunning-runs-{timezone.localdate():%Y%m%d}", exports.run_table(runs))
+    return render(request, "dunning/runs.html", {"page": paginate(request, runs)})
 
 
 @require_GET
@@ -208,7 +182,10 @@ def action_retry(request, action_id: int):
 @permission_required("dunning.view_dunningemail", raise_exception=True)
 def email_list(request):
     status = request.GET.get("status", "")
-    context = {"page": _page(request, selectors.email_list(user=request.user, status=status)), "status": status,
+    emails = selectors.email_list(user=request.user, status=status)
+    if export_format(request):
+        return export_response(request, f"dunning-emails-{timezone.localdate():%Y%m%d}", exports.email_table(emails))
+    context = {"page": paginate(request, emails), "status": status,
                "statuses": EmailStatus.choices, "can_send": request.user.has_perm("dunning.send_dunning_email")}
     return render(request, "dunning/emails.html", context)
 
@@ -312,7 +289,11 @@ def exclusion_list(request):
             errors["until"] = _("Give the date as YYYY-MM-DD.")
         except ArmsError as exc:
             errors[exc.field or "reason"] = exc.message
-    context = {"exclusions": selectors.exclusion_list(user=request.user), "can_change": can_change,
+    exclusions = selectors.exclusion_list(user=request.user)
+    if request.method == "GET" and export_format(request):
+        return export_response(request, f"dunning-exclusions-{timezone.localdate():%Y%m%d}",
+                               exports.exclusion_table(exclusions))
+    context = {"page": paginate(request, exclusions), "can_change": can_change,
                "errors": errors, "form": request.POST if request.method == "POST" else {}}
     return render(request, "dunning/exclusions.html", context, status=400 if errors else 200)
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError
 from arms.customers.selectors import customers_visible_to
-from arms.exposure import selectors, services
+from arms.exposure import exports, selectors, services
 from arms.exposure.forms import (
     CheckForm,
     DecisionForm,
@@ -28,13 +28,9 @@ from arms.exposure.forms import (
     ReleaseForm,
 )
 from arms.exposure.models import OverrideStatus
+from arms.web.exports import export_format, export_response
+from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
-
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _next(request, default: str) -> str:
@@ -44,12 +40,10 @@ def _next(request, default: str) -> str:
     return default
 
 
-
-
 # ---------------------------------------------------------------- holds
 
 
-def _hold_list_context(request, place_form=None) -> dict:
+def _filtered_holds(request):
     form = HoldFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     state = data.get("state") or "active"
@@ -58,9 +52,14 @@ def _hold_list_context(request, place_form=None) -> dict:
     search = (data.get("q") or "").strip()
     if search:
         qs = qs.filter(Q(customer__code__icontains=search) | Q(customer__name__icontains=search))
+    return form, qs
+
+
+def _hold_list_context(request, place_form=None) -> dict:
+    form, qs = _filtered_holds(request)
     can_place = request.user.has_perm("exposure.add_credithold")
     return {
-        "form": form, "page": _page(request, qs),
+        "form": form, "page": paginate(request, qs),
         "can_place": can_place, "can_release": request.user.has_perm("exposure.change_credithold"),
         "place_form": place_form or (HoldPlaceForm(user=request.user) if can_place else None),
     }
@@ -70,6 +69,9 @@ def _hold_list_context(request, place_form=None) -> dict:
 @login_required
 @permission_required("exposure.view_credithold", raise_exception=True)
 def hold_list(request):
+    if export_format(request):
+        _form, holds = _filtered_holds(request)
+        return export_response(request, f"credit-holds-{timezone.localdate():%Y%m%d}", exports.hold_table(holds))
     template = "exposure/hold_list.html#results" if request.htmx else "exposure/hold_list.html"
     return render(request, template, _hold_list_context(request))
 
@@ -116,12 +118,16 @@ def hold_release(request, hold_id: int):
 # ---------------------------------------------------------------- overrides
 
 
-def _override_list_context(request, request_form=None) -> dict:
+def _filtered_overrides(request):
     form = OverrideFilterForm(request.GET)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     customer_id = request.GET.get("customer")
     customer_id = int(customer_id) if customer_id and customer_id.isdigit() else None
-    qs = selectors.override_list(user=request.user, customer_id=customer_id, status=status)
+    return form, customer_id, selectors.override_list(user=request.user, customer_id=customer_id, status=status)
+
+
+def _override_list_context(request, request_form=None) -> dict:
+    form, customer_id, qs = _filtered_overrides(request)
     can_request = request.user.has_perm("exposure.add_creditoverride")
     initial = {"valid_days": 7}
     if customer_id:
@@ -129,7 +135,8 @@ def _override_list_context(request, request_form=None) -> dict:
         if customer is not None:
             initial.update(customer=customer.code, currency=customer.currency)
     return {
-        "form": form, "page": _page(request, qs), "customer_id": customer_id, "requested": OverrideStatus.REQUESTED,
+        "form": form, "page": paginate(request, qs), "totals": currency_totals(qs, "amount_minor"),
+        "customer_id": customer_id, "requested": OverrideStatus.REQUESTED,
         "can_request": can_request, "can_decide": request.user.has_perm("exposure.approve_creditoverride"),
         "request_form": request_form or (OverrideRequestForm(user=request.user, initial=initial)
                                          if can_request else None),
@@ -140,6 +147,10 @@ def _override_list_context(request, request_form=None) -> dict:
 @login_required
 @permission_required("exposure.view_creditoverride", raise_exception=True)
 def override_list(request):
+    if export_format(request):
+        _form, _customer_id, overrides = _filtered_overrides(request)
+        return export_response(request, f"credit-overrides-{timezone.localdate():%Y%m%d}",
+                               exports.override_table(overrides))
     template = "exposure/override_list.html#results" if request.htmx else "exposure/override_list.html"
     return render(request, template, _override_list_context(request))
 

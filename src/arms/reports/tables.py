@@ -1,4 +1,5 @@
-"""Tables of the dashboard and the monthly report, and their export to Excel (openpyxl) and CSV.
+"""Tables of the dashboard and the monthly report; one table downloads through ``arms.web.exports``
+(``export_table``), the monthly workbook is laid out here (``workbook_bytes``) with the same cell escaping.
 
 A ``Table`` holds typed cells: money as integer minor units (a ``money`` column, in the table's currency),
 counts as ints, days and ratios as Decimals, text as str. The page renders them with the ``money`` filter;
@@ -8,7 +9,6 @@ is the total on the page to the fen.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from arms.domain.money import BASE_CURRENCY, exponent, format_amount, to_decimal
+from arms.web.exports import set_text_safe, sheet_title
 
 TEXT, MONEY, COUNT, DECIMAL, PERCENT, DATE = "text", "money", "count", "decimal", "percent", "date"
 _TENTH = Decimal("0.1")
@@ -88,16 +89,22 @@ def cell_value(value, column: Column, currency: str = BASE_CURRENCY):
     return value
 
 
-def table_csv(table: Table) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel on Chinese Windows then reads it as UTF-8)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([c.label for c in table.columns])
-    for row in [*table.rows, *([table.footer] if table.footer else [])]:
-        writer.writerow(["" if v is None else cell_value(v, c, table.currency)
-                         for v, c in zip(row, table.columns, strict=True)])
-    return buffer.getvalue().encode("utf-8")
+def export_table(table: Table):
+    """The table for ``arms.web.exports`` (one CSV or Excel download): money as exact Decimal major units with
+    the currency's decimals, the footer (totals) in bold below the rows."""
+    from arms.web import exports
+
+    kinds = {TEXT: exports.TEXT, MONEY: exports.AMOUNT, COUNT: exports.INT, DECIMAL: exports.DECIMAL,
+             PERCENT: exports.PERCENT, DATE: exports.DATE}
+    columns = [exports.Column(c.label, kinds[c.kind], width=28 if index == 0 else 16,
+                              number_format=_number_format(c, table.currency))
+               for index, c in enumerate(table.columns)]
+
+    def values(row) -> list:
+        return [cell_value(v, c, table.currency) for v, c in zip(row, table.columns, strict=True)]
+
+    return exports.Table(table.title, columns, (values(row) for row in table.rows),
+                         footer=[values(table.footer)] if table.footer else [])
 
 
 def _number_format(column: Column, currency: str) -> str | None:
@@ -121,10 +128,13 @@ def write_table(sheet, table: Table, *, start_row: int = 1, title: bool = True) 
     bold = Font(bold=True)
     row = start_row
     if title:
-        sheet.cell(row=row, column=1, value=table.title).font = Font(bold=True, size=12)
+        cell = sheet.cell(row=row, column=1)
+        set_text_safe(cell, str(table.title))
+        cell.font = Font(bold=True, size=12)
         row += 1
     for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=row, column=index, value=column.label)
+        cell = sheet.cell(row=row, column=index)
+        set_text_safe(cell, str(column.label))
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="EEEEEE")
     row += 1
@@ -132,15 +142,20 @@ def write_table(sheet, table: Table, *, start_row: int = 1, title: bool = True) 
     for line_no, values in enumerate(body):
         is_footer = table.footer is not None and line_no == len(body) - 1
         for index, (value, column) in enumerate(zip(values, table.columns, strict=True), start=1):
-            cell = sheet.cell(row=row, column=index, value=cell_value(value, column, table.currency))
-            number_format = _number_format(column, table.currency)
-            if number_format:
-                cell.number_format = number_format
+            cell = sheet.cell(row=row, column=index)
+            value = cell_value(value, column, table.currency)
+            if isinstance(value, str):
+                set_text_safe(cell, value)  # a name like "=HYPERLINK(...)" stays text, never a formula
+            else:
+                cell.value = value
+                number_format = _number_format(column, table.currency)
+                if number_format:
+                    cell.number_format = number_format
             if is_footer:
                 cell.font = bold
         row += 1
     if table.note:
-        sheet.cell(row=row, column=1, value=table.note)
+        set_text_safe(sheet.cell(row=row, column=1), str(table.note))
         row += 1
     return row + 1
 
@@ -153,11 +168,6 @@ def _widen(sheet, tables: Sequence[Table]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else 16
 
 
-def table_xlsx(table: Table) -> bytes:
-    """One table on one sheet."""
-    return workbook_bytes([(table.title, [table])])
-
-
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Table]]]) -> bytes:
     """A workbook with one sheet per (name, tables) entry, the tables one below the other."""
     from openpyxl import Workbook
@@ -165,7 +175,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Table]]]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for name, tables in sheets:
-        sheet = book.create_sheet(title=_sheet_title(name))
+        sheet = book.create_sheet(title=sheet_title(name))
         row = 1
         for table in tables:
             row = write_table(sheet, table, start_row=row)
@@ -173,9 +183,3 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Table]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _sheet_title(name: str) -> str:
-    """Excel refuses sheet names over 31 characters or with []:*?/\\ in them."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name))
-    return cleaned[:31] or "Sheet"

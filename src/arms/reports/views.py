@@ -12,12 +12,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError
@@ -26,9 +26,10 @@ from arms.reports.api import file_response
 from arms.reports.dashboard import dashboard_panel, dashboard_panels
 from arms.reports.models import ReportFormat, ReportKind, ReportRun, ReportTrigger
 from arms.reports.services import report_generate
-from arms.reports.tables import table_csv, table_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from arms.reports.tables import export_table
+from arms.web.exports import DATETIME, INT, Column, Table, export_format, export_response
+from arms.web.paging import paginate
+from arms.web.templatetags.arms_web import person
 
 
 def _as_of(request) -> tuple[date, str]:
@@ -70,26 +71,35 @@ def dashboard_export(request, key: str, fmt: str):
     panel = dashboard_panel(user=request.user, key=key, as_of=as_of)
     if panel is None or panel.table is None:
         raise Http404("no such table")
-    name = f"arms-{panel.table.key}-{as_of:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(table_csv(panel.table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(table_xlsx(panel.table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return export_response(fmt, f"arms-{panel.table.key}-{as_of:%Y%m%d}", export_table(panel.table))
 
 
 @require_GET
 @login_required
 @permission_required("reports.view_reportrun", raise_exception=True)
 def monthly_list(request):
-    runs = ReportRun.objects.filter(kind=ReportKind.MONTHLY).select_related("generated_by").defer("content")
-    page = Paginator(runs.order_by("-period", "-generated_at", "-pk"), 25).get_page(request.GET.get("page"))
+    runs = (ReportRun.objects.filter(kind=ReportKind.MONTHLY).select_related("generated_by").defer("content")
+            .order_by("-period", "-generated_at", "-pk"))
+    if export_format(request):
+        return export_response(request, f"monthly-reports-{timezone.localdate():%Y%m%d}", _run_table(runs))
+    page = paginate(request, runs)
     last_month = schedule.previous_month(schedule.month_start(timezone.localdate()))
     return render(request, "reports/monthly.html", {
         "page": page, "default_month": f"{last_month:%Y-%m}", "formats": ReportFormat.choices,
         "can_generate": request.user.has_perm("reports.generate_report"),
     })
+
+
+def _run_table(runs) -> Table:
+    """The stored monthly reports as a list (what was made, when, by whom, for whom), not their content."""
+    columns = [Column(_("Month"), width=10), Column(_("Format")), Column(_("Generated at"), DATETIME),
+               Column(pgettext("report made by", "By")), Column(_("E-mailed to"), width=40), Column(_("File")),
+               Column(_("Size (bytes)"), INT), Column("SHA-256", width=66)]
+    rows = ([f"{run.period:%Y-%m}", run.get_format_display(), run.generated_at,
+             person(run.generated_by) if run.generated_by_id else run.get_trigger_display(),
+             ", ".join(run.emailed_to or []), run.filename, run.size_bytes, run.sha256]
+            for run in runs.iterator(chunk_size=500))
+    return Table(_("Monthly management reports"), columns, rows)
 
 
 @require_POST

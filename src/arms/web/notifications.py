@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.models import Notification
+from arms.web.exports import export_format, export_response
+from arms.web.paging import paginate
+from arms.web.tables import notification_table
 
 
 def unread_count(request) -> dict:
@@ -26,8 +28,9 @@ def notification_list(request):
     rows = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
         rows = rows.filter(read_at__isnull=True)
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "web/notifications.html", {"page": page, "current": "notifications",
+    if export_format(request):
+        return export_response(request, f"notifications-{timezone.localdate():%Y%m%d}", notification_table(rows))
+    return render(request, "web/notifications.html", {"page": paginate(request, rows), "current": "notifications",
                                                       "unread_only": bool(request.GET.get("unread"))})
 
 

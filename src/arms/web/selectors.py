@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from arms.customers.models import Customer
@@ -97,3 +97,15 @@ def customer_list_with_amounts(*, user, today: date, **filters) -> QuerySet[Cust
             .exclude(currency=OuterRef("currency"))
         ),
     )
+
+
+def customer_totals(customer_ids: QuerySet, *, today: date) -> list[dict]:
+    """The customer list's totals over every filtered customer (not the page): per currency, what the list's
+    "Open amount" and "Overdue" columns add up to (each customer's amounts in its own currency)."""
+    rows = (Invoice.objects.filter(customer__in=customer_ids, amount_open_minor__gt=0,
+                                   currency=F("customer__currency"))
+            .values("currency").annotate(open_minor=Sum("amount_open_minor"),
+                                         overdue_minor=Sum("amount_open_minor", filter=Q(due_date__lt=today)),
+                                         count=Count("customer_id", distinct=True))
+            .order_by("currency"))
+    return [{**row, "overdue_minor": row["overdue_minor"] or 0} for row in rows]

@@ -5,13 +5,9 @@ renders. Visibility comes from the selectors: another salesperson's customer, in
 
 from __future__ import annotations
 
-import csv
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from arms.common.errors import ArmsError
-from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
 from arms.ledger.services import payment_record
-from arms.web import selectors
+from arms.web import selectors, tables
+from arms.web.exports import export_format, export_response
 from arms.web.forms import (
     CustomerFilterForm,
     InvoiceFilterForm,
@@ -31,17 +27,10 @@ from arms.web.forms import (
     PaymentForm,
     StatementForm,
 )
+from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
-from arms.web.templatetags.arms_web import entry_kind_label, statement_text
 
-PAGE_SIZE = 25
 RECENT_PAYMENTS = 10
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 
 
 @require_GET
@@ -61,9 +50,14 @@ def customer_list(request):
     """The customer list; an htmx request (typing in the search box) gets only the results partial."""
     today = timezone.localdate()
     form = CustomerFilterForm(request.GET)
-    page = _page(request, selectors.customer_list_with_amounts(user=request.user, today=today, **form.filters()))
+    customers = selectors.customer_list_with_amounts(user=request.user, today=today, **form.filters())
+    if export_format(request):
+        return export_response(request, f"customers-{today:%Y%m%d}", tables.customer_table(customers))
     template = "web/customer_list.html#results" if request.htmx else "web/customer_list.html"
-    return render(request, template, {"form": form, "page": page, "today": today})
+    return render(request, template, {
+        "form": form, "page": paginate(request, customers), "today": today,
+        "totals": selectors.customer_totals(customers.values("pk"), today=today),
+    })
 
 
 def _customer_context(request, customer, *, payment_form=None) -> dict:
@@ -102,74 +96,15 @@ def customer_statement(request, customer_id: int):
         statements = ledger.customer_statement(
             customer_id=customer.pk, date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"]
         )
-        export = request.GET.get("export")
-        if export == "xlsx":
-            return _statement_xlsx(customer, form.cleaned_data, statements)
-        if export == "csv":
-            return _statement_csv(customer, form.cleaned_data, statements)
+        if export_format(request):
+            period = form.cleaned_data
+            return export_response(
+                request, f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}",
+                tables.statement_table(customer, statements))
     context = {"customer": customer, "statement_form": form, "statements": statements}
     if request.htmx:
         return render(request, "web/customer_statement.html#statement", context)
     return render(request, "web/customer_statement.html", context, status=200 if form.is_valid() else 400)
-
-
-def _statement_rows(statements):
-    """Rows of a statement export: a header, then per currency the opening, movements and closing."""
-    yield [_("Currency"), _("Date"), _("Type"), _("Number"), _("Description"), _("Debit"), _("Credit"), _("Balance")]
-    for statement in statements:
-        cur = statement.currency
-        yield [cur, statement.date_from, _("Opening balance"), "", "", None, None,
-               to_decimal(statement.opening_minor, cur)]
-        for line in statement.lines:
-            yield [cur, line.date, entry_kind_label(line.kind), line.number, statement_text(line.description),
-                   to_decimal(line.debit_minor, cur) if line.debit_minor else None,
-                   to_decimal(line.credit_minor, cur) if line.credit_minor else None,
-                   to_decimal(line.balance_minor, cur)]
-        yield [cur, statement.date_to, _("Closing balance"), "", "", to_decimal(statement.debit_total_minor, cur),
-               to_decimal(statement.credit_total_minor, cur), to_decimal(statement.closing_minor, cur)]
-
-
-def _statement_filename(customer, period: dict, extension: str) -> str:
-    return f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}.{extension}"
-
-
-def _statement_csv(customer, period: dict, statements) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_statement_filename(customer, period, "csv")}"'
-    response.write("\ufeff")  # a byte-order mark, so Excel on Chinese Windows reads UTF-8
-    writer = csv.writer(response)
-    writer.writerow([customer.code, customer.name])
-    for row in _statement_rows(statements):
-        writer.writerow(["" if value is None else value for value in row])
-    return response
-
-
-def _statement_xlsx(customer, period: dict, statements) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Statement")
-    sheet.append([_("Statement of account"), customer.code, customer.name])
-    sheet["A1"].font = Font(bold=True)
-    for index, row in enumerate(_statement_rows(statements)):
-        sheet.append(row)
-        if index == 0:
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGH", (8, 12, 12, 20, 36, 16, 16, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_statement_filename(customer, period, "xlsx")}"'
-    return response
 
 
 @require_POST
@@ -200,9 +135,14 @@ def customer_payment_record(request, customer_id: int):
 def invoice_list(request):
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET)
-    page = _page(request, ledger.invoice_list(user=request.user, **form.filters(today=today)))
+    invoices = ledger.invoice_list(user=request.user, **form.filters(today=today))
+    if export_format(request):
+        return export_response(request, f"invoices-{today:%Y%m%d}", tables.invoice_table(invoices, today=today))
     template = "web/invoice_list.html#results" if request.htmx else "web/invoice_list.html"
-    return render(request, template, {"form": form, "page": page, "today": today})
+    return render(request, template, {
+        "form": form, "page": paginate(request, invoices), "today": today,
+        "totals": currency_totals(invoices, "gross_minor", "amount_open_minor"),
+    })
 
 
 @require_GET
@@ -223,9 +163,14 @@ def invoice_detail(request, invoice_id: int):
 @login_required
 def payment_list(request):
     form = PaymentFilterForm(request.GET)
-    page = _page(request, ledger.payment_list(user=request.user, **form.filters()))
+    payments = ledger.payment_list(user=request.user, **form.filters())
+    if export_format(request):
+        return export_response(request, f"payments-{timezone.localdate():%Y%m%d}", tables.payment_table(payments))
     template = "web/payment_list.html#results" if request.htmx else "web/payment_list.html"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, {
+        "form": form, "page": paginate(request, payments),
+        "totals": currency_totals(payments, "amount_minor", "amount_unallocated_minor"),
+    })
 
 
 @require_GET

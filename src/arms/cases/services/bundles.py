@@ -9,7 +9,6 @@ naming each file with its SHA-256, so the receiver can show nothing was changed.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -28,9 +27,10 @@ from arms.cases.models import Activity, Attachment
 from arms.cases.services.activities import activity_record
 from arms.common.errors import ValidationFailed
 from arms.common.pdf import render_pdf
-from arms.domain.money import format_amount
+from arms.domain.money import to_decimal
 from arms.ledger.models import Invoice
 from arms.ledger.selectors import customer_balances, customer_statement
+from arms.web.exports import AMOUNT, DATE, Column, Table, csv_lines
 
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
@@ -48,13 +48,10 @@ def _safe(name: str) -> str:
     return _UNSAFE.sub("_", name).strip("._") or "file"
 
 
-def _csv_bytes(rows) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 with a BOM
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8")
+def _csv_bytes(columns: list[Column], rows) -> bytes:
+    """UTF-8 CSV with a byte-order mark, formula-like text escaped (``arms.web.exports``): the receiver opens it
+    in Excel, and a customer's note must not become a live formula there."""
+    return b"".join(csv_lines(Table("", columns, rows)))
 
 
 def evidence_bundle(*, customer, actor, recipient: str, note: str = "", as_of: date | None = None,
@@ -96,32 +93,35 @@ def _build(*, customer, actor, recipient: str, note: str, day: date, statement_f
             files.append((f"attachments/{activity.pk:06d}-{_safe(activity.attachment_name)}",
                           bytes(contents[activity.attachment_id])))
     files.append(("invoices.csv", _csv_bytes(
-        [[_("Invoice"), _("VAT invoice number"), _("Contract"), _("Issue date"), _("Due date"), _("Currency"),
-          _("Gross amount"), _("Open amount")]]
-        + [[inv.number, inv.vat_invoice_number, inv.contract.number if inv.contract else "", inv.issue_date,
-            inv.due_date, inv.currency, format_amount(inv.gross_minor, inv.currency),
-            format_amount(inv.amount_open_minor, inv.currency)] for inv in invoices])))
-    statement_rows = [[_("Currency"), _("Date"), _("Type"), _("Number"), _("Description"), _("Debit"), _("Credit"),
-                       _("Balance")]]
+        [Column(_("Invoice")), Column(_("VAT invoice number")), Column(_("Contract")), Column(_("Issue date"), DATE),
+         Column(_("Due date"), DATE), Column(_("Currency")), Column(_("Gross amount"), AMOUNT),
+         Column(_("Open amount"), AMOUNT)],
+        [[inv.number, inv.vat_invoice_number, inv.contract.number if inv.contract else "", inv.issue_date,
+          inv.due_date, inv.currency, to_decimal(inv.gross_minor, inv.currency),
+          to_decimal(inv.amount_open_minor, inv.currency)] for inv in invoices])))
+    statement_rows = []
     for statement in statements:
         cur = statement.currency
-        statement_rows.append([cur, statement.date_from, _("Opening balance"), "", "", "", "",
-                               format_amount(statement.opening_minor, cur)])
+        statement_rows.append([cur, statement.date_from, _("Opening balance"), "", "", None, None,
+                               to_decimal(statement.opening_minor, cur)])
         statement_rows += [[cur, line.date, line.kind, line.number, line.description,
-                            format_amount(line.debit_minor, cur) if line.debit_minor else "",
-                            format_amount(line.credit_minor, cur) if line.credit_minor else "",
-                            format_amount(line.balance_minor, cur)] for line in statement.lines]
-        statement_rows.append([cur, statement.date_to, _("Closing balance"), "", "", "", "",
-                               format_amount(statement.closing_minor, cur)])
-    files.append(("statement.csv", _csv_bytes(statement_rows)))
+                            to_decimal(line.debit_minor, cur) if line.debit_minor else None,
+                            to_decimal(line.credit_minor, cur) if line.credit_minor else None,
+                            to_decimal(line.balance_minor, cur)] for line in statement.lines]
+        statement_rows.append([cur, statement.date_to, _("Closing balance"), "", "", None, None,
+                               to_decimal(statement.closing_minor, cur)])
+    files.append(("statement.csv", _csv_bytes(
+        [Column(_("Currency")), Column(_("Date"), DATE), Column(_("Type")), Column(_("Number")),
+         Column(_("Description")), Column(_("Debit"), AMOUNT), Column(_("Credit"), AMOUNT),
+         Column(_("Balance"), AMOUNT)], statement_rows)))
     files.append(("activities.csv", _csv_bytes(
-        [[_("Time"), _("Kind"), _("Direction"), _("Outcome"), _("By"), _("Invoices"), _("Note"), _("Attachment"),
-          _("SHA-256"), _("Source")]]
-        + [[timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"), a.get_kind_display(),
+        [Column(_("Time")), Column(_("Kind")), Column(_("Direction")), Column(_("Outcome")), Column(_("By")),
+         Column(_("Invoices")), Column(_("Note")), Column(_("Attachment")), Column(_("SHA-256")), Column(_("Source"))],
+        [[timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"), a.get_kind_display(),
             a.get_direction_display(), a.outcome, a.actor.get_username() if a.actor else "system",
             " ".join(inv.number for inv in a.invoices.all()), a.note, a.attachment_name,
             a.attachment.sha256 if a.attachment_id else "", f"{a.source}:{a.source_ref}".strip(":")]
-           for a in activities])))
+         for a in activities])))
     listed = [(path, len(content), hashlib.sha256(content).hexdigest()) for path, content in files]
     index = render_pdf("cases/bundle_index.html", {
         "customer": customer, "recipient": recipient, "note": note, "as_of": day, "actor": actor,

@@ -44,9 +44,12 @@ def gauge_context(customer, *, breakdown=None, profile=None) -> dict:
     else:
         level = "ok"
     needle = _point(used if used is not None else 0)
+    # a zero limit is not a limit used up a thousandfold: the customer buys on prepayment only (仅限预付)
+    prepayment_only = breakdown.limit_minor is not None and breakdown.limit_minor <= 0
     return {
         "customer": customer, "breakdown": breakdown, "grade": getattr(profile, "grade", "") or "",
-        "used_pct": None if used is None else f"{used / 100:.0f}", "level": level,
+        "used_pct": None if used is None or prepayment_only else f"{used / 100:.0f}", "level": level,
+        "prepayment_only": prepayment_only,
         "track": _arc(0, DIAL_MAX_BP), "band_ok": _arc(0, warn_bp), "band_warn": _arc(warn_bp, 10_000),
         "band_over": _arc(10_000, DIAL_MAX_BP), "value_arc": _arc(0, used) if used else "",
         "needle_x": needle[0], "needle_y": needle[1],

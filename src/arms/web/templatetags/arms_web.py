@@ -79,3 +79,45 @@ def actor(user) -> str:
 
 def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _list_url(request, **changes) -> str:
+    """This list's address with ``changes`` (None removes a key); never an export link."""
+    query = request.GET.copy()
+    query.pop("export", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")
+
+
+@register.inclusion_tag("web/includes/pagination.html", takes_context=True)
+def pager(context, page):
+    """``{% pager page %}``: the row count, previous/next links and the page-size choice, keeping the filters."""
+    from arms.web.paging import PAGE_SIZES
+
+    request = context["request"]
+    param = getattr(page, "param", "page")
+    size = page.paginator.per_page
+    return {
+        "page": page,
+        "previous_url": _list_url(request, **{param: page.previous_page_number()}) if page.has_previous() else "",
+        "next_url": _list_url(request, **{param: page.next_page_number()}) if page.has_next() else "",
+        "sizes": [(n, _list_url(request, per_page=n, **{param: None}), n == size) for n in PAGE_SIZES]
+        if page.paginator.count > PAGE_SIZES[0] else [],
+    }
+
+
+@register.inclusion_tag("web/includes/export_links.html", takes_context=True)
+def export_links(context, path: str = ""):
+    """``{% export_links %}``: Excel and CSV downloads of the list as filtered now, every row (not only this page)."""
+    request = context["request"]
+    query = request.GET.copy()
+    for key in list(query):
+        if key == "page" or key.endswith("_page") or key in ("export", "per_page"):
+            query.pop(key)
+    base = (path or request.path) + "?" + (query.urlencode() + "&" if query else "")
+    return {"xlsx_url": base + "export=xlsx", "csv_url": base + "export=csv"}

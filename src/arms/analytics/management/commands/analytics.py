@@ -28,6 +28,7 @@ from arms.analytics.kpis import KPI_CODES, LABELS, UNITS, KpiScope, kpi_trend, k
 from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
 from arms.analytics.team import parse_weights, team_performance
 from arms.common.errors import ArmsError
+from arms.web.exports import Column, Table, csv_lines, xlsx_file
 
 
 def _date(text: str) -> date:
@@ -82,13 +83,11 @@ class Command(BaseCommand):
                                currency=currency.upper())
         if items:
             qs = aging_invoices(as_of=as_of, basis=basis, buckets=buckets or None, filters=filters, bucket=bucket)
-            header, rows = exports.aging_invoices_table(
-                qs, as_of=as_of, report_buckets=resolve_buckets(basis=basis, buckets=buckets or None))
-            rows = list(rows)
-            return header, rows, [dict(zip(header, row, strict=True)) for row in rows]
+            header, rows = _parts(exports.aging_invoices_table(
+                qs, as_of=as_of, report_buckets=resolve_buckets(basis=basis, buckets=buckets or None)))
+            return header, rows, [dict(zip(_labels(header), row, strict=True)) for row in rows]
         report = aging_report(as_of=as_of, basis=basis, buckets=buckets or None, group_by=group_by, filters=filters)
-        header, rows = exports.aging_table(report)
-        rows = list(rows)
+        header, rows = _parts(exports.aging_table(report))
         from arms.analytics.schemas import aging_out
 
         return header, rows, aging_out(report)
@@ -100,29 +99,27 @@ class Command(BaseCommand):
         if start is None or end is None:
             raise CommandError("--start and --end are required")
         values = kpi_values(start=start, end=end, scope=self._scope(salesperson, collector, customer))
-        header, rows = exports.kpi_table(values)
-        return header, list(rows), {"start": start, "end": end, "kpis": [v.as_dict() for v in values.values()]}
+        header, rows = _parts(exports.kpi_table(values))
+        return header, rows, {"start": start, "end": end, "kpis": [v.as_dict() for v in values.values()]}
 
     def _trend(self, *, months, end_month, salesperson, collector, customer, **_options):
         trend = kpi_trend(months=months, end_month=end_month or timezone.localdate(),
                           scope=self._scope(salesperson, collector, customer))
-        header, rows = exports.trend_table(trend, KPI_CODES, LABELS, UNITS)
-        return header, list(rows), trend
+        header, rows = _parts(exports.trend_table(trend, KPI_CODES, LABELS, UNITS))
+        return header, rows, trend
 
     def _team(self, *, start, end, weights, **_options):
         if start is None or end is None:
             raise CommandError("--start and --end are required")
         rows = team_performance(start=start, end=end, weights=parse_weights(weights))
-        header, table = exports.team_table(rows)
-        table = list(table)
-        return header, table, [dict(zip(header, row, strict=True)) for row in table]
+        header, table = _parts(exports.team_table(rows))
+        return header, table, [dict(zip(_labels(header), row, strict=True)) for row in table]
 
     def _budgets(self, *, year, **_options):
         year = year or timezone.localdate().year
         actuals = [budget_actual(b) for b in budget_list(period_from=date(year, 1, 1), period_to=date(year, 12, 31))]
-        header, rows = exports.budget_table(actuals)
-        rows = list(rows)
-        return header, rows, [dict(zip(header, row, strict=True)) for row in rows]
+        header, rows = _parts(exports.budget_table(actuals))
+        return header, rows, [dict(zip(_labels(header), row, strict=True)) for row in rows]
 
     def _tie(self, *, as_of, **_options):
         as_of = as_of or timezone.localdate()
@@ -144,28 +141,35 @@ class Command(BaseCommand):
     # ------------------------------------------------------------ output
 
     def _emit(self, fmt: str, output: str, action: str, header, rows, payload) -> None:
+        columns = [c if isinstance(c, Column) else Column(str(c)) for c in header]
         if fmt == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE.xlsx")
-            response = exports.xlsx_response(action, action, header, rows)
-            with open(output, "wb") as handle:
-                handle.write(response.content)
+            with xlsx_file(Table(action, columns, rows)) as workbook, open(output, "wb") as handle:
+                handle.write(workbook.read())
             self.stderr.write(f"wrote {output}")
             return
         if fmt == "json":
             text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
         elif fmt == "csv":
-            text = "".join(part if isinstance(part, str) else part.decode()
-                           for part in exports.csv_response(action, header, rows).streaming_content)
-            text = text.lstrip("\ufeff")
+            text = b"".join(csv_lines(Table(action, columns, rows))).decode("utf-8").lstrip("\ufeff")
         else:
-            text = _table(header, rows)
+            text = _table(_labels(columns), rows)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
             self.stderr.write(f"wrote {output}")
         else:
             self.stdout.write(text)
+
+
+def _parts(table: Table) -> tuple[list[Column], list[list]]:
+    """A table's columns and every row (its totals last), for the terminal, a file or JSON."""
+    return list(table.columns), [*table.rows, *table.footer]
+
+
+def _labels(columns) -> list[str]:
+    return [str(c.label) if isinstance(c, Column) else str(c) for c in columns]
 
 
 def _table(header, rows) -> str:

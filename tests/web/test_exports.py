@@ -1,0 +1,99 @@
+"""The one export module: formula-like text is neutralised in CSV and XLSX, numbers stay numbers, file names are
+safe, and the files stream."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from arms.web.exports import (
+    AMOUNT,
+    DATE,
+    DATETIME,
+    INT,
+    Column,
+    Table,
+    attachment_header,
+    csv_text,
+    export_response,
+    formula_like,
+    sheet_title,
+)
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0", "+1", "-1",
+                                  "@SUM(1+1)", "\t=1", "\r=1", "  =1+1", "＝1+1"])
+def test_formula_like_text_is_recognised_and_escaped_for_csv(text):
+    assert formula_like(text)
+    assert csv_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["华东精密机械有限公司", "INV-2026-0001", "a=b", "1+1", "", "—", "'quoted"])
+def test_ordinary_text_is_left_alone(text):
+    assert not formula_like(text)
+    assert csv_text(text) == text
+
+
+def _table():
+    columns = [Column("Name"), Column("Amount", AMOUNT), Column("Count", INT), Column("Due", DATE),
+               Column("At", DATETIME)]
+    rows = iter([
+        ['=HYPERLINK("http://evil.example","x")', Decimal("-1234.50"), -3, date(2026, 1, 31),
+         datetime(2026, 1, 31, 1, 30, tzinfo=ZoneInfo("UTC"))],
+        ["#N/A", Decimal("0.10"), 0, None, None],
+        ["bad\x01char", None, None, None, None],
+    ])
+    return Table("客户/清单:1", columns, rows)
+
+
+def test_csv_has_a_bom_escapes_text_and_keeps_negative_numbers_numbers():
+    response = export_response("csv", "customers", _table())
+    data = response.getvalue()
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["Name", "Amount", "Count", "Due", "At"]
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "-1234.50", "-3", "2026-01-31",
+                       "2026-01-31 09:30"]  # Asia/Shanghai
+    assert rows[2][:2] == ["#N/A", "0.10"]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_xlsx_writes_text_cells_never_formulas_and_typed_numbers():
+    response = export_response("xlsx", "customers", _table())
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    assert sheet.title == "客户_清单_1"
+    assert sheet.freeze_panes == "A2"
+    name, amount, count, due, at = sheet[2]
+    assert (name.value, name.data_type, name.quotePrefix) == ('=HYPERLINK("http://evil.example","x")', "s", True)
+    assert (amount.data_type, Decimal(str(amount.value)), amount.number_format) == ("n", Decimal("-1234.5"),
+                                                                                     "#,##0.00")
+    assert (count.value, due.value.date(), at.value) == (-3, date(2026, 1, 31), datetime(2026, 1, 31, 9, 30))
+    assert (sheet["A3"].value, sheet["A3"].data_type) == ("#N/A", "s")  # not an error value
+    assert sheet["A4"].value == "badchar"  # a control character XML cannot hold is dropped, not a crash
+    assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+
+def test_file_names_have_an_ascii_fallback_and_the_exact_utf8_name():
+    assert attachment_header("对账单-HD001.xlsx") == (
+        "attachment; filename=\"HD001.xlsx\"; filename*=UTF-8''%E5%AF%B9%E8%B4%A6%E5%8D%95-HD001.xlsx")
+    assert attachment_header('a"b\r\nc.csv') == "attachment; filename=\"a_b_c.csv\"; filename*=UTF-8''a%22b%0D%0Ac.csv"
+    assert attachment_header("客户.csv").startswith('attachment; filename="export.csv"')
+
+
+def test_sheet_titles_fit_excel():
+    assert sheet_title("a/b:c*d?e[f]g\\h") == "a_b_c_d_e_f_g_h"
+    assert len(sheet_title("x" * 40)) == 31 and sheet_title("") == "Sheet"
+
+
+def test_an_unknown_format_or_kind_is_refused():
+    with pytest.raises(ValueError):
+        export_response("pdf", "x", Table("t", [Column("a")]))
+    with pytest.raises(ValueError):
+        Column("a", "money")

@@ -1,0 +1,411 @@
+"""Every list page: it pages (the links keep the filters), its totals are sums over every page, its Excel and CSV
+exports hold every filtered row, and no exported cell is a formula however a customer or a note is named.
+
+Each case builds ROWS rows that match its filter (more than one page of PER_PAGE) and one that does not, among
+them customers named like formula injections. Dates are derived from today, so the cases hold on any day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from arms.web.exports import FORMULA_STARTS
+from tests import factories
+
+EVIL = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+1", "-1", "=cmd|' /C calc'!A0"]
+ROWS = 12
+PER_PAGE = 10
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass
+class Case:
+    """One list page as a test sees it: where it is, which filters select the ROWS rows, how it is checked."""
+
+    url: str
+    filters: dict
+    rows: int = ROWS  # data rows every export must hold
+    footer: int = 0  # totals rows after the data rows in an export
+    preamble: int = 0
+    total_column: str = ""  # an amount column whose sum over every row the page's totals show
+    evil: list = field(default_factory=lambda: list(EVIL))  # texts that must come out as text
+    # a page of PER_PAGE rows with one query per row would need more; None where a row is its own computation
+    max_queries: int | None = 15
+
+
+def name(i: int) -> str:
+    return EVIL[i] if i < len(EVIL) else f"列表客户{i:02d}有限公司"
+
+
+def customers(n: int = ROWS, **fields):
+    return [factories.customer(f"L{i:03d}", name=name(i), **fields) for i in range(n)]
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.user("list-viewer", superuser=True)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- the cases, one builder each
+
+
+def case_customers(viewer, today):
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + cust.pk, tax=0)
+    factories.customer("X001", name="别处客户", region="north")
+    return Case(reverse("web:customer_list"), {"region": "east"}, total_column="Open amount")
+
+
+def case_invoices(viewer, today):
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + cust.pk, tax=13_000)
+    factories.invoice(factories.customer("X001"), issued=today - timedelta(days=400))
+    return Case(reverse("web:invoice_list"), {"date_from": (today - timedelta(days=100)).isoformat()},
+                total_column="Open amount")
+
+
+def case_payments(viewer, today):
+    for cust in customers():
+        factories.payment(cust, received=today - timedelta(days=5), amount=50_000 + cust.pk, payer_name=cust.name)
+    factories.payment(factories.customer("X001"), received=today - timedelta(days=400))
+    return Case(reverse("web:payment_list"), {"date_from": (today - timedelta(days=100)).isoformat()},
+                total_column="Amount")
+
+
+def case_credit_files(viewer, today):
+    from arms.credit.models import CreditProfile
+
+    for cust in customers():
+        CreditProfile.objects.create(customer=cust, grade="B", score=70, limit_minor=1_000_000, currency="CNY")
+    CreditProfile.objects.create(customer=factories.customer("X001"), grade="A", score=90, currency="CNY")
+    return Case(reverse("credit:index"), {"grade": "B"})
+
+
+def case_limit_requests(viewer, today):
+    from arms.credit.models import LimitChangeRequest
+
+    for cust in [*customers(), factories.customer("X001")]:
+        LimitChangeRequest.objects.create(
+            customer=cust, currency="CNY", requested_limit_minor=2_000_000, justification=cust.name,
+            status="approved" if cust.code == "X001" else "pending", requested_by=viewer)
+    return Case(reverse("credit:limit_requests"), {"status": "pending"})
+
+
+def case_holds(viewer, today):
+    from arms.exposure.models import CreditHold
+
+    for cust in customers():
+        CreditHold.objects.create(customer=cust, reason_code="manual", note=cust.name, placed_by=viewer)
+    CreditHold.objects.create(customer=factories.customer("X001"), reason_code="manual", note="old", active=False,
+                              released_at=timezone.now(), released_by=viewer, release_note="paid")
+    return Case(reverse("exposure:hold_list"), {"state": "active"})
+
+
+def case_overrides(viewer, today):
+    from arms.exposure.models import CreditOverride
+
+    for cust in [*customers(), factories.customer("X001")]:
+        CreditOverride.objects.create(customer=cust, amount_minor=300_000 + cust.pk, currency="CNY", reason=cust.name,
+                                      requested_by=viewer, status="rejected" if cust.code == "X001" else "requested")
+    return Case(reverse("exposure:override_list"), {"status": "requested"}, total_column="Amount")
+
+
+def case_tasks(viewer, today):
+    from arms.cases.models import Task
+
+    for cust in [*customers(), factories.customer("X001")]:
+        done = cust.code == "X001"
+        Task.objects.create(customer=cust, title=cust.name, assignee=viewer, due_on=today,
+                            status="done" if done else "open", closed_at=timezone.now() if done else None)
+    return Case(reverse("cases:tasks"), {"show": "all"})
+
+
+def case_disputes(viewer, today):
+    from arms.cases.models import Dispute
+
+    for cust in [*customers(), factories.customer("X001")]:
+        invoice = factories.invoice(cust, issued=today - timedelta(days=20))
+        closed = cust.code == "X001"
+        Dispute.objects.create(customer=cust, invoice=invoice, currency="CNY", amount_minor=10_000 + cust.pk,
+                               reason_code="price", description=cust.name, raised_on=today, sla_due_on=today,
+                               status="resolved" if closed else "open", resolution="rejected" if closed else "",
+                               resolved_on=today if closed else None)
+    return Case(reverse("cases:disputes"), {"status": "open"}, total_column="Disputed amount")
+
+
+def case_promises(viewer, today):
+    from arms.cases.models import PromiseToPay
+
+    for cust in [*customers(), factories.customer("X001")]:
+        PromiseToPay.objects.create(customer=cust, currency="CNY", amount_minor=20_000 + cust.pk, made_on=today,
+                                    promised_on=today + timedelta(days=7), note=cust.name, created_by=viewer,
+                                    status="kept" if cust.code == "X001" else "open")
+    return Case(reverse("cases:promises"), {"status": "open"}, total_column="Amount")
+
+
+def case_plans(viewer, today):
+    from arms.cases.models import InstallmentPlan
+
+    manager = factories.user("plan-manager", role="finance_manager")
+    for cust in [*customers(), factories.customer("X001")]:
+        decided = cust.code == "X001"
+        InstallmentPlan.objects.create(customer=cust, currency="CNY", total_minor=30_000 + cust.pk, note=cust.name,
+                                       starts_on=today, requested_by=viewer,
+                                       status="approved" if decided else "pending",
+                                       decided_by=manager if decided else None,
+                                       decided_at=timezone.now() if decided else None)
+    return Case(reverse("cases:plans"), {"status": "pending"}, total_column="Total")
+
+
+def _dunning_actions(viewer, today, *, extra_status="done"):
+    from arms.dunning.models import DunningAction, DunningRun, DunningStage
+    from arms.dunning.services import policy_ensure_default
+
+    policy = policy_ensure_default()
+    stage = DunningStage.objects.filter(policy=policy).order_by("offset_days").first()
+    run = DunningRun.objects.create(as_of=today, trigger="ui", started_by=viewer)
+    actions = []
+    for cust in [*customers(), factories.customer("X001")]:
+        actions.append(DunningAction.objects.create(
+            run=run, customer=cust, policy=policy, stage=stage, stage_offset=stage.offset_days, level=stage.level,
+            as_of=today, currency="CNY", open_minor=40_000 + cust.pk, interest_minor=100, penalty_minor=0,
+            deadline=today + timedelta(days=7), status=extra_status if cust.code == "X001" else "pending"))
+    return run, actions
+
+
+def case_dunning_actions(viewer, today):
+    _dunning_actions(viewer, today)
+    return Case(reverse("dunning:overview"), {"status": "pending"}, total_column="Open amount")
+
+
+def case_dunning_run(viewer, today):
+    from arms.dunning.models import DunningAction
+
+    run, actions = _dunning_actions(viewer, today)
+    other = actions[-1]
+    other_run = type(run).objects.create(as_of=today - timedelta(days=1), trigger="ui")
+    DunningAction.objects.filter(pk=other.pk).update(run=other_run)
+    return Case(reverse("dunning:run", args=[run.pk]), {}, total_column="Open amount")
+
+
+def case_dunning_emails(viewer, today):
+    from arms.dunning.models import DunningEmail
+
+    _run, actions = _dunning_actions(viewer, today)
+    for action in actions:
+        DunningEmail.objects.create(action=action, customer=action.customer, to_address="ap@buyer.example.cn",
+                                    language="zh-hans", subject=action.customer.name, body="…",
+                                    message_id=f"<{action.pk}@arms.test>",
+                                    status="sent" if action.customer.code == "X001" else "failed",
+                                    sent_at=timezone.now() if action.customer.code == "X001" else None,
+                                    last_error=action.customer.name)
+    return Case(reverse("dunning:emails"), {"status": "failed"})
+
+
+def case_dunning_runs(viewer, today):
+    from arms.dunning.models import DunningRun
+
+    for i in range(ROWS):
+        DunningRun.objects.create(as_of=today - timedelta(days=i), trigger="ui", started_by=viewer, error=name(i))
+    return Case(reverse("dunning:runs"), {})
+
+
+def case_dunning_exclusions(viewer, today):
+    from arms.dunning.models import DunningExclusion
+
+    for cust in [*customers(), factories.customer("X001")]:
+        DunningExclusion.objects.create(customer=cust, reason=cust.name, created_by=viewer,
+                                        lifted_at=timezone.now() if cust.code == "X001" else None)
+    return Case(reverse("dunning:exclusions"), {})
+
+
+def case_budgets(viewer, today):
+    from arms.analytics.models import Budget
+
+    for month in range(1, ROWS + 1):
+        Budget.objects.create(period=date(2025, month, 1), scope="company", collections_target_minor=1_000_000,
+                              note=name(month - 1), created_by=viewer)
+    Budget.objects.create(period=date(2024, 12, 1), scope="company", collections_target_minor=1, created_by=viewer)
+    # each budget's actuals are the month's KPIs of its team (kpi_values: a dozen aggregates per budget row, more
+    # on PostgreSQL), so the page's queries grow with the page shown (never with the year's budgets): no bound here
+    return Case(reverse("analytics:budgets"), {"year": "2025"}, max_queries=None)
+
+
+def case_report_runs(viewer, today):
+    from arms.reports.models import ReportRun
+
+    for i in range(ROWS):
+        ReportRun.objects.create(kind="monthly", period=date(2025, 1, 1) + timedelta(days=31 * i), format="pdf",
+                                 filename=f"report-{i}.pdf", content=b"%PDF-", size_bytes=5, sha256="0" * 64,
+                                 generated_at=timezone.now(), trigger="cli", emailed_to=[name(i)])
+    return Case(reverse("reports:monthly"), {})
+
+
+def case_notifications(viewer, today):
+    from arms.common.models import Notification
+
+    for i in range(ROWS):
+        Notification.objects.create(user=viewer, kind="report", subject=name(i), body=name(i))
+    Notification.objects.create(user=factories.user("someone-else"), kind="report", subject="not yours", body="")
+    return Case(reverse("web:notification_list"), {})
+
+
+def case_aging(viewer, today):
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=today - timedelta(days=70), net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", region="north"), issued=today - timedelta(days=70))
+    # a group's label is "code name", so no cell begins with the names here: aging items export the names
+    return Case(reverse("analytics:aging"), {"as_of": today.isoformat(), "group_by": "customer", "region": "east"},
+                footer=2, total_column="Total (CNY)", evil=[])
+
+
+def case_aging_items(viewer, today):
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=today - timedelta(days=70), net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", region="north"), issued=today - timedelta(days=70))
+    return Case(reverse("analytics:aging_items"), {"as_of": today.isoformat(), "region": "east"})
+
+
+def case_worklist(viewer, today):
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=today - timedelta(days=70), net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", region="north"), issued=today - timedelta(days=70))
+    return Case(reverse("cases:worklist"), {"region": "east", "collector": ""}, total_column="Overdue (CNY)")
+
+
+def case_team(viewer, today):
+    for i in range(ROWS):
+        sales = factories.user(f"team-sales-{i}", role="sales")
+        sales.first_name = name(i)
+        sales.save(update_fields=["first_name"])
+        factories.customer(f"T{i:03d}", salesperson=sales)
+    start = today.replace(day=1) - timedelta(days=1)
+    # the ranking needs every person's KPIs (kpi_values per person), whichever page is shown: no bound here
+    return Case(reverse("analytics:team"), {"start": start.replace(day=1).isoformat(), "end": start.isoformat()},
+                max_queries=None)
+
+
+CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
+
+
+# ---------------------------------------------------------------- reading what came back
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.getvalue().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def xlsx_rows(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows())
+
+
+def data_rows(rows: list, case: Case) -> list:
+    body = rows[case.preamble + 1:]
+    return body[:len(body) - case.footer] if case.footer else body
+
+
+def as_decimal(value) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+@pytest.mark.parametrize("builder", CASES.values(), ids=[n[5:] for n in CASES])
+def test_a_list_pages_exports_every_filtered_row_and_never_a_formula(client, viewer, today, builder,
+                                                                     django_assert_max_num_queries):
+    case = builder(viewer, today)
+    client.force_login(viewer)
+
+    # the page: a bounded page size, and links to the next page that keep the filters
+    if case.max_queries is None:
+        first = client.get(case.url, {**case.filters, "per_page": PER_PAGE})
+    else:
+        with django_assert_max_num_queries(case.max_queries):
+            first = client.get(case.url, {**case.filters, "per_page": PER_PAGE})
+    assert first.status_code == 200, first.content.decode()[:500]
+    html = first.content.decode()
+    next_links = [unescape(href) for href in re.findall(r'href="([^"]+)" rel="next"', html)]
+    assert next_links, "no link to page 2"
+    for key, value in case.filters.items():
+        assert all(f"{key}={value}" in href for href in next_links), (key, next_links)
+    second = client.get(next_links[0])
+    assert second.status_code == 200 and 'rel="prev"' in second.content.decode()
+
+    # CSV: every filtered row, whichever page asked; nothing a spreadsheet would evaluate
+    exported = client.get(case.url, {**case.filters, "per_page": PER_PAGE, "page": 2, "export": "csv"})
+    assert exported.status_code == 200
+    assert exported["Content-Disposition"].startswith("attachment; filename=")
+    rows = csv_rows(exported)
+    body = data_rows(rows, case)
+    assert len(body) == case.rows, rows
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.lstrip(" ").startswith(FORMULA_STARTS) and not NUMBER.match(c)]
+    for text in case.evil:
+        assert "'" + text in cells, text
+
+    # XLSX: the same rows; no formula cell, the names exactly as typed
+    book = xlsx_rows(client.get(case.url, {**case.filters, "export": "xlsx"}))
+    assert len(data_rows(book, case)) == case.rows
+    assert [c.coordinate for row in book for c in row if c.data_type == "f"] == []
+    values = {c.value for row in book for c in row}
+    for text in case.evil:
+        assert text in values, text
+
+    # totals: what the page shows under the list is the sum over every page (the export's column)
+    if case.total_column:
+        header = [c.value for c in book[case.preamble]]
+        column = header.index(case.total_column)
+        total = sum(as_decimal(row[column].value) for row in data_rows(book, case))
+        assert total > 0
+        assert f"{total:,.2f}" in re.sub(r"<[^>]+>", " ", html.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0])
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_page_size_out_of_range_the_default(client, viewer, today):
+    case = case_notifications(viewer, today)
+    client.force_login(viewer)
+    html = client.get(case.url, {"page": 99, "per_page": 10}).content.decode()
+    assert "Page 2 of 2" in html
+    html = client.get(case.url, {"per_page": 100_000}).content.decode()
+    assert "Page 1 of" not in html and "12 rows" in html  # one page of the default 25
+
+
+def test_the_statement_export_escapes_the_customer_name(client, viewer, today):
+    cust = factories.customer("E001", name=EVIL[0])
+    factories.invoice(cust, issued=today - timedelta(days=3))
+    client.force_login(viewer)
+    url = reverse("web:customer_statement", args=[cust.pk])
+    period = {"date_from": (today - timedelta(days=30)).isoformat(), "date_to": today.isoformat()}
+    rows = csv_rows(client.get(url, {**period, "export": "csv"}))
+    assert rows[0] == ["E001", "'" + EVIL[0]]
+    book = xlsx_rows(client.get(url, {**period, "export": "xlsx"}))
+    assert (book[0][1].value, book[0][1].data_type) == (EVIL[0], "s")
+
+
+def test_the_monthly_workbook_writes_text_never_formulas():
+    from arms.reports.tables import MONEY, Column, Table, workbook_bytes
+
+    table = Table("t", "=1+1", [Column("name", "=SUM(A1)"), Column("amount", "Amount", MONEY)],
+                  rows=[[EVIL[0], -12_345], ["@SUM(1+1)", 100]], note="-note")
+    sheet = load_workbook(io.BytesIO(workbook_bytes([("=sheet", [table])]))).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert {EVIL[0], "@SUM(1+1)", "=1+1", "=SUM(A1)", "-note"} <= {c.value for c in cells}
+    assert Decimal(str(next(c.value for c in cells if c.data_type == "n" and c.value < 0))) == Decimal("-123.45")
