@@ -46,3 +46,13 @@ def echo(settings, tmp_path):
     jobs.register(jobs.JobKind(ECHO, "Echo", "reports.view_reportrun", runner))
     yield runner
     jobs.unregister(ECHO)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Jobs remember the language active when they start; another test may leave Chinese active in this thread,
+    so these tests say which language they start in (the settings' English)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -185,7 +185,8 @@ def job_start(*, kind: str, params: dict | None = None, actor=None, dedupe_key: 
     """Queue a job of ``kind``; returns (job, created). See the module docstring.
 
     With a ``dedupe_key``, a job of the same kind and key that is queued or running is returned instead
-    (created False). The job is handed to the queue after the caller's transaction commits.
+    (created False). The job is handed to the queue after the caller's transaction commits. The caller has
+    checked that ``actor`` may start this work, and has refused bad input (nothing is queued for it).
     """
     if kind not in _kinds:
         raise ValidationFailed(_("Unknown kind of job: %(kind)s.") % {"kind": kind[:60]}, field="kind")
