@@ -140,3 +140,14 @@ def test_the_overview_warns_about_waiting_actions(due_day, people, client):
     client.force_login(people["collector"])
     body = client.get(reverse("dunning:overview")).content.decode()
     assert WARNING in body and '<span class="badge waiting">2</span>' in body
+
+
+def test_a_pending_action_warns_when_no_consumer_runs(due_day, people, client):
+    from arms.dunning.models import DunningAction
+
+    run = dunning_run(as_of=due_day, process=False)
+    action = DunningAction.objects.filter(run=run).first()
+    client.force_login(people["collector"])
+    assert WARNING in client.get(reverse("dunning:action", args=[action.pk])).content.decode()
+    heartbeat()
+    assert WARNING not in client.get(reverse("dunning:action", args=[action.pk])).content.decode()

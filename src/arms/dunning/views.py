@@ -179,9 +179,13 @@ def action_detail(request, action_id: int):
     action = _action(request, action_id)
     from arms.cases.models import Activity, Task
 
+    email = getattr(action, "email", None) if hasattr(action, "email") else None
     context = {
         "action": action, "items": action.items.select_related("invoice").order_by("outcome", "invoice__due_date"),
-        "email": getattr(action, "email", None) if hasattr(action, "email") else None,
+        "email": email,
+        # the queue carries out a pending action and sends its e-mail: say so when nothing consumes the queue
+        "waiting": action.status == ActionStatus.PENDING or (
+            email is not None and selectors.emails_waiting(DunningEmail.objects.filter(pk=email.pk)).exists()),
         "activity": Activity.objects.filter(source="dunning", source_ref=f"action:{action.pk}").first(),
         "tasks": Task.objects.filter(source="dunning", source_ref__startswith=f"action:{action.pk}").select_related(
             "assignee"),
