@@ -34,11 +34,8 @@ def queue_heartbeat() -> dict:
 
 @HUEY.on_startup()
 def queue_consumer_started() -> None:
-    from django.db import close_old_connections
-
+    # The worker thread's connection is closed or reused by its first task (djhuey's close_db).
     try:
         heartbeat(started=True)
     except Exception:  # a consumer that starts before `arms migrate` still consumes
         log.warning("queue heartbeat could not be written at start", exc_info=True)
-    finally:
-        close_old_connections()
