@@ -24,6 +24,12 @@ def test_default_queue_is_a_sqlite_file():
     assert config["filename"] == "/srv/arms/var/huey.sqlite3"
 
 
+def test_a_consumer_runs_two_worker_threads_unless_told_otherwise():
+    """A long job on one thread leaves the other for e-mails and the heartbeat (ADR 0007)."""
+    assert huey_config("", Path("/x"))["consumer"] == {"workers": 2, "worker_type": "thread"}
+    assert huey_config("redis://q:6379/0", Path("/x"), 4)["consumer"]["workers"] == 4
+
+
 def test_redis_url_selects_redis():
     config = huey_config("redis://queue:6379/2", Path("/x"))
     assert (config["huey_class"], config["url"]) == ("huey.RedisHuey", "redis://queue:6379/2")

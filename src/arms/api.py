@@ -129,6 +129,7 @@ def _mount() -> None:
     from arms.accounts.api import router as me_router
     from arms.analytics.api import router as analytics_router
     from arms.cases.api import router as cases_router
+    from arms.common.api import router as jobs_router
     from arms.contracts.api import router as contracts_router
     from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
@@ -139,6 +140,7 @@ def _mount() -> None:
     from arms.reports.api import router as reports_router
 
     api.add_router("/v1/me", me_router)
+    api.add_router("/v1/jobs", jobs_router)
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1", ledger_router)

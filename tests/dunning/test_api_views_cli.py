@@ -44,17 +44,22 @@ def test_sales_see_only_their_customers_actions(dunned, people):
     assert api.post("/dunning/runs", {}).status_code == 403
 
 
-def test_manager_starts_a_run_and_reads_the_letter(dunned, people):
+def test_manager_starts_a_run_and_reads_the_letter(dunned, people, django_capture_on_commit_callbacks):
     api = Api(people["manager"])
-    response = api.post("/dunning/runs", {"as_of": str(DUE + timedelta(days=30))})
-    assert response.status_code == 201 and response.json()["actions_count"] == 0  # already dunned that day
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/dunning/runs", {"as_of": str(DUE + timedelta(days=30))})
+    assert response.status_code == 202 and response["Location"] == f"/api/v1/jobs/{response.json()['id']}"
+    job = api.get(response["Location"].removeprefix("/api/v1")).json()
+    # the day has its run already: one run per company and day, so the job answers with it
+    assert (job["status"], job["result_data"]["run_id"]) == ("done", dunned["run"].pk)
+    assert job["result_api_url"] == f"/api/v1/dunning/runs/{dunned['run'].pk}"
     action = DunningAction.objects.get(customer=dunned["mine"])
     detail = api.get(f"/dunning/actions/{action.pk}").json()
     assert (detail["stage_code"], detail["open"], detail["has_letter"]) == ("letter", "1,130.00", True)
     assert detail["interest_minor"] == 1_695 and detail["items"][0]["days_past_due"] == 30
     letter = api.get(f"/dunning/actions/{action.pk}/letter.pdf")
     assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
-    assert api.get("/dunning/runs").json()["count"] == 2
+    assert api.get("/dunning/runs").json()["count"] == 1
 
 
 def test_interest_preview_by_invoice_and_by_figures(dunned, people):
@@ -151,8 +156,11 @@ def test_a_run_from_the_ui_and_an_exclusion_form(policy, people, client, django_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dunning:run_start"), {"as_of": str(DUE + timedelta(days=1))})
     run = DunningRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("dunning:run", args=[run.pk])
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('dunning:overview')}?as_of={DUE + timedelta(days=1)}"
     assert (run.trigger, run.started_by, run.actions_count) == ("ui", people["collector"], 1)
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("dunning:run", args=[run.pk]) in page  # the finished job links to its run
     bad = client.post(reverse("dunning:exclusions"), {"customer_code": cust.code, "reason": ""})
     assert bad.status_code == 400 and not DunningExclusion.objects.exists()
     good = client.post(reverse("dunning:exclusions"), {"customer_code": cust.code, "reason": "战略客户"})
@@ -174,11 +182,12 @@ def test_cli_runs_for_a_date_and_is_idempotent(policy, people, capsys):
     first = json.loads(capsys.readouterr().out)
     assert (first["actions"], first["items"], first["processed"]) == (1, 1, {"done": 1, "failed": 0})
     call_command("dunning", "run", "--date", str(DUE + timedelta(days=15)))
-    assert json.loads(capsys.readouterr().out)["actions"] == 0
+    again = json.loads(capsys.readouterr().out)  # one run per day: the same run, nothing carried out twice
+    assert (again["run"], again["processed"]) == (first["run"], {"done": 0, "failed": 0})
     call_command("dunning", "exclude", cust.code, "--reason", "诉讼中")
     assert json.loads(capsys.readouterr().out)["customer"] == cust.code
     call_command("dunning", "status")
-    assert json.loads(capsys.readouterr().out)["runs"][0]["actions"] == 0
+    assert [r["actions"] for r in json.loads(capsys.readouterr().out)["runs"]] == [1]
 
 
 def test_a_finance_manager_edits_the_ladder_in_the_ui(policy, people, client):

@@ -121,10 +121,11 @@ def test_a_year_of_dunning(flushable, real_pdf, policy, people, smtp_server):
     assert (review.kind, review.assignee, review.level) == ("legal_review", people["legal"], "credit_legal")
     assert Activity.objects.get(source="dunning", source_ref=f"action:{lawyer.pk}").kind == "lawyer_letter"
 
-    # Every action is on the customer's history; a second run the same day does and sends nothing
-    sent = len(smtp_server.messages)
+    # Every action is on the customer's history; a second run the same day is the same run and sends nothing
+    sent, actions_before = len(smtp_server.messages), DunningAction.objects.count()
     assert set(Activity.objects.filter(source="dunning", source_ref__startswith="action:").values_list(
         "source_ref", flat=True)) == {f"action:{pk}" for pk in DunningAction.objects.values_list("pk", flat=True)}
     again, actions = run_on(date(2026, 5, 10))
-    assert actions == [] and again.items_count == 0 and len(smtp_server.messages) == sent
+    assert again.pk == run.pk and actions == [lawyer] and len(smtp_server.messages) == sent
+    assert DunningAction.objects.count() == actions_before
     assert CreditHold.objects.filter(customer=buyer, active=True).count() == 1

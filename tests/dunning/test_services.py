@@ -51,9 +51,18 @@ def test_rerunning_the_same_day_acts_once(policy, buyer, django_capture_on_commi
     events = AuditEvent.objects.count()
     second = run(DUE + timedelta(days=1), django_capture_on_commit_callbacks)
     assert (first.actions_count, first.items_count, first.skipped_count) == (1, 1, 1)  # -7 skipped, +1 acted
-    assert (second.actions_count, second.items_count, second.skipped_count) == (0, 0, 0)
+    assert second.pk == first.pk and DunningRun.objects.count() == 1  # one run per company and day
     assert DunningAction.objects.count() == 1 and DunningEmail.objects.count() == 1
-    assert AuditEvent.objects.count() == events + 1  # the second run's own record, nothing else
+    assert AuditEvent.objects.count() == events  # nothing was written the second time
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_run_for_a_day(policy, company, django_capture_on_commit_callbacks):
+    first = run(DUE, django_capture_on_commit_callbacks)
+    assert first.company == company
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DunningRun.objects.create(company=company, as_of=DUE, trigger="cli")
+    assert DunningRun.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -98,7 +107,7 @@ def test_excluded_customers_and_settled_items_are_skipped(policy, people, clerk,
     result = run(DUE + timedelta(days=20), django_capture_on_commit_callbacks)
     assert (result.actions_count, result.excluded_count) == (0, 1)
     exclusion_lift(exclusion=exclusion, actor=people["manager"], note="谈判破裂")
-    result = run(DUE + timedelta(days=20), django_capture_on_commit_callbacks)
+    result = run(DUE + timedelta(days=21), django_capture_on_commit_callbacks)  # the next day's run
     assert [a.customer_id for a in DunningAction.objects.filter(run=result)] == [excluded.pk]
 
 

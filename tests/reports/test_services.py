@@ -177,8 +177,12 @@ def test_the_cli_can_email_the_report(book, tmp_path, smtp_server, capsys):
 
 
 @pytest.mark.django_db
-def test_the_api_downloads_the_stored_report_and_makes_it_once(client, book):
+def test_the_api_downloads_the_stored_report_and_makes_it_once(client, book, django_capture_on_commit_callbacks):
     client.login(username="fm", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):  # none stored: 202, the job that makes it
+        accepted = client.get("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"})
+    assert accepted.status_code == 202 and accepted["Location"] == f"/api/v1/jobs/{accepted.json()['id']}"
+    assert client.get(accepted["Location"]).json()["status"] == "done"
     first = client.get("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"})
     assert first.status_code == 200
     assert first["Content-Disposition"] == 'attachment; filename="arms-monthly-report-2026-10.xlsx"'
@@ -204,7 +208,7 @@ def test_api_refusals_name_the_field(client, book):
 
 
 @pytest.mark.django_db
-def test_who_may_read_and_make_reports(client, book):
+def test_who_may_read_and_make_reports(client, book, django_capture_on_commit_callbacks):
     client.login(username="sales_a", password=PASSWORD)
     assert client.get("/api/v1/reports/monthly", {"month": "2026-10"}).status_code == 403
     assert client.get("/reports/monthly/").status_code == 403
@@ -216,19 +220,26 @@ def test_who_may_read_and_make_reports(client, book):
                        content_type="application/json").status_code == 403
     client.logout()
     client.login(username="boss", password=PASSWORD)
-    response = client.post("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"},
-                           content_type="application/json")
-    assert response.status_code == 201 and response.json()["generated_by"] == "boss"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"},
+                               content_type="application/json")
+    assert response.status_code == 202 and response.json()["kind"] == "reports.monthly"
+    job = client.get(response["Location"]).json()
+    run = ReportRun.objects.get()
+    assert (job["status"], job["result_data"]["report_run_id"], run.generated_by) == ("done", run.pk, book.executive)
+    assert client.get(job["result_api_url"]).content == bytes(run.content)
 
 
 @pytest.mark.django_db
-def test_the_monthly_page_makes_lists_and_downloads_reports(client, book):
+def test_the_monthly_page_makes_lists_and_downloads_reports(client, book, django_capture_on_commit_callbacks):
     client.login(username="fm", password=PASSWORD)
-    response = client.post("/reports/monthly/generate/", {"month": "2026-10", "format": "xlsx"})
-    assert response.status_code == 302
-    page = client.get("/reports/monthly/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/monthly/generate/", {"month": "2026-10", "format": "xlsx"})
+    assert response.status_code == 302 and response["Location"] == "/reports/monthly/?month=2026-10&format=xlsx"
+    page = client.get(response["Location"]).content.decode()
     run = ReportRun.objects.get()
     assert f"/reports/monthly/{run.pk}/download/" in page and "2026-10" in page
+    assert "arms-monthly-report-2026-10.xlsx" in page  # the finished job's link to its file
     assert client.get(f"/reports/monthly/{run.pk}/download/").content == bytes(run.content)
     client.post("/reports/monthly/generate/", {"month": "2026-13", "format": "xlsx"})
     assert ReportRun.objects.count() == 1

@@ -1,13 +1,13 @@
 """/api/v1/dunning: policies, runs, actions with their letters, the e-mail outbox, exclusions, interest preview.
 
     GET  /policies                       policies with their ladders       POST /policies, PUT /policies/{id}
-    POST /runs {"as_of"}                 dun everything due that day (201); actions are processed after commit
+    POST /runs {"as_of"}                 dun everything due that day: 202, the job (one run per company and day)
     GET  /runs, /runs/{id}               runs, newest first
     GET  /actions?run_id=&customer_id=&stage_code=&status=&level=&email_status=
     GET  /actions/{id}                   one action with its items and e-mail
     GET  /actions/{id}/letter.pdf        the letter as sent; /actions/{id}/statement.pdf the statement
     POST /actions/{id}/process           carry out a pending or failed action now
-    GET  /emails?status=                 the outbox                        POST /emails/{id}/retry, /emails/retry
+    GET  /emails?status=                 the outbox      POST /emails/{id}/retry; POST /emails/retry (202, a job)
     GET  /exclusions                     POST /exclusions, POST /exclusions/{id}/lift
     GET  /customers/{id}                 the customer's policy, language, exclusion and highest stage reached
     PUT  /customers/{id}/profile         the customer's language and own policy
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from arms.api import require_perm
+from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import money_text
 from arms.common.errors import Conflict, NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
@@ -35,7 +36,8 @@ from arms.customers.selectors import customer_get
 from arms.domain.interest import late_interest
 from arms.dunning import selectors
 from arms.dunning.documents import file_names, may_read, stored_or_rendered
-from arms.dunning.models import DunningEmail, DunningExclusion, DunningPolicy, DunningRun, RunTrigger
+from arms.dunning.jobs import emails_retry_job_start, run_job_start
+from arms.dunning.models import DunningEmail, DunningExclusion, DunningPolicy, RunTrigger
 from arms.dunning.schemas import (
     ActionDetailOut,
     ActionFilters,
@@ -53,16 +55,13 @@ from arms.dunning.schemas import (
     PolicyOut,
     PolicyUpdateIn,
     ProfileIn,
-    RetryOut,
     RunIn,
     RunOut,
     RunPage,
 )
 from arms.dunning.services import (
     action_process,
-    dunning_run,
     email_send,
-    emails_retry,
     exclusion_add,
     exclusion_lift,
     policy_create,
@@ -114,11 +113,15 @@ def policy_change(request, policy_id: int, payload: PolicyUpdateIn):
 # ---------------------------------------------------------------- runs
 
 
-@router.post("/runs", response={201: RunOut}, summary="Dun everything due on a day")
+@router.post("/runs", response=ACCEPTED, summary="Dun everything due on a day (a background job)")
 def run_start(request, payload: RunIn):
+    """202 with the job and ``Location: /api/v1/jobs/{id}``. The job makes the day's run (or finds it: one run
+    per company and day) and carries out its actions; when done, ``result_data.run_id`` names the run. Asked
+    again while the day's job is under way, it answers with that job."""
     require_perm(request, "dunning.add_dunningrun")
-    run = dunning_run(as_of=payload.as_of or timezone.localdate(), trigger=RunTrigger.API, actor=request.user)
-    return Status(201, DunningRun.objects.select_related("started_by").get(pk=run.pk))
+    job, _created = run_job_start(as_of=payload.as_of or timezone.localdate(), trigger=RunTrigger.API,
+                                  actor=request.user)
+    return job_accepted(request, job)
 
 
 @router.get("/runs", response=RunPage, summary="Dunning runs, newest first")
@@ -195,11 +198,13 @@ def emails(request, page: Query[PageParams], status: str = ""):
     return paginate(selectors.email_list(user=request.user, status=status), limit=page.limit, offset=page.offset)
 
 
-@router.post("/emails/retry", response=RetryOut, summary="Send every failed or pending e-mail now")
+@router.post("/emails/retry", response=ACCEPTED, summary="Send every failed or pending e-mail now (a background job)")
 def emails_retry_all(request):
+    """202 with the job that sends them (those of the customers the caller sees) and its ``Location``; when done,
+    ``result_data`` has the counts ``sent``, ``failed`` and ``counts`` per status."""
     require_perm(request, "dunning.send_dunning_email")
-    ids = list(selectors.email_list(user=request.user).values_list("pk", flat=True))
-    return {"counts": emails_retry(manual=True, ids=ids)}
+    job, _created = emails_retry_job_start(actor=request.user)
+    return job_accepted(request, job)
 
 
 @router.post("/emails/{email_id}/retry", response=EmailOut, summary="Send one failed or pending e-mail now")

@@ -10,8 +10,9 @@ Design overview and invariants (★ = also enforced by the database):
   region match (blank = any).
 - A ``DunningRun`` selects, for one date, the open items that reached a stage they have not been through,
   set-based in SQL, and writes one ``DunningItem`` per item and stage: ``actioned`` for the highest stage due,
-  ``skipped`` for the lower ones passed over. ★ One item row per (invoice, stage offset), ever: running again
-  on the same day (or twice at once) can never act on an item's stage twice.
+  ``skipped`` for the lower ones passed over. ★ One run per company and day: starting a run for a day that has
+  one returns that run (two clicks, the schedule and a user, 32 simultaneous API calls all get the same run).
+  ★ One item row per (invoice, stage offset), ever: no run can act on an item's stage twice.
 - Items of one customer, stage and currency are acted on together: one ``DunningAction`` (one letter, one
   e-mail, one task). ★ One action per (run, customer, stage, currency). Processing an action (activity, task,
   hold, PDFs, e-mail row) is idempotent: each thing it makes is keyed by ``dunning:<action id>``.
@@ -254,6 +255,11 @@ class DunningExclusion(models.Model):
 
 
 class DunningRun(models.Model):
+    company = models.ForeignKey(
+        "customers.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("The company whose receivables the run dunned; one run per company and day. Empty only on "
+                    "extra runs of one day made before that rule (they are kept as history)."),
+    )
     as_of = models.DateField(_("as of"), db_index=True, help_text=_("The day the run dunned for."))
     trigger = models.CharField(
         _("started by"), max_length=20, choices=RunTrigger.choices, help_text=_("What started the run.")
@@ -284,6 +290,9 @@ class DunningRun(models.Model):
         verbose_name = _("dunning run")
         verbose_name_plural = _("dunning runs")
         ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "as_of"], name="dunning_run_one_per_company_and_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.as_of} #{self.pk}"

@@ -252,10 +252,6 @@ class ActionFilters(QuerySchema):
     email_status: str = ""
 
 
-class RetryOut(Schema):
-    counts: dict[str, int]
-
-
 # ---------------------------------------------------------------- exclusions, profile, interest
 
 

@@ -237,3 +237,60 @@ def exclusion_list(*, user, active_only: bool = True, as_of: date | None = None)
         qs = qs.filter(lifted_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
 
+
+
+# ---------------------------------------------------------------- work waiting for the queue
+
+
+def actions_waiting_count():
+    """An annotation for runs: how many of the run's actions are still pending (the queue carries them out)."""
+    from django.db.models import Count
+
+    from arms.dunning.models import ActionStatus
+
+    return Count("actions", filter=Q(actions__status=ActionStatus.PENDING))
+
+
+def emails_waiting(emails: QuerySet[DunningEmail]) -> QuerySet[DunningEmail]:
+    """The e-mails the queue will still send by itself: queued, being sent, or failed with attempts left."""
+    from arms.dunning.models import EmailStatus
+    from arms.dunning.services.emails import MAX_ATTEMPTS
+
+    return emails.filter(Q(status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
+                         | Q(status=EmailStatus.FAILED, attempts__lt=MAX_ATTEMPTS))
+
+
+def queued_work_exists() -> bool:
+    """Is any dunning work waiting for the queue consumer (a pending action, an e-mail to send)?"""
+    from arms.dunning.models import ActionStatus
+
+    return (DunningAction.objects.filter(status=ActionStatus.PENDING).exists()
+            or emails_waiting(DunningEmail.objects.all()).exists())
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """Where a run's actions are: what a run page shows instead of a bare "done"."""
+
+    total: int
+    pending: int
+    done: int
+    failed: int
+    emails_waiting: int
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.pending or self.emails_waiting)
+
+
+def run_progress(run: DunningRun) -> RunProgress:
+    from django.db.models import Count
+
+    from arms.dunning.models import ActionStatus
+
+    counts = dict(DunningAction.objects.filter(run=run).order_by().values_list("status").annotate(n=Count("pk"))
+                  .values_list("status", "n"))
+    emails = emails_waiting(DunningEmail.objects.filter(action__run=run)).count()
+    return RunProgress(total=sum(counts.values()), pending=counts.get(ActionStatus.PENDING, 0),
+                       done=counts.get(ActionStatus.DONE, 0), failed=counts.get(ActionStatus.FAILED, 0),
+                       emails_waiting=emails)

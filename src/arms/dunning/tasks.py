@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -27,9 +28,15 @@ class EmailNotSent(Exception):
 
 
 def process_actions(run_id: int | None = None, *, queue_email: bool = True,
-                    documents_wanted=ALL_DOCUMENTS) -> dict[str, int]:
+                    documents_wanted=ALL_DOCUMENTS, progress=None) -> dict[str, int]:
+    """Carry out the pending and failed actions (of one run); ``progress(done, total, message, **values)``, if
+    given, hears after each one (a background job's progress bar)."""
     done = failed = 0
-    for pk in list(actions_pending(run_id)):
+    pks = list(actions_pending(run_id))
+    for number, pk in enumerate(pks, start=1):
+        if progress is not None:
+            progress(number - 1, len(pks), gettext_noop("Carrying out action %(number)d of %(total)d"),
+                     number=number, total=len(pks))
         try:
             action_process(action_id=pk, queue_email=queue_email, documents_wanted=documents_wanted)
             done += 1

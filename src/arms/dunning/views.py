@@ -1,11 +1,14 @@
 """Pages of dunning at /dunning/: the overview (start a run, recent runs and actions), a run, an action with its
-letter and e-mail, the outbox, the policies and the exclusions. Each view checks the permission, calls one
+letter and e-mail, the outbox, the policies and the exclusions. A run and "send all" are background jobs
+(``arms.dunning.jobs``): the page shows their progress, and every page with work waiting in the queue warns when
+no queue consumer runs. Each view checks the permission, calls one
 selector or service and renders; visibility follows the customer selectors (sales see their own customers).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,23 +16,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError, NotFound
+from arms.common.jobs import job_active_get, jobs_for_page
 from arms.customers.selectors import customers_visible_to
 from arms.dunning import exports, selectors
 from arms.dunning.documents import file_names, may_read, stored_or_rendered
+from arms.dunning.jobs import EMAILS_RETRY as EMAILS_JOB
+from arms.dunning.jobs import RUN as RUN_JOB
+from arms.dunning.jobs import emails_retry_job_start, run_job_start
 from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, EmailStatus, RunTrigger
-from arms.dunning.services import (
-    action_process,
-    dunning_run,
-    email_send,
-    emails_retry,
-    exclusion_add,
-    exclusion_lift,
-)
+from arms.dunning.services import action_process, email_send, exclusion_add, exclusion_lift
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
 
@@ -56,16 +57,31 @@ def overview(request):
                                exports.action_table(actions))
     outbox = dict(selectors.email_list(user=request.user).order_by().values_list("status").annotate(n=Count("pk"))
                   .values_list("status", "n"))
+    run_day = _run_day(request)
+    jobs = jobs_for_page(user=request.user, kind=RUN_JOB)
     context = {
-        "today": timezone.localdate(), "filters": filters, "page": paginate(request, actions),
+        "today": timezone.localdate(), "run_day": run_day, "filters": filters, "page": paginate(request, actions),
         "totals": currency_totals(actions, "open_minor", "interest_minor"),
-        "runs": selectors.run_list()[:8], "email_statuses": EmailStatus.choices,
+        "runs": selectors.run_list().annotate(waiting=selectors.actions_waiting_count())[:8],
+        "email_statuses": EmailStatus.choices,
         "outbox": [(code, name, outbox.get(code, 0)) for code, name in EmailStatus.choices],
         "stages": _stage_choices(), "action_statuses": ActionStatus.choices,
         "can_run": request.user.has_perm("dunning.add_dunningrun"),
+        "jobs": jobs,
+        "busy": job_active_get(kind=RUN_JOB, dedupe_key=run_day.isoformat()),
+        # a job still running shows the warning itself
+        "waiting": not any(job.is_active for job in jobs) and selectors.queued_work_exists(),
     }
     template = "dunning/overview.html#actions" if request.htmx else "dunning/overview.html"
     return render(request, template, context)
+
+
+def _run_day(request) -> date:
+    """The day the run form proposes: ``?as_of=`` after starting one, else today."""
+    try:
+        return date.fromisoformat(request.GET.get("as_of", "")[:10])
+    except ValueError:
+        return timezone.localdate()
 
 
 def _stage_choices() -> list[tuple[str, str]]:
@@ -81,33 +97,43 @@ def _stage_choices() -> list[tuple[str, str]]:
 @login_required
 @permission_required("dunning.add_dunningrun", raise_exception=True)
 def run_start(request):
+    """Queue the day's run as a background job; the overview shows its progress, then links to the run."""
     try:
         as_of = date.fromisoformat(request.POST.get("as_of") or timezone.localdate().isoformat())
-        run = dunning_run(as_of=as_of, trigger=RunTrigger.UI, actor=request.user)
+        _job, created = run_job_start(as_of=as_of, trigger=RunTrigger.UI, actor=request.user)
     except ValueError:
         messages.error(request, _("Give the date as YYYY-MM-DD."))
         return redirect("dunning:overview")
     except ArmsError as exc:
         messages.error(request, exc.message)
         return redirect("dunning:overview")
-    messages.success(request, _("Dunning run for %(date)s: %(actions)d action(s), %(items)d item(s), %(held)d held.")
-                     % {"date": run.as_of, "actions": run.actions_count, "items": run.items_count,
-                        "held": run.held_count})
-    return redirect("dunning:run", run_id=run.pk)
+    if created:
+        messages.info(request, _("The dunning run for %(date)s has started in the background; its progress is "
+                                 "shown here.") % {"date": as_of.isoformat()})
+    else:
+        messages.info(request, _("The dunning run for %(date)s is already under way; its progress is shown here.")
+                      % {"date": as_of.isoformat()})
+    return redirect(f"{reverse('dunning:overview')}?{urlencode({'as_of': as_of.isoformat()})}")
 
 
 @require_GET
 @login_required
 @permission_required("dunning.view_dunningrun", raise_exception=True)
 def run_detail(request, run_id: int):
+    """The run with what its actions are doing: a run whose actions wait says so (and whether a worker runs)."""
     run = selectors.run_list().filter(pk=run_id).first()
     if run is None:
         raise Http404
     actions = selectors.action_list(user=request.user, run_id=run.pk)
     if export_format(request):
         return export_response(request, f"dunning-run-{run.as_of:%Y%m%d}-{run.pk}", exports.action_table(actions))
-    return render(request, "dunning/run.html", {"run": run, "page": paginate(request, actions),
-                                                "totals": currency_totals(actions, "open_minor", "interest_minor")})
+    progress = selectors.run_progress(run)
+    job = next((j for j in jobs_for_page(user=request.user, kind=RUN_JOB, limit=10)
+                if j.params.get("as_of") == run.as_of.isoformat() and j.is_active), None)
+    context = {"run": run, "page": paginate(request, actions), "progress": progress, "job": job,
+               "totals": currency_totals(actions, "open_minor", "interest_minor")}
+    template = "dunning/run.html#progress" if request.htmx else "dunning/run.html"
+    return render(request, template, context)
 
 
 @require_GET
@@ -127,9 +153,13 @@ def action_detail(request, action_id: int):
     action = _action(request, action_id)
     from arms.cases.models import Activity, Task
 
+    email = getattr(action, "email", None) if hasattr(action, "email") else None
     context = {
         "action": action, "items": action.items.select_related("invoice").order_by("outcome", "invoice__due_date"),
-        "email": getattr(action, "email", None) if hasattr(action, "email") else None,
+        "email": email,
+        # the queue carries out a pending action and sends its e-mail: say so when nothing consumes the queue
+        "waiting": action.status == ActionStatus.PENDING or (
+            email is not None and selectors.emails_waiting(DunningEmail.objects.filter(pk=email.pk)).exists()),
         "activity": Activity.objects.filter(source="dunning", source_ref=f"action:{action.pk}").first(),
         "tasks": Task.objects.filter(source="dunning", source_ref__startswith=f"action:{action.pk}").select_related(
             "assignee"),
@@ -185,8 +215,12 @@ def email_list(request):
     emails = selectors.email_list(user=request.user, status=status)
     if export_format(request):
         return export_response(request, f"dunning-emails-{timezone.localdate():%Y%m%d}", exports.email_table(emails))
+    visible = selectors.email_list(user=request.user)
+    jobs = jobs_for_page(user=request.user, kind=EMAILS_JOB)
     context = {"page": paginate(request, emails), "status": status,
-               "statuses": EmailStatus.choices, "can_send": request.user.has_perm("dunning.send_dunning_email")}
+               "statuses": EmailStatus.choices, "can_send": request.user.has_perm("dunning.send_dunning_email"),
+               "jobs": jobs, "busy": job_active_get(kind=EMAILS_JOB, dedupe_key=f"user:{request.user.pk}"),
+               "waiting": not any(job.is_active for job in jobs) and selectors.emails_waiting(visible).exists()}
     return render(request, "dunning/emails.html", context)
 
 
@@ -206,9 +240,9 @@ def email_retry(request, email_id: int | None = None):
             messages.error(request, _("The e-mail was not sent: %(error)s")
                            % {"error": DunningEmail.objects.get(pk=email.pk).last_error or status})
         return redirect(request.POST.get("next") or "dunning:emails")
-    counts = emails_retry(manual=True, ids=list(visible.values_list("pk", flat=True)))
-    messages.info(request, _("Sent: %(sent)d, failed: %(failed)d.")
-                  % {"sent": counts.get(EmailStatus.SENT, 0), "failed": counts.get(EmailStatus.FAILED, 0)})
+    _job, created = emails_retry_job_start(actor=request.user)
+    messages.info(request, _("The e-mails are being sent in the background; the progress is shown here.") if created
+                  else _("The e-mails are already being sent; the progress is shown here."))
     return redirect("dunning:emails")
 
 

@@ -1,7 +1,7 @@
 """/api/v1/reports: the monthly management report as PDF or XLSX, and the stored report runs.
 
-    GET  /reports/monthly?month=2026-10&format=pdf   the month's stored report (made first if there is none)
-    POST /reports/monthly {"month", "format", "email"} make a new one now (201, the run)
+    GET  /reports/monthly?month=2026-10&format=pdf   the month's stored report (none yet: 202, the job making it)
+    POST /reports/monthly {"month", "format", "email"} make a new one (202, the job; Location: /api/v1/jobs/{id})
     GET  /reports/runs?month=&format=                  stored runs, newest first
     GET  /reports/runs/{id}/file                       one stored file
     GET  /reports/dashboard?as_of=2026-10-31           the viewer's dashboard panels as data
@@ -14,27 +14,23 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from arms.api import require_perm
+from arms.common.api import ACCEPTED, job_accepted
 from arms.common.errors import NotFound
 from arms.common.pagination import paginate
+from arms.reports.jobs import monthly_job_start
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
 from arms.reports.schemas import (
     DashboardOut,
     DashboardQuery,
     MonthlyIn,
     MonthlyQuery,
-    ReportRunOut,
     ReportRunPage,
     RunFilters,
 )
-from arms.reports.services import (
-    report_format_check,
-    report_generate,
-    report_latest,
-    report_month_check,
-)
+from arms.reports.services import report_format_check, report_latest, report_month_check
 
 router = Router(tags=["Dashboard and management reports"])
 
@@ -46,9 +42,11 @@ def file_response(run: ReportRun) -> HttpResponse:
     return response
 
 
-@router.get("/monthly", response={200: None}, summary="Download the monthly management report",
+@router.get("/monthly", response={200: None, **ACCEPTED}, summary="Download the monthly management report",
             openapi_extra={"responses": {200: {"content": {"application/pdf": {}, CONTENT_TYPES["xlsx"]: {}}}}})
 def monthly_download(request, query: Query[MonthlyQuery]):
+    """The stored file (200). None stored yet (or ``fresh``): a user who may make reports gets 202 with the job
+    that makes it (``Location``: poll it, then ask again); anyone else 404 ``not_generated``."""
     require_perm(request, "reports.view_reportrun")
     month = report_month_check(query.month)
     fmt = report_format_check(query.format)
@@ -57,17 +55,21 @@ def monthly_download(request, query: Query[MonthlyQuery]):
         if not request.user.has_perm("reports.generate_report"):
             raise NotFound(_("No report is stored for %(month)s yet.") % {"month": f"{month:%Y-%m}"},
                            field="month", code="not_generated")
-        run = report_generate(month=month, fmt=fmt, trigger=ReportTrigger.API, actor=request.user)
+        job, _created = monthly_job_start(month=month, fmt=fmt, email=False, trigger=ReportTrigger.API,
+                                          actor=request.user)
+        return job_accepted(request, job)
     return file_response(run)
 
 
-@router.post("/monthly", response={201: ReportRunOut}, summary="Make the monthly management report now")
+@router.post("/monthly", response=ACCEPTED, summary="Make the monthly management report (a background job)")
 def monthly_generate(request, payload: MonthlyIn):
+    """202 with the job that makes the report and ``Location: /api/v1/jobs/{id}``; the job's
+    ``result_data.report_run_id`` and ``result_api_url`` name the stored run once it is done. Asked again while
+    the same month, format and e-mail choice is being made, it answers with that job."""
     require_perm(request, "reports.generate_report")
-    run = report_generate(month=payload.month, fmt=payload.format, trigger=ReportTrigger.API, actor=request.user,
-                          email=payload.email)
-    run.refresh_from_db()
-    return Status(201, run)
+    job, _created = monthly_job_start(month=payload.month, fmt=payload.format, email=payload.email,
+                                      trigger=ReportTrigger.API, actor=request.user)
+    return job_accepted(request, job)
 
 
 @router.get("/runs", response=ReportRunPage, summary="Stored report runs, newest first")

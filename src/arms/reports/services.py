@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arms.accounts.roles import Role
 from arms.audit.services import audit_record
@@ -100,14 +101,24 @@ def _store(*, month: date, fmt: str, content: bytes, trigger: str, actor=None) -
 
 
 def report_generate(*, month: date | str, fmt: str, trigger: str, actor=None, email: bool = False,
-                    today: date | None = None) -> ReportRun:
-    """Make the month's report in ``fmt`` now and store it; with ``email`` send it to the executives."""
+                    today: date | None = None, progress=None) -> ReportRun:
+    """Make the month's report in ``fmt`` now and store it; with ``email`` send it to the executives.
+
+    ``progress(done, total, message, **values)``, if given, hears each step (a background job's progress)."""
     month = report_month_check(month, today=today)
     fmt = report_format_check(fmt)
+    steps = 3 if email else 2
+    if progress is not None:
+        progress(0, steps, gettext_noop("Collecting the figures of %(month)s and laying out the report"),
+                 month=f"{month:%Y-%m}")
     content = report_build(month=month, fmt=fmt, today=today)
+    if progress is not None:
+        progress(1, steps, gettext_noop("Storing the report"))
     with transaction.atomic(durable=True):
         run = _store(month=month, fmt=fmt, content=content, trigger=trigger, actor=actor)
     if email:  # the durable block has committed: the run exists before anyone is told about it
+        if progress is not None:
+            progress(2, steps, gettext_noop("E-mailing the report to the executives"))
         report_email(runs=[run])
     return run
 

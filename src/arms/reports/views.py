@@ -3,12 +3,13 @@
 The dashboard (/reports/) shows each role its panels for an as-of day (today unless ``?as_of=`` names one; the
 date field reloads the panels by htmx). Every table on it downloads as Excel or CSV
 (/reports/export/<panel>.xlsx|csv, built for the viewer alone). /reports/monthly/ lists the stored monthly
-reports, makes a new one on demand and downloads them.
+reports, makes a new one on demand (a background job the page shows while it runs) and downloads them.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -21,11 +22,12 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError
+from arms.common.jobs import job_active_get, jobs_for_page
 from arms.reports import schedule
 from arms.reports.api import file_response
 from arms.reports.dashboard import dashboard_panel, dashboard_panels
+from arms.reports.jobs import MONTHLY, monthly_job_key, monthly_job_start
 from arms.reports.models import ReportFormat, ReportKind, ReportRun, ReportTrigger
-from arms.reports.services import report_generate
 from arms.reports.tables import export_table
 from arms.web.exports import DATETIME, INT, Column, Table, export_format, export_response
 from arms.web.paging import paginate
@@ -78,15 +80,21 @@ def dashboard_export(request, key: str, fmt: str):
 @login_required
 @permission_required("reports.view_reportrun", raise_exception=True)
 def monthly_list(request):
+    """The stored reports, the form to make one (in the background) and the reports being made."""
     runs = (ReportRun.objects.filter(kind=ReportKind.MONTHLY).select_related("generated_by").defer("content")
             .order_by("-period", "-generated_at", "-pk"))
     if export_format(request):
         return export_response(request, f"monthly-reports-{timezone.localdate():%Y%m%d}", _run_table(runs))
     page = paginate(request, runs)
     last_month = schedule.previous_month(schedule.month_start(timezone.localdate()))
+    month = request.GET.get("month", "")[:7] or f"{last_month:%Y-%m}"
+    fmt = request.GET.get("format", "") if request.GET.get("format") in ReportFormat.values else ReportFormat.PDF
+    email = request.GET.get("email") == "on"
     return render(request, "reports/monthly.html", {
-        "page": page, "default_month": f"{last_month:%Y-%m}", "formats": ReportFormat.choices,
+        "page": page, "default_month": month, "format": fmt, "email": email, "formats": ReportFormat.choices,
         "can_generate": request.user.has_perm("reports.generate_report"),
+        "jobs": jobs_for_page(user=request.user, kind=MONTHLY),
+        "busy": job_active_get(kind=MONTHLY, dedupe_key=monthly_job_key(month=month, fmt=fmt, email=email)),
     })
 
 
@@ -106,15 +114,23 @@ def _run_table(runs) -> Table:
 @login_required
 @permission_required("reports.generate_report", raise_exception=True)
 def monthly_generate(request):
+    """Queue the report; the monthly page shows its progress and, once made, the link to the file."""
     fmt = request.POST.get("format", ReportFormat.PDF)
+    email = request.POST.get("email") == "on"
     try:
-        run = report_generate(month=request.POST.get("month", ""), fmt=fmt, trigger=ReportTrigger.WEB,
-                              actor=request.user, email=request.POST.get("email") == "on")
+        job, created = monthly_job_start(month=request.POST.get("month", ""), fmt=fmt, email=email,
+                                         trigger=ReportTrigger.WEB, actor=request.user)
     except ArmsError as error:
         messages.error(request, error.message)
+        return redirect(reverse("reports:monthly"))
+    if created:
+        messages.info(request, _("The report for %(month)s is being made in the background; its progress is shown "
+                                 "below.") % {"month": job.params["month"]})
     else:
-        messages.success(request, _("%(name)s is ready.") % {"name": run.filename})
-    return redirect(reverse("reports:monthly"))
+        messages.info(request, _("This report is already being made; its progress is shown below."))
+    query = urlencode({"month": job.params["month"], "format": job.params["format"], **({"email": "on"} if email
+                                                                                          else {})})
+    return redirect(f"{reverse('reports:monthly')}?{query}")
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 DATABASE_URL       sqlite:///var/arms.sqlite3 (default) or postgres://user@host:5432/arms
 ARMS_QUEUE_URL     empty -> Huey on SQLite (var/huey.sqlite3); redis://... -> Huey on Redis
+ARMS_QUEUE_WORKERS worker threads of each `arms run_huey` (default 2)
 ARMS_SECRET_KEY    required in production
 ARMS_DEBUG         1 to turn on debug pages
 ARMS_ALLOWED_HOSTS comma-separated
@@ -137,16 +138,21 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
-def huey_config(queue_url: str, var_dir: Path) -> dict:
-    """Huey on Redis when ARMS_QUEUE_URL names one (many consumers, many machines), else on a SQLite file."""
+def huey_config(queue_url: str, var_dir: Path, workers: int = 2) -> dict:
+    """Huey on Redis when ARMS_QUEUE_URL names one (many consumers, many machines), else on a SQLite file.
+
+    ``arms run_huey`` runs ``workers`` threads (ARMS_QUEUE_WORKERS, default 2), so a long job (a report, a
+    dunning run) does not hold up the e-mails and the heartbeat behind it (ADR 0007)."""
+    consumer = {"workers": workers, "worker_type": "thread"}
     if queue_url.startswith(("redis://", "rediss://", "unix://")):
-        return {"huey_class": "huey.RedisHuey", "name": "arms", "url": queue_url, "immediate": False}
+        return {"huey_class": "huey.RedisHuey", "name": "arms", "url": queue_url, "immediate": False,
+                "consumer": consumer}
     return {"huey_class": "huey.SqliteHuey", "name": "arms", "filename": str(var_dir / "huey.sqlite3"),
-            "immediate": False}
+            "immediate": False, "consumer": consumer}
 
 
 QUEUE_URL = os.environ.get("ARMS_QUEUE_URL", "")
-HUEY = huey_config(QUEUE_URL, VAR_DIR)
+HUEY = huey_config(QUEUE_URL, VAR_DIR, int(os.environ.get("ARMS_QUEUE_WORKERS", "2")))
 
 
 def email_config(smtp_url: str) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import notifications, views
+from arms.web import jobs, notifications, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
+    path("jobs/", jobs.job_index, name="jobs"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<int:job_id>/file/", jobs.job_file, name="job_file"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification_open"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arms.audit.services import audit_record
 from arms.dunning import documents
@@ -100,10 +101,15 @@ def emails_due(*, now=None, manual: bool = False, ids=None):
     return qs.order_by("pk").values_list("pk", flat=True)
 
 
-def emails_retry(*, now=None, manual: bool = False, ids=None, actor=None) -> dict[str, int]:
-    """Send every row ``emails_due`` names; counts per resulting status."""
+def emails_retry(*, now=None, manual: bool = False, ids=None, actor=None, progress=None) -> dict[str, int]:
+    """Send every row ``emails_due`` names; counts per resulting status. ``progress(done, total, message,
+    **values)``, if given, hears before each message (a background job's progress bar)."""
     counts: dict[str, int] = {}
-    for pk in list(emails_due(now=now, manual=manual, ids=ids)):
+    pks = list(emails_due(now=now, manual=manual, ids=ids))
+    for number, pk in enumerate(pks, start=1):
+        if progress is not None:
+            progress(number - 1, len(pks), gettext_noop("Sending e-mail %(number)d of %(total)d"), number=number,
+                     total=len(pks))
         status = email_send(email_id=pk)
         counts[status] = counts.get(status, 0) + 1
     return counts

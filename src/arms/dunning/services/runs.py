@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,8 @@ def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple]:
     which the planner optimises the first rows (``cursor_tuple_fraction``) and picks nested loops that took
     about a minute per 5,000 rows on a million invoices, where the ordinary plan (hash anti-join) takes seconds.
     """
+    if not ladders:  # no active policy: nothing is due (and the selection's annotations do not exist)
+        return iter(())
     qs = due_items(as_of=as_of, ladders=ladders).order_by("customer_id", "currency", "due_date", "pk")
     rows = qs.values_list(*FIELDS)
     return iter(rows) if connection.vendor == "postgresql" else rows.iterator(chunk_size=CHUNK)
@@ -132,23 +134,60 @@ def _build(as_of: date, ladder: Ladder, row: tuple) -> tuple[Row, list[Row]]:
     return item, skipped
 
 
-@transaction.atomic(durable=True)
-def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, process: bool = True) -> DunningRun:
-    """Dun every open item that reached a stage it has not been through, as of ``as_of``.
-
-    Concurrent runs queue on the active policies' rows (SQLite: the IMMEDIATE write lock), and an item's stage
-    is written at most once ever (unique (invoice, stage offset)), so running twice for a day acts once.
-    With ``process``, each action is processed (activity, task, hold, letter, e-mail) once the run commits.
-    """
+def dunning_run_check(*, as_of: date, trigger: str) -> None:
+    """Refuse what a run cannot be for (before it is queued as a job, and again when it runs)."""
     if trigger not in RunTrigger.values:
         raise ValidationFailed(_("Unknown trigger."), field="trigger")
     if as_of > timezone.localdate() + timedelta(days=1):
         raise ValidationFailed(_("A run cannot be for a day in the future."), field="as_of")
+
+
+def _process_after_commit(run: DunningRun) -> None:
+    from arms.dunning.tasks import process_run
+
+    transaction.on_commit(lambda: process_run(run.pk))
+
+
+@transaction.atomic(durable=True)
+def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, process: bool = True) -> DunningRun:
+    """Dun every open item that reached a stage it has not been through, as of ``as_of``.
+
+    One run per company and day: if the day has its run, that run is returned and nothing new is selected
+    (with ``process``, its actions still waiting are handed to the queue again). Concurrent calls queue on the
+    active policies' rows (SQLite: the IMMEDIATE write lock) and the unique (company, as_of) decides between
+    any that get past them, so the others get the winner's run; an item's stage is written at most once ever
+    (unique (invoice, stage offset)). With ``process``, each action is processed (activity, task, hold,
+    letter, e-mail) once the run commits.
+    """
+    from arms.customers.selectors import company_default
+    from arms.dunning.services.actions import actions_pending
+
+    dunning_run_check(as_of=as_of, trigger=trigger)
+    company = company_default()
     list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))
+    run = DunningRun.objects.filter(company=company, as_of=as_of).first()
+    if run is None:
+        try:
+            with transaction.atomic():
+                run = DunningRun.objects.create(
+                    company=company, as_of=as_of, trigger=trigger,
+                    started_by=actor if getattr(actor, "is_authenticated", False) else None)
+        except IntegrityError:  # a simultaneous call made the day's run first (no active policy to queue on)
+            run = DunningRun.objects.get(company=company, as_of=as_of)
+        else:
+            _select(run, as_of=as_of, trigger=trigger, actor=actor)
+            if process and run.actions_count:
+                _process_after_commit(run)
+            return run
+    if process and actions_pending(run.pk).exists():
+        _process_after_commit(run)
+    return run
+
+
+def _select(run: DunningRun, *, as_of: date, trigger: str, actor) -> None:
+    """Select what is due and write the run's actions and items, its counts and its audit event."""
     ladders = ladders_active()
     by_policy = {ladder.policy.pk: ladder for ladder in ladders}
-    run = DunningRun.objects.create(as_of=as_of, trigger=trigger,
-                                    started_by=actor if getattr(actor, "is_authenticated", False) else None)
     counts = {"actions": 0, "items": 0, "skipped": 0}
     pending: dict = {}
     current_customer = None
@@ -174,8 +213,3 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
                             "status", "finished_at"])
     audit_record(actor=actor, action="dunning_run_finished", subject=run, after={
         "as_of": as_of, "trigger": trigger, **counts, "held": run.held_count, "excluded": run.excluded_count})
-    if process and run.actions_count:
-        from arms.dunning.tasks import process_run
-
-        transaction.on_commit(lambda: process_run(run.pk))
-    return run

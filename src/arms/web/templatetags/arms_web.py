@@ -121,3 +121,45 @@ def export_links(context, path: str = ""):
             query.pop(key)
     base = (path or request.path) + "?" + (query.urlencode() + "&" if query else "")
     return {"xlsx_url": base + "export=xlsx", "csv_url": base + "export=csv"}
+
+@register.filter
+def job_kind(job) -> str:
+    """A background job's kind as people name it ("Monthly management report")."""
+    from arms.common.jobs import kind_label
+
+    return kind_label(job.kind)
+
+
+@register.filter
+def job_message(job) -> str:
+    """What a background job is doing now, in the viewer's language."""
+    from arms.common.jobs import job_message_text
+
+    return job_message_text(job)
+
+
+@register.filter
+def job_error(job) -> str:
+    from arms.common.jobs import job_error_text
+
+    return job_error_text(job)
+
+
+@register.filter
+def job_result_label(job) -> str:
+    from arms.common.jobs import job_result_label_text
+
+    return job_result_label_text(job)
+
+
+@register.inclusion_tag("web/includes/queue_warning.html")
+def queue_warning(waiting) -> dict:
+    """``{% queue_warning waiting %}``: when ``waiting`` (work is queued) and no queue consumer has been seen
+    lately, a warning that says so and what to run; nothing otherwise (and no query when nothing waits)."""
+    if not waiting:
+        return {"show": False}
+    from arms.common.queue import STALE_AFTER, queue_health
+
+    health = queue_health()
+    return {"show": not health.consumer_running, "health": health,
+            "stale_minutes": int(STALE_AFTER.total_seconds() // 60)}
