@@ -22,8 +22,31 @@ def _score(entry: str) -> int:
     return (2 if translated else 0) + (0 if "#, fuzzy" in entry else 1)
 
 
+def repair(text: str) -> str:
+    """Separate entries a union merge glued together, and give a msgid that lost its msgstr an empty one."""
+    out: list[str] = []
+    state = ""  # "id" after a msgid (and its continuation lines), "str" after a msgstr
+    for line in text.splitlines():
+        starts_entry = line.startswith(("msgctxt ", "msgid ", "#"))
+        if state == "id" and starts_entry and not line.startswith("msgid_plural"):
+            out.extend(['msgstr ""', ""])
+            state = ""
+        elif state == "str" and starts_entry:
+            out.append("")
+            state = ""
+        if line.startswith("msgid ") or line.startswith("msgid_plural "):
+            state = "id"
+        elif line.startswith("msgstr"):
+            state = "str"
+        elif not line.strip():
+            state = ""
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def dedupe(path: Path) -> int:
-    text = path.read_text(encoding="utf-8")
+    original = path.read_text(encoding="utf-8")
+    text = repair(original)
     entries = re.split(r"\n{2,}", text.strip("\n"))
     kept: list[str] = []
     index: dict[str, int] = {}
@@ -40,7 +63,7 @@ def dedupe(path: Path) -> int:
             continue
         index[key] = len(kept)
         kept.append(entry)
-    if dropped:
+    if dropped or text != original:
         path.write_text("\n\n".join(kept) + "\n", encoding="utf-8")
     return dropped
 
