@@ -92,3 +92,23 @@ def test_cli_aging_kpis_tie_and_errors(book, capsys):
     assert "True" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("analytics", "aging", as_of=date(2026, 4, 30), group_by="planet")
+
+
+def test_cli_shows_the_collection_rates(recovery_book, capsys):
+    call_command("analytics", "kpis", start=date(2026, 10, 1), end=date(2026, 10, 31), format="json")
+    out = capsys.readouterr().out
+    assert '"code": "recovery_rate"' in out and '"value": "80.51"' in out and '"value": "62.18"' in out
+    call_command("analytics", "team", start=date(2026, 10, 1), end=date(2026, 10, 31), format="csv")
+    header = capsys.readouterr().out.lstrip("\ufeff").splitlines()[0]
+    assert "Dunning success rate (催收成功率) %,Recovery rate (回收率) %,Collection rate (回款率) %" in header
+
+
+def test_the_database_refuses_a_recovery_rate_target_above_100_percent(db):
+    from django.db import IntegrityError, transaction
+
+    from arms.analytics.models import Budget
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Budget.objects.create(period=date(2026, 10, 1), scope="company", recovery_rate_target_bp=10_001)
+    assert not Budget.objects.exists()
+    Budget.objects.create(period=date(2026, 10, 1), scope="company", recovery_rate_target_bp=10_000)

@@ -150,15 +150,16 @@ def trend_table(trend: list[dict], codes: list[str], labels: dict, units: dict) 
 def team_table(rows) -> tuple[list[str], Iterable[list]]:
     header = [_("Role"), _("Name"), _("Rank"), _("Score"), _("Turnover score"), _("Bad-debt score"),
               _("Collection score"), _("Customers"), _("Receivables at the end (CNY)"), _("Cash collected (CNY)"),
-              _("Receivables turnover"), _("Bad-debt ratio (proxy) %"), _("Collection rate %"), _("DSO"),
+              _("Receivables turnover"), _("Bad-debt ratio (proxy) %"), _("Dunning success rate (催收成功率) %"),
+              _("Recovery rate (回收率) %"), _("Collection rate (回款率) %"), _("DSO"),
               _("Overdue ratio %"), _("Fell overdue"), _("Followed up within 24 hours"), _("Follow-up rate %"),
               _("Activities"), _("Complete records"), _("Completeness %")]
     return header, ([
         r.role, r.name, r.rank, r.score, r.scores.get("turnover"), r.scores.get("bad_debt"),
         r.scores.get("collection"), r.customer_count, to_decimal(r.receivables_closing, BASE_CURRENCY),
-        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_proxy, r.collection_rate,
-        r.dso, r.overdue_ratio, r.fell_overdue, r.followed_up_24h, r.follow_up_rate, r.activities,
-        r.complete_activities, r.completeness_rate,
+        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_proxy, r.dunning_success_rate,
+        r.recovery_rate, r.collection_rate, r.dso, r.overdue_ratio, r.fell_overdue, r.followed_up_24h,
+        r.follow_up_rate, r.activities, r.complete_activities, r.completeness_rate,
     ] for r in rows)
 
 
@@ -167,7 +168,7 @@ def budget_table(actuals) -> tuple[list[str], Iterable[list]]:
 
     header = [_("Month"), _("Team"), _("Person"), _("Collections target (CNY)"), _("Cash collected (CNY)"),
               _("Achieved %"), _("DSO target"), _("DSO"), _("Overdue ratio target %"), _("Overdue ratio %"),
-              _("Note")]
+              _("Recovery rate target %"), _("Recovery rate (回收率) %"), _("Note")]
 
     def bp(value):
         return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
@@ -179,5 +180,6 @@ def budget_table(actuals) -> tuple[list[str], Iterable[list]]:
         a.budget.period.strftime("%Y-%m"), a.budget.get_scope_display(),
         person(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
         money(a.collections_minor), a.collections_achieved_pct, a.budget.dso_target_days, a.dso_days,
-        bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), a.budget.note,
+        bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), bp(a.budget.recovery_rate_target_bp),
+        bp(a.recovery_rate_bp), a.budget.note,
     ] for a in actuals)

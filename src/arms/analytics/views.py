@@ -31,9 +31,9 @@ from arms.web import charts
 VIEW = "analytics.view_analytics"
 DRILL_PAGE = 50
 TREND_MONTHS = 12
-TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "collection_rate", "receivables_closing",
-               "collections", "credit_sales"]
-CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei"]
+TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate", "dunning_success_rate",
+               "collection_rate", "receivables_closing", "collections", "credit_sales"]
+CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate", "dunning_success_rate"]
 
 
 def _export(request) -> str:
