@@ -26,15 +26,27 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Case, DateField, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from arms.analytics import selectors
+from arms.customers.models import Customer
 from arms.domain import kpi as formulas
-from arms.ledger.models import Invoice
+from arms.ledger.models import Allocation, Invoice
 
-#: group_by -> the invoice's path to the person
-GROUPS = {"": None, "salesperson": "customer__salesperson_id", "collector": "customer__collector_id"}
+#: group_by: "" (the whole scope), or the customer's person
+GROUPS = ("", "salesperson", "collector")
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ def recovery_parts(*, start: date, end: date, customers=None, group_by: str = ""
                                                                 date__lte=OuterRef("deadline"),
                                                                 credit_note__isnull=False)),
                        disputed=_disputed(on=OuterRef("deadline")))
-             .values("grp", "gross", "gross_base", "allocated", "paid", "credited", "disputed"))
+             .order_by().values("grp", "gross", "gross_base", "allocated", "paid", "credited", "disputed"))
     # FallingDue: amount_due, collected_part, disputed_part (converted to CNY), expected
     items = f"""
         SELECT grp, due, {_least(_positive("paid"), "due")} AS collected,
@@ -97,16 +109,18 @@ def dunning_parts(*, start: date, end: date, customers=None, group_by: str = "",
     grace = grace_days() if grace is None else grace
     day_before = start - timedelta(days=1)
     first_on_time = formulas.first_due_date_for(start, grace_days=grace)
+    # the sums of the period only for the invoices it allocated to (an IN list built once), 0 for the others
+    moved = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
     facts = (selectors.open_items_as_of(day_before, customers=customers)
              .filter(due_date__lt=first_on_time)
              .annotate(grp=_group(group_by), open_cur=_whole(F("open_as_of")),
                        open_base=_whole(F("open_base_as_of")),
-                       credited=_whole(selectors.allocation_sum("receivable_base_minor", date__range=(start, end),
-                                                                credit_note__isnull=False)),
-                       collected=_whole(selectors.allocation_sum("receivable_base_minor", date__range=(start, end),
-                                                                 payment__isnull=False)),
+                       credited=_only_for(moved, selectors.allocation_sum(
+                           "receivable_base_minor", date__range=(start, end), credit_note__isnull=False)),
+                       collected=_only_for(moved, selectors.allocation_sum(
+                           "receivable_base_minor", date__range=(start, end), payment__isnull=False)),
                        disputed=_disputed(on=day_before))
-             .values("grp", "open_cur", "open_base", "credited", "collected", "disputed"))
+             .order_by().values("grp", "open_cur", "open_base", "credited", "collected", "disputed"))
     # OverdueAtStart: base (open less the larger of the disputed part and the period's credit notes), recovered
     items = f"""
         SELECT grp, collected,
@@ -126,10 +140,14 @@ def _in_scope(qs: QuerySet, customers) -> QuerySet:
 
 
 def _group(group_by: str):
+    """The person the invoice's customer belongs to, read by primary key for each invoice of the (already narrowed)
+    rows rather than by a join, which would have SQLite walk every invoice of every customer."""
     if group_by not in GROUPS:
         raise ValueError(f"group_by is one of {sorted(GROUPS)}")
-    path = GROUPS[group_by]
-    return F(path) if path else Value(0, output_field=IntegerField())
+    if not group_by:
+        return Value(0, output_field=IntegerField())
+    owner = Customer.objects.filter(pk=OuterRef("customer_id")).values(f"{group_by}_id")
+    return Subquery(owner, output_field=IntegerField())
 
 
 def _whole(expression):
@@ -137,13 +155,21 @@ def _whole(expression):
     return Cast(expression, BigIntegerField())
 
 
+def _only_for(invoices: QuerySet, expression):
+    """``expression`` for the invoices in ``invoices`` (a subquery of ids), 0 for every other one: a correlated sum
+    then runs only where it can find something."""
+    return _whole(Case(When(pk__in=invoices, then=expression), default=Value(0), output_field=BigIntegerField()))
+
+
 def _disputed(*, on):
     """The disputed amount on ``on`` (invoice currency), 0 while the cases app is not installed."""
     try:
+        from arms.cases.models import Dispute
         from arms.cases.selectors import disputed_open_sum
     except ImportError:
         return Value(0, output_field=BigIntegerField())
-    return _whole(Coalesce(disputed_open_sum(on=on), Value(0), output_field=BigIntegerField()))
+    return _only_for(Dispute.objects.values("invoice_id"),
+                     Coalesce(disputed_open_sum(on=on), Value(0), output_field=BigIntegerField()))
 
 
 def _positive(x: str) -> str:
@@ -166,9 +192,16 @@ def _proportional(total: str, whole: str, done: str) -> str:
             f"ELSE {done} * ({total} / {whole}) + (2 * {done} * ({total} %% {whole}) + {whole}) / (2 * {whole}) END)")
 
 
+#: appended to the facts' SELECT so neither database merges it into the layers above: both would otherwise put
+#: each correlated subquery in every place its column is used (SQLite's flattening, PostgreSQL's pull-up), and run
+#: it that many times per invoice. ``OFFSET 0`` is the documented fence of both; SQLite needs a LIMIT before it.
+FENCE = {"sqlite": " LIMIT -1 OFFSET 0"}
+
+
 def _sums(facts: QuerySet, items: str, *, part: str, whole: str) -> dict[int | None, RateParts]:
     with selectors.analytic_queries():
         inner, params = facts.query.sql_with_params()
+        inner += FENCE.get(connection.vendor, " OFFSET 0")
         sql = (f"SELECT grp, SUM({part}), SUM({whole}) FROM ({items.replace('{facts}', inner)}) items "
                "GROUP BY grp")
         with connection.cursor() as cursor:
