@@ -8,7 +8,8 @@ query has three layers, so that every correlated subquery runs once per invoice 
 expressions would repeat a subquery wherever its value is used):
 
 1. the ORM selects one row per invoice with its facts, whole CNY fen: gross, allocations by kind up to the
-   deadline (or in the period), the disputed amount, the group;
+   deadline (or in the period), the disputed amount, the group; fenced with ``OFFSET 0`` so that neither
+   database merges it into the layers above;
 2. two plain SELECTs over it work out each item's parts by the domain's rules, in ``CASE`` expressions that
    SQLite and PostgreSQL read alike (a foreign-currency dispute is converted to CNY the way
    ``domain.money.proportional_part`` does it, in whole numbers);
@@ -110,14 +111,14 @@ def dunning_parts(*, start: date, end: date, customers=None, group_by: str = "",
     day_before = start - timedelta(days=1)
     first_on_time = formulas.first_due_date_for(start, grace_days=grace)
     # the sums of the period only for the invoices it allocated to (an IN list built once), 0 for the others
-    moved = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
+    allocated_in_period = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
     facts = (selectors.open_items_as_of(day_before, customers=customers)
              .filter(due_date__lt=first_on_time)
              .annotate(grp=_group(group_by), open_cur=_whole(F("open_as_of")),
                        open_base=_whole(F("open_base_as_of")),
-                       credited=_only_for(moved, selectors.allocation_sum(
+                       credited=_only_for(allocated_in_period, selectors.allocation_sum(
                            "receivable_base_minor", date__range=(start, end), credit_note__isnull=False)),
-                       collected=_only_for(moved, selectors.allocation_sum(
+                       collected=_only_for(allocated_in_period, selectors.allocation_sum(
                            "receivable_base_minor", date__range=(start, end), payment__isnull=False)),
                        disputed=_disputed(on=day_before))
              .order_by().values("grp", "open_cur", "open_base", "credited", "collected", "disputed"))
