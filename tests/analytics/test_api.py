@@ -152,3 +152,34 @@ def test_only_the_finance_manager_sets_budgets(book):
     response = clerk.send("post", "/budgets", {"period": "2026-03-01", "collections_target_minor": 1})
     assert response.status_code == 403
     assert clerk.get("/budgets").status_code == 200
+
+
+def test_collection_rates_in_kpis_team_and_budgets(recovery_book, manager):
+    body = manager.get("/kpis", {"start": "2026-10-01", "end": "2026-10-31"}).json()
+    kpis = {k["code"]: k for k in body["kpis"]}
+    assert (kpis["recovery_rate"]["value"], kpis["recovery_rate"]["unit"]) == ("80.51", "percent")
+    assert kpis["recovery_rate"]["label"] == "Recovery rate by due date (回收率)"
+    assert (kpis["dunning_success_rate"]["value"], kpis["collection_rate"]["value"]) == ("62.18", "70.45")
+    assert (kpis["recovery_expected"]["value"], kpis["overdue_at_start"]["value"]) == (172_100_00, 132_200_00)
+    team = {(r["role"], r["name"]): r for r in manager.get("/team", {"start": "2026-10-01",
+                                                                      "end": "2026-10-31"}).json()}
+    sam, cora = team["salesperson", "sam"], team["collector", "cora"]
+    assert (sam["recovery_rate"], sam["dunning_success_rate"]) == ("81.82", "57.63")
+    assert (cora["dunning_success_rate"], cora["scores"]["collection"]) == ("100.00", "100.00")
+
+    created = manager.send("post", "/budgets", {"period": "2026-10-01", "recovery_rate_target_bp": 9500})
+    assert created.status_code == 201, created.content
+    budget = created.json()
+    assert (budget["recovery_rate_target_bp"], budget["actual_recovery_rate_bp"]) == (9500, 8051)
+    assert budget["recovery_rate_met"] is False
+    lowered = manager.send("put", f"/budgets/{budget['id']}", {"recovery_rate_target_bp": 8000})
+    assert (lowered.json()["recovery_rate_target_bp"], lowered.json()["recovery_rate_met"]) == (8000, True)
+
+
+@pytest.mark.parametrize("target", [10_001, -1])
+def test_a_recovery_rate_target_beyond_100_percent_is_refused(book, manager, target):
+    events = AuditEvent.objects.count()
+    response = manager.send("post", "/budgets", {"period": "2026-03-01", "recovery_rate_target_bp": target})
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["field"] == "recovery_rate_target_bp"
+    assert (Budget.objects.count(), AuditEvent.objects.count()) == (0, events)

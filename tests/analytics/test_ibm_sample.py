@@ -20,7 +20,10 @@ from arms.analytics.selectors import journal_receivables_as_of, open_totals_as_o
 from arms.domain.aging import bucket_index, buckets
 from tests.imports.support import run, write_csv
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/ibm_watson_ar/WA_Fn-UseC_-Accounts-Receivable.csv"
+SAMPLE_NAME = "shared/data/ibm_watson_ar/WA_Fn-UseC_-Accounts-Receivable.csv"
+#: beside the repository's checkout, or beside the directory of worktrees it sits in
+SAMPLE = next((base / SAMPLE_NAME for base in Path(__file__).resolve().parents[3:5] if (base / SAMPLE_NAME).exists()),
+              Path(__file__).resolve().parents[3] / SAMPLE_NAME)
 CUSTOMERS = 4
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"the IBM sample is not at {SAMPLE}")
 
@@ -84,7 +87,8 @@ def test_days_late_on_time_dso_add_and_aging_match_the_sample(ledger):
     assert (v["receivables_closing"], v["receivables_current"], v["credit_sales"]) == (closing, current, sales)
     dso = _round(Decimal(closing) * 365 / sales)
     best = _round(Decimal(current) * 365 / sales)
-    assert (v["dso"], v["best_possible_dso"], v["add"]) == (dso, best, dso - best)
+    add = _round(Decimal(closing - current) * 365 / sales)  # from the unrounded DSOs, not dso - best
+    assert (v["dso"], v["best_possible_dso"], v["add"]) == (dso, best, add)
 
     latest = max(ledger, key=lambda r: (r["days_late"], r["settled"]))
     as_of = latest["settled"] - timedelta(days=1)  # the day before the latest payer paid: something is overdue
@@ -96,3 +100,20 @@ def test_days_late_on_time_dso_add_and_aging_match_the_sample(ledger):
     assert report.totals[0].buckets == expected
     assert any(expected[1:])
     assert open_totals_as_of(as_of)["CNY"]["base"] == journal_receivables_as_of(as_of)["CNY"] == sum(expected)
+
+    # month by month: ADD from the unrounded DSOs, and 回收率 from the sample's own dates (each invoice paid in
+    # full on its SettledDate; collected by its deadline when settled on or before it)
+    from arms.domain.kpi import collection_deadline, percent
+
+    for month in range(1, 13):
+        first = date(2013, month, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        m = {code: kpi.value for code, kpi in kpi_values(start=first, end=last).items()}
+        month_sales = sum(r["amount"] for r in ledger if first <= r["issued"] <= last)
+        open_end = [r for r in ledger if r["issued"] <= last < r["settled"]]
+        overdue_end = sum(r["amount"] for r in open_end if r["due"] < last)
+        days = (last - first).days + 1
+        assert m["add"] == (_round(Decimal(overdue_end) * days / month_sales) if month_sales else None), first
+        falling = [r for r in ledger if first <= collection_deadline(r["due"]) <= last]
+        on_time = sum(r["amount"] for r in falling if r["settled"] <= collection_deadline(r["due"]))
+        assert m["recovery_rate"] == percent(on_time, sum(r["amount"] for r in falling)), first

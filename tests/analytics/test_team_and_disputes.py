@@ -52,17 +52,25 @@ def test_team_scores_and_process_measures(book):
     assert (sam.fell_overdue, sam.followed_up_24h, sam.follow_up_rate) == (1, 1, Decimal("100.00"))
     assert (cole.activities, cole.complete_activities, cole.completeness_rate) == (2, 1, Decimal("50.00"))
     assert sally.fell_overdue == 0 and sally.follow_up_rate is None
-    # March: sam collected 56,500 of opening 119,500 (A1 63,000 + A2 56,500): 47.28%; nobody sold anything,
-    # so turnover is 0 for all and gives no relative score: the other two weights share the score
+    # March: sam's cash was 56,500 of opening 119,500 (A1 63,000 + A2 56,500): 回款率 47.28%. But that cash went
+    # to A2, which fell due on 17 March and was paid on the 20th (回收率 0%), and nothing was collected on A1, the
+    # one item overdue on 1 March (63,000 less the 11,300 credit note of 5 March: 催收成功率 0%). Sally's B1
+    # (due 19 Feb, in the Spring Festival holiday: deadline 24 Feb) was overdue by ¥8,023.00 and USD 500.00
+    # relieved ¥3,550.00 of it: 44.25%. Nobody sold anything, so turnover is 0 for all and gives no relative
+    # score: the other two weights share the score, the collection component being 催收成功率
     assert (sam.collection_rate, sam.receivables_turnover) == (Decimal("47.28"), Decimal("0.00"))
-    assert sam.scores == {"turnover": None, "bad_debt": Decimal("100.00"), "collection": Decimal("47.28")}
-    assert sam.score == Decimal("73.64")  # (100 × 30 + 47.28 × 30) / 60
+    assert (sam.recovery_rate, sam.dunning_success_rate) == (Decimal("0.00"), Decimal("0.00"))
+    assert (sally.recovery_rate, sally.dunning_success_rate) == (None, Decimal("44.25"))
+    assert sam.scores == {"turnover": None, "bad_debt": Decimal("100.00"), "collection": Decimal("0.00")}
+    assert sam.score == Decimal("50.00")  # (100 × 30 + 0 × 30) / 60
     assert sam.score == kpi.weighted_score(sam.scores, {"turnover": 40, "bad_debt": 30, "collection": 30})
-    assert [r.rank for r in rows if r.role == "salesperson"] == [1, 2]
+    assert sally.score == Decimal("72.13")  # (100 × 30 + 44.25 × 30) / 60
+    assert [(r.name, r.rank) for r in rows if r.role == "salesperson"] == [("sally", 1), ("sam", 2)]
 
     heavy = team_performance(start=date(2026, 3, 1), end=date(2026, 3, 31),
                              weights=parse_weights("turnover=0,bad_debt=0,collection=100"))
-    assert next(r for r in heavy if r.name == "sam").score == Decimal("47.28")
+    assert {r.name: r.score for r in heavy if r.role == "salesperson"} == {"sam": Decimal("0.00"),
+                                                                          "sally": Decimal("44.25")}
 
 
 def test_bad_weights_are_refused():
@@ -84,3 +92,23 @@ def test_cli_aging_kpis_tie_and_errors(book, capsys):
     assert "True" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("analytics", "aging", as_of=date(2026, 4, 30), group_by="planet")
+
+
+def test_cli_shows_the_collection_rates(recovery_book, capsys):
+    call_command("analytics", "kpis", start=date(2026, 10, 1), end=date(2026, 10, 31), format="json")
+    out = capsys.readouterr().out
+    assert '"code": "recovery_rate"' in out and '"value": "80.51"' in out and '"value": "62.18"' in out
+    call_command("analytics", "team", start=date(2026, 10, 1), end=date(2026, 10, 31), format="csv")
+    header = capsys.readouterr().out.lstrip("\ufeff").splitlines()[0]
+    assert "Dunning success rate (催收成功率) %,Recovery rate (回收率) %,Collection rate (回款率) %" in header
+
+
+def test_the_database_refuses_a_recovery_rate_target_above_100_percent(db):
+    from django.db import IntegrityError, transaction
+
+    from arms.analytics.models import Budget
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Budget.objects.create(period=date(2026, 10, 1), scope="company", recovery_rate_target_bp=10_001)
+    assert not Budget.objects.exists()
+    Budget.objects.create(period=date(2026, 10, 1), scope="company", recovery_rate_target_bp=10_000)

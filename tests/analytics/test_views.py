@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from io import BytesIO
 
 import pytest
@@ -118,3 +119,30 @@ def test_budgets_by_form(book, manager):
     assert _client(book["sam"]).post(f"/analytics/budgets/{budget.pk}/delete/").status_code == 403
     assert client.post(f"/analytics/budgets/{budget.pk}/delete/").status_code == 302
     assert not Budget.objects.exists()
+
+
+def test_the_collection_rates_on_the_kpi_team_and_budget_pages(recovery_book, manager):
+    client = _client(manager)
+    html = client.get("/analytics/kpis/", {"start": "2026-10-01", "end": "2026-10-31"}).content.decode()
+    card = html.split('data-kpi="recovery_rate"')[1][:300]
+    assert "Recovery rate by due date (回收率)" in card and "80.51%" in card
+    assert "62.18%" in html.split('data-kpi="dunning_success_rate"')[1][:300]
+    assert 'id="kpi-trend-recovery_rate"' in html
+    team = client.get("/analytics/team/", {"start": "2026-10-01", "end": "2026-10-31"}).content.decode()
+    assert "Dunning success rate (催收成功率)" in team and "57.63%" in team and "81.82%" in team
+    export = client.get("/analytics/team/", {"start": "2026-10-01", "end": "2026-10-31", "export": "csv"})
+    rows = list(csv.reader(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()))
+    sam = dict(zip(rows[0], next(r for r in rows if r[1] == "sam"), strict=True))
+    assert (sam["Dunning success rate (催收成功率) %"], sam["Recovery rate (回收率) %"],
+            sam["Collection score"]) == ("57.63", "81.82", "57.63")
+
+    response = client.post("/analytics/budgets/", {"month": "2026-10", "scope": "company",
+                                                   "recovery_rate_target": "95"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Budget.objects.get().recovery_rate_target_bp == 9500
+    page = client.get("/analytics/budgets/", {"year": "2026"}).content.decode()
+    assert "95.00%" in page and 'an-missed">80.51%' in page
+    rows = list(load_workbook(BytesIO(client.get("/analytics/budgets/", {"year": "2026", "export": "xlsx"})
+                                      .content)).active.iter_rows(values_only=True))
+    columns = dict(zip(rows[0], rows[1], strict=True))
+    assert (columns["Recovery rate target %"], columns["Recovery rate (回收率) %"]) == (95, 80.51)  # as Excel reads

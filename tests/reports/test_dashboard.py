@@ -134,3 +134,18 @@ def test_the_headline_exports_numbers_not_text(client, book):
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header, values = ([c.value for c in row] for row in list(sheet.iter_rows())[0:2])
     assert dict(zip(header, values, strict=True))["Receivables at the end"] == 88650
+
+
+@pytest.mark.django_db
+def test_the_headline_and_the_collectors_worklist_show_the_collection_rates(client, book):
+    # October: of what fell due (INV-HD-2, 5,650.00 due 20 Oct, paid 5 Nov) nothing by its due date; of the
+    # 124,300.00 overdue on 1 October (INV-HD-1 113,000.00, INV-XN-0 11,300.00) 30,000.00 collected
+    html = login(client, book.clerk).get("/reports/", {"as_of": AS_OF}).content.decode()
+    tile = html.split('id="tile-recovery_rate"')[1][:400]
+    assert "Recovery rate by due date (回收率)" in tile and "0.0%" in tile
+    assert "Dunning success rate 24.1%" in tile
+    client.logout()
+    html = login(client, book.collector).get("/reports/", {"as_of": AS_OF}).content.decode()
+    tile = html.split('id="tile-my_dunning_success"')[1][:400]
+    # HD only: 30,000.00 of 113,000.00 = 26.55% (analytics' two places), shown to one place as the dashboard does
+    assert "26.6%" in tile and "Recovery rate 0.0%" in tile

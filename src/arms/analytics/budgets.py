@@ -1,9 +1,10 @@
 """Receivables budgets (应收账款预算): targets per month and team, and the month's actuals beside them.
 
-Targets: cash to collect (CNY fen), the highest acceptable DSO (days) and overdue ratio (basis points). The
+Targets: cash to collect (CNY fen), the highest acceptable DSO (days) and overdue ratio (basis points), and the
+lowest acceptable 回收率 (recovery rate by due date, basis points: the seeds' "回收率 > 95%" is 9500). The
 actuals are the month's KPIs for the team's customers (``kpis.kpi_values``): collections, DSO (standard),
-overdue ratio at month end. A collections target is met when actual >= target; a DSO or overdue-ratio target
-when actual <= target.
+overdue ratio at month end, 回收率. A collections or 回收率 target is met when actual >= target; a DSO or
+overdue-ratio target when actual <= target.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ def budget_snapshot(budget: Budget) -> dict:
         "period": budget.period.isoformat(), "scope": budget.scope, "user": budget.user_id,
         "collections_target_minor": budget.collections_target_minor,
         "dso_target_days": str(budget.dso_target_days) if budget.dso_target_days is not None else None,
-        "overdue_ratio_target_bp": budget.overdue_ratio_target_bp, "note": budget.note,
+        "overdue_ratio_target_bp": budget.overdue_ratio_target_bp,
+        "recovery_rate_target_bp": budget.recovery_rate_target_bp, "note": budget.note,
     }
 
 
 def _clean(*, period: date, scope: str, user_id: int | None, collections_target_minor: int | None,
-           dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None) -> dict:
+           dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
+           recovery_rate_target_bp: int | None) -> dict:
     if period.day != 1:
         raise ValidationFailed(_("A budget's month is given by its first day."), field="period")
     if scope not in BudgetScope.values:
@@ -60,19 +63,27 @@ def _clean(*, period: date, scope: str, user_id: int | None, collections_target_
     if overdue_ratio_target_bp is not None and not 0 <= overdue_ratio_target_bp <= 10_000:
         raise ValidationFailed(_("The overdue ratio target is 0 to 10000 basis points."),
                                field="overdue_ratio_target_bp")
-    if collections_target_minor is None and dso_target_days is None and overdue_ratio_target_bp is None:
+    if recovery_rate_target_bp is not None and (isinstance(recovery_rate_target_bp, bool)
+                                                or not isinstance(recovery_rate_target_bp, int)
+                                                or not 0 <= recovery_rate_target_bp <= 10_000):
+        raise ValidationFailed(_("The recovery rate target is 0 to 10000 basis points."),
+                               field="recovery_rate_target_bp")
+    if collections_target_minor is None and dso_target_days is None and overdue_ratio_target_bp is None \
+            and recovery_rate_target_bp is None:
         raise ValidationFailed(_("Set at least one target."), field="collections_target_minor")
     return {"period": period, "scope": scope, "user_id": user_id,
             "collections_target_minor": collections_target_minor, "dso_target_days": dso_target_days,
-            "overdue_ratio_target_bp": overdue_ratio_target_bp}
+            "overdue_ratio_target_bp": overdue_ratio_target_bp, "recovery_rate_target_bp": recovery_rate_target_bp}
 
 
 @transaction.atomic(durable=True)
 def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user_id: int | None = None,
                   collections_target_minor: int | None = None, dso_target_days: Decimal | None = None,
-                  overdue_ratio_target_bp: int | None = None, note: str = "") -> Budget:
+                  overdue_ratio_target_bp: int | None = None, recovery_rate_target_bp: int | None = None,
+                  note: str = "") -> Budget:
     fields = _clean(period=period, scope=scope, user_id=user_id, collections_target_minor=collections_target_minor,
-                    dso_target_days=dso_target_days, overdue_ratio_target_bp=overdue_ratio_target_bp)
+                    dso_target_days=dso_target_days, overdue_ratio_target_bp=overdue_ratio_target_bp,
+                    recovery_rate_target_bp=recovery_rate_target_bp)
     if Budget.objects.filter(period=fields["period"], scope=fields["scope"], user_id=fields["user_id"]).exists():
         raise Conflict(_("This team already has a budget for that month."), field="period", code="budget_exists")
     try:
@@ -88,21 +99,23 @@ def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user
 
 @transaction.atomic(durable=True)
 def budget_update(*, actor, budget: Budget, collections_target_minor: int | None,
-                  dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None, note: str = "") -> Budget:
+                  dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
+                  recovery_rate_target_bp: int | None = None, note: str = "") -> Budget:
     """Replace the targets of a budget (its month and team stay)."""
     locked = Budget.objects.select_for_update().filter(pk=budget.pk).first()
     if locked is None:
         raise NotFound(_("Budget not found."), field="budget_id")
     fields = _clean(period=locked.period, scope=locked.scope, user_id=locked.user_id,
                     collections_target_minor=collections_target_minor, dso_target_days=dso_target_days,
-                    overdue_ratio_target_bp=overdue_ratio_target_bp)
+                    overdue_ratio_target_bp=overdue_ratio_target_bp, recovery_rate_target_bp=recovery_rate_target_bp)
     before = budget_snapshot(locked)
     locked.collections_target_minor = fields["collections_target_minor"]
     locked.dso_target_days = fields["dso_target_days"]
     locked.overdue_ratio_target_bp = fields["overdue_ratio_target_bp"]
+    locked.recovery_rate_target_bp = fields["recovery_rate_target_bp"]
     locked.note = (note or "").strip()
-    locked.save(update_fields=["collections_target_minor", "dso_target_days", "overdue_ratio_target_bp", "note",
-                               "updated_at"])
+    locked.save(update_fields=["collections_target_minor", "dso_target_days", "overdue_ratio_target_bp",
+                               "recovery_rate_target_bp", "note", "updated_at"])
     audit_record(actor=actor, action="budget_updated", subject=locked, before=before, after=budget_snapshot(locked))
     return locked
 
@@ -141,6 +154,7 @@ class BudgetActual:
     collections_minor: int | None
     dso_days: Decimal | None
     overdue_ratio_bp: int | None
+    recovery_rate_bp: int | None = None
 
     @property
     def collections_met(self) -> bool | None:
@@ -160,6 +174,11 @@ class BudgetActual:
         return None if target is None or self.overdue_ratio_bp is None else self.overdue_ratio_bp <= target
 
     @property
+    def recovery_rate_met(self) -> bool | None:
+        target = self.budget.recovery_rate_target_bp
+        return None if target is None or self.recovery_rate_bp is None else self.recovery_rate_bp >= target
+
+    @property
     def collections_achieved_pct(self) -> Decimal | None:
         target = self.budget.collections_target_minor
         if not target or self.collections_minor is None:
@@ -176,6 +195,11 @@ def budget_actual(budget: Budget, *, user=None, today: date | None = None) -> Bu
     scope = KpiScope(salesperson_id=budget.user_id if budget.scope == BudgetScope.SALESPERSON else None,
                      collector_id=budget.user_id if budget.scope == BudgetScope.COLLECTOR else None, user=user)
     values = kpi_values(start=budget.period, end=min(month_end(budget.period), today), scope=scope)
-    ratio = values["overdue_ratio"].value
     return BudgetActual(budget=budget, collections_minor=values["collections"].value, dso_days=values["dso"].value,
-                        overdue_ratio_bp=int(ratio * 100) if ratio is not None else None)
+                        overdue_ratio_bp=_bp(values["overdue_ratio"].value),
+                        recovery_rate_bp=_bp(values["recovery_rate"].value))
+
+
+def _bp(percent: Decimal | None) -> int | None:
+    """A percentage with two places as basis points (95.12 -> 9512)."""
+    return int(percent * 100) if percent is not None else None

@@ -1,5 +1,6 @@
 """Demo budgets: company targets for the last six months and the next, and each salesperson's for the last three,
-set near what each team actually achieved (some met, some missed), so the budget page has something to show.
+set near what each team actually achieved (some met, some missed), so the budget page has something to show;
+every budget carries the seeds' 回收率 target of 95%.
 
 Deterministic for a seed; a few KPI queries per budget (seconds for the demo ledger).
 """
@@ -14,6 +15,9 @@ from arms.analytics.budgets import budget_create
 from arms.analytics.kpis import KpiScope, kpi_values, month_end
 from arms.analytics.models import Budget, BudgetScope
 from arms.customers.models import Customer
+
+#: the seeds' target: 回收率 (collected by the due date / fell due) above 95%
+RECOVERY_TARGET_BP = 9_500
 
 
 def _months_back(today: date, count: int) -> list[date]:
@@ -34,6 +38,7 @@ def _targets(rng: random.Random, month: date, scope: KpiScope) -> dict:
         "collections_target_minor": max(int(Decimal(max(collections, 0)) * factor) // 100_000 * 100_000, 100_000),
         "dso_target_days": (dso * (2 - factor)).quantize(Decimal("1")) if dso is not None else Decimal(60),
         "overdue_ratio_target_bp": min(10_000, int(overdue * 100 * (2 - factor))) if overdue is not None else 2_000,
+        "recovery_rate_target_bp": RECOVERY_TARGET_BP,
     }
 
 

@@ -87,16 +87,17 @@ def team_table(rows) -> Table:
                Column(_("Collection score"), DECIMAL), Column(_("Customers"), INT),
                Column(_("Receivables at the end (CNY)"), AMOUNT), Column(_("Cash collected (CNY)"), AMOUNT),
                Column(_("Receivables turnover"), DECIMAL), Column(_("Bad-debt ratio (proxy) %"), DECIMAL),
-               Column(_("Collection rate %"), DECIMAL), Column(_("DSO"), DECIMAL),
-               Column(_("Overdue ratio %"), DECIMAL), Column(_("Fell overdue"), INT),
+               Column(_("Dunning success rate (催收成功率) %"), DECIMAL),
+               Column(_("Recovery rate (回收率) %"), DECIMAL), Column(_("Collection rate (回款率) %"), DECIMAL),
+               Column(_("DSO"), DECIMAL), Column(_("Overdue ratio %"), DECIMAL), Column(_("Fell overdue"), INT),
                Column(_("Followed up within 24 hours"), INT), Column(_("Follow-up rate %"), DECIMAL),
                Column(_("Activities"), INT), Column(_("Complete records"), INT), Column(_("Completeness %"), DECIMAL)]
     return Table(_("Team performance"), columns, ([
         r.role, r.name, r.rank, r.score, r.scores.get("turnover"), r.scores.get("bad_debt"),
         r.scores.get("collection"), r.customer_count, to_decimal(r.receivables_closing, BASE_CURRENCY),
-        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_proxy, r.collection_rate,
-        r.dso, r.overdue_ratio, r.fell_overdue, r.followed_up_24h, r.follow_up_rate, r.activities,
-        r.complete_activities, r.completeness_rate,
+        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_proxy, r.dunning_success_rate,
+        r.recovery_rate, r.collection_rate, r.dso, r.overdue_ratio, r.fell_overdue, r.followed_up_24h,
+        r.follow_up_rate, r.activities, r.complete_activities, r.completeness_rate,
     ] for r in rows))
 
 
@@ -107,6 +108,7 @@ def budget_table(actuals) -> Table:
                Column(_("Collections target (CNY)"), AMOUNT), Column(_("Cash collected (CNY)"), AMOUNT),
                Column(_("Achieved %"), DECIMAL), Column(_("DSO target"), DECIMAL), Column(_("DSO"), DECIMAL),
                Column(_("Overdue ratio target %"), DECIMAL), Column(_("Overdue ratio %"), DECIMAL),
+               Column(_("Recovery rate target %"), DECIMAL), Column(_("Recovery rate (回收率) %"), DECIMAL),
                Column(_("Note"), width=30)]
 
     def bp(value):
@@ -119,5 +121,6 @@ def budget_table(actuals) -> Table:
         a.budget.period.strftime("%Y-%m"), a.budget.get_scope_display(),
         person(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
         money(a.collections_minor), a.collections_achieved_pct, a.budget.dso_target_days, a.dso_days,
-        bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), a.budget.note,
+        bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), bp(a.budget.recovery_rate_target_bp),
+        bp(a.recovery_rate_bp), a.budget.note,
     ] for a in actuals))

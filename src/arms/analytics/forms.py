@@ -182,7 +182,8 @@ class TeamForm(PeriodForm):
 
 class BudgetForm(ServiceErrorsMixin, forms.Form):
     SERVICE_FIELDS = {"period": "month", "user_id": "person", "collections_target_minor": "collections_target",
-                      "dso_target_days": "dso_target_days", "overdue_ratio_target_bp": "overdue_ratio_target"}
+                      "dso_target_days": "dso_target_days", "overdue_ratio_target_bp": "overdue_ratio_target",
+                      "recovery_rate_target_bp": "recovery_rate_target"}
 
     month = forms.CharField(label=_("Month"), max_length=7,
                             widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}))
@@ -193,6 +194,9 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
                                          max_value=9999, decimal_places=2)
     overdue_ratio_target = forms.DecimalField(label=_("Overdue ratio target (%)"), required=False, min_value=0,
                                               max_value=100, decimal_places=2)
+    recovery_rate_target = forms.DecimalField(
+        label=_("Recovery rate target (回收率, %)"), required=False, min_value=0, max_value=100, decimal_places=2,
+        help_text=_("The lowest acceptable share collected by the due date, e.g. 95."))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, data=None, *, editing: bool = False, **kwargs):
@@ -227,22 +231,30 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
 
     def targets(self) -> dict:
         data = self.cleaned_data
-        ratio = data.get("overdue_ratio_target")
         return {
             "collections_target_minor": data.get("collections_target"),
             "dso_target_days": data.get("dso_target_days"),
-            "overdue_ratio_target_bp": int((ratio * 100).to_integral_value()) if ratio is not None else None,
+            "overdue_ratio_target_bp": _percent_to_bp(data.get("overdue_ratio_target")),
+            "recovery_rate_target_bp": _percent_to_bp(data.get("recovery_rate_target")),
             "note": data.get("note") or "",
         }
 
     @staticmethod
     def initial_for(budget) -> dict:
-        ratio = budget.overdue_ratio_target_bp
         target = budget.collections_target_minor
         return {
             "month": f"{budget.period:%Y-%m}", "scope": budget.scope,
             "person": str(budget.user_id or ""),
             "collections_target": f"{Decimal(target) / 100:.2f}" if target is not None else "",
             "dso_target_days": budget.dso_target_days,
-            "overdue_ratio_target": (Decimal(ratio) / 100) if ratio is not None else None, "note": budget.note,
+            "overdue_ratio_target": _bp_to_percent(budget.overdue_ratio_target_bp),
+            "recovery_rate_target": _bp_to_percent(budget.recovery_rate_target_bp), "note": budget.note,
         }
+
+
+def _percent_to_bp(percent: Decimal | None) -> int | None:
+    return int((percent * 100).to_integral_value()) if percent is not None else None
+
+
+def _bp_to_percent(bp: int | None) -> Decimal | None:
+    return Decimal(bp) / 100 if bp is not None else None

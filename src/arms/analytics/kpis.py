@@ -8,7 +8,8 @@ module gathers their inputs with a handful of aggregate queries, whatever the si
   each, over ``selectors.open_items_as_of``);
 - credit sales of the period (invoices issued), and by month for the countback (one query each);
 - cash collected (payments received less payments reversed in the period);
-- invoices settled in the period, on time or late, and by how many days (one query).
+- invoices settled in the period, on time or late, and by how many days (one query);
+- 回收率 and 催收成功率 (one query each, ``recovery.py``).
 
 See docs/analytics-kpis.md for each KPI's formula and a worked example.
 """
@@ -40,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from arms.analytics import selectors
+from arms.analytics.recovery import RateParts, dunning_parts, recovery_parts
 from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
@@ -79,6 +81,10 @@ LABELS = {
     "receivables_overdue": _("Overdue at the end"),
     "credit_sales": _("Credit sales"),
     "collections": _("Cash collected"),
+    "recovery_expected": _("Fell due in the period (undisputed)"),
+    "recovery_collected": _("Collected by the due date"),
+    "overdue_at_start": _("Overdue at the start (undisputed)"),
+    "overdue_recovered": _("Overdue collected in the period"),
     "dso": _("DSO (standard)"),
     "dso_countback": _("DSO (countback)"),
     "best_possible_dso": _("Best possible DSO"),
@@ -89,16 +95,21 @@ LABELS = {
     "bad_debt_proxy": _("Bad-debt ratio (proxy: over 365 days overdue)"),
     "receivables_turnover": _("Receivables turnover"),
     "collection_rate": _("Collection rate (回款率)"),
+    "recovery_rate": _("Recovery rate by due date (回收率)"),
+    "dunning_success_rate": _("Dunning success rate (催收成功率)"),
     "on_time_rate": _("On-time payment rate"),
     "settled_count": _("Invoices settled"),
     "average_days_late": _("Average days late (settled invoices)"),
 }
 UNITS = {
     "receivables_opening": "amount", "receivables_closing": "amount", "receivables_current": "amount",
-    "receivables_overdue": "amount", "credit_sales": "amount", "collections": "amount", "dso": "days",
+    "receivables_overdue": "amount", "credit_sales": "amount", "collections": "amount",
+    "recovery_expected": "amount", "recovery_collected": "amount", "overdue_at_start": "amount",
+    "overdue_recovered": "amount", "dso": "days",
     "dso_countback": "days", "best_possible_dso": "days", "add": "days", "cei": "percent", "overdue_ratio": "percent",
     "at_risk_share": "percent", "bad_debt_proxy": "percent", "receivables_turnover": "times",
-    "collection_rate": "percent", "on_time_rate": "percent", "settled_count": "count", "average_days_late": "days",
+    "collection_rate": "percent", "recovery_rate": "percent", "dunning_success_rate": "percent",
+    "on_time_rate": "percent", "settled_count": "count", "average_days_late": "days",
 }
 KPI_CODES = list(LABELS)
 
@@ -194,13 +205,20 @@ def customers_in_scope(scope: Scope | None):
     return selectors.customers_filter(user=user, scope=plain)
 
 
-def kpi_values(*, start: date, end: date, scope: Scope | None = None) -> dict[str, KpiValue]:
-    """Every KPI of the period ``start``..``end`` (both included) for the scope, keyed by code."""
+RECOVERY_CODES = {"recovery_expected", "recovery_collected", "recovery_rate"}
+DUNNING_CODES = {"overdue_at_start", "overdue_recovered", "dunning_success_rate"}
+
+
+def kpi_values(*, start: date, end: date, scope: Scope | None = None,
+               codes: list[str] | None = None) -> dict[str, KpiValue]:
+    """Every KPI of the period ``start``..``end`` (both included) for the scope, keyed by code; with ``codes``
+    only those (the queries of 回收率 and 催收成功率 then run only when one of their codes is asked for)."""
     with selectors.analytic_queries():
-        return _kpi_values(start=start, end=end, scope=scope)
+        values = _kpi_values(start=start, end=end, scope=scope, codes=set(codes) if codes else None)
+    return values if not codes else {code: values[code] for code in codes}
 
 
-def _kpi_values(*, start: date, end: date, scope: Scope | None) -> dict[str, KpiValue]:
+def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] | None) -> dict[str, KpiValue]:
     days = check_period(start, end)
     customers = customers_in_scope(scope)
     closing = receivables_split(end, customers)
@@ -208,6 +226,11 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None) -> dict[str, Kpi
     sales = credit_sales(start, end, customers)
     collected = collections(start, end, customers)
     timeliness = payment_timeliness(start, end, customers)
+    recovery = dunning = RateParts()
+    if codes is None or codes & RECOVERY_CODES:
+        recovery = recovery_parts(start=start, end=end, customers=customers).get(None, RateParts())
+    if codes is None or codes & DUNNING_CODES:
+        dunning = dunning_parts(start=start, end=end, customers=customers).get(None, RateParts())
 
     dso = formulas.dso_standard(receivables=closing["total"], sales=sales, days=days)
     best = formulas.best_possible_dso(current_receivables=closing["current"], sales=sales, days=days)
@@ -218,11 +241,16 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None) -> dict[str, Kpi
         "receivables_overdue": closing["overdue"],
         "credit_sales": sales,
         "collections": collected,
+        "recovery_expected": recovery.whole,
+        "recovery_collected": recovery.part,
+        "overdue_at_start": dunning.whole,
+        "overdue_recovered": dunning.part,
         "dso": dso,
         "dso_countback": formulas.dso_countback(receivables=closing["total"],
                                                 months=monthly_sales(end, customers)),
         "best_possible_dso": best,
-        "add": formulas.average_days_delinquent(dso, best),
+        "add": formulas.average_days_delinquent(receivables=closing["total"], current_receivables=closing["current"],
+                                                sales=sales, days=days),
         "cei": formulas.collection_effectiveness_index(opening=opening, sales=sales, closing=closing["total"],
                                                        closing_current=closing["current"]),
         "overdue_ratio": formulas.percent(closing["overdue"], closing["total"]),
@@ -230,6 +258,8 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None) -> dict[str, Kpi
         "bad_debt_proxy": formulas.percent(closing["over_365"], closing["total"]),
         "receivables_turnover": formulas.receivables_turnover(sales=sales, opening=opening, closing=closing["total"]),
         "collection_rate": formulas.collection_rate(collections=collected, opening=opening, sales=sales),
+        "recovery_rate": recovery.rate,
+        "dunning_success_rate": dunning.rate,
         "on_time_rate": formulas.percent(timeliness["on_time"], timeliness["settled"]),
         "settled_count": timeliness["settled"],
         "average_days_late": formulas.average(timeliness["days_late_total"], timeliness["settled"]),
@@ -258,7 +288,7 @@ def kpi_trend(*, months: int, end_month: date, scope: Scope | None = None,
     result = []
     for start in starts:
         end = month_end(start)
-        values = kpi_values(start=start, end=end, scope=scope)
+        values = kpi_values(start=start, end=end, scope=scope, codes=wanted)
         result.append({"month": start, "start": start, "end": end,
                        **{code: values[code].value for code in wanted}})
     return result

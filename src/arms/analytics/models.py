@@ -7,7 +7,8 @@ Invariants:
 - A budget is for one calendar month (``period`` is its first day, checked by the service) and one team: the
   company (no user), a salesperson or a collector. ★ One budget per (month, kind, user); ★ one company budget
   per month; ★ a company budget names no user and a team budget names one.
-- ★ Targets are not negative; ★ the overdue-ratio target is 0-10,000 basis points; ★ at least one target is set.
+- ★ Targets are not negative; ★ the overdue-ratio and 回收率 targets are 0-10,000 basis points; ★ at least one
+  target is set.
 - Amounts are CNY fen, like every KPI amount.
 """
 
@@ -50,6 +51,11 @@ class Budget(TimeStampedModel):
         help_text=_("Highest acceptable share of receivables overdue at month end, in basis points (1250 = "
                     "12.5%); empty for no target."),
     )
+    recovery_rate_target_bp = models.PositiveIntegerField(
+        _("recovery rate target (basis points)"), null=True, blank=True,
+        help_text=_("Lowest acceptable 回收率 (recovery rate by due date) for the month, in basis points (9500 = "
+                    "95%); met when the actual is at least this; empty for no target."),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why these targets."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -88,8 +94,12 @@ class Budget(TimeStampedModel):
                 name="budget_overdue_ratio_target_at_most_100_percent",
             ),
             models.CheckConstraint(
+                condition=Q(recovery_rate_target_bp__isnull=True) | Q(recovery_rate_target_bp__lte=10_000),
+                name="budget_recovery_rate_target_at_most_100_percent",
+            ),
+            models.CheckConstraint(
                 condition=Q(collections_target_minor__isnull=False) | Q(dso_target_days__isnull=False)
-                | Q(overdue_ratio_target_bp__isnull=False),
+                | Q(overdue_ratio_target_bp__isnull=False) | Q(recovery_rate_target_bp__isnull=False),
                 name="budget_has_a_target",
             ),
         ]

@@ -185,8 +185,13 @@ class TeamRowOut(Schema):
     overdue_ratio: Decimal | None
     receivables_turnover: Decimal | None
     bad_debt_proxy: Decimal | None
-    collection_rate: Decimal | None
-    scores: dict[str, Decimal | None]
+    collection_rate: Decimal | None = Field(description="回款率: cash / (opening receivables + credit sales), %.")
+    recovery_rate: Decimal | None = Field(description="回收率: collected by the due date / fell due, %.")
+    dunning_success_rate: Decimal | None = Field(
+        description="催收成功率: overdue at the start collected in the period / overdue at the start, %.")
+    scores: dict[str, Decimal | None] = Field(
+        description="Each 0-100: turnover (relative to the best of the role), bad_debt (100 - proxy), collection "
+                    "(催收成功率).")
     score: Decimal | None
     rank: int | None
     fell_overdue: int
@@ -203,7 +208,8 @@ def team_row_out(row) -> dict:
         "receivables_closing_minor": row.receivables_closing, "collections_minor": row.collections,
         "credit_sales_minor": row.credit_sales, "dso": row.dso, "overdue_ratio": row.overdue_ratio,
         "receivables_turnover": row.receivables_turnover, "bad_debt_proxy": row.bad_debt_proxy,
-        "collection_rate": row.collection_rate, "scores": row.scores, "score": row.score, "rank": row.rank,
+        "collection_rate": row.collection_rate, "recovery_rate": row.recovery_rate,
+        "dunning_success_rate": row.dunning_success_rate, "scores": row.scores, "score": row.score, "rank": row.rank,
         "fell_overdue": row.fell_overdue, "followed_up_24h": row.followed_up_24h,
         "follow_up_rate": row.follow_up_rate, "activities": row.activities,
         "complete_activities": row.complete_activities, "completeness_rate": row.completeness_rate,
@@ -217,6 +223,9 @@ class BudgetTargetsIn(InputSchema):
     collections_target_minor: MinorAmount | None = Field(None, description="CNY fen to collect in the month.")
     dso_target_days: Decimal | None = Field(None, ge=0, le=9999, max_digits=7, decimal_places=2)
     overdue_ratio_target_bp: int | None = Field(None, ge=0, le=10_000, description="Basis points: 1250 = 12.5%.")
+    recovery_rate_target_bp: int | None = Field(
+        None, ge=0, le=10_000, description="Lowest acceptable 回收率 (recovery rate by due date), basis points: "
+                                           "9500 = 95%.")
     note: str = Field("", max_length=300)
 
 
@@ -242,13 +251,16 @@ class BudgetOut(Schema):
     collections_target_minor: int | None
     dso_target_days: Decimal | None
     overdue_ratio_target_bp: int | None
+    recovery_rate_target_bp: int | None
     note: str
     actual_collections_minor: int | None
     actual_dso_days: Decimal | None
     actual_overdue_ratio_bp: int | None
+    actual_recovery_rate_bp: int | None
     collections_met: bool | None
     dso_met: bool | None
     overdue_ratio_met: bool | None
+    recovery_rate_met: bool | None
 
 
 class BudgetPage(Schema):
@@ -266,8 +278,10 @@ def budget_out(actual) -> dict:
         "id": budget.pk, "period": budget.period, "scope": budget.scope, "user_id": budget.user_id,
         "user_name": person(budget.user) if budget.user_id else "",
         "collections_target_minor": budget.collections_target_minor, "dso_target_days": budget.dso_target_days,
-        "overdue_ratio_target_bp": budget.overdue_ratio_target_bp, "note": budget.note,
+        "overdue_ratio_target_bp": budget.overdue_ratio_target_bp,
+        "recovery_rate_target_bp": budget.recovery_rate_target_bp, "note": budget.note,
         "actual_collections_minor": actual.collections_minor, "actual_dso_days": actual.dso_days,
-        "actual_overdue_ratio_bp": actual.overdue_ratio_bp, "collections_met": actual.collections_met,
-        "dso_met": actual.dso_met, "overdue_ratio_met": actual.overdue_ratio_met,
+        "actual_overdue_ratio_bp": actual.overdue_ratio_bp, "actual_recovery_rate_bp": actual.recovery_rate_bp,
+        "collections_met": actual.collections_met, "dso_met": actual.dso_met,
+        "overdue_ratio_met": actual.overdue_ratio_met, "recovery_rate_met": actual.recovery_rate_met,
     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from arms.accounts.roles import sees_all_customers
 from arms.customers.models import Customer
@@ -59,8 +60,10 @@ def analytic_queries() -> Iterator[None]:
         yield
 
 
-def _allocation_sum(field: str, **date_filter):
-    rows = (Allocation.objects.filter(invoice=OuterRef("pk"), **date_filter).order_by()
+def allocation_sum(field: str, **filters):
+    """Σ ``field`` of the allocations to the outer query's invoice that match ``filters`` (a date range, payments
+    or credit notes only), 0 when there are none."""
+    rows = (Allocation.objects.filter(invoice=OuterRef("pk"), **filters).order_by()
             .values("invoice").annotate(total=Sum(field)).values("total"))
     return Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
 
@@ -78,7 +81,7 @@ def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None
         # every other open item is open by its stored amount
         qs = (qs.filter(Q(amount_open_minor__gt=0) | Q(pk__in=later_ids))
               .annotate(open_as_of=Case(
-                  When(pk__in=later_ids, then=F("amount_open_minor") + _allocation_sum("amount_minor", date__gt=as_of)),
+                  When(pk__in=later_ids, then=F("amount_open_minor") + allocation_sum("amount_minor", date__gt=as_of)),
                   default=F("amount_open_minor"), output_field=BigIntegerField()))
               .filter(open_as_of__gt=0))
     else:
@@ -104,7 +107,7 @@ def _open_base(as_of: date):
     allocation relieves exactly its amount); for a foreign one, its CNY gross less the receivable relieved."""
     return Case(
         When(currency=BASE_CURRENCY, then=F("open_as_of")),
-        default=F("gross_base_minor") - _allocation_sum("receivable_base_minor", date__lte=as_of),
+        default=F("gross_base_minor") - allocation_sum("receivable_base_minor", date__lte=as_of),
         output_field=BigIntegerField(),
     )
 
@@ -113,10 +116,10 @@ def open_items_reconstructed(as_of: date) -> QuerySet[Invoice]:
     """The same open items computed the long way (gross − allocations dated on or before ``as_of``), without
     relying on the stored open amount: the check that both ways agree (tests, ``arms analytics tie``)."""
     return (Invoice.objects.filter(issue_date__lte=as_of)
-            .annotate(open_as_of=F("gross_minor") - _allocation_sum("amount_minor", date__lte=as_of))
+            .annotate(open_as_of=F("gross_minor") - allocation_sum("amount_minor", date__lte=as_of))
             .filter(open_as_of__gt=0)
             .annotate(open_base_as_of=F("gross_base_minor")
-                      - _allocation_sum("receivable_base_minor", date__lte=as_of)))
+                      - allocation_sum("receivable_base_minor", date__lte=as_of)))
 
 
 def journal_receivables_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None) -> dict[str, int]:
@@ -168,6 +171,14 @@ def customers_filter(*, user=None, scope: Scope | None = None, region: str = "",
     if not narrowed and (user is None or sees_all_customers(user)):
         return None
     return scoped_customers(user=user, scope=scope, region=region, industry=industry, grade=grade)
+
+
+def customers_existing_on(customers: QuerySet[Customer], day: date) -> QuerySet[Customer]:
+    """Those of ``customers`` that existed at the close of ``day``: created by then, or with an invoice issued by
+    then (an import creates a customer today together with its past invoices)."""
+    next_day = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return customers.filter(Q(created_at__lt=next_day)
+                            | Q(pk__in=Invoice.objects.filter(issue_date__lte=day).values("customer_id")))
 
 
 def _narrow(qs, *, scope, region, industry, grade):

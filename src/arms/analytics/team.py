@@ -5,10 +5,17 @@ scope) and make a weighted score, each component 0-100:
 
 - **turnover**: the person's receivables turnover relative to the best of the same role (best = 100);
 - **bad debt**: 100 − the bad-debt proxy % (receivables over 365 days overdue / receivables);
-- **collection**: the collection rate (回款率) %, capped at 100.
+- **collection**: 催收成功率 (dunning success rate) %: of the overdue amount at the start of the period, the
+  share collected within it (``recovery.dunning_parts``). Before, this was 回款率, which is about 33-50% in a
+  healthy month and so scored everyone low; 回款率 is still shown, under its own name.
 
 Default weights 40 / 30 / 30 (``DEFAULT_WEIGHTS``; any other weights may be passed). A component without a
-value (no sales, no receivables) is left out and the others are re-weighted.
+value (no sales, no receivables, nothing overdue) is left out and the others are re-weighted. 回收率 and
+催收成功率 of every person come from one grouped query each, not one per person.
+
+A person's customers are those they own now that existed at the end of the period (created by then, or with an
+invoice issued by then): a customer added later is not counted in a past period. Ownership itself is not
+historised: a customer handed over counts, for every period, with its current owner.
 
 Process measures come from the activity log of ``arms.cases``:
 
@@ -33,7 +40,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.analytics.kpis import KpiScope, check_period, kpi_values
-from arms.analytics.selectors import scoped_customers
+from arms.analytics.recovery import RateParts, dunning_parts, recovery_parts
+from arms.analytics.selectors import customers_existing_on, customers_filter, scoped_customers
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.ledger.models import Allocation, Invoice
@@ -56,6 +64,8 @@ class TeamRow:
     receivables_turnover: Decimal | None
     bad_debt_proxy: Decimal | None
     collection_rate: Decimal | None
+    recovery_rate: Decimal | None = None
+    dunning_success_rate: Decimal | None = None
     scores: dict[str, Decimal | None] = field(default_factory=dict)
     score: Decimal | None = None
     rank: int | None = None
@@ -109,17 +119,21 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
     check_period(start, end)
     weights = check_weights(weights)
     customers = scoped_customers(user=user)
+    existing = customers_existing_on(customers, end)
     people = get_user_model().objects.in_bulk(
-        set(customers.exclude(salesperson__isnull=True).values_list("salesperson_id", flat=True))
-        | set(customers.exclude(collector__isnull=True).values_list("collector_id", flat=True))
+        set(existing.exclude(salesperson__isnull=True).values_list("salesperson_id", flat=True))
+        | set(existing.exclude(collector__isnull=True).values_list("collector_id", flat=True))
     )
     from arms.web.templatetags.arms_web import person
 
+    visible = customers_filter(user=user)
     rows: list[TeamRow] = []
     for role in roles:
         owned = defaultdict(int)
-        for owner_id in customers.exclude(**{f"{role}__isnull": True}).values_list(f"{role}_id", flat=True):
+        for owner_id in existing.exclude(**{f"{role}__isnull": True}).values_list(f"{role}_id", flat=True):
             owned[owner_id] += 1
+        recovery = recovery_parts(start=start, end=end, customers=visible, group_by=role)
+        dunning = dunning_parts(start=start, end=end, customers=visible, group_by=role)
         role_rows = []
         for owner_id, count in owned.items():
             scope = KpiScope(salesperson_id=owner_id if role == "salesperson" else None,
@@ -131,6 +145,8 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
                 credit_sales=values["credit_sales"], dso=values["dso"], overdue_ratio=values["overdue_ratio"],
                 receivables_turnover=values["receivables_turnover"], bad_debt_proxy=values["bad_debt_proxy"],
                 collection_rate=values["collection_rate"],
+                recovery_rate=recovery.get(owner_id, RateParts()).rate,
+                dunning_success_rate=dunning.get(owner_id, RateParts()).rate,
             ))
         _score(role_rows, weights)
         _process_measures(role_rows, role=role, start=start, end=end, customers=customers)
@@ -147,7 +163,7 @@ def _score(rows: list[TeamRow], weights: dict[str, int]) -> None:
         row.scores = {
             "turnover": formulas.clamp_score(turnover),
             "bad_debt": formulas.clamp_score(100 - row.bad_debt_proxy) if row.bad_debt_proxy is not None else None,
-            "collection": formulas.clamp_score(row.collection_rate),
+            "collection": formulas.clamp_score(row.dunning_success_rate),
         }
         row.score = formulas.weighted_score(row.scores, weights)
     ranked = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)

@@ -32,9 +32,9 @@ from arms.web.paging import paginate
 
 VIEW = "analytics.view_analytics"
 TREND_MONTHS = 12
-TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "collection_rate", "receivables_closing",
-               "collections", "credit_sales"]
-CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei"]
+TREND_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate", "dunning_success_rate",
+               "collection_rate", "receivables_closing", "collections", "credit_sales"]
+CHART_CODES = ["dso", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate", "dunning_success_rate"]
 
 
 @require_GET

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from arms.accounts.roles import Role
 from arms.cases.enums import DisputeStatus, Level, PlanStatus, PromiseStatus, TaskStatus
@@ -74,6 +74,16 @@ def disputed_open_minor(*, as_of: date) -> QuerySet:
         .values("invoice_id").annotate(disputed_amount_minor=Sum("amount_minor"))
         .values_list("invoice_id", "disputed_amount_minor").order_by("invoice_id")
     )
+
+
+def disputed_open_sum(*, on) -> Subquery:
+    """The disputed amount (invoice currency) of the outer query's invoice (``OuterRef("pk")``) in disputes open
+    on ``on``, a date or an expression of the outer query (each invoice its own day): raised on or before it,
+    not resolved by then. NULL when there is none. The per-row form of ``disputed_open_minor``."""
+    rows = (Dispute.objects.filter(invoice=OuterRef("pk"), raised_on__lte=on)
+            .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=on))
+            .order_by().values("invoice").annotate(total=Sum("amount_minor")).values("total"))
+    return Subquery(rows, output_field=BigIntegerField())
 
 
 def trade_history(*, customer_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:

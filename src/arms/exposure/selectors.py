@@ -16,7 +16,7 @@ Amounts in another currency are converted through CNY at the latest rate on or b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib.util import find_spec
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -221,6 +221,14 @@ def holds_active(customer) -> QuerySet[CreditHold]:
     """The customer's active holds, oldest first (any one of them blocks the credit check)."""
     customer_id = getattr(customer, "pk", customer)
     return CreditHold.objects.filter(customer_id=customer_id, active=True).order_by("placed_at", "pk")
+
+
+def holds_in_force(*, customers, as_of: date) -> QuerySet[CreditHold]:
+    """The holds on ``customers`` that were in force at the close of ``as_of`` (Beijing time): placed by then and
+    not released by then, whatever became of them later. For today it is the active holds."""
+    end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
+    return (CreditHold.objects.filter(customer__in=customers, placed_at__lt=end)
+            .filter(Q(released_at__isnull=True) | Q(released_at__gte=end)).order_by("placed_at", "pk"))
 
 
 def hold_list(*, user, customer_id: int | None = None, active: bool | None = None, reason_code: str = ""

@@ -5,13 +5,13 @@ Every panel is built from analytics (aging, KPIs, budgets, team) or from read-on
 dashboard shows their own customers' figures only. Panels are built one by one by key, so a table's Excel or
 CSV export builds only that panel.
 
-Everyone sees the headline figures, the aging at month-ends, the DSO trend, the largest overdue customers and
-collections against the month's target. Then by role:
+Everyone sees the headline figures (among them 回收率 with 催收成功率 beside it), the aging at month-ends, the
+DSO trend, the largest overdue customers and collections (and 回收率) against the month's target. Then by role:
 
 - sales: their own customers (all of the above is already theirs) and their own targets;
-- collector: their worklist (overdue customers and items assigned to them, open and due tasks) and the
-  promises to pay falling due;
-- credit manager: the grade mix, customers on hold, the review queue;
+- collector: their worklist (overdue customers and items assigned to them, their own 催收成功率 and 回收率,
+  open and due tasks) and the promises to pay falling due;
+- credit manager: the grade mix, customers on hold on the as-of day, the review queue;
 - finance, executives, auditors: every KPI of the month beside the previous month, and the team table;
 - legal: items more than 90 days overdue and the lawyer's letters sent.
 """
@@ -122,8 +122,11 @@ def headline(ctx: Context) -> Panel:
              note=_("Collection rate %(rate)s") % {"rate": text("collection_rate")}),
         Tile(str(kpis["dso"].label), text("dso"), key="dso",
              note=_("Best possible %(days)s") % {"days": text("best_possible_dso")}),
+        Tile(str(kpis["recovery_rate"].label), text("recovery_rate"), key="recovery_rate",
+             note=_("Dunning success rate %(rate)s") % {"rate": text("dunning_success_rate")}),
     ]
-    codes = ["receivables_closing", "receivables_overdue", "collections", "dso", "overdue_ratio", "collection_rate"]
+    codes = ["receivables_closing", "receivables_overdue", "collections", "dso", "overdue_ratio", "recovery_rate",
+             "dunning_success_rate", "collection_rate"]
     table = Table("headline", _("Headline figures"), [Column(code, str(kpis[code].label), kpis[code].kind)
                                                       for code in codes], [[kpis[code].value for code in codes]])
     return Panel("headline", _("Headline figures"), tiles=tiles, table=table, wide=True, show_table=False)
@@ -155,7 +158,7 @@ def collections_target(ctx: Context) -> Panel:
         scope = BudgetScope.COLLECTOR
     else:
         scope = BudgetScope.SALESPERSON
-    lines = [b for b in figures.budget_lines(month=ctx.month, user=ctx.user, scope=scope)
+    lines = [b for b in figures.budget_lines(month=ctx.month, user=ctx.user, scope=scope, today=ctx.as_of)
              if scope == BudgetScope.COMPANY or b.user_id == ctx.user.pk]
     table = figures.budget_lines_table(lines, month=ctx.month)
     if lines and lines[0].target_minor is not None:
@@ -191,9 +194,14 @@ def worklist(ctx: Context) -> Panel:
     base = mine.base_total
     overdue_cny = sum(base.base_buckets[1:]) if base else 0
     tasks = facts.tasks_summary(assignee=ctx.user, today=ctx.as_of)
+    mine_kpis = ctx.kpis(start=ctx.month, end=ctx.as_of, scope=KpiScope(collector_id=ctx.user.pk, user=ctx.user))
+    rates = {code: cell_text(mine_kpis[code].value, Column(code, "", mine_kpis[code].kind))
+             for code in ("dunning_success_rate", "recovery_rate")}
     tiles = [
         Tile(_("My overdue receivables"), "¥" + money_text(overdue_cny), tone="warn", key="my_overdue",
              note=_("%(customers)s customers") % {"customers": len({row.key for row in overdue_rows})}),
+        Tile(_("My dunning success rate (催收成功率)"), rates["dunning_success_rate"], key="my_dunning_success",
+             note=_("Recovery rate %(rate)s") % {"rate": rates["recovery_rate"]}),
     ]
     if tasks is not None:
         tiles.append(Tile(_("My open tasks"), f"{tasks['open']:,}", key="my_tasks",
@@ -232,7 +240,7 @@ def grade_mix(ctx: Context) -> Panel | None:
 
 
 def holds(ctx: Context) -> Panel | None:
-    found = facts.holds_active(ctx.customers)
+    found = facts.holds_in_force(ctx.customers, as_of=ctx.as_of)
     queue = facts.review_queue(ctx.customers, today=ctx.as_of)
     if found is None and queue is None:
         return None

@@ -23,7 +23,8 @@ from arms.web import charts
 
 #: analytics' KPI units -> the column kinds of reports' tables
 KIND_OF_UNIT = {"amount": MONEY, "days": DECIMAL, "percent": PERCENT, "times": DECIMAL, "count": COUNT}
-TREND_CODES = ["dso", "dso_countback", "best_possible_dso", "overdue_ratio", "cei", "collection_rate"]
+TREND_CODES = ["dso", "dso_countback", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate",
+               "dunning_success_rate", "collection_rate"]
 HEADLINE_CODES = ["receivables_closing", "receivables_overdue", "collections", "dso", "overdue_ratio", "cei"]
 
 
@@ -92,12 +93,15 @@ def team_table(*, month: date, as_of: date, user=None) -> Table:
         Column("customers", pgettext("count", "Customers"), COUNT),
         Column("receivables", _("Receivables (CNY)"), MONEY), Column("collections", _("Collected (CNY)"), MONEY),
         Column("dso", _("DSO"), DECIMAL), Column("overdue_ratio", _("Overdue ratio"), PERCENT),
-        Column("collection_rate", _("Collection rate"), PERCENT),
+        Column("recovery_rate", _("Recovery rate (回收率)"), PERCENT),
+        Column("dunning_success_rate", _("Dunning success rate (催收成功率)"), PERCENT),
+        Column("collection_rate", _("Collection rate (回款率)"), PERCENT),
         Column("follow_up", _("Followed up within 24 h"), PERCENT),
         Column("score", _("Score"), DECIMAL), Column("rank", _("Rank"), COUNT),
     ]
     body = [[roles.get(r.role, r.role), r.name, r.customer_count, r.receivables_closing, r.collections, r.dso,
-             r.overdue_ratio, r.collection_rate, r.follow_up_rate, r.score, r.rank] for r in rows]
+             r.overdue_ratio, r.recovery_rate, r.dunning_success_rate, r.collection_rate, r.follow_up_rate, r.score,
+             r.rank] for r in rows]
     return Table("team", _("Team performance"), columns, body)
 
 
@@ -113,15 +117,18 @@ class BudgetLine:
     dso_actual: Decimal | None
     overdue_target_pct: Decimal | None
     overdue_actual_pct: Decimal | None
+    recovery_target_pct: Decimal | None = None
+    recovery_actual_pct: Decimal | None = None
 
 
-def budget_lines(*, month: date, user=None, scope: str = "") -> list[BudgetLine]:
-    """The month's budgets (those ``user`` may see) beside their actuals, from analytics."""
+def budget_lines(*, month: date, user=None, scope: str = "", today: date | None = None) -> list[BudgetLine]:
+    """The month's budgets (those ``user`` may see) beside their actuals up to ``today`` (default: today), from
+    analytics."""
     from arms.web.templatetags.arms_web import person
 
     lines = []
     for budget in budget_list(user=user, period_from=month, period_to=month, scope=scope):
-        actual = budget_actual(budget, user=user)
+        actual = budget_actual(budget, user=user, today=today)
         team = str(BudgetScope(budget.scope).label) if budget.user_id is None else \
             f"{person(budget.user)} ({BudgetScope(budget.scope).label})"
         lines.append(BudgetLine(
@@ -130,6 +137,8 @@ def budget_lines(*, month: date, user=None, scope: str = "") -> list[BudgetLine]
             dso_target=budget.dso_target_days, dso_actual=actual.dso_days,
             overdue_target_pct=_bp_to_pct(budget.overdue_ratio_target_bp),
             overdue_actual_pct=_bp_to_pct(actual.overdue_ratio_bp),
+            recovery_target_pct=_bp_to_pct(budget.recovery_rate_target_bp),
+            recovery_actual_pct=_bp_to_pct(actual.recovery_rate_bp),
         ))
     return lines
 
@@ -138,9 +147,9 @@ def _bp_to_pct(bp: int | None) -> Decimal | None:
     return None if bp is None else Decimal(bp) / 100
 
 
-def budget_table(*, month: date, user=None, scope: str = "") -> Table:
-    """Collections, DSO and overdue ratio against the month's targets (actual vs target) from analytics."""
-    return budget_lines_table(budget_lines(month=month, user=user, scope=scope), month=month)
+def budget_table(*, month: date, user=None, scope: str = "", today: date | None = None) -> Table:
+    """Collections, DSO, overdue ratio and 回收率 against the month's targets (actual vs target) from analytics."""
+    return budget_lines_table(budget_lines(month=month, user=user, scope=scope, today=today), month=month)
 
 
 def budget_lines_table(lines: list[BudgetLine], *, month: date) -> Table:
@@ -150,7 +159,10 @@ def budget_lines_table(lines: list[BudgetLine], *, month: date) -> Table:
         Column("dso_target", _("DSO target"), DECIMAL), Column("dso", _("DSO"), DECIMAL),
         Column("overdue_target", _("Overdue ratio target"), PERCENT),
         Column("overdue", _("Overdue ratio"), PERCENT),
+        Column("recovery_target", _("Recovery rate target"), PERCENT),
+        Column("recovery", _("Recovery rate (回收率)"), PERCENT),
     ]
     rows = [[b.team, b.target_minor, b.actual_minor, b.achieved_pct, b.dso_target, b.dso_actual,
-             b.overdue_target_pct, b.overdue_actual_pct] for b in lines]
+             b.overdue_target_pct, b.overdue_actual_pct, b.recovery_target_pct, b.recovery_actual_pct]
+            for b in lines]
     return Table("budget", _("Actual against budget, %(month)s") % {"month": f"{month:%Y-%m}"}, columns, rows)

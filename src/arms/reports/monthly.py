@@ -5,8 +5,10 @@ Nothing here computes aging or a KPI: the figures come from ``arms.analytics`` (
 summed across a customer's currencies in CNY, sorted, cut to the top ten. ``monthly_report_data`` returns one
 ``MonthlyReport`` that both layouts (PDF and XLSX, ``render.py``) draw from, so the two always agree.
 
-The month's figures are as of its last day; for the month in progress, as of today (month to date). "Change"
-is against the same figures one month earlier.
+The month's figures are as of its last day; for the month in progress, as of today (month to date). Every
+section reads the state of that day, never today's: the aging and KPIs from the ledger as of the day, holds in
+force at its close, promises broken and disputes open within the month, the team's customers that existed by
+then, budgets against the month's actuals. "Change" is against the same figures one month earlier.
 """
 
 from __future__ import annotations
@@ -303,7 +305,7 @@ def _signed(change, column: Column) -> str:
 
 def _add_team(report: MonthlyReport, *, month: date) -> None:
     report.team = figures.team_table(month=month, as_of=report.as_of)
-    budget = figures.budget_table(month=month)
+    budget = figures.budget_table(month=month, today=report.as_of)
     report.budget = budget if budget.rows else None
 
 
@@ -337,11 +339,11 @@ def _add_case_risks(report: MonthlyReport, *, month: date) -> None:
               d.currency, d.amount_minor] for d in rows],
             note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
         )
-    holds = facts.holds_active(everyone)
+    holds = facts.holds_in_force(everyone, as_of=report.as_of)
     if holds is not None:
         count, rows = holds
         report.holds = Table(
-            "holds", _("Customers on credit hold"),
+            "holds", _("Customers on credit hold on %(date)s") % {"date": report.as_of.isoformat()},
             [Column("customer", _("Customer")), Column("reason", _("Reason")),
              Column("placed_at", _("Placed on"), DATE), Column("note", _("Note"))],
             [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(),

@@ -68,14 +68,15 @@ def review_queue(customers: QuerySet[Customer], *, today: date) -> ReviewQueue |
     return _optional(read)
 
 
-def holds_active(customers: QuerySet[Customer], *, limit: int = 20):
-    """Active credit holds on ``customers``, oldest first, with the customer; ``(count, rows)``."""
+def holds_in_force(customers: QuerySet[Customer], *, as_of: date, limit: int = 20):
+    """Credit holds on ``customers`` in force at the close of ``as_of`` (placed by then, not released by then),
+    oldest first, with the customer; ``(count, rows)``. A past day shows that day's holds, not today's."""
 
     def read():
-        from arms.exposure.models import CreditHold
+        from arms.exposure.selectors import holds_in_force as in_force
 
-        qs = CreditHold.objects.filter(customer__in=customers, active=True).select_related("customer")
-        return qs.count(), list(qs.order_by("placed_at", "pk")[:limit])
+        qs = in_force(customers=customers, as_of=as_of).select_related("customer")
+        return qs.count(), list(qs[:limit])
 
     return _optional(read)
 

@@ -180,6 +180,9 @@ ARMS_CREDIT_LIMIT_FM_THRESHOLD = int(os.environ.get("ARMS_CREDIT_LIMIT_FM_THRESH
 ARMS_CREDIT_REVIEW_MONTHS = int(os.environ.get("ARMS_CREDIT_REVIEW_MONTHS", 3))
 #: the credit check warns when a document takes exposure above this share of the limit, in basis points (90%)
 ARMS_CREDIT_WARN_SHARE_BP = int(os.environ.get("ARMS_CREDIT_WARN_SHARE_BP", 9000))
+#: 回收率 (recovery rate): working days after the due date (itself moved past a weekend or holiday) that a
+#: payment still counts as made by the due date; 0 = the due date (docs/analytics-kpis.md says why)
+ARMS_RECOVERY_GRACE_DAYS = int(os.environ.get("ARMS_RECOVERY_GRACE_DAYS", 0))
 #: the address users reach this ARMS at; every absolute link (e-mails, notifications) starts with it
 #: (arms.common.links.absolute_url). Production requires it; `make demo` and `make serve` set it to HOST:PORT.
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
