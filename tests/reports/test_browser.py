@@ -7,6 +7,7 @@ import os
 import pytest
 from django.db import connections
 
+from tests.reports.conftest import ON_BOOK_DAY
 from tests.web.conftest import PASSWORD, flushable_ledger  # noqa: F401  (the live server's flush on SQLite)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -17,7 +18,7 @@ expect = playwright_api.expect
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.usefixtures("flushable_ledger")]
+              pytest.mark.usefixtures("flushable_ledger"), ON_BOOK_DAY]
 
 
 @pytest.fixture

@@ -16,10 +16,12 @@ from arms.customers.models import Customer
 from arms.domain.uscc import validate_uscc
 from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
 from arms.seed.load import seed_digest, seed_load
-from arms.seed.plan import Behaviour, make_plan, tax_of
+from arms.seed.plan import DEFAULT_TODAY, Behaviour, make_plan, tax_of
 from arms.seed.users import DEMO_PASSWORD, DEMO_USERS
 from tests.conftest import ledger_problems
 
+# The demo's world ends on its "today" (activities, disputes and runs up to that day): the tests live on it.
+pytestmark = pytest.mark.clock(DEFAULT_TODAY)
 SMALL = {"customers": 8, "seed": 7, "months": 6, "today": date(2026, 11, 20)}
 
 
