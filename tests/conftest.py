@@ -3,7 +3,8 @@
 The clock (tests/clock.py, docs/testing.md): each test starts at 10:00 Asia/Shanghai on the test day,
 ARMS_TEST_TODAY or today's real date, ticking; ``@pytest.mark.clock("2026-10-20")`` moves a test to the day its
 story needs. The language: each test starts and ends in settings.LANGUAGE_CODE, so a Chinese request does not
-leak into the next test on the worker. Hypothesis: the "ci" profile unless HYPOTHESIS_PROFILE names another.
+leak into the next test on the worker. Hypothesis: the "ci" profile in CI, "dev" elsewhere, unless
+HYPOTHESIS_PROFILE names another.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=
 hypothesis_settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.register_profile("thorough", deadline=None, suppress_health_check=[HealthCheck.too_slow],
                                      max_examples=1_000, print_blob=True)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 _SESSION_CLOCK = pytest.StashKey()
 
