@@ -7,7 +7,11 @@ import os
 import pytest
 
 from arms.cases.models import Activity
-from tests.web.conftest import book, flushable_ledger  # noqa: F401  (the web tests' book and flush fixture)
+from tests.web.conftest import (  # noqa: F401  (the web tests' book and flush fixture)
+    book,
+    flushable_ledger,
+    live_server_requests_finish,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -36,8 +40,9 @@ def page(flushable_ledger, live_server, book):  # noqa: F811
         try:
             yield context.new_page()
         finally:
-            connections.close_all()
             browser.close()
+            live_server_requests_finish()
+            connections.close_all()
 
 
 def test_collector_goes_from_the_worklist_to_the_case_and_logs_a_call(page, live_server, book):  # noqa: F811

@@ -8,7 +8,11 @@ import pytest
 from django.db import connections
 
 from tests.reports.conftest import ON_BOOK_DAY
-from tests.web.conftest import PASSWORD, flushable_ledger  # noqa: F401  (the live server's flush on SQLite)
+from tests.web.conftest import (  # noqa: F401  (the live server's flush on SQLite)
+    PASSWORD,
+    flushable_ledger,
+    live_server_requests_finish,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -31,8 +35,9 @@ def page(flushable_ledger, live_server, book):  # noqa: F811
         try:
             yield context.new_page()
         finally:
-            connections.close_all()
             browser.close()
+            live_server_requests_finish()
+            connections.close_all()
 
 
 def test_the_dashboard_shows_svg_charts_and_reloads_for_another_day(page, live_server, book):

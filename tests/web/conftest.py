@@ -5,6 +5,7 @@ Dates are relative to today, so "30 days overdue" stays true whenever the suite 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -64,6 +65,15 @@ def book(db) -> Book:
                                 actor=clerk, bank_reference="BR-0001")
     return Book(today, clerk, sales_a, sales_b, auditor, huadong, xinan, invoice_overdue, invoice_current,
                 invoice_xinan, payment)
+
+
+def live_server_requests_finish(timeout: float = 60) -> None:
+    """Wait until the live server has answered every request the browser left running (call it after closing
+    the browser). A request still at work when the test's database is emptied deadlocks PostgreSQL's TRUNCATE
+    against its reads, and the rows the flush could not remove then break the next test on the worker."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 
 from tests import factories
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, live_server_requests_finish
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -47,8 +47,9 @@ def page(flushable_ledger, live_server, book):
         try:
             yield context.new_page()
         finally:
-            connections.close_all()
             browser.close()
+            live_server_requests_finish()
+            connections.close_all()
 
 
 def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
