@@ -8,13 +8,18 @@ PORT   ?= 8000
 CUSTOMERS ?= 200
 SEED   ?= 42
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
+# The day `make test-future` runs the suite on (see docs/testing.md).
+FUTURE_DAY ?= 2031-06-30
 
-.PHONY: install demo serve setup test test-fast lint bench messages clean help
+.PHONY: install demo serve setup test test-future test-fast lint bench messages clean help
 
 help:
 	@echo "make demo   build everything, load demo data, serve http://$(HOST):$(PORT) (gunicorn + queue consumer)"
 	@echo "make serve  the development server (runserver) on http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (DATABASE_URL=postgres://... make test for PostgreSQL)"
+	@echo "make test-future  the test suite with the clock at $(FUTURE_DAY)"
 	@echo "make lint   ruff and the import-linter contracts"
 	@echo "make bench  arms bench --invoices 100000 on a scratch database"
 
@@ -45,8 +50,14 @@ demo: install
 serve: setup
 	ARMS_BASE_URL=http://$(HOST):$(PORT) $(BIN)/arms runserver $(HOST):$(PORT)
 
+# In parallel and in a random order (pytest-randomly prints its seed: PYTEST_ARGS="-p randomly
+# --randomly-seed=N" repeats an order, "-p no:randomly" runs in file order).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The same suite years ahead: a test that hard-codes a date near today fails here first.
+test-future: install
+	ARMS_TEST_TODAY=$(FUTURE_DAY) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -1,10 +1,86 @@
+"""What every test shares: the clock, the language, the Hypothesis profile, the roles, a few people.
+
+The clock (tests/clock.py, docs/testing.md): each test starts at 10:00 Asia/Shanghai on the test day,
+ARMS_TEST_TODAY or today's real date, ticking; ``@pytest.mark.clock("2026-10-20")`` moves a test to the day its
+story needs. The language: each test starts and ends in settings.LANGUAGE_CODE, so a Chinese request does not
+leak into the next test on the worker. Hypothesis: the "ci" profile in CI, "dev" elsewhere, unless
+HYPOTHESIS_PROFILE names another.
+"""
+
 from __future__ import annotations
 
 import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
-from tests import factories
+from tests import clock, factories
+
+# A loaded 2-core machine (CI, six engineers on one box) makes data generation slow: that is not a defect of the
+# code under test, so too_slow is off and no example has a deadline. "thorough" is for a nightly or a hunt.
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                                     print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("thorough", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                                     max_examples=1_000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+_SESSION_CLOCK = pytest.StashKey()
+
+
+def pytest_configure(config):
+    # Fix the test day once, in the controller, so xdist workers and child processes agree on it even when a
+    # run crosses midnight (they inherit the environment).
+    if not hasattr(config, "workerinput"):
+        os.environ[clock.ENV] = clock.suite_moment().strftime("%Y-%m-%dT%H:%M")
+    # From here on the process runs on the test day, collection included: a module's `TODAY = localdate()` or a
+    # parametrize value made from `timezone.now()` is on the day the tests run on. Each test then starts at 10:00.
+    config.stash[_SESSION_CLOCK] = clock.travel(clock.suite_moment())
+    config.stash[_SESSION_CLOCK].start()
+
+
+def pytest_unconfigure(config):
+    travel = config.stash.get(_SESSION_CLOCK, None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    return f"ARMS test day: {clock.suite_moment():%Y-%m-%d %H:%M} Asia/Shanghai (set {clock.ENV} to move it)"
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Every test runs on the test day (or its ``clock`` marker's day) at 10:00 Shanghai time, ticking.
+
+    A test that uses time-machine's own ``time_machine`` marker keeps that; one that travels further (the
+    ``time_machine`` fixture, ``time_machine.travel``) stacks on top of this and comes back to it."""
+    if request.node.get_closest_marker("time_machine"):
+        yield
+        return
+    marker = request.node.get_closest_marker("clock")
+    if marker and len(marker.args) != 1:
+        raise pytest.UsageError("@pytest.mark.clock takes one day: @pytest.mark.clock(\"2026-10-20\")")
+    with clock.travel(marker.args[0] if marker else clock.suite_moment()):
+        yield
+
+
+@pytest.fixture
+def today(_clock):
+    """Today by the test's clock: derive the test's dates from it (``today - timedelta(days=40)``)."""
+    return clock.today()
+
+
+@pytest.fixture(autouse=True)
+def _language():
+    """Start and end every test in settings.LANGUAGE_CODE: a request in Chinese leaves its language active on
+    the thread (LocaleMiddleware does not reset it), which would turn the next test's English messages Chinese."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def postgres_available() -> bool:

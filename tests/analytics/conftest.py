@@ -25,6 +25,11 @@ from arms.ledger import services
 from arms.ledger.services.allocations import AllocationRequest
 from tests import factories
 
+# The day the book is read, after its last movement and the bill's maturity: the modules that use the book run on
+# it (`pytestmark = ON_BOOK_DAY`), so "March has ended" holds whatever the real date is.
+BOOK_DAY = date(2026, 11, 30)
+ON_BOOK_DAY = pytest.mark.clock(BOOK_DAY)
+
 
 @pytest.fixture(autouse=True)
 def _english():

@@ -9,6 +9,9 @@ import pytest
 from arms.analytics import selectors
 from arms.analytics.aging import AgingFilters, aging_invoices, aging_report
 from arms.common.errors import ValidationFailed
+from tests.analytics.conftest import ON_BOOK_DAY
+
+pytestmark = ON_BOOK_DAY
 
 
 def _open(as_of):

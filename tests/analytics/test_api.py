@@ -11,6 +11,9 @@ from arms.accounts.services import token_create
 from arms.analytics.models import Budget
 from arms.audit.models import AuditEvent
 from tests import factories
+from tests.analytics.conftest import ON_BOOK_DAY
+
+pytestmark = ON_BOOK_DAY
 
 BASE = "/api/v1/analytics"
 

@@ -9,6 +9,9 @@ import pytest
 
 from arms.analytics.kpis import KpiScope, kpi_trend, kpi_values
 from arms.common.errors import ValidationFailed
+from tests.analytics.conftest import ON_BOOK_DAY
+
+pytestmark = ON_BOOK_DAY
 
 FEB_TO_APR = {"start": date(2026, 2, 1), "end": date(2026, 4, 30)}  # 89 days
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from arms.analytics.aging import aging_report
 from arms.analytics.models import Budget
 from arms.analytics.selectors import journal_receivables_as_of, open_totals_as_of
+from arms.seed.plan import DEFAULT_TODAY
 
 
+@pytest.mark.clock(DEFAULT_TODAY)  # the demo's world ends on its "today"
 def test_seeded_demo_ties_at_every_month_end(db):
     call_command("seed", customers=4, seed=3, months=4, today=date(2026, 11, 20), stdout=StringIO())
     day = date(2026, 11, 20)

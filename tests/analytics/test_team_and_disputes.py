@@ -16,6 +16,9 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.disputes import dispute_raise, dispute_resolve
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi
+from tests.analytics.conftest import ON_BOOK_DAY
+
+pytestmark = ON_BOOK_DAY
 
 
 def test_an_open_dispute_is_shown_apart_and_totals_still_tie(book):

@@ -11,6 +11,9 @@ from openpyxl import load_workbook
 
 from arms.analytics.models import Budget
 from tests import factories
+from tests.analytics.conftest import ON_BOOK_DAY
+
+pytestmark = ON_BOOK_DAY
 
 
 def _client(user) -> Client:

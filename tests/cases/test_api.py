@@ -76,7 +76,10 @@ def test_another_salespersons_customer_is_not_found_and_the_auditor_cannot_write
     assert auditor.get(f"/collections/customers/{book.customer.pk}/case").status_code == 200
 
 
+@pytest.mark.clock("2026-10-09")
 def test_promise_dispute_plan_and_task_through_the_api(book):
+    """On Friday 9 October 2026, after National Day: the dispute raised on 30 September (its SLA runs over the
+    holiday to 20 October), a promise for the year's end and a plan from December."""
     collector, finmgr2 = Api(book.collector), Api(book.finmgr2)
 
     promise = collector.post("/collections/promises", {

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from arms.cases.models import Activity
-from tests.web.conftest import book, flushable_ledger  # noqa: F401  (the web tests' book and flush fixture)
-
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"the browser tests drive Debian's chromium and {CHROMIUM} is missing", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
-expect = playwright_api.expect
-expect.set_options(timeout=10_000)
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.web.browser import chromium_page, expect
+from tests.web.conftest import (  # noqa: F401  (the web tests' book and flush fixture)
+    book,
+    flushable_ledger,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
               pytest.mark.usefixtures("flushable_ledger")]
@@ -23,21 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def page(flushable_ledger, live_server, book):  # noqa: F811
-    from django.db import connections
-
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            connections.close_all()
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def test_collector_goes_from_the_worklist_to_the_case_and_logs_a_call(page, live_server, book):  # noqa: F811

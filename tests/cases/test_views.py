@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,14 +73,14 @@ def test_a_refused_dispute_comes_back_with_the_error_beside_the_amount(client, b
     assert Dispute.objects.count() == 0
 
 
-def test_promise_task_and_plan_decision_from_the_pages(client, book):
+def test_promise_task_and_plan_decision_from_the_pages(client, book, today):
     client.force_login(book.collector)
-    client.post(reverse("cases:promise_add", args=[book.customer.pk]),
-                {"amount": "500.00", "promised_on": "2026-12-31", "invoices": [str(book.inv1.pk)]})
+    client.post(reverse("cases:promise_add", args=[book.customer.pk]), {
+        "amount": "500.00", "promised_on": (today + timedelta(days=27)).isoformat(), "invoices": [str(book.inv1.pk)]})
     assert PromiseToPay.objects.get().amount_minor == 50_000
     client.post(reverse("cases:plan_add", args=[book.customer.pk]), {
-        "invoices": [str(book.inv2.pk)], "installments": "2", "first_due_on": "2026-12-01", "every_months": "1",
-        "grace_days": "7"})
+        "invoices": [str(book.inv2.pk)], "installments": "2", "first_due_on": (today + timedelta(days=30)).isoformat(),
+        "every_months": "1", "grace_days": "7"})
     task = task_create(customer=book.customer, kind="call", title="回访", level="finance",
                        due_on=book.inv1.due_date)
     client.post(reverse("cases:task_complete", args=[task.pk]), {"outcome": "reached", "note": "已联系"})

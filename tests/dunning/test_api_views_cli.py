@@ -15,9 +15,9 @@ from arms.dunning.models import DunningAction, DunningExclusion, DunningPolicy, 
 from arms.dunning.services import dunning_run
 from tests import factories
 from tests.api.conftest import Api
-from tests.dunning.conftest import make_contract, make_customer
+from tests.dunning.conftest import AFTER_THE_STORIES, make_contract, make_customer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, AFTER_THE_STORIES]
 
 DUE = date(2026, 2, 9)
 

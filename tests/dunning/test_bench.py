@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from arms.bench.management.commands.bench import DEFAULT_TODAY
 from arms.dunning.models import DunningAction, DunningItem
 
 
 @pytest.mark.django_db
+@pytest.mark.clock(DEFAULT_TODAY + timedelta(days=1))  # the bench runs dunning on its day and on the day after
 def test_bench_also_dunning():
     out = StringIO()
     call_command("bench", invoices=200, customers=8, samples=2, repeat=2, also="dunning", stdout=out,

@@ -12,12 +12,13 @@ from arms.dunning.models import DunningAction, DunningItem, DunningRun
 from arms.dunning.services import dunning_run
 from tests import factories
 from tests.conftest import postgres_available
-from tests.dunning.conftest import make_customer
+from tests.dunning.conftest import AFTER_THE_STORIES, make_customer
 from tests.ledger.concurrency import race
 
 pytestmark = [
     pytest.mark.skipif(not postgres_available(), reason="row-lock concurrency needs PostgreSQL: set DATABASE_URL"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    AFTER_THE_STORIES,
 ]
 
 

@@ -20,10 +20,10 @@ from arms.exposure.models import CreditHold
 from arms.ledger.services import payment_allocate, payment_record
 from arms.ledger.services.allocations import AllocationRequest
 from tests import factories
-from tests.dunning.conftest import make_contract, make_customer, pdf_text
+from tests.dunning.conftest import AFTER_THE_STORIES, make_contract, make_customer, pdf_text
 from tests.smtp import attachments, body_text
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), AFTER_THE_STORIES]
 
 
 def run_on(day: date) -> tuple[DunningRun, list[DunningAction]]:

@@ -31,9 +31,10 @@ from arms.dunning.services import (
 )
 from arms.dunning.services.policies import default_ladder
 from tests import factories
-from tests.dunning.conftest import make_contract, make_customer, pdf_text
+from tests.dunning.conftest import AFTER_THE_STORIES, make_contract, make_customer, pdf_text
 from tests.smtp import attachments, body_text
 
+pytestmark = AFTER_THE_STORIES
 DUE = date(2026, 2, 9)  # invoices issued 10 Jan on 30 days
 
 

@@ -5,7 +5,9 @@ import pytest
 from arms.dunning.models import DunningAction, DunningItem
 from arms.dunning.services import dunning_run
 from tests import factories
-from tests.dunning.conftest import make_contract
+from tests.dunning.conftest import AFTER_THE_STORIES, make_contract
+
+pytestmark = AFTER_THE_STORIES
 
 
 @pytest.mark.django_db

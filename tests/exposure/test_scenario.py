@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from arms.common.errors import Conflict, Forbidden
 from arms.credit.selectors import credit_profile_get
@@ -23,7 +22,7 @@ from arms.exposure.selectors import exposure_breakdown
 from arms.ledger.models import Invoice
 from arms.ledger.services import invoice_post, payment_allocate, payment_record
 from arms.ledger.services.allocations import AllocationRequest
-from tests import factories
+from tests import clock, factories
 from tests.credit.helpers import monthly_trade
 from tests.ledger.helpers import ledger_state
 
@@ -33,15 +32,17 @@ START = date(2027, 1, 4)
 
 
 class Clock:
-    """Today, as every service reads it (timezone.localdate), moved forward by the story."""
+    """Today, as every service reads it, moved forward by the story (the suite's clock, travelling)."""
 
-    def __init__(self, monkeypatch, today: date):
+    def __init__(self, time_machine, today: date):
+        self.time_machine = time_machine
         self.today = today
-        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: self.today)
+        time_machine.move_to(clock.moment(today))
 
     def go(self, day: date) -> date:
         assert day >= self.today, "the story only moves forward"
         self.today = day
+        self.time_machine.move_to(clock.moment(day))
         return day
 
 
@@ -57,8 +58,8 @@ def pay(customer, clerk, inv: Invoice, on: date) -> None:
 
 
 def test_new_customer_rated_b_invoiced_to_the_limit_blocked_overridden_then_pays_late_and_is_rated_down(
-        company, monkeypatch):
-    clock = Clock(monkeypatch, START)
+        company, time_machine):
+    story = Clock(time_machine, START)
     clerk = factories.user("clerk", role="finance_clerk")
     sales = factories.user("sales_zhao", role="sales")
     credit_chen = factories.user("credit_chen", role="credit_manager")
@@ -133,22 +134,22 @@ def test_new_customer_rated_b_invoiced_to_the_limit_blocked_overridden_then_pays
     def pay_what_is_45_days_late() -> None:
         for item in Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).order_by("due_date", "pk"):
             paid_on = item.due_date + timedelta(days=45)
-            if paid_on <= clock.today:
+            if paid_on <= story.today:
                 pay(customer, clerk, item, paid_on)
 
-    clock.go(START + timedelta(days=30 + 45))
+    story.go(START + timedelta(days=30 + 45))
     pay_what_is_45_days_late()
     assert exposure_breakdown(customer).total_minor == 0
     for month in range(3, 9):
-        clock.go(add_months(START, month))
+        story.go(add_months(START, month))
         pay_what_is_45_days_late()
-        invoice(customer, clerk, 100_000_00, clock.today)
-    clock.go(add_months(START, 9))
+        invoice(customer, clerk, 100_000_00, story.today)
+    story.go(add_months(START, 9))
     pay_what_is_45_days_late()
     assert CreditOverride.objects.filter(customer=customer).count() == 1  # no more overrides were needed
 
     # The quarterly review re-rates the customer: grade C, and the proposed limit is lower than 500,000.
-    review = rating_run(customer=customer, as_of=clock.today, reason="季度复评")
+    review = rating_run(customer=customer, as_of=story.today, reason="季度复评")
     assert (review.previous_grade, review.grade) == ("B", "C")
     assert review.proposal.limit_minor < 500_000_00
     assert review.facts["trade_history"]["max_days_late"] == 45

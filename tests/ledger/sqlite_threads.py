@@ -7,6 +7,9 @@ DATABASE_URL pointing at a fresh file, and reads the JSON it prints.
 
     DATABASE_URL=sqlite:////tmp/x.sqlite3 DJANGO_SETTINGS_MODULE=arms.settings.test \
         python -m tests.ledger.sqlite_threads
+
+A child process does not see the suite's time-machine clock: it travels to the same test day itself
+(ARMS_TEST_TODAY, which the suite passes on in the environment), so it runs on the day the suite runs on.
 """
 
 from __future__ import annotations
@@ -69,4 +72,7 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(), default=str))
+    from tests import clock
+
+    with clock.travel(clock.suite_moment()):
+        print(json.dumps(main(), default=str))

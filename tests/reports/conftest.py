@@ -24,6 +24,10 @@ from arms.ledger.services.allocations import AllocationRequest
 from tests import factories
 
 OCTOBER = date(2026, 10, 1)
+# The day the book is read (after its last movement on 5 Nov): the modules that use it run on this day
+# (`pytestmark = ON_BOOK_DAY`), whatever the real date, so "October has ended" stays true before and after.
+TODAY = date(2026, 11, 23)
+ON_BOOK_DAY = pytest.mark.clock(TODAY)
 AGING_TOTAL_OCTOBER = 83_000_00 + 5_650_00 + 2_260_00 + 11_300_00
 BUCKETS_OCTOBER = {"current": 2_260_00, "1-30": 5_650_00, "61-90": 11_300_00, "91-180": 83_000_00}
 

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.db import connections
 
-from tests.web.conftest import PASSWORD, flushable_ledger  # noqa: F401  (the live server's flush on SQLite)
-
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"the browser tests drive Debian's chromium and {CHROMIUM} is missing", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
-expect = playwright_api.expect
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.reports.conftest import ON_BOOK_DAY
+from tests.web.browser import chromium_page, expect
+from tests.web.conftest import (  # noqa: F401  (the live server's flush on SQLite)
+    PASSWORD,
+    flushable_ledger,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.usefixtures("flushable_ledger")]
+              pytest.mark.usefixtures("flushable_ledger"), ON_BOOK_DAY]
 
 
 @pytest.fixture
 def page(flushable_ledger, live_server, book):  # noqa: F811
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                    "--disable-background-networking"])
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            connections.close_all()
-            browser.close()
+    with chromium_page(timeout_ms=15_000) as page:
+        yield page
 
 
 def test_the_dashboard_shows_svg_charts_and_reloads_for_another_day(page, live_server, book):

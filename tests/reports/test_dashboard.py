@@ -10,8 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.reports.conftest import ON_BOOK_DAY
 from tests.web.conftest import PASSWORD
 
+pytestmark = ON_BOOK_DAY
 AS_OF = "2026-10-31"
 
 

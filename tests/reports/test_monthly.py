@@ -13,9 +13,9 @@ from django.utils import translation
 from arms.analytics.aging import aging_report
 from arms.analytics.kpis import kpi_values
 from arms.reports.monthly import monthly_report_data
-from tests.reports.conftest import AGING_TOTAL_OCTOBER, BUCKETS_OCTOBER, OCTOBER
+from tests.reports.conftest import AGING_TOTAL_OCTOBER, BUCKETS_OCTOBER, OCTOBER, ON_BOOK_DAY, TODAY
 
-TODAY = date(2026, 11, 23)
+pytestmark = ON_BOOK_DAY
 
 
 def _beijing(day: date, hour: int) -> datetime:

@@ -17,12 +17,12 @@ from arms.reports.models import ReportRun
 from arms.reports.services import monthly_report_scheduled, report_generate
 from arms.reports.tasks import monthly_management_report
 from tests import factories
-from tests.reports.conftest import AGING_TOTAL_OCTOBER, OCTOBER
+from tests.reports.conftest import AGING_TOTAL_OCTOBER, OCTOBER, ON_BOOK_DAY, TODAY
 from tests.smtp import attachments, body_text
 from tests.web.conftest import PASSWORD
 
+pytestmark = ON_BOOK_DAY
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = date(2026, 11, 23)
 
 
 def pdf_text(content: bytes) -> str:

@@ -7,6 +7,7 @@ missing, with that reason.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -22,6 +23,15 @@ expect.set_options(timeout=10_000)
 # Playwright's sync API keeps an event loop running in the test thread; Django refuses ORM calls from
 # such a thread unless told that this is intended (a test may read or write data while the page is open).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def live_server_requests_finish(timeout: float = 60) -> None:
+    """Wait until the live server has answered every request the browser left running (call it after closing
+    the browser). A request still at work when the test's database is emptied deadlocks PostgreSQL's TRUNCATE
+    against its reads, and the rows the flush could not remove then break the next test on the worker."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout)
 
 
 @contextmanager
@@ -43,5 +53,6 @@ def chromium_page(*, timeout_ms: int = 10_000):
         try:
             yield context.new_page()
         finally:
-            connections.close_all()
             browser.close()
+            live_server_requests_finish()
+            connections.close_all()
