@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from arms.analytics.aging import GROUP_BY, AgingFilters
 from arms.analytics.models import BudgetScope
 from arms.analytics.selectors import UNRATED, scoped_customers
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import Industry, Region
 from arms.domain.money import MoneyError, parse_amount
 
@@ -223,7 +223,7 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
         try:
             return parse_amount(text)
         except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(money_message(exc)) from None
 
     def targets(self) -> dict:
         data = self.cleaned_data
