@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from arms.accounts.names import person_name
 from arms.cases import selectors, services
 from arms.cases.enums import DisputeStatus, PlanStatus, PromiseStatus, TaskStatus
 from arms.cases.forms import (
@@ -85,7 +86,7 @@ def _worklist_rows(rows):
     for rank, row in enumerate(rows, start=1):
         collector = row.customer.collector
         yield [rank, row.customer.code, row.customer.name,
-               (collector.get_full_name() or collector.get_username()) if collector else "", row.score,
+               person_name(collector), row.score,
                row.grade or "-", max(row.max_days_overdue, 0), to_decimal(row.overdue_base_minor, "CNY"),
                row.open_tasks, row.open_promises, row.open_disputes]
 
