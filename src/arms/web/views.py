@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from arms.common.errors import ArmsError
 from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
+from arms.ledger.enums import entry_kind_label, statement_description
 from arms.ledger.services import payment_record
 from arms.web import selectors
 from arms.web.forms import (
@@ -32,7 +33,6 @@ from arms.web.forms import (
     StatementForm,
 )
 from arms.web.shortcuts import customer_or_404
-from arms.web.templatetags.arms_web import entry_kind_label, statement_text
 
 PAGE_SIZE = 25
 RECENT_PAYMENTS = 10
@@ -121,7 +121,7 @@ def _statement_rows(statements):
         yield [cur, statement.date_from, _("Opening balance"), "", "", None, None,
                to_decimal(statement.opening_minor, cur)]
         for line in statement.lines:
-            yield [cur, line.date, entry_kind_label(line.kind), line.number, statement_text(line.description),
+            yield [cur, line.date, entry_kind_label(line.kind), line.number, statement_description(line.description),
                    to_decimal(line.debit_minor, cur) if line.debit_minor else None,
                    to_decimal(line.credit_minor, cur) if line.credit_minor else None,
                    to_decimal(line.balance_minor, cur)]
