@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.analytics import selectors
 from arms.analytics.selectors import UNRATED, Scope
 from arms.common.errors import ValidationFailed
@@ -195,9 +196,7 @@ def _labels(group_by: str, keys: set) -> dict:
     if group_by == "customer":
         return {c.pk: f"{c.code} {c.name}" for c in Customer.objects.filter(pk__in=keys)}
     if group_by in ("salesperson", "collector"):
-        from arms.web.templatetags.arms_web import person
-
-        return {u.pk: person(u) for u in get_user_model().objects.filter(pk__in=keys)}
+        return {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=keys)}
     if group_by == "region":
         return {k: str(Region(k).label) if k in Region.values else k for k in keys}
     if group_by == "industry":

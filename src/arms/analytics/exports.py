@@ -16,6 +16,7 @@ from io import BytesIO, StringIO
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.analytics.aging import AgingReport, bucket_label
 from arms.domain.money import BASE_CURRENCY, to_decimal
 
@@ -163,8 +164,6 @@ def team_table(rows) -> tuple[list[str], Iterable[list]]:
 
 
 def budget_table(actuals) -> tuple[list[str], Iterable[list]]:
-    from arms.web.templatetags.arms_web import person
-
     header = [_("Month"), _("Team"), _("Person"), _("Collections target (CNY)"), _("Cash collected (CNY)"),
               _("Achieved %"), _("DSO target"), _("DSO"), _("Overdue ratio target %"), _("Overdue ratio %"),
               _("Note")]
@@ -177,7 +176,7 @@ def budget_table(actuals) -> tuple[list[str], Iterable[list]]:
 
     return header, ([
         a.budget.period.strftime("%Y-%m"), a.budget.get_scope_display(),
-        person(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
+        person_name(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
         money(a.collections_minor), a.collections_achieved_pct, a.budget.dso_target_days, a.dso_days,
         bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), a.budget.note,
     ] for a in actuals)

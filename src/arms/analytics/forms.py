@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arms.accounts.names import person_name
 from arms.analytics.aging import GROUP_BY, AgingFilters
 from arms.analytics.models import BudgetScope
 from arms.analytics.selectors import UNRATED, scoped_customers
@@ -36,11 +37,9 @@ def _all(choices) -> list:
 
 def people_choices(user, role: str) -> list[tuple[str, str]]:
     """The salespeople (or collectors) of the customers ``user`` may see."""
-    from arms.web.templatetags.arms_web import person
-
     ids = scoped_customers(user=user).exclude(**{f"{role}__isnull": True}).values_list(f"{role}_id", flat=True)
     people = get_user_model().objects.filter(pk__in=ids).order_by("username")
-    return [(str(p.pk), person(p)) for p in people]
+    return [(str(p.pk), person_name(p)) for p in people]
 
 
 class ServiceErrorsMixin:
@@ -198,9 +197,7 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, data=None, *, editing: bool = False, **kwargs):
         super().__init__(data, **kwargs)
         people = get_user_model().objects.filter(is_active=True).order_by("username")
-        from arms.web.templatetags.arms_web import person
-
-        self.fields["person"].choices = [("", "—"), *[(str(p.pk), person(p)) for p in people]]
+        self.fields["person"].choices = [("", "—"), *[(str(p.pk), person_name(p)) for p in people]]
         if editing:
             for name in ("month", "scope", "person"):
                 self.fields[name].disabled = True
