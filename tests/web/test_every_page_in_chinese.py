@@ -238,6 +238,15 @@ def test_every_page_is_in_chinese_for_every_role(role, complete_book, client, se
     assert not problems, f"{len(problems)} places not in Chinese:\n" + "\n".join(sorted(set(problems)))
 
 
+@pytest.mark.django_db
+@override_settings(LANGUAGE_CODE="zh-hans")
+def test_the_login_page_is_in_chinese_for_a_visitor(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    assert offences(visible_text(response.content.decode()), data_words=set()) == []
+
+
 def test_the_checks_catch_english_latin_words_and_codes():
     """The detector itself: each kind of leftover is found, data and allowed words are not."""
     chunks = ["处理结果 · Escalated", "来源 · dunning", "dunning:stop_supply", "状态：stop_supply",
