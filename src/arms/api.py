@@ -1,19 +1,24 @@
 """The one NinjaAPI at /api. Routers of each app are mounted under /api/v1.
 
 Errors always have one shape, ``{"error": {"code", "message", "field"?, "fields"?}}``:
-ArmsError -> its status (400/403/404/409/422); schema validation -> 422 naming each field; unknown
-object -> 404; missing permission -> 403. An unexpected exception is a 500 and a bug.
+ArmsError -> its status (400/403/404/409/422); schema validation -> 422 naming each field; a query parameter
+the operation does not declare -> 422 ``unknown_parameter`` naming it (a misspelt filter would otherwise be
+ignored and the whole list returned); unknown object -> 404; missing permission -> 403. An unexpected exception
+is a 500 and a bug. Messages are in the caller's language (Accept-Language), as on the pages.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, ValidationFailed
 
 
 class BearerToken(HttpBearer):
@@ -58,6 +63,46 @@ api = NinjaAPI(
 )
 
 
+class UnknownQueryParameter(ValidationFailed):
+    code = "unknown_parameter"
+
+    def __init__(self, unknown: list[str], known: frozenset[str]):
+        names = ", ".join(unknown)
+        if known:
+            message = _("Unknown query parameter %(names)s; this address takes %(known)s.") % {
+                "names": names, "known": ", ".join(sorted(known))}
+        else:
+            message = _("Unknown query parameter %(names)s; this address takes none.") % {"names": names}
+        super().__init__(message, field=unknown[0])
+
+
+def query_parameters(operation) -> frozenset[str]:
+    """The query parameters an operation declares (a ``Query[Schema]`` flattened to its fields, by alias)."""
+    return frozenset(name for model in operation.models if model.__ninja_param_source__ == "query"
+                     for name in model.__ninja_flatten_map__)
+
+
+def refuse_unknown_query_parameters(run):
+    """Wrap every operation's run (``api.add_decorator``): a query parameter it does not declare is a 422 naming it.
+
+    The caller is authenticated first (``_run_checks``, as the operation itself would), so an anonymous request
+    is still a 401, not a hint about parameters."""
+    operation = run.__self__
+    known = query_parameters(operation)
+
+    @wraps(run)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - known)
+        if not unknown:
+            return run(request, *args, **kwargs)
+        return operation._run_checks(request) or api.on_exception(request, UnknownQueryParameter(unknown, known))
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_query_parameters, mode="view")  # "view" wraps Operation.run
+
+
 def _error(request, status: int, body: dict):
     return api.create_response(request, {"error": body}, status=status)
 
@@ -88,17 +133,17 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(Http404)
 def on_404(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": str(exc) or "not found"})
+    return _error(request, 404, {"code": "not_found", "message": str(exc) or _("Not found.")})
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def on_missing(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": str(exc) or "not found"})
+    return _error(request, 404, {"code": "not_found", "message": _("Not found.")})
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, {"code": "forbidden", "message": str(exc) or "permission denied"})
+    return _error(request, 403, {"code": "forbidden", "message": str(exc) or _("Permission denied.")})
 
 
 @api.exception_handler(HttpError)
@@ -114,7 +159,7 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return _error(request, 401, {"code": "unauthenticated",
-                                 "message": "send Authorization: Bearer <token> or log in"})
+                                 "message": _("Send Authorization: Bearer <token>, or log in.")})
 
 
 def require_perm(request, *perms: str) -> None:
@@ -122,7 +167,7 @@ def require_perm(request, *perms: str) -> None:
     user = request.user
     missing = [p for p in perms if not user.has_perm(p)]
     if missing:
-        raise PermissionDenied(f"your role lacks the permission {missing[0]}")
+        raise PermissionDenied(_("Your role lacks the permission %(permission)s.") % {"permission": missing[0]})
 
 
 def _mount() -> None:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from arms.analytics.aging import aging_report
 from arms.analytics.models import Budget
 from arms.analytics.selectors import journal_receivables_as_of, open_totals_as_of
+
 SEED_DAY = date(2026, 11, 20)
 
 

@@ -29,6 +29,14 @@ def test_me_names_roles_permissions_and_unread(client, collector):
     assert body["unread_notifications"] == 1
 
 
+def test_me_writes_a_chinese_name_family_name_first(client, collector):
+    collector.first_name, collector.last_name = "丽", "赵"
+    collector.save(update_fields=["first_name", "last_name"])
+    client.force_login(collector)
+
+    assert client.get("/api/v1/me").json()["name"] == "赵丽"
+
+
 def test_notifications_are_private_and_can_be_read(client, collector):
     other = factories.user("col2", role="collector")
     [mine] = notify([collector], subject="mine", link="/collections/")

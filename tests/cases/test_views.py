@@ -32,6 +32,17 @@ def test_the_worklist_shows_the_customers_and_exports(client, book):
     assert book_xlsx.active["B2"].value == "C1"
 
 
+def test_the_worklist_export_names_the_collector_family_name_first(client, book):
+    book.collector.first_name, book.collector.last_name = "磊", "陈"
+    book.collector.save(update_fields=["first_name", "last_name"])
+    client.force_login(book.clerk)
+
+    exported = client.get(reverse("cases:worklist") + "?export=csv")
+
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[1][1:4] == ["C1", book.customer.name, "陈磊"]
+
+
 def test_sales_see_only_their_own_case_and_the_auditor_reads_but_cannot_write(client, book):
     other_sales = factories.user("sales2", role="sales")
     client.force_login(other_sales)

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from arms.audit.models import AuditEvent
 from arms.common.errors import Conflict, ValidationFailed
@@ -73,3 +74,14 @@ def test_month_end_terms_drive_the_invoice_due_date(clerk):
                                payment_terms_basis="month_end")
     invoice = factories.invoice(customer, issued=date(2026, 1, 10), actor=clerk)
     assert invoice.due_date == date(2026, 4, 1)  # 31 Jan + 60 days
+
+
+@pytest.mark.django_db
+def test_a_bad_uscc_is_refused_in_the_users_language(clerk):
+    wrong = VALID[:-1] + ("0" if VALID[-1] != "0" else "1")
+
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        customer_create(actor=clerk, code="C9", name="某公司", uscc=wrong)
+
+    assert refused.value.message == f"统一社会信用代码校验码为 {wrong[-1]}，应为 {VALID[-1]}"
+    assert Customer.objects.count() == 0

@@ -11,6 +11,7 @@ from arms.domain.money import (
     MoneyError,
     convert,
     format_amount,
+    format_money,
     parse_amount,
     proportional_part,
     rate_for_minor,
@@ -90,8 +91,9 @@ def test_money_refuses_floats_and_mixed_currencies():
     with pytest.raises(MoneyError, match="cannot combine CNY with USD"):
         Money(1, "CNY") + Money(1, "USD")
     assert Money(150) + Money(50) == Money(200)
-    assert str(Money(123456)) == "¥1,234.56"
-    assert str(Money(-100, "USD")) == "$-1.00"
+    assert str(Money(123456)) == "1,234.56 CNY"
+    assert str(Money(-100, "USD")) == "-1.00 USD"
+    assert format_money(100_000, "JPY") == "100,000 JPY"
 
 
 def test_to_decimal_and_convert():

@@ -80,7 +80,7 @@ def test_a_role_without_the_import_permission_is_refused(db):
 
     assert response.status_code == 403
     assert response.json() == {"error": {"code": "forbidden",
-                                         "message": "your role lacks the permission imports.run_import"}}
+                                         "message": "Your role lacks the permission imports.run_import."}}
     assert counts() == before
 
 

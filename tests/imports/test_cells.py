@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from arms.imports.cells import CellError, parse_date, parse_days, parse_money, parse_rate, parse_uscc
 from arms.imports.readers import cell_text
@@ -87,6 +88,17 @@ def test_a_uscc_with_a_wrong_check_character_is_refused():
     with pytest.raises(CellError) as info:
         parse_uscc("91310000000000001A")
     assert str(info.value).startswith("统一社会信用代码 check digit is A, expected ")
+
+
+def test_cell_errors_are_in_the_language_of_the_import():
+    with translation.override("zh-hans"):
+        with pytest.raises(CellError) as uscc:
+            parse_uscc("91310000000000001A")
+        with pytest.raises(CellError) as amount:
+            parse_money("12.345", "CNY")
+
+    assert str(uscc.value).startswith("统一社会信用代码校验码为 A，应为 ")
+    assert str(amount.value) == "“12.345”的小数位超过 CNY 允许的 2 位"
 
 
 def test_excel_numbers_become_their_exact_decimal_digits():

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from arms.audit.models import AuditEvent
 from arms.common.errors import ArmsError, ValidationFailed
@@ -57,7 +58,18 @@ def test_allocating_more_than_an_invoice_has_open_is_refused(clerk, customer):
     payment = factories.payment(customer, amount=200_000, actor=clerk)
     error = refused(lambda: allocate(payment, (invoice, 113_001), actor=clerk),
                     code="over_allocation", field="lines[0].amount_minor", status=409)
-    assert "113000" in error.message
+    assert error.message == "Invoice INV-000001 has only 1,130.00 CNY open; 1,130.01 CNY was asked."
+
+
+def test_the_refusal_writes_amounts_as_people_do_in_chinese_too(clerk, customer):
+    invoice = factories.invoice(customer, actor=clerk)
+    payment = factories.payment(customer, amount=200_000, actor=clerk)
+
+    with translation.override("zh-hans"):
+        error = refused(lambda: allocate(payment, (invoice, 113_001), actor=clerk),
+                        code="over_allocation", field="lines[0].amount_minor", status=409)
+
+    assert error.message == f"发票 {invoice.number} 仅剩 1,130.00 CNY 未结，但要求核销 1,130.01 CNY。"
 
 
 def test_two_lines_on_one_invoice_count_together(clerk, customer):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from arms.accounts.names import person_name
 from arms.accounts.roles import user_roles
 from arms.common.errors import NotFound
 from arms.common.models import Notification
@@ -18,7 +19,8 @@ router = Router(tags=["me"])
 class MeOut(Schema):
     id: int
     username: str
-    name: str
+    name: str = Field(description="The name as ARMS writes it: family name first for Chinese names (陈磊), "
+                                  "else given and family name; the username when the user has no name.")
     email: str
     roles: list[str]
     permissions: list[str]
@@ -52,7 +54,7 @@ def me(request):
     return {
         "id": user.pk,
         "username": user.get_username(),
-        "name": user.get_full_name(),
+        "name": person_name(user),
         "email": user.email,
         "roles": sorted(user_roles(user)),
         "permissions": sorted(user.get_all_permissions()),

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.analytics import selectors
 from arms.analytics.selectors import UNRATED, Scope
 from arms.common.errors import ValidationFailed
@@ -97,6 +98,19 @@ def bucket_label(bucket: domain.Bucket) -> str:
     return _("%(low)s-%(high)s days") % {"low": bucket.low, "high": bucket.high}
 
 
+def bucket_message(error: domain.BucketError) -> str:
+    """Why the bucket bounds were refused, in the active language."""
+    texts = {
+        domain.BucketError.NOT_LIST: _("'%(text)s' is not a list of whole days like 30,60,90"),
+        domain.BucketError.EMPTY: _("Give at least one bucket bound."),
+        domain.BucketError.TOO_MANY: _("At most %(most)s bucket bounds."),
+        domain.BucketError.NOT_WHOLE: _("Bucket bounds are whole days."),
+        domain.BucketError.OUT_OF_RANGE: _("Bucket bounds must be between 1 and %(most)s days."),
+        domain.BucketError.NOT_RISING: _("Bucket bounds must rise, as in 30,60,90."),
+    }
+    return texts[error.code] % error.params
+
+
 def resolve_buckets(*, basis: str, buckets) -> list[domain.Bucket]:
     """Bucket list from bounds given as a list, a "30,60,90" string or None (the default)."""
     try:
@@ -107,7 +121,7 @@ def resolve_buckets(*, basis: str, buckets) -> list[domain.Bucket]:
         bounds = domain.parse_bounds(buckets) if buckets is None or isinstance(buckets, str) else \
             domain.check_bounds(buckets)
     except domain.BucketError as exc:
-        raise ValidationFailed(str(exc), field="buckets") from None
+        raise ValidationFailed(bucket_message(exc), field="buckets") from None
     return domain.buckets(bounds, basis)
 
 
@@ -182,9 +196,7 @@ def _labels(group_by: str, keys: set) -> dict:
     if group_by == "customer":
         return {c.pk: f"{c.code} {c.name}" for c in Customer.objects.filter(pk__in=keys)}
     if group_by in ("salesperson", "collector"):
-        from arms.web.templatetags.arms_web import person
-
-        return {u.pk: person(u) for u in get_user_model().objects.filter(pk__in=keys)}
+        return {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=keys)}
     if group_by == "region":
         return {k: str(Region(k).label) if k in Region.values else k for k in keys}
     if group_by == "industry":

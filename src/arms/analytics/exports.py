@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.analytics.aging import AgingReport, bucket_label
 from arms.domain.money import BASE_CURRENCY, to_decimal
 from arms.web.exports import AMOUNT, DATE, DECIMAL, INT, TEXT, Column, Table
@@ -102,8 +103,6 @@ def team_table(rows) -> Table:
 
 
 def budget_table(actuals) -> Table:
-    from arms.web.templatetags.arms_web import person
-
     columns = [Column(_("Month"), TEXT, width=10), Column(_("Team")), Column(_("Person")),
                Column(_("Collections target (CNY)"), AMOUNT), Column(_("Cash collected (CNY)"), AMOUNT),
                Column(_("Achieved %"), DECIMAL), Column(_("DSO target"), DECIMAL), Column(_("DSO"), DECIMAL),
@@ -119,7 +118,7 @@ def budget_table(actuals) -> Table:
 
     return Table(_("Budgets"), columns, ([
         a.budget.period.strftime("%Y-%m"), a.budget.get_scope_display(),
-        person(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
+        person_name(a.budget.user) if a.budget.user_id else "", money(a.budget.collections_target_minor),
         money(a.collections_minor), a.collections_achieved_pct, a.budget.dso_target_days, a.dso_days,
         bp(a.budget.overdue_ratio_target_bp), bp(a.overdue_ratio_bp), bp(a.budget.recovery_rate_target_bp),
         bp(a.recovery_rate_bp), a.budget.note,

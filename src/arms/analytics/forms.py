@@ -15,10 +15,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arms.accounts.names import person_name
 from arms.analytics.aging import GROUP_BY, AgingFilters
 from arms.analytics.models import BudgetScope
 from arms.analytics.selectors import UNRATED, scoped_customers
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import Industry, Region
 from arms.domain.money import MoneyError, parse_amount
 
@@ -36,11 +37,9 @@ def _all(choices) -> list:
 
 def people_choices(user, role: str) -> list[tuple[str, str]]:
     """The salespeople (or collectors) of the customers ``user`` may see."""
-    from arms.web.templatetags.arms_web import person
-
     ids = scoped_customers(user=user).exclude(**{f"{role}__isnull": True}).values_list(f"{role}_id", flat=True)
     people = get_user_model().objects.filter(pk__in=ids).order_by("username")
-    return [(str(p.pk), person(p)) for p in people]
+    return [(str(p.pk), person_name(p)) for p in people]
 
 
 class ServiceErrorsMixin:
@@ -202,9 +201,7 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, data=None, *, editing: bool = False, **kwargs):
         super().__init__(data, **kwargs)
         people = get_user_model().objects.filter(is_active=True).order_by("username")
-        from arms.web.templatetags.arms_web import person
-
-        self.fields["person"].choices = [("", "—"), *[(str(p.pk), person(p)) for p in people]]
+        self.fields["person"].choices = [("", "—"), *[(str(p.pk), person_name(p)) for p in people]]
         if editing:
             for name in ("month", "scope", "person"):
                 self.fields[name].disabled = True
@@ -227,7 +224,7 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
         try:
             return parse_amount(text)
         except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(money_message(exc)) from None
 
     def targets(self) -> dict:
         data = self.cleaned_data

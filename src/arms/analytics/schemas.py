@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from arms.accounts.names import person_name
 from arms.analytics.aging import AgingFilters
 from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
 from arms.domain.money import BASE_CURRENCY
@@ -271,12 +272,10 @@ class BudgetPage(Schema):
 
 
 def budget_out(actual) -> dict:
-    from arms.web.templatetags.arms_web import person
-
     budget = actual.budget
     return {
         "id": budget.pk, "period": budget.period, "scope": budget.scope, "user_id": budget.user_id,
-        "user_name": person(budget.user) if budget.user_id else "",
+        "user_name": person_name(budget.user) if budget.user_id else "",
         "collections_target_minor": budget.collections_target_minor, "dso_target_days": budget.dso_target_days,
         "overdue_ratio_target_bp": budget.overdue_ratio_target_bp,
         "recovery_rate_target_bp": budget.recovery_rate_target_bp, "note": budget.note,

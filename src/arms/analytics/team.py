@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.analytics.kpis import KpiScope, check_period, kpi_values
 from arms.analytics.recovery import RateParts, dunning_parts, recovery_parts
 from arms.analytics.selectors import customers_existing_on, customers_filter, scoped_customers
@@ -124,8 +125,6 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
         set(existing.exclude(salesperson__isnull=True).values_list("salesperson_id", flat=True))
         | set(existing.exclude(collector__isnull=True).values_list("collector_id", flat=True))
     )
-    from arms.web.templatetags.arms_web import person
-
     visible = customers_filter(user=user)
     rows: list[TeamRow] = []
     for role in roles:
@@ -140,7 +139,7 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
                              collector_id=owner_id if role == "collector" else None, user=user)
             values = {code: kpi.value for code, kpi in kpi_values(start=start, end=end, scope=scope).items()}
             role_rows.append(TeamRow(
-                role=role, user_id=owner_id, name=person(people.get(owner_id)), customer_count=count,
+                role=role, user_id=owner_id, name=person_name(people.get(owner_id)) or "—", customer_count=count,
                 receivables_closing=values["receivables_closing"], collections=values["collections"],
                 credit_sales=values["credit_sales"], dso=values["dso"], overdue_ratio=values["overdue_ratio"],
                 receivables_turnover=values["receivables_turnover"], bad_debt_proxy=values["bad_debt_proxy"],

@@ -40,6 +40,44 @@ class ActivityOutcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: outcomes the services record that the form does not offer: promises and plans closing, dispute decisions, the
+#: hand-off, and what a dunning stage did (dunning records through ``activity_record`` with these codes)
+RECORDED_OUTCOMES = {
+    "kept": _("Kept"), "broken": _("Broken"), "approved": _("Approved"), "rejected": _("Rejected"),
+    "active": _("Active"), "completed": _("Completed"), "breached": _("Breached"), "handed_off": _("Handed off"),
+    "dispute_credit_note": _("Credit note"), "dispute_corrected_invoice": _("Corrected invoice"),
+    "dispute_rejected": _("Rejected"),
+    "issued": _("Letter issued"), "queued": _("E-mail queued"), "hold_placed": _("Supply stopped"),
+    "escalated": _("Escalated"),
+}
+
+
+def outcome_label(code: str) -> str:
+    """An outcome code as people read it. A code nobody labelled is shown as "Other", never as the code."""
+    if not code:
+        return ""
+    if code in ActivityOutcome.values:
+        return str(ActivityOutcome(code).label)
+    return str(RECORDED_OUTCOMES.get(code, ActivityOutcome.OTHER.label))
+
+
+class Source(models.TextChoices):
+    """What recorded an activity or made a task (``source``); empty when a person typed it in."""
+
+    TYPED = "", _("Entered by hand")
+    TASK = "task", _("Task")
+    PROMISE = "promise", _("Promise to pay")
+    PLAN = "plan", _("Installment plan")
+    DISPUTE = "dispute", _("Dispute")
+    DUNNING = "dunning", _("Dunning")
+    DEMO = "demo", _("Demo data")
+
+
+def source_label(code: str) -> str:
+    """A source code as people read it; one nobody labelled as "Other"."""
+    return str(Source(code).label) if code in Source.values else str(ActivityOutcome.OTHER.label)
+
+
 class TaskKind(models.TextChoices):
     CALL = "call", _("Call")
     VISIT = "visit", _("Visit")

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arms.accounts.names import person_name
 from arms.accounts.roles import Role
 from arms.cases.enums import (
     ActivityKind,
@@ -22,7 +23,7 @@ from arms.cases.enums import (
     TaskKind,
 )
 from arms.cases.selectors import OVERDUE_BUCKETS
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import Region
 from arms.domain.money import MoneyError, parse_amount
 
@@ -61,7 +62,7 @@ class AmountField(forms.CharField):
         try:
             return parse_amount(value, self.currency)
         except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(money_message(exc)) from exc
 
 
 class WorklistFilterForm(forms.Form):
@@ -83,7 +84,7 @@ class WorklistFilterForm(forms.Form):
                                                                                   Role.FINANCE_CLERK,
                                                                                   Role.FINANCE_MANAGER]).distinct()
         self.fields["collector"].choices = [("", _("All")), ("me", _("Mine"))] + [
-            (str(u.pk), u.get_full_name() or u.get_username()) for u in users.order_by("username")]
+            (str(u.pk), person_name(u)) for u in users.order_by("username")]
 
     def filters(self, *, user) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -49,3 +49,21 @@ class Conflict(ArmsError):
 class Forbidden(ArmsError):
     status = 403
     code = "forbidden"
+
+
+def money_message(error) -> str:
+    """A domain ``MoneyError`` (an amount or currency that cannot be understood) as a sentence in the active
+    language, for every edge that parses what a person typed: forms, imports, the services' field errors."""
+    from django.utils.translation import gettext as _
+
+    from arms.domain.money import MoneyError
+
+    texts = {
+        MoneyError.CURRENCY: _("'%(currency)s' is not a three-letter ISO 4217 currency code"),
+        MoneyError.EMPTY: _("amount is empty"),
+        MoneyError.NOT_AMOUNT: _("'%(text)s' is not an amount like 1,234.56"),
+        MoneyError.NOT_FINITE: _("'%(text)s' is not a finite number"),
+        MoneyError.DECIMALS: _("'%(text)s' has more than %(places)s decimal places for %(currency)s"),
+    }
+    text = texts.get(error.code)
+    return text % error.params if text else str(error)

@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.admin import ReadOnlyInline, amount_column
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, money_message
 from arms.contracts import services
 from arms.contracts.models import Contract, ContractAttachment, ContractMilestone, ContractVersion
 from arms.domain.money import MoneyError, format_amount, parse_amount
@@ -90,7 +90,7 @@ class ContractAdminForm(forms.ModelForm):
             try:
                 cleaned["amount_minor"] = parse_amount(cleaned["amount"], currency)
             except MoneyError as error:
-                self.add_error("amount", str(error))
+                self.add_error("amount", money_message(error))
         terms = {name: cleaned[name] for name in services.TERMS if name in cleaned}
         try:
             services._clean(terms)

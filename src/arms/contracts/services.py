@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.contracts.models import (
     Contract,
@@ -26,7 +26,7 @@ from arms.contracts.models import (
 )
 from arms.customers.enums import TermBasis
 from arms.customers.models import Customer
-from arms.domain.money import MoneyError, check_currency
+from arms.domain.money import MoneyError, check_currency, format_money
 
 TERMS = (
     "title", "signed_date", "start_date", "end_date", "currency", "amount_minor", "payment_terms_days",
@@ -65,7 +65,7 @@ def _clean(fields: dict) -> dict:
         try:
             cleaned["currency"] = check_currency(cleaned["currency"])
         except MoneyError as exc:
-            raise ValidationFailed(str(exc), field="currency") from exc
+            raise ValidationFailed(money_message(exc), field="currency") from exc
     for name in ("late_interest_rate_daily", "penalty_rate"):
         if name in cleaned:
             try:
@@ -159,7 +159,7 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
     invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
     if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
         raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
-                               % {"invoiced": invoiced}, field="amount_minor")
+                               % {"invoiced": format_money(invoiced, locked.currency)}, field="amount_minor")
     if locked.status == ContractStatus.ACTIVE:
         # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it activates the
         # contract, the raise when it raises an active one. It passes the same credit check as a new contract.

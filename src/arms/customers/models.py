@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.common.models import TimeStampedModel
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
+from arms.customers.uscc import uscc_message
 from arms.domain.terms import PaymentTerms
 from arms.domain.terms import TermBasis as DomainBasis
 from arms.domain.uscc import UsccError, validate_uscc
@@ -24,7 +25,7 @@ def uscc_validator(value: str) -> None:
     try:
         validate_uscc(value)
     except UsccError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(uscc_message(exc)) from exc
 
 
 class Company(TimeStampedModel):

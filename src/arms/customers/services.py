@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Contact, Customer
 from arms.customers.selectors import company_default
+from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
 
@@ -42,7 +43,7 @@ def _clean(fields: dict) -> dict:
         try:
             cleaned["uscc"] = validate_uscc(cleaned["uscc"])
         except UsccError as exc:
-            raise ValidationFailed(str(exc), field="uscc") from exc
+            raise ValidationFailed(uscc_message(exc), field="uscc") from exc
     for name, choices in (("industry", Industry), ("region", Region), ("status", CustomerStatus),
                           ("payment_terms_basis", TermBasis)):
         if name in cleaned and cleaned[name] not in choices.values:
@@ -59,7 +60,7 @@ def _clean(fields: dict) -> dict:
         try:
             cleaned["currency"] = check_currency(cleaned["currency"])
         except MoneyError as exc:
-            raise ValidationFailed(str(exc), field="currency") from exc
+            raise ValidationFailed(money_message(exc), field="currency") from exc
     User = get_user_model()
     for name in ("salesperson", "collector"):
         value = cleaned.get(name)

@@ -23,6 +23,7 @@ from enum import StrEnum
 #: 未到期, 1-30, 31-60, 61-90, 91-180, 181-365, 1-2 年, 2 年以上
 DEFAULT_BOUNDS: tuple[int, ...] = (30, 60, 90, 180, 365, 730)
 MAX_BUCKET_DAYS = 36_500
+MAX_BOUNDS = 20
 
 
 class AgingBasis(StrEnum):
@@ -31,7 +32,28 @@ class AgingBasis(StrEnum):
 
 
 class BucketError(ValueError):
-    """Bucket bounds that cannot make a bucket set; the message says why."""
+    """Bucket bounds that cannot make a bucket set: a stable ``code`` and its ``params``, which the edge puts in the
+    user's words (``arms.analytics.aging.resolve_buckets``); ``str()`` is an English sentence for logs and tests."""
+
+    NOT_LIST = "not_list"  # params: text
+    EMPTY = "empty"
+    TOO_MANY = "too_many"  # params: most
+    NOT_WHOLE = "not_whole"
+    OUT_OF_RANGE = "out_of_range"  # params: most
+    NOT_RISING = "not_rising"
+
+    _ENGLISH = {
+        NOT_LIST: "'{text}' is not a list of whole days like 30,60,90",
+        EMPTY: "give at least one bucket bound",
+        TOO_MANY: "at most {most} bucket bounds",
+        NOT_WHOLE: "bucket bounds are whole days",
+        OUT_OF_RANGE: "bucket bounds must be between 1 and {most} days",
+        NOT_RISING: "bucket bounds must rise: 30,60,90",
+    }
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(self._ENGLISH[code].format(**params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,23 +73,23 @@ def parse_bounds(text: str | None) -> tuple[int, ...]:
     try:
         bounds = tuple(int(part) for part in str(text).replace("，", ",").split(",") if part.strip())
     except ValueError:
-        raise BucketError(f"'{text}' is not a list of whole days like 30,60,90") from None
+        raise BucketError(BucketError.NOT_LIST, text=text) from None
     return check_bounds(bounds)
 
 
 def check_bounds(bounds) -> tuple[int, ...]:
     bounds = tuple(bounds)
     if not bounds:
-        raise BucketError("give at least one bucket bound")
-    if len(bounds) > 20:
-        raise BucketError("at most 20 bucket bounds")
+        raise BucketError(BucketError.EMPTY)
+    if len(bounds) > MAX_BOUNDS:
+        raise BucketError(BucketError.TOO_MANY, most=MAX_BOUNDS)
     for value in bounds:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BucketError("bucket bounds are whole days")
+            raise BucketError(BucketError.NOT_WHOLE)
         if not 1 <= value <= MAX_BUCKET_DAYS:
-            raise BucketError(f"bucket bounds must be between 1 and {MAX_BUCKET_DAYS} days")
+            raise BucketError(BucketError.OUT_OF_RANGE, most=MAX_BUCKET_DAYS)
     if any(b <= a for a, b in itertools.pairwise(bounds)):
-        raise BucketError("bucket bounds must rise: 30,60,90")
+        raise BucketError(BucketError.NOT_RISING)
     return bounds
 
 

@@ -1,7 +1,8 @@
 """Money as integer minor units (分 for CNY) beside an ISO 4217 currency code.
 
 Decimal appears only at the edges: ``parse_amount`` turns "1,234.56" into 123456 and ``format_amount``
-turns 123456 back into "1,234.56". A float never touches an amount.
+turns 123456 back into "1,234.56". ``format_money`` adds the currency ("1,234.56 CNY"): every message, note and
+error that names an amount uses it, so people never read minor units. A float never touches an amount.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 #: minor units per major unit for the currencies ARMS knows; everything else has 2 decimals.
 CURRENCY_EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0, "KRW": 0}
-CURRENCY_SYMBOL = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "GBP": "£", "JPY": "JP¥"}
 BASE_CURRENCY = "CNY"
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SYMBOLS_RE = re.compile(r"[¥￥$€£元]|CNY|RMB")
@@ -23,7 +23,35 @@ _AMOUNT_RE = re.compile(r"^[+-]?(?:\d{1,3}(?P<sep>[,，\s])\d{3}(?:(?P=sep)\d{3}
 
 
 class MoneyError(ValueError):
-    """An amount or currency that cannot be understood; the message says why."""
+    """An amount or currency that cannot be understood: a stable ``code`` and its ``params``. The domain speaks no
+    language: the edge says it in the user's words (``arms.common.errors.money_message``); ``str()`` is an
+    English sentence for logs and tests. FLOAT, NOT_INT, MIXED and WEIGHTS are programming errors."""
+
+    CURRENCY = "currency"  # params: currency
+    EMPTY = "empty"
+    NOT_AMOUNT = "not_amount"  # params: text
+    NOT_FINITE = "not_finite"  # params: text
+    DECIMALS = "decimals"  # params: text, places, currency
+    FLOAT = "float"
+    NOT_INT = "not_int"  # params: kind
+    MIXED = "mixed"  # params: first, second
+    WEIGHTS = "weights"
+
+    _ENGLISH = {
+        CURRENCY: "'{currency}' is not a three-letter ISO 4217 currency code",
+        EMPTY: "amount is empty",
+        NOT_AMOUNT: "'{text}' is not an amount like 1,234.56",
+        NOT_FINITE: "'{text}' is not a finite number",
+        DECIMALS: "'{text}' has more than {places} decimal places for {currency}",
+        FLOAT: "amounts are never floats; pass a string or a Decimal",
+        NOT_INT: "Money takes integer minor units, not {kind}",
+        MIXED: "cannot combine {first} with {second}",
+        WEIGHTS: "weights must be non-negative and not all zero",
+    }
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(self._ENGLISH[code].format(**params))
 
 
 def exponent(currency: str) -> int:
@@ -33,7 +61,7 @@ def exponent(currency: str) -> int:
 def check_currency(currency: str) -> str:
     code = (currency or "").strip().upper()
     if not _CURRENCY_RE.match(code):
-        raise MoneyError(f"'{currency}' is not a three-letter ISO 4217 currency code")
+        raise MoneyError(MoneyError.CURRENCY, currency=currency)
     return code
 
 
@@ -46,13 +74,13 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise MoneyError(f"Money takes integer minor units, not {type(self.minor).__name__}")
+            raise MoneyError(MoneyError.NOT_INT, kind=type(self.minor).__name__)
 
     def _same(self, other: Money) -> None:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+            raise MoneyError(MoneyError.MIXED, first=self.currency, second=other.currency)
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
@@ -78,7 +106,7 @@ class Money:
         return self.minor == 0
 
     def __str__(self) -> str:
-        return f"{CURRENCY_SYMBOL.get(self.currency, self.currency + ' ')}{format_amount(self.minor, self.currency)}"
+        return format_money(self.minor, self.currency)
 
 
 def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> int:
@@ -91,7 +119,7 @@ def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> in
     123456
     """
     if isinstance(text, bool) or isinstance(text, float):
-        raise MoneyError("amounts are never floats; pass a string or a Decimal")
+        raise MoneyError(MoneyError.FLOAT)
     if isinstance(text, int):
         raw = Decimal(text)
     elif isinstance(text, Decimal):
@@ -99,19 +127,19 @@ def parse_amount(text: str | int | Decimal, currency: str = BASE_CURRENCY) -> in
     else:
         cleaned = _SYMBOLS_RE.sub("", str(text)).strip()
         if cleaned in ("", "-", "+"):
-            raise MoneyError("amount is empty")
+            raise MoneyError(MoneyError.EMPTY)
         if not _AMOUNT_RE.match(cleaned):
-            raise MoneyError(f"'{text}' is not an amount like 1,234.56")
+            raise MoneyError(MoneyError.NOT_AMOUNT, text=text)
         try:
             raw = Decimal(_GROUP_RE.sub("", cleaned))
         except InvalidOperation:
-            raise MoneyError(f"'{text}' is not a number") from None
+            raise MoneyError(MoneyError.NOT_AMOUNT, text=text) from None
     if not raw.is_finite():
-        raise MoneyError(f"'{text}' is not a finite number")
+        raise MoneyError(MoneyError.NOT_FINITE, text=text)
     exp = exponent(currency)
     scaled = raw.scaleb(exp)
     if scaled != scaled.to_integral_value():
-        raise MoneyError(f"'{text}' has more than {exp} decimal places for {currency}")
+        raise MoneyError(MoneyError.DECIMALS, text=text, places=exp, currency=currency)
     return int(scaled)
 
 
@@ -124,6 +152,11 @@ def format_amount(minor: int, currency: str = BASE_CURRENCY) -> str:
     if exp:
         text += "." + str(frac).rjust(exp, "0")
     return sign + text
+
+
+def format_money(minor: int, currency: str = BASE_CURRENCY) -> str:
+    """123456, "CNY" -> '1,234.56 CNY': an amount in a sentence (messages, errors, notes), in any language."""
+    return f"{format_amount(minor, currency)} {currency}"
 
 
 def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
@@ -167,7 +200,7 @@ def proportional_part(total: int, whole: int, done: int) -> int:
 def split_largest_remainder(total: int, weights: list[int]) -> list[int]:
     """Split ``total`` minor units in proportion to ``weights``; the parts always add up to ``total``."""
     if not weights or sum(weights) <= 0 or any(w < 0 for w in weights):
-        raise MoneyError("weights must be non-negative and not all zero")
+        raise MoneyError(MoneyError.WEIGHTS)
     whole = sum(weights)
     floors = [total * w // whole for w in weights]
     remainders = [(total * w) % whole for w in weights]

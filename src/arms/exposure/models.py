@@ -30,6 +30,17 @@ class HoldReason(models.TextChoices):
     DUNNING_STOP_SUPPLY = "dunning_stop_supply", _("Dunning: stop supply")
 
 
+#: what placed a hold, by the prefix of its ``source_ref`` ("dunning:stop_supply"), for people to read
+HOLD_SOURCE_LABELS = {"dunning": _("Dunning ladder (stop-supply stage)"), "demo": _("Demo data")}
+
+
+def hold_source_label(source_ref: str) -> str:
+    """A hold's source as people read it: ARMS's own sources by their label, an API client's reference as it
+    was given (it is the client's data, e.g. an ERP order number)."""
+    prefix = source_ref.partition(":")[0]
+    return str(HOLD_SOURCE_LABELS[prefix]) if prefix in HOLD_SOURCE_LABELS else source_ref
+
+
 class OverrideStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")

@@ -22,12 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.errors import Conflict, Forbidden, ValidationFailed, money_message
 from arms.common.notify import notify
 from arms.customers.models import Customer
 from arms.domain import exposure as rules
-from arms.domain.money import MoneyError, check_currency, format_amount
+from arms.domain.money import MoneyError, check_currency, format_money
 from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
 from arms.exposure.selectors import (
     ExposureBreakdown,
@@ -97,7 +98,7 @@ class CreditCheckResult:
 
 
 def _money(minor: int | None, currency: str) -> str:
-    return "—" if minor is None else f"{currency} {format_amount(minor, currency)}"
+    return "—" if minor is None else format_money(minor, currency)
 
 
 HOLD_LABELS = dict(HoldReason.choices)
@@ -143,7 +144,7 @@ def _check_amount(amount_minor, currency: str) -> str:
     try:
         return check_currency(currency)
     except MoneyError as exc:
-        raise ValidationFailed(str(exc), field="currency") from exc
+        raise ValidationFailed(money_message(exc), field="currency") from exc
 
 
 def credit_check(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
@@ -334,7 +335,7 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
     notify([u for u in _credit_managers() if u.pk != actor.pk], kind="credit.override_requested",
            subject=_("Credit override requested for %(customer)s") % {"customer": locked.name},
            body=_("%(who)s asks to let %(amount)s through: %(reason)s") % {
-               "who": actor.get_username(), "amount": _money(amount_minor, currency), "reason": override.reason},
+               "who": person_name(actor), "amount": _money(amount_minor, currency), "reason": override.reason},
            link="/credit/holds/overrides/")
     return override
 

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from arms.common.api_types import MAX_MINOR
+from arms.common.errors import money_message
+from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency, parse_amount
 from arms.domain.uscc import UsccError, validate_uscc
 
@@ -46,7 +48,7 @@ def parse_money(text: str, currency: str, *, allow_zero: bool = False) -> int:
     try:
         minor = parse_amount(unicodedata.normalize("NFKC", text), currency)
     except MoneyError as exc:
-        raise CellError(str(exc)) from exc
+        raise CellError(money_message(exc)) from exc
     if minor < 0 or (minor == 0 and not allow_zero):
         raise CellError((_("'%(value)s' must not be negative") if allow_zero else
                          _("'%(value)s' must be greater than zero")) % {"value": text})
@@ -59,7 +61,7 @@ def parse_currency(text: str) -> str:
     try:
         return check_currency(unicodedata.normalize("NFKC", text))
     except MoneyError as exc:
-        raise CellError(str(exc)) from exc
+        raise CellError(money_message(exc)) from exc
 
 
 def parse_days(text: str) -> int:
@@ -111,4 +113,4 @@ def parse_uscc(text: str) -> str:
     try:
         return validate_uscc(unicodedata.normalize("NFKC", text))
     except UsccError as exc:
-        raise CellError(str(exc)) from exc
+        raise CellError(uscc_message(exc)) from exc

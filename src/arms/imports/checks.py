@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from arms.contracts.models import Contract, ContractStatus
 from arms.customers.enums import CustomerStatus
 from arms.customers.models import Customer
+from arms.domain.money import format_money
 from arms.imports.columns import (
     DISPUTE_RESOLUTIONS,
     GUARANTEES,
@@ -22,7 +23,7 @@ from arms.imports.columns import (
     REGIONS,
     TERM_BASES,
 )
-from arms.imports.validate import References, RowCells, shown_amount
+from arms.imports.validate import References, RowCells
 from arms.ledger.enums import BILL_METHODS, PaymentMethod
 from arms.ledger.models import Invoice, Payment
 
@@ -140,7 +141,7 @@ def check_contracts(rows: list[RowCells], refs: References, seen: Seen) -> Itera
             row.compare(_("contract"), number, [
                 ("customer_code", customer.code, old.customer.code, old.customer.code),
                 ("signed_date", signed_date, old.signed_date, old.signed_date),
-                ("amount", amount, old.amount_minor, shown_amount(old.amount_minor, old.currency)),
+                ("amount", amount, old.amount_minor, format_money(old.amount_minor, old.currency)),
                 *_same(old, values),
             ])
         yield row
@@ -195,7 +196,7 @@ def check_invoices(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
         gross = row.money("gross", currency)
         if net is not None and gross is not None and not row.failed("tax") and gross != net + tax:
             row.fail("gross", _("is not the net amount plus the tax (%(sum)s)")
-                     % {"sum": shown_amount(net + tax, currency or "CNY")})
+                     % {"sum": format_money(net + tax, currency or "CNY")})
         vat_invoice_number = _vat_invoice_number(row)
         description = row.text("description", Invoice)
         _rate_known(row, refs, currency, issue_date)
@@ -214,9 +215,9 @@ def check_invoices(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
                 ("contract_number", contract.number if contract else "", stored_contract, stored_contract),
                 ("issue_date", issue_date, old.issue_date, old.issue_date),
                 ("due_date", due_date, old.due_date, old.due_date),
-                ("net", net, old.net_minor, shown_amount(old.net_minor, old.currency)),
-                ("tax", tax, old.tax_minor, shown_amount(old.tax_minor, old.currency)),
-                ("gross", gross, old.gross_minor, shown_amount(old.gross_minor, old.currency)),
+                ("net", net, old.net_minor, format_money(old.net_minor, old.currency)),
+                ("tax", tax, old.tax_minor, format_money(old.tax_minor, old.currency)),
+                ("gross", gross, old.gross_minor, format_money(old.gross_minor, old.currency)),
                 ("currency", currency, old.currency, old.currency),
                 ("vat_invoice_number" if row.given("vat_invoice_number") else "vat_invoice_code",
                  vat_invoice_number, old.vat_invoice_number, old.vat_invoice_number),
@@ -281,7 +282,7 @@ def check_payments(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
             row.compare(_("payment"), number, [
                 ("customer_code", customer.code, old.customer.code, old.customer.code),
                 ("received_date", received_date, old.received_date, old.received_date),
-                ("amount", amount, old.amount_minor, shown_amount(old.amount_minor, old.currency)),
+                ("amount", amount, old.amount_minor, format_money(old.amount_minor, old.currency)),
                 ("currency", currency, old.currency, old.currency),
                 ("method", method, old.method, old.get_method_display()),
                 *_same(old, values),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from arms.common.errors import ArmsError
 from arms.contracts.models import Contract
 from arms.customers.models import Customer
-from arms.domain.money import BASE_CURRENCY, format_amount
+from arms.domain.money import BASE_CURRENCY
 from arms.imports import cells
 from arms.imports.columns import Header, Vocabulary, header_read
 from arms.imports.errors import ImportUnreadable, RowError
@@ -141,10 +141,6 @@ class RowCells:
                                  "(%(stored)s in ARMS)")
                           % {"noun": noun, "number": number, "column": self.header.label(key),
                              "stored": shown if shown not in (None, "") else _("empty")})
-
-
-def shown_amount(minor: int, currency: str) -> str:
-    return f"{format_amount(minor, currency)} {currency}"
 
 
 class References:

@@ -25,3 +25,14 @@ class EntryKind(models.TextChoices):
     PAYMENT_REVERSAL = "payment_reversal", _("Payment reversal")
     ALLOCATION = "allocation", _("Allocation")
     ALLOCATION_REVERSAL = "allocation_reversal", _("Allocation reversal")
+
+
+def entry_kind_label(kind: str) -> str:
+    """A statement line's kind ("invoice", "payment" ...) as its translated label."""
+    return str(EntryKind(kind).label) if kind in EntryKind.values else kind
+
+
+def statement_description(text: str) -> str:
+    """A statement line's description; a payment without a payer's text falls back to its method's code, which
+    is shown as the method's label."""
+    return str(PaymentMethod(text).label) if text in PaymentMethod.values else text

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from arms.accounts.names import person_name
 from arms.analytics.budgets import budget_actual, budget_list
 from arms.analytics.kpis import KpiScope, kpi_trend, kpi_values
 from arms.analytics.models import BudgetScope
@@ -124,13 +125,11 @@ class BudgetLine:
 def budget_lines(*, month: date, user=None, scope: str = "", today: date | None = None) -> list[BudgetLine]:
     """The month's budgets (those ``user`` may see) beside their actuals up to ``today`` (default: today), from
     analytics."""
-    from arms.web.templatetags.arms_web import person
-
     lines = []
     for budget in budget_list(user=user, period_from=month, period_to=month, scope=scope):
         actual = budget_actual(budget, user=user, today=today)
         team = str(BudgetScope(budget.scope).label) if budget.user_id is None else \
-            f"{person(budget.user)} ({BudgetScope(budget.scope).label})"
+            f"{person_name(budget.user)} ({BudgetScope(budget.scope).label})"
         lines.append(BudgetLine(
             team=team, scope=budget.scope, user_id=budget.user_id, target_minor=budget.collections_target_minor,
             actual_minor=actual.collections_minor, achieved_pct=actual.collections_achieved_pct,

@@ -21,13 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.audit.services import audit_record
-from arms.cases.enums import ActivityKind
+from arms.cases.enums import ActivityKind, outcome_label, source_label
 from arms.cases.models import Activity, Attachment
 from arms.cases.services.activities import activity_record
 from arms.common.errors import ValidationFailed
 from arms.common.pdf import render_pdf
 from arms.domain.money import to_decimal
+from arms.ledger.enums import entry_kind_label, statement_description
 from arms.ledger.models import Invoice
 from arms.ledger.selectors import customer_balances, customer_statement
 from arms.web.exports import AMOUNT, DATE, Column, Table, csv_lines
@@ -104,7 +106,8 @@ def _build(*, customer, actor, recipient: str, note: str, day: date, statement_f
         cur = statement.currency
         statement_rows.append([cur, statement.date_from, _("Opening balance"), "", "", None, None,
                                to_decimal(statement.opening_minor, cur)])
-        statement_rows += [[cur, line.date, line.kind, line.number, line.description,
+        statement_rows += [[cur, line.date, entry_kind_label(line.kind), line.number,
+                            statement_description(line.description),
                             to_decimal(line.debit_minor, cur) if line.debit_minor else None,
                             to_decimal(line.credit_minor, cur) if line.credit_minor else None,
                             to_decimal(line.balance_minor, cur)] for line in statement.lines]
@@ -118,9 +121,9 @@ def _build(*, customer, actor, recipient: str, note: str, day: date, statement_f
         [Column(_("Time")), Column(_("Kind")), Column(_("Direction")), Column(_("Outcome")), Column(_("By")),
          Column(_("Invoices")), Column(_("Note")), Column(_("Attachment")), Column(_("SHA-256")), Column(_("Source"))],
         [[timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"), a.get_kind_display(),
-            a.get_direction_display(), a.outcome, a.actor.get_username() if a.actor else "system",
+            a.get_direction_display(), outcome_label(a.outcome), person_name(a.actor) or _("System"),
             " ".join(inv.number for inv in a.invoices.all()), a.note, a.attachment_name,
-            a.attachment.sha256 if a.attachment_id else "", f"{a.source}:{a.source_ref}".strip(":")]
+            a.attachment.sha256 if a.attachment_id else "", source_label(a.source) if a.source else ""]
          for a in activities])))
     listed = [(path, len(content), hashlib.sha256(content).hexdigest()) for path, content in files]
     index = render_pdf("cases/bundle_index.html", {

@@ -28,7 +28,7 @@ from arms.cases.services.escalation import case_link
 from arms.common.errors import Forbidden, ValidationFailed
 from arms.common.notify import notify
 from arms.common.services import idempotent
-from arms.domain.money import format_amount, proportional_part
+from arms.domain.money import format_money, proportional_part
 from arms.domain.workdays import add_working_days, working_days_between
 from arms.ledger.locks import invoices_qs_for_update, lock_customer
 from arms.ledger.services import credit_note_post
@@ -89,8 +89,8 @@ def dispute_raise(
         if amount_minor > locked.amount_open_minor:
             raise ValidationFailed(
                 _("The disputed amount (%(amount)s) exceeds the invoice's open amount (%(open)s).")
-                % {"amount": format_amount(amount_minor, locked.currency),
-                   "open": format_amount(locked.amount_open_minor, locked.currency)},
+                % {"amount": format_money(amount_minor, locked.currency),
+                   "open": format_money(locked.amount_open_minor, locked.currency)},
                 field="amount_minor", code="exceeds_open_amount",
             )
         if raised < locked.issue_date:
@@ -110,9 +110,9 @@ def dispute_raise(
             owner=owner or default_owner(customer, dept), raised_on=raised,
             sla_due_on=add_working_days(raised, days), raised_by=user_or_none(actor),
         )
-        text = _("Dispute on %(invoice)s: %(amount)s %(currency)s, %(reason)s. %(description)s") % {
-            "invoice": locked.number, "amount": format_amount(amount_minor, locked.currency),
-            "currency": locked.currency, "reason": dispute.get_reason_code_display(), "description": description}
+        text = _("Dispute on %(invoice)s: %(amount)s, %(reason)s. %(description)s") % {
+            "invoice": locked.number, "amount": format_money(amount_minor, locked.currency),
+            "reason": dispute.get_reason_code_display(), "description": description}
         activity_record(customer=customer, kind=ActivityKind.NOTE, direction="in", outcome="disputed", note=text,
                         actor=actor, invoices=[locked], source="dispute", source_ref=f"dispute:{dispute.pk}")
         audit_record(actor=actor, action="dispute_raised", subject=dispute, after=dispute_snapshot(dispute))
@@ -158,8 +158,8 @@ def dispute_resolve(
             raise ValidationFailed(_("Must be greater than zero."), field="credit_minor")
         if gross > invoice.amount_open_minor:
             raise ValidationFailed(_("The credit (%(amount)s) exceeds the invoice's open amount (%(open)s).")
-                                   % {"amount": format_amount(gross, invoice.currency),
-                                      "open": format_amount(invoice.amount_open_minor, invoice.currency)},
+                                   % {"amount": format_money(gross, invoice.currency),
+                                      "open": format_money(invoice.amount_open_minor, invoice.currency)},
                                    field="credit_minor", code="exceeds_open_amount")
         tax = proportional_part(invoice.tax_minor, invoice.gross_minor, gross)
         locked.credit_note = credit_note_post(
@@ -224,9 +224,9 @@ def disputes_sla_check(*, as_of: date) -> dict[str, int]:
             audit_record(actor=None, action="dispute_sla_notified", subject=dispute,
                          after={"as_of": as_of, "sla_due_on": dispute.sla_due_on, "subject": subject})
             notify([p for p in people if p is not None], subject=subject,
-                   body=_("%(customer)s, %(amount)s %(currency)s, deadline %(date)s.") % {
+                   body=_("%(customer)s, %(amount)s, deadline %(date)s.") % {
                        "customer": dispute.customer.name,
-                       "amount": format_amount(dispute.amount_minor, dispute.currency),
-                       "currency": dispute.currency, "date": dispute.sla_due_on.isoformat()},
+                       "amount": format_money(dispute.amount_minor, dispute.currency),
+                       "date": dispute.sla_due_on.isoformat()},
                    link=case_link(dispute.customer), kind="collections.dispute_sla")
     return counts

@@ -21,7 +21,7 @@ from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
 from arms.common.services import idempotent
-from arms.domain.money import format_amount, split_largest_remainder
+from arms.domain.money import format_money, split_largest_remainder
 from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation
 
@@ -80,13 +80,14 @@ def plan_request(
         currencies = {inv.currency for inv in named}
         if len(currencies) > 1:
             raise ValidationFailed(_("The invoices of one plan must be in one currency."), field="invoices")
-        owed = sum(inv.amount_open_minor for inv in named)
+        owed, currency = sum(inv.amount_open_minor for inv in named), named[0].currency
         total = owed if total_minor is None else total_minor
         if isinstance(total, bool) or not isinstance(total, int) or total <= 0:
             raise ValidationFailed(_("Must be greater than zero."), field="total_minor")
         if total > owed:
             raise ValidationFailed(_("The plan (%(total)s) exceeds what the invoices owe (%(owed)s).")
-                                   % {"total": total, "owed": owed}, field="total_minor", code="exceeds_open_amount")
+                                   % {"total": format_money(total, currency), "owed": format_money(owed, currency)},
+                                   field="total_minor", code="exceeds_open_amount")
         if not 0 <= grace_days <= 90:
             raise ValidationFailed(_("Between 0 and 90 days."), field="grace_days")
         lines = _schedule_or_error(total=total, installments=installments, first_due_on=first_due_on,
@@ -160,11 +161,11 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     locked.status = PlanStatus.ACTIVE if approve else PlanStatus.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note[:300]
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    total = format_amount(locked.total_minor, locked.currency)
-    text = (_("Installment plan over %(total)s %(currency)s in %(n)s installments approved.") if approve
-            else _("Installment plan over %(total)s %(currency)s in %(n)s installments rejected."))
+    total = format_money(locked.total_minor, locked.currency)
+    text = (_("Installment plan over %(total)s in %(n)s installments approved.") if approve
+            else _("Installment plan over %(total)s in %(n)s installments rejected."))
     activity_record(customer=locked.customer, kind=ActivityKind.NOTE, outcome="approved" if approve else "rejected",
-                    note=text % {"total": total, "currency": locked.currency, "n": locked.lines.count()}
+                    note=text % {"total": total, "n": locked.lines.count()}
                     + (f" {note}" if note else ""), actor=actor, invoices=locked.invoices.all(), source="plan",
                     source_ref=f"plan:{locked.pk}:decided")
     audit_record(actor=actor, action="installment_plan_approved" if approve else "installment_plan_rejected",
@@ -221,13 +222,13 @@ def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
         if plan.status == PlanStatus.ACTIVE:
             return plan.status
         if plan.status == PlanStatus.COMPLETED:
-            message = _("Installment plan completed: %(total)s %(currency)s paid.") % {
-                "total": format_amount(plan.total_minor, plan.currency), "currency": plan.currency}
+            message = _("Installment plan completed: %(total)s paid.") % {
+                "total": format_money(plan.total_minor, plan.currency)}
         else:
-            message = _("Installment plan breached: installment %(seq)s of %(amount)s %(currency)s due %(due)s "
+            message = _("Installment plan breached: installment %(seq)s of %(amount)s due %(due)s "
                         "is unpaid after %(grace)s days.") % {
-                "seq": late.seq, "amount": format_amount(late.amount_minor, plan.currency),
-                "currency": plan.currency, "due": late.due_on.isoformat(), "grace": plan.grace_days}
+                "seq": late.seq, "amount": format_money(late.amount_minor, plan.currency),
+                "due": late.due_on.isoformat(), "grace": plan.grace_days}
         activity_record(customer=plan.customer, kind=ActivityKind.SYSTEM, outcome=plan.status, note=message,
                         actor=actor, invoices=plan.invoices.all(), source="plan",
                         source_ref=f"plan:{plan.pk}:{plan.status}")

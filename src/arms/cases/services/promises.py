@@ -19,7 +19,7 @@ from arms.cases.services.common import choice_or_error, customer_invoices_locked
 from arms.cases.services.escalation import escalate
 from arms.common.errors import Conflict, ValidationFailed
 from arms.common.services import idempotent
-from arms.domain.money import format_amount
+from arms.domain.money import format_money
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation, Payment
@@ -69,8 +69,8 @@ def promise_record(
             if amount_minor > owed:
                 raise ValidationFailed(
                     _("The promise (%(amount)s) exceeds what the invoices still owe (%(owed)s).")
-                    % {"amount": format_amount(amount_minor, promise_currency),
-                       "owed": format_amount(owed, promise_currency)},
+                    % {"amount": format_money(amount_minor, promise_currency),
+                       "owed": format_money(owed, promise_currency)},
                     field="amount_minor", code="exceeds_open_amount",
                 )
             taken = PromiseToPay.invoices.through.objects.filter(
@@ -88,9 +88,8 @@ def promise_record(
             promise.invoices.set(named)
         activity_record(
             customer=locked, kind=ActivityKind.NOTE, direction="in", outcome="promised", actor=actor,
-            note=_("Promise to pay %(amount)s %(currency)s by %(date)s. %(note)s")
-            % {"amount": format_amount(amount_minor, promise_currency), "currency": promise_currency,
-               "date": promised_on.isoformat(), "note": note},
+            note=_("Promise to pay %(amount)s by %(date)s. %(note)s")
+            % {"amount": format_money(amount_minor, promise_currency), "date": promised_on.isoformat(), "note": note},
             invoices=named, source="promise", source_ref=f"promise:{promise.pk}",
         )
         audit_record(actor=actor, action="promise_recorded", subject=promise, after=promise_snapshot(promise))
@@ -129,14 +128,14 @@ def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
             return promise.status
         before = promise_snapshot(promise)
         paid = promise_paid_minor(promise, as_of=as_of)
-        amount_text = format_amount(promise.amount_minor, promise.currency)
+        amount_text = format_money(promise.amount_minor, promise.currency)
         if paid >= promise.amount_minor:
             promise.status, promise.closed_on = PromiseStatus.KEPT, as_of
-            outcome, text = "kept", _("Promise to pay %(amount)s %(currency)s kept.")
+            outcome, text = "kept", _("Promise to pay %(amount)s kept.")
         elif as_of > promise.promised_on:
             promise.status, promise.closed_on = PromiseStatus.BROKEN, as_of
             promise.shortfall_minor = promise.amount_minor - paid
-            outcome, text = "broken", _("Promise to pay %(amount)s %(currency)s broken: %(shortfall)s short.")
+            outcome, text = "broken", _("Promise to pay %(amount)s broken: %(shortfall)s short.")
         else:
             if paid != promise.paid_minor:
                 promise.paid_minor, promise.checked_on = paid, as_of
@@ -144,8 +143,7 @@ def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
             return promise.status
         promise.paid_minor, promise.checked_on = paid, as_of
         promise.save(update_fields=["status", "closed_on", "paid_minor", "shortfall_minor", "checked_on"])
-        message = text % {"amount": amount_text, "currency": promise.currency,
-                          "shortfall": format_amount(promise.shortfall_minor, promise.currency)}
+        message = text % {"amount": amount_text, "shortfall": format_money(promise.shortfall_minor, promise.currency)}
         activity_record(customer=promise.customer, kind=ActivityKind.SYSTEM, outcome=outcome, note=message,
                         actor=actor, invoices=promise.invoices.all(), source="promise",
                         source_ref=f"promise:{promise.pk}:{outcome}")

@@ -1,24 +1,21 @@
-"""Template helpers of the collections pages."""
+"""Template helpers of the collections pages: outcome and source codes as people read them."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
-from arms.cases.enums import ActivityOutcome
+from arms.cases import enums
 
 register = template.Library()
-
-#: outcomes the services record that the form does not offer
-_RECORDED = {"kept": _("Kept"), "broken": _("Broken"), "approved": _("Approved"), "rejected": _("Rejected"),
-             "active": _("Active"), "completed": _("Completed"), "breached": _("Breached"),
-             "handed_off": _("Handed off"), "dispute_credit_note": _("Credit note"),
-             "dispute_corrected_invoice": _("Corrected invoice"), "dispute_rejected": _("Rejected")}
 
 
 @register.filter
 def outcome_label(code: str) -> str:
-    """An outcome code as people read it; an unknown code (another app's) as it is."""
-    if code in ActivityOutcome.values:
-        return str(ActivityOutcome(code).label)
-    return str(_RECORDED.get(code, code))
+    """``{{ activity.outcome|outcome_label }}``: "reached" -> "已联系上", "issued" -> "已出具函件"."""
+    return enums.outcome_label(code)
+
+
+@register.filter
+def source_label(code: str) -> str:
+    """``{{ task.source|source_label }}``: "dunning" -> "催收"."""
+    return enums.source_label(code)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.api_types import MAX_MINOR
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
@@ -40,7 +41,7 @@ def notify_approvers(request: LimitChangeRequest) -> None:
     notify(users, kind="credit.limit_request",
            subject=_("Credit limit request for %(customer)s waits for you") % {"customer": customer.name},
            body=_("%(user)s asks to change the credit limit of %(customer)s: %(justification)s") % {
-               "user": request.requested_by.get_username(), "customer": customer,
+               "user": person_name(request.requested_by), "customer": customer,
                "justification": request.justification},
            link=f"/credit/limit-requests/{request.pk}/")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
@@ -23,17 +25,21 @@ from arms.domain.scorecard import (
 
 
 def scorecard_active() -> ScorecardVersion:
-    """The active scorecard version; the built-in default becomes version 1 the first time one is needed."""
+    """The active scorecard version; the built-in default becomes version 1 the first time one is needed.
+
+    Its name and note are data, written in the installation's language (settings.LANGUAGE_CODE), as the default
+    dunning ladder's are."""
     active = ScorecardVersion.objects.filter(is_active=True).first()
     if active is not None:
         return active
     try:
         with transaction.atomic():
             if not ScorecardVersion.objects.exists():
-                return ScorecardVersion.objects.create(
-                    version=1, name="Standard scorecard", definition=DEFAULT_SCORECARD, is_active=True,
-                    note="built-in default",
-                )
+                with translation.override(settings.LANGUAGE_CODE):
+                    return ScorecardVersion.objects.create(
+                        version=1, name=_("Standard scorecard"), definition=DEFAULT_SCORECARD, is_active=True,
+                        note=_("built-in default"),
+                    )
     except IntegrityError:
         pass  # a concurrent first use made it
     active = ScorecardVersion.objects.filter(is_active=True).first()

@@ -34,6 +34,24 @@ def group_label(key: str) -> str:
 
 
 @register.filter
+def factor_value(value, key: str) -> str:
+    """``{{ c.input|factor_value:c.key }}``: "true" -> "是", "manufacturing" -> "制造业"."""
+    return labels.value_label(key, value)
+
+
+@register.filter
+def band_label(text: str, key: str) -> str:
+    """``{{ band.describe|band_label:factor.key }}``: "public, healthcare, energy" in words."""
+    return labels.band_label(key, text)
+
+
+@register.filter
+def fact_rows(facts) -> list:
+    """``{% for group, rows in rating.facts|fact_rows %}``: the facts of a rating, labelled."""
+    return labels.fact_rows(facts)
+
+
+@register.filter
 def override_label(code: str) -> str:
     return labels.override_label(code)
 
@@ -90,7 +108,8 @@ def score_chart(rating):
                 "full": round(BAR_WIDTH * c["weight"] / heaviest, 1),
                 "filled": round(BAR_WIDTH * c["centi"] / (heaviest * 100), 1),
                 "centi": c["centi"], "weight": c["weight"], "points": c["points"], "missing": c["missing"],
-                "input": c["input"], "band_text": c["band_text"],
+                "input": labels.value_label(c["key"], c["input"]),
+                "band_text": labels.band_label(c["key"], c["band_text"]),
             })
             y += ROW
     return {"rows": rows, "height": y + 4, "width": LABEL + BAR_WIDTH + 110, "label_width": LABEL,

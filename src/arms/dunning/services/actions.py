@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.customers.models import Customer
-from arms.domain.money import format_amount
+from arms.domain.money import format_money
 from arms.dunning import documents
 from arms.dunning.models import (
     ActionStatus,
@@ -46,16 +46,16 @@ def _title(action: DunningAction, kind: str) -> str:
         "handoff": _("Hand %(customer)s (%(amount)s) to a collection agency or litigation"),
         "no_address": _("No e-mail address for %(customer)s: add the finance contact's address"),
     }
-    return texts[kind] % {"customer": action.customer.name, "amount": format_amount(action.open_minor, action.currency)}
+    return texts[kind] % {"customer": action.customer.name, "amount": format_money(action.open_minor, action.currency)}
 
 
 def _note(action: DunningAction, letter: documents.Letter, recipients: list[str]) -> str:
     parts = [_("Dunning stage %(offset)+d %(stage)s: %(count)d item(s), %(amount)s open, interest %(interest)s, "
                "penalty %(penalty)s, pay by %(deadline)s.") % {
         "offset": action.stage_offset, "stage": action.stage.name, "count": len(letter.lines),
-        "amount": format_amount(action.open_minor, action.currency),
-        "interest": format_amount(action.interest_minor, action.currency),
-        "penalty": format_amount(action.penalty_minor, action.currency), "deadline": action.deadline}]
+        "amount": format_money(action.open_minor, action.currency),
+        "interest": format_money(action.interest_minor, action.currency),
+        "penalty": format_money(action.penalty_minor, action.currency), "deadline": action.deadline}]
     parts.append(", ".join(line.number for line in letter.lines))
     if action.stage.send_email:
         parts.append(_("E-mail to %(to)s.") % {"to": ", ".join(recipients)} if recipients
@@ -132,7 +132,7 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             hold_place(customer=customer, reason_code="dunning_stop_supply", source_ref="dunning:stop_supply",
                        note=_("Dunning stage %(offset)+d, action %(id)s: %(amount)s overdue.") % {
                            "offset": locked.stage_offset, "id": locked.pk,
-                           "amount": format_amount(locked.open_minor, locked.currency)}, actor=None)
+                           "amount": format_money(locked.open_minor, locked.currency)}, actor=None)
         email = None
         if stage.send_email:
             email = DunningEmail.objects.create(

@@ -10,9 +10,15 @@ from django import template
 from django.utils import timezone
 
 from arms.exposure import selectors
-from arms.exposure.models import OverrideStatus
+from arms.exposure.models import OverrideStatus, hold_source_label
 
 register = template.Library()
+
+
+@register.filter
+def hold_source(source_ref: str) -> str:
+    """``{{ hold.source_ref|hold_source }}``: "dunning:stop_supply" -> "催收阶梯（停止供货阶段）"."""
+    return hold_source_label(source_ref or "")
 
 #: the dial runs from 0 to 120% of the limit, so an exposure over the limit still shows how far over
 DIAL_MAX_BP = 12_000

@@ -15,7 +15,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent
 from arms.domain import journal as postings
 from arms.domain.allocation import OpenItem, plan_oldest_first
-from arms.domain.money import proportional_part
+from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
@@ -70,7 +70,8 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
         if line.amount_minor > remaining:
             raise OverAllocation(
                 _("Invoice %(number)s has only %(open)s open; %(amount)s was asked.")
-                % {"number": invoice.number, "open": remaining, "amount": line.amount_minor},
+                % {"number": invoice.number, "open": format_money(remaining, invoice.currency),
+                   "amount": format_money(line.amount_minor, invoice.currency)},
                 field=f"{field}.amount_minor",
             )
         open_after[invoice.pk] = remaining - line.amount_minor
@@ -78,7 +79,8 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
     if total > payment.amount_unallocated_minor:
         raise OverAllocation(
             _("Payment %(number)s has only %(left)s unallocated; %(total)s was asked.")
-            % {"number": payment.number, "left": payment.amount_unallocated_minor, "total": total},
+            % {"number": payment.number, "left": format_money(payment.amount_unallocated_minor, payment.currency),
+               "total": format_money(total, payment.currency)},
             field="lines",
         )
     made = []

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from arms.common.errors import ValidationFailed
-from arms.domain.money import MoneyError, check_currency
+from arms.common.errors import ValidationFailed, money_message
+from arms.domain.money import MoneyError, check_currency, format_money
 from arms.ledger.errors import DuplicateNumber
 
 
@@ -19,7 +19,7 @@ def currency_or_error(value: str, field: str = "currency") -> str:
     try:
         return check_currency(value)
     except MoneyError as exc:
-        raise ValidationFailed(str(exc), field=field) from exc
+        raise ValidationFailed(money_message(exc), field=field) from exc
 
 
 def positive_or_error(value: int, field: str) -> int:
@@ -69,8 +69,8 @@ def bookable_or_error(base_minor: int, *, minor: int, currency: str, field: str)
     """Refuse a document whose CNY amount rounds to nothing: there would be no journal entry to post."""
     if base_minor == 0:
         raise ValidationFailed(
-            _("%(amount)s minor units of %(currency)s are worth less than one fen; too small to book.")
-            % {"amount": minor, "currency": currency},
+            _("%(amount)s is worth less than one fen; too small to book.")
+            % {"amount": format_money(minor, currency)},
             field=field,
         )
     return base_minor

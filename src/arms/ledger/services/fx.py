@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import ValidationFailed
-from arms.domain.money import BASE_CURRENCY, check_currency, convert, rate_for_minor
+from arms.common.errors import ValidationFailed, money_message
+from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, convert, rate_for_minor
 from arms.ledger.errors import MissingExchangeRate
 from arms.ledger.models import ExchangeRate
 
@@ -35,8 +35,8 @@ def to_base(minor: int, currency: str, rate: Decimal) -> int:
 def exchange_rate_set(*, actor, currency: str, on: date, rate: Decimal, source: str = "") -> ExchangeRate:
     try:
         currency = check_currency(currency)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field="currency") from exc
+    except MoneyError as exc:
+        raise ValidationFailed(money_message(exc), field="currency") from exc
     if currency == BASE_CURRENCY:
         raise ValidationFailed(_("The base currency needs no exchange rate."), field="currency")
     try:

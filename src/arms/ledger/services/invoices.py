@@ -15,7 +15,7 @@ from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
 from arms.customers.enums import CustomerStatus
 from arms.domain import journal as postings
-from arms.domain.money import proportional_part
+from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind
 from arms.ledger.errors import CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer
@@ -181,7 +181,8 @@ def credit_note_post(
         if gross > locked.amount_open_minor:
             raise OverAllocation(
                 _("The credit note (%(gross)s) exceeds the invoice's open amount (%(open)s).")
-                % {"gross": gross, "open": locked.amount_open_minor},
+                % {"gross": format_money(gross, locked.currency),
+                   "open": format_money(locked.amount_open_minor, locked.currency)},
                 field="net_minor",
             )
         doc_number = (number or "").strip() or sequence_next(company=customer.company, series="CN")

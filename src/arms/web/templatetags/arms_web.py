@@ -7,10 +7,11 @@ from datetime import date
 from django import template
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.accounts.roles import ROLE_LABELS, Role, user_roles
 from arms.domain.money import format_amount
 from arms.domain.terms import days_overdue as domain_days_overdue
-from arms.ledger.enums import EntryKind, PaymentMethod
+from arms.ledger import enums
 
 register = template.Library()
 _ROLE_VALUES = {role.value for role in Role}
@@ -46,39 +47,25 @@ def role_labels(user) -> str:
 @register.filter
 def entry_kind_label(kind: str) -> str:
     """A statement line's kind ("invoice", "payment" ...) as its translated label."""
-    try:
-        return str(EntryKind(kind).label)
-    except ValueError:
-        return kind
+    return enums.entry_kind_label(kind)
 
 
 @register.filter
 def statement_text(text: str) -> str:
     """Statement descriptions fall back to the payment method's code; show its label instead."""
-    if text in PaymentMethod.values:
-        return str(PaymentMethod(text).label)
-    return text
+    return enums.statement_description(text)
 
 
 @register.filter
 def person(user) -> str:
-    """A user as colleagues know them: the full name, else the username; a dash for nobody."""
-    if user is None:
-        return "—"
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if _is_cjk(first + last):
-        return last + first  # Chinese names read family name first, without a space: 王明
-    return user.get_full_name() or user.get_username()
+    """A user as colleagues know them (``person_name``: 王明, Anna Smith, else the username); a dash for nobody."""
+    return person_name(user) or "—"
 
 
 @register.filter
 def actor(user) -> str:
     """Who did something: the person, or ARMS itself when no person did (a dunning run's hold, a scheduled task)."""
     return str(_("ARMS (automatic)")) if user is None else person(user)
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _list_url(request, **changes) -> str:

@@ -1,0 +1,238 @@
+"""A small but complete book: one of everything a page can show, made through the services, for the page tests.
+
+Customer 华东精密机械 (HD001) carries the whole story: a contract, contacts, invoices from 220 days overdue to not
+yet due, payments (one allocated, one acceptance bill left unapplied), a dispute closed by a credit note and one
+open, two ratings (one proposal accepted, one waiting), a limit request, overrides, three dunning runs (the
+whole ladder: reminder before the due date, reminder, call, letter, stop supply with its hold, lawyer's letter,
+hand-off), calls, visits and notes, tasks, promises kept, broken and open, an installment plan.
+西南物流 (XN001) belongs to another salesperson and is excluded from dunning, with a manual hold and a plan
+waiting for approval; 环球贸易 (GL001) owes in US dollars. Budgets and a stored monthly report complete it.
+One user per role, every one with a Chinese name.
+
+Everything is written as an installation in Simplified Chinese writes it (names of the default dunning ladder,
+notes the services compose), because that is what a Chinese user sees. Dates are relative to today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import translation
+
+from arms.accounts.roles import Role
+from tests import factories
+
+#: one user per role (two salespeople): key -> (username, role, family name, given name). Usernames are pinyin,
+#: as in a Chinese company, and not English words, so they cannot hide an untranslated word on a page.
+PEOPLE = {
+    "sales": ("wangwei", Role.SALES, "王", "伟"),
+    "sales_b": ("lifang", Role.SALES, "李", "芳"),
+    "collector": ("liujing", Role.COLLECTOR, "刘", "静"),
+    "credit": ("yangmin", Role.CREDIT_MANAGER, "杨", "敏"),
+    "clerk": ("zhaoli", Role.FINANCE_CLERK, "赵", "丽"),
+    "finmgr": ("huangjun", Role.FINANCE_MANAGER, "黄", "军"),
+    "legal": ("zhouyang", Role.LEGAL, "周", "洋"),
+    "auditor": ("wuyan", Role.AUDITOR, "吴", "艳"),
+    "executive": ("xuyong", Role.EXECUTIVE, "徐", "勇"),
+    "admin": ("sunchao", Role.ADMIN, "孙", "超"),
+}
+
+
+@dataclass
+class CompleteBook:
+    today: date
+    users: dict[str, object]
+    #: a value for each path parameter of the pages, by parameter name (or "namespace:name.parameter")
+    path_values: dict[str, object] = field(default_factory=dict)
+
+    def user_of(self, role: str):
+        """The book's user of ``role`` (the first salesperson, who owns HD001, for sales)."""
+        key = next(key for key, (_username, r, _f, _g) in PEOPLE.items() if r == role)
+        return self.users[key]
+
+
+def build_complete_book(today: date) -> CompleteBook:
+    with translation.override("zh-hans"):
+        return _build(today)
+
+
+def _build(today: date) -> CompleteBook:
+    from arms.analytics.budgets import budget_create
+    from arms.analytics.models import BudgetScope
+    from arms.cases.models import Activity, Task
+    from arms.cases.services import (
+        activity_record,
+        dispute_raise,
+        dispute_resolve,
+        plan_approve,
+        plan_request,
+        promise_record,
+        task_create,
+    )
+    from arms.cases.tasks import daily_checks
+    from arms.common.models import Notification
+    from arms.contracts.services import MilestoneIn, contract_create
+    from arms.credit.models import RatingProposal
+    from arms.credit.services import (
+        credit_file_update,
+        financial_statement_save,
+        limit_request_create,
+        proposal_accept,
+        rating_run,
+    )
+    from arms.customers.selectors import company_default
+    from arms.customers.services import contact_create
+    from arms.dunning.models import DunningAction, DunningEmail, DunningPolicy, RunTrigger
+    from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default
+    from arms.dunning.tasks import process_actions
+    from arms.exposure.models import CreditHold
+    from arms.exposure.services import hold_place, override_approve, override_request
+    from arms.ledger.services import exchange_rate_set, payment_allocate
+    from arms.ledger.services.allocations import AllocationRequest
+    from arms.reports.models import ReportFormat, ReportTrigger
+    from arms.reports.schedule import month_start, previous_month
+    from arms.reports.services import report_generate
+
+    users = {}
+    for key, (username, role, family, given) in PEOPLE.items():
+        user = factories.user(username, role=None if role == Role.ADMIN else role.value,
+                              superuser=role == Role.ADMIN)
+        user.last_name, user.first_name, user.email = family, given, f"{username}@arms.example.cn"
+        user.save(update_fields=["last_name", "first_name", "email"])
+        users[key] = user
+    sales, collector, credit, clerk, finmgr = (users[n] for n in ("sales", "collector", "credit", "clerk", "finmgr"))
+
+    company = company_default()
+    company.name = "华东示范实业有限公司"
+    company.save(update_fields=["name"])
+    exchange_rate_set(actor=finmgr, currency="USD", on=today - timedelta(days=400), rate=Decimal("7.1000"))
+
+    hd = factories.customer("HD001", name="华东精密机械有限公司", salesperson=sales, collector=collector,
+                            industry="manufacturing", region="east", province="上海",
+                            address="上海市浦东新区世纪大道100号", payment_terms_days=30)
+    xn = factories.customer("XN001", name="西南物流有限公司", salesperson=users["sales_b"], collector=collector,
+                            industry="logistics", region="southwest", province="四川")
+    gl = factories.customer("GL001", name="环球贸易（香港）有限公司", salesperson=sales, collector=collector,
+                            industry="wholesale", region="south", province="广东", currency="USD")
+    contact_create(actor=sales, customer=hd, name="李娜", role="财务经理", phone="13800000000",
+                   email="ap@huadong.example.cn", is_primary=True)
+    contact_create(actor=sales, customer=hd, name="张强", role="采购经理", phone="13900000000")
+    contract = contract_create(
+        actor=sales, customer=hd, number="HT-2026-001", signed_date=today - timedelta(days=400),
+        amount_minor=5_000_000_00, title="数控机床供货合同", payment_terms_days=30,
+        late_interest_rate_daily=Decimal("0.0005"), penalty_rate=Decimal("0.05"),
+        penalty_clause="买方逾期付款的，每逾期一日按逾期金额的万分之五支付逾期利息。", dispute_venue="上海仲裁委员会",
+        milestones=[MilestoneIn(name="预付款", share_bp=3000, due_days=0),
+                    MilestoneIn(name="验收款", share_bp=7000, due_days=30)],
+    )
+
+    def invoice(customer, days_ago: int, net: int, number: str, **kw):
+        return factories.invoice(customer, net=net, tax=net * 13 // 100, issued=today - timedelta(days=days_ago),
+                                 number=number, actor=clerk, **kw)
+
+    h1 = invoice(hd, 220, 100_000_00, "INV-HD-1", contract=contract, description="数控机床首批")
+    h2 = invoice(hd, 100, 60_000_00, "INV-HD-2", contract=contract)
+    h3 = invoice(hd, 50, 40_000_00, "INV-HD-3")
+    h4 = invoice(hd, 20, 20_000_00, "INV-HD-4")
+    h5 = invoice(hd, 35, 10_000_00, "INV-HD-5")
+    x1 = invoice(xn, 60, 30_000_00, "INV-XN-1")
+    invoice(xn, 10, 5_000_00, "INV-XN-2")
+    invoice(gl, 45, 8_000_00, "INV-GL-1")
+
+    paid = factories.payment(hd, amount=20_000_00, received=today - timedelta(days=60), number="RCV-HD-1",
+                             actor=clerk, bank_reference="BR-0001", payer_name="华东精密机械有限公司")
+    payment_allocate(actor=clerk, payment=paid, lines=[AllocationRequest(h2.pk, 20_000_00)],
+                     on=today - timedelta(days=60))
+    factories.payment(hd, amount=5_000_00, received=today - timedelta(days=3), number="RCV-HD-2", actor=clerk,
+                      method="bank_acceptance", bill_number="BA-2026-0001",
+                      bill_maturity_date=today + timedelta(days=150))
+
+    # credit: a file, last year's figures, a rating three months ago (accepted), one today (waiting)
+    credit_file_update(customer=hd, actor=credit, bureau_rating="AA", bureau_name="中诚信征信", lawsuits_count=1,
+                       dishonest_debtor=False, business_abnormal=False, external_checked_on=today - timedelta(days=20),
+                       legal_representative="陈建国", business_scope="机械设备制造与销售")
+    financial_statement_save(customer=hd, actor=credit, fiscal_year=today.year - 1, audited=True, source="审计报告",
+                             total_assets_minor=800_000_000_00, total_liabilities_minor=480_000_000_00,
+                             current_assets_minor=300_000_000_00, current_liabilities_minor=200_000_000_00,
+                             revenue_minor=600_000_000_00, net_profit_minor=30_000_000_00,
+                             operating_cash_flow_minor=40_000_000_00)
+    earlier = rating_run(customer=hd, as_of=today - timedelta(days=90), actor=credit, reason="年度信用评审")
+    proposal_accept(proposal=RatingProposal.objects.get(rating=earlier), actor=credit, reason="")
+    rating = rating_run(customer=hd, as_of=today, actor=None, reason="季度复评", trigger="scheduled")
+    rating_run(customer=xn, as_of=today, actor=credit, reason="新客户评级")
+    limit_request = limit_request_create(customer=hd, actor=sales, requested_limit_minor=2_000_000_00,
+                                         justification="客户新签年度框架合同")
+
+    # exposure: a manual hold, an override waiting and one approved
+    hold_place(customer=xn, reason_code="manual", note="客户涉诉，法务评估期间暂停赊销", actor=credit)
+    override = override_request(customer=hd, amount_minor=50_000_00, currency="CNY", document_kind="invoice",
+                                reason="重点项目首批到货，合同已签", actor=sales)
+    approved = override_request(customer=gl, amount_minor=1_000_00, currency="USD", document_kind="invoice",
+                                reason="年底备货订单", actor=clerk)
+    override_approve(override=approved, actor=credit, note="同意一次")
+
+    # dunning: the default ladder, XN kept out, three runs so HD climbs the whole ladder
+    policy = policy_ensure_default()
+    exclusion = exclusion_add(customer=xn, reason="正在商谈整体付款安排", actor=finmgr)
+    for days_ago in (75, 35, 0):
+        run = dunning_run(as_of=today - timedelta(days=days_ago), trigger=RunTrigger.CLI, actor=finmgr,
+                          process=False)
+        process_actions(run.pk, queue_email=False, documents_wanted=())
+
+    # collections: contacts of every kind, tasks, promises, a dispute each way, plans
+    for kind, outcome, note in [("call", "reached", "已联系财务，对方表示本月内安排付款。"),
+                                ("call", "no_answer", "电话无人接听。"), ("visit", "promised", "上门拜访，确认欠款。"),
+                                ("email", "sent", "已发送对账单。"), ("sms", "delivered", "已发送短信提醒。"),
+                                ("meeting", "refused", "对方称资金紧张。"), ("note", "", "客户更换了财务负责人。")]:
+        activity_record(customer=hd, kind=kind, outcome=outcome, note=note, actor=collector, invoices=[h1])
+    task_create(customer=hd, kind="follow_up", title="确认付款计划", level="finance",
+                due_on=today + timedelta(days=3), actor=collector)
+    promise_record(customer=hd, amount_minor=10_000_00, promised_on=today - timedelta(days=58),
+                   made_on=today - timedelta(days=65), actor=collector, contact_name="李娜", note="电话承诺")
+    promise_record(customer=hd, amount_minor=20_000_00, promised_on=today - timedelta(days=3), invoices=[h3],
+                   made_on=today - timedelta(days=12), actor=collector, contact_name="李娜", note="口头承诺")
+    promise_record(customer=hd, amount_minor=5_000_00, promised_on=today + timedelta(days=5), invoices=[h4],
+                   made_on=today - timedelta(days=1), actor=collector, contact_name="李娜", note="邮件确认付款日期")
+    dispute = dispute_raise(invoice=h5, amount_minor=3_000_00, reason_code="quality", actor=collector,
+                            raised_on=today - timedelta(days=4), description="部分货物破损")
+    closed = dispute_raise(invoice=h3, amount_minor=2_000_00, reason_code="price", actor=collector,
+                           raised_on=today - timedelta(days=20), description="单价与合同不符")
+    dispute_resolve(dispute=closed, resolution="credit_note", actor=clerk, note="同意折让", credit_minor=2_000_00,
+                    on=today - timedelta(days=2))
+    plan = plan_request(customer=hd, invoices=[h2], installments=3, first_due_on=today + timedelta(days=10),
+                        actor=collector, starts_on=today - timedelta(days=1), note="客户资金周转困难，分三期付款。")
+    plan_approve(plan=plan, actor=finmgr, note="同意")
+    pending_plan = plan_request(customer=xn, invoices=[x1], installments=2, first_due_on=today + timedelta(days=15),
+                                actor=collector, note="分两期付款")
+    daily_checks(as_of=today)
+
+    # analytics and reports: budgets for this month and the last, and last month's report
+    this_month = month_start(today)
+    budget = budget_create(actor=finmgr, period=this_month, scope=BudgetScope.COMPANY,
+                           collections_target_minor=100_000_00, dso_target_days=Decimal(45),
+                           overdue_ratio_target_bp=2000, note="本月预算")
+    budget_create(actor=finmgr, period=previous_month(this_month), scope=BudgetScope.SALESPERSON, user_id=sales.pk,
+                  collections_target_minor=50_000_00, dso_target_days=Decimal(40), overdue_ratio_target_bp=1500)
+    report_run = report_generate(month=previous_month(this_month), fmt=ReportFormat.XLSX, trigger=ReportTrigger.WEB,
+                                 actor=finmgr, today=today)
+
+    letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
+                     or DunningAction.objects.filter(customer=hd).first())
+    values = {
+        "customer_id": hd.pk, "invoice_id": h1.pk, "payment_id": paid.pk, "budget_id": budget.pk,
+        "task_id": Task.objects.filter(customer=hd, status="open").order_by("pk").first().pk,
+        "plan_id": pending_plan.pk, "decision": "approve", "dispute_id": dispute.pk,
+        "activity_id": Activity.objects.filter(customer=hd).order_by("pk").first().pk,
+        "rating_id": rating.pk, "proposal_id": RatingProposal.objects.get(rating=rating).pk,
+        "request_id": limit_request.pk, "action_id": letter_action.pk,
+        "dunning:run.run_id": run.pk, "reports:run_download.run_id": report_run.pk,
+        "email_id": DunningEmail.objects.order_by("pk").first().pk,
+        "policy_id": DunningPolicy.objects.get(pk=policy.pk).pk, "exclusion_id": exclusion.pk,
+        "hold_id": CreditHold.objects.filter(customer=hd, reason_code="dunning_stop_supply").first().pk,
+        "override_id": override.pk,
+        "notification_id": Notification.objects.order_by("pk").first().pk,
+        "key": "aging", "fmt": "xlsx",
+    }
+    return CompleteBook(today=today, users=users, path_values=values)
