@@ -295,9 +295,9 @@ def case_team(viewer, today):
         sales.first_name = name(i)
         sales.save(update_fields=["first_name"])
         factories.customer(f"T{i:03d}", salesperson=sales)
-    start = today.replace(day=1) - timedelta(days=1)
+    # this month: the team counts a customer in a period only if it existed at the period's end
     # the ranking needs every person's KPIs (kpi_values per person), whichever page is shown: no bound here
-    return Case(reverse("analytics:team"), {"start": start.replace(day=1).isoformat(), "end": start.isoformat()},
+    return Case(reverse("analytics:team"), {"start": today.replace(day=1).isoformat(), "end": today.isoformat()},
                 max_queries=None)
 
 
