@@ -105,16 +105,6 @@ def _roles(db):
         roles_sync()
 
 
-@pytest.fixture(autouse=True)
-def _language_of_the_settings():
-    """A request in Chinese leaves its language active in the thread (LocaleMiddleware activates it and nothing
-    deactivates it), so the next test would read Chinese messages where it asserts English ones. Put it back."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
-
-
 @pytest.fixture
 def company(db):
     from arms.customers.selectors import company_default

@@ -64,12 +64,22 @@ def test_the_page_of_a_waiting_job_warns_when_the_heartbeat_is_stale(waiting_job
         heartbeat()
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         body = _job_page(client, waiting_job)
-    assert WARNING in body and "arms run_huey" in body and "No worker has been seen for 5 minutes" in body
+    assert WARNING in body and "No worker has been seen for 5 minutes" in body
+    assert "tell your system administrator" in body and "arms run_huey" not in body  # a clerk cannot start it
+
+
+def test_an_administrator_is_told_the_command_that_starts_the_worker(echo, client):
+    admin = factories.user("admin-q", role="admin")
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    job, _created = job_start(kind=ECHO, actor=admin)
+    body = _job_page(client, job)
+    assert WARNING in body and "<code>arms run_huey</code>" in body
 
 
 def test_the_warning_is_in_chinese_for_a_chinese_user(waiting_job, client):
     body = _job_page(client, waiting_job, **{"Accept-Language": "zh-hans"})
-    assert "后台任务处理程序未运行" in body and "arms run_huey" in body
+    assert "后台任务处理程序未运行" in body and "系统管理员" in body
 
 
 def test_no_warning_when_a_consumer_was_seen_lately(waiting_job, client):

@@ -38,7 +38,7 @@ def test_a_run_whose_actions_wait_says_so_instead_of_done(due_day, people, clien
     body = client.get(reverse("dunning:run", args=[run.pk])).content.decode()
     assert "Actions waiting" in body and "2 of 2 actions are waiting" in body
     assert '<dd id="actions-pending">2</dd>' in body and '<dd id="actions-done">0</dd>' in body
-    assert WARNING in body and "arms run_huey" in body  # and nothing has ever consumed the queue
+    assert WARNING in body and "tell your system administrator" in body  # and nothing has ever consumed the queue
     assert 'hx-trigger="every 3s"' in body  # the counts refresh while actions wait
 
 

@@ -91,6 +91,7 @@ def _build(today: date) -> CompleteBook:
     from arms.exposure.services import hold_place, override_approve, override_request
     from arms.ledger.services import exchange_rate_set, payment_allocate
     from arms.ledger.services.allocations import AllocationRequest
+    from arms.reports.jobs import monthly_job_start
     from arms.reports.models import ReportFormat, ReportTrigger
     from arms.reports.schedule import month_start, previous_month
     from arms.reports.services import report_generate
@@ -218,6 +219,10 @@ def _build(today: date) -> CompleteBook:
     report_run = report_generate(month=previous_month(this_month), fmt=ReportFormat.XLSX, trigger=ReportTrigger.WEB,
                                  actor=finmgr, today=today)
 
+    # a background job (queued: the test's transaction never commits, so the queue never sees it)
+    monthly_job, _created = monthly_job_start(month=this_month, fmt=ReportFormat.PDF, email=False,
+                                              trigger=ReportTrigger.WEB, actor=finmgr)
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -233,6 +238,6 @@ def _build(today: date) -> CompleteBook:
         "hold_id": CreditHold.objects.filter(customer=hd, reason_code="dunning_stop_supply").first().pk,
         "override_id": override.pk,
         "notification_id": Notification.objects.order_by("pk").first().pk,
-        "key": "aging", "fmt": "xlsx",
+        "key": "aging", "fmt": "xlsx", "job_id": monthly_job.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

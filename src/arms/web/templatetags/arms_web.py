@@ -139,14 +139,16 @@ def job_result_label(job) -> str:
     return job_result_label_text(job)
 
 
-@register.inclusion_tag("web/includes/queue_warning.html")
-def queue_warning(waiting) -> dict:
+@register.inclusion_tag("web/includes/queue_warning.html", takes_context=True)
+def queue_warning(context, waiting) -> dict:
     """``{% queue_warning waiting %}``: when ``waiting`` (work is queued) and no queue consumer has been seen
-    lately, a warning that says so and what to run; nothing otherwise (and no query when nothing waits)."""
+    lately, a warning that says so and what to do (the command for an administrator, whom to tell for anyone
+    else); nothing otherwise (and no query when nothing waits)."""
     if not waiting:
         return {"show": False}
     from arms.common.queue import STALE_AFTER, queue_health
 
     health = queue_health()
-    return {"show": not health.consumer_running, "health": health,
+    user = context.get("user")
+    return {"show": not health.consumer_running, "health": health, "operator": bool(user and user.is_staff),
             "stale_minutes": int(STALE_AFTER.total_seconds() // 60)}
