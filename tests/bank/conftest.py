@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+
+# ../shared/data beside the checkout (see its SOURCES.md); the data stays outside the repository.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"the shared sample data is not at {path}")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    """The parsers are plain Python: no database, so no roles to create (overrides tests/conftest.py)."""
