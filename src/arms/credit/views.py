@@ -154,7 +154,7 @@ def rate(request, customer_id: int):
             rating = services.rating_run(customer=customer, as_of=form.cleaned_data["as_of"], actor=request.user,
                                          reason=form.cleaned_data["reason"])
         except ArmsError as exc:
-            form.add_error(None, exc.message)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("Rated %(grade)s (score %(score)s); the proposal waits for a decision.")
                              % {"grade": rating.grade, "score": rating.score})

@@ -247,7 +247,7 @@ def credit_check(request):
                                            currency=data["currency"], document_kind=data["document_kind"],
                                            user=request.user, lock=False)
         except ArmsError as error:
-            form.add_error(None, error.message)
+            form.add_service_error(error)
     context = {"form": form, "result": result}
     if request.htmx:
         return render(request, "exposure/check.html#result", context)
