@@ -3,7 +3,7 @@ and contact_create: validated, audited, one transaction each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,30 +14,21 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
-from arms.customers.models import Contact, Customer
+from arms.customers.models import Company, Contact, Customer
 from arms.customers.selectors import company_default
 from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
-
-
-class _Unset:
-    """A field the caller did not give: not changed by an update, the model's default on create."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
 
 #: a salesperson or collector: a user, a user id, a username, or None for nobody
 UserRef = Any
 
 
 @dataclass(frozen=True, kw_only=True)
-class CustomerFields:
+class CustomerFields(ServiceInput):
     """The editable fields of a customer as the services take them. ``clean()`` is the one place they are checked
     (the services, the admin form and through them the API, imports and the seed all go through it)."""
 
@@ -54,9 +45,6 @@ class CustomerFields:
     currency: str = UNSET
     status: str = UNSET
     notes: str = UNSET
-
-    def given(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not UNSET}
 
     def clean(self) -> dict:
         """The given fields, normalised (USCC upper-case, users looked up); raises naming the first bad one."""
@@ -101,7 +89,7 @@ class CustomerFields:
         return cleaned
 
 
-EDITABLE = tuple(f.name for f in fields(CustomerFields))
+EDITABLE = CustomerFields.names()
 
 
 def customer_snapshot(customer: Customer) -> dict:
@@ -113,7 +101,7 @@ def customer_snapshot(customer: Customer) -> dict:
 
 
 @transaction.atomic
-def customer_create(*, actor, code: str, name: str, company=None, idempotency_key: str | None = None,
+def customer_create(*, actor, code: str, name: str, company: Company | None = None, idempotency_key: str | None = None,
                     uscc: str = UNSET, industry: str = UNSET, region: str = UNSET, province: str = UNSET,
                     address: str = UNSET, salesperson: UserRef = UNSET, collector: UserRef = UNSET,
                     payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET, currency: str = UNSET,
