@@ -17,38 +17,32 @@ from arms.web.forms import AmountField, AmountForm, ServiceErrorMixin
 SRC = Path(__file__).resolve().parents[2] / "src" / "arms"
 
 
-def _classes_defining(name: str) -> list[str]:
-    """``path:line`` of every class in src/arms that defines ``name`` (a method or a class attribute)."""
+def _classes() -> list[tuple[str, ast.ClassDef]]:
+    """Every class in src/arms (migrations left out), with the file it is in."""
     found = []
     for path in SRC.rglob("*.py"):
-        if "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef):
-                for item in node.body:
-                    if isinstance(item, ast.FunctionDef) and item.name == name:
-                        found.append(f"{path.relative_to(SRC)}:{item.lineno}")
-    return sorted(found)
+        if "migrations" not in path.parts:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [(str(path.relative_to(SRC)), node) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    return found
 
 
-def _classes_named(pattern: str) -> list[str]:
-    found = []
-    for path in SRC.rglob("*.py"):
-        if "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef) and pattern in node.name:
-                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}")
-    return sorted(found)
+def _files_with_classes_defining(method: str) -> list[str]:
+    return sorted(path for path, cls in _classes()
+                  if any(isinstance(item, ast.FunctionDef) and item.name == method for item in cls.body))
+
+
+def _files_with_classes_named(pattern: str) -> list[str]:
+    return sorted(path for path, cls in _classes() if pattern in cls.name)
 
 
 def test_one_service_error_mixin():
-    assert [where.split(":")[0] for where in _classes_defining("add_service_error")] == ["web/forms.py"]
-    assert [where.split(":")[0] for where in _classes_named("ServiceError")] == ["web/forms.py"]
+    assert _files_with_classes_defining("add_service_error") == ["web/forms.py"]
+    assert _files_with_classes_named("ServiceError") == ["web/forms.py"]
 
 
 def test_one_amount_field():
-    assert [where.split(":")[0] for where in _classes_named("AmountField")] == ["web/forms.py"]
+    assert _files_with_classes_named("AmountField") == ["web/forms.py"]
 
 
 class _Form(ServiceErrorMixin, forms.Form):

@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from arms.common.errors import ValidationFailed, money_message
+from arms.domain.money import MoneyError, check_currency
+
 
 class _Unset:
     """A field the caller did not give (``None`` is a value: "nobody", "no date")."""
@@ -44,3 +49,23 @@ class ServiceInput:
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
+
+    @staticmethod
+    def check_choices(cleaned: dict[str, Any], choices: dict[str, Any]) -> None:
+        """Refuse a given field whose value is not one of its enum's values (``{"status": CustomerStatus}``)."""
+        for name, enum in choices.items():
+            if name in cleaned and cleaned[name] not in enum.values:
+                raise ValidationFailed(
+                    _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
+                    % {"value": cleaned[name], "field": name, "choices": ", ".join(enum.values)},
+                    field=name,
+                )
+
+    @staticmethod
+    def clean_currency(cleaned: dict[str, Any]) -> None:
+        """A given currency as its ISO 4217 code (upper case), or refused."""
+        if "currency" in cleaned:
+            try:
+                cleaned["currency"] = check_currency(cleaned["currency"])
+            except MoneyError as exc:
+                raise ValidationFailed(money_message(exc), field="currency") from exc

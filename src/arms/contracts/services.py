@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.contracts.models import (
@@ -29,7 +29,7 @@ from arms.contracts.models import (
 )
 from arms.customers.enums import TermBasis
 from arms.customers.models import Customer
-from arms.domain.money import MoneyError, check_currency, format_money
+from arms.domain.money import format_money
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,7 @@ class ContractTerms(ServiceInput):
             amount = cleaned["amount_minor"]
             if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
                 raise ValidationFailed(_("The contract amount must be more than zero."), field="amount_minor")
-        if "currency" in cleaned:
-            try:
-                cleaned["currency"] = check_currency(cleaned["currency"])
-            except MoneyError as exc:
-                raise ValidationFailed(money_message(exc), field="currency") from exc
+        self.clean_currency(cleaned)
         for name in ("late_interest_rate_daily", "penalty_rate"):
             if name in cleaned:
                 try:
@@ -81,14 +77,8 @@ class ContractTerms(ServiceInput):
                     raise ValidationFailed(_("Not a number."), field=name) from exc
                 if cleaned[name] < 0 or cleaned[name] > 1:
                     raise ValidationFailed(_("A rate is a fraction between 0 and 1."), field=name)
-        for name, choices in (("payment_terms_basis", TermBasis), ("guarantee_type", GuaranteeType),
-                              ("dispute_resolution", DisputeResolution), ("status", ContractStatus)):
-            if name in cleaned and cleaned[name] not in choices.values:
-                raise ValidationFailed(
-                    _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
-                    % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
-                    field=name,
-                )
+        self.check_choices(cleaned, {"payment_terms_basis": TermBasis, "guarantee_type": GuaranteeType,
+                                     "dispute_resolution": DisputeResolution, "status": ContractStatus})
         if "payment_terms_days" in cleaned and not 0 <= int(cleaned["payment_terms_days"]) <= 3650:
             raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
         return cleaned

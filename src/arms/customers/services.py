@@ -13,14 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Company, Contact, Customer
 from arms.customers.selectors import company_default
 from arms.customers.uscc import uscc_message
-from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
 
 #: a salesperson or collector: a user, a user id, a username, or None for nobody
@@ -58,23 +57,13 @@ class CustomerFields(ServiceInput):
                 cleaned["uscc"] = validate_uscc(cleaned["uscc"])
             except UsccError as exc:
                 raise ValidationFailed(uscc_message(exc), field="uscc") from exc
-        for name, choices in (("industry", Industry), ("region", Region), ("status", CustomerStatus),
-                              ("payment_terms_basis", TermBasis)):
-            if name in cleaned and cleaned[name] not in choices.values:
-                raise ValidationFailed(
-                    _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
-                    % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
-                    field=name,
-                )
+        self.check_choices(cleaned, {"industry": Industry, "region": Region, "status": CustomerStatus,
+                                     "payment_terms_basis": TermBasis})
         if "payment_terms_days" in cleaned:
             days = cleaned["payment_terms_days"]
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
                 raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
-        if "currency" in cleaned:
-            try:
-                cleaned["currency"] = check_currency(cleaned["currency"])
-            except MoneyError as exc:
-                raise ValidationFailed(money_message(exc), field="currency") from exc
+        self.clean_currency(cleaned)
         User = get_user_model()
         for name in ("salesperson", "collector"):
             value = cleaned.get(name)
