@@ -109,3 +109,25 @@ def test_service_error_without_a_matching_field_goes_above_the_form():
     form.add_service_error(ValidationFailed("no such thing", field="customer_id"))
     form.add_service_error(ValidationFailed("nothing named"))
     assert form.non_field_errors() == ["no such thing", "nothing named"]
+
+
+def test_run_service_calls_the_service_with_the_cleaned_data_and_keeps_its_result():
+    form = _Form({"amount": "1,000"})
+    assert form.run_service(lambda data: ("saved", data["amount"]))
+    assert form.result == ("saved", 100000)
+
+
+def test_run_service_does_not_call_the_service_with_invalid_input():
+    called = []
+    form = _Form({"amount": "abc"})
+    assert not form.run_service(called.append)
+    assert called == [] and "amount" in form.errors
+
+
+def test_run_service_shows_a_refusal_beside_its_field():
+    def refuse(data):
+        raise ValidationFailed("over the limit", field="amount_minor")
+
+    form = _Form({"amount": "1"})
+    assert not form.run_service(refuse)
+    assert form.errors["amount"] == ["over the limit"] and form.result is None

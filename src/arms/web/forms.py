@@ -11,7 +11,9 @@ beside the field it names) and ``AmountField`` (an amount typed as text, cleaned
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -36,10 +38,30 @@ class ServiceErrorMixin:
     the form field that holds it (``{"amount_minor": "amount"}``)."""
 
     SERVICE_FIELDS: dict[str, str] = {}
+    #: what the service returned, after ``run_service`` succeeded
+    result: Any = None
 
     def add_service_error(self, error: ArmsError) -> None:
         name = self.SERVICE_FIELDS.get(error.field or "", error.field)
         self.add_error(name if name in self.fields else None, error.message)  # type: ignore[attr-defined]
+
+    def run_service(self, call: Callable[[dict], Any]) -> bool:
+        """The one way a view submits a form to a service: when the form is valid, ``call(cleaned_data)``. True when
+        the service did it (what it returned is ``self.result``); False when the input is invalid or the service
+        refused, the refusal then shown beside its field::
+
+            if form.run_service(lambda data: services.task_create(customer=customer, actor=request.user, **data)):
+                return redirect(...)
+            return render(..., {"form": form}, status=400)
+        """
+        if not self.is_valid():  # type: ignore[attr-defined]
+            return False
+        try:
+            self.result = call(self.cleaned_data)  # type: ignore[attr-defined]
+        except ArmsError as error:
+            self.add_service_error(error)
+            return False
+        return True
 
 
 class AmountField(forms.CharField):
