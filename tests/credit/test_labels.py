@@ -29,5 +29,5 @@ def test_a_ratings_facts_are_labelled_with_amounts_in_yuan():
     assert rows == [
         ("External facts", [("Credit bureau rating", "AA"), ("Dishonest judgment debtor (失信被执行人)", "no")]),
         ("Financial statement", [("Fiscal year", "2025"), ("Revenue", "60,000,000.00 CNY")]),
-        ("Trade history in ARMS", [("Share paid on time", "87.5%")]),
+        ("Trade history in ARMS", [("Share paid on time", "87.50%")]),
     ]

@@ -19,9 +19,8 @@ from arms.accounts.names import person_name
 from arms.analytics.aging import GROUP_BY, AgingFilters
 from arms.analytics.models import BudgetScope
 from arms.analytics.selectors import UNRATED, scoped_customers
-from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import Industry, Region
-from arms.domain.money import MoneyError, parse_amount
+from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GROUP_LABELS = {
@@ -42,15 +41,7 @@ def people_choices(user, role: str) -> list[tuple[str, str]]:
     return [(str(p.pk), person_name(p)) for p in people]
 
 
-class ServiceErrorsMixin:
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_error(self, error: ArmsError) -> None:
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
-
-
-class AgingForm(ServiceErrorsMixin, forms.Form):
+class AgingForm(ServiceErrorMixin, forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
     basis = forms.ChoiceField(label=_("Age by"), required=False,
                               choices=[("due", _("Due date")), ("invoice", _("Invoice date"))])
@@ -116,7 +107,7 @@ PRESETS = [("", _("Custom")), ("this_month", _("This month")), ("last_month", _(
            ("last_12_months", _("Last 12 months"))]
 
 
-class PeriodForm(ServiceErrorsMixin, forms.Form):
+class PeriodForm(ServiceErrorMixin, forms.Form):
     SERVICE_FIELDS = {"start": "start", "end": "end"}
 
     preset = forms.ChoiceField(label=_("Period"), required=False, choices=PRESETS)
@@ -179,7 +170,7 @@ class TeamForm(PeriodForm):
         return {name: value or 0 for name, value in given.items()}
 
 
-class BudgetForm(ServiceErrorsMixin, forms.Form):
+class BudgetForm(ServiceErrorMixin, forms.Form):
     SERVICE_FIELDS = {"period": "month", "user_id": "person", "collections_target_minor": "collections_target",
                       "dso_target_days": "dso_target_days", "overdue_ratio_target_bp": "overdue_ratio_target",
                       "recovery_rate_target_bp": "recovery_rate_target"}
@@ -188,7 +179,7 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
                             widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}))
     scope = forms.ChoiceField(label=_("Team"), choices=BudgetScope.choices)
     person = forms.ChoiceField(label=_("Salesperson or collector"), required=False)
-    collections_target = forms.CharField(label=_("Collections target (CNY)"), required=False, max_length=30)
+    collections_target = AmountField(label=_("Collections target (CNY)"), required=False)
     dso_target_days = forms.DecimalField(label=_("DSO target (days)"), required=False, min_value=0,
                                          max_value=9999, decimal_places=2)
     overdue_ratio_target = forms.DecimalField(label=_("Overdue ratio target (%)"), required=False, min_value=0,
@@ -216,15 +207,6 @@ class BudgetForm(ServiceErrorsMixin, forms.Form):
             return date(year, month, 1)
         except ValueError:
             raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
-
-    def clean_collections_target(self):
-        text = (self.cleaned_data.get("collections_target") or "").strip()
-        if not text:
-            return None
-        try:
-            return parse_amount(text)
-        except MoneyError as exc:
-            raise forms.ValidationError(money_message(exc)) from None
 
     def targets(self) -> dict:
         data = self.cleaned_data

@@ -186,19 +186,13 @@ def budgets(request):
         if not can_edit:
             raise Http404
         form = BudgetForm(request.POST)
-        if form.is_valid():
-            try:
-                budget = budget_services.budget_create(
-                    actor=request.user, period=form.cleaned_data["month"], scope=form.cleaned_data["scope"],
-                    user_id=int(form.cleaned_data["person"]) if form.cleaned_data.get("person") else None,
-                    **form.targets(),
-                )
-            except ArmsError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
-                url = reverse("analytics:budgets") + f"?year={budget.period.year}"
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        if form.run_service(lambda data: budget_services.budget_create(
+                actor=request.user, period=data["month"], scope=data["scope"],
+                user_id=int(data["person"]) if data.get("person") else None, **form.targets())):
+            budget = form.result
+            messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
+            url = reverse("analytics:budgets") + f"?year={budget.period.year}"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         status = 400
         if request.htmx:
             return render(request, "analytics/budgets.html#budget_form", {"form": form, "can_edit": True},
@@ -229,14 +223,10 @@ def _visible_budget(request, budget_id: int):
 def budget_edit(request, budget_id: int):
     budget = _visible_budget(request, budget_id)
     form = BudgetForm(request.POST or None, editing=True, initial=BudgetForm.initial_for(budget))
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget_services.budget_update(actor=request.user, budget=budget, **form.targets())
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
-            return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
+    if request.method == "POST" and form.run_service(
+            lambda data: budget_services.budget_update(actor=request.user, budget=budget, **form.targets())):
+        messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
+        return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
     return render(request, "analytics/budget_edit.html", {"form": form, "budget": budget},
                   status=400 if request.method == "POST" else 200)
 

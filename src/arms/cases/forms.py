@@ -23,9 +23,8 @@ from arms.cases.enums import (
     TaskKind,
 )
 from arms.cases.selectors import OVERDUE_BUCKETS
-from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import Region
-from arms.domain.money import MoneyError, parse_amount
+from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,33 +35,6 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 def _all(choices) -> list:
     return [("", _("All")), *choices]
-
-
-class ServiceErrorsMixin:
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_error(self, error: ArmsError) -> None:
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
-
-
-class AmountField(forms.CharField):
-    """An amount typed as "1,234.56": minor units come out, a float never."""
-
-    def __init__(self, *args, currency: str = "CNY", **kwargs):
-        self.currency = currency
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        try:
-            return parse_amount(value, self.currency)
-        except MoneyError as exc:
-            raise forms.ValidationError(money_message(exc)) from exc
 
 
 class WorklistFilterForm(forms.Form):
@@ -100,7 +72,7 @@ class WorklistFilterForm(forms.Form):
         }
 
 
-class ActivityForm(ServiceErrorsMixin, forms.Form):
+class ActivityForm(ServiceErrorMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in ActivityKind.choices
                                                          if c[0] not in (ActivityKind.SYSTEM, ActivityKind.HANDOFF)])
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.OUT)
@@ -137,19 +109,19 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class TaskForm(ServiceErrorsMixin, forms.Form):
+class TaskForm(ServiceErrorMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
     title = forms.CharField(label=_("What to do"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.FINANCE)
     due_on = forms.DateField(label=_("Due on"), widget=DATE_INPUT)
 
 
-class TaskCompleteForm(ServiceErrorsMixin, forms.Form):
+class TaskCompleteForm(ServiceErrorMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *ActivityOutcome.choices], required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PromiseForm(ServiceErrorsMixin, forms.Form):
+class PromiseForm(ServiceErrorMixin, forms.Form):
     amount = AmountField(label=_("Amount"))
     promised_on = forms.DateField(label=_("Promised date"), widget=DATE_INPUT)
     invoices = forms.MultipleChoiceField(label=_("Invoices"), required=False,
@@ -163,7 +135,7 @@ class PromiseForm(ServiceErrorsMixin, forms.Form):
         self.fields["invoices"].choices = [(str(inv.pk), inv.number) for inv in invoices]
 
 
-class PlanForm(ServiceErrorsMixin, forms.Form):
+class PlanForm(ServiceErrorMixin, forms.Form):
     invoices = forms.MultipleChoiceField(label=_("Invoices"), widget=forms.SelectMultiple(attrs={"size": 3}))
     total = AmountField(label=_("Total"), required=False, help_text=_("What the invoices owe when empty."))
     installments = forms.IntegerField(label=_("Installments"), min_value=1, max_value=60, initial=3)
@@ -182,7 +154,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class DisputeForm(ServiceErrorsMixin, forms.Form):
+class DisputeForm(ServiceErrorMixin, forms.Form):
     invoice = forms.ChoiceField(label=_("Invoice"))
     amount = AmountField(label=_("Disputed amount"))
     reason_code = forms.ChoiceField(label=_("Reason"), choices=DisputeReason.choices)
@@ -197,7 +169,7 @@ class DisputeForm(ServiceErrorsMixin, forms.Form):
         self.fields["invoice"].choices = [(str(inv.pk), inv.number) for inv in invoices]
 
 
-class DisputeResolveForm(ServiceErrorsMixin, forms.Form):
+class DisputeResolveForm(ServiceErrorMixin, forms.Form):
     resolution = forms.ChoiceField(label=_("Resolution"), choices=DisputeResolution.choices)
     credit = AmountField(label=_("Credit (gross)"), required=False,
                          help_text=_("For a credit note; the disputed amount when empty."))
@@ -206,7 +178,7 @@ class DisputeResolveForm(ServiceErrorsMixin, forms.Form):
     SERVICE_FIELDS = {"credit_minor": "credit"}
 
 
-class BundleForm(ServiceErrorsMixin, forms.Form):
+class BundleForm(ServiceErrorMixin, forms.Form):
     recipient = forms.CharField(label=_("Handed to"), max_length=200,
                                 widget=forms.TextInput(attrs={"placeholder": _("Agency or law firm")}))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)

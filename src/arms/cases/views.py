@@ -152,13 +152,9 @@ def _open_items(customer):
 def activity_add(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = ActivityForm(request.POST, request.FILES, invoices=_open_items(customer))
-    if form.is_valid():
-        try:
-            services.activity_record(customer=customer, actor=request.user, **form.service_arguments())
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, customer, _("Activity recorded."))
+    if form.run_service(lambda data: services.activity_record(customer=customer, actor=request.user,
+                                                              **form.service_arguments())):
+        return _done(request, customer, _("Activity recorded."))
     return _refused(request, customer, "activity_form", form)
 
 
@@ -168,13 +164,8 @@ def activity_add(request, customer_id: int):
 def task_add(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = TaskForm(request.POST)
-    if form.is_valid():
-        try:
-            services.task_create(customer=customer, actor=request.user, **form.cleaned_data)
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, customer, _("Task created."))
+    if form.run_service(lambda data: services.task_create(customer=customer, actor=request.user, **data)):
+        return _done(request, customer, _("Task created."))
     return _refused(request, customer, "task_form", form)
 
 
@@ -226,16 +217,10 @@ def task_drop(request, task_id: int):
 def promise_add(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = PromiseForm(request.POST, invoices=_open_items(customer))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.promise_record(customer=customer, actor=request.user, amount_minor=data["amount"],
-                                    promised_on=data["promised_on"], invoices=[int(pk) for pk in data["invoices"]],
-                                    contact_name=data["contact_name"], note=data["note"])
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, customer, _("Promise to pay recorded."))
+    if form.run_service(lambda data: services.promise_record(
+            customer=customer, actor=request.user, amount_minor=data["amount"], promised_on=data["promised_on"],
+            invoices=[int(pk) for pk in data["invoices"]], contact_name=data["contact_name"], note=data["note"])):
+        return _done(request, customer, _("Promise to pay recorded."))
     return _refused(request, customer, "promise_form", form)
 
 
@@ -245,17 +230,11 @@ def promise_add(request, customer_id: int):
 def plan_add(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = PlanForm(request.POST, invoices=_open_items(customer))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_request(customer=customer, actor=request.user, invoices=[int(pk) for pk in data["invoices"]],
-                                  total_minor=data["total"], installments=data["installments"],
-                                  first_due_on=data["first_due_on"], every_months=data["every_months"],
-                                  grace_days=data["grace_days"], note=data["note"])
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, customer, _("Installment plan requested; a finance manager approves it."))
+    if form.run_service(lambda data: services.plan_request(
+            customer=customer, actor=request.user, invoices=[int(pk) for pk in data["invoices"]],
+            total_minor=data["total"], installments=data["installments"], first_due_on=data["first_due_on"],
+            every_months=data["every_months"], grace_days=data["grace_days"], note=data["note"])):
+        return _done(request, customer, _("Installment plan requested; a finance manager approves it."))
     return _refused(request, customer, "plan_form", form)
 
 
@@ -287,17 +266,11 @@ def dispute_add(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     open_items = _open_items(customer)
     form = DisputeForm(request.POST, invoices=open_items)
-    if form.is_valid():
-        data = form.cleaned_data
-        invoice = next(inv for inv in open_items if str(inv.pk) == data["invoice"])
-        try:
-            services.dispute_raise(invoice=invoice, actor=request.user, amount_minor=data["amount"],
-                                   reason_code=data["reason_code"], department=data["department"],
-                                   description=data["description"])
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, customer, _("Dispute raised; its amount is held from dunning."))
+    if form.run_service(lambda data: services.dispute_raise(
+            invoice=next(inv for inv in open_items if str(inv.pk) == data["invoice"]), actor=request.user,
+            amount_minor=data["amount"], reason_code=data["reason_code"], department=data["department"],
+            description=data["description"])):
+        return _done(request, customer, _("Dispute raised; its amount is held from dunning."))
     return _refused(request, customer, "dispute_form", form)
 
 

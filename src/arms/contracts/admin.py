@@ -93,7 +93,7 @@ class ContractAdminForm(forms.ModelForm):
                 self.add_error("amount", money_message(error))
         terms = {name: cleaned[name] for name in services.TERMS if name in cleaned}
         try:
-            services._clean(terms)
+            services.ContractTerms(**terms).clean()
         except ArmsError as error:
             field = "amount" if error.field == "amount_minor" else error.field
             self.add_error(field if field in self.fields else None, error.message)

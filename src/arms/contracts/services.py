@@ -1,4 +1,6 @@
-"""contract_create, contract_amend (the old terms are kept as a version), contract_attach."""
+"""contract_create, contract_amend (the old terms are kept as a version), contract_attach.
+
+The terms are typed keyword-only parameters, checked in one place (``ContractTerms.clean``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, ValidationFailed
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.contracts.models import (
     Contract,
@@ -26,13 +29,7 @@ from arms.contracts.models import (
 )
 from arms.customers.enums import TermBasis
 from arms.customers.models import Customer
-from arms.domain.money import MoneyError, check_currency, format_money
-
-TERMS = (
-    "title", "signed_date", "start_date", "end_date", "currency", "amount_minor", "payment_terms_days",
-    "payment_terms_basis", "late_interest_rate_daily", "penalty_rate", "penalty_clause", "guarantee_type",
-    "guarantee_details", "dispute_resolution", "dispute_venue", "status",
-)
+from arms.domain.money import format_money
 
 
 @dataclass(frozen=True)
@@ -42,6 +39,54 @@ class MilestoneIn:
     due_days: int = 0
 
 
+@dataclass(frozen=True, kw_only=True)
+class ContractTerms(ServiceInput):
+    """A contract's terms as the services take them. ``clean()`` is the one place they are checked (the services
+    and the admin form; through them the API, imports and the seed)."""
+
+    title: str = UNSET
+    signed_date: date = UNSET
+    start_date: date | None = UNSET
+    end_date: date | None = UNSET
+    currency: str = UNSET
+    amount_minor: int = UNSET
+    payment_terms_days: int = UNSET
+    payment_terms_basis: str = UNSET
+    late_interest_rate_daily: Decimal | str = UNSET
+    penalty_rate: Decimal | str = UNSET
+    penalty_clause: str = UNSET
+    guarantee_type: str = UNSET
+    guarantee_details: str = UNSET
+    dispute_resolution: str = UNSET
+    dispute_venue: str = UNSET
+    status: str = UNSET
+
+    def clean(self) -> dict:
+        """The given terms, normalised (currency upper-case, rates as Decimals); raises naming the first bad one."""
+        cleaned = self.given()
+        if "amount_minor" in cleaned:
+            amount = cleaned["amount_minor"]
+            if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+                raise ValidationFailed(_("The contract amount must be more than zero."), field="amount_minor")
+        self.clean_currency(cleaned)
+        for name in ("late_interest_rate_daily", "penalty_rate"):
+            if name in cleaned:
+                try:
+                    cleaned[name] = Decimal(str(cleaned[name]))
+                except Exception as exc:
+                    raise ValidationFailed(_("Not a number."), field=name) from exc
+                if cleaned[name] < 0 or cleaned[name] > 1:
+                    raise ValidationFailed(_("A rate is a fraction between 0 and 1."), field=name)
+        self.check_choices(cleaned, {"payment_terms_basis": TermBasis, "guarantee_type": GuaranteeType,
+                                     "dispute_resolution": DisputeResolution, "status": ContractStatus})
+        if "payment_terms_days" in cleaned and not 0 <= int(cleaned["payment_terms_days"]) <= 3650:
+            raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
+        return cleaned
+
+
+TERMS = ContractTerms.names()
+
+
 def contract_terms(contract: Contract) -> dict:
     data = {name: getattr(contract, name) for name in TERMS}
     data["milestones"] = [
@@ -49,42 +94,6 @@ def contract_terms(contract: Contract) -> dict:
         for m in contract.milestones.order_by("sequence")
     ]
     return data
-
-
-def _clean(fields: dict) -> dict:
-    cleaned = dict(fields)
-    unknown = set(cleaned) - set(TERMS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationFailed(_("Unknown field %(field)s.") % {"field": name}, field=name)
-    if "amount_minor" in cleaned:
-        amount = cleaned["amount_minor"]
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-            raise ValidationFailed(_("The contract amount must be more than zero."), field="amount_minor")
-    if "currency" in cleaned:
-        try:
-            cleaned["currency"] = check_currency(cleaned["currency"])
-        except MoneyError as exc:
-            raise ValidationFailed(money_message(exc), field="currency") from exc
-    for name in ("late_interest_rate_daily", "penalty_rate"):
-        if name in cleaned:
-            try:
-                cleaned[name] = Decimal(str(cleaned[name]))
-            except Exception as exc:
-                raise ValidationFailed(_("Not a number."), field=name) from exc
-            if cleaned[name] < 0 or cleaned[name] > 1:
-                raise ValidationFailed(_("A rate is a fraction between 0 and 1."), field=name)
-    for name, choices in (("payment_terms_basis", TermBasis), ("guarantee_type", GuaranteeType),
-                          ("dispute_resolution", DisputeResolution), ("status", ContractStatus)):
-        if name in cleaned and cleaned[name] not in choices.values:
-            raise ValidationFailed(
-                _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
-                % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
-                field=name,
-            )
-    if "payment_terms_days" in cleaned and not 0 <= int(cleaned["payment_terms_days"]) <= 3650:
-        raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
-    return cleaned
 
 
 def _check_dates(contract: Contract) -> None:
@@ -109,17 +118,28 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
 
 
 @transaction.atomic
-def contract_create(*, actor, customer, number: str, signed_date: date, amount_minor: int,
+def contract_create(*, actor, customer: Customer, number: str, signed_date: date, amount_minor: int,
                     milestones: list[MilestoneIn] | None = None, idempotency_key: str | None = None,
-                    **fields) -> Contract:
-    payload = {"customer": customer.pk, "number": number, "signed_date": signed_date, "amount_minor": amount_minor,
-               "milestones": [(m.name, m.share_bp, m.due_days) for m in milestones or []], **fields}
+                    title: str = UNSET, start_date: date | None = UNSET, end_date: date | None = UNSET,
+                    currency: str = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
+                    late_interest_rate_daily: Decimal | str = UNSET, penalty_rate: Decimal | str = UNSET,
+                    penalty_clause: str = UNSET, guarantee_type: str = UNSET, guarantee_details: str = UNSET,
+                    dispute_resolution: str = UNSET, dispute_venue: str = UNSET, status: str = UNSET) -> Contract:
+    """A new contract; currency and payment terms default to the customer's, the other terms to the model's."""
+    terms = ContractTerms(
+        title=title, signed_date=signed_date, start_date=start_date, end_date=end_date, currency=currency,
+        amount_minor=amount_minor, payment_terms_days=payment_terms_days, payment_terms_basis=payment_terms_basis,
+        late_interest_rate_daily=late_interest_rate_daily, penalty_rate=penalty_rate, penalty_clause=penalty_clause,
+        guarantee_type=guarantee_type, guarantee_details=guarantee_details, dispute_resolution=dispute_resolution,
+        dispute_venue=dispute_venue, status=status)
+    payload = {"customer": customer.pk, "number": number,
+               "milestones": [(m.name, m.share_bp, m.due_days) for m in milestones or []], **terms.given()}
 
     def create() -> Contract:
         clean_number = (number or "").strip()
         if not clean_number:
             raise ValidationFailed(_("A contract needs a number."), field="number")
-        cleaned = _clean({"signed_date": signed_date, "amount_minor": amount_minor, **fields})
+        cleaned = terms.clean()
         cleaned.setdefault("currency", customer.currency)
         cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
         cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
@@ -144,11 +164,22 @@ def contract_create(*, actor, customer, number: str, signed_date: date, amount_m
 
 @transaction.atomic
 def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[MilestoneIn] | None = None,
-                   **fields) -> Contract:
-    """Change a contract's terms. The terms before the change are kept as version N; it becomes N+1."""
+                   title: str = UNSET, signed_date: date = UNSET, start_date: date | None = UNSET,
+                   end_date: date | None = UNSET, currency: str = UNSET, amount_minor: int = UNSET,
+                   payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
+                   late_interest_rate_daily: Decimal | str = UNSET, penalty_rate: Decimal | str = UNSET,
+                   penalty_clause: str = UNSET, guarantee_type: str = UNSET, guarantee_details: str = UNSET,
+                   dispute_resolution: str = UNSET, dispute_venue: str = UNSET, status: str = UNSET) -> Contract:
+    """Change the terms given (the others stay). The terms before the change are kept as version N; it becomes
+    N+1."""
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why the contract is amended."), field="reason")
-    cleaned = _clean(fields)
+    cleaned = ContractTerms(
+        title=title, signed_date=signed_date, start_date=start_date, end_date=end_date, currency=currency,
+        amount_minor=amount_minor, payment_terms_days=payment_terms_days, payment_terms_basis=payment_terms_basis,
+        late_interest_rate_daily=late_interest_rate_daily, penalty_rate=penalty_rate, penalty_clause=penalty_clause,
+        guarantee_type=guarantee_type, guarantee_details=guarantee_details, dispute_resolution=dispute_resolution,
+        dispute_venue=dispute_venue, status=status).clean()
     customer = Customer.objects.select_for_update().get(pk=contract.customer_id)  # lock order: customer first
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     before = contract_terms(locked)

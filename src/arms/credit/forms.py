@@ -9,46 +9,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arms.common.errors import ArmsError
 from arms.credit.enums import BureauRating, Grade
-from arms.domain.money import MoneyError, parse_amount
+from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TRI_STATE = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class AmountField(forms.CharField):
-    """An amount typed as text ("1,234.56", "¥1234.56"), cleaned to integer minor units (CNY unless told)."""
-
-    def __init__(self, *args, currency: str = "CNY", **kwargs):
-        self.currency = currency
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if text in (None, ""):
-            return None
-        try:
-            minor = parse_amount(text, self.currency)
-        except (MoneyError, ValueError) as exc:
-            raise forms.ValidationError(_("Enter an amount such as 1,234.56.")) from exc
-        if abs(minor) > 10**15:
-            raise forms.ValidationError(_("The amount is too large."))
-        return minor
-
-
 def _tri(value: str):
     return {"yes": True, "no": False}.get(value)
-
-
-class ServiceErrorMixin:
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_error(self, error: ArmsError) -> None:
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
 
 
 class CreditFileForm(ServiceErrorMixin, forms.Form):
@@ -126,7 +95,7 @@ class FinancialsForm(ServiceErrorMixin, forms.Form):
                 **{f"{name}_minor": d[name] for name in self.FIGURES}}
 
 
-class RateForm(forms.Form):
+class RateForm(ServiceErrorMixin, forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 

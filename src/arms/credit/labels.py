@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from arms.customers.enums import Industry
 from arms.domain.money import BASE_CURRENCY, format_money
+from arms.web.templatetags.arms_web import bp_percent
 
 FACTOR_LABELS = {
     "debt_ratio": _("Debt ratio (liabilities / assets)"),
@@ -131,5 +132,5 @@ def _fact_value(name: str, value) -> str:
     if name.endswith("_minor") and isinstance(value, int):
         return format_money(value, BASE_CURRENCY)
     if name.endswith("_bp") and isinstance(value, int):
-        return f"{value / 100:.1f}%"
+        return bp_percent(value)
     return value_label(name, value)

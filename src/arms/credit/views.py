@@ -149,16 +149,11 @@ def _back(customer, anchor: str = ""):
 def rate(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            rating = services.rating_run(customer=customer, as_of=form.cleaned_data["as_of"], actor=request.user,
-                                         reason=form.cleaned_data["reason"])
-        except ArmsError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Rated %(grade)s (score %(score)s); the proposal waits for a decision.")
-                             % {"grade": rating.grade, "score": rating.score})
-            return _back(customer, "proposal")
+    if form.run_service(lambda data: services.rating_run(customer=customer, as_of=data["as_of"], actor=request.user,
+                                                         reason=data["reason"])):
+        messages.success(request, _("Rated %(grade)s (score %(score)s); the proposal waits for a decision.")
+                         % {"grade": form.result.grade, "score": form.result.score})
+        return _back(customer, "proposal")
     return render(request, "credit/credit_file.html", _file_context(request, customer, rate_form=form), status=400)
 
 
@@ -168,14 +163,10 @@ def rate(request, customer_id: int):
 def file_update(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = CreditFileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.credit_file_update(customer=customer, actor=request.user, **form.service_arguments())
-        except ArmsError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Credit file saved. Re-rate to see the effect on the grade."))
-            return _back(customer, "facts")
+    if form.run_service(lambda data: services.credit_file_update(customer=customer, actor=request.user,
+                                                                 **form.service_arguments())):
+        messages.success(request, _("Credit file saved. Re-rate to see the effect on the grade."))
+        return _back(customer, "facts")
     return render(request, "credit/credit_file.html", _file_context(request, customer, file_form=form), status=400)
 
 
@@ -185,14 +176,10 @@ def file_update(request, customer_id: int):
 def financials_save(request, customer_id: int):
     customer = customer_or_404(request.user, customer_id)
     form = FinancialsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.financial_statement_save(customer=customer, actor=request.user, **form.service_arguments())
-        except ArmsError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Financial figures saved."))
-            return _back(customer, "financials")
+    if form.run_service(lambda data: services.financial_statement_save(customer=customer, actor=request.user,
+                                                                       **form.service_arguments())):
+        messages.success(request, _("Financial figures saved."))
+        return _back(customer, "financials")
     return render(request, "credit/credit_file.html", _file_context(request, customer, financials_form=form),
                   status=400)
 
@@ -273,18 +260,11 @@ def limit_request_new(request, customer_id: int):
     profile = selectors.credit_profile_get(customer)
     currency = profile.currency if profile else customer.currency
     form = LimitRequestForm(request.POST or None, currency=currency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.limit_request_create(
-                customer=customer, actor=request.user, requested_limit_minor=form.cleaned_data["requested_limit"],
-                justification=form.cleaned_data["justification"], currency=currency,
-                idempotency_key=form.cleaned_data["idempotency_key"] or None,
-            )
-        except ArmsError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Limit change requested; the approvers are told."))
-            return redirect("credit:limit_request", created.pk)
+    if request.method == "POST" and form.run_service(lambda data: services.limit_request_create(
+            customer=customer, actor=request.user, requested_limit_minor=data["requested_limit"],
+            justification=data["justification"], currency=currency, idempotency_key=data["idempotency_key"] or None)):
+        messages.success(request, _("Limit change requested; the approvers are told."))
+        return redirect("credit:limit_request", form.result.pk)
     return render(request, "credit/limit_request_new.html",
                   {"customer": customer, "profile": profile, "form": form, "currency": currency},
                   status=400 if request.method == "POST" else 200)

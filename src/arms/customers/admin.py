@@ -46,7 +46,7 @@ class CustomerAdminForm(forms.ModelForm):
         cleaned = super().clean()
         names = [n for n in services.EDITABLE if n in cleaned and (not self.instance.pk or n in self.changed_data)]
         try:
-            services._clean({name: cleaned[name] for name in names})
+            services.CustomerFields(**{name: cleaned[name] for name in names}).clean()
         except ArmsError as error:
             self.add_error(error.field if error.field in self.fields else None, error.message)
         return cleaned

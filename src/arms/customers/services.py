@@ -1,6 +1,10 @@
-"""customer_create and customer_update: validated, audited, one transaction each."""
+"""customer_create and customer_update (typed keyword-only fields, checked in one place: ``CustomerFields.clean``)
+and contact_create: validated, audited, one transaction each."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,19 +13,72 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, ValidationFailed
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
-from arms.customers.models import Contact, Customer
+from arms.customers.models import Company, Contact, Customer
 from arms.customers.selectors import company_default
 from arms.customers.uscc import uscc_message
-from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
 
-EDITABLE = (
-    "name", "uscc", "industry", "region", "province", "address", "salesperson", "collector",
-    "payment_terms_days", "payment_terms_basis", "currency", "status", "notes",
-)
+#: a salesperson or collector: a user, a user id, a username, or None for nobody
+UserRef = Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerFields(ServiceInput):
+    """The editable fields of a customer as the services take them. ``clean()`` is the one place they are checked
+    (the services, the admin form and through them the API, imports and the seed all go through it)."""
+
+    name: str = UNSET
+    uscc: str = UNSET
+    industry: str = UNSET
+    region: str = UNSET
+    province: str = UNSET
+    address: str = UNSET
+    salesperson: UserRef = UNSET
+    collector: UserRef = UNSET
+    payment_terms_days: int = UNSET
+    payment_terms_basis: str = UNSET
+    currency: str = UNSET
+    status: str = UNSET
+    notes: str = UNSET
+
+    def clean(self) -> dict:
+        """The given fields, normalised (USCC upper-case, users looked up); raises naming the first bad one."""
+        cleaned = self.given()
+        if "name" in cleaned:
+            cleaned["name"] = (cleaned["name"] or "").strip()
+            if not cleaned["name"]:
+                raise ValidationFailed(_("A customer needs a name."), field="name")
+        if cleaned.get("uscc"):
+            try:
+                cleaned["uscc"] = validate_uscc(cleaned["uscc"])
+            except UsccError as exc:
+                raise ValidationFailed(uscc_message(exc), field="uscc") from exc
+        self.check_choices(cleaned, {"industry": Industry, "region": Region, "status": CustomerStatus,
+                                     "payment_terms_basis": TermBasis})
+        if "payment_terms_days" in cleaned:
+            days = cleaned["payment_terms_days"]
+            if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
+                raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
+        self.clean_currency(cleaned)
+        User = get_user_model()
+        for name in ("salesperson", "collector"):
+            value = cleaned.get(name)
+            if isinstance(value, int):
+                cleaned[name] = User.objects.filter(pk=value, is_active=True).first()
+                if cleaned[name] is None:
+                    raise ValidationFailed(_("No active user %(id)s.") % {"id": value}, field=name)
+            elif isinstance(value, str) and value:
+                cleaned[name] = User.objects.filter(username=value, is_active=True).first()
+                if cleaned[name] is None:
+                    raise ValidationFailed(_("No active user %(name)s.") % {"name": value}, field=name)
+        return cleaned
+
+
+EDITABLE = CustomerFields.names()
 
 
 def customer_snapshot(customer: Customer) -> dict:
@@ -32,63 +89,25 @@ def customer_snapshot(customer: Customer) -> dict:
     return data
 
 
-def _clean(fields: dict) -> dict:
-    """Validate the editable fields that are present; raise naming the first bad one."""
-    cleaned = dict(fields)
-    if "name" in cleaned:
-        cleaned["name"] = (cleaned["name"] or "").strip()
-        if not cleaned["name"]:
-            raise ValidationFailed(_("A customer needs a name."), field="name")
-    if cleaned.get("uscc"):
-        try:
-            cleaned["uscc"] = validate_uscc(cleaned["uscc"])
-        except UsccError as exc:
-            raise ValidationFailed(uscc_message(exc), field="uscc") from exc
-    for name, choices in (("industry", Industry), ("region", Region), ("status", CustomerStatus),
-                          ("payment_terms_basis", TermBasis)):
-        if name in cleaned and cleaned[name] not in choices.values:
-            raise ValidationFailed(
-                _("%(value)s is not a valid %(field)s; use one of %(choices)s.")
-                % {"value": cleaned[name], "field": name, "choices": ", ".join(choices.values)},
-                field=name,
-            )
-    if "payment_terms_days" in cleaned:
-        days = cleaned["payment_terms_days"]
-        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
-            raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
-    if "currency" in cleaned:
-        try:
-            cleaned["currency"] = check_currency(cleaned["currency"])
-        except MoneyError as exc:
-            raise ValidationFailed(money_message(exc), field="currency") from exc
-    User = get_user_model()
-    for name in ("salesperson", "collector"):
-        value = cleaned.get(name)
-        if isinstance(value, int):
-            cleaned[name] = User.objects.filter(pk=value, is_active=True).first()
-            if cleaned[name] is None:
-                raise ValidationFailed(_("No active user %(id)s.") % {"id": value}, field=name)
-        elif isinstance(value, str) and value:
-            cleaned[name] = User.objects.filter(username=value, is_active=True).first()
-            if cleaned[name] is None:
-                raise ValidationFailed(_("No active user %(name)s.") % {"name": value}, field=name)
-    unknown = set(cleaned) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
-    return cleaned
-
-
 @transaction.atomic
-def customer_create(*, actor, code: str, name: str, company=None, idempotency_key: str | None = None,
-                    **fields) -> Customer:
+def customer_create(*, actor, code: str, name: str, company: Company | None = None, idempotency_key: str | None = None,
+                    uscc: str = UNSET, industry: str = UNSET, region: str = UNSET, province: str = UNSET,
+                    address: str = UNSET, salesperson: UserRef = UNSET, collector: UserRef = UNSET,
+                    payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET, currency: str = UNSET,
+                    status: str = UNSET, notes: str = UNSET) -> Customer:
+    """A new customer; a field not given takes the model's default."""
     company = company or company_default()
-    payload = {"company": company.pk, "code": code, "name": name, **fields}
+    given = CustomerFields(
+        name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
+        salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
+        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes)
+    payload = {"company": company.pk, "code": code, **given.given()}
 
     def create() -> Customer:
         clean_code = (code or "").strip()
         if not clean_code:
             raise ValidationFailed(_("A customer needs a code."), field="code")
-        cleaned = _clean({"name": name, **fields})
+        cleaned = given.clean()
         if Customer.objects.filter(company=company, code=clean_code).exists():
             raise Conflict(_("Customer code %(code)s already exists.") % {"code": clean_code}, field="code",
                            code="duplicate_code")
@@ -104,8 +123,15 @@ def customer_create(*, actor, code: str, name: str, company=None, idempotency_ke
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, **fields) -> Customer:
-    cleaned = _clean(fields)
+def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str = UNSET, industry: str = UNSET,
+                    region: str = UNSET, province: str = UNSET, address: str = UNSET, salesperson: UserRef = UNSET,
+                    collector: UserRef = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
+                    currency: str = UNSET, status: str = UNSET, notes: str = UNSET) -> Customer:
+    """Change the fields given (the others stay as they are); audited with what changed."""
+    cleaned = CustomerFields(
+        name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
+        salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
+        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes).clean()
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk

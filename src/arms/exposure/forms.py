@@ -6,22 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arms.common.errors import ArmsError
 from arms.customers.selectors import customers_visible_to
 from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
-from arms.web.forms import AmountForm
+from arms.web.forms import AmountForm, ServiceErrorMixin
 
 
 def _choices_with_all(choices) -> list:
     return [("", _("All")), *choices]
-
-
-class ServiceErrorMixin:
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_error(self, error: ArmsError) -> None:
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
 
 
 class CustomerCodeMixin(forms.Form):
@@ -77,7 +68,7 @@ class DecisionForm(ServiceErrorMixin, forms.Form):
     valid_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, required=False)
 
 
-class CheckForm(AmountForm, CustomerCodeMixin):
+class CheckForm(ServiceErrorMixin, AmountForm, CustomerCodeMixin):
     document_kind = forms.ChoiceField(
         label=_("Document kind"), initial=DocumentKind.ORDER,
         choices=[(k, v) for k, v in DocumentKind.choices if k])

@@ -160,20 +160,13 @@ def override_list(request):
 @permission_required("exposure.add_creditoverride", raise_exception=True)
 def override_request(request):
     form = OverrideRequestForm(request.POST, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            override = services.override_request(
-                customer=data["customer"], amount_minor=data["amount_minor"], currency=data["currency"],
-                reason=data["reason"], actor=request.user, document_kind=data["document_kind"] or "",
-                document_ref=data["document_ref"], valid_days=data["valid_days"],
-            )
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Override #%(id)s requested; a credit manager will decide on it.")
-                             % {"id": override.pk})
-            return redirect(reverse("exposure:override_list"))
+    if form.run_service(lambda data: services.override_request(
+            customer=data["customer"], amount_minor=data["amount_minor"], currency=data["currency"],
+            reason=data["reason"], actor=request.user, document_kind=data["document_kind"] or "",
+            document_ref=data["document_ref"], valid_days=data["valid_days"])):
+        messages.success(request, _("Override #%(id)s requested; a credit manager will decide on it.")
+                         % {"id": form.result.pk})
+        return redirect(reverse("exposure:override_list"))
     return render(request, "exposure/override_list.html", _override_list_context(request, request_form=form),
                   status=400)
 
@@ -247,7 +240,7 @@ def credit_check(request):
                                            currency=data["currency"], document_kind=data["document_kind"],
                                            user=request.user, lock=False)
         except ArmsError as error:
-            form.add_error(None, error.message)
+            form.add_service_error(error)
     context = {"form": form, "result": result}
     if request.htmx:
         return render(request, "exposure/check.html#result", context)

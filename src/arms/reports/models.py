@@ -21,6 +21,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.jobs import CONTENT_TYPES as FILE_TYPES
+
 
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly management report")
@@ -38,10 +40,7 @@ class ReportTrigger(models.TextChoices):
     API = "api", _("API")
 
 
-CONTENT_TYPES = {
-    ReportFormat.PDF: "application/pdf",
-    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {fmt: FILE_TYPES[f".{fmt}"] for fmt in (ReportFormat.PDF, ReportFormat.XLSX)}
 
 
 class ReportRun(models.Model):

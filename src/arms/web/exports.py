@@ -36,11 +36,13 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
+from arms.common.jobs import CONTENT_TYPES
+
 TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT = "text", "amount", "date", "datetime", "int", "decimal", "percent"
 KINDS = (TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT)
 FORMATS = ("xlsx", "csv")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = CONTENT_TYPES[".xlsx"]
+CSV_TYPE = CONTENT_TYPES[".csv"]
 
 #: what a spreadsheet may take for the start of a formula (OWASP's list, with the full-width forms an IME types)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -143,8 +145,9 @@ def csv_value(value) -> str:
 # ---------------------------------------------------------------- CSV
 
 
-def csv_lines(table: Table) -> Iterator[bytes]:
-    """The table as UTF-8 CSV with a byte-order mark (Excel on Chinese Windows then reads it as UTF-8), in chunks."""
+def csv_lines(table: Table, *, bom: bool = True) -> Iterator[bytes]:
+    """The table as UTF-8 CSV with a byte-order mark (Excel on Chinese Windows then reads it as UTF-8), in chunks.
+    ``bom=False`` leaves the mark out, for text printed on a terminal (``arms analytics ... --format csv``)."""
 
     class _Buffer:
         def __init__(self):
@@ -161,7 +164,8 @@ def csv_lines(table: Table) -> Iterator[bytes]:
     buffer = _Buffer()
     writer = csv.writer(buffer)
     size = 0
-    yield "\ufeff".encode()
+    if bom:
+        yield "\ufeff".encode()
     for row in table.preamble:
         writer.writerow([csv_value(v) for v in row])
     writer.writerow([csv_text(str(c.label)) for c in table.columns])

@@ -3,20 +3,26 @@
 Forms check the shape of the input only (a date is a date, an amount has at most two decimals).
 Rules that depend on balances are the services' business; their refusals come back as ArmsError and
 are shown beside the field they name (``add_service_error``).
+
+The two pieces every form of every app uses live here, once: ``ServiceErrorMixin`` (a service's refusal shown
+beside the field it names) and ``AmountField`` (an amount typed as text, cleaned to bounded integer minor units).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arms.common.errors import ArmsError
+from arms.common.api_types import MAX_MINOR
+from arms.common.errors import ArmsError, money_message
 from arms.customers.enums import CustomerStatus, Industry, Region
-from arms.domain.money import MoneyError, check_currency, parse_amount
+from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, parse_amount
 from arms.ledger.enums import PaymentMethod
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,6 +30,75 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _choices_with_all(choices) -> list:
     return [("", _("All")), *choices]
+
+
+class ServiceErrorMixin:
+    """Shows a service's refusal (an ``ArmsError``: ValidationFailed, a conflict, a permission refusal) beside the
+    field it names, or above the form when the form has no such field. ``SERVICE_FIELDS`` maps a service argument to
+    the form field that holds it (``{"amount_minor": "amount"}``)."""
+
+    SERVICE_FIELDS: dict[str, str] = {}
+    #: what the service returned, after ``run_service`` succeeded
+    result: Any = None
+
+    def add_service_error(self, error: ArmsError) -> None:
+        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)  # type: ignore[attr-defined]
+
+    def run_service(self, call: Callable[[dict], Any]) -> bool:
+        """The one way a view submits a form to a service: when the form is valid, ``call(cleaned_data)``. True when
+        the service did it (what it returned is ``self.result``); False when the input is invalid or the service
+        refused, the refusal then shown beside its field::
+
+            if form.run_service(lambda data: services.task_create(customer=customer, actor=request.user, **data)):
+                return redirect(...)
+            return render(..., {"form": form}, status=400)
+        """
+        if not self.is_valid():  # type: ignore[attr-defined]
+            return False
+        try:
+            self.result = call(self.cleaned_data)  # type: ignore[attr-defined]
+        except ArmsError as error:
+            self.add_service_error(error)
+            return False
+        return True
+
+
+class AmountField(forms.CharField):
+    """An amount typed as people write it ("1,234.56", "¥1234.56", "1 234,00" is refused), cleaned to integer minor
+    units of ``currency`` (CNY unless told), never a float; empty gives None. Bounded: between ``min_minor`` and
+    ``max_minor`` (±10^15 minor units, the documented maximum, unless told).
+
+    ``currency=None`` leaves the currency to the form (a currency field beside it): the field then checks the text
+    only, and the form calls ``to_minor(text, currency)`` once it knows the currency (``AmountForm``)."""
+
+    def __init__(self, *args, currency: str | None = BASE_CURRENCY, min_minor: int = -MAX_MINOR,
+                 max_minor: int = MAX_MINOR, **kwargs):
+        self.currency = currency
+        self.min_minor, self.max_minor = min_minor, max_minor
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        if self.currency is None:
+            return text
+        return self.to_minor(text, self.currency)
+
+    def to_minor(self, text: str, currency: str) -> int:
+        try:
+            minor = parse_amount(text, currency)
+        except MoneyError as exc:
+            raise forms.ValidationError(money_message(exc)) from exc
+        if minor > self.max_minor:
+            raise forms.ValidationError(_("The amount is too large."))
+        if minor < self.min_minor:
+            raise forms.ValidationError(_("The amount cannot be negative.") if self.min_minor == 0
+                                        else _("The amount is too small."))
+        return minor
 
 
 class CustomerFilterForm(forms.Form):
@@ -116,9 +191,7 @@ class StatementForm(DateRangeMixin):
 class AmountForm(forms.Form):
     """An amount typed as people write it ("12,345.60") in a currency; ``cleaned_data["amount_minor"]`` is the int."""
 
-    amount = forms.CharField(
-        label=_("Amount"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    )
+    amount = AmountField(label=_("Amount"), currency=None)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY",
                                widget=forms.TextInput(attrs={"size": 4}))
 
@@ -130,15 +203,15 @@ class AmountForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if "amount" in cleaned and "currency" in cleaned:
+        if cleaned.get("amount") and "currency" in cleaned:
             try:
-                cleaned["amount_minor"] = parse_amount(cleaned["amount"], cleaned["currency"])
-            except MoneyError:
-                self.add_error("amount", _("Enter an amount such as 12,345.60."))
+                cleaned["amount_minor"] = self.fields["amount"].to_minor(cleaned["amount"], cleaned["currency"])
+            except forms.ValidationError as error:
+                self.add_error("amount", error)
         return cleaned
 
 
-class PaymentForm(AmountForm):
+class PaymentForm(ServiceErrorMixin, AmountForm):
     """Money received from one customer. The amount is typed as people write it ("12,345.60")."""
 
     field_order = ["received_date", "amount", "currency"]
@@ -177,8 +250,3 @@ class PaymentForm(AmountForm):
             "auto_allocate": data["auto_allocate"],
             "idempotency_key": f"web-payment-{data['idempotency_key']}",
         }
-
-    def add_service_error(self, error: ArmsError) -> None:
-        """Show a service's refusal beside the field it names, or above the form."""
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from arms.common.errors import ArmsError
 from arms.ledger import selectors as ledger
 from arms.ledger.services import payment_record
 from arms.web import selectors, tables
@@ -114,15 +113,11 @@ def customer_payment_record(request, customer_id: int):
     """Record a payment from the customer page; refusals are shown beside the field they concern."""
     customer = customer_or_404(request.user, customer_id)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = payment_record(actor=request.user, customer=customer, **form.service_arguments())
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Payment %(number)s recorded.") % {"number": payment.number})
-            url = reverse("web:customer_detail", args=[customer.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if form.run_service(lambda data: payment_record(actor=request.user, customer=customer,
+                                                    **form.service_arguments())):
+        messages.success(request, _("Payment %(number)s recorded.") % {"number": form.result.number})
+        url = reverse("web:customer_detail", args=[customer.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
         return render(request, "web/customer_detail.html#payment_form",
                       {"customer": customer, "payment_form": form, "can_record_payment": True})

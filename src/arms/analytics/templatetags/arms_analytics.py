@@ -1,8 +1,6 @@
-"""Template helpers of the analytics pages: KPI values with their unit, basis points as percent."""
+"""Template helpers of the analytics pages: KPI values with their unit (basis points: ``bp_percent`` in arms_web)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
@@ -39,12 +37,4 @@ def get(mapping, key):
 @register.simple_tag
 def trend_cell(row: dict, code: str, units: dict) -> str:
     return value_text(row.get(code), units.get(code, ""))
-
-
-@register.filter
-def bp_percent(value) -> str:
-    """1250 -> "12.50%"; empty -> a dash."""
-    if value is None or value == "":
-        return "—"
-    return f"{(Decimal(value) / 100).quantize(Decimal('0.01'))}%"
 

@@ -69,14 +69,6 @@ def limit_rule_label(rule: str) -> str:
 
 
 @register.filter
-def bp_percent(bp) -> str:
-    """3333 basis points -> "33.3%"."""
-    if bp is None or bp == "":
-        return "—"
-    return f"{int(bp) / 100:.1f}%"
-
-
-@register.filter
 def centi(value) -> str:
     """Hundredths of a point -> "12.34"."""
     return f"{int(value) / 100:.2f}"

@@ -1,8 +1,9 @@
-"""Template helpers of the web UI: amounts, days overdue, role labels, statement texts."""
+"""Template helpers of the web UI: amounts, basis points as percent, days overdue, role labels, statement texts."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
@@ -23,6 +24,15 @@ def money(minor, currency: str = "CNY") -> str:
     if minor is None or minor == "":
         return "—"
     return format_amount(int(minor), currency or "CNY")
+
+
+@register.filter
+def bp_percent(bp) -> str:
+    """Basis points as a percent with two decimals, exactly: 1250 -> "12.50%", 3333 -> "33.33%", 0 -> "0.00%";
+    empty shows a dash. The one way every page (and the credit file's facts) shows a ``*_bp`` value."""
+    if bp is None or bp == "":
+        return "—"
+    return f"{Decimal(int(bp)) / 100:.2f}%"
 
 
 @register.filter

@@ -152,7 +152,7 @@ class Command(BaseCommand):
         if fmt == "json":
             text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
         elif fmt == "csv":
-            text = b"".join(csv_lines(Table(action, columns, rows))).decode("utf-8").lstrip("\ufeff")
+            text = b"".join(csv_lines(Table(action, columns, rows), bom=False)).decode("utf-8")
         else:
             text = _table(_labels(columns), rows)
         if output:
