@@ -36,7 +36,7 @@ from arms.analytics.schemas import (
 )
 from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import parse_weights, team_performance
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
 

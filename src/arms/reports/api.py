@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.errors import NotFound
 from arms.common.pagination import paginate
