@@ -85,8 +85,7 @@ def _build(today: date) -> CompleteBook:
     from arms.customers.selectors import company_default
     from arms.customers.services import contact_create
     from arms.dunning.models import DunningAction, DunningEmail, DunningPolicy, RunTrigger
-    from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default, process_actions
     from arms.exposure.models import CreditHold
     from arms.exposure.services import hold_place, override_approve, override_request
     from arms.ledger.services import exchange_rate_set, payment_allocate

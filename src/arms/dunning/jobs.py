@@ -30,8 +30,7 @@ def run_job_start(*, as_of: date, trigger: str, actor):
 
 
 def run_job(job, progress) -> JobResult:
-    from arms.dunning.services import dunning_run
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import dunning_run, process_actions
 
     as_of = date.fromisoformat(job.params["as_of"])
     progress(0, None, gettext_noop("Selecting what is due on %(date)s"), date=as_of.isoformat())
