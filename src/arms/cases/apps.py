@@ -9,10 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         """Give the credit scorecard the disputes and broken promises it cannot see (ADR 0006)."""
-        try:
-            from arms.credit.history import register_trade_history_provider
-        except ImportError:  # pragma: no cover - an install without the credit app
-            return
         from arms.cases.selectors import trade_history
+        from arms.common import hooks
 
-        register_trade_history_provider(trade_history)
+        hooks.register(hooks.TRADE_HISTORY, "cases.trade_history", trade_history)

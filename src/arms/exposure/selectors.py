@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -25,6 +24,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from arms.contracts.models import Contract, ContractStatus
+from arms.credit.selectors import credit_profile_get
 from arms.customers.selectors import customers_visible_to
 from arms.domain import exposure as rules
 from arms.domain.money import BASE_CURRENCY, convert, rate_for_minor
@@ -35,11 +35,7 @@ from arms.ledger.services.fx import exchange_rate_on, to_base
 
 
 def credit_profile_of(customer):
-    """The customer's CreditProfile (from the credit app), or None when it has none or credit is not installed."""
-    if find_spec("arms.credit.selectors") is None:  # the credit app is absent: nobody is under credit control
-        return None
-    from arms.credit.selectors import credit_profile_get
-
+    """The customer's CreditProfile (from the credit app), or None when it has none."""
     return credit_profile_get(customer)
 
 
