@@ -60,7 +60,7 @@ from arms.customers.selectors import customer_get
 from arms.ledger import selectors as ledger
 from arms.ledger.selectors import invoice_list
 
-router = Router(tags=["collections"])
+router = Router(tags=["Collections"])
 
 
 

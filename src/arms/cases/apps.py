@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "arms.cases"
     label = "cases"
-    verbose_name = _("Collection cases")
+    verbose_name = _("Collections")
 
     def ready(self) -> None:
         """Give the credit scorecard the disputes and broken promises it cannot see (ADR 0006)."""
