@@ -59,8 +59,8 @@ def build_complete_book(today: date) -> CompleteBook:
 
 
 def _build(today: date) -> CompleteBook:
-    from arms.analytics.budgets import budget_create
     from arms.analytics.models import BudgetScope
+    from arms.analytics.services import budget_create
     from arms.cases.models import Activity, Task
     from arms.cases.services import (
         activity_record,
