@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from arms.credit.models import CreditProfile
-from arms.reports.dashboard import dashboard_panels
+from arms.reports.selectors.dashboard import dashboard_panels
 from tests import factories
 from tests.reports.conftest import ON_BOOK_DAY
 from tests.web.conftest import PASSWORD

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from arms.analytics.aging import aging_report
 from arms.analytics.kpis import kpi_values
-from arms.reports.monthly import monthly_report_data
+from arms.reports.selectors.monthly import monthly_report_data
 from tests.reports.conftest import AGING_TOTAL_OCTOBER, BUCKETS_OCTOBER, OCTOBER, ON_BOOK_DAY, TODAY
 
 pytestmark = ON_BOOK_DAY

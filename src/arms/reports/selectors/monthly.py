@@ -26,8 +26,8 @@ from arms.analytics.aging import AgingReport, aging_report, bucket_label
 from arms.customers.models import Customer
 from arms.customers.selectors import company_default
 from arms.domain.money import BASE_CURRENCY, format_amount
-from arms.reports import figures, schedule
-from arms.reports import selectors as facts
+from arms.reports import schedule
+from arms.reports.selectors import facts, figures
 from arms.reports.tables import COUNT, DATE, DECIMAL, MONEY, PERCENT, TEXT, Column, Table, cell_text
 from arms.web import charts
 

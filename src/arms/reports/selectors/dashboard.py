@@ -32,9 +32,9 @@ from arms.analytics.aging import AgingFilters, aging_report
 from arms.analytics.kpis import KpiScope
 from arms.analytics.models import BudgetScope
 from arms.customers.selectors import customers_visible_to
-from arms.reports import figures, schedule
-from arms.reports import selectors as facts
-from arms.reports.monthly import (
+from arms.reports import schedule
+from arms.reports.selectors import facts, figures
+from arms.reports.selectors.monthly import (
     aging_history,
     money_axis,
     money_text,
