@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from arms.common import hooks
+from arms.ledger.models import Allocation, Invoice
 
 #: a payment this many days after the due date still counts as on time (bank transfers and 承兑汇票 take days)
 ON_TIME_GRACE_DAYS = 7
@@ -95,8 +96,6 @@ def _days(value) -> int | None:
 
 def trade_history(*, customer_ids: list[int], as_of: date) -> dict[int, TradeHistory]:
     """The trade history of each customer as of ``as_of``: three aggregate queries, plus one per provider."""
-    from arms.ledger.models import Allocation, Invoice
-
     ids = list(customer_ids)
     result = {cid: TradeHistory(customer_id=cid) for cid in ids}
     if not ids:

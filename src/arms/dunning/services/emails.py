@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
 from arms.audit.services import audit_record
+from arms.cases.services.activities import activity_record
 from arms.dunning import documents
 from arms.dunning.models import DunningEmail, EmailStatus
 from arms.dunning.selectors import MAX_ATTEMPTS
@@ -73,8 +74,6 @@ def email_send(*, email_id: int) -> str:
             audit_record(actor=None, action="dunning_email_failed", subject=email,
                          after={"attempt": email.attempts, "error": error})
         return EmailStatus.FAILED
-    from arms.cases.services.activities import activity_record
-
     with transaction.atomic():
         DunningEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(),
                                                         next_attempt_at=None)
