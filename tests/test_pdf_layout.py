@@ -352,8 +352,8 @@ def test_the_evidence_bundle_index_is_complete_on_a4(language):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_monthly_report_is_complete_on_a4(language):
-    from arms.reports.monthly import monthly_report_data
     from arms.reports.render import monthly_pdf
+    from arms.reports.selectors.monthly import monthly_report_data
     from arms.reports.tables import MONEY
 
     book = _book(language)

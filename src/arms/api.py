@@ -162,14 +162,6 @@ def on_unauthenticated(request, exc):
                                  "message": _("Send Authorization: Bearer <token>, or log in.")})
 
 
-def require_perm(request, *perms: str) -> None:
-    """Refuse with 403 unless the user has every permission named (app_label.codename)."""
-    user = request.user
-    missing = [p for p in perms if not user.has_perm(p)]
-    if missing:
-        raise PermissionDenied(_("Your role lacks the permission %(permission)s.") % {"permission": missing[0]})
-
-
 def _mount() -> None:
     from arms.accounts.api import router as me_router
     from arms.analytics.api import router as analytics_router

@@ -9,6 +9,7 @@ import pytest
 from arms.cases import selectors
 from arms.cases.models import Dispute, PromiseToPay, Task
 from arms.cases.services import dispute_raise, dispute_resolve, plan_approve, plan_request, promise_record, task_create
+from arms.common import hooks
 from arms.common.errors import ValidationFailed
 from arms.ledger.models import Invoice
 from tests import factories
@@ -112,5 +113,5 @@ def test_trade_history_counts_disputes_and_broken_promises_in_the_last_12_months
 
 
 def test_the_trade_history_provider_is_registered_with_credit():
-    history = pytest.importorskip("arms.credit.history")
-    assert selectors.trade_history in history.trade_history_providers()
+    assert hooks.registered(hooks.TRADE_HISTORY) == ["cases.trade_history"]
+    assert hooks._registry[hooks.TRADE_HISTORY]["cases.trade_history"] is selectors.trade_history

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from arms.credit.history import register_trade_history_provider, trade_history, unregister_trade_history_provider
+from arms.common import hooks
+from arms.credit.history import trade_history
 from tests import factories
 from tests.credit.helpers import pay
 
@@ -49,17 +50,15 @@ def test_as_of_a_date_before_the_payment_sees_the_invoice_open(customer):
     assert (history.avg_days_late, history.max_days_late) == (40, 40)
 
 
-def test_providers_add_their_counts(customer):
+def test_providers_add_their_counts(customer, monkeypatch):
     def provider(*, customer_ids, as_of):
         return {customer.pk: {"dispute_count": 2, "broken_promises": 1}}
 
-    register_trade_history_provider(provider)
-    register_trade_history_provider(provider)  # idempotent
-    try:
-        history = trade_history(customer_ids=[customer.pk], as_of=date(2026, 1, 1))[customer.pk]
-    finally:
-        unregister_trade_history_provider(provider)
-    assert (history.dispute_count, history.broken_promises) == (2, 1)
+    monkeypatch.setattr(hooks, "_registry", {event: dict(fns) for event, fns in hooks._registry.items()})
+    hooks.register(hooks.TRADE_HISTORY, "test.provider", provider)
+    hooks.register(hooks.TRADE_HISTORY, "test.provider", provider)  # registering a name again replaces it
+    history = trade_history(customer_ids=[customer.pk], as_of=date(2026, 1, 1))[customer.pk]
+    assert (history.dispute_count, history.broken_promises) == (2, 1)  # the cases provider adds nothing here
 
 
 def test_a_week_of_grace_still_counts_as_on_time(customer):

@@ -40,6 +40,7 @@ def test_credit_file_shows_grade_chart_history_and_proposal(customer, rated, man
     assert "<svg" in html and 'data-factor="debt_ratio"' in html  # the breakdown chart
     assert f'data-rating="{rated.pk}"' in html and 'id="proposal"' in html and 'id="accept-form"' in html
     assert "2025" in html  # the financial statement
+    assert 'id="exposure-gauge"' in html and 'class="exposure-gauge' in html  # the exposure app's gauge
 
 
 def test_rate_accept_and_reject_through_the_pages(customer, manager):

@@ -108,7 +108,7 @@ def test_the_run_job_carries_out_the_actions_with_progress(due_day, people, djan
 def test_send_all_is_a_job_that_sends_what_the_starter_may_see(due_day, people, smtp_server,
                                                               django_capture_on_commit_callbacks):
     run = dunning_run(as_of=due_day, process=False)
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import process_actions
 
     process_actions(run.pk, queue_email=False)  # two e-mails pending in the outbox
     api = Api(people["collector"])
@@ -123,7 +123,7 @@ def test_send_all_is_a_job_that_sends_what_the_starter_may_see(due_day, people, 
 
 def test_the_outbox_warns_when_e_mails_wait_and_no_consumer_runs(due_day, people, client):
     run = dunning_run(as_of=due_day, process=False)
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import process_actions
 
     process_actions(run.pk, queue_email=False)
     client.force_login(people["collector"])

@@ -192,7 +192,7 @@ def test_late_interest_follows_each_invoices_contract(policy, buyer, django_capt
 def test_a_failing_action_is_marked_and_can_be_carried_out_later(policy, buyer, monkeypatch,
                                                                 django_capture_on_commit_callbacks):
     from arms.dunning import documents
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import process_actions
 
     factories.invoice(buyer)
     real = documents.render_statement_pdf

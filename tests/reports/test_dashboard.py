@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from arms.credit.models import CreditProfile
+from arms.reports.selectors.dashboard import dashboard_panels
 from tests import factories
 from tests.reports.conftest import ON_BOOK_DAY
 from tests.web.conftest import PASSWORD
@@ -56,6 +59,21 @@ def test_each_role_gets_its_panels(client, book):
         response = login(client, user).get("/reports/", {"as_of": AS_OF})
         assert response.status_code == 200
         assert panel_ids(response.content.decode()) == panels, user.username
+
+
+@pytest.mark.django_db
+def test_a_broken_panel_fails_loudly_instead_of_vanishing(book, monkeypatch):
+    """A typo in a panel's read (here an AttributeError from the credit profiles' query) is a bug: it raises,
+    where it used to be swallowed and the credit manager's grade mix silently left the dashboard."""
+    credit = factories.user("cm", role="credit_manager")
+    assert "grade_mix" in [p.key for p in dashboard_panels(user=credit, as_of=date.fromisoformat(AS_OF))]
+
+    def typo(*args, **kwargs):
+        raise AttributeError("'CreditProfile' object has no attribute 'grde'")
+
+    monkeypatch.setattr(CreditProfile.objects, "filter", typo)
+    with pytest.raises(AttributeError, match="grde"):
+        dashboard_panels(user=credit, as_of=date.fromisoformat(AS_OF))
 
 
 @pytest.mark.django_db

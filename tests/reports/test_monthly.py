@@ -12,7 +12,7 @@ from django.utils import translation
 
 from arms.analytics.aging import aging_report
 from arms.analytics.kpis import kpi_values
-from arms.reports.monthly import monthly_report_data
+from arms.reports.selectors.monthly import monthly_report_data
 from tests.reports.conftest import AGING_TOTAL_OCTOBER, BUCKETS_OCTOBER, OCTOBER, ON_BOOK_DAY, TODAY
 
 pytestmark = ON_BOOK_DAY
@@ -112,7 +112,7 @@ def test_the_month_in_progress_is_reported_to_date(book):
 def test_a_past_month_shows_nothing_that_happened_after_it(book):
     """October's report, made in December: holds, disputes, promises, invoices, payments, customers and
     budgets from after 31 October are left out; holds are those in force on 31 October."""
-    from arms.analytics.budgets import budget_create
+    from arms.analytics.services import budget_create
     from arms.cases.services.disputes import dispute_raise
     from arms.cases.services.promises import promise_record, promises_check
     from arms.exposure.services import hold_place, hold_release
@@ -171,7 +171,7 @@ def test_a_past_month_shows_nothing_that_happened_after_it(book):
 
 @pytest.mark.django_db
 def test_the_collection_rates_in_key_figures_team_and_budget(book):
-    from arms.analytics.budgets import budget_create
+    from arms.analytics.services import budget_create
 
     budget_create(actor=book.finance_manager, period=OCTOBER, recovery_rate_target_bp=9_500)
     with translation.override("en"):

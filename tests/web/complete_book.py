@@ -59,8 +59,8 @@ def build_complete_book(today: date) -> CompleteBook:
 
 
 def _build(today: date) -> CompleteBook:
-    from arms.analytics.budgets import budget_create
     from arms.analytics.models import BudgetScope
+    from arms.analytics.services import budget_create
     from arms.cases.models import Activity, Task
     from arms.cases.services import (
         activity_record,
@@ -85,8 +85,7 @@ def _build(today: date) -> CompleteBook:
     from arms.customers.selectors import company_default
     from arms.customers.services import contact_create
     from arms.dunning.models import DunningAction, DunningEmail, DunningPolicy, RunTrigger
-    from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default, process_actions
     from arms.exposure.models import CreditHold
     from arms.exposure.services import hold_place, override_approve, override_request
     from arms.ledger.services import exchange_rate_set, payment_allocate

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from arms.accounts.names import person_name
 from arms.analytics import selectors
 from arms.analytics.selectors import UNRATED, Scope
+from arms.cases.selectors import disputed_open_minor
 from arms.common.errors import ValidationFailed
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
@@ -221,11 +222,7 @@ def _label(group_by: str, key: str, labels: dict, value) -> str:
 
 
 def disputed_by_invoice(as_of: date) -> dict[int, int]:
-    """Open disputed amounts per invoice on ``as_of`` from the cases app; {} while it is not installed."""
-    try:
-        from arms.cases.selectors import disputed_open_minor
-    except ImportError:
-        return {}
+    """Open disputed amounts per invoice on ``as_of`` from the cases app."""
     result: dict[int, int] = defaultdict(int)
     for invoice_id, amount in disputed_open_minor(as_of=as_of):
         result[invoice_id] += amount or 0

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from arms.analytics import budgets as budget_services
+from arms.analytics import budgets, services
 from arms.analytics.aging import aging_invoices, aging_report
 from arms.analytics.kpis import KPI_CODES, KpiScope, kpi_trend, kpi_values
 from arms.analytics.models import Budget
@@ -36,7 +36,7 @@ from arms.analytics.schemas import (
 )
 from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import parse_weights, team_performance
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
 
@@ -96,7 +96,7 @@ def team(request, query: Query[TeamQuery]):
 
 
 def _budget(request, budget_id: int) -> Budget:
-    budget = budget_services.budget_list(user=request.user).filter(pk=budget_id).first()
+    budget = budgets.budget_list(user=request.user).filter(pk=budget_id).first()
     if budget is None:
         raise NotFound(_("Budget %(id)s not found.") % {"id": budget_id}, field="budget_id")
     return budget
@@ -105,35 +105,35 @@ def _budget(request, budget_id: int) -> Budget:
 @router.get("/budgets", response=BudgetPage, summary="Budgets with the month's actuals")
 def budget_list(request, filters: Query[BudgetFilters], page: Query[PageParams]):
     require_perm(request, "analytics.view_budget")
-    qs = budget_services.budget_list(user=request.user, **filters.model_dump())
+    qs = budgets.budget_list(user=request.user, **filters.model_dump())
     result = paginate(qs, limit=page.limit, offset=page.offset, max_limit=100)
-    result["items"] = [budget_out(budget_services.budget_actual(b, user=request.user)) for b in result["items"]]
+    result["items"] = [budget_out(budgets.budget_actual(b, user=request.user)) for b in result["items"]]
     return result
 
 
 @router.post("/budgets", response={201: BudgetOut}, summary="Set a month's targets for the company or a person")
 def budget_create(request, payload: BudgetIn):
     require_perm(request, "analytics.add_budget")
-    budget = budget_services.budget_create(actor=request.user, **payload.model_dump())
-    return Status(201, budget_out(budget_services.budget_actual(budget, user=request.user)))
+    budget = services.budget_create(actor=request.user, **payload.model_dump())
+    return Status(201, budget_out(budgets.budget_actual(budget, user=request.user)))
 
 
 @router.get("/budgets/{budget_id}", response=BudgetOut, summary="One budget with actual vs target")
 def budget_detail(request, budget_id: int):
     require_perm(request, "analytics.view_budget")
-    return budget_out(budget_services.budget_actual(_budget(request, budget_id), user=request.user))
+    return budget_out(budgets.budget_actual(_budget(request, budget_id), user=request.user))
 
 
 @router.put("/budgets/{budget_id}", response=BudgetOut, summary="Replace a budget's targets")
 def budget_update(request, budget_id: int, payload: BudgetTargetsIn):
     require_perm(request, "analytics.change_budget")
-    budget = budget_services.budget_update(actor=request.user, budget=_budget(request, budget_id),
-                                           **payload.model_dump())
-    return budget_out(budget_services.budget_actual(budget, user=request.user))
+    budget = services.budget_update(actor=request.user, budget=_budget(request, budget_id),
+                                    **payload.model_dump())
+    return budget_out(budgets.budget_actual(budget, user=request.user))
 
 
 @router.delete("/budgets/{budget_id}", response={204: None}, summary="Delete a budget")
 def budget_delete(request, budget_id: int):
     require_perm(request, "analytics.delete_budget")
-    budget_services.budget_delete(actor=request.user, budget=_budget(request, budget_id))
+    services.budget_delete(actor=request.user, budget=_budget(request, budget_id))
     return Status(204, None)

@@ -11,9 +11,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from arms.analytics.budgets import budget_create
 from arms.analytics.kpis import KpiScope, kpi_values, month_end
 from arms.analytics.models import Budget, BudgetScope
+from arms.analytics.services import budget_create
 from arms.customers.models import Customer
 
 #: the seeds' target: 回收率 (collected by the due date / fell due) above 95%

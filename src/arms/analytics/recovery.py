@@ -42,6 +42,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from arms.analytics import selectors
+from arms.cases.models import Dispute
+from arms.cases.selectors import disputed_open_sum
 from arms.customers.models import Customer
 from arms.domain import kpi as formulas
 from arms.ledger.models import Allocation, Invoice
@@ -163,12 +165,7 @@ def _only_for(invoices: QuerySet, expression):
 
 
 def _disputed(*, on):
-    """The disputed amount on ``on`` (invoice currency), 0 while the cases app is not installed."""
-    try:
-        from arms.cases.models import Dispute
-        from arms.cases.selectors import disputed_open_sum
-    except ImportError:
-        return Value(0, output_field=BigIntegerField())
+    """The disputed amount on ``on`` (invoice currency)."""
     return _only_for(Dispute.objects.values("invoice_id"),
                      Coalesce(disputed_open_sum(on=on), Value(0), output_field=BigIntegerField()))
 

@@ -43,6 +43,7 @@ from arms.accounts.names import person_name
 from arms.analytics.kpis import KpiScope, check_period, kpi_values
 from arms.analytics.recovery import RateParts, dunning_parts, recovery_parts
 from arms.analytics.selectors import customers_existing_on, customers_filter, scoped_customers
+from arms.cases.models import Activity
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.ledger.models import Allocation, Invoice
@@ -175,10 +176,6 @@ def _day_start(day: date) -> datetime:
 
 
 def _process_measures(rows: list[TeamRow], *, role: str, start: date, end: date, customers) -> None:
-    try:
-        from arms.cases.models import Activity
-    except ImportError:
-        return
     by_user = {row.user_id: row for row in rows}
     if not by_user:
         return

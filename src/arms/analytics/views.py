@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from arms.analytics import budgets as budget_services
-from arms.analytics import exports
+from arms.analytics import exports, services
 from arms.analytics.aging import aging_invoices, aging_report, bucket_label, resolve_buckets
+from arms.analytics.budgets import budget_actual, budget_list
 from arms.analytics.forms import AgingForm, BudgetForm, KpiForm, TeamForm
 from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.selectors import analytic_queries
@@ -186,7 +186,7 @@ def budgets(request):
         if not can_edit:
             raise Http404
         form = BudgetForm(request.POST)
-        if form.run_service(lambda data: budget_services.budget_create(
+        if form.run_service(lambda data: services.budget_create(
                 actor=request.user, period=data["month"], scope=data["scope"],
                 user_id=int(data["person"]) if data.get("person") else None, **form.targets())):
             budget = form.result
@@ -197,13 +197,13 @@ def budgets(request):
         if request.htmx:
             return render(request, "analytics/budgets.html#budget_form", {"form": form, "can_edit": True},
                           status=status)
-    qs = budget_services.budget_list(user=request.user, period_from=date(year, 1, 1), period_to=date(year, 12, 31))
+    qs = budget_list(user=request.user, period_from=date(year, 1, 1), period_to=date(year, 12, 31))
     if export_format(request):
         return export_response(request, f"budgets-{year}", exports.budget_table(
-            budget_services.budget_actual(b, user=request.user) for b in qs.iterator()))
+            budget_actual(b, user=request.user) for b in qs.iterator()))
     page = paginate(request, qs)
     return render(request, "analytics/budgets.html", {
-        "form": form, "page": page, "actuals": [budget_services.budget_actual(b, user=request.user) for b in page],
+        "form": form, "page": page, "actuals": [budget_actual(b, user=request.user) for b in page],
         "year": year, "can_edit": can_edit,
         "can_change": request.user.has_perm("analytics.change_budget"),
         "can_delete": request.user.has_perm("analytics.delete_budget"),
@@ -211,7 +211,7 @@ def budgets(request):
 
 
 def _visible_budget(request, budget_id: int):
-    budget = budget_services.budget_list(user=request.user).filter(pk=budget_id).first()
+    budget = budget_list(user=request.user).filter(pk=budget_id).first()
     if budget is None:
         raise Http404(_("Budget not found."))
     return budget
@@ -224,7 +224,7 @@ def budget_edit(request, budget_id: int):
     budget = _visible_budget(request, budget_id)
     form = BudgetForm(request.POST or None, editing=True, initial=BudgetForm.initial_for(budget))
     if request.method == "POST" and form.run_service(
-            lambda data: budget_services.budget_update(actor=request.user, budget=budget, **form.targets())):
+            lambda data: services.budget_update(actor=request.user, budget=budget, **form.targets())):
         messages.success(request, _("Budget for %(month)s saved.") % {"month": f"{budget.period:%Y-%m}"})
         return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
     return render(request, "analytics/budget_edit.html", {"form": form, "budget": budget},
@@ -236,7 +236,7 @@ def budget_edit(request, budget_id: int):
 @permission_required("analytics.delete_budget", raise_exception=True)
 def budget_delete(request, budget_id: int):
     budget = _visible_budget(request, budget_id)
-    budget_services.budget_delete(actor=request.user, budget=budget)
+    services.budget_delete(actor=request.user, budget=budget)
     messages.success(request, _("Budget deleted."))
     return redirect(reverse("analytics:budgets") + f"?year={budget.period.year}")
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from arms.api import require_perm
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
 from arms.cases.schemas import (
@@ -53,6 +52,7 @@ from arms.cases.schemas import (
 )
 from arms.cases.services.activities import MAX_ATTACHMENT_BYTES
 from arms.cases.services.bundles import evidence_bundle
+from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
@@ -60,7 +60,7 @@ from arms.customers.selectors import customer_get
 from arms.ledger import selectors as ledger
 from arms.ledger.selectors import invoice_list
 
-router = Router(tags=["collections"])
+router = Router(tags=["Collections"])
 
 
 

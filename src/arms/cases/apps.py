@@ -5,14 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "arms.cases"
     label = "cases"
-    verbose_name = _("Collection cases")
+    verbose_name = _("Collections")
 
     def ready(self) -> None:
         """Give the credit scorecard the disputes and broken promises it cannot see (ADR 0006)."""
-        try:
-            from arms.credit.history import register_trade_history_provider
-        except ImportError:  # pragma: no cover - an install without the credit app
-            return
         from arms.cases.selectors import trade_history
+        from arms.common import hooks
 
-        register_trade_history_provider(trade_history)
+        hooks.register(hooks.TRADE_HISTORY, "cases.trade_history", trade_history)

@@ -16,13 +16,12 @@ def _name(user) -> str:
     return person(user) if user is not None else ""
 
 
-def worklist_table(rows, columns) -> Table:
-    """The ranked worklist (a list of ``WorklistRow``), with the columns other apps add (``worklist_columns``)."""
+def worklist_table(rows) -> Table:
+    """The ranked worklist (a list of ``WorklistRow``)."""
     header = [Column(_("Rank"), INT, width=8), Column(_("Customer code")), Column(_("Customer"), width=32),
               Column(_("Region")), Column(_("Collector")), Column(_("Score"), INT), Column(_("Grade")),
               Column(_("Days overdue"), INT), Column(_("Overdue (CNY)"), AMOUNT), Column(_("Open tasks"), INT),
-              Column(_("Next task due"), DATE), Column(_("Open promises"), INT), Column(_("Open disputes"), INT),
-              *[Column(str(label)) for _name_, label, _values in columns]]
+              Column(_("Next task due"), DATE), Column(_("Open promises"), INT), Column(_("Open disputes"), INT)]
 
     def lines():
         for rank, row in enumerate(rows, start=1):
@@ -30,8 +29,7 @@ def worklist_table(rows, columns) -> Table:
             yield [rank, customer.code, customer.name, customer.get_region_display(), _name(customer.collector),
                    row.score, row.grade or "-", max(row.max_days_overdue, 0),
                    to_decimal(row.overdue_base_minor, BASE_CURRENCY), row.open_tasks, row.next_task_due,
-                   row.open_promises, row.open_disputes,
-                   *[values.get(customer.pk, "") for _name_, _label, values in columns]]
+                   row.open_promises, row.open_disputes]
 
     return Table(_("Worklist"), header, lines())
 

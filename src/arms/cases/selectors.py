@@ -12,6 +12,7 @@ from django.db.models import BigIntegerField, Count, Max, Min, OuterRef, Q, Quer
 from arms.accounts.roles import Role
 from arms.cases.enums import DisputeStatus, Level, PlanStatus, PromiseStatus, TaskStatus
 from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
+from arms.credit.models import CreditProfile
 from arms.customers.selectors import customers_visible_to
 from arms.domain import worklist as scoring
 from arms.domain.money import BASE_CURRENCY
@@ -138,13 +139,7 @@ class WorklistRow:
 
 
 def grades_of(customer_ids) -> dict[int, str]:
-    """Credit grade per customer from ``credit.CreditProfile``; missing (or no credit app yet) means unrated."""
-    try:
-        from arms.credit.models import CreditProfile
-    except ImportError:  # pragma: no cover - the credit app is being built alongside
-        return {}
-    if not hasattr(CreditProfile, "_meta"):
-        return {}
+    """Credit grade per customer from ``credit.CreditProfile``; missing means unrated."""
     return dict(CreditProfile.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "grade"))
 
 

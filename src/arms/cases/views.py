@@ -32,7 +32,6 @@ from arms.cases.forms import (
     WorklistFilterForm,
 )
 from arms.cases.models import Attachment
-from arms.cases.panels import case_panels, worklist_columns
 from arms.cases.services.bundles import evidence_bundle
 from arms.common.errors import ArmsError
 from arms.ledger import selectors as ledger
@@ -63,13 +62,9 @@ def worklist(request):
     form = WorklistFilterForm(data)
     rows = selectors.worklist(user=request.user, as_of=today, **form.filters(user=request.user))
     if export_format(request):
-        columns = worklist_columns([r.customer.pk for r in rows])
-        return export_response(request, f"worklist-{today:%Y%m%d}", exports.worklist_table(rows, columns))
+        return export_response(request, f"worklist-{today:%Y%m%d}", exports.worklist_table(rows))
     page = paginate(request, rows)
-    columns = worklist_columns([r.customer.pk for r in page])
-    for row in page:
-        row.extra = [values.get(row.customer.pk, "") for _name, _label, values in columns]
-    context = {"form": form, "page": page, "today": today, "columns": columns,
+    context = {"form": form, "page": page, "today": today,
                "overdue_total_minor": sum(r.overdue_base_minor for r in rows),
                "query": data.urlencode(), "bucket_labels": BUCKET_LABELS}
     template = "cases/worklist.html#results" if request.htmx else "cases/worklist.html"
@@ -101,7 +96,6 @@ def _case_context(request, customer, **forms) -> dict:
         "promises": selectors.promises_of(customer.pk),
         "plans": selectors.plans_of(customer.pk),
         "disputes": selectors.disputes_of(customer.pk),
-        "panels": case_panels(request=request, customer=customer),
         "PromiseStatus": PromiseStatus, "PlanStatus": PlanStatus, "DisputeStatus": DisputeStatus,
         "can": {
             "activity": user.has_perm("cases.add_activity"),

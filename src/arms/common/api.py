@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from arms.common.errors import NotFound
 from arms.common.jobs import (
@@ -103,9 +104,7 @@ class JobPage(Schema):
 
 def job_accepted(request, job: Job) -> HttpResponse:
     """202 Accepted with the job as the body and its address in ``Location``: the answer of long work."""
-    from arms.api import api
-
-    response = api.create_response(request, JobOut.model_validate(job).model_dump(), status=202)
+    response = JsonResponse(JobOut.model_validate(job).model_dump(), encoder=NinjaJSONEncoder, status=202)
     response["Location"] = f"/api/v1/jobs/{job.pk}"
     return response
 

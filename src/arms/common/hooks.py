@@ -1,43 +1,63 @@
-"""A tiny registry through which the foundation asks the capabilities built on it before it acts.
+"""The one registry through which a lower layer asks the apps built on it before (or while) it acts.
 
-The ledger and contracts must not import the credit check (the foundation imports no capability, see ADR
-0006), yet every document that raises a customer's exposure has to pass it under the customer's row lock.
-So the foundation calls a named event here and the capability registers for it in its ``AppConfig.ready()``:
+The stack is fixed (ADR 0006): every app is always installed. The registry exists so that imports point down,
+not so that an app may be missing. The foundation must not import the credit check, yet every document that
+raises a customer's exposure has to pass it under the customer's row lock; credit must not import cases, yet
+its scorecard counts disputes and broken promises. So the lower layer runs a named event here and the app
+above registers for it in its ``AppConfig.ready()``:
 
-    hooks.register("exposure.increase", "exposure.credit_check", exposure_enforce)   # arms.exposure.apps
-    hooks.run("exposure.increase", customer=locked, amount_minor=gross, currency="CNY",
-              document_kind="invoice", document_ref=number, user=actor)           # arms.ledger, arms.contracts
+    hooks.register(hooks.EXPOSURE_INCREASE, "exposure.credit_check", credit_enforce)   # arms.exposure.apps
+    hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=gross, currency="CNY",
+              document_kind="invoice", document_ref=number, user=actor)              # arms.ledger, arms.contracts
 
 ``run`` calls every registered callable in registration order with the keyword arguments given and
 returns their results; a callable refuses by raising an ``ArmsError`` (the credit check raises
-``Conflict(code="credit_blocked")``), which rolls back the caller's transaction. With nothing registered
-(an install without the exposure app) ``run`` does nothing.
+``Conflict(code="credit_blocked")``), which rolls back the caller's transaction.
 
-Events in use:
-
-- ``exposure.increase``: ``customer`` (the locked Customer row), ``amount_minor`` (int, the document's
-  amount), ``currency``, ``document_kind`` ("invoice", "contract"), ``document_ref`` (its number),
-  ``user`` (the actor or None) and, for an invoice billed against a contract, ``contract``.
+Every event is a constant here with a ``Protocol`` that says what its callables take and return; registering
+for an event not listed is an error, so a misspelt name fails at start-up, not silently at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
-from typing import Any
+from datetime import date
+from typing import Any, Literal, Protocol, overload
+
+EXPOSURE_INCREASE = "exposure.increase"
+TRADE_HISTORY = "credit.trade_history"
+
+
+class ExposureIncrease(Protocol):
+    """``exposure.increase``: a document is about to raise ``customer``'s exposure (the caller holds the customer
+    row lock); raise an ``ArmsError`` to refuse it. Registered by exposure (the credit check)."""
+
+    def __call__(self, *, customer: Any, amount_minor: int, currency: str, document_kind: str, document_ref: str,
+                 user: Any, contract: Any = None) -> Any: ...
+
+
+class TradeHistory(Protocol):
+    """``credit.trade_history``: counts the scorecard reads that credit cannot see, per customer as of a day,
+    ``{customer_id: {"dispute_count": n, "broken_promises": n}}`` (missing keys count as 0). Registered by cases."""
+
+    def __call__(self, *, customer_ids: list[int], as_of: date) -> dict[int, dict[str, int]]: ...
+
+
+#: every event and the shape of its callables
+EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory}
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
-EXPOSURE_INCREASE = "exposure.increase"
 
-
+@overload
+def register(event: Literal["exposure.increase"], name: str, fn: ExposureIncrease) -> None: ...
+@overload
+def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
+    if event not in EVENTS:
+        raise LookupError(f"unknown hook event {event!r}; the events are {sorted(EVENTS)}")
     _registry.setdefault(event, {})[name] = fn
-
-
-def unregister(event: str, name: str) -> None:
-    _registry.get(event, {}).pop(name, None)
 
 
 def registered(event: str) -> list[str]:
@@ -47,15 +67,6 @@ def registered(event: str) -> list[str]:
 
 def run(event: str, **kwargs) -> list[Any]:
     """Call every callable registered for ``event`` with ``kwargs``; their results, in order."""
+    if event not in EVENTS:
+        raise LookupError(f"unknown hook event {event!r}; the events are {sorted(EVENTS)}")
     return [fn(**kwargs) for fn in list(_registry.get(event, {}).values())]
-
-
-@contextmanager
-def suspended(event: str, name: str):
-    """Take ``name`` off ``event`` for the length of a ``with`` block (tests, bulk loads of history)."""
-    fn = _registry.get(event, {}).pop(name, None)
-    try:
-        yield
-    finally:
-        if fn is not None:
-            register(event, name, fn)

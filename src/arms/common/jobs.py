@@ -47,6 +47,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from huey.contrib.djhuey import db_task
 
 from arms.common.errors import ArmsError, Conflict, NotFound, ValidationFailed
 from arms.common.models import JOB_ACTIVE, Job, JobStatus
@@ -212,9 +213,14 @@ def job_start(*, kind: str, params: dict | None = None, actor=None, dedupe_key: 
 
 
 def _enqueue(job_id: int) -> None:
-    from arms.common.tasks import job_execute
-
     job_execute(job_id)
+
+
+@db_task()
+def job_execute(job_id: int) -> str:
+    """The queue task that runs one job (``job_run``); a job records its own failure, so the task never raises
+    and Huey never retries it (starting the job again is the person's decision)."""
+    return job_run(job_id)
 
 
 # ---------------------------------------------------------------------------------------------- running

@@ -1,7 +1,6 @@
-"""Queue tasks of the foundation (Huey): the runner of background jobs and the consumer's heartbeat.
+"""Queue tasks of the foundation (Huey): the consumer's heartbeat. (``arms.common.jobs.job_execute``, the
+runner of background jobs, is defined beside ``job_run``, which enqueues it.)
 
-- ``job_execute``: runs one job (``arms.common.jobs.job_run``); a job records its own failure, so the task
-  never raises and Huey never retries it (starting the job again is the person's decision).
 - ``queue_heartbeat`` (every minute): this consumer is alive; also gives up jobs whose consumer died and
   forgets consumers gone for a day.
 - on consumer start, each worker writes the heartbeat at once, so a page stops warning as soon as
@@ -13,17 +12,12 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
-from arms.common.jobs import job_run, jobs_sweep
+from arms.common.jobs import jobs_sweep
 from arms.common.queue import heartbeat, heartbeats_prune
 
 log = logging.getLogger(__name__)
-
-
-@db_task()
-def job_execute(job_id: int) -> str:
-    return job_run(job_id)
 
 
 @db_periodic_task(crontab(minute="*"))

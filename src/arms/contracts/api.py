@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate

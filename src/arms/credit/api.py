@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.pagination import PageParams, paginate
 from arms.credit import selectors, services

@@ -6,14 +6,13 @@ invoices due in the last 12 months: average and maximum days late and the share 
 Days late of an invoice = (the day it was settled, or ``as_of`` if it was still open then) − due date, never
 negative. An invoice counts as settled as of a date when the allocations dated up to then cover its gross.
 
-Counts ARMS keeps in other apps (disputes, broken promises) come from providers registered here, so credit
-never imports the apps above it (ADR 0006): ``register_trade_history_provider(fn)`` with
-``fn(*, customer_ids: list[int], as_of: date) -> dict[int, dict[str, int]]``. Missing keys count as 0.
+Counts ARMS keeps in other apps (disputes, broken promises) come from the hook ``credit.trade_history``
+(``arms.common.hooks.TradeHistory``; cases registers it), so credit never imports the apps above it (ADR 0006).
+Missing keys count as 0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -35,31 +34,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-Provider = Callable[..., dict[int, dict[str, int]]]
-
-_providers: list[Provider] = []
+from arms.common import hooks
+from arms.ledger.models import Allocation, Invoice
 
 #: a payment this many days after the due date still counts as on time (bank transfers and 承兑汇票 take days)
 ON_TIME_GRACE_DAYS = 7
 
-#: the facts a provider may give that the scorecard reads
+#: the facts the ``credit.trade_history`` hook may give that the scorecard reads
 PROVIDER_KEYS = ("dispute_count", "broken_promises")
-
-
-def register_trade_history_provider(fn: Provider) -> Provider:
-    """Add a provider (idempotent: registering the same function twice keeps one). Returns ``fn``."""
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
-
-
-def unregister_trade_history_provider(fn: Provider) -> None:
-    if fn in _providers:
-        _providers.remove(fn)
-
-
-def trade_history_providers() -> list[Provider]:
-    return list(_providers)
 
 
 @dataclass
@@ -114,8 +96,6 @@ def _days(value) -> int | None:
 
 def trade_history(*, customer_ids: list[int], as_of: date) -> dict[int, TradeHistory]:
     """The trade history of each customer as of ``as_of``: three aggregate queries, plus one per provider."""
-    from arms.ledger.models import Allocation, Invoice
-
     ids = list(customer_ids)
     result = {cid: TradeHistory(customer_id=cid) for cid in ids}
     if not ids:
@@ -180,8 +160,8 @@ def trade_history(*, customer_ids: list[int], as_of: date) -> dict[int, TradeHis
         history.avg_days_late = total_late // history.invoices_due_12m if history.invoices_due_12m else None
         history.max_days_late = _days(row["late_max"])
 
-    for provider in _providers:
-        for cid, facts in (provider(customer_ids=ids, as_of=as_of) or {}).items():
+    for given in hooks.run(hooks.TRADE_HISTORY, customer_ids=ids, as_of=as_of):
+        for cid, facts in (given or {}).items():
             if cid in result:
                 for key, value in facts.items():
                     result[cid].extra[key] = result[cid].extra.get(key, 0) + int(value)

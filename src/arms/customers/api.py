@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from arms.accounts.roles import sees_all_customers
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.errors import ValidationFailed
 from arms.common.pagination import PageParams, paginate

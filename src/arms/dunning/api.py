@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import money_text
 from arms.common.errors import Conflict, NotFound, ValidationFailed

@@ -17,8 +17,7 @@ from datetime import date, timedelta
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
     from arms.customers.models import Customer
     from arms.dunning.models import DunningAction, DunningEmail, DunningExclusion, DunningPolicy, RunTrigger
-    from arms.dunning.services import dunning_run, exclusion_add, policy_create, policy_ensure_default
-    from arms.dunning.tasks import process_actions
+    from arms.dunning.services import dunning_run, exclusion_add, policy_create, policy_ensure_default, process_actions
 
     rng = random.Random(seed)
     policy_ensure_default()

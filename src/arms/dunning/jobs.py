@@ -15,6 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from arms.common.jobs import JobKind, JobResult, job_start, register
+from arms.dunning import selectors
+from arms.dunning.models import EmailStatus
+from arms.dunning.services import dunning_run, emails_retry, process_actions
+from arms.dunning.services.runs import dunning_run_check
 
 RUN = "dunning.run"
 EMAILS_RETRY = "dunning.emails_retry"
@@ -22,17 +26,12 @@ EMAILS_RETRY = "dunning.emails_retry"
 
 def run_job_start(*, as_of: date, trigger: str, actor):
     """Queue the day's dunning run; bad input (a future day) is refused now, before anything is queued."""
-    from arms.dunning.services.runs import dunning_run_check
-
     dunning_run_check(as_of=as_of, trigger=trigger)
     return job_start(kind=RUN, params={"as_of": as_of.isoformat(), "trigger": trigger}, actor=actor,
                      dedupe_key=as_of.isoformat())
 
 
 def run_job(job, progress) -> JobResult:
-    from arms.dunning.services import dunning_run
-    from arms.dunning.tasks import process_actions
-
     as_of = date.fromisoformat(job.params["as_of"])
     progress(0, None, gettext_noop("Selecting what is due on %(date)s"), date=as_of.isoformat())
     run = dunning_run(as_of=as_of, trigger=job.params["trigger"], actor=job.started_by, process=False)
@@ -48,10 +47,6 @@ def emails_retry_job_start(*, actor):
 
 
 def emails_retry_job(job, progress) -> JobResult:
-    from arms.dunning import selectors
-    from arms.dunning.models import EmailStatus
-    from arms.dunning.services import emails_retry
-
     counts = {}
     if job.started_by is not None:
         visible = selectors.email_list(user=job.started_by).order_by().values("pk")

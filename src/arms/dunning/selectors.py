@@ -251,10 +251,13 @@ def actions_waiting_count():
     return Count("actions", filter=Q(actions__status=ActionStatus.PENDING))
 
 
+#: automatic attempts before a message waits for someone to press "retry" (the outbox, services/emails.py)
+MAX_ATTEMPTS = 8
+
+
 def emails_waiting(emails: QuerySet[DunningEmail]) -> QuerySet[DunningEmail]:
     """The e-mails the queue will still send by itself: queued, being sent, or failed with attempts left."""
     from arms.dunning.models import EmailStatus
-    from arms.dunning.services.emails import MAX_ATTEMPTS
 
     return emails.filter(Q(status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
                          | Q(status=EmailStatus.FAILED, attempts__lt=MAX_ATTEMPTS))

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
 from arms.contracts.models import Contract

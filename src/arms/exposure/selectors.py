@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from importlib.util import find_spec
 
+from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from arms.contracts.models import Contract, ContractStatus
+from arms.credit.selectors import credit_profile_get
 from arms.customers.selectors import customers_visible_to
+from arms.domain import exposure as rules
 from arms.domain.money import BASE_CURRENCY, convert, rate_for_minor
 from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
 from arms.ledger.enums import BILL_METHODS, PaymentStatus
@@ -33,11 +35,7 @@ from arms.ledger.services.fx import exchange_rate_on, to_base
 
 
 def credit_profile_of(customer):
-    """The customer's CreditProfile (from the credit app), or None when it has none or credit is not installed."""
-    if find_spec("arms.credit.selectors") is None:  # the credit app is absent: nobody is under credit control
-        return None
-    from arms.credit.selectors import credit_profile_get
-
+    """The customer's CreditProfile (from the credit app), or None when it has none."""
     return credit_profile_get(customer)
 
 
@@ -128,11 +126,17 @@ def unmatured_bills_by_currency(customer_id: int, *, as_of: date) -> list[tuple[
     )
 
 
+def warn_share_bp(profile=None) -> int:
+    """Share of the limit above which a document warns, in basis points: the profile's, else the setting, else 90%."""
+    value = getattr(profile, "warn_share_bp", None) if profile is not None else None
+    if value is None:
+        value = getattr(settings, "ARMS_CREDIT_WARN_SHARE_BP", rules.DEFAULT_WARN_SHARE_BP)
+    return int(value)
+
+
 def exposure_breakdown(customer, *, as_of: date | None = None, profile=None, currency: str | None = None
                        ) -> ExposureBreakdown:
     """The customer's exposure by component, in the limit's currency (else ``currency``, else the customer's)."""
-    from arms.exposure.services import warn_share_bp  # the setting lives beside the check
-
     as_of = as_of or timezone.localdate()
     profile = profile if profile is not None else credit_profile_of(customer)
     limit = getattr(profile, "limit_minor", None) if profile is not None else None

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -46,14 +45,6 @@ DEFAULT_OVERDUE_BLOCK_DAYS = 90
 DEFAULT_OVERDUE_BLOCK_MIN_MINOR = 100_00
 DEFAULT_OVERRIDE_VALID_DAYS = 7
 MAX_OVERRIDE_VALID_DAYS = 90
-
-
-def warn_share_bp(profile=None) -> int:
-    """Share of the limit above which a document warns, in basis points: the profile's, else the setting, else 90%."""
-    value = getattr(profile, "warn_share_bp", None) if profile is not None else None
-    if value is None:
-        value = getattr(settings, "ARMS_CREDIT_WARN_SHARE_BP", rules.DEFAULT_WARN_SHARE_BP)
-    return int(value)
 
 
 # ---------------------------------------------------------------- the check

@@ -14,7 +14,7 @@ from typing import Literal
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.imports.services import import_file
 
 router = Router(tags=["imports"])

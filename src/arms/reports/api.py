@@ -13,12 +13,13 @@ The management report covers every customer, so salespeople (who see only their 
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from arms.api import require_perm
+from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
-from arms.common.errors import NotFound
+from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import paginate
 from arms.reports.jobs import monthly_job_start
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
@@ -30,6 +31,7 @@ from arms.reports.schemas import (
     ReportRunPage,
     RunFilters,
 )
+from arms.reports.selectors.dashboard import dashboard_panels
 from arms.reports.services import report_format_check, report_latest, report_month_check
 
 router = Router(tags=["Dashboard and management reports"])
@@ -96,11 +98,6 @@ def run_file(request, run_id: int):
 def dashboard(request, query: Query[DashboardQuery]):
     """Each panel the viewer's roles see (the same as /reports/), with its tiles and its table: money as integer
     minor units, for the customers the viewer may see."""
-    from django.utils import timezone
-
-    from arms.common.errors import ValidationFailed
-    from arms.reports.dashboard import dashboard_panels
-
     require_perm(request, "reports.view_dashboard")
     today = timezone.localdate()
     as_of = query.as_of or today

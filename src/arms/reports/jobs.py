@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from arms.common.jobs import JobKind, JobResult, job_start, register
+from arms.reports.services import report_format_check, report_generate, report_month_check
 
 MONTHLY = "reports.monthly"
 
@@ -22,8 +23,6 @@ def monthly_job_key(*, month: str, fmt: str, email: bool) -> str:
 
 def monthly_job_start(*, month, fmt: str, email: bool, trigger: str, actor):
     """Queue the month's report; a bad month or format is refused now (422 naming the field), not in the job."""
-    from arms.reports.services import report_format_check, report_month_check
-
     month = report_month_check(month)
     fmt = report_format_check(fmt)
     text = f"{month:%Y-%m}"
@@ -32,8 +31,6 @@ def monthly_job_start(*, month, fmt: str, email: bool, trigger: str, actor):
 
 
 def monthly_job(job, progress) -> JobResult:
-    from arms.reports.services import report_generate
-
     params = job.params
     run = report_generate(month=params["month"], fmt=params["format"], trigger=params["trigger"],
                           actor=job.started_by, email=params.get("email", False), progress=progress)

@@ -6,7 +6,7 @@ Both draw from one ``MonthlyReport``, so the numbers in the PDF, the workbook an
 from __future__ import annotations
 
 from arms.common.pdf import render_pdf
-from arms.reports.monthly import MonthlyReport
+from arms.reports.selectors.monthly import MonthlyReport
 from arms.reports.tables import Column, Table, workbook_bytes
 
 

@@ -33,6 +33,8 @@ from arms.common.errors import ValidationFailed
 from arms.common.links import absolute_url
 from arms.reports import schedule
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
+from arms.reports.render import monthly_pdf, monthly_xlsx
+from arms.reports.selectors.monthly import monthly_report_data
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +81,6 @@ def report_build(*, month: date, fmt: str, today: date | None = None, language: 
 def report_build_formats(*, month: date, formats, today: date | None = None,
                          language: str = REPORT_LANGUAGE) -> dict[str, bytes]:
     """The month's report in each of ``formats``, from one collection of the figures."""
-    from arms.reports.monthly import monthly_report_data
-    from arms.reports.render import monthly_pdf, monthly_xlsx
-
     with translation.override(language):
         data = monthly_report_data(month=month, today=today or timezone.localdate())
         return {fmt: monthly_pdf(data) if fmt == ReportFormat.PDF else monthly_xlsx(data) for fmt in formats}

@@ -25,9 +25,9 @@ from arms.common.errors import ArmsError
 from arms.common.jobs import job_active_get, jobs_for_page
 from arms.reports import schedule
 from arms.reports.api import file_response
-from arms.reports.dashboard import dashboard_panel, dashboard_panels
 from arms.reports.jobs import MONTHLY, monthly_job_key, monthly_job_start
 from arms.reports.models import ReportFormat, ReportKind, ReportRun, ReportTrigger
+from arms.reports.selectors.dashboard import dashboard_panel, dashboard_panels
 from arms.reports.tables import export_table
 from arms.web.exports import DATETIME, INT, Column, Table, export_format, export_response
 from arms.web.paging import paginate

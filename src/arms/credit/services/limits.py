@@ -7,12 +7,10 @@ needs is in, the limit changes (audited). A refusal changes nothing: no approval
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.api_types import MAX_MINOR
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
@@ -20,30 +18,12 @@ from arms.common.notify import notify
 from arms.common.services import idempotent
 from arms.credit.enums import LimitRequestStatus
 from arms.credit.models import CreditProfile, LimitChangeRequest
+from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure
 from arms.credit.services.ratings import credit_file_link, limit_fm_threshold_minor, to_cny_minor
 from arms.ledger.locks import lock_customer
 
 PENDING = LimitRequestStatus.PENDING
-
-
-def notify_approvers(request: LimitChangeRequest) -> None:
-    groups = []
-    if request.needs_credit_manager and request.credit_approved_by_id is None:
-        groups.append("credit_manager")
-    if request.needs_finance_manager and request.finance_approved_by_id is None:
-        groups.append("finance_manager")
-    if not groups:
-        return
-    users = get_user_model().objects.filter(groups__name__in=groups, is_active=True).exclude(
-        pk=request.requested_by_id).distinct()
-    customer = request.customer
-    notify(users, kind="credit.limit_request",
-           subject=_("Credit limit request for %(customer)s waits for you") % {"customer": customer.name},
-           body=_("%(user)s asks to change the credit limit of %(customer)s: %(justification)s") % {
-               "user": person_name(request.requested_by), "customer": customer,
-               "justification": request.justification},
-           link=f"/credit/limit-requests/{request.pk}/")
 
 
 def _locked(request: LimitChangeRequest) -> LimitChangeRequest:

@@ -29,6 +29,7 @@ from arms.common.notify import notify
 from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
+from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
 from arms.domain.money import BASE_CURRENCY, exponent
@@ -382,8 +383,6 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
         audit_record(actor=actor, action="credit_limit_requested", subject=request, before=None,
                      after={"requested_limit_minor": request.requested_limit_minor, "currency": request.currency,
                             "source": request.source, "needs_finance_manager": True})
-        from arms.credit.services.limits import notify_approvers
-
         notify_approvers(request)
     return Decision(profile=profile, proposal=locked, limit_request=request)
 

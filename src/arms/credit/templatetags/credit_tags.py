@@ -1,13 +1,14 @@
-"""Template helpers of the credit pages: grade badges, factor names, the score breakdown chart (inline SVG)
-and a guarded slot for the exposure gauge (rendered only when the exposure app provides it)."""
+"""Template helpers of the credit pages: grade badges, factor names, the score breakdown chart (inline SVG).
+(The credit file shows the exposure gauge with the exposure app's own ``{% exposure_gauge %}``.)"""
 
 from __future__ import annotations
 
 from django import template
-from django.template import TemplateSyntaxError, engines
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from arms.credit import labels
+from arms.credit.enums import LimitKind
 
 register = template.Library()
 
@@ -17,8 +18,6 @@ GRADE_CLASS = {"A": "grade-a", "B": "grade-b", "C": "grade-c", "D": "grade-d"}
 @register.filter
 def grade_badge(grade: str):
     if not grade:
-        from django.utils.translation import gettext as _
-
         return format_html('<span class="grade grade-none" title="{}">–</span>', _("Not rated"))
     return format_html('<span class="grade {}" data-grade="{}">{}</span>', GRADE_CLASS.get(grade, ""), grade, grade)
 
@@ -58,8 +57,6 @@ def override_label(code: str) -> str:
 
 @register.filter
 def limit_kind_label(kind: str) -> str:
-    from arms.credit.enums import LimitKind
-
     return str(LimitKind(kind).label) if kind in LimitKind.values else kind
 
 
@@ -106,14 +103,3 @@ def score_chart(rating):
             y += ROW
     return {"rows": rows, "height": y + 4, "width": LABEL + BAR_WIDTH + 110, "label_width": LABEL,
             "bar_x": LABEL, "value_x": LABEL + BAR_WIDTH + 8, "rating": rating}
-
-
-@register.simple_tag(takes_context=True)
-def exposure_gauge_slot(context, customer) -> str:
-    """The exposure app's gauge for ``customer`` if that app (and its tag library) is installed, else ""."""
-    try:
-        tpl = engines["django"].from_string("{% load exposure_tags %}{% exposure_gauge customer %}")
-    except (TemplateSyntaxError, LookupError):
-        return ""
-    request = context.get("request")
-    return tpl.render({"customer": customer}, request)

@@ -11,6 +11,7 @@ processing again (a retry after a crash) makes nothing twice. The e-mail leaves 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -19,8 +20,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from huey.contrib.djhuey import db_task
 
 from arms.audit.services import audit_record
+from arms.cases.selectors import person_for_level
+from arms.cases.services.activities import activity_record
+from arms.cases.services.tasks import task_create
 from arms.customers.models import Customer
 from arms.domain.money import format_money
 from arms.dunning import documents
@@ -31,6 +37,10 @@ from arms.dunning.models import (
     EmailStatus,
     TaskKind,
 )
+from arms.dunning.services.emails import send_email
+from arms.exposure.services import hold_place
+
+log = logging.getLogger(__name__)
 
 SOURCE = "dunning"
 TASK_KIND = {TaskKind.CALL: "call", TaskKind.VISIT: "visit", TaskKind.FOLLOW_UP: "follow_up",
@@ -83,9 +93,6 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
     ``queue_email=False`` leaves the e-mail pending in the outbox without handing it to the queue (the demo,
     which has no SMTP server; ``arms dunning send`` or the outbox's button sends it later). ``documents_wanted``
     names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand)."""
-    from arms.cases.services.activities import activity_record
-    from arms.cases.services.tasks import task_create
-    from arms.exposure.services import hold_place
 
     action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
     if action.status == ActionStatus.DONE:
@@ -107,8 +114,6 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
         if locked.status == ActionStatus.DONE:
             return locked
         locked.customer, locked.stage, locked.policy = customer, stage, action.policy
-        from arms.cases.selectors import person_for_level
-
         locked.assignee = person_for_level(customer, locked.level)
         if letter_pdf:
             locked.letter_pdf.save(names["letter"], ContentFile(letter_pdf), save=False)
@@ -155,8 +160,6 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             "letter_sha256": locked.letter_sha256, "email": email.status if email else None,
             "assignee": locked.assignee_id})
         if queue_email and email is not None and email.status == EmailStatus.PENDING:
-            from arms.dunning.tasks import send_email
-
             transaction.on_commit(lambda: send_email(email.pk))
     return locked
 
@@ -172,6 +175,33 @@ def actions_pending(run_id: int | None = None):
     if run_id is not None:
         qs = qs.filter(run_id=run_id)
     return qs.order_by("pk").values_list("pk", flat=True)
+
+
+def process_actions(run_id: int | None = None, *, queue_email: bool = True,
+                    documents_wanted=ALL_DOCUMENTS, progress=None) -> dict[str, int]:
+    """Carry out the pending and failed actions (of one run), one transaction each; a failing one is marked and
+    the rest go on (``arms dunning process`` or the UI retries it). ``progress(done, total, message, **values)``,
+    if given, hears after each one (a background job's progress bar)."""
+    done = failed = 0
+    pks = list(actions_pending(run_id))
+    for number, pk in enumerate(pks, start=1):
+        if progress is not None:
+            progress(number - 1, len(pks), gettext_noop("Carrying out action %(number)d of %(total)d"),
+                     number=number, total=len(pks))
+        try:
+            action_process(action_id=pk, queue_email=queue_email, documents_wanted=documents_wanted)
+            done += 1
+        except Exception as exc:  # one bad action must not stop the others; it is marked and retried
+            log.exception("dunning action %s failed", pk)
+            action_fail(action_id=pk, error=f"{type(exc).__name__}: {exc}")
+            failed += 1
+    return {"done": done, "failed": failed}
+
+
+@db_task()
+def process_run(run_id: int) -> dict[str, int]:
+    """The queue task that carries out a run's actions (queued by ``dunning_run`` after its commit)."""
+    return process_actions(run_id)
 
 
 def _mail_domain() -> str:

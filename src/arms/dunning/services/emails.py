@@ -19,15 +19,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from huey.contrib.djhuey import db_task
 
 from arms.audit.services import audit_record
+from arms.cases.services.activities import activity_record
 from arms.dunning import documents
 from arms.dunning.models import DunningEmail, EmailStatus
+from arms.dunning.selectors import MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
 
-#: automatic attempts before a message waits for someone to press "retry"
-MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 STALE_AFTER = timedelta(minutes=30)
@@ -73,8 +74,6 @@ def email_send(*, email_id: int) -> str:
             audit_record(actor=None, action="dunning_email_failed", subject=email,
                          after={"attempt": email.attempts, "error": error})
         return EmailStatus.FAILED
-    from arms.cases.services.activities import activity_record
-
     with transaction.atomic():
         DunningEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(),
                                                         next_attempt_at=None)
@@ -85,6 +84,20 @@ def email_send(*, email_id: int) -> str:
                             "invoice_id", flat=True)),
                         note=f"{email.subject}\nTo: {email.to_address}\nMessage-ID: {email.message_id}")
     return EmailStatus.SENT
+
+
+class EmailNotSent(Exception):
+    """Raised so Huey retries the send later (the row already says why it failed)."""
+
+
+@db_task(retries=5, retry_delay=300, retry_backoff=2)
+def send_email(email_id: int) -> str:
+    """The queue task that sends one outbox row (queued by ``action_process`` after its commit); a failure is
+    recorded on the row and retried by Huey with backoff."""
+    status = email_send(email_id=email_id)
+    if status == EmailStatus.FAILED:
+        raise EmailNotSent(f"dunning e-mail {email_id} not sent")
+    return status
 
 
 def emails_due(*, now=None, manual: bool = False, ids=None):

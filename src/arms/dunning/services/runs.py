@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.customers.selectors import company_default
 from arms.domain.dunning import stage_due
 from arms.domain.interest import late_interest
 from arms.dunning.models import (
@@ -32,6 +33,7 @@ from arms.dunning.models import (
     RunTrigger,
 )
 from arms.dunning.selectors import Ladder, due_items, exclusion_active_q, held_open_count, ladders_active
+from arms.dunning.services.actions import actions_pending, process_run
 
 #: rows fetched from the selection per round trip, and customers grouped before each bulk insert
 CHUNK = 5_000
@@ -143,8 +145,6 @@ def dunning_run_check(*, as_of: date, trigger: str) -> None:
 
 
 def _process_after_commit(run: DunningRun) -> None:
-    from arms.dunning.tasks import process_run
-
     transaction.on_commit(lambda: process_run(run.pk))
 
 
@@ -159,9 +159,6 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
     (unique (invoice, stage offset)). With ``process``, each action is processed (activity, task, hold,
     letter, e-mail) once the run commits.
     """
-    from arms.customers.selectors import company_default
-    from arms.dunning.services.actions import actions_pending
-
     dunning_run_check(as_of=as_of, trigger=trigger)
     company = company_default()
     list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))

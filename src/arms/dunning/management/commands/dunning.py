@@ -21,8 +21,14 @@ from django.utils import timezone
 from arms.common.errors import ArmsError
 from arms.customers.models import Customer
 from arms.dunning.models import DunningEmail, DunningExclusion, DunningRun, EmailStatus, RunTrigger
-from arms.dunning.services import dunning_run, emails_retry, exclusion_add, exclusion_lift, policy_ensure_default
-from arms.dunning.tasks import process_actions
+from arms.dunning.services import (
+    dunning_run,
+    emails_retry,
+    exclusion_add,
+    exclusion_lift,
+    policy_ensure_default,
+    process_actions,
+)
 
 
 class Command(BaseCommand):

@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from arms.analytics.aging import AgingReport, aging_report, bucket_label
+from arms.customers.models import Customer
+from arms.customers.selectors import company_default
 from arms.domain.money import BASE_CURRENCY, format_amount
-from arms.reports import figures, schedule
-from arms.reports import selectors as facts
+from arms.reports import schedule
+from arms.reports.selectors import facts, figures
 from arms.reports.tables import COUNT, DATE, DECIMAL, MONEY, PERCENT, TEXT, Column, Table, cell_text
 from arms.web import charts
 
@@ -138,8 +140,6 @@ def monthly_report_data(*, month: date, today: date | None = None) -> MonthlyRep
 
 
 def _company_name() -> str:
-    from arms.customers.selectors import company_default
-
     return company_default().name or settings.ARMS_COMPANY_CODE
 
 
@@ -313,41 +313,33 @@ def _add_team(report: MonthlyReport, *, month: date) -> None:
 
 
 def _add_case_risks(report: MonthlyReport, *, month: date) -> None:
-    from arms.customers.models import Customer
-
     everyone = Customer.objects.all()
-    broken = facts.promises_broken(everyone, start=month, end=report.as_of)
-    if broken is not None:
-        count, rows = broken
-        report.broken_promises = Table(
-            "broken_promises", _("Promises to pay broken this month"),
-            [Column("customer", _("Customer")), Column("promised_on", _("Promised date"), DATE),
-             Column("currency", _("Currency")), Column("amount", _("Promised"), MONEY),
-             Column("shortfall", _("Shortfall"), MONEY)],
-            [[f"{p.customer.code} {p.customer.name}", p.promised_on, p.currency, p.amount_minor, p.shortfall_minor]
-             for p in rows], note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
-        )
-    disputes = facts.disputes_near_sla(everyone, as_of=report.as_of)
-    if disputes is not None:
-        count, rows = disputes
-        report.disputes = Table(
-            "disputes", _("Open disputes at or near their deadline"),
-            [Column("customer", _("Customer")), Column("invoice", _("Invoice")),
-             Column("reason", _("Reason")), Column("sla_due_on", _("Deadline"), DATE),
-             Column("currency", _("Currency")), Column("amount", _("Disputed"), MONEY)],
-            [[f"{d.customer.code} {d.customer.name}", d.invoice.number, d.get_reason_code_display(), d.sla_due_on,
-              d.currency, d.amount_minor] for d in rows],
-            note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
-        )
-    holds = facts.holds_in_force(everyone, as_of=report.as_of)
-    if holds is not None:
-        count, rows = holds
-        report.holds = Table(
-            "holds", _("Customers on credit hold on %(date)s") % {"date": report.as_of.isoformat()},
-            [Column("customer", _("Customer")), Column("reason", _("Reason")),
-             Column("placed_at", _("Placed on"), DATE), Column("note", _("Note"))],
-            [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(),
-              timezone.localdate(h.placed_at), h.note] for h in rows],
-            note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
-        )
+    count, rows = facts.promises_broken(everyone, start=month, end=report.as_of)
+    report.broken_promises = Table(
+        "broken_promises", _("Promises to pay broken this month"),
+        [Column("customer", _("Customer")), Column("promised_on", _("Promised date"), DATE),
+         Column("currency", _("Currency")), Column("amount", _("Promised"), MONEY),
+         Column("shortfall", _("Shortfall"), MONEY)],
+        [[f"{p.customer.code} {p.customer.name}", p.promised_on, p.currency, p.amount_minor, p.shortfall_minor]
+         for p in rows], note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
+    )
+    count, rows = facts.disputes_near_sla(everyone, as_of=report.as_of)
+    report.disputes = Table(
+        "disputes", _("Open disputes at or near their deadline"),
+        [Column("customer", _("Customer")), Column("invoice", _("Invoice")),
+         Column("reason", _("Reason")), Column("sla_due_on", _("Deadline"), DATE),
+         Column("currency", _("Currency")), Column("amount", _("Disputed"), MONEY)],
+        [[f"{d.customer.code} {d.customer.name}", d.invoice.number, d.get_reason_code_display(), d.sla_due_on,
+          d.currency, d.amount_minor] for d in rows],
+        note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
+    )
+    count, rows = facts.holds_in_force(everyone, as_of=report.as_of)
+    report.holds = Table(
+        "holds", _("Customers on credit hold on %(date)s") % {"date": report.as_of.isoformat()},
+        [Column("customer", _("Customer")), Column("reason", _("Reason")),
+         Column("placed_at", _("Placed on"), DATE), Column("note", _("Note"))],
+        [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(),
+          timezone.localdate(h.placed_at), h.note] for h in rows],
+        note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
+    )
 

@@ -32,9 +32,9 @@ from arms.analytics.aging import AgingFilters, aging_report
 from arms.analytics.kpis import KpiScope
 from arms.analytics.models import BudgetScope
 from arms.customers.selectors import customers_visible_to
-from arms.reports import figures, schedule
-from arms.reports import selectors as facts
-from arms.reports.monthly import (
+from arms.reports import schedule
+from arms.reports.selectors import facts, figures
+from arms.reports.selectors.monthly import (
     aging_history,
     money_axis,
     money_text,
@@ -203,21 +203,17 @@ def worklist(ctx: Context) -> Panel:
         Tile(_("My dunning success rate (催收成功率)"), rates["dunning_success_rate"], key="my_dunning_success",
              note=_("Recovery rate %(rate)s") % {"rate": rates["recovery_rate"]}),
     ]
-    if tasks is not None:
-        tiles.append(Tile(_("My open tasks"), f"{tasks['open']:,}", key="my_tasks",
-                          note=_("%(due)s due by today") % {"due": tasks["due"]},
-                          tone="warn" if tasks["due"] else "", link=_url("cases:worklist")))
+    tiles.append(Tile(_("My open tasks"), f"{tasks['open']:,}", key="my_tasks",
+                      note=_("%(due)s due by today") % {"due": tasks["due"]},
+                      tone="warn" if tasks["due"] else "", link=_url("cases:worklist")))
     table = top_overdue_table(mine, key="worklist")
     table.title = _("My customers with overdue items")
     return Panel("worklist", _("My worklist"), tiles=tiles, table=table)
 
 
-def promises_due(ctx: Context) -> Panel | None:
-    found = facts.promises_due(ctx.customers.filter(collector=ctx.user) if not ctx.user.is_superuser
-                               else ctx.customers, today=ctx.as_of)
-    if found is None:
-        return None
-    count, promises = found
+def promises_due(ctx: Context) -> Panel:
+    count, promises = facts.promises_due(ctx.customers.filter(collector=ctx.user) if not ctx.user.is_superuser
+                                         else ctx.customers, today=ctx.as_of)
     table = Table("promises_due", _("Promises to pay due within 7 days"), [
         Column("customer", _("Customer")), Column("promised_on", _("Promised date"), DATE),
         Column("currency", _("Currency")), Column("amount", _("Amount"), MONEY), Column("paid", _("Paid"), MONEY),
@@ -226,10 +222,8 @@ def promises_due(ctx: Context) -> Panel | None:
     return Panel("promises_due", table.title, table=table)
 
 
-def grade_mix(ctx: Context) -> Panel | None:
+def grade_mix(ctx: Context) -> Panel:
     mix = facts.grade_mix(ctx.customers)
-    if mix is None:
-        return None
     labels = [g.grade or _("Unrated") for g in mix]
     chart = charts.horizontal_bars(title=_("Customers by credit grade"), chart_id="chart-grades", labels=labels,
                                    values=[g.count for g in mix], value_format=lambda v: f"{v:,}",
@@ -239,23 +233,17 @@ def grade_mix(ctx: Context) -> Panel | None:
     return Panel("grade_mix", chart.title, chart=chart, table=table)
 
 
-def holds(ctx: Context) -> Panel | None:
-    found = facts.holds_in_force(ctx.customers, as_of=ctx.as_of)
+def holds(ctx: Context) -> Panel:
+    count, rows = facts.holds_in_force(ctx.customers, as_of=ctx.as_of)
     queue = facts.review_queue(ctx.customers, today=ctx.as_of)
-    if found is None and queue is None:
-        return None
-    tiles, table = [], None
-    if found is not None:
-        count, rows = found
-        tiles.append(Tile(_("Customers on hold"), f"{count:,}", tone="warn" if count else "", key="holds"))
-        table = Table("holds", _("Active credit holds"), [
-            Column("customer", _("Customer")), Column("reason", _("Reason")), Column("placed", _("Placed on"), DATE),
-        ], [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(), timezone.localdate(h.placed_at)]
-          for h in rows])
-    if queue is not None:
-        tiles += [Tile(_("Credit reviews due"), f"{queue.reviews_due:,}", key="reviews_due"),
-                  Tile(_("Rating proposals waiting"), f"{queue.rating_proposals:,}", key="rating_proposals"),
-                  Tile(_("Limit requests waiting"), f"{queue.limit_requests:,}", key="limit_requests")]
+    tiles = [Tile(_("Customers on hold"), f"{count:,}", tone="warn" if count else "", key="holds"),
+             Tile(_("Credit reviews due"), f"{queue.reviews_due:,}", key="reviews_due"),
+             Tile(_("Rating proposals waiting"), f"{queue.rating_proposals:,}", key="rating_proposals"),
+             Tile(_("Limit requests waiting"), f"{queue.limit_requests:,}", key="limit_requests")]
+    table = Table("holds", _("Active credit holds"), [
+        Column("customer", _("Customer")), Column("reason", _("Reason")), Column("placed", _("Placed on"), DATE),
+    ], [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(), timezone.localdate(h.placed_at)]
+      for h in rows])
     return Panel("holds", _("Holds and review queue"), tiles=tiles, table=table, link=_url("exposure:hold_list"))
 
 
@@ -283,26 +271,15 @@ def legal(ctx: Context) -> Panel:
     table = over_days_table(report, days=90, limit=20)
     letters = facts.lawyer_letters(ctx.customers, start=ctx.as_of - timedelta(days=90), end=ctx.as_of)
     tiles = []
-    if letters is not None:
-        tiles.append(Tile(_("Lawyer's letters, last 90 days"), f"{letters['letters']:,}", key="lawyer_letters",
-                          note=_("to %(customers)s customers") % {"customers": letters["customers"]}))
+    tiles.append(Tile(_("Lawyer's letters, last 90 days"), f"{letters['letters']:,}", key="lawyer_letters",
+                      note=_("to %(customers)s customers") % {"customers": letters["customers"]}))
     over = sum(table.column("over"))
     tiles.insert(0, Tile(_("More than 90 days overdue"), "¥" + money_text(over), tone="warn", key="over_90"))
     return Panel("legal", _("Items more than 90 days overdue"), tiles=tiles, table=table)
 
 
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def _url(name: str) -> str:
-    return reverse(name) if _has_url(name) else ""
+    return reverse(name)
 
 
 Builder = Callable[[Context], Panel | None]

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 
 from arms.accounts.names import person_name
 from arms.analytics.budgets import budget_actual, budget_list
-from arms.analytics.kpis import KpiScope, kpi_trend, kpi_values
+from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.models import BudgetScope
 from arms.analytics.team import team_performance
 from arms.reports import schedule
@@ -74,8 +74,6 @@ def trend(*, end_month: date, months: int, scope: KpiScope | None = None, chart_
 
 def _labels():
     """KpiValue-like objects with label and unit for every code, without computing anything."""
-    from arms.analytics.kpis import LABELS, UNITS
-
     return {code: _Meta(LABELS[code], UNITS[code]) for code in LABELS}
 
 
