@@ -10,6 +10,7 @@ from datetime import UTC
 from django.db import transaction
 from django.utils import timezone
 
+from arms.audit.actions import AuditAction
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from arms.common import hooks
 
@@ -46,6 +47,8 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
     rows the change posted beside it (``{"ledger.journalentry": {"17": "<sha256>"}}``, see the model)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if action not in AuditAction.values:
+        raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = AuditHead.objects.select_for_update().get(pk=1)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {

@@ -25,12 +25,13 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from arms.audit.actions import AuditAction
 from arms.audit.models import AuditEvent
 from arms.audit.services import SealReport
 from arms.ledger.models import JournalEntry, JournalLine
 
 SEAL_KEY = "ledger.journalentry"
-LEGACY_ACTION = "journal_sealing_started"
+LEGACY_ACTION = AuditAction.JOURNAL_SEALING_STARTED
 
 
 def entry_digest(*, entry_id: int, date: str, kind: str, company_id: int, customer_id: int,

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent
@@ -109,7 +110,7 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
                 memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
             ))
         audit_record(
-            actor=actor, action="payment_allocated", subject=allocation,
+            actor=actor, action=AuditAction.PAYMENT_ALLOCATED, subject=allocation,
             before={"invoice_open_minor": before_open,
                     "payment_unallocated_minor": payment.amount_unallocated_minor + line.amount_minor},
             after={"invoice": invoice.number, "payment": payment.number, "amount_minor": line.amount_minor,
@@ -209,7 +210,7 @@ def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation]
                 memo=_("Undo %(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
             ))
         audit_record(
-            actor=actor, action="allocation_reversed", subject=reversal,
+            actor=actor, action=AuditAction.ALLOCATION_REVERSED, subject=reversal,
             before={"allocation": original.pk, "amount_minor": original.amount_minor},
             after={"invoice_open_minor": invoice.amount_open_minor,
                    "payment_unallocated_minor": payment.amount_unallocated_minor},

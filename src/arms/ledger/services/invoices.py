@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common import hooks
 from arms.common.errors import ValidationFailed
@@ -143,7 +144,7 @@ def invoice_post(
             lines=postings.invoice_lines(gross=gross_base, net=net_base, tax=gross_base - net_base),
             actor=actor, memo=_("Invoice %(number)s") % {"number": doc_number},
         )
-        audit_record(actor=actor, action="invoice_posted", subject=invoice, after=invoice_snapshot(invoice),
+        audit_record(actor=actor, action=AuditAction.INVOICE_POSTED, subject=invoice, after=invoice_snapshot(invoice),
                      seals=journal_seals(entry))
         return invoice
 
@@ -218,7 +219,7 @@ def credit_note_post(
             memo=_("Credit note %(number)s on %(invoice)s") % {"number": doc_number, "invoice": locked.number},
         )
         audit_record(
-            actor=actor, action="credit_note_posted", subject=note,
+            actor=actor, action=AuditAction.CREDIT_NOTE_POSTED, subject=note,
             before={"invoice": before},
             after={"invoice": invoice_snapshot(locked), "gross_minor": gross, "reason": note.reason},
             seals=journal_seals(entry),

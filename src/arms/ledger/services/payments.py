@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
@@ -102,7 +103,7 @@ def payment_record(
             lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS), actor=actor,
             memo=_("Payment %(number)s") % {"number": doc_number},
         )
-        audit_record(actor=actor, action="payment_recorded", subject=payment, after=payment_snapshot(payment),
+        audit_record(actor=actor, action=AuditAction.PAYMENT_RECORDED, subject=payment, after=payment_snapshot(payment),
                      seals=journal_seals(entry))
         if auto_allocate:
             from arms.ledger.services.allocations import auto_allocate_locked
@@ -161,6 +162,6 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
         lines=postings.reversed_lines(entry_lines(original)), actor=actor,
         memo=_("Reversal of payment %(number)s") % {"number": locked.number},
     )
-    audit_record(actor=actor, action="payment_reversed", subject=locked, before=before,
+    audit_record(actor=actor, action=AuditAction.PAYMENT_REVERSED, subject=locked, before=before,
                  after={**payment_snapshot(locked), "reason": locked.reversal_reason}, seals=journal_seals(entry))
     return locked
