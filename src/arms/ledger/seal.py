@@ -115,11 +115,12 @@ def journal_seals_verify(*, limit: int = 50) -> SealReport:
         for entry_id, digest in ((seals or {}).get(SEAL_KEY) or {}).items():
             sealed[int(entry_id)] = (digest, seq)
     problems: list[str] = []
-    matched, legacy_seen, orphans = 0, 0, set()
+    matched, legacy_seen, in_legacy_range, orphans = 0, 0, 0, set()
     for entry_id, digest in _stored_digests():
         if digest == "orphan":
             orphans.add(entry_id)
             continue
+        in_legacy_range += entry_id <= legacy_last
         seal = sealed.pop(entry_id, None)
         if seal is None:
             if entry_id <= legacy_last:
@@ -134,9 +135,9 @@ def journal_seals_verify(*, limit: int = 50) -> SealReport:
     problems.extend(f"journal entry {entry_id} (sealed in audit event {seq}) is missing"
                     for entry_id, (_digest, seq) in sorted(sealed.items()))
     problems.extend(f"journal lines of entry {entry_id} have no entry" for entry_id in sorted(orphans))
-    if legacy_seen != legacy_count:
-        problems.append(f"{legacy_seen} unsealed legacy entries up to {legacy_last}, but {legacy_count} were "
-                        "recorded when sealing started: entries were added or removed among them")
+    if in_legacy_range != legacy_count:
+        problems.append(f"{in_legacy_range} entries up to {legacy_last}, but {legacy_count} were recorded when "
+                        "sealing started: entries were added or removed among the legacy ones")
     summary = f"{matched} journal entries match their seals"
     if legacy_count:
         summary += (f"; {legacy_seen} legacy entries (up to id {legacy_last}) were posted before line hashing "
