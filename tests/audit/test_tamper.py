@@ -268,10 +268,12 @@ def test_the_seals_name_the_entry_and_verify_exits_non_zero(book):
         sql(f"UPDATE {L} SET credit_minor = credit_minor + 1 WHERE id = %s", line_of(book, "6001"))
         sql(f"UPDATE {L} SET debit_minor = debit_minor + 1 WHERE id = %s", line_of(book, "1122"))
     report = journal_seals_verify()
+    assert journal_seals_verify(batch_size=1) == report  # a batch at a time finds the same
     assert len(report.problems) == 1
     assert report.problems[0].startswith(f"journal entry {book['entry'].pk} differs from its seal in audit event 1")
     with pytest.raises(CommandError, match="sealed rows changed after they were posted: journal"):
         call_command("audit", "verify")
+    assert journal_seals_verify(limit=0).problems == ("... and 1 more",)
     failed = {r.code: r.rows for r in ledger_check() if not r.ok}
     assert set(failed) == {"revenue_control", "entry_matches_document", "receivables_control"}
     assert failed["entry_matches_document"][0]["document"] == book["invoice"].number
