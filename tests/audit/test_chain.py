@@ -47,7 +47,7 @@ def rehash(seq: int) -> str:
     digest = event_hash(seq=event.seq, occurred_at=event.occurred_at, actor_name=event.actor_name,
                         action=event.action, subject_type=event.subject_type, subject_id=event.subject_id,
                         subject_repr=event.subject_repr, before=event.before, after=event.after,
-                        prev_hash=event.prev_hash)
+                        prev_hash=event.prev_hash, seals=event.seals)
     sql("UPDATE audit_auditevent SET hash = %s WHERE seq = %s", digest, seq)
     return digest
 

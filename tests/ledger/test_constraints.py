@@ -36,6 +36,12 @@ def books(db, clerk, customer):
             "entry": JournalEntry.objects.get(invoice=invoice, kind="invoice"), "customer": customer}
 
 
+def open_entry(b) -> JournalEntry:
+    """A new entry without lines, so the line's own check (not the posted-entry trigger) is what refuses it."""
+    return JournalEntry.objects.create(company=b["invoice"].company, customer=b["customer"], date=date(2026, 2, 3),
+                                       kind="payment")
+
+
 def refused_by(name: str, write) -> None:
     """``write`` raises IntegrityError naming ``name`` (a savepoint keeps the test's transaction usable)."""
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
@@ -92,11 +98,11 @@ CHECKS = {
         lambda b: new_allocation(b, payment=None),
     ],
     "journal_line_debit_xor_credit": [
-        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+        lambda b: JournalLine.objects.create(entry=open_entry(b), account=Account.objects.get(code="1122"),
                                              customer=b["customer"], debit_minor=5, credit_minor=5),
-        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+        lambda b: JournalLine.objects.create(entry=open_entry(b), account=Account.objects.get(code="1122"),
                                              customer=b["customer"], debit_minor=0, credit_minor=0),
-        lambda b: JournalLine.objects.create(entry=b["entry"], account=Account.objects.get(code="1122"),
+        lambda b: JournalLine.objects.create(entry=open_entry(b), account=Account.objects.get(code="1122"),
                                              customer=b["customer"], debit_minor=-5, credit_minor=0),
     ],
     "exchange_rate_positive": [

@@ -10,6 +10,7 @@ def test_nightly_integrity_check_reports_a_sound_ledger(clerk, customer):
     factories.invoice(customer, actor=clerk)
     assert nightly_integrity_check.call_local() == {
         "ledger_ok": True, "failed_checks": [], "audit_ok": True, "audit_events": 1, "audit_first_bad_seq": None,
+        "seals_ok": True,
     }
 
 

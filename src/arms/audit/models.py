@@ -6,8 +6,13 @@ Design:
 - Events are numbered 1, 2, 3 ... by ``seq`` taken from the single ``AuditHead`` row, which is locked
   while the event is written; the chain is therefore linear even with many writers.
 - ``hash`` = SHA-256 over the event's canonical JSON content including ``prev_hash``, the hash of
-  event ``seq - 1``. Editing an event breaks its own hash; deleting one leaves a gap in ``seq`` and a
+  event ``seq - 1``, and its ``seals``. Editing an event breaks its own hash; deleting one leaves a gap in ``seq`` and a
   broken link; deleting the newest ones disagrees with ``AuditHead``. ``arms audit verify`` finds each.
+- ``seals`` carries, for rows the event's change wrote outside its own subject (the journal entry an
+  invoice posts), the SHA-256 of their canonical content: ``{"ledger.journalentry": {"17": "<sha256>"}}``.
+  The app that owns those rows recomputes them at ``arms audit verify`` (registered on the
+  ``audit.verify`` hook), so a line inserted, deleted or altered later is found even with the database's
+  triggers disabled (ADR 0004).
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ class AuditEvent(models.Model):
     subject_repr = models.CharField(_("subject"), max_length=200, help_text=_("The subject as people name it."))
     before = models.JSONField(_("before"), null=True, blank=True, help_text=_("State before the change."))
     after = models.JSONField(_("after"), null=True, blank=True, help_text=_("State after the change."))
+    seals = models.JSONField(
+        _("seals"), null=True, blank=True,
+        help_text=_("SHA-256 of the rows this change posted, by model and primary key (journal entries)."),
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64, help_text=_("hash of event seq-1."))
     hash = models.CharField(_("hash"), max_length=64, help_text=_("SHA-256 of this event's content."))
 

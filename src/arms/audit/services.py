@@ -10,7 +10,9 @@ from datetime import UTC
 from django.db import transaction
 from django.utils import timezone
 
+from arms.audit.actions import AuditAction
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from arms.common import hooks
 
 
 def _canonical(value):
@@ -19,7 +21,9 @@ def _canonical(value):
 
 
 def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id, subject_repr, before, after,
-               prev_hash) -> str:
+               prev_hash, seals=None) -> str:
+    """SHA-256 of the event's canonical JSON. ``seals`` enter only when present, so events written before
+    seals existed keep the hash they were written with."""
     content = {
         "seq": seq,
         "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -32,13 +36,19 @@ def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id
         "after": after,
         "prev_hash": prev_hash,
     }
+    if seals is not None:
+        content["seals"] = seals
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def audit_record(*, actor, action: str, subject, before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction. ``subject`` is a model instance."""
+def audit_record(*, actor, action: str, subject, before: dict | None = None, after: dict | None = None,
+                 seals: dict[str, dict[str, str]] | None = None) -> AuditEvent:
+    """Append one event in the caller's transaction. ``subject`` is a model instance; ``seals`` the digests of
+    rows the change posted beside it (``{"ledger.journalentry": {"17": "<sha256>"}}``, see the model)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if action not in AuditAction.values:
+        raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = AuditHead.objects.select_for_update().get(pk=1)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {
@@ -52,6 +62,7 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
         "before": _canonical(before),
         "after": _canonical(after),
         "prev_hash": head.last_hash,
+        "seals": _canonical(seals) if seals else None,
     }
     digest = event_hash(**fields)
     event = AuditEvent.objects.create(actor=actor_user, hash=digest, **fields)
@@ -88,6 +99,7 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
             before=event.before,
             after=event.after,
             prev_hash=event.prev_hash,
+            seals=event.seals,
         )
         if recomputed != event.hash:
             return ChainReport(False, checked, event.seq, "content was altered: its hash does not match")
@@ -108,3 +120,26 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
     if head.last_hash != expected_prev:
         return ChainReport(False, checked, checked, "the newest event's hash differs from the head's: it was rewritten")
     return ChainReport(True, checked)
+
+
+#: ``hooks.run(AUDIT_VERIFY)`` after the chain holds: each app whose rows are sealed into events returns a
+#: ``SealReport`` (the ledger recomputes every journal entry's lines; arms.ledger.seal).
+AUDIT_VERIFY = "audit.verify"
+
+
+@dataclass(frozen=True)
+class SealReport:
+    """What an app found when it recomputed the seals of its rows: ``problems`` name each row that differs."""
+
+    name: str
+    summary: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def seals_verify() -> list[SealReport]:
+    """Every registered app's recomputation of its seals (empty when no app registered)."""
+    return hooks.run(AUDIT_VERIFY)

@@ -145,6 +145,100 @@ CHECKS: list[tuple[str, str, str]] = [
         """,
     ),
     (
+        "cash_control",
+        "per customer, cash 1002 and notes 1121 = payments recorded by transfer/cash and by bill (CNY at their"
+        " posting rates), less those reversed",
+        """
+        SELECT c.id AS customer_id, c.code, accounts.account, COALESCE(j.balance, 0) AS journal,
+               COALESCE(d.received, 0) AS documents
+          FROM customers_customer c
+          CROSS JOIN (SELECT '1002' AS account UNION ALL SELECT '1121') accounts
+          LEFT JOIN (SELECT l.customer_id, acc.code AS account, SUM(l.debit_minor - l.credit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code IN ('1002', '1121') GROUP BY l.customer_id, acc.code) j
+                 ON j.customer_id = c.id AND j.account = accounts.account
+          LEFT JOIN (SELECT p.customer_id,
+                            CASE WHEN p.method IN ('bank_acceptance', 'commercial_acceptance') THEN '1121'
+                                 ELSE '1002' END AS account,
+                            SUM(p.amount_base_minor) AS received
+                       FROM ledger_payment p WHERE p.status = 'posted'
+                      GROUP BY p.customer_id,
+                               CASE WHEN p.method IN ('bank_acceptance', 'commercial_acceptance') THEN '1121'
+                                    ELSE '1002' END) d
+                 ON d.customer_id = c.id AND d.account = accounts.account
+         WHERE COALESCE(j.balance, 0) <> COALESCE(d.received, 0)
+        """,
+    ),
+    (
+        "revenue_control",
+        "per customer, revenue 6001 = invoiced net minus credit notes' net (CNY at their posting rates)",
+        """
+        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
+               COALESCE(i.net, 0) - COALESCE(n.net, 0) AS documents
+          FROM customers_customer c
+          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code = '6001' GROUP BY l.customer_id) j ON j.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM(net_base_minor) AS net FROM ledger_invoice GROUP BY customer_id) i
+                 ON i.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM(net_base_minor) AS net FROM ledger_creditnote GROUP BY customer_id) n
+                 ON n.customer_id = c.id
+         WHERE COALESCE(j.balance, 0) <> COALESCE(i.net, 0) - COALESCE(n.net, 0)
+        """,
+    ),
+    (
+        "vat_control",
+        "per customer, output VAT 22210106 = invoiced tax minus credited tax (CNY at their posting rates)",
+        """
+        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
+               COALESCE(i.tax, 0) - COALESCE(n.tax, 0) AS documents
+          FROM customers_customer c
+          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code = '22210106' GROUP BY l.customer_id) j ON j.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM(tax_base_minor) AS tax FROM ledger_invoice GROUP BY customer_id) i
+                 ON i.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM(tax_base_minor) AS tax FROM ledger_creditnote GROUP BY customer_id) n
+                 ON n.customer_id = c.id
+         WHERE COALESCE(j.balance, 0) <> COALESCE(i.tax, 0) - COALESCE(n.tax, 0)
+        """,
+    ),
+    (
+        "entry_matches_document",
+        "each entry posts exactly its document's amounts to cash, revenue and VAT (an invoice its net and tax, a"
+        " credit note the reverse, a payment its amount, an allocation none of them) and names a document",
+        """
+        SELECT e.kind, e.id AS entry_id,
+               COALESCE(cn.number, p.number, i.number, '') AS document,
+               COALESCE(s.cash, 0) AS cash, COALESCE(s.revenue, 0) AS revenue, COALESCE(s.vat, 0) AS vat
+          FROM ledger_journalentry e
+          LEFT JOIN (SELECT l.entry_id,
+                            SUM(CASE WHEN a.code IN ('1002', '1121') THEN l.debit_minor - l.credit_minor ELSE 0 END)
+                              AS cash,
+                            SUM(CASE WHEN a.code = '6001' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS revenue,
+                            SUM(CASE WHEN a.code = '22210106' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS vat
+                       FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
+                      GROUP BY l.entry_id) s ON s.entry_id = e.id
+          LEFT JOIN ledger_invoice i ON i.id = e.invoice_id
+          LEFT JOIN ledger_creditnote cn ON cn.id = e.credit_note_id
+          LEFT JOIN ledger_payment p ON p.id = e.payment_id
+         WHERE (e.invoice_id IS NULL AND e.credit_note_id IS NULL AND e.payment_id IS NULL)
+            OR (e.kind = 'invoice' AND (i.id IS NULL OR COALESCE(s.cash, 0) <> 0
+                                       OR COALESCE(s.revenue, 0) <> i.net_base_minor
+                                       OR COALESCE(s.vat, 0) <> i.tax_base_minor))
+            OR (e.kind = 'credit_note' AND (cn.id IS NULL OR COALESCE(s.cash, 0) <> 0
+                                           OR COALESCE(s.revenue, 0) <> -cn.net_base_minor
+                                           OR COALESCE(s.vat, 0) <> -cn.tax_base_minor))
+            OR (e.kind = 'payment' AND (p.id IS NULL OR COALESCE(s.cash, 0) <> p.amount_base_minor
+                                       OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
+            OR (e.kind = 'payment_reversal' AND (p.id IS NULL OR p.status <> 'reversed'
+                                                OR COALESCE(s.cash, 0) <> -p.amount_base_minor
+                                                OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
+            OR (e.kind IN ('allocation', 'allocation_reversal')
+                AND (COALESCE(s.cash, 0) <> 0 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
+        """,
+    ),
+    (
         "open_amount_matches_base",
         "an invoice with nothing open has relieved its whole receivable, and a settled payment all its cash",
         """

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent
@@ -20,6 +21,7 @@ from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
+from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import positive_or_error, user_or_none
 from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
@@ -97,22 +99,24 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
         invoice.save(update_fields=["amount_open_minor"])
         payment.amount_unallocated_minor -= line.amount_minor
         payment.save(update_fields=["amount_unallocated_minor"])
+        entries = []
         if cash or receivable:
             # A few won or Hong Kong cents can be worth less than a fen: then nothing moves in CNY and
             # there is no entry to write (``arms ledger check`` expects none).
-            journal_write(
+            entries.append(journal_write(
                 company=payment.company, customer=customer, on=on, kind=EntryKind.ALLOCATION, allocation=allocation,
                 invoice=invoice, payment=payment, lines=postings.allocation_lines(cash=cash, receivable=receivable),
                 actor=actor,
                 memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
-            )
+            ))
         audit_record(
-            actor=actor, action="payment_allocated", subject=allocation,
+            actor=actor, action=AuditAction.PAYMENT_ALLOCATED, subject=allocation,
             before={"invoice_open_minor": before_open,
                     "payment_unallocated_minor": payment.amount_unallocated_minor + line.amount_minor},
             after={"invoice": invoice.number, "payment": payment.number, "amount_minor": line.amount_minor,
                    "invoice_open_minor": invoice.amount_open_minor,
                    "payment_unallocated_minor": payment.amount_unallocated_minor},
+            seals=journal_seals(*entries),
         )
         made.append(allocation)
     return made
@@ -197,18 +201,20 @@ def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation]
         payment.amount_unallocated_minor += original.amount_minor
         payment.save(update_fields=["amount_unallocated_minor"])
         source = JournalEntry.objects.filter(allocation=original, kind=EntryKind.ALLOCATION).first()
+        entries = []
         if source is not None:
-            journal_write(
+            entries.append(journal_write(
                 company=original.company, customer=customer, on=on, kind=EntryKind.ALLOCATION_REVERSAL,
                 allocation=reversal, invoice=invoice, payment=payment,
                 lines=postings.reversed_lines(entry_lines(source)), actor=actor,
                 memo=_("Undo %(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
-            )
+            ))
         audit_record(
-            actor=actor, action="allocation_reversed", subject=reversal,
+            actor=actor, action=AuditAction.ALLOCATION_REVERSED, subject=reversal,
             before={"allocation": original.pk, "amount_minor": original.amount_minor},
             after={"invoice_open_minor": invoice.amount_open_minor,
                    "payment_unallocated_minor": payment.amount_unallocated_minor},
+            seals=journal_seals(*entries),
         )
         made.append(reversal)
     return made

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed, money_message
 from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, convert, rate_for_minor
@@ -50,7 +51,7 @@ def exchange_rate_set(*, actor, currency: str, on: date, rate: Decimal, source: 
         currency=currency, date=on, defaults={"rate": rate, "source": source}
     )
     audit_record(
-        actor=actor, action="exchange_rate_set", subject=obj,
+        actor=actor, action=AuditAction.EXCHANGE_RATE_SET, subject=obj,
         before={"rate": before.rate} if before else None, after={"rate": rate, "source": source},
     )
     return obj

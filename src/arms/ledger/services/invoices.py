@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common import hooks
 from arms.common.errors import ValidationFailed
@@ -20,6 +21,7 @@ from arms.ledger.enums import EntryKind
 from arms.ledger.errors import CurrencyMismatch, OverAllocation
 from arms.ledger.locks import invoices_qs_for_update, lock_customer
 from arms.ledger.models import Allocation, CreditNote, Invoice
+from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import (
     bookable_or_error,
     create_numbered,
@@ -137,12 +139,13 @@ def invoice_post(
             gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
             description=description, posted_by=user_or_none(actor),
         )
-        journal_write(
+        entry = journal_write(
             company=locked.company, customer=locked, on=issue_date, kind=EntryKind.INVOICE, invoice=invoice,
             lines=postings.invoice_lines(gross=gross_base, net=net_base, tax=gross_base - net_base),
             actor=actor, memo=_("Invoice %(number)s") % {"number": doc_number},
         )
-        audit_record(actor=actor, action="invoice_posted", subject=invoice, after=invoice_snapshot(invoice))
+        audit_record(actor=actor, action=AuditAction.INVOICE_POSTED, subject=invoice, after=invoice_snapshot(invoice),
+                     seals=journal_seals(entry))
         return invoice
 
     invoice, _created = idempotent(
@@ -207,7 +210,7 @@ def credit_note_post(
         before = invoice_snapshot(locked)
         locked.amount_open_minor -= gross
         locked.save(update_fields=["amount_open_minor"])
-        journal_write(
+        entry = journal_write(
             company=customer.company, customer=customer, on=on, kind=EntryKind.CREDIT_NOTE, credit_note=note,
             invoice=locked, allocation=allocation, actor=actor,
             lines=postings.credit_note_lines(
@@ -216,9 +219,10 @@ def credit_note_post(
             memo=_("Credit note %(number)s on %(invoice)s") % {"number": doc_number, "invoice": locked.number},
         )
         audit_record(
-            actor=actor, action="credit_note_posted", subject=note,
+            actor=actor, action=AuditAction.CREDIT_NOTE_POSTED, subject=note,
             before={"invoice": before},
             after={"invoice": invoice_snapshot(locked), "gross_minor": gross, "reason": note.reason},
+            seals=journal_seals(entry),
         )
         return note
 

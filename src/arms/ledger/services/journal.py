@@ -8,6 +8,7 @@ from django.db import connection
 
 from arms.domain.journal import Line, balanced
 from arms.ledger.models import Account, JournalEntry, JournalLine
+from arms.ledger.seal import seal_of_written
 
 _account_ids: dict[str, dict[str, int]] = {}
 
@@ -21,6 +22,9 @@ def account_ids() -> dict[str, int]:
 
 def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], actor=None, memo: str = "",
                   **sources) -> JournalEntry:
+    """Insert the entry and all its lines at once (the database refuses lines added later). The returned
+    entry carries ``seal``, the digest of what was written: pass ``journal_seals(entry)`` to the change's
+    ``audit_record`` (arms.ledger.seal; ``arms audit verify`` recomputes it)."""
     lines = balanced(lines)
     entry = JournalEntry.objects.create(
         company=company, customer=customer, date=on, kind=kind, memo=memo[:300],
@@ -31,6 +35,9 @@ def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], 
         JournalLine(entry=entry, account_id=ids[line.account], customer=customer, debit_minor=line.debit,
                     credit_minor=line.credit)
         for line in lines
+    )
+    entry.seal = seal_of_written(
+        entry, [(str(line.account), customer.pk, line.debit, line.credit) for line in lines]
     )
     return entry
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
@@ -16,6 +17,7 @@ from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentSta
 from arms.ledger.errors import AlreadyReversed
 from arms.ledger.locks import lock_customer, payment_qs_for_update
 from arms.ledger.models import JournalEntry, Payment
+from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import (
     bookable_or_error,
     create_numbered,
@@ -96,12 +98,13 @@ def payment_record(
             payer_name=payer_name, bank_reference=bank_reference, fx_rate=rate, amount_base_minor=amount_base,
             posted_by=user_or_none(actor),
         )
-        journal_write(
+        entry = journal_write(
             company=locked.company, customer=locked, on=received_date, kind=EntryKind.PAYMENT, payment=payment,
             lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS), actor=actor,
             memo=_("Payment %(number)s") % {"number": doc_number},
         )
-        audit_record(actor=actor, action="payment_recorded", subject=payment, after=payment_snapshot(payment))
+        audit_record(actor=actor, action=AuditAction.PAYMENT_RECORDED, subject=payment, after=payment_snapshot(payment),
+                     seals=journal_seals(entry))
         if auto_allocate:
             from arms.ledger.services.allocations import auto_allocate_locked
 
@@ -154,11 +157,11 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
     locked.reversal_date = on
     locked.reversal_reason = reason.strip()
     locked.save(update_fields=["status", "amount_unallocated_minor", "reversed_at", "reversal_date", "reversal_reason"])
-    journal_write(
+    entry = journal_write(
         company=customer.company, customer=customer, on=on, kind=EntryKind.PAYMENT_REVERSAL, payment=locked,
         lines=postings.reversed_lines(entry_lines(original)), actor=actor,
         memo=_("Reversal of payment %(number)s") % {"number": locked.number},
     )
-    audit_record(actor=actor, action="payment_reversed", subject=locked, before=before,
-                 after={**payment_snapshot(locked), "reason": locked.reversal_reason})
+    audit_record(actor=actor, action=AuditAction.PAYMENT_REVERSED, subject=locked, before=before,
+                 after={**payment_snapshot(locked), "reason": locked.reversal_reason}, seals=journal_seals(entry))
     return locked

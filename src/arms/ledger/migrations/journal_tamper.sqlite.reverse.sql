@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS ledger_journalline_posted_entry_closed;
