@@ -103,6 +103,15 @@ def test_gunicorn_alone_serves_the_api_docs_assets(server):
         assert get(server + path)[0] == 200, path
 
 
+def test_pages_static_files_and_the_api_carry_the_content_security_policy(server):
+    status, _headers, body = get(f"{server}/login/")
+    css = re.search(r'href="(/static/web/arms\.[0-9a-f]{12}\.css)"', body.decode()).group(1)
+    for path in ("/login/", css, "/api/v1/customers", "/api/docs", "/healthz"):
+        _status, headers, _body = get(server + path)
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "script-src 'self';" in headers["content-security-policy"], path
+
+
 def test_healthz_says_when_the_database_does_not_answer(server):
     status, headers, body = get(f"{server}/healthz")
 

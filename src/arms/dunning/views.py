@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError, NotFound
+from arms.common.files import file_response
 from arms.common.jobs import job_active_get, jobs_for_page
 from arms.customers.selectors import customers_visible_to
 from arms.dunning import exports, selectors
@@ -175,9 +176,7 @@ def _pdf(request, action, kind: str) -> HttpResponse:
     content = stored_or_rendered(action, kind)
     if content is None:
         raise Http404
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{file_names(action)[kind]}"'
-    return response
+    return file_response(content, filename=file_names(action)[kind], content_type="application/pdf")
 
 
 @require_GET

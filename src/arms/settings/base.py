@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (so before WhiteNoise)
+    "arms.common.middleware.ContentSecurityPolicyMiddleware",
     # Static files from gunicorn alone (no proxy needed): compressed, and cached for ever under hashed names where
     # the storage hashes them (production, demo). Before the session middleware, so a stylesheet costs no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
