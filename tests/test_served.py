@@ -104,7 +104,7 @@ def test_gunicorn_alone_serves_the_api_docs_assets(server):
 
 
 def test_pages_static_files_and_the_api_carry_the_content_security_policy(server):
-    status, _headers, body = get(f"{server}/login/")
+    _status, _headers, body = get(f"{server}/login/")
     css = re.search(r'href="(/static/web/arms\.[0-9a-f]{12}\.css)"', body.decode()).group(1)
     for path in ("/login/", css, "/api/v1/customers", "/api/docs", "/healthz"):
         _status, headers, _body = get(server + path)

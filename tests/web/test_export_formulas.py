@@ -145,7 +145,7 @@ def hostile_book(db):
 
 
 def test_dashboard_panels_export_names_as_text(client, hostile_book):
-    cust, today = hostile_book
+    _cust, today = hostile_book
     client.force_login(factories.user("fx-admin", superuser=True))
     from arms.reports.dashboard import dashboard_panels
 

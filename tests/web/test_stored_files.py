@@ -20,7 +20,11 @@ from arms.dunning.services import dunning_run
 from arms.reports.models import ReportRun
 from tests import factories
 from tests.api.conftest import Api
-from tests.dunning.conftest import _media, _pdf_stub, make_contract, make_customer, people, policy  # noqa: F401
+from tests.dunning import conftest as dunning
+from tests.dunning.conftest import make_contract, make_customer
+
+# the dunning tests' fixtures: its people and ladder, a fresh MEDIA_ROOT, and the PDF stub (autouse here too)
+people, policy, _media, _pdf_stub = dunning.people, dunning.policy, dunning._media, dunning._pdf_stub
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(date(2026, 6, 1))]
 
@@ -166,9 +170,9 @@ def test_every_response_carries_the_content_security_policy(client, people, path
     settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True  # the static file, uncollected
     client.force_login(people["manager"])
     response = client.get(path)
-    policy = response["Content-Security-Policy"]
+    header = response["Content-Security-Policy"]
     assert response.status_code == (404 if path == "/no-such-page/" else 200), (path, response.status_code)
-    directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";"))
+    directives = dict([*part.strip().split(" ", 1), ""][:2] for part in header.split(";"))
     assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
-    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in policy
+    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in header
