@@ -17,3 +17,5 @@ if not os.environ.get("ARMS_BASE_URL"):
 SESSION_COOKIE_SECURE = os.environ.get("ARMS_INSECURE_COOKIES", "0") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# the TLS proxy appends the client's address to X-Forwarded-For: the login throttle counts by it
+ARMS_PROXY_COUNT = int(os.environ.get("ARMS_PROXY_COUNT", "1"))
