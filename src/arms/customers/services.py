@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, Forbidden, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Contact, Customer
@@ -18,6 +18,9 @@ from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
 
+#: the fields that decide who sees and works a customer; changing them needs ASSIGN_OWNER
+OWNER_FIELDS = ("salesperson", "collector")
+ASSIGN_OWNER = "customers.assign_owner"
 EDITABLE = (
     "name", "uscc", "industry", "region", "province", "address", "salesperson", "collector",
     "payment_terms_days", "payment_terms_basis", "currency", "status", "notes",
@@ -107,6 +110,11 @@ def customer_create(*, actor, code: str, name: str, company=None, idempotency_ke
 def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     cleaned = _clean(fields)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    reassigned = [name for name in OWNER_FIELDS
+                  if name in cleaned and getattr(cleaned[name], "pk", None) != getattr(locked, f"{name}_id")]
+    if reassigned and actor is not None and not actor.has_perm(ASSIGN_OWNER):
+        raise Forbidden(_("Only finance may change who owns a customer (salesperson, collector)."),
+                        field=reassigned[0], code="owner_change_not_allowed")
     if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk
     ).exists():
