@@ -39,7 +39,7 @@ from arms.common.files import file_response
 from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
-from arms.web.shortcuts import customer_or_404
+from arms.web.shortcuts import customer_or_404, safe_next
 
 HISTORY_LIMIT = 200
 
@@ -200,9 +200,7 @@ def task_done(request, task_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Task done and recorded on the history."))
-    url = request.POST.get("next") or reverse("cases:case", args=[task.customer_id])
-    if not url.startswith("/"):
-        url = reverse("cases:case", args=[task.customer_id])
+    url = safe_next(request, "cases:case", task.customer_id)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

@@ -34,6 +34,7 @@ from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, Email
 from arms.dunning.services import action_process, email_send, exclusion_add, exclusion_lift
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
+from arms.web.shortcuts import safe_next
 
 
 def _action(request, action_id: int):
@@ -238,7 +239,7 @@ def email_retry(request, email_id: int | None = None):
         else:
             messages.error(request, _("The e-mail was not sent: %(error)s")
                            % {"error": DunningEmail.objects.get(pk=email.pk).last_error or status})
-        return redirect(request.POST.get("next") or "dunning:emails")
+        return redirect(safe_next(request, "dunning:emails"))
     _job, created = emails_retry_job_start(actor=request.user)
     messages.info(request, _("The e-mails are being sent in the background; the progress is shown here.") if created
                   else _("The e-mails are already being sent; the progress is shown here."))
