@@ -32,7 +32,8 @@ HYPERLINK = '=HYPERLINK("http://x","y")'
 NOTES = ["@SUM(1)", "+1", "-1", "=cmd|' /C calc'!A0"]
 
 #: views that export and are checked in this module rather than in test_lists
-EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis"}
+EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis",
+                 "web:audit_list"}  # (the audit trail: tests/web/test_audit_trail.py)
 #: the only modules that may build a CSV or a workbook: the export helper and the monthly workbook (which writes
 #: every text cell through the helper's set_text_safe)
 WRITERS = {"web/exports.py", "reports/tables.py"}
