@@ -48,7 +48,7 @@ demo: install
 
 # Development: Django's runserver (reloads on change, debug pages), no queue consumer (run `arms run_huey` beside it).
 serve: setup
-	ARMS_BASE_URL=http://$(HOST):$(PORT) $(BIN)/arms runserver $(HOST):$(PORT)
+	ARMS_DEBUG=1 ARMS_BASE_URL=http://$(HOST):$(PORT) $(BIN)/arms runserver $(HOST):$(PORT)
 
 # In parallel and in a random order (pytest-randomly prints its seed: PYTEST_ARGS="-p randomly
 # --randomly-seed=N" repeats an order, "-p no:randomly" runs in file order).

@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 def get(url: str, **headers) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers)
+    # as the TLS proxy forwards it (production redirects plain HTTP to HTTPS)
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **headers})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
@@ -101,6 +102,29 @@ def test_gunicorn_alone_serves_the_api_docs_assets(server):
     assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
     for path in assets:
         assert get(server + path)[0] == 200, path
+
+
+def test_pages_static_files_and_the_api_carry_the_content_security_policy(server):
+    _status, _headers, body = get(f"{server}/login/")
+    css = re.search(r'href="(/static/web/arms\.[0-9a-f]{12}\.css)"', body.decode()).group(1)
+    for path in ("/login/", css, "/api/v1/customers", "/api/docs", "/healthz"):
+        _status, headers, _body = get(server + path)
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "script-src 'self';" in headers["content-security-policy"], path
+
+
+def test_plain_http_is_redirected_to_https_and_https_gets_hsts(server):
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(server)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", "/login/")  # no X-Forwarded-Proto: plain HTTP (urllib would follow the redirect)
+    response = connection.getresponse()
+    assert response.status == 301 and response.getheader("Location").startswith("https://")
+    connection.close()
+    status, headers, _body = get(f"{server}/login/")
+    assert status == 200 and "max-age=31536000" in headers["strict-transport-security"]
 
 
 def test_healthz_says_when_the_database_does_not_answer(server):

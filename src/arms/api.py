@@ -175,6 +175,7 @@ def _mount() -> None:
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
     from arms.reports.api import router as reports_router
+    from arms.web.audit import router as audit_router
 
     api.add_router("/v1/me", me_router)
     api.add_router("/v1/jobs", jobs_router)
@@ -188,6 +189,7 @@ def _mount() -> None:
     api.add_router("/v1/dunning", dunning_router)
     api.add_router("/v1/analytics", analytics_router)
     api.add_router("/v1/reports", reports_router)
+    api.add_router("/v1/audit", audit_router)
 
 
 _mount()

@@ -155,7 +155,7 @@ def test_the_api_lists_my_jobs_and_serves_a_file_as_an_attachment(echo, clerk_us
     assert item["result_label"] == "Download aging.csv"
     response = api.get(f"/jobs/{mine.pk}/file")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="aging.csv"'
+    assert response["Content-Disposition"] == "attachment; filename=\"aging.csv\"; filename*=UTF-8''aging.csv"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"\xef\xbb\xbfa,b\n1,2\n"
 

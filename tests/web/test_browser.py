@@ -42,6 +42,7 @@ def test_clerk_searches_opens_a_customer_reads_the_statement_and_records_a_payme
     expect(page.locator("#kpi-open")).to_contain_text("19,210.00")
 
     page.click("nav.mainnav a[href='/customers/']")
+    page.wait_for_load_state()  # htmx (deferred) listens only once the page has loaded: type after that
     rows = page.locator("#customer-table tbody tr")
     expect(rows).to_have_count(2)
 

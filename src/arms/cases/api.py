@@ -11,7 +11,6 @@ import base64
 import binascii
 
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -55,6 +54,7 @@ from arms.cases.services.bundles import evidence_bundle
 from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
+from arms.common.files import file_response
 from arms.common.pagination import PageParams, paginate
 from arms.customers.selectors import customer_get
 from arms.ledger import selectors as ledger
@@ -130,9 +130,8 @@ def activity_attachment(request, activity_id: int):
     from arms.cases.models import Attachment
 
     attachment = Attachment.objects.get(pk=activity.attachment_id)
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["X-Content-SHA256"] = attachment.sha256
-    return response
+    return file_response(attachment.content, filename=activity.attachment_name, content_type=attachment.content_type,
+                         sha256=attachment.sha256)
 
 
 # ---------------------------------------------------------------- tasks
@@ -347,10 +346,7 @@ def bundle(request, customer_id: int, payload: BundleIn):
     require_perm(request, "cases.export_bundle")
     customer = customer_get(user=request.user, customer_id=customer_id)
     made = evidence_bundle(customer=customer, actor=request.user, recipient=payload.recipient, note=payload.note)
-    response = HttpResponse(made.content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    response["X-Content-SHA256"] = made.sha256
-    return response
+    return file_response(made.content, filename=made.filename, content_type="application/zip", sha256=made.sha256)
 
 
 @router.post("/check", response=CheckOut, summary="Run the daily checks now: promises, plans, dispute SLAs")

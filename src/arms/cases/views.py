@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +34,11 @@ from arms.cases.forms import (
 from arms.cases.models import Attachment
 from arms.cases.services.bundles import evidence_bundle
 from arms.common.errors import ArmsError
+from arms.common.files import file_response
 from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
-from arms.web.shortcuts import customer_or_404
+from arms.web.shortcuts import customer_or_404, safe_next
 
 HISTORY_LIMIT = 200
 
@@ -184,9 +185,7 @@ def task_done(request, task_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Task done and recorded on the history."))
-    url = request.POST.get("next") or reverse("cases:case", args=[task.customer_id])
-    if not url.startswith("/"):
-        url = reverse("cases:case", args=[task.customer_id])
+    url = safe_next(request, "cases:case", task.customer_id)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -305,9 +304,8 @@ def bundle_download(request, customer_id: int):
         except ArmsError as error:
             form.add_service_error(error)
         else:
-            response = HttpResponse(bundle.content, content_type="application/zip")
-            response["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
-            return response
+            return file_response(bundle.content, filename=bundle.filename, content_type="application/zip",
+                                 sha256=bundle.sha256)
     return render(request, "cases/case.html", _case_context(request, customer, bundle_form=form), status=400)
 
 
@@ -320,16 +318,8 @@ def attachment_download(request, activity_id: int):
     if activity is None:
         raise Http404(_("Attachment not found."))
     attachment = Attachment.objects.get(pk=activity.attachment_id)
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(activity.attachment_name)}"
-    response["X-Content-SHA256"] = attachment.sha256
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return file_response(attachment.content, filename=activity.attachment_name, content_type=attachment.content_type,
+                         sha256=attachment.sha256)
 
 
 # ---------------------------------------------------------------- my tasks, disputes

@@ -21,6 +21,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
 from arms.common.errors import NotFound
+from arms.common.files import file_response
 from arms.common.jobs import (
     job_error_text,
     job_get,
@@ -135,7 +136,4 @@ def job_file(request, job_id: int):
 def job_file_response(job: Job) -> FileResponse:
     """The job's file as an attachment, as the type it was stored as (never sniffed by the browser)."""
     name = job.result_file.name.rsplit("/", 1)[-1]
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name,
-                            content_type=job.result_content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(job.result_file.open("rb"), filename=name, content_type=job.result_content_type)

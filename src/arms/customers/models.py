@@ -93,6 +93,9 @@ class Customer(TimeStampedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["code"]
+        # who owns a customer decides who sees it (a salesperson sees only their own): a permission of its own,
+        # apart from editing the customer's details and terms (customers.change_customer)
+        permissions = [("assign_owner", _("Can change a customer's salesperson and collector"))]
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company"),
             models.UniqueConstraint(

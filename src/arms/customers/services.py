@@ -12,13 +12,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, Forbidden, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Company, Contact, Customer
-from arms.customers.selectors import company_default
+from arms.customers.selectors import company_default, customers_visible_to
 from arms.customers.uscc import uscc_message
 from arms.domain.uscc import UsccError, validate_uscc
 
@@ -79,6 +80,9 @@ class CustomerFields(ServiceInput):
 
 
 EDITABLE = CustomerFields.names()
+#: the fields that decide who sees and works a customer; changing them needs ASSIGN_OWNER
+OWNER_FIELDS = ("salesperson", "collector")
+ASSIGN_OWNER = "customers.assign_owner"
 
 
 def customer_snapshot(customer: Customer) -> dict:
@@ -87,6 +91,24 @@ def customer_snapshot(customer: Customer) -> dict:
     data["salesperson"] = customer.salesperson_id
     data["collector"] = customer.collector_id
     return data
+
+
+def duplicate_uscc(*, actor, existing: Customer) -> Conflict:
+    """The refusal of a 统一社会信用代码 that ``existing`` already has, telling only what ``actor`` may know.
+
+    Whoever may see ``existing`` is told which customer it is. Anyone else (a salesperson, for another
+    salesperson's customer) learns only that a customer with the code exists and whom to ask — its
+    salesperson by name, or the finance team — never its name, code or anything else about it.
+    """
+    if actor is None or customers_visible_to(actor).filter(pk=existing.pk).exists():
+        message = _("Customer %(code)s %(name)s already has this 统一社会信用代码.") % {
+            "code": existing.code, "name": existing.name}
+    elif existing.salesperson_id:
+        message = _("A customer with this 统一社会信用代码 already exists and is looked after by %(owner)s: ask them "
+                    "or the finance team about it.") % {"owner": person_name(existing.salesperson)}
+    else:
+        message = _("A customer with this 统一社会信用代码 already exists: ask the finance team about it.")
+    return Conflict(message, field="uscc", code="duplicate_uscc")
 
 
 @transaction.atomic
@@ -111,8 +133,9 @@ def customer_create(*, actor, code: str, name: str, company: Company | None = No
         if Customer.objects.filter(company=company, code=clean_code).exists():
             raise Conflict(_("Customer code %(code)s already exists.") % {"code": clean_code}, field="code",
                            code="duplicate_code")
-        if cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).exists():
-            raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+        existing = cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).first()
+        if existing:
+            raise duplicate_uscc(actor=actor, existing=existing)
         customer = Customer.objects.create(company=company, code=clean_code, **cleaned)
         audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
         return customer
@@ -133,10 +156,15 @@ def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str =
         salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
         payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes).clean()
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
-        pk=locked.pk
-    ).exists():
-        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+    reassigned = [name for name in OWNER_FIELDS
+                  if name in cleaned and getattr(cleaned[name], "pk", None) != getattr(locked, f"{name}_id")]
+    if reassigned and actor is not None and not actor.has_perm(ASSIGN_OWNER):
+        raise Forbidden(_("Only finance may change who owns a customer (salesperson, collector)."),
+                        field=reassigned[0], code="owner_change_not_allowed")
+    existing = cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
+        pk=locked.pk).first()
+    if existing:
+        raise duplicate_uscc(actor=actor, existing=existing)
     before = customer_snapshot(locked)
     for name, value in cleaned.items():
         setattr(locked, name, value)

@@ -31,6 +31,7 @@ from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import money_text
 from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.files import file_response
 from arms.common.pagination import PageParams, paginate
 from arms.customers.selectors import customer_get
 from arms.domain.interest import late_interest
@@ -162,9 +163,7 @@ def pdf_response(request, action, kind: str) -> HttpResponse:
     content = stored_or_rendered(action, kind)
     if content is None:
         raise NotFound(_("This action has no such document."), field="action_id", code="no_document")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_names(action)[kind]}"'
-    return response
+    return file_response(content, filename=file_names(action)[kind], content_type="application/pdf")
 
 
 @router.get("/actions/{action_id}/letter.pdf", response={200: None}, summary="The letter as sent (PDF)",

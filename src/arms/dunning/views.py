@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError, NotFound
+from arms.common.files import file_response
 from arms.common.jobs import job_active_get, jobs_for_page
 from arms.customers.selectors import customers_visible_to
 from arms.dunning import exports, selectors
@@ -33,6 +34,7 @@ from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, Email
 from arms.dunning.services import action_process, email_send, exclusion_add, exclusion_lift
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
+from arms.web.shortcuts import safe_next
 
 
 def _action(request, action_id: int):
@@ -175,9 +177,7 @@ def _pdf(request, action, kind: str) -> HttpResponse:
     content = stored_or_rendered(action, kind)
     if content is None:
         raise Http404
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{file_names(action)[kind]}"'
-    return response
+    return file_response(content, filename=file_names(action)[kind], content_type="application/pdf")
 
 
 @require_GET
@@ -239,7 +239,7 @@ def email_retry(request, email_id: int | None = None):
         else:
             messages.error(request, _("The e-mail was not sent: %(error)s")
                            % {"error": DunningEmail.objects.get(pk=email.pk).last_error or status})
-        return redirect(request.POST.get("next") or "dunning:emails")
+        return redirect(safe_next(request, "dunning:emails"))
     _job, created = emails_retry_job_start(actor=request.user)
     messages.info(request, _("The e-mails are being sent in the background; the progress is shown here.") if created
                   else _("The e-mails are already being sent; the progress is shown here."))

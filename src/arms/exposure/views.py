@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,15 +29,7 @@ from arms.exposure.forms import (
 from arms.exposure.models import OverrideStatus
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
-from arms.web.shortcuts import customer_or_404
-
-
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
+from arms.web.shortcuts import customer_or_404, safe_next
 
 # ---------------------------------------------------------------- holds
 
@@ -91,7 +82,7 @@ def hold_place(request):
         else:
             messages.success(request, _("Credit hold placed on %(customer)s: new documents are blocked.")
                              % {"customer": hold.customer.name})
-            return redirect(_next(request, reverse("exposure:hold_list")))
+            return redirect(safe_next(request, reverse("exposure:hold_list")))
     return render(request, "exposure/hold_list.html", _hold_list_context(request, place_form=form), status=400)
 
 
@@ -112,7 +103,7 @@ def hold_release(request, hold_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Credit hold on %(customer)s released.") % {"customer": hold.customer.name})
-    return redirect(_next(request, reverse("exposure:hold_list")))
+    return redirect(safe_next(request, reverse("exposure:hold_list")))
 
 
 # ---------------------------------------------------------------- overrides
@@ -190,7 +181,7 @@ def _decide(request, override_id: int, *, approve: bool):
     else:
         text = _("Override #%(id)s approved.") if approve else _("Override #%(id)s rejected.")
         messages.success(request, text % {"id": override.pk})
-    return redirect(_next(request, reverse("exposure:override_list")))
+    return redirect(safe_next(request, reverse("exposure:override_list")))
 
 
 @require_POST

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from arms.common.access import require_perm
+from arms.common import files
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import paginate
@@ -38,10 +39,8 @@ router = Router(tags=["Dashboard and management reports"])
 
 
 def file_response(run: ReportRun) -> HttpResponse:
-    response = HttpResponse(bytes(run.content), content_type=CONTENT_TYPES[ReportFormat(run.format)])
-    response["Content-Disposition"] = f'attachment; filename="{run.filename}"'
-    response["X-Content-SHA256"] = run.sha256
-    return response
+    return files.file_response(run.content, filename=run.filename, content_type=CONTENT_TYPES[ReportFormat(run.format)],
+                               sha256=run.sha256)
 
 
 @router.get("/monthly", response={200: None, **ACCEPTED}, summary="Download the monthly management report",

@@ -13,6 +13,7 @@ ARMS_VAR_DIR       where SQLite files, uploads and logs live (default ./var)
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "axes",  # login throttling by account and by address (arms.accounts.throttle)
     "arms.common",
     "arms.accounts",
     "arms.audit",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (so before WhiteNoise)
+    "arms.common.middleware.ContentSecurityPolicyMiddleware",
     # Static files from gunicorn alone (no proxy needed): compressed, and cached for ever under hashed names where
     # the storage hashes them (production, demo). Before the session middleware, so a stylesheet costs no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # turns a refused (throttled) login into the lockout page; last, as django-axes asks
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "arms.urls"
@@ -114,9 +120,31 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'arms.sqlit
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's full set for every password a person chooses (createsuperuser, changepassword, the admin's forms).
+# The demo users' shared password is set as a hash by arms.seed.users and never passes through them: it is
+# published on the login page of a demo on purpose, and a demo is not production.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "arms.accounts.throttle.LoginThrottleBackend",  # refuses a throttled username or address before the check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes; arms.accounts.throttle): ARMS_LOGIN_FAILURE_LIMIT failures for one username,
+# or from one address, lock that username or address out for ARMS_LOGIN_COOLOFF_MINUTES; a success resets them.
+AXES_FAILURE_LIMIT = int(os.environ.get("ARMS_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ARMS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: by account, and by address
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends on time, whatever is tried meanwhile
+AXES_LOCKOUT_CALLABLE = "arms.accounts.throttle.lockout_response"  # 429 with web/locked_out.html
+AXES_CLIENT_IP_CALLABLE = "arms.accounts.throttle.client_ip"
+AXES_VERBOSE = False
+#: trusted reverse proxies in front of ARMS that append to X-Forwarded-For (production: 1, the TLS proxy)
+ARMS_PROXY_COUNT = int(os.environ.get("ARMS_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

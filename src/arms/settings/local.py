@@ -1,7 +1,9 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR, os
 
-DEBUG = os.environ.get("ARMS_DEBUG", "1") == "1"
+# Debug pages (tracebacks, settings) only when asked for: ARMS_DEBUG=1, as `make serve` does. The `arms` command
+# runs with these settings by default, and a traceback page is no default for a server someone may expose.
+DEBUG = os.environ.get("ARMS_DEBUG", "0") == "1"
 
 # On a development machine with no mail server configured, e-mail (dunning letters, notifications, reports)
 # is written as .eml files under var/mail/ instead of failing: open them with any mail client.

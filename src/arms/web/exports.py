@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from arms.common.jobs import CONTENT_TYPES
+from arms.common.files import content_disposition
 
 TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT = "text", "amount", "date", "datetime", "int", "decimal", "percent"
 KINDS = (TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT)
@@ -265,18 +265,9 @@ def export_format(request) -> str:
     return value if value in FORMATS else ""
 
 
-def ascii_filename(name: str) -> str:
-    """A plain-ASCII stand-in for ``name`` (for clients that do not read ``filename*``)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")
-    return text or "export"
-
-
 def attachment_header(filename: str) -> str:
-    """``Content-Disposition`` for a download: an ASCII fallback and the exact name (RFC 6266 / RFC 5987)."""
-    stem, dot, extension = filename.rpartition(".")
-    fallback = f"{ascii_filename(stem)}.{ascii_filename(extension)}" if dot else ascii_filename(filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    """``Content-Disposition`` for a download: the one spelling in :mod:`arms.common.files`."""
+    return content_disposition(filename)
 
 
 def export_response(request_or_format, filename: str, table: Table):
@@ -296,5 +287,6 @@ def export_response(request_or_format, filename: str, table: Table):
     else:
         raise ValueError(f"unknown export format {fmt!r}")
     response["Content-Disposition"] = attachment_header(f"{filename}.{fmt}")
+    response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response

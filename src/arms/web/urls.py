@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import jobs, notifications, views
+from arms.web import audit, jobs, notifications, views
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", jobs.job_index, name="jobs"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<int:job_id>/file/", jobs.job_file, name="job_file"),
+    path("audit/", audit.audit_list, name="audit_list"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification_open"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
