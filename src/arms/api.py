@@ -9,16 +9,20 @@ is a 500 and a bug. Messages are in the caller's language (Accept-Language), as 
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from arms.common import api_errors
 from arms.common.errors import ArmsError, ValidationFailed
+
+log = logging.getLogger("arms.api")
 
 
 class BearerToken(HttpBearer):
@@ -154,6 +158,26 @@ def on_http_error(request, exc: HttpError):
     if exc.status_code == 400:
         body["field"] = "body"
     return _error(request, exc.status_code, body)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (read when the operation parses it): 413."""
+    return api_errors.payload_too_large()
+
+
+@api.exception_handler(api_errors.OperationalError)
+@api.exception_handler(api_errors.InterfaceError)
+def on_database_down(request, exc):
+    """The database does not answer: 503 with Retry-After, so clients and proxies retry later."""
+    return api_errors.for_exception(exc)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    """A bug: 500 in the one shape, the traceback in the log and never in the answer (DEBUG or not)."""
+    log.error("unhandled exception in %s %s", request.method, request.path, exc_info=exc)
+    return api_errors.for_exception(exc)
 
 
 @api.exception_handler(AuthenticationError)

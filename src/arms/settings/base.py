@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves as the JSON error shape (arms.common.api_errors).
+    "arms.common.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from gunicorn alone (no proxy needed): compressed, and cached for ever under hashed names where
     # the storage hashes them (production, demo). Before the session middleware, so a stylesheet costs no query.
@@ -73,6 +75,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "arms.urls"
+# A failed CSRF check under /api/ is the JSON error (403 forbidden); elsewhere Django's page.
+CSRF_FAILURE_VIEW = "arms.common.api_errors.csrf_failure"
 WSGI_APPLICATION = "arms.wsgi.application"
 
 TEMPLATES = [
