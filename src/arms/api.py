@@ -56,7 +56,52 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+#: What every operation may answer besides its success, in the one error shape (docs/api.md, *Errors*).
+ALWAYS = {401: "Not authenticated", 403: "The role lacks the permission", 404: "No such object, or not yours",
+          422: "Invalid input (a field, an unknown query parameter)",
+          503: "The database does not answer; retry after Retry-After seconds"}
+WITH_BODY = {400: "The body is not JSON", 413: "The body is over the size limit"}
+WRITES = {409: "The current state refuses it (already done, duplicate, over the limit)"}
+
+
+def error_statuses(method: str, operation: dict) -> dict[int, str]:
+    """The error statuses an operation declares: the one rule, so no router repeats it."""
+    statuses = dict(ALWAYS)
+    if "requestBody" in operation:
+        statuses |= WITH_BODY
+    if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+        statuses |= WRITES
+    return statuses
+
+
+def declare_error_responses(document: dict) -> dict:
+    """Add the error statuses to every operation of an OpenAPI document, each with the ``ErrorOut`` schema."""
+    from arms.common.api_types import ErrorOut
+
+    ref = "#/components/schemas/{model}"
+    schema = ErrorOut.model_json_schema(ref_template=ref, mode="serialization")
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in {**schema.pop("$defs", {}), "ErrorOut": schema}.items():
+        assert components.get(name, definition) == definition, f"schema name {name} is used twice"
+        components[name] = definition
+    content = {"application/json": {"schema": {"$ref": ref.format(model="ErrorOut")}}}
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in error_statuses(method, operation).items():
+                responses.setdefault(status, {"description": description, "content": content})
+            if 503 in responses:
+                responses[503].setdefault("headers", {"Retry-After": {
+                    "description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}})
+    return document
+
+
+class ArmsAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = ArmsAPI(
     title="ARMS API",
     version="1",
     description="Accounts receivable: customers, contracts, invoices, credit notes, payments, allocations.",

@@ -8,7 +8,16 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    money_text,
+)
 from arms.credit.enums import BureauRating, Grade, LimitKind, LimitRequestStatus, ProposalStatus
 
 
@@ -72,7 +81,7 @@ class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-class NoteIn(InputSchema):
+class LimitDecisionNoteIn(InputSchema):
     note: str = Field("", max_length=500)
 
 
@@ -83,7 +92,7 @@ class LimitRequestIn(InputSchema):
     justification: str = Field(min_length=1, max_length=5000)
 
 
-class PolicyIn(InputSchema):
+class CreditPolicyIn(InputSchema):
     limit_kind: LimitKind | None = None
     limit_fixed_minor: MinorAmount | None = Field(None, ge=0)
     limit_rate: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=4)
@@ -107,21 +116,21 @@ class ProfileFilters(QuerySchema):
     grade: Grade | None = None
     unrated: bool = False
     due_on: dt.date | None = Field(None, description="Only customers due for review on or before this day.")
-    search: str = ""
+    search: SearchText = ""
 
 
 class ProposalFilters(QuerySchema):
     status: ProposalStatus | None = ProposalStatus.PENDING
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class LimitRequestFilters(QuerySchema):
     status: LimitRequestStatus | None = None
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class RatingFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class HistoryQuery(QuerySchema):
@@ -320,7 +329,7 @@ class LimitRequestOut(CustomerRefOut):
         return obj.decided_by.get_username() if obj.decided_by_id else None
 
 
-class PolicyOut(Schema):
+class CreditPolicyOut(Schema):
     grade: str
     limit_kind: str
     limit_fixed_minor: int

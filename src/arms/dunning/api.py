@@ -43,6 +43,8 @@ from arms.dunning.schemas import (
     ActionFilters,
     ActionPage,
     CustomerDunningOut,
+    DunningPolicyIn,
+    DunningPolicyOut,
     EmailOut,
     EmailPage,
     ExclusionIn,
@@ -51,8 +53,6 @@ from arms.dunning.schemas import (
     InterestOut,
     InterestQuery,
     LiftIn,
-    PolicyIn,
-    PolicyOut,
     PolicyUpdateIn,
     ProfileIn,
     RunIn,
@@ -83,27 +83,27 @@ def _policy(policy_id: int) -> DunningPolicy:
 # ---------------------------------------------------------------- policies
 
 
-@router.get("/policies", response=list[PolicyOut], summary="Dunning policies with their ladders")
+@router.get("/policies", response=list[DunningPolicyOut], summary="Dunning policies with their ladders")
 def policies(request):
     require_perm(request, "dunning.view_dunningpolicy")
     return list(DunningPolicy.objects.prefetch_related("stages").order_by("priority", "code"))
 
 
-@router.get("/policies/{policy_id}", response=PolicyOut, summary="One policy")
+@router.get("/policies/{policy_id}", response=DunningPolicyOut, summary="One policy")
 def policy_detail(request, policy_id: int):
     require_perm(request, "dunning.view_dunningpolicy")
     return _policy(policy_id)
 
 
-@router.post("/policies", response={201: PolicyOut}, summary="Create a policy with its ladder")
-def policy_add(request, payload: PolicyIn):
+@router.post("/policies", response={201: DunningPolicyOut}, summary="Create a policy with its ladder")
+def policy_add(request, payload: DunningPolicyIn):
     require_perm(request, "dunning.add_dunningpolicy", "dunning.add_dunningstage")
     data = payload.model_dump()
     stages = data.pop("stages")
     return Status(201, policy_create(actor=request.user, stages=stages, **data))
 
 
-@router.put("/policies/{policy_id}", response=PolicyOut, summary="Change a policy or its ladder")
+@router.put("/policies/{policy_id}", response=DunningPolicyOut, summary="Change a policy or its ladder")
 def policy_change(request, policy_id: int, payload: PolicyUpdateIn):
     require_perm(request, "dunning.change_dunningpolicy", "dunning.change_dunningstage")
     data = payload.model_dump(exclude_none=True)
@@ -193,7 +193,7 @@ def action_run(request, action_id: int):
 
 
 @router.get("/emails", response=EmailPage, summary="The dunning e-mail outbox")
-def emails(request, page: Query[PageParams], status: str = ""):
+def emails(request, page: Query[PageParams], status: str = Query("", max_length=20)):
     require_perm(request, "dunning.view_dunningemail")
     return paginate(selectors.email_list(user=request.user, status=status), limit=page.limit, offset=page.offset)
 

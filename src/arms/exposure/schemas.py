@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import CustomerRefOut, InputSchema, MinorAmount, ObjectId, QuerySchema, money_text
 from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
 from arms.exposure.selectors import override_status_now
 
@@ -34,7 +34,7 @@ class HoldIn(InputSchema):
     source_ref: str = Field("", max_length=100)
 
 
-class NoteIn(InputSchema):
+class ExposureNoteIn(InputSchema):
     note: str = Field(max_length=2000)
 
 
@@ -54,13 +54,13 @@ class OverrideApproveIn(InputSchema):
 
 
 class HoldFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     active: bool | None = None
     reason_code: HoldReason | None = None
 
 
 class OverrideFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     status: OverrideStatus | None = None
 
 

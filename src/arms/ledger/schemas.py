@@ -8,7 +8,16 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    money_text,
+)
 from arms.ledger.enums import PaymentMethod
 
 # ---------------------------------------------------------------- inputs
@@ -87,34 +96,34 @@ class ExchangeRateIn(InputSchema):
 
 
 class InvoiceFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     open_only: bool = False
     overdue_on: dt.date | None = Field(None, description="Open and due before this day.")
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 class PaymentFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     unallocated_only: bool = False
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     method: PaymentMethod | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 class CreditNoteFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class AllocationFilters(QuerySchema):
-    payment_id: int | None = None
-    invoice_id: int | None = None
+    payment_id: ObjectId | None = None
+    invoice_id: ObjectId | None = None
 
 
 class ExchangeRateFilters(QuerySchema):
-    currency: str = ""
+    currency: str = Field("", max_length=100)
 
 
 class StatementQuery(QuerySchema):
@@ -315,7 +324,7 @@ class ExchangeRateOut(Schema):
     source: str
 
 
-class OpenItemOut(Schema):
+class LedgerOpenItemOut(Schema):
     id: int
     number: str
     issue_date: dt.date
@@ -459,4 +468,4 @@ class OpenItemPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[OpenItemOut]
+    items: list[LedgerOpenItemOut]
