@@ -1,6 +1,6 @@
 """Error codes collection cases answer with; API clients can branch on ``code``."""
 
-from arms.common.errors import Conflict, Forbidden
+from arms.common.errors import Conflict
 
 
 class ActivityImmutable(Conflict):
@@ -9,10 +9,6 @@ class ActivityImmutable(Conflict):
 
 class AlreadyClosed(Conflict):
     code = "already_closed"
-
-
-class SameApprover(Forbidden):
-    code = "same_approver"
 
 
 class DisputeOpen(Conflict):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
+from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, Forbidden, ValidationFailed, money_message
 from arms.common.notify import notify
 from arms.customers.models import Customer
@@ -345,9 +346,7 @@ def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
     Customer.objects.select_for_update().get(pk=override.customer_id)
     locked = CreditOverride.objects.select_for_update().get(pk=override.pk)
-    if locked.requested_by_id == actor.pk:
-        raise Forbidden(_("You requested this override; another credit manager must decide on it."),
-                        code="self_approval")
+    require_second_person(locked.requested_by_id, actor)
     if locked.status != OverrideStatus.REQUESTED:
         raise Conflict(_("This override was already decided (%(status)s).") % {"status": locked.get_status_display()},
                        code="override_already_decided")

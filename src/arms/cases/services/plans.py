@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, Level, PlanStatus, TaskKind
-from arms.cases.errors import AlreadyClosed, SameApprover
+from arms.cases.errors import AlreadyClosed
 from arms.cases.models import InstallmentLine, InstallmentPlan
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
+from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
@@ -155,8 +156,7 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     if locked.status != PlanStatus.PENDING:
         raise AlreadyClosed(_("The plan is already %(status)s.") % {"status": locked.get_status_display()},
                             field="plan")
-    if locked.requested_by_id == actor.pk:
-        raise SameApprover(_("The plan must be decided by someone other than who requested it."), field="actor")
+    require_second_person(locked.requested_by_id, actor)
     before = plan_snapshot(locked)
     locked.status = PlanStatus.ACTIVE if approve else PlanStatus.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note[:300]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.api_types import MAX_MINOR
+from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
 from arms.common.notify import notify
 from arms.common.services import idempotent
@@ -125,12 +126,11 @@ def _apply(request: LimitChangeRequest, *, actor, note: str) -> None:
 def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "") -> LimitChangeRequest:
     """Give the approval the actor's role allows; when the last one needed is in, the limit changes.
 
-    Refused (nothing changed): the requester approving their own request (``own_request``), an approver
+    Refused (nothing changed): the requester approving their own request (``four_eyes``), an approver
     who already approved (``already_approved``), a role that may approve nothing still missing (403).
     """
     locked = _locked(request)
-    if actor.pk == locked.requested_by_id:
-        raise Forbidden(_("You cannot approve your own request."), field="request", code="own_request")
+    require_second_person(locked.requested_by_id, actor)
     if actor.pk in (locked.credit_approved_by_id, locked.finance_approved_by_id):
         raise Conflict(_("You have approved this request already; another person must approve too."),
                        field="request", code="already_approved")
@@ -164,9 +164,7 @@ def limit_request_reject(*, request: LimitChangeRequest, actor, note: str) -> Li
     if not (note or "").strip():
         raise ValidationFailed(_("Say why you reject the request."), field="note")
     locked = _locked(request)
-    if actor.pk == locked.requested_by_id:
-        raise Forbidden(_("You cannot decide your own request; cancel it instead."), field="request",
-                        code="own_request")
+    require_second_person(locked.requested_by_id, actor)
     locked.status = LimitRequestStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
