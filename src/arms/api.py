@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from arms.common import api_errors
-from arms.common.errors import ArmsError, ValidationFailed
+from arms.common.errors import ArmsError, ErrorCode, ValidationFailed
 
 log = logging.getLogger("arms.api")
 
@@ -113,7 +113,7 @@ api = ArmsAPI(
 
 
 class UnknownQueryParameter(ValidationFailed):
-    code = "unknown_parameter"
+    code = ErrorCode.UNKNOWN_PARAMETER
 
     def __init__(self, unknown: list[str], known: frozenset[str]):
         names = ", ".join(unknown)
@@ -176,30 +176,31 @@ def on_validation_error(request, exc: ValidationError):
             name += f"[{part}]" if isinstance(part, int) else f"{'.' if name else ''}{part}"
         fields.append({"field": name or "body", "message": err.get("msg", "invalid")})
     first = fields[0] if fields else {"field": "body", "message": "invalid"}
-    return _error(request, 422, {"code": "invalid", "message": f"{first['field']}: {first['message']}",
+    return _error(request, 422, {"code": ErrorCode.INVALID, "message": f"{first['field']}: {first['message']}",
                                  "field": first["field"], "fields": fields})
 
 
 @api.exception_handler(Http404)
 def on_404(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": str(exc) or _("Not found.")})
+    return _error(request, 404, {"code": ErrorCode.NOT_FOUND, "message": str(exc) or _("Not found.")})
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def on_missing(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": _("Not found.")})
+    return _error(request, 404, {"code": ErrorCode.NOT_FOUND, "message": _("Not found.")})
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, {"code": "forbidden", "message": str(exc) or _("Permission denied.")})
+    return _error(request, 403, {"code": ErrorCode.FORBIDDEN, "message": str(exc) or _("Permission denied.")})
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     """Ninja's own refusals (unparseable JSON body, CSRF) in the one error shape."""
-    codes = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    body = {"code": codes.get(exc.status_code, "error"), "message": str(exc)}
+    codes = {400: ErrorCode.INVALID, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+             405: ErrorCode.METHOD_NOT_ALLOWED, 429: ErrorCode.THROTTLED}
+    body = {"code": codes.get(exc.status_code, ErrorCode.ERROR), "message": str(exc)}
     if exc.status_code == 400:
         body["field"] = "body"
     return _error(request, exc.status_code, body)
@@ -227,7 +228,7 @@ def on_unexpected(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _error(request, 401, {"code": "unauthenticated",
+    return _error(request, 401, {"code": ErrorCode.UNAUTHENTICATED,
                                  "message": _("Send Authorization: Bearer <token>, or log in.")})
 
 

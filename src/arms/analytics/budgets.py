@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from arms.analytics.kpis import KpiScope, kpi_values, month_end
 from arms.analytics.models import Budget, BudgetScope
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 
 MAX_TARGET_MINOR = 10**15
 
@@ -85,14 +85,15 @@ def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user
                     dso_target_days=dso_target_days, overdue_ratio_target_bp=overdue_ratio_target_bp,
                     recovery_rate_target_bp=recovery_rate_target_bp)
     if Budget.objects.filter(period=fields["period"], scope=fields["scope"], user_id=fields["user_id"]).exists():
-        raise Conflict(_("This team already has a budget for that month."), field="period", code="budget_exists")
+        raise Conflict(_("This team already has a budget for that month."), field="period",
+                       code=ErrorCode.BUDGET_EXISTS)
     try:
         with transaction.atomic():
             budget = Budget.objects.create(**fields, note=(note or "").strip(),
                                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
     except IntegrityError:  # a concurrent create of the same month and team won
         raise Conflict(_("This team already has a budget for that month."), field="period",
-                       code="budget_exists") from None
+                       code=ErrorCode.BUDGET_EXISTS) from None
     audit_record(actor=actor, action="budget_created", subject=budget, after=budget_snapshot(budget))
     return budget
 

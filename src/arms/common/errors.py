@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
     ERROR = "error"
+    THROTTLED = "throttled"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     FOUR_EYES = "four_eyes"
     PDF_UNAVAILABLE = "pdf_unavailable"
@@ -82,7 +83,7 @@ class ErrorCode(StrEnum):
 
 class ArmsError(Exception):
     status = 400
-    code = "invalid"
+    code = ErrorCode.INVALID
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None, **details):
         super().__init__(message)
@@ -103,24 +104,24 @@ class ArmsError(Exception):
 
 class ValidationFailed(ArmsError):
     status = 422
-    code = "invalid"
+    code = ErrorCode.INVALID
 
 
 class NotFound(ArmsError):
     status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(ArmsError):
     """The request is well-formed but the current state refuses it (over-allocation, already reversed ...)."""
 
     status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class Forbidden(ArmsError):
     status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 def money_message(error) -> str:

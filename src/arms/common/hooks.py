@@ -10,7 +10,7 @@ So the foundation calls a named event here and the capability registers for it i
 
 ``run`` calls every registered callable in registration order with the keyword arguments given and
 returns their results; a callable refuses by raising an ``ArmsError`` (the credit check raises
-``Conflict(code="credit_blocked")``), which rolls back the caller's transaction. With nothing registered
+``Conflict(code=ErrorCode.CREDIT_BLOCKED)``), which rolls back the caller's transaction. With nothing registered
 (an install without the exposure app) ``run`` does nothing.
 
 Events in use:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Contact, Customer
@@ -91,9 +91,10 @@ def customer_create(*, actor, code: str, name: str, company=None, idempotency_ke
         cleaned = _clean({"name": name, **fields})
         if Customer.objects.filter(company=company, code=clean_code).exists():
             raise Conflict(_("Customer code %(code)s already exists.") % {"code": clean_code}, field="code",
-                           code="duplicate_code")
+                           code=ErrorCode.DUPLICATE_CODE)
         if cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).exists():
-            raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+            raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc",
+                           code=ErrorCode.DUPLICATE_USCC)
         customer = Customer.objects.create(company=company, code=clean_code, **cleaned)
         audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
         return customer
@@ -110,7 +111,7 @@ def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk
     ).exists():
-        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code="duplicate_uscc")
+        raise Conflict(_("Another customer has this 统一社会信用代码."), field="uscc", code=ErrorCode.DUPLICATE_USCC)
     before = customer_snapshot(locked)
     for name, value in cleaned.items():
         setattr(locked, name, value)

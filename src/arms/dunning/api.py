@@ -30,7 +30,7 @@ from ninja import Query, Router, Status
 from arms.api import require_perm
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import money_text
-from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
 from arms.customers.selectors import customer_get
 from arms.domain.interest import late_interest
@@ -161,7 +161,7 @@ def pdf_response(request, action, kind: str) -> HttpResponse:
         raise PermissionDenied("your role lacks the permission dunning.view_lawyer_letter")
     content = stored_or_rendered(action, kind)
     if content is None:
-        raise NotFound(_("This action has no such document."), field="action_id", code="no_document")
+        raise NotFound(_("This action has no such document."), field="action_id", code=ErrorCode.NO_DOCUMENT)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{file_names(action)[kind]}"'
     return response
@@ -214,9 +214,9 @@ def email_retry(request, email_id: int):
     if email is None:
         raise NotFound(_("E-mail %(id)s not found.") % {"id": email_id}, field="email_id")
     if email.status == "sent":
-        raise Conflict(_("This e-mail was already sent."), field="email_id", code="already_sent")
+        raise Conflict(_("This e-mail was already sent."), field="email_id", code=ErrorCode.ALREADY_SENT)
     if email.status == "no_address":
-        raise Conflict(_("The customer has no e-mail address."), field="email_id", code="no_address")
+        raise Conflict(_("The customer has no e-mail address."), field="email_id", code=ErrorCode.NO_ADDRESS)
     email_send(email_id=email.pk)
     return DunningEmail.objects.get(pk=email.pk)
 

@@ -20,7 +20,7 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
 from arms.common.approvals import require_second_person
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
 from arms.ledger.locks import lock_customer
@@ -88,7 +88,7 @@ def plan_request(
         if total > owed:
             raise ValidationFailed(_("The plan (%(total)s) exceeds what the invoices owe (%(owed)s).")
                                    % {"total": format_money(total, currency), "owed": format_money(owed, currency)},
-                                   field="total_minor", code="exceeds_open_amount")
+                                   field="total_minor", code=ErrorCode.EXCEEDS_OPEN_AMOUNT)
         if not 0 <= grace_days <= 90:
             raise ValidationFailed(_("Between 0 and 90 days."), field="grace_days")
         lines = _schedule_or_error(total=total, installments=installments, first_due_on=first_due_on,
@@ -99,7 +99,7 @@ def plan_request(
         ).select_related("invoice").first()
         if busy is not None:
             raise Conflict(_("Invoice %(number)s is already in an installment plan.") % {"number": busy.invoice.number},
-                           field="invoices", code="plan_open")
+                           field="invoices", code=ErrorCode.PLAN_OPEN)
         plan = InstallmentPlan.objects.create(
             customer=locked, currency=named[0].currency, total_minor=total, grace_days=grace_days, note=note,
             requested_by=user_or_none(actor), starts_on=start,
