@@ -28,8 +28,8 @@ from arms.common.api_types import (
     ObjectId,
     QuerySchema,
     SearchText,
+    formatted_money,
     inline_choices,
-    money_text,
 )
 
 # ---------------------------------------------------------------- inputs
@@ -257,9 +257,7 @@ class PromiseOut(CustomerRefOut):
     invoice_ids: list[int]
     closed_on: dt.date | None
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
     @staticmethod
     def resolve_invoice_ids(obj) -> list[int]:
@@ -294,9 +292,7 @@ class PlanOut(CustomerRefOut):
     invoice_ids: list[int]
     lines: list[InstallmentOut]
 
-    @staticmethod
-    def resolve_total(obj) -> str:
-        return money_text(obj.total_minor, obj.currency)
+    resolve_total = formatted_money("total_minor")
 
     @staticmethod
     def resolve_requested_by(obj) -> str | None:
@@ -346,9 +342,7 @@ class DisputeOut(CustomerRefOut):
     def resolve_invoice_number(obj) -> str:
         return obj.invoice.number
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
     @staticmethod
     def resolve_owner(obj) -> str | None:

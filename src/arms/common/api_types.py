@@ -73,6 +73,24 @@ def money_text(minor: int | None, currency: str) -> str | None:
     return None if minor is None else format_amount(minor, currency)
 
 
+def _read(obj, path: str):
+    for name in path.split("."):
+        obj = obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+    return obj
+
+
+def formatted_money(minor: str, currency: str = "currency"):
+    """The resolver of an amount's display string: ``resolve_gross = formatted_money("gross_minor")`` gives
+    ``"gross": "1,130.00"`` beside ``"gross_minor": 113000``. ``minor`` and ``currency`` name attributes (or
+    dict keys) of the object, dotted to follow a relation (``"invoice.currency"``). The one money formatter of
+    every API schema."""
+
+    def resolve(obj) -> str | None:
+        return money_text(_read(obj, minor), _read(obj, currency))
+
+    return staticmethod(resolve)
+
+
 def idempotency_header():
     return Header(
         None,

@@ -16,6 +16,7 @@ from arms.common.api_types import (
     ObjectId,
     QuerySchema,
     SearchText,
+    formatted_money,
     inline_choices,
     money_text,
 )
@@ -138,9 +139,7 @@ class ContractOut(CustomerRefOut):
     version: int
     created_at: datetime
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
 
 class ContractDetailOut(ContractOut):

@@ -16,7 +16,7 @@ from arms.common.api_types import (
     ObjectId,
     QuerySchema,
     SearchText,
-    money_text,
+    formatted_money,
 )
 from arms.credit.enums import BureauRating, Grade, LimitKind, LimitRequestStatus, ProposalStatus
 
@@ -170,9 +170,7 @@ class ProfileOut(CustomerRefOut):
     external_checked_on: dt.date | None
     current_rating_id: int | None
 
-    @staticmethod
-    def resolve_limit(obj) -> str | None:
-        return money_text(obj.limit_minor, obj.currency)
+    resolve_limit = formatted_money("limit_minor")
 
 
 class FinancialsOut(Schema):
@@ -241,9 +239,7 @@ class ProposalOut(CustomerRefOut):
     decided_by: str | None
     decision_reason: str
 
-    @staticmethod
-    def resolve_limit(obj) -> str | None:
-        return money_text(obj.limit_minor, obj.currency)
+    resolve_limit = formatted_money("limit_minor")
 
     @staticmethod
     def resolve_decided_by(obj) -> str | None:
@@ -308,9 +304,7 @@ class LimitRequestOut(CustomerRefOut):
     decided_at: dt.datetime | None
     decision_note: str
 
-    @staticmethod
-    def resolve_requested_limit(obj) -> str | None:
-        return money_text(obj.requested_limit_minor, obj.currency)
+    resolve_requested_limit = formatted_money("requested_limit_minor")
 
     @staticmethod
     def resolve_requested_by(obj) -> str:

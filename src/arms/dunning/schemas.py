@@ -15,8 +15,8 @@ from arms.common.api_types import (
     InputSchema,
     ObjectId,
     QuerySchema,
+    formatted_money,
     inline_choices,
-    money_text,
 )
 from arms.dunning.models import EmailTemplate, Language, LetterKind, Level, TaskKind
 
@@ -203,17 +203,11 @@ class ActionOut(CustomerRefOut):
     def resolve_stage_name(obj) -> str:
         return obj.stage.name
 
-    @staticmethod
-    def resolve_open(obj) -> str:
-        return money_text(obj.open_minor, obj.currency)
+    resolve_open = formatted_money("open_minor")
 
-    @staticmethod
-    def resolve_interest(obj) -> str:
-        return money_text(obj.interest_minor, obj.currency)
+    resolve_interest = formatted_money("interest_minor")
 
-    @staticmethod
-    def resolve_penalty(obj) -> str:
-        return money_text(obj.penalty_minor, obj.currency)
+    resolve_penalty = formatted_money("penalty_minor")
 
     @staticmethod
     def resolve_assignee(obj) -> str | None:

@@ -16,6 +16,7 @@ from arms.common.api_types import (
     ObjectId,
     QuerySchema,
     SearchText,
+    formatted_money,
     money_text,
 )
 from arms.ledger.enums import PaymentMethod
@@ -170,9 +171,7 @@ class AllocationOut(Schema):
     def resolve_currency(obj) -> str:
         return obj.invoice.currency
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.invoice.currency)
+    resolve_amount = formatted_money("amount_minor", "invoice.currency")
 
     @staticmethod
     def resolve_reversed(obj) -> bool:
@@ -200,17 +199,11 @@ class CreditNoteOut(Schema):
     def resolve_invoice_number(obj) -> str:
         return obj.invoice.number
 
-    @staticmethod
-    def resolve_net(obj) -> str:
-        return money_text(obj.net_minor, obj.currency)
+    resolve_net = formatted_money("net_minor")
 
-    @staticmethod
-    def resolve_tax(obj) -> str:
-        return money_text(obj.tax_minor, obj.currency)
+    resolve_tax = formatted_money("tax_minor")
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
 
 class PostedDocumentOut(CustomerRefOut):
@@ -244,21 +237,13 @@ class InvoiceOut(PostedDocumentOut):
     gross_base_minor: int = Field(description="Gross in CNY fen at posting.")
     description: str
 
-    @staticmethod
-    def resolve_net(obj) -> str:
-        return money_text(obj.net_minor, obj.currency)
+    resolve_net = formatted_money("net_minor")
 
-    @staticmethod
-    def resolve_tax(obj) -> str:
-        return money_text(obj.tax_minor, obj.currency)
+    resolve_tax = formatted_money("tax_minor")
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
-    @staticmethod
-    def resolve_amount_open(obj) -> str:
-        return money_text(obj.amount_open_minor, obj.currency)
+    resolve_amount_open = formatted_money("amount_open_minor")
 
 
 class InvoiceDetailOut(InvoiceOut):
@@ -293,13 +278,9 @@ class PaymentOut(PostedDocumentOut):
     reversal_date: dt.date | None
     reversal_reason: str
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
-    @staticmethod
-    def resolve_amount_unallocated(obj) -> str:
-        return money_text(obj.amount_unallocated_minor, obj.currency)
+    resolve_amount_unallocated = formatted_money("amount_unallocated_minor")
 
 
 class PaymentDetailOut(PaymentOut):
@@ -335,13 +316,9 @@ class LedgerOpenItemOut(Schema):
     gross: str
     amount_open: str
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
-    @staticmethod
-    def resolve_amount_open(obj) -> str:
-        return money_text(obj.amount_open_minor, obj.currency)
+    resolve_amount_open = formatted_money("amount_open_minor")
 
 
 class BalanceOut(Schema):
