@@ -111,3 +111,12 @@ def test_every_query_parameter_declares_its_limits_and_format(document):
                 elif not ({"maxLength", "pattern", "enum"} & set(schema)):
                     problems.append(f"{where}: text without maxLength, pattern or choices")
     assert problems == []
+
+
+def test_an_id_beyond_any_key_in_a_query_is_a_422_not_a_500(admin_api):
+    """Before the bound, an id over 64 bits reached the database driver and was a 500 (OverflowError)."""
+    from tests.api.conftest import assert_error
+
+    assert_error(admin_api.get("/customers", {"salesperson_id": "99999999999999999999999"}), 422, "invalid",
+                 "salesperson_id")
+    assert_error(admin_api.get("/invoices", {"limit": "501"}), 422, "invalid", "limit")
