@@ -9,16 +9,20 @@ is a 500 and a bug. Messages are in the caller's language (Accept-Language), as 
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from arms.common.errors import ArmsError, ValidationFailed
+from arms.common import api_errors
+from arms.common.errors import ArmsError, ErrorCode, ValidationFailed
+
+log = logging.getLogger("arms.api")
 
 
 class BearerToken(HttpBearer):
@@ -52,7 +56,52 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+#: What every operation may answer besides its success, in the one error shape (docs/api.md, *Errors*).
+ALWAYS = {401: "Not authenticated", 403: "The role lacks the permission", 404: "No such object, or not yours",
+          422: "Invalid input (a field, an unknown query parameter)",
+          503: "The database does not answer; retry after Retry-After seconds"}
+WITH_BODY = {400: "The body is not JSON", 413: "The body is over the size limit"}
+WRITES = {409: "The current state refuses it (already done, duplicate, over the limit)"}
+
+
+def error_statuses(method: str, operation: dict) -> dict[int, str]:
+    """The error statuses an operation declares: the one rule, so no router repeats it."""
+    statuses = dict(ALWAYS)
+    if "requestBody" in operation:
+        statuses |= WITH_BODY
+    if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+        statuses |= WRITES
+    return statuses
+
+
+def declare_error_responses(document: dict) -> dict:
+    """Add the error statuses to every operation of an OpenAPI document, each with the ``ErrorOut`` schema."""
+    from arms.common.api_types import ErrorOut
+
+    ref = "#/components/schemas/{model}"
+    schema = ErrorOut.model_json_schema(ref_template=ref, mode="serialization")
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in {**schema.pop("$defs", {}), "ErrorOut": schema}.items():
+        assert components.get(name, definition) == definition, f"schema name {name} is used twice"
+        components[name] = definition
+    content = {"application/json": {"schema": {"$ref": ref.format(model="ErrorOut")}}}
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in error_statuses(method, operation).items():
+                responses.setdefault(status, {"description": description, "content": content})
+            if 503 in responses:
+                responses[503].setdefault("headers", {"Retry-After": {
+                    "description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}})
+    return document
+
+
+class ArmsAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = ArmsAPI(
     title="ARMS API",
     version="1",
     description="Accounts receivable: customers, contracts, invoices, credit notes, payments, allocations.",
@@ -64,7 +113,7 @@ api = NinjaAPI(
 
 
 class UnknownQueryParameter(ValidationFailed):
-    code = "unknown_parameter"
+    code = ErrorCode.UNKNOWN_PARAMETER
 
     def __init__(self, unknown: list[str], known: frozenset[str]):
         names = ", ".join(unknown)
@@ -127,38 +176,59 @@ def on_validation_error(request, exc: ValidationError):
             name += f"[{part}]" if isinstance(part, int) else f"{'.' if name else ''}{part}"
         fields.append({"field": name or "body", "message": err.get("msg", "invalid")})
     first = fields[0] if fields else {"field": "body", "message": "invalid"}
-    return _error(request, 422, {"code": "invalid", "message": f"{first['field']}: {first['message']}",
+    return _error(request, 422, {"code": ErrorCode.INVALID, "message": f"{first['field']}: {first['message']}",
                                  "field": first["field"], "fields": fields})
 
 
 @api.exception_handler(Http404)
 def on_404(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": str(exc) or _("Not found.")})
+    return _error(request, 404, {"code": ErrorCode.NOT_FOUND, "message": str(exc) or _("Not found.")})
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def on_missing(request, exc):
-    return _error(request, 404, {"code": "not_found", "message": _("Not found.")})
+    return _error(request, 404, {"code": ErrorCode.NOT_FOUND, "message": _("Not found.")})
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, {"code": "forbidden", "message": str(exc) or _("Permission denied.")})
+    return _error(request, 403, {"code": ErrorCode.FORBIDDEN, "message": str(exc) or _("Permission denied.")})
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     """Ninja's own refusals (unparseable JSON body, CSRF) in the one error shape."""
-    codes = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    body = {"code": codes.get(exc.status_code, "error"), "message": str(exc)}
+    codes = {400: ErrorCode.INVALID, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+             405: ErrorCode.METHOD_NOT_ALLOWED, 429: ErrorCode.THROTTLED}
+    body = {"code": codes.get(exc.status_code, ErrorCode.ERROR), "message": str(exc)}
     if exc.status_code == 400:
         body["field"] = "body"
     return _error(request, exc.status_code, body)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (read when the operation parses it): 413."""
+    return api_errors.payload_too_large()
+
+
+@api.exception_handler(api_errors.OperationalError)
+@api.exception_handler(api_errors.InterfaceError)
+def on_database_down(request, exc):
+    """The database does not answer: 503 with Retry-After, so clients and proxies retry later."""
+    return api_errors.for_exception(exc)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    """A bug: 500 in the one shape, the traceback in the log and never in the answer (DEBUG or not)."""
+    log.error("unhandled exception in %s %s", request.method, request.path, exc_info=exc)
+    return api_errors.for_exception(exc)
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _error(request, 401, {"code": "unauthenticated",
+    return _error(request, 401, {"code": ErrorCode.UNAUTHENTICATED,
                                  "message": _("Send Authorization: Bearer <token>, or log in.")})
 
 

@@ -4,6 +4,13 @@ from django.urls import include, path
 from arms.api import api
 from arms.common.health import healthz
 
+# Under /api/ every error is the JSON error shape (413 for a body over the limit, 503 when the database does not
+# answer, 500 without a traceback); elsewhere Django's own pages.
+handler400 = "arms.common.api_errors.bad_request"
+handler403 = "arms.common.api_errors.permission_denied"
+handler404 = "arms.common.api_errors.page_not_found"
+handler500 = "arms.common.api_errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

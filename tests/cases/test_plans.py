@@ -51,7 +51,7 @@ def test_only_another_finance_manager_approves(book):
 
     with pytest.raises(ArmsError) as same:
         plan_approve(plan=plan, actor=book.finmgr)
-    assert (same.value.code, same.value.status) == ("same_approver", 403)
+    assert (same.value.code, same.value.status) == ("four_eyes", 403)
     with pytest.raises(ArmsError) as clerk:
         plan_approve(plan=plan, actor=book.clerk)
     assert (clerk.value.code, clerk.value.status) == ("forbidden", 403)

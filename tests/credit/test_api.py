@@ -81,12 +81,12 @@ def test_limit_request_maker_checker_over_http(customer, cm, cm2, seller):
     again = seller.post("/credit/limit-requests", {"customer_id": customer.pk, "requested_limit_minor": 300_000_00,
                                                    "justification": "新项目"}, headers={"Idempotency-Key": "k1"})
     assert again.status_code == 201 and again.json()["id"] == request_id
-    assert_error(seller.post(f"/credit/limit-requests/{request_id}/approve", {}), 403, "own_request", "request")
+    assert_error(seller.post(f"/credit/limit-requests/{request_id}/approve", {}), 403, "four_eyes", None)
 
     own = cm.post("/credit/limit-requests", {"customer_id": factories.customer().pk,
                                              "requested_limit_minor": 100_00, "justification": "x"})
     before = (AuditEvent.objects.count(), list(CreditProfile.objects.values_list("limit_minor", flat=True)))
-    assert_error(cm.post(f"/credit/limit-requests/{own.json()['id']}/approve", {}), 403, "own_request", "request")
+    assert_error(cm.post(f"/credit/limit-requests/{own.json()['id']}/approve", {}), 403, "four_eyes", None)
     assert (AuditEvent.objects.count(), list(CreditProfile.objects.values_list("limit_minor", flat=True))) == before
     assert LimitChangeRequest.objects.get(pk=own.json()["id"]).credit_approved_by_id is None
 

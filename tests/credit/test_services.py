@@ -209,7 +209,7 @@ def test_the_requester_can_never_approve_their_own_request(customer, manager):
     before = snapshot(request)
     with pytest.raises(Forbidden) as exc:
         limit_request_approve(request=request, actor=manager)
-    assert exc.value.code == "own_request"
+    assert exc.value.code == "four_eyes"
     assert snapshot(request) == before
     admin = factories.user("root", superuser=True)
     own = request_for(factories.customer(), admin)

@@ -136,7 +136,7 @@ def test_override_request_refused_self_approval_then_approved_and_used_by_the_er
     rate(customer, limit=0)
     own = cm_api.post("/credit/overrides", {"customer_id": customer.pk, "amount_minor": 8_000_00,
                                             "reason": "我要的", "document_kind": "order"}).json()
-    assert_error(cm_api.post(f"/credit/overrides/{own['id']}/approve", {}), 403, "self_approval", None)
+    assert_error(cm_api.post(f"/credit/overrides/{own['id']}/approve", {}), 403, "four_eyes", None)
     assert CreditOverride.objects.get(pk=own["id"]).status == OverrideStatus.REQUESTED
 
     created = clerk_api.post("/credit/overrides", {"customer_id": customer.pk, "amount_minor": 8_000_00,

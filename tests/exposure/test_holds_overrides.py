@@ -119,7 +119,7 @@ def test_a_credit_manager_cannot_approve_their_own_request_and_nothing_changes(c
     with pytest.raises(Forbidden):
         services.override_reject(override=own, actor=credit_manager, note="撤回")
 
-    assert refused.value.code == "self_approval"
+    assert refused.value.code == "four_eyes"
     assert snapshot() == before
     own.refresh_from_db()
     assert (own.status, own.decided_by, own.expires_at) == (OverrideStatus.REQUESTED, None, None)

@@ -116,7 +116,7 @@ def test_new_customer_rated_b_invoiced_to_the_limit_blocked_overridden_then_pays
                                          actor=credit_chen)
     with pytest.raises(Forbidden) as own:
         exposure.override_approve(override=override, actor=credit_chen, note="同意")
-    assert own.value.code == "self_approval"
+    assert own.value.code == "four_eyes"
     override.refresh_from_db()
     assert (override.status, override.decided_by, override.expires_at) == (OverrideStatus.REQUESTED, None, None)
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from arms.accounts.names import person_name
 from arms.analytics.aging import AgingFilters
-from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, ObjectId, QuerySchema, money_text
 from arms.domain.money import BASE_CURRENCY
 
 # ---------------------------------------------------------------- aging
@@ -18,14 +18,15 @@ from arms.domain.money import BASE_CURRENCY
 
 class AgingQuery(QuerySchema):
     as_of: DocumentDate | None = Field(None, description="The day the aging is as of (default today).")
-    basis: str = Field("due", description="'due': days past the due date; 'invoice': days since the invoice date.")
+    basis: str = Field("due", max_length=20,
+                       description="'due': days past the due date; 'invoice': days since the invoice date.")
     buckets: str = Field("", max_length=200,
                          description="Upper bounds of the buckets in days, e.g. '30,60,90,180,365,730' (default).")
-    group_by: str = Field("customer", description="customer, salesperson, collector, region, industry, grade "
-                                                  "or currency.")
-    customer_id: int | None = None
-    salesperson_id: int | None = None
-    collector_id: int | None = None
+    group_by: str = Field("customer", max_length=20,
+                          description="customer, salesperson, collector, region, industry, grade or currency.")
+    customer_id: ObjectId | None = None
+    salesperson_id: ObjectId | None = None
+    collector_id: ObjectId | None = None
     region: str = Field("", max_length=20)
     industry: str = Field("", max_length=20)
     grade: str = Field("", max_length=10, description="A, B, C, D or 'unrated'.")
@@ -38,7 +39,7 @@ class AgingQuery(QuerySchema):
 
 
 class AgingDrillQuery(AgingQuery):
-    group_by: str = Field("", description="Narrow to one group of the summary (with key).")
+    group_by: str = Field("", max_length=20, description="Narrow to one group of the summary (with key).")
     key: str = Field("", max_length=40, description="The group's key as the summary gives it.")
     bucket: int | None = Field(None, ge=0, le=30, description="Index of one bucket.")
 
@@ -140,17 +141,17 @@ def aging_invoice_out(invoice, as_of: dt.date) -> dict:
 class KpiQuery(QuerySchema):
     start: DocumentDate
     end: DocumentDate
-    salesperson_id: int | None = None
-    collector_id: int | None = None
-    customer_id: int | None = None
+    salesperson_id: ObjectId | None = None
+    collector_id: ObjectId | None = None
+    customer_id: ObjectId | None = None
 
 
 class KpiTrendQuery(QuerySchema):
     months: int = Field(12, ge=1, le=36)
     end_month: DocumentDate | None = Field(None, description="Any day of the last month (default this month).")
-    salesperson_id: int | None = None
-    collector_id: int | None = None
-    customer_id: int | None = None
+    salesperson_id: ObjectId | None = None
+    collector_id: ObjectId | None = None
+    customer_id: ObjectId | None = None
     codes: str = Field("", max_length=500, description="KPI codes, comma-separated (default all).")
 
 
@@ -240,7 +241,7 @@ class BudgetFilters(QuerySchema):
     period_from: dt.date | None = None
     period_to: dt.date | None = None
     scope: str = Field("", max_length=20)
-    user_id: int | None = None
+    user_id: ObjectId | None = None
 
 
 class BudgetOut(Schema):

@@ -1,19 +1,15 @@
 """Error codes collection cases answer with; API clients can branch on ``code``."""
 
-from arms.common.errors import Conflict, Forbidden
+from arms.common.errors import Conflict, ErrorCode
 
 
 class ActivityImmutable(Conflict):
-    code = "activity_immutable"
+    code = ErrorCode.ACTIVITY_IMMUTABLE
 
 
 class AlreadyClosed(Conflict):
-    code = "already_closed"
-
-
-class SameApprover(Forbidden):
-    code = "same_approver"
+    code = ErrorCode.ALREADY_CLOSED
 
 
 class DisputeOpen(Conflict):
-    code = "dispute_open"
+    code = ErrorCode.DISPUTE_OPEN

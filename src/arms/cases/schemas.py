@@ -20,7 +20,17 @@ from arms.cases.enums import (
     TaskKind,
     TaskStatus,
 )
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    formatted_money,
+    inline_choices,
+)
 
 # ---------------------------------------------------------------- inputs
 
@@ -39,9 +49,9 @@ class ActivityIn(InputSchema):
 
 class TaskIn(InputSchema):
     customer_id: int
-    kind: TaskKind
+    kind: inline_choices(TaskKind)
     title: str = Field(max_length=200)
-    level: Level
+    level: inline_choices(Level)
     due_on: DocumentDate
     assignee_id: int | None = Field(None, description="The level's person when empty.")
 
@@ -64,7 +74,7 @@ class PromiseIn(InputSchema):
     currency: str | None = Field(None, max_length=3)
     contact_name: str = Field("", max_length=100)
     note: str = Field("", max_length=2000)
-    level: Level = Level.FINANCE
+    level: inline_choices(Level) = Level.FINANCE
 
 
 class ScheduleLineIn(InputSchema):
@@ -100,7 +110,7 @@ class DisputeIn(InputSchema):
 
 
 class DisputeResolveIn(InputSchema):
-    resolution: DisputeResolution
+    resolution: inline_choices(DisputeResolution)
     note: str = Field("", max_length=2000)
     on: DocumentDate | None = None
     credit_minor: MinorAmount | None = Field(None, description="Gross credit for a credit note; the disputed amount "
@@ -121,44 +131,44 @@ class CheckIn(InputSchema):
 
 
 class ActivityFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     kind: ActivityKind | None = None
-    source: str = ""
+    source: str = Field("", max_length=100)
 
 
 class TaskFilters(QuerySchema):
-    assignee_id: int | None = None
-    customer_id: int | None = None
+    assignee_id: ObjectId | None = None
+    customer_id: ObjectId | None = None
     status: TaskStatus | None = None
     due_before: dt.date | None = None
     mine: bool = False
 
 
 class PromiseFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     status: PromiseStatus | None = None
 
 
 class PlanFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     status: PlanStatus | None = None
 
 
 class DisputeFilters(QuerySchema):
-    customer_id: int | None = None
-    invoice_id: int | None = None
+    customer_id: ObjectId | None = None
+    invoice_id: ObjectId | None = None
     status: DisputeStatus | None = None
-    owner_id: int | None = None
+    owner_id: ObjectId | None = None
 
 
 class WorklistQuery(QuerySchema):
     as_of: dt.date | None = None
-    collector_id: int | None = None
+    collector_id: ObjectId | None = None
     grade: str = Field("", pattern=r"^(|[ABCDabcd]|unrated)$")
-    region: str = ""
+    region: str = Field("", max_length=100)
     bucket: str = Field("", pattern=r"^(|current|1_30|31_60|61_90|91_180|over_180)$")
     has_open_tasks: bool | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 # ---------------------------------------------------------------- outputs
@@ -247,9 +257,7 @@ class PromiseOut(CustomerRefOut):
     invoice_ids: list[int]
     closed_on: dt.date | None
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
     @staticmethod
     def resolve_invoice_ids(obj) -> list[int]:
@@ -284,9 +292,7 @@ class PlanOut(CustomerRefOut):
     invoice_ids: list[int]
     lines: list[InstallmentOut]
 
-    @staticmethod
-    def resolve_total(obj) -> str:
-        return money_text(obj.total_minor, obj.currency)
+    resolve_total = formatted_money("total_minor")
 
     @staticmethod
     def resolve_requested_by(obj) -> str | None:
@@ -336,9 +342,7 @@ class DisputeOut(CustomerRefOut):
     def resolve_invoice_number(obj) -> str:
         return obj.invoice.number
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
     @staticmethod
     def resolve_owner(obj) -> str | None:
@@ -382,7 +386,7 @@ class WorklistOut(Schema):
     items: list[WorklistRowOut]
 
 
-class OpenItemOut(Schema):
+class CaseOpenItemOut(Schema):
     id: int
     number: str
     due_date: dt.date
@@ -398,7 +402,7 @@ class CaseOut(Schema):
     customer_name: str
     as_of: dt.date
     balances: dict[str, dict[str, int]]
-    open_items: list[OpenItemOut]
+    open_items: list[CaseOpenItemOut]
     open_tasks: list[TaskOut]
     activities: list[ActivityOut]
     promises: list[PromiseOut]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
-from arms.common.errors import NotFound
+from arms.common.errors import ErrorCode, NotFound
 from arms.common.files import file_response
 from arms.common.jobs import (
     job_error_text,
@@ -129,7 +129,7 @@ def job_detail(request, job_id: int):
 def job_file(request, job_id: int):
     job = job_get(user=request.user, job_id=job_id)
     if not job.result_file:
-        raise NotFound(_("This job made no file."), field="job_id", code="no_file")
+        raise NotFound(_("This job made no file."), field="job_id", code=ErrorCode.NO_FILE)
     return job_file_response(job)
 
 

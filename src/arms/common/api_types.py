@@ -12,8 +12,9 @@ from datetime import date
 from typing import Annotated
 
 from ninja import Header, Schema
-from pydantic import ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema, field_validator
 
+from arms.common.errors import ErrorCode
 from arms.domain.money import format_amount
 
 #: 10^15 minor units is ten trillion yuan: more than any receivable, far inside a BigIntegerField.
@@ -25,6 +26,14 @@ MinorAmount = Annotated[
 ]
 
 
+#: The largest primary key both databases store (a 64-bit signed integer); a bigger id in a query is a 422.
+MAX_ID = 2**63 - 1
+#: An object's id in a query filter.
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: Free text searched for in a list (names, numbers, references).
+SearchText = Annotated[str, Field(max_length=200, description="Text to look for (case-insensitive).")]
+
+
 def _no_nul_characters(value):
     if isinstance(value, str) and "\x00" in value:
         raise ValueError("text must not contain NUL characters")
@@ -33,6 +42,16 @@ def _no_nul_characters(value):
 #: A date on a document. The bounds keep date arithmetic (due date = issue date + terms) inside what
 #: Python's date can hold, so year 9999 is a 422 naming the field, not an overflow.
 DocumentDate = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+
+
+def inline_choices(choices):
+    """An enum field whose values are written out where it is used, not as a shared named schema.
+
+    OpenAPI names a shared schema after the class, and two apps have enums of the same name with other values
+    (``cases.TaskKind`` and ``dunning.TaskKind``; ``cases.DisputeResolution`` and ``contracts.DisputeResolution``):
+    a shared name would describe one with the other's values. tests/api/test_openapi.py finds any such name."""
+    return Annotated[choices, WithJsonSchema({"type": "string", "enum": [str(c.value) for c in choices],
+                                              "title": choices.__name__})]
 
 
 class InputSchema(Schema):
@@ -52,6 +71,24 @@ class QuerySchema(Schema):
 def money_text(minor: int | None, currency: str) -> str | None:
     """123456, "CNY" -> "1,234.56": the convenience string beside every ``*_minor`` field."""
     return None if minor is None else format_amount(minor, currency)
+
+
+def _read(obj, path: str):
+    for name in path.split("."):
+        obj = obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+    return obj
+
+
+def formatted_money(minor: str, currency: str = "currency"):
+    """The resolver of an amount's display string: ``resolve_gross = formatted_money("gross_minor")`` gives
+    ``"gross": "1,130.00"`` beside ``"gross_minor": 113000``. ``minor`` and ``currency`` name attributes (or
+    dict keys) of the object, dotted to follow a relation (``"invoice.currency"``). The one money formatter of
+    every API schema."""
+
+    def resolve(obj) -> str | None:
+        return money_text(_read(obj, minor), _read(obj, currency))
+
+    return staticmethod(resolve)
 
 
 def idempotency_header():
@@ -78,3 +115,22 @@ class CustomerRefOut(Schema):
     @staticmethod
     def resolve_customer_name(obj) -> str:
         return obj.customer.name
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="The input at fault, list items as lines[0].amount_minor.")
+    message: str
+
+
+class ErrorDetailOut(Schema):
+    code: ErrorCode = Field(description="Stable, for programs: the catalogue in docs/api.md.")
+    message: str = Field(description="For people, in the request's language.")
+    field: str | None = Field(None, description="The input at fault, where one is.")
+    fields: list[FieldErrorOut] | None = Field(None, description="Every bad field of a schema error (422 invalid).")
+    details: dict | None = Field(None, description="More for programs, e.g. the reasons of credit_blocked.")
+
+
+class ErrorOut(Schema):
+    """The one error shape of every /api/ response that is not a success."""
+
+    error: ErrorDetailOut

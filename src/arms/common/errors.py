@@ -7,10 +7,83 @@ them to 4xx JSON; the web UI shows the message beside the field; the CLI prints 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every ``code`` an error body can carry: the catalogue (docs/api.md lists each with its status and meaning;
+    tests/api/test_error_catalogue.py keeps the two in step and finds no code spelt out anywhere else)."""
+
+    # any app
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    FORBIDDEN = "forbidden"
+    UNAUTHENTICATED = "unauthenticated"
+    UNKNOWN_PARAMETER = "unknown_parameter"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+    ERROR = "error"
+    THROTTLED = "throttled"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    FOUR_EYES = "four_eyes"
+    PDF_UNAVAILABLE = "pdf_unavailable"
+    # background jobs
+    JOB_BUSY = "job_busy"
+    UNKNOWN_KIND = "unknown_kind"
+    NO_FILE = "no_file"
+    INTERRUPTED = "interrupted"
+    NOT_STARTED = "not_started"
+    # customers, contracts, ledger
+    DUPLICATE_CODE = "duplicate_code"
+    DUPLICATE_USCC = "duplicate_uscc"
+    DUPLICATE_NUMBER = "duplicate_number"
+    OVER_ALLOCATION = "over_allocation"
+    ALREADY_REVERSED = "already_reversed"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    MISSING_EXCHANGE_RATE = "missing_exchange_rate"
+    # imports
+    IMPORT_UNREADABLE = "import_unreadable"
+    IMPORT_INVALID = "import_invalid"
+    # credit
+    LIMIT_REQUEST_NOT_PENDING = "limit_request_not_pending"
+    LIMIT_REQUEST_PENDING = "limit_request_pending"
+    ALREADY_APPROVED = "already_approved"
+    CANNOT_APPROVE = "cannot_approve"
+    NOT_REQUESTER = "not_requester"
+    PROPOSAL_NOT_PENDING = "proposal_not_pending"
+    # exposure
+    CREDIT_BLOCKED = "credit_blocked"
+    HOLD_NOT_ACTIVE = "hold_not_active"
+    OVERRIDE_ALREADY_DECIDED = "override_already_decided"
+    # collections
+    EXCEEDS_OPEN_AMOUNT = "exceeds_open_amount"
+    PROMISE_OPEN = "promise_open"
+    PLAN_OPEN = "plan_open"
+    ACTIVITY_IMMUTABLE = "activity_immutable"
+    ALREADY_CLOSED = "already_closed"
+    DISPUTE_OPEN = "dispute_open"
+    # dunning
+    STAGE_IN_USE = "stage_in_use"
+    LADDER_DUPLICATE_OFFSET = "ladder_duplicate_offset"
+    LADDER_DUPLICATE_CODE = "ladder_duplicate_code"
+    LADDER_LEVEL_STEPS_DOWN = "ladder_level_steps_down"
+    LADDER_UNKNOWN_LEVEL = "ladder_unknown_level"
+    ALREADY_EXCLUDED = "already_excluded"
+    ALREADY_LIFTED = "already_lifted"
+    NO_DOCUMENT = "no_document"
+    ALREADY_SENT = "already_sent"
+    NO_ADDRESS = "no_address"
+    # analytics, reports
+    BUDGET_EXISTS = "budget_exists"
+    NOT_GENERATED = "not_generated"
+
 
 class ArmsError(Exception):
     status = 400
-    code = "invalid"
+    code = ErrorCode.INVALID
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None, **details):
         super().__init__(message)
@@ -31,24 +104,24 @@ class ArmsError(Exception):
 
 class ValidationFailed(ArmsError):
     status = 422
-    code = "invalid"
+    code = ErrorCode.INVALID
 
 
 class NotFound(ArmsError):
     status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(ArmsError):
     """The request is well-formed but the current state refuses it (over-allocation, already reversed ...)."""
 
     status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class Forbidden(ArmsError):
     status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 def money_message(error) -> str:

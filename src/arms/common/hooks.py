@@ -12,7 +12,7 @@ above registers for it in its ``AppConfig.ready()``:
 
 ``run`` calls every registered callable in registration order with the keyword arguments given and
 returns their results; a callable refuses by raising an ``ArmsError`` (the credit check raises
-``Conflict(code="credit_blocked")``), which rolls back the caller's transaction.
+``Conflict(code=ErrorCode.CREDIT_BLOCKED)``), which rolls back the caller's transaction.
 
 Every event is a constant here with a ``Protocol`` that says what its callables take and return; registering
 for an event not listed is an error, so a misspelt name fails at start-up, not silently at run time.

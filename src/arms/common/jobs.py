@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
-from arms.common.errors import ArmsError, Conflict, NotFound, ValidationFailed
+from arms.common.errors import ArmsError, Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.models import JOB_ACTIVE, Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def job_start(*, kind: str, params: dict | None = None, actor=None, dedupe_key: 
         transaction.on_commit(lambda pk=job.pk: _enqueue(pk), robust=True)
         return job, True
     raise Conflict(_("The job is being started by someone else at this moment; try again."), field="kind",
-                   code="job_busy")
+                   code=ErrorCode.JOB_BUSY)
 
 
 def _enqueue(job_id: int) -> None:
@@ -268,7 +268,7 @@ def job_run(job_id: int) -> str:
         try:
             if kind is None:
                 raise ArmsError(_("This ARMS does not know jobs of the kind %(kind)s.") % {"kind": job.kind},
-                                code="unknown_kind")
+                                code=ErrorCode.UNKNOWN_KIND)
             result = kind.run(job, Progress(job)) or JobResult()
         except ArmsError as exc:
             log.info("job %s (%s) refused: %s %s", job.pk, job.kind, exc.code, exc.message)
@@ -277,14 +277,14 @@ def job_run(job_id: int) -> str:
             log.exception("job %s (%s) failed", job.pk, job.kind)
             _fail(job, error=_("The job failed unexpectedly. Nothing was changed by its last step; the "
                                "administrators find the details in the log under job %(id)s.") % {"id": job.pk},
-                  code="internal")
+                  code=ErrorCode.INTERNAL)
         else:
             try:
                 _finish(job, result)
             except Exception:
                 log.exception("job %s (%s): storing the result failed", job.pk, job.kind)
                 _fail(job, error=_("The job's work was done but its result could not be stored (job %(id)s).")
-                      % {"id": job.pk}, code="internal")
+                      % {"id": job.pk}, code=ErrorCode.INTERNAL)
     return job.status
 
 
@@ -295,10 +295,10 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     abandoned = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
     counts = {
         "interrupted": interrupted.update(
-            status=JobStatus.FAILED, finished_at=now, updated_at=now, error_code="interrupted",
+            status=JobStatus.FAILED, finished_at=now, updated_at=now, error_code=ErrorCode.INTERRUPTED,
             error=gettext_noop("The background worker stopped while running this job. Start it again.")),
         "abandoned": abandoned.update(
-            status=JobStatus.FAILED, finished_at=now, updated_at=now, error_code="not_started",
+            status=JobStatus.FAILED, finished_at=now, updated_at=now, error_code=ErrorCode.NOT_STARTED,
             error=gettext_noop("No background worker took this job within a day. Start it again once "
                                "`arms run_huey` is running.")),
     }

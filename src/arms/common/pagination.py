@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
+
+MAX_LIMIT = 500
+MAX_OFFSET = 2**62  # beyond any table, and beyond PostgreSQL's bigint OFFSET (a 500 otherwise)
 
 
 class PageParams(Schema):
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Items per page.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def paginate(queryset, *, limit: int, offset: int, max_limit: int = 500) -> dict:

@@ -12,14 +12,14 @@ import subprocess
 
 from django.template.loader import render_to_string
 
-from arms.common.errors import ArmsError
+from arms.common.errors import ArmsError, ErrorCode
 
 CJK_FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
 
 
 class PdfUnavailable(ArmsError):
     status = 503
-    code = "pdf_unavailable"
+    code = ErrorCode.PDF_UNAVAILABLE
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
-from arms.common.errors import Conflict
+from arms.common.errors import Conflict, ErrorCode
 from arms.common.models import DocumentSequence, IdempotencyRecord
 
 M = TypeVar("M", bound=Model)
@@ -57,6 +57,6 @@ def idempotent(
         raise Conflict(
             _("The idempotency key %(key)s was already used with different data.") % {"key": key},
             field="idempotency_key",
-            code="idempotency_key_reused",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     return model.objects.get(pk=existing.object_id), False

@@ -8,7 +8,18 @@ from pathlib import PurePosixPath
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    formatted_money,
+    inline_choices,
+    money_text,
+)
 from arms.contracts.models import ContractStatus, DisputeResolution, GuaranteeType
 from arms.customers.enums import TermBasis
 from arms.domain.money import split_largest_remainder
@@ -37,7 +48,7 @@ class ContractIn(InputSchema):
     penalty_clause: str = ""
     guarantee_type: GuaranteeType = GuaranteeType.NONE
     guarantee_details: str = ""
-    dispute_resolution: DisputeResolution = DisputeResolution.LITIGATION
+    dispute_resolution: inline_choices(DisputeResolution) = DisputeResolution.LITIGATION
     dispute_venue: str = Field("", max_length=200)
     status: ContractStatus = ContractStatus.ACTIVE
     milestones: list[MilestoneIn] = []
@@ -60,7 +71,7 @@ class ContractAmendIn(InputSchema):
     penalty_clause: str = None
     guarantee_type: GuaranteeType = None
     guarantee_details: str = None
-    dispute_resolution: DisputeResolution = None
+    dispute_resolution: inline_choices(DisputeResolution) | None = None
     dispute_venue: str = Field(None, max_length=200)
     status: ContractStatus = None
     milestones: list[MilestoneIn] = None
@@ -71,9 +82,9 @@ class AttachmentIn(InputSchema):
 
 
 class ContractFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     status: ContractStatus | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 class MilestoneOut(Schema):
@@ -128,9 +139,7 @@ class ContractOut(CustomerRefOut):
     version: int
     created_at: datetime
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
 
 class ContractDetailOut(ContractOut):

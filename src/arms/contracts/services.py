@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.contracts.models import (
@@ -145,7 +145,7 @@ def contract_create(*, actor, customer: Customer, number: str, signed_date: date
         cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
         if Contract.objects.filter(company=customer.company, number=clean_number).exists():
             raise Conflict(_("Contract number %(number)s already exists.") % {"number": clean_number},
-                           field="number", code="duplicate_number")
+                           field="number", code=ErrorCode.DUPLICATE_NUMBER)
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock

@@ -19,16 +19,16 @@ from arms.credit.models import CreditProfile, GradePolicy, ScorecardVersion
 from arms.credit.schemas import (
     AcceptOut,
     CreditFileIn,
+    CreditPolicyIn,
+    CreditPolicyOut,
     FinancialsIn,
     FinancialsOut,
     HistoryQuery,
+    LimitDecisionNoteIn,
     LimitRequestFilters,
     LimitRequestIn,
     LimitRequestOut,
     LimitRequestPage,
-    NoteIn,
-    PolicyIn,
-    PolicyOut,
     ProfileFilters,
     ProfileOut,
     ProfilePage,
@@ -219,21 +219,21 @@ def limit_request_get(request, request_id: int):
 
 @router.post("/limit-requests/{request_id}/approve", response=LimitRequestOut,
              summary="Approve (never your own request); the limit changes when every approval is in")
-def limit_request_approve(request, request_id: int, payload: NoteIn):
+def limit_request_approve(request, request_id: int, payload: LimitDecisionNoteIn):
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_approve(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
 
 
 @router.post("/limit-requests/{request_id}/reject", response=LimitRequestOut, summary="Reject, saying why")
-def limit_request_reject(request, request_id: int, payload: NoteIn):
+def limit_request_reject(request, request_id: int, payload: LimitDecisionNoteIn):
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_reject(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
 
 
 @router.post("/limit-requests/{request_id}/cancel", response=LimitRequestOut, summary="Withdraw your request")
-def limit_request_cancel(request, request_id: int, payload: NoteIn):
+def limit_request_cancel(request, request_id: int, payload: LimitDecisionNoteIn):
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_cancel(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
@@ -242,15 +242,17 @@ def limit_request_cancel(request, request_id: int, payload: NoteIn):
 # ---------------------------------------------------------------- policies and scorecards
 
 
-@router.get("/policies", response=list[PolicyOut], summary="What each grade earns: limit, terms, deposit, discount")
+@router.get("/policies", response=list[CreditPolicyOut],
+            summary="What each grade earns: limit, terms, deposit, discount")
 def policy_list(request):
     require_perm(request, "credit.view_gradepolicy")
     services.grade_policies()
     return list(GradePolicy.objects.order_by("grade"))
 
 
-@router.patch("/policies/{grade}", response=PolicyOut, summary="Change a grade's policy (for proposals from now on)")
-def policy_update(request, grade: str, payload: PolicyIn):
+@router.patch("/policies/{grade}", response=CreditPolicyOut,
+              summary="Change a grade's policy (for proposals from now on)")
+def policy_update(request, grade: str, payload: CreditPolicyIn):
     require_perm(request, "credit.change_gradepolicy")
     fields = payload.model_dump(exclude_unset=True)
     if fields.pop("clear_cap", False):

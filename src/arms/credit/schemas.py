@@ -8,7 +8,16 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    formatted_money,
+)
 from arms.credit.enums import BureauRating, Grade, LimitKind, LimitRequestStatus, ProposalStatus
 
 
@@ -72,7 +81,7 @@ class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-class NoteIn(InputSchema):
+class LimitDecisionNoteIn(InputSchema):
     note: str = Field("", max_length=500)
 
 
@@ -83,7 +92,7 @@ class LimitRequestIn(InputSchema):
     justification: str = Field(min_length=1, max_length=5000)
 
 
-class PolicyIn(InputSchema):
+class CreditPolicyIn(InputSchema):
     limit_kind: LimitKind | None = None
     limit_fixed_minor: MinorAmount | None = Field(None, ge=0)
     limit_rate: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=4)
@@ -107,21 +116,21 @@ class ProfileFilters(QuerySchema):
     grade: Grade | None = None
     unrated: bool = False
     due_on: dt.date | None = Field(None, description="Only customers due for review on or before this day.")
-    search: str = ""
+    search: SearchText = ""
 
 
 class ProposalFilters(QuerySchema):
     status: ProposalStatus | None = ProposalStatus.PENDING
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class LimitRequestFilters(QuerySchema):
     status: LimitRequestStatus | None = None
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class RatingFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class HistoryQuery(QuerySchema):
@@ -161,9 +170,7 @@ class ProfileOut(CustomerRefOut):
     external_checked_on: dt.date | None
     current_rating_id: int | None
 
-    @staticmethod
-    def resolve_limit(obj) -> str | None:
-        return money_text(obj.limit_minor, obj.currency)
+    resolve_limit = formatted_money("limit_minor")
 
 
 class FinancialsOut(Schema):
@@ -232,9 +239,7 @@ class ProposalOut(CustomerRefOut):
     decided_by: str | None
     decision_reason: str
 
-    @staticmethod
-    def resolve_limit(obj) -> str | None:
-        return money_text(obj.limit_minor, obj.currency)
+    resolve_limit = formatted_money("limit_minor")
 
     @staticmethod
     def resolve_decided_by(obj) -> str | None:
@@ -299,9 +304,7 @@ class LimitRequestOut(CustomerRefOut):
     decided_at: dt.datetime | None
     decision_note: str
 
-    @staticmethod
-    def resolve_requested_limit(obj) -> str | None:
-        return money_text(obj.requested_limit_minor, obj.currency)
+    resolve_requested_limit = formatted_money("requested_limit_minor")
 
     @staticmethod
     def resolve_requested_by(obj) -> str:
@@ -320,7 +323,7 @@ class LimitRequestOut(CustomerRefOut):
         return obj.decided_by.get_username() if obj.decided_by_id else None
 
 
-class PolicyOut(Schema):
+class CreditPolicyOut(Schema):
     grade: str
     limit_kind: str
     limit_fixed_minor: int

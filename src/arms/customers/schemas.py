@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from arms.common.api_types import InputSchema, QuerySchema
+from arms.common.api_types import InputSchema, ObjectId, QuerySchema, SearchText
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 
 
@@ -65,12 +65,12 @@ class CustomerPatch(InputSchema):
 
 
 class CustomerFilters(QuerySchema):
-    search: str = ""
+    search: SearchText = ""
     status: CustomerStatus | None = None
     region: Region | None = None
     industry: Industry | None = None
-    salesperson_id: int | None = None
-    collector_id: int | None = None
+    salesperson_id: ObjectId | None = None
+    collector_id: ObjectId | None = None
 
 
 class CustomerOut(Schema):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
@@ -108,7 +108,7 @@ def duplicate_uscc(*, actor, existing: Customer) -> Conflict:
                     "or the finance team about it.") % {"owner": person_name(existing.salesperson)}
     else:
         message = _("A customer with this 统一社会信用代码 already exists: ask the finance team about it.")
-    return Conflict(message, field="uscc", code="duplicate_uscc")
+    return Conflict(message, field="uscc", code=ErrorCode.DUPLICATE_USCC)
 
 
 @transaction.atomic
@@ -132,7 +132,7 @@ def customer_create(*, actor, code: str, name: str, company: Company | None = No
         cleaned = given.clean()
         if Customer.objects.filter(company=company, code=clean_code).exists():
             raise Conflict(_("Customer code %(code)s already exists.") % {"code": clean_code}, field="code",
-                           code="duplicate_code")
+                           code=ErrorCode.DUPLICATE_CODE)
         existing = cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).first()
         if existing:
             raise duplicate_uscc(actor=actor, existing=existing)

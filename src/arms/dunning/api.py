@@ -30,7 +30,7 @@ from ninja import Query, Router, Status
 from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import money_text
-from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.files import file_response
 from arms.common.pagination import PageParams, paginate
 from arms.customers.selectors import customer_get
@@ -44,6 +44,8 @@ from arms.dunning.schemas import (
     ActionFilters,
     ActionPage,
     CustomerDunningOut,
+    DunningPolicyIn,
+    DunningPolicyOut,
     EmailOut,
     EmailPage,
     ExclusionIn,
@@ -52,8 +54,6 @@ from arms.dunning.schemas import (
     InterestOut,
     InterestQuery,
     LiftIn,
-    PolicyIn,
-    PolicyOut,
     PolicyUpdateIn,
     ProfileIn,
     RunIn,
@@ -84,27 +84,27 @@ def _policy(policy_id: int) -> DunningPolicy:
 # ---------------------------------------------------------------- policies
 
 
-@router.get("/policies", response=list[PolicyOut], summary="Dunning policies with their ladders")
+@router.get("/policies", response=list[DunningPolicyOut], summary="Dunning policies with their ladders")
 def policies(request):
     require_perm(request, "dunning.view_dunningpolicy")
     return list(DunningPolicy.objects.prefetch_related("stages").order_by("priority", "code"))
 
 
-@router.get("/policies/{policy_id}", response=PolicyOut, summary="One policy")
+@router.get("/policies/{policy_id}", response=DunningPolicyOut, summary="One policy")
 def policy_detail(request, policy_id: int):
     require_perm(request, "dunning.view_dunningpolicy")
     return _policy(policy_id)
 
 
-@router.post("/policies", response={201: PolicyOut}, summary="Create a policy with its ladder")
-def policy_add(request, payload: PolicyIn):
+@router.post("/policies", response={201: DunningPolicyOut}, summary="Create a policy with its ladder")
+def policy_add(request, payload: DunningPolicyIn):
     require_perm(request, "dunning.add_dunningpolicy", "dunning.add_dunningstage")
     data = payload.model_dump()
     stages = data.pop("stages")
     return Status(201, policy_create(actor=request.user, stages=stages, **data))
 
 
-@router.put("/policies/{policy_id}", response=PolicyOut, summary="Change a policy or its ladder")
+@router.put("/policies/{policy_id}", response=DunningPolicyOut, summary="Change a policy or its ladder")
 def policy_change(request, policy_id: int, payload: PolicyUpdateIn):
     require_perm(request, "dunning.change_dunningpolicy", "dunning.change_dunningstage")
     data = payload.model_dump(exclude_none=True)
@@ -162,7 +162,7 @@ def pdf_response(request, action, kind: str) -> HttpResponse:
         raise PermissionDenied("your role lacks the permission dunning.view_lawyer_letter")
     content = stored_or_rendered(action, kind)
     if content is None:
-        raise NotFound(_("This action has no such document."), field="action_id", code="no_document")
+        raise NotFound(_("This action has no such document."), field="action_id", code=ErrorCode.NO_DOCUMENT)
     return file_response(content, filename=file_names(action)[kind], content_type="application/pdf")
 
 
@@ -192,7 +192,7 @@ def action_run(request, action_id: int):
 
 
 @router.get("/emails", response=EmailPage, summary="The dunning e-mail outbox")
-def emails(request, page: Query[PageParams], status: str = ""):
+def emails(request, page: Query[PageParams], status: str = Query("", max_length=20)):
     require_perm(request, "dunning.view_dunningemail")
     return paginate(selectors.email_list(user=request.user, status=status), limit=page.limit, offset=page.offset)
 
@@ -213,9 +213,9 @@ def email_retry(request, email_id: int):
     if email is None:
         raise NotFound(_("E-mail %(id)s not found.") % {"id": email_id}, field="email_id")
     if email.status == "sent":
-        raise Conflict(_("This e-mail was already sent."), field="email_id", code="already_sent")
+        raise Conflict(_("This e-mail was already sent."), field="email_id", code=ErrorCode.ALREADY_SENT)
     if email.status == "no_address":
-        raise Conflict(_("The customer has no e-mail address."), field="email_id", code="no_address")
+        raise Conflict(_("The customer has no e-mail address."), field="email_id", code=ErrorCode.NO_ADDRESS)
     email_send(email_id=email.pk)
     return DunningEmail.objects.get(pk=email.pk)
 

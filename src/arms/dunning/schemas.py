@@ -7,7 +7,17 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import MAX_MINOR, CustomerRefOut, DocumentDate, InputSchema, QuerySchema, money_text
+from arms.common.api_types import (
+    MAX_ID,
+    MAX_MINOR,
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    ObjectId,
+    QuerySchema,
+    formatted_money,
+    inline_choices,
+)
 from arms.dunning.models import EmailTemplate, Language, LetterKind, Level, TaskKind
 
 # ---------------------------------------------------------------- policies
@@ -17,17 +27,17 @@ class StageIn(InputSchema):
     code: str = Field(max_length=40, pattern=r"^[a-z0-9_-]+$")
     name: str = Field(max_length=100, min_length=1)
     offset_days: int = Field(ge=-365, le=3650, description="Days relative to the due date: -7 before, 30 after.")
-    level: Level = Level.SALES
+    level: inline_choices(Level) = Level.SALES
     send_email: bool = False
     email_template: EmailTemplate = EmailTemplate.OVERDUE
     attach_statement: bool = True
     letter_kind: LetterKind = LetterKind.NONE
-    task_kind: TaskKind = TaskKind.NONE
+    task_kind: inline_choices(TaskKind) = TaskKind.NONE
     stop_supply: bool = False
     deadline_days: int = Field(10, ge=0, le=365)
 
 
-class PolicyIn(InputSchema):
+class DunningPolicyIn(InputSchema):
     code: str = Field(max_length=40, pattern=r"^[a-z0-9_-]+$")
     name: str = Field(max_length=100, min_length=1)
     description: str = ""
@@ -67,7 +77,7 @@ class StageOut(Schema):
     deadline_days: int
 
 
-class PolicyOut(Schema):
+class DunningPolicyOut(Schema):
     id: int
     code: str
     name: str
@@ -193,17 +203,11 @@ class ActionOut(CustomerRefOut):
     def resolve_stage_name(obj) -> str:
         return obj.stage.name
 
-    @staticmethod
-    def resolve_open(obj) -> str:
-        return money_text(obj.open_minor, obj.currency)
+    resolve_open = formatted_money("open_minor")
 
-    @staticmethod
-    def resolve_interest(obj) -> str:
-        return money_text(obj.interest_minor, obj.currency)
+    resolve_interest = formatted_money("interest_minor")
 
-    @staticmethod
-    def resolve_penalty(obj) -> str:
-        return money_text(obj.penalty_minor, obj.currency)
+    resolve_penalty = formatted_money("penalty_minor")
 
     @staticmethod
     def resolve_assignee(obj) -> str | None:
@@ -244,12 +248,12 @@ class ActionPage(Schema):
 
 
 class ActionFilters(QuerySchema):
-    run_id: int | None = None
-    customer_id: int | None = None
-    stage_code: str = ""
-    status: str = ""
-    level: str = ""
-    email_status: str = ""
+    run_id: ObjectId | None = None
+    customer_id: ObjectId | None = None
+    stage_code: str = Field("", max_length=100)
+    status: str = Field("", max_length=100)
+    level: str = Field("", max_length=100)
+    email_status: str = Field("", max_length=100)
 
 
 # ---------------------------------------------------------------- exclusions, profile, interest
@@ -304,7 +308,8 @@ class CustomerDunningOut(Schema):
 
 
 class InterestQuery(QuerySchema):
-    invoice_id: int | None = Field(None, description="Use the invoice's open amount, due date and contract.")
+    invoice_id: int | None = Field(None, ge=1, le=MAX_ID,
+                                   description="Use the invoice's open amount, due date and contract.")
     as_of: DocumentDate | None = Field(None, description="Today when empty.")
     amount_minor: int | None = Field(None, ge=0, le=MAX_MINOR, description="Integer minor units (query string).")
     due_date: DocumentDate | None = None

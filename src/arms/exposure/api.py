@@ -22,12 +22,12 @@ from arms.exposure import selectors, services
 from arms.exposure.schemas import (
     CreditCheckIn,
     CreditCheckOut,
+    ExposureNoteIn,
     ExposureOut,
     HoldFilters,
     HoldIn,
     HoldOut,
     HoldPage,
-    NoteIn,
     OverrideApproveIn,
     OverrideFilters,
     OverrideIn,
@@ -117,7 +117,7 @@ def hold_place(request, payload: HoldIn):
 
 
 @router.post("/holds/{hold_id}/release", response=HoldOut, summary="Release a hold, saying why")
-def hold_release(request, hold_id: int, payload: NoteIn):
+def hold_release(request, hold_id: int, payload: ExposureNoteIn):
     require_perm(request, "exposure.change_credithold")
     hold = services.hold_release(hold=_hold(request, hold_id), actor=request.user, note=payload.note)
     return _hold(request, hold.pk)
@@ -163,7 +163,7 @@ def override_approve(request, override_id: int, payload: OverrideApproveIn):
 
 @router.post("/overrides/{override_id}/reject", response=OverrideOut,
              summary="Reject (a credit manager who did not request it), saying why")
-def override_reject(request, override_id: int, payload: NoteIn):
+def override_reject(request, override_id: int, payload: ExposureNoteIn):
     require_perm(request, "exposure.approve_creditoverride")
     override = services.override_reject(override=_override(request, override_id), actor=request.user,
                                         note=payload.note)

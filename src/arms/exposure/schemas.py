@@ -8,7 +8,15 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    formatted_money,
+    money_text,
+)
 from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
 from arms.exposure.selectors import override_status_now
 
@@ -34,7 +42,7 @@ class HoldIn(InputSchema):
     source_ref: str = Field("", max_length=100)
 
 
-class NoteIn(InputSchema):
+class ExposureNoteIn(InputSchema):
     note: str = Field(max_length=2000)
 
 
@@ -54,13 +62,13 @@ class OverrideApproveIn(InputSchema):
 
 
 class HoldFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     active: bool | None = None
     reason_code: HoldReason | None = None
 
 
 class OverrideFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     status: OverrideStatus | None = None
 
 
@@ -154,9 +162,7 @@ class OverrideOut(CustomerRefOut):
     consumed_document_kind: str
     consumed_document_ref: str
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
     @staticmethod
     def resolve_status(obj) -> str:

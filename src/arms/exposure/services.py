@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, Forbidden, ValidationFailed, money_message
+from arms.common.approvals import require_second_person
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.notify import notify
 from arms.customers.models import Customer
 from arms.domain import exposure as rules
@@ -209,7 +210,7 @@ def credit_enforce(*, customer, amount_minor: int, currency: str, document_kind:
                    user=None, contract=None, **_more) -> CreditCheckResult:
     """The ``exposure.increase`` hook: check under the customer's lock, use a fitting override, or refuse.
 
-    A block raises ``Conflict(code="credit_blocked")`` with the reasons and the figures in its details, which
+    A block raises ``Conflict(code=ErrorCode.CREDIT_BLOCKED)`` with the reasons and the figures in its details, which
     rolls back the caller's transaction: the document is not written.
     """
     result = credit_check(customer=customer, amount_minor=amount_minor, currency=currency,
@@ -220,7 +221,7 @@ def credit_enforce(*, customer, amount_minor: int, currency: str, document_kind:
             _("The credit check blocked %(document)s %(ref)s: %(reasons)s") % {
                 "document": DOCUMENT_LABELS.get(document_kind, document_kind), "ref": document_ref,
                 "reasons": result.summary()},
-            code="credit_blocked", **result.details(),
+            code=ErrorCode.CREDIT_BLOCKED, **result.details(),
         )
     return result
 
@@ -271,7 +272,7 @@ def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
     Customer.objects.select_for_update().get(pk=hold.customer_id)
     locked = CreditHold.objects.select_for_update().get(pk=hold.pk)
     if not locked.active:
-        raise Conflict(_("This hold was already released."), code="hold_not_active")
+        raise Conflict(_("This hold was already released."), code=ErrorCode.HOLD_NOT_ACTIVE)
     before = _hold_snapshot(locked)
     locked.active = False
     locked.released_at = timezone.now()
@@ -336,12 +337,10 @@ def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
     Customer.objects.select_for_update().get(pk=override.customer_id)
     locked = CreditOverride.objects.select_for_update().get(pk=override.pk)
-    if locked.requested_by_id == actor.pk:
-        raise Forbidden(_("You requested this override; another credit manager must decide on it."),
-                        code="self_approval")
+    require_second_person(locked.requested_by_id, actor)
     if locked.status != OverrideStatus.REQUESTED:
         raise Conflict(_("This override was already decided (%(status)s).") % {"status": locked.get_status_display()},
-                       code="override_already_decided")
+                       code=ErrorCode.OVERRIDE_ALREADY_DECIDED)
     if not approve and not (note or "").strip():
         raise ValidationFailed(_("Say why the override is rejected."), field="note")
     if valid_days is not None:

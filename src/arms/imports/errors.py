@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from arms.common.errors import ValidationFailed
+from arms.common.errors import ErrorCode, ValidationFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +31,14 @@ class RowError:
 
 
 class ImportUnreadable(ValidationFailed):
-    code = "import_unreadable"
+    code = ErrorCode.IMPORT_UNREADABLE
 
     def __init__(self, message: str):
         super().__init__(message, field="file")
 
 
 class ImportInvalid(ValidationFailed):
-    code = "import_invalid"
+    code = ErrorCode.IMPORT_INVALID
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors

@@ -1,23 +1,23 @@
 """Error codes the ledger answers with; API clients can branch on ``code``."""
 
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 
 
 class OverAllocation(Conflict):
-    code = "over_allocation"
+    code = ErrorCode.OVER_ALLOCATION
 
 
 class CurrencyMismatch(ValidationFailed):
-    code = "currency_mismatch"
+    code = ErrorCode.CURRENCY_MISMATCH
 
 
 class AlreadyReversed(Conflict):
-    code = "already_reversed"
+    code = ErrorCode.ALREADY_REVERSED
 
 
 class DuplicateNumber(Conflict):
-    code = "duplicate_number"
+    code = ErrorCode.DUPLICATE_NUMBER
 
 
 class MissingExchangeRate(ValidationFailed):
-    code = "missing_exchange_rate"
+    code = ErrorCode.MISSING_EXCHANGE_RATE

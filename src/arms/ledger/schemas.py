@@ -8,7 +8,17 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
+from arms.common.api_types import (
+    CustomerRefOut,
+    DocumentDate,
+    InputSchema,
+    MinorAmount,
+    ObjectId,
+    QuerySchema,
+    SearchText,
+    formatted_money,
+    money_text,
+)
 from arms.ledger.enums import PaymentMethod
 
 # ---------------------------------------------------------------- inputs
@@ -87,34 +97,34 @@ class ExchangeRateIn(InputSchema):
 
 
 class InvoiceFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     open_only: bool = False
     overdue_on: dt.date | None = Field(None, description="Open and due before this day.")
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 class PaymentFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     unallocated_only: bool = False
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     method: PaymentMethod | None = None
-    search: str = ""
+    search: SearchText = ""
 
 
 class CreditNoteFilters(QuerySchema):
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
 
 
 class AllocationFilters(QuerySchema):
-    payment_id: int | None = None
-    invoice_id: int | None = None
+    payment_id: ObjectId | None = None
+    invoice_id: ObjectId | None = None
 
 
 class ExchangeRateFilters(QuerySchema):
-    currency: str = ""
+    currency: str = Field("", max_length=100)
 
 
 class StatementQuery(QuerySchema):
@@ -161,9 +171,7 @@ class AllocationOut(Schema):
     def resolve_currency(obj) -> str:
         return obj.invoice.currency
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.invoice.currency)
+    resolve_amount = formatted_money("amount_minor", "invoice.currency")
 
     @staticmethod
     def resolve_reversed(obj) -> bool:
@@ -191,17 +199,11 @@ class CreditNoteOut(Schema):
     def resolve_invoice_number(obj) -> str:
         return obj.invoice.number
 
-    @staticmethod
-    def resolve_net(obj) -> str:
-        return money_text(obj.net_minor, obj.currency)
+    resolve_net = formatted_money("net_minor")
 
-    @staticmethod
-    def resolve_tax(obj) -> str:
-        return money_text(obj.tax_minor, obj.currency)
+    resolve_tax = formatted_money("tax_minor")
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
 
 class PostedDocumentOut(CustomerRefOut):
@@ -235,21 +237,13 @@ class InvoiceOut(PostedDocumentOut):
     gross_base_minor: int = Field(description="Gross in CNY fen at posting.")
     description: str
 
-    @staticmethod
-    def resolve_net(obj) -> str:
-        return money_text(obj.net_minor, obj.currency)
+    resolve_net = formatted_money("net_minor")
 
-    @staticmethod
-    def resolve_tax(obj) -> str:
-        return money_text(obj.tax_minor, obj.currency)
+    resolve_tax = formatted_money("tax_minor")
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
-    @staticmethod
-    def resolve_amount_open(obj) -> str:
-        return money_text(obj.amount_open_minor, obj.currency)
+    resolve_amount_open = formatted_money("amount_open_minor")
 
 
 class InvoiceDetailOut(InvoiceOut):
@@ -284,13 +278,9 @@ class PaymentOut(PostedDocumentOut):
     reversal_date: dt.date | None
     reversal_reason: str
 
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money_text(obj.amount_minor, obj.currency)
+    resolve_amount = formatted_money("amount_minor")
 
-    @staticmethod
-    def resolve_amount_unallocated(obj) -> str:
-        return money_text(obj.amount_unallocated_minor, obj.currency)
+    resolve_amount_unallocated = formatted_money("amount_unallocated_minor")
 
 
 class PaymentDetailOut(PaymentOut):
@@ -315,7 +305,7 @@ class ExchangeRateOut(Schema):
     source: str
 
 
-class OpenItemOut(Schema):
+class LedgerOpenItemOut(Schema):
     id: int
     number: str
     issue_date: dt.date
@@ -326,13 +316,9 @@ class OpenItemOut(Schema):
     gross: str
     amount_open: str
 
-    @staticmethod
-    def resolve_gross(obj) -> str:
-        return money_text(obj.gross_minor, obj.currency)
+    resolve_gross = formatted_money("gross_minor")
 
-    @staticmethod
-    def resolve_amount_open(obj) -> str:
-        return money_text(obj.amount_open_minor, obj.currency)
+    resolve_amount_open = formatted_money("amount_open_minor")
 
 
 class BalanceOut(Schema):
@@ -459,4 +445,4 @@ class OpenItemPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[OpenItemOut]
+    items: list[LedgerOpenItemOut]

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from arms.common.access import require_perm
 from arms.common import files
+from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
-from arms.common.errors import NotFound, ValidationFailed
+from arms.common.errors import ErrorCode, NotFound, ValidationFailed
 from arms.common.pagination import paginate
 from arms.reports.jobs import monthly_job_start
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
@@ -55,7 +55,7 @@ def monthly_download(request, query: Query[MonthlyQuery]):
     if run is None:
         if not request.user.has_perm("reports.generate_report"):
             raise NotFound(_("No report is stored for %(month)s yet.") % {"month": f"{month:%Y-%m}"},
-                           field="month", code="not_generated")
+                           field="month", code=ErrorCode.NOT_GENERATED)
         job, _created = monthly_job_start(month=month, fmt=fmt, email=False, trigger=ReportTrigger.API,
                                           actor=request.user)
         return job_accepted(request, job)

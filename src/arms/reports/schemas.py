@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from arms.common.api_types import InputSchema, QuerySchema
+from arms.common.pagination import PageParams
 
 
 class MonthlyQuery(QuerySchema):
@@ -22,11 +23,9 @@ class MonthlyIn(InputSchema):
     email: bool = Field(False, description="Also e-mail the report to the executives.")
 
 
-class RunFilters(QuerySchema):
+class RunFilters(QuerySchema, PageParams):
     month: str = Field("", max_length=20, description="Only this month, YYYY-MM.")
     format: str = Field("", max_length=10, description="Only pdf or only xlsx.")
-    limit: int = 50
-    offset: int = 0
 
 
 class ReportRunOut(Schema):

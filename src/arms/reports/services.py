@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 
 from arms.accounts.roles import Role
 from arms.audit.services import audit_record
-from arms.common.errors import ValidationFailed
+from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.links import absolute_url
 from arms.reports import schedule
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
@@ -59,7 +59,7 @@ def report_month_check(month: date | str, *, today: date | None = None) -> date:
     today = today or timezone.localdate()
     if month > schedule.month_start(today):
         raise ValidationFailed(
-            _("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"}, field="month", code="invalid")
+            _("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"}, field="month", code=ErrorCode.INVALID)
     return month
 
 

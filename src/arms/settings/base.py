@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves as the JSON error shape (arms.common.api_errors).
+    "arms.common.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, static files included (so before WhiteNoise)
     "arms.common.middleware.ContentSecurityPolicyMiddleware",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "arms.urls"
+# A failed CSRF check under /api/ is the JSON error (403 forbidden); elsewhere Django's page.
+CSRF_FAILURE_VIEW = "arms.common.api_errors.csrf_failure"
 WSGI_APPLICATION = "arms.wsgi.application"
 
 TEMPLATES = [

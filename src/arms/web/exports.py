@@ -35,8 +35,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-from arms.common.jobs import CONTENT_TYPES
 from arms.common.files import content_disposition
+from arms.common.jobs import CONTENT_TYPES
 
 TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT = "text", "amount", "date", "datetime", "int", "decimal", "percent"
 KINDS = (TEXT, AMOUNT, DATE, DATETIME, INT, DECIMAL, PERCENT)

@@ -25,7 +25,7 @@ from arms.cases.models import Dispute, DisputeReasonSetting
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, user_or_none
 from arms.cases.services.escalation import case_link
-from arms.common.errors import Forbidden, ValidationFailed
+from arms.common.errors import ErrorCode, Forbidden, ValidationFailed
 from arms.common.notify import notify
 from arms.common.services import idempotent
 from arms.domain.money import format_money, proportional_part
@@ -91,7 +91,7 @@ def dispute_raise(
                 _("The disputed amount (%(amount)s) exceeds the invoice's open amount (%(open)s).")
                 % {"amount": format_money(amount_minor, locked.currency),
                    "open": format_money(locked.amount_open_minor, locked.currency)},
-                field="amount_minor", code="exceeds_open_amount",
+                field="amount_minor", code=ErrorCode.EXCEEDS_OPEN_AMOUNT,
             )
         if raised < locked.issue_date:
             raise ValidationFailed(_("A dispute cannot predate its invoice."), field="raised_on")
@@ -160,7 +160,7 @@ def dispute_resolve(
             raise ValidationFailed(_("The credit (%(amount)s) exceeds the invoice's open amount (%(open)s).")
                                    % {"amount": format_money(gross, invoice.currency),
                                       "open": format_money(invoice.amount_open_minor, invoice.currency)},
-                                   field="credit_minor", code="exceeds_open_amount")
+                                   field="credit_minor", code=ErrorCode.EXCEEDS_OPEN_AMOUNT)
         tax = proportional_part(invoice.tax_minor, invoice.gross_minor, gross)
         locked.credit_note = credit_note_post(
             actor=actor, invoice=invoice, on=day, net_minor=gross - tax, tax_minor=tax,

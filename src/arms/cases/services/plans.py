@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, Level, PlanStatus, TaskKind
-from arms.cases.errors import AlreadyClosed, SameApprover
+from arms.cases.errors import AlreadyClosed
 from arms.cases.models import InstallmentLine, InstallmentPlan
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.approvals import require_second_person
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
 from arms.ledger.locks import lock_customer
@@ -87,7 +88,7 @@ def plan_request(
         if total > owed:
             raise ValidationFailed(_("The plan (%(total)s) exceeds what the invoices owe (%(owed)s).")
                                    % {"total": format_money(total, currency), "owed": format_money(owed, currency)},
-                                   field="total_minor", code="exceeds_open_amount")
+                                   field="total_minor", code=ErrorCode.EXCEEDS_OPEN_AMOUNT)
         if not 0 <= grace_days <= 90:
             raise ValidationFailed(_("Between 0 and 90 days."), field="grace_days")
         lines = _schedule_or_error(total=total, installments=installments, first_due_on=first_due_on,
@@ -98,7 +99,7 @@ def plan_request(
         ).select_related("invoice").first()
         if busy is not None:
             raise Conflict(_("Invoice %(number)s is already in an installment plan.") % {"number": busy.invoice.number},
-                           field="invoices", code="plan_open")
+                           field="invoices", code=ErrorCode.PLAN_OPEN)
         plan = InstallmentPlan.objects.create(
             customer=locked, currency=named[0].currency, total_minor=total, grace_days=grace_days, note=note,
             requested_by=user_or_none(actor), starts_on=start,
@@ -155,8 +156,7 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     if locked.status != PlanStatus.PENDING:
         raise AlreadyClosed(_("The plan is already %(status)s.") % {"status": locked.get_status_display()},
                             field="plan")
-    if locked.requested_by_id == actor.pk:
-        raise SameApprover(_("The plan must be decided by someone other than who requested it."), field="actor")
+    require_second_person(locked.requested_by_id, actor)
     before = plan_snapshot(locked)
     locked.status = PlanStatus.ACTIVE if approve else PlanStatus.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note[:300]

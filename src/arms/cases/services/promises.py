@@ -17,7 +17,7 @@ from arms.cases.models import PromiseToPay
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
-from arms.common.errors import Conflict, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money
 from arms.ledger.enums import PaymentStatus
@@ -71,14 +71,14 @@ def promise_record(
                     _("The promise (%(amount)s) exceeds what the invoices still owe (%(owed)s).")
                     % {"amount": format_money(amount_minor, promise_currency),
                        "owed": format_money(owed, promise_currency)},
-                    field="amount_minor", code="exceeds_open_amount",
+                    field="amount_minor", code=ErrorCode.EXCEEDS_OPEN_AMOUNT,
                 )
             taken = PromiseToPay.invoices.through.objects.filter(
                 invoice_id__in=[i.pk for i in named], promisetopay__status=PromiseStatus.OPEN
             ).select_related("invoice").first()
             if taken is not None:
                 raise Conflict(_("Invoice %(number)s already has an open promise to pay.")
-                               % {"number": taken.invoice.number}, field="invoices", code="promise_open")
+                               % {"number": taken.invoice.number}, field="invoices", code=ErrorCode.PROMISE_OPEN)
         promise = PromiseToPay.objects.create(
             customer=locked, currency=promise_currency, amount_minor=amount_minor, made_on=made,
             promised_on=promised_on, contact_name=contact_name.strip(), note=note, level=level,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.api_types import MAX_MINOR
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.approvals import require_second_person
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.notify import notify
 from arms.common.services import idempotent
 from arms.credit.enums import LimitRequestStatus
@@ -31,7 +32,7 @@ def _locked(request: LimitChangeRequest) -> LimitChangeRequest:
     locked = LimitChangeRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if locked.status != PENDING:
         raise Conflict(_("This request was already decided (%(status)s).") % {"status": locked.get_status_display()},
-                       field="request", code="limit_request_not_pending")
+                       field="request", code=ErrorCode.LIMIT_REQUEST_NOT_PENDING)
     return locked
 
 
@@ -68,7 +69,7 @@ def _limit_request_create(*, customer, actor, requested_limit_minor: int, justif
                                field="currency")
     if LimitChangeRequest.objects.filter(customer=locked_customer, status=PENDING).exists():
         raise Conflict(_("A limit change request for this customer is already waiting."), field="customer",
-                       code="limit_request_pending")
+                       code=ErrorCode.LIMIT_REQUEST_PENDING)
     if requested_limit_minor == profile.limit_minor and currency == profile.currency:
         raise ValidationFailed(_("That is the limit in force already."), field="requested_limit_minor")
     in_cny = to_cny_minor(requested_limit_minor, currency, timezone.localdate())
@@ -105,15 +106,14 @@ def _apply(request: LimitChangeRequest, *, actor, note: str) -> None:
 def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "") -> LimitChangeRequest:
     """Give the approval the actor's role allows; when the last one needed is in, the limit changes.
 
-    Refused (nothing changed): the requester approving their own request (``own_request``), an approver
+    Refused (nothing changed): the requester approving their own request (``four_eyes``), an approver
     who already approved (``already_approved``), a role that may approve nothing still missing (403).
     """
     locked = _locked(request)
-    if actor.pk == locked.requested_by_id:
-        raise Forbidden(_("You cannot approve your own request."), field="request", code="own_request")
+    require_second_person(locked.requested_by_id, actor)
     if actor.pk in (locked.credit_approved_by_id, locked.finance_approved_by_id):
         raise Conflict(_("You have approved this request already; another person must approve too."),
-                       field="request", code="already_approved")
+                       field="request", code=ErrorCode.ALREADY_APPROVED)
     now = timezone.now()
     if (locked.needs_credit_manager and locked.credit_approved_by_id is None
             and actor.has_perm("credit.approve_limitchange")):
@@ -123,7 +123,7 @@ def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "")
         locked.finance_approved_by, locked.finance_approved_at, slot = actor, now, "finance_manager"
     else:
         raise Forbidden(_("Your role cannot give the approval this request still needs."), field="request",
-                        code="cannot_approve")
+                        code=ErrorCode.CANNOT_APPROVE)
     audit_record(actor=actor, action="credit_limit_approved", subject=locked, before=None,
                  after={"as": slot, "note": note})
     complete = ((not locked.needs_credit_manager or locked.credit_approved_by_id is not None)
@@ -144,9 +144,7 @@ def limit_request_reject(*, request: LimitChangeRequest, actor, note: str) -> Li
     if not (note or "").strip():
         raise ValidationFailed(_("Say why you reject the request."), field="note")
     locked = _locked(request)
-    if actor.pk == locked.requested_by_id:
-        raise Forbidden(_("You cannot decide your own request; cancel it instead."), field="request",
-                        code="own_request")
+    require_second_person(locked.requested_by_id, actor)
     locked.status = LimitRequestStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -165,7 +163,7 @@ def limit_request_cancel(*, request: LimitChangeRequest, actor, note: str = "") 
     """The requester withdraws a pending request."""
     locked = _locked(request)
     if actor.pk != locked.requested_by_id:
-        raise Forbidden(_("Only the requester can cancel a request."), field="request", code="not_requester")
+        raise Forbidden(_("Only the requester can cancel a request."), field="request", code=ErrorCode.NOT_REQUESTER)
     locked.status = LimitRequestStatus.CANCELLED
     locked.decided_by = actor
     locked.decided_at = timezone.now()

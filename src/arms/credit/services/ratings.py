@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.notify import notify
 from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
@@ -301,7 +301,7 @@ def _locked_pending(proposal: RatingProposal) -> RatingProposal:
     locked = RatingProposal.objects.select_for_update().select_related("rating", "customer").get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
         raise Conflict(_("This proposal was already decided (%(status)s).") % {"status": locked.get_status_display()},
-                       field="proposal", code="proposal_not_pending")
+                       field="proposal", code=ErrorCode.PROPOSAL_NOT_PENDING)
     return locked
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.dunning import StageRule, ladder_problems
@@ -102,7 +102,7 @@ def _clean_stages(stages: list[dict]) -> list[dict]:
             "level_steps_down": _("Escalation never steps down: sales, then finance, then credit and legal."),
             "unknown_level": _("Unknown escalation level."),
         }
-        raise ValidationFailed(messages[problems[0]], field="stages", code=f"ladder_{problems[0]}")
+        raise ValidationFailed(messages[problems[0]], field="stages", code=ErrorCode(f"ladder_{problems[0]}"))
     return cleaned
 
 
@@ -115,7 +115,7 @@ def _write_stages(policy: DunningPolicy, stages: list[dict]) -> None:
         if code not in wanted:
             if DunningAction.objects.filter(stage=stage).exists():
                 raise Conflict(_("Stage %(code)s was acted on and cannot be removed; change it instead.")
-                               % {"code": code}, field="stages", code="stage_in_use")
+                               % {"code": code}, field="stages", code=ErrorCode.STAGE_IN_USE)
             stage.delete()
     # park the offsets of kept stages first, so moving stages past each other cannot trip the unique constraint
     for i, stage in enumerate(s for c, s in existing.items() if c in wanted):
@@ -139,7 +139,7 @@ def policy_create(*, actor, code: str, stages: list[dict], **fields) -> DunningP
             policy = DunningPolicy.objects.create(code=code, **cleaned)
     except IntegrityError:
         raise Conflict(_("A policy with the code %(code)s exists.") % {"code": code}, field="code",
-                       code="duplicate_code") from None
+                       code=ErrorCode.DUPLICATE_CODE) from None
     _write_stages(policy, ladder)
     audit_record(actor=actor, action="dunning_policy_created", subject=policy, after=policy_snapshot(policy))
     return policy
@@ -194,7 +194,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
     Customer.objects.select_for_update().get(pk=customer.pk)
     if DunningExclusion.objects.filter(customer=customer, lifted_at__isnull=True).exists():
         raise Conflict(_("The customer is already excluded from dunning."), field="customer",
-                       code="already_excluded")
+                       code=ErrorCode.ALREADY_EXCLUDED)
     exclusion = DunningExclusion.objects.create(customer=customer, reason=reason, until=until,
                                                 created_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit_record(actor=actor, action="dunning_exclusion_added", subject=exclusion, after=exclusion_snapshot(exclusion))
@@ -205,7 +205,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
 def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> DunningExclusion:
     locked = DunningExclusion.objects.select_for_update().get(pk=exclusion.pk)
     if locked.lifted_at is not None:
-        raise Conflict(_("The exclusion was already lifted."), code="already_lifted")
+        raise Conflict(_("The exclusion was already lifted."), code=ErrorCode.ALREADY_LIFTED)
     before = exclusion_snapshot(locked)
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor if getattr(actor, "is_authenticated", False) else None
