@@ -30,6 +30,8 @@ class ImportOut(Schema):
 
 @router.post("/{kind}", response=ImportOut, summary="Import customers, contracts, invoices or payments")
 def import_upload(request, kind: Literal["customers", "contracts", "invoices", "payments"],
-                  file: File[UploadedFile], dry_run: bool = False):
+                  file: File[UploadedFile], dry_run: bool = False,
+                  encoding: Literal["", "utf-8", "gb18030", "latin-1", "cp1252"] = ""):
     require_perm(request, "imports.run_import")
-    return import_file(kind=kind, file=file.file, filename=file.name or "", actor=request.user, dry_run=dry_run)
+    return import_file(kind=kind, file=file.file, filename=file.name or "", actor=request.user, dry_run=dry_run,
+                       encoding=encoding)

@@ -187,6 +187,15 @@ ARMS_RECOVERY_GRACE_DAYS = int(os.environ.get("ARMS_RECOVERY_GRACE_DAYS", 0))
 #: (arms.common.links.absolute_url). Production requires it; `make demo` and `make serve` set it to HOST:PORT.
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 
+#: what a user's file may make ARMS read (arms.common.uploads): an XLSX archive is refused before it is
+#: unpacked when it would unpack to more than these, and every import stops at these many rows and cells
+ARMS_XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("ARMS_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
+ARMS_XLSX_MAX_MEMBER_BYTES = int(os.environ.get("ARMS_XLSX_MAX_MEMBER_BYTES", 100 * 1024 * 1024))
+ARMS_XLSX_MAX_RATIO = int(os.environ.get("ARMS_XLSX_MAX_RATIO", 100))
+ARMS_IMPORT_MAX_ROWS = int(os.environ.get("ARMS_IMPORT_MAX_ROWS", 100_000))
+ARMS_IMPORT_MAX_CELLS = int(os.environ.get("ARMS_IMPORT_MAX_CELLS", 2_000_000))
+ARMS_IMPORT_MAX_BYTES = int(os.environ.get("ARMS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
