@@ -10,7 +10,7 @@ the services and the database constraints read them, so a value one path refuses
 - **Amounts** are integer minor units of at most ``MAX_MINOR`` (10^15: ten trillion yuan), for every stored
   amount *and* every sum of two (gross = net + tax), so sums stay far inside a 64-bit column.
 - **Free text** a person types (notes, descriptions, reasons) is at most ``MAX_NOTE`` characters; the longer
-  text of a contract clause or a registered business scope at most ``MAX_LONG_TEXT``.
+  text of a contract clause at most ``MAX_LONG_TEXT``. A CHECK constraint in the database says the same.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ DATE_MAX = date(2999, 12, 31)
 #: 10^15 minor units is ten trillion yuan: more than any receivable, far inside a BigIntegerField.
 MAX_MINOR = 10**15
 
-#: notes, descriptions, reasons: a page of text
-MAX_NOTE = 4_000
+#: notes, descriptions, reasons: a page or two of text (the API schemas of notes already allowed 5,000)
+MAX_NOTE = 5_000
 #: clauses and scopes copied from a contract or a register
 MAX_LONG_TEXT = 20_000
 
@@ -54,4 +54,32 @@ def amount_check(value: int, *, field: str) -> int:
     if abs(value) > MAX_MINOR:
         raise ValidationFailed(_("The amount is larger than any amount ARMS accepts (at most %(max)s minor units).")
                                % {"max": f"{MAX_MINOR:,}"}, field=field)
+    return value
+
+
+def text_length_constraint(field: str, limit: int, *, name: str):
+    """A named CHECK that ``field`` holds at most ``limit`` characters: Django enforces a TextField's
+    ``max_length`` in no database, and a CharField's not on SQLite, so the database says it itself."""
+    from django.db import models
+    from django.db.models.functions import Length
+    from django.db.models.lookups import LessThanOrEqual
+
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+def amount_bound_constraint(fields: tuple[str, ...], *, name: str):
+    """A named CHECK that every one of ``fields`` is at most ``MAX_MINOR`` (and at least -``MAX_MINOR``)."""
+    from django.db import models
+
+    condition = models.Q()
+    for field in fields:
+        condition &= models.Q(**{f"{field}__lte": MAX_MINOR, f"{field}__gte": -MAX_MINOR})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def text_check(value: str | None, *, field: str, limit: int = MAX_NOTE) -> str | None:
+    """Refuse text longer than ``limit`` characters, naming ``field``."""
+    if value is not None and len(value) > limit:
+        raise ValidationFailed(_("The text is %(length)s characters long; at most %(max)s are accepted.")
+                               % {"length": f"{len(value):,}", "max": f"{limit:,}"}, field=field)
     return value

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.bounds import text_check
 from arms.common.errors import Conflict, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
@@ -39,6 +40,7 @@ def _clean(fields: dict) -> dict:
         cleaned["name"] = (cleaned["name"] or "").strip()
         if not cleaned["name"]:
             raise ValidationFailed(_("A customer needs a name."), field="name")
+    text_check(cleaned.get("notes"), field="notes")
     if cleaned.get("uscc"):
         try:
             cleaned["uscc"] = validate_uscc(cleaned["uscc"])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
-from arms.common.bounds import date_check
+from arms.common.bounds import amount_check, date_check
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
@@ -103,7 +103,7 @@ def invoice_post(
         date_check(due_date, field="due_date")
         not_negative_or_error(net_minor, "net_minor")
         not_negative_or_error(tax_minor, "tax_minor")
-        gross = net_minor + tax_minor
+        gross = amount_check(net_minor + tax_minor, field="tax_minor")
         if gross <= 0:
             raise ValidationFailed(_("An invoice must be for more than zero."), field="net_minor")
         if locked.status == CustomerStatus.INACTIVE:
@@ -175,7 +175,7 @@ def credit_note_post(
         date_check(on, field="date")
         not_negative_or_error(net_minor, "net_minor")
         not_negative_or_error(tax_minor, "tax_minor")
-        gross = net_minor + tax_minor
+        gross = amount_check(net_minor + tax_minor, field="tax_minor")
         if gross <= 0:
             raise ValidationFailed(_("A credit note must be for more than zero."), field="net_minor")
         if not (reason or "").strip():
