@@ -106,3 +106,17 @@ def test_the_database_refuses_amounts_over_the_bound(db, customer, model, change
 
     with pytest.raises(IntegrityError, match=name), transaction.atomic():
         model.objects.filter(pk=row.pk).update(**changes)
+
+
+@pytest.mark.parametrize("target", ["contract", "import"])
+def test_every_upload_endpoint_refuses_a_file_over_20_mb_with_413(manager_api, customer, target):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = f"/contracts/{make_contract(customer).pk}/attachments" if target == "contract" else "/imports/customers"
+    before = counts()
+
+    response = manager_api.upload(path, {"file": SimpleUploadedFile("big.pdf", b"\0" * (21 * 1024 * 1024))})
+
+    error = assert_error(response, 413, "file_too_large", "file")
+    assert error["details"] == {"limit": 20 * 1024 * 1024}
+    assert counts() == before

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arms.audit.models import AuditEvent
 from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
@@ -25,10 +25,9 @@ def test_log_a_call_with_an_attachment_and_read_it_back(book):
     api = Api(book.collector)
     content = "通话录音摘要".encode()
 
-    response = api.post("/collections/activities", {
+    response = api.upload("/collections/activities/upload", {
         "customer_id": book.customer.pk, "kind": "call", "outcome": "promised", "note": "下周三付款",
-        "invoice_ids": [book.inv1.pk], "attachment_name": "summary.txt",
-        "attachment_base64": base64.b64encode(content).decode()})
+        "invoice_ids": [book.inv1.pk], "file": SimpleUploadedFile("summary.txt", content)})
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -45,7 +44,7 @@ def test_log_a_call_with_an_attachment_and_read_it_back(book):
     ({"kind": "fax"}, "kind"),
     ({"kind": "call", "outcome": "Bad Code"}, "outcome"),
     ({"kind": "call", "colour": "red"}, "colour"),
-    ({"kind": "call", "attachment_name": "a.txt", "attachment_base64": "***"}, "attachment_base64"),
+    ({"kind": "call", "attachment_base64": "KioqCg=="}, "attachment_base64"),  # files come as multipart
 ])
 def test_bad_activities_are_422_naming_the_field(book, body, field):
     api = Api(book.collector)
@@ -53,6 +52,26 @@ def test_bad_activities_are_422_naming_the_field(book, body, field):
     response = api.post("/collections/activities", {"customer_id": book.customer.pk, **body})
     assert response.status_code == 422, response.content
     assert response.json()["error"]["field"] == field
+    assert _counts() == before
+
+
+def test_a_5_mb_attachment_is_uploaded_as_multipart_and_a_21_mb_one_is_413(book, settings):
+    api = Api(book.collector)
+    five = bytes(range(256)) * (5 * 1024 * 1024 // 256)
+
+    made = api.upload("/collections/activities/upload", {
+        "customer_id": book.customer.pk, "kind": "letter", "file": SimpleUploadedFile("scan.pdf", five)})
+
+    assert made.status_code == 201, made.content
+    assert made.json()["attachment_sha256"] == hashlib.sha256(five).hexdigest()
+    before = _counts()
+    too_big = api.upload("/collections/activities/upload", {
+        "customer_id": book.customer.pk, "kind": "letter",
+        "file": SimpleUploadedFile("big.pdf", b"\0" * (21 * 1024 * 1024))})
+    assert too_big.status_code == 413
+    assert too_big.json()["error"] == {
+        "code": "file_too_large", "field": "file", "details": {"limit": 20 * 1024 * 1024},
+        "message": "The file is larger than 20 MB; ARMS accepts files of at most 20 MB."}
     assert _counts() == before
 
 

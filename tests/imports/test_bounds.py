@@ -74,7 +74,7 @@ def test_a_sheet_bomb_is_refused_before_it_is_unpacked(db, tmp_path, no_openpyxl
 
     error = _refused_unreadable(path, UploadTooLarge)
 
-    assert error.code == "file_too_large"
+    assert error.code == "import_too_large"
     assert "xl/worksheets/sheet1.xml" in error.message and "at most 100 times" in error.message
     assert error.details == {"limit": 100}
 

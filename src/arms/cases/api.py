@@ -7,14 +7,11 @@ salesperson's customer, and everything of theirs, is 404), calls one service and
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from arms.api import require_perm
 from arms.cases import selectors, services
@@ -24,6 +21,7 @@ from arms.cases.schemas import (
     ActivityIn,
     ActivityOut,
     ActivityPage,
+    ActivityUploadIn,
     BundleIn,
     CaseOut,
     CheckIn,
@@ -51,11 +49,11 @@ from arms.cases.schemas import (
     WorklistOut,
     WorklistQuery,
 )
-from arms.cases.services.activities import MAX_ATTACHMENT_BYTES
 from arms.cases.services.bundles import evidence_bundle
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
+from arms.common.uploads import upload_check
 from arms.customers.selectors import customer_get
 from arms.ledger import selectors as ledger
 from arms.ledger.selectors import invoice_list
@@ -92,25 +90,29 @@ def _visible_invoice_ids(request, ids: list[int], field: str) -> list[int]:
 # ---------------------------------------------------------------- activities
 
 
-@router.post("/activities", response={201: ActivityOut}, summary="Record a call, e-mail, visit, letter or note")
-def activity_create(request, payload: ActivityIn):
+def _activity_record(request, payload: ActivityIn, *, name: str = "", content: bytes | None = None):
     require_perm(request, "cases.add_activity")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
-    content = None
-    if payload.attachment_base64 is not None:
-        try:
-            content = base64.b64decode(payload.attachment_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed(_("Not valid base64."), field="attachment_base64") from None
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise ValidationFailed(_("The attached file is larger than 20 MB."), field="attachment_base64")
     activity = services.activity_record(
         customer=customer, kind=payload.kind, direction=payload.direction, outcome=payload.outcome,
         note=payload.note, occurred_at=payload.occurred_at, actor=request.user,
         invoices=_visible_invoice_ids(request, payload.invoice_ids, "invoice_ids"),
-        attachment_name=payload.attachment_name, attachment_bytes=content,
+        attachment_name=name, attachment_bytes=content,
     )
     return Status(201, selectors.activity_list(user=request.user).get(pk=activity.pk))
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Record a call, e-mail, visit, letter or note")
+def activity_create(request, payload: ActivityIn):
+    return _activity_record(request, payload)
+
+
+@router.post("/activities/upload", response={201: ActivityOut},
+             summary="Record an activity with an attached file (multipart: the fields and `file`, at most 20 MB)")
+def activity_create_with_file(request, payload: Form[ActivityUploadIn], file: File[UploadedFile]):
+    require_perm(request, "cases.add_activity")
+    upload_check(file, field="file")
+    return _activity_record(request, payload, name=payload.attachment_name or file.name or "", content=file.read())
 
 
 @router.get("/activities", response=ActivityPage, summary="The activity log, newest first")

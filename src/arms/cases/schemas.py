@@ -33,8 +33,13 @@ class ActivityIn(InputSchema):
     note: str = Field("", max_length=5000)
     occurred_at: dt.datetime | None = Field(None, description="Now when empty.")
     invoice_ids: list[int] = Field(default_factory=list, max_length=200)
-    attachment_name: str = Field("", max_length=200)
-    attachment_base64: str | None = Field(None, description="The file's bytes, base64; at most 20 MB.")
+
+
+class ActivityUploadIn(ActivityIn):
+    """The activity's fields as multipart form fields, beside the file (``invoice_ids`` repeated)."""
+
+    attachment_name: str = Field("", max_length=200, description="The file's name when it differs from the "
+                                 "uploaded name.")
 
 
 class TaskIn(InputSchema):

@@ -17,7 +17,12 @@ Once the file is open, ``RowBudget`` counts what is read: at most ``ARMS_IMPORT_
 100,000) and ``ARMS_IMPORT_MAX_CELLS`` cells (default 2,000,000), for XLSX and CSV alike; a CSV file is
 also bounded by ``ARMS_IMPORT_MAX_BYTES`` (default 20 MB, the upload limit).
 
-Every refusal is an ``UploadTooLarge`` (422, code ``file_too_large``) whose message names the limit.
+Every such refusal is an ``UploadTooLarge`` (422, code ``import_too_large``) whose message names the limit.
+
+Any uploaded file (an attachment, a contract scan, an import) is at most ``ARMS_UPLOAD_MAX_BYTES`` (20 MB):
+``upload_check`` refuses a bigger one with ``FileTooLarge`` (413, code ``file_too_large``). Files come as
+multipart form data; Django spools one above ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a temporary file, so a big
+upload never sits in memory, while ``DATA_UPLOAD_MAX_MEMORY_SIZE`` keeps bounding JSON and form fields.
 """
 
 from __future__ import annotations
@@ -29,14 +34,14 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from arms.common.errors import ValidationFailed
+from arms.common.errors import ArmsError, ValidationFailed
 
 #: members smaller than this are never refused for their ratio (tiny XML parts pack very well)
 RATIO_FLOOR_BYTES = 1 << 20
 
 
 class UploadTooLarge(ValidationFailed):
-    code = "file_too_large"
+    code = "import_too_large"
 
     def __init__(self, message: str, *, limit: int, field: str = "file"):
         super().__init__(message, field=field, limit=limit)
@@ -48,6 +53,27 @@ def _setting(name: str) -> int:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MB" if size >= 1 << 20 else f"{size:,} B"
+
+
+class FileTooLarge(ArmsError):
+    status = 413
+    code = "file_too_large"
+
+
+def upload_max_bytes() -> int:
+    return _setting("ARMS_UPLOAD_MAX_BYTES")
+
+
+def upload_too_large_message() -> str:
+    return _("The file is larger than %(limit)s; ARMS accepts files of at most %(limit)s.") % {
+        "limit": _megabytes(upload_max_bytes())}
+
+
+def upload_check(file, *, field: str = "file") -> None:
+    """Refuse an uploaded file (anything with ``size``) larger than ``ARMS_UPLOAD_MAX_BYTES``."""
+    limit = upload_max_bytes()
+    if file is not None and file.size > limit:
+        raise FileTooLarge(upload_too_large_message(), field=field, limit=limit)
 
 
 def xlsx_check(file: BinaryIO) -> None:

@@ -15,6 +15,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from arms.api import require_perm
+from arms.common.uploads import upload_check
 from arms.imports.services import import_file
 
 router = Router(tags=["imports"])
@@ -33,5 +34,6 @@ def import_upload(request, kind: Literal["customers", "contracts", "invoices", "
                   file: File[UploadedFile], dry_run: bool = False,
                   encoding: Literal["", "utf-8", "gb18030", "latin-1", "cp1252"] = ""):
     require_perm(request, "imports.run_import")
+    upload_check(file, field="file")
     return import_file(kind=kind, file=file.file, filename=file.name or "", actor=request.user, dry_run=dry_run,
                        encoding=encoding)

@@ -195,6 +195,12 @@ ARMS_XLSX_MAX_RATIO = int(os.environ.get("ARMS_XLSX_MAX_RATIO", 100))
 ARMS_IMPORT_MAX_ROWS = int(os.environ.get("ARMS_IMPORT_MAX_ROWS", 100_000))
 ARMS_IMPORT_MAX_CELLS = int(os.environ.get("ARMS_IMPORT_MAX_CELLS", 2_000_000))
 ARMS_IMPORT_MAX_BYTES = int(os.environ.get("ARMS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+#: every uploaded file (attachments, contract scans, imports) is at most this; files come as multipart form
+#: data, which DATA_UPLOAD_MAX_MEMORY_SIZE does not count: it bounds JSON bodies and form fields only. An
+#: upload above FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file instead of held in memory.
+ARMS_UPLOAD_MAX_BYTES = int(os.environ.get("ARMS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,
