@@ -236,8 +236,8 @@ def test_the_bounds_answer_through_the_api(db, clerk):
         return Client().post(f"/api/v1/imports/customers{query}", {"file": SimpleUploadedFile("c.csv", data)},
                              headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"})
 
-    implausible, header_only = upload(LATIN1), upload(csv_bytes([HEADER]))
-    unterminated = upload('客户编码,客户名称\r\nC002,"乙公司\r\n'.encode())
+    implausible, header_only = upload(LATIN1), upload(csv_bytes([HEADER]), "?dry_run=true")
+    unterminated = upload('客户编码,客户名称\r\nC002,"乙公司\r\n'.encode(), "?dry_run=true")
 
     assert (implausible.status_code, implausible.json()["error"]["code"]) == (422, "import_unreadable")
     assert header_only.json()["error"]["message"] == ("The file has a header but no data rows: there is nothing "
