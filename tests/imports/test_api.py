@@ -127,7 +127,8 @@ def test_invoices_are_imported_by_a_background_job_with_progress(clerk_token, cl
 
     assert response.status_code == 202
     job = poll(clerk_token, response)
-    assert (job["status"], job["result_data"]["created"], job["progress_total"]) == ("done", PROGRESS_EVERY + 50, PROGRESS_EVERY + 50)
+    rows = PROGRESS_EVERY + 50
+    assert (job["status"], job["result_data"]["created"], job["progress_total"]) == ("done", rows, rows)
     assert Invoice.objects.count() == PROGRESS_EVERY + 50
     assert Job.objects.get().started_by == clerk
     assert list((settings_media() / "imports" / "pending").iterdir()) == []  # the stored upload is gone
