@@ -146,12 +146,32 @@ def test_promise_dispute_plan_and_task_through_the_api(book):
     assert worklist["items"][0]["customer_code"] == "C1" and worklist["items"][0]["open_promises"] == 1
 
 
-def test_the_bundle_endpoint_returns_a_zip(book):
-    response = Api(book.legal).post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "某律所"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert "00-index.pdf" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+def test_the_bundle_is_made_by_a_background_job_whose_file_is_the_zip(book, django_capture_on_commit_callbacks):
+    api = Api(book.legal)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "某律所"})
+
+    assert response.status_code == 202 and response["Location"] == f"/api/v1/jobs/{response.json()['id']}"
+    job = api.get(response["Location"].removeprefix("/api/v1")).json()
+    assert (job["kind"], job["status"]) == ("cases.bundle", "done")
+    handoff = Activity.objects.get(kind="handoff")
+    assert (job["result_data"]["activity_id"], handoff.actor) == (handoff.pk, book.legal)
+    download = api.get(f"/jobs/{job['id']}/file")
+    assert download["Content-Type"] == "application/zip"
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == job["result_data"]["sha256"]
+    assert "00-index.pdf" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+
+
+def test_a_bundle_for_nobody_is_refused_before_it_is_queued_and_roles_without_it_are_403(book):
+    from arms.common.models import Job
+
+    blank = Api(book.legal).post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "  "})
+
+    assert (blank.status_code, blank.json()["error"]["field"]) == (422, "recipient")
     assert Api(book.collector).post(f"/collections/customers/{book.customer.pk}/bundle",
                                     {"recipient": "x"}).status_code == 403
+    assert Job.objects.count() == 0
 
 
 def test_the_checks_run_on_demand(book):

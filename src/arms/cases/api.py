@@ -16,6 +16,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from arms.api import require_perm
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
+from arms.cases.jobs import bundle_job_start
 from arms.cases.schemas import (
     ActivityFilters,
     ActivityIn,
@@ -49,7 +50,7 @@ from arms.cases.schemas import (
     WorklistOut,
     WorklistQuery,
 )
-from arms.cases.services.bundles import evidence_bundle
+from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
@@ -343,16 +344,16 @@ def case(request, customer_id: int):
     }
 
 
-@router.post("/customers/{customer_id}/bundle", summary="Evidence bundle for a hand-off: a ZIP with a PDF index",
-             response={200: None})
+@router.post("/customers/{customer_id}/bundle", response=ACCEPTED,
+             summary="Evidence bundle for a hand-off: a ZIP with a PDF index (a background job)")
 def bundle(request, customer_id: int, payload: BundleIn):
+    """202 with the job and ``Location: /api/v1/jobs/{id}``; the finished job's file is the ZIP
+    (``GET /api/v1/jobs/{id}/file``) and ``result_data`` names its SHA-256 and the hand-off activity."""
     require_perm(request, "cases.export_bundle")
     customer = customer_get(user=request.user, customer_id=customer_id)
-    made = evidence_bundle(customer=customer, actor=request.user, recipient=payload.recipient, note=payload.note)
-    response = HttpResponse(made.content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    response["X-Content-SHA256"] = made.sha256
-    return response
+    job, _created = bundle_job_start(customer=customer, recipient=payload.recipient, note=payload.note,
+                                     actor=request.user)
+    return job_accepted(request, job)
 
 
 @router.post("/check", response=CheckOut, summary="Run the daily checks now: promises, plans, dispute SLAs")

@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Collection cases")
 
     def ready(self) -> None:
-        """Give the credit scorecard the disputes and broken promises it cannot see (ADR 0006)."""
+        """Register the evidence-bundle job; give the credit scorecard the disputes and broken promises it cannot
+        see (ADR 0006)."""
+        from arms.cases.jobs import register_jobs
+
+        register_jobs()
         try:
             from arms.credit.history import register_trade_history_provider
         except ImportError:  # pragma: no cover - an install without the credit app
