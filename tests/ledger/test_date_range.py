@@ -61,3 +61,21 @@ def test_imports_refuse_dates_outside_the_range_naming_the_row(db, tmp_path):
         "9999-12-31 is outside the dates ARMS accepts (1900-01-01 to 2999-12-31).")}]
     assert refused("invoices", invoices) == [{"line": 2, "column": "开票日期", "message": (
         "0001-01-01 is outside the dates ARMS accepts (1900-01-01 to 2999-12-31).")}]
+
+
+@pytest.mark.parametrize("day", FAR, ids=str)
+def test_promises_and_plans_refuse_dates_outside_the_range(db, day):
+    from arms.cases.models import InstallmentPlan, PromiseToPay
+    from arms.cases.services import plan_request, promise_record
+
+    customer = factories.customer("C001")
+    invoice = factories.invoice(customer, number="INV-1")
+
+    with pytest.raises(ValidationFailed) as promised:
+        promise_record(customer=customer, amount_minor=100, promised_on=day, actor=None)
+    with pytest.raises(ValidationFailed) as planned:
+        plan_request(customer=customer, invoices=[invoice], actor=None, installments=2, first_due_on=day,
+                     starts_on=DATE_MIN)
+
+    assert (promised.value.field, planned.value.field) == ("promised_on", "first_due_on")
+    assert (PromiseToPay.objects.count(), InstallmentPlan.objects.count()) == (0, 0)
