@@ -174,8 +174,13 @@ def test_a_bundle_for_nobody_is_refused_before_it_is_queued_and_roles_without_it
     assert Job.objects.count() == 0
 
 
-def test_the_checks_run_on_demand(book):
-    response = Api(book.collector).post("/collections/check", {"date": "2026-03-20"})
-    assert response.status_code == 200
-    assert response.json()["promises"] == {"checked": 0, "kept": 0, "broken": 0, "open": 0}
-    assert date.fromisoformat(response.json()["date"]) == date(2026, 3, 20)
+def test_the_checks_run_on_demand_as_a_background_job(book, django_capture_on_commit_callbacks):
+    api = Api(book.collector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/collections/check", {"date": "2026-03-20"})
+
+    assert response.status_code == 202
+    job = api.get(response["Location"].removeprefix("/api/v1")).json()
+    assert (job["kind"], job["status"]) == ("cases.check", "done")
+    assert job["result_data"]["promises"] == {"checked": 0, "kept": 0, "broken": 0, "open": 0}
+    assert date.fromisoformat(job["result_data"]["date"]) == date(2026, 3, 20)

@@ -16,7 +16,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from arms.api import require_perm
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
-from arms.cases.jobs import bundle_job_start
+from arms.cases.jobs import bundle_job_start, check_job_start
 from arms.cases.schemas import (
     ActivityFilters,
     ActivityIn,
@@ -26,7 +26,6 @@ from arms.cases.schemas import (
     BundleIn,
     CaseOut,
     CheckIn,
-    CheckOut,
     DecisionIn,
     DisputeFilters,
     DisputeIn,
@@ -356,10 +355,11 @@ def bundle(request, customer_id: int, payload: BundleIn):
     return job_accepted(request, job)
 
 
-@router.post("/check", response=CheckOut, summary="Run the daily checks now: promises, plans, dispute SLAs")
+@router.post("/check", response=ACCEPTED,
+             summary="Run the daily checks now: promises, plans, dispute SLAs (a background job)")
 def check(request, payload: CheckIn):
+    """202 with the job and ``Location``; when done, ``result_data`` is ``{"date", "promises": {...},
+    "plans": {...}, "disputes": {...}}`` with the counts of each check. One job per day at a time."""
     require_perm(request, "cases.change_promisetopay")
-    on = payload.date or timezone.localdate()
-    return {"date": on, "promises": services.promises_check(as_of=on, actor=request.user),
-            "plans": services.plans_check(as_of=on, actor=request.user),
-            "disputes": services.disputes_sla_check(as_of=on)}
+    job, _created = check_job_start(as_of=payload.date or timezone.localdate(), actor=request.user)
+    return job_accepted(request, job)

@@ -5,6 +5,10 @@ web request may, so the case page and ``POST /api/v1/collections/customers/{id}/
 ``cases.bundle`` job and show (or answer with) it; the job makes the ZIP, records the hand-off activity as the
 person who asked, and keeps the ZIP as its file (served as an attachment from /jobs/ and the jobs API).
 One job per customer and recipient at a time: asking again while it is under way returns the same job.
+
+The daily checks asked for on demand (``POST /api/v1/collections/check``: promises kept or broken, plans
+completed or breached, dispute deadlines) go over every open promise, plan and dispute, so they run as a
+``cases.check`` job too, one per day at a time; the finished job's ``result_data`` holds the counts.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from arms.common.jobs import JobKind, JobResult, job_start, jobs_for_page, register
 
 BUNDLE = "cases.bundle"
+CHECK = "cases.check"
 
 
 def bundle_job_start(*, customer, recipient: str, note: str, actor):
@@ -51,5 +56,25 @@ def bundle_job(job, progress) -> JobResult:
                      file_name=made.filename, file_content=made.content)
 
 
+def check_job_start(*, as_of, actor):
+    return job_start(kind=CHECK, params={"date": as_of.isoformat()}, actor=actor, dedupe_key=as_of.isoformat())
+
+
+def check_job(job, progress) -> JobResult:
+    from datetime import date
+
+    from arms.cases.services import disputes_sla_check, plans_check, promises_check
+
+    on = date.fromisoformat(job.params["date"])
+    result = {"date": on.isoformat()}
+    for step, (name, check) in enumerate((("promises", promises_check), ("plans", plans_check))):
+        progress(step, 3, gettext_noop("Checking %(what)s"), what=name)
+        result[name] = check(as_of=on, actor=job.started_by)
+    progress(2, 3, gettext_noop("Checking %(what)s"), what="disputes")
+    result["disputes"] = disputes_sla_check(as_of=on)
+    return JobResult(data=result)
+
+
 def register_jobs() -> None:
     register(JobKind(BUNDLE, gettext_lazy("Evidence bundle"), "cases.export_bundle", bundle_job))
+    register(JobKind(CHECK, gettext_lazy("Collections checks"), "cases.change_promisetopay", check_job))

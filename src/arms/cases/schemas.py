@@ -410,9 +410,3 @@ class CaseOut(Schema):
     plans: list[PlanOut]
     disputes: list[DisputeOut]
 
-
-class CheckOut(Schema):
-    date: dt.date
-    promises: dict[str, int]
-    plans: dict[str, int]
-    disputes: dict[str, int]
