@@ -238,11 +238,14 @@ def test_the_bounds_answer_through_the_api(db, clerk):
 
     implausible, header_only = upload(LATIN1), upload(csv_bytes([HEADER]), "?dry_run=true")
     unterminated = upload('客户编码,客户名称\r\nC002,"乙公司\r\n'.encode(), "?dry_run=true")
+    too_few = upload("客户编码,客户名称,省份\r\nC002,乙公司\r\n".encode(), "?dry_run=true")
 
     assert (implausible.status_code, implausible.json()["error"]["code"]) == (422, "import_unreadable")
     assert header_only.json()["error"]["message"] == ("The file has a header but no data rows: there is nothing "
                                                       "to import.")
     assert unterminated.json()["error"]["message"] == ("The CSV file is malformed: the quote opened on line 2 is "
                                                        "never closed.")
+    assert too_few.json()["error"]["details"]["rows"] == [{"line": 2, "column": "row", "message": (
+        "has 2 fields but the header has 3 (a missing or extra comma, or a quote that spans lines?)")}]
     assert counts() == before
     assert upload(LATIN1, "?encoding=latin-1&dry_run=true").json()["rows"] == 2
