@@ -307,7 +307,7 @@ def test_the_payment_form_refuses_a_date_outside_the_range_beside_the_field(clie
 
     assert response.status_code == 200
     form = response.context["payment_form"]
-    assert form.errors == {"received_date": [f"{day} is outside the dates ARMS accepts (1900-01-01 to 2999-12-31)."]}
+    assert form.errors == {"received_date": [f"{day} 超出 ARMS 接受的日期范围（1900-01-01 至 2999-12-31）。"]}
     assert (Payment.objects.count(), AuditEvent.objects.count()) == before
 
 
