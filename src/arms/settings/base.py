@@ -8,6 +8,7 @@ ARMS_DEBUG         1 to turn on debug pages
 ARMS_ALLOWED_HOSTS comma-separated
 ARMS_BASE_URL      the address users reach ARMS at, for absolute links (e-mails, notifications)
 ARMS_VAR_DIR       where SQLite files, uploads and logs live (default ./var)
+ARMS_UPLOAD_MAX_BYTES, ARMS_IMPORT_MAX_*, ARMS_XLSX_MAX_*  bounds on uploaded files (arms.common.uploads)
 """
 
 from __future__ import annotations
