@@ -184,3 +184,17 @@ def test_the_checks_run_on_demand_as_a_background_job(book, django_capture_on_co
     assert (job["kind"], job["status"]) == ("cases.check", "done")
     assert job["result_data"]["promises"] == {"checked": 0, "kept": 0, "broken": 0, "open": 0}
     assert date.fromisoformat(job["result_data"]["date"]) == date(2026, 3, 20)
+
+
+def test_a_bundle_note_fits_the_job_parameters_in_chinese_and_a_longer_one_is_refused(book):
+    from arms.common.models import Job
+
+    api = Api(book.legal)
+    path = f"/collections/customers/{book.customer.pk}/bundle"
+
+    too_long = api.post(path, {"recipient": "某律所", "note": "备" * 1_001})
+    longest = api.post(path, {"recipient": "某" * 200, "note": "备" * 1_000})
+
+    assert (too_long.status_code, too_long.json()["error"]["field"]) == (422, "note")
+    assert longest.status_code == 202
+    assert Job.objects.get().params["note"] == "备" * 1_000

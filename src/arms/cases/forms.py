@@ -22,6 +22,7 @@ from arms.cases.enums import (
     Level,
     TaskKind,
 )
+from arms.cases.jobs import BUNDLE_NOTE_MAX
 from arms.cases.selectors import OVERDUE_BUCKETS
 from arms.common.errors import ArmsError, money_message
 from arms.common.uploads import upload_max_bytes, upload_too_large_message
@@ -202,7 +203,7 @@ class DisputeResolveForm(ServiceErrorsMixin, forms.Form):
     credit = AmountField(label=_("Credit (gross)"), required=False,
                          help_text=_("For a credit note; the disputed amount when empty."))
     corrected_invoice_ref = forms.CharField(label=_("Corrected invoice"), required=False, max_length=60)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=BUNDLE_NOTE_MAX)
     SERVICE_FIELDS = {"credit_minor": "credit"}
 
 

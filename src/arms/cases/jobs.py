@@ -16,11 +16,15 @@ from __future__ import annotations
 import hashlib
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from arms.common.errors import ValidationFailed
 from arms.common.jobs import JobKind, JobResult, job_start, jobs_for_page, register
 
 BUNDLE = "cases.bundle"
+#: the note travels in the job's parameters (at most 4,000 bytes of JSON): 1,000 characters of Chinese fit
+BUNDLE_NOTE_MAX = 1_000
 CHECK = "cases.check"
 
 
@@ -29,6 +33,9 @@ def bundle_job_start(*, customer, recipient: str, note: str, actor):
     from arms.cases.services.bundles import bundle_recipient_check
 
     recipient = bundle_recipient_check(recipient)
+    note = (note or "").strip()
+    if len(note) > BUNDLE_NOTE_MAX:
+        raise ValidationFailed(_("At most %(max)s characters.") % {"max": BUNDLE_NOTE_MAX}, field="note")
     key = hashlib.sha256(recipient.encode()).hexdigest()[:32]
     return job_start(kind=BUNDLE, params={"customer_id": customer.pk, "recipient": recipient, "note": note},
                      actor=actor, dedupe_key=f"{customer.pk}:{key}")

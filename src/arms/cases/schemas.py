@@ -20,6 +20,7 @@ from arms.cases.enums import (
     TaskKind,
     TaskStatus,
 )
+from arms.cases.jobs import BUNDLE_NOTE_MAX
 from arms.common.api_types import CustomerRefOut, DocumentDate, InputSchema, MinorAmount, QuerySchema, money_text
 
 # ---------------------------------------------------------------- inputs
@@ -115,7 +116,7 @@ class DisputeResolveIn(InputSchema):
 
 class BundleIn(InputSchema):
     recipient: str = Field(max_length=200, description="The agency or law firm the case is handed to.")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=BUNDLE_NOTE_MAX)
 
 
 class CheckIn(InputSchema):
