@@ -61,5 +61,5 @@ def import_page(request):
             form.add_error("file" if exc.field == "file" else None, exc.message)
     status = 400 if request.method == "POST" and (form.errors or rows) else 200
     return render(request, "web/imports.html", {
-        "form": form, "result": result, "rows": rows,
+        "form": form, "result": result, "rows": rows, "current": "imports",
         "jobs": jobs_for_page(user=request.user, kind=FILE, limit=5)}, status=status)
