@@ -298,7 +298,7 @@ def test_entries_posted_before_sealing_are_legacy_and_said_so(book):
         previous = digest
     sql("UPDATE audit_audithead SET last_hash = %s", previous)
     assert not journal_seals_verify().ok  # unsealed, and no record that they are legacy
-    migration = importlib.import_module("arms.ledger.migrations.0004_journal_legacy_tamper")
+    migration = importlib.import_module("arms.ledger.migrations.0005_journal_legacy_tamper")
     migration.mark_legacy(apps, None)
     entries = JournalEntry.objects.count()
     report = journal_seals_verify()

@@ -41,3 +41,9 @@ def book(db) -> Book:
     inv1 = factories.invoice(customer, number="INV-1", net=100_000, tax=13_000, issued=date(2026, 1, 10), actor=clerk)
     inv2 = factories.invoice(customer, number="INV-2", net=50_000, tax=6_500, issued=date(2026, 2, 1), actor=clerk)
     return Book(clerk, sales, collector, finmgr, finmgr2, legal, auditor, customer, inv1, inv2)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Attachments and the files jobs make (evidence bundles) go to a fresh MEDIA_ROOT per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

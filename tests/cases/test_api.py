@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arms.audit.models import AuditEvent
 from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
@@ -25,10 +25,9 @@ def test_log_a_call_with_an_attachment_and_read_it_back(book):
     api = Api(book.collector)
     content = "通话录音摘要".encode()
 
-    response = api.post("/collections/activities", {
+    response = api.upload("/collections/activities/upload", {
         "customer_id": book.customer.pk, "kind": "call", "outcome": "promised", "note": "下周三付款",
-        "invoice_ids": [book.inv1.pk], "attachment_name": "summary.txt",
-        "attachment_base64": base64.b64encode(content).decode()})
+        "invoice_ids": [book.inv1.pk], "file": SimpleUploadedFile("summary.txt", content)})
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -45,7 +44,7 @@ def test_log_a_call_with_an_attachment_and_read_it_back(book):
     ({"kind": "fax"}, "kind"),
     ({"kind": "call", "outcome": "Bad Code"}, "outcome"),
     ({"kind": "call", "colour": "red"}, "colour"),
-    ({"kind": "call", "attachment_name": "a.txt", "attachment_base64": "***"}, "attachment_base64"),
+    ({"kind": "call", "attachment_base64": "KioqCg=="}, "attachment_base64"),  # files come as multipart
 ])
 def test_bad_activities_are_422_naming_the_field(book, body, field):
     api = Api(book.collector)
@@ -53,6 +52,26 @@ def test_bad_activities_are_422_naming_the_field(book, body, field):
     response = api.post("/collections/activities", {"customer_id": book.customer.pk, **body})
     assert response.status_code == 422, response.content
     assert response.json()["error"]["field"] == field
+    assert _counts() == before
+
+
+def test_a_5_mb_attachment_is_uploaded_as_multipart_and_a_21_mb_one_is_413(book, settings):
+    api = Api(book.collector)
+    five = bytes(range(256)) * (5 * 1024 * 1024 // 256)
+
+    made = api.upload("/collections/activities/upload", {
+        "customer_id": book.customer.pk, "kind": "letter", "file": SimpleUploadedFile("scan.pdf", five)})
+
+    assert made.status_code == 201, made.content
+    assert made.json()["attachment_sha256"] == hashlib.sha256(five).hexdigest()
+    before = _counts()
+    too_big = api.upload("/collections/activities/upload", {
+        "customer_id": book.customer.pk, "kind": "letter",
+        "file": SimpleUploadedFile("big.pdf", b"\0" * (21 * 1024 * 1024))})
+    assert too_big.status_code == 413
+    assert too_big.json()["error"] == {
+        "code": "file_too_large", "field": "file", "details": {"limit": 20 * 1024 * 1024},
+        "message": "The file is larger than 20 MB; ARMS accepts files of at most 20 MB."}
     assert _counts() == before
 
 
@@ -127,16 +146,55 @@ def test_promise_dispute_plan_and_task_through_the_api(book):
     assert worklist["items"][0]["customer_code"] == "C1" and worklist["items"][0]["open_promises"] == 1
 
 
-def test_the_bundle_endpoint_returns_a_zip(book):
-    response = Api(book.legal).post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "某律所"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert "00-index.pdf" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+def test_the_bundle_is_made_by_a_background_job_whose_file_is_the_zip(book, django_capture_on_commit_callbacks):
+    api = Api(book.legal)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "某律所"})
+
+    assert response.status_code == 202 and response["Location"] == f"/api/v1/jobs/{response.json()['id']}"
+    job = api.get(response["Location"].removeprefix("/api/v1")).json()
+    assert (job["kind"], job["status"]) == ("cases.bundle", "done")
+    handoff = Activity.objects.get(kind="handoff")
+    assert (job["result_data"]["activity_id"], handoff.actor) == (handoff.pk, book.legal)
+    download = api.get(f"/jobs/{job['id']}/file")
+    assert download["Content-Type"] == "application/zip"
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == job["result_data"]["sha256"]
+    assert "00-index.pdf" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+
+
+def test_a_bundle_for_nobody_is_refused_before_it_is_queued_and_roles_without_it_are_403(book):
+    from arms.common.models import Job
+
+    blank = Api(book.legal).post(f"/collections/customers/{book.customer.pk}/bundle", {"recipient": "  "})
+
+    assert (blank.status_code, blank.json()["error"]["field"]) == (422, "recipient")
     assert Api(book.collector).post(f"/collections/customers/{book.customer.pk}/bundle",
                                     {"recipient": "x"}).status_code == 403
+    assert Job.objects.count() == 0
 
 
-def test_the_checks_run_on_demand(book):
-    response = Api(book.collector).post("/collections/check", {"date": "2026-03-20"})
-    assert response.status_code == 200
-    assert response.json()["promises"] == {"checked": 0, "kept": 0, "broken": 0, "open": 0}
-    assert date.fromisoformat(response.json()["date"]) == date(2026, 3, 20)
+def test_the_checks_run_on_demand_as_a_background_job(book, django_capture_on_commit_callbacks):
+    api = Api(book.collector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/collections/check", {"date": "2026-03-20"})
+
+    assert response.status_code == 202
+    job = api.get(response["Location"].removeprefix("/api/v1")).json()
+    assert (job["kind"], job["status"]) == ("cases.check", "done")
+    assert job["result_data"]["promises"] == {"checked": 0, "kept": 0, "broken": 0, "open": 0}
+    assert date.fromisoformat(job["result_data"]["date"]) == date(2026, 3, 20)
+
+
+def test_a_bundle_note_fits_the_job_parameters_in_chinese_and_a_longer_one_is_refused(book):
+    from arms.common.models import Job
+
+    api = Api(book.legal)
+    path = f"/collections/customers/{book.customer.pk}/bundle"
+
+    too_long = api.post(path, {"recipient": "某律所", "note": "备" * 1_001})
+    longest = api.post(path, {"recipient": "某" * 200, "note": "备" * 1_000})
+
+    assert (too_long.status_code, too_long.json()["error"]["field"]) == (422, "note")
+    assert longest.status_code == 202
+    assert Job.objects.get().params["note"] == "备" * 1_000

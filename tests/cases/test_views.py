@@ -129,3 +129,22 @@ def test_the_pages_speak_chinese(client, book):
     case = client.get(reverse("cases:case", args=[book.customer.pk])).content.decode()
     assert "催收工作台" in worklist and "得分" in worklist
     assert "记录联系" in case and "付款承诺" in case and "登记争议" in case
+
+
+def test_the_case_page_queues_the_bundle_and_shows_the_job_with_its_download(client, book,
+                                                                            django_capture_on_commit_callbacks):
+    client.force_login(book.legal)
+    url = reverse("cases:bundle", args=[book.customer.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"recipient": "上海某律师事务所", "note": ""})
+
+    assert response.status_code == 302
+    assert response.url == reverse("cases:case", args=[book.customer.pk]) + "#bundle-jobs"
+    page = client.get(response.url).content.decode()
+    from arms.common.models import Job
+
+    job = Job.objects.get(kind="cases.bundle")
+    assert job.status == "done" and job.started_by == book.legal
+    assert f'id="job-{job.pk}"' in page and reverse("web:job_file", args=[job.pk]) in page
+    assert Activity.objects.get(kind="handoff").actor == book.legal

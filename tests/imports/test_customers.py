@@ -138,11 +138,14 @@ def test_a_value_in_a_column_without_header_is_refused(db, tmp_path):
          "message": "'上海分公司' is in a column without a header (an unquoted comma?)"}]
 
 
-def test_a_header_without_rows_imports_nothing_and_says_so(db, tmp_path):
-    result = run("customers", write_csv(tmp_path / "customers.csv", [HEADER, [""] * len(HEADER)]))
+def test_a_header_without_rows_is_refused_as_empty(db, tmp_path):
+    before = counts()
 
-    assert (result.rows, result.created, result.skipped) == (0, 0, 0)
-    assert (Customer.objects.count(), ImportRun.objects.get().rows) == (0, 0)
+    with pytest.raises(ImportUnreadable) as info:
+        run("customers", write_csv(tmp_path / "customers.csv", [HEADER, [""] * len(HEADER)]))
+
+    assert info.value.message == "The file has a header but no data rows: there is nothing to import."
+    assert counts() == before
 
 
 def test_a_file_of_blank_rows_has_no_header(db, tmp_path):

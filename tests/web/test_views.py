@@ -298,6 +298,19 @@ def test_recording_a_payment_allocates_it_and_the_open_amount_falls(client, book
     assert "4,950.00" in page
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_payment_form_refuses_a_date_outside_the_range_beside_the_field(client, book, day):
+    url = reverse("web:customer_payment_record", args=[book.huadong.pk])
+    before = (Payment.objects.count(), AuditEvent.objects.count())
+
+    response = login(client, book.clerk).post(url, _payment_post(book, received_date=day), **HTMX)
+
+    assert response.status_code == 200
+    form = response.context["payment_form"]
+    assert form.errors == {"received_date": [f"{day} 超出 ARMS 接受的日期范围（1900-01-01 至 2999-12-31）。"]}
+    assert (Payment.objects.count(), AuditEvent.objects.count()) == before
+
+
 def test_submitting_the_same_form_twice_records_the_payment_once(client, book):
     url = reverse("web:customer_payment_record", args=[book.huadong.pk])
     login(client, book.clerk)

@@ -124,7 +124,7 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
 
 #: ``hooks.run(AUDIT_VERIFY)`` after the chain holds: each app whose rows are sealed into events returns a
 #: ``SealReport`` (the ledger recomputes every journal entry's lines; arms.ledger.seal).
-AUDIT_VERIFY = "audit.verify"
+AUDIT_VERIFY = hooks.AUDIT_VERIFY
 
 
 @dataclass(frozen=True)

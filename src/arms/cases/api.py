@@ -7,25 +7,23 @@ salesperson's customer, and everything of theirs, is 404), calls one service and
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
+from arms.cases.jobs import bundle_job_start, check_job_start
 from arms.cases.schemas import (
     ActivityFilters,
     ActivityIn,
     ActivityOut,
     ActivityPage,
+    ActivityUploadIn,
     BundleIn,
     CaseOut,
     CheckIn,
-    CheckOut,
     DecisionIn,
     DisputeFilters,
     DisputeIn,
@@ -49,13 +47,13 @@ from arms.cases.schemas import (
     WorklistOut,
     WorklistQuery,
 )
-from arms.cases.services.activities import MAX_ATTACHMENT_BYTES
-from arms.cases.services.bundles import evidence_bundle
 from arms.common.access import require_perm
+from arms.common.api import ACCEPTED, job_accepted
 from arms.common.api_types import idempotency_header
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.files import file_response
 from arms.common.pagination import PageParams, paginate
+from arms.common.uploads import upload_check
 from arms.customers.selectors import customer_get
 from arms.ledger import selectors as ledger
 from arms.ledger.selectors import invoice_list
@@ -92,25 +90,29 @@ def _visible_invoice_ids(request, ids: list[int], field: str) -> list[int]:
 # ---------------------------------------------------------------- activities
 
 
-@router.post("/activities", response={201: ActivityOut}, summary="Record a call, e-mail, visit, letter or note")
-def activity_create(request, payload: ActivityIn):
+def _activity_record(request, payload: ActivityIn, *, name: str = "", content: bytes | None = None):
     require_perm(request, "cases.add_activity")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
-    content = None
-    if payload.attachment_base64 is not None:
-        try:
-            content = base64.b64decode(payload.attachment_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed(_("Not valid base64."), field="attachment_base64") from None
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise ValidationFailed(_("The attached file is larger than 20 MB."), field="attachment_base64")
     activity = services.activity_record(
         customer=customer, kind=payload.kind, direction=payload.direction, outcome=payload.outcome,
         note=payload.note, occurred_at=payload.occurred_at, actor=request.user,
         invoices=_visible_invoice_ids(request, payload.invoice_ids, "invoice_ids"),
-        attachment_name=payload.attachment_name, attachment_bytes=content,
+        attachment_name=name, attachment_bytes=content,
     )
     return Status(201, selectors.activity_list(user=request.user).get(pk=activity.pk))
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Record a call, e-mail, visit, letter or note")
+def activity_create(request, payload: ActivityIn):
+    return _activity_record(request, payload)
+
+
+@router.post("/activities/upload", response={201: ActivityOut},
+             summary="Record an activity with an attached file (multipart: the fields and `file`, at most 20 MB)")
+def activity_create_with_file(request, payload: Form[ActivityUploadIn], file: File[UploadedFile]):
+    require_perm(request, "cases.add_activity")
+    upload_check(file, field="file")
+    return _activity_record(request, payload, name=payload.attachment_name or file.name or "", content=file.read())
 
 
 @router.get("/activities", response=ActivityPage, summary="The activity log, newest first")
@@ -340,19 +342,23 @@ def case(request, customer_id: int):
     }
 
 
-@router.post("/customers/{customer_id}/bundle", summary="Evidence bundle for a hand-off: a ZIP with a PDF index",
-             response={200: None})
+@router.post("/customers/{customer_id}/bundle", response=ACCEPTED,
+             summary="Evidence bundle for a hand-off: a ZIP with a PDF index (a background job)")
 def bundle(request, customer_id: int, payload: BundleIn):
+    """202 with the job and ``Location: /api/v1/jobs/{id}``; the finished job's file is the ZIP
+    (``GET /api/v1/jobs/{id}/file``) and ``result_data`` names its SHA-256 and the hand-off activity."""
     require_perm(request, "cases.export_bundle")
     customer = customer_get(user=request.user, customer_id=customer_id)
-    made = evidence_bundle(customer=customer, actor=request.user, recipient=payload.recipient, note=payload.note)
-    return file_response(made.content, filename=made.filename, content_type="application/zip", sha256=made.sha256)
+    job, _created = bundle_job_start(customer=customer, recipient=payload.recipient, note=payload.note,
+                                     actor=request.user)
+    return job_accepted(request, job)
 
 
-@router.post("/check", response=CheckOut, summary="Run the daily checks now: promises, plans, dispute SLAs")
+@router.post("/check", response=ACCEPTED,
+             summary="Run the daily checks now: promises, plans, dispute SLAs (a background job)")
 def check(request, payload: CheckIn):
+    """202 with the job and ``Location``; when done, ``result_data`` is ``{"date", "promises": {...},
+    "plans": {...}, "disputes": {...}}`` with the counts of each check. One job per day at a time."""
     require_perm(request, "cases.change_promisetopay")
-    on = payload.date or timezone.localdate()
-    return {"date": on, "promises": services.promises_check(as_of=on, actor=request.user),
-            "plans": services.plans_check(as_of=on, actor=request.user),
-            "disputes": services.disputes_sla_check(as_of=on)}
+    job, _created = check_job_start(as_of=payload.date or timezone.localdate(), actor=request.user)
+    return job_accepted(request, job)

@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Collections")
 
     def ready(self) -> None:
-        """Give the credit scorecard the disputes and broken promises it cannot see (ADR 0006)."""
+        """Register the evidence-bundle job; give the credit scorecard the disputes and broken promises it cannot
+        see (ADR 0006)."""
+        from arms.cases.jobs import register_jobs
+
+        register_jobs()
         from arms.cases.selectors import trade_history
         from arms.common import hooks
 

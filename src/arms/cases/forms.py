@@ -22,7 +22,9 @@ from arms.cases.enums import (
     Level,
     TaskKind,
 )
+from arms.cases.jobs import BUNDLE_NOTE_MAX
 from arms.cases.selectors import OVERDUE_BUCKETS
+from arms.common.uploads import upload_max_bytes, upload_too_large_message
 from arms.customers.enums import Region
 from arms.web.forms import AmountField, ServiceErrorMixin
 
@@ -30,7 +32,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 BUCKET_LABELS = {"current": _("Not overdue"), "1_30": _("1-30 days"), "31_60": _("31-60 days"),
                  "61_90": _("61-90 days"), "91_180": _("91-180 days"), "over_180": _("Over 180 days")}
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _all(choices) -> list:
@@ -92,8 +93,8 @@ class ActivityForm(ServiceErrorMixin, forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
-        if upload is not None and upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The attached file is larger than 20 MB."))
+        if upload is not None and upload.size > upload_max_bytes():
+            raise forms.ValidationError(upload_too_large_message())
         return upload
 
     def service_arguments(self) -> dict:
@@ -174,7 +175,7 @@ class DisputeResolveForm(ServiceErrorMixin, forms.Form):
     credit = AmountField(label=_("Credit (gross)"), required=False,
                          help_text=_("For a credit note; the disputed amount when empty."))
     corrected_invoice_ref = forms.CharField(label=_("Corrected invoice"), required=False, max_length=60)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=BUNDLE_NOTE_MAX)
     SERVICE_FIELDS = {"credit_minor": "credit"}
 
 

@@ -20,6 +20,7 @@ from arms.cases.enums import (
     TaskKind,
     TaskStatus,
 )
+from arms.cases.jobs import BUNDLE_NOTE_MAX
 from arms.common.api_types import (
     CustomerRefOut,
     DocumentDate,
@@ -43,8 +44,13 @@ class ActivityIn(InputSchema):
     note: str = Field("", max_length=5000)
     occurred_at: dt.datetime | None = Field(None, description="Now when empty.")
     invoice_ids: list[int] = Field(default_factory=list, max_length=200)
-    attachment_name: str = Field("", max_length=200)
-    attachment_base64: str | None = Field(None, description="The file's bytes, base64; at most 20 MB.")
+
+
+class ActivityUploadIn(ActivityIn):
+    """The activity's fields as multipart form fields, beside the file (``invoice_ids`` repeated)."""
+
+    attachment_name: str = Field("", max_length=200, description="The file's name when it differs from the "
+                                 "uploaded name.")
 
 
 class TaskIn(InputSchema):
@@ -120,7 +126,7 @@ class DisputeResolveIn(InputSchema):
 
 class BundleIn(InputSchema):
     recipient: str = Field(max_length=200, description="The agency or law firm the case is handed to.")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=BUNDLE_NOTE_MAX)
 
 
 class CheckIn(InputSchema):
@@ -409,9 +415,3 @@ class CaseOut(Schema):
     plans: list[PlanOut]
     disputes: list[DisputeOut]
 
-
-class CheckOut(Schema):
-    date: dt.date
-    promises: dict[str, int]
-    plans: dict[str, int]
-    disputes: dict[str, int]

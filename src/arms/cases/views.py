@@ -31,8 +31,8 @@ from arms.cases.forms import (
     TaskForm,
     WorklistFilterForm,
 )
+from arms.cases.jobs import bundle_job_start, bundle_jobs_of
 from arms.cases.models import Attachment
-from arms.cases.services.bundles import evidence_bundle
 from arms.common.errors import ArmsError
 from arms.common.files import file_response
 from arms.ledger import selectors as ledger
@@ -97,6 +97,8 @@ def _case_context(request, customer, **forms) -> dict:
         "promises": selectors.promises_of(customer.pk),
         "plans": selectors.plans_of(customer.pk),
         "disputes": selectors.disputes_of(customer.pk),
+        "bundle_jobs": bundle_jobs_of(user=user, customer_id=customer.pk) if user.has_perm("cases.export_bundle")
+        else [],
         "PromiseStatus": PromiseStatus, "PlanStatus": PlanStatus, "DisputeStatus": DisputeStatus,
         "can": {
             "activity": user.has_perm("cases.add_activity"),
@@ -295,17 +297,21 @@ def dispute_close(request, dispute_id: int):
 @login_required
 @permission_required("cases.export_bundle", raise_exception=True)
 def bundle_download(request, customer_id: int):
+    """Queue the bundle; the case page shows its progress and, once made, the download."""
     customer = customer_or_404(request.user, customer_id)
     form = BundleForm(request.POST)
     if form.is_valid():
         try:
-            bundle = evidence_bundle(customer=customer, actor=request.user, recipient=form.cleaned_data["recipient"],
-                                     note=form.cleaned_data["note"])
+            _job, created = bundle_job_start(customer=customer, recipient=form.cleaned_data["recipient"],
+                                             note=form.cleaned_data["note"], actor=request.user)
         except ArmsError as error:
             form.add_service_error(error)
         else:
-            return file_response(bundle.content, filename=bundle.filename, content_type="application/zip",
-                                 sha256=bundle.sha256)
+            messages.info(request, _("The evidence bundle is being made in the background; its progress is shown "
+                                     "on this page.") if created else
+                          _("This evidence bundle is already being made; its progress is shown on this page."))
+            url = reverse("cases:case", args=[customer.pk]) + "#bundle-jobs"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     return render(request, "cases/case.html", _case_context(request, customer, bundle_form=form), status=400)
 
 

@@ -14,11 +14,11 @@ from typing import Annotated
 from ninja import Header, Schema
 from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema, field_validator
 
+from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR
 from arms.common.errors import ErrorCode
 from arms.domain.money import format_amount
 
-#: 10^15 minor units is ten trillion yuan: more than any receivable, far inside a BigIntegerField.
-MAX_MINOR = 10**15
+__all__ = ["MAX_MINOR"]  # re-exported: schemas import the bound from here
 
 MinorAmount = Annotated[
     StrictInt,
@@ -39,9 +39,9 @@ def _no_nul_characters(value):
         raise ValueError("text must not contain NUL characters")
     return value
 
-#: A date on a document. The bounds keep date arithmetic (due date = issue date + terms) inside what
-#: Python's date can hold, so year 9999 is a 422 naming the field, not an overflow.
-DocumentDate = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+#: A date on a document, in the one date range of every entry path (``arms.common.bounds``), so year 9999
+#: is a 422 naming the field, not an overflow, and the API refuses what an import would refuse.
+DocumentDate = Annotated[date, Field(ge=DATE_MIN, le=DATE_MAX)]
 
 
 def inline_choices(choices):

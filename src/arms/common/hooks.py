@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, overload
 
 EXPOSURE_INCREASE = "exposure.increase"
 TRADE_HISTORY = "credit.trade_history"
+AUDIT_VERIFY = "audit.verify"
 
 
 class ExposureIncrease(Protocol):
@@ -43,8 +44,15 @@ class TradeHistory(Protocol):
     def __call__(self, *, customer_ids: list[int], as_of: date) -> dict[int, dict[str, int]]: ...
 
 
+class AuditVerify(Protocol):
+    """``audit.verify``: after the audit chain holds, recompute the seals of the rows an app sealed into events and
+    return an ``arms.audit.services.SealReport``. Registered by the ledger (journal entry lines)."""
+
+    def __call__(self) -> Any: ...
+
+
 #: every event and the shape of its callables
-EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory}
+EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify}
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
@@ -53,6 +61,8 @@ _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 def register(event: Literal["exposure.increase"], name: str, fn: ExposureIncrease) -> None: ...
 @overload
 def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory) -> None: ...
+@overload
+def register(event: Literal["audit.verify"], name: str, fn: AuditVerify) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

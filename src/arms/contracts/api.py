@@ -9,8 +9,9 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
-from arms.common.errors import NotFound, ValidationFailed
+from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
+from arms.common.uploads import upload_check
 from arms.contracts import services
 from arms.contracts.models import Contract
 from arms.contracts.schemas import (
@@ -27,7 +28,6 @@ from arms.customers.selectors import customer_get, customers_visible_to
 router = Router(tags=["contracts"])
 
 #: A contract scan is a few megabytes; anything much larger is a mistake, not evidence.
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _visible(user) -> QuerySet[Contract]:
@@ -92,9 +92,7 @@ def contract_amend(request, contract_id: int, payload: ContractAmendIn):
 def contract_attach(request, contract_id: int, file: File[UploadedFile], form: Form[AttachmentIn]):
     require_perm(request, "contracts.change_contract")
     contract = _contract_get(request.user, contract_id)
-    if file.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(_("The file is larger than %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // 2**20},
-                               field="file")
+    upload_check(file, field="file")
     attachment = services.contract_attach(actor=request.user, contract=contract, filename=file.name,
                                           content=file.read(), description=form.description)
     return Status(201, attachment)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_LONG_TEXT, text_length_constraint
 from arms.common.models import TimeStampedModel
 from arms.customers.enums import TermBasis
 from arms.domain.terms import PaymentTerms
@@ -66,13 +67,15 @@ class Contract(TimeStampedModel):
         _("penalty rate"), max_digits=7, decimal_places=4, default=0,
         help_text=_("Liquidated damages (违约金) as a fraction of the overdue amount, e.g. 0.05."),
     )
-    penalty_clause = models.TextField(_("penalty clause"), blank=True, help_text=_("The clause as written."))
+    penalty_clause = models.TextField(_("penalty clause"), max_length=MAX_LONG_TEXT, blank=True,
+                                      help_text=_("The clause as written."))
     guarantee_type = models.CharField(
         _("guarantee"), max_length=20, choices=GuaranteeType.choices, default=GuaranteeType.NONE,
         help_text=_("Security the customer gave."),
     )
     guarantee_details = models.TextField(
-        _("guarantee details"), blank=True, help_text=_("Guarantor, collateral, amount, expiry.")
+        _("guarantee details"), max_length=MAX_LONG_TEXT, blank=True,
+        help_text=_("Guarantor, collateral, amount, expiry.")
     )
     dispute_resolution = models.CharField(
         _("dispute resolution"), max_length=20, choices=DisputeResolution.choices,
@@ -92,6 +95,8 @@ class Contract(TimeStampedModel):
         verbose_name_plural = _("contracts")
         ordering = ["-signed_date", "number"]
         constraints = [
+            text_length_constraint("guarantee_details", MAX_LONG_TEXT, name="contract_guarantee_details_length"),
+            text_length_constraint("penalty_clause", MAX_LONG_TEXT, name="contract_penalty_clause_length"),
             models.UniqueConstraint(fields=["company", "number"], name="contract_number_unique_per_company"),
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="contract_amount_positive"),
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from arms.common.api_types import (
     inline_choices,
     money_text,
 )
+from arms.common.bounds import MAX_LONG_TEXT
 from arms.contracts.models import ContractStatus, DisputeResolution, GuaranteeType
 from arms.customers.enums import TermBasis
 from arms.domain.money import split_largest_remainder
@@ -45,9 +46,9 @@ class ContractIn(InputSchema):
     late_interest_rate_daily: Decimal = Field(Decimal(0), ge=0, le=1, max_digits=9, decimal_places=7,
                                               description="Per day, as a fraction: 0.0005 is 万分之五.")
     penalty_rate: Decimal = Field(Decimal(0), ge=0, le=1, max_digits=7, decimal_places=4)
-    penalty_clause: str = ""
+    penalty_clause: str = Field("", max_length=MAX_LONG_TEXT)
     guarantee_type: GuaranteeType = GuaranteeType.NONE
-    guarantee_details: str = ""
+    guarantee_details: str = Field("", max_length=MAX_LONG_TEXT)
     dispute_resolution: inline_choices(DisputeResolution) = DisputeResolution.LITIGATION
     dispute_venue: str = Field("", max_length=200)
     status: ContractStatus = ContractStatus.ACTIVE
@@ -68,9 +69,9 @@ class ContractAmendIn(InputSchema):
     payment_terms_basis: TermBasis = None
     late_interest_rate_daily: Decimal = Field(None, ge=0, le=1, max_digits=9, decimal_places=7)
     penalty_rate: Decimal = Field(None, ge=0, le=1, max_digits=7, decimal_places=4)
-    penalty_clause: str = None
+    penalty_clause: str = Field(None, max_length=MAX_LONG_TEXT)
     guarantee_type: GuaranteeType = None
-    guarantee_details: str = None
+    guarantee_details: str = Field(None, max_length=MAX_LONG_TEXT)
     dispute_resolution: inline_choices(DisputeResolution) | None = None
     dispute_venue: str = Field(None, max_length=200)
     status: ContractStatus = None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common import hooks
+from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
@@ -97,6 +98,8 @@ def contract_terms(contract: Contract) -> dict:
 
 
 def _check_dates(contract: Contract) -> None:
+    for field in ("signed_date", "start_date", "end_date"):
+        date_check(getattr(contract, field), field=field)
     if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
         raise ValidationFailed(_("The contract cannot end before it starts."), field="end_date")
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 from arms.common.models import TimeStampedModel
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.uscc import uscc_message
@@ -87,7 +88,7 @@ class Customer(TimeStampedModel):
         _("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE,
         help_text=_("Active customers can be invoiced; inactive ones are kept for history."),
     )
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Anything the team should know."))
+    notes = models.TextField(_("notes"), max_length=MAX_NOTE, blank=True, help_text=_("Anything the team should know."))
 
     class Meta:
         verbose_name = _("customer")
@@ -97,6 +98,7 @@ class Customer(TimeStampedModel):
         # apart from editing the customer's details and terms (customers.change_customer)
         permissions = [("assign_owner", _("Can change a customer's salesperson and collector"))]
         constraints = [
+            text_length_constraint("notes", MAX_NOTE, name="customer_notes_length"),
             models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company"),
             models.UniqueConstraint(
                 fields=["company", "uscc"], condition=~models.Q(uscc=""), name="customer_uscc_unique_per_company"

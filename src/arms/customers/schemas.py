@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from arms.common.api_types import InputSchema, ObjectId, QuerySchema, SearchText
+from arms.common.bounds import MAX_NOTE
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 
 
@@ -42,7 +43,7 @@ class CustomerIn(InputSchema):
     payment_terms_basis: TermBasis = TermBasis.INVOICE_DATE
     currency: str = Field("CNY", max_length=3)
     status: CustomerStatus = CustomerStatus.ACTIVE
-    notes: str = ""
+    notes: str = Field("", max_length=MAX_NOTE)
 
 
 class CustomerPatch(InputSchema):
@@ -61,7 +62,7 @@ class CustomerPatch(InputSchema):
     payment_terms_basis: TermBasis = None
     currency: str = Field(None, max_length=3)
     status: CustomerStatus = None
-    notes: str = None
+    notes: str = Field(None, max_length=MAX_NOTE)
 
 
 class CustomerFilters(QuerySchema):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
+from arms.common.bounds import text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.services import idempotent
@@ -53,6 +54,7 @@ class CustomerFields(ServiceInput):
             cleaned["name"] = (cleaned["name"] or "").strip()
             if not cleaned["name"]:
                 raise ValidationFailed(_("A customer needs a name."), field="name")
+        text_check(cleaned.get("notes"), field="notes")
         if cleaned.get("uscc"):
             try:
                 cleaned["uscc"] = validate_uscc(cleaned["uscc"])

@@ -29,6 +29,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_NOTE, text_length_constraint
+
 
 class Level(models.TextChoices):
     SALES = "sales", _("Sales")
@@ -99,7 +101,7 @@ class EmailStatus(models.TextChoices):
 class DunningPolicy(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short unique name, e.g. standard."))
     name = models.CharField(_("name"), max_length=100, help_text=_("What the policy is for."))
-    description = models.TextField(_("description"), blank=True, help_text=_("When to use it."))
+    description = models.TextField(_("description"), max_length=MAX_NOTE, blank=True, help_text=_("When to use it."))
     grade = models.CharField(
         _("credit grade"), max_length=1, blank=True, default="",
         help_text=_("Applies to customers of this credit grade (A-D); blank for any grade."),
@@ -126,6 +128,7 @@ class DunningPolicy(models.Model):
         verbose_name_plural = _("dunning policies")
         ordering = ["priority", "code"]
         constraints = [
+            text_length_constraint("description", MAX_NOTE, name="dunning_policy_description_length"),
             models.CheckConstraint(condition=Q(grade__in=["", "A", "B", "C", "D"]), name="dunning_policy_grade_valid"),
         ]
 

@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_NOTE, text_length_constraint
+
 
 class HoldReason(models.TextChoices):
     MANUAL = "manual", _("Manual hold")
@@ -65,7 +67,8 @@ class CreditHold(models.Model):
         _("reason"), max_length=30, choices=HoldReason.choices,
         help_text=_("Why supply is stopped: manual, limit, overdue, grade D or a dunning stop-supply stage."),
     )
-    note = models.TextField(_("note"), blank=True, help_text=_("What the person placing the hold wants known."))
+    note = models.TextField(_("note"), max_length=MAX_NOTE, blank=True,
+                            help_text=_("What the person placing the hold wants known."))
     source_ref = models.CharField(
         _("source"), max_length=100, blank=True,
         help_text=_("What placed it, e.g. dunning:<action id>; empty for a hold placed by hand."),
@@ -80,7 +83,8 @@ class CreditHold(models.Model):
         help_text=_("Who released the hold."),
     )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True, help_text=_("When it was released."))
-    release_note = models.TextField(_("release note"), blank=True, help_text=_("Why the hold was released."))
+    release_note = models.TextField(_("release note"), max_length=MAX_NOTE, blank=True,
+                                    help_text=_("Why the hold was released."))
     active = models.BooleanField(_("active"), default=True, help_text=_("An active hold blocks the credit check."))
 
     class Meta:
@@ -89,6 +93,8 @@ class CreditHold(models.Model):
         ordering = ["-placed_at", "-pk"]
         permissions = [("check_credit", "Can run the credit check and see exposure")]
         constraints = [
+            text_length_constraint("release_note", MAX_NOTE, name="credit_hold_release_note_length"),
+            text_length_constraint("note", MAX_NOTE, name="credit_hold_note_length"),
             models.UniqueConstraint(
                 fields=["customer", "reason_code", "source_ref"], condition=Q(active=True),
                 name="credit_hold_one_active_per_source",
@@ -121,7 +127,8 @@ class CreditOverride(models.Model):
         _("document reference"), max_length=100, blank=True,
         help_text=_("Only the document with this number may use it; empty for the first matching one."),
     )
-    reason = models.TextField(_("reason"), help_text=_("Why the blocked document should go through."))
+    reason = models.TextField(_("reason"), max_length=MAX_NOTE,
+                              help_text=_("Why the blocked document should go through."))
     status = models.CharField(
         _("status"), max_length=20, choices=OverrideStatus.choices, default=OverrideStatus.REQUESTED,
         help_text=_("requested, approved, rejected, used or expired."),
@@ -138,7 +145,8 @@ class CreditOverride(models.Model):
         help_text=_("The credit manager who approved or rejected it."),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, help_text=_("When it was decided."))
-    decision_note = models.TextField(_("decision note"), blank=True, help_text=_("Why it was approved or rejected."))
+    decision_note = models.TextField(_("decision note"), max_length=MAX_NOTE, blank=True,
+                                     help_text=_("Why it was approved or rejected."))
     expires_at = models.DateTimeField(
         _("expires at"), null=True, blank=True, help_text=_("After this moment an approved override is void."),
     )
@@ -156,6 +164,8 @@ class CreditOverride(models.Model):
         ordering = ["-requested_at", "-pk"]
         permissions = [("approve_creditoverride", "Can approve or reject a credit override")]
         constraints = [
+            text_length_constraint("decision_note", MAX_NOTE, name="credit_override_decision_note_length"),
+            text_length_constraint("reason", MAX_NOTE, name="credit_override_reason_length"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="credit_override_amount_positive"),
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),

@@ -6,3 +6,8 @@ class ImportsConfig(AppConfig):
     name = "arms.imports"
     label = "imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        from arms.imports.jobs import register_jobs
+
+        register_jobs()

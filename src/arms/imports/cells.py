@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from arms.common.api_types import MAX_MINOR
+from arms.common.bounds import MAX_MINOR, date_in_range, date_range_message
 from arms.common.errors import money_message
 from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency, parse_amount
@@ -37,9 +37,12 @@ def parse_date(text: str) -> date:
         match = pattern.match(value)
         if match:
             try:
-                return date(*(int(part) for part in match.groups()))
+                value = date(*(int(part) for part in match.groups()))
             except ValueError:
                 break
+            if not date_in_range(value):
+                raise CellError(date_range_message(text))
+            return value
     raise CellError(_("'%(value)s' is not a date (write it as YYYY-MM-DD)") % {"value": text})
 
 

@@ -29,7 +29,7 @@ from arms.customers.selectors import company_default
 from arms.customers.services import customer_create
 from arms.imports.checks import CHECKS
 from arms.imports.columns import KINDS
-from arms.imports.errors import ImportInvalid, RowError
+from arms.imports.errors import ImportInvalid, ImportUnreadable, RowError
 from arms.imports.models import ImportRun
 from arms.imports.readers import Table
 from arms.imports.validate import References, RowCells, checked_rows
@@ -113,16 +113,20 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None, *
 
 
 def import_file(*, kind: str, file: BinaryIO, filename: str, actor=None, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportResult:
-    """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing."""
+                progress: Progress | None = None, encoding: str = "") -> ImportResult:
+    """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing.
+
+    ``encoding`` names a CSV file's encoding (one of ``readers.ENCODINGS``) instead of detecting it.
+    """
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown import kind %(kind)s; use one of %(kinds)s.")
                                % {"kind": kind, "kinds": ", ".join(KINDS)}, field="kind")
-    table = Table(file, filename)
+    table = Table(file, filename, encoding)
     company = company_default()
     errors: list[RowError] = []
     rows = to_create = 0
-    for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind]):
+    fixed_width = table.format == "csv"
+    for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width):
         rows += 1
         errors.extend(row.errors)
         to_create += row.write is not None
@@ -130,12 +134,14 @@ def import_file(*, kind: str, file: BinaryIO, filename: str, actor=None, dry_run
     _tick(progress, "check", rows, rows, last=True)
     if errors:
         raise ImportInvalid(errors)
+    if rows == 0:
+        raise ImportUnreadable(_("The file has a header but no data rows: there is nothing to import."))
     if dry_run:
         return ImportResult(kind, rows, to_create, rows - to_create, dry_run=True)
 
     with transaction.atomic(durable=True):
         done = created = 0
-        for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind]):
+        for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width):
             done += 1
             errors.extend(row.errors)
             if row.write is not None and not errors:

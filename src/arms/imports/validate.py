@@ -198,11 +198,15 @@ def _batches(rows: Iterator[RowCells]) -> Iterator[list[RowCells]]:
         yield batch
 
 
-def _data_rows(header: Header, rows: Iterator[tuple[int, list[str]]]) -> Iterator[RowCells]:
+def _data_rows(header: Header, rows: Iterator[tuple[int, list[str]]], width: int | None) -> Iterator[RowCells]:
     for line, values in rows:
         if not any(value.strip() for value in values):
             continue
         row = RowCells(header, line, {})
+        if width is not None and len(values) < width:  # more fields: ``stray`` names each extra value
+            row._errors.append((-1, RowError(line, _("row"), _(
+                "has %(count)s fields but the header has %(width)s (a missing or extra comma, or a quote "
+                "that spans lines?)") % {"count": len(values), "width": width})))
         for index, value in enumerate(values):
             key = header.positions.get(index)
             if key:
@@ -215,15 +219,21 @@ def _data_rows(header: Header, rows: Iterator[tuple[int, list[str]]]) -> Iterato
 Check = Callable[[list[RowCells], References, dict[str, dict[str, int]]], Iterator[RowCells]]
 
 
-def checked_rows(kind: str, rows: Iterator[tuple[int, list[str]]], refs: References, check: Check
-                 ) -> Iterator[RowCells]:
-    """Every data row of the table, checked by ``check``. The first non-blank row is the header."""
+def checked_rows(kind: str, rows: Iterator[tuple[int, list[str]]], refs: References, check: Check, *,
+                 fixed_width: bool = False) -> Iterator[RowCells]:
+    """Every data row of the table, checked by ``check``. The first non-blank row is the header.
+
+    ``fixed_width`` (CSV): every data row must have as many fields as the header, since a row that has
+    fewer was split wrongly (a lost quote, a line break inside a cell) and its cells sit under other columns;
+    a value beyond the header's last column is refused as stray in every format.
+    """
     for line, values in rows:
         if any(value.strip() for value in values):
             header = header_read(kind, line, values)
+            width = len(values) if fixed_width else None
             break
     else:
         raise ImportUnreadable(_("The file has no header row."))
     seen: dict[str, dict[str, int]] = defaultdict(dict)
-    for batch in _batches(_data_rows(header, rows)):
+    for batch in _batches(_data_rows(header, rows, width)):
         yield from check(batch, refs, seen)

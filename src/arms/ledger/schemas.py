@@ -7,8 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
 
 from arms.common.api_types import (
+    MAX_MINOR,
     CustomerRefOut,
     DocumentDate,
     InputSchema,
@@ -24,6 +26,14 @@ from arms.ledger.enums import PaymentMethod
 # ---------------------------------------------------------------- inputs
 
 
+def _gross_within_bound(tax_minor: int, info: ValidationInfo) -> int:
+    """net + tax is an amount too: the gross must stay within the bound every amount meets."""
+    net = info.data.get("net_minor")
+    if isinstance(net, int) and net + tax_minor > MAX_MINOR:
+        raise ValueError(f"net_minor + tax_minor (the gross amount) must be at most {MAX_MINOR}")
+    return tax_minor
+
+
 class InvoiceIn(InputSchema):
     customer_id: int
     issue_date: DocumentDate
@@ -36,6 +46,8 @@ class InvoiceIn(InputSchema):
     vat_invoice_number: str = Field("", max_length=40)
     description: str = Field("", max_length=300)
 
+    _gross = field_validator("tax_minor")(_gross_within_bound)
+
 
 class CreditNoteIn(InputSchema):
     date: DocumentDate
@@ -43,6 +55,8 @@ class CreditNoteIn(InputSchema):
     tax_minor: MinorAmount
     reason: str = Field(max_length=300)
     number: str | None = Field(None, max_length=60, description="Taken from the CN series when empty.")
+
+    _gross = field_validator("tax_minor")(_gross_within_bound)
 
 
 class CreditNoteCreateIn(CreditNoteIn):

@@ -11,7 +11,7 @@ customer, its documents (invoice, credit note, payment, allocation; null when ab
 document (the lines themselves are in the base currency), and its lines sorted as
 ``[account code, customer id, debit, credit]``.
 
-Entries posted before seals existed are *legacy*: the data migration ``0004_journal_legacy_tamper`` wrote one
+Entries posted before seals existed are *legacy*: the data migration ``0005_journal_legacy_tamper`` wrote one
 ``journal_sealing_started`` event with their number and the last legacy id, so verify says how many there
 are and finds one added among them.
 """

@@ -8,6 +8,7 @@ ARMS_DEBUG         1 to turn on debug pages
 ARMS_ALLOWED_HOSTS comma-separated
 ARMS_BASE_URL      the address users reach ARMS at, for absolute links (e-mails, notifications)
 ARMS_VAR_DIR       where SQLite files, uploads and logs live (default ./var)
+ARMS_UPLOAD_MAX_BYTES, ARMS_IMPORT_MAX_*, ARMS_XLSX_MAX_*  bounds on uploaded files (arms.common.uploads)
 """
 
 from __future__ import annotations
@@ -218,6 +219,21 @@ ARMS_RECOVERY_GRACE_DAYS = int(os.environ.get("ARMS_RECOVERY_GRACE_DAYS", 0))
 #: the address users reach this ARMS at; every absolute link (e-mails, notifications) starts with it
 #: (arms.common.links.absolute_url). Production requires it; `make demo` and `make serve` set it to HOST:PORT.
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
+
+#: what a user's file may make ARMS read (arms.common.uploads): an XLSX archive is refused before it is
+#: unpacked when it would unpack to more than these, and every import stops at these many rows and cells
+ARMS_XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("ARMS_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
+ARMS_XLSX_MAX_MEMBER_BYTES = int(os.environ.get("ARMS_XLSX_MAX_MEMBER_BYTES", 100 * 1024 * 1024))
+ARMS_XLSX_MAX_RATIO = int(os.environ.get("ARMS_XLSX_MAX_RATIO", 100))
+ARMS_IMPORT_MAX_ROWS = int(os.environ.get("ARMS_IMPORT_MAX_ROWS", 100_000))
+ARMS_IMPORT_MAX_CELLS = int(os.environ.get("ARMS_IMPORT_MAX_CELLS", 2_000_000))
+ARMS_IMPORT_MAX_BYTES = int(os.environ.get("ARMS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+#: every uploaded file (attachments, contract scans, imports) is at most this; files come as multipart form
+#: data, which DATA_UPLOAD_MAX_MEMORY_SIZE does not count: it bounds JSON bodies and form fields only. An
+#: upload above FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file instead of held in memory.
+ARMS_UPLOAD_MAX_BYTES = int(os.environ.get("ARMS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,

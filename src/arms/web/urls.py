@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import audit, jobs, notifications, views
+from arms.web import audit, imports, jobs, notifications, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
+    path("imports/", imports.import_page, name="imports"),
     path("jobs/", jobs.job_index, name="jobs"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<int:job_id>/file/", jobs.job_file, name="job_file"),

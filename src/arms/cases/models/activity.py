@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import ActivityKind, Direction
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 
 
 class ImmutableQuerySet(models.QuerySet):
@@ -72,7 +73,7 @@ class Activity(ImmutableModel):
                                  help_text=_("Outgoing (we contacted them) or incoming (they contacted us)."))
     outcome = models.CharField(_("outcome"), max_length=40, blank=True,
                                help_text=_("A lower-case outcome code, e.g. reached, no_answer, promised, sent."))
-    note = models.TextField(_("note"), blank=True, help_text=_("What was said or done."))
+    note = models.TextField(_("note"), max_length=MAX_NOTE, blank=True, help_text=_("What was said or done."))
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True, help_text=_("When the contact took place."))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True,
                                        help_text=_("When it was written down; never changes."))
@@ -97,6 +98,7 @@ class Activity(ImmutableModel):
         ordering = ["-occurred_at", "-id"]
         permissions = [("export_bundle", "Can export an evidence bundle for a hand-off")]
         constraints = [
+            text_length_constraint("note", MAX_NOTE, name="activity_note_length"),
             models.UniqueConstraint(fields=["source", "source_ref"], condition=~Q(source_ref=""),
                                     name="activity_source_ref_unique"),
             models.CheckConstraint(condition=Q(attachment__isnull=True) | ~Q(attachment_name=""),

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS, Department, DisputeReason, DisputeResolution, DisputeStatus
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 
 
 class DisputeReasonSetting(models.Model):
@@ -38,7 +39,8 @@ class Dispute(models.Model):
                                           help_text=_("At most the invoice's open amount when raised, minor units."))
     reason_code = models.CharField(_("reason"), max_length=20, choices=DisputeReason.choices,
                                    help_text=_("Price, quantity, quality, not received, duplicate billing, other."))
-    description = models.TextField(_("description"), blank=True, help_text=_("What the customer says is wrong."))
+    description = models.TextField(_("description"), max_length=MAX_NOTE, blank=True,
+                                   help_text=_("What the customer says is wrong."))
     department = models.CharField(_("department"), max_length=20, choices=Department.choices,
                                   help_text=_("The department that must resolve it."))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -54,7 +56,8 @@ class Dispute(models.Model):
                                     related_name="+", help_text=_("Who closed it."))
     resolution = models.CharField(_("resolution"), max_length=20, choices=DisputeResolution.choices, blank=True,
                                   help_text=_("Credit note, corrected invoice, or rejected."))
-    resolution_note = models.TextField(_("resolution note"), blank=True, help_text=_("How it was settled."))
+    resolution_note = models.TextField(_("resolution note"), max_length=MAX_NOTE, blank=True,
+                                       help_text=_("How it was settled."))
     credit_note = models.ForeignKey("ledger.CreditNote", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="disputes", help_text=_("The credit note that settled it."))
     corrected_invoice_ref = models.CharField(_("corrected invoice"), max_length=60, blank=True,
@@ -69,6 +72,8 @@ class Dispute(models.Model):
         verbose_name_plural = _("disputes")
         ordering = ["-raised_on", "-id"]
         constraints = [
+            text_length_constraint("resolution_note", MAX_NOTE, name="dispute_resolution_note_length"),
+            text_length_constraint("description", MAX_NOTE, name="dispute_description_length"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="dispute_amount_positive"),
             models.UniqueConstraint(fields=["invoice"], condition=Q(status="open"),
                                     name="dispute_one_open_per_invoice"),

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import PlanStatus
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 
 
 class InstallmentPlan(models.Model):
@@ -16,7 +17,8 @@ class InstallmentPlan(models.Model):
     grace_days = models.PositiveSmallIntegerField(
         _("grace days"), default=7, help_text=_("Days after an installment's date before it breaches the plan.")
     )
-    note = models.TextField(_("note"), blank=True, help_text=_("Why the plan was agreed, and on what terms."))
+    note = models.TextField(_("note"), max_length=MAX_NOTE, blank=True,
+                            help_text=_("Why the plan was agreed, and on what terms."))
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.PENDING,
                               help_text=_("Awaiting approval, active, completed, breached, rejected, cancelled."))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -39,6 +41,7 @@ class InstallmentPlan(models.Model):
         ordering = ["-requested_at", "-id"]
         permissions = [("approve_installmentplan", "Can approve an installment plan")]
         constraints = [
+            text_length_constraint("note", MAX_NOTE, name="installment_plan_note_length"),
             models.CheckConstraint(condition=Q(total_minor__gt=0), name="plan_total_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "cancelled"]) | Q(decided_by__isnull=False),

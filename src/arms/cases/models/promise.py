@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import Level, PromiseStatus
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 
 
 class PromiseToPay(models.Model):
@@ -16,7 +17,7 @@ class PromiseToPay(models.Model):
     made_on = models.DateField(_("made on"), help_text=_("When the promise was made; payments from then count."))
     promised_on = models.DateField(_("promised date"), db_index=True, help_text=_("The date it is to be paid by."))
     contact_name = models.CharField(_("contact"), max_length=100, blank=True, help_text=_("Who made the promise."))
-    note = models.TextField(_("note"), blank=True, help_text=_("Anything said with it."))
+    note = models.TextField(_("note"), max_length=MAX_NOTE, blank=True, help_text=_("Anything said with it."))
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.FINANCE,
                              help_text=_("The escalation level that took the promise; a broken one goes up one."))
     status = models.CharField(_("status"), max_length=20, choices=PromiseStatus.choices, default=PromiseStatus.OPEN,
@@ -37,6 +38,7 @@ class PromiseToPay(models.Model):
         verbose_name_plural = _("promises to pay")
         ordering = ["-promised_on", "-id"]
         constraints = [
+            text_length_constraint("note", MAX_NOTE, name="promise_note_length"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="promise_amount_positive"),
             models.CheckConstraint(condition=Q(promised_on__gte=F("made_on")), name="promise_date_not_before_made"),
             models.CheckConstraint(condition=Q(shortfall_minor__gte=0) & Q(shortfall_minor__lte=F("amount_minor")),

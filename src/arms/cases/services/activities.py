@@ -15,9 +15,9 @@ from arms.cases.enums import ActivityKind, Direction
 from arms.cases.models import Activity, Attachment
 from arms.cases.services.common import choice_or_error, code_or_error, customer_invoices_locked, user_or_none
 from arms.common.errors import ValidationFailed
+from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 
 #: attachments are evidence, not an archive: a scan or a letter's PDF, not a video
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 #: a clock a few minutes fast on a phone is fine; a contact next week is a typing error
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -93,8 +93,8 @@ def activity_record(
             raise ValidationFailed(_("At most 200 characters."), field="attachment_name")
         if not attachment_bytes:
             raise ValidationFailed(_("The attached file is empty."), field="attachment")
-        if len(attachment_bytes) > MAX_ATTACHMENT_BYTES:
-            raise ValidationFailed(_("The attached file is larger than 20 MB."), field="attachment")
+        if len(attachment_bytes) > upload_max_bytes():
+            raise FileTooLarge(upload_too_large_message(), field="attachment", limit=upload_max_bytes())
     elif name:
         raise ValidationFailed(_("A file name without a file."), field="attachment")
     locked_invoices = customer_invoices_locked(customer=customer, invoices=invoices, lock=False)

@@ -56,14 +56,20 @@ def _csv_bytes(columns: list[Column], rows) -> bytes:
     return b"".join(csv_lines(Table("", columns, rows)))
 
 
-def evidence_bundle(*, customer, actor, recipient: str, note: str = "", as_of: date | None = None,
-                    statement_from: date | None = None) -> Bundle:
-    """Build the ZIP and record the hand-off (in one transaction: no activity without its bundle)."""
+def bundle_recipient_check(recipient: str) -> str:
+    """The agency or lawyer a bundle is for, stripped; refused when empty or too long."""
     recipient = (recipient or "").strip()
     if not recipient:
         raise ValidationFailed(_("Name the agency or lawyer the case is handed to."), field="recipient")
     if len(recipient) > 200:
         raise ValidationFailed(_("At most 200 characters."), field="recipient")
+    return recipient
+
+
+def evidence_bundle(*, customer, actor, recipient: str, note: str = "", as_of: date | None = None,
+                    statement_from: date | None = None) -> Bundle:
+    """Build the ZIP and record the hand-off (in one transaction: no activity without its bundle)."""
+    recipient = bundle_recipient_check(recipient)
     day = as_of or timezone.localdate()
     with transaction.atomic(durable=True):
         return _build(customer=customer, actor=actor, recipient=recipient, note=note, day=day,

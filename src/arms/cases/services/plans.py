@@ -20,6 +20,7 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
 from arms.common.approvals import require_second_person
+from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
@@ -127,6 +128,8 @@ def _schedule_or_error(*, total: int, installments, first_due_on, every_months, 
                 raise ValidationFailed(_("Must be greater than zero."), field=f"schedule[{index}].amount_minor")
         if len({line.due_on for line in lines}) != len(lines):
             raise ValidationFailed(_("Two installments on one day."), field="schedule")
+        for index, line in enumerate(schedule):
+            date_check(line.due_on, field=f"schedule[{index}].due_on")
         if lines[0].due_on < starts_on:
             raise ValidationFailed(_("An installment is due before the plan starts."), field="schedule")
         if sum(line.amount_minor for line in lines) != total:
@@ -140,6 +143,7 @@ def _schedule_or_error(*, total: int, installments, first_due_on, every_months, 
         raise ValidationFailed(_("More installments than minor units."), field="installments")
     if first_due_on is None:
         raise ValidationFailed(_("When is the first installment due?"), field="first_due_on")
+    date_check(first_due_on, field="first_due_on")
     if first_due_on < starts_on:
         raise ValidationFailed(_("The first installment is due before the plan starts."), field="first_due_on")
     if not 1 <= every_months <= 12:

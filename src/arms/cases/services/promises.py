@@ -17,6 +17,7 @@ from arms.cases.models import PromiseToPay
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
+from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.services import idempotent
 from arms.domain.money import format_money
@@ -56,6 +57,8 @@ def promise_record(
         locked = lock_customer(customer.pk)
         if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
             raise ValidationFailed(_("Must be greater than zero."), field="amount_minor")
+        date_check(made, field="made_on")
+        date_check(promised_on, field="promised_on")
         if promised_on < made:
             raise ValidationFailed(_("The promised date is before the day the promise was made."),
                                    field="promised_on")

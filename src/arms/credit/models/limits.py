@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 from arms.credit.enums import LimitRequestSource, LimitRequestStatus
 
 
@@ -18,7 +19,8 @@ class LimitChangeRequest(models.Model):
         _("limit before"), null=True, blank=True, help_text=_("The limit when the request was made; empty = none.")
     )
     requested_limit_minor = models.BigIntegerField(_("requested limit"), help_text=_("The new limit, minor units."))
-    justification = models.TextField(_("justification"), help_text=_("Why the limit should change."))
+    justification = models.TextField(_("justification"), max_length=MAX_NOTE,
+                                     help_text=_("Why the limit should change."))
     status = models.CharField(
         _("status"), max_length=20, choices=LimitRequestStatus.choices, default=LimitRequestStatus.PENDING,
         help_text=_("Pending until approved (and applied), rejected or cancelled."),
@@ -77,6 +79,7 @@ class LimitChangeRequest(models.Model):
             ("approve_limitchange_large", "Can approve credit limit changes above the threshold"),
         ]
         constraints = [
+            text_length_constraint("justification", MAX_NOTE, name="limit_request_justification_length"),
             models.CheckConstraint(
                 condition=Q(requested_limit_minor__gte=0), name="limit_request_amount_not_negative"
             ),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import MAX_NOTE, text_length_constraint
 from arms.credit.enums import BureauRating, Grade
 
 
@@ -81,7 +82,8 @@ class CreditProfile(models.Model):
     legal_representative = models.CharField(
         _("legal representative"), max_length=100, blank=True, help_text=_("法定代表人.")
     )
-    business_scope = models.TextField(_("business scope"), blank=True, help_text=_("经营范围, as registered."))
+    business_scope = models.TextField(_("business scope"), max_length=MAX_NOTE, blank=True,
+                                      help_text=_("经营范围, as registered."))
     # -- external facts (entered or imported) --------------------------------------------------------
     bureau_rating = models.CharField(
         _("bureau rating"), max_length=3, choices=BureauRating.choices, blank=True,
@@ -119,6 +121,7 @@ class CreditProfile(models.Model):
         verbose_name_plural = _("credit profiles")
         permissions = [("rate_customer", "Can rate customers")]
         constraints = [
+            text_length_constraint("business_scope", MAX_NOTE, name="credit_profile_business_scope_length"),
             models.CheckConstraint(
                 condition=Q(grade__in=["", "A", "B", "C", "D"]), name="credit_profile_grade_valid"
             ),

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import amount_bound_constraint
+
 
 class Invoice(models.Model):
     company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, help_text=_("The selling company."))
@@ -44,6 +46,7 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         constraints = [
+            amount_bound_constraint(("net_minor", "tax_minor", "gross_minor"), name="invoice_amounts_within_bound"),
             models.UniqueConstraint(fields=["company", "number"], name="invoice_number_unique_per_company"),
             models.CheckConstraint(condition=Q(gross_minor__gt=0), name="invoice_gross_positive"),
             models.CheckConstraint(
@@ -111,6 +114,7 @@ class CreditNote(models.Model):
         verbose_name_plural = _("credit notes")
         ordering = ["-date", "-id"]
         constraints = [
+            amount_bound_constraint(("net_minor", "tax_minor", "gross_minor"), name="credit_note_amounts_within_bound"),
             models.UniqueConstraint(fields=["company", "number"], name="credit_note_number_unique_per_company"),
             models.CheckConstraint(condition=Q(gross_minor__gt=0), name="credit_note_gross_positive"),
             models.CheckConstraint(

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.bounds import amount_bound_constraint
 from arms.ledger.enums import PaymentMethod, PaymentStatus
 
 
@@ -57,6 +58,7 @@ class Payment(models.Model):
         ordering = ["-received_date", "-id"]
         permissions = [("reverse_payment", "Can reverse a payment")]
         constraints = [
+            amount_bound_constraint(("amount_minor",), name="payment_amount_within_bound"),
             models.UniqueConstraint(fields=["company", "number"], name="payment_number_unique_per_company"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent
 from arms.domain import journal as postings
@@ -43,6 +44,7 @@ def _cash_used(payment: Payment, *, unallocated_after: int) -> int:
 def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, Invoice],
                      lines: list[AllocationRequest], on: date) -> list[Allocation]:
     """Apply ``lines`` to rows that the caller has locked. Checks every rule before writing anything."""
+    date_check(on, field="date")
     if payment.status != PaymentStatus.POSTED:
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
     if on < payment.received_date:
@@ -159,7 +161,7 @@ def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = 
     payment = payment_qs_for_update().get(pk=payment_id)
     if payment.status != PaymentStatus.POSTED:
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
-    on = on or max(timezone.localdate(), payment.received_date)
+    on = date_check(on or max(timezone.localdate(), payment.received_date), field="date")
     candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
     plan = plan_oldest_first(
         payment.amount_unallocated_minor,
@@ -228,7 +230,7 @@ def allocation_reverse(*, actor, allocation: Allocation, on: date | None = None)
     payment = payment_qs_for_update().get(pk=allocation.payment_id) if allocation.payment_id else None
     if payment is not None and payment.status != PaymentStatus.POSTED:
         raise AlreadyReversed(_("The payment is reversed."), field="allocation")
-    on = on or max(timezone.localdate(), allocation.date)
+    on = date_check(on or max(timezone.localdate(), allocation.date), field="date")
     if on < allocation.date:
         raise ValidationFailed(_("An undo cannot predate the allocation."), field="date")
     return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on)[0]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common import hooks
+from arms.common.bounds import amount_check, date_check
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
@@ -100,9 +101,11 @@ def invoice_post(
 
     def create() -> Invoice:
         locked = lock_customer(customer.pk)
+        date_check(issue_date, field="issue_date")
+        date_check(due_date, field="due_date")
         not_negative_or_error(net_minor, "net_minor")
         not_negative_or_error(tax_minor, "tax_minor")
-        gross = net_minor + tax_minor
+        gross = amount_check(net_minor + tax_minor, field="tax_minor")
         if gross <= 0:
             raise ValidationFailed(_("An invoice must be for more than zero."), field="net_minor")
         if locked.status == CustomerStatus.INACTIVE:
@@ -118,7 +121,7 @@ def invoice_post(
                 raise CurrencyMismatch(_("The invoice currency differs from the contract's."), field="currency")
             terms = contract.payment_terms
         try:
-            due = due_date or terms.due_date(issue_date)
+            due = date_check(due_date or terms.due_date(issue_date), field="due_date")
         except OverflowError:
             raise ValidationFailed(_("The due date would fall after the year 9999."), field="issue_date") from None
         if due < issue_date:
@@ -172,9 +175,10 @@ def credit_note_post(
     def create() -> CreditNote:
         customer = lock_customer(invoice.customer_id)
         locked = invoices_qs_for_update([invoice.pk]).get()
+        date_check(on, field="date")
         not_negative_or_error(net_minor, "net_minor")
         not_negative_or_error(tax_minor, "tax_minor")
-        gross = net_minor + tax_minor
+        gross = amount_check(net_minor + tax_minor, field="tax_minor")
         if gross <= 0:
             raise ValidationFailed(_("A credit note must be for more than zero."), field="net_minor")
         if not (reason or "").strip():

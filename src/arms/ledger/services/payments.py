@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.services import idempotent, sequence_next
 from arms.domain import journal as postings
@@ -72,6 +73,8 @@ def payment_record(
 
     def create() -> Payment:
         locked = lock_customer(customer.pk)
+        date_check(received_date, field="received_date")
+        date_check(bill_maturity_date, field="bill_maturity_date")
         positive_or_error(amount_minor, "amount_minor")
         pay_currency = currency_or_error(currency or locked.currency)
         if method not in PaymentMethod.values:
@@ -139,7 +142,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
         )
     live = list(locked.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk"))
     last_allocated = max((allocation.date for allocation in live), default=locked.received_date)
-    on = on or max(timezone.localdate(), locked.received_date, last_allocated)
+    on = date_check(on or max(timezone.localdate(), locked.received_date, last_allocated), field="date")
     if on < locked.received_date:
         raise ValidationFailed(_("A reversal cannot predate the payment."), field="date")
     if on < last_allocated:

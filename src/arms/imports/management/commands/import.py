@@ -1,4 +1,4 @@
-"""arms import customers|contracts|invoices|payments FILE [--dry-run] [--user NAME] [--progress]
+"""arms import customers|contracts|invoices|payments FILE [--dry-run] [--user NAME] [--progress] [--encoding E]
 
 Checks every row first and lists every bad one (line, column, reason) on stderr, exiting 1 with nothing
 written; otherwise creates all rows in one transaction and prints what it did.
@@ -25,10 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="A .csv (UTF-8 or GB18030/GBK) or .xlsx file (first sheet).")
         parser.add_argument("--dry-run", action="store_true", help="Check every row; write nothing.")
         parser.add_argument("--user", help="Who imports: the username recorded on the documents and audit trail.")
+        parser.add_argument("--encoding", default="", choices=["utf-8", "gb18030", "latin-1", "cp1252"],
+                            help="The CSV file's encoding, when ARMS cannot tell it (default: detect).")
         parser.add_argument("--progress", action="store_true",
                             help="Show a progress bar even when stderr is not a terminal.")
 
-    def handle(self, *args, kind, file, dry_run=False, user=None, progress=False, **options):
+    def handle(self, *args, kind, file, dry_run=False, user=None, progress=False, encoding="", **options):
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         try:
             with open(file, "rb") as handle, self._progress(progress or sys.stderr.isatty()) as report:
                 result = import_file(kind=kind, file=handle, filename=file, actor=actor, dry_run=dry_run,
-                                     progress=report)
+                                     progress=report, encoding=encoding)
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(problem)s")
                                % {"file": file, "problem": exc.strerror}) from exc

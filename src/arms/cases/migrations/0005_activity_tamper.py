@@ -6,5 +6,5 @@ from arms.common.migrations_sql import sql_operation
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_dispute_sla_default_5_working_days")]
+    dependencies = [("cases", "0004_text_bounds_inputs")]
     operations = [sql_operation(__file__, "activity_tamper")]

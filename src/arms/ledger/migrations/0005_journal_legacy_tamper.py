@@ -33,5 +33,5 @@ def mark_legacy(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0003_journal_tamper"), ("audit", "0004_seals_tamper")]
+    dependencies = [("ledger", "0004_journal_tamper"), ("audit", "0004_seals_tamper")]
     operations = [migrations.RunPython(mark_legacy, migrations.RunPython.noop)]

@@ -11,5 +11,5 @@ from arms.common.migrations_sql import sql_operation
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0002_accounts_and_triggers")]
+    dependencies = [("ledger", "0003_amount_bounds_inputs")]
     operations = [sql_operation(__file__, "journal_tamper")]
