@@ -31,7 +31,7 @@ from arms.credit.history import TradeHistory, trade_history
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
 from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
-from arms.domain.money import BASE_CURRENCY, exponent
+from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
 from arms.ledger.locks import lock_customer
 
@@ -123,11 +123,11 @@ def to_cny_minor(minor: int, currency: str, on: date) -> int | None:
         rate = exchange_rate_on(currency, on)
     except MissingExchangeRate:
         return None
-    return int((Decimal(minor) * rate * 100 / Decimal(10) ** exponent(currency)).to_integral_value(ROUND_HALF_UP))
+    return to_base_minor(minor, currency, rate)
 
 
 def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
-    """CNY fen in minor units of ``currency`` (rounded down), or None when there is no rate."""
+    """CNY fen in minor units of ``currency`` (the domain's rounding, half up), or None when there is no rate."""
     if currency == BASE_CURRENCY:
         return cny_minor
     from arms.ledger.errors import MissingExchangeRate
@@ -137,7 +137,7 @@ def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
         rate = exchange_rate_on(currency, on)
     except MissingExchangeRate:
         return None
-    return int((Decimal(cny_minor) * Decimal(10) ** exponent(currency) / (rate * 100)).to_integral_value(ROUND_DOWN))
+    return from_base_minor(cny_minor, currency, rate)
 
 
 def _proposal_values(*, result: Result, history: TradeHistory, statement, profile: CreditProfile,
