@@ -304,6 +304,21 @@ def _locked_pending(proposal: RatingProposal) -> RatingProposal:
     return locked
 
 
+def _cancel_pending_limit_requests(*, customer_id: int, actor, proposal: RatingProposal) -> None:
+    """The proposal's limit request replaces a pending one: each is cancelled and audited like any cancellation."""
+    note = _("Replaced by the limit of rating proposal %(id)s.") % {"id": proposal.pk}
+    pending = LimitChangeRequest.objects.filter(customer_id=customer_id, status="pending")  # the customer is locked
+    for request in pending.order_by("pk"):
+        request.status = "cancelled"
+        request.decided_at = timezone.now()
+        request.decided_by = actor
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=actor, action="credit_limit_request_cancelled", subject=request,
+                     before={"status": "pending"}, after={"status": "cancelled", "note": note,
+                                                          "rating_proposal": proposal.pk})
+
+
 @transaction.atomic
 def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_minor: int | None = None,
                     payment_terms_days: int | None = None, deposit_pct=None, guarantee_required: bool | None = None,
@@ -311,8 +326,10 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
                     prepayment_only: bool | None = None) -> Decision:
     """Put a rating's proposal in force, as proposed or with changes (a change needs a reason).
 
-    The grade, score and terms apply at once. A limit raised above the finance-manager threshold does not:
-    it becomes a limit change request (source "rating", made by the acceptor) that a finance manager approves.
+    The grade, score and terms apply at once. A new limit above the finance-manager threshold does not, as
+    proposed or changed, raised or lowered (the rule of every limit change request): it becomes a limit change
+    request (source "rating", made by the acceptor) that a finance manager approves; a pending request it replaces
+    is cancelled, with its own audit event.
     """
     if not actor.has_perm("credit.decide_ratingproposal"):
         raise Forbidden(_("Your role may not decide rating proposals."), field="proposal")
@@ -340,8 +357,10 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     before = profile_snapshot(profile)
     today = timezone.localdate()
     limit_cny = to_cny_minor(chosen["limit_minor"], locked.currency, today)
-    needs_fm = chosen["limit_minor"] > (profile.limit_minor or 0) and (
-        limit_cny is None or limit_cny > limit_fm_threshold_minor())
+    # The rule of a limit change request: a new limit above the threshold (or one that cannot be converted) needs
+    # a finance manager, whether it raises or lowers the limit in force and whether the acceptor changed it.
+    limit_changes = (chosen["limit_minor"], locked.currency) != (profile.limit_minor, profile.currency)
+    needs_fm = limit_changes and (limit_cny is None or limit_cny > limit_fm_threshold_minor())
     profile.grade = locked.grade
     profile.score = locked.rating.score
     profile.payment_terms_days = chosen["payment_terms_days"]
@@ -354,9 +373,7 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     profile.current_rating = locked.rating
     request = None
     if needs_fm:
-        LimitChangeRequest.objects.filter(customer_id=locked.customer_id, status="pending").update(
-            status="cancelled", decided_at=timezone.now(), decided_by=actor,
-            decision_note=_("Replaced by the limit of rating proposal %(id)s.") % {"id": locked.pk})
+        _cancel_pending_limit_requests(customer_id=locked.customer_id, actor=actor, proposal=locked)
         request = LimitChangeRequest.objects.create(
             customer_id=locked.customer_id, currency=locked.currency, current_limit_minor=profile.limit_minor,
             requested_limit_minor=chosen["limit_minor"], requested_by=actor, source=LimitRequestSource.RATING,
