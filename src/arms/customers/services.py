@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,8 +13,7 @@ from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ValidationFailed, money_message
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
-from arms.customers.models import Contact, Customer
-from arms.customers.selectors import company_default
+from arms.customers.models import Company, Contact, Customer
 from arms.customers.uscc import uscc_message
 from arms.domain.money import MoneyError, check_currency
 from arms.domain.uscc import UsccError, validate_uscc
@@ -23,6 +23,16 @@ EDITABLE = (
     "payment_terms_days", "payment_terms_basis", "currency", "status", "notes",
 )
 
+
+
+def company_ensure() -> Company:
+    """The company of ``ARMS_COMPANY_CODE``, made on first use (``arms setup``, the first customer or import).
+
+    The row is the book-keeping entity itself, not a business event, so making it writes no audit event."""
+    company, _created = Company.objects.get_or_create(
+        code=settings.ARMS_COMPANY_CODE, defaults={"name": settings.ARMS_COMPANY_CODE}
+    )
+    return company
 
 def customer_snapshot(customer: Customer) -> dict:
     data = {name: getattr(customer, name) for name in EDITABLE if name not in ("salesperson", "collector")}
@@ -81,7 +91,7 @@ def _clean(fields: dict) -> dict:
 @transaction.atomic
 def customer_create(*, actor, code: str, name: str, company=None, idempotency_key: str | None = None,
                     **fields) -> Customer:
-    company = company or company_default()
+    company = company or company_ensure()
     payload = {"company": company.pk, "code": code, "name": name, **fields}
 
     def create() -> Customer:

@@ -159,11 +159,11 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
     (unique (invoice, stage offset)). With ``process``, each action is processed (activity, task, hold,
     letter, e-mail) once the run commits.
     """
-    from arms.customers.selectors import company_default
+    from arms.customers.services import company_ensure
     from arms.dunning.services.actions import actions_pending
 
     dunning_run_check(as_of=as_of, trigger=trigger)
-    company = company_default()
+    company = company_ensure()
     list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))
     run = DunningRun.objects.filter(company=company, as_of=as_of).first()
     if run is None:
