@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
+from arms.cases.enums import Level
 from arms.common.api_types import MAX_MINOR, CustomerRefOut, DocumentDate, InputSchema, QuerySchema, money_text
-from arms.dunning.models import EmailTemplate, Language, LetterKind, Level, TaskKind
+from arms.dunning.models import STAGE_TASK_CHOICES, EmailTemplate, Language, LetterKind
+
+#: a stage's task: one of the cases' task kinds a stage can give, or "" for none
+StageTask = Literal[tuple(code for code, _label in STAGE_TASK_CHOICES)]
 
 # ---------------------------------------------------------------- policies
 
@@ -22,7 +27,7 @@ class StageIn(InputSchema):
     email_template: EmailTemplate = EmailTemplate.OVERDUE
     attach_statement: bool = True
     letter_kind: LetterKind = LetterKind.NONE
-    task_kind: TaskKind = TaskKind.NONE
+    task_kind: StageTask = ""
     stop_supply: bool = False
     deadline_days: int = Field(10, ge=0, le=365)
 

@@ -29,12 +29,9 @@ from arms.dunning.models import (
     DunningAction,
     DunningEmail,
     EmailStatus,
-    TaskKind,
 )
 
 SOURCE = "dunning"
-TASK_KIND = {TaskKind.CALL: "call", TaskKind.VISIT: "visit", TaskKind.FOLLOW_UP: "follow_up",
-             TaskKind.LEGAL_REVIEW: "legal_review", TaskKind.HANDOFF: "handoff"}
 
 
 def _title(action: DunningAction, kind: str) -> str:
@@ -124,7 +121,7 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             attachment_name=evidence[0] if evidence[1] else "", attachment_bytes=evidence[1],
         )
         if stage.task_kind:
-            kind = TASK_KIND[stage.task_kind]
+            kind = stage.task_kind  # the cases' TaskKind itself
             task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
                         level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
                         source=SOURCE, source_ref=f"action:{locked.pk}")

@@ -10,11 +10,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.cases.enums import Level, TaskKind
 from arms.common.errors import Conflict, NotFound, ValidationFailed
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.dunning import StageRule, ladder_problems
 from arms.dunning.models import (
+    STAGE_TASK_CHOICES,
     DunningAction,
     DunningExclusion,
     DunningPolicy,
@@ -23,8 +25,6 @@ from arms.dunning.models import (
     EmailTemplate,
     Language,
     LetterKind,
-    Level,
-    TaskKind,
 )
 
 STAGE_FIELDS = ("code", "name", "offset_days", "level", "send_email", "email_template", "attach_statement",
@@ -88,10 +88,11 @@ def _clean_stages(stages: list[dict]) -> list[dict]:
                 raise ValidationFailed(_("This field is required."), field=f"stages[{i}].{name}")
         if not -365 <= stage["offset_days"] <= 3650:
             raise ValidationFailed(_("Between -365 and 3650 days."), field=f"stages[{i}].offset_days")
-        for name, choices in (("level", Level), ("email_template", EmailTemplate), ("letter_kind", LetterKind),
-                              ("task_kind", TaskKind)):
-            if name in stage and stage[name] not in choices.values:
-                raise ValidationFailed(_("Use one of %(choices)s.") % {"choices": ", ".join(choices.values)},
+        for name, values in (("level", Level.values), ("email_template", EmailTemplate.values),
+                             ("letter_kind", LetterKind.values),
+                             ("task_kind", [code for code, _label in STAGE_TASK_CHOICES])):
+            if name in stage and stage[name] not in values:
+                raise ValidationFailed(_("Use one of %(choices)s.") % {"choices": ", ".join(values)},
                                        field=f"stages[{i}].{name}")
         cleaned.append(stage)
     problems = ladder_problems([StageRule(s["code"], s["offset_days"], s.get("level", Level.SALES)) for s in cleaned])
