@@ -76,7 +76,7 @@ def _clean(*, period: date, scope: str, user_id: int | None, collections_target_
             "overdue_ratio_target_bp": overdue_ratio_target_bp, "recovery_rate_target_bp": recovery_rate_target_bp}
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user_id: int | None = None,
                   collections_target_minor: int | None = None, dso_target_days: Decimal | None = None,
                   overdue_ratio_target_bp: int | None = None, recovery_rate_target_bp: int | None = None,
@@ -97,7 +97,7 @@ def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user
     return budget
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_update(*, actor, budget: Budget, collections_target_minor: int | None,
                   dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
                   recovery_rate_target_bp: int | None = None, note: str = "") -> Budget:
@@ -120,7 +120,7 @@ def budget_update(*, actor, budget: Budget, collections_target_minor: int | None
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_delete(*, actor, budget: Budget) -> None:
     locked = Budget.objects.select_for_update().filter(pk=budget.pk).first()
     if locked is None:

@@ -67,7 +67,7 @@ def default_owner(customer, department: str):
     return person_for_level(customer, Level.SALES) or person_for_level(customer, Level.FINANCE)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def dispute_raise(
     *, invoice, amount_minor: int, reason_code: str, actor, description: str = "", department: str = "",
     owner=None, raised_on: date | None = None, idempotency_key: str | None = None,
@@ -127,7 +127,7 @@ def dispute_raise(
     return dispute
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def dispute_resolve(
     *, dispute: Dispute, resolution: str, actor, note: str = "", on: date | None = None,
     credit_minor: int | None = None, corrected_invoice_ref: str = "",

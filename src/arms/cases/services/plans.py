@@ -58,7 +58,7 @@ def plan_snapshot(plan: InstallmentPlan) -> dict:
     }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_request(
     *, customer, invoices, actor, installments: int | None = None, first_due_on: date | None = None,
     every_months: int = 1, schedule: list[ScheduleLine] | None = None, total_minor: int | None = None,
@@ -173,13 +173,13 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_approve(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
     """A finance manager other than the requester approves: the plan is active and its invoices leave dunning."""
     return _decide(plan=plan, actor=actor, approve=True, note=note)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_reject(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
     return _decide(plan=plan, actor=actor, approve=False, note=note)
 

@@ -36,7 +36,7 @@ def promise_snapshot(promise: PromiseToPay) -> dict:
     }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def promise_record(
     *, customer, amount_minor: int, promised_on: date, actor, made_on: date | None = None, invoices=(),
     currency: str | None = None, contact_name: str = "", note: str = "", level: str = Level.FINANCE,
@@ -172,7 +172,7 @@ def promises_check(*, as_of: date, actor=None) -> dict[str, int]:
     return counts
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def promise_cancel(*, promise: PromiseToPay, actor, note: str = "") -> PromiseToPay:
     """Withdraw an open promise (recorded by mistake, replaced by an installment plan)."""
     lock_customer(promise.customer_id)
