@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from arms.common.locks import qs_for_update
 
 
 def _canonical(value):
@@ -39,7 +40,7 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
     """Append one event in the caller's transaction. ``subject`` is a model instance."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    head = qs_for_update(AuditHead.objects.all()).get(pk=1)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {
         "seq": head.last_seq + 1,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.common import hooks
 from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.contracts.models import (
     Contract,
@@ -25,7 +26,6 @@ from arms.contracts.models import (
     GuaranteeType,
 )
 from arms.customers.enums import TermBasis
-from arms.customers.models import Customer
 from arms.domain.money import MoneyError, check_currency, format_money
 
 TERMS = (
@@ -129,7 +129,7 @@ def contract_create(*, actor, customer, number: str, signed_date: date, amount_m
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
-            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            locked = lock_customer(customer.pk)
             hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
                       currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor)
         contract.save()
@@ -149,8 +149,8 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why the contract is amended."), field="reason")
     cleaned = _clean(fields)
-    customer = Customer.objects.select_for_update().get(pk=contract.customer_id)  # lock order: customer first
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    customer = lock_customer(contract.customer_id)  # lock order: customer first
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
     before = contract_terms(locked)
     was_active, amount_before = locked.status == ContractStatus.ACTIVE, locked.amount_minor
     for name, value in cleaned.items():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ValidationFailed, money_message
+from arms.common.locks import lock_customer
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Company, Contact, Customer
@@ -116,7 +117,7 @@ def customer_create(*, actor, code: str, name: str, company=None, idempotency_ke
 @transaction.atomic
 def customer_update(*, actor, customer: Customer, **fields) -> Customer:
     cleaned = _clean(fields)
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     if cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk
     ).exists():
@@ -156,7 +157,7 @@ def contact_create(*, actor, customer: Customer, name: str, role: str = "", phon
             except ValidationError as exc:
                 raise ValidationFailed(_("%(email)s is not an e-mail address.") % {"email": clean_email},
                                        field="email") from exc
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked = lock_customer(customer.pk)
         if is_primary:
             locked.contacts.filter(is_primary=True).update(is_primary=False)
         contact = Contact.objects.create(customer=locked, name=clean_name, role=(role or "").strip(),

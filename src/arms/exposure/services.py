@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, Forbidden, ValidationFailed, money_message
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
-from arms.customers.models import Customer
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
 from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
@@ -57,11 +57,6 @@ def warn_share_bp(profile=None) -> int:
 
 
 # ---------------------------------------------------------------- the check
-
-
-def lock_customer_row(customer_id: int) -> Customer:
-    """The customer row, locked until the caller's transaction ends (first in the fixed lock order)."""
-    return Customer.objects.select_for_update().get(pk=customer_id)
 
 
 @dataclass
@@ -162,7 +157,7 @@ def credit_check(*, customer, amount_minor: int, currency: str, document_kind: s
     if lock:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("credit_check(lock=True) must run inside the transaction that writes the document")
-        customer = lock_customer_row(customer.pk)
+        customer = lock_customer(customer.pk)
     as_of = as_of or timezone.localdate()
     profile = credit_profile_of(customer)
     breakdown = exposure_breakdown(customer, as_of=as_of, profile=profile, currency=currency)
@@ -192,9 +187,9 @@ def credit_check(*, customer, amount_minor: int, currency: str, document_kind: s
     decision = decided.decision
     override_id = None
     if decided.blocked and consume_override:
-        override = override_usable_qs(customer_id=customer.pk, amount_minor=amount_minor, currency=currency,
-                                      document_kind=document_kind, document_ref=document_ref
-                                      ).select_for_update().first()
+        override = qs_for_update(override_usable_qs(
+            customer_id=customer.pk, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
+            document_ref=document_ref)).first()
         if override is not None:
             _override_consume(override, document_kind=document_kind, document_ref=document_ref, actor=user,
                               reasons=[r.code for r in reasons])
@@ -258,7 +253,7 @@ def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", a
     source_ref = (source_ref or "").strip()
     if reason_code == HoldReason.MANUAL and not note:
         raise ValidationFailed(_("Say why the hold is placed."), field="note")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     existing = holds_active(locked).filter(reason_code=reason_code, source_ref=source_ref).first()
     if existing is not None:
         return existing
@@ -277,8 +272,8 @@ def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
     """Lift a hold, saying why. The hold stays on record, released."""
     if not (note or "").strip():
         raise ValidationFailed(_("Say why the hold is released."), field="note")
-    Customer.objects.select_for_update().get(pk=hold.customer_id)
-    locked = CreditHold.objects.select_for_update().get(pk=hold.pk)
+    lock_customer(hold.customer_id)
+    locked = qs_for_update(CreditHold.objects.all()).get(pk=hold.pk)
     if not locked.active:
         raise Conflict(_("This hold was already released."), code="hold_not_active")
     before = _hold_snapshot(locked)
@@ -324,7 +319,7 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
     if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
         raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {"max": MAX_OVERRIDE_VALID_DAYS},
                                field="valid_days")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     override = CreditOverride.objects.create(
         customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
         document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
@@ -343,8 +338,8 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
 def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_days: int | None) -> CreditOverride:
     if _user(actor) is None or not actor.has_perm("exposure.approve_creditoverride"):
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
-    Customer.objects.select_for_update().get(pk=override.customer_id)
-    locked = CreditOverride.objects.select_for_update().get(pk=override.pk)
+    lock_customer(override.customer_id)
+    locked = qs_for_update(CreditOverride.objects.all()).get(pk=override.pk)
     if locked.requested_by_id == actor.pk:
         raise Forbidden(_("You requested this override; another credit manager must decide on it."),
                         code="self_approval")
@@ -404,7 +399,7 @@ def _override_consume(override: CreditOverride, *, document_kind: str, document_
 def overrides_expire(*, now=None) -> int:
     """Mark approved overrides past their expiry as expired (the check already ignores them); how many."""
     now = now or timezone.now()
-    due = list(CreditOverride.objects.select_for_update().filter(status=OverrideStatus.APPROVED,
+    due = list(qs_for_update(CreditOverride.objects.all()).filter(status=OverrideStatus.APPROVED,
                                                                  expires_at__lte=now).order_by("pk"))
     for override in due:
         before = _override_snapshot(override)

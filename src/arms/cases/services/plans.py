@@ -20,9 +20,9 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.common import customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
-from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation
 
 MAX_INSTALLMENTS = 60
@@ -149,7 +149,7 @@ def _schedule_or_error(*, total: int, installments, first_due_on, every_months, 
 
 def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> InstallmentPlan:
     lock_customer(plan.customer_id)
-    locked = InstallmentPlan.objects.select_for_update(of=("self",)).select_related("customer").get(pk=plan.pk)
+    locked = qs_for_update(InstallmentPlan.objects.all(), own_rows_only=True).select_related("customer").get(pk=plan.pk)
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.approve_installmentplan")):
         raise Forbidden(_("Only a finance manager approves installment plans."), field="actor")
     if locked.status != PlanStatus.PENDING:
@@ -194,7 +194,7 @@ def plan_paid_minor(plan: InstallmentPlan, *, as_of: date) -> int:
 
 def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
     with transaction.atomic(durable=True):
-        plan = InstallmentPlan.objects.select_for_update(of=("self",)).select_related("customer").get(pk=plan_id)
+        plan = qs_for_update(InstallmentPlan.objects.select_related("customer"), own_rows_only=True).get(pk=plan_id)
         if plan.status != PlanStatus.ACTIVE:
             return plan.status
         before = plan_snapshot(plan)

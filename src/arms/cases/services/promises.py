@@ -18,10 +18,10 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, customer_invoices_locked, user_or_none
 from arms.cases.services.escalation import escalate
 from arms.common.errors import Conflict, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.domain.money import format_money
 from arms.ledger.enums import PaymentStatus
-from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation, Payment
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def promise_paid_minor(promise: PromiseToPay, *, as_of: date) -> int:
 def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
     """Check one open promise in its own transaction; returns its status afterwards."""
     with transaction.atomic(durable=True):
-        promise = PromiseToPay.objects.select_for_update(of=("self",)).select_related("customer").get(pk=promise_id)
+        promise = qs_for_update(PromiseToPay.objects.select_related("customer"), own_rows_only=True).get(pk=promise_id)
         if promise.status != PromiseStatus.OPEN:
             return promise.status
         before = promise_snapshot(promise)
@@ -176,7 +176,7 @@ def promises_check(*, as_of: date, actor=None) -> dict[str, int]:
 def promise_cancel(*, promise: PromiseToPay, actor, note: str = "") -> PromiseToPay:
     """Withdraw an open promise (recorded by mistake, replaced by an installment plan)."""
     lock_customer(promise.customer_id)
-    locked = PromiseToPay.objects.select_for_update().get(pk=promise.pk)
+    locked = qs_for_update(PromiseToPay.objects.all()).get(pk=promise.pk)
     if locked.status != PromiseStatus.OPEN:
         raise AlreadyClosed(_("The promise is already %(status)s.") % {"status": locked.get_status_display()},
                             field="promise")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
@@ -33,7 +34,6 @@ from arms.credit.services.profiles import credit_profile_ensure, profile_snapsho
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
 from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
-from arms.ledger.locks import lock_customer
 
 
 def review_months() -> int:
@@ -178,7 +178,7 @@ def _notify_downgrade(*, customer, rating: Rating) -> None:
 
 def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, history: TradeHistory) -> Rating:
     profile = credit_profile_ensure(customer)
-    profile = CreditProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = qs_for_update(CreditProfile.objects.all()).get(pk=profile.pk)
     version = scorecard_active()
     card = scorecard_parse(version)
     statement = statement_for(customer, as_of)
@@ -297,7 +297,7 @@ def _decimal_pct(value, field: str) -> Decimal:
 
 def _locked_pending(proposal: RatingProposal) -> RatingProposal:
     lock_customer(proposal.customer_id)
-    locked = RatingProposal.objects.select_for_update().select_related("rating", "customer").get(pk=proposal.pk)
+    locked = qs_for_update(RatingProposal.objects.all()).select_related("rating", "customer").get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
         raise Conflict(_("This proposal was already decided (%(status)s).") % {"status": locked.get_status_display()},
                        field="proposal", code="proposal_not_pending")
@@ -353,7 +353,7 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     if changed and not reason.strip():
         raise ValidationFailed(_("Say why you change the proposal."), field="reason")
 
-    profile = CreditProfile.objects.select_for_update().get(customer_id=locked.customer_id)
+    profile = qs_for_update(CreditProfile.objects.all()).get(customer_id=locked.customer_id)
     before = profile_snapshot(profile)
     today = timezone.localdate()
     limit_cny = to_cny_minor(chosen["limit_minor"], locked.currency, today)

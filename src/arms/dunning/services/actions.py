@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
-from arms.customers.models import Customer
+from arms.common.locks import lock_customer, qs_for_update
 from arms.domain.money import format_money
 from arms.dunning import documents
 from arms.dunning.models import (
@@ -99,8 +99,8 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
         subject, body = documents.render_email(letter) if stage.send_email else ("", "")
 
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=action.customer_id)
-        locked = DunningAction.objects.select_for_update().get(pk=action.pk)
+        customer = lock_customer(action.customer_id)
+        locked = qs_for_update(DunningAction.objects.all()).get(pk=action.pk)
         if locked.status == ActionStatus.DONE:
             return locked
         locked.customer, locked.stage, locked.policy = customer, stage, action.policy

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.enums import Level, TaskKind
 from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.dunning import StageRule, ladder_problems
@@ -148,7 +149,7 @@ def policy_create(*, actor, code: str, stages: list[dict], **fields) -> DunningP
 
 @transaction.atomic
 def policy_update(*, actor, policy: DunningPolicy, stages: list[dict] | None = None, **fields) -> DunningPolicy:
-    locked = DunningPolicy.objects.select_for_update().get(pk=policy.pk)
+    locked = qs_for_update(DunningPolicy.objects.all()).get(pk=policy.pk)
     before = policy_snapshot(locked)
     cleaned = _clean_policy(fields)
     for name, value in cleaned.items():
@@ -192,7 +193,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
         raise ValidationFailed(_("Say why the customer is not dunned."), field="reason")
     if until is not None and until < timezone.localdate():
         raise ValidationFailed(_("The exclusion would already be over."), field="until")
-    Customer.objects.select_for_update().get(pk=customer.pk)
+    lock_customer(customer.pk)
     if DunningExclusion.objects.filter(customer=customer, lifted_at__isnull=True).exists():
         raise Conflict(_("The customer is already excluded from dunning."), field="customer",
                        code="already_excluded")
@@ -204,7 +205,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
 
 @transaction.atomic
 def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> DunningExclusion:
-    locked = DunningExclusion.objects.select_for_update().get(pk=exclusion.pk)
+    locked = qs_for_update(DunningExclusion.objects.all()).get(pk=exclusion.pk)
     if locked.lifted_at is not None:
         raise Conflict(_("The exclusion was already lifted."), code="already_lifted")
     before = exclusion_snapshot(locked)
@@ -225,7 +226,7 @@ def profile_set(*, customer: Customer, actor, language: str = "", policy: Dunnin
         raise ValidationFailed(_("Use zh-hans, en or blank."), field="language")
     if policy is not None and not DunningPolicy.objects.filter(pk=policy.pk).exists():
         raise NotFound(_("Policy not found."), field="policy_id")
-    profile, _created = DunningProfile.objects.select_for_update().get_or_create(customer=customer)
+    profile, _created = qs_for_update(DunningProfile.objects.all()).get_or_create(customer=customer)
     before = {"language": profile.language, "policy": profile.policy_id}
     profile.language = language
     profile.policy = policy

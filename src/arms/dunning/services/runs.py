@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.locks import qs_for_update
 from arms.domain.dunning import stage_due
 from arms.domain.interest import late_interest
 from arms.dunning.models import (
@@ -164,7 +165,7 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
 
     dunning_run_check(as_of=as_of, trigger=trigger)
     company = company_ensure()
-    list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))
+    list(qs_for_update(DunningPolicy.objects.all()).filter(is_active=True).order_by("pk"))
     run = DunningRun.objects.filter(company=company, as_of=as_of).first()
     if run is None:
         try:

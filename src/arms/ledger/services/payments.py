@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.locks import lock_customer, payment_qs_for_update
 from arms.common.services import idempotent, sequence_next
 from arms.domain import journal as postings
 from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentStatus
 from arms.ledger.errors import AlreadyReversed
-from arms.ledger.locks import lock_customer, payment_qs_for_update
 from arms.ledger.models import JournalEntry, Payment
 from arms.ledger.services.common import (
     bookable_or_error,
@@ -126,7 +126,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
     invoice_ids = sorted(
         payment.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).values_list("invoice_id", flat=True)
     )
-    from arms.ledger.locks import invoices_qs_for_update
+    from arms.common.locks import invoices_qs_for_update
 
     list(invoices_qs_for_update(invoice_ids))
     locked = payment_qs_for_update().get(pk=payment.pk)
