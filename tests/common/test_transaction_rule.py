@@ -52,3 +52,13 @@ def _durable_uses() -> set[tuple[str, str]]:
 
 def test_durable_transactions_only_where_adr_0003_allows_them():
     assert _durable_uses() == set(DURABLE)
+
+
+def test_the_edges_open_no_transaction():
+    """Views and API endpoints call a service; the service owns the transaction (ADR 0003, rule 1)."""
+    root = Path(arms.__file__).parent
+    edges = [path for path in root.rglob("*.py") if path.name in ("api.py", "views.py") or "views" in path.parts]
+    offenders = sorted(f"{path.relative_to(root)}:{node.lineno}" for path in edges
+                       for node in ast.walk(ast.parse(path.read_text()))
+                       if isinstance(node, ast.Attribute) and node.attr == "atomic")
+    assert offenders == []

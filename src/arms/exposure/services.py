@@ -142,6 +142,13 @@ def _check_amount(amount_minor, currency: str) -> str:
         raise ValidationFailed(money_message(exc), field="currency") from exc
 
 
+@transaction.atomic
+def credit_check_confirm(**arguments) -> CreditCheckResult:
+    """The credit check for a document the caller confirms now (``POST /credit/check`` with ``confirm``): the
+    customer locked and a fitting override consumed, in its own transaction (ADR 0003: the edge opens none)."""
+    return credit_check(lock=True, consume_override=True, **arguments)
+
+
 def credit_check(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
                  user=None, lock: bool = True, contract=None, as_of: date | None = None,
                  consume_override: bool = False) -> CreditCheckResult:
