@@ -125,9 +125,9 @@ def _roles(db):
 
 @pytest.fixture
 def company(db):
-    from arms.customers.selectors import company_default
+    from arms.customers.services import company_ensure
 
-    return company_default()
+    return company_ensure()
 
 
 @pytest.fixture

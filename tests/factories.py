@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from arms.customers.models import Customer
-from arms.customers.selectors import company_default
+from arms.customers.services import company_ensure
 from arms.domain.uscc import make_uscc
 from arms.ledger import services
 
@@ -29,7 +29,7 @@ def user(username: str | None = None, *, role: str | None = None, superuser: boo
 def customer(code: str | None = None, **fields) -> Customer:
     n = next(_seq)
     defaults = {
-        "company": company_default(),
+        "company": company_ensure(),
         "code": code or f"C{n:05d}",
         "name": fields.pop("name", f"测试客户{n}有限公司"),
         "uscc": make_uscc(f"91310000{n:09d}"),

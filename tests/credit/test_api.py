@@ -165,3 +165,28 @@ def test_review_queue(customer, cm, cm2):
     assert [r["id"] for r in body["limit_requests"]] == [request["id"]] and body["awaiting_me"] == [request["id"]]
     assert [d["customer_id"] for d in body["due"]] == [other.pk] and body["due_count"] == 1
     assert cm2.get("/credit/review-queue").json()["awaiting_me"] == []  # not their own
+
+
+@pytest.mark.parametrize(("in_force", "accepted", "waits"), [
+    (None, 2_000_000_00, True),  # raised above the threshold
+    (5_000_000_00, 3_000_000_00, True),  # lowered, still above: the same rule as a limit request
+    (5_000_000_00, 1_000_000_00, False),  # at the threshold: the credit manager decides alone, as before
+])
+def test_accepting_a_proposal_limit_above_the_threshold_makes_a_request_for_the_finance_manager(
+        customer, cm, fm, in_force, accepted, waits):
+    CreditProfile.objects.update_or_create(customer=customer, defaults={"limit_minor": in_force})
+    proposal_id = rating_run(customer=customer, as_of=date(2026, 3, 31)).proposal.pk
+    response = cm.post(f"/credit/proposals/{proposal_id}/accept", {"limit_minor": accepted, "reason": "复核"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    profile = CreditProfile.objects.get(customer=customer)
+    if not waits:
+        assert body["limit_request"] is None and profile.limit_minor == accepted
+        return
+    assert profile.limit_minor == in_force and body["profile"]["limit_minor"] == in_force
+    request_id = body["limit_request"]["id"]
+    assert LimitChangeRequest.objects.get(pk=request_id).needs_finance_manager
+    assert cm.post(f"/credit/limit-requests/{request_id}/approve", {}).status_code == 403  # the acceptor made it
+    response = fm.post(f"/credit/limit-requests/{request_id}/approve", {})
+    assert response.status_code == 200, response.content
+    assert CreditProfile.objects.get(customer=customer).limit_minor == accepted

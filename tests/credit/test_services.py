@@ -296,3 +296,41 @@ def test_bad_requests_name_the_field(customer, manager):
             limit_request_create(**args)
         assert exc.value.field == field
     assert not LimitChangeRequest.objects.exists()
+
+
+def _in_force(customer, limit_minor: int) -> None:
+    CreditProfile.objects.update_or_create(customer=customer, defaults={"limit_minor": limit_minor})
+
+
+def test_a_proposal_limit_above_the_threshold_needs_the_finance_manager_even_when_it_lowers(
+        customer, manager, finance_manager):
+    """A credit manager cannot set a limit above the threshold alone through a proposal, whether it raises or lowers
+    the limit in force: the same rule as a limit change request."""
+    _in_force(customer, 5_000_000_00)
+    rating = rating_run(customer=customer, as_of=date(2026, 3, 31), actor=manager)
+    decision = proposal_accept(proposal=rating.proposal, actor=manager, limit_minor=3_000_000_00, reason="风险上升")
+    assert credit_profile_get(customer).limit_minor == 5_000_000_00  # not set alone
+    request = decision.limit_request
+    assert request is not None and (request.needs_finance_manager, request.status) == (True, "pending")
+    limit_request_approve(request=request, actor=finance_manager)
+    assert credit_profile_get(customer).limit_minor == 3_000_000_00
+
+
+def test_a_proposal_limit_at_or_below_the_threshold_is_set_by_the_credit_manager(customer, manager):
+    _in_force(customer, 5_000_000_00)
+    rating = rating_run(customer=customer, as_of=date(2026, 3, 31), actor=manager)
+    decision = proposal_accept(proposal=rating.proposal, actor=manager, limit_minor=1_000_000_00, reason="收紧")
+    assert decision.limit_request is None and credit_profile_get(customer).limit_minor == 1_000_000_00
+    assert not LimitChangeRequest.objects.exists()
+
+
+def test_a_proposal_replacing_pending_requests_audits_each_cancellation(customer, manager, manager2):
+    rating = rating_run(customer=customer, as_of=date(2026, 3, 31), actor=manager)
+    pending = request_for(customer, manager2, limit=300_000_00)
+    decision = proposal_accept(proposal=rating.proposal, actor=manager, limit_minor=2_000_000_00, reason="大客户")
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_by) == ("cancelled", manager)
+    events = AuditEvent.objects.filter(action="credit_limit_request_cancelled")
+    assert [(e.subject_id, e.after["rating_proposal"]) for e in events] == [
+        (str(pending.pk), rating.proposal.pk)]
+    assert decision.limit_request.status == "pending"

@@ -136,3 +136,21 @@ def test_pages_speak_chinese(customer, rated, manager):
     html = client.get(f"/credit/customers/{customer.pk}/").content.decode()
     assert "信用档案" in html and "评分构成" in html and "资产负债率" in html
     assert ">信用</a>" in html  # the navigation link, not the ledger's 贷方
+
+
+@pytest.mark.parametrize(("typed", "waits"), [("3,000,000.00", True), ("1,000,000.00", False)])
+def test_a_proposal_limit_above_the_threshold_waits_for_the_finance_manager_on_the_page(customer, manager, typed,
+                                                                                          waits):
+    CreditProfile.objects.create(customer=customer, limit_minor=5_000_000_00)
+    proposal = rating_run(customer=customer, as_of=date(2026, 3, 31)).proposal
+    response = login(manager).post(f"/credit/proposals/{proposal.pk}/accept/", {"limit": typed, "reason": "复核"},
+                                   follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    limit = CreditProfile.objects.get(customer=customer).limit_minor
+    if waits:
+        assert limit == 5_000_000_00 and "new limit waits for a finance manager" in html
+        request = LimitChangeRequest.objects.get(customer=customer, status="pending")
+        assert (request.requested_limit_minor, request.needs_finance_manager) == (3_000_000_00, True)
+    else:
+        assert limit == 1_000_000_00 and not LimitChangeRequest.objects.exists()

@@ -1,6 +1,7 @@
 """Money at the edges: parsing and formatting amounts, splitting them exactly."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -9,13 +10,14 @@ from hypothesis import strategies as st
 from arms.domain.money import (
     Money,
     MoneyError,
-    convert,
+    exponent,
     format_amount,
     format_money,
+    from_base_minor,
     parse_amount,
     proportional_part,
-    rate_for_minor,
     split_largest_remainder,
+    to_base_minor,
     to_decimal,
 )
 
@@ -100,12 +102,34 @@ def test_to_decimal_and_convert():
     assert to_decimal(123456) == Decimal("1234.56")
     assert to_decimal(1000, "JPY") == Decimal("1000")
     # 1,000.00 USD at 7.1234 -> 7,123.40 CNY; 0.01 USD at 7.1235 -> 0.071235 CNY rounds half up to 0.07
-    assert convert(100_000, rate_for_minor(Decimal("7.1234"), "USD")) == 712_340
-    assert convert(1, Decimal("7.125")) == 7
-    assert convert(1, Decimal("7.5")) == 8
-    assert convert(-1, Decimal("7.5")) == -8
-    # 1,000 JPY at 0.048 CNY per yen -> 48.00 CNY
-    assert convert(1000, rate_for_minor(Decimal("0.048"), "JPY")) == 4800
+    assert to_base_minor(100_000, "USD", Decimal("7.1234")) == 712_340
+    assert to_base_minor(1, "USD", Decimal("7.1235")) == 7
+    assert to_base_minor(1, "USD", Decimal("7.5")) == 8  # a tie goes up ...
+    assert to_base_minor(-1, "USD", Decimal("7.5")) == -8  # ... and away from zero
+    # 1,000 JPY at 0.048 CNY per yen -> 48.00 CNY; back: 48.00 CNY is 1,000 JPY
+    assert to_base_minor(1000, "JPY", Decimal("0.048")) == 4800
+    assert from_base_minor(4800, "JPY", Decimal("0.048")) == 1000
+    # 7.13 CNY at 7.1234 per USD is 1.000926 USD -> 1.00 USD; 3 fen at 6 per USD is half a cent -> 1 cent
+    assert from_base_minor(713, "USD", Decimal("7.1234")) == 100
+    assert from_base_minor(3, "USD", Decimal("6")) == 1
+    assert to_base_minor(5, "CNY", Decimal("9")) == 5  # the base currency is never converted
+    for bad in (Decimal(0), Decimal(-1), Decimal("NaN")):
+        with pytest.raises(MoneyError):
+            to_base_minor(1, "USD", bad)
+    with pytest.raises(MoneyError):
+        to_base_minor(1, "USD", 7.1)
+
+
+@given(minor=st.integers(-(10**15), 10**15),
+       rate=st.decimals(min_value=Decimal("0.00000001"), max_value=Decimal("99999"), places=8),
+       currency=st.sampled_from(["USD", "JPY", "KRW", "EUR"]))
+def test_conversion_is_the_exact_value_rounded_half_up_once(minor, rate, currency):
+    shift = Fraction(10) ** (exponent("CNY") - exponent(currency))
+    for got, exact in ((to_base_minor(minor, currency, rate), minor * Fraction(rate) * shift),
+                       (from_base_minor(minor, currency, rate), minor / (Fraction(rate) * shift))):
+        assert abs(got - exact) <= Fraction(1, 2)
+        if abs(got - exact) == Fraction(1, 2):  # a tie: away from zero
+            assert abs(got) > abs(exact)
 
 
 def test_split_largest_remainder_examples():

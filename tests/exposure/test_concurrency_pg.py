@@ -114,7 +114,7 @@ def test_without_the_row_lock_concurrent_invoices_pass_the_limit(company, monkey
         return result
 
     monkeypatch.setattr("arms.ledger.services.invoices.lock_customer", lambda pk: Customer.objects.get(pk=pk))
-    monkeypatch.setattr(services, "lock_customer_row", lambda pk: Customer.objects.get(pk=pk))
+    monkeypatch.setattr(services, "lock_customer", lambda pk: Customer.objects.get(pk=pk))
     monkeypatch.setattr(services, "credit_check", check_then_wait)
 
     results = race([poster(customer.pk, "invoice", 200_000_00) for _ in range(threads)])

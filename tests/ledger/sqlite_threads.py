@@ -27,7 +27,7 @@ def main() -> dict:
     call_command("migrate", verbosity=0)
 
     from arms.audit.services import audit_verify
-    from arms.customers.selectors import company_default
+    from arms.customers.services import company_ensure
     from arms.ledger import services
     from arms.ledger.check import ledger_check
     from arms.ledger.models import Invoice, Payment
@@ -35,7 +35,7 @@ def main() -> dict:
     from tests import factories
     from tests.ledger.concurrency import outcomes, race
 
-    company_default()
+    company_ensure()
     threads = 8
     report: dict = {}
 

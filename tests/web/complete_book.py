@@ -82,8 +82,7 @@ def _build(today: date) -> CompleteBook:
         proposal_accept,
         rating_run,
     )
-    from arms.customers.selectors import company_default
-    from arms.customers.services import contact_create
+    from arms.customers.services import company_ensure, contact_create
     from arms.dunning.models import DunningAction, DunningEmail, DunningPolicy, RunTrigger
     from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default, process_actions
     from arms.exposure.models import CreditHold
@@ -104,7 +103,7 @@ def _build(today: date) -> CompleteBook:
         users[key] = user
     sales, collector, credit, clerk, finmgr = (users[n] for n in ("sales", "collector", "credit", "clerk", "finmgr"))
 
-    company = company_default()
+    company = company_ensure()
     company.name = "华东示范实业有限公司"
     company.save(update_fields=["name"])
     exchange_rate_set(actor=finmgr, currency="USD", on=today - timedelta(days=400), rate=Decimal("7.1000"))

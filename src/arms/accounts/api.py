@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from arms.accounts.names import person_name
 from arms.accounts.roles import user_roles
 from arms.common.errors import NotFound
-from arms.common.models import Notification
+from arms.common.notify import notification_list as notifications_of
+from arms.common.notify import notification_mark_read, notifications_mark_all_read, notifications_unread
 from arms.common.pagination import PageParams, paginate
 
 router = Router(tags=["me"])
@@ -58,30 +58,24 @@ def me(request):
         "email": user.email,
         "roles": sorted(user_roles(user)),
         "permissions": sorted(user.get_all_permissions()),
-        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "unread_notifications": notifications_unread(user),
     }
 
 
 @router.get("/notifications", response=NotificationPage, summary="The caller's notifications, newest first")
 def notification_list(request, filters: Query[NotificationFilters]):
-    rows = Notification.objects.filter(user=request.user)
-    if filters.unread:
-        rows = rows.filter(read_at__isnull=True)
+    rows = notifications_of(user=request.user, unread_only=filters.unread)
     return paginate(rows, limit=filters.limit, offset=filters.offset)
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="Mark one as read")
 def notification_read(request, notification_id: int):
-    row = Notification.objects.filter(user=request.user, pk=notification_id).first()
+    row = notification_mark_read(user=request.user, notification_id=notification_id)
     if row is None:
         raise NotFound("no such notification", field="notification_id")
-    if row.read_at is None:
-        row.read_at = timezone.now()
-        row.save(update_fields=["read_at"])
     return row
 
 
 @router.post("/notifications/read-all", response=dict, summary="Mark all of the caller's notifications as read")
 def notification_read_all(request):
-    marked = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return {"marked": marked}
+    return {"marked": notifications_mark_all_read(user=request.user)}

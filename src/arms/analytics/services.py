@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from arms.analytics.models import Budget, BudgetScope
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.locks import qs_for_update
 
 MAX_TARGET_MINOR = 10**15
 
@@ -98,7 +99,7 @@ def budget_update(*, actor, budget: Budget, collections_target_minor: int | None
                   dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
                   recovery_rate_target_bp: int | None = None, note: str = "") -> Budget:
     """Replace the targets of a budget (its month and team stay)."""
-    locked = Budget.objects.select_for_update().filter(pk=budget.pk).first()
+    locked = qs_for_update(Budget.objects.all()).filter(pk=budget.pk).first()
     if locked is None:
         raise NotFound(_("Budget not found."), field="budget_id")
     fields = _clean(period=locked.period, scope=locked.scope, user_id=locked.user_id,
@@ -118,7 +119,7 @@ def budget_update(*, actor, budget: Budget, collections_target_minor: int | None
 
 @transaction.atomic(durable=True)
 def budget_delete(*, actor, budget: Budget) -> None:
-    locked = Budget.objects.select_for_update().filter(pk=budget.pk).first()
+    locked = qs_for_update(Budget.objects.all()).filter(pk=budget.pk).first()
     if locked is None:
         raise NotFound(_("Budget not found."), field="budget_id")
     audit_record(actor=actor, action="budget_deleted", subject=locked, before=budget_snapshot(locked))

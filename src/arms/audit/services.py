@@ -13,6 +13,7 @@ from django.utils import timezone
 from arms.audit.actions import AuditAction
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from arms.common import hooks
+from arms.common.locks import qs_for_update
 
 
 def _canonical(value):
@@ -49,7 +50,7 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
     if action not in AuditAction.values:
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    head = qs_for_update(AuditHead.objects.all()).get(pk=1)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {
         "seq": head.last_seq + 1,

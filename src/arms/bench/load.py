@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from arms.customers.models import Customer
-from arms.customers.selectors import company_default
+from arms.customers.services import company_ensure
 from arms.domain.journal import AccountCode
 from arms.domain.uscc import make_uscc
 from arms.ledger.enums import EntryKind
@@ -250,7 +250,7 @@ class Loader:
 
     def load(self, *, advance: Callable[[int], None] = lambda _n: None) -> dict[str, int]:
         """Write customers and documents; returns the rows written per table."""
-        self.company_id = company_default().pk
+        self.company_id = company_ensure().pk
         customers = self.load_customers(self.company_id)
         self.customer_ids = [pk for pk, _terms in customers]
         ids = self.next_ids()

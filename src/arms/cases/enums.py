@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arms.domain.dunning import LEVELS
+
 
 class ActivityKind(models.TextChoices):
     CALL = "call", _("Phone call")
@@ -96,7 +98,8 @@ class Level(models.TextChoices):
     CREDIT_LEGAL = "credit_legal", _("Credit / legal")
 
 
-LEVEL_ORDER = [Level.SALES, Level.FINANCE, Level.CREDIT_LEGAL]
+#: the order a claim climbs, from the domain rule (``arms.domain.dunning.LEVELS``) that checks dunning ladders
+LEVEL_ORDER = [Level(value) for value in LEVELS]
 
 
 def next_level(level: str) -> str:

@@ -12,6 +12,7 @@ from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from arms.common.errors import Conflict, ErrorCode
+from arms.common.locks import qs_for_update
 from arms.common.models import DocumentSequence, IdempotencyRecord
 
 M = TypeVar("M", bound=Model)
@@ -20,7 +21,7 @@ M = TypeVar("M", bound=Model)
 def sequence_next(*, company, series: str, prefix: str | None = None, width: int = 6) -> str:
     """Take the next gap-free number of ``series``; the row stays locked until the caller commits."""
     DocumentSequence.objects.get_or_create(company=company, series=series)
-    row = DocumentSequence.objects.select_for_update().get(company=company, series=series)
+    row = qs_for_update(DocumentSequence.objects.all()).get(company=company, series=series)
     value = row.next_value
     DocumentSequence.objects.filter(pk=row.pk).update(next_value=F("next_value") + 1)
     return f"{prefix or series}-{value:0{width}d}"

@@ -18,6 +18,7 @@ from arms.common import hooks
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.contracts.models import (
     Contract,
@@ -152,7 +153,7 @@ def contract_create(*, actor, customer: Customer, number: str, signed_date: date
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
-            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            locked = lock_customer(customer.pk)
             hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
                       currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor)
         contract.save()
@@ -183,8 +184,8 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
         late_interest_rate_daily=late_interest_rate_daily, penalty_rate=penalty_rate, penalty_clause=penalty_clause,
         guarantee_type=guarantee_type, guarantee_details=guarantee_details, dispute_resolution=dispute_resolution,
         dispute_venue=dispute_venue, status=status).clean()
-    customer = Customer.objects.select_for_update().get(pk=contract.customer_id)  # lock order: customer first
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    customer = lock_customer(contract.customer_id)  # lock order: customer first
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
     before = contract_terms(locked)
     was_active, amount_before = locked.status == ContractStatus.ACTIVE, locked.amount_minor
     for name, value in cleaned.items():

@@ -209,7 +209,7 @@ def proposal_accept(request, proposal_id: int):
             form.add_service_error(exc)
         else:
             if decision.limit_request:
-                messages.success(request, _("Accepted. The higher limit waits for a finance manager's approval."))
+                messages.success(request, _("Accepted. The new limit waits for a finance manager's approval."))
             else:
                 messages.success(request, _("Accepted: grade %(grade)s and its terms are in force.")
                                  % {"grade": proposal.grade})

@@ -17,6 +17,7 @@ from arms.common.bounds import MAX_NOTE, text_length_constraint
 from arms.common.models import TimeStampedModel
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.uscc import uscc_message
+from arms.domain.money import BASE_CURRENCY
 from arms.domain.terms import PaymentTerms
 from arms.domain.terms import TermBasis as DomainBasis
 from arms.domain.uscc import UsccError, validate_uscc
@@ -37,12 +38,18 @@ class Company(TimeStampedModel):
         help_text=_("统一社会信用代码 of the legal entity."),
     )
     base_currency = models.CharField(
-        _("base currency"), max_length=3, default="CNY", help_text=_("Currency the books are kept in.")
+        _("base currency"), max_length=3, default=BASE_CURRENCY, editable=False,
+        help_text=_("Currency the books are kept in: always CNY (ADR 0001); the database refuses another."),
     )
 
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        constraints = [
+            # The base currency is a constant of the code (arms.domain.money.BASE_CURRENCY), not a setting:
+            # labels, reports and the journal all assume it. A company in another base currency is refused.
+            models.CheckConstraint(condition=models.Q(base_currency=BASE_CURRENCY), name="company_base_currency_cny"),
+        ]
 
     def __str__(self) -> str:
         return self.name

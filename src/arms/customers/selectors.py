@@ -10,11 +10,10 @@ from arms.common.errors import NotFound
 from arms.customers.models import Company, Customer
 
 
-def company_default() -> Company:
-    company, _created = Company.objects.get_or_create(
-        code=settings.ARMS_COMPANY_CODE, defaults={"name": settings.ARMS_COMPANY_CODE, "base_currency": "CNY"}
-    )
-    return company
+def company_default() -> Company | None:
+    """The company ARMS keeps the books of (``ARMS_COMPANY_CODE``), or None before ``arms setup`` made it.
+    A selector only reads: ``customers.services.company_ensure`` makes the row."""
+    return Company.objects.filter(code=settings.ARMS_COMPANY_CODE).first()
 
 
 def customers_visible_to(user) -> QuerySet[Customer]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,10 +18,11 @@ from arms.audit.services import audit_record
 from arms.common.bounds import text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
+from arms.common.locks import lock_customer
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 from arms.customers.models import Company, Contact, Customer
-from arms.customers.selectors import company_default, customers_visible_to
+from arms.customers.selectors import customers_visible_to
 from arms.customers.uscc import uscc_message
 from arms.domain.uscc import UsccError, validate_uscc
 
@@ -87,6 +89,16 @@ OWNER_FIELDS = ("salesperson", "collector")
 ASSIGN_OWNER = "customers.assign_owner"
 
 
+
+def company_ensure() -> Company:
+    """The company of ``ARMS_COMPANY_CODE``, made on first use (``arms setup``, the first customer or import).
+
+    The row is the book-keeping entity itself, not a business event, so making it writes no audit event."""
+    company, _created = Company.objects.get_or_create(
+        code=settings.ARMS_COMPANY_CODE, defaults={"name": settings.ARMS_COMPANY_CODE}
+    )
+    return company
+
 def customer_snapshot(customer: Customer) -> dict:
     data = {name: getattr(customer, name) for name in EDITABLE if name not in ("salesperson", "collector")}
     data["code"] = customer.code
@@ -120,7 +132,7 @@ def customer_create(*, actor, code: str, name: str, company: Company | None = No
                     payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET, currency: str = UNSET,
                     status: str = UNSET, notes: str = UNSET) -> Customer:
     """A new customer; a field not given takes the model's default."""
-    company = company or company_default()
+    company = company or company_ensure()
     given = CustomerFields(
         name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
         salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
@@ -157,7 +169,7 @@ def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str =
         name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
         salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
         payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes).clean()
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     reassigned = [name for name in OWNER_FIELDS
                   if name in cleaned and getattr(cleaned[name], "pk", None) != getattr(locked, f"{name}_id")]
     if reassigned and actor is not None and not actor.has_perm(ASSIGN_OWNER):
@@ -202,7 +214,7 @@ def contact_create(*, actor, customer: Customer, name: str, role: str = "", phon
             except ValidationError as exc:
                 raise ValidationFailed(_("%(email)s is not an e-mail address.") % {"email": clean_email},
                                        field="email") from exc
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked = lock_customer(customer.pk)
         if is_primary:
             locked.contacts.filter(is_primary=True).update(is_primary=False)
         contact = Contact.objects.create(customer=locked, name=clean_name, role=(role or "").strip(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 #: minor units per major unit for the currencies ARMS knows; everything else has 2 decimals.
 CURRENCY_EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0, "KRW": 0}
@@ -25,7 +25,8 @@ _AMOUNT_RE = re.compile(r"^[+-]?(?:\d{1,3}(?P<sep>[,，\s])\d{3}(?:(?P=sep)\d{3}
 class MoneyError(ValueError):
     """An amount or currency that cannot be understood: a stable ``code`` and its ``params``. The domain speaks no
     language: the edge says it in the user's words (``arms.common.errors.money_message``); ``str()`` is an
-    English sentence for logs and tests. FLOAT, NOT_INT, MIXED and WEIGHTS are programming errors."""
+    English sentence for logs and tests. FLOAT, NOT_INT, MIXED, WEIGHTS and RATE are programming errors
+    (rates are checked where they are entered)."""
 
     CURRENCY = "currency"  # params: currency
     EMPTY = "empty"
@@ -36,6 +37,7 @@ class MoneyError(ValueError):
     NOT_INT = "not_int"  # params: kind
     MIXED = "mixed"  # params: first, second
     WEIGHTS = "weights"
+    RATE = "rate"  # params: rate
 
     _ENGLISH = {
         CURRENCY: "'{currency}' is not a three-letter ISO 4217 currency code",
@@ -47,6 +49,7 @@ class MoneyError(ValueError):
         NOT_INT: "Money takes integer minor units, not {kind}",
         MIXED: "cannot combine {first} with {second}",
         WEIGHTS: "weights must be non-negative and not all zero",
+        RATE: "an exchange rate must be a positive finite number, not {rate}",
     }
 
     def __init__(self, code: str, **params):
@@ -164,19 +167,57 @@ def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def convert(minor: int, rate: Decimal) -> int:
-    """Convert minor units at ``rate`` (base per unit of the document currency), rounding half up.
+def _divide_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to the nearest integer, ties away from zero (``denominator > 0``)."""
+    q, r = divmod(abs(numerator), denominator)
+    if 2 * r >= denominator:
+        q += 1
+    return q if numerator >= 0 else -q
 
-    Both currencies ARMS converts between have two decimals; for a zero-decimal currency the rate
-    is per minor unit all the same, because exchange rates are quoted per major unit and the exponent
-    difference is folded into ``rate_for_minor``.
+
+def _rate_ratio(rate: Decimal) -> tuple[int, int]:
+    if isinstance(rate, bool) or isinstance(rate, float):
+        raise MoneyError(MoneyError.FLOAT)
+    rate = Decimal(rate)
+    if not rate.is_finite() or rate <= 0:
+        raise MoneyError(MoneyError.RATE, rate=rate)
+    return rate.as_integer_ratio()
+
+
+def to_base_minor(minor: int, currency: str, rate: Decimal, base: str = BASE_CURRENCY) -> int:
+    """``minor`` units of ``currency`` in minor units of the base currency, at ``rate``.
+
+    ``rate`` is quoted as exchange rates are: base major units per 1 major unit of ``currency`` (7.1234 CNY per
+    USD, 0.048 CNY per JPY). The exponents of both currencies are taken into account, the arithmetic is exact
+    (rational, no binary floating point, no Decimal context precision) and the result is rounded once, **half up**
+    (a tie goes away from zero, so -0.5 becomes -1): the one rounding rule of every conversion (ADR 0001).
+
+    >>> to_base_minor(100_000, "USD", Decimal("7.1234"))
+    712340
     """
-    return int((Decimal(minor) * rate).to_integral_value(rounding=ROUND_HALF_UP))
+    if currency == base:
+        return minor
+    numerator, denominator = _rate_ratio(rate)
+    shift = exponent(base) - exponent(currency)
+    if shift >= 0:
+        numerator *= 10**shift
+    else:
+        denominator *= 10**-shift
+    return _divide_half_up(minor * numerator, denominator)
 
 
-def rate_for_minor(rate: Decimal, currency: str, base: str = BASE_CURRENCY) -> Decimal:
-    """Turn a quoted rate (base major units per 1 major unit of currency) into a per-minor-unit factor."""
-    return rate.scaleb(exponent(base) - exponent(currency))
+def from_base_minor(base_minor: int, currency: str, rate: Decimal, base: str = BASE_CURRENCY) -> int:
+    """Base-currency minor units in minor units of ``currency`` at ``rate`` (the inverse of ``to_base_minor``,
+    same quotation and the same rounding: exact, once, half up)."""
+    if currency == base:
+        return base_minor
+    numerator, denominator = _rate_ratio(rate)
+    shift = exponent(currency) - exponent(base)
+    if shift >= 0:
+        denominator *= 10**shift
+    else:
+        numerator *= 10**-shift
+    return _divide_half_up(base_minor * denominator, numerator)
 
 
 def proportional_part(total: int, whole: int, done: int) -> int:
@@ -190,11 +231,7 @@ def proportional_part(total: int, whole: int, done: int) -> int:
         return 0
     if done == whole:
         return total
-    numerator = total * done
-    q, r = divmod(abs(numerator), whole)
-    if 2 * r >= whole:
-        q += 1
-    return q if numerator >= 0 else -q
+    return _divide_half_up(total * done, whole)
 
 
 def split_largest_remainder(total: int, weights: list[int]) -> list[int]:

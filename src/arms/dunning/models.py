@@ -29,22 +29,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from arms.cases.enums import Level, TaskKind
 from arms.common.bounds import MAX_NOTE, text_length_constraint
 
-
-class Level(models.TextChoices):
-    SALES = "sales", _("Sales")
-    FINANCE = "finance", _("Finance")
-    CREDIT_LEGAL = "credit_legal", _("Credit and legal")
-
-
-class TaskKind(models.TextChoices):
-    NONE = "", _("No task")
-    CALL = "call", _("Phone call")
-    VISIT = "visit", _("Visit")
-    FOLLOW_UP = "follow_up", _("Follow-up (escalation)")
-    LEGAL_REVIEW = "legal_review", _("Legal review")
-    HANDOFF = "handoff", _("Hand-off to agency or litigation")
+#: The tasks a stage can give (the collection cases' ``TaskKind``, one definition); blank is no task.
+STAGE_TASK_KINDS = (TaskKind.CALL, TaskKind.VISIT, TaskKind.FOLLOW_UP, TaskKind.LEGAL_REVIEW, TaskKind.HANDOFF)
+STAGE_TASK_CHOICES = [("", _("No task")), *((kind.value, kind.label) for kind in STAGE_TASK_KINDS)]
 
 
 class LetterKind(models.TextChoices):
@@ -163,7 +153,7 @@ class DunningStage(models.Model):
         help_text=_("Write a letter as PDF (attached to the e-mail and the activity)."),
     )
     task_kind = models.CharField(
-        _("task"), max_length=20, choices=TaskKind.choices, default=TaskKind.NONE, blank=True,
+        _("task"), max_length=20, choices=STAGE_TASK_CHOICES, default="", blank=True,
         help_text=_("Give the person for the level a task."),
     )
     stop_supply = models.BooleanField(

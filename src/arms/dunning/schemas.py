@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
+from arms.cases.enums import Level
 from arms.common.api_types import (
     MAX_ID,
     MAX_MINOR,
@@ -18,7 +20,10 @@ from arms.common.api_types import (
     formatted_money,
     inline_choices,
 )
-from arms.dunning.models import EmailTemplate, Language, LetterKind, Level, TaskKind
+from arms.dunning.models import STAGE_TASK_CHOICES, EmailTemplate, Language, LetterKind
+
+#: a stage's task: one of the cases' task kinds a stage can give, or "" for none
+StageTask = Literal[tuple(code for code, _label in STAGE_TASK_CHOICES)]
 
 # ---------------------------------------------------------------- policies
 
@@ -32,7 +37,7 @@ class StageIn(InputSchema):
     email_template: EmailTemplate = EmailTemplate.OVERDUE
     attach_statement: bool = True
     letter_kind: LetterKind = LetterKind.NONE
-    task_kind: inline_choices(TaskKind) = TaskKind.NONE
+    task_kind: StageTask = ""
     stop_supply: bool = False
     deadline_days: int = Field(10, ge=0, le=365)
 

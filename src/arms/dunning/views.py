@@ -279,7 +279,8 @@ def _posted_stages(post) -> list[dict]:
 @permission_required("dunning.change_dunningpolicy", raise_exception=True)
 def policy_edit(request, policy_id: int):
     """Edit a policy's ladder (finance managers): one row per stage, two empty rows to add one."""
-    from arms.dunning.models import EmailTemplate, LetterKind, Level, TaskKind
+    from arms.cases.enums import Level
+    from arms.dunning.models import STAGE_TASK_CHOICES, EmailTemplate, LetterKind
     from arms.dunning.services import policy_update
 
     policy = DunningPolicy.objects.filter(pk=policy_id).first()
@@ -298,7 +299,7 @@ def policy_edit(request, policy_id: int):
             error = exc
     rows = [*stages, {}, {}]
     context = {"policy": policy, "rows": rows, "row_count": len(rows), "error": error, "levels": Level.choices,
-               "templates": EmailTemplate.choices, "letters": LetterKind.choices, "tasks": TaskKind.choices}
+               "templates": EmailTemplate.choices, "letters": LetterKind.choices, "tasks": STAGE_TASK_CHOICES}
     return render(request, "dunning/policy_edit.html", context, status=400 if error else 200)
 
 

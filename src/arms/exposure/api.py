@@ -9,7 +9,6 @@ themselves, under the lock, when they are posted (a block is a 409 ``credit_bloc
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -69,8 +68,7 @@ def credit_check(request, payload: CreditCheckIn):
                  "document_ref": payload.reference, "user": request.user, "contract": contract}
     if payload.confirm:
         require_perm(request, "exposure.add_creditoverride")
-        with transaction.atomic():
-            result = services.credit_check(lock=True, consume_override=True, **arguments)
+        result = services.credit_check_confirm(**arguments)
     else:
         result = services.credit_check(lock=False, **arguments)
     return check_out(result)

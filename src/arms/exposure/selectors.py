@@ -27,7 +27,7 @@ from arms.contracts.models import Contract, ContractStatus
 from arms.credit.selectors import credit_profile_get
 from arms.customers.selectors import customers_visible_to
 from arms.domain import exposure as rules
-from arms.domain.money import BASE_CURRENCY, convert, rate_for_minor
+from arms.domain.money import BASE_CURRENCY, from_base_minor
 from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
 from arms.ledger.enums import BILL_METHODS, PaymentStatus
 from arms.ledger.models import Invoice, Payment
@@ -46,7 +46,7 @@ def convert_between(minor: int, source: str, target: str, *, on: date) -> int:
     base = to_base(minor, source, exchange_rate_on(source, on))
     if target == BASE_CURRENCY:
         return base
-    return convert(base, 1 / rate_for_minor(exchange_rate_on(target, on), target))
+    return from_base_minor(base, target, exchange_rate_on(target, on))
 
 
 def _in_currency(rows, currency: str, on: date) -> int:

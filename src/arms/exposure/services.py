@@ -25,8 +25,8 @@ from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
-from arms.customers.models import Customer
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
 from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
@@ -49,11 +49,6 @@ MAX_OVERRIDE_VALID_DAYS = 90
 
 
 # ---------------------------------------------------------------- the check
-
-
-def lock_customer_row(customer_id: int) -> Customer:
-    """The customer row, locked until the caller's transaction ends (first in the fixed lock order)."""
-    return Customer.objects.select_for_update().get(pk=customer_id)
 
 
 @dataclass
@@ -139,6 +134,13 @@ def _check_amount(amount_minor, currency: str) -> str:
         raise ValidationFailed(money_message(exc), field="currency") from exc
 
 
+@transaction.atomic
+def credit_check_confirm(**arguments) -> CreditCheckResult:
+    """The credit check for a document the caller confirms now (``POST /credit/check`` with ``confirm``): the
+    customer locked and a fitting override consumed, in its own transaction (ADR 0003: the edge opens none)."""
+    return credit_check(lock=True, consume_override=True, **arguments)
+
+
 def credit_check(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
                  user=None, lock: bool = True, contract=None, as_of: date | None = None,
                  consume_override: bool = False) -> CreditCheckResult:
@@ -154,7 +156,7 @@ def credit_check(*, customer, amount_minor: int, currency: str, document_kind: s
     if lock:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("credit_check(lock=True) must run inside the transaction that writes the document")
-        customer = lock_customer_row(customer.pk)
+        customer = lock_customer(customer.pk)
     as_of = as_of or timezone.localdate()
     profile = credit_profile_of(customer)
     breakdown = exposure_breakdown(customer, as_of=as_of, profile=profile, currency=currency)
@@ -184,9 +186,9 @@ def credit_check(*, customer, amount_minor: int, currency: str, document_kind: s
     decision = decided.decision
     override_id = None
     if decided.blocked and consume_override:
-        override = override_usable_qs(customer_id=customer.pk, amount_minor=amount_minor, currency=currency,
-                                      document_kind=document_kind, document_ref=document_ref
-                                      ).select_for_update().first()
+        override = qs_for_update(override_usable_qs(
+            customer_id=customer.pk, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
+            document_ref=document_ref)).first()
         if override is not None:
             _override_consume(override, document_kind=document_kind, document_ref=document_ref, actor=user,
                               reasons=[r.code for r in reasons])
@@ -250,7 +252,7 @@ def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", a
     source_ref = (source_ref or "").strip()
     if reason_code == HoldReason.MANUAL and not note:
         raise ValidationFailed(_("Say why the hold is placed."), field="note")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     existing = holds_active(locked).filter(reason_code=reason_code, source_ref=source_ref).first()
     if existing is not None:
         return existing
@@ -269,8 +271,8 @@ def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
     """Lift a hold, saying why. The hold stays on record, released."""
     if not (note or "").strip():
         raise ValidationFailed(_("Say why the hold is released."), field="note")
-    Customer.objects.select_for_update().get(pk=hold.customer_id)
-    locked = CreditHold.objects.select_for_update().get(pk=hold.pk)
+    lock_customer(hold.customer_id)
+    locked = qs_for_update(CreditHold.objects.all()).get(pk=hold.pk)
     if not locked.active:
         raise Conflict(_("This hold was already released."), code=ErrorCode.HOLD_NOT_ACTIVE)
     before = _hold_snapshot(locked)
@@ -316,7 +318,7 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
     if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
         raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {"max": MAX_OVERRIDE_VALID_DAYS},
                                field="valid_days")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = lock_customer(customer.pk)
     override = CreditOverride.objects.create(
         customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
         document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
@@ -335,8 +337,8 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
 def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_days: int | None) -> CreditOverride:
     if _user(actor) is None or not actor.has_perm("exposure.approve_creditoverride"):
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
-    Customer.objects.select_for_update().get(pk=override.customer_id)
-    locked = CreditOverride.objects.select_for_update().get(pk=override.pk)
+    lock_customer(override.customer_id)
+    locked = qs_for_update(CreditOverride.objects.all()).get(pk=override.pk)
     require_second_person(locked.requested_by_id, actor)
     if locked.status != OverrideStatus.REQUESTED:
         raise Conflict(_("This override was already decided (%(status)s).") % {"status": locked.get_status_display()},
@@ -394,7 +396,7 @@ def _override_consume(override: CreditOverride, *, document_kind: str, document_
 def overrides_expire(*, now=None) -> int:
     """Mark approved overrides past their expiry as expired (the check already ignores them); how many."""
     now = now or timezone.now()
-    due = list(CreditOverride.objects.select_for_update().filter(status=OverrideStatus.APPROVED,
+    due = list(qs_for_update(CreditOverride.objects.all()).filter(status=OverrideStatus.APPROVED,
                                                                  expires_at__lte=now).order_by("pk"))
     for override in due:
         before = _override_snapshot(override)

@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.common.errors import ArmsError, ValidationFailed
 from arms.contracts.services import contract_create
-from arms.customers.selectors import company_default
-from arms.customers.services import customer_create
+from arms.customers.services import company_ensure, customer_create
 from arms.imports.checks import CHECKS
 from arms.imports.columns import KINDS
 from arms.imports.errors import ImportInvalid, ImportUnreadable, RowError
@@ -122,7 +121,7 @@ def import_file(*, kind: str, file: BinaryIO, filename: str, actor=None, dry_run
         raise ValidationFailed(_("Unknown import kind %(kind)s; use one of %(kinds)s.")
                                % {"kind": kind, "kinds": ", ".join(KINDS)}, field="kind")
     table = Table(file, filename, encoding)
-    company = company_default()
+    company = company_ensure()
     errors: list[RowError] = []
     rows = to_create = 0
     fixed_width = table.format == "csv"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed
-from arms.ledger.locks import invoices_qs_for_update
+from arms.common.locks import invoices_qs_for_update
 from arms.ledger.models import Invoice
 
 _CODE_RE = re.compile(r"^[a-z0-9_]{0,40}$")

@@ -26,11 +26,11 @@ from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, user_or_none
 from arms.cases.services.escalation import case_link
 from arms.common.errors import ErrorCode, Forbidden, ValidationFailed
+from arms.common.locks import invoices_qs_for_update, lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.common.services import idempotent
 from arms.domain.money import format_money, proportional_part
 from arms.domain.workdays import add_working_days, working_days_between
-from arms.ledger.locks import invoices_qs_for_update, lock_customer
 from arms.ledger.services import credit_note_post
 
 #: the owner is warned this many working days before the deadline
@@ -67,7 +67,7 @@ def default_owner(customer, department: str):
     return person_for_level(customer, Level.SALES) or person_for_level(customer, Level.FINANCE)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def dispute_raise(
     *, invoice, amount_minor: int, reason_code: str, actor, description: str = "", department: str = "",
     owner=None, raised_on: date | None = None, idempotency_key: str | None = None,
@@ -127,7 +127,7 @@ def dispute_raise(
     return dispute
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def dispute_resolve(
     *, dispute: Dispute, resolution: str, actor, note: str = "", on: date | None = None,
     credit_minor: int | None = None, corrected_invoice_ref: str = "",
@@ -142,7 +142,7 @@ def dispute_resolve(
     day = on or timezone.localdate()
     customer = lock_customer(dispute.customer_id)
     invoice = invoices_qs_for_update([dispute.invoice_id]).get()
-    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    locked = qs_for_update(Dispute.objects.all()).get(pk=dispute.pk)
     choice_or_error(resolution, DisputeResolution, "resolution")
     if locked.status != DisputeStatus.OPEN:
         raise AlreadyClosed(_("The dispute is already %(status)s.") % {"status": locked.get_status_display()},
@@ -201,7 +201,7 @@ def disputes_sla_check(*, as_of: date) -> dict[str, int]:
                    .filter(sla_overdue_notified_on__isnull=True).order_by("sla_due_on", "pk")
                    .values_list("pk", flat=True)):
         with transaction.atomic(durable=True):
-            dispute = (Dispute.objects.select_for_update(of=("self",))
+            dispute = (qs_for_update(Dispute.objects.all(), own_rows_only=True)
                        .select_related("invoice", "customer", "owner").get(pk=pk))
             if dispute.status != DisputeStatus.OPEN:
                 continue

@@ -22,9 +22,9 @@ from arms.cases.services.escalation import escalate
 from arms.common.approvals import require_second_person
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
-from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation
 
 MAX_INSTALLMENTS = 60
@@ -60,7 +60,7 @@ def plan_snapshot(plan: InstallmentPlan) -> dict:
     }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_request(
     *, customer, invoices, actor, installments: int | None = None, first_due_on: date | None = None,
     every_months: int = 1, schedule: list[ScheduleLine] | None = None, total_minor: int | None = None,
@@ -154,7 +154,7 @@ def _schedule_or_error(*, total: int, installments, first_due_on, every_months, 
 
 def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> InstallmentPlan:
     lock_customer(plan.customer_id)
-    locked = InstallmentPlan.objects.select_for_update(of=("self",)).select_related("customer").get(pk=plan.pk)
+    locked = qs_for_update(InstallmentPlan.objects.all(), own_rows_only=True).select_related("customer").get(pk=plan.pk)
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.approve_installmentplan")):
         raise Forbidden(_("Only a finance manager approves installment plans."), field="actor")
     if locked.status != PlanStatus.PENDING:
@@ -177,13 +177,13 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_approve(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
     """A finance manager other than the requester approves: the plan is active and its invoices leave dunning."""
     return _decide(plan=plan, actor=actor, approve=True, note=note)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_reject(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
     return _decide(plan=plan, actor=actor, approve=False, note=note)
 
@@ -198,7 +198,7 @@ def plan_paid_minor(plan: InstallmentPlan, *, as_of: date) -> int:
 
 def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
     with transaction.atomic(durable=True):
-        plan = InstallmentPlan.objects.select_for_update(of=("self",)).select_related("customer").get(pk=plan_id)
+        plan = qs_for_update(InstallmentPlan.objects.select_related("customer"), own_rows_only=True).get(pk=plan_id)
         if plan.status != PlanStatus.ACTIVE:
             return plan.status
         before = plan_snapshot(plan)

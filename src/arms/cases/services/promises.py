@@ -19,10 +19,10 @@ from arms.cases.services.common import choice_or_error, customer_invoices_locked
 from arms.cases.services.escalation import escalate
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.domain.money import format_money
 from arms.ledger.enums import PaymentStatus
-from arms.ledger.locks import lock_customer
 from arms.ledger.models import Allocation, Payment
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def promise_snapshot(promise: PromiseToPay) -> dict:
     }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def promise_record(
     *, customer, amount_minor: int, promised_on: date, actor, made_on: date | None = None, invoices=(),
     currency: str | None = None, contact_name: str = "", note: str = "", level: str = Level.FINANCE,
@@ -126,7 +126,7 @@ def promise_paid_minor(promise: PromiseToPay, *, as_of: date) -> int:
 def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
     """Check one open promise in its own transaction; returns its status afterwards."""
     with transaction.atomic(durable=True):
-        promise = PromiseToPay.objects.select_for_update(of=("self",)).select_related("customer").get(pk=promise_id)
+        promise = qs_for_update(PromiseToPay.objects.select_related("customer"), own_rows_only=True).get(pk=promise_id)
         if promise.status != PromiseStatus.OPEN:
             return promise.status
         before = promise_snapshot(promise)
@@ -175,11 +175,11 @@ def promises_check(*, as_of: date, actor=None) -> dict[str, int]:
     return counts
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def promise_cancel(*, promise: PromiseToPay, actor, note: str = "") -> PromiseToPay:
     """Withdraw an open promise (recorded by mistake, replaced by an installment plan)."""
     lock_customer(promise.customer_id)
-    locked = PromiseToPay.objects.select_for_update().get(pk=promise.pk)
+    locked = qs_for_update(PromiseToPay.objects.all()).get(pk=promise.pk)
     if locked.status != PromiseStatus.OPEN:
         raise AlreadyClosed(_("The promise is already %(status)s.") % {"status": locked.get_status_display()},
                             field="promise")

@@ -15,6 +15,7 @@ from arms.cases.models import Task
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, code_or_error, user_or_none
 from arms.common.errors import ValidationFailed
+from arms.common.locks import qs_for_update
 
 #: what completing a task of each kind records on the history
 ACTIVITY_OF_TASK = {
@@ -91,7 +92,7 @@ def task_create(
 
 
 def _locked_open(task: Task) -> Task:
-    locked = Task.objects.select_for_update().get(pk=task.pk)
+    locked = qs_for_update(Task.objects.all()).get(pk=task.pk)
     if locked.status != TaskStatus.OPEN:
         raise AlreadyClosed(_("The task is already %(status)s.") % {"status": locked.get_status_display()},
                             field="task")

@@ -15,6 +15,7 @@ from arms.audit.services import audit_record
 from arms.common.api_types import MAX_MINOR
 from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.common.services import idempotent
 from arms.credit.enums import LimitRequestStatus
@@ -22,14 +23,13 @@ from arms.credit.models import CreditProfile, LimitChangeRequest
 from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure
 from arms.credit.services.ratings import credit_file_link, limit_fm_threshold_minor, to_cny_minor
-from arms.ledger.locks import lock_customer
 
 PENDING = LimitRequestStatus.PENDING
 
 
 def _locked(request: LimitChangeRequest) -> LimitChangeRequest:
     lock_customer(request.customer_id)
-    locked = LimitChangeRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
+    locked = qs_for_update(LimitChangeRequest.objects.all()).select_related("customer").get(pk=request.pk)
     if locked.status != PENDING:
         raise Conflict(_("This request was already decided (%(status)s).") % {"status": locked.get_status_display()},
                        field="request", code=ErrorCode.LIMIT_REQUEST_NOT_PENDING)
@@ -87,8 +87,12 @@ def _limit_request_create(*, customer, actor, requested_limit_minor: int, justif
     return request
 
 
+def _profile_locked(customer_id: int) -> CreditProfile:
+    return qs_for_update(CreditProfile.objects.all()).get(customer_id=customer_id)
+
+
 def _apply(request: LimitChangeRequest, *, actor, note: str) -> None:
-    profile = CreditProfile.objects.select_for_update().get(customer_id=request.customer_id)
+    profile = _profile_locked(request.customer_id)
     before = {"limit_minor": profile.limit_minor, "currency": profile.currency}
     profile.limit_minor = request.requested_limit_minor
     profile.currency = request.currency
@@ -128,6 +132,10 @@ def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "")
                  after={"as": slot, "note": note})
     complete = ((not locked.needs_credit_manager or locked.credit_approved_by_id is not None)
                 and (not locked.needs_finance_manager or locked.finance_approved_by_id is not None))
+    if complete:  # the profile before the audit chain's head: the lock order of ADR 0003
+        _profile_locked(locked.customer_id)
+    audit_record(actor=actor, action="credit_limit_approved", subject=locked, before=None,
+                 after={"as": slot, "note": note})
     if complete:
         _apply(locked, actor=actor, note=note)
     locked.save()

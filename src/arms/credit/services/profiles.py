@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.credit.enums import BureauRating
 from arms.credit.models import CreditProfile, FinancialStatement
-from arms.ledger.locks import lock_customer
 
 #: what ``credit_file_update`` may change; grade, limit and terms change only through proposals and requests
 FILE_FIELDS = (
@@ -77,7 +77,7 @@ def credit_file_update(*, customer, actor, **fields) -> CreditProfile:
     _check_file_fields(fields)
     lock_customer(customer.pk)
     profile = credit_profile_ensure(customer)
-    profile = CreditProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = qs_for_update(CreditProfile.objects.all()).get(pk=profile.pk)
     before = profile_snapshot(profile, fields.keys())
     for name, value in fields.items():
         setattr(profile, name, value)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
@@ -32,9 +33,8 @@ from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeReq
 from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
-from arms.domain.money import BASE_CURRENCY, exponent
+from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
-from arms.ledger.locks import lock_customer
 
 
 def review_months() -> int:
@@ -124,11 +124,11 @@ def to_cny_minor(minor: int, currency: str, on: date) -> int | None:
         rate = exchange_rate_on(currency, on)
     except MissingExchangeRate:
         return None
-    return int((Decimal(minor) * rate * 100 / Decimal(10) ** exponent(currency)).to_integral_value(ROUND_HALF_UP))
+    return to_base_minor(minor, currency, rate)
 
 
 def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
-    """CNY fen in minor units of ``currency`` (rounded down), or None when there is no rate."""
+    """CNY fen in minor units of ``currency`` (the domain's rounding, half up), or None when there is no rate."""
     if currency == BASE_CURRENCY:
         return cny_minor
     from arms.ledger.errors import MissingExchangeRate
@@ -138,7 +138,7 @@ def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
         rate = exchange_rate_on(currency, on)
     except MissingExchangeRate:
         return None
-    return int((Decimal(cny_minor) * Decimal(10) ** exponent(currency) / (rate * 100)).to_integral_value(ROUND_DOWN))
+    return from_base_minor(cny_minor, currency, rate)
 
 
 def _proposal_values(*, result: Result, history: TradeHistory, statement, profile: CreditProfile,
@@ -179,7 +179,7 @@ def _notify_downgrade(*, customer, rating: Rating) -> None:
 
 def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, history: TradeHistory) -> Rating:
     profile = credit_profile_ensure(customer)
-    profile = CreditProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = qs_for_update(CreditProfile.objects.all()).get(pk=profile.pk)
     version = scorecard_active()
     card = scorecard_parse(version)
     statement = statement_for(customer, as_of)
@@ -298,11 +298,26 @@ def _decimal_pct(value, field: str) -> Decimal:
 
 def _locked_pending(proposal: RatingProposal) -> RatingProposal:
     lock_customer(proposal.customer_id)
-    locked = RatingProposal.objects.select_for_update().select_related("rating", "customer").get(pk=proposal.pk)
+    locked = qs_for_update(RatingProposal.objects.all()).select_related("rating", "customer").get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
         raise Conflict(_("This proposal was already decided (%(status)s).") % {"status": locked.get_status_display()},
                        field="proposal", code=ErrorCode.PROPOSAL_NOT_PENDING)
     return locked
+
+
+def _cancel_pending_limit_requests(*, customer_id: int, actor, proposal: RatingProposal) -> None:
+    """The proposal's limit request replaces a pending one: each is cancelled and audited like any cancellation."""
+    note = _("Replaced by the limit of rating proposal %(id)s.") % {"id": proposal.pk}
+    pending = LimitChangeRequest.objects.filter(customer_id=customer_id, status="pending")  # the customer is locked
+    for request in pending.order_by("pk"):
+        request.status = "cancelled"
+        request.decided_at = timezone.now()
+        request.decided_by = actor
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=actor, action="credit_limit_request_cancelled", subject=request,
+                     before={"status": "pending"}, after={"status": "cancelled", "note": note,
+                                                          "rating_proposal": proposal.pk})
 
 
 @transaction.atomic
@@ -312,8 +327,10 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
                     prepayment_only: bool | None = None) -> Decision:
     """Put a rating's proposal in force, as proposed or with changes (a change needs a reason).
 
-    The grade, score and terms apply at once. A limit raised above the finance-manager threshold does not:
-    it becomes a limit change request (source "rating", made by the acceptor) that a finance manager approves.
+    The grade, score and terms apply at once. A new limit above the finance-manager threshold does not, as
+    proposed or changed, raised or lowered (the rule of every limit change request): it becomes a limit change
+    request (source "rating", made by the acceptor) that a finance manager approves; a pending request it replaces
+    is cancelled, with its own audit event.
     """
     if not actor.has_perm("credit.decide_ratingproposal"):
         raise Forbidden(_("Your role may not decide rating proposals."), field="proposal")
@@ -337,12 +354,14 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     if changed and not reason.strip():
         raise ValidationFailed(_("Say why you change the proposal."), field="reason")
 
-    profile = CreditProfile.objects.select_for_update().get(customer_id=locked.customer_id)
+    profile = qs_for_update(CreditProfile.objects.all()).get(customer_id=locked.customer_id)
     before = profile_snapshot(profile)
     today = timezone.localdate()
     limit_cny = to_cny_minor(chosen["limit_minor"], locked.currency, today)
-    needs_fm = chosen["limit_minor"] > (profile.limit_minor or 0) and (
-        limit_cny is None or limit_cny > limit_fm_threshold_minor())
+    # The rule of a limit change request: a new limit above the threshold (or one that cannot be converted) needs
+    # a finance manager, whether it raises or lowers the limit in force and whether the acceptor changed it.
+    limit_changes = (chosen["limit_minor"], locked.currency) != (profile.limit_minor, profile.currency)
+    needs_fm = limit_changes and (limit_cny is None or limit_cny > limit_fm_threshold_minor())
     profile.grade = locked.grade
     profile.score = locked.rating.score
     profile.payment_terms_days = chosen["payment_terms_days"]
@@ -355,9 +374,7 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     profile.current_rating = locked.rating
     request = None
     if needs_fm:
-        LimitChangeRequest.objects.filter(customer_id=locked.customer_id, status="pending").update(
-            status="cancelled", decided_at=timezone.now(), decided_by=actor,
-            decision_note=_("Replaced by the limit of rating proposal %(id)s.") % {"id": locked.pk})
+        _cancel_pending_limit_requests(customer_id=locked.customer_id, actor=actor, proposal=locked)
         request = LimitChangeRequest.objects.create(
             customer_id=locked.customer_id, currency=locked.currency, current_limit_minor=profile.limit_minor,
             requested_limit_minor=chosen["limit_minor"], requested_by=actor, source=LimitRequestSource.RATING,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.locks import qs_for_update
 from arms.credit.enums import Grade, LimitKind
 from arms.credit.models import GradePolicy, ScorecardVersion
 from arms.domain.scorecard import (
@@ -65,7 +66,7 @@ def scorecard_version_create(*, actor, name: str, definition: dict, note: str = 
     if not name.strip():
         raise ValidationFailed(_("A scorecard needs a name."), field="name")
     previous = scorecard_active()
-    ScorecardVersion.objects.select_for_update().filter(pk=previous.pk).update(is_active=False)
+    qs_for_update(ScorecardVersion.objects.all()).filter(pk=previous.pk).update(is_active=False)
     number = (ScorecardVersion.objects.aggregate(m=Max("version"))["m"] or 0) + 1
     version = ScorecardVersion.objects.create(
         version=number, name=name.strip(), definition=definition, is_active=True, note=note, created_by=actor
@@ -128,7 +129,7 @@ def grade_policy_update(*, actor, grade: str, **fields) -> GradePolicy:
         raise ValidationFailed(_("Unknown policy field %(name)s.") % {"name": sorted(unknown)[0]},
                                field=sorted(unknown)[0])
     grade_policies_ensure()
-    row = GradePolicy.objects.select_for_update().get(grade=grade)
+    row = qs_for_update(GradePolicy.objects.all()).get(grade=grade)
     before = _policy_snapshot(row)
     for name, value in fields.items():
         setattr(row, name, value)

@@ -27,7 +27,7 @@ from arms.audit.services import audit_record
 from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.tasks import task_create
-from arms.customers.models import Customer
+from arms.common.locks import lock_customer, qs_for_update
 from arms.domain.money import format_money
 from arms.dunning import documents
 from arms.dunning.models import (
@@ -35,7 +35,6 @@ from arms.dunning.models import (
     DunningAction,
     DunningEmail,
     EmailStatus,
-    TaskKind,
 )
 from arms.dunning.services.emails import send_email
 from arms.exposure.services import hold_place
@@ -43,8 +42,6 @@ from arms.exposure.services import hold_place
 log = logging.getLogger(__name__)
 
 SOURCE = "dunning"
-TASK_KIND = {TaskKind.CALL: "call", TaskKind.VISIT: "visit", TaskKind.FOLLOW_UP: "follow_up",
-             TaskKind.LEGAL_REVIEW: "legal_review", TaskKind.HANDOFF: "handoff"}
 
 
 def _title(action: DunningAction, kind: str) -> str:
@@ -109,8 +106,8 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
         subject, body = documents.render_email(letter) if stage.send_email else ("", "")
 
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=action.customer_id)
-        locked = DunningAction.objects.select_for_update().get(pk=action.pk)
+        customer = lock_customer(action.customer_id)
+        locked = qs_for_update(DunningAction.objects.all()).get(pk=action.pk)
         if locked.status == ActionStatus.DONE:
             return locked
         locked.customer, locked.stage, locked.policy = customer, stage, action.policy
@@ -129,7 +126,7 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             attachment_name=evidence[0] if evidence[1] else "", attachment_bytes=evidence[1],
         )
         if stage.task_kind:
-            kind = TASK_KIND[stage.task_kind]
+            kind = stage.task_kind  # the cases' TaskKind itself
             task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
                         level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
                         source=SOURCE, source_ref=f"action:{locked.pk}")

@@ -10,11 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.cases.enums import Level, TaskKind
 from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from arms.common.locks import lock_customer, qs_for_update
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.dunning import StageRule, ladder_problems
 from arms.dunning.models import (
+    STAGE_TASK_CHOICES,
     DunningAction,
     DunningExclusion,
     DunningPolicy,
@@ -23,8 +26,6 @@ from arms.dunning.models import (
     EmailTemplate,
     Language,
     LetterKind,
-    Level,
-    TaskKind,
 )
 
 STAGE_FIELDS = ("code", "name", "offset_days", "level", "send_email", "email_template", "attach_statement",
@@ -88,10 +89,11 @@ def _clean_stages(stages: list[dict]) -> list[dict]:
                 raise ValidationFailed(_("This field is required."), field=f"stages[{i}].{name}")
         if not -365 <= stage["offset_days"] <= 3650:
             raise ValidationFailed(_("Between -365 and 3650 days."), field=f"stages[{i}].offset_days")
-        for name, choices in (("level", Level), ("email_template", EmailTemplate), ("letter_kind", LetterKind),
-                              ("task_kind", TaskKind)):
-            if name in stage and stage[name] not in choices.values:
-                raise ValidationFailed(_("Use one of %(choices)s.") % {"choices": ", ".join(choices.values)},
+        for name, values in (("level", Level.values), ("email_template", EmailTemplate.values),
+                             ("letter_kind", LetterKind.values),
+                             ("task_kind", [code for code, _label in STAGE_TASK_CHOICES])):
+            if name in stage and stage[name] not in values:
+                raise ValidationFailed(_("Use one of %(choices)s.") % {"choices": ", ".join(values)},
                                        field=f"stages[{i}].{name}")
         cleaned.append(stage)
     problems = ladder_problems([StageRule(s["code"], s["offset_days"], s.get("level", Level.SALES)) for s in cleaned])
@@ -147,7 +149,7 @@ def policy_create(*, actor, code: str, stages: list[dict], **fields) -> DunningP
 
 @transaction.atomic
 def policy_update(*, actor, policy: DunningPolicy, stages: list[dict] | None = None, **fields) -> DunningPolicy:
-    locked = DunningPolicy.objects.select_for_update().get(pk=policy.pk)
+    locked = qs_for_update(DunningPolicy.objects.all()).get(pk=policy.pk)
     before = policy_snapshot(locked)
     cleaned = _clean_policy(fields)
     for name, value in cleaned.items():
@@ -191,7 +193,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
         raise ValidationFailed(_("Say why the customer is not dunned."), field="reason")
     if until is not None and until < timezone.localdate():
         raise ValidationFailed(_("The exclusion would already be over."), field="until")
-    Customer.objects.select_for_update().get(pk=customer.pk)
+    lock_customer(customer.pk)
     if DunningExclusion.objects.filter(customer=customer, lifted_at__isnull=True).exists():
         raise Conflict(_("The customer is already excluded from dunning."), field="customer",
                        code=ErrorCode.ALREADY_EXCLUDED)
@@ -203,7 +205,7 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
 
 @transaction.atomic
 def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> DunningExclusion:
-    locked = DunningExclusion.objects.select_for_update().get(pk=exclusion.pk)
+    locked = qs_for_update(DunningExclusion.objects.all()).get(pk=exclusion.pk)
     if locked.lifted_at is not None:
         raise Conflict(_("The exclusion was already lifted."), code=ErrorCode.ALREADY_LIFTED)
     before = exclusion_snapshot(locked)
@@ -224,7 +226,7 @@ def profile_set(*, customer: Customer, actor, language: str = "", policy: Dunnin
         raise ValidationFailed(_("Use zh-hans, en or blank."), field="language")
     if policy is not None and not DunningPolicy.objects.filter(pk=policy.pk).exists():
         raise NotFound(_("Policy not found."), field="policy_id")
-    profile, _created = DunningProfile.objects.select_for_update().get_or_create(customer=customer)
+    profile, _created = qs_for_update(DunningProfile.objects.all()).get_or_create(customer=customer)
     before = {"language": profile.language, "policy": profile.policy_id}
     profile.language = language
     profile.policy = policy

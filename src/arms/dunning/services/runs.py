@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
-from arms.customers.selectors import company_default
+from arms.common.locks import qs_for_update
+from arms.customers.services import company_ensure
 from arms.domain.dunning import stage_due
 from arms.domain.interest import late_interest
 from arms.dunning.models import (
@@ -160,8 +161,8 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
     letter, e-mail) once the run commits.
     """
     dunning_run_check(as_of=as_of, trigger=trigger)
-    company = company_default()
-    list(DunningPolicy.objects.select_for_update().filter(is_active=True).order_by("pk"))
+    company = company_ensure()
+    list(qs_for_update(DunningPolicy.objects.all()).filter(is_active=True).order_by("pk"))
     run = DunningRun.objects.filter(company=company, as_of=as_of).first()
     if run is None:
         try:

@@ -14,13 +14,13 @@ from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
+from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.common.services import idempotent
 from arms.domain import journal as postings
 from arms.domain.allocation import OpenItem, plan_oldest_first
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
-from arms.ledger.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
 from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import positive_or_error, user_or_none

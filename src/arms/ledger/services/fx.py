@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed, money_message
-from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, convert, rate_for_minor
+from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, to_base_minor
 from arms.ledger.errors import MissingExchangeRate
 from arms.ledger.models import ExchangeRate
 
@@ -29,7 +29,8 @@ def exchange_rate_on(currency: str, on: date) -> Decimal:
 
 
 def to_base(minor: int, currency: str, rate: Decimal) -> int:
-    return minor if currency == BASE_CURRENCY else convert(minor, rate_for_minor(rate, currency))
+    """``minor`` of ``currency`` in base minor units at ``rate``: the domain's one conversion (``to_base_minor``)."""
+    return to_base_minor(minor, currency, rate)
 
 
 @transaction.atomic

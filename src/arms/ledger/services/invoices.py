@@ -13,6 +13,7 @@ from arms.audit.services import audit_record
 from arms.common import hooks
 from arms.common.bounds import amount_check, date_check
 from arms.common.errors import ValidationFailed
+from arms.common.locks import invoices_qs_for_update, lock_customer
 from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
 from arms.customers.enums import CustomerStatus
@@ -20,7 +21,6 @@ from arms.domain import journal as postings
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind
 from arms.ledger.errors import CurrencyMismatch, OverAllocation
-from arms.ledger.locks import invoices_qs_for_update, lock_customer
 from arms.ledger.models import Allocation, CreditNote, Invoice
 from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import (

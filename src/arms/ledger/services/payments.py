@@ -12,11 +12,11 @@ from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
+from arms.common.locks import lock_customer, payment_qs_for_update
 from arms.common.services import idempotent, sequence_next
 from arms.domain import journal as postings
 from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentStatus
 from arms.ledger.errors import AlreadyReversed
-from arms.ledger.locks import lock_customer, payment_qs_for_update
 from arms.ledger.models import JournalEntry, Payment
 from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import (
@@ -132,7 +132,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
     invoice_ids = sorted(
         payment.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).values_list("invoice_id", flat=True)
     )
-    from arms.ledger.locks import invoices_qs_for_update
+    from arms.common.locks import invoices_qs_for_update
 
     list(invoices_qs_for_update(invoice_ids))
     locked = payment_qs_for_update().get(pk=payment.pk)

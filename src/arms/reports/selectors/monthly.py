@@ -140,7 +140,8 @@ def monthly_report_data(*, month: date, today: date | None = None) -> MonthlyRep
 
 
 def _company_name() -> str:
-    return company_default().name or settings.ARMS_COMPANY_CODE
+    company = company_default()
+    return (company.name if company else "") or settings.ARMS_COMPANY_CODE
 
 
 # ------------------------------------------------------------------------------------------------ aging

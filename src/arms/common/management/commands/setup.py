@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from arms.accounts.roles import roles_sync
 from arms.common.pdf import cjk_font_installed
-from arms.customers.selectors import company_default
+from arms.customers.services import company_ensure
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not no_static:  # into STATIC_ROOT, where WhiteNoise serves them from (hashed names in production)
             call_command("collectstatic", interactive=False, verbosity=0)
         roles_sync()
-        company = company_default()
+        company = company_ensure()
         if company_name and company.name != company_name:
             company.name = company_name
             company.save(update_fields=["name"])

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from arms.customers.models import Customer
-from arms.customers.selectors import company_default
+from arms.customers.services import company_ensure
 from arms.seed.load import plan_steps, seed_digest, seed_extras, seed_load
 from arms.seed.plan import make_plan
 from arms.seed.summary import seed_state_counts, summary_lines
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if not 3 <= months <= 120:
             raise CommandError(_("--months must be between 3 and 120."))
 
-        company = company_default()
+        company = company_ensure()
         if company.name == company.code:  # letters and reports are signed with it: give the demo a real name
             company.name = DEMO_COMPANY_NAME
             company.save(update_fields=["name"])

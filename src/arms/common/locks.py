@@ -1,0 +1,56 @@
+"""The only way ARMS locks rows (``SELECT … FOR UPDATE``): every service locks through these helpers.
+
+Lock order, everywhere (ADR 0003): **the customer, then its invoices by primary key, then the payment** (or
+credit note), then the rows of the document being decided (a request, a task, a plan, a profile …), and the
+shared counters last (the document-number sequence, the audit chain's head). A fixed order means two
+transactions that touch the same rows queue instead of deadlocking. ``tests/ledger/test_lock_order_pg.py`` records
+the SQL of each money-moving service and checks the order; ``tests/common/test_locks.py`` checks that no
+``select_for_update`` exists outside this module.
+
+On SQLite, which has no row locks, these are plain reads: the IMMEDIATE transaction mode (``transaction_mode``
+in the settings) takes the database's write lock when a transaction begins, so writers queue there instead.
+The same code is race-safe on both.
+
+The models are looked up through the app registry, not imported: the foundation (``common``) names the rows
+to lock without importing the apps above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db.models import Model, QuerySet
+
+
+def qs_for_update(queryset: QuerySet, *, own_rows_only: bool = False) -> QuerySet:
+    """``queryset`` locked FOR UPDATE when it is evaluated. ``own_rows_only``: with ``select_related`` joins,
+    lock only the queryset's own rows (PostgreSQL ``FOR UPDATE OF``), not the joined ones."""
+    return queryset.select_for_update(of=("self",)) if own_rows_only else queryset.select_for_update()
+
+
+def lock_one(queryset: QuerySet, **lookup) -> Model:
+    """One row of ``queryset`` locked (``DoesNotExist`` if there is none)."""
+    return qs_for_update(queryset).get(**lookup)
+
+
+def customer_qs_for_update() -> QuerySet:
+    return qs_for_update(apps.get_model("customers", "Customer").objects.all())
+
+
+def lock_customer(customer_id: int):
+    """The customer row: the first lock of every service that changes a customer's money or terms."""
+    return customer_qs_for_update().get(pk=customer_id)
+
+
+def invoices_qs_for_update(ids: Iterable[int]) -> QuerySet:
+    """The invoices of ``ids``, locked in primary-key order (after their customer)."""
+    return qs_for_update(apps.get_model("ledger", "Invoice").objects.filter(pk__in=list(ids)).order_by("pk"))
+
+
+def payment_qs_for_update() -> QuerySet:
+    return qs_for_update(apps.get_model("ledger", "Payment").objects.all())
+
+
+def credit_note_qs_for_update() -> QuerySet:
+    return qs_for_update(apps.get_model("ledger", "CreditNote").objects.all())
