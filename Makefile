@@ -22,7 +22,7 @@ help:
 	@echo "make serve  the development server (runserver) on http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (DATABASE_URL=postgres://... make test for PostgreSQL)"
 	@echo "make test-future  the test suite with the clock at $(FUTURE_DAY)"
-	@echo "make lint   ruff and the import-linter contracts"
+	@echo "make lint   ruff, the import-linter contracts and mypy"
 	@echo "make lock   refresh $(LOCK) from pyproject.toml's ranges (then commit it)"
 	@echo "make bench  arms bench --invoices 100000 on a scratch database"
 
@@ -75,6 +75,7 @@ test-future: install
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The benchmark writes a great many rows: it runs on a scratch SQLite file, never on the demo database.
 BENCH_DIR ?= /tmp/arms-bench-var

@@ -49,7 +49,7 @@ class MoneyError(ValueError):
         WEIGHTS: "weights must be non-negative and not all zero",
     }
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object) -> None:
         self.code, self.params = code, params
         super().__init__(self._ENGLISH[code].format(**params))
 
