@@ -5,21 +5,29 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model
 
-def _canonical(value):
+    from arms.common.typing import Actor, JsonDict
+
+
+def _canonical(value: Any) -> Any:
     """JSON-normalise (dates and Decimals become strings) so what is hashed is exactly what is stored."""
     return json.loads(json.dumps(value, default=str, sort_keys=True)) if value is not None else None
 
 
-def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id, subject_repr, before, after,
-               prev_hash) -> str:
+def event_hash(*, seq: int, occurred_at: datetime, actor_name: str, action: str, subject_type: str,
+               subject_id: str, subject_repr: str, before: JsonDict | None, after: JsonDict | None,
+               prev_hash: str) -> str:
     content = {
         "seq": seq,
         "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -35,12 +43,14 @@ def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def audit_record(*, actor, action: str, subject, before: dict | None = None, after: dict | None = None) -> AuditEvent:
+def audit_record(*, actor: Actor, action: str, subject: Model, before: JsonDict | None = None,
+                 after: JsonDict | None = None) -> AuditEvent:
     """Append one event in the caller's transaction. ``subject`` is a model instance."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
     head = AuditHead.objects.select_for_update().get(pk=1)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    # an authenticated actor is a User (an anonymous one, or None, is the system)
+    actor_user = cast("User", actor) if getattr(actor, "is_authenticated", False) else None
     fields = {
         "seq": head.last_seq + 1,
         "occurred_at": timezone.now(),
