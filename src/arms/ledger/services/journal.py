@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 
 from arms.domain.journal import Line, balanced
 from arms.ledger.models import Account, JournalEntry, JournalLine
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor
+    from arms.customers.models import Company, Customer
 
 _account_ids: dict[str, dict[str, int]] = {}
 
@@ -19,12 +26,13 @@ def account_ids() -> dict[str, int]:
     return _account_ids[key]
 
 
-def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], actor=None, memo: str = "",
-                  **sources) -> JournalEntry:
+def journal_write(*, company: Company, customer: Customer, on: date, kind: str, lines: list[Line],
+                  actor: Actor = None, memo: str = "", **sources: Any) -> JournalEntry:
     lines = balanced(lines)
     entry = JournalEntry.objects.create(
         company=company, customer=customer, date=on, kind=kind, memo=memo[:300],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, **sources,
+        # an authenticated actor is a User (an anonymous one, or None, is the system)
+        created_by=cast("User", actor) if getattr(actor, "is_authenticated", False) else None, **sources,
     )
     ids = account_ids()
     JournalLine.objects.bulk_create(
