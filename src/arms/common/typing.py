@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 #: Who acts: a user (a request's user may be anonymous), or None for the system (the CLI, the queue, the seed).
 Actor: TypeAlias = "User | AnonymousUser | None"
-#: Whose view a read takes: the request's user; a selector scopes what it sees (None: everything, where allowed).
-Viewer: TypeAlias = "User | AnonymousUser | None"
+#: Whose view a read takes: the request's user (a selector scopes what it sees by it).
+Viewer: TypeAlias = "User | AnonymousUser"
 #: A JSON-able mapping: audit snapshots, idempotency payloads, stored inputs.
 JsonDict: TypeAlias = dict[str, Any]
