@@ -31,4 +31,4 @@ def run_over(people, customers: int) -> tuple[int, list[str]]:
 
 def test_a_dunning_run_costs_the_same_queries_for_three_times_the_customers(policy, people):
     run_over(people, 1)  # warm the caches
-    assert_flat("dunning_run", run_over(people, 2), run_over(people, 6), slack=0)
+    assert_flat("dunning_run", run_over(people, 2), run_over(people, 6), per_shape=0)

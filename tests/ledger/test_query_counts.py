@@ -45,7 +45,7 @@ def per_history(today, service) -> None:
     service(customer_with_history(today, 1))  # warm the caches
     short, long = customer_with_history(today, SHORT), customer_with_history(today, LONG)
     assert_flat(service.__name__, count_queries(lambda: service(short)), count_queries(lambda: service(long)),
-                slack=0)
+                per_shape=0)
 
 
 def test_posting_an_invoice_does_not_read_the_customers_history(today):
