@@ -91,4 +91,4 @@ messages: install
 	BIN=$(CURDIR)/$(BIN) bash scripts/messages
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis .mypy_cache
