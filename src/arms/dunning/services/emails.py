@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from arms.audit.services import audit_record
 from arms.dunning import documents
 from arms.dunning.models import DunningEmail, EmailStatus
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,8 @@ STALE_AFTER = timedelta(minutes=30)
 
 def backoff(attempts: int) -> timedelta:
     """5 min, 10, 20, ... doubling after each failed attempt, at most 6 hours."""
-    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    delay: timedelta = FIRST_BACKOFF * (2 ** max(attempts - 1, 0))
+    return min(delay, MAX_BACKOFF)
 
 
 def _message(email: DunningEmail) -> EmailMessage:
@@ -87,7 +93,8 @@ def email_send(*, email_id: int) -> str:
     return EmailStatus.SENT
 
 
-def emails_due(*, now=None, manual: bool = False, ids=None):
+def emails_due(*, now: datetime | None = None, manual: bool = False,
+               ids: Iterable[int] | None = None) -> QuerySet[DunningEmail, int]:
     """Rows a retry should try: failed ones whose next attempt is due (all failed ones when ``manual``), pending
     ones never tried, and ``sending`` ones abandoned by a dead worker."""
     now = now or timezone.now()
@@ -101,7 +108,8 @@ def emails_due(*, now=None, manual: bool = False, ids=None):
     return qs.order_by("pk").values_list("pk", flat=True)
 
 
-def emails_retry(*, now=None, manual: bool = False, ids=None, actor=None, progress=None) -> dict[str, int]:
+def emails_retry(*, now: datetime | None = None, manual: bool = False, ids: Iterable[int] | None = None,
+                 actor: Actor = None, progress: Callable[..., None] | None = None) -> dict[str, int]:
     """Send every row ``emails_due`` names; counts per resulting status. ``progress(done, total, message,
     **values)``, if given, hears before each message (a background job's progress bar)."""
     counts: dict[str, int] = {}
