@@ -7,8 +7,12 @@ only the customers they own (enforced in the selectors, not only in the UI).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class Role(StrEnum):
@@ -140,7 +144,7 @@ def roles_present() -> bool:
     return Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user: User | AnonymousUser) -> set[str]:
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_arms_roles", None)
@@ -150,5 +154,5 @@ def user_roles(user) -> set[str]:
     return cached
 
 
-def sees_all_customers(user) -> bool:
+def sees_all_customers(user: User | AnonymousUser) -> bool:
     return user.is_superuser or bool(user_roles(user) & {r.value for r in SEE_ALL_ROLES})

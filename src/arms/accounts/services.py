@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,13 +14,18 @@ from arms.accounts.models import ApiToken
 from arms.audit.services import audit_record
 from arms.common.errors import NotFound
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @transaction.atomic
-def token_create(*, username: str, name: str = "cli", actor=None) -> tuple[ApiToken, str]:
+def token_create(*, username: str, name: str = "cli", actor: Actor = None) -> tuple[ApiToken, str]:
     """Make a token for ``username``; returns (token, secret). The secret is never stored."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
@@ -30,7 +36,7 @@ def token_create(*, username: str, name: str = "cli", actor=None) -> tuple[ApiTo
     return token, secret
 
 
-def token_authenticate(secret: str):
+def token_authenticate(secret: str) -> User | None:
     """The user a bearer secret belongs to, or None."""
     token = (
         ApiToken.objects.select_related("user")
@@ -46,6 +52,6 @@ def token_authenticate(secret: str):
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor=None) -> None:
+def token_revoke(*, token: ApiToken, actor: Actor = None) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     audit_record(actor=actor, action="api_token_revoked", subject=token, before={"prefix": token.prefix})

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -45,6 +46,12 @@ from arms.domain.journal import AccountCode
 from arms.domain.money import BASE_CURRENCY
 from arms.ledger.models import Allocation, Invoice, JournalLine
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from arms.common.typing import Viewer
+
 
 @contextmanager
 def analytic_queries() -> Iterator[None]:
@@ -60,7 +67,7 @@ def analytic_queries() -> Iterator[None]:
         yield
 
 
-def allocation_sum(field: str, **filters):
+def allocation_sum(field: str, **filters: Any) -> Coalesce:
     """Σ ``field`` of the allocations to the outer query's invoice that match ``filters`` (a date range, payments
     or credit notes only), 0 when there are none."""
     rows = (Allocation.objects.filter(invoice=OuterRef("pk"), **filters).order_by()
@@ -98,11 +105,12 @@ class _Unindexed(Func):
 
     template = "%(expressions)s"
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper,
+                  **extra_context: Any) -> _AsSqlType:
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
-def _open_base(as_of: date):
+def _open_base(as_of: date) -> Case:
     """CNY still open: for a CNY invoice that is the open amount itself (its CNY amounts are its amounts, every
     allocation relieves exactly its amount); for a foreign one, its CNY gross less the receivable relieved."""
     return Case(
@@ -154,7 +162,7 @@ class Scope:
     customer_id: int | None = None
 
 
-def scoped_customers(*, user=None, scope: Scope | None = None, region: str = "", industry: str = "",
+def scoped_customers(*, user: Viewer | None = None, scope: Scope | None = None, region: str = "", industry: str = "",
                      grade: str = "") -> QuerySet[Customer]:
     """The customers in scope. ``user`` None means no visibility filter (management commands, tasks)."""
     qs = customers_visible_to(user) if user is not None else Customer.objects.all()
@@ -162,7 +170,7 @@ def scoped_customers(*, user=None, scope: Scope | None = None, region: str = "",
     return qs
 
 
-def customers_filter(*, user=None, scope: Scope | None = None, region: str = "", industry: str = "",
+def customers_filter(*, user: Viewer | None = None, scope: Scope | None = None, region: str = "", industry: str = "",
                      grade: str = "") -> QuerySet[Customer] | None:
     """Like ``scoped_customers``, but None when nothing narrows the customers (everyone sees everything), so the
     queries that take it can leave the customer filter out altogether."""
@@ -181,7 +189,8 @@ def customers_existing_on(customers: QuerySet[Customer], day: date) -> QuerySet[
                             | Q(pk__in=Invoice.objects.filter(issue_date__lte=day).values("customer_id")))
 
 
-def _narrow(qs, *, scope, region, industry, grade):
+def _narrow(qs: QuerySet[Customer], *, scope: Scope | None, region: str, industry: str,
+            grade: str) -> QuerySet[Customer]:
     if scope is not None:
         if scope.salesperson_id:
             qs = qs.filter(salesperson_id=scope.salesperson_id)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +16,12 @@ from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from arms.common import hooks
 from arms.common.locks import qs_for_update
 
+if TYPE_CHECKING:
 
-def _canonical(value):
+    pass
+
+
+def _canonical(value: Any) -> Any:
     """JSON-normalise (dates and Decimals become strings) so what is hashed is exactly what is stored."""
     return json.loads(json.dumps(value, default=str, sort_keys=True)) if value is not None else None
 

@@ -3,8 +3,10 @@ the credit file's trade history), the collector's worklist, and one customer's c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import BigIntegerField, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -19,14 +21,21 @@ from arms.domain.money import BASE_CURRENCY
 from arms.domain.terms import days_overdue
 from arms.ledger.models import Invoice
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
+
+    from arms.common.typing import Viewer
+    from arms.customers.models import Customer
+
 # ---------------------------------------------------------------- seams used by dunning, credit, analytics
 
 
-def _first_active_in_group(group: str):
+def _first_active_in_group(group: str) -> User | None:
     return (get_user_model().objects.filter(groups__name=group, is_active=True).order_by("pk").first())
 
 
-def person_for_level(customer, level: str):
+def person_for_level(customer: Customer, level: str) -> User | None:
     """Who acts for the customer at an escalation level, or None.
 
     sales → the customer's salesperson; finance → its collector, else a finance manager; credit_legal → a
@@ -50,7 +59,7 @@ def promises_in_good_standing(*, as_of: date) -> QuerySet[PromiseToPay]:
     return PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=as_of, promised_on__gte=as_of)
 
 
-def invoice_ids_held_from_dunning(*, as_of: date) -> QuerySet:
+def invoice_ids_held_from_dunning(*, as_of: date) -> QuerySet[Any, Any]:
     """Ids of the invoices dunning must skip on ``as_of``: an open dispute, an open promise to pay whose date
     has not passed (a promise naming no invoice holds all the customer's invoices), or an active installment
     plan. A QuerySet of ids, usable as ``invoice_id__in=`` (one SQL subquery)."""
@@ -66,7 +75,7 @@ def invoice_ids_held_from_dunning(*, as_of: date) -> QuerySet:
     return Invoice.objects.filter(held).values_list("id", flat=True)
 
 
-def disputed_open_minor(*, as_of: date) -> QuerySet:
+def disputed_open_minor(*, as_of: date) -> QuerySet[Dispute, Any]:
     """(invoice_id, disputed_amount_minor) for disputes open on ``as_of``: raised on or before it and not
     resolved before it (in the invoice's currency)."""
     return (
@@ -77,7 +86,7 @@ def disputed_open_minor(*, as_of: date) -> QuerySet:
     )
 
 
-def disputed_open_sum(*, on) -> Subquery:
+def disputed_open_sum(*, on: date | Combinable) -> Subquery:
     """The disputed amount (invoice currency) of the outer query's invoice (``OuterRef("pk")``) in disputes open
     on ``on``, a date or an expression of the outer query (each invoice its own day): raised on or before it,
     not resolved by then. NULL when there is none. The per-row form of ``disputed_open_minor``."""
@@ -143,7 +152,7 @@ def grades_of(customer_ids) -> dict[int, str]:
     return dict(CreditProfile.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "grade"))
 
 
-def worklist(*, user, as_of: date, collector_id: int | None = None, grade: str = "", region: str = "",
+def worklist(*, user: Viewer, as_of: date, collector_id: int | None = None, grade: str = "", region: str = "",
              bucket: str = "", has_open_tasks: bool | None = None, search: str = "") -> list[WorklistRow]:
     """The customers with open items the user may see, ranked by ``domain.worklist`` (highest first).
 
@@ -167,7 +176,7 @@ def worklist(*, user, as_of: date, collector_id: int | None = None, grade: str =
             oldest_due=Min("due_date"),
         )
     )
-    per_customer: dict[int, dict] = {}
+    per_customer: dict[int, dict[str, Any]] = {}
     for row in sums:
         entry = per_customer.setdefault(row["customer_id"], {"open": {}, "overdue": {}, "overdue_base": 0,
                                                              "oldest_due": row["oldest_due"]})
@@ -255,7 +264,7 @@ def disputes_of(customer_id: int) -> QuerySet[Dispute]:
             .order_by("status", "-raised_on", "-id"))
 
 
-def task_list(*, user, assignee_id: int | None = None, status: str = "", customer_id: int | None = None,
+def task_list(*, user: Viewer, assignee_id: int | None = None, status: str = "", customer_id: int | None = None,
               due_before: date | None = None) -> QuerySet[Task]:
     qs = Task.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "assignee")
     if assignee_id:
@@ -269,7 +278,8 @@ def task_list(*, user, assignee_id: int | None = None, status: str = "", custome
     return qs.order_by("due_on", "id")
 
 
-def activity_list(*, user, customer_id: int | None = None, kind: str = "", source: str = "") -> QuerySet[Activity]:
+def activity_list(*, user: Viewer, customer_id: int | None = None, kind: str = "",
+                  source: str = "") -> QuerySet[Activity]:
     qs = (Activity.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "actor",
                                                                                           "attachment")
           .defer("attachment__content").prefetch_related("invoices"))
@@ -282,7 +292,7 @@ def activity_list(*, user, customer_id: int | None = None, kind: str = "", sourc
     return qs.order_by("-occurred_at", "-id")
 
 
-def promise_list(*, user, customer_id: int | None = None, status: str = "") -> QuerySet[PromiseToPay]:
+def promise_list(*, user: Viewer, customer_id: int | None = None, status: str = "") -> QuerySet[PromiseToPay]:
     qs = (PromiseToPay.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
           .prefetch_related("invoices"))
     if customer_id:
@@ -292,7 +302,7 @@ def promise_list(*, user, customer_id: int | None = None, status: str = "") -> Q
     return qs.order_by("-promised_on", "-id")
 
 
-def plan_list(*, user, customer_id: int | None = None, status: str = "") -> QuerySet[InstallmentPlan]:
+def plan_list(*, user: Viewer, customer_id: int | None = None, status: str = "") -> QuerySet[InstallmentPlan]:
     qs = (InstallmentPlan.objects.filter(customer__in=customers_visible_to(user))
           .select_related("customer", "requested_by", "decided_by").prefetch_related("lines", "invoices"))
     if customer_id:
@@ -302,7 +312,7 @@ def plan_list(*, user, customer_id: int | None = None, status: str = "") -> Quer
     return qs.order_by("-requested_at", "-id")
 
 
-def dispute_list(*, user, customer_id: int | None = None, status: str = "", invoice_id: int | None = None,
+def dispute_list(*, user: Viewer, customer_id: int | None = None, status: str = "", invoice_id: int | None = None,
                  owner_id: int | None = None) -> QuerySet[Dispute]:
     qs = Dispute.objects.filter(customer__in=customers_visible_to(user)).select_related(
         "customer", "invoice", "owner", "credit_note")
@@ -317,6 +327,6 @@ def dispute_list(*, user, customer_id: int | None = None, status: str = "", invo
     return qs.order_by("-raised_on", "-id")
 
 
-def last_activity_at(customer_ids) -> dict[int, object]:
+def last_activity_at(customer_ids: Iterable[int]) -> dict[int, object]:
     return dict(Activity.objects.filter(customer_id__in=customer_ids).values("customer_id")
                 .annotate(last=Max("occurred_at")).values_list("customer_id", "last"))

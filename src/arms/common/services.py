@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
@@ -15,10 +15,14 @@ from arms.common.errors import Conflict, ErrorCode
 from arms.common.locks import qs_for_update
 from arms.common.models import DocumentSequence, IdempotencyRecord
 
+if TYPE_CHECKING:
+    from arms.common.typing import JsonDict
+    from arms.customers.models import Company  # the tenant every numbered document belongs to
+
 M = TypeVar("M", bound=Model)
 
 
-def sequence_next(*, company, series: str, prefix: str | None = None, width: int = 6) -> str:
+def sequence_next(*, company: Company, series: str, prefix: str | None = None, width: int = 6) -> str:
     """Take the next gap-free number of ``series``; the row stays locked until the caller commits."""
     DocumentSequence.objects.get_or_create(company=company, series=series)
     row = qs_for_update(DocumentSequence.objects.all()).get(company=company, series=series)
@@ -27,12 +31,12 @@ def sequence_next(*, company, series: str, prefix: str | None = None, width: int
     return f"{prefix or series}-{value:0{width}d}"
 
 
-def fingerprint(payload: dict) -> str:
+def fingerprint(payload: JsonDict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def idempotent(
-    *, scope: str, key: str | None, payload: dict, model: type[M], create: Callable[[], M]
+    *, scope: str, key: str | None, payload: JsonDict, model: type[M], create: Callable[[], M]
 ) -> tuple[M, bool]:
     """Run ``create`` once per (scope, key). Returns (object, created).
 
@@ -60,4 +64,4 @@ def idempotent(
             field="idempotency_key",
             code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
-    return model.objects.get(pk=existing.object_id), False
+    return model._default_manager.get(pk=existing.object_id), False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,19 +14,25 @@ from arms.credit.enums import LimitRequestStatus, ProposalStatus
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
 from arms.customers.selectors import customers_visible_to
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def credit_profile_get(customer) -> CreditProfile | None:
+    from arms.common.typing import Viewer
+    from arms.customers.models import Customer
+
+
+def credit_profile_get(customer: Customer | None) -> CreditProfile | None:
     """The customer's credit profile, or None if the customer has none (not under credit control)."""
     if customer is None:
         return None
     return CreditProfile.objects.filter(customer_id=customer.pk).first()
 
 
-def credit_profiles_for(customer_ids) -> QuerySet[CreditProfile]:
+def credit_profiles_for(customer_ids: Iterable[int]) -> QuerySet[CreditProfile]:
     return CreditProfile.objects.filter(customer_id__in=customer_ids)
 
 
-def profile_list(*, user, grade: str = "", unrated: bool = False, due_on: date | None = None,
+def profile_list(*, user: Viewer, grade: str = "", unrated: bool = False, due_on: date | None = None,
                  search: str = "") -> QuerySet[CreditProfile]:
     qs = CreditProfile.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
     if grade:
@@ -38,7 +46,7 @@ def profile_list(*, user, grade: str = "", unrated: bool = False, due_on: date |
     return qs.order_by("customer__code")
 
 
-def rating_list(*, user, customer_id: int | None = None) -> QuerySet[Rating]:
+def rating_list(*, user: Viewer, customer_id: int | None = None) -> QuerySet[Rating]:
     qs = (Rating.objects.filter(customer__in=customers_visible_to(user))
           .select_related("customer", "scorecard", "rated_by", "proposal"))
     if customer_id:
@@ -46,14 +54,14 @@ def rating_list(*, user, customer_id: int | None = None) -> QuerySet[Rating]:
     return qs.order_by("-rated_at", "-id")
 
 
-def rating_get(*, user, rating_id: int) -> Rating:
+def rating_get(*, user: Viewer, rating_id: int) -> Rating:
     rating = rating_list(user=user).filter(pk=rating_id).first()
     if rating is None:
         raise NotFound(_("Rating %(id)s not found.") % {"id": rating_id}, field="rating_id")
     return rating
 
 
-def proposal_list(*, user, status: str | None = ProposalStatus.PENDING,
+def proposal_list(*, user: Viewer, status: str | None = ProposalStatus.PENDING,
                   customer_id: int | None = None) -> QuerySet[RatingProposal]:
     qs = (RatingProposal.objects.filter(customer__in=customers_visible_to(user))
           .select_related("customer", "rating", "decided_by"))
@@ -64,14 +72,14 @@ def proposal_list(*, user, status: str | None = ProposalStatus.PENDING,
     return qs.order_by("-id")
 
 
-def proposal_get(*, user, proposal_id: int) -> RatingProposal:
+def proposal_get(*, user: Viewer, proposal_id: int) -> RatingProposal:
     proposal = proposal_list(user=user, status=None).filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound(_("Proposal %(id)s not found.") % {"id": proposal_id}, field="proposal_id")
     return proposal
 
 
-def limit_request_list(*, user, status: str | None = None,
+def limit_request_list(*, user: Viewer, status: str | None = None,
                        customer_id: int | None = None) -> QuerySet[LimitChangeRequest]:
     qs = (LimitChangeRequest.objects.filter(customer__in=customers_visible_to(user))
           .select_related("customer", "requested_by", "credit_approved_by", "finance_approved_by", "decided_by"))
@@ -82,14 +90,14 @@ def limit_request_list(*, user, status: str | None = None,
     return qs.order_by("-requested_at", "-id")
 
 
-def limit_request_get(*, user, request_id: int) -> LimitChangeRequest:
+def limit_request_get(*, user: Viewer, request_id: int) -> LimitChangeRequest:
     request = limit_request_list(user=user).filter(pk=request_id).first()
     if request is None:
         raise NotFound(_("Limit request %(id)s not found.") % {"id": request_id}, field="request_id")
     return request
 
 
-def limit_requests_awaiting(user) -> QuerySet[LimitChangeRequest]:
+def limit_requests_awaiting(user: User) -> QuerySet[LimitChangeRequest]:
     """Pending requests this user could approve now (not their own, an approval their role gives is missing)."""
     qs = limit_request_list(user=user, status=LimitRequestStatus.PENDING).exclude(requested_by=user)
     wanted = Q(pk__in=[])
@@ -100,11 +108,11 @@ def limit_requests_awaiting(user) -> QuerySet[LimitChangeRequest]:
     return qs.filter(wanted).exclude(credit_approved_by=user).exclude(finance_approved_by=user)
 
 
-def financial_statements(customer) -> QuerySet[FinancialStatement]:
+def financial_statements(customer: Customer) -> QuerySet[FinancialStatement]:
     return FinancialStatement.objects.filter(customer=customer).order_by("-fiscal_year")
 
 
-def review_queue(*, user, as_of: date) -> dict:
+def review_queue(*, user: User, as_of: date) -> dict[str, QuerySet[Any]]:
     """What the credit review queue shows: customers due for review, proposals and limit requests waiting."""
     from arms.credit.services.ratings import customers_due_for_review
 

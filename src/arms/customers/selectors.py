@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from arms.accounts.roles import sees_all_customers
 from arms.common.errors import NotFound
 from arms.customers.models import Company, Customer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 def company_default() -> Company | None:
@@ -16,7 +21,7 @@ def company_default() -> Company | None:
     return Company.objects.filter(code=settings.ARMS_COMPANY_CODE).first()
 
 
-def customers_visible_to(user) -> QuerySet[Customer]:
+def customers_visible_to(user: User | AnonymousUser) -> QuerySet[Customer]:
     qs = Customer.objects.all()
     if not user.is_authenticated:
         return qs.none()
@@ -25,8 +30,9 @@ def customers_visible_to(user) -> QuerySet[Customer]:
     return qs.filter(salesperson=user)
 
 
-def customer_list(*, user, search: str = "", status: str = "", region: str = "", industry: str = "",
-                  salesperson_id: int | None = None, collector_id: int | None = None) -> QuerySet[Customer]:
+def customer_list(*, user: User | AnonymousUser, search: str = "", status: str = "", region: str = "",
+                  industry: str = "", salesperson_id: int | None = None,
+                  collector_id: int | None = None) -> QuerySet[Customer]:
     qs = customers_visible_to(user).select_related("salesperson", "collector")
     if search:
         qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(uscc__iexact=search))
@@ -43,7 +49,7 @@ def customer_list(*, user, search: str = "", status: str = "", region: str = "",
     return qs.order_by("code")
 
 
-def customer_get(*, user, customer_id: int) -> Customer:
+def customer_get(*, user: User | AnonymousUser, customer_id: int) -> Customer:
     """A customer the user may see; one they may not see is reported as not found, not as forbidden."""
     customer = customers_visible_to(user).filter(pk=customer_id).first()
     if customer is None:

@@ -16,6 +16,7 @@ PostgreSQL do differently.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -51,7 +52,7 @@ class BucketError(ValueError):
         NOT_RISING: "bucket bounds must rise: 30,60,90",
     }
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object) -> None:
         self.code, self.params = code, params
         super().__init__(self._ENGLISH[code].format(**params))
 
@@ -77,23 +78,23 @@ def parse_bounds(text: str | None) -> tuple[int, ...]:
     return check_bounds(bounds)
 
 
-def check_bounds(bounds) -> tuple[int, ...]:
-    bounds = tuple(bounds)
-    if not bounds:
+def check_bounds(bounds: Iterable[int]) -> tuple[int, ...]:
+    checked = tuple(bounds)
+    if not checked:
         raise BucketError(BucketError.EMPTY)
-    if len(bounds) > MAX_BOUNDS:
+    if len(checked) > MAX_BOUNDS:
         raise BucketError(BucketError.TOO_MANY, most=MAX_BOUNDS)
-    for value in bounds:
+    for value in checked:
         if isinstance(value, bool) or not isinstance(value, int):
             raise BucketError(BucketError.NOT_WHOLE)
         if not 1 <= value <= MAX_BUCKET_DAYS:
             raise BucketError(BucketError.OUT_OF_RANGE, most=MAX_BUCKET_DAYS)
-    if any(b <= a for a, b in itertools.pairwise(bounds)):
+    if any(b <= a for a, b in itertools.pairwise(checked)):
         raise BucketError(BucketError.NOT_RISING)
-    return bounds
+    return checked
 
 
-def buckets(bounds=DEFAULT_BOUNDS, basis: AgingBasis | str = AgingBasis.DUE) -> list[Bucket]:
+def buckets(bounds: Iterable[int] = DEFAULT_BOUNDS, basis: AgingBasis | str = AgingBasis.DUE) -> list[Bucket]:
     """The buckets for ``bounds``; keys are stable strings ("current", "1-30", ..., "731+")."""
     bounds = check_bounds(bounds)
     basis = AgingBasis(basis)

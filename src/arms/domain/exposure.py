@@ -72,7 +72,7 @@ class CreditFacts:
 class Reason:
     code: str
     severity: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class MoneyError(ValueError):
         RATE: "an exchange rate must be a positive finite number, not {rate}",
     }
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object) -> None:
         self.code, self.params = code, params
         super().__init__(self._ENGLISH[code].format(**params))
 

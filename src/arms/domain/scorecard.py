@@ -33,10 +33,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from itertools import pairwise
+from typing import Any, TypeAlias
 
 GRADES = ("A", "B", "C", "D")
 KINDS = ("number", "category", "flag")
 DIRECTIONS = ("higher_better", "lower_better", "")
+
+
+#: An input as the evaluator compares it: a number, a flag or a category.
+Value: TypeAlias = Decimal | bool | str
 
 
 class ScorecardError(ValueError):
@@ -52,11 +57,13 @@ class Band:
     points: int
     min: Decimal | None = None
     max: Decimal | None = None
-    values: tuple = ()
+    values: tuple[Value, ...] = ()
 
-    def holds(self, value) -> bool:
+    def holds(self, value: Value) -> bool:
         if self.values:
             return value in self.values
+        # a range band holds numbers: Factor.normalise gives a number factor's input as a Decimal
+        assert not isinstance(value, str), value
         return (self.min is None or value >= self.min) and (self.max is None or value < self.max)
 
     def describe(self) -> str:
@@ -82,7 +89,7 @@ class Factor:
     direction: str = ""
     label: str = ""
 
-    def normalise(self, value):
+    def normalise(self, value: object) -> Value | None:
         """The input as the evaluator compares it (Decimal / bool / str), or None when missing."""
         if value is None or value == "":
             return None
@@ -107,7 +114,7 @@ class Factor:
             raise ScorecardError(f"{self.key}: {value!r} is not true or false")
         return str(value)
 
-    def band_of(self, value) -> int | None:
+    def band_of(self, value: Value) -> int | None:
         for index, band in enumerate(self.bands):
             if band.holds(value):
                 return index
@@ -148,7 +155,7 @@ class Scorecard:
         return tuple(keys)
 
 
-def _decimal_or_none(value) -> Decimal | None:
+def _decimal_or_none(value: object) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -157,7 +164,7 @@ def _decimal_or_none(value) -> Decimal | None:
         raise ScorecardError(f"{value!r} is not a number") from None
 
 
-def _band(raw: Mapping, kind: str, key: str) -> Band:
+def _band(raw: Mapping[str, Any], kind: str, key: str) -> Band:
     points = raw.get("points")
     if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= 100:
         raise ScorecardError(f"{key}: band points must be an integer 0-100")
@@ -188,7 +195,7 @@ def _check_number_bands(factor: Factor) -> None:
             raise ScorecardError(f"{factor.key}: lower is better, so points must not rise as the value rises")
 
 
-def scorecard_from_dict(data: Mapping) -> Scorecard:
+def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
     """Parse and validate a definition; raises ScorecardError naming what is wrong."""
     if not isinstance(data, Mapping):
         raise ScorecardError("a scorecard definition is an object")
@@ -265,7 +272,7 @@ class Contribution:
     def value(self) -> Decimal:
         return Decimal(self.centi) / 100
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "group": self.group, "weight": self.weight, "input": self.input,
                 "band": self.band, "band_text": self.band_text, "points": self.points, "centi": self.centi,
                 "contribution": str(self.value), "missing": self.missing}
@@ -279,7 +286,7 @@ class Result:
     contributions: tuple[Contribution, ...]
     missing: tuple[str, ...]
     overrides: tuple[str, ...]  # codes of the overrides that matched
-    inputs: dict = field(default_factory=dict)  # JSON-safe: what was evaluated
+    inputs: dict[str, object] = field(default_factory=dict)  # JSON-safe: what was evaluated
 
     def group_totals(self) -> dict[str, int]:
         """Per group, the sum of its contributions in hundredths of a point."""
@@ -289,7 +296,7 @@ class Result:
         return totals
 
 
-def _as_text(value) -> str | None:
+def _as_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -297,7 +304,7 @@ def _as_text(value) -> str | None:
     return str(value)
 
 
-def _override_matches(override: Override, value) -> bool:
+def _override_matches(override: Override, value: object) -> bool:
     if value is None or value == "":
         return False
     if isinstance(override.equals, bool):
@@ -329,10 +336,10 @@ def evaluate(card: Scorecard, inputs: Mapping[str, object]) -> Result:
     grade = computed
     matched = []
     for override in card.overrides:
-        value = inputs.get(override.input)
+        given = inputs.get(override.input)
         if override.input not in stored:
-            stored[override.input] = value if isinstance(value, bool) or value is None else str(value)
-        if _override_matches(override, value):
+            stored[override.input] = given if isinstance(given, bool) or given is None else str(given)
+        if _override_matches(override, given):
             matched.append(override.code)
             grade = worse_grade(grade, override.max_grade)
     return Result(score=score, computed_grade=computed, grade=grade, contributions=tuple(contributions),
@@ -363,7 +370,7 @@ class Policy:
 class LimitProposal:
     limit_minor: int
     formula_minor: int | None  # what the formula gave before rounding, floor and cap; None for fixed
-    basis: dict
+    basis: dict[str, Any]
 
 
 #: limits from a formula are rounded down to whole thousands of yuan
@@ -404,11 +411,12 @@ INDUSTRY_RISK = {
 }
 
 
-def _bands(*spec) -> list[dict]:
+def _bands(*spec: tuple[str | None, int]) -> list[dict[str, object]]:
     """_bands(("0.40", 100), ("0.60", 70), (None, 0)) -> adjacent bands: < 0.40, 0.40 – 0.60, >= 0.60."""
-    bands, lower = [], None
+    bands: list[dict[str, object]] = []
+    lower: str | None = None
     for upper, points in spec:
-        band = {"points": points}
+        band: dict[str, object] = {"points": points}
         if lower is not None:
             band["min"] = lower
         if upper is not None:
@@ -418,7 +426,7 @@ def _bands(*spec) -> list[dict]:
     return bands
 
 
-DEFAULT_SCORECARD: dict = {
+DEFAULT_SCORECARD: dict[str, Any] = {
     "groups": [
         {"key": "financial", "label": "Financial strength"},
         {"key": "payment", "label": "Payment behaviour"},

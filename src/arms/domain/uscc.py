@@ -26,7 +26,7 @@ class UsccError(ValueError):
         CHECK_CHARACTER: "统一社会信用代码 check digit is {given}, expected {expected}",
     }
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object) -> None:
         self.code, self.params = code, params
         super().__init__(self._ENGLISH[code].format(**params))
 

@@ -22,7 +22,7 @@ def chinese_is_workday(day: date) -> bool:
     import chinese_calendar
 
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return weekday_is_workday(day)
 

@@ -3,11 +3,14 @@ has been through (``dunning_stage_of``, a seam for the worklist and analytics), 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain.dunning import StageRule
 from arms.dunning.models import (
@@ -23,6 +26,11 @@ from arms.dunning.models import (
     Language,
 )
 from arms.ledger.models import Invoice
+
+if TYPE_CHECKING:
+    from django.db.models import Count
+
+    from arms.common.typing import Viewer
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ def _matches(policy: DunningPolicy, prefix: str = "") -> Q:
     return q
 
 
-def policy_expression(ladders: list[Ladder], prefix: str = ""):
+def policy_expression(ladders: list[Ladder], prefix: str = "") -> Value | Case:
     """SQL for "the policy of this customer": its own policy if it has an active one, else the first active
     policy whose grade / industry / region match, else NULL (not dunned)."""
     active = [ladder.policy.pk for ladder in ladders]
@@ -82,18 +90,18 @@ def exclusion_active_q(as_of: date) -> Q:
     return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gte=as_of))
 
 
-def excluded_customer_ids(as_of: date) -> QuerySet:
+def excluded_customer_ids(as_of: date) -> QuerySet[DunningExclusion, Any]:
     return DunningExclusion.objects.filter(exclusion_active_q(as_of)).values("customer_id")
 
 
-def held_invoice_ids(as_of: date) -> QuerySet:
+def held_invoice_ids(as_of: date) -> QuerySet[Any, Any]:
     """Invoices dunning leaves alone today: open disputes, promises and plans in good standing (cases)."""
     from arms.cases.selectors import invoice_ids_held_from_dunning
 
     return invoice_ids_held_from_dunning(as_of=as_of)
 
 
-def due_items(*, as_of: date, ladders: list[Ladder]) -> QuerySet:
+def due_items(*, as_of: date, ladders: list[Ladder]) -> QuerySet[Invoice, Any]:
     """Every open item that reached a stage of its customer's ladder it has not been through yet, with that
     stage's offset (``due_offset``) and the highest offset it went through before (``reached``, NULL if none).
 
@@ -133,7 +141,7 @@ def held_open_count(as_of: date) -> int:
     return Invoice.objects.filter(amount_open_minor__gt=0, pk__in=held_invoice_ids(as_of)).count()
 
 
-def customer_language(customer) -> str:
+def customer_language(customer: Customer) -> str:
     """The customer's language for dunning: its profile's, else English overseas and Chinese at home."""
     profile = DunningProfile.objects.filter(customer_id=customer.pk).values_list("language", flat=True).first()
     if profile:
@@ -141,7 +149,7 @@ def customer_language(customer) -> str:
     return Language.EN if customer.region == "overseas" else Language.ZH_HANS
 
 
-def policy_of(customer) -> DunningPolicy | None:
+def policy_of(customer: Customer) -> DunningPolicy | None:
     """The policy a customer is dunned under (None: no active policy matches)."""
     ladders = ladders_active()
     if not ladders:
@@ -153,7 +161,7 @@ def policy_of(customer) -> DunningPolicy | None:
     return next((ladder.policy for ladder in ladders if ladder.policy.pk == pk), None)
 
 
-def customer_excluded(customer, as_of: date) -> DunningExclusion | None:
+def customer_excluded(customer: Customer, as_of: date) -> DunningExclusion | None:
     return DunningExclusion.objects.filter(exclusion_active_q(as_of), customer_id=customer.pk).first()
 
 
@@ -166,10 +174,10 @@ class StageReached:
     as_of: date
 
 
-def dunning_stage_of(customer) -> StageReached | None:
+def dunning_stage_of(customer: Customer | int) -> StageReached | None:
     """The highest stage reached (acted on) on the customer's open items, or None: for the worklist and analytics."""
     item = (
-        DunningItem.objects.filter(customer_id=customer.pk if hasattr(customer, "pk") else customer,
+        DunningItem.objects.filter(customer_id=customer.pk if isinstance(customer, Customer) else customer,
                                    outcome=ItemOutcome.ACTIONED, invoice__amount_open_minor__gt=0)
         .select_related("stage", "run").order_by("-stage_offset", "-pk").first()
     )
@@ -178,7 +186,7 @@ def dunning_stage_of(customer) -> StageReached | None:
     return StageReached(item.stage_offset, item.stage.code, item.stage.name, item.stage.level, item.run.as_of)
 
 
-def dunning_stages_for(customer_ids) -> dict[int, int]:
+def dunning_stages_for(customer_ids: Iterable[int]) -> dict[int, int]:
     """customer id -> highest stage offset acted on over its open items, for many customers in one query."""
     from django.db.models import Max
 
@@ -195,7 +203,7 @@ def run_list() -> QuerySet[DunningRun]:
     return DunningRun.objects.select_related("started_by").order_by("-started_at", "-pk")
 
 
-def action_list(*, user, run_id: int | None = None, customer_id: int | None = None, stage_code: str = "",
+def action_list(*, user: Viewer, run_id: int | None = None, customer_id: int | None = None, stage_code: str = "",
                 status: str = "", level: str = "", email_status: str = "") -> QuerySet[DunningAction]:
     qs = DunningAction.objects.filter(customer__in=customers_visible_to(user)).select_related(
         "customer", "stage", "run", "assignee", "email")
@@ -214,7 +222,7 @@ def action_list(*, user, run_id: int | None = None, customer_id: int | None = No
     return qs.order_by("-as_of", "-pk")
 
 
-def action_get(*, user, action_id: int) -> DunningAction:
+def action_get(*, user: Viewer, action_id: int) -> DunningAction:
     from arms.common.errors import NotFound
 
     action = action_list(user=user).filter(pk=action_id).first()
@@ -223,14 +231,14 @@ def action_get(*, user, action_id: int) -> DunningAction:
     return action
 
 
-def email_list(*, user, status: str = "") -> QuerySet[DunningEmail]:
+def email_list(*, user: Viewer, status: str = "") -> QuerySet[DunningEmail]:
     qs = DunningEmail.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "action")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-pk")
 
 
-def exclusion_list(*, user, active_only: bool = True, as_of: date | None = None) -> QuerySet[DunningExclusion]:
+def exclusion_list(*, user: Viewer, active_only: bool = True, as_of: date | None = None) -> QuerySet[DunningExclusion]:
     qs = DunningExclusion.objects.filter(customer__in=customers_visible_to(user)).select_related(
         "customer", "created_by", "lifted_by")
     if active_only:
@@ -242,7 +250,7 @@ def exclusion_list(*, user, active_only: bool = True, as_of: date | None = None)
 # ---------------------------------------------------------------- work waiting for the queue
 
 
-def actions_waiting_count():
+def actions_waiting_count() -> Count:
     """An annotation for runs: how many of the run's actions are still pending (the queue carries them out)."""
     from django.db.models import Count
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -12,9 +14,13 @@ from arms.customers.selectors import customers_visible_to
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, CreditNote, Invoice, Payment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def invoice_list(*, user, customer_id: int | None = None, open_only: bool = False, overdue_on: date | None = None,
-                 issued_from: date | None = None, issued_to: date | None = None, search: str = "") -> QuerySet[Invoice]:
+
+def invoice_list(*, user: User | AnonymousUser, customer_id: int | None = None, open_only: bool = False,
+                 overdue_on: date | None = None, issued_from: date | None = None, issued_to: date | None = None,
+                 search: str = "") -> QuerySet[Invoice]:
     qs = Invoice.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "contract")
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
@@ -32,7 +38,7 @@ def invoice_list(*, user, customer_id: int | None = None, open_only: bool = Fals
     return qs.order_by("-issue_date", "-id")
 
 
-def payment_list(*, user, customer_id: int | None = None, unallocated_only: bool = False,
+def payment_list(*, user: User | AnonymousUser, customer_id: int | None = None, unallocated_only: bool = False,
                  received_from: date | None = None, received_to: date | None = None, method: str = "",
                  search: str = "") -> QuerySet[Payment]:
     qs = Payment.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
@@ -52,14 +58,15 @@ def payment_list(*, user, customer_id: int | None = None, unallocated_only: bool
     return qs.order_by("-received_date", "-id")
 
 
-def credit_note_list(*, user, customer_id: int | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, user: User | AnonymousUser, customer_id: int | None = None) -> QuerySet[CreditNote]:
     qs = CreditNote.objects.filter(customer__in=customers_visible_to(user)).select_related("customer", "invoice")
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     return qs.order_by("-date", "-id")
 
 
-def allocation_list(*, user, payment_id: int | None = None, invoice_id: int | None = None) -> QuerySet[Allocation]:
+def allocation_list(*, user: User | AnonymousUser, payment_id: int | None = None,
+                    invoice_id: int | None = None) -> QuerySet[Allocation]:
     qs = Allocation.objects.filter(invoice__customer__in=customers_visible_to(user)).select_related(
         "invoice", "payment", "credit_note"
     )
@@ -132,7 +139,7 @@ def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> l
     """
     opening: dict[str, int] = defaultdict(int)
 
-    def add(rows, sign):
+    def add(rows: Iterable[Mapping[str, Any]], sign: int) -> None:
         for row in rows:
             opening[row["currency"]] += sign * (row["total"] or 0)
 
@@ -145,7 +152,7 @@ def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> l
     add(Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED, reversal_date__lt=date_from)
         .values("currency").annotate(total=Sum("amount_minor")), 1)
 
-    movements: dict[str, list[tuple]] = defaultdict(list)
+    movements: dict[str, list[tuple[date, str, int, str, str, int, int]]] = defaultdict(list)
     for inv in Invoice.objects.filter(customer_id=customer_id, issue_date__range=(date_from, date_to)).values(
         "id", "currency", "issue_date", "number", "description", "gross_minor", "vat_invoice_number"
     ):
@@ -162,12 +169,13 @@ def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> l
     ):
         movements[pay["currency"]].append((pay["received_date"], "payment", pay["id"], pay["number"],
                                            pay["bank_reference"] or pay["method"], 0, pay["amount_minor"]))
-    for pay in Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED,
+    for rev in Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED,
                                       reversal_date__range=(date_from, date_to)).values(
         "id", "currency", "reversal_date", "number", "reversal_reason", "amount_minor"
     ):
-        movements[pay["currency"]].append((pay["reversal_date"], "payment_reversal", pay["id"], pay["number"],
-                                           pay["reversal_reason"], pay["amount_minor"], 0))
+        assert rev["reversal_date"] is not None  # filtered on its range
+        movements[rev["currency"]].append((rev["reversal_date"], "payment_reversal", rev["id"], rev["number"],
+                                           rev["reversal_reason"], rev["amount_minor"], 0))
 
     statements = []
     for currency in sorted(set(opening) | set(movements)):

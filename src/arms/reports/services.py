@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +37,11 @@ from arms.reports import schedule
 from arms.reports.models import CONTENT_TYPES, ReportFormat, ReportKind, ReportRun, ReportTrigger
 from arms.reports.render import monthly_pdf, monthly_xlsx
 from arms.reports.selectors.monthly import monthly_report_data
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +85,7 @@ def report_build(*, month: date, fmt: str, today: date | None = None, language: 
     return report_build_formats(month=month, formats=(fmt,), today=today, language=language)[fmt]
 
 
-def report_build_formats(*, month: date, formats, today: date | None = None,
+def report_build_formats(*, month: date, formats: Iterable[str], today: date | None = None,
                          language: str = REPORT_LANGUAGE) -> dict[str, bytes]:
     """The month's report in each of ``formats``, from one collection of the figures."""
     with translation.override(language):
@@ -86,11 +93,13 @@ def report_build_formats(*, month: date, formats, today: date | None = None,
         return {fmt: monthly_pdf(data) if fmt == ReportFormat.PDF else monthly_xlsx(data) for fmt in formats}
 
 
-def _store(*, month: date, fmt: str, content: bytes, trigger: str, actor=None) -> ReportRun:
+def _store(*, month: date, fmt: str, content: bytes, trigger: str, actor: Actor = None) -> ReportRun:
     run = ReportRun.objects.create(
         kind=ReportKind.MONTHLY, period=month, format=fmt, filename=report_filename(month=month, fmt=fmt),
         content=content, size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-        generated_at=timezone.now(), generated_by=actor if getattr(actor, "is_authenticated", False) else None,
+        # an authenticated actor is a User (an anonymous one, or None, is the system)
+        generated_at=timezone.now(),
+        generated_by=cast("User", actor) if getattr(actor, "is_authenticated", False) else None,
         trigger=trigger,
     )
     audit_record(actor=actor, action="report_generated", subject=run,
@@ -99,8 +108,8 @@ def _store(*, month: date, fmt: str, content: bytes, trigger: str, actor=None) -
     return run
 
 
-def report_generate(*, month: date | str, fmt: str, trigger: str, actor=None, email: bool = False,
-                    today: date | None = None, progress=None) -> ReportRun:
+def report_generate(*, month: date | str, fmt: str, trigger: str, actor: Actor = None, email: bool = False,
+                    today: date | None = None, progress: Callable[..., None] | None = None) -> ReportRun:
     """Make the month's report in ``fmt`` now and store it; with ``email`` send it to the executives.
 
     ``progress(done, total, message, **values)``, if given, hears each step (a background job's progress)."""
@@ -127,7 +136,7 @@ def report_latest(*, month: date, fmt: str) -> ReportRun | None:
         "-generated_at", "-pk").first()
 
 
-def report_get_or_generate(*, month: date | str, fmt: str, trigger: str, actor=None,
+def report_get_or_generate(*, month: date | str, fmt: str, trigger: str, actor: Actor = None,
                            today: date | None = None) -> tuple[ReportRun, bool]:
     """The latest stored report of the month in ``fmt``, made first if there is none: (run, created)."""
     month = report_month_check(month, today=today)
@@ -180,7 +189,7 @@ def report_email(*, runs: list[ReportRun], recipients: list[str] | None = None) 
     return recipients
 
 
-def monthly_report_scheduled(*, now: datetime | None = None) -> dict:
+def monthly_report_scheduled(*, now: datetime | None = None) -> JsonDict:
     """The scheduler's check: make and send last month's report once, from its due time on.
 
     Returns what it did: ``{"status": "not_due" | "generated" | "exists", "month", "runs", "emailed_to"}``.

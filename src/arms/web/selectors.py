@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -16,6 +17,9 @@ from arms.customers.models import Customer
 from arms.customers.selectors import customer_list, customers_visible_to
 from arms.domain.money import BASE_CURRENCY
 from arms.ledger.models import Invoice, Payment
+
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
 
 
 @dataclass
@@ -48,7 +52,7 @@ class HomeTotals:
         return [totals for totals in self.currencies if totals.currency != BASE_CURRENCY]
 
 
-def home_totals(*, user, today: date) -> HomeTotals:
+def home_totals(*, user: Viewer, today: date) -> HomeTotals:
     """Open receivables, overdue, unapplied cash per currency, and the customer count the user may see."""
     visible = customers_visible_to(user)
     by_currency: dict[str, CurrencyTotals] = {}
@@ -67,14 +71,14 @@ def home_totals(*, user, today: date) -> HomeTotals:
     return HomeTotals(customer_count=visible.count(), currencies=ordered)
 
 
-def most_overdue_invoices(*, user, today: date, limit: int = 10) -> QuerySet[Invoice]:
+def most_overdue_invoices(*, user: Viewer, today: date, limit: int = 10) -> QuerySet[Invoice]:
     """The open invoices longest past due, for the home page's worklist."""
     return (Invoice.objects.filter(customer__in=customers_visible_to(user), amount_open_minor__gt=0,
                                    due_date__lt=today)
             .select_related("customer").order_by("due_date", "id")[:limit])
 
 
-def customer_list_with_amounts(*, user, today: date, **filters) -> QuerySet[Customer]:
+def customer_list_with_amounts(*, user: Viewer, today: date, **filters: Any) -> QuerySet[Customer]:
     """``customer_list`` with each customer's open and overdue amounts in its own currency.
 
     ``other_currency_open`` is true when the customer also owes in another currency, which the list
@@ -82,7 +86,7 @@ def customer_list_with_amounts(*, user, today: date, **filters) -> QuerySet[Cust
     """
     open_items = Invoice.objects.filter(customer=OuterRef("pk"), currency=OuterRef("currency"), amount_open_minor__gt=0)
 
-    def total(qs):
+    def total(qs: QuerySet[Invoice]) -> Coalesce:
         return Coalesce(
             Subquery(qs.values("customer").annotate(total=Sum("amount_open_minor")).values("total")[:1],
                      output_field=BigIntegerField()),
@@ -99,7 +103,7 @@ def customer_list_with_amounts(*, user, today: date, **filters) -> QuerySet[Cust
     )
 
 
-def customer_totals(customer_ids: QuerySet, *, today: date) -> list[dict]:
+def customer_totals(customer_ids: QuerySet[Customer, Any], *, today: date) -> list[dict[str, Any]]:
     """The customer list's totals over every filtered customer (not the page): per currency, what the list's
     "Open amount" and "Overdue" columns add up to (each customer's amounts in its own currency)."""
     rows = (Invoice.objects.filter(customer__in=customer_ids, amount_open_minor__gt=0,

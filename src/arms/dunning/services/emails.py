@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -27,6 +29,9 @@ from arms.dunning import documents
 from arms.dunning.models import DunningEmail, EmailStatus
 from arms.dunning.selectors import MAX_ATTEMPTS
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+
 log = logging.getLogger(__name__)
 
 FIRST_BACKOFF = timedelta(minutes=5)
@@ -36,7 +41,8 @@ STALE_AFTER = timedelta(minutes=30)
 
 def backoff(attempts: int) -> timedelta:
     """5 min, 10, 20, ... doubling after each failed attempt, at most 6 hours."""
-    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    delay: timedelta = FIRST_BACKOFF * (2 ** max(attempts - 1, 0))
+    return min(delay, MAX_BACKOFF)
 
 
 def _message(email: DunningEmail) -> EmailMessage:
@@ -114,7 +120,8 @@ def emails_due(*, now=None, manual: bool = False, ids=None):
     return qs.order_by("pk").values_list("pk", flat=True)
 
 
-def emails_retry(*, now=None, manual: bool = False, ids=None, actor=None, progress=None) -> dict[str, int]:
+def emails_retry(*, now: datetime | None = None, manual: bool = False, ids: Iterable[int] | None = None,
+                 actor: Actor = None, progress: Callable[..., None] | None = None) -> dict[str, int]:
     """Send every row ``emails_due`` names; counts per resulting status. ``progress(done, total, message,
     **values)``, if given, hears before each message (a background job's progress bar)."""
     counts: dict[str, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,12 +29,17 @@ from arms.dunning.models import (
     LetterKind,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+
 STAGE_FIELDS = ("code", "name", "offset_days", "level", "send_email", "email_template", "attach_statement",
                 "letter_kind", "task_kind", "stop_supply", "deadline_days")
 POLICY_FIELDS = ("name", "description", "grade", "industry", "region", "priority", "grace_days", "is_active")
 
 
-def default_ladder() -> list[dict]:
+def default_ladder() -> list[JsonDict]:
     """The ladder of issue #4: -7 friendly reminder; +1 reminder e-mail; +15 call by the salesperson; +30 formal
     letter and escalation to finance; +60 visit and stop supply; +90 lawyer's letter and legal review; +180
     hand-off to an agency or litigation."""
@@ -57,13 +63,13 @@ def default_ladder() -> list[dict]:
     ]
 
 
-def policy_snapshot(policy: DunningPolicy) -> dict:
+def policy_snapshot(policy: DunningPolicy) -> JsonDict:
     data = {name: getattr(policy, name) for name in ("code", *POLICY_FIELDS)}
     data["stages"] = [{name: getattr(s, name) for name in STAGE_FIELDS} for s in policy.stages.order_by("offset_days")]
     return data
 
 
-def _clean_policy(fields: dict) -> dict:
+def _clean_policy(fields: JsonDict) -> JsonDict:
     cleaned = dict(fields)
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
@@ -78,7 +84,7 @@ def _clean_policy(fields: dict) -> dict:
     return cleaned
 
 
-def _clean_stages(stages: list[dict]) -> list[dict]:
+def _clean_stages(stages: list[JsonDict]) -> list[JsonDict]:
     if not stages:
         raise ValidationFailed(_("A policy needs at least one stage."), field="stages")
     cleaned = []
@@ -108,7 +114,7 @@ def _clean_stages(stages: list[dict]) -> list[dict]:
     return cleaned
 
 
-def _write_stages(policy: DunningPolicy, stages: list[dict]) -> None:
+def _write_stages(policy: DunningPolicy, stages: list[JsonDict]) -> None:
     """Make the policy's ladder exactly ``stages`` (matched by code). A stage that was acted on stays on record:
     it can be changed, not removed."""
     existing = {s.code: s for s in policy.stages.all()}
@@ -130,7 +136,7 @@ def _write_stages(policy: DunningPolicy, stages: list[dict]) -> None:
 
 
 @transaction.atomic
-def policy_create(*, actor, code: str, stages: list[dict], **fields) -> DunningPolicy:
+def policy_create(*, actor: Actor, code: str, stages: list[JsonDict], **fields: Any) -> DunningPolicy:
     code = (code or "").strip()
     if not code:
         raise ValidationFailed(_("A policy needs a code."), field="code")
@@ -164,7 +170,7 @@ def policy_update(*, actor, policy: DunningPolicy, stages: list[dict] | None = N
     return locked
 
 
-def policy_ensure_default(*, actor=None) -> DunningPolicy:
+def policy_ensure_default(*, actor: Actor = None) -> DunningPolicy:
     """The standard policy (any grade, any customer) with the default ladder; made once, then left alone.
 
     Its names are data, written in the installation's language (settings.LANGUAGE_CODE, zh-hans by default)."""
@@ -180,13 +186,13 @@ def policy_ensure_default(*, actor=None) -> DunningPolicy:
 # ---------------------------------------------------------------- exclusions and profiles
 
 
-def exclusion_snapshot(exclusion: DunningExclusion) -> dict:
+def exclusion_snapshot(exclusion: DunningExclusion) -> JsonDict:
     return {"customer": exclusion.customer_id, "reason": exclusion.reason, "until": exclusion.until,
             "lifted_at": exclusion.lifted_at, "lift_note": exclusion.lift_note}
 
 
 @transaction.atomic
-def exclusion_add(*, customer: Customer, reason: str, until: date | None = None, actor) -> DunningExclusion:
+def exclusion_add(*, customer: Customer, reason: str, until: date | None = None, actor: Actor) -> DunningExclusion:
     """Keep a customer out of dunning (a negotiation, a strategic account, insolvency proceedings), saying why."""
     reason = (reason or "").strip()
     if not reason:
@@ -210,7 +216,7 @@ def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> Dun
         raise Conflict(_("The exclusion was already lifted."), code=ErrorCode.ALREADY_LIFTED)
     before = exclusion_snapshot(locked)
     locked.lifted_at = timezone.now()
-    locked.lifted_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.lifted_by = cast("User", actor) if getattr(actor, "is_authenticated", False) else None
     locked.lift_note = (note or "").strip()[:300]
     locked.save(update_fields=["lifted_at", "lifted_by", "lift_note"])
     audit_record(actor=actor, action="dunning_exclusion_lifted", subject=locked, before=before,
@@ -219,7 +225,7 @@ def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> Dun
 
 
 @transaction.atomic
-def profile_set(*, customer: Customer, actor, language: str = "", policy: DunningPolicy | None = None
+def profile_set(*, customer: Customer, actor: Actor, language: str = "", policy: DunningPolicy | None = None
                 ) -> DunningProfile:
     """The customer's language for letters and e-mails, and a policy for this customer alone (or none)."""
     if language not in ("", *Language.values):

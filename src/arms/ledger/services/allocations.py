@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -27,6 +28,10 @@ from arms.ledger.services.common import positive_or_error, user_or_none
 from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Customer
+
 
 @dataclass(frozen=True)
 class AllocationRequest:
@@ -41,7 +46,7 @@ def _cash_used(payment: Payment, *, unallocated_after: int) -> int:
     return relief_step(target, so_far)
 
 
-def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, Invoice],
+def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invoices: dict[int, Invoice],
                      lines: list[AllocationRequest], on: date) -> list[Allocation]:
     """Apply ``lines`` to rows that the caller has locked. Checks every rule before writing anything."""
     date_check(on, field="date")
@@ -125,14 +130,14 @@ def _allocate_locked(*, actor, customer, payment: Payment, invoices: dict[int, I
 
 
 @transaction.atomic
-def payment_allocate(*, actor, payment: Payment, lines: list[AllocationRequest], on: date | None = None,
+def payment_allocate(*, actor: Actor, payment: Payment, lines: list[AllocationRequest], on: date | None = None,
                      idempotency_key: str | None = None) -> list[Allocation]:
     """Allocate a payment to invoices by hand. All lines or none."""
     if not lines:
         raise ValidationFailed(_("Name at least one invoice to allocate to."), field="lines")
     payload = {"payment": payment.pk, "lines": [(x.invoice_id, x.amount_minor) for x in lines], "on": on}
 
-    def create():
+    def create() -> Allocation:
         customer = lock_customer(payment.customer_id)
         invoices = {
             inv.pk: inv
@@ -151,7 +156,8 @@ def payment_allocate(*, actor, payment: Payment, lines: list[AllocationRequest],
     return list(Allocation.objects.filter(payment=first.payment, pk__gte=first.pk).order_by("pk")[: len(lines)])
 
 
-def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = None) -> list[Allocation]:
+def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
+                         on: date | None = None) -> list[Allocation]:
     """Plan oldest first over the customer's open items in the payment's currency that were issued by the
     allocation date (money cannot settle an invoice before it exists), then allocate."""
     open_ids = list(
@@ -176,13 +182,14 @@ def auto_allocate_locked(*, actor, customer, payment_id: int, on: date | None = 
 
 
 @transaction.atomic
-def payment_auto_allocate(*, actor, payment: Payment, on: date | None = None) -> list[Allocation]:
+def payment_auto_allocate(*, actor: Actor, payment: Payment, on: date | None = None) -> list[Allocation]:
     """Settle the customer's oldest open items (by due date) with what is left of the payment."""
     customer = lock_customer(payment.customer_id)
     return auto_allocate_locked(actor=actor, customer=customer, payment_id=payment.pk, on=on)
 
 
-def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation], on: date) -> list[Allocation]:
+def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations: list[Allocation],
+                               on: date) -> list[Allocation]:
     made = []
     for original in allocations:
         if original.reverses_id is not None:
@@ -192,6 +199,7 @@ def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation]
         if original.credit_note_id is not None:
             raise ValidationFailed(_("A credit note's allocation is part of the credit note."), field="allocation")
         invoice = Invoice.objects.get(pk=original.invoice_id)
+        assert original.payment_id is not None  # a credit note's allocation was refused above
         payment = Payment.objects.get(pk=original.payment_id)
         reversal = Allocation.objects.create(
             company=original.company, invoice=invoice, payment=payment, amount_minor=-original.amount_minor,
@@ -223,7 +231,7 @@ def reverse_allocations_locked(*, actor, customer, allocations: list[Allocation]
 
 
 @transaction.atomic
-def allocation_reverse(*, actor, allocation: Allocation, on: date | None = None) -> Allocation:
+def allocation_reverse(*, actor: Actor, allocation: Allocation, on: date | None = None) -> Allocation:
     """Undo one allocation: the invoice is open again and the money is unapplied cash again."""
     customer = lock_customer(allocation.invoice.customer_id)
     list(invoices_qs_for_update([allocation.invoice_id]))

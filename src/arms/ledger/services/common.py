@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed, money_message
 from arms.domain.money import MoneyError, check_currency, format_money
 from arms.ledger.errors import DuplicateNumber
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def user_or_none(actor):
+    from arms.common.typing import Actor
+    from arms.customers.models import Company
+
+M = TypeVar("M", bound=Model)
+
+
+def user_or_none(actor: Actor) -> User | None:
     return actor if actor is not None and not isinstance(actor, AnonymousUser) and actor.is_authenticated else None
 
 
@@ -38,8 +49,8 @@ def not_negative_or_error(value: int, field: str) -> int:
     return value
 
 
-def duplicate_number(model, *, company, number: str, label: str) -> None:
-    if model.objects.filter(company=company, number=number).exists():
+def duplicate_number(model: type[Model], *, company: Company, number: str, label: str) -> None:
+    if model._default_manager.filter(company=company, number=number).exists():
         raise DuplicateNumber(
             _("%(label)s number %(number)s already exists.") % {"label": label, "number": number}, field="number"
         )
@@ -49,13 +60,13 @@ def is_unique_violation(exc: IntegrityError, constraint: str) -> bool:
     return constraint in str(exc) or "UNIQUE constraint failed" in str(exc)
 
 
-def create_numbered(model, *, constraint: str, label: str, **fields):
+def create_numbered(model: type[M], *, constraint: str, label: str, **fields: Any) -> M:
     """Insert a numbered document in a savepoint. ``duplicate_number`` has looked already, but postings for
     two customers hold different locks and can race for the same explicit number on PostgreSQL: the loser
     gets DuplicateNumber, not a 500."""
     try:
         with transaction.atomic():
-            return model.objects.create(**fields)
+            return model._default_manager.create(**fields)
     except IntegrityError as exc:
         if is_unique_violation(exc, constraint):
             raise DuplicateNumber(

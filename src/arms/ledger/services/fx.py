@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +13,9 @@ from arms.common.errors import ValidationFailed, money_message
 from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, to_base_minor
 from arms.ledger.errors import MissingExchangeRate
 from arms.ledger.models import ExchangeRate
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
 
 
 def exchange_rate_on(currency: str, on: date) -> Decimal:
@@ -34,7 +38,7 @@ def to_base(minor: int, currency: str, rate: Decimal) -> int:
 
 
 @transaction.atomic
-def exchange_rate_set(*, actor, currency: str, on: date, rate: Decimal, source: str = "") -> ExchangeRate:
+def exchange_rate_set(*, actor: Actor, currency: str, on: date, rate: Decimal, source: str = "") -> ExchangeRate:
     try:
         currency = check_currency(currency)
     except MoneyError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -34,8 +35,12 @@ from arms.ledger.services.common import (
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import journal_write
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
 
-def invoice_snapshot(invoice: Invoice) -> dict:
+
+def invoice_snapshot(invoice: Invoice) -> JsonDict:
     return {
         "number": invoice.number,
         "customer": invoice.customer_id,
@@ -79,8 +84,8 @@ def relief_step(target: int, so_far: int) -> int:
 @transaction.atomic
 def invoice_post(
     *,
-    actor,
-    customer,
+    actor: Actor,
+    customer: Customer,
     issue_date: date,
     net_minor: int,
     tax_minor: int,
@@ -160,7 +165,7 @@ def invoice_post(
 @transaction.atomic
 def credit_note_post(
     *,
-    actor,
+    actor: Actor,
     invoice: Invoice,
     on: date,
     net_minor: int,

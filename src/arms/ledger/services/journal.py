@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection
 
 from arms.domain.journal import Line, balanced
 from arms.ledger.models import Account, JournalEntry, JournalLine
 from arms.ledger.seal import seal_of_written
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 _account_ids: dict[str, dict[str, int]] = {}
 
@@ -28,7 +33,8 @@ def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], 
     lines = balanced(lines)
     entry = JournalEntry.objects.create(
         company=company, customer=customer, date=on, kind=kind, memo=memo[:300],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, **sources,
+        # an authenticated actor is a User (an anonymous one, or None, is the system)
+        created_by=cast("User", actor) if getattr(actor, "is_authenticated", False) else None, **sources,
     )
     ids = account_ids()
     JournalLine.objects.bulk_create(

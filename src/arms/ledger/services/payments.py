@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,8 +31,12 @@ from arms.ledger.services.common import (
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import entry_lines, journal_write
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
 
-def payment_snapshot(payment: Payment) -> dict:
+
+def payment_snapshot(payment: Payment) -> JsonDict:
     return {
         "number": payment.number,
         "customer": payment.customer_id,
@@ -50,8 +55,8 @@ def payment_snapshot(payment: Payment) -> dict:
 @transaction.atomic
 def payment_record(
     *,
-    actor,
-    customer,
+    actor: Actor,
+    customer: Customer,
     received_date: date,
     amount_minor: int,
     currency: str | None = None,
@@ -122,7 +127,7 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = None) -> Payment:
+def payment_reverse(*, actor: Actor, payment: Payment, reason: str, on: date | None = None) -> Payment:
     """Reverse a payment (bounced, wrong customer): undo its allocations, then the receipt itself."""
     from arms.ledger.services.allocations import reverse_allocations_locked
 

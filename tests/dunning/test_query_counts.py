@@ -1,0 +1,34 @@
+"""A dunning run selects and records its work in a number of queries that does not grow with the customers
+it acts on (actions, items and e-mails are written in bulk); each action's letter and e-mail are made after
+the run commits, by the processing step, which is not measured here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from arms.dunning.models import DunningAction
+from arms.dunning.services import dunning_run
+from tests import factories
+from tests.dunning.conftest import AFTER_THE_STORIES, make_customer
+from tests.queries import assert_flat, count_queries, rolled_back
+
+pytestmark = [AFTER_THE_STORIES, pytest.mark.django_db]
+DUE = date(2026, 2, 9)  # invoices issued 10 Jan on 30 days
+
+
+def run_over(people, customers: int) -> tuple[int, list[str]]:
+    with rolled_back():
+        for _ in range(customers):
+            cust = make_customer(people)
+            factories.invoice(cust)
+            factories.invoice(cust, issued=date(2026, 1, 12))
+        measured = count_queries(lambda: dunning_run(as_of=DUE + timedelta(days=1), process=False))
+        assert DunningAction.objects.count() >= customers  # the run acted on every customer
+    return measured
+
+
+def test_a_dunning_run_costs_the_same_queries_for_three_times_the_customers(policy, people):
+    run_over(people, 1)  # warm the caches
+    assert_flat("dunning_run", run_over(people, 2), run_over(people, 6), per_shape=0)
