@@ -48,7 +48,7 @@ class StatementFileError(ValueError):
         TOO_BIG: "the file is larger than {limit}",
     }
 
-    def __init__(self, code: str, *, line: int | None = None, column: str = "", **params):
+    def __init__(self, code: str, *, line: int | None = None, column: str = "", **params: object) -> None:
         self.code, self.line, self.column, self.params = code, line, column, params
         where = "".join([f"line {line}: " if line else "", f"{column}: " if column else ""])
         super().__init__(where + self._ENGLISH[code].format(**params))
@@ -139,13 +139,16 @@ def continuity_gap(previous_closing: int | None, opening: int | None) -> int | N
     return opening - previous_closing
 
 
-def line_keys(account: str, lines: tuple[StatementLine, ...] | list[StatementLine]) -> list[tuple]:
+LineKey = tuple[str, str, date, int, int]
+
+
+def line_keys(account: str, lines: tuple[StatementLine, ...] | list[StatementLine]) -> list[LineKey]:
     """The identity of each line for idempotent import: (account, bank reference, booking date, amount, sequence).
     The sequence numbers lines that are otherwise identical (two equal transfers on one day without a reference),
     in file order, so that an overlapping statement re-imported yields the same keys for the lines it repeats
     (statements cover whole days, so a repeated day repeats all of its lines in the bank's order)."""
-    seen: Counter = Counter()
-    keys = []
+    seen: Counter[tuple[str, str, date, int]] = Counter()
+    keys: list[LineKey] = []
     for ln in lines:
         base = (account, ln.bank_reference, ln.booking_date, ln.amount)
         seen[base] += 1

@@ -349,7 +349,7 @@ def _tolerance(rules: Rules, settles: int) -> int:
     return min(allowed, settles * CHARGE_MAX_SHARE_BP // 10_000)
 
 
-def _settle(amount: int, items: list[Item], receipt: Receipt, rules: Rules):
+def _settle(amount: int, items: list[Item], receipt: Receipt, rules: Rules) -> tuple[list[tuple[int, int]], int, int] | None:
     """Allocations, charge, discount and unapplied rest when ``amount`` pays ``items``; None if it pays them only in
     part (then the caller allocates oldest first). Exact, then with the discounts earned, then short by a charge."""
     total = sum(i.amount_open for i in items)
@@ -404,7 +404,9 @@ def _combinations(amount: int, items: list[Item], rules: Rules) -> tuple[list[It
     return (found[0] if found else None), len(found) > 1
 
 
-def _what(receipt: Receipt, book: Book, customer_id: int, referenced: list[Item], rules: Rules):
+def _what(
+    receipt: Receipt, book: Book, customer_id: int, referenced: list[Item], rules: Rules
+) -> tuple[list[tuple[int, int]], int, int, int, Reason | None]:
     """(allocations, charge, discount, unapplied, reason) for a receipt from a known customer."""
     amount = receipt.amount
     if referenced:
