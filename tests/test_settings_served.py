@@ -37,7 +37,7 @@ def test_production_serves_hashed_static_files_with_secure_cookies(tmp_path):
     middleware = values["MIDDLEWARE"]
     # the Content-Security-Policy is set on what WhiteNoise serves too, so it wraps WhiteNoise
     assert middleware.index("arms.common.middleware.ContentSecurityPolicyMiddleware") < middleware.index(
-        "whitenoise.middleware.WhiteNoiseMiddleware") == 2
+        "whitenoise.middleware.WhiteNoiseMiddleware") == 3  # after the API error shape, security and the CSP
     assert values["ARMS_BASE_URL"] == "https://ar.example.cn"
 
 

@@ -185,7 +185,8 @@ def test_the_api_downloads_the_stored_report_and_makes_it_once(client, book, dja
     assert client.get(accepted["Location"]).json()["status"] == "done"
     first = client.get("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"})
     assert first.status_code == 200
-    assert first["Content-Disposition"] == 'attachment; filename="arms-monthly-report-2026-10.xlsx"'
+    assert first["Content-Disposition"] == (
+        'attachment; filename="arms-monthly-report-2026-10.xlsx"; filename*=UTF-8\'\'arms-monthly-report-2026-10.xlsx')
     second = client.get("/api/v1/reports/monthly", {"month": "2026-10", "format": "xlsx"})
     assert second.content == first.content and ReportRun.objects.count() == 1
     assert second["X-Content-SHA256"] == hashlib.sha256(second.content).hexdigest()

@@ -148,7 +148,7 @@ def hostile_book(db):
 def test_dashboard_panels_export_names_as_text(client, hostile_book):
     _cust, today = hostile_book
     client.force_login(factories.user("fx-admin", superuser=True))
-    from arms.reports.dashboard import dashboard_panels
+    from arms.reports.selectors.dashboard import dashboard_panels
 
     keys = [p.key for p in dashboard_panels(user=factories.user("fx-root", superuser=True), as_of=today)
             if p.table is not None]

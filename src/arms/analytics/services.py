@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from arms.analytics.models import Budget, BudgetScope
 from arms.audit.services import audit_record
-from arms.common.errors import Conflict, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.locks import qs_for_update
 
 MAX_TARGET_MINOR = 10**15
@@ -73,7 +73,7 @@ def _clean(*, period: date, scope: str, user_id: int | None, collections_target_
             "overdue_ratio_target_bp": overdue_ratio_target_bp, "recovery_rate_target_bp": recovery_rate_target_bp}
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user_id: int | None = None,
                   collections_target_minor: int | None = None, dso_target_days: Decimal | None = None,
                   overdue_ratio_target_bp: int | None = None, recovery_rate_target_bp: int | None = None,
@@ -82,19 +82,20 @@ def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user
                     dso_target_days=dso_target_days, overdue_ratio_target_bp=overdue_ratio_target_bp,
                     recovery_rate_target_bp=recovery_rate_target_bp)
     if Budget.objects.filter(period=fields["period"], scope=fields["scope"], user_id=fields["user_id"]).exists():
-        raise Conflict(_("This team already has a budget for that month."), field="period", code="budget_exists")
+        raise Conflict(_("This team already has a budget for that month."), field="period",
+                       code=ErrorCode.BUDGET_EXISTS)
     try:
         with transaction.atomic():
             budget = Budget.objects.create(**fields, note=(note or "").strip(),
                                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
     except IntegrityError:  # a concurrent create of the same month and team won
         raise Conflict(_("This team already has a budget for that month."), field="period",
-                       code="budget_exists") from None
+                       code=ErrorCode.BUDGET_EXISTS) from None
     audit_record(actor=actor, action="budget_created", subject=budget, after=budget_snapshot(budget))
     return budget
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_update(*, actor, budget: Budget, collections_target_minor: int | None,
                   dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
                   recovery_rate_target_bp: int | None = None, note: str = "") -> Budget:
@@ -117,7 +118,7 @@ def budget_update(*, actor, budget: Budget, collections_target_minor: int | None
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def budget_delete(*, actor, budget: Budget) -> None:
     locked = qs_for_update(Budget.objects.all()).filter(pk=budget.pk).first()
     if locked is None:

@@ -46,6 +46,9 @@ class ErrorCode(StrEnum):
     MISSING_EXCHANGE_RATE = "missing_exchange_rate"
     # imports
     IMPORT_UNREADABLE = "import_unreadable"
+    IMPORT_TOO_LARGE = "import_too_large"
+    FILE_TOO_LARGE = "file_too_large"
+    OWNER_CHANGE_NOT_ALLOWED = "owner_change_not_allowed"
     IMPORT_INVALID = "import_invalid"
     # credit
     LIMIT_REQUEST_NOT_PENDING = "limit_request_not_pending"

@@ -34,14 +34,14 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from arms.common.errors import ArmsError, ValidationFailed
+from arms.common.errors import ArmsError, ErrorCode, ValidationFailed
 
 #: members smaller than this are never refused for their ratio (tiny XML parts pack very well)
 RATIO_FLOOR_BYTES = 1 << 20
 
 
 class UploadTooLarge(ValidationFailed):
-    code = "import_too_large"
+    code = ErrorCode.IMPORT_TOO_LARGE
 
     def __init__(self, message: str, *, limit: int, field: str = "file"):
         super().__init__(message, field=field, limit=limit)
@@ -57,7 +57,7 @@ def _megabytes(size: int) -> str:
 
 class FileTooLarge(ArmsError):
     status = 413
-    code = "file_too_large"
+    code = ErrorCode.FILE_TOO_LARGE
 
 
 def upload_max_bytes() -> int:

@@ -174,7 +174,7 @@ def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str =
                   if name in cleaned and getattr(cleaned[name], "pk", None) != getattr(locked, f"{name}_id")]
     if reassigned and actor is not None and not actor.has_perm(ASSIGN_OWNER):
         raise Forbidden(_("Only finance may change who owns a customer (salesperson, collector)."),
-                        field=reassigned[0], code="owner_change_not_allowed")
+                        field=reassigned[0], code=ErrorCode.OWNER_CHANGE_NOT_ALLOWED)
     existing = cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk).first()
     if existing:

@@ -349,7 +349,9 @@ def _tolerance(rules: Rules, settles: int) -> int:
     return min(allowed, settles * CHARGE_MAX_SHARE_BP // 10_000)
 
 
-def _settle(amount: int, items: list[Item], receipt: Receipt, rules: Rules) -> tuple[list[tuple[int, int]], int, int] | None:
+def _settle(
+    amount: int, items: list[Item], receipt: Receipt, rules: Rules
+) -> tuple[list[tuple[int, int]], int, int] | None:
     """Allocations, charge, discount and unapplied rest when ``amount`` pays ``items``; None if it pays them only in
     part (then the caller allocates oldest first). Exact, then with the discounts earned, then short by a charge."""
     total = sum(i.amount_open for i in items)

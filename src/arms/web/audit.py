@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from ninja import Field, Query, Router, Schema
 
 from arms.audit.selectors import audit_event_list
+from arms.common.access import require_perm
 from arms.common.errors import ValidationFailed
 from arms.common.pagination import PageParams
 from arms.common.pagination import paginate as api_paginate
@@ -106,8 +107,6 @@ class AuditEventPage(Schema):
 
 @router.get("/events", response=AuditEventPage, summary="The audit trail, newest first (read-only)")
 def audit_events(request, filters: Query[AuditFilters], page: Query[PageParams]):
-    from arms.api import require_perm  # (arms.api mounts this router)
-
     require_perm(request, VIEW)
     data = filters.model_dump()
     if data["date_from"] and data["date_to"] and data["date_from"] > data["date_to"]:
