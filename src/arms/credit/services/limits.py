@@ -128,8 +128,6 @@ def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "")
     else:
         raise Forbidden(_("Your role cannot give the approval this request still needs."), field="request",
                         code=ErrorCode.CANNOT_APPROVE)
-    audit_record(actor=actor, action="credit_limit_approved", subject=locked, before=None,
-                 after={"as": slot, "note": note})
     complete = ((not locked.needs_credit_manager or locked.credit_approved_by_id is not None)
                 and (not locked.needs_finance_manager or locked.finance_approved_by_id is not None))
     if complete:  # the profile before the audit chain's head: the lock order of ADR 0003
