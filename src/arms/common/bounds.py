@@ -16,6 +16,7 @@ the services and the database constraints read them, so a value one path refuses
 from __future__ import annotations
 
 from datetime import date
+from typing import overload
 
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,10 @@ def date_range_message(value) -> str:
         "value": value, "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
 
 
+@overload
+def date_check(value: date, *, field: str) -> date: ...
+@overload
+def date_check(value: None, *, field: str) -> None: ...
 def date_check(value: date | None, *, field: str) -> date | None:
     """``value`` if it is None or inside the date range, else a ValidationFailed naming ``field``."""
     if value is not None and not date_in_range(value):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 
@@ -13,6 +13,9 @@ from arms.ledger.seal import seal_of_written
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor
+    from arms.customers.models import Company, Customer
 
 
 _account_ids: dict[str, dict[str, int]] = {}
@@ -25,8 +28,8 @@ def account_ids() -> dict[str, int]:
     return _account_ids[key]
 
 
-def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], actor=None, memo: str = "",
-                  **sources) -> JournalEntry:
+def journal_write(*, company: Company, customer: Customer, on: date, kind: str, lines: list[Line],
+                  actor: Actor | None = None, memo: str = "", **sources: Any) -> JournalEntry:
     """Insert the entry and all its lines at once (the database refuses lines added later). The returned
     entry carries ``seal``, the digest of what was written: pass ``journal_seals(entry)`` to the change's
     ``audit_record`` (arms.ledger.seal; ``arms audit verify`` recomputes it)."""
@@ -42,7 +45,7 @@ def journal_write(*, company, customer, on: date, kind: str, lines: list[Line], 
                     credit_minor=line.credit)
         for line in lines
     )
-    entry.seal = seal_of_written(
+    entry.seal = seal_of_written(  # type: ignore[attr-defined]  # a digest carried on the instance, not a field
         entry, [(str(line.account), customer.pk, line.debit, line.credit) for line in lines]
     )
     return entry

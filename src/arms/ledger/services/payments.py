@@ -140,7 +140,7 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str, on: date | N
     from arms.common.locks import invoices_qs_for_update
 
     list(invoices_qs_for_update(invoice_ids))
-    locked = payment_qs_for_update().get(pk=payment.pk)
+    locked: Payment = payment_qs_for_update().get(pk=payment.pk)
     if locked.status == PaymentStatus.REVERSED:
         raise AlreadyReversed(
             _("Payment %(number)s is already reversed.") % {"number": locked.number}, field="payment"
