@@ -10,6 +10,25 @@ from decimal import Decimal
 
 from django.db import connection
 
+
+def _documents_against_account(account: str, column: str) -> str:
+    """Per customer, the credit balance of ``account`` against invoices' ``column`` minus credit notes' (revenue
+    and output VAT are the same check on a different account and amount)."""
+    return f"""
+        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
+               COALESCE(i.amount, 0) - COALESCE(n.amount, 0) AS documents
+          FROM customers_customer c
+          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
+                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
+                      WHERE acc.code = '{account}' GROUP BY l.customer_id) j ON j.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM({column}) AS amount FROM ledger_invoice GROUP BY customer_id) i
+                 ON i.customer_id = c.id
+          LEFT JOIN (SELECT customer_id, SUM({column}) AS amount FROM ledger_creditnote GROUP BY customer_id) n
+                 ON n.customer_id = c.id
+         WHERE COALESCE(j.balance, 0) <> COALESCE(i.amount, 0) - COALESCE(n.amount, 0)
+        """
+
+
 #: (code, what it means, SQL that returns offending rows). Control-account SQL compares the journal's
 #: per-customer balance with the sub-ledger built from documents.
 CHECKS: list[tuple[str, str, str]] = [
@@ -172,36 +191,12 @@ CHECKS: list[tuple[str, str, str]] = [
     (
         "revenue_control",
         "per customer, revenue 6001 = invoiced net minus credit notes' net (CNY at their posting rates)",
-        """
-        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
-               COALESCE(i.net, 0) - COALESCE(n.net, 0) AS documents
-          FROM customers_customer c
-          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
-                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
-                      WHERE acc.code = '6001' GROUP BY l.customer_id) j ON j.customer_id = c.id
-          LEFT JOIN (SELECT customer_id, SUM(net_base_minor) AS net FROM ledger_invoice GROUP BY customer_id) i
-                 ON i.customer_id = c.id
-          LEFT JOIN (SELECT customer_id, SUM(net_base_minor) AS net FROM ledger_creditnote GROUP BY customer_id) n
-                 ON n.customer_id = c.id
-         WHERE COALESCE(j.balance, 0) <> COALESCE(i.net, 0) - COALESCE(n.net, 0)
-        """,
+        _documents_against_account("6001", "net_base_minor"),
     ),
     (
         "vat_control",
         "per customer, output VAT 22210106 = invoiced tax minus credited tax (CNY at their posting rates)",
-        """
-        SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
-               COALESCE(i.tax, 0) - COALESCE(n.tax, 0) AS documents
-          FROM customers_customer c
-          LEFT JOIN (SELECT l.customer_id, SUM(l.credit_minor - l.debit_minor) AS balance
-                       FROM ledger_journalline l JOIN ledger_account acc ON acc.id = l.account_id
-                      WHERE acc.code = '22210106' GROUP BY l.customer_id) j ON j.customer_id = c.id
-          LEFT JOIN (SELECT customer_id, SUM(tax_base_minor) AS tax FROM ledger_invoice GROUP BY customer_id) i
-                 ON i.customer_id = c.id
-          LEFT JOIN (SELECT customer_id, SUM(tax_base_minor) AS tax FROM ledger_creditnote GROUP BY customer_id) n
-                 ON n.customer_id = c.id
-         WHERE COALESCE(j.balance, 0) <> COALESCE(i.tax, 0) - COALESCE(n.tax, 0)
-        """,
+        _documents_against_account("22210106", "tax_base_minor"),
     ),
     (
         "entry_matches_document",
