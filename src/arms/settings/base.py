@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "arms.contracts",
     "arms.ledger",
     "arms.imports",
+    "arms.bank",
     "arms.credit",
     "arms.exposure",
     "arms.cases",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BankConfig(AppConfig):
+    name = "arms.bank"
+    label = "bank"
+    verbose_name = _("Bank and cash application")
