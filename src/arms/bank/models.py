@@ -31,19 +31,23 @@ class CashSettings(models.Model):
         "customers.Company", on_delete=models.CASCADE, related_name="cash_settings", help_text=_("The company.")
     )
     auto_threshold = models.PositiveSmallIntegerField(
-        _("auto-apply threshold"), default=85,
+        _("auto-apply threshold"),
+        default=85,
         help_text=_("A match at or above this confidence (0–100) is applied without a human; below it waits."),
     )
     charge_tolerance_minor = models.BigIntegerField(
-        _("bank charge tolerance"), default=5000,
+        _("bank charge tolerance"),
+        default=5000,
         help_text=_("A short payment up to this amount (minor units) settles in full; the rest is a bank charge."),
     )
     charge_share_bp = models.PositiveIntegerField(
-        _("bank charge share"), default=0,
+        _("bank charge share"),
+        default=0,
         help_text=_("… or up to this share of what it settles, in basis points (100 = 1%), if larger."),
     )
     four_eyes_minor = models.BigIntegerField(
-        _("second approver above"), default=100_000_000,
+        _("second approver above"),
+        default=100_000_000,
         help_text=_("Manual cash application above this amount (CNY fen) needs a second person to approve."),
     )
 
@@ -52,7 +56,7 @@ class CashSettings(models.Model):
         verbose_name_plural = _("cash application settings")
         constraints = [
             models.CheckConstraint(condition=Q(auto_threshold__lte=100), name="cash_settings_threshold_0_100"),
-            models.CheckConstraint(condition=Q(charge_tolerance_minor__gte=0), name="cash_settings_charge_not_negative"),
+            models.CheckConstraint(condition=Q(charge_tolerance_minor__gte=0), name="cash_settings_charge_min_0"),
             models.CheckConstraint(condition=Q(charge_share_bp__lte=1000), name="cash_settings_charge_share_max_10pct"),
             models.CheckConstraint(condition=Q(four_eyes_minor__gte=0), name="cash_settings_four_eyes_not_negative"),
         ]
@@ -69,20 +73,27 @@ class BankAccount(models.Model):
     bank = models.CharField(_("bank"), max_length=100, help_text=_("The bank, e.g. 中国工商银行."))
     branch = models.CharField(_("branch"), max_length=200, blank=True, help_text=_("开户行 (branch)."))
     account_number = models.CharField(
-        _("account number"), max_length=64,
+        _("account number"),
+        max_length=64,
         help_text=_("As the bank writes it in statements (account number or IBAN), without spaces."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY", help_text=_("Currency of the account."))
     ledger_account = models.CharField(
-        _("ledger sub-account"), max_length=20, default="1002",
+        _("ledger sub-account"),
+        max_length=20,
+        default="1002",
         help_text=_("The 银行存款 (1002) sub-account it is booked to, e.g. 100201."),
     )
     profile_key = models.CharField(
-        _("export layout"), max_length=40, blank=True,
+        _("export layout"),
+        max_length=40,
+        blank=True,
         help_text=_("For CSV/Excel exports: a built-in bank layout, or empty to recognise it from the header."),
     )
     column_profile = models.JSONField(
-        _("own column layout"), null=True, blank=True,
+        _("own column layout"),
+        null=True,
+        blank=True,
         help_text=_("A column mapping the user defined for this account's exports (header texts per field)."),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Closed accounts stay on record."))
@@ -120,7 +131,9 @@ class BankStatement(models.Model):
         _("closing balance"), null=True, blank=True, help_text=_("As the bank states it, minor units.")
     )
     gap_minor = models.BigIntegerField(
-        _("gap"), null=True, blank=True,
+        _("gap"),
+        null=True,
+        blank=True,
         help_text=_("Opening balance minus the previous statement's closing balance, where they differ."),
     )
     lines_in_file = models.PositiveIntegerField(_("lines in file"), default=0, help_text=_("Lines in the file."))
@@ -130,7 +143,11 @@ class BankStatement(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, help_text=_("When it was imported."))
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Who imported it."),
     )
 
@@ -158,7 +175,9 @@ class StatementLine(models.Model):
     amount_minor = models.BigIntegerField(_("amount"), help_text=_("Signed minor units: + in, - out."))
     currency = models.CharField(_("currency"), max_length=3, help_text=_("Currency of the line."))
     bank_reference = models.CharField(
-        _("bank reference"), max_length=100, blank=True,
+        _("bank reference"),
+        max_length=100,
+        blank=True,
         help_text=_("The bank's entry reference: CAMT AcctSvcrRef or NtryRef, MT940 reference, 流水号."),
     )
     sequence = models.PositiveIntegerField(
@@ -181,35 +200,57 @@ class StatementLine(models.Model):
     )
     # --- cash application ---------------------------------------------------------------------------------------
     status = models.CharField(
-        _("status"), max_length=20, choices=LineStatus.choices, default=LineStatus.NEW, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=LineStatus.choices,
+        default=LineStatus.NEW,
+        db_index=True,
         help_text=_("Where the line stands in cash application."),
     )
     ignored_kind = models.CharField(
-        _("set aside as"), max_length=20, choices=IgnoredKind.choices, blank=True, default=IgnoredKind.NONE,
+        _("set aside as"),
+        max_length=20,
+        choices=IgnoredKind.choices,
+        blank=True,
+        default=IgnoredKind.NONE,
         help_text=_("Why a line that is not a customer receipt was set aside."),
     )
     confidence = models.PositiveSmallIntegerField(
         _("confidence"), default=0, help_text=_("How sure the matcher was, 0–100.")
     )
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The customer suggested or applied to."),
     )
     match = models.JSONField(
-        _("match"), default=dict, blank=True,
+        _("match"),
+        default=dict,
+        blank=True,
         help_text=_("What the matcher proposed: allocations (invoice id, amount), charge, discount, unapplied."),
     )
     reasons = models.JSONField(
         _("reasons"), default=list, blank=True, help_text=_("The reasons that gave the confidence, with points.")
     )
     payment = models.OneToOneField(
-        "ledger.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line",
+        "ledger.Payment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statement_line",
         help_text=_("The receipt recorded for this line when it was applied to one customer."),
     )
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True, help_text=_("When last matched."))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, help_text=_("When a clerk decided."))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The clerk who accepted, edited or rejected the match."),
     )
     note = models.CharField(_("note"), max_length=500, blank=True, help_text=_("The clerk's note."))
@@ -243,7 +284,9 @@ class LineApplication(models.Model):
         "customers.Customer", on_delete=models.PROTECT, related_name="+", help_text=_("Who this share is from.")
     )
     payment = models.OneToOneField(
-        "ledger.Payment", on_delete=models.PROTECT, related_name="line_application",
+        "ledger.Payment",
+        on_delete=models.PROTECT,
+        related_name="line_application",
         help_text=_("The receipt recorded for this share."),
     )
     amount_minor = models.BigIntegerField(_("amount"), help_text=_("This customer's share, minor units."))
@@ -263,21 +306,29 @@ class PayerAlias(models.Model):
 
     company = models.ForeignKey("customers.Company", on_delete=models.CASCADE, help_text=_("The company."))
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="payer_aliases",
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="payer_aliases",
         help_text=_("The customer the payer pays for."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices, help_text=_("What is remembered."))
     value = models.CharField(_("value"), max_length=200, help_text=_("The payer's account number or name."))
-    key = models.CharField(
-        _("key"), max_length=200, help_text=_("The value as the matcher compares it (normalised).")
-    )
+    key = models.CharField(_("key"), max_length=200, help_text=_("The value as the matcher compares it (normalised)."))
     learned_from = models.ForeignKey(
-        StatementLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        StatementLine,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The line whose confirmation taught it."),
     )
     created_at = models.DateTimeField(_("learned at"), auto_now_add=True, help_text=_("When it was learned."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Who confirmed the match."),
     )
 

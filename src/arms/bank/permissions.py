@@ -10,8 +10,13 @@ from arms.accounts.roles import Role
 
 _VIEW = ["bank.view_bankaccount", "bank.view_bankstatement", "bank.view_statementline", "bank.view_payeralias"]
 _CLERK = [*_VIEW, "bank.import_statement", "bank.apply_cash", "bank.delete_payeralias"]
-_MANAGER = [*_CLERK, "bank.add_bankaccount", "bank.change_bankaccount", "bank.change_cashsettings",
-            "bank.view_cashsettings"]
+_MANAGER = [
+    *_CLERK,
+    "bank.add_bankaccount",
+    "bank.change_bankaccount",
+    "bank.change_cashsettings",
+    "bank.view_cashsettings",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SALES: [],

@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='cashsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('charge_tolerance_minor__gte', 0)), name='cash_settings_charge_not_negative'),
+            constraint=models.CheckConstraint(condition=models.Q(('charge_tolerance_minor__gte', 0)), name='cash_settings_charge_min_0'),
         ),
         migrations.AddConstraint(
             model_name='cashsettings',

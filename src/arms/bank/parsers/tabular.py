@@ -269,7 +269,7 @@ def parse_rows(
         if not any(amount_cells) and not _DATE.match(clean(cell(date_col))):
             continue  # a note under the table ("以上数据仅供参考"), not a movement
         when = _date(cell(date_col), offset, names[date_col])
-        currency = (_currency(cell(currency_col), offset, names[currency_col]) if currency_col is not None else "")
+        currency = _currency(cell(currency_col), offset, names[currency_col]) if currency_col is not None else ""
         currency = currency or default_currency
         if credit_col is not None:
             money_in = _minor(cell(credit_col), currency, offset, names[credit_col]) or 0
