@@ -16,7 +16,7 @@ class BankAccountAdmin(admin.ModelAdmin):
 
 @admin.register(CashSettings)
 class CashSettingsAdmin(admin.ModelAdmin):
-    list_display = ("company", "auto_threshold", "charge_tolerance_minor", "charge_share_bp", "four_eyes_minor")
+    list_display = ("company", "auto_threshold", "charge_tolerance_minor", "charge_share_bp")
 
 
 @admin.register(BankStatement)

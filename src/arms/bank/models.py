@@ -45,11 +45,6 @@ class CashSettings(models.Model):
         default=0,
         help_text=_("… or up to this share of what it settles, in basis points (100 = 1%), if larger."),
     )
-    four_eyes_minor = models.BigIntegerField(
-        _("second approver above"),
-        default=100_000_000,
-        help_text=_("Manual cash application above this amount (CNY fen) needs a second person to approve."),
-    )
 
     class Meta:
         verbose_name = _("cash application settings")
@@ -58,7 +53,6 @@ class CashSettings(models.Model):
             models.CheckConstraint(condition=Q(auto_threshold__lte=100), name="cash_settings_threshold_0_100"),
             models.CheckConstraint(condition=Q(charge_tolerance_minor__gte=0), name="cash_settings_charge_min_0"),
             models.CheckConstraint(condition=Q(charge_share_bp__lte=1000), name="cash_settings_charge_share_max_10pct"),
-            models.CheckConstraint(condition=Q(four_eyes_minor__gte=0), name="cash_settings_four_eyes_not_negative"),
         ]
 
     def __str__(self) -> str:

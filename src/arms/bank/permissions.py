@@ -2,8 +2,7 @@
 `arms.accounts.roles`.
 
 Separation of duties: finance clerks import statements and apply cash; only a finance manager (or an administrator)
-maintains the company's bank accounts and the auto-apply settings; a manual application above the company's
-four-eyes amount waits for a second person (`arms.common.approvals`). Everyone else may look.
+maintains the company's bank accounts and the auto-apply settings. Everyone else may look.
 """
 
 from arms.accounts.roles import Role
