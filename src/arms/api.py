@@ -235,6 +235,8 @@ def on_unauthenticated(request, exc):
 def _mount() -> None:
     from arms.accounts.api import router as me_router
     from arms.analytics.api import router as analytics_router
+    from arms.bank.api_bank import router as bank_router
+    from arms.bank.api_cash import router as cash_router
     from arms.cases.api import router as cases_router
     from arms.common.api import router as jobs_router
     from arms.contracts.api import router as contracts_router
@@ -253,6 +255,8 @@ def _mount() -> None:
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1", ledger_router)
     api.add_router("/v1/imports", imports_router)
+    api.add_router("/v1/bank", bank_router)  # accounts, statements, column profiles
+    api.add_router("/v1/cash", cash_router)  # statement lines, matches, aliases, unapplied cash, reconciliation
     api.add_router("/v1/credit", credit_router)
     api.add_router("/v1/credit", exposure_router)  # /v1/credit/check, /holds, /overrides: one credit API for ERPs
     api.add_router("/v1/collections", cases_router)

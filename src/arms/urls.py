@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("arms.web.auth_urls")),
     path("credit/holds/", include("arms.exposure.urls")),
     path("credit/", include("arms.credit.urls")),
+    path("bank/", include("arms.bank.urls")),
+    path("cash/", include("arms.bank.cash_urls")),
     path("collections/", include("arms.cases.urls")),
     path("dunning/", include("arms.dunning.urls")),
     path("analytics/", include("arms.analytics.urls")),

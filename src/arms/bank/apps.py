@@ -6,3 +6,9 @@ class BankConfig(AppConfig):
     name = "arms.bank"
     label = "bank"
     verbose_name = _("Bank and cash application")
+
+    def ready(self) -> None:
+        from arms.bank import cash_jobs, jobs
+
+        jobs.register_jobs()  # statement uploads
+        cash_jobs.register_jobs()  # matching runs

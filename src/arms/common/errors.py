@@ -82,6 +82,10 @@ class ErrorCode(StrEnum):
     # analytics, reports
     BUDGET_EXISTS = "budget_exists"
     NOT_GENERATED = "not_generated"
+    # bank statements (import)
+    # cash application (matching, applying, learning)
+    # cash workbench (review, remittance advice, reconciliation)
+    # manual cash application and documents from the UI
 
 
 class ArmsError(Exception):
