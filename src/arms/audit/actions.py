@@ -79,6 +79,10 @@ class AuditAction(models.TextChoices):
     TASK_CANCELLED = "task_cancelled", _("Task cancelled")
     TASK_COMPLETED = "task_completed", _("Task completed")
     TASK_CREATED = "task_created", _("Task created")
+    # bank statements (import)
+    # cash application (matching, applying, learning)
+    # cash workbench (review, remittance advice, reconciliation)
+    # manual cash application and documents from the UI
 
 
 def action_label(action: str) -> str:
