@@ -81,6 +81,12 @@ class AuditAction(models.TextChoices):
     TASK_CREATED = "task_created", _("Task created")
     # bank statements (import)
     # cash application (matching, applying, learning)
+    CASH_LINE_MATCHED = "cash_line_matched", _("Statement line matched")
+    CASH_LINE_APPLIED = "cash_line_applied", _("Statement line applied")
+    CASH_LINE_IGNORED = "cash_line_ignored", _("Statement line set aside")
+    CASH_LINE_RESET = "cash_line_reset", _("Statement line reset")
+    PAYER_ALIAS_LEARNED = "payer_alias_learned", _("Payer learned")
+    PAYER_ALIAS_REMOVED = "payer_alias_removed", _("Learned payer removed")
     # cash workbench (review, remittance advice, reconciliation)
     # manual cash application and documents from the UI
 

@@ -84,6 +84,11 @@ class ErrorCode(StrEnum):
     NOT_GENERATED = "not_generated"
     # bank statements (import)
     # cash application (matching, applying, learning)
+    LINE_ALREADY_APPLIED = "line_already_applied"
+    LINE_NOT_APPLIED = "line_not_applied"
+    LINE_NOT_RECEIPT = "line_not_receipt"
+    NO_SUGGESTION = "no_suggestion"
+    SHARES_DO_NOT_FIT = "shares_do_not_fit"
     # cash workbench (review, remittance advice, reconciliation)
     # manual cash application and documents from the UI
 
