@@ -330,6 +330,8 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
 
 
 def _shares_of_match(line: StatementLine) -> list[Share]:
+    if line.amount_minor <= 0:
+        raise LineNotReceipt(_("Money out is not a customer receipt; it cannot be applied."), field="line")
     match = line.match or {}
     if not match.get("customer_id"):
         raise NoSuggestion(
