@@ -16,3 +16,13 @@ def shared(*parts: str) -> Path:
 @pytest.fixture(autouse=True)
 def _roles():
     """The parsers are plain Python: no database, so no roles to create (overrides tests/conftest.py)."""
+
+
+@pytest.fixture
+def bank_account(db, company):
+    """The company's ICBC account that tests.bank.builders' statements are for."""
+    from arms.bank.services.accounts import bank_account_create
+    from tests.bank.builders import ACCOUNT_NUMBER
+
+    return bank_account_create(actor=None, name="工行基本户", bank="中国工商银行", account_number=ACCOUNT_NUMBER,
+                               ledger_account="100201")

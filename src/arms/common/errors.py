@@ -83,6 +83,10 @@ class ErrorCode(StrEnum):
     BUDGET_EXISTS = "budget_exists"
     NOT_GENERATED = "not_generated"
     # bank statements (import)
+    STATEMENT_UNREADABLE = "statement_unreadable"
+    STATEMENT_ACCOUNT_UNKNOWN = "statement_account_unknown"
+    STATEMENT_ACCOUNT_MISMATCH = "statement_account_mismatch"
+    BANK_ACCOUNT_DUPLICATE = "bank_account_duplicate"
     # cash application (matching, applying, learning)
     LINE_ALREADY_APPLIED = "line_already_applied"
     LINE_NOT_APPLIED = "line_not_applied"
