@@ -221,7 +221,7 @@ def payment_allocate(request, payment_id: int, payload: AllocateIn,
 
 
 @router.post("/payments/{payment_id}/auto-allocate", response=AllocationResultOut,
-             summary="Settle the oldest open items with what is left of the payment")
+             summary="Settle the open item equal to what is left of the payment, else the oldest")
 def payment_auto_allocate(request, payment_id: int, payload: AutoAllocateIn | None = None):
     require_perm(request, "ledger.add_allocation")
     payment = _payment(request, payment_id)

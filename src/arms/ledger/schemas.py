@@ -74,7 +74,8 @@ class PaymentIn(InputSchema):
     bill_maturity_date: DocumentDate | None = None
     payer_name: str = Field("", max_length=200)
     bank_reference: str = Field("", max_length=100)
-    auto_allocate: bool = Field(False, description="Settle the oldest open items at once.")
+    auto_allocate: bool = Field(
+        False, description="Settle at once: the open item equal to the amount, else the oldest open items.")
 
 
 class AllocationLineIn(InputSchema):

@@ -18,7 +18,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.common.services import idempotent
 from arms.domain import journal as postings
-from arms.domain.allocation import OpenItem, plan_oldest_first
+from arms.domain.allocation import OpenItem, plan_exact_or_oldest_first
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
@@ -158,8 +158,9 @@ def payment_allocate(*, actor: Actor, payment: Payment, lines: list[AllocationRe
 
 def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
                          on: date | None = None) -> list[Allocation]:
-    """Plan oldest first over the customer's open items in the payment's currency that were issued by the
-    allocation date (money cannot settle an invoice before it exists), then allocate."""
+    """Plan over the customer's open items in the payment's currency that were issued by the allocation date (money
+    cannot settle an invoice before it exists): an item open for exactly what is left of the payment, else oldest
+    first; then allocate."""
     open_ids = list(
         Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).values_list("pk", flat=True).order_by("pk")
     )
@@ -169,7 +170,7 @@ def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
     on = date_check(on or max(timezone.localdate(), payment.received_date), field="date")
     candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
-    plan = plan_oldest_first(
+    plan = plan_exact_or_oldest_first(
         payment.amount_unallocated_minor,
         [OpenItem(inv.pk, inv.due_date, inv.issue_date, inv.amount_open_minor) for inv in candidates],
     )
@@ -183,7 +184,8 @@ def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
 
 @transaction.atomic
 def payment_auto_allocate(*, actor: Actor, payment: Payment, on: date | None = None) -> list[Allocation]:
-    """Settle the customer's oldest open items (by due date) with what is left of the payment."""
+    """Settle the open item equal to what is left of the payment, else the customer's oldest open items (by due
+    date), with what is left of the payment."""
     customer = lock_customer(payment.customer_id)
     return auto_allocate_locked(actor=actor, customer=customer, payment_id=payment.pk, on=on)
 

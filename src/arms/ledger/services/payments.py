@@ -69,7 +69,8 @@ def payment_record(
     auto_allocate: bool = False,
     idempotency_key: str | None = None,
 ) -> Payment:
-    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first."""
+    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles the open item equal to
+    the amount, else the oldest items first."""
     payload = {
         "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
         "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
