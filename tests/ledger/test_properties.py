@@ -262,7 +262,8 @@ class Ledger:
         else:
             expected = Expect(events=1)
         reversal = self.run(lambda: services.allocation_reverse(
-            actor=self.clerk, allocation=Allocation.objects.get(pk=allocation_id), on=on), expected)
+            actor=self.clerk, reason="keyed twice", allocation=Allocation.objects.get(pk=allocation_id), on=on),
+            expected)
         self.unbook(allocation_id, reversal.pk, on)
 
     def reverse_payment(self, op):

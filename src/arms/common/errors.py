@@ -86,6 +86,7 @@ class ErrorCode(StrEnum):
     # cash application (matching, applying, learning)
     # cash workbench (review, remittance advice, reconciliation)
     # manual cash application and documents from the UI
+    APPROVAL_NOT_PENDING = "approval_not_pending"
 
 
 class ArmsError(Exception):

@@ -191,7 +191,8 @@ def payment_auto_allocate(*, actor: Actor, payment: Payment, on: date | None = N
 
 
 def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations: list[Allocation],
-                               on: date) -> list[Allocation]:
+                               on: date, reason: str) -> list[Allocation]:
+    """Undo ``allocations`` (rows the caller has locked), each with ``reason`` stored on its reversing row."""
     made = []
     for original in allocations:
         if original.reverses_id is not None:
@@ -206,7 +207,8 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
         reversal = Allocation.objects.create(
             company=original.company, invoice=invoice, payment=payment, amount_minor=-original.amount_minor,
             date=on, receivable_base_minor=-original.receivable_base_minor,
-            cash_base_minor=-original.cash_base_minor, reverses=original, created_by=user_or_none(actor),
+            cash_base_minor=-original.cash_base_minor, reverses=original, reason=reason[:500],
+            created_by=user_or_none(actor),
         )
         invoice.amount_open_minor += original.amount_minor
         invoice.save(update_fields=["amount_open_minor"])
@@ -225,7 +227,7 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
             actor=actor, action=AuditAction.ALLOCATION_REVERSED, subject=reversal,
             before={"allocation": original.pk, "amount_minor": original.amount_minor},
             after={"invoice_open_minor": invoice.amount_open_minor,
-                   "payment_unallocated_minor": payment.amount_unallocated_minor},
+                   "payment_unallocated_minor": payment.amount_unallocated_minor, "reason": reversal.reason},
             seals=journal_seals(*entries),
         )
         made.append(reversal)
@@ -233,8 +235,14 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
 
 
 @transaction.atomic
-def allocation_reverse(*, actor: Actor, allocation: Allocation, on: date | None = None) -> Allocation:
-    """Undo one allocation: the invoice is open again and the money is unapplied cash again."""
+def allocation_reverse(*, actor: Actor, allocation: Allocation, reason: str, on: date | None = None) -> Allocation:
+    """Undo one allocation: the invoice is open again and the money is unapplied cash again. ``reason`` (required)
+    is stored on the reversing row and in the audit event."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the allocation is undone."), field="reason")
+    if len(reason) > 500:
+        raise ValidationFailed(_("Keep the reason within 500 characters."), field="reason")
     customer = lock_customer(allocation.invoice.customer_id)
     list(invoices_qs_for_update([allocation.invoice_id]))
     payment = payment_qs_for_update().get(pk=allocation.payment_id) if allocation.payment_id else None
@@ -243,4 +251,5 @@ def allocation_reverse(*, actor: Actor, allocation: Allocation, on: date | None 
     on = date_check(on or max(timezone.localdate(), allocation.date), field="date")
     if on < allocation.date:
         raise ValidationFailed(_("An undo cannot predate the allocation."), field="date")
-    return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on)[0]
+    return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on,
+                                      reason=reason)[0]

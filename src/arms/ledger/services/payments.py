@@ -157,7 +157,7 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str, on: date | N
             field="date",
         )
     before = payment_snapshot(locked)
-    reverse_allocations_locked(actor=actor, customer=customer, allocations=live, on=on)
+    reverse_allocations_locked(actor=actor, customer=customer, allocations=live, on=on, reason=reason.strip())
     locked.refresh_from_db()
     original = JournalEntry.objects.get(payment=locked, kind=EntryKind.PAYMENT)
     locked.status = PaymentStatus.REVERSED
