@@ -59,7 +59,7 @@ def book(db, company):
     p2 = factories.payment(a, amount=56_500_00, received=date(2026, 3, 20), number="RCV-2")
     [alloc2] = services.payment_allocate(actor=None, payment=p2, lines=[AllocationRequest(a2.pk, 56_500_00)],
                                          on=date(2026, 3, 20))
-    services.allocation_reverse(actor=None, allocation=alloc2, on=date(2026, 4, 10))
+    services.allocation_reverse(reason="重复", actor=None, allocation=alloc2, on=date(2026, 4, 10))
     p3 = factories.payment(a, amount=30_000_00, received=date(2026, 4, 15), number="RCV-3", method="bank_acceptance",
                            bill_number="B-1", bill_maturity_date=date(2026, 10, 15))
     services.payment_allocate(actor=None, payment=p3, lines=[AllocationRequest(a1.pk, 30_000_00)],

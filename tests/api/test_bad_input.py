@@ -248,9 +248,11 @@ CASES = [
      (409, "already_reversed", "payment")),
     ("reverse-payment-without-reason", "post", "/payments/{payment}/reverse", lambda ids: {},
      (422, "invalid", "reason")),
-    ("reverse-allocation-twice", "post", "/allocations/{reversed_allocation}/reverse", None,
+    ("reverse-allocation-twice", "post", "/allocations/{reversed_allocation}/reverse", lambda ids: {"reason": "重复"},
      (409, "already_reversed", "allocation")),
-    ("reverse-unknown-allocation", "post", "/allocations/999999/reverse", None,
+    ("reverse-allocation-without-reason", "post", "/allocations/{reversed_allocation}/reverse",
+     lambda ids: {"reason": ""}, (422, "invalid", "reason")),
+    ("reverse-unknown-allocation", "post", "/allocations/999999/reverse", lambda ids: {"reason": "重复"},
      (404, "not_found", "allocation_id")),
     # a customer's statement
     ("statement-from-after-to", "get", "/customers/{customer}/statement?from=2026-02-01&to=2026-01-01", None,
@@ -288,7 +290,7 @@ def ids(books, customer, payment, clerk):
     reversed_payment = factories.payment(customer, amount=1_000, number="RCV-REV")
     [undone] = services.payment_allocate(actor=None, payment=big, lines=[AllocationRequest(second.pk, 100)],
                                          on=date(2026, 2, 1))
-    services.allocation_reverse(actor=None, allocation=undone, on=date(2026, 2, 2))
+    services.allocation_reverse(reason="重复", actor=None, allocation=undone, on=date(2026, 2, 2))
     services.payment_reverse(actor=None, payment=reversed_payment, reason="退票", on=date(2026, 2, 3))
     invoiced = make_contract(customer, "HT-INVOICED", amount=50_000)
     factories.invoice(customer, net=40_000, tax=0, number="INV-HT", contract=invoiced)

@@ -176,13 +176,13 @@ def test_reverse_an_allocation(clerk_api, invoice, payment):
     [allocation] = services.payment_allocate(actor=None, payment=payment,
                                              lines=[AllocationRequest(invoice.pk, 30_000)], on=date(2026, 2, 1))
 
-    response = clerk_api.post(f"/allocations/{allocation.pk}/reverse", {"date": "2026-02-06"})
+    response = clerk_api.post(f"/allocations/{allocation.pk}/reverse", {"date": "2026-02-06", "reason": "客户指定他票"})
 
     assert response.status_code == 200, response.content
     body = response.json()
     reversal = Allocation.objects.get(reverses=allocation)
-    assert (body["id"], body["reverses_id"], body["amount_minor"], body["amount"], body["date"]) == (
-        reversal.pk, allocation.pk, -30_000, "-300.00", "2026-02-06")
+    assert (body["id"], body["reverses_id"], body["amount_minor"], body["amount"], body["date"], body["reason"]) == (
+        reversal.pk, allocation.pk, -30_000, "-300.00", "2026-02-06", "客户指定他票")
     payment.refresh_from_db()
     assert (open_of(invoice), payment.amount_unallocated_minor) == (113_000, 50_000)
     assert ledger_problems() == {}

@@ -28,7 +28,7 @@ def writes(ids: dict) -> list[tuple[str, str, object]]:
         ("post", "/payments", {"customer_id": c, "received_date": "2026-02-01", "amount_minor": 100}),
         ("post", f"/payments/{p}/allocations", {"lines": [{"invoice_id": i, "amount_minor": 100}]}),
         ("post", f"/payments/{p}/auto-allocate", {}),
-        ("post", f"/allocations/{a}/reverse", {}),
+        ("post", f"/allocations/{a}/reverse", {"reason": "重复"}),
         ("post", f"/payments/{p}/reverse", {"reason": "退票"}),
         ("post", "/exchange-rates", {"currency": "USD", "date": "2026-01-01", "rate": "7.1"}),
     ]

@@ -108,11 +108,11 @@ def test_reversals_record_what_they_undo(clerk, customer):
         actor=clerk, payment=payment, on=date(2026, 2, 1),
         lines=[AllocationRequest(invoice.pk, 30_000), AllocationRequest(invoice.pk, 10_000)])
     mark = last_seq()
-    services.allocation_reverse(actor=clerk, allocation=first, on=date(2026, 2, 2))
+    services.allocation_reverse(reason="keyed twice", actor=clerk, allocation=first, on=date(2026, 2, 2))
     [undo] = new_events(mark)
     assert (undo.action, undo.before, undo.after) == (
         "allocation_reversed", {"allocation": first.pk, "amount_minor": 30_000},
-        {"invoice_open_minor": 103_000, "payment_unallocated_minor": 40_000})
+        {"invoice_open_minor": 103_000, "payment_unallocated_minor": 40_000, "reason": "keyed twice"})
 
     mark = last_seq()
     services.payment_reverse(actor=clerk, payment=payment, reason="银行退票", on=date(2026, 2, 3))

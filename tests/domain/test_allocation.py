@@ -1,4 +1,4 @@
-"""Oldest-first allocation planning (核销顺序)."""
+"""Allocation planning (核销顺序): an exact amount first, else oldest first."""
 
 from datetime import date, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arms.domain.allocation import AllocationLine, OpenItem, plan_oldest_first
+from arms.domain.allocation import AllocationLine, OpenItem, plan_exact_or_oldest_first, plan_oldest_first
 
 D = date(2026, 1, 1)
 
@@ -65,3 +65,31 @@ def test_a_plan_settles_older_items_in_full_before_touching_newer_ones(available
     assert [line.item_id for line in plan] == [item.id for item in order[: len(plan)]]
     for line, item in zip(plan[:-1], order, strict=False):
         assert line.amount == item.amount_open
+
+
+def test_an_item_open_for_exactly_the_amount_wins_over_oldest_first():
+    older = OpenItem(1, due_date=D, issue_date=D, amount_open=1_000_000)
+    exact = OpenItem(2, due_date=D + timedelta(30), issue_date=D + timedelta(30), amount_open=3_000_000)
+    assert plan_exact_or_oldest_first(3_000_000, [older, exact]) == [AllocationLine(2, 3_000_000)]
+    assert plan_oldest_first(3_000_000, [older, exact]) == [AllocationLine(1, 1_000_000), AllocationLine(2, 2_000_000)]
+
+
+def test_of_several_exact_items_the_oldest_is_taken_and_without_one_it_is_oldest_first():
+    items = [
+        OpenItem(7, due_date=D + timedelta(20), issue_date=D, amount_open=500),
+        OpenItem(5, due_date=D + timedelta(10), issue_date=D, amount_open=500),
+        OpenItem(3, due_date=D, issue_date=D, amount_open=100),
+    ]
+    assert plan_exact_or_oldest_first(500, items) == [AllocationLine(5, 500)]
+    assert plan_exact_or_oldest_first(550, items) == plan_oldest_first(550, items)
+    assert plan_exact_or_oldest_first(0, items) == []
+
+
+@given(available=st.integers(min_value=0, max_value=5 * 10**9), items=items_strategy)
+def test_an_exact_plan_is_one_item_or_the_oldest_first_plan(available, items):
+    plan = plan_exact_or_oldest_first(available, items)
+    if available and any(item.amount_open == available for item in items):
+        assert len(plan) == 1 and plan[0].amount == available
+        assert {i.id: i for i in items}[plan[0].item_id].amount_open == available
+    else:
+        assert plan == plan_oldest_first(available, items)

@@ -118,7 +118,7 @@ def test_reversing_one_allocation_from_many_threads_reverses_it_once(company):
                                              on=date(2026, 2, 1))
 
     results = race([lambda: services.allocation_reverse(actor=None, allocation=Allocation.objects.get(pk=allocation.pk),
-                                                        on=date(2026, 2, 2))] * THREADS)
+                                                        on=date(2026, 2, 2), reason="keyed twice")] * THREADS)
 
     assert outcomes(results) == {"ok": 1, "already_reversed": THREADS - 1}
     assert Payment.objects.get(pk=payment.pk).amount_unallocated_minor == 50_000

@@ -86,7 +86,7 @@ def test_ledger_services_lock_customer_then_invoices_then_payment(company):
     both = f"IN ({invoice.pk}, {second.pk})"  # both invoices in one statement, by primary key
     assert [sql for table, sql in locks(capture) if table == "ledger_invoice" and both in sql]
 
-    _reversed, capture = run(lambda: services.allocation_reverse(actor=None, allocation=allocations[0],
+    _reversed, capture = run(lambda: services.allocation_reverse(reason="重复", actor=None, allocation=allocations[0],
                                                                  on=date(2026, 2, 3)))
     assert assert_lock_order(capture)[:3] == ["customers_customer", "ledger_invoice", "ledger_payment"]
 

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from arms.audit.models import AuditEvent
 from arms.audit.services import audit_verify
 from arms.common.errors import ArmsError
-from arms.domain.allocation import OpenItem, plan_oldest_first
+from arms.domain.allocation import OpenItem, plan_exact_or_oldest_first
 from arms.ledger import services
 from arms.ledger.models import Allocation, Invoice, Payment
 from arms.ledger.services.allocations import AllocationRequest
@@ -212,7 +212,7 @@ class Ledger:
         payment_id = self.pick(self.payments, self.allocatable(), op)
         payment = self.payments[payment_id]
         on = ACTION_DAYS[op["day"]]
-        plan = plan_oldest_first(payment.unallocated, [
+        plan = plan_exact_or_oldest_first(payment.unallocated, [
             OpenItem(pk, inv.issued + timedelta(days=30), inv.issued, inv.open)
             for pk, inv in self.invoices.items()
             if inv.customer == payment.customer and inv.currency == payment.currency and inv.issued <= on
@@ -262,7 +262,8 @@ class Ledger:
         else:
             expected = Expect(events=1)
         reversal = self.run(lambda: services.allocation_reverse(
-            actor=self.clerk, allocation=Allocation.objects.get(pk=allocation_id), on=on), expected)
+            actor=self.clerk, reason="keyed twice", allocation=Allocation.objects.get(pk=allocation_id), on=on),
+            expected)
         self.unbook(allocation_id, reversal.pk, on)
 
     def reverse_payment(self, op):

@@ -295,7 +295,7 @@ def test_reversing_an_allocation_posts_its_mirror_and_reopens_the_invoice(clerk,
     assert entries(EntryKind.ALLOCATION, allocation=allocation) == [[(RECEIVABLES, 0, 30_000),
                                                                      (UNAPPLIED, 30_000, 0)]]
 
-    reversal = services.allocation_reverse(actor=clerk, allocation=allocation, on=date(2026, 2, 3))
+    reversal = services.allocation_reverse(reason="重复", actor=clerk, allocation=allocation, on=date(2026, 2, 3))
 
     invoice.refresh_from_db()
     payment.refresh_from_db()
@@ -305,9 +305,9 @@ def test_reversing_an_allocation_posts_its_mirror_and_reopens_the_invoice(clerk,
                                                                             (UNAPPLIED, 0, 30_000)]]
     assert account_balances(customer) == {RECEIVABLES: 113_000, BANK: 50_000, UNAPPLIED: -50_000, VAT: -13_000,
                                           REVENUE: -100_000}
-    refused(lambda: services.allocation_reverse(actor=clerk, allocation=allocation), code="already_reversed",
-            field="allocation")
-    refused(lambda: services.allocation_reverse(actor=clerk, allocation=reversal), code="invalid",
+    refused(lambda: services.allocation_reverse(reason="重复", actor=clerk, allocation=allocation),
+            code="already_reversed", field="allocation")
+    refused(lambda: services.allocation_reverse(reason="重复", actor=clerk, allocation=reversal), code="invalid",
             field="allocation")
     assert ledger_problems() == {}
 
@@ -316,12 +316,12 @@ def test_an_allocation_undo_cannot_predate_it_and_a_credit_notes_allocation_cann
     invoice = factories.invoice(customer, actor=clerk)
     payment = factories.payment(customer, actor=clerk)
     [allocation] = allocate(payment, (invoice, 1_000), on=date(2026, 2, 10), actor=clerk)
-    refused(lambda: services.allocation_reverse(actor=clerk, allocation=allocation, on=date(2026, 2, 9)),
+    refused(lambda: services.allocation_reverse(reason="重复", actor=clerk, allocation=allocation, on=date(2026, 2, 9)),
             code="invalid", field="date")
     note = services.credit_note_post(actor=clerk, invoice=invoice, on=date(2026, 2, 5), net_minor=100, tax_minor=0,
                                      reason="折让")
-    refused(lambda: services.allocation_reverse(actor=clerk, allocation=note.allocations.get()), code="invalid",
-            field="allocation")
+    refused(lambda: services.allocation_reverse(reason="重复", actor=clerk, allocation=note.allocations.get()),
+            code="invalid", field="allocation")
 
 
 def test_reversing_a_payment_undoes_its_allocations_then_the_receipt(clerk, customer):
@@ -408,7 +408,7 @@ def test_tiny_won_allocations_after_a_reversal_still_post(clerk, company):
     a3 = allocate(payment, (invoice, 3), actor=clerk)[0]
     a2 = allocate(payment, (invoice, 2), actor=clerk)[0]
     allocate(payment, (invoice, 1), actor=clerk)
-    services.allocation_reverse(actor=clerk, allocation=a2, on=date(2026, 2, 1))
+    services.allocation_reverse(reason="重复", actor=clerk, allocation=a2, on=date(2026, 2, 1))
     tiny = allocate(payment, (invoice, 1), actor=clerk)[0]
     assert (a3.receivable_base_minor, a2.receivable_base_minor, tiny.receivable_base_minor) == (1, 0, 0)
     assert not JournalEntry.objects.filter(allocation=tiny).exists()

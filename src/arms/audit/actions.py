@@ -93,6 +93,10 @@ class AuditAction(models.TextChoices):
     PAYER_ALIAS_REMOVED = "payer_alias_removed", _("Learned payer removed")
     # cash workbench (review, remittance advice, reconciliation)
     # manual cash application and documents from the UI
+    LEDGER_APPROVAL_APPROVED = "ledger_approval_approved", _("Approval given (four eyes)")
+    LEDGER_APPROVAL_REJECTED = "ledger_approval_rejected", _("Approval refused (four eyes)")
+    LEDGER_APPROVAL_REQUESTED = "ledger_approval_requested", _("Approval asked for (four eyes)")
+    LEDGER_SETTINGS_CHANGED = "ledger_settings_changed", _("Approval amount changed")
 
 
 def action_label(action: str) -> str:

@@ -95,6 +95,7 @@ class ErrorCode(StrEnum):
     SHARES_DO_NOT_FIT = "shares_do_not_fit"
     # cash workbench (review, remittance advice, reconciliation)
     # manual cash application and documents from the UI
+    APPROVAL_NOT_PENDING = "approval_not_pending"
 
 
 class ArmsError(Exception):

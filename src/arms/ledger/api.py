@@ -1,6 +1,10 @@
 """/api/v1 ledger endpoints: invoices, credit notes, payments, allocations, exchange rates, and a customer's
 open items, balances and statement (under /api/v1/customers/{id}/..., read from the ledger).
 
+Posting an invoice or a credit note, allocating and undoing an allocation are manual actions under the one
+four-eyes rule (``services.approvals``): worth more than the company's amount they answer 202 with the pending
+approval (``/ledger-approvals``) instead of doing it; another person approves or rejects it there.
+
 Each endpoint checks the permission, finds the documents through the viewer's visibility (another
 salesperson's customer, and everything of theirs, is 404), calls one service and renders the result.
 Balance rules (over-allocation, currency, reversed payments) are checked by the services on locked rows.
@@ -27,6 +31,10 @@ from arms.ledger.schemas import (
     AllocationPage,
     AllocationResultOut,
     AllocationReverseIn,
+    ApprovalDecisionIn,
+    ApprovalFilters,
+    ApprovalOut,
+    ApprovalPage,
     AutoAllocateIn,
     BalancesOut,
     CreditNoteCreateIn,
@@ -42,6 +50,8 @@ from arms.ledger.schemas import (
     InvoiceFilters,
     InvoiceIn,
     InvoicePage,
+    LedgerSettingsIn,
+    LedgerSettingsOut,
     OpenItemPage,
     PaymentDetailOut,
     PaymentFilters,
@@ -53,6 +63,7 @@ from arms.ledger.schemas import (
     balances_out,
     statements_out,
 )
+from arms.ledger.services import approvals
 from arms.ledger.services.allocations import AllocationRequest
 
 router = Router(tags=["ledger"])
@@ -115,7 +126,19 @@ def customer_statement(request, customer_id: int, period: Query[StatementQuery])
 # ---------------------------------------------------------------- invoices and credit notes
 
 
-@router.post("/invoices", response={201: InvoiceDetailOut}, summary="Post an invoice")
+def _approval(request, approval_id: int):
+    return _one(selectors.approval_list(user=request.user), approval_id, label=_("Approval"), field="approval_id")
+
+
+def _pending(request, outcome: approvals.Outcome):
+    """202 with the approval a second person must give, or None when it was done at once."""
+    if outcome.approval is None:
+        return None
+    return Status(202, _approval(request, outcome.approval.pk))
+
+
+@router.post("/invoices", response={201: InvoiceDetailOut, 202: ApprovalOut},
+             summary="Post an invoice (above the company's amount: 202, waits for a second person)")
 def invoice_post(request, payload: InvoiceIn, idempotency_key: str | None = idempotency_header()):
     require_perm(request, "ledger.add_invoice")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
@@ -124,9 +147,9 @@ def invoice_post(request, payload: InvoiceIn, idempotency_key: str | None = idem
         visible = Contract.objects.filter(customer__in=customers_visible_to(request.user))
         contract = _one(visible, payload.contract_id, label=_("Contract"), field="contract_id")
     data = payload.model_dump(exclude={"customer_id", "contract_id"})
-    invoice = services.invoice_post(actor=request.user, customer=customer, contract=contract,
-                                    idempotency_key=idempotency_key, **data)
-    return Status(201, _invoice(request, invoice.pk))
+    outcome = approvals.manual_invoice(actor=request.user, customer=customer, contract=contract,
+                                       idempotency_key=idempotency_key, **data)
+    return _pending(request, outcome) or Status(201, _invoice(request, outcome.done.pk))
 
 
 @router.get("/invoices", response=InvoicePage, summary="List invoices")
@@ -144,22 +167,23 @@ def invoice_detail(request, invoice_id: int):
 
 
 def _credit_note_post(request, invoice, payload: CreditNoteIn, idempotency_key: str | None):
-    note = services.credit_note_post(
+    outcome = approvals.manual_credit_note(
         actor=request.user, invoice=invoice, on=payload.date, net_minor=payload.net_minor,
         tax_minor=payload.tax_minor, reason=payload.reason, number=payload.number, idempotency_key=idempotency_key,
     )
-    return Status(201, note)
+    return _pending(request, outcome) or Status(201, outcome.done)
 
 
-@router.post("/invoices/{invoice_id}/credit-notes", response={201: CreditNoteOut},
-             summary="Credit part or all of an invoice (红字发票)")
+@router.post("/invoices/{invoice_id}/credit-notes", response={201: CreditNoteOut, 202: ApprovalOut},
+             summary="Credit part or all of an invoice (红字发票); above the company's amount: 202")
 def invoice_credit_note_post(request, invoice_id: int, payload: CreditNoteIn,
                              idempotency_key: str | None = idempotency_header()):
     require_perm(request, "ledger.add_creditnote")
     return _credit_note_post(request, _invoice(request, invoice_id), payload, idempotency_key)
 
 
-@router.post("/credit-notes", response={201: CreditNoteOut}, summary="Post a credit note naming its invoice")
+@router.post("/credit-notes", response={201: CreditNoteOut, 202: ApprovalOut},
+             summary="Post a credit note naming its invoice; above the company's amount: 202")
 def credit_note_post(request, payload: CreditNoteCreateIn, idempotency_key: str | None = idempotency_header()):
     require_perm(request, "ledger.add_creditnote")
     return _credit_note_post(request, _invoice(request, payload.invoice_id), payload, idempotency_key)
@@ -208,20 +232,20 @@ def _allocation_result(request, payment_id: int, allocations) -> dict:
     return {"payment": _payment(request, payment_id), "allocations": sorted(rows, key=lambda a: a.pk)}
 
 
-@router.post("/payments/{payment_id}/allocations", response={201: AllocationResultOut},
-             summary="Allocate a payment to invoices (核销); all lines or none")
+@router.post("/payments/{payment_id}/allocations", response={201: AllocationResultOut, 202: ApprovalOut},
+             summary="Allocate a payment to invoices (核销); all lines or none; above the company's amount: 202")
 def payment_allocate(request, payment_id: int, payload: AllocateIn,
                      idempotency_key: str | None = idempotency_header()):
     require_perm(request, "ledger.add_allocation")
     payment = _payment(request, payment_id)
     lines = [AllocationRequest(invoice_id=line.invoice_id, amount_minor=line.amount_minor) for line in payload.lines]
-    made = services.payment_allocate(actor=request.user, payment=payment, lines=lines, on=payload.date,
-                                     idempotency_key=idempotency_key)
-    return Status(201, _allocation_result(request, payment.pk, made))
+    outcome = approvals.manual_allocate(actor=request.user, payment=payment, lines=lines, on=payload.date,
+                                        idempotency_key=idempotency_key)
+    return _pending(request, outcome) or Status(201, _allocation_result(request, payment.pk, outcome.done))
 
 
 @router.post("/payments/{payment_id}/auto-allocate", response=AllocationResultOut,
-             summary="Settle the oldest open items with what is left of the payment")
+             summary="Settle the open item equal to what is left of the payment, else the oldest")
 def payment_auto_allocate(request, payment_id: int, payload: AutoAllocateIn | None = None):
     require_perm(request, "ledger.add_allocation")
     payment = _payment(request, payment_id)
@@ -245,15 +269,67 @@ def allocation_list(request, filters: Query[AllocationFilters], page: Query[Page
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
-@router.post("/allocations/{allocation_id}/reverse", response=AllocationOut,
-             summary="Undo one allocation; answers with the reversing row")
-def allocation_reverse(request, allocation_id: int, payload: AllocationReverseIn | None = None):
+@router.post("/allocations/{allocation_id}/reverse", response={200: AllocationOut, 202: ApprovalOut},
+             summary="Undo one allocation with a reason; answers with the reversing row (above the company's "
+                     "amount: 202)")
+def allocation_reverse(request, allocation_id: int, payload: AllocationReverseIn):
     require_perm(request, "ledger.add_allocation")
     allocation = _one(selectors.allocation_list(user=request.user), allocation_id, label=_("Allocation"),
                       field="allocation_id")
-    reversal = services.allocation_reverse(actor=request.user, allocation=allocation,
-                                           on=payload.date if payload else None)
-    return selectors.allocation_list(user=request.user).select_related("reversed_by").get(pk=reversal.pk)
+    outcome = approvals.manual_allocation_reverse(actor=request.user, allocation=allocation, reason=payload.reason,
+                                                  on=payload.date)
+    return _pending(request, outcome) or selectors.allocation_list(user=request.user).select_related(
+        "reversed_by").get(pk=outcome.done.pk)
+
+
+# ---------------------------------------------------------------- four-eyes approvals
+
+
+@router.get("/ledger-approvals", response=ApprovalPage,
+            summary="Manual cash application waiting for (or decided by) a second person")
+def approval_list(request, filters: Query[ApprovalFilters], page: Query[PageParams]):
+    require_perm(request, "ledger.view_ledgerapproval")
+    data = filters.model_dump()
+    data["status"], data["kind"] = data["status"] or "", data["kind"] or ""
+    return paginate(selectors.approval_list(user=request.user, **data), limit=page.limit, offset=page.offset)
+
+
+@router.get("/ledger-approvals/{approval_id}", response=ApprovalOut, summary="One approval")
+def approval_detail(request, approval_id: int):
+    require_perm(request, "ledger.view_ledgerapproval")
+    return _approval(request, approval_id)
+
+
+@router.post("/ledger-approvals/{approval_id}/approve", response=ApprovalOut,
+             summary="Approve (never your own request): the allocation, reversal, credit note or invoice is done now")
+def approval_approve(request, approval_id: int, payload: ApprovalDecisionIn):
+    require_perm(request, "ledger.view_ledgerapproval")
+    approval = _approval(request, approval_id)
+    approvals.ledger_approval_approve(approval=approval, actor=request.user, note=payload.note)
+    return _approval(request, approval_id)
+
+
+@router.post("/ledger-approvals/{approval_id}/reject", response=ApprovalOut,
+             summary="Reject, saying why (never your own request); nothing moves")
+def approval_reject(request, approval_id: int, payload: ApprovalDecisionIn):
+    require_perm(request, "ledger.view_ledgerapproval")
+    approval = _approval(request, approval_id)
+    approvals.ledger_approval_reject(approval=approval, actor=request.user, note=payload.note)
+    return _approval(request, approval_id)
+
+
+@router.get("/ledger-settings", response=LedgerSettingsOut, summary="The four-eyes amount (CNY fen)")
+def ledger_settings_get(request):
+    require_perm(request, "ledger.view_ledgersettings")
+    return {"four_eyes_minor": approvals.ledger_four_eyes_minor()}
+
+
+@router.put("/ledger-settings", response=LedgerSettingsOut,
+            summary="Change the four-eyes amount (a finance manager or an administrator)")
+def ledger_settings_put(request, payload: LedgerSettingsIn):
+    require_perm(request, "ledger.change_ledgersettings")
+    settings = approvals.ledger_settings_update(actor=request.user, four_eyes_minor=payload.four_eyes_minor)
+    return {"four_eyes_minor": settings.four_eyes_minor}
 
 
 # ---------------------------------------------------------------- exchange rates

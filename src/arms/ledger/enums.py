@@ -36,3 +36,18 @@ def statement_description(text: str) -> str:
     """A statement line's description; a payment without a payer's text falls back to its method's code, which
     is shown as the method's label."""
     return str(PaymentMethod(text).label) if text in PaymentMethod.values else text
+
+
+class ApprovalKind(models.TextChoices):
+    """What a pending approval (四眼原则, manual cash application above the company's amount) will do once approved."""
+
+    ALLOCATION = "allocation", _("Allocation")
+    ALLOCATION_REVERSAL = "allocation_reversal", _("Allocation reversal")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    INVOICE = "invoice", _("Invoice")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

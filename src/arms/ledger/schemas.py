@@ -21,7 +21,7 @@ from arms.common.api_types import (
     formatted_money,
     money_text,
 )
-from arms.ledger.enums import PaymentMethod
+from arms.ledger.enums import ApprovalKind, ApprovalStatus, PaymentMethod
 
 # ---------------------------------------------------------------- inputs
 
@@ -74,7 +74,8 @@ class PaymentIn(InputSchema):
     bill_maturity_date: DocumentDate | None = None
     payer_name: str = Field("", max_length=200)
     bank_reference: str = Field("", max_length=100)
-    auto_allocate: bool = Field(False, description="Settle the oldest open items at once.")
+    auto_allocate: bool = Field(
+        False, description="Settle at once: the open item equal to the amount, else the oldest open items.")
 
 
 class AllocationLineIn(InputSchema):
@@ -97,7 +98,18 @@ class PaymentReverseIn(InputSchema):
 
 
 class AllocationReverseIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=500, description="Why the allocation is undone (stored, audited).")
     date: DocumentDate | None = None
+
+
+class ApprovalDecisionIn(InputSchema):
+    note: str = Field("", max_length=500, description="The approver's note; required to reject.")
+
+
+class LedgerSettingsIn(InputSchema):
+    four_eyes_minor: int = Field(ge=0, le=MAX_MINOR, strict=True,
+        description="A manual allocation, reversal, credit note or invoice above this (CNY fen) needs a second "
+                    "person.")
 
 
 class ExchangeRateIn(InputSchema):
@@ -108,6 +120,14 @@ class ExchangeRateIn(InputSchema):
 
 
 # ---------------------------------------------------------------- filters
+
+
+class ApprovalFilters(QuerySchema):
+    status: ApprovalStatus | None = None
+    kind: ApprovalKind | None = None
+    customer_id: ObjectId | None = None
+    payment_id: ObjectId | None = None
+    invoice_id: ObjectId | None = None
 
 
 class InvoiceFilters(QuerySchema):
@@ -167,6 +187,7 @@ class AllocationOut(Schema):
     date: dt.date
     reverses_id: int | None = Field(description="Set on a reversing row: the allocation it undoes.")
     reversed: bool = Field(description="True once a reversing row undoes this allocation.")
+    reason: str = Field(description="On a reversing row: why it was undone.")
     created_at: dt.datetime
 
     @staticmethod
@@ -309,6 +330,57 @@ class PaymentDetailOut(PaymentOut):
 class AllocationResultOut(Schema):
     payment: PaymentOut
     allocations: list[AllocationOut]
+
+
+class ApprovalOut(CustomerRefOut):
+    """A manual allocation, reversal, credit note or invoice above the company's amount, waiting for (or decided
+    by) a second person."""
+
+    id: int
+    kind: ApprovalKind
+    status: ApprovalStatus
+    currency: str
+    amount_minor: int
+    amount: str
+    amount_base_minor: int = Field(description="In CNY fen, compared with the company's amount.")
+    threshold_minor: int = Field(description="The company's amount (CNY fen) when it was asked for.")
+    arguments: dict = Field(description="What the ledger service is called with on approval.")
+    payment_id: int | None
+    invoice_id: int | None
+    allocation_id: int | None
+    reason: str
+    requested_by: str | None
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    result: dict = Field(description="Once approved: the allocation ids, or the document's id and number.")
+
+    resolve_amount = formatted_money("amount_minor")
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str | None:
+        return obj.requested_by.get_username() if obj.requested_by_id else None
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by_id else None
+
+
+class ApprovalPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ApprovalOut]
+
+
+class LedgerSettingsOut(Schema):
+    four_eyes_minor: int = Field(description="A manual action worth more than this (CNY fen) needs a second person.")
+    four_eyes: str
+
+    @staticmethod
+    def resolve_four_eyes(obj) -> str | None:
+        return money_text(obj["four_eyes_minor"], "CNY")
 
 
 class ExchangeRateOut(Schema):

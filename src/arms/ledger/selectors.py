@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from arms.customers.selectors import customers_visible_to
 from arms.ledger.enums import PaymentStatus
-from arms.ledger.models import Allocation, CreditNote, Invoice, Payment
+from arms.ledger.models import Allocation, CreditNote, Invoice, LedgerApproval, Payment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -56,6 +56,24 @@ def payment_list(*, user: User | AnonymousUser, customer_id: int | None = None, 
         qs = qs.filter(Q(number__icontains=search) | Q(bank_reference__icontains=search)
                        | Q(payer_name__icontains=search) | Q(customer__name__icontains=search))
     return qs.order_by("-received_date", "-id")
+
+
+def approval_list(*, user: User | AnonymousUser, status: str = "", kind: str = "", customer_id: int | None = None,
+                  payment_id: int | None = None, invoice_id: int | None = None) -> QuerySet[LedgerApproval]:
+    """Four-eyes approvals of manual cash application the viewer may see, newest first."""
+    qs = LedgerApproval.objects.filter(customer__in=customers_visible_to(user)).select_related(
+        "customer", "requested_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if payment_id:
+        qs = qs.filter(payment_id=payment_id)
+    if invoice_id:
+        qs = qs.filter(invoice_id=invoice_id)
+    return qs.order_by("-requested_at", "-id")
 
 
 def credit_note_list(*, user: User | AnonymousUser, customer_id: int | None = None) -> QuerySet[CreditNote]:

@@ -16,12 +16,27 @@ Design overview and invariants (checked by ``arms ledger check``; the starred on
   *Journal rows can be neither updated nor deleted (triggers on both databases).
 - Control accounts: per customer, the 1122 receivables balance equals the base amount of its open
   invoices, and the 2203 unapplied-cash balance equals the base amount of its unallocated payments.
+- A manual allocation, reversal, credit note or invoice above the company's amount waits as a ``LedgerApproval``
+  until a second person approves it (models/approval.py).
 """
 
 from arms.ledger.models.allocation import Allocation
+from arms.ledger.models.approval import FOUR_EYES_DEFAULT_MINOR, LedgerApproval, LedgerSettings
 from arms.ledger.models.fx import ExchangeRate
 from arms.ledger.models.invoice import CreditNote, Invoice
 from arms.ledger.models.journal import Account, JournalEntry, JournalLine
 from arms.ledger.models.payment import Payment
 
-__all__ = ["Account", "Allocation", "CreditNote", "ExchangeRate", "Invoice", "JournalEntry", "JournalLine", "Payment"]
+__all__ = [
+    "FOUR_EYES_DEFAULT_MINOR",
+    "Account",
+    "Allocation",
+    "CreditNote",
+    "ExchangeRate",
+    "Invoice",
+    "JournalEntry",
+    "JournalLine",
+    "LedgerApproval",
+    "LedgerSettings",
+    "Payment",
+]

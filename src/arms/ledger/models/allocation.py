@@ -34,6 +34,10 @@ class Allocation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
         help_text=_("The allocation this row undoes."),
     )
+    reason = models.CharField(
+        _("reason"), max_length=500, blank=True, default="",
+        help_text=_("Why it was undone (on a reversing row); empty on an allocation."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was written."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -18,7 +18,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.common.services import idempotent
 from arms.domain import journal as postings
-from arms.domain.allocation import OpenItem, plan_oldest_first
+from arms.domain.allocation import OpenItem, plan_exact_or_oldest_first
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
@@ -158,8 +158,9 @@ def payment_allocate(*, actor: Actor, payment: Payment, lines: list[AllocationRe
 
 def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
                          on: date | None = None) -> list[Allocation]:
-    """Plan oldest first over the customer's open items in the payment's currency that were issued by the
-    allocation date (money cannot settle an invoice before it exists), then allocate."""
+    """Plan over the customer's open items in the payment's currency that were issued by the allocation date (money
+    cannot settle an invoice before it exists): an item open for exactly what is left of the payment, else oldest
+    first; then allocate."""
     open_ids = list(
         Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).values_list("pk", flat=True).order_by("pk")
     )
@@ -169,7 +170,7 @@ def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
     on = date_check(on or max(timezone.localdate(), payment.received_date), field="date")
     candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
-    plan = plan_oldest_first(
+    plan = plan_exact_or_oldest_first(
         payment.amount_unallocated_minor,
         [OpenItem(inv.pk, inv.due_date, inv.issue_date, inv.amount_open_minor) for inv in candidates],
     )
@@ -183,13 +184,15 @@ def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
 
 @transaction.atomic
 def payment_auto_allocate(*, actor: Actor, payment: Payment, on: date | None = None) -> list[Allocation]:
-    """Settle the customer's oldest open items (by due date) with what is left of the payment."""
+    """Settle the open item equal to what is left of the payment, else the customer's oldest open items (by due
+    date), with what is left of the payment."""
     customer = lock_customer(payment.customer_id)
     return auto_allocate_locked(actor=actor, customer=customer, payment_id=payment.pk, on=on)
 
 
 def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations: list[Allocation],
-                               on: date) -> list[Allocation]:
+                               on: date, reason: str) -> list[Allocation]:
+    """Undo ``allocations`` (rows the caller has locked), each with ``reason`` stored on its reversing row."""
     made = []
     for original in allocations:
         if original.reverses_id is not None:
@@ -204,7 +207,8 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
         reversal = Allocation.objects.create(
             company=original.company, invoice=invoice, payment=payment, amount_minor=-original.amount_minor,
             date=on, receivable_base_minor=-original.receivable_base_minor,
-            cash_base_minor=-original.cash_base_minor, reverses=original, created_by=user_or_none(actor),
+            cash_base_minor=-original.cash_base_minor, reverses=original, reason=reason[:500],
+            created_by=user_or_none(actor),
         )
         invoice.amount_open_minor += original.amount_minor
         invoice.save(update_fields=["amount_open_minor"])
@@ -223,7 +227,7 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
             actor=actor, action=AuditAction.ALLOCATION_REVERSED, subject=reversal,
             before={"allocation": original.pk, "amount_minor": original.amount_minor},
             after={"invoice_open_minor": invoice.amount_open_minor,
-                   "payment_unallocated_minor": payment.amount_unallocated_minor},
+                   "payment_unallocated_minor": payment.amount_unallocated_minor, "reason": reversal.reason},
             seals=journal_seals(*entries),
         )
         made.append(reversal)
@@ -231,8 +235,14 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
 
 
 @transaction.atomic
-def allocation_reverse(*, actor: Actor, allocation: Allocation, on: date | None = None) -> Allocation:
-    """Undo one allocation: the invoice is open again and the money is unapplied cash again."""
+def allocation_reverse(*, actor: Actor, allocation: Allocation, reason: str, on: date | None = None) -> Allocation:
+    """Undo one allocation: the invoice is open again and the money is unapplied cash again. ``reason`` (required)
+    is stored on the reversing row and in the audit event."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the allocation is undone."), field="reason")
+    if len(reason) > 500:
+        raise ValidationFailed(_("Keep the reason within 500 characters."), field="reason")
     customer = lock_customer(allocation.invoice.customer_id)
     list(invoices_qs_for_update([allocation.invoice_id]))
     payment = payment_qs_for_update().get(pk=allocation.payment_id) if allocation.payment_id else None
@@ -241,4 +251,5 @@ def allocation_reverse(*, actor: Actor, allocation: Allocation, on: date | None 
     on = date_check(on or max(timezone.localdate(), allocation.date), field="date")
     if on < allocation.date:
         raise ValidationFailed(_("An undo cannot predate the allocation."), field="date")
-    return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on)[0]
+    return reverse_allocations_locked(actor=actor, customer=customer, allocations=[allocation], on=on,
+                                      reason=reason)[0]

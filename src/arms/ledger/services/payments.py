@@ -72,7 +72,8 @@ def payment_record(
     idempotency_key: str | None = None,
     charge_minor: int = 0,
 ) -> Payment:
-    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first.
+    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles the open item equal to
+    the amount, else the oldest items first.
 
     ``charge_minor``: the part of ``amount_minor`` the payer's bank deducted (a bank charge, or a cash discount
     taken): the bank received ``amount_minor - charge_minor``, the charge is booked to 6603 财务费用 on its own journal
@@ -173,7 +174,7 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str, on: date | N
             field="date",
         )
     before = payment_snapshot(locked)
-    reverse_allocations_locked(actor=actor, customer=customer, allocations=live, on=on)
+    reverse_allocations_locked(actor=actor, customer=customer, allocations=live, on=on, reason=reason.strip())
     locked.refresh_from_db()
     original = JournalEntry.objects.get(payment=locked, kind=EntryKind.PAYMENT)
     locked.status = PaymentStatus.REVERSED
