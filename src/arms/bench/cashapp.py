@@ -57,6 +57,7 @@ NAMES_FILE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "c
     "Company-Shorter-Form-28W.txt"
 )
 OWN_COMPANY = "华东示范实业有限公司"
+FIXED_AMOUNT_SHARE = 0.1  # customers billed the same amount every time (a monthly fee, a rent)
 OWN_ACCOUNTS = ("1001 2345 6789 0123 456", "3100 5566 7788 9900")
 
 REGIONS = (
@@ -170,7 +171,7 @@ def generate_ledger(
         )
         short_names[n], regions[n], trades[n] = short, region, trade
         count = max(1, min(30, int(rng.expovariate(1 / items_per_customer)) + 1))
-        fixed = _amount(rng) if rng.random() < 0.25 else 0  # a monthly fee: every invoice the same amount
+        fixed = _amount(rng) if rng.random() < FIXED_AMOUNT_SHARE else 0  # a monthly fee: every invoice the same amount
         contract = ""
         if rng.random() < 0.4:
             contract_seq += 1
@@ -359,7 +360,10 @@ def generate_lines(ledger: Ledger, lines: int, *, seed: int, today: date) -> lis
             paid = _pick(rng, open_items, 1)
             allocations = [(paid[0].id, paid[0].amount_open)]
             payer = name_variant(ledger, customer, rng) if rng.random() < 0.7 else customer.name
-            text = rng.choice((*_PLAIN_TEXTS, f"{day.month}月货款", f"{(day.month - 2) % 12 + 1}-{day.month}月货款"))
+            text = (
+                f"{paid[0].issue_date.month}月货款" if rng.random() < 0.4  # the month of the goods, as people write
+                else rng.choice((*_PLAIN_TEXTS, f"{day.month}月货款", f"{(day.month - 2) % 12 + 1}-{day.month}月货款"))
+            )  # fmt: skip
             amount = paid[0].amount_open
         elif kind == "many_items":
             paid = _pick(rng, open_items, rng.randint(2, min(5, len(open_items))))
