@@ -7,29 +7,40 @@ scorecard, like the credit scorecard: each reason adds points, printed beside th
 
 **Who paid** — points for the strongest signal, plus ``AGREE`` when a second, independent one names the same customer:
 
-====================================  ======
+====================================================================  ======
 the payer's account is one the customer paid from before (learned)    60
 a 统一社会信用代码 in the text                                         60
 a third party mapped to the customer (learned name or account)        55
-the text names items of exactly one customer (who follows from what)  45
 the customer's code in the text                                        50
 the payer's name equals the customer's, once normalised               50
+the text names items of exactly one customer (who follows from what)  45
+the text names the customer paid for ("代星河化工付货款")               40
 the payer's name is close to the customer's (fuzzy ≥ 92 / ≥ 85)        35 / 25
-====================================  ======
+====================================================================  ======
 
 **For what** — the best that applies:
 
 ====================================================================  ======
 items named in the text settle exactly (with charges or discount)     40
-items named in the text, paid in part or with more than they need     25
-exactly one open item of the customer equals the amount               35
+of several items named (a contract names all its invoices), the only
+set the amount settles                                                35
+the items named and the only combination of other items for the rest  30
+one item named, paid in part                                          25
+items named and more money than they need (the rest unapplied)        10
+items named, paid in part, no telling which (oldest first)             5
+exactly one open item of the customer equals the amount (or settles
+it with its discount or short by a bank charge)                       35
 the customer's whole open balance equals the amount                   35
-several open items equal the amount (the oldest is taken)             20
-one combination of open items sums to the amount                      30
-several combinations do (the oldest-first one is taken)               15
+several open items equal the amount and the text names the month of
+exactly one of them ("9月货款", not the month of payment)             35
+the only combination of open items that sums to the amount            35
+several open items equal the amount (the oldest is taken)             10
+several combinations do, or the bounded search was cut short           5
 ====================================================================  ======
 
-Confidence is ``min(100, who + what)``; two customers named with equal strength cap it at ``CONFLICT_CAP``. At or
+Confidence is ``min(100, who + what)``; two customers named with equal strength (agreement included) cap it at
+``CONFLICT_CAP``. The points are tuned with ``arms bench cashapp`` (docs/benchmarks.md): an ambiguous "what" (equal
+items, several combinations, a guess among named items) never reaches the threshold, whoever paid. At or
 above the company's threshold the match is applied without a human; below, it waits as a suggestion. Lines that are
 not customer receipts (money out, interest, fees, refunds, transfers between own accounts) are set aside, never
 forced onto a customer.
@@ -57,10 +68,11 @@ from arms.domain.uscc import ALPHABET, check_character
 # --- points ----------------------------------------------------------------------------------------------------------
 
 WHO_ACCOUNT, WHO_USCC, WHO_THIRD_PARTY, WHO_BY_ITEMS, WHO_CODE, WHO_NAME = 60, 60, 55, 45, 50, 50
-WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 35, 25, 10
-WHAT_REFERENCED_EXACT, WHAT_REFERENCED_PART = 40, 25
-WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_SEVERAL_EQUAL = 35, 35, 20
-WHAT_COMBINATION, WHAT_COMBINATION_AMBIGUOUS = 30, 15
+WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 40, 35, 25, 10
+WHAT_REFERENCED_EXACT, WHAT_REFERENCED_SOME, WHAT_REFERENCED_AND_MORE, WHAT_REFERENCED_PART = 40, 35, 30, 25
+WHAT_REFERENCED_OVER, WHAT_REFERENCED_GUESS = 10, 5
+WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_MONTH_NAMED, WHAT_SEVERAL_EQUAL = 35, 35, 35, 10
+WHAT_COMBINATION, WHAT_COMBINATION_AMBIGUOUS = 35, 5
 CONFLICT_CAP = 50
 FUZZY_HIGH, FUZZY_LOW = 92, 85
 
@@ -153,8 +165,25 @@ def usccs_in(text: str) -> set[str]:
     return {c for c in _USCC.findall(_nfkc(text)) if check_character(c[:17]) == c[17]}
 
 
+_VAT_AFTER_WORD = re.compile(r"(?:发票号码|发票号|发票|票号)[\s:：#]*(\d{5,20})(?!\d)")
+_MONTHS = re.compile(r"(?<!\d)(\d{1,2})(?:\s*[-~至到]\s*(\d{1,2}))?\s*月份?")
+_ON_BEHALF = re.compile(r"代([\u4e00-\u9fff()（）]{2,40}?)(?:支付|付款|付|还款|汇款|结算)")
+
+
 def _vat_keys(text: str) -> set[str]:
-    return {m.lstrip("0") for m in _VAT.findall(_nfkc(text))}
+    """发票号码 in a text: 8 or 20 digits anywhere, or fewer (leading zeros dropped) right after 发票号/票号."""
+    normal = _nfkc(text)
+    return {m.lstrip("0") for m in _VAT.findall(normal)} | {m.lstrip("0") for m in _VAT_AFTER_WORD.findall(normal)}
+
+
+def months_in(text: str) -> set[int]:
+    """The months a remittance text names: "3月货款" → {3}, "9-11月" → {9, 10, 11}."""
+    months: set[int] = set()
+    for first, last in _MONTHS.findall(_nfkc(text)):
+        start, end = int(first), int(last or first)
+        if 1 <= start <= 12 and 1 <= end <= 12 and start <= end:
+            months.update(range(start, end + 1))
+    return months
 
 
 # --- the book --------------------------------------------------------------------------------------------------------
@@ -234,6 +263,7 @@ class Book:
         self.by_code: dict[str, set[int]] = defaultdict(set)
         self.by_uscc: dict[str, int] = {}
         self.by_bigram: dict[str, set[int]] = defaultdict(set)
+        self.by_prefix: dict[str, set[int]] = defaultdict(set)  # the first 2-4 characters of a name key (字号)
         self.name_keys: dict[int, str] = {}
         for c in customers:
             key = name_key(c.name)
@@ -241,6 +271,8 @@ class Book:
             self.by_name[key].add(c.id)
             for gram in _bigrams(key):
                 self.by_bigram[gram].add(c.id)
+            for length in range(2, min(4, len(key) - 1) + 1):
+                self.by_prefix[key[:length]].add(c.id)
             for account in c.accounts:
                 self.by_account[_account_key(account)].add(c.id)
             for payer in c.payer_names:
@@ -300,6 +332,11 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
     if payer:
         for cid in book.by_payer.get(payer, ()):
             found.append((cid, Reason("third_party", WHO_THIRD_PARTY, receipt.payer_name)))
+    for named in _ON_BEHALF.findall(_nfkc(receipt.text)):  # "代三塘付货款": paid on behalf of the customer named
+        key = name_key(named)
+        ids = book.by_name.get(key) or book.by_prefix.get(key, set())
+        if len(ids) == 1:
+            found.append((next(iter(ids)), Reason("name_in_text", WHO_NAME_IN_TEXT, named)))
     if len(referenced) == 1:
         (cid,) = referenced
         found.append((cid, Reason("items_named", WHO_BY_ITEMS, ", ".join(i.number for i in referenced[cid]))))
@@ -380,20 +417,24 @@ def _oldest_first(amount: int, items: list[Item]) -> tuple[list[tuple[int, int]]
 
 
 def _combinations(amount: int, items: list[Item], rules: Rules) -> tuple[list[Item] | None, bool]:
-    """The first combination of items (oldest first) that sums to ``amount``, and whether there is another."""
+    """The first combination of items (oldest first) that sums to ``amount``, and whether there is (or, the search
+    cut short, may be) another."""
     pool = [i for i in items[: rules.max_items] if i.amount_open <= amount]
     suffix = [0] * (len(pool) + 1)
     for k in range(len(pool) - 1, -1, -1):
         suffix[k] = suffix[k + 1] + pool[k].amount_open
     found: list[list[Item]] = []
-    steps = 0
+    steps, cut_short = 0, False
 
     def search(start: int, left: int, chosen: list[Item]) -> None:
-        nonlocal steps
+        nonlocal steps, cut_short
         for k in range(start, len(pool)):
-            if suffix[k] < left or len(found) > 1 or steps > rules.max_steps:
+            if suffix[k] < left or len(found) > 1 or cut_short:
                 return  # the rest cannot make up what is left, or the answer is already known
             steps += 1
+            if steps > rules.max_steps:
+                cut_short = True
+                return
             value = pool[k].amount_open
             if value > left:
                 continue
@@ -403,7 +444,41 @@ def _combinations(amount: int, items: list[Item], rules: Rules) -> tuple[list[It
             search(k + 1, left - value, [*chosen, pool[k]])
 
     search(0, amount, [])
-    return (found[0] if found else None), len(found) > 1
+    # a search cut short may have missed another combination: then the one found is not known to be the only one
+    return (found[0] if found else None), len(found) > 1 or (cut_short and bool(found))
+
+
+def _named(
+    receipt: Receipt, book: Book, customer_id: int, referenced: list[Item], rules: Rules
+) -> tuple[list[tuple[int, int]], int, int, int, Reason]:
+    """What a receipt that names items pays: all of them, some of them, them and more, or part of one."""
+    amount = receipt.amount
+    settled = _settle(amount, referenced, receipt, rules)
+    if settled:
+        allocations, charge, discount = settled
+        return allocations, charge, discount, 0, Reason("items_settled", WHAT_REFERENCED_EXACT)
+    total = sum(i.amount_open for i in referenced)
+    if amount > total:  # the named items and more: the rest pays other items only if exactly one set of them fits
+        named = {i.id for i in referenced}
+        others = [i for i in book.open_by_customer.get(customer_id, []) if i.id not in named]
+        more, ambiguous = _combinations(amount - total, others, rules)
+        if more and not ambiguous:
+            paid = sorted([*referenced, *more], key=lambda i: (i.due_date, i.issue_date, i.id))
+            return [(i.id, i.amount_open) for i in paid], 0, 0, 0, Reason("items_and_more", WHAT_REFERENCED_AND_MORE)
+        allocations = [(i.id, i.amount_open) for i in referenced]
+        return allocations, 0, 0, amount - total, Reason("items_over", WHAT_REFERENCED_OVER)
+    if len(referenced) == 1:  # part of the one invoice it names
+        return [(referenced[0].id, amount)], 0, 0, 0, Reason("items_part", WHAT_REFERENCED_PART)
+    # fewer than the items it names (a contract names all of its invoices): the ones it settles, if only one set does
+    subset, ambiguous = _combinations(amount, referenced, rules)
+    singles = [s for s in (_settle(amount, [i], receipt, rules) for i in referenced) if s]
+    if subset and not ambiguous:
+        return [(i.id, i.amount_open) for i in subset], 0, 0, 0, Reason("items_some", WHAT_REFERENCED_SOME)
+    if not subset and len(singles) == 1:
+        allocations, charge, discount = singles[0]
+        return allocations, charge, discount, 0, Reason("items_some", WHAT_REFERENCED_SOME)
+    allocations, left = _oldest_first(amount, referenced)
+    return allocations, 0, 0, left, Reason("items_guess", WHAT_REFERENCED_GUESS)
 
 
 def _what(
@@ -412,12 +487,7 @@ def _what(
     """(allocations, charge, discount, unapplied, reason) for a receipt from a known customer."""
     amount = receipt.amount
     if referenced:
-        settled = _settle(amount, referenced, receipt, rules)
-        if settled:
-            allocations, charge, discount = settled
-            return allocations, charge, discount, 0, Reason("items_settled", WHAT_REFERENCED_EXACT)
-        allocations, left = _oldest_first(amount, referenced)
-        return allocations, 0, 0, left, Reason("items_part", WHAT_REFERENCED_PART)
+        return _named(receipt, book, customer_id, referenced, rules)
     open_items = book.open_by_customer.get(customer_id, [])
     equal = [i for i in open_items if i.amount_open == amount]
     if len(equal) == 1:
@@ -425,12 +495,21 @@ def _what(
     if len(open_items) > 1 and sum(i.amount_open for i in open_items) == amount:
         return [(i.id, i.amount_open) for i in open_items], 0, 0, 0, Reason("all_open", WHAT_ALL_OPEN)
     if equal:
+        # "9月货款" paid in November: the one of the equal items issued in September. A range of months names several
+        # items, and the month of payment itself is what people write for "this month's payment": neither tells.
+        named = months_in(receipt.text)
+        in_month = [i for i in equal if len(named) == 1 and i.issue_date.month in named - {receipt.booking_date.month}]
+        if len(in_month) == 1:
+            return [(in_month[0].id, amount)], 0, 0, 0, Reason("month_named", WHAT_MONTH_NAMED, in_month[0].number)
         return [(equal[0].id, amount)], 0, 0, 0, Reason("several_equal", WHAT_SEVERAL_EQUAL, equal[0].number)
-    for item in open_items:  # one item, with its discount or short by a charge
-        settled = _settle(amount, [item], receipt, rules)
-        if settled:
-            allocations, charge, discount = settled
-            return allocations, charge, discount, 0, Reason("one_item", WHAT_ONE_ITEM, item.number)
+    settling = [(item, s) for item, s in ((i, _settle(amount, [i], receipt, rules)) for i in open_items) if s]
+    if settling:  # one item with its discount or short by a charge; several such items: the oldest, unsure
+        (item, (allocations, charge, discount)) = settling[0]
+        reason = (
+            Reason("one_item", WHAT_ONE_ITEM, item.number) if len(settling) == 1
+            else Reason("several_equal", WHAT_SEVERAL_EQUAL, item.number)
+        )  # fmt: skip
+        return allocations, charge, discount, 0, reason
     combination, ambiguous = _combinations(amount, open_items, rules)
     if combination:
         reason = (
@@ -454,14 +533,18 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     for cid, reason in who:
         reasons_of[cid].append(reason)
         best_points[cid] = max(best_points.get(cid, 0), reason.points)
-    ranked = sorted(best_points, key=lambda c: (-best_points[c], -len(reasons_of[c]), c))
+    who_points_of = {
+        cid: points + (AGREE if len({r.code for r in reasons_of[cid]}) > 1 else 0)
+        for cid, points in best_points.items()
+    }
+    ranked = sorted(who_points_of, key=lambda c: (-who_points_of[c], -len(reasons_of[c]), c))
     customer_id = ranked[0]
     distinct = {r.code for r in reasons_of[customer_id]}
-    who_points = best_points[customer_id] + (AGREE if len(distinct) > 1 else 0)
+    who_points = who_points_of[customer_id]
     reasons = [max(reasons_of[customer_id], key=lambda r: r.points)]
     if len(distinct) > 1:
         reasons.append(Reason("agree", AGREE, ", ".join(sorted(distinct))))
-    conflict = len(ranked) > 1 and best_points[ranked[1]] >= best_points[customer_id]
+    conflict = len(ranked) > 1 and who_points_of[ranked[1]] >= who_points
     allocations, charge, discount, unapplied, what = _what(
         receipt, book, customer_id, referenced.get(customer_id, []), rules
     )
