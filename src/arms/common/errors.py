@@ -94,6 +94,10 @@ class ErrorCode(StrEnum):
     NO_SUGGESTION = "no_suggestion"
     SHARES_DO_NOT_FIT = "shares_do_not_fit"
     # cash workbench (review, remittance advice, reconciliation)
+    REMITTANCE_UNREADABLE = "remittance_unreadable"
+    REMITTANCE_BAD_ROW = "remittance_bad_row"
+    REMITTANCE_UNKNOWN_INVOICE = "remittance_unknown_invoice"
+    REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
 
