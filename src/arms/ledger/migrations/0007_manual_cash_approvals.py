@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0004_company_base_currency_cny_oneway'),
-        ('ledger', '0005_journal_legacy_tamper'),
+        ('ledger', '0006_payment_bank_charge'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
