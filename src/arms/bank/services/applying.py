@@ -37,7 +37,9 @@ from arms.domain.money import format_money
 from arms.ledger.enums import PaymentMethod, PaymentStatus
 
 if TYPE_CHECKING:
-    from arms.common.typing import Actor
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Customer
     from arms.ledger.models import Invoice, Payment
 
@@ -74,7 +76,7 @@ class _Plan:
     settle: dict[int, int]  # invoice id -> amount settled (cash plus its part of the charge), in allocation order
 
 
-def _whole(value, field: str) -> int:
+def _whole(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(_("Amounts are whole minor units (分)."), field=field)
     return value
@@ -234,13 +236,13 @@ def _learn(*, actor: Actor, line: StatementLine, customer: Customer) -> list[Pay
     return learned
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     from arms.ledger.services.common import user_or_none
 
     return user_or_none(actor)
 
 
-def _line_snapshot(line: StatementLine) -> dict:
+def _line_snapshot(line: StatementLine) -> JsonDict:
     return {
         "status": line.status, "ignored_kind": line.ignored_kind, "confidence": line.confidence,
         "customer": line.customer_id, "payment": line.payment_id, "note": line.note,

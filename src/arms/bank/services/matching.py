@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arms.audit.actions import AuditAction
@@ -34,7 +35,7 @@ from arms.domain import cashapp
 from arms.domain.cashapp import Book, Receipt, Rules
 
 if TYPE_CHECKING:
-    from arms.common.typing import Actor
+    from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Company
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def account_key(account: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", account or "").upper() if ch.isalnum())
 
 
-def match_of(result: cashapp.Match) -> dict:
+def match_of(result: cashapp.Match) -> JsonDict:
     """The stored form of a match (``StatementLine.match``)."""
     return {
         "customer_id": result.customer_id,
@@ -144,7 +145,7 @@ def match_of(result: cashapp.Match) -> dict:
     }
 
 
-def reasons_of(result: cashapp.Match) -> list[dict]:
+def reasons_of(result: cashapp.Match) -> list[JsonDict]:
     return [{"code": r.code, "points": r.points, "detail": r.detail} for r in result.reasons]
 
 
@@ -174,7 +175,7 @@ def _book_refresh(book: Book, item_ids: Iterable[int]) -> None:
                 book.by_reference.get(key, set()).discard(item_id)
 
 
-def _lines(line_ids: Iterable[int] | None, account: BankAccount | None, on: date | None):
+def _lines(line_ids: Iterable[int] | None, account: BankAccount | None, on: date | None) -> QuerySet[StatementLine]:
     lines = StatementLine.objects.all()
     if line_ids is not None:
         lines = lines.filter(pk__in=list(line_ids), status__in=OPEN_STATUSES)
@@ -194,7 +195,7 @@ def match_lines(
     account: BankAccount | None = None,
     on: date | None = None,
     auto: bool = True,
-    progress=None,
+    progress: Callable[..., None] | None = None,
 ) -> MatchRun:
     """Match the NEW lines (and, with ``line_ids``, the given lines that are still open: new, suggested,
     unmatched), optionally only of ``account`` and booked on ``on``. Stores status, confidence, customer, match
