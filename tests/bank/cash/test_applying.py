@@ -215,6 +215,7 @@ def test_story_import_suggestion_correction_alias_and_the_next_payment_applies_i
         alias_remove(actor=clerk, alias=alias)
     assert not PayerAlias.objects.exists() and nxt.payment.status == "posted"
     assert ledger_problems() == {}
+    call_command("ledger", "check")  # exits non-zero (CommandError) on any finding
 
 
 def test_a_clerk_corrects_a_wrong_suggestion_and_the_payer_is_learned(company, account, days, clerk):

@@ -72,3 +72,18 @@ def test_export_escapes_a_formula_in_a_bank_reference(account, today):
 def test_an_unknown_account_is_refused(lines):
     with pytest.raises(CommandError, match="--account"):
         _run("apply", "--account", "000")
+
+
+def test_the_matching_job_runs_and_reports_its_counts(lines, clerk):
+    from arms.bank.cash_jobs import match_job_start
+    from arms.common.jobs import job_run
+    from arms.common.models import Job
+
+    job, created = match_job_start(actor=clerk)
+    again, created_again = match_job_start(actor=clerk)
+    assert created and not created_again and again.pk == job.pk  # one run at a time
+
+    assert job_run(job.pk) == "done"
+    job = Job.objects.get(pk=job.pk)
+    assert job.result_data == {"lines": 4, "auto_applied": 1, "suggested": 0, "unmatched": 2, "ignored": 1}
+    assert StatementLine.objects.get(pk=lines["paid"].pk).status == LineStatus.AUTO
