@@ -222,7 +222,9 @@ def _learn(*, actor: Actor, line: StatementLine, customer: Customer) -> list[Pay
         wanted.append((AliasKind.ACCOUNT, line.counterparty_account.strip(), account_key(line.counterparty_account)))
     payer, own = name_key(line.counterparty_name), name_key(customer.name)
     if payer and payer != own:
-        kind = AliasKind.NAME if fuzz.ratio(payer, own) >= FUZZY_LOW else AliasKind.THIRD_PARTY
+        shorter, longer = sorted((payer, own), key=len)
+        variant = (len(shorter) >= 3 and shorter in longer) or fuzz.ratio(payer, own) >= FUZZY_LOW
+        kind = AliasKind.NAME if variant else AliasKind.THIRD_PARTY  # a form of its own name, or someone else
         wanted.append((kind, line.counterparty_name.strip()[:200], payer[:200]))
     for kind, value, key in wanted:
         alias, created = PayerAlias.objects.get_or_create(
