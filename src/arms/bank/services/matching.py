@@ -15,6 +15,8 @@ line meanwhile, an invoice was settled by hand) leaves that line as a suggestion
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -126,10 +128,9 @@ def receipt_of(line: StatementLine, *, own_accounts: frozenset[str] = frozenset(
 
 
 def account_key(account: str) -> str:
-    """An account number as compared: letters and digits only, upper case (spaces and dashes vary by bank)."""
-    import unicodedata
-
-    return "".join(ch for ch in unicodedata.normalize("NFKC", account or "").upper() if ch.isalnum())
+    """An account number as the matcher compares it: Latin letters and digits only, upper case, after NFKC
+    (spaces, dashes and full-width digits vary by bank)."""
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", account or "").upper())
 
 
 def match_of(result: cashapp.Match) -> JsonDict:
