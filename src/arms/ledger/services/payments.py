@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def payment_snapshot(payment: Payment) -> JsonDict:
-    return {
+    snapshot = {
         "number": payment.number,
         "customer": payment.customer_id,
         "received_date": payment.received_date,
@@ -50,8 +50,10 @@ def payment_snapshot(payment: Payment) -> JsonDict:
         "bill_number": payment.bill_number,
         "bill_maturity_date": payment.bill_maturity_date,
         "bank_reference": payment.bank_reference,
-        "charge_minor": payment.charge_minor,
     }
+    if payment.charge_minor:  # a bank charge the payer deducted (cash application's short payments)
+        snapshot["charge_minor"] = payment.charge_minor
+    return snapshot
 
 
 @transaction.atomic
