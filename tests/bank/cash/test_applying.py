@@ -409,5 +409,6 @@ def test_a_run_does_not_offer_an_invoice_a_line_before_it_settled(account, days)
     second.refresh_from_db()
     assert run.auto_applied == 1
     assert first.status == LineStatus.AUTO and second.status == LineStatus.SUGGESTED
+    assert second.match["allocations"] == [] and second.match["unapplied"] == 113_000  # matched after the first
     assert Invoice.objects.get(pk=invoice.pk).amount_open_minor == 0
     assert ledger_problems() == {}

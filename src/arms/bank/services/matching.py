@@ -222,14 +222,18 @@ def match_lines(
         own = frozenset(
             account_key(n) for n in BankAccount.objects.filter(company=company).values_list("account_number", flat=True)
         )
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        pending = list(ids)
+        while pending:
+            chunk, pending = pending[:CHUNK], pending[CHUNK:]
             to_apply: list[int] = []
+            claimed: set[int] = set()  # items the chunk's automatic applications will settle
+            deferred: list[int] = []  # lines that want one of them: matched again once those are applied
             with transaction.atomic():
                 locked = list(statement_line_qs_for_update().filter(pk__in=chunk, status__in=OPEN_STATUSES)
                               .order_by("pk"))
                 now = timezone.now()
                 decided = []
+                stored = []
                 for line in locked:
                     key = (company.pk, line.currency)
                     if key not in books:
@@ -241,6 +245,10 @@ def match_lines(
                         result = cashapp.Match(status="ignored", kind=IgnoredKind.TRANSFER)
                     elif line.reversal and result.status != "ignored":
                         result = cashapp.Match(status="ignored", kind=IgnoredKind.REFUND)
+                    items = {item_id for item_id, _amount in result.allocations}
+                    if items & claimed:
+                        deferred.append(line.pk)
+                        continue
                     line.status = _STATUS[result.status]
                     line.ignored_kind = result.kind if result.status == "ignored" else IgnoredKind.NONE
                     line.confidence = result.confidence
@@ -248,14 +256,16 @@ def match_lines(
                     line.match = match_of(result)
                     line.reasons = reasons_of(result)
                     line.matched_at = now
+                    stored.append(line)
                     decided.append([line.pk, result.status, result.confidence, result.customer_id])
                     if (auto and result.status == "auto" and result.allocations
                             and result.confidence >= settings.auto_threshold):
                         to_apply.append(line.pk)
+                        claimed |= items
                 StatementLine.objects.bulk_update(
-                    locked, ["status", "ignored_kind", "confidence", "customer", "match", "reasons", "matched_at"]
+                    stored, ["status", "ignored_kind", "confidence", "customer", "match", "reasons", "matched_at"]
                 )
-                if locked:
+                if stored:
                     audit_record(actor=actor, action=AuditAction.CASH_LINE_MATCHED, subject=bank_account,
                                  after={"lines": decided, "threshold": settings.auto_threshold})
             applied = set()
@@ -275,7 +285,8 @@ def match_lines(
                     counts["suggested"] += 1
                 else:
                     counts[status] += 1
-            done += len(chunk)
+            pending = deferred + pending  # each round applies what deferred them, so this ends
+            done += len(stored)
             if progress is not None:
                 progress(done, total)
     return MatchRun(
