@@ -345,6 +345,8 @@ def test_ignore_then_reset_puts_the_line_back(account, days, clerk):
     line_ignore(actor=clerk, line=line, kind=IgnoredKind.OTHER, note="押金退回")
     line.refresh_from_db()
     assert (line.status, line.ignored_kind) == (LineStatus.IGNORED, IgnoredKind.OTHER)
+    with pytest.raises(LineAlreadyApplied):
+        line_accept(actor=clerk, line=line)
     line_reset(actor=clerk, line=line, reason="看错了")
     line.refresh_from_db()
     assert line.status == LineStatus.UNMATCHED and line.ignored_kind == ""

@@ -244,6 +244,14 @@ def _user(actor: Actor) -> User | None:
     return user_or_none(actor)
 
 
+def _already(line: StatementLine) -> LineAlreadyApplied:
+    return LineAlreadyApplied(
+        _("Statement line %(ref)s is already %(status)s; reset it first.")
+        % {"ref": line.bank_reference or line.pk, "status": line.get_status_display()},
+        field="line",
+    )
+
+
 def _line_snapshot(line: StatementLine) -> JsonDict:
     return {
         "status": line.status, "ignored_kind": line.ignored_kind, "confidence": line.confidence,
@@ -276,11 +284,7 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
     invoices = {inv.pk: inv for inv in invoices_qs_for_update(invoice_ids)}
     locked: StatementLine = statement_line_qs_for_update().select_related("account__company").get(pk=line.pk)
     if locked.status not in OPEN_STATUSES or locked.payment_id or locked.applications.exists():
-        raise LineAlreadyApplied(
-            _("Statement line %(ref)s is already %(status)s; reset it first.")
-            % {"ref": locked.bank_reference or locked.pk, "status": locked.get_status_display()},
-            field="line",
-        )
+        raise _already(locked)
     if status == LineStatus.AUTO:
         threshold = cash_settings_for(company).auto_threshold
         if locked.confidence < threshold:
@@ -336,6 +340,8 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
 def _shares_of_match(line: StatementLine) -> list[Share]:
     if line.amount_minor <= 0:
         raise LineNotReceipt(_("Money out is not a customer receipt; it cannot be applied."), field="line")
+    if line.status not in OPEN_STATUSES:
+        raise _already(line)
     match = line.match or {}
     if not match.get("customer_id"):
         raise NoSuggestion(
@@ -387,11 +393,7 @@ def line_ignore(*, actor: Actor, line: StatementLine, kind: IgnoredKind | str, n
         raise ValidationFailed(_("At most 500 characters."), field="note")
     locked: StatementLine = statement_line_qs_for_update().get(pk=line.pk)
     if locked.status not in OPEN_STATUSES:
-        raise LineAlreadyApplied(
-            _("Statement line %(ref)s is already %(status)s; reset it first.")
-            % {"ref": locked.bank_reference or locked.pk, "status": locked.get_status_display()},
-            field="line",
-        )
+        raise _already(locked)
     before = _line_snapshot(locked)
     locked.status = LineStatus.IGNORED
     locked.ignored_kind = kind
