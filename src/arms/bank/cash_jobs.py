@@ -32,11 +32,12 @@ def match_job(job, progress) -> JobResult:
 
     params = job.params
     account = BankAccount.objects.filter(pk=params.get("account_id")).first() if params.get("account_id") else None
-    progress(0, None, gettext_noop("Matching the statement lines"))
+    message = gettext_noop("Matching the statement lines")
+    progress(0, None, message)
     run = match_lines(
         actor=job.started_by, line_ids=params.get("line_ids"), account=account,
         on=date.fromisoformat(params["on"]) if params.get("on") else None, auto=bool(params.get("auto", True)),
-        progress=progress,
+        progress=lambda done, total: progress(done, total, message),
     )
     return JobResult(
         api_url="/api/v1/cash/lines",

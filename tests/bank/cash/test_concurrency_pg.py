@@ -57,3 +57,23 @@ def test_many_workers_accepting_the_same_line(account, today):
     assert outcomes(results) == {"ok": 1, "line_already_applied": 5}
     assert Payment.objects.count() == 1
     assert ledger_problems() == {}
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_line_is_locked_after_its_customer_and_invoices(account, today):
+    """ADR 0003's order: the customer, the invoices by pk, then the line (the payment it makes is new: nobody else
+    can hold it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.ledger.test_lock_order_pg import locks
+
+    customer = factories.customer(name="杭州星河化工有限公司")
+    first = factories.invoice(customer, net=100_000, tax=13_000, issued=today - timedelta(days=20))
+    second = factories.invoice(customer, net=100_000, tax=13_000, issued=today - timedelta(days=20))
+    line = statement_line(account, amount=226_000, on=today - timedelta(days=1), payer="杭州星河化工有限公司")
+    with CaptureQueriesContext(connection) as capture:
+        line_apply(actor=None, line=line, shares=[Share(customer_id=customer.pk,
+                                                        allocations=((first.pk, 113_000), (second.pk, 113_000)))])
+    tables = [table for table, _sql in locks(capture)]
+    assert tables[:3] == ["customers_customer", "ledger_invoice", "bank_statementline"], tables
