@@ -211,3 +211,12 @@ def test_the_cli_lists_and_adds_accounts(db, company):
 
     assert status == 0 and "6222021234567890" in out and "工行" in out
     assert _run("account-add", "--name", "x", "--bank", "y", "--number", "1")[0] == 1
+
+
+def test_the_bench_imports_once_then_sees_every_line_then_half(db, company):
+    from arms.bank.bench import PER_DAY, statement_import_bench
+
+    figures = statement_import_bench(sizes=[4 * PER_DAY])["sizes"][str(4 * PER_DAY)]
+
+    assert (figures["import"]["new"], figures["again"]["seen"]) == (4 * PER_DAY, 4 * PER_DAY)
+    assert (figures["overlap"]["new"], figures["overlap"]["seen"]) == (2 * PER_DAY, 2 * PER_DAY)
