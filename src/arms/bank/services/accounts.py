@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ class BankAccountFields(ServiceInput):
     profile_key: str = UNSET
     active: bool = UNSET
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = self.given()
         for name, limit in (("name", 100), ("bank", 100), ("branch", 200)):
             if name in cleaned:
@@ -81,7 +81,7 @@ class BankAccountFields(ServiceInput):
         return cleaned
 
 
-def bank_account_snapshot(account: BankAccount) -> dict:
+def bank_account_snapshot(account: BankAccount) -> dict[str, Any]:
     return {name: getattr(account, name) for name in BankAccountFields.names()}
 
 
@@ -122,7 +122,7 @@ def bank_account_update(*, actor: Actor, account: BankAccount, name: str = UNSET
     cleaned = BankAccountFields(name=name, bank=bank, branch=branch, account_number=account_number,
                                 currency=currency, ledger_account=ledger_account, profile_key=profile_key,
                                 active=active).clean()
-    account = lock_one(BankAccount.objects.all(), pk=account.pk)
+    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
     before = bank_account_snapshot(account)
     changed = {k: v for k, v in cleaned.items() if getattr(account, k) != v}
     if not changed:
@@ -186,7 +186,7 @@ def column_profile_save(*, actor: Actor, account: BankAccount, mapping: dict[str
     """Store (or, with None, remove) the account's own column layout. While it is set, the account's exports are
     read with it unless an import names another layout."""
     cleaned = column_mapping_clean(mapping) if mapping is not None else None
-    account = lock_one(BankAccount.objects.all(), pk=account.pk)
+    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
     before = {"column_profile": account.column_profile, "profile_key": account.profile_key}
     account.column_profile = cleaned
     fields = ["column_profile"]

@@ -40,6 +40,7 @@ from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
+from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor
@@ -215,7 +216,7 @@ def _account_for(statement: Statement, *, chosen: BankAccount | None, accounts: 
 # ---------------------------------------------------------------------------------------------- profiles
 
 
-def column_profile_from_mapping(mapping: dict, *, key: str = OWN_PROFILE, name: str = "") -> ColumnProfile:
+def column_profile_from_mapping(mapping: dict[str, Any], *, key: str = OWN_PROFILE, name: str = "") -> ColumnProfile:
     """A user's saved column mapping (``BankAccount.column_profile``: field -> list of header texts) as the
     parser's ``ColumnProfile``."""
     fields = {f.name for f in dataclasses.fields(ColumnProfile)} - {"key", "name", "signature", "name_then_account",
@@ -248,10 +249,10 @@ def profile_resolve(profile: str | None, account: BankAccount | None) -> ColumnP
 
 # ---------------------------------------------------------------------------------------------- the import
 
-_LIMITS = {f.name: f.max_length for f in StatementLine._meta.get_fields()
-           if getattr(f, "max_length", None) and f.name in {
-               "bank_reference", "end_to_end_id", "counterparty_name", "counterparty_account", "counterparty_bank",
-               "remittance", "transaction_code"}}
+_LIMITS: dict[str, int] = {
+    name: int(StatementLine._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
+    for name in ("bank_reference", "end_to_end_id", "counterparty_name", "counterparty_account", "counterparty_bank",
+                 "remittance", "transaction_code")}
 
 
 def _fitted(line: ParsedLine) -> ParsedLine:
@@ -369,7 +370,7 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
            total: int, progress: Progress | None) -> ImportResult:
     accounts = [] if chosen is not None else list(
         BankAccount.objects.filter(active=True).order_by("pk"))
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     # which account each statement is for, and every line checked, before anything is written
     plan: list[tuple[Statement, BankAccount]] = []
     for statement in statements:
@@ -390,7 +391,7 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
     new_ids: list[int] = []
     seen_total = done = 0
     results: list[StatementResult] = []
-    stored_keys: dict[int, set] = {}  # per account: keys written by earlier statements of this file
+    stored_keys: dict[int, set[tuple[Any, ...]]] = {}  # per account: keys written by earlier statements of this file
     for statement, target in plan:
         keys = line_keys(str(target.pk), statement.lines)
         first, last = statement.first_date, statement.last_date
