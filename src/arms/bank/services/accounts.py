@@ -90,7 +90,7 @@ def _duplicate(number: str) -> Conflict:
                     field="account_number", code=ErrorCode.BANK_ACCOUNT_DUPLICATE)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def bank_account_create(*, actor: Actor, company: Company | None = None, name: str, bank: str,
                         account_number: str, currency: str = "CNY", branch: str = "", ledger_account: str = "1002",
                         profile_key: str = "", active: bool = True) -> BankAccount:
@@ -113,7 +113,7 @@ def bank_account_create(*, actor: Actor, company: Company | None = None, name: s
     return account
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def bank_account_update(*, actor: Actor, account: BankAccount, name: str = UNSET, bank: str = UNSET,
                         branch: str = UNSET, account_number: str = UNSET, currency: str = UNSET,
                         ledger_account: str = UNSET, profile_key: str = UNSET, active: bool = UNSET) -> BankAccount:
@@ -181,7 +181,7 @@ def column_mapping_clean(mapping: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def column_profile_save(*, actor: Actor, account: BankAccount, mapping: dict[str, Any] | None) -> BankAccount:
     """Store (or, with None, remove) the account's own column layout. While it is set, the account's exports are
     read with it unless an import names another layout."""
