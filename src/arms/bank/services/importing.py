@@ -38,6 +38,7 @@ from arms.bank.models import BankAccount, BankStatement, StatementLine
 from arms.bank.parsers import BY_KEY, ColumnProfile, parse_statement_file
 from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
+from arms.common.locks import lock_one
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
 from arms.ledger.services.common import user_or_none
@@ -388,6 +389,9 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
             _check_line(ln, position, target.currency, filename)
         plan.append((dataclasses.replace(statement, lines=lines), target))
 
+    # two imports of one account at once queue here: the second reads the keys the first wrote
+    for pk in sorted({target.pk for _statement, target in plan}):
+        lock_one(BankAccount.objects.all(), pk=pk)
     new_ids: list[int] = []
     seen_total = done = 0
     results: list[StatementResult] = []
