@@ -37,6 +37,14 @@ def test_payment_goes_to_bank_or_notes_receivable_against_unapplied_cash():
     ]
 
 
+def test_a_bank_charge_the_payer_deducted_is_a_finance_cost_on_its_own_line():
+    assert payment_lines(amount=500, to_notes=False, charge=20) == [
+        Line(A.BANK, debit=480), Line(A.FINANCE_COSTS, debit=20), Line(A.UNAPPLIED_CASH, credit=500),
+    ]
+    with pytest.raises(UnbalancedEntry):
+        payment_lines(amount=500, to_notes=False, charge=500)
+
+
 def test_allocation_puts_the_rate_difference_in_6603():
     assert allocation_lines(cash=700, receivable=700) == [
         Line(A.UNAPPLIED_CASH, debit=700), Line(A.RECEIVABLES, credit=700),

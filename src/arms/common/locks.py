@@ -54,3 +54,8 @@ def payment_qs_for_update() -> QuerySet:
 
 def credit_note_qs_for_update() -> QuerySet:
     return qs_for_update(apps.get_model("ledger", "CreditNote").objects.all())
+
+
+def statement_line_qs_for_update() -> QuerySet:
+    """Bank statement lines; cash application locks one after the customer(s) and invoices it will touch."""
+    return qs_for_update(apps.get_model("bank", "StatementLine").objects.all())

@@ -21,6 +21,7 @@ class AccountCode(StrEnum):
     OUTPUT_VAT = "22210106"  # 应交税费-应交增值税(销项税额)
     REVENUE = "6001"  # 主营业务收入
     FX_DIFFERENCE = "6603"  # 财务费用-汇兑损益
+    FINANCE_COSTS = "6603"  # 财务费用: the same account (an alias of FX_DIFFERENCE), named for bank charges
 
 
 ACCOUNT_NAMES = {
@@ -84,10 +85,20 @@ def credit_note_lines(*, gross: int, net: int, tax: int, receivable: int) -> lis
     ])
 
 
-def payment_lines(*, amount: int, to_notes: bool) -> list[Line]:
-    """Cash (or an acceptance bill) comes in; until it is allocated it is unapplied cash."""
+def payment_lines(*, amount: int, to_notes: bool, charge: int = 0) -> list[Line]:
+    """Cash (or an acceptance bill) comes in; until it is allocated it is unapplied cash.
+
+    ``charge`` is the part of ``amount`` the payer's bank deducted (or a cash discount taken): it never reached the
+    bank, so it is a finance cost (6603) on its own line, and the whole ``amount`` can settle invoices.
+    """
+    if not 0 <= charge < amount:
+        raise UnbalancedEntry(f"a charge is less than the amount it is deducted from: {charge} of {amount}")
     account = AccountCode.NOTES_RECEIVABLE if to_notes else AccountCode.BANK
-    return balanced([Line(account, debit=amount), Line(AccountCode.UNAPPLIED_CASH, credit=amount)])
+    return balanced([
+        Line(account, debit=amount - charge),
+        Line(AccountCode.FINANCE_COSTS, debit=charge),
+        Line(AccountCode.UNAPPLIED_CASH, credit=amount),
+    ])
 
 
 def allocation_lines(*, cash: int, receivable: int) -> list[Line]:

@@ -166,7 +166,7 @@ CHECKS: list[tuple[str, str, str]] = [
     (
         "cash_control",
         "per customer, cash 1002 and notes 1121 = payments recorded by transfer/cash and by bill (CNY at their"
-        " posting rates), less those reversed",
+        " posting rates, less the bank charges deducted), less those reversed",
         """
         SELECT c.id AS customer_id, c.code, accounts.account, COALESCE(j.balance, 0) AS journal,
                COALESCE(d.received, 0) AS documents
@@ -179,7 +179,7 @@ CHECKS: list[tuple[str, str, str]] = [
           LEFT JOIN (SELECT p.customer_id,
                             CASE WHEN p.method IN ('bank_acceptance', 'commercial_acceptance') THEN '1121'
                                  ELSE '1002' END AS account,
-                            SUM(p.amount_base_minor) AS received
+                            SUM(p.amount_base_minor - p.charge_base_minor) AS received
                        FROM ledger_payment p WHERE p.status = 'posted'
                       GROUP BY p.customer_id,
                                CASE WHEN p.method IN ('bank_acceptance', 'commercial_acceptance') THEN '1121'
@@ -201,7 +201,8 @@ CHECKS: list[tuple[str, str, str]] = [
     (
         "entry_matches_document",
         "each entry posts exactly its document's amounts to cash, revenue and VAT (an invoice its net and tax, a"
-        " credit note the reverse, a payment its amount, an allocation none of them) and names a document",
+        " credit note the reverse, a payment its amount (less a bank charge, which goes to 6603), an allocation none of"
+        " them) and names a document",
         """
         SELECT e.kind, e.id AS entry_id,
                COALESCE(cn.number, p.number, i.number, '') AS document,
@@ -211,7 +212,8 @@ CHECKS: list[tuple[str, str, str]] = [
                             SUM(CASE WHEN a.code IN ('1002', '1121') THEN l.debit_minor - l.credit_minor ELSE 0 END)
                               AS cash,
                             SUM(CASE WHEN a.code = '6001' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS revenue,
-                            SUM(CASE WHEN a.code = '22210106' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS vat
+                            SUM(CASE WHEN a.code = '22210106' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS vat,
+                            SUM(CASE WHEN a.code = '6603' THEN l.debit_minor - l.credit_minor ELSE 0 END) AS charge
                        FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
                       GROUP BY l.entry_id) s ON s.entry_id = e.id
           LEFT JOIN ledger_invoice i ON i.id = e.invoice_id
@@ -224,10 +226,13 @@ CHECKS: list[tuple[str, str, str]] = [
             OR (e.kind = 'credit_note' AND (cn.id IS NULL OR COALESCE(s.cash, 0) <> 0
                                            OR COALESCE(s.revenue, 0) <> -cn.net_base_minor
                                            OR COALESCE(s.vat, 0) <> -cn.tax_base_minor))
-            OR (e.kind = 'payment' AND (p.id IS NULL OR COALESCE(s.cash, 0) <> p.amount_base_minor
+            OR (e.kind = 'payment' AND (p.id IS NULL
+                                       OR COALESCE(s.cash, 0) <> p.amount_base_minor - p.charge_base_minor
+                                       OR COALESCE(s.charge, 0) <> p.charge_base_minor
                                        OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
             OR (e.kind = 'payment_reversal' AND (p.id IS NULL OR p.status <> 'reversed'
-                                                OR COALESCE(s.cash, 0) <> -p.amount_base_minor
+                                                OR COALESCE(s.cash, 0) <> p.charge_base_minor - p.amount_base_minor
+                                                OR COALESCE(s.charge, 0) <> -p.charge_base_minor
                                                 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
             OR (e.kind IN ('allocation', 'allocation_reversal')
                 AND (COALESCE(s.cash, 0) <> 0 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))

@@ -37,6 +37,14 @@ class Payment(models.Model):
         _("exchange rate"), max_digits=18, decimal_places=8, default=1, help_text=_("CNY per unit, at posting.")
     )
     amount_base_minor = models.BigIntegerField(_("amount (CNY)"), help_text=_("Amount in CNY fen at posting."))
+    charge_minor = models.BigIntegerField(
+        _("bank charge"), default=0, db_default=0,
+        help_text=_("Part of the amount the payer's bank deducted (or a cash discount): booked to 6603 财务费用, not"
+                    " received in the bank. The cash received is the amount minus this."),
+    )
+    charge_base_minor = models.BigIntegerField(
+        _("bank charge (CNY)"), default=0, db_default=0, help_text=_("The bank charge in CNY fen at posting.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.POSTED,
         help_text=_("A reversed payment stays on record with its reversal."),
@@ -61,6 +69,10 @@ class Payment(models.Model):
             amount_bound_constraint(("amount_minor",), name="payment_amount_within_bound"),
             models.UniqueConstraint(fields=["company", "number"], name="payment_number_unique_per_company"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(charge_minor__gte=0) & Q(charge_minor__lt=F("amount_minor")),
+                name="payment_charge_below_amount",
+            ),
             models.CheckConstraint(
                 condition=Q(amount_unallocated_minor__gte=0) & Q(amount_unallocated_minor__lte=F("amount_minor")),
                 name="payment_unallocated_between_0_and_amount",

@@ -25,6 +25,7 @@ from arms.ledger.services.common import (
     create_numbered,
     currency_or_error,
     duplicate_number,
+    not_negative_or_error,
     positive_or_error,
     user_or_none,
 )
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def payment_snapshot(payment: Payment) -> JsonDict:
-    return {
+    snapshot = {
         "number": payment.number,
         "customer": payment.customer_id,
         "received_date": payment.received_date,
@@ -50,6 +51,9 @@ def payment_snapshot(payment: Payment) -> JsonDict:
         "bill_maturity_date": payment.bill_maturity_date,
         "bank_reference": payment.bank_reference,
     }
+    if payment.charge_minor:  # a bank charge the payer deducted (cash application's short payments)
+        snapshot["charge_minor"] = payment.charge_minor
+    return snapshot
 
 
 @transaction.atomic
@@ -68,12 +72,15 @@ def payment_record(
     bank_reference: str = "",
     auto_allocate: bool = False,
     idempotency_key: str | None = None,
+    # the part of amount_minor the payer's bank deducted (or a cash discount): the bank received the rest, the
+    # charge is booked to 6603 财务费用 on its own journal line, and the whole amount settles invoices
+    charge_minor: int = 0,
 ) -> Payment:
     """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first."""
     payload = {
         "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
         "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
-        "payer": payer_name, "ref": bank_reference, "auto": auto_allocate,
+        "payer": payer_name, "ref": bank_reference, "auto": auto_allocate, "charge": charge_minor,
     }
 
     def create() -> Payment:
@@ -81,6 +88,11 @@ def payment_record(
         date_check(received_date, field="received_date")
         date_check(bill_maturity_date, field="bill_maturity_date")
         positive_or_error(amount_minor, "amount_minor")
+        not_negative_or_error(charge_minor, "charge_minor")
+        if charge_minor >= amount_minor:
+            raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
+        if charge_minor and method in BILL_METHODS:
+            raise ValidationFailed(_("An acceptance bill has no bank charge."), field="charge_minor")
         pay_currency = currency_or_error(currency or locked.currency)
         if method not in PaymentMethod.values:
             raise ValidationFailed(_("Unknown payment method %(method)s.") % {"method": method}, field="method")
@@ -98,17 +110,21 @@ def payment_record(
         rate = exchange_rate_on(pay_currency, received_date)
         amount_base = bookable_or_error(to_base(amount_minor, pay_currency, rate), minor=amount_minor,
                                         currency=pay_currency, field="amount_minor")
+        charge_base = to_base(charge_minor, pay_currency, rate)
+        if charge_base >= amount_base:
+            raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
         payment = create_numbered(
             Payment, constraint="payment_number_unique_per_company", label=_("Payment"),
             company=locked.company, customer=locked, number=doc_number, received_date=received_date,
             currency=pay_currency, amount_minor=amount_minor, amount_unallocated_minor=amount_minor,
             method=method, bill_number=bill_number.strip(), bill_maturity_date=bill_maturity_date,
             payer_name=payer_name, bank_reference=bank_reference, fx_rate=rate, amount_base_minor=amount_base,
-            posted_by=user_or_none(actor),
+            charge_minor=charge_minor, charge_base_minor=charge_base, posted_by=user_or_none(actor),
         )
         entry = journal_write(
             company=locked.company, customer=locked, on=received_date, kind=EntryKind.PAYMENT, payment=payment,
-            lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS), actor=actor,
+            lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS, charge=charge_base),
+            actor=actor,
             memo=_("Payment %(number)s") % {"number": doc_number},
         )
         audit_record(actor=actor, action=AuditAction.PAYMENT_RECORDED, subject=payment, after=payment_snapshot(payment),
