@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +45,6 @@ from arms.ledger.services.common import user_or_none
 if TYPE_CHECKING:
     from arms.common.typing import Actor
 
-log = logging.getLogger(__name__)
 
 #: the profile value that means "the account's own column layout" (``BankAccount.column_profile``)
 OWN_PROFILE = "own"
@@ -359,11 +357,9 @@ def _match(*, actor: Actor, line_ids: list[int], progress: Progress | None) -> A
     from arms.bank.services import matching
 
     _tick(progress, "match", 0, len(line_ids))
-    try:
-        return matching.match_lines(actor=actor, line_ids=line_ids)
-    except NotImplementedError:  # the matcher's bodies are not merged yet; the lines wait as new
-        log.info("cash application is not available yet: %d new lines left to match", len(line_ids))
-        return None
+    run = matching.match_lines(actor=actor, line_ids=line_ids)
+    _tick(progress, "match", len(line_ids), len(line_ids))
+    return run
 
 
 @transaction.atomic(durable=True)
