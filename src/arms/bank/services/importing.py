@@ -40,6 +40,7 @@ from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.locks import lock_one
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
+from arms.domain.money import format_money
 from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
@@ -308,14 +309,16 @@ def _previous_closing(account: BankAccount, first: date | None) -> int | None:
 
 
 def _problem_texts(statement: Statement) -> tuple[str, ...]:
+    currency = statement.currency or "CNY"
     texts = []
     for problem in balance_problems(statement):
+        values = {"expected": format_money(problem.expected, currency), "found": format_money(problem.found, currency),
+                  "line": problem.line}
         if problem.code == "open_close":
             texts.append(_("the opening balance plus the lines is %(expected)s, the closing balance %(found)s")
-                         % {"expected": problem.expected, "found": problem.found})
+                         % values)
         else:
-            texts.append(_("line %(line)s: the running balance should be %(expected)s, it is %(found)s")
-                         % {"line": problem.line, "expected": problem.expected, "found": problem.found})
+            texts.append(_("line %(line)s: the running balance should be %(expected)s, it is %(found)s") % values)
     return tuple(texts)
 
 
