@@ -150,6 +150,21 @@ def test_a_big_file_is_queued_and_the_job_imports_it(clerk_api, bank_account, to
     assert job["result_api_url"] == f"/api/v1/bank/statements/{BankStatement.objects.get().pk}"
 
 
+def test_a_big_bad_file_fails_its_job_with_file_line_and_column_and_writes_nothing(
+        clerk_api, bank_account, today, django_capture_on_commit_callbacks):
+    rows = rows_for(days_before(today, 400, 1), per_day=6)
+    rows[6][6] = "12,3x4.00"
+    before = _written()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(clerk_api, to_csv(rows), name="year.csv")
+
+    job = clerk_api.get(f"/jobs/{response.json()['id']}").json()
+    assert (response.status_code, job["status"], job["error_code"]) == (202, "failed", "statement_unreadable")
+    assert "year.csv" in job["error"] and "7" in job["error"] and "贷方发生额" in job["error"]
+    assert _written() == before
+
+
 def test_the_built_in_profiles_are_listed(clerk_api):
     profiles = {p["key"]: p for p in clerk_api.get("/bank/profiles").json()}
 
@@ -211,3 +226,12 @@ def test_the_cli_lists_and_adds_accounts(db, company):
 
     assert status == 0 and "6222021234567890" in out and "工行" in out
     assert _run("account-add", "--name", "x", "--bank", "y", "--number", "1")[0] == 1
+
+
+def test_the_bench_imports_once_then_sees_every_line_then_half(db, company):
+    from arms.bank.bench import PER_DAY, statement_import_bench
+
+    figures = statement_import_bench(sizes=[4 * PER_DAY])["sizes"][str(4 * PER_DAY)]
+
+    assert (figures["import"]["new"], figures["again"]["seen"]) == (4 * PER_DAY, 4 * PER_DAY)
+    assert (figures["overlap"]["new"], figures["overlap"]["seen"]) == (2 * PER_DAY, 2 * PER_DAY)

@@ -220,3 +220,14 @@ def test_an_account_with_statements_keeps_its_number(bank_account, clerk, today)
 ])
 def test_the_account_a_file_names_is_compared_as_banks_write_it(in_file, number, same):
     assert account_matches(in_file, number) is same
+
+
+def test_the_new_lines_go_to_cash_application_once_imported(bank_account, clerk, today):
+    data = to_csv(rows_for(days_before(today, 5, 3)))
+
+    result = statement_import(actor=clerk, data=data, filename="a.csv")
+    again = statement_import(actor=clerk, data=data, filename="a.csv")
+
+    assert result.matched.lines == 6  # nobody owes anything here: the receipts wait, unmatched
+    assert not StatementLine.objects.filter(status="new").exists()
+    assert again.matched is None

@@ -20,6 +20,7 @@ DURABLE = {
     ("cases/services/disputes.py", "disputes_sla_check"): "one dispute per commit in the daily sweep",
     ("cases/services/bundles.py", "evidence_bundle"): "the ZIP is stored: no bundle file without its row",
     ("imports/services.py", "import_file"): "a whole import commits or nothing does, never inside a caller",
+    ("bank/services/importing.py", "_write"): "a statement file commits whole before its lines go to cash application",
     ("dunning/services/runs.py", "dunning_run"): "actions are processed after the run commits",
     ("reports/services.py", "report_generate"): "the run is committed before it is e-mailed",
     ("reports/services.py", "monthly_report_scheduled"): "the month's runs are committed before they are e-mailed",

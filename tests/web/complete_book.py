@@ -221,6 +221,16 @@ def _build(today: date) -> CompleteBook:
     monthly_job, _created = monthly_job_start(month=this_month, fmt=ReportFormat.PDF, email=False,
                                               trigger=ReportTrigger.WEB, actor=finmgr)
 
+    # a bank account and a statement imported into it (its lines wait for cash application)
+    from arms.bank.services.accounts import bank_account_create
+    from arms.bank.services.importing import statement_import
+    from tests.bank.builders import ACCOUNT_NUMBER, days_before, rows_for, to_csv
+
+    bank_account = bank_account_create(actor=finmgr, name="工行基本户", bank="中国工商银行",
+                                       account_number=ACCOUNT_NUMBER, ledger_account="100201")
+    bank_import = statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))),
+                                   filename="工行流水", account=bank_account, match=False)
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -237,5 +247,6 @@ def _build(today: date) -> CompleteBook:
         "override_id": override.pk,
         "notification_id": Notification.objects.order_by("pk").first().pk,
         "key": "aging", "fmt": "xlsx", "job_id": monthly_job.pk,
+        "account_id": bank_account.pk, "statement_id": bank_import.statements[0].statement_id,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -301,6 +301,46 @@ def case_team(viewer, today):
                 max_queries=None)
 
 
+def _bank_account(account_number: str = "1202001209900123456", **fields):
+    from arms.bank.services.accounts import bank_account_create
+
+    return bank_account_create(actor=None, **{"name": "工行基本户", "bank": "中国工商银行",
+                                              "account_number": account_number, **fields})
+
+
+def case_bank_accounts(viewer, today):
+    for i in range(ROWS):
+        _bank_account(f"62220212345{i:05d}", name=name(i))
+    return Case(reverse("bank:accounts"), {})
+
+
+def case_bank_statements(viewer, today):
+    from arms.bank.services.importing import statement_import
+    from tests.bank.builders import rows_for, to_csv
+
+    account = _bank_account(name=EVIL[0])
+    other = _bank_account("31050161373600001234", name="建行一般户")
+    for n in range(ROWS):
+        day = today - timedelta(days=2 * n + 1)
+        statement_import(actor=None, data=to_csv(rows_for([day])), filename=f"工行{n}.csv", account=account,
+                         match=False)
+    statement_import(actor=None, data=to_csv(rows_for([today], account=other.account_number)),
+                     filename="建行.csv", account=other, match=False)
+    return Case(reverse("bank:statements"), {"account": str(account.pk)}, evil=[EVIL[0]])
+
+
+def case_bank_statement_lines(viewer, today):
+    from arms.bank.services.importing import statement_import
+    from tests.bank.builders import rows_for, to_csv
+
+    _bank_account()
+    rows = rows_for([today - timedelta(days=1)], per_day=ROWS)
+    for i, row in enumerate(r for r in rows if len(r) > 2 and r[0][:1].isdigit()):
+        row[2] = name(i)
+    result = statement_import(actor=None, data=to_csv(rows, "utf-8"), filename="工行.csv", match=False)
+    return Case(reverse("bank:statement", args=[result.statements[0].statement_id]), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

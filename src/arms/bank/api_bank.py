@@ -105,7 +105,7 @@ class BankAccountPage(Schema):
     items: list[BankAccountOut]
 
 
-class StatementOut(Schema):
+class BankStatementOut(Schema):
     id: int
     account_id: int
     format: str
@@ -124,14 +124,14 @@ class StatementOut(Schema):
     currency: str = Field(description="The account's currency (of every amount here).")
 
 
-class StatementPage(Schema):
+class BankStatementPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[StatementOut]
+    items: list[BankStatementOut]
 
 
-class LineOut(Schema):
+class BankLineOut(Schema):
     id: int
     booking_date: date
     value_date: date | None
@@ -153,15 +153,15 @@ class LineOut(Schema):
     customer_id: int | None
 
 
-class LinePage(Schema):
+class BankLinePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[LineOut]
+    items: list[BankLineOut]
 
 
-class StatementDetailOut(StatementOut):
-    lines: LinePage
+class BankStatementDetailOut(BankStatementOut):
+    lines: BankLinePage
 
 
 class StatementImportedOut(Schema):
@@ -180,7 +180,7 @@ class StatementImportedOut(Schema):
     problems: list[str]
 
 
-class ImportOut(Schema):
+class StatementImportOut(Schema):
     filename: str
     sha256: str
     lines_new: int
@@ -189,7 +189,7 @@ class ImportOut(Schema):
     statements: list[StatementImportedOut]
 
 
-class ProfileOut(Schema):
+class BankProfileOut(Schema):
     key: str
     name: str
     columns: dict[str, list[str]]
@@ -225,7 +225,7 @@ def account_update(request, account_id: ObjectId, payload: BankAccountPatch):
     return account
 
 
-@router.post("/statements", response={201: ImportOut, **ACCEPTED},
+@router.post("/statements", response={201: StatementImportOut, **ACCEPTED},
              summary="Import a statement file (CAMT.053, MT940, Chinese bank CSV/XLS/XLSX)")
 def statement_upload(request, file: File[UploadedFile], account_id: int | None = Form(None, ge=1, le=2**63 - 1),
                      profile: str = Form("", max_length=40)):
@@ -245,21 +245,21 @@ def statement_upload(request, file: File[UploadedFile], account_id: int | None =
                         "statements": [{**s.__dict__, "problems": list(s.problems)} for s in result.statements]})
 
 
-@router.get("/statements", response=StatementPage, summary="Imported statements, newest first")
+@router.get("/statements", response=BankStatementPage, summary="Imported statements, newest first")
 def statement_list(request, filters: Query[StatementFilters], page: Query[PageParams]):
     require_perm(request, "bank.view_bankstatement")
     return paginate(selectors.statement_list(account_id=filters.account_id), limit=page.limit, offset=page.offset)
 
 
-@router.get("/statements/{statement_id}", response=StatementDetailOut, summary="One statement with its lines")
+@router.get("/statements/{statement_id}", response=BankStatementDetailOut, summary="One statement with its lines")
 def statement_detail(request, statement_id: ObjectId, page: Query[PageParams]):
     require_perm(request, "bank.view_bankstatement")
     statement = selectors.statement_get(statement_id=statement_id)
     statement.lines_page = paginate(selectors.statement_lines(statement), limit=page.limit, offset=page.offset)
-    return {**StatementOut.model_validate(statement).model_dump(), "lines": statement.lines_page}
+    return {**BankStatementOut.model_validate(statement).model_dump(), "lines": statement.lines_page}
 
 
-@router.get("/profiles", response=list[ProfileOut], summary="Built-in layouts of Chinese bank exports")
+@router.get("/profiles", response=list[BankProfileOut], summary="Built-in layouts of Chinese bank exports")
 def profile_list(request):
     require_perm(request, "bank.view_bankaccount")
     return [{"key": p.key, "name": p.name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ class BankAccountFields(ServiceInput):
     profile_key: str = UNSET
     active: bool = UNSET
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = self.given()
         for name, limit in (("name", 100), ("bank", 100), ("branch", 200)):
             if name in cleaned:
@@ -81,7 +81,7 @@ class BankAccountFields(ServiceInput):
         return cleaned
 
 
-def bank_account_snapshot(account: BankAccount) -> dict:
+def bank_account_snapshot(account: BankAccount) -> dict[str, Any]:
     return {name: getattr(account, name) for name in BankAccountFields.names()}
 
 
@@ -90,7 +90,7 @@ def _duplicate(number: str) -> Conflict:
                     field="account_number", code=ErrorCode.BANK_ACCOUNT_DUPLICATE)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def bank_account_create(*, actor: Actor, company: Company | None = None, name: str, bank: str,
                         account_number: str, currency: str = "CNY", branch: str = "", ledger_account: str = "1002",
                         profile_key: str = "", active: bool = True) -> BankAccount:
@@ -113,7 +113,7 @@ def bank_account_create(*, actor: Actor, company: Company | None = None, name: s
     return account
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def bank_account_update(*, actor: Actor, account: BankAccount, name: str = UNSET, bank: str = UNSET,
                         branch: str = UNSET, account_number: str = UNSET, currency: str = UNSET,
                         ledger_account: str = UNSET, profile_key: str = UNSET, active: bool = UNSET) -> BankAccount:
@@ -122,7 +122,7 @@ def bank_account_update(*, actor: Actor, account: BankAccount, name: str = UNSET
     cleaned = BankAccountFields(name=name, bank=bank, branch=branch, account_number=account_number,
                                 currency=currency, ledger_account=ledger_account, profile_key=profile_key,
                                 active=active).clean()
-    account = lock_one(BankAccount.objects.all(), pk=account.pk)
+    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
     before = bank_account_snapshot(account)
     changed = {k: v for k, v in cleaned.items() if getattr(account, k) != v}
     if not changed:
@@ -181,12 +181,12 @@ def column_mapping_clean(mapping: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def column_profile_save(*, actor: Actor, account: BankAccount, mapping: dict[str, Any] | None) -> BankAccount:
     """Store (or, with None, remove) the account's own column layout. While it is set, the account's exports are
     read with it unless an import names another layout."""
     cleaned = column_mapping_clean(mapping) if mapping is not None else None
-    account = lock_one(BankAccount.objects.all(), pk=account.pk)
+    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
     before = {"column_profile": account.column_profile, "profile_key": account.profile_key}
     account.column_profile = cleaned
     fields = ["column_profile"]

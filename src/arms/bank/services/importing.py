@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,13 +37,15 @@ from arms.bank.models import BankAccount, BankStatement, StatementLine
 from arms.bank.parsers import BY_KEY, ColumnProfile, parse_statement_file
 from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
+from arms.common.locks import lock_one
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
+from arms.domain.money import format_money
+from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor
 
-log = logging.getLogger(__name__)
 
 #: the profile value that means "the account's own column layout" (``BankAccount.column_profile``)
 OWN_PROFILE = "own"
@@ -215,7 +216,7 @@ def _account_for(statement: Statement, *, chosen: BankAccount | None, accounts: 
 # ---------------------------------------------------------------------------------------------- profiles
 
 
-def column_profile_from_mapping(mapping: dict, *, key: str = OWN_PROFILE, name: str = "") -> ColumnProfile:
+def column_profile_from_mapping(mapping: dict[str, Any], *, key: str = OWN_PROFILE, name: str = "") -> ColumnProfile:
     """A user's saved column mapping (``BankAccount.column_profile``: field -> list of header texts) as the
     parser's ``ColumnProfile``."""
     fields = {f.name for f in dataclasses.fields(ColumnProfile)} - {"key", "name", "signature", "name_then_account",
@@ -248,10 +249,10 @@ def profile_resolve(profile: str | None, account: BankAccount | None) -> ColumnP
 
 # ---------------------------------------------------------------------------------------------- the import
 
-_LIMITS = {f.name: f.max_length for f in StatementLine._meta.get_fields()
-           if getattr(f, "max_length", None) and f.name in {
-               "bank_reference", "end_to_end_id", "counterparty_name", "counterparty_account", "counterparty_bank",
-               "remittance", "transaction_code"}}
+_LIMITS: dict[str, int] = {
+    name: int(StatementLine._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
+    for name in ("bank_reference", "end_to_end_id", "counterparty_name", "counterparty_account", "counterparty_bank",
+                 "remittance", "transaction_code")}
 
 
 def _fitted(line: ParsedLine) -> ParsedLine:
@@ -308,14 +309,16 @@ def _previous_closing(account: BankAccount, first: date | None) -> int | None:
 
 
 def _problem_texts(statement: Statement) -> tuple[str, ...]:
+    currency = statement.currency or "CNY"
     texts = []
     for problem in balance_problems(statement):
+        values = {"expected": format_money(problem.expected, currency), "found": format_money(problem.found, currency),
+                  "line": problem.line}
         if problem.code == "open_close":
             texts.append(_("the opening balance plus the lines is %(expected)s, the closing balance %(found)s")
-                         % {"expected": problem.expected, "found": problem.found})
+                         % values)
         else:
-            texts.append(_("line %(line)s: the running balance should be %(expected)s, it is %(found)s")
-                         % {"line": problem.line, "expected": problem.expected, "found": problem.found})
+            texts.append(_("line %(line)s: the running balance should be %(expected)s, it is %(found)s") % values)
     return tuple(texts)
 
 
@@ -357,11 +360,9 @@ def _match(*, actor: Actor, line_ids: list[int], progress: Progress | None) -> A
     from arms.bank.services import matching
 
     _tick(progress, "match", 0, len(line_ids))
-    try:
-        return matching.match_lines(actor=actor, line_ids=line_ids)
-    except NotImplementedError:  # the matcher's bodies are not merged yet; the lines wait as new
-        log.info("cash application is not available yet: %d new lines left to match", len(line_ids))
-        return None
+    run = matching.match_lines(actor=actor, line_ids=line_ids)
+    _tick(progress, "match", len(line_ids), len(line_ids))
+    return run
 
 
 @transaction.atomic(durable=True)
@@ -369,7 +370,7 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
            total: int, progress: Progress | None) -> ImportResult:
     accounts = [] if chosen is not None else list(
         BankAccount.objects.filter(active=True).order_by("pk"))
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     # which account each statement is for, and every line checked, before anything is written
     plan: list[tuple[Statement, BankAccount]] = []
     for statement in statements:
@@ -387,10 +388,13 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
             _check_line(ln, position, target.currency, filename)
         plan.append((dataclasses.replace(statement, lines=lines), target))
 
+    # two imports of one account at once queue here: the second reads the keys the first wrote
+    for pk in sorted({target.pk for _statement, target in plan}):
+        lock_one(BankAccount.objects.all(), pk=pk)
     new_ids: list[int] = []
     seen_total = done = 0
     results: list[StatementResult] = []
-    stored_keys: dict[int, set] = {}  # per account: keys written by earlier statements of this file
+    stored_keys: dict[int, set[tuple[Any, ...]]] = {}  # per account: keys written by earlier statements of this file
     for statement, target in plan:
         keys = line_keys(str(target.pk), statement.lines)
         first, last = statement.first_date, statement.last_date

@@ -6,6 +6,7 @@
     arms bank accounts               the company's bank accounts
     arms bank profiles               the built-in layouts of Chinese bank exports (--profile KEY)
     arms bank account-add --name N --bank B --number NO [--currency CNY] [--ledger 100201] [--branch BR]
+    arms bank bench [--lines 1000,20000]   time importing generated statements (a scratch database: it writes)
 
 A file that is refused (cannot be read, a bad line, another account) prints the file, line and column and ends
 with exit status 1; nothing of it is imported. Files are imported one after another, each on its own.
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     help = "Bank statements: import files, list bank accounts and the built-in export layouts."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["import", "accounts", "profiles", "account-add"])
+        parser.add_argument("action", choices=["import", "accounts", "profiles", "account-add", "bench"])
         parser.add_argument("files", nargs="*", help="Statement files (import).")
         parser.add_argument("--account", default=None, help="The account number the files are for (else read "
                                                             "from the file).")
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         parser.add_argument("--number", default="", help="Account number or IBAN (account-add).")
         parser.add_argument("--currency", default="CNY", help="Currency of the account (account-add).")
         parser.add_argument("--ledger", default="1002", help="The 1002 sub-account it is booked to (account-add).")
+        parser.add_argument("--lines", default="1000,20000", help="Sizes of the generated statements (bench; "
+                                                                  "writes rows: use a scratch database).")
 
     def handle(self, *args, action: str, **options):
         try:
@@ -122,3 +125,16 @@ class Command(BaseCommand):
         account = bank_account_create(actor=None, name=name, bank=bank, branch=branch, account_number=number,
                                       currency=currency, ledger_account=ledger)
         self.stdout.write(f"{account.pk}\t{account.account_number}\t{account.currency}\t{account.name}")
+
+    def do_bench(self, *, lines: str, **_o):
+        import json
+
+        from arms.bank.bench import statement_import_bench
+
+        try:
+            sizes = [int(n) for n in lines.split(",") if n.strip()]
+        except ValueError:
+            raise CommandError("--lines: sizes as numbers, e.g. 1000,20000") from None
+        if not sizes or any(not 1 <= n <= 200_000 for n in sizes):
+            raise CommandError("--lines: each size between 1 and 200000")
+        self.stdout.write(json.dumps(statement_import_bench(sizes=sizes), ensure_ascii=False))
