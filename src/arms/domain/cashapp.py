@@ -284,11 +284,14 @@ class Book:
         self.items = {i.id: i for i in items}
         self.open_by_customer: dict[int, list[Item]] = defaultdict(list)
         self.by_reference: dict[str, set[int]] = defaultdict(set)
+        contract_keys: dict[str, set[str]] = {"": set()}  # a contract's invoices share its number: key it once
         for item in sorted(items, key=lambda i: (i.due_date, i.issue_date, i.id)):
             if item.amount_open <= 0:
                 continue
             self.open_by_customer[item.customer_id].append(item)
-            for k in number_keys(item.number) | number_keys(item.contract_number):
+            if item.contract_number not in contract_keys:
+                contract_keys[item.contract_number] = number_keys(item.contract_number)
+            for k in number_keys(item.number) | contract_keys[item.contract_number]:
                 self.by_reference[k].add(item.id)
             if item.vat_number:
                 self.by_reference["VAT:" + item.vat_number.lstrip("0")].add(item.id)
@@ -348,15 +351,7 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
         for cid in exact:
             found.append((cid, Reason("name", WHO_NAME, book.customers[cid].name)))
         if not exact and len(payer) >= 2:
-            candidates: dict[int, int] = defaultdict(int)
-            for gram in _bigrams(payer):
-                for cid in book.by_bigram.get(gram, ()):
-                    candidates[cid] += 1
-            need = max(1, len(_bigrams(payer)) // 2)
-            for cid, shared in candidates.items():
-                if shared < need:
-                    continue
-                other = book.name_keys[cid]
+            for cid, other in _near_names(payer, book):
                 shorter, longer = sorted((payer, other), key=len)
                 # a branch or a longer form of the same name (星河化工杭州分 / 星河化工) is as good as a near-equal one
                 score = 95.0 if len(shorter) >= 3 and shorter in longer else fuzz.ratio(payer, other)
@@ -365,6 +360,28 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
                     found.append((cid, Reason("name_fuzzy", points, f"{book.customers[cid].name} {score:.0f}")))
     found.sort(key=lambda pair: -pair[1].points)
     return found
+
+
+def _near_names(payer: str, book: Book) -> list[tuple[int, str]]:
+    """Customers whose name key shares at least half of the payer's bigrams. Set-based: a name sharing that many
+    must contain one of the payer's rarest ``len - need + 1`` bigrams, so only those postings are read; of those, a
+    bigram in more than one name in a hundred (a trade word: 科技, 商贸) is skipped, as sharing only trade words
+    never makes two companies one."""
+    grams = _bigrams(payer)
+    need = max(1, len(grams) // 2)
+    common = max(200, len(book.customers) // 100)
+    rarest = sorted(grams, key=lambda g: len(book.by_bigram.get(g, ())))[: len(grams) - need + 1]
+    candidates: set[int] = set()
+    for gram in rarest:
+        postings = book.by_bigram.get(gram, set())
+        if len(postings) <= common:
+            candidates |= postings
+    near = []
+    for cid in candidates:
+        other = book.name_keys[cid]
+        if len(grams & _bigrams(other)) >= need:
+            near.append((cid, other))
+    return near
 
 
 def _referenced(receipt: Receipt, book: Book) -> dict[int, list[Item]]:
