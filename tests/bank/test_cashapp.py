@@ -174,6 +174,24 @@ def test_a_factor_paying_for_two_customers_pays_for_the_one_whose_invoice_it_nam
     assert m.status == "suggested" and "conflict" in _codes(m)
 
 
+def test_one_invoice_of_the_amount_waits_when_two_others_make_it_up_too():
+    items = [_item(41, XINGHE, "Z-1", 500), _item(42, XINGHE, "Z-2", 300), _item(43, XINGHE, "Z-3", 200)]
+    book = Book([XINGHE], items)
+
+    m = match(_receipt(500, "杭州星河化工有限公司"), book)
+    assert (m.allocations, m.status, _codes(m)[-1]) == (((41, 500),), "suggested", "one_item_or_several")
+
+    m = match(_receipt(500, "杭州星河化工有限公司"), Book([XINGHE], items[:2]))
+    assert (m.status, _codes(m)[-1]) == ("auto", "one_item")
+
+
+def test_a_learned_payer_for_one_customer_naming_another_customers_invoice_waits_for_a_clerk():
+    m = match(_receipt(4000000, "华强集团财务有限公司", text="INV-2026-000300"), BOOK)  # 华强's payer, 星河's invoice
+
+    assert m.status == "suggested" and m.confidence <= CONFLICT_CAP
+    assert "conflict" in _codes(m)
+
+
 def test_a_short_payment_beyond_the_tolerance_is_not_settled_by_a_charge():
     m = match(_receipt(4000000 - 6000, "杭州星河化工有限公司"), BOOK)
 

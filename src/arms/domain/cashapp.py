@@ -508,6 +508,11 @@ def _what(
     open_items = book.open_by_customer.get(customer_id, [])
     equal = [i for i in open_items if i.amount_open == amount]
     if len(equal) == 1:
+        # one invoice of that amount, unless two or more others make it up as well: then either may be meant
+        others = [i for i in open_items if i.id != equal[0].id]
+        alternative, _more = _combinations(amount, others, rules)
+        if alternative:
+            return [(equal[0].id, amount)], 0, 0, 0, Reason("one_item_or_several", WHAT_SEVERAL_EQUAL, equal[0].number)
         return [(equal[0].id, amount)], 0, 0, 0, Reason("one_item", WHAT_ONE_ITEM, equal[0].number)
     if len(open_items) > 1 and sum(i.amount_open for i in open_items) == amount:
         return [(i.id, i.amount_open) for i in open_items], 0, 0, 0, Reason("all_open", WHAT_ALL_OPEN)
@@ -561,7 +566,11 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     reasons = [max(reasons_of[customer_id], key=lambda r: r.points)]
     if len(distinct) > 1:
         reasons.append(Reason("agree", AGREE, ", ".join(sorted(distinct))))
-    conflict = len(ranked) > 1 and who_points_of[ranked[1]] >= who_points
+    # another customer named as strongly, or the text names items of others only (a reference is the payer's own
+    # word about what it pays; a learned payer or account for someone else does not outweigh it without a clerk)
+    conflict = (len(ranked) > 1 and who_points_of[ranked[1]] >= who_points) or bool(
+        referenced and customer_id not in referenced
+    )
     allocations, charge, discount, unapplied, what = _what(
         receipt, book, customer_id, referenced.get(customer_id, []), rules
     )
