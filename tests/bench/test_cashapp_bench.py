@@ -130,7 +130,7 @@ def test_a_wrong_auto_application_lowers_precision_and_a_right_suggestion_counts
     assert figures["charges"]["precision"] == 0.0
     assert figures["non_customer"] == {**figures["non_customer"], "auto": 1, "set_aside": 1, "wrong_auto": 1}
     assert figures["receipts"] == {
-        "lines": 4, "auto": 3, "auto_share": 0.75, "precision": 0.3333, "suggested": 1, "suggested_right_share": 0.25,
+        "lines": 4, "auto": 3, "auto_share": 0.75, "precision": 0.333333, "suggested": 1, "suggested_right_share": 0.25,
         "set_aside": 0, "wrong_auto": 2,
     }  # fmt: skip
     assert figures["all"]["precision"] == 0.25  # the non-receipt applied counts against the matcher

@@ -490,7 +490,7 @@ class Figures:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return round(part / whole, 6) if whole else None
 
 
 def score(cases: Iterable[Case], matches: Iterable[Match]) -> dict[str, dict]:
