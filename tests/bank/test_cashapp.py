@@ -192,6 +192,20 @@ def test_a_learned_payer_for_one_customer_naming_another_customers_invoice_waits
     assert "conflict" in _codes(m)
 
 
+def test_a_payment_said_to_be_in_part_is_not_settled_by_a_charge():
+    m = match(_receipt(4000000 - 3500, "杭州星河化工有限公司", text="部分货款"), BOOK)
+
+    assert (m.allocations, m.charge, m.unapplied) == ((), 0, 3996500)  # no item equals it: a clerk decides
+
+
+def test_a_short_invoice_waits_when_other_items_make_up_the_amount_exactly():
+    items = [_item(44, XINGHE, "Q-1", 100_000), _item(45, XINGHE, "Q-2", 60_000), _item(46, XINGHE, "Q-3", 39_500)]
+
+    m = match(_receipt(99_500, "杭州星河化工有限公司"), Book([XINGHE], items))  # Q-1 less 5.00, or Q-2 + Q-3
+    assert (m.allocations, m.charge, m.status) == (((44, 99_500),), 500, "suggested")
+    assert _codes(m)[-1] == "one_item_or_several"
+
+
 def test_a_short_payment_beyond_the_tolerance_is_not_settled_by_a_charge():
     m = match(_receipt(4000000 - 6000, "杭州星河化工有限公司"), BOOK)
 

@@ -395,6 +395,8 @@ def _referenced(receipt: Receipt, book: Book) -> dict[int, list[Item]]:
     return dict(by_customer)
 
 
+# the payer says it pays in part: what is short is not a bank charge
+_PART_PAYMENT = re.compile(r"部分|首付|预付|分期|定金|第\s*\d+\s*期")
 CHARGE_MAX_SHARE_BP = 500  # a "bank charge" is never more than 5% of what it settles, whatever the configuration
 
 
@@ -415,7 +417,7 @@ def _settle(
     if any(earned.values()) and amount == total - sum(earned.values()):
         return [(i.id, i.amount_open - earned.get(i.id, 0)) for i in items], 0, sum(earned.values())
     short = total - amount
-    if 0 < short <= _tolerance(rules, total):
+    if 0 < short <= _tolerance(rules, total) and not _PART_PAYMENT.search(receipt.text):
         allocations = [(i.id, i.amount_open) for i in items]
         allocations[-1] = (allocations[-1][0], allocations[-1][1] - short)  # the charge settles the last item
         return allocations, short, 0
@@ -525,12 +527,15 @@ def _what(
             return [(in_month[0].id, amount)], 0, 0, 0, Reason("month_named", WHAT_MONTH_NAMED, in_month[0].number)
         return [(equal[0].id, amount)], 0, 0, 0, Reason("several_equal", WHAT_SEVERAL_EQUAL, equal[0].number)
     settling = [(item, s) for item, s in ((i, _settle(amount, [i], receipt, rules)) for i in open_items) if s]
-    if settling:  # one item with its discount or short by a charge; several such items: the oldest, unsure
+    if settling:  # one item with its discount or short by a charge; several such items (or an exact combination
+        # of others, the more likely reading of a short amount): the oldest, unsure
         (item, (allocations, charge, discount)) = settling[0]
-        reason = (
-            Reason("one_item", WHAT_ONE_ITEM, item.number) if len(settling) == 1
-            else Reason("several_equal", WHAT_SEVERAL_EQUAL, item.number)
-        )  # fmt: skip
+        if len(settling) > 1:
+            reason = Reason("several_equal", WHAT_SEVERAL_EQUAL, item.number)
+        elif _combinations(amount, open_items, rules)[0]:
+            reason = Reason("one_item_or_several", WHAT_SEVERAL_EQUAL, item.number)
+        else:
+            reason = Reason("one_item", WHAT_ONE_ITEM, item.number)
         return allocations, charge, discount, 0, reason
     combination, ambiguous = _combinations(amount, open_items, rules)
     if combination:
