@@ -155,9 +155,14 @@ def test_the_month_in_the_text_picks_among_equal_invoices_unless_it_is_the_month
 
 def test_a_customer_named_in_the_text_as_the_one_paid_for():
     m = match(_receipt(4000000, "某某商业保理有限公司", text="代星河化工付货款"), BOOK)
+    assert (m.customer_id, m.allocations, m.status) == (3, ((31, 4000000),), "auto")  # named, and its one invoice
+    assert _codes(m) == ["name_in_text", "one_item"]
 
-    assert (m.customer_id, m.allocations) == (3, ((31, 4000000),))
-    assert _codes(m)[0] == "name_in_text" and m.status == "suggested"  # a name in a text is not proof enough alone
+    m = match(_receipt(3000000, "某某商业保理有限公司", text="代星河化工付货款"), BOOK)
+    assert (m.customer_id, m.allocations, m.status) == (3, (), "suggested")  # named, but the amount fits nothing
+
+    m = match(_receipt(4000000, "某某商业保理有限公司", text="代星河付货款"), BOOK)
+    assert (m.customer_id, m.status) == (3, "auto")  # the 字号 alone, when it is one customer's
 
 
 def test_a_factor_paying_for_two_customers_pays_for_the_one_whose_invoice_it_names():

@@ -14,7 +14,7 @@ a third party mapped to the customer (learned name or account)        55
 the customer's code in the text                                        50
 the payer's name equals the customer's, once normalised               50
 the text names items of exactly one customer (who follows from what)  45
-the text names the customer paid for ("代星河化工付货款")               40
+the text names the customer paid for ("代星河化工付货款")               50
 the payer's name is close to the customer's (fuzzy ≥ 92 / ≥ 85)        35 / 25
 ====================================================================  ======
 
@@ -68,7 +68,7 @@ from arms.domain.uscc import ALPHABET, check_character
 # --- points ----------------------------------------------------------------------------------------------------------
 
 WHO_ACCOUNT, WHO_USCC, WHO_THIRD_PARTY, WHO_BY_ITEMS, WHO_CODE, WHO_NAME = 60, 60, 55, 45, 50, 50
-WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 40, 35, 25, 10
+WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 50, 35, 25, 10
 WHAT_REFERENCED_EXACT, WHAT_REFERENCED_SOME, WHAT_REFERENCED_AND_MORE, WHAT_REFERENCED_PART = 40, 35, 30, 25
 WHAT_REFERENCED_OVER, WHAT_REFERENCED_GUESS = 10, 5
 WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_MONTH_NAMED, WHAT_SEVERAL_EQUAL = 35, 35, 35, 10
