@@ -329,6 +329,8 @@ def test_names_and_references_meet_after_normalising():
     assert name_key("上海申联贸易有限公司") == name_key("申联贸易（上海）有限公司") == "申联贸易"
     assert name_key("广东省深圳市华强电子股份有限公司") == name_key("华强电子(中国)有限公司") == "华强电子"
     assert name_key("北京市朝阳区某某科技有限公司") == "某某科技"
+    assert name_key("上海申联贸易有限公司杭州分公司") == name_key("申联贸易（上海）有限公司苏州办事处") == "申联贸易"
+    assert name_key("申联贸易分公司") == "申联贸易分"  # no company before it: not read as a branch
     assert reference_keys("inv2026000123") & number_keys("INV-2026-000123")
     assert reference_keys("ＩＮＶ－２０２６－１２３") & number_keys("INV-2026-000123")
     assert not reference_keys("3月货款") & number_keys("INV-2026-000003")

@@ -99,6 +99,7 @@ _REGION_PREFIX = re.compile(rf"^(?:(?:{_REGION})(?:省|市|自治区|特别行�
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:区|县)")
 _REGION_IN_BRACKETS = re.compile(rf"\((?:中国|{_REGION})(?:省|市)?\)")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_BRANCH = re.compile(r"^(.{2,}?(?:有限责任公司|有限公司|公司))[\u4e00-\u9fff]{0,8}?(?:分公司|分厂|办事处)$")
 
 
 def _nfkc(text: str) -> str:
@@ -109,6 +110,7 @@ def name_key(name: str) -> str:
     """The part of a company name that identifies it (its 字号 and trade), for comparing payer and customer."""
     text = _REGION_IN_BRACKETS.sub("", _nfkc(name).replace(" ", ""))
     text = _NOT_WORD.sub("", text.replace("(", "").replace(")", "")) if "(" in text else _NOT_WORD.sub("", text)
+    text = _BRANCH.sub(r"\1", text)  # a branch pays for its company: 上海申联贸易有限公司杭州分公司 is 申联贸易
     changed = True
     while changed:
         changed = False
