@@ -36,7 +36,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -618,7 +618,26 @@ def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: d
                      "vat_invoice_number", "contract__number")
     ]  # fmt: skip
     ledger = ledger_from(customers, items, seed=seed)
-    return statement_csv(generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS))
+    cases = generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS)
+    return statement_csv(with_typos(cases, ledger, seed=seed))
+
+
+def with_typos(cases: list[Case], ledger: Ledger, *, seed: int, share: float = 0.5) -> list[Case]:
+    """The demo's clerk needs something to confirm: ``share`` of the name-only lines come with a character missing
+    from the payer's 字号 (a name the matcher finds only by resemblance, so it suggests and learns when accepted)."""
+    rng = random.Random(seed)
+    result = []
+    for case in cases:
+        if case.kind == "name_only" and case.truth and rng.random() < share:
+            short = ledger.short_names[case.truth.customer_id]
+            if len(short) >= 3:
+                cut = rng.randrange(len(short))
+                typo = short[:cut] + short[cut + 1 :]
+                name = next(c.name for c in ledger.customers if c.id == case.truth.customer_id).replace(short, typo)
+                case = Case(case.kind, replace(case.receipt, payer_name=name, payer_account=""), case.truth,
+                            case.reference, case.bank)  # fmt: skip
+        result.append(case)
+    return result
 
 
 def ledger_from(customers: list[Customer], items: list[Item], *, seed: int) -> Ledger:
