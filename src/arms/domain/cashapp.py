@@ -34,16 +34,19 @@ the customer's whole open balance equals the amount                   35
 several open items equal the amount and the text names the month of
 exactly one of them ("9月货款", not the month of payment)             35
 the only combination of open items that sums to the amount            35
-several open items equal the amount (the oldest is taken)             10
+several open items equal the amount (the oldest is taken), or one
+does and other items make it up as well (``one_item_or_several``)      10
 several combinations do, or the bounded search was cut short           5
 ====================================================================  ======
 
-Confidence is ``min(100, who + what)``; two customers named with equal strength (agreement included) cap it at
-``CONFLICT_CAP``. The points are tuned with ``arms bench cashapp`` (docs/benchmarks.md): an ambiguous "what" (equal
-items, several combinations, a guess among named items) never reaches the threshold, whoever paid. At or
-above the company's threshold the match is applied without a human; below, it waits as a suggestion. Lines that are
-not customer receipts (money out, interest, fees, refunds, transfers between own accounts) are set aside, never
-forced onto a customer.
+A short payment settles by a bank charge only when the text does not call it partial (部分, 首付, 分期 …).
+
+Confidence is ``min(100, who + what)``; two customers named with equal strength (agreement included), or a text that
+names items of another customer than the one chosen, cap it at ``CONFLICT_CAP``. The points are tuned with
+``arms bench cashapp`` (docs/benchmarks.md): an ambiguous "what" (equal items, several combinations, a guess among
+named items) never reaches the threshold, whoever paid. At or above the company's threshold the match is applied
+without a human; below, it waits as a suggestion. Lines that are not customer receipts (money out, interest, fees,
+refunds, transfers between own accounts) are set aside, never forced onto a customer.
 
 Names are compared after ``name_key``: NFKC (full-width → half-width), no spaces or punctuation, no legal form
 (有限公司, 股份有限公司, (中国) …) and no province or city prefix, so 上海申联贸易有限公司, 申联贸易（上海）有限公司 and
