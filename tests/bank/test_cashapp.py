@@ -165,6 +165,22 @@ def test_a_customer_named_in_the_text_as_the_one_paid_for():
     assert (m.customer_id, m.status) == (3, "auto")  # the 字号 alone, when it is one customer's
 
 
+def test_a_factor_learned_for_a_customer_paying_an_amount_only_waits_for_a_clerk():
+    """It may pay for another seller's customer of the same amount; a group parent learned the same way does not."""
+    payers = frozenset({"远东商业保理有限公司", "甲乙集团有限公司"})
+    a = Customer(7, "C0007", "上海甲乙贸易有限公司", payer_names=payers)
+    book = Book([a], [_item(71, a, "INV-71", 100_000)])
+
+    m = match(_receipt(100_000, "远东商业保理有限公司", text="货款"), book)
+    assert (m.customer_id, m.allocations, m.status, m.confidence) == (7, ((71, 100_000),), "suggested", 80)
+
+    m = match(_receipt(100_000, "甲乙集团有限公司", text="货款"), book)
+    assert (m.status, m.confidence) == ("auto", 90)
+
+    m = match(_receipt(100_000, "远东商业保理有限公司", text="INV-71"), book)
+    assert m.status == "auto"
+
+
 def test_a_factor_paying_for_two_customers_pays_for_the_one_whose_invoice_it_names():
     factor = frozenset({"远东商业保理有限公司"})
     a = Customer(7, "C0007", "上海甲乙贸易有限公司", payer_names=factor)

@@ -11,6 +11,7 @@ scorecard, like the credit scorecard: each reason adds points, printed beside th
 the payer's account is one the customer paid from before (learned)    60
 a 统一社会信用代码 in the text                                         60
 a third party mapped to the customer (learned name or account)        55
+… when it is a factoring company (保理), which pays for many           45
 the customer's code in the text                                        50
 the payer's name equals the customer's, once normalised               50
 the text names items of exactly one customer (who follows from what)  45
@@ -72,6 +73,7 @@ from arms.domain.uscc import ALPHABET, check_character
 
 WHO_ACCOUNT, WHO_USCC, WHO_THIRD_PARTY, WHO_BY_ITEMS, WHO_CODE, WHO_NAME = 60, 60, 55, 45, 50, 50
 WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 50, 35, 25, 10
+WHO_FACTOR = 45
 WHAT_REFERENCED_EXACT, WHAT_REFERENCED_SOME, WHAT_REFERENCED_AND_MORE, WHAT_REFERENCED_PART = 40, 35, 30, 25
 WHAT_REFERENCED_OVER, WHAT_REFERENCED_GUESS = 10, 5
 WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_MONTH_NAMED, WHAT_SEVERAL_EQUAL = 35, 35, 35, 10
@@ -102,6 +104,7 @@ _REGION_PREFIX = re.compile(rf"^(?:(?:{_REGION})(?:省|市|自治区|特别行�
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:区|县)")
 _REGION_IN_BRACKETS = re.compile(rf"\((?:中国|{_REGION})(?:省|市)?\)")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_FACTOR = re.compile(r"保理|FACTORING")
 _BRANCH = re.compile(r"^(.{2,}?(?:有限责任公司|有限公司|公司))[\u4e00-\u9fff]{0,8}?(?:分公司|分厂|办事处)$")
 
 
@@ -338,8 +341,10 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
             found.append((book.by_uscc[code], Reason("uscc", WHO_USCC, code)))
     payer = name_key(receipt.payer_name)
     if payer:
+        # a factoring company pays for many sellers' customers: having paid for this one before names it less surely
+        points = WHO_FACTOR if _FACTOR.search(_nfkc(receipt.payer_name)) else WHO_THIRD_PARTY
         for cid in book.by_payer.get(payer, ()):
-            found.append((cid, Reason("third_party", WHO_THIRD_PARTY, receipt.payer_name)))
+            found.append((cid, Reason("third_party", points, receipt.payer_name)))
     for named in _ON_BEHALF.findall(_nfkc(receipt.text)):  # "代三塘付货款": paid on behalf of the customer named
         key = name_key(named)
         ids = book.by_name.get(key) or book.by_prefix.get(key, set())
