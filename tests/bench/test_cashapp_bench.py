@@ -21,6 +21,7 @@ from arms.bench.cashapp import (
     read_names,
     score,
     statement_csv,
+    with_typos,
 )
 from arms.domain.cashapp import Match, Receipt
 from tests import factories
@@ -130,7 +131,7 @@ def test_a_wrong_auto_application_lowers_precision_and_a_right_suggestion_counts
     assert figures["charges"]["precision"] == 0.0
     assert figures["non_customer"] == {**figures["non_customer"], "auto": 1, "set_aside": 1, "wrong_auto": 1}
     assert figures["receipts"] == {
-        "lines": 4, "auto": 3, "auto_share": 0.75, "precision": 0.3333, "suggested": 1, "suggested_right_share": 0.25,
+        "lines": 4, "auto": 3, "auto_share": 0.75, "precision": 0.333333, "suggested": 1, "suggested_right_share": 0.25,
         "set_aside": 0, "wrong_auto": 2,
     }  # fmt: skip
     assert figures["all"]["precision"] == 0.25  # the non-receipt applied counts against the matcher
@@ -193,6 +194,20 @@ def test_a_generated_statement_reads_back_through_the_generic_csv_profile():
         line = by_reference[case.reference]
         assert (line.amount, line.counterparty_name, line.remittance.strip()) == (
             case.receipt.amount, case.receipt.payer_name, case.receipt.text.strip())
+
+
+def test_the_demo_typos_take_one_character_from_the_short_name_and_keep_the_truth():
+    ledger = generate_ledger(30, seed=1, today=DAY, names=["康泰尔", "阿巴町", "吉马酒业", "世界魔鬼城"] * 10)
+    cases = [c for c in generate_lines(ledger, 200, seed=2, today=DAY) if c.kind == "name_only"]
+
+    typed = with_typos(cases, ledger, seed=3, share=1.0)
+
+    assert [c.truth for c in typed] == [c.truth for c in cases]
+    for case in typed:
+        short = ledger.short_names[case.truth.customer_id]
+        assert short not in case.receipt.payer_name and case.receipt.payer_account == ""
+        assert len(case.receipt.payer_name) == len(
+            next(c.name for c in ledger.customers if c.id == case.truth.customer_id)) - 1
 
 
 @pytest.mark.django_db

@@ -36,12 +36,16 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arms.domain.cashapp import Book, Customer, Item, Match, Receipt, Rules, match
 from arms.domain.uscc import ALPHABET, make_uscc
+
+if TYPE_CHECKING:
+    from arms.customers.models import Company
 
 CLASSES = (
     "clean_reference", "noisy_reference", "name_only", "many_items", "partial", "charges", "third_party",
@@ -253,7 +257,9 @@ def name_variant(ledger: Ledger, customer: Customer, rng: random.Random) -> str:
     """How the customer's name shows on a statement when it is not the registered one."""
     short, region, trade = (ledger.short_names[customer.id], ledger.regions[customer.id],
                             ledger.trades[customer.id])
-    kind = rng.randrange(6)
+    kind = rng.randrange(7)
+    if kind == 6:  # a branch paying for its company
+        return f"{customer.name}{rng.choice(REGIONS)}分公司"
     if kind == 0:  # brackets the other way, half-width
         return unicodedata.normalize("NFKC", customer.name).replace("（", "(").replace("）", ")")
     if kind == 1:  # region moved into brackets
@@ -300,13 +306,17 @@ def _payment_text(items: list[Item], month: int, rng: random.Random, *, noise: b
 _PLAIN_TEXTS = ("货款", "付货款", "往来款", "采购款", "", "支付货款", "材料款", "服务费用")
 
 
-def generate_lines(ledger: Ledger, lines: int, *, seed: int, today: date) -> list[Case]:
-    """``lines`` bank lines over ``ledger`` in the classes of ``CLASS_WEIGHTS``, reproducible by ``seed``.
+def generate_lines(
+    ledger: Ledger, lines: int, *, seed: int, today: date, weights: dict[str, int] | None = None
+) -> list[Case]:
+    """``lines`` bank lines over ``ledger`` in the classes of ``weights`` (default ``CLASS_WEIGHTS``), reproducible by
+    ``seed``.
 
     Every item is paid by at most one line, so one ``Book`` of the whole ledger answers every line, as one matching
     run over a day's statement does."""
     rng = random.Random(seed)
-    kinds = rng.choices(list(CLASS_WEIGHTS), weights=list(CLASS_WEIGHTS.values()), k=lines)
+    weights = weights or CLASS_WEIGHTS
+    kinds = rng.choices(list(weights), weights=list(weights.values()), k=lines)
     open_by_customer: dict[int, list[Item]] = {}
     for item in sorted(ledger.items, key=lambda i: (i.due_date, i.issue_date, i.id)):
         open_by_customer.setdefault(item.customer_id, []).append(item)
@@ -397,9 +407,13 @@ def generate_lines(ledger: Ledger, lines: int, *, seed: int, today: date) -> lis
             allocations = [(i.id, i.amount_open) for i in paid]
             payer, _learned = ledger.third_parties[customer.id]
             account = _account(rng)
-            text = _payment_text(paid, day.month, rng, noise=rng.random() < 0.5) if rng.random() < 0.7 else (
-                f"代{ledger.short_names[customer.id]}付货款"
-            )
+            style = rng.random()
+            if style < 0.6:
+                text = _payment_text(paid, day.month, rng, noise=rng.random() < 0.5)
+            elif style < 0.85:
+                text = f"代{ledger.short_names[customer.id]}付货款"
+            else:  # the third party's own words only: nothing tells whom it pays for unless it was learned
+                text = rng.choice(_PLAIN_TEXTS)
             amount = sum(i.amount_open for i in paid)
         take(customer, paid)
         receipt = Receipt(amount=amount, booking_date=day, payer_name=payer, payer_account=account, text=text)
@@ -490,7 +504,7 @@ class Figures:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return round(part / whole, 6) if whole else None
 
 
 def score(cases: Iterable[Case], matches: Iterable[Match]) -> dict[str, dict]:
@@ -572,10 +586,20 @@ def _yuan(minor: int) -> str:
     return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
 
 
-def demo_statement_csv(company, n: int = 40, *, seed: int = 7, today: date | None = None) -> bytes:
+# the demo's mix: more of what a clerk has to look at (third parties, lines that are not receipts) than a real day has
+DEMO_WEIGHTS = {
+    "clean_reference": 15, "noisy_reference": 12, "name_only": 18, "many_items": 10, "partial": 6, "charges": 9,
+    "third_party": 15, "non_customer": 15,
+}  # fmt: skip
+
+
+def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: date | None = None) -> bytes:
     """A realistic statement of ``n`` lines paying the company's open invoices in every class, as generic CSV.
 
-    Reads the company's customers and open invoices (the demo's seeded ledger); the lines are made with ``seed``."""
+    Reads the company's customers and open invoices (the demo's seeded ledger); the lines are made with ``seed`` and
+    dated over the 20 days up to ``today``. Import it into a bank account of the company (the CSV reads with the
+    generic profile) and run matching: most lines apply themselves, third parties and lines that are not receipts
+    wait for the clerk."""
     from django.utils import timezone  # the one function here that needs Django and the ledger
 
     from arms.customers.models import Customer as CustomerRow
@@ -594,7 +618,26 @@ def demo_statement_csv(company, n: int = 40, *, seed: int = 7, today: date | Non
                      "vat_invoice_number", "contract__number")
     ]  # fmt: skip
     ledger = ledger_from(customers, items, seed=seed)
-    return statement_csv(generate_lines(ledger, n, seed=seed, today=today))
+    cases = generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS)
+    return statement_csv(with_typos(cases, ledger, seed=seed))
+
+
+def with_typos(cases: list[Case], ledger: Ledger, *, seed: int, share: float = 0.5) -> list[Case]:
+    """The demo's clerk needs something to confirm: ``share`` of the name-only lines come with a character missing
+    from the payer's 字号 (a name the matcher finds only by resemblance, so it suggests and learns when accepted)."""
+    rng = random.Random(seed)
+    result = []
+    for case in cases:
+        if case.kind == "name_only" and case.truth and rng.random() < share:
+            short = ledger.short_names[case.truth.customer_id]
+            if len(short) >= 3:
+                cut = rng.randrange(len(short))
+                typo = short[:cut] + short[cut + 1 :]
+                name = next(c.name for c in ledger.customers if c.id == case.truth.customer_id).replace(short, typo)
+                case = Case(case.kind, replace(case.receipt, payer_name=name, payer_account=""), case.truth,
+                            case.reference, case.bank)  # fmt: skip
+        result.append(case)
+    return result
 
 
 def ledger_from(customers: list[Customer], items: list[Item], *, seed: int) -> Ledger:

@@ -11,10 +11,11 @@ scorecard, like the credit scorecard: each reason adds points, printed beside th
 the payer's account is one the customer paid from before (learned)    60
 a 统一社会信用代码 in the text                                         60
 a third party mapped to the customer (learned name or account)        55
+… when it is a factoring company (保理), which pays for many           45
 the customer's code in the text                                        50
 the payer's name equals the customer's, once normalised               50
 the text names items of exactly one customer (who follows from what)  45
-the text names the customer paid for ("代星河化工付货款")               40
+the text names the customer paid for ("代星河化工付货款")               50
 the payer's name is close to the customer's (fuzzy ≥ 92 / ≥ 85)        35 / 25
 ====================================================================  ======
 
@@ -34,16 +35,19 @@ the customer's whole open balance equals the amount                   35
 several open items equal the amount and the text names the month of
 exactly one of them ("9月货款", not the month of payment)             35
 the only combination of open items that sums to the amount            35
-several open items equal the amount (the oldest is taken)             10
+several open items equal the amount (the oldest is taken), or one
+does and other items make it up as well (``one_item_or_several``)      10
 several combinations do, or the bounded search was cut short           5
 ====================================================================  ======
 
-Confidence is ``min(100, who + what)``; two customers named with equal strength (agreement included) cap it at
-``CONFLICT_CAP``. The points are tuned with ``arms bench cashapp`` (docs/benchmarks.md): an ambiguous "what" (equal
-items, several combinations, a guess among named items) never reaches the threshold, whoever paid. At or
-above the company's threshold the match is applied without a human; below, it waits as a suggestion. Lines that are
-not customer receipts (money out, interest, fees, refunds, transfers between own accounts) are set aside, never
-forced onto a customer.
+A short payment settles by a bank charge only when the text does not call it partial (部分, 首付, 分期 …).
+
+Confidence is ``min(100, who + what)``; two customers named with equal strength (agreement included), or a text that
+names items of another customer than the one chosen, cap it at ``CONFLICT_CAP``. The points are tuned with
+``arms bench cashapp`` (docs/benchmarks.md): an ambiguous "what" (equal items, several combinations, a guess among
+named items) never reaches the threshold, whoever paid. At or above the company's threshold the match is applied
+without a human; below, it waits as a suggestion. Lines that are not customer receipts (money out, interest, fees,
+refunds, transfers between own accounts) are set aside, never forced onto a customer.
 
 Names are compared after ``name_key``: NFKC (full-width → half-width), no spaces or punctuation, no legal form
 (有限公司, 股份有限公司, (中国) …) and no province or city prefix, so 上海申联贸易有限公司, 申联贸易（上海）有限公司 and
@@ -68,7 +72,8 @@ from arms.domain.uscc import ALPHABET, check_character
 # --- points ----------------------------------------------------------------------------------------------------------
 
 WHO_ACCOUNT, WHO_USCC, WHO_THIRD_PARTY, WHO_BY_ITEMS, WHO_CODE, WHO_NAME = 60, 60, 55, 45, 50, 50
-WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 40, 35, 25, 10
+WHO_NAME_IN_TEXT, WHO_FUZZY_HIGH, WHO_FUZZY_LOW, AGREE = 50, 35, 25, 10
+WHO_FACTOR = 45
 WHAT_REFERENCED_EXACT, WHAT_REFERENCED_SOME, WHAT_REFERENCED_AND_MORE, WHAT_REFERENCED_PART = 40, 35, 30, 25
 WHAT_REFERENCED_OVER, WHAT_REFERENCED_GUESS = 10, 5
 WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_MONTH_NAMED, WHAT_SEVERAL_EQUAL = 35, 35, 35, 10
@@ -99,6 +104,8 @@ _REGION_PREFIX = re.compile(rf"^(?:(?:{_REGION})(?:省|市|自治区|特别行�
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:区|县)")
 _REGION_IN_BRACKETS = re.compile(rf"\((?:中国|{_REGION})(?:省|市)?\)")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_FACTOR = re.compile(r"保理|FACTORING")
+_BRANCH = re.compile(r"^(.{2,}?(?:有限责任公司|有限公司|公司))[\u4e00-\u9fff]{0,8}?(?:分公司|分厂|办事处)$")
 
 
 def _nfkc(text: str) -> str:
@@ -109,6 +116,7 @@ def name_key(name: str) -> str:
     """The part of a company name that identifies it (its 字号 and trade), for comparing payer and customer."""
     text = _REGION_IN_BRACKETS.sub("", _nfkc(name).replace(" ", ""))
     text = _NOT_WORD.sub("", text.replace("(", "").replace(")", "")) if "(" in text else _NOT_WORD.sub("", text)
+    text = _BRANCH.sub(r"\1", text)  # a branch pays for its company: 上海申联贸易有限公司杭州分公司 is 申联贸易
     changed = True
     while changed:
         changed = False
@@ -284,11 +292,14 @@ class Book:
         self.items = {i.id: i for i in items}
         self.open_by_customer: dict[int, list[Item]] = defaultdict(list)
         self.by_reference: dict[str, set[int]] = defaultdict(set)
+        contract_keys: dict[str, set[str]] = {"": set()}  # a contract's invoices share its number: key it once
         for item in sorted(items, key=lambda i: (i.due_date, i.issue_date, i.id)):
             if item.amount_open <= 0:
                 continue
             self.open_by_customer[item.customer_id].append(item)
-            for k in number_keys(item.number) | number_keys(item.contract_number):
+            if item.contract_number not in contract_keys:
+                contract_keys[item.contract_number] = number_keys(item.contract_number)
+            for k in number_keys(item.number) | contract_keys[item.contract_number]:
                 self.by_reference[k].add(item.id)
             if item.vat_number:
                 self.by_reference["VAT:" + item.vat_number.lstrip("0")].add(item.id)
@@ -330,8 +341,10 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
             found.append((book.by_uscc[code], Reason("uscc", WHO_USCC, code)))
     payer = name_key(receipt.payer_name)
     if payer:
+        # a factoring company pays for many sellers' customers: having paid for this one before names it less surely
+        points = WHO_FACTOR if _FACTOR.search(_nfkc(receipt.payer_name)) else WHO_THIRD_PARTY
         for cid in book.by_payer.get(payer, ()):
-            found.append((cid, Reason("third_party", WHO_THIRD_PARTY, receipt.payer_name)))
+            found.append((cid, Reason("third_party", points, receipt.payer_name)))
     for named in _ON_BEHALF.findall(_nfkc(receipt.text)):  # "代三塘付货款": paid on behalf of the customer named
         key = name_key(named)
         ids = book.by_name.get(key) or book.by_prefix.get(key, set())
@@ -348,15 +361,7 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
         for cid in exact:
             found.append((cid, Reason("name", WHO_NAME, book.customers[cid].name)))
         if not exact and len(payer) >= 2:
-            candidates: dict[int, int] = defaultdict(int)
-            for gram in _bigrams(payer):
-                for cid in book.by_bigram.get(gram, ()):
-                    candidates[cid] += 1
-            need = max(1, len(_bigrams(payer)) // 2)
-            for cid, shared in candidates.items():
-                if shared < need:
-                    continue
-                other = book.name_keys[cid]
+            for cid, other in _near_names(payer, book):
                 shorter, longer = sorted((payer, other), key=len)
                 # a branch or a longer form of the same name (星河化工杭州分 / 星河化工) is as good as a near-equal one
                 score = 95.0 if len(shorter) >= 3 and shorter in longer else fuzz.ratio(payer, other)
@@ -365,6 +370,28 @@ def _who(receipt: Receipt, book: Book, referenced: dict[int, list[Item]]) -> lis
                     found.append((cid, Reason("name_fuzzy", points, f"{book.customers[cid].name} {score:.0f}")))
     found.sort(key=lambda pair: -pair[1].points)
     return found
+
+
+def _near_names(payer: str, book: Book) -> list[tuple[int, str]]:
+    """Customers whose name key shares at least half of the payer's bigrams. Set-based: a name sharing that many
+    must contain one of the payer's rarest ``len - need + 1`` bigrams, so only those postings are read; of those, a
+    bigram in more than one name in a hundred (a trade word: 科技, 商贸) is skipped, as sharing only trade words
+    never makes two companies one."""
+    grams = _bigrams(payer)
+    need = max(1, len(grams) // 2)
+    common = max(200, len(book.customers) // 100)
+    rarest = sorted(grams, key=lambda g: len(book.by_bigram.get(g, ())))[: len(grams) - need + 1]
+    candidates: set[int] = set()
+    for gram in rarest:
+        postings = book.by_bigram.get(gram, set())
+        if len(postings) <= common:
+            candidates |= postings
+    near = []
+    for cid in candidates:
+        other = book.name_keys[cid]
+        if len(grams & _bigrams(other)) >= need:
+            near.append((cid, other))
+    return near
 
 
 def _referenced(receipt: Receipt, book: Book) -> dict[int, list[Item]]:
@@ -378,6 +405,8 @@ def _referenced(receipt: Receipt, book: Book) -> dict[int, list[Item]]:
     return dict(by_customer)
 
 
+# the payer says it pays in part: what is short is not a bank charge
+_PART_PAYMENT = re.compile(r"部分|首付|预付|分期|定金|第\s*\d+\s*期")
 CHARGE_MAX_SHARE_BP = 500  # a "bank charge" is never more than 5% of what it settles, whatever the configuration
 
 
@@ -398,7 +427,7 @@ def _settle(
     if any(earned.values()) and amount == total - sum(earned.values()):
         return [(i.id, i.amount_open - earned.get(i.id, 0)) for i in items], 0, sum(earned.values())
     short = total - amount
-    if 0 < short <= _tolerance(rules, total):
+    if 0 < short <= _tolerance(rules, total) and not _PART_PAYMENT.search(receipt.text):
         allocations = [(i.id, i.amount_open) for i in items]
         allocations[-1] = (allocations[-1][0], allocations[-1][1] - short)  # the charge settles the last item
         return allocations, short, 0
@@ -491,6 +520,11 @@ def _what(
     open_items = book.open_by_customer.get(customer_id, [])
     equal = [i for i in open_items if i.amount_open == amount]
     if len(equal) == 1:
+        # one invoice of that amount, unless two or more others make it up as well: then either may be meant
+        others = [i for i in open_items if i.id != equal[0].id]
+        alternative, _more = _combinations(amount, others, rules)
+        if alternative:
+            return [(equal[0].id, amount)], 0, 0, 0, Reason("one_item_or_several", WHAT_SEVERAL_EQUAL, equal[0].number)
         return [(equal[0].id, amount)], 0, 0, 0, Reason("one_item", WHAT_ONE_ITEM, equal[0].number)
     if len(open_items) > 1 and sum(i.amount_open for i in open_items) == amount:
         return [(i.id, i.amount_open) for i in open_items], 0, 0, 0, Reason("all_open", WHAT_ALL_OPEN)
@@ -503,12 +537,15 @@ def _what(
             return [(in_month[0].id, amount)], 0, 0, 0, Reason("month_named", WHAT_MONTH_NAMED, in_month[0].number)
         return [(equal[0].id, amount)], 0, 0, 0, Reason("several_equal", WHAT_SEVERAL_EQUAL, equal[0].number)
     settling = [(item, s) for item, s in ((i, _settle(amount, [i], receipt, rules)) for i in open_items) if s]
-    if settling:  # one item with its discount or short by a charge; several such items: the oldest, unsure
+    if settling:  # one item with its discount or short by a charge; several such items (or an exact combination
+        # of others, the more likely reading of a short amount): the oldest, unsure
         (item, (allocations, charge, discount)) = settling[0]
-        reason = (
-            Reason("one_item", WHAT_ONE_ITEM, item.number) if len(settling) == 1
-            else Reason("several_equal", WHAT_SEVERAL_EQUAL, item.number)
-        )  # fmt: skip
+        if len(settling) > 1:
+            reason = Reason("several_equal", WHAT_SEVERAL_EQUAL, item.number)
+        elif _combinations(amount, open_items, rules)[0]:
+            reason = Reason("one_item_or_several", WHAT_SEVERAL_EQUAL, item.number)
+        else:
+            reason = Reason("one_item", WHAT_ONE_ITEM, item.number)
         return allocations, charge, discount, 0, reason
     combination, ambiguous = _combinations(amount, open_items, rules)
     if combination:
@@ -544,7 +581,11 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     reasons = [max(reasons_of[customer_id], key=lambda r: r.points)]
     if len(distinct) > 1:
         reasons.append(Reason("agree", AGREE, ", ".join(sorted(distinct))))
-    conflict = len(ranked) > 1 and who_points_of[ranked[1]] >= who_points
+    # another customer named as strongly, or the text names items of others only (a reference is the payer's own
+    # word about what it pays; a learned payer or account for someone else does not outweigh it without a clerk)
+    conflict = (len(ranked) > 1 and who_points_of[ranked[1]] >= who_points) or bool(
+        referenced and customer_id not in referenced
+    )
     allocations, charge, discount, unapplied, what = _what(
         receipt, book, customer_id, referenced.get(customer_id, []), rules
     )

@@ -153,7 +153,7 @@ class Command(BaseCommand):
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.2f}%"
+    return "–" if value is None else f"{value * 100:.3f}%"
 
 
 def cashapp_table(figures: dict) -> Table:
