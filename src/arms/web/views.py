@@ -26,6 +26,8 @@ from arms.web.forms import (
     PaymentForm,
     StatementForm,
 )
+from arms.web.manual import invoice_context, payment_context
+from arms.web.manual_forms import InvoiceForm
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
 
@@ -59,9 +61,10 @@ def customer_list(request):
     })
 
 
-def _customer_context(request, customer, *, payment_form=None) -> dict:
+def _customer_context(request, customer, *, payment_form=None, invoice_form=None) -> dict:
     today = timezone.localdate()
     can_record = request.user.has_perm("ledger.add_payment")
+    can_invoice = request.user.has_perm("ledger.add_invoice")
     return {
         "customer": customer,
         "today": today,
@@ -74,6 +77,8 @@ def _customer_context(request, customer, *, payment_form=None) -> dict:
         "can_record_payment": can_record,
         "payment_form": payment_form
         or (PaymentForm(initial=PaymentForm.initial_for(customer)) if can_record else None),
+        "invoice_form": invoice_form
+        or (InvoiceForm(customer=customer, initial=InvoiceForm.initial_for(customer)) if can_invoice else None),
     }
 
 
@@ -146,12 +151,7 @@ def invoice_detail(request, invoice_id: int):
     invoice = ledger.invoice_list(user=request.user).filter(pk=invoice_id).first()
     if invoice is None:
         raise Http404(_("Invoice not found."))
-    return render(request, "web/invoice_detail.html", {
-        "invoice": invoice,
-        "today": timezone.localdate(),
-        "allocations": ledger.allocation_list(user=request.user, invoice_id=invoice.pk),
-        "credit_notes": invoice.credit_notes.order_by("date", "id"),
-    })
+    return render(request, "web/invoice_detail.html", invoice_context(request, invoice))
 
 
 @require_GET
@@ -174,7 +174,4 @@ def payment_detail(request, payment_id: int):
     payment = ledger.payment_list(user=request.user).filter(pk=payment_id).first()
     if payment is None:
         raise Http404(_("Payment not found."))
-    return render(request, "web/payment_detail.html", {
-        "payment": payment,
-        "allocations": ledger.allocation_list(user=request.user, payment_id=payment.pk),
-    })
+    return render(request, "web/payment_detail.html", payment_context(request, payment))
