@@ -7,7 +7,6 @@ unapplied) and show the ledger services' refusals beside the field they name (``
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django import forms
@@ -15,12 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.api_types import MAX_MINOR
-from arms.common.errors import ArmsError
 from arms.domain.money import format_amount, format_money
 from arms.ledger.services.allocations import AllocationRequest
 from arms.web.forms import DATE_INPUT, AmountField, AmountForm, PaymentForm, ServiceErrorMixin
-
-_LINE = re.compile(r"^lines\[(\d+)\]")
 
 
 def _key() -> str:
@@ -79,6 +75,10 @@ class ApplyCashForm(ServiceErrorMixin, forms.Form):
             else:
                 self.lines.append(AllocationRequest(invoice_id=invoice.pk, amount_minor=amount))
                 total += amount
+        # a refusal of the ledger names lines[i]: shown beside the amount of the i-th ticked item
+        self.SERVICE_FIELDS = {"date": "date", **{f"lines[{i}].{name}": f"amount_{line.invoice_id}"
+                                                  for i, line in enumerate(self.lines)
+                                                  for name in ("amount_minor", "invoice_id")}}
         if not self.lines and not self.errors:
             self.add_error(None, _("Tick at least one item to apply the payment to."))
         if total > self.payment.amount_unallocated_minor:
@@ -86,14 +86,6 @@ class ApplyCashForm(ServiceErrorMixin, forms.Form):
                            % {"total": format_money(total, self.payment.currency),
                               "left": format_money(self.payment.amount_unallocated_minor, self.payment.currency)})
         return cleaned
-
-    def add_service_error(self, error: ArmsError) -> None:
-        match = _LINE.match(error.field or "")
-        if match and int(match[1]) < len(self.lines):
-            self.add_error(f"amount_{self.lines[int(match[1])].invoice_id}", error.message)
-        else:
-            self.add_error("date" if error.field == "date" else None, error.message)
-
 
 class AllocationReverseForm(ServiceErrorMixin, forms.Form):
     """Undo an allocation: the reason is required, stored and audited."""
