@@ -183,6 +183,7 @@ def _approvers(approval: LedgerApproval) -> QuerySet[Any]:
     return users.distinct()
 
 
+@transaction.atomic
 def _request(*, actor: Actor, kind: str, customer: Customer, arguments: JsonDict, amount_minor: int, currency: str,
              amount_base_minor: int, idempotency_key: str | None, **refs: Any) -> Outcome:
     """Do it now when it is worth no more than the company's amount; else ask a second person."""
