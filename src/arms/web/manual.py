@@ -31,20 +31,18 @@ from arms.web.manual_forms import (
     ApplyCashForm,
     ApprovalDecisionForm,
     CreditNoteForm,
-    InvoiceForm,
     InvoicePaymentForm,
     LedgerSettingsForm,
 )
 from arms.web.paging import paginate
-from arms.web.shortcuts import customer_or_404
 from arms.web.templatetags.arms_web import person
 
 
-def _go(request, url: str):
+def go(request, url: str):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _told(request, outcome: approvals.Outcome, done: str) -> None:
+def told(request, outcome: approvals.Outcome, done: str) -> None:
     """The message after a manual action: done, or waiting for a second person."""
     if outcome.approval is not None:
         messages.warning(request, _("Above %(threshold)s: it waits for another person's approval.") % {
@@ -109,9 +107,9 @@ def payment_apply(request, payment_id: int):
             actor=request.user, payment=payment, lines=form.lines, on=data["date"],
             idempotency_key=f"web-apply-{data['idempotency_key']}")):
         total = sum(line.amount_minor for line in form.lines)
-        _told(request, form.result, _("%(amount)s applied to %(count)s item(s).") % {
+        told(request, form.result, _("%(amount)s applied to %(count)s item(s).") % {
             "amount": format_money(total, payment.currency), "count": len(form.lines)})
-        return _go(request, reverse("web:payment_detail", args=[payment.pk]))
+        return go(request, reverse("web:payment_detail", args=[payment.pk]))
     return render(request, "web/payment_detail.html", payment_context(request, payment, apply_form=form), status=400)
 
 
@@ -127,8 +125,8 @@ def allocation_undo(request, allocation_id: int):
     form = AllocationReverseForm(request.POST)
     if form.run_service(lambda data: approvals.manual_allocation_reverse(
             actor=request.user, allocation=allocation, reason=data["reason"], on=data["date"])):
-        _told(request, form.result, _("Allocation to %(invoice)s undone.") % {"invoice": allocation.invoice.number})
-        return _go(request, reverse("web:payment_detail", args=[payment.pk]))
+        told(request, form.result, _("Allocation to %(invoice)s undone.") % {"invoice": allocation.invoice.number})
+        return go(request, reverse("web:payment_detail", args=[payment.pk]))
     context = payment_context(request, payment)
     context.update({"reverse_form": form, "reverse_allocation": allocation.pk})
     return render(request, "web/payment_detail.html", context, status=400)
@@ -165,9 +163,9 @@ def invoice_payment_record(request, invoice_id: int):
     if form.run_service(lambda data: approvals.payment_record_for_invoice(
             actor=request.user, invoice=invoice, **form.service_arguments())):
         payment, outcome = form.result
-        _told(request, outcome, _("Payment %(number)s recorded and applied to %(invoice)s.") % {
+        told(request, outcome, _("Payment %(number)s recorded and applied to %(invoice)s.") % {
             "number": payment.number, "invoice": invoice.number})
-        return _go(request, reverse("web:payment_detail", args=[payment.pk]))
+        return go(request, reverse("web:payment_detail", args=[payment.pk]))
     return render(request, "web/invoice_detail.html", invoice_context(request, invoice, payment_form=form),
                   status=400)
 
@@ -182,29 +180,9 @@ def invoice_credit_note(request, invoice_id: int):
     if form.run_service(lambda data: approvals.manual_credit_note(
             actor=request.user, invoice=invoice, **form.service_arguments())):
         done = form.result.done
-        _told(request, form.result, _("Credit note %(number)s posted.") % {"number": done.number if done else ""})
-        return _go(request, reverse("web:invoice_detail", args=[invoice.pk]))
+        told(request, form.result, _("Credit note %(number)s posted.") % {"number": done.number if done else ""})
+        return go(request, reverse("web:invoice_detail", args=[invoice.pk]))
     return render(request, "web/invoice_detail.html", invoice_context(request, invoice, credit_note_form=form),
-                  status=400)
-
-
-@require_POST
-@login_required
-@permission_required("ledger.add_invoice", raise_exception=True)
-def customer_invoice_post(request, customer_id: int):
-    """Post an invoice for the customer."""
-    from arms.web.views import _customer_context as customer_context
-
-    customer = customer_or_404(request.user, customer_id)
-    form = InvoiceForm(request.POST, customer=customer)
-    if form.run_service(lambda data: approvals.manual_invoice(
-            actor=request.user, customer=customer, **form.service_arguments())):
-        if form.result.done is not None:
-            messages.success(request, _("Invoice %(number)s posted.") % {"number": form.result.done.number})
-            return _go(request, reverse("web:invoice_detail", args=[form.result.done.pk]))
-        _told(request, form.result, "")
-        return _go(request, reverse("web:customer_detail", args=[customer.pk]))
-    return render(request, "web/customer_detail.html", customer_context(request, customer, invoice_form=form),
                   status=400)
 
 
@@ -316,7 +294,7 @@ def approval_decide(request, approval_id: int):
             messages.success(request, _("Approved: it is done."))
         else:
             messages.success(request, _("Rejected: nothing was changed."))
-        return _go(request, reverse("web:approval_detail", args=[approval.pk]))
+        return go(request, reverse("web:approval_detail", args=[approval.pk]))
     return render(request, "web/approval_detail.html", _approval_context(request, approval, form), status=400)
 
 
@@ -330,6 +308,6 @@ def approval_settings(request):
                                                                       four_eyes_minor=data["four_eyes"])):
         messages.success(request, _("Second approver now above %(amount)s.") % {
             "amount": format_money(form.result.four_eyes_minor, "CNY")})
-        return _go(request, reverse("web:approval_list"))
+        return go(request, reverse("web:approval_list"))
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("web:approval_list"))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from arms.ledger import selectors as ledger
-from arms.ledger.services import payment_record
+from arms.ledger.services import approvals, payment_record
 from arms.web import selectors, tables
 from arms.web.exports import export_format, export_response
 from arms.web.forms import (
@@ -26,7 +26,7 @@ from arms.web.forms import (
     PaymentForm,
     StatementForm,
 )
-from arms.web.manual import invoice_context, payment_context
+from arms.web.manual import go, invoice_context, payment_context, told
 from arms.web.manual_forms import InvoiceForm
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
@@ -127,6 +127,25 @@ def customer_payment_record(request, customer_id: int):
         return render(request, "web/customer_detail.html#payment_form",
                       {"customer": customer, "payment_form": form, "can_record_payment": True})
     return render(request, "web/customer_detail.html", _customer_context(request, customer, payment_form=form),
+                  status=400)
+
+
+@require_POST
+@login_required
+@permission_required("ledger.add_invoice", raise_exception=True)
+def customer_invoice_post(request, customer_id: int):
+    """Post an invoice for the customer (above the company's amount it waits for a second person)."""
+    customer = customer_or_404(request.user, customer_id)
+    form = InvoiceForm(request.POST, customer=customer)
+    if form.run_service(lambda data: approvals.manual_invoice(actor=request.user, customer=customer,
+                                                              **form.service_arguments())):
+        invoice = form.result.done
+        if invoice is not None:
+            messages.success(request, _("Invoice %(number)s posted.") % {"number": invoice.number})
+            return go(request, reverse("web:invoice_detail", args=[invoice.pk]))
+        told(request, form.result, "")
+        return go(request, reverse("web:customer_detail", args=[customer.pk]))
+    return render(request, "web/customer_detail.html", _customer_context(request, customer, invoice_form=form),
                   status=400)
 
 
