@@ -181,13 +181,14 @@ def test_only_a_finance_manager_changes_the_amount(clerk_api, manager_api, compa
     assert_error(clerk_api.client.put("/api/v1/ledger-settings", '{"four_eyes_minor": 5}',
                                       content_type="application/json", headers=clerk_api._headers(None)),
                  403, "forbidden", None)
-    assert clerk_api.get("/ledger-settings").json() == {"four_eyes_minor": 100_000_000, "four_eyes": "1,000,000.00"}
+    assert clerk_api.get("/ledger-settings").json() == {"four_eyes_minor": 100_000_000, "four_eyes": "1,000,000.00",
+                                                        "currency": "CNY"}
 
     response = manager_api.client.put("/api/v1/ledger-settings", '{"four_eyes_minor": 50000000}',
                                       content_type="application/json", headers=manager_api._headers(None))
 
     assert response.status_code == 200, response.content
-    assert response.json() == {"four_eyes_minor": 50_000_000, "four_eyes": "500,000.00"}
+    assert response.json() == {"four_eyes_minor": 50_000_000, "four_eyes": "500,000.00", "currency": "CNY"}
     assert ledger_four_eyes_minor(company) == 50_000_000
     event = AuditEvent.objects.get(action="ledger_settings_changed")
     assert (event.before, event.after) == ({"four_eyes_minor": 100_000_000}, {"four_eyes_minor": 50_000_000})

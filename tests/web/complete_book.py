@@ -87,8 +87,10 @@ def _build(today: date) -> CompleteBook:
     from arms.dunning.services import dunning_run, exclusion_add, policy_ensure_default, process_actions
     from arms.exposure.models import CreditHold
     from arms.exposure.services import hold_place, override_approve, override_request
+    from arms.ledger.models import LedgerSettings
     from arms.ledger.services import exchange_rate_set, payment_allocate
     from arms.ledger.services.allocations import AllocationRequest
+    from arms.ledger.services.approvals import manual_credit_note
     from arms.reports.jobs import monthly_job_start
     from arms.reports.models import ReportFormat, ReportTrigger
     from arms.reports.schedule import month_start, previous_month
@@ -142,11 +144,11 @@ def _build(today: date) -> CompleteBook:
 
     paid = factories.payment(hd, amount=20_000_00, received=today - timedelta(days=60), number="RCV-HD-1",
                              actor=clerk, bank_reference="BR-0001", payer_name="华东精密机械有限公司")
-    payment_allocate(actor=clerk, payment=paid, lines=[AllocationRequest(h2.pk, 20_000_00)],
-                     on=today - timedelta(days=60))
-    factories.payment(hd, amount=5_000_00, received=today - timedelta(days=3), number="RCV-HD-2", actor=clerk,
-                      method="bank_acceptance", bill_number="BA-2026-0001",
-                      bill_maturity_date=today + timedelta(days=150))
+    [paid_allocation] = payment_allocate(actor=clerk, payment=paid, lines=[AllocationRequest(h2.pk, 20_000_00)],
+                                         on=today - timedelta(days=60))
+    unapplied = factories.payment(hd, amount=5_000_00, received=today - timedelta(days=3), number="RCV-HD-2",
+                                  actor=clerk, method="bank_acceptance", bill_number="BA-2026-0001",
+                                  bill_maturity_date=today + timedelta(days=150))
 
     # credit: a file, last year's figures, a rating three months ago (accepted), one today (waiting)
     credit_file_update(customer=hd, actor=credit, bureau_rating="AA", bureau_name="中诚信征信", lawsuits_count=1,
@@ -230,6 +232,11 @@ def _build(today: date) -> CompleteBook:
                                        account_number=ACCOUNT_NUMBER, ledger_account="100201")
     bank_import = statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))),
                                    filename="工行流水", account=bank_account, match=False)
+    # a credit note above the company's four-eyes amount, waiting for a second person (the amount lowered for it)
+    four_eyes = LedgerSettings.objects.create(company=hd.company, four_eyes_minor=1_000_00)
+    pending_approval = manual_credit_note(actor=clerk, invoice=h3, on=today, net_minor=2_000_00, tax_minor=260_00,
+                                          reason="质量折让，待审批").approval
+    four_eyes.delete()
 
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
@@ -248,5 +255,7 @@ def _build(today: date) -> CompleteBook:
         "notification_id": Notification.objects.order_by("pk").first().pk,
         "key": "aging", "fmt": "xlsx", "job_id": monthly_job.pk,
         "account_id": bank_account.pk, "statement_id": bank_import.statements[0].statement_id,
+        "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
+        "web:payment_detail.payment_id": unapplied.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -88,6 +88,18 @@ def case_payments(viewer, today):
                 total_column="Amount")
 
 
+def case_ledger_approvals(viewer, today):
+    from arms.ledger.models import LedgerApproval
+
+    for cust in [*customers(), factories.customer("X001")]:
+        LedgerApproval.objects.create(
+            company=cust.company, customer=cust, kind="invoice", currency="CNY", amount_minor=200_000_000 + cust.pk,
+            amount_base_minor=200_000_000 + cust.pk, threshold_minor=100_000_000, arguments={}, reason=cust.name,
+            requested_by=viewer, status="rejected" if cust.code == "X001" else "pending",
+            decided_at=timezone.now() if cust.code == "X001" else None)
+    return Case(reverse("web:approval_list"), {"status": "pending"})
+
+
 def case_credit_files(viewer, today):
     from arms.credit.models import CreditProfile
 

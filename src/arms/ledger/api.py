@@ -22,6 +22,7 @@ from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
 from arms.contracts.models import Contract
 from arms.customers.selectors import customer_get, customers_visible_to
+from arms.domain.money import BASE_CURRENCY
 from arms.ledger import selectors, services
 from arms.ledger.models import ExchangeRate
 from arms.ledger.schemas import (
@@ -321,7 +322,7 @@ def approval_reject(request, approval_id: int, payload: ApprovalDecisionIn):
 @router.get("/ledger-settings", response=LedgerSettingsOut, summary="The four-eyes amount (CNY fen)")
 def ledger_settings_get(request):
     require_perm(request, "ledger.view_ledgersettings")
-    return {"four_eyes_minor": approvals.ledger_four_eyes_minor()}
+    return {"four_eyes_minor": approvals.ledger_four_eyes_minor(), "currency": BASE_CURRENCY}
 
 
 @router.put("/ledger-settings", response=LedgerSettingsOut,
@@ -329,7 +330,7 @@ def ledger_settings_get(request):
 def ledger_settings_put(request, payload: LedgerSettingsIn):
     require_perm(request, "ledger.change_ledgersettings")
     settings = approvals.ledger_settings_update(actor=request.user, four_eyes_minor=payload.four_eyes_minor)
-    return {"four_eyes_minor": settings.four_eyes_minor}
+    return {"four_eyes_minor": settings.four_eyes_minor, "currency": BASE_CURRENCY}
 
 
 # ---------------------------------------------------------------- exchange rates

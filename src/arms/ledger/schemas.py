@@ -377,10 +377,9 @@ class ApprovalPage(Schema):
 class LedgerSettingsOut(Schema):
     four_eyes_minor: int = Field(description="A manual action worth more than this (CNY fen) needs a second person.")
     four_eyes: str
+    currency: str = Field(description="Always CNY: the amount is compared in the base currency.")
 
-    @staticmethod
-    def resolve_four_eyes(obj) -> str | None:
-        return money_text(obj["four_eyes_minor"], "CNY")
+    resolve_four_eyes = formatted_money("four_eyes_minor")
 
 
 class ExchangeRateOut(Schema):

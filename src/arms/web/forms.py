@@ -226,7 +226,8 @@ class PaymentForm(ServiceErrorMixin, AmountForm):
     bill_number = forms.CharField(label=_("Bill number"), max_length=60, required=False)
     bill_maturity_date = forms.DateField(label=_("Bill matures"), required=False, widget=DATE_INPUT)
     auto_allocate = forms.BooleanField(
-        label=_("Allocate to the oldest open invoices"), required=False, initial=True,
+        label=_("Allocate automatically: an open invoice of exactly this amount, else the oldest"), required=False,
+        initial=True,
     )
     #: one key per rendered form, so a double click or a resubmitted page records the payment once
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)

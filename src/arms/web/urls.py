@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import audit, imports, jobs, notifications, views
+from arms.web import audit, imports, jobs, manual, notifications, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,16 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
+    # manual cash application and documents from the UI (arms.web.manual)
+    path("payments/<int:payment_id>/apply/", manual.payment_apply, name="payment_apply"),
+    path("allocations/<int:allocation_id>/undo/", manual.allocation_undo, name="allocation_undo"),
+    path("invoices/<int:invoice_id>/payments/", manual.invoice_payment_record, name="invoice_payment_record"),
+    path("invoices/<int:invoice_id>/credit-notes/", manual.invoice_credit_note, name="invoice_credit_note"),
+    path("customers/<int:customer_id>/invoices/", views.customer_invoice_post, name="customer_invoice_post"),
+    path("approvals/", manual.approval_list, name="approval_list"),
+    path("approvals/settings/", manual.approval_settings, name="approval_settings"),
+    path("approvals/<int:approval_id>/", manual.approval_detail, name="approval_detail"),
+    path("approvals/<int:approval_id>/decide/", manual.approval_decide, name="approval_decide"),
     path("imports/", imports.import_page, name="imports"),
     path("jobs/", jobs.job_index, name="jobs"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job"),

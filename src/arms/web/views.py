@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from arms.ledger import selectors as ledger
-from arms.ledger.services import payment_record
+from arms.ledger.services import approvals, payment_record
 from arms.web import selectors, tables
 from arms.web.exports import export_format, export_response
 from arms.web.forms import (
@@ -26,6 +26,8 @@ from arms.web.forms import (
     PaymentForm,
     StatementForm,
 )
+from arms.web.manual import go, invoice_context, payment_context, told
+from arms.web.manual_forms import InvoiceForm
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
 
@@ -59,9 +61,10 @@ def customer_list(request):
     })
 
 
-def _customer_context(request, customer, *, payment_form=None) -> dict:
+def _customer_context(request, customer, *, payment_form=None, invoice_form=None) -> dict:
     today = timezone.localdate()
     can_record = request.user.has_perm("ledger.add_payment")
+    can_invoice = request.user.has_perm("ledger.add_invoice")
     return {
         "customer": customer,
         "today": today,
@@ -74,6 +77,8 @@ def _customer_context(request, customer, *, payment_form=None) -> dict:
         "can_record_payment": can_record,
         "payment_form": payment_form
         or (PaymentForm(initial=PaymentForm.initial_for(customer)) if can_record else None),
+        "invoice_form": invoice_form
+        or (InvoiceForm(customer=customer, initial=InvoiceForm.initial_for(customer)) if can_invoice else None),
     }
 
 
@@ -125,6 +130,25 @@ def customer_payment_record(request, customer_id: int):
                   status=400)
 
 
+@require_POST
+@login_required
+@permission_required("ledger.add_invoice", raise_exception=True)
+def customer_invoice_post(request, customer_id: int):
+    """Post an invoice for the customer (above the company's amount it waits for a second person)."""
+    customer = customer_or_404(request.user, customer_id)
+    form = InvoiceForm(request.POST, customer=customer)
+    if form.run_service(lambda data: approvals.manual_invoice(actor=request.user, customer=customer,
+                                                              **form.service_arguments())):
+        invoice = form.result.done
+        if invoice is not None:
+            messages.success(request, _("Invoice %(number)s posted.") % {"number": invoice.number})
+            return go(request, reverse("web:invoice_detail", args=[invoice.pk]))
+        told(request, form.result, "")
+        return go(request, reverse("web:customer_detail", args=[customer.pk]))
+    return render(request, "web/customer_detail.html", _customer_context(request, customer, invoice_form=form),
+                  status=400)
+
+
 @require_GET
 @login_required
 def invoice_list(request):
@@ -146,12 +170,7 @@ def invoice_detail(request, invoice_id: int):
     invoice = ledger.invoice_list(user=request.user).filter(pk=invoice_id).first()
     if invoice is None:
         raise Http404(_("Invoice not found."))
-    return render(request, "web/invoice_detail.html", {
-        "invoice": invoice,
-        "today": timezone.localdate(),
-        "allocations": ledger.allocation_list(user=request.user, invoice_id=invoice.pk),
-        "credit_notes": invoice.credit_notes.order_by("date", "id"),
-    })
+    return render(request, "web/invoice_detail.html", invoice_context(request, invoice))
 
 
 @require_GET
@@ -174,7 +193,4 @@ def payment_detail(request, payment_id: int):
     payment = ledger.payment_list(user=request.user).filter(pk=payment_id).first()
     if payment is None:
         raise Http404(_("Payment not found."))
-    return render(request, "web/payment_detail.html", {
-        "payment": payment,
-        "allocations": ledger.allocation_list(user=request.user, payment_id=payment.pk),
-    })
+    return render(request, "web/payment_detail.html", payment_context(request, payment))

@@ -36,6 +36,7 @@ from arms.common.services import idempotent
 from arms.customers.services import company_ensure
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import ApprovalKind, ApprovalStatus
+from arms.ledger.errors import CurrencyMismatch
 from arms.ledger.models import (
     FOUR_EYES_DEFAULT_MINOR,
     Allocation,
@@ -48,6 +49,7 @@ from arms.ledger.services.allocations import AllocationRequest, allocation_rever
 from arms.ledger.services.common import currency_or_error, user_or_none
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.invoices import credit_note_post, invoice_post
+from arms.ledger.services.payments import payment_record
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
@@ -181,6 +183,7 @@ def _approvers(approval: LedgerApproval) -> QuerySet[Any]:
     return users.distinct()
 
 
+@transaction.atomic
 def _request(*, actor: Actor, kind: str, customer: Customer, arguments: JsonDict, amount_minor: int, currency: str,
              amount_base_minor: int, idempotency_key: str | None, **refs: Any) -> Outcome:
     """Do it now when it is worth no more than the company's amount; else ask a second person."""
@@ -274,6 +277,24 @@ def manual_invoice(*, actor: Actor, customer: Customer, issue_date: date, net_mi
                     idempotency_key=idempotency_key)
 
 
+@transaction.atomic
+def payment_record_for_invoice(*, actor: Actor, invoice: Invoice, currency: str, amount_minor: int,
+                               **payment: Any) -> tuple[Payment, Outcome]:
+    """Record a payment received for ``invoice`` and apply it to that invoice (up to its open amount; the rest
+    stays unapplied cash). The allocation is a manual one: above the company's amount it waits for approval."""
+    if (currency or "").upper() != invoice.currency:
+        raise CurrencyMismatch(_("The invoice is in %(currency)s.") % {"currency": invoice.currency},
+                               field="currency")
+    recorded = payment_record(actor=actor, customer=invoice.customer, currency=invoice.currency,
+                              amount_minor=amount_minor, auto_allocate=False, **payment)
+    invoice.refresh_from_db(fields=["amount_open_minor"])
+    amount = min(recorded.amount_unallocated_minor, invoice.amount_open_minor)
+    if amount <= 0 or LedgerApproval.objects.filter(payment=recorded, status=ApprovalStatus.PENDING).exists():
+        return recorded, Outcome(done=[])
+    return recorded, manual_allocate(actor=actor, payment=recorded,
+                                     lines=[AllocationRequest(invoice_id=invoice.pk, amount_minor=amount)])
+
+
 # ---------------------------------------------------------------- deciding
 
 
@@ -357,4 +378,5 @@ __all__ = [
     "manual_allocation_reverse",
     "manual_credit_note",
     "manual_invoice",
+    "payment_record_for_invoice",
 ]
