@@ -116,9 +116,9 @@ def share_context(request, line: StatementLine, *, index: int, customer, form: A
         rows.append({"invoice": invoice, "ticked": ticked, "amount": typed, "amount_name": amount_name,
                      "errors": form.errors.get(amount_name, []) if form else [],
                      "open_plain": _plain(invoice.amount_open_minor, invoice.currency)})
+    suggested_charge = int((line.match or {}).get("charge") or 0) + int((line.match or {}).get("discount") or 0)
     charge = form.data.get(prefix + "charge", "") if form is not None else (
-        _plain((line.match or {}).get("charge") or 0, line.currency) if suggested and (line.match or {}).get("charge")
-        else "")
+        _plain(suggested_charge, line.currency) if suggested and suggested_charge else "")
     return {"line": line, "index": index, "prefix": prefix, "customer": customer, "rows": rows, "charge": charge,
             "cash": form.data.get(prefix + "cash", "") if form is not None else "",
             "cash_errors": form.errors.get(prefix + "cash", []) if form else [],
@@ -172,6 +172,7 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
         "can_apply": request.user.has_perm("bank.apply_cash"),
         "done": done,
         "editing": editing or apply_form is not None or remittance_form is not None,
+        "note_errors": apply_form.errors.get("note", []) if apply_form is not None else [],
     }
 
 
