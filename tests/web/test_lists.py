@@ -301,6 +301,35 @@ def case_team(viewer, today):
                 max_queries=None)
 
 
+def case_cash_lines(viewer, today):
+    from tests.web import cash_book
+
+    stmt = cash_book.statement(cash_book.bank_account(), first=today - timedelta(days=20), last=today)
+    for i, cust in enumerate(customers()):
+        cash_book.line(stmt, amount=60_000 + i, on=today - timedelta(days=i), payer=cust.name, status="suggested",
+                       customer=cust, confidence=70)
+    cash_book.line(stmt, amount=1_000, on=today, text="结息", status="ignored", ignored_kind="interest")
+    return Case(reverse("cash:lines"), {"status": "suggested"}, total_column="Amount")
+
+
+def case_learned_payers(viewer, today):
+    from arms.bank.models import PayerAlias
+
+    for cust in customers():
+        PayerAlias.objects.create(company=cust.company, customer=cust, kind="account", value=f"62220{cust.pk:010d}",
+                                  key=f"62220{cust.pk:010d}", created_by=viewer)
+    other = factories.customer("X001")
+    PayerAlias.objects.create(company=other.company, customer=other, kind="name", value="别名", key="别名")
+    return Case(reverse("cash:aliases"), {"kind": "account"})
+
+
+def case_unapplied_cash(viewer, today):
+    for cust in customers():
+        factories.payment(cust, received=today - timedelta(days=10), amount=70_000 + cust.pk, payer_name=cust.name)
+    factories.payment(factories.customer("X001"), received=today - timedelta(days=400))
+    return Case(reverse("cash:unapplied"), {"bucket": "0-30"}, total_column="Unapplied")
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
