@@ -330,6 +330,19 @@ def case_unapplied_cash(viewer, today):
     return Case(reverse("cash:unapplied"), {"bucket": "0-30"}, total_column="Unapplied")
 
 
+def case_bank_reconciliation(viewer, today):
+    from tests.web import cash_book
+
+    account = cash_book.bank_account()
+    stmt = cash_book.statement(account, first=today - timedelta(days=20), last=today + timedelta(days=1))
+    for i, cust in enumerate(customers()):
+        cash_book.line(stmt, amount=60_000 + i, on=today - timedelta(days=i), payer=cust.name, status="unmatched")
+    cash_book.line(stmt, amount=1_000, on=today + timedelta(days=1), payer="明天的流水", status="unmatched")
+    # the figures come before the items: nine rows of them; the items are two paginated lists on the page
+    return Case(reverse("cash:reconciliation"), {"account": account.pk, "on": today.isoformat()}, preamble=9,
+                max_queries=25)
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
