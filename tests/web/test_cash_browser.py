@@ -43,7 +43,8 @@ def on_line(page, line) -> None:
     """The review shows ``line`` and htmx has finished bringing it in (its keys and fields are live): a clerk reads
     before pressing; a test must wait for it."""
     expect(page.locator("#review")).to_have_attribute("data-line", str(line.pk))
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
 
 
 @pytest.fixture
