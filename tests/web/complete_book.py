@@ -237,7 +237,8 @@ def _build(today: date) -> CompleteBook:
         counterparty_name="华东精密机械有限公司", counterparty_account="31001234567890", remittance="四月货款",
         status="suggested", customer=hd, confidence=80,
         match={"customer_id": hd.pk, "allocations": [[h4.pk, h4.amount_open_minor]], "charge": 0, "unapplied": 0},
-        reasons=[{"code": "name", "points": 50, "detail": ""}, {"code": "one_item", "points": 30, "detail": "INV-HD-4"}])
+        reasons=[{"code": "name", "points": 50, "detail": ""},
+                 {"code": "one_item", "points": 30, "detail": "INV-HD-4"}])
     StatementLine.objects.create(account=bank, statement=bank_statement, booking_date=today, amount_minor=8_800_00,
                                  currency="CNY", bank_reference="ICBC20260002", counterparty_name="某某商贸有限公司",
                                  remittance="货款", status="unmatched")
