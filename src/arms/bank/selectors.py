@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -134,7 +135,7 @@ def unapplied_cash_list(*, payments: QuerySet[Payment], today: date, bucket: str
     return qs.order_by("received_date", "id")
 
 
-def unapplied_totals(queryset: QuerySet[Payment], *, today: date) -> list[dict]:
+def unapplied_totals(queryset: QuerySet[Payment], *, today: date) -> list[dict[str, Any]]:
     """Per currency: the count, the unapplied total and the total of each age bucket, over the whole list (one
     query). ``{"currency", "count", "total", "buckets": [minor, ...]}``."""
     bucket_list = unapplied_buckets()
@@ -255,7 +256,7 @@ def bank_only_lines(account: BankAccount, on: date) -> QuerySet[StatementLine]:
             .order_by("booking_date", "id"))
 
 
-def book_only_entries(account: BankAccount, on: date) -> QuerySet:
+def book_only_entries(account: BankAccount, on: date) -> QuerySet[JournalLine, dict[str, Any]]:
     """Per receipt (or per entry without one) in the account's book by ``on`` that no statement line booked by
     then explains: its signed amount (debit minus credit; a receipt reversed by then nets to nothing and is left
     out), oldest first. Values rows: group, date, memo, customer, payment."""
@@ -272,7 +273,7 @@ def book_only_entries(account: BankAccount, on: date) -> QuerySet:
             .order_by("date", "group"))
 
 
-def book_only_items(rows: Iterable[dict]) -> list[BookOnlyItem]:
+def book_only_items(rows: Iterable[dict[str, Any]]) -> list[BookOnlyItem]:
     return [BookOnlyItem(group=r["group"], date=r["date"], amount_minor=r["amount"], memo=r["memo"],
                          customer_name=r["customer_name"], payment_id=r["payment_id"]) for r in rows]
 
@@ -282,9 +283,10 @@ def statement_balance(account: BankAccount, on: date) -> tuple[int, bool]:
     statements = BankStatement.objects.filter(account=account)
     first = statements.filter(opening_balance_minor__isnull=False).order_by("first_date", "id").first()
     opening = first.opening_balance_minor if first is not None and first.opening_balance_minor is not None else 0
-    gaps = (statements.filter(first_date__lte=on, gap_minor__isnull=False)
-            .exclude(pk=first.pk if first else None)
-            .aggregate(total=Coalesce(Sum("gap_minor"), 0))["total"])
+    later = statements.filter(first_date__lte=on, gap_minor__isnull=False)
+    if first is not None:
+        later = later.exclude(pk=first.pk)
+    gaps = later.aggregate(total=Coalesce(Sum("gap_minor"), 0))["total"]
     lines = (StatementLine.objects.filter(account=account, booking_date__lte=on)
              .aggregate(total=Coalesce(Sum("amount_minor"), 0))["total"])
     return opening + gaps + lines, first is not None
@@ -292,9 +294,10 @@ def statement_balance(account: BankAccount, on: date) -> tuple[int, bool]:
 
 def book_balance(account: BankAccount, on: date) -> int:
     """Debits minus credits of the account's book (``book_lines``), dated on or before ``on``."""
-    return (book_lines(account, on)
-            .aggregate(total=Coalesce(Sum(F("debit_minor") - F("credit_minor"), output_field=IntegerField()),
-                                      Value(0)))["total"])
+    total: int = (book_lines(account, on)
+                  .aggregate(total=Coalesce(Sum(F("debit_minor") - F("credit_minor"), output_field=IntegerField()),
+                                            Value(0)))["total"])
+    return total
 
 
 def bank_reconciliation(*, account: BankAccount, on: date) -> Reconciliation:
