@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from arms.bank import cash_selectors
 from arms.bank.enums import LineStatus
 from arms.bank.models import BankAccount, BankStatement, LineApplication, PayerAlias, StatementLine
 from arms.domain.aging import AgingBasis, Bucket, buckets, cutoff_dates
@@ -52,16 +53,9 @@ def bank_account_list() -> QuerySet[BankAccount]:
 def line_list(*, account_id: int | None = None, status: str = "", date_from: date | None = None,
               date_to: date | None = None, amount_min: int | None = None, amount_max: int | None = None,
               search: str = "") -> QuerySet[StatementLine]:
-    """Statement lines, newest first, with what the clerk's list shows (account, suggested customer)."""
-    qs = StatementLine.objects.select_related("account", "customer")
-    if account_id:
-        qs = qs.filter(account_id=account_id)
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(booking_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(booking_date__lte=date_to)
+    """Cash application's statement lines (``cash_selectors.line_list``, newest first) with the workbench's filters
+    on top: an amount range and a text search."""
+    qs = cash_selectors.line_list(account_id=account_id, status=status, date_from=date_from, date_to=date_to)
     if amount_min is not None:
         qs = qs.filter(amount_minor__gte=amount_min)
     if amount_max is not None:
@@ -70,7 +64,7 @@ def line_list(*, account_id: int | None = None, status: str = "", date_from: dat
         qs = qs.filter(Q(counterparty_name__icontains=search) | Q(remittance__icontains=search)
                        | Q(bank_reference__icontains=search) | Q(counterparty_account__icontains=search)
                        | Q(customer__name__icontains=search))
-    return qs.order_by("-booking_date", "-id")
+    return qs
 
 
 def line_status_counts(queryset: QuerySet[StatementLine]) -> dict[str, int]:
@@ -100,11 +94,8 @@ def next_open_line(*, after: StatementLine | None, status: str = "", account_id:
 
 
 def alias_list(*, customer_id: int | None = None, kind: str = "", search: str = "") -> QuerySet[PayerAlias]:
-    qs = PayerAlias.objects.select_related("customer", "created_by", "learned_from")
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
-    if kind:
-        qs = qs.filter(kind=kind)
+    """Learned payers (``cash_selectors.alias_list``) with a text search over the value and the customer."""
+    qs = cash_selectors.alias_list(customer_id=customer_id, kind=kind)
     if search:
         qs = qs.filter(Q(value__icontains=search) | Q(customer__name__icontains=search)
                        | Q(customer__code__icontains=search))

@@ -178,7 +178,52 @@ def test_a_transfer_from_an_own_account_is_set_aside(company, account, days):
     assert (line.status, line.ignored_kind) == (LineStatus.IGNORED, IgnoredKind.TRANSFER)
 
 
-def test_story_import_suggestion_correction_alias_and_the_next_payment_applies_itself(account, days, clerk, today):
+def test_story_import_suggestion_correction_alias_and_the_next_payment_applies_itself(company, account, days, clerk,
+                                                                                      today):
+    """The Hong Kong arm of a group pays for the Shenzhen company. ARMS suggests the customer whose name it carries;
+    the clerk corrects it; ARMS remembers; the next payment from that account applies itself to the right one."""
+    CashSettings.objects.create(company=company, auto_threshold=90)  # the finance manager wants more certainty
+    namesake = factories.customer(name="华强电子有限公司")
+    shenzhen = factories.customer(name="深圳华强电子科技有限公司")
+    _invoice(namesake, days, 339_000, "INV-2026-0601")
+    first = _invoice(shenzhen, days, 339_000, "INV-2026-0701")
+    second = _invoice(shenzhen, days, 452_000, "INV-2026-0702")
+    # given: an imported line (as the import leaves it: NEW) from the Hong Kong company, no reference
+    line = statement_line(account, amount=339_000, on=days[1], payer="华强电子（香港）有限公司",
+                          payer_account="HK 0123-456-789", text="货款")
+
+    # when: the run matches it, the namesake's equal invoice is suggested, below the threshold
+    run = match_lines(actor=None)
+    line.refresh_from_db()
+    assert (run.suggested, run.auto_applied) == (1, 0)
+    assert (line.status, line.customer_id, line.confidence) == (LineStatus.SUGGESTED, namesake.pk, 85)
+    assert not Payment.objects.exists()
+
+    # and the clerk corrects it: Shenzhen's invoice
+    line_apply(actor=clerk, line=line, shares=[Share(customer_id=shenzhen.pk, allocations=((first.pk, 339_000),))],
+               note="香港公司代付")
+    line.refresh_from_db()
+    assert (line.status, line.customer_id, line.reviewed_by) == (LineStatus.MANUAL, shenzhen.pk, clerk)
+
+    # then: ARMS remembers the account and the name for Shenzhen, visibly
+    assert {(a.kind, a.key) for a in PayerAlias.objects.filter(customer=shenzhen)} == {
+        (AliasKind.ACCOUNT, "HK0123456789"), (AliasKind.NAME, "华强电子")}
+    assert all(a.learned_from_id == line.pk and a.created_by == clerk for a in PayerAlias.objects.all())
+
+    # and the next payment from them is applied to Shenzhen without a human
+    nxt = statement_line(account, amount=452_000, on=today, payer="华强电子（香港）有限公司",
+                         payer_account="HK0123456789", text="货款")
+    run = match_lines(actor=None)
+    nxt.refresh_from_db()
+    assert run.auto_applied == 1
+    assert (nxt.status, nxt.customer_id, nxt.confidence) == (LineStatus.AUTO, shenzhen.pk, 100)
+    second.refresh_from_db()
+    assert second.amount_open_minor == 0
+    assert ledger_problems() == {}
+    call_command("ledger", "check")
+
+
+def test_a_group_treasury_nobody_could_place_is_learned_as_a_third_party(account, days, clerk, today):
     """A group treasury pays for its subsidiary; the first time nobody can place it, the clerk decides, ARMS
     remembers, and the next payment from the same account and name applies itself."""
     subsidiary = factories.customer(name="深圳华强电子有限公司")
@@ -215,6 +260,7 @@ def test_story_import_suggestion_correction_alias_and_the_next_payment_applies_i
         alias_remove(actor=clerk, alias=alias)
     assert not PayerAlias.objects.exists() and nxt.payment.status == "posted"
     assert ledger_problems() == {}
+    call_command("ledger", "check")  # exits non-zero (CommandError) on any finding
 
 
 def test_a_clerk_corrects_a_wrong_suggestion_and_the_payer_is_learned(company, account, days, clerk):
@@ -232,7 +278,7 @@ def test_a_clerk_corrects_a_wrong_suggestion_and_the_payer_is_learned(company, a
     line_apply(actor=clerk, line=line, shares=[Share(customer_id=right.pk, allocations=((invoice.pk, 100_000),))])
 
     assert set(PayerAlias.objects.values_list("customer_id", "kind")) == {
-        (right.pk, AliasKind.ACCOUNT), (right.pk, AliasKind.THIRD_PARTY)}
+        (right.pk, AliasKind.ACCOUNT), (right.pk, AliasKind.NAME)}  # 华强电子 is a form of its name
 
 
 def test_a_line_split_across_two_customers_makes_one_payment_each(account, days, clerk):
@@ -299,6 +345,8 @@ def test_ignore_then_reset_puts_the_line_back(account, days, clerk):
     line_ignore(actor=clerk, line=line, kind=IgnoredKind.OTHER, note="押金退回")
     line.refresh_from_db()
     assert (line.status, line.ignored_kind) == (LineStatus.IGNORED, IgnoredKind.OTHER)
+    with pytest.raises(LineAlreadyApplied):
+        line_accept(actor=clerk, line=line)
     line_reset(actor=clerk, line=line, reason="看错了")
     line.refresh_from_db()
     assert line.status == LineStatus.UNMATCHED and line.ignored_kind == ""
@@ -363,5 +411,6 @@ def test_a_run_does_not_offer_an_invoice_a_line_before_it_settled(account, days)
     second.refresh_from_db()
     assert run.auto_applied == 1
     assert first.status == LineStatus.AUTO and second.status == LineStatus.SUGGESTED
+    assert second.match["allocations"] == [] and second.match["unapplied"] == 113_000  # matched after the first
     assert Invoice.objects.get(pk=invoice.pk).amount_open_minor == 0
     assert ledger_problems() == {}

@@ -37,7 +37,9 @@ from arms.domain.money import format_money
 from arms.ledger.enums import PaymentMethod, PaymentStatus
 
 if TYPE_CHECKING:
-    from arms.common.typing import Actor
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Customer
     from arms.ledger.models import Invoice, Payment
 
@@ -74,7 +76,7 @@ class _Plan:
     settle: dict[int, int]  # invoice id -> amount settled (cash plus its part of the charge), in allocation order
 
 
-def _whole(value, field: str) -> int:
+def _whole(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(_("Amounts are whole minor units (分)."), field=field)
     return value
@@ -220,7 +222,9 @@ def _learn(*, actor: Actor, line: StatementLine, customer: Customer) -> list[Pay
         wanted.append((AliasKind.ACCOUNT, line.counterparty_account.strip(), account_key(line.counterparty_account)))
     payer, own = name_key(line.counterparty_name), name_key(customer.name)
     if payer and payer != own:
-        kind = AliasKind.NAME if fuzz.ratio(payer, own) >= FUZZY_LOW else AliasKind.THIRD_PARTY
+        shorter, longer = sorted((payer, own), key=len)
+        variant = (len(shorter) >= 3 and shorter in longer) or fuzz.ratio(payer, own) >= FUZZY_LOW
+        kind = AliasKind.NAME if variant else AliasKind.THIRD_PARTY  # a form of its own name, or someone else
         wanted.append((kind, line.counterparty_name.strip()[:200], payer[:200]))
     for kind, value, key in wanted:
         alias, created = PayerAlias.objects.get_or_create(
@@ -234,13 +238,21 @@ def _learn(*, actor: Actor, line: StatementLine, customer: Customer) -> list[Pay
     return learned
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     from arms.ledger.services.common import user_or_none
 
     return user_or_none(actor)
 
 
-def _line_snapshot(line: StatementLine) -> dict:
+def _already(line: StatementLine) -> LineAlreadyApplied:
+    return LineAlreadyApplied(
+        _("Statement line %(ref)s is already %(status)s; reset it first.")
+        % {"ref": line.bank_reference or line.pk, "status": line.get_status_display()},
+        field="line",
+    )
+
+
+def _line_snapshot(line: StatementLine) -> JsonDict:
     return {
         "status": line.status, "ignored_kind": line.ignored_kind, "confidence": line.confidence,
         "customer": line.customer_id, "payment": line.payment_id, "note": line.note,
@@ -272,11 +284,7 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
     invoices = {inv.pk: inv for inv in invoices_qs_for_update(invoice_ids)}
     locked: StatementLine = statement_line_qs_for_update().select_related("account__company").get(pk=line.pk)
     if locked.status not in OPEN_STATUSES or locked.payment_id or locked.applications.exists():
-        raise LineAlreadyApplied(
-            _("Statement line %(ref)s is already %(status)s; reset it first.")
-            % {"ref": locked.bank_reference or locked.pk, "status": locked.get_status_display()},
-            field="line",
-        )
+        raise _already(locked)
     if status == LineStatus.AUTO:
         threshold = cash_settings_for(company).auto_threshold
         if locked.confidence < threshold:
@@ -330,6 +338,10 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
 
 
 def _shares_of_match(line: StatementLine) -> list[Share]:
+    if line.amount_minor <= 0:
+        raise LineNotReceipt(_("Money out is not a customer receipt; it cannot be applied."), field="line")
+    if line.status not in OPEN_STATUSES:
+        raise _already(line)
     match = line.match or {}
     if not match.get("customer_id"):
         raise NoSuggestion(
@@ -381,11 +393,7 @@ def line_ignore(*, actor: Actor, line: StatementLine, kind: IgnoredKind | str, n
         raise ValidationFailed(_("At most 500 characters."), field="note")
     locked: StatementLine = statement_line_qs_for_update().get(pk=line.pk)
     if locked.status not in OPEN_STATUSES:
-        raise LineAlreadyApplied(
-            _("Statement line %(ref)s is already %(status)s; reset it first.")
-            % {"ref": locked.bank_reference or locked.pk, "status": locked.get_status_display()},
-            field="line",
-        )
+        raise _already(locked)
     before = _line_snapshot(locked)
     locked.status = LineStatus.IGNORED
     locked.ignored_kind = kind

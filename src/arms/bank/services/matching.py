@@ -15,13 +15,16 @@ line meanwhile, an invoice was settled by hand) leaves that line as a suggestion
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arms.audit.actions import AuditAction
@@ -34,7 +37,7 @@ from arms.domain import cashapp
 from arms.domain.cashapp import Book, Receipt, Rules
 
 if TYPE_CHECKING:
-    from arms.common.typing import Actor
+    from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Company
 
 log = logging.getLogger(__name__)
@@ -125,13 +128,12 @@ def receipt_of(line: StatementLine, *, own_accounts: frozenset[str] = frozenset(
 
 
 def account_key(account: str) -> str:
-    """An account number as compared: letters and digits only, upper case (spaces and dashes vary by bank)."""
-    import unicodedata
+    """An account number as the matcher compares it: Latin letters and digits only, upper case, after NFKC
+    (spaces, dashes and full-width digits vary by bank)."""
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", account or "").upper())
 
-    return "".join(ch for ch in unicodedata.normalize("NFKC", account or "").upper() if ch.isalnum())
 
-
-def match_of(result: cashapp.Match) -> dict:
+def match_of(result: cashapp.Match) -> JsonDict:
     """The stored form of a match (``StatementLine.match``)."""
     return {
         "customer_id": result.customer_id,
@@ -144,7 +146,7 @@ def match_of(result: cashapp.Match) -> dict:
     }
 
 
-def reasons_of(result: cashapp.Match) -> list[dict]:
+def reasons_of(result: cashapp.Match) -> list[JsonDict]:
     return [{"code": r.code, "points": r.points, "detail": r.detail} for r in result.reasons]
 
 
@@ -174,7 +176,7 @@ def _book_refresh(book: Book, item_ids: Iterable[int]) -> None:
                 book.by_reference.get(key, set()).discard(item_id)
 
 
-def _lines(line_ids: Iterable[int] | None, account: BankAccount | None, on: date | None):
+def _lines(line_ids: Iterable[int] | None, account: BankAccount | None, on: date | None) -> QuerySet[StatementLine]:
     lines = StatementLine.objects.all()
     if line_ids is not None:
         lines = lines.filter(pk__in=list(line_ids), status__in=OPEN_STATUSES)
@@ -194,7 +196,7 @@ def match_lines(
     account: BankAccount | None = None,
     on: date | None = None,
     auto: bool = True,
-    progress=None,
+    progress: Callable[..., None] | None = None,
 ) -> MatchRun:
     """Match the NEW lines (and, with ``line_ids``, the given lines that are still open: new, suggested,
     unmatched), optionally only of ``account`` and booked on ``on``. Stores status, confidence, customer, match
@@ -220,14 +222,18 @@ def match_lines(
         own = frozenset(
             account_key(n) for n in BankAccount.objects.filter(company=company).values_list("account_number", flat=True)
         )
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        pending = list(ids)
+        while pending:
+            chunk, pending = pending[:CHUNK], pending[CHUNK:]
             to_apply: list[int] = []
+            claimed: set[int] = set()  # items the chunk's automatic applications will settle
+            deferred: list[int] = []  # lines that want one of them: matched again once those are applied
             with transaction.atomic():
                 locked = list(statement_line_qs_for_update().filter(pk__in=chunk, status__in=OPEN_STATUSES)
                               .order_by("pk"))
                 now = timezone.now()
                 decided = []
+                stored = []
                 for line in locked:
                     key = (company.pk, line.currency)
                     if key not in books:
@@ -239,6 +245,10 @@ def match_lines(
                         result = cashapp.Match(status="ignored", kind=IgnoredKind.TRANSFER)
                     elif line.reversal and result.status != "ignored":
                         result = cashapp.Match(status="ignored", kind=IgnoredKind.REFUND)
+                    items = {item_id for item_id, _amount in result.allocations}
+                    if items & claimed:
+                        deferred.append(line.pk)
+                        continue
                     line.status = _STATUS[result.status]
                     line.ignored_kind = result.kind if result.status == "ignored" else IgnoredKind.NONE
                     line.confidence = result.confidence
@@ -246,14 +256,16 @@ def match_lines(
                     line.match = match_of(result)
                     line.reasons = reasons_of(result)
                     line.matched_at = now
+                    stored.append(line)
                     decided.append([line.pk, result.status, result.confidence, result.customer_id])
                     if (auto and result.status == "auto" and result.allocations
                             and result.confidence >= settings.auto_threshold):
                         to_apply.append(line.pk)
+                        claimed |= items
                 StatementLine.objects.bulk_update(
-                    locked, ["status", "ignored_kind", "confidence", "customer", "match", "reasons", "matched_at"]
+                    stored, ["status", "ignored_kind", "confidence", "customer", "match", "reasons", "matched_at"]
                 )
-                if locked:
+                if stored:
                     audit_record(actor=actor, action=AuditAction.CASH_LINE_MATCHED, subject=bank_account,
                                  after={"lines": decided, "threshold": settings.auto_threshold})
             applied = set()
@@ -273,7 +285,8 @@ def match_lines(
                     counts["suggested"] += 1
                 else:
                     counts[status] += 1
-            done += len(chunk)
+            pending = deferred + pending  # each round applies what deferred them, so this ends
+            done += len(stored)
             if progress is not None:
                 progress(done, total)
     return MatchRun(

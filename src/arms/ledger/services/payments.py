@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def payment_snapshot(payment: Payment) -> JsonDict:
-    return {
+    snapshot = {
         "number": payment.number,
         "customer": payment.customer_id,
         "received_date": payment.received_date,
@@ -50,8 +50,10 @@ def payment_snapshot(payment: Payment) -> JsonDict:
         "bill_number": payment.bill_number,
         "bill_maturity_date": payment.bill_maturity_date,
         "bank_reference": payment.bank_reference,
-        "charge_minor": payment.charge_minor,
     }
+    if payment.charge_minor:  # a bank charge the payer deducted (cash application's short payments)
+        snapshot["charge_minor"] = payment.charge_minor
+    return snapshot
 
 
 @transaction.atomic
@@ -70,14 +72,11 @@ def payment_record(
     bank_reference: str = "",
     auto_allocate: bool = False,
     idempotency_key: str | None = None,
+    # the part of amount_minor the payer's bank deducted (or a cash discount): the bank received the rest, the
+    # charge is booked to 6603 财务费用 on its own journal line, and the whole amount settles invoices
     charge_minor: int = 0,
 ) -> Payment:
-    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first.
-
-    ``charge_minor``: the part of ``amount_minor`` the payer's bank deducted (a bank charge, or a cash discount
-    taken): the bank received ``amount_minor - charge_minor``, the charge is booked to 6603 财务费用 on its own journal
-    line, and the whole ``amount_minor`` settles invoices (cash application's short payments).
-    """
+    """Record money received. It starts as unapplied cash; ``auto_allocate`` settles oldest items first."""
     payload = {
         "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
         "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
