@@ -318,3 +318,26 @@ def test_the_remittance_advice_applies_the_line_as_it_lists(client, clerk, lines
     settled = dict(Allocation.objects.filter(payment=line.payment).values_list("invoice_id", "amount_minor"))
     assert settled == {invoice.pk: 10_000, second.pk: 40_000}
     assert StatementLine.objects.get(pk=lines["suggested"].pk).status == "suggested"
+
+
+def test_a_decision_can_be_undone_with_a_reason(client, clerk, lines):
+    client.force_login(clerk)
+    line = lines["suggested"]
+    hx(client, reverse("cash:accept", args=[line.pk]))
+    line.refresh_from_db()
+    payment = line.payment
+    html = client.get(reverse("cash:review", args=[line.pk])).content.decode()
+    assert payment.number in html and 'id="line-payments"' in html and 'id="reset-button"' in html
+    assert 'id="accept-button"' not in html
+
+    html = hx(client, reverse("cash:reset", args=[line.pk]), {"reason": ""}).content.decode()
+    assert 'id="error-reason"' in html
+    assert StatementLine.objects.get(pk=line.pk).status == "manual"
+
+    html = hx(client, reverse("cash:reset", args=[line.pk]), {"reason": "客户重复付款，退回"}).content.decode()
+
+    line.refresh_from_db()
+    payment.refresh_from_db()
+    assert line.status in ("new", "suggested") and line.payment is None
+    assert payment.status == "reversed"
+    assert f'data-line="{line.pk}"' in html and 'id="edit-button"' in html and 'id="review-done"' in html

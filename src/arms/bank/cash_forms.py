@@ -132,6 +132,10 @@ class IgnoreForm(ServiceErrorMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+class ResetForm(ServiceErrorMixin, forms.Form):
+    reason = forms.CharField(label=_("Why undo it"), max_length=300)
+
+
 class RemittanceForm(ServiceErrorMixin, forms.Form):
     file = forms.FileField(label=_("Remittance advice (Excel or CSV)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
