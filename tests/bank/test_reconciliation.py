@@ -48,7 +48,7 @@ def test_the_reconciliation_names_every_item_between_the_two_balances(book):
     # what is left is the opening balance, which the receivables books do not carry
     assert rec.unexplained_minor == 100_000
     assert [line.pk for line in bank_only_lines(book["account"], book["on"])] == [book["waiting"].pk, book["out"].pk]
-    assert sorted(row["entry__payment_id"] for row in book_only_entries(book["account"], book["on"])) == sorted(
+    assert sorted(row["payment_id"] for row in book_only_entries(book["account"], book["on"])) == sorted(
         [book["early"].pk, book["by_hand"].pk])
 
 
@@ -58,6 +58,31 @@ def test_on_the_day_the_bank_shows_the_early_receipt_it_leaves_the_list(book):
     assert rec.statement_balance_minor == 273_000
     assert (rec.book_only_minor, rec.book_only_count) == (40_000, 1)
     assert rec.unexplained_minor == 100_000
+
+
+def test_with_two_accounts_each_book_holds_its_own_receipts(book):
+    today = timezone.localdate()
+    second = cash_book.bank_account(name="建行一般户", number="4340610000000001", ledger_account="100202")
+    stmt = cash_book.statement(second, first=today - timedelta(days=3), last=today, opening=0)
+    cust = factories.customer("RC003", name="第二账户客户有限公司")
+    received = factories.payment(cust, amount=77_000, received=today - timedelta(days=3))
+    cash_book.line(stmt, amount=77_000, on=today - timedelta(days=3), status="manual", customer=cust,
+                   payment=received)
+    reversed_by_hand = factories.payment(cust, amount=5_000, received=today - timedelta(days=3))
+    from arms.ledger.services import payment_reverse
+
+    payment_reverse(actor=None, payment=reversed_by_hand, reason="录错", on=today - timedelta(days=2))
+
+    first = bank_reconciliation(account=book["account"], on=book["on"])
+    other = bank_reconciliation(account=second, on=book["on"])
+
+    # the first account (plain 1002) keeps its figures: the second account's receipt is not in its book, and the
+    # receipt keyed in and reversed nets to nothing
+    assert first.book_balance_minor == 113_000 + 30_000 + 40_000
+    assert (first.book_only_minor, first.book_only_count) == (70_000, 2)
+    # the second (sub-account 100202) holds only the receipt traced to its own line, and balances
+    assert (other.statement_balance_minor, other.book_balance_minor) == (77_000, 77_000)
+    assert (other.bank_only_count, other.book_only_count, other.unexplained_minor) == (0, 0, 0)
 
 
 def test_a_gap_between_statements_counts_in_the_bank_balance(book):

@@ -237,6 +237,32 @@ def _build(today: date) -> CompleteBook:
     pending_approval = manual_credit_note(actor=clerk, invoice=h3, on=today, net_minor=2_000_00, tax_minor=260_00,
                                           reason="质量折让，待审批").approval
     four_eyes.delete()
+    # cash application: an account with a statement, a suggested line, an unmatched one, interest set aside, and a
+    # payer learned from an earlier confirmation
+    from arms.bank.models import BankAccount, BankStatement, PayerAlias, StatementLine
+
+    bank = BankAccount.objects.create(company=company, name="工行基本户", bank="中国工商银行",
+                                      account_number="6222020200112233445")
+    bank_statement = BankStatement.objects.create(
+        account=bank, format="cn:icbc", filename="工行流水.xlsx", sha256="0" * 64,
+        first_date=today - timedelta(days=3), last_date=today, opening_balance_minor=500_000_00, imported_by=clerk)
+    h4.refresh_from_db()
+    suggested_line = StatementLine.objects.create(
+        account=bank, statement=bank_statement, booking_date=today - timedelta(days=1),
+        amount_minor=h4.amount_open_minor, currency="CNY", bank_reference="ICBC20260001",
+        counterparty_name="华东精密机械有限公司", counterparty_account="31001234567890", remittance="四月货款",
+        status="suggested", customer=hd, confidence=80,
+        match={"customer_id": hd.pk, "allocations": [[h4.pk, h4.amount_open_minor]], "charge": 0, "unapplied": 0},
+        reasons=[{"code": "name", "points": 50, "detail": ""},
+                 {"code": "one_item", "points": 30, "detail": "INV-HD-4"}])
+    StatementLine.objects.create(account=bank, statement=bank_statement, booking_date=today, amount_minor=8_800_00,
+                                 currency="CNY", bank_reference="ICBC20260002", counterparty_name="某某商贸有限公司",
+                                 remittance="货款", status="unmatched")
+    StatementLine.objects.create(account=bank, statement=bank_statement, booking_date=today - timedelta(days=2),
+                                 amount_minor=12_34, currency="CNY", bank_reference="ICBC20260003",
+                                 remittance="结息", status="ignored", ignored_kind="interest")
+    alias = PayerAlias.objects.create(company=company, customer=hd, kind="account", value="31001234567890",
+                                      key="31001234567890", created_by=clerk)
 
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
@@ -257,5 +283,6 @@ def _build(today: date) -> CompleteBook:
         "account_id": bank_account.pk, "statement_id": bank_import.statements[0].statement_id,
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
+        "line_id": suggested_line.pk, "alias_id": alias.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

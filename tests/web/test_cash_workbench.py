@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from arms.bank.models import PayerAlias
+from arms.audit.models import AuditEvent
+from arms.bank.models import LineApplication, PayerAlias, StatementLine
+from arms.ledger.models import Allocation, Payment
 from tests import factories
 from tests.web import cash_book
 
@@ -35,7 +37,8 @@ def lines(day):
     stmt = cash_book.statement(account, first=day - timedelta(days=5), last=day)
     suggested = cash_book.line(
         stmt, amount=113_000, on=day - timedelta(days=2), payer="华东精密机械有限公司", text="INV-HD-1 货款",
-        status="suggested", customer=cust, confidence=75, match={"allocations": [[invoice.pk, 113_000]]},
+        status="suggested", customer=cust, confidence=75,
+        match={"customer_id": cust.pk, "allocations": [[invoice.pk, 113_000]], "charge": 0, "unapplied": 0},
         reasons=[{"code": "name", "points": 50, "detail": ""}, {"code": "items_part", "points": 25, "detail": ""}])
     unmatched = cash_book.line(stmt, amount=50_000, on=day - timedelta(days=1), payer="某某贸易有限公司",
                                status="unmatched")
@@ -165,3 +168,176 @@ def test_unapplied_cash_shows_its_age_in_buckets(client, clerk, day):
     assert f'data-payment="{old.pk}"' in html and f'data-payment="{recent.pk}"' not in html
     rows = client.get(reverse("cash:unapplied"), {"export": "csv"}).getvalue().decode("utf-8-sig").splitlines()
     assert len(rows) == 3 and rows[1].split(",")[4] == "100"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def hx(client, url, data=None):
+    return client.post(url, data or {}, HTTP_HX_REQUEST="true")
+
+
+def test_accepting_applies_the_suggestion_and_the_next_line_comes_without_a_reload(client, clerk, lines):
+    client.force_login(clerk)
+    line = lines["suggested"]
+
+    response = hx(client, reverse("cash:accept", args=[line.pk]))
+
+    line.refresh_from_db()
+    assert line.status == "manual" and line.payment is not None
+    assert Allocation.objects.get(payment=line.payment).amount_minor == 113_000
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="review"')
+    assert 'id="review-done"' in html
+    following = lines["unmatched"]  # the one open line left
+    assert f'data-line="{following.pk}"' in html
+    assert response["HX-Push-Url"] == reverse("cash:review", args=[following.pk])
+
+
+def test_setting_aside_records_the_kind(client, clerk, lines):
+    client.force_login(clerk)
+    line = lines["unmatched"]
+
+    response = hx(client, reverse("cash:ignore", args=[line.pk]), {"kind": "refund", "note": "退回多付"})
+
+    line.refresh_from_db()
+    assert (line.status, line.ignored_kind, line.note) == ("ignored", "refund", "退回多付")
+    assert Payment.objects.count() == 0
+    assert f'data-line="{lines["suggested"].pk}"' in response.content.decode()
+
+
+def test_a_kind_that_is_none_of_the_choices_is_refused_beside_it(client, clerk, lines):
+    client.force_login(clerk)
+    line = lines["unmatched"]
+
+    html = hx(client, reverse("cash:ignore", args=[line.pk]), {"kind": "outgoing"}).content.decode()
+
+    assert 'id="error-ignore"' in html and f'data-line="{line.pk}"' in html
+    line.refresh_from_db()
+    assert line.status == "unmatched"
+
+
+def test_applying_as_edited_takes_the_ticked_items_the_amounts_and_the_charge(client, clerk, lines, day):
+    client.force_login(clerk)
+    cust, invoice = lines["customer"], lines["invoice"]
+    line = lines["unmatched"]  # 500.00 from an unknown payer: the clerk knows it is 华东, short by a 20.00 charge
+    second = factories.invoice(cust, number="INV-HD-2", net=40_000, tax=0, issued=day - timedelta(days=20))
+    data = {"share-0-customer": cust.pk, "share-0-item": [second.pk], f"share-0-amount-{second.pk}": "380.00",
+            "share-0-charge": "20", f"share-0-amount-{invoice.pk}": "", "note": "对方扣手续费"}
+    data["share-0-item"].append(invoice.pk)
+    data[f"share-0-amount-{invoice.pk}"] = "120.00"
+
+    response = hx(client, reverse("cash:apply", args=[line.pk]), data)
+
+    assert response.status_code == 200
+    line.refresh_from_db()
+    assert line.status == "manual", response.content.decode()[:2000]
+    settled = dict(Allocation.objects.filter(payment=line.payment).values_list("invoice_id", "amount_minor"))
+    # the cash as typed; the charge settles on top of the last item ticked (the order of the list, oldest first)
+    assert settled == {second.pk: 38_000, invoice.pk: 14_000}
+    assert PayerAlias.objects.filter(customer=cust, value="某某贸易有限公司").exists()
+
+
+def test_splitting_a_line_across_two_customers_records_a_receipt_each(client, clerk, lines, day):
+    client.force_login(clerk)
+    other = factories.customer("XN001", name="西南物流有限公司")
+    other_invoice = factories.invoice(other, number="INV-XN-1", net=20_000, tax=0, issued=day - timedelta(days=9))
+    invoice, line = lines["invoice"], lines["unmatched"]
+    data = {"share-0-customer": lines["customer"].pk, "share-0-item": [invoice.pk],
+            f"share-0-amount-{invoice.pk}": "300", "share-0-cash": "300",
+            "share-2-customer": other.pk, "share-2-item": [other_invoice.pk],
+            f"share-2-amount-{other_invoice.pk}": "200", "share-2-cash": "200"}
+
+    hx(client, reverse("cash:apply", args=[line.pk]), data)
+
+    line.refresh_from_db()
+    assert line.status == "manual"
+    shares = dict(LineApplication.objects.filter(line=line).values_list("customer_id", "amount_minor"))
+    assert shares == {lines["customer"].pk: 30_000, other.pk: 20_000}
+
+
+def test_an_amount_above_what_is_open_is_refused_beside_it_and_nothing_is_written(client, clerk, lines):
+    client.force_login(clerk)
+    invoice, line = lines["invoice"], lines["unmatched"]
+    before = (Payment.objects.count(), Allocation.objects.count(), AuditEvent.objects.count())
+    data = {"share-0-customer": lines["customer"].pk, "share-0-item": [invoice.pk],
+            f"share-0-amount-{invoice.pk}": "1,130.01"}
+
+    html = hx(client, reverse("cash:apply", args=[line.pk]), data).content.decode()
+
+    assert f'id="error-share-0-amount-{invoice.pk}"' in html
+    assert 'value="1,130.01"' in html  # what the clerk typed stays
+    line.refresh_from_db()
+    assert line.status == "unmatched"
+    assert (Payment.objects.count(), Allocation.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_an_amount_that_does_not_read_is_refused_before_the_service(client, clerk, lines):
+    client.force_login(clerk)
+    invoice, line = lines["invoice"], lines["unmatched"]
+
+    html = hx(client, reverse("cash:apply", args=[line.pk]),
+              {"share-0-customer": lines["customer"].pk, "share-0-item": [invoice.pk],
+               f"share-0-amount-{invoice.pk}": "12.345"}).content.decode()
+
+    assert f'id="error-share-0-amount-{invoice.pk}"' in html
+    assert Payment.objects.count() == 0
+
+
+def test_a_learned_payer_can_be_removed(client, clerk, lines):
+    alias = PayerAlias.objects.create(company=lines["customer"].company, customer=lines["customer"], kind="name",
+                                      value="华东精密", key="华东精密", created_by=clerk)
+    client.force_login(clerk)
+
+    response = hx(client, reverse("cash:alias_remove", args=[alias.pk]))
+
+    assert response.status_code == 200 and 'class="removed"' in response.content.decode()
+    assert not PayerAlias.objects.filter(pk=alias.pk).exists()
+
+
+def test_the_remittance_advice_applies_the_line_as_it_lists(client, clerk, lines, day):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(clerk)
+    cust, invoice, line = lines["customer"], lines["invoice"], lines["unmatched"]
+    second = factories.invoice(cust, number="INV-HD-2", net=40_000, tax=0, issued=day - timedelta(days=20))
+    bad = SimpleUploadedFile("明细.csv", "发票号,金额\nINV-HD-1,100\nINV-XX-9,50\n".encode())
+
+    html = client.post(reverse("cash:remittance", args=[line.pk]), {"file": bad, "customer": cust.pk},
+                       HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'id="error-remittance"' in html and "INV-XX-9" in html
+    assert Payment.objects.count() == 0
+
+    good = SimpleUploadedFile("明细.csv", "发票号,金额\nINV-HD-1,100\nINV-HD-2,400\n".encode())
+    client.post(reverse("cash:remittance", args=[line.pk]), {"file": good, "customer": cust.pk},
+                HTTP_HX_REQUEST="true")
+
+    line.refresh_from_db()
+    assert line.status == "manual"
+    settled = dict(Allocation.objects.filter(payment=line.payment).values_list("invoice_id", "amount_minor"))
+    assert settled == {invoice.pk: 10_000, second.pk: 40_000}
+    assert StatementLine.objects.get(pk=lines["suggested"].pk).status == "suggested"
+
+
+def test_a_decision_can_be_undone_with_a_reason(client, clerk, lines):
+    client.force_login(clerk)
+    line = lines["suggested"]
+    hx(client, reverse("cash:accept", args=[line.pk]))
+    line.refresh_from_db()
+    payment = line.payment
+    html = client.get(reverse("cash:review", args=[line.pk])).content.decode()
+    assert payment.number in html and 'id="line-payments"' in html and 'id="reset-button"' in html
+    assert 'id="accept-button"' not in html
+
+    html = hx(client, reverse("cash:reset", args=[line.pk]), {"reason": ""}).content.decode()
+    assert 'id="error-reason"' in html
+    assert StatementLine.objects.get(pk=line.pk).status == "manual"
+
+    html = hx(client, reverse("cash:reset", args=[line.pk]), {"reason": "客户重复付款，退回"}).content.decode()
+
+    line.refresh_from_db()
+    payment.refresh_from_db()
+    assert line.status in ("new", "suggested") and line.payment is None
+    assert payment.status == "reversed"
+    assert f'data-line="{line.pk}"' in html and 'id="edit-button"' in html and 'id="review-done"' in html

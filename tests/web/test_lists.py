@@ -351,6 +351,46 @@ def case_bank_statement_lines(viewer, today):
         row[2] = name(i)
     result = statement_import(actor=None, data=to_csv(rows, "utf-8"), filename="工行.csv", match=False)
     return Case(reverse("bank:statement", args=[result.statements[0].statement_id]), {})
+def case_cash_lines(viewer, today):
+    from tests.web import cash_book
+
+    stmt = cash_book.statement(cash_book.bank_account(), first=today - timedelta(days=20), last=today)
+    for i, cust in enumerate(customers()):
+        cash_book.line(stmt, amount=60_000 + i, on=today - timedelta(days=i), payer=cust.name, status="suggested",
+                       customer=cust, confidence=70)
+    cash_book.line(stmt, amount=1_000, on=today, text="结息", status="ignored", ignored_kind="interest")
+    return Case(reverse("cash:lines"), {"status": "suggested"}, total_column="Amount")
+
+
+def case_learned_payers(viewer, today):
+    from arms.bank.models import PayerAlias
+
+    for cust in customers():
+        PayerAlias.objects.create(company=cust.company, customer=cust, kind="account", value=f"62220{cust.pk:010d}",
+                                  key=f"62220{cust.pk:010d}", created_by=viewer)
+    other = factories.customer("X001")
+    PayerAlias.objects.create(company=other.company, customer=other, kind="name", value="别名", key="别名")
+    return Case(reverse("cash:aliases"), {"kind": "account"})
+
+
+def case_unapplied_cash(viewer, today):
+    for cust in customers():
+        factories.payment(cust, received=today - timedelta(days=10), amount=70_000 + cust.pk, payer_name=cust.name)
+    factories.payment(factories.customer("X001"), received=today - timedelta(days=400))
+    return Case(reverse("cash:unapplied"), {"bucket": "0-30"}, total_column="Unapplied")
+
+
+def case_bank_reconciliation(viewer, today):
+    from tests.web import cash_book
+
+    account = cash_book.bank_account()
+    stmt = cash_book.statement(account, first=today - timedelta(days=20), last=today + timedelta(days=1))
+    for i, cust in enumerate(customers()):
+        cash_book.line(stmt, amount=60_000 + i, on=today - timedelta(days=i), payer=cust.name, status="unmatched")
+    cash_book.line(stmt, amount=1_000, on=today + timedelta(days=1), payer="明天的流水", status="unmatched")
+    # the figures come before the items: nine rows of them; the items are two paginated lists on the page
+    return Case(reverse("cash:reconciliation"), {"account": account.pk, "on": today.isoformat()}, preamble=9,
+                max_queries=25)
 
 
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}

@@ -8,6 +8,7 @@ come back as ``ArmsError`` and are shown beside the field they name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -131,6 +132,10 @@ class IgnoreForm(ServiceErrorMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+class ResetForm(ServiceErrorMixin, forms.Form):
+    reason = forms.CharField(label=_("Why undo it"), max_length=300)
+
+
 class RemittanceForm(ServiceErrorMixin, forms.Form):
     file = forms.FileField(label=_("Remittance advice (Excel or CSV)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -226,6 +231,19 @@ class ApplyForm:
         return not self.errors
 
     def add_service_error(self, error) -> None:
-        """A service's refusal beside the field it names when the form has it, else above the form."""
-        name = error.field or ""
-        self._error(name if name and name in self.data else "__all__", error.message)
+        """A service's refusal beside the input it names (``shares[i].allocations[n].amount_minor`` is the amount
+        typed for that invoice in the i-th share, ``shares[i].charge_minor`` its charge …), else above the form."""
+        self._error(self.field_of(error.field or ""), error.message)
+
+    def field_of(self, service_field: str) -> str:
+        match = re.match(r"^shares\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?", service_field)
+        if match is None:
+            return "note" if service_field == "note" else "__all__"
+        position, part, number = int(match.group(1)), match.group(2), match.group(3)
+        if position >= len(self.shares):
+            return "__all__"
+        share = self.shares[position]
+        prefix = f"share-{share.index}-"
+        if part == "allocations" and number is not None and int(number) < len(share.allocations):
+            return f"{prefix}amount-{share.allocations[int(number)][0]}"
+        return prefix + {"charge_minor": "charge", "amount_minor": "cash"}.get(part or "", "customer")

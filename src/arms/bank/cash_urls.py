@@ -15,6 +15,7 @@ urlpatterns = [
     path("lines/<int:line_id>/ignore/", views.line_ignore, name="ignore"),
     path("lines/<int:line_id>/apply/", views.line_apply, name="apply"),
     path("lines/<int:line_id>/remittance/", views.line_remittance, name="remittance"),
+    path("lines/<int:line_id>/reset/", views.line_reset, name="reset"),
     path("aliases/", views.alias_list, name="aliases"),
     path("aliases/<int:alias_id>/remove/", views.alias_remove, name="alias_remove"),
     path("unapplied/", views.unapplied_list, name="unapplied"),

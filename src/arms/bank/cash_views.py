@@ -26,6 +26,7 @@ from arms.bank.cash_forms import (
     LineFilterForm,
     ReconciliationForm,
     RemittanceForm,
+    ResetForm,
     UnappliedFilterForm,
     _bucket_label,
 )
@@ -116,9 +117,9 @@ def share_context(request, line: StatementLine, *, index: int, customer, form: A
         rows.append({"invoice": invoice, "ticked": ticked, "amount": typed, "amount_name": amount_name,
                      "errors": form.errors.get(amount_name, []) if form else [],
                      "open_plain": _plain(invoice.amount_open_minor, invoice.currency)})
+    suggested_charge = int((line.match or {}).get("charge") or 0) + int((line.match or {}).get("discount") or 0)
     charge = form.data.get(prefix + "charge", "") if form is not None else (
-        _plain((line.match or {}).get("charge") or 0, line.currency) if suggested and (line.match or {}).get("charge")
-        else "")
+        _plain(suggested_charge, line.currency) if suggested and suggested_charge else "")
     return {"line": line, "index": index, "prefix": prefix, "customer": customer, "rows": rows, "charge": charge,
             "cash": form.data.get(prefix + "cash", "") if form is not None else "",
             "cash_errors": form.errors.get(prefix + "cash", []) if form else [],
@@ -135,7 +136,7 @@ def _plain(minor: int, currency: str) -> str:
 
 def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None = None,
                    ignore_form: IgnoreForm | None = None, remittance_form: RemittanceForm | None = None,
-                   done: str = "", editing: bool = False) -> dict:
+                   reset_form: ResetForm | None = None, done: str = "", editing: bool = False) -> dict:
     status = request.GET.get("status") or request.POST.get("status") or ""
     status = status if status in selectors.STATUS_ORDER else ""
     suggested = suggested_allocations(line)
@@ -158,8 +159,8 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
         "suggestion": [{"invoice": invoices.get(pk), "amount": amount} for pk, amount in suggested.items()],
         "match": line.match or {},
         "payments": payments,
-        "allocations": ledger.allocation_list(user=request.user).filter(payment__in=[p.pk for p in payments])
-        if payments else [],
+        "allocations": ledger.allocation_list(user=request.user).filter(
+            payment__in=[p.pk for p in payments], reverses__isnull=True, reversed_by__isnull=True) if payments else [],
         "shares": shares,
         "next_index": (max((s["index"] for s in shares), default=-1) + 1),
         "max_shares": MAX_SHARES,
@@ -167,11 +168,13 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
         "ignore_form": ignore_form or IgnoreForm(),
         "ignore_kinds": [(n, k.value, k.label) for n, k in enumerate(IGNORE_KINDS, start=1)],
         "remittance_form": remittance_form or RemittanceForm(),
+        "reset_form": reset_form or ResetForm(),
         "next_line": selectors.next_open_line(after=line, status=status, account_id=None),
         "previous_line": selectors.next_open_line(after=line, status=status, account_id=None, backwards=True),
         "can_apply": request.user.has_perm("bank.apply_cash"),
         "done": done,
         "editing": editing or apply_form is not None or remittance_form is not None,
+        "note_errors": apply_form.errors.get("note", []) if apply_form is not None else [],
     }
 
 
@@ -424,6 +427,25 @@ def line_remittance(request, line_id: int):
         return _decided(request, line, _("Applied as the remittance advice lists it: %(payer)s %(amount)s.")
                         % _said(line))
     return _refused(request, _line_or_404(line_id), remittance_form=form)
+
+
+@require_POST
+@login_required
+@permission_required("bank.apply_cash", raise_exception=True)
+def line_reset(request, line_id: int):
+    """Undo a decision: the line's receipts are reversed through the ledger and it waits for review again; the
+    same line comes back, open."""
+    line = _line_or_404(line_id)
+    form = ResetForm(request.POST)
+    if form.run_service(lambda data: applying.line_reset(actor=request.user, line=line,
+                                                         reason=data["reason"].strip())):
+        line = _line_or_404(line_id)
+        if not request.htmx:
+            messages.success(request, _("Undone; the line waits for review again."))
+            return redirect(review_url(line, _posted_status(request)))
+        return render(request, "cash/review.html#review",
+                      review_context(request, line, done=_("Undone; the line waits for review again.")))
+    return _refused(request, _line_or_404(line_id), reset_form=form)
 
 
 def _said(line: StatementLine) -> dict:

@@ -6,13 +6,13 @@ The reconciliation of one bank account on one day compares two balances and name
 - **statement balance**: what the bank says the account held at the close of the day: the opening balance of the
   account's first statement, plus every gap a later statement reported (its opening minus the previous closing),
   plus every line booked on or before the day;
-- **book balance**: the account's 1002 sub-account (``BankAccount.ledger_account``) in the journal: debits minus
-  credits of the lines dated on or before the day (CNY fen, as the journal keeps them);
+- **book balance**: the account's 1002 sub-account (``BankAccount.ledger_account``) in the journal, debits minus
+  credits of the lines dated on or before the day (CNY fen, as the journal keeps them). ARMS books receipts to 1002
+  itself, so ``book_lines`` says which of them are this account's;
 - **in the bank, not in the books** (银行已收/已付、企业未入账): lines booked on or before the day with no receipt
   booked for them by that day (new, suggested, unmatched, set aside, or applied with a receipt dated later);
-- **in the books, not in the bank** (企业已收/已付、银行未入账): journal lines on the sub-account dated on or before
-  the day whose receipt came from no statement line booked by that day (keyed in by hand, or booked before the
-  bank did).
+- **in the books, not in the bank** (企业已收/已付、银行未入账): receipts in the account's book dated on or before the
+  day that no statement line booked by that day explains (keyed in by hand, or booked before the bank did).
 
 Adjusted, the two sides meet: statement balance + book-only items = book balance + bank-only items. What is left
 is the ``unexplained`` difference, shown as such and never hidden (typically the account's opening balance, which
@@ -27,15 +27,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from arms.bank import cash_selectors
 from arms.bank.enums import LineStatus
 from arms.bank.models import BankAccount, BankStatement, LineApplication, PayerAlias, StatementLine
 from arms.common.errors import NotFound
 from arms.domain.aging import AgingBasis, Bucket, buckets, cutoff_dates
+from arms.domain.journal import AccountCode
 from arms.ledger.models import JournalLine, Payment
 
 
@@ -92,16 +95,9 @@ STATUS_ORDER: tuple[str, ...] = (LineStatus.NEW, LineStatus.SUGGESTED, LineStatu
 def line_list(*, account_id: int | None = None, status: str = "", date_from: date | None = None,
               date_to: date | None = None, amount_min: int | None = None, amount_max: int | None = None,
               search: str = "") -> QuerySet[StatementLine]:
-    """Statement lines, newest first, with what the clerk's list shows (account, suggested customer)."""
-    qs = StatementLine.objects.select_related("account", "customer")
-    if account_id:
-        qs = qs.filter(account_id=account_id)
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(booking_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(booking_date__lte=date_to)
+    """Cash application's statement lines (``cash_selectors.line_list``, newest first) with the workbench's filters
+    on top: an amount range and a text search."""
+    qs = cash_selectors.line_list(account_id=account_id, status=status, date_from=date_from, date_to=date_to)
     if amount_min is not None:
         qs = qs.filter(amount_minor__gte=amount_min)
     if amount_max is not None:
@@ -110,7 +106,7 @@ def line_list(*, account_id: int | None = None, status: str = "", date_from: dat
         qs = qs.filter(Q(counterparty_name__icontains=search) | Q(remittance__icontains=search)
                        | Q(bank_reference__icontains=search) | Q(counterparty_account__icontains=search)
                        | Q(customer__name__icontains=search))
-    return qs.order_by("-booking_date", "-id")
+    return qs
 
 
 def line_status_counts(queryset: QuerySet[StatementLine]) -> dict[str, int]:
@@ -140,11 +136,8 @@ def next_open_line(*, after: StatementLine | None, status: str = "", account_id:
 
 
 def alias_list(*, customer_id: int | None = None, kind: str = "", search: str = "") -> QuerySet[PayerAlias]:
-    qs = PayerAlias.objects.select_related("customer", "created_by", "learned_from")
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
-    if kind:
-        qs = qs.filter(kind=kind)
+    """Learned payers (``cash_selectors.alias_list``) with a text search over the value and the customer."""
+    qs = cash_selectors.alias_list(customer_id=customer_id, kind=kind)
     if search:
         qs = qs.filter(Q(value__icontains=search) | Q(customer__name__icontains=search)
                        | Q(customer__code__icontains=search))
@@ -175,7 +168,7 @@ def unapplied_cash_list(*, payments: QuerySet[Payment], today: date, bucket: str
     return qs.order_by("received_date", "id")
 
 
-def unapplied_totals(queryset: QuerySet[Payment], *, today: date) -> list[dict]:
+def unapplied_totals(queryset: QuerySet[Payment], *, today: date) -> list[dict[str, Any]]:
     """Per currency: the count, the unapplied total and the total of each age bucket, over the whole list (one
     query). ``{"currency", "count", "total", "buckets": [minor, ...]}``."""
     bucket_list = unapplied_buckets()
@@ -217,9 +210,9 @@ class BankOnlyItem:
 
 @dataclass(frozen=True)
 class BookOnlyItem:
-    """A journal entry on the sub-account that no statement line booked by the day explains."""
+    """A receipt (or an entry without one) in the account's book that no statement line booked by the day explains."""
 
-    entry_id: int
+    group: int
     date: date
     amount_minor: int
     memo: str
@@ -259,13 +252,32 @@ class Reconciliation:
         return self.statement_balance_minor - self.book_balance_minor
 
 
-def _linked_payment_ids(account: BankAccount, on: date) -> tuple[QuerySet, QuerySet]:
-    """Receipts recorded for the account's lines booked on or before ``on``: the line's own payment and the payments
-    of its shares (two subqueries, never evaluated here)."""
-    lines = StatementLine.objects.filter(account=account, booking_date__lte=on)
-    own = lines.filter(payment__isnull=False).values("payment_id")
-    shares = LineApplication.objects.filter(line__in=lines).values("payment_id")
-    return own, shares
+def _payments_of_lines(lines: QuerySet[StatementLine]) -> Q:
+    """Journal lines whose entry belongs to a receipt recorded for one of ``lines`` (its own or a share's)."""
+    return (Q(entry__payment_id__in=lines.filter(payment__isnull=False).values("payment_id"))
+            | Q(entry__payment_id__in=LineApplication.objects.filter(line__in=lines).values("payment_id")))
+
+
+def book_lines(account: BankAccount, on: date) -> QuerySet[JournalLine]:
+    """The journal lines that make the account's book balance at the close of ``on``.
+
+    ARMS books receipts to 1002 itself unless the chart has the account's sub-account, so the book of one account
+    is: lines on its own sub-account (when it is not plain 1002); lines on 1002 of receipts recorded for this
+    account's statement lines; and receipts traced to no statement line (keyed in by hand) when they are booked on
+    exactly the account's code or the company has no other bank account (they cannot be told apart otherwise).
+    """
+    company_lines = StatementLine.objects.filter(account__company_id=account.company_id)
+    mine = _payments_of_lines(StatementLine.objects.filter(account=account))
+    untraced = ~_payments_of_lines(company_lines)
+    only_account = not BankAccount.objects.filter(company_id=account.company_id).exclude(pk=account.pk).exists()
+    if not only_account:
+        untraced &= Q(account__code=account.ledger_account)
+    wanted = mine | untraced
+    if account.ledger_account != AccountCode.BANK:
+        wanted |= Q(account__code=account.ledger_account)
+    return JournalLine.objects.filter(
+        wanted, account__code__in={account.ledger_account, AccountCode.BANK}, entry__company_id=account.company_id,
+        entry__date__lte=on)
 
 
 def bank_only_lines(account: BankAccount, on: date) -> QuerySet[StatementLine]:
@@ -277,24 +289,26 @@ def bank_only_lines(account: BankAccount, on: date) -> QuerySet[StatementLine]:
             .order_by("booking_date", "id"))
 
 
-def book_only_entries(account: BankAccount, on: date) -> QuerySet:
-    """Per journal entry on the sub-account dated on or before ``on`` that no line booked by then explains: its
-    signed amount (debit minus credit), oldest first. Values rows: entry_id, date, memo, customer, payment."""
-    own, shares = _linked_payment_ids(account, on)
-    return (JournalLine.objects
-            .filter(account__code=account.ledger_account, entry__company_id=account.company_id,
-                    entry__date__lte=on)
-            .exclude(Q(entry__payment_id__in=own) | Q(entry__payment_id__in=shares))
-            .values("entry_id", "entry__date", "entry__memo", "entry__customer__name", "entry__payment_id")
-            .annotate(amount=Sum(F("debit_minor") - F("credit_minor")))
+def book_only_entries(account: BankAccount, on: date) -> QuerySet[JournalLine, dict[str, Any]]:
+    """Per receipt (or per entry without one) in the account's book by ``on`` that no statement line booked by
+    then explains: its signed amount (debit minus credit; a receipt reversed by then nets to nothing and is left
+    out), oldest first. Values rows: group, date, memo, customer, payment."""
+    explained = _payments_of_lines(StatementLine.objects.filter(account=account, booking_date__lte=on))
+    return (book_lines(account, on)
+            .exclude(explained)
+            .annotate(group=Case(When(entry__payment_id__isnull=True, then=-F("entry_id")),
+                                 default=F("entry__payment_id"), output_field=IntegerField()))
+            .values("group")
+            .annotate(amount=Sum(F("debit_minor") - F("credit_minor")), date=Min("entry__date"),
+                      memo=Min("entry__memo"), customer_name=Min("entry__customer__name"),
+                      payment_id=Max("entry__payment_id"))
             .exclude(amount=0)
-            .order_by("entry__date", "entry_id"))
+            .order_by("date", "group"))
 
 
-def book_only_items(rows: Iterable[dict]) -> list[BookOnlyItem]:
-    return [BookOnlyItem(entry_id=r["entry_id"], date=r["entry__date"], amount_minor=r["amount"],
-                         memo=r["entry__memo"], customer_name=r["entry__customer__name"],
-                         payment_id=r["entry__payment_id"]) for r in rows]
+def book_only_items(rows: Iterable[dict[str, Any]]) -> list[BookOnlyItem]:
+    return [BookOnlyItem(group=r["group"], date=r["date"], amount_minor=r["amount"], memo=r["memo"],
+                         customer_name=r["customer_name"], payment_id=r["payment_id"]) for r in rows]
 
 
 def statement_balance(account: BankAccount, on: date) -> tuple[int, bool]:
@@ -302,28 +316,28 @@ def statement_balance(account: BankAccount, on: date) -> tuple[int, bool]:
     statements = BankStatement.objects.filter(account=account)
     first = statements.filter(opening_balance_minor__isnull=False).order_by("first_date", "id").first()
     opening = first.opening_balance_minor if first is not None and first.opening_balance_minor is not None else 0
-    gaps = (statements.filter(first_date__lte=on, gap_minor__isnull=False)
-            .exclude(pk=first.pk if first else None)
-            .aggregate(total=Coalesce(Sum("gap_minor"), 0))["total"])
+    later = statements.filter(first_date__lte=on, gap_minor__isnull=False)
+    if first is not None:
+        later = later.exclude(pk=first.pk)
+    gaps = later.aggregate(total=Coalesce(Sum("gap_minor"), 0))["total"]
     lines = (StatementLine.objects.filter(account=account, booking_date__lte=on)
              .aggregate(total=Coalesce(Sum("amount_minor"), 0))["total"])
     return opening + gaps + lines, first is not None
 
 
 def book_balance(account: BankAccount, on: date) -> int:
-    """Debits minus credits of the account's 1002 sub-account in the journal, dated on or before ``on``."""
-    return (JournalLine.objects
-            .filter(account__code=account.ledger_account, entry__company_id=account.company_id,
-                    entry__date__lte=on)
-            .aggregate(total=Coalesce(Sum(F("debit_minor") - F("credit_minor"), output_field=IntegerField()),
-                                      Value(0)))["total"])
+    """Debits minus credits of the account's book (``book_lines``), dated on or before ``on``."""
+    total: int = (book_lines(account, on)
+                  .aggregate(total=Coalesce(Sum(F("debit_minor") - F("credit_minor"), output_field=IntegerField()),
+                                            Value(0)))["total"])
+    return total
 
 
 def bank_reconciliation(*, account: BankAccount, on: date) -> Reconciliation:
     """The 银行余额调节表 of ``account`` at the close of ``on``: a handful of aggregate queries."""
     balance, opening_known = statement_balance(account, on)
     bank_only = bank_only_lines(account, on).aggregate(n=Count("pk"), total=Coalesce(Sum("amount_minor"), 0))
-    book_only = book_only_entries(account, on).aggregate(n=Count("entry_id"), total=Coalesce(Sum("amount"), 0))
+    book_only = book_only_entries(account, on).aggregate(n=Count("group"), total=Coalesce(Sum("amount"), 0))
     return Reconciliation(
         account=account, on=on, currency=account.currency, opening_known=opening_known,
         statement_balance_minor=balance, book_balance_minor=book_balance(account, on),

@@ -23,7 +23,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -75,7 +75,7 @@ class AdviceRow:
     amount: str
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):  # a spreadsheet number; amounts are read through Decimal(str()) only
@@ -189,15 +189,16 @@ def resolve_advice(*, line: StatementLine, customer: Customer | None,
     seen: dict[int, int] = {}
     allocations: list[tuple[int, int]] = []
     for r in rows:
-        detail = {"row": r.row, "number": r.number}
+        detail: dict[str, Any] = {"row": r.row, "number": r.number}
         field = f"rows[{r.row}]"
         if not r.number:
             raise RemittanceBadRow(_("Row %(row)s: no invoice number.") % {"row": r.row}, field=field, **detail)
-        invoice = by_key.get(_key(r.number))
-        if invoice is None or invoice.amount_open_minor <= 0:
+        found = by_key.get(_key(r.number))
+        if found is None or found.amount_open_minor <= 0:
             raise RemittanceUnknownInvoice(
                 _("Row %(row)s: %(number)s is not an open invoice.") % {"row": r.row, "number": r.number},
                 field=field, **detail)
+        invoice = found
         if payer_id is None:
             payer_id = invoice.customer_id
         if invoice.customer_id != payer_id:
