@@ -25,6 +25,10 @@ LABELS = {
     "unapplied_payments": _("Payments with unapplied cash"),
     "allocations": _("Allocations"),
     "exchange_rates": _("Exchange rates"),
+    # bank (its demo module)
+    "statement lines": _("Bank statement lines"),
+    "statement lines applied automatically": _("Statement lines applied automatically"),
+    "statement lines waiting for a clerk": _("Statement lines waiting for a clerk"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
     "credit ratings": _("Credit ratings"),
     "credit proposals waiting": _("Rating proposals waiting for review"),
