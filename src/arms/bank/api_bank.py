@@ -31,6 +31,7 @@ from arms.bank.services.accounts import (
     MAPPING_FIELDS,
     bank_account_create,
     bank_account_update,
+    column_mapping_clean,
     column_profile_save,
 )
 from arms.bank.services.importing import statement_import
@@ -218,6 +219,8 @@ def account_update(request, account_id: ObjectId, payload: BankAccountPatch):
     data = payload.model_dump(exclude_unset=True)
     has_mapping = "column_profile" in data
     mapping = data.pop("column_profile", None)
+    if mapping is not None:
+        column_mapping_clean(mapping)  # a bad mapping refuses the whole request before anything is written
     if data:
         account = bank_account_update(actor=request.user, account=account, **data)
     if has_mapping:
