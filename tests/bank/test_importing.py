@@ -246,3 +246,17 @@ def test_the_missing_statement_imported_late_closes_the_gap_of_the_next_one(bank
     assert BankStatement.objects.get(filename="w3.csv").gap_minor is None
     event = AuditEvent.objects.filter(action="bank_statement_imported").last()
     assert event.after["next_statement_gap"]["after"] is None
+
+
+def test_a_closed_account_takes_no_statements(bank_account, clerk, today):
+    closed = bank_account_update(actor=clerk, account=bank_account, active=False)
+
+    with pytest.raises(ArmsError) as refused:
+        statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))), filename="a.csv",
+                         account=closed, match=False)
+    with pytest.raises(ArmsError) as unknown:
+        statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))), filename="a.csv",
+                         match=False)
+
+    assert (refused.value.field, unknown.value.code) == ("account", ErrorCode.STATEMENT_ACCOUNT_UNKNOWN)
+    assert _written() == (0, 0, 0)

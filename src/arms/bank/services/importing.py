@@ -353,6 +353,9 @@ def statement_import(*, actor: Actor, data: bytes, filename: str, account: BankA
     ``own``, or None to use the account's and else recognise it). ``match``: hand the new lines to cash
     application once they are stored. ``progress(stage, done, total)`` is told how far it got."""
     filename = (filename or "statement").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if account is not None and not account.active:
+        raise ValidationFailed(_("The bank account %(account)s is closed: statements are no longer imported into "
+                                 "it.") % {"account": account.name}, field="account")
     column_profile = profile_resolve(profile, account)
     _tick(progress, "read", 0, None)
     try:
