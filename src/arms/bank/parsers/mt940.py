@@ -8,6 +8,7 @@ ING and Rabobank do, or the German ``?20``…``?32`` subfields) the payer's name
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,10 @@ import mt940
 
 from arms.domain.bankstatement import Statement, StatementFileError, StatementLine
 from arms.domain.money import MoneyError, check_currency, parse_amount
+
+# the library logs every tag it cannot read at ERROR, with its regular expression, before raising; the refusal
+# ARMS raises says it in words (``_broken_tag``), so that log is noise on the command line and in the server log
+logging.getLogger("mt940").setLevel(logging.CRITICAL)
 
 _MESSAGE_START = re.compile(r"^:20:", re.MULTILINE)
 _BLOCK_NOISE = re.compile(r"^(?:\{[1-5]:[^\n]*|-\}|-)\s*$", re.MULTILINE)
