@@ -118,6 +118,9 @@ def test_a_small_file_is_imported_at_once_and_again_writes_nothing(clerk_api, ba
     listed = clerk_api.get("/bank/statements", {"account_id": bank_account.pk}).json()
     detail = clerk_api.get(f"/bank/statements/{statement['statement_id']}", {"limit": 4}).json()
     assert listed["count"] == 1
+    assert clerk_api.get("/bank/statements", {"gaps_only": "true"}).json()["count"] == 0
+    assert clerk_api.get("/bank/statements", {"date_from": today.isoformat()}).json()["count"] == 0
+    assert_error(clerk_api.get("/bank/statements", {"date_from": "9999-01-01"}), 422, "invalid", "date_from")
     assert (detail["lines"]["count"], len(detail["lines"]["items"]), detail["currency"]) == (6, 4, "CNY")
 
 
