@@ -90,6 +90,18 @@ def test_a_manager_maps_the_columns_of_an_own_layout(manager_api, bank_account):
     assert bank_account.column_profile == mapping
 
 
+def test_a_change_with_a_bad_mapping_changes_nothing(manager_api, bank_account):
+    before = AuditEvent.objects.count()
+
+    response = manager_api.patch(f"/bank/accounts/{bank_account.pk}", {"name": "新名称",
+                                                                       "column_profile": {"date": ["入账日"]}})
+
+    assert_error(response, 422, "invalid", "amount")
+    bank_account.refresh_from_db()
+    assert (bank_account.name, bank_account.column_profile) == ("工行基本户", None)
+    assert AuditEvent.objects.count() == before
+
+
 def test_a_small_file_is_imported_at_once_and_again_writes_nothing(clerk_api, bank_account, today):
     data = to_csv(rows_for(days_before(today, 5, 3)))
 
@@ -106,6 +118,9 @@ def test_a_small_file_is_imported_at_once_and_again_writes_nothing(clerk_api, ba
     listed = clerk_api.get("/bank/statements", {"account_id": bank_account.pk}).json()
     detail = clerk_api.get(f"/bank/statements/{statement['statement_id']}", {"limit": 4}).json()
     assert listed["count"] == 1
+    assert clerk_api.get("/bank/statements", {"gaps_only": "true"}).json()["count"] == 0
+    assert clerk_api.get("/bank/statements", {"date_from": today.isoformat()}).json()["count"] == 0
+    assert_error(clerk_api.get("/bank/statements", {"date_from": "9999-01-01"}), 422, "invalid", "date_from")
     assert (detail["lines"]["count"], len(detail["lines"]["items"]), detail["currency"]) == (6, 4, "CNY")
 
 

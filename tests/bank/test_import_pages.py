@@ -127,3 +127,14 @@ def test_a_big_upload_is_queued_and_its_job_shown(clerk_client, bank_account, to
     page = clerk_client.get(reverse("bank:upload"))
     assert 'id="upload-jobs"' in page.content.decode()
     assert StatementLine.objects.count() == 2400
+
+
+def test_an_unknown_layout_offers_the_column_mapping_of_the_chosen_account(client, bank_account, today):
+    client.force_login(factories.user("manager", role="finance_manager"))
+    rows = [["入账日", "收款金额", "说明"], [today.isoformat(), "1,130.00", "3月货款"]]
+
+    response = client.post(reverse("bank:upload"), {"file": SimpleUploadedFile("x.csv", to_csv(rows)),
+                                                    "account": bank_account.pk})
+
+    assert response.status_code == 400
+    assert reverse("bank:account_columns", args=[bank_account.pk]) in response.content.decode()

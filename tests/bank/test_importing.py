@@ -231,3 +231,32 @@ def test_the_new_lines_go_to_cash_application_once_imported(bank_account, clerk,
     assert result.matched.lines == 6  # nobody owes anything here: the receipts wait, unmatched
     assert not StatementLine.objects.filter(status="new").exists()
     assert again.matched is None
+
+
+def test_the_missing_statement_imported_late_closes_the_gap_of_the_next_one(bank_account, clerk, today):
+    week1 = rows_for(days_before(today, 21, 15))
+    week2 = rows_for(days_before(today, 14, 8), opening=closing_of(week1))
+    week3 = rows_for(days_before(today, 7, 1), opening=closing_of(week2))
+    statement_import(actor=clerk, data=to_csv(week1), filename="w1.csv", match=False)
+    assert statement_import(actor=clerk, data=to_csv(week3), filename="w3.csv", match=False).gap is not None
+
+    filled = statement_import(actor=clerk, data=to_csv(week2), filename="w2.csv", match=False)
+
+    assert filled.gap is None
+    assert BankStatement.objects.get(filename="w3.csv").gap_minor is None
+    event = AuditEvent.objects.filter(action="bank_statement_imported").last()
+    assert event.after["next_statement_gap"]["after"] is None
+
+
+def test_a_closed_account_takes_no_statements(bank_account, clerk, today):
+    closed = bank_account_update(actor=clerk, account=bank_account, active=False)
+
+    with pytest.raises(ArmsError) as refused:
+        statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))), filename="a.csv",
+                         account=closed, match=False)
+    with pytest.raises(ArmsError) as unknown:
+        statement_import(actor=clerk, data=to_csv(rows_for(days_before(today, 5, 3))), filename="a.csv",
+                         match=False)
+
+    assert (refused.value.field, unknown.value.code) == ("account", ErrorCode.STATEMENT_ACCOUNT_UNKNOWN)
+    assert _written() == (0, 0, 0)

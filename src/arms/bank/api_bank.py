@@ -4,7 +4,8 @@
     POST  /accounts                    add one (finance manager)
     PATCH /accounts/{id}               change the fields sent; ``column_profile`` maps the columns of an own layout
     POST  /statements                  upload a statement file (multipart ``file``; ``account_id``, ``profile``)
-    GET   /statements                  imported statements, newest first (``account_id`` filter, limit/offset)
+    GET   /statements                  imported statements, newest first (``account_id``, ``date_from``,
+                                       ``date_to``, ``gaps_only``; limit/offset)
     GET   /statements/{id}             one statement with its lines (limit/offset over the lines)
     GET   /profiles                    the built-in layouts of Chinese bank exports
 
@@ -31,12 +32,13 @@ from arms.bank.services.accounts import (
     MAPPING_FIELDS,
     bank_account_create,
     bank_account_update,
+    column_mapping_clean,
     column_profile_save,
 )
 from arms.bank.services.importing import statement_import
 from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
-from arms.common.api_types import InputSchema, ObjectId, QuerySchema
+from arms.common.api_types import DocumentDate, InputSchema, ObjectId, QuerySchema
 from arms.common.pagination import PageParams, paginate
 from arms.common.uploads import upload_check
 
@@ -197,6 +199,10 @@ class BankProfileOut(Schema):
 
 class StatementFilters(QuerySchema):
     account_id: ObjectId | None = None
+    date_from: DocumentDate | None = Field(None, description="Statements that end on or after this day.")
+    date_to: DocumentDate | None = Field(None, description="Statements that begin on or before this day.")
+    gaps_only: bool = Field(False, description="Only statements whose opening balance does not continue the "
+                                               "previous closing balance.")
 
 
 @router.get("/accounts", response=BankAccountPage, summary="The company's bank accounts")
@@ -218,6 +224,8 @@ def account_update(request, account_id: ObjectId, payload: BankAccountPatch):
     data = payload.model_dump(exclude_unset=True)
     has_mapping = "column_profile" in data
     mapping = data.pop("column_profile", None)
+    if mapping is not None:
+        column_mapping_clean(mapping)  # a bad mapping refuses the whole request before anything is written
     if data:
         account = bank_account_update(actor=request.user, account=account, **data)
     if has_mapping:
@@ -248,7 +256,7 @@ def statement_upload(request, file: File[UploadedFile], account_id: int | None =
 @router.get("/statements", response=BankStatementPage, summary="Imported statements, newest first")
 def statement_list(request, filters: Query[StatementFilters], page: Query[PageParams]):
     require_perm(request, "bank.view_bankstatement")
-    return paginate(selectors.statement_list(account_id=filters.account_id), limit=page.limit, offset=page.offset)
+    return paginate(selectors.statement_list(**filters.model_dump()), limit=page.limit, offset=page.offset)
 
 
 @router.get("/statements/{statement_id}", response=BankStatementDetailOut, summary="One statement with its lines")

@@ -159,7 +159,7 @@ def statement_detail(request, statement_id: int):
 @permission_required("bank.import_statement", raise_exception=True)
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    result = None
+    result = unknown_layout = None
     if request.method == "POST" and form.is_valid():
         data, upload_file = form.cleaned_data, form.cleaned_data["file"]
         try:
@@ -177,9 +177,11 @@ def upload(request):
                                       account=data["account"], profile=data["profile"] or None)
         except ArmsError as exc:
             _form_error(form, exc)
+            if exc.details.get("reason") == "header":  # a layout no profile reads: offer to map its columns
+                unknown_layout = data["account"] or True
     accounts = {a.pk: a for a in selectors.bank_account_list()} if result else {}
     rows = [(s, accounts.get(s.account_id)) for s in result.statements] if result else []
     return render(request, "bank/upload.html", {
-        "form": form, "result": result, "rows": rows, "tab": "upload",
+        "form": form, "result": result, "rows": rows, "tab": "upload", "unknown_layout": unknown_layout,
         "jobs": jobs_for_page(user=request.user, kind=IMPORT, limit=5)},
         status=400 if request.method == "POST" and form.errors else 200)

@@ -8,6 +8,7 @@ ING and Rabobank do, or the German ``?20``…``?32`` subfields) the payer's name
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,10 @@ import mt940
 
 from arms.domain.bankstatement import Statement, StatementFileError, StatementLine
 from arms.domain.money import MoneyError, check_currency, parse_amount
+
+# the library logs every tag it cannot read at ERROR, with its regular expression, before raising; the refusal
+# ARMS raises says it in words (``_broken_tag``), so that log is noise on the command line and in the server log
+logging.getLogger("mt940").setLevel(logging.CRITICAL)
 
 _MESSAGE_START = re.compile(r"^:20:", re.MULTILINE)
 _BLOCK_NOISE = re.compile(r"^(?:\{[1-5]:[^\n]*|-\}|-)\s*$", re.MULTILINE)
@@ -140,7 +145,7 @@ def _message(text: str) -> Statement | None:
     try:
         transactions.parse(text)
     except Exception as exc:  # the library raises bare RuntimeError/ValueError/KeyError on broken tags
-        raise StatementFileError(StatementFileError.SYNTAX, detail=str(exc)[:200] or type(exc).__name__) from None
+        raise StatementFileError(StatementFileError.SYNTAX, detail=_broken_tag(exc)) from None
     data = transactions.data
     opening = data.get("final_opening_balance") or data.get("intermediate_opening_balance")
     closing = data.get("final_closing_balance") or data.get("intermediate_closing_balance")
@@ -185,3 +190,14 @@ def parse_mt940(data: bytes) -> list[Statement]:
     if not any(s.lines for s in statements) and not statements:
         raise StatementFileError(StatementFileError.EMPTY)
     return statements
+
+
+def _broken_tag(exc: Exception) -> str:
+    """The library's error as a reader can act on it: which tag, and the text it could not read (its own message
+    names a Python object: "Unable to parse <mt940.tags.StatementNumber object at 0x7f…> from '0000…'")."""
+    tag = next((arg for arg in exc.args if hasattr(arg, "id") and hasattr(arg, "slug")), None)
+    if tag is not None:
+        text = next((arg for arg in exc.args[1:] if isinstance(arg, str)), "")
+        shown = " ".join(text.split())[:60]
+        return f":{tag.id}: ({tag.slug}) cannot be read" + (f": '{shown}'" if shown else "")
+    return str(exc)[:200] or type(exc).__name__

@@ -308,6 +308,24 @@ def _previous_closing(account: BankAccount, first: date | None) -> int | None:
     return previous
 
 
+def _next_gap_refresh(account: BankAccount, stored: BankStatement) -> dict[str, Any] | None:
+    """A statement imported late (it fills the hole before one imported earlier) changes the gap of the account's
+    next statement: computed again against the statement that now ends just before it. Returns the change."""
+    if stored.last_date is None:
+        return None
+    following = (BankStatement.objects.filter(account=account, first_date__gt=stored.last_date)
+                 .order_by("first_date", "id").first())
+    if following is None:
+        return None
+    gap = continuity_gap(_previous_closing(account, following.first_date), following.opening_balance_minor)
+    if gap == following.gap_minor:
+        return None
+    change = {"statement": following.pk, "before": following.gap_minor, "after": gap}
+    following.gap_minor = gap
+    following.save(update_fields=["gap_minor"])
+    return change
+
+
 def _problem_texts(statement: Statement) -> tuple[str, ...]:
     currency = statement.currency or "CNY"
     texts = []
@@ -335,6 +353,9 @@ def statement_import(*, actor: Actor, data: bytes, filename: str, account: BankA
     ``own``, or None to use the account's and else recognise it). ``match``: hand the new lines to cash
     application once they are stored. ``progress(stage, done, total)`` is told how far it got."""
     filename = (filename or "statement").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if account is not None and not account.active:
+        raise ValidationFailed(_("The bank account %(account)s is closed: statements are no longer imported into "
+                                 "it.") % {"account": account.name}, field="account")
     column_profile = profile_resolve(profile, account)
     _tick(progress, "read", 0, None)
     try:
@@ -435,11 +456,12 @@ def _write(*, actor: Actor, statements: list[Statement], chosen: BankAccount | N
         ids = _ids_of(stored, rows)
         new_ids.extend(ids)
         problems = _problem_texts(statement)
+        later = _next_gap_refresh(target, stored)
         audit_record(actor=actor, action=AuditAction.BANK_STATEMENT_IMPORTED, subject=stored, after={
             "account": target.account_number, "format": stored.format, "file": filename, "sha256": sha256,
             "statement_id": stored.statement_id, "from": first, "to": last, "lines_in_file": len(keys),
             "lines_new": len(fresh), "lines_seen": seen, "opening_balance": opening, "closing_balance": closing,
-            "gap": gap, "balance_problems": len(problems)})
+            "gap": gap, "balance_problems": len(problems), "next_statement_gap": later})
         results.append(StatementResult(
             target.pk, target.account_number, stored.pk, stored.format, first, last, len(keys), len(fresh), seen,
             opening, closing, gap, problems))
