@@ -261,3 +261,34 @@ def test_the_approval_list_exports(client, book):
     response = login(client, manager).get(reverse("web:approval_list"), {"status": "", "export": "csv"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_by_htmx_a_refusal_swaps_the_section_and_success_redirects(client, book):
+    url = reverse("web:payment_apply", args=[book.payment.pk])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    before = written()
+
+    refused = login(client, book.clerk).post(url, _apply(book, **{str(book.invoice_overdue.pk): "x"}), **htmx)
+
+    assert refused.status_code == 200
+    assert refused.content.decode().lstrip().startswith('<section class="card flush" id="apply-cash">')
+    assert f'id="error-amount_{book.invoice_overdue.pk}"' in refused.content.decode()
+    assert written() == before
+
+    done = client.post(url, _apply(book, **{str(book.invoice_overdue.pk): "100.00"}), **htmx)
+
+    assert done["HX-Redirect"] == reverse("web:payment_detail", args=[book.payment.pk])
+    assert _open(book.invoice_overdue) == 1_120_000
+
+
+def test_by_htmx_an_undo_without_a_reason_swaps_the_allocations(client, book):
+    [allocation] = services.payment_allocate(actor=book.clerk, payment=book.payment,
+                                             lines=[AllocationRequest(book.invoice_overdue.pk, 100_000)])
+
+    response = login(client, book.clerk).post(reverse("web:allocation_undo", args=[allocation.pk]), {"reason": ""},
+                                              HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section class="card flush" id="allocations">') and 'id="error-reason"' in page
+    assert not Allocation.objects.filter(reverses=allocation).exists()

@@ -18,6 +18,7 @@ from arms.ledger.models import (
     Invoice,
     JournalEntry,
     JournalLine,
+    LedgerApproval,
     Payment,
 )
 from arms.ledger.services import exchange_rate_set
@@ -104,3 +105,15 @@ class ExchangeRateAdmin(admin.ModelAdmin):
                                   source=obj.source)
         obj.pk = saved.pk
         obj._state.adding = False
+
+
+@admin.register(LedgerApproval)
+class LedgerApprovalAdmin(ReadOnlyAdmin):
+    """Four-eyes approvals are asked for and decided through the services (audited): read-only here."""
+
+    list_display = ("id", "requested_at", "kind", "status", "customer", "currency", "amount_display", "requested_by",
+                    "decided_by")
+    list_filter = ("status", "kind")
+    search_fields = ("customer__name", "customer__code", "reason")
+    list_select_related = ("customer", "requested_by", "decided_by")
+    amount_display = amount_column("amount_minor", _("amount"))

@@ -110,7 +110,10 @@ def payment_apply(request, payment_id: int):
         told(request, form.result, _("%(amount)s applied to %(count)s item(s).") % {
             "amount": format_money(total, payment.currency), "count": len(form.lines)})
         return go(request, reverse("web:payment_detail", args=[payment.pk]))
-    return render(request, "web/payment_detail.html", payment_context(request, payment, apply_form=form), status=400)
+    context = payment_context(request, payment, apply_form=form)
+    if request.htmx:  # htmx swaps only a 2xx answer: the section with the errors beside their fields
+        return render(request, "web/payment_detail.html#apply_section", context)
+    return render(request, "web/payment_detail.html", context, status=400)
 
 
 @require_POST
@@ -129,6 +132,8 @@ def allocation_undo(request, allocation_id: int):
         return go(request, reverse("web:payment_detail", args=[payment.pk]))
     context = payment_context(request, payment)
     context.update({"reverse_form": form, "reverse_allocation": allocation.pk})
+    if request.htmx:
+        return render(request, "web/payment_detail.html#allocations_section", context)
     return render(request, "web/payment_detail.html", context, status=400)
 
 

@@ -159,7 +159,7 @@ class CreditNoteForm(ServiceErrorMixin, forms.Form):
 class InvoiceForm(ServiceErrorMixin, AmountForm):
     """An invoice for one customer. ``amount`` is the net amount; VAT beside it."""
 
-    SERVICE_FIELDS = {"net_minor": "amount", "tax_minor": "tax", "customer": None, "contract": "contract"}
+    SERVICE_FIELDS = {"net_minor": "amount", "tax_minor": "tax", "customer": "", "contract": "contract"}
     field_order = ["issue_date", "due_date", "amount", "tax", "currency", "contract", "vat_invoice_number",
                    "number", "description"]
 
@@ -212,7 +212,7 @@ class ApprovalDecisionForm(ServiceErrorMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False,
                            help_text=_("Required to reject: say why."))
 
-    SERVICE_FIELDS = {"approval": None}
+    SERVICE_FIELDS = {"approval": ""}
 
 
 class LedgerSettingsForm(ServiceErrorMixin, forms.Form):
