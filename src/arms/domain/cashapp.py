@@ -105,6 +105,7 @@ _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:区|县)")
 _REGION_IN_BRACKETS = re.compile(rf"\((?:中国|{_REGION})(?:省|市)?\)")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _FACTOR = re.compile(r"保理|FACTORING")
+_LEGAL_FORMS_BARE = tuple(_NOT_WORD.sub("", form) for form in _LEGAL_FORMS)
 _BRANCH = re.compile(r"^(.{2,}?(?:有限责任公司|有限公司|公司))[\u4e00-\u9fff]{0,8}?(?:分公司|分厂|办事处)$")
 
 
@@ -120,8 +121,7 @@ def name_key(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        for form in _LEGAL_FORMS:
-            bare = _NOT_WORD.sub("", form)
+        for bare in _LEGAL_FORMS_BARE:
             if text.endswith(bare) and len(text) > len(bare) + 1:
                 text, changed = text[: -len(bare)], True
         stripped = _REGION_PREFIX.sub("", text)
