@@ -19,6 +19,7 @@ from arms.bench.cashapp import (
     generate_lines,
     is_right,
     read_names,
+    run,
     score,
     statement_csv,
     with_typos,
@@ -147,6 +148,18 @@ def test_right_means_customer_items_amounts_and_charge():
     assert not is_right(Match("auto", 90, 1, ((11, 700),), unapplied=300), truth)
     assert is_right(Match("ignored", kind="fee"), None)
     assert not is_right(Match("suggested", 60, 1, ((11, 700),)), None)
+
+
+def test_the_matcher_meets_the_target_on_a_small_seeded_run():
+    """A guard, not the measurement (that is docs/benchmarks.md, 100,000 lines): a change to the matcher that makes it
+    apply wrongly, or apply much less, shows here first. Accuracy only; no time is asserted."""
+    ledger = generate_ledger(3000, seed=11, today=DAY, names=read_names())
+
+    figures = run(ledger, generate_lines(ledger, 3000, seed=12, today=DAY)).figures
+
+    assert figures["receipts"]["auto_share"] >= 0.95
+    assert figures["receipts"]["precision"] >= 0.995
+    assert figures["non_customer"]["auto"] == 0
 
 
 # --- the command -----------------------------------------------------------------------------------------------------
