@@ -312,7 +312,7 @@ def _account_key(account: str) -> str:
 # --- matching --------------------------------------------------------------------------------------------------------
 
 _INTEREST = re.compile(r"利息|结息|INTEREST")
-_FEE = re.compile(r"手续费|服务费|工本费|年费|管理费|邮电费|短信费|FEE|CHARGE")
+_FEE = re.compile(r"手续费|工本费|年费|账户管理费|邮电费|短信费|FEE|CHARGE")  # not 服务费: customers pay those
 _REFUND = re.compile(r"退款|退汇|退回|冲正|REFUND|RETURN")
 _TRANSFER = re.compile(r"内部转账|资金归集|资金调拨|调拨|划转|归集|同名|TRANSFER")
 
@@ -561,7 +561,8 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     kind = _set_aside(receipt)
     referenced = _referenced(receipt, book) if receipt.amount > 0 else {}
     who = _who(receipt, book, referenced) if receipt.amount > 0 else []
-    if kind and not who:
+    if kind and all(reason.code == "name_fuzzy" for _cid, reason in who):
+        # interest from a bank named like a customer (招商银行 / 招商银行实业): the word outweighs the likeness
         return Match(status="ignored", kind=kind)
     if not who:
         return Match(status="unmatched", unapplied=receipt.amount)
