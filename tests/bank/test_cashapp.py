@@ -386,3 +386,18 @@ def test_every_match_accounts_for_every_cent_and_never_overpays_an_item(amount, 
         assert 0 < allocated <= items[item_id].amount_open
     assert 0 <= m.charge <= 5000 and 0 <= m.discount
     assert m.status != "auto" or (m.confidence >= Rules().threshold and m.allocations)
+
+
+def test_building_a_book_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    Book([SHENLIAN], ITEMS)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        Book([SHENLIAN], ITEMS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
