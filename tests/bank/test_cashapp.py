@@ -280,6 +280,9 @@ def test_a_fuzzy_name_suggests_and_never_applies_alone():
     assert (m.customer_id, m.status) == (5, "suggested")
     assert _codes(m)[0] == "name_fuzzy"
 
+    m = match(_receipt(4000000, "杭州星河精细化二材料有限公司", text="技术服务费"), book)  # customers pay 服务费
+    assert (m.customer_id, m.status) == (5, "suggested")
+
 
 def test_two_customers_named_with_equal_strength_cap_the_confidence():
     twin = Customer(4, "C0004", "申联贸易（北京）有限公司")
@@ -301,6 +304,16 @@ def test_lines_that_are_not_customer_receipts_are_set_aside(amount, name, text, 
     m = match(_receipt(amount, name, text=text), BOOK)
 
     assert (m.status, m.kind, m.customer_id, m.allocations) == ("ignored", kind, None, ())
+
+
+def test_interest_from_a_bank_named_like_a_customer_is_set_aside():
+    book = Book([Customer(9, "C0009", "山东招商银行实业有限公司")], [])
+
+    m = match(_receipt(16949, "招商银行股份有限公司", text="活期存款利息"), book)
+    assert (m.status, m.kind, m.customer_id) == ("ignored", "interest", None)
+
+    m = match(_receipt(16949, "招商银行股份有限公司", text="货款"), book)
+    assert (m.status, m.customer_id, _codes(m)) == ("suggested", 9, ["name_fuzzy"])  # without the word: a clerk looks
 
 
 def test_a_payment_nobody_can_place_is_unmatched_and_stays_unapplied():
@@ -373,3 +386,18 @@ def test_every_match_accounts_for_every_cent_and_never_overpays_an_item(amount, 
         assert 0 < allocated <= items[item_id].amount_open
     assert 0 <= m.charge <= 5000 and 0 <= m.discount
     assert m.status != "auto" or (m.confidence >= Rules().threshold and m.allocations)
+
+
+def test_building_a_book_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    Book([SHENLIAN], ITEMS)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        Book([SHENLIAN], ITEMS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

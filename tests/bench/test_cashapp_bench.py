@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from arms.audit.models import AuditEvent
 from arms.bank.parsers import GENERIC, parse_statement_file
 from arms.bench.cashapp import (
     CLASSES,
@@ -19,11 +20,13 @@ from arms.bench.cashapp import (
     generate_lines,
     is_right,
     read_names,
+    run,
     score,
     statement_csv,
     with_typos,
 )
 from arms.domain.cashapp import Match, Receipt
+from arms.ledger.models import Invoice, Payment
 from tests import factories
 from tests.clock import today
 
@@ -149,6 +152,18 @@ def test_right_means_customer_items_amounts_and_charge():
     assert not is_right(Match("suggested", 60, 1, ((11, 700),)), None)
 
 
+def test_the_matcher_meets_the_target_on_a_small_seeded_run():
+    """A guard, not the measurement (that is docs/benchmarks.md, 100,000 lines): a change to the matcher that makes it
+    apply wrongly, or apply much less, shows here first. Accuracy only; no time is asserted."""
+    ledger = generate_ledger(3000, seed=11, today=DAY, names=read_names())
+
+    figures = run(ledger, generate_lines(ledger, 3000, seed=12, today=DAY)).figures
+
+    assert figures["receipts"]["auto_share"] >= 0.95
+    assert figures["receipts"]["precision"] >= 0.995
+    assert figures["non_customer"]["auto"] == 0
+
+
 # --- the command -----------------------------------------------------------------------------------------------------
 
 
@@ -177,6 +192,35 @@ def test_the_command_prints_a_table_and_refuses_a_names_file_without_names(tmp_p
     empty.write_text("abc\n\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"names\.txt"):
         call_command("bench", "cashapp", customers=50, lines=60, names=str(empty), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_pays_the_databases_own_invoices_and_writes_nothing():
+    shenlian = factories.customer(name="上海申联贸易有限公司")
+    xinghe = factories.customer(name="杭州星河化工有限公司")
+    for k in (1, 2, 3):
+        factories.invoice(shenlian, net=100_000 * k, tax=13_000 * k, issued=today())
+        factories.invoice(xinghe, net=70_000 * k, tax=9_100 * k, issued=today())
+
+    def state():
+        open_items = Invoice.objects.filter(amount_open_minor__gt=0).count()
+        return open_items, Payment.objects.count(), AuditEvent.objects.count()
+
+    before = state()
+    out = StringIO()
+
+    call_command("bench", "cashapp", from_db=True, lines=8, seed=3, json=True, stdout=out, stderr=StringIO())
+
+    figures = json.loads(out.getvalue())
+    assert (figures["ledger"], figures["customers"], figures["open_items"]) == ("database", 2, 6)
+    assert figures["classes"]["all"]["lines"] == 8
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_database_without_open_invoices():
+    with pytest.raises(CommandError, match="no open invoices"):
+        call_command("bench", "cashapp", from_db=True, lines=8, stdout=StringIO(), stderr=StringIO())
 
 
 # --- the demo statement ----------------------------------------------------------------------------------------------

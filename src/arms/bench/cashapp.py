@@ -600,14 +600,35 @@ def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: d
     dated over the 20 days up to ``today``. Import it into a bank account of the company (the CSV reads with the
     generic profile) and run matching: most lines apply themselves, third parties and lines that are not receipts
     wait for the clerk."""
-    from django.utils import timezone  # the one function here that needs Django and the ledger
+    from django.utils import timezone
 
+    today = today or timezone.localdate()
+    ledger = ledger_from_database(company, seed=seed)
+    cases = generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS)
+    return statement_csv(with_typos(cases, ledger, seed=seed))
+
+
+def ledger_from_database(company: Company, *, seed: int) -> Ledger:
+    """The company's customers, with the payer accounts and names ARMS learned, and its open CNY invoices, read from
+    the same rows as ``arms.bank.services.matching.load_book`` reads them (a few queries, none per customer)."""
+    from arms.bank.enums import AliasKind  # the functions here that need Django and the ledger
+    from arms.bank.models import PayerAlias
     from arms.customers.models import Customer as CustomerRow
     from arms.ledger.models import Invoice
 
-    today = today or timezone.localdate()
-    rows = list(CustomerRow.objects.filter(company=company).values_list("id", "code", "name", "uscc"))
-    customers = [Customer(pk, code, name, uscc=uscc or "") for pk, code, name, uscc in rows]
+    accounts: dict[int, set[str]] = {}
+    payers: dict[int, set[str]] = {}
+    for customer_id, kind, value in PayerAlias.objects.filter(company=company).values_list(
+        "customer_id", "kind", "value"
+    ):
+        (accounts if kind == AliasKind.ACCOUNT else payers).setdefault(customer_id, set()).add(value)
+    customers = [
+        Customer(pk, code, name, uscc=uscc or "", accounts=frozenset(accounts.get(pk, ())),
+                 payer_names=frozenset(payers.get(pk, ())))
+        for pk, code, name, uscc in CustomerRow.objects.filter(company=company).values_list(
+            "id", "code", "name", "uscc"
+        )
+    ]  # fmt: skip
     items = [
         Item(pk, customer_id, number, amount_open, due, issued, vat_number=vat or "", contract_number=contract or "")
         for pk, customer_id, number, amount_open, due, issued, vat, contract in Invoice.objects.filter(
@@ -616,10 +637,9 @@ def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: d
         .order_by("due_date", "id")
         .values_list("id", "customer_id", "number", "amount_open_minor", "due_date", "issue_date",
                      "vat_invoice_number", "contract__number")
+        .iterator(chunk_size=5000)
     ]  # fmt: skip
-    ledger = ledger_from(customers, items, seed=seed)
-    cases = generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS)
-    return statement_csv(with_typos(cases, ledger, seed=seed))
+    return ledger_from(customers, items, seed=seed)
 
 
 def with_typos(cases: list[Case], ledger: Ledger, *, seed: int, share: float = 0.5) -> list[Case]:

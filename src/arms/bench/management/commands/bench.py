@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from importlib import import_module
 from importlib.util import find_spec
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from rich.console import Console
@@ -25,13 +26,16 @@ from rich.table import Table
 
 from arms.bench import cashapp, measure
 from arms.bench.load import Loader, analyze
+from arms.customers.models import Company
 from arms.ledger.models import Invoice
 
 DEFAULT_TODAY = date(2026, 11, 20)
 
 
 class Command(BaseCommand):
-    help = "Benchmark: bulk-load N invoices into a scratch database, then time open items, statement, ledger check."
+    help = ("Benchmark: bulk-load N invoices into a scratch database, then time open items, statement, ledger check. "
+            "`arms bench cashapp`: how much cash application applies, how rightly and how fast, on generated bank "
+            "lines with a known truth (writes nothing).")
 
     def add_arguments(self, parser):
         parser.add_argument("scenario", nargs="?", default="ledger", choices=("ledger", "cashapp"),
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--lines", type=int, default=10_000, help="cashapp: bank lines to match.")
         parser.add_argument("--names", default="", help="cashapp: a file of company short names (字号), one a line.")
         parser.add_argument("--json", action="store_true", help="cashapp: one JSON line instead of the table.")
+        parser.add_argument("--from-db", action="store_true",
+                            help="cashapp: the lines pay the database's own customers and open invoices (its company) "
+                                 "instead of a generated ledger; nothing is written.")
         parser.add_argument("--invoices", type=int, default=None, help="How many invoices to load (up to 1,000,000).")
         parser.add_argument("--customers", type=int, default=None, help="How many customers (default invoices/100).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed for the generated documents.")
@@ -57,7 +64,7 @@ class Command(BaseCommand):
                batch_size: int, samples: int, repeat: int, force: bool, also: str, **options):
         if scenario == "cashapp":
             self.cashapp(customers=customers or 10_000, lines=options["lines"], seed=seed, today=today,
-                         names=options["names"], as_json=options["json"])
+                         names=options["names"], as_json=options["json"], from_db=options["from_db"])
             return
         if invoices is None:
             raise CommandError(_("--invoices is required."))
@@ -117,19 +124,29 @@ class Command(BaseCommand):
             result[label] = import_module(f"arms.{label}.bench").bench_measure(today=today, seed=seed, repeat=repeat)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
-    def cashapp(self, *, customers: int, lines: int, seed: int, today: date, names: str, as_json: bool) -> None:
+    def cashapp(self, *, customers: int, lines: int, seed: int, today: date, names: str, as_json: bool,
+                from_db: bool) -> None:
         if not 1 <= customers <= 1_000_000 or not 1 <= lines <= 1_000_000:
             raise CommandError(_("--customers and --lines must be between 1 and 1000000."))
-        try:
-            name_list = cashapp.read_names(names or None)
-        except (OSError, UnicodeDecodeError) as error:
-            message = _("--names: cannot read %(file)s (%(error)s).") % {"file": names, "error": error}
-            raise CommandError(message) from error
-        if not name_list:
-            raise CommandError(_("--names: %(file)s holds no Chinese company names.") % {"file": names})
         console = Console(stderr=True)
-        with console.status(_("Generating the ledger and the bank lines")):
-            ledger = cashapp.generate_ledger(customers, seed=seed, today=today, names=name_list)
+        if from_db:
+            company = Company.objects.filter(code=settings.ARMS_COMPANY_CODE).first()
+            with console.status(_("Reading the customers and open invoices")):
+                ledger = cashapp.ledger_from_database(company, seed=seed) if company else None
+            if ledger is None or not ledger.items:
+                raise CommandError(_("--from-db: the database holds no open invoices to pay."))
+            customers = len(ledger.customers)
+        else:
+            try:
+                name_list = cashapp.read_names(names or None)
+            except (OSError, UnicodeDecodeError) as error:
+                message = _("--names: cannot read %(file)s (%(error)s).") % {"file": names, "error": error}
+                raise CommandError(message) from error
+            if not name_list:
+                raise CommandError(_("--names: %(file)s holds no Chinese company names.") % {"file": names})
+            with console.status(_("Generating the ledger")):
+                ledger = cashapp.generate_ledger(customers, seed=seed, today=today, names=name_list)
+        with console.status(_("Generating the bank lines")):
             cases = cashapp.generate_lines(ledger, lines, seed=seed + 1, today=today)
         with console.status(_("Matching")):
             result = cashapp.run(ledger, cases)
@@ -137,6 +154,7 @@ class Command(BaseCommand):
             "benchmark": "arms bench cashapp",
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "customers": customers,
+            "ledger": "database" if from_db else "generated",
             "open_items": len(ledger.items),
             "lines": lines,
             "seed": seed,
