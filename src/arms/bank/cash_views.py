@@ -136,7 +136,8 @@ def _plain(minor: int, currency: str) -> str:
 
 def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None = None,
                    ignore_form: IgnoreForm | None = None, remittance_form: RemittanceForm | None = None,
-                   reset_form: ResetForm | None = None, done: str = "", editing: bool = False) -> dict:
+                   reset_form: ResetForm | None = None, refusal: str = "", done: str = "",
+                   editing: bool = False) -> dict:
     status = request.GET.get("status") or request.POST.get("status") or ""
     status = status if status in selectors.STATUS_ORDER else ""
     suggested = suggested_allocations(line)
@@ -175,6 +176,7 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
         "done": done,
         "editing": editing or apply_form is not None or remittance_form is not None,
         "note_errors": apply_form.errors.get("note", []) if apply_form is not None else [],
+        "refusal": refusal,
     }
 
 
@@ -368,9 +370,7 @@ def line_accept(request, line_id: int):
     try:
         applying.line_accept(actor=request.user, line=line)
     except ArmsError as error:
-        form = ApplyForm(request.POST, currency=line.currency)
-        form.add_service_error(error)
-        return _refused(request, _line_or_404(line_id), apply_form=form)
+        return _refused(request, _line_or_404(line_id), refusal=error.message)
     return _decided(request, line, _("Applied as suggested: %(payer)s %(amount)s.") % _said(line))
 
 
@@ -394,7 +394,8 @@ def line_apply(request, line_id: int):
     a bank charge."""
     line = _line_or_404(line_id)
     form = ApplyForm(request.POST, currency=line.currency)
-    if form.is_valid():
+
+    def apply(data):
         several = len(form.shares) > 1
         shares = [applying.Share(customer_id=s.customer_id, allocations=s.allocations, charge_minor=s.charge_minor,
                                  amount_minor=(s.cash_minor if s.cash_minor is not None
@@ -404,12 +405,10 @@ def line_apply(request, line_id: int):
                       .values_list("pk", flat=True))
         if any(s.customer_id not in visible for s in shares):
             raise Http404(_("Customer not found."))
-        try:
-            applying.line_apply(actor=request.user, line=line, shares=shares, note=form.note)
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _decided(request, line, _("Applied: %(payer)s %(amount)s.") % _said(line))
+        return applying.line_apply(actor=request.user, line=line, shares=shares, note=data["note"].strip())
+
+    if form.run_service(apply):
+        return _decided(request, line, _("Applied: %(payer)s %(amount)s.") % _said(line))
     return _refused(request, _line_or_404(line_id), apply_form=form)
 
 
