@@ -341,3 +341,17 @@ def test_a_decision_can_be_undone_with_a_reason(client, clerk, lines):
     assert line.status in ("new", "suggested") and line.payment is None
     assert payment.status == "reversed"
     assert f'data-line="{line.pk}"' in html and 'id="edit-button"' in html and 'id="review-done"' in html
+
+
+def test_every_reason_the_matcher_gives_has_words():
+    """A reason code the matcher adds later without words here would show as "other sign": this fails first."""
+    import re
+    from pathlib import Path
+
+    import arms.domain.cashapp as cashapp
+    from arms.bank.templatetags.cash_tags import reason_sentence
+
+    codes = set(re.findall(r'Reason\("([a-z_]+)"', Path(cashapp.__file__).read_text(encoding="utf-8")))
+    assert len(codes) >= 15
+    with translation.override("en"):
+        assert [code for code in sorted(codes) if reason_sentence(code, "X") == "Other sign"] == []
