@@ -355,3 +355,21 @@ def test_every_reason_the_matcher_gives_has_words():
     assert len(codes) >= 15
     with translation.override("en"):
         assert [code for code in sorted(codes) if reason_sentence(code, "X") == "Other sign"] == []
+
+
+def test_review_keeps_to_the_account_and_tab_the_list_was_showing(client, clerk, lines, day):
+    other_account = cash_book.bank_account(name="建行一般户", number="4340610000000001")
+    other_stmt = cash_book.statement(other_account, first=day - timedelta(days=5), last=day)
+    elsewhere = cash_book.line(other_stmt, amount=9_900, on=day - timedelta(days=1), status="unmatched")
+    client.force_login(clerk)
+    account = lines["account"].pk
+
+    html = client.get(reverse("cash:lines"), {"account": account}).content.decode()
+    assert f"/cash/review/?account={account}" in html
+
+    response = hx(client, reverse("cash:accept", args=[lines["suggested"].pk]), {"account": account})
+
+    html = response.content.decode()
+    assert f'data-line="{lines["unmatched"].pk}"' in html
+    assert response["HX-Push-Url"] == reverse("cash:review", args=[lines["unmatched"].pk]) + f"?account={account}"
+    assert f"/cash/lines/{elsewhere.pk}/" not in html
