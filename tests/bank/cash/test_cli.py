@@ -87,3 +87,22 @@ def test_the_matching_job_runs_and_reports_its_counts(lines, clerk):
     job = Job.objects.get(pk=job.pk)
     assert job.result_data == {"lines": 4, "auto_applied": 1, "suggested": 0, "unmatched": 2, "ignored": 1}
     assert StatementLine.objects.get(pk=lines["paid"].pk).status == LineStatus.AUTO
+
+
+def test_after_a_clerk_teaches_a_payer_the_open_lines_are_matched_again(account, today, clerk):
+    from arms.bank.services.applying import Share, line_apply
+
+    customer = factories.customer("C-HK", name="深圳华强电子科技有限公司")
+    issued, booked = today - timedelta(days=30), today - timedelta(days=1)
+    first = factories.invoice(customer, net=100_000, tax=13_000, issued=issued, number="INV-H-1")
+    factories.invoice(customer, net=200_000, tax=26_000, issued=issued, number="INV-H-2")
+    taught = statement_line(account, amount=113_000, on=booked, payer="华强国际贸易", payer_account="HK-77")
+    waiting = statement_line(account, amount=226_000, on=booked, payer="华强国际贸易", payer_account="HK-77")
+    _run("apply", "--auto")
+    assert set(StatementLine.objects.values_list("status", flat=True)) == {LineStatus.UNMATCHED}
+
+    line_apply(actor=clerk, line=taught, shares=[Share(customer_id=customer.pk, allocations=((first.pk, 113_000),))])
+
+    assert json.loads(_run("apply", "--auto"))["lines"] == 0  # nothing new
+    assert json.loads(_run("apply", "--auto", "--open"))["auto_applied"] == 1
+    assert StatementLine.objects.get(pk=waiting.pk).status == LineStatus.AUTO

@@ -29,7 +29,7 @@ from arms.audit.services import audit_record
 from arms.bank.cash_errors import LineAlreadyApplied, LineNotApplied, LineNotReceipt, NoSuggestion, SharesDoNotFit
 from arms.bank.enums import OPEN_STATUSES, AliasKind, IgnoredKind, LineStatus
 from arms.bank.models import LineApplication, PayerAlias, StatementLine
-from arms.bank.services.matching import account_key, cash_settings_for
+from arms.bank.services.cash_settings import account_key, cash_settings_for
 from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, statement_line_qs_for_update
 from arms.domain.cashapp import FUZZY_LOW, name_key

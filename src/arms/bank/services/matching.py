@@ -15,8 +15,6 @@ line meanwhile, an invoice was settled by hand) leaves that line as a suggestion
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -30,11 +28,13 @@ from django.utils import timezone
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.bank.enums import OPEN_STATUSES, AliasKind, IgnoredKind, LineStatus
-from arms.bank.models import BankAccount, CashSettings, PayerAlias, StatementLine
+from arms.bank.models import BankAccount, PayerAlias, StatementLine
+from arms.bank.services.applying import apply_match
+from arms.bank.services.cash_settings import account_key, cash_settings_for, rules_for
 from arms.common.errors import ArmsError
 from arms.common.locks import statement_line_qs_for_update
 from arms.domain import cashapp
-from arms.domain.cashapp import Book, Receipt, Rules
+from arms.domain.cashapp import Book, Receipt
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
@@ -62,20 +62,6 @@ class MatchRun:
     suggested: int
     unmatched: int
     ignored: int
-
-
-def cash_settings_for(company: Company) -> CashSettings:
-    """The company's cash-application settings, created with the defaults the first time they are needed."""
-    found, _created = CashSettings.objects.get_or_create(company=company)
-    return found
-
-
-def rules_for(settings: CashSettings) -> Rules:
-    return Rules(
-        threshold=settings.auto_threshold,
-        charge_tolerance=settings.charge_tolerance_minor,
-        charge_share_bp=settings.charge_share_bp,
-    )
 
 
 def load_book(company: Company, *, currency: str | None = None) -> Book:
@@ -125,12 +111,6 @@ def receipt_of(line: StatementLine, *, own_accounts: frozenset[str] = frozenset(
         text=text,
         from_own_account=bool(line.counterparty_account) and account_key(line.counterparty_account) in own_accounts,
     )
-
-
-def account_key(account: str) -> str:
-    """An account number as the matcher compares it: Latin letters and digits only, upper case, after NFKC
-    (spaces, dashes and full-width digits vary by bank)."""
-    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", account or "").upper())
 
 
 def match_of(result: cashapp.Match) -> JsonDict:
@@ -203,8 +183,6 @@ def match_lines(
     and reasons on each line; with ``auto`` applies every match at or above the threshold (never below).
 
     ``progress(done, total)`` is called after each chunk (the background job reports through it)."""
-    from arms.bank.services.applying import apply_match
-
     selected = _lines(line_ids, account, on)
     pairs = list(selected.order_by("account_id", "booking_date", "pk").values_list("account_id", "pk"))
     total = len(pairs)
