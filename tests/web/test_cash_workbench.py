@@ -373,3 +373,14 @@ def test_review_keeps_to_the_account_and_tab_the_list_was_showing(client, clerk,
     assert f'data-line="{lines["unmatched"].pk}"' in html
     assert response["HX-Push-Url"] == reverse("cash:review", args=[lines["unmatched"].pk]) + f"?account={account}"
     assert f"/cash/lines/{elsewhere.pk}/" not in html
+
+
+def test_the_navigation_has_cash_application_and_bank_statements_for_those_who_may_see_them(client, clerk, lines):
+    client.force_login(clerk)
+    nav = client.get(reverse("cash:lines")).content.decode().split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/cash/" aria-current="page"' in nav
+    assert 'href="/bank/' in nav
+
+    client.force_login(factories.user("nav-sales", role="sales"))
+    nav = client.get(reverse("web:home")).content.decode().split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/cash/"' not in nav and 'href="/bank/' not in nav
