@@ -82,7 +82,7 @@ class AliasFilterForm(forms.Form):
         return {"search": (data.get("q") or "").strip(), "kind": data.get("kind") or ""}
 
 
-def _bucket_label(key: str) -> str:
+def bucket_label(key: str) -> str:
     low, _sep, high = key.partition("-")
     if key.endswith("+"):
         return str(_("Over %(days)s days")) % {"days": int(key[:-1]) - 1}
@@ -90,7 +90,7 @@ def _bucket_label(key: str) -> str:
 
 
 def bucket_choices() -> list[tuple[str, str]]:
-    return [(b.key, _bucket_label(b.key)) for b in unapplied_buckets()]
+    return [(b.key, bucket_label(b.key)) for b in unapplied_buckets()]
 
 
 class UnappliedFilterForm(forms.Form):

@@ -31,7 +31,7 @@ from arms.bank.cash_forms import (
     RemittanceForm,
     ResetForm,
     UnappliedFilterForm,
-    _bucket_label,
+    bucket_label,
 )
 from arms.bank.enums import OPEN_STATUSES, LineStatus
 from arms.bank.models import PayerAlias, StatementLine
@@ -40,6 +40,7 @@ from arms.bank.services.remittance import remittance_apply
 from arms.common.errors import ArmsError
 from arms.customers.selectors import customer_list as customers_matching
 from arms.customers.selectors import customers_visible_to
+from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
@@ -157,8 +158,6 @@ def share_context(request, line: StatementLine, *, index: int, customer, form: A
 
 def _plain(minor: int, currency: str) -> str:
     """An amount as a clerk types it: "1234.50" (no grouping), for prefilled inputs."""
-    from arms.domain.money import to_decimal
-
     return f"{to_decimal(int(minor), currency):f}"
 
 
@@ -289,7 +288,7 @@ def alias_list(request):
 def bucket_label_of_age(age: int) -> str:
     for bucket in selectors.unapplied_buckets():
         if bucket.holds(age):
-            return _bucket_label(bucket.key)
+            return bucket_label(bucket.key)
     return ""
 
 
@@ -312,7 +311,7 @@ def unapplied_list(request):
     template = "cash/unapplied.html#results" if request.htmx else "cash/unapplied.html"
     return render(request, template, {
         "form": form, "page": page, "today": today,
-        "bucket_labels": [_bucket_label(b.key) for b in selectors.unapplied_buckets()],
+        "bucket_labels": [bucket_label(b.key) for b in selectors.unapplied_buckets()],
         "totals": selectors.unapplied_totals(payments, today=today),
     })
 
