@@ -145,3 +145,18 @@ def test_the_remittance_advice_is_uploaded_from_the_review(page, live_server, bo
     assert unknown.status == "manual"
     assert list(Allocation.objects.filter(payment=unknown.payment).values_list("invoice__number", "amount_minor")) == [
         ("INV-HD-2", 565_000)]
+
+
+def test_a_decision_the_server_refuses_outright_is_said_on_the_page(page, live_server, book, lines):
+    suggested, _unknown, _interest = lines
+    log_in(page, live_server, "clerk")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cash/lines/{suggested.pk}/")
+    page.wait_for_load_state()
+    on_line(page, suggested)
+    page.context.clear_cookies()  # signed out in another tab
+
+    page.keyboard.press("a")
+
+    expect(page.locator("#cw-request-error")).to_be_visible()
+    assert StatementLine.objects.get(pk=suggested.pk).status == "suggested"
