@@ -150,6 +150,10 @@ def test_learned_payers_are_listed_per_customer(client, clerk, lines):
 
     assert f'data-alias="{alias.pk}"' in html and "6228480012345678" in html
     assert reverse("cash:alias_remove", args=[alias.pk]) in html
+    other = factories.customer("ZZ001", name="另一客户有限公司")
+    PayerAlias.objects.create(company=other.company, customer=other, kind="name", value="另一付款方", key="另一付款方")
+    html = client.get(reverse("cash:aliases"), {"customer": lines["customer"].pk}).content.decode()
+    assert f'data-alias="{alias.pk}"' in html and "另一付款方" not in html
 
 
 def test_unapplied_cash_shows_its_age_in_buckets(client, clerk, day):

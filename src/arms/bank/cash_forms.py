@@ -76,10 +76,12 @@ class AliasFilterForm(forms.Form):
                                       "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_with_all(AliasKind.choices))
+    customer = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {"search": (data.get("q") or "").strip(), "kind": data.get("kind") or ""}
+        return {"search": (data.get("q") or "").strip(), "kind": data.get("kind") or "",
+                "customer_id": data.get("customer")}
 
 
 def bucket_label(key: str) -> str:
