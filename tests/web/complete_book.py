@@ -263,6 +263,16 @@ def _build(today: date) -> CompleteBook:
                                  remittance="结息", status="ignored", ignored_kind="interest")
     alias = PayerAlias.objects.create(company=company, customer=hd, kind="account", value="31001234567890",
                                       key="31001234567890", created_by=clerk)
+    from arms.bank.services.applying import line_accept
+
+    h3.refresh_from_db()
+    applied_line = StatementLine.objects.create(
+        account=bank, statement=bank_statement, booking_date=today - timedelta(days=2),
+        amount_minor=h3.amount_open_minor, currency="CNY", bank_reference="ICBC20260004",
+        counterparty_name="华东精密机械有限公司", remittance="INV-HD-3", status="suggested", customer=hd,
+        confidence=70, match={"customer_id": hd.pk, "allocations": [[h3.pk, h3.amount_open_minor]]},
+        reasons=[{"code": "items_named", "points": 45, "detail": "INV-HD-3"}])
+    line_accept(actor=clerk, line=applied_line)
 
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
@@ -284,5 +294,6 @@ def _build(today: date) -> CompleteBook:
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
         "line_id": suggested_line.pk, "alias_id": alias.pk,
+        "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -124,3 +124,39 @@ def test_a_refused_amount_is_shown_beside_it_in_the_browser(page, live_server, b
     expect(page.locator(f"#error-share-0-amount-{book.invoice_current.pk}")).to_be_visible()
     on_line(page, unknown)
     assert StatementLine.objects.get(pk=unknown.pk).status == "unmatched"
+
+
+def test_the_remittance_advice_is_uploaded_from_the_review(page, live_server, book, lines, tmp_path):
+    _suggested, unknown, interest = lines
+    advice = tmp_path / "付款明细.csv"
+    advice.write_text("发票号,金额\nINV-HD-2,5650.00\n", encoding="utf-8")
+    log_in(page, live_server, "clerk")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cash/lines/{unknown.pk}/")
+    page.wait_for_load_state()
+    on_line(page, unknown)
+
+    page.keyboard.press("e")
+    page.set_input_files("#id_file", str(advice))
+    page.click("#remittance-form button[type=submit]")
+
+    on_line(page, interest)
+    unknown.refresh_from_db()
+    assert unknown.status == "manual"
+    assert list(Allocation.objects.filter(payment=unknown.payment).values_list("invoice__number", "amount_minor")) == [
+        ("INV-HD-2", 565_000)]
+
+
+def test_a_decision_the_server_refuses_outright_is_said_on_the_page(page, live_server, book, lines):
+    suggested, _unknown, _interest = lines
+    log_in(page, live_server, "clerk")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cash/lines/{suggested.pk}/")
+    page.wait_for_load_state()
+    on_line(page, suggested)
+    page.context.clear_cookies()  # signed out in another tab
+
+    page.keyboard.press("a")
+
+    expect(page.locator("#cw-request-error")).to_be_visible()
+    assert StatementLine.objects.get(pk=suggested.pk).status == "suggested"

@@ -150,6 +150,10 @@ def test_learned_payers_are_listed_per_customer(client, clerk, lines):
 
     assert f'data-alias="{alias.pk}"' in html and "6228480012345678" in html
     assert reverse("cash:alias_remove", args=[alias.pk]) in html
+    other = factories.customer("ZZ001", name="另一客户有限公司")
+    PayerAlias.objects.create(company=other.company, customer=other, kind="name", value="另一付款方", key="另一付款方")
+    html = client.get(reverse("cash:aliases"), {"customer": lines["customer"].pk}).content.decode()
+    assert f'data-alias="{alias.pk}"' in html and "另一付款方" not in html
 
 
 def test_unapplied_cash_shows_its_age_in_buckets(client, clerk, day):
@@ -341,3 +345,46 @@ def test_a_decision_can_be_undone_with_a_reason(client, clerk, lines):
     assert line.status in ("new", "suggested") and line.payment is None
     assert payment.status == "reversed"
     assert f'data-line="{line.pk}"' in html and 'id="edit-button"' in html and 'id="review-done"' in html
+
+
+def test_every_reason_the_matcher_gives_has_words():
+    """A reason code the matcher adds later without words here would show as "other sign": this fails first."""
+    import re
+    from pathlib import Path
+
+    import arms.domain.cashapp as cashapp
+    from arms.bank.templatetags.cash_tags import reason_sentence
+
+    codes = set(re.findall(r'Reason\("([a-z_]+)"', Path(cashapp.__file__).read_text(encoding="utf-8")))
+    assert len(codes) >= 15
+    with translation.override("en"):
+        assert [code for code in sorted(codes) if reason_sentence(code, "X") == "Other sign"] == []
+
+
+def test_review_keeps_to_the_account_and_tab_the_list_was_showing(client, clerk, lines, day):
+    other_account = cash_book.bank_account(name="建行一般户", number="4340610000000001")
+    other_stmt = cash_book.statement(other_account, first=day - timedelta(days=5), last=day)
+    elsewhere = cash_book.line(other_stmt, amount=9_900, on=day - timedelta(days=1), status="unmatched")
+    client.force_login(clerk)
+    account = lines["account"].pk
+
+    html = client.get(reverse("cash:lines"), {"account": account}).content.decode()
+    assert f"/cash/review/?account={account}" in html
+
+    response = hx(client, reverse("cash:accept", args=[lines["suggested"].pk]), {"account": account})
+
+    html = response.content.decode()
+    assert f'data-line="{lines["unmatched"].pk}"' in html
+    assert response["HX-Push-Url"] == reverse("cash:review", args=[lines["unmatched"].pk]) + f"?account={account}"
+    assert f"/cash/lines/{elsewhere.pk}/" not in html
+
+
+def test_the_navigation_has_cash_application_and_bank_statements_for_those_who_may_see_them(client, clerk, lines):
+    client.force_login(clerk)
+    nav = client.get(reverse("cash:lines")).content.decode().split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/cash/" aria-current="page"' in nav
+    assert 'href="/bank/' in nav
+
+    client.force_login(factories.user("nav-sales", role="sales"))
+    nav = client.get(reverse("web:home")).content.decode().split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/cash/"' not in nav and 'href="/bank/' not in nav

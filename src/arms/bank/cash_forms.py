@@ -8,7 +8,6 @@ come back as ``ArmsError`` and are shown beside the field they name.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django import forms
@@ -18,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from arms.bank.enums import AliasKind, IgnoredKind
 from arms.bank.models import BankAccount
 from arms.bank.selectors import unapplied_buckets
-from arms.common.bounds import MAX_NOTE
-from arms.domain.money import MoneyError, parse_amount
 from arms.web.forms import DATE_INPUT, AmountField, DateRangeMixin, ServiceErrorMixin
 
 #: at most this many customers share one line, and this many items per customer, in one decision
@@ -79,13 +76,15 @@ class AliasFilterForm(forms.Form):
                                       "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_with_all(AliasKind.choices))
+    customer = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {"search": (data.get("q") or "").strip(), "kind": data.get("kind") or ""}
+        return {"search": (data.get("q") or "").strip(), "kind": data.get("kind") or "",
+                "customer_id": data.get("customer")}
 
 
-def _bucket_label(key: str) -> str:
+def bucket_label(key: str) -> str:
     low, _sep, high = key.partition("-")
     if key.endswith("+"):
         return str(_("Over %(days)s days")) % {"days": int(key[:-1]) - 1}
@@ -93,7 +92,7 @@ def _bucket_label(key: str) -> str:
 
 
 def bucket_choices() -> list[tuple[str, str]]:
-    return [(b.key, _bucket_label(b.key)) for b in unapplied_buckets()]
+    return [(b.key, bucket_label(b.key)) for b in unapplied_buckets()]
 
 
 class UnappliedFilterForm(forms.Form):
@@ -152,98 +151,67 @@ class ShareInput:
     cash_minor: int | None = None  # this customer's part of the line when split; None: what it allocates
 
 
-class ApplyForm:
+class ApplyForm(ServiceErrorMixin, forms.Form):
     """The edit / split decision: for share ``n`` (0 … MAX_SHARES-1) the fields ``share-n-customer``,
     ``share-n-item`` (the ticked invoice ids), ``share-n-amount-<invoice id>``, ``share-n-charge`` and, in a split,
     ``share-n-cash`` (the customer's part of the line, by default what the share allocates); and a note.
 
-    Not a Django ``Form`` (its fields depend on the items shown) but it behaves like one for the templates:
-    ``errors`` maps a field name to its messages, ``non_field_errors`` lists the rest, ``shares`` holds what was
-    typed once ``is_valid()``.
+    Its fields follow what was posted (the items a share shows depend on the customer chosen); amounts are
+    ``AmountField``s in the line's currency. After ``is_valid()`` ``shares`` holds the decision, and a service's
+    refusal naming ``shares[i].allocations[n].amount_minor`` lands beside the amount typed for that invoice.
     """
 
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
     def __init__(self, data, *, currency: str):
-        self.data = data
-        self.currency = currency
-        self.errors: dict[str, list[str]] = {}
+        super().__init__(data)
         self.shares: list[ShareInput] = []
-        self.note = ""
-
-    def _error(self, name: str, message) -> None:
-        self.errors.setdefault(name, []).append(str(message))
-
-    def non_field_errors(self) -> list[str]:
-        return self.errors.get("__all__", [])
-
-    def _amount(self, name: str, *, required: bool) -> int | None:
-        text = (self.data.get(name) or "").strip()
-        if not text:
-            if required:
-                self._error(name, _("Type the amount."))
-            return None
-        if len(text) > 30:
-            self._error(name, _("The amount is too large."))
-            return None
-        try:
-            minor = parse_amount(text, self.currency)
-        except MoneyError as error:
-            from arms.common.errors import money_message
-
-            self._error(name, money_message(error))
-            return None
-        if minor < 0:
-            self._error(name, _("The amount cannot be negative."))
-            return None
-        if minor > 10**15:
-            self._error(name, _("The amount is too large."))
-            return None
-        return minor
-
-    def is_valid(self) -> bool:
-        self.note = (self.data.get("note") or "").strip()
-        if len(self.note) > min(MAX_NOTE, 500):
-            self._error("note", _("The note is too long."))
+        self._ticked: dict[int, list[int]] = {}
         for index in range(MAX_SHARES):
             prefix = f"share-{index}-"
-            raw_customer = (self.data.get(prefix + "customer") or "").strip()
-            if not raw_customer:
+            if not (data.get(prefix + "customer") or "").strip():
                 continue
-            if not raw_customer.isdigit():
-                self._error(prefix + "customer", _("Choose a customer."))
-                continue
-            ticked = self.data.getlist(prefix + "item")[:MAX_ITEMS_PER_SHARE + 1]
+            self.fields[prefix + "customer"] = forms.IntegerField(min_value=1, max_value=2**63 - 1, error_messages={
+                "invalid": _("Choose a customer."), "required": _("Choose a customer.")})
+            ticked = [int(raw) for raw in data.getlist(prefix + "item")[:MAX_ITEMS_PER_SHARE + 1]
+                      if raw.isdigit() and len(raw) < 19]
+            self._ticked[index] = ticked
+            for invoice_id in ticked[:MAX_ITEMS_PER_SHARE]:
+                self.fields[f"{prefix}amount-{invoice_id}"] = AmountField(
+                    currency=currency, min_minor=0, error_messages={"required": _("Type the amount.")})
+            self.fields[prefix + "charge"] = AmountField(currency=currency, min_minor=0, required=False)
+            self.fields[prefix + "cash"] = AmountField(currency=currency, min_minor=0, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, ticked in self._ticked.items():
+            prefix = f"share-{index}-"
             if len(ticked) > MAX_ITEMS_PER_SHARE:
-                self._error(prefix + "customer", _("Too many items in one share."))
+                self.add_error(prefix + "customer", _("Too many items in one share."))
                 continue
-            allocations = []
-            for raw in ticked:
-                if not raw.isdigit():
-                    continue
-                amount = self._amount(f"{prefix}amount-{raw}", required=True)
-                if amount:
-                    allocations.append((int(raw), amount))
-            charge = self._amount(prefix + "charge", required=False) or 0
-            cash = self._amount(prefix + "cash", required=False)
-            self.shares.append(ShareInput(index=index, customer_id=int(raw_customer),
-                                          allocations=tuple(allocations), charge_minor=charge, cash_minor=cash))
-        if not self.shares and not self.errors:
-            self._error("__all__", _("Choose the customer who paid."))
-        return not self.errors
+            customer_id = cleaned.get(prefix + "customer")
+            if customer_id is None:
+                continue
+            allocations = tuple((pk, cleaned[f"{prefix}amount-{pk}"]) for pk in ticked
+                                if cleaned.get(f"{prefix}amount-{pk}"))
+            self.shares.append(ShareInput(index=index, customer_id=customer_id, allocations=allocations,
+                                          charge_minor=cleaned.get(prefix + "charge") or 0,
+                                          cash_minor=cleaned.get(prefix + "cash")))
+        if not self._ticked:
+            raise forms.ValidationError(_("Choose the customer who paid."))
+        self.SERVICE_FIELDS = self._service_fields()
+        return cleaned
 
-    def add_service_error(self, error) -> None:
-        """A service's refusal beside the input it names (``shares[i].allocations[n].amount_minor`` is the amount
-        typed for that invoice in the i-th share, ``shares[i].charge_minor`` its charge …), else above the form."""
-        self._error(self.field_of(error.field or ""), error.message)
-
-    def field_of(self, service_field: str) -> str:
-        match = re.match(r"^shares\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?", service_field)
-        if match is None:
-            return "note" if service_field == "note" else "__all__"
-        position, part, number = int(match.group(1)), match.group(2), match.group(3)
-        if position >= len(self.shares):
-            return "__all__"
-        share = self.shares[position]
-        prefix = f"share-{share.index}-"
-        if part == "allocations" and number is not None and int(number) < len(share.allocations):
-            return f"{prefix}amount-{share.allocations[int(number)][0]}"
-        return prefix + {"charge_minor": "charge", "amount_minor": "cash"}.get(part or "", "customer")
+    def _service_fields(self) -> dict[str, str]:
+        """Where each input the service may name is on this form, for ``add_service_error``."""
+        names = {"note": "note"}
+        for position, share in enumerate(self.shares):
+            prefix, field = f"share-{share.index}-", f"shares[{position}]"
+            for suffix in ("", ".customer_id", ".allocations"):
+                names[field + suffix] = prefix + "customer"
+            names[field + ".charge_minor"] = prefix + "charge"
+            names[field + ".amount_minor"] = prefix + "cash"
+            for number, (invoice_id, _amount) in enumerate(share.allocations):
+                for suffix in ("", ".invoice_id", ".amount_minor"):
+                    names[f"{field}.allocations[{number}]{suffix}"] = f"{prefix}amount-{invoice_id}"
+        return names

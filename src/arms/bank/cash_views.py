@@ -7,6 +7,9 @@ Each view parses its input, checks the permission, calls one selector or service
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -28,7 +31,7 @@ from arms.bank.cash_forms import (
     RemittanceForm,
     ResetForm,
     UnappliedFilterForm,
-    _bucket_label,
+    bucket_label,
 )
 from arms.bank.enums import OPEN_STATUSES, LineStatus
 from arms.bank.models import PayerAlias, StatementLine
@@ -37,6 +40,7 @@ from arms.bank.services.remittance import remittance_apply
 from arms.common.errors import ArmsError
 from arms.customers.selectors import customer_list as customers_matching
 from arms.customers.selectors import customers_visible_to
+from arms.domain.money import to_decimal
 from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
@@ -75,6 +79,7 @@ def line_list(request):
     return render(request, template, {
         "form": form, "page": paginate(request, lines), "tabs": tabs, "base_query": query.urlencode(),
         "status": filters["status"], "totals": currency_totals(lines, "amount_minor"),
+        "review_query": ReviewScope(status=filters["status"], account_id=filters["account_id"]).query,
         "can_apply": request.user.has_perm("bank.apply_cash"),
     })
 
@@ -84,6 +89,30 @@ def line_list(request):
 
 def _line_or_404(line_id: int) -> StatementLine:
     return get_object_or_404(StatementLine.objects.select_related("account", "customer", "payment"), pk=line_id)
+
+
+@dataclass(frozen=True)
+class ReviewScope:
+    """Which lines j/k and "next after a decision" move through: a status tab and a bank account of the list."""
+
+    status: str = ""
+    account_id: int | None = None
+
+    @classmethod
+    def of(cls, request) -> ReviewScope:
+        data = request.POST if request.method == "POST" else request.GET
+        status = data.get("status") or ""
+        account = data.get("account") or ""
+        return cls(status=status if status in selectors.STATUS_ORDER else "",
+                   account_id=int(account) if account.isdigit() and len(account) < 19 else None)
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in (("status", self.status), ("account", self.account_id or "")) if v})
+
+    def next_line(self, after: StatementLine | None, *, backwards: bool = False) -> StatementLine | None:
+        return selectors.next_open_line(after=after, status=self.status, account_id=self.account_id,
+                                        backwards=backwards)
 
 
 def suggested_allocations(line: StatementLine) -> dict[int, int]:
@@ -129,16 +158,14 @@ def share_context(request, line: StatementLine, *, index: int, customer, form: A
 
 def _plain(minor: int, currency: str) -> str:
     """An amount as a clerk types it: "1234.50" (no grouping), for prefilled inputs."""
-    from arms.domain.money import to_decimal
-
     return f"{to_decimal(int(minor), currency):f}"
 
 
 def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None = None,
                    ignore_form: IgnoreForm | None = None, remittance_form: RemittanceForm | None = None,
-                   reset_form: ResetForm | None = None, done: str = "", editing: bool = False) -> dict:
-    status = request.GET.get("status") or request.POST.get("status") or ""
-    status = status if status in selectors.STATUS_ORDER else ""
+                   reset_form: ResetForm | None = None, refusal: str = "", done: str = "",
+                   editing: bool = False) -> dict:
+    scope = ReviewScope.of(request)
     suggested = suggested_allocations(line)
     invoices = {i.pk: i for i in ledger.invoice_list(user=request.user).filter(pk__in=suggested)}
     shares = []
@@ -154,7 +181,7 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
     payments += [a.payment for a in line.applications.select_related("payment", "payment__customer")]
     return {
         "line": line,
-        "status": status,
+        "scope": scope,
         "open": line.status in OPEN_STATUSES,
         "suggestion": [{"invoice": invoices.get(pk), "amount": amount} for pk, amount in suggested.items()],
         "match": line.match or {},
@@ -169,12 +196,13 @@ def review_context(request, line: StatementLine, *, apply_form: ApplyForm | None
         "ignore_kinds": [(n, k.value, k.label) for n, k in enumerate(IGNORE_KINDS, start=1)],
         "remittance_form": remittance_form or RemittanceForm(),
         "reset_form": reset_form or ResetForm(),
-        "next_line": selectors.next_open_line(after=line, status=status, account_id=None),
-        "previous_line": selectors.next_open_line(after=line, status=status, account_id=None, backwards=True),
+        "next_line": scope.next_line(line),
+        "previous_line": scope.next_line(line, backwards=True),
         "can_apply": request.user.has_perm("bank.apply_cash"),
         "done": done,
         "editing": editing or apply_form is not None or remittance_form is not None,
         "note_errors": apply_form.errors.get("note", []) if apply_form is not None else [],
+        "refusal": refusal,
     }
 
 
@@ -193,13 +221,12 @@ def line_review(request, line_id: int):
 @login_required
 @permission_required("bank.view_statementline", raise_exception=True)
 def review_next(request):
-    """The first line still to decide (of a status tab), for the list's "review" button."""
-    status = request.GET.get("status") or ""
-    line = selectors.next_open_line(after=None, status=status if status in selectors.STATUS_ORDER else "")
+    """The first line still to decide (of a status tab and account), for the list's "review" button."""
+    scope = ReviewScope.of(request)
+    line = scope.next_line(None)
     if line is None:
-        return render(request, "cash/review.html", {"line": None, "status": status})
-    context = review_context(request, line)
-    return render(request, "cash/review.html", context)
+        return render(request, "cash/review.html", {"line": None, "scope": scope})
+    return render(request, "cash/review.html", review_context(request, line))
 
 
 @require_GET
@@ -261,7 +288,7 @@ def alias_list(request):
 def bucket_label_of_age(age: int) -> str:
     for bucket in selectors.unapplied_buckets():
         if bucket.holds(age):
-            return _bucket_label(bucket.key)
+            return bucket_label(bucket.key)
     return ""
 
 
@@ -284,7 +311,7 @@ def unapplied_list(request):
     template = "cash/unapplied.html#results" if request.htmx else "cash/unapplied.html"
     return render(request, template, {
         "form": form, "page": page, "today": today,
-        "bucket_labels": [_bucket_label(b.key) for b in selectors.unapplied_buckets()],
+        "bucket_labels": [bucket_label(b.key) for b in selectors.unapplied_buckets()],
         "totals": selectors.unapplied_totals(payments, today=today),
     })
 
@@ -320,34 +347,25 @@ def reconciliation(request):
                   request.GET.get("account") else 400)
 
 
-def review_url(line: StatementLine, status: str = "") -> str:
+def review_url(line: StatementLine, scope: ReviewScope | None = None) -> str:
     url = reverse("cash:review", args=[line.pk])
-    return f"{url}?status={status}" if status else url
-
-
-# ---------------------------------------------------------------- the clerk's decisions
-
-
-def _posted_status(request) -> str:
-    status = request.POST.get("status") or ""
-    return status if status in selectors.STATUS_ORDER else ""
+    return f"{url}?{scope.query}" if scope and scope.query else url
 
 
 def _decided(request, line: StatementLine, message: str):
     """After a decision: the next line still to decide (after this one in the list, else the first), its panel for
     htmx with the address pushed, a redirect otherwise."""
-    status = _posted_status(request)
-    following = selectors.next_open_line(after=line, status=status) or selectors.next_open_line(
-        after=None, status=status)
+    scope = ReviewScope.of(request)
+    following = scope.next_line(line) or scope.next_line(None)
     if not request.htmx:
         messages.success(request, message)
-        return redirect(review_url(following, status) if following else reverse("cash:lines"))
+        return redirect(review_url(following, scope) if following else reverse("cash:lines"))
     if following is None:
-        response = render(request, "cash/review.html#review", {"line": None, "status": status, "done": message})
+        response = render(request, "cash/review.html#review", {"line": None, "scope": scope, "done": message})
         response["HX-Push-Url"] = reverse("cash:lines")
         return response
     response = render(request, "cash/review.html#review", review_context(request, following, done=message))
-    response["HX-Push-Url"] = review_url(following, status)
+    response["HX-Push-Url"] = review_url(following, scope)
     return response
 
 
@@ -368,9 +386,7 @@ def line_accept(request, line_id: int):
     try:
         applying.line_accept(actor=request.user, line=line)
     except ArmsError as error:
-        form = ApplyForm(request.POST, currency=line.currency)
-        form.add_service_error(error)
-        return _refused(request, _line_or_404(line_id), apply_form=form)
+        return _refused(request, _line_or_404(line_id), refusal=error.message)
     return _decided(request, line, _("Applied as suggested: %(payer)s %(amount)s.") % _said(line))
 
 
@@ -394,7 +410,8 @@ def line_apply(request, line_id: int):
     a bank charge."""
     line = _line_or_404(line_id)
     form = ApplyForm(request.POST, currency=line.currency)
-    if form.is_valid():
+
+    def apply(data):
         several = len(form.shares) > 1
         shares = [applying.Share(customer_id=s.customer_id, allocations=s.allocations, charge_minor=s.charge_minor,
                                  amount_minor=(s.cash_minor if s.cash_minor is not None
@@ -404,12 +421,10 @@ def line_apply(request, line_id: int):
                       .values_list("pk", flat=True))
         if any(s.customer_id not in visible for s in shares):
             raise Http404(_("Customer not found."))
-        try:
-            applying.line_apply(actor=request.user, line=line, shares=shares, note=form.note)
-        except ArmsError as error:
-            form.add_service_error(error)
-        else:
-            return _decided(request, line, _("Applied: %(payer)s %(amount)s.") % _said(line))
+        return applying.line_apply(actor=request.user, line=line, shares=shares, note=data["note"].strip())
+
+    if form.run_service(apply):
+        return _decided(request, line, _("Applied: %(payer)s %(amount)s.") % _said(line))
     return _refused(request, _line_or_404(line_id), apply_form=form)
 
 
@@ -442,7 +457,7 @@ def line_reset(request, line_id: int):
         line = _line_or_404(line_id)
         if not request.htmx:
             messages.success(request, _("Undone; the line waits for review again."))
-            return redirect(review_url(line, _posted_status(request)))
+            return redirect(review_url(line, ReviewScope.of(request)))
         return render(request, "cash/review.html#review",
                       review_context(request, line, done=_("Undone; the line waits for review again.")))
     return _refused(request, _line_or_404(line_id), reset_form=form)

@@ -1,4 +1,4 @@
-"""Template helpers of the cash workbench: the matcher's reasons in people's words, statuses, age buckets."""
+"""Template helpers of the cash workbench: the matcher's reasons in people's words, statuses."""
 
 from __future__ import annotations
 
@@ -66,10 +66,3 @@ def status_label(status: str) -> str:
 @register.filter
 def ignored_label(kind: str) -> str:
     return str(IgnoredKind(kind).label) if kind in IgnoredKind.values and kind else ""
-
-
-@register.filter
-def bucket_label(key: str) -> str:
-    from arms.bank.cash_forms import _bucket_label
-
-    return _bucket_label(key)

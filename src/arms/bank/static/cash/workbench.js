@@ -52,6 +52,15 @@
     event.detail.parameters.share = String(highest + 1);
   });
 
+  // htmx swaps only a 200: anything else (signed out, 403, a dropped connection) is said above the panel
+  function requestError(shown) {
+    var alert = document.getElementById("cw-request-error");
+    if (alert) alert.classList.toggle("cw-hidden", !shown);
+  }
+  document.addEventListener("htmx:responseError", function () { requestError(true); });
+  document.addEventListener("htmx:sendError", function () { requestError(true); });
+  document.addEventListener("htmx:afterSwap", function () { requestError(false); });
+
   document.addEventListener("keydown", function (event) {
     var root = review();
     if (!root) return;
