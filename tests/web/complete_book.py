@@ -244,7 +244,7 @@ def _build(today: date) -> CompleteBook:
     bank = BankAccount.objects.create(company=company, name="工行基本户", bank="中国工商银行",
                                       account_number="6222020200112233445")
     bank_statement = BankStatement.objects.create(
-        account=bank, format="cn:icbc", filename="工行流水.xlsx", sha256="0" * 64,
+        account=bank, format="cn:icbc", filename="工行十一月流水", sha256="0" * 64,
         first_date=today - timedelta(days=3), last_date=today, opening_balance_minor=500_000_00, imported_by=clerk)
     h4.refresh_from_db()
     suggested_line = StatementLine.objects.create(
