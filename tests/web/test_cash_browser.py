@@ -163,7 +163,7 @@ def test_a_decision_the_server_refuses_outright_is_said_on_the_page(page, live_s
 
 
 def test_signed_out_meanwhile_the_next_key_goes_to_the_login_page(page, live_server, book, lines):
-    suggested, unknown, _interest = lines
+    suggested, _unknown, _interest = lines
     log_in(page, live_server, "clerk")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/cash/lines/{suggested.pk}/")
