@@ -160,3 +160,18 @@ def test_a_decision_the_server_refuses_outright_is_said_on_the_page(page, live_s
 
     expect(page.locator("#cw-request-error")).to_be_visible()
     assert StatementLine.objects.get(pk=suggested.pk).status == "suggested"
+
+
+def test_signed_out_meanwhile_the_next_key_goes_to_the_login_page(page, live_server, book, lines):
+    suggested, _unknown, _interest = lines
+    log_in(page, live_server, "clerk")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cash/lines/{suggested.pk}/")
+    page.wait_for_load_state()
+    on_line(page, suggested)
+    page.context.clear_cookies(name="sessionid")
+
+    page.keyboard.press("j")
+
+    page.wait_for_url(re.compile(r"/login/\?next="))
+    expect(page.locator("#id_username")).to_be_visible()

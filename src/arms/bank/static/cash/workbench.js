@@ -4,7 +4,19 @@
 (function () {
   "use strict";
 
+  var script = document.currentScript;
+  var loginUrl = script ? script.getAttribute("data-login-url") : "";
+
   function review() { return document.getElementById("review"); }
+
+  // signed out meanwhile: the request was redirected to the login page; go there rather than show it in the panel
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var url = event.detail.xhr && event.detail.xhr.responseURL;
+    if (loginUrl && url && new URL(url).pathname === loginUrl) {
+      event.detail.shouldSwap = false;
+      window.location.href = url;
+    }
+  });
 
   function show(panelId) {
     var root = review();
