@@ -36,7 +36,8 @@ EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis",
                  "web:audit_list"}  # (the audit trail: tests/web/test_audit_trail.py)
 #: the only modules that may build a CSV or a workbook: the export helper and the monthly workbook (which writes
 #: every text cell through the helper's set_text_safe)
-WRITERS = {"web/exports.py", "reports/tables.py"}
+WRITERS = {"web/exports.py", "reports/tables.py",
+           "bench/cashapp.py"}  # the made-up bank statement of `arms bench cashapp` and the demo: ARMS's input
 
 
 def _callbacks(resolver=None, namespace=""):
