@@ -241,7 +241,7 @@ def _build(today: date) -> CompleteBook:
     # payer learned from an earlier confirmation
     from arms.bank.models import BankAccount, BankStatement, PayerAlias, StatementLine
 
-    bank = BankAccount.objects.create(company=company, name="工行基本户", bank="中国工商银行",
+    bank = BankAccount.objects.create(company=company, name="建行一般户", bank="中国建设银行",
                                       account_number="6222020200112233445")
     bank_statement = BankStatement.objects.create(
         account=bank, format="cn:icbc", filename="工行十一月流水", sha256="0" * 64,
@@ -293,7 +293,6 @@ def _build(today: date) -> CompleteBook:
         "account_id": bank_account.pk, "statement_id": bank_import.statements[0].statement_id,
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
-        "line_id": suggested_line.pk, "alias_id": alias.pk,
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)
