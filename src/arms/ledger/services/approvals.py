@@ -93,8 +93,8 @@ def ledger_settings_update(*, actor: Actor, four_eyes_minor: int, company: Compa
             or not 0 <= four_eyes_minor <= MAX_MINOR:
         raise ValidationFailed(_("The amount is between 0 and 10^15 fen."), field="four_eyes_minor")
     company = company or company_ensure()
-    settings, _created = LedgerSettings.objects.get_or_create(company=company)
-    settings = qs_for_update(LedgerSettings.objects.all()).get(pk=settings.pk)
+    row, _created = LedgerSettings.objects.get_or_create(company=company)
+    settings: LedgerSettings = qs_for_update(LedgerSettings.objects.all()).get(pk=row.pk)
     before = settings.four_eyes_minor
     settings.four_eyes_minor = four_eyes_minor
     settings.updated_by = user_or_none(actor)
