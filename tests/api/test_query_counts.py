@@ -18,6 +18,7 @@ NOT_A_LIST = {
     "/api/v1/dunning/interest": "a calculation on one invoice (needs invoice_id)",
     "/api/v1/reports/monthly": "downloads or queues one report",
     "/api/v1/credit/scorecards/active": "one scorecard",
+    "/api/v1/cash/reconciliation": "one bank account's reconciliation on one day (needs account)",
 }
 #: Endpoints whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
 KNOWN_GROWTH = {
