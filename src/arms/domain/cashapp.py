@@ -393,7 +393,8 @@ def _near_names(payer: str, book: Book) -> list[tuple[int, str]]:
     grams = _bigrams(payer)
     need = max(1, len(grams) // 2)
     common = max(200, len(book.customers) // 100)
-    rarest = sorted(grams, key=lambda g: len(book.by_bigram.get(g, ())))[: len(grams) - need + 1]
+    # ties broken by the bigram itself: the same book and line choose the same candidates in every process
+    rarest = sorted(grams, key=lambda g: (len(book.by_bigram.get(g, ())), g))[: len(grams) - need + 1]
     candidates: set[int] = set()
     for gram in rarest:
         postings = book.by_bigram.get(gram, set())
