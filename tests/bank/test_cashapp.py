@@ -242,6 +242,16 @@ def test_an_overpayment_leaves_unapplied_cash_and_waits_for_a_clerk():
     assert "items_over" in _codes(m)
 
 
+def test_a_named_invoice_paid_in_part_waits_when_another_invoice_is_exactly_the_amount():
+    """INV-2026-000124 mistyped as …123: 50,000.00 is part of 123, or all of 124."""
+    m = match(_receipt(5000000, "上海申联贸易有限公司", text="INV-2026-000123"), BOOK)
+
+    assert (m.allocations, m.status, _codes(m)[-1]) == (((11, 5000000),), "suggested", "items_or_other")
+
+    m = match(_receipt(4000000, "上海申联贸易有限公司", text="INV-2026-000123"), BOOK)
+    assert (m.status, _codes(m)[-1]) == ("auto", "items_part")
+
+
 def test_the_named_invoice_and_the_one_other_item_that_makes_up_the_rest():
     m = match(_receipt(11300000 + 2500000, "上海申联贸易有限公司", text="INV-2026-000123 发票号0999"), BOOK)
 

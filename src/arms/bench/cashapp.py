@@ -62,6 +62,7 @@ NAMES_FILE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "c
 )
 OWN_COMPANY = "华东示范实业有限公司"
 FIXED_AMOUNT_SHARE = 0.1  # customers billed the same amount every time (a monthly fee, a rent)
+TYPO_SHARE = 0.03  # noisy references with a digit mistyped (the number may be another invoice's, or nobody's)
 OWN_ACCOUNTS = ("1001 2345 6789 0123 456", "3100 5566 7788 9900")
 
 REGIONS = (
@@ -290,7 +291,16 @@ def _reference_text(item: Item, rng: random.Random, *, noise: bool) -> str:
         return rng.choice(("发票号码", "发票号", "票号")) + vat
     if item.contract_number and rng.random() < 0.15:
         return "合同" + (noisy(item.contract_number, rng) if noise else item.contract_number)
+    if noise and rng.random() < TYPO_SHARE:  # one digit mistyped: often another invoice's number, of anyone
+        return noisy(_mistype(item.number, rng), rng)
     return noisy(item.number, rng) if noise else item.number
+
+
+def _mistype(number: str, rng: random.Random) -> str:
+    """The number with one of its last three digits changed (INV-2026-000123 → INV-2026-000128)."""
+    positions = [k for k, ch in enumerate(number) if ch.isdigit()][-3:]
+    k = rng.choice(positions)
+    return number[:k] + rng.choice([d for d in "0123456789" if d != number[k]]) + number[k + 1 :]
 
 
 def _payment_text(items: list[Item], month: int, rng: random.Random, *, noise: bool) -> str:

@@ -28,7 +28,8 @@ set the amount settles                                                35
 the items named and the only combination of other items for the rest  30
 one item named, paid in part                                          25
 items named and more money than they need (the rest unapplied)        10
-items named, paid in part, no telling which (oldest first)             5
+items named, paid in part, no telling which (oldest first), or one
+named item paid in part while another open item equals the amount      5
 exactly one open item of the customer equals the amount (or settles
 it with its discount or short by a bank charge)                       35
 the customer's whole open balance equals the amount                   35
@@ -392,7 +393,8 @@ def _near_names(payer: str, book: Book) -> list[tuple[int, str]]:
     grams = _bigrams(payer)
     need = max(1, len(grams) // 2)
     common = max(200, len(book.customers) // 100)
-    rarest = sorted(grams, key=lambda g: len(book.by_bigram.get(g, ())))[: len(grams) - need + 1]
+    # ties broken by the bigram itself: the same book and line choose the same candidates in every process
+    rarest = sorted(grams, key=lambda g: (len(book.by_bigram.get(g, ())), g))[: len(grams) - need + 1]
     candidates: set[int] = set()
     for gram in rarest:
         postings = book.by_bigram.get(gram, set())
@@ -508,7 +510,12 @@ def _named(
             return [(i.id, i.amount_open) for i in paid], 0, 0, 0, Reason("items_and_more", WHAT_REFERENCED_AND_MORE)
         allocations = [(i.id, i.amount_open) for i in referenced]
         return allocations, 0, 0, amount - total, Reason("items_over", WHAT_REFERENCED_OVER)
-    if len(referenced) == 1:  # part of the one invoice it names
+    if len(referenced) == 1:  # part of the one invoice it names, unless another invoice is exactly what it pays (the
+        # number mistyped: INV-…123 for INV-…124)
+        others = book.open_by_customer.get(customer_id, [])
+        other = next((i for i in others if i.amount_open == amount and i.id != referenced[0].id), None)
+        if other:
+            return [(referenced[0].id, amount)], 0, 0, 0, Reason("items_or_other", WHAT_REFERENCED_GUESS, other.number)
         return [(referenced[0].id, amount)], 0, 0, 0, Reason("items_part", WHAT_REFERENCED_PART)
     # fewer than the items it names (a contract names all of its invoices): the ones it settles, if only one set does
     subset, ambiguous = _combinations(amount, referenced, rules)
