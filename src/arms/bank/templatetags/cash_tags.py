@@ -32,7 +32,17 @@ def reason_sentence(code: str, detail: str) -> str:
         "name_fuzzy": _("The payer's name resembles the customer's (%(detail)s)"),
         "agree": _("Several independent signs name the same customer"),
         "items_settled": _("The amount settles the invoices named in the text exactly"),
-        "items_part": _("The amount pays the invoices named in the text in part, or more than they need"),
+        "items_part": _("One invoice named in the text, paid in part"),
+        "items_some": _("Of the invoices named in the text, the amount settles exactly one set (%(detail)s)"),
+        "items_and_more": _("The invoices named in the text and the only other items that make up the rest"),
+        "items_over": _("More than the invoices named in the text need; the rest stays unapplied"),
+        "items_guess": _("Paid in part, no telling which of the named invoices; the oldest first"),
+        "items_or_other": _("One invoice named, paid in part, but another open invoice equals the amount "
+                            "(%(detail)s: perhaps the number was mistyped)"),
+        "one_item_or_several": _("One open invoice equals the amount, but other invoices together do too "
+                                 "(%(detail)s)"),
+        "month_named": _("Of several equal invoices, the one of the month named in the text (%(detail)s)"),
+        "name_in_text": _("The text names the customer paid for (%(detail)s)"),
         "one_item": _("Exactly one open invoice equals the amount (%(detail)s)"),
         "all_open": _("The customer's whole open balance equals the amount"),
         "several_equal": _("Several open invoices equal the amount; the oldest is taken (%(detail)s)"),
