@@ -37,7 +37,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from arms.analytics import selectors
@@ -147,14 +147,32 @@ def credit_sales(start: date, end: date, customers) -> int:
         total=Sum("gross_base_minor"))["total"] or 0
 
 
+#: months of credit sales the countback reads in its first query; the rest, only if it reaches them, in a second
+COUNTBACK_FIRST_READ = 3
+
+
 def monthly_sales(end: date, customers, months: int = COUNTBACK_MONTHS) -> Iterator[formulas.MonthSales]:
-    """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first,
-    one indexed range query per month, fetched only as the countback asks for it."""
-    month = _month_start(end)
-    for index in range(months):
-        last = end if index == 0 else month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        yield formulas.MonthSales(days=(last - month).days + 1, sales=credit_sales(month, last, customers))
-        month = _month_start(month - timedelta(days=1))
+    """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first: the
+    first ``COUNTBACK_FIRST_READ`` months in one query grouped by month, the others in one more query only if the
+    countback asks for them (so the number of queries does not depend on how far back the receivables reach)."""
+    starts = [_month_start(end)]
+    while len(starts) < months:
+        starts.append(_month_start(starts[-1] - timedelta(days=1)))
+    totals: dict[date, int] = {}
+    for index, start in enumerate(starts):
+        if index in (0, COUNTBACK_FIRST_READ):
+            upto = min(len(starts), COUNTBACK_FIRST_READ if index == 0 else months)
+            read_to = end if index == 0 else starts[index - 1] - timedelta(days=1)
+            totals.update(_sales_by_month(starts[upto - 1], read_to, customers))
+        last = end if index == 0 else start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        yield formulas.MonthSales(days=(last - start).days + 1, sales=totals.get(start, 0))
+
+
+def _sales_by_month(start: date, end: date, customers) -> dict[date, int]:
+    rows = (_of(Invoice.objects.filter(issue_date__range=(start, end)), customers).order_by()
+            .annotate(month=TruncMonth("issue_date")).values("month").annotate(total=Sum("gross_base_minor"))
+            .values_list("month", "total"))
+    return {month: total or 0 for month, total in rows}
 
 
 def _month_start(day: date) -> date:
