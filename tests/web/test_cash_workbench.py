@@ -198,6 +198,21 @@ def test_accepting_applies_the_suggestion_and_the_next_line_comes_without_a_relo
     assert response["HX-Push-Url"] == reverse("cash:review", args=[following.pk])
 
 
+def test_accepting_above_the_approval_amount_says_the_allocation_waits_for_a_second_person(client, clerk, lines):
+    from arms.ledger.models import LedgerApproval, LedgerSettings
+
+    line = lines["suggested"]
+    LedgerSettings.objects.create(company=line.account.company, four_eyes_minor=100_000)  # below its 1,130.00
+    client.force_login(clerk)
+
+    response = hx(client, reverse("cash:accept", args=[line.pk]))
+
+    line.refresh_from_db()
+    assert line.status == "manual" and not Allocation.objects.filter(payment=line.payment).exists()
+    assert LedgerApproval.objects.get(payment=line.payment).status == "pending"
+    assert "above the approval amount" in response.content.decode()
+
+
 def test_setting_aside_records_the_kind(client, clerk, lines):
     client.force_login(clerk)
     line = lines["unmatched"]

@@ -97,6 +97,8 @@ class LineDetailOut(LineOut):
     charge_minor: int
     unapplied_minor: int
     shares: list[ShareOut]
+    pending_approval_ids: list[int] = Field(description="Four-eyes approvals waiting on the allocation of the "
+                                                        "line's receipts (a clerk's decision above the amount)")
 
     @staticmethod
     def resolve_suggested_allocations(obj) -> list[dict]:
@@ -115,6 +117,12 @@ class LineDetailOut(LineOut):
     @staticmethod
     def resolve_unapplied_minor(obj) -> int:
         return int((obj.match or {}).get("unapplied", 0))
+
+    @staticmethod
+    def resolve_pending_approval_ids(obj) -> list[int]:
+        from arms.bank.cash_selectors import pending_approval_ids
+
+        return pending_approval_ids(obj)
 
     @staticmethod
     def resolve_shares(obj) -> list[dict]:

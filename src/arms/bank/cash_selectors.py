@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from arms.bank.models import PayerAlias, StatementLine
+from arms.bank.models import LineApplication, PayerAlias, StatementLine
 from arms.customers.models import Customer
 from arms.domain.money import to_decimal
-from arms.ledger.models import Allocation, Invoice, Payment
+from arms.ledger.enums import ApprovalStatus
+from arms.ledger.models import Allocation, Invoice, LedgerApproval, Payment
 
 #: columns of ``arms cash export`` (the issue names them)
 EXPORT_COLUMNS = ("line_ref", "status", "customer_code", "invoice_number", "amount", "confidence")
@@ -41,6 +42,17 @@ def alias_list(*, customer_id: int | None = None, kind: str | None = None) -> Qu
     if kind:
         aliases = aliases.filter(kind=kind)
     return aliases.order_by("customer__code", "kind", "value")
+
+
+def pending_approval_ids(line: StatementLine) -> list[int]:
+    """The four-eyes approvals still waiting on the allocation of the line's receipts (a clerk's decision above the
+    company's amount)."""
+    own = StatementLine.objects.filter(pk=line.pk, payment__isnull=False).values_list("payment_id", flat=True)
+    payment_ids = [*own, *LineApplication.objects.filter(line_id=line.pk).values_list("payment_id", flat=True)]
+    if not payment_ids:
+        return []
+    return list(LedgerApproval.objects.filter(payment_id__in=payment_ids, status=ApprovalStatus.PENDING)
+                .order_by("pk").values_list("pk", flat=True))
 
 
 def export_rows(lines: QuerySet[StatementLine]) -> Iterator[tuple[str, str, str, str, Decimal, int]]:

@@ -33,6 +33,7 @@ from arms.bank.cash_forms import (
     UnappliedFilterForm,
     bucket_label,
 )
+from arms.bank.cash_selectors import pending_approval_ids
 from arms.bank.enums import OPEN_STATUSES, LineStatus
 from arms.bank.models import PayerAlias, StatementLine
 from arms.bank.services import applying
@@ -355,6 +356,9 @@ def review_url(line: StatementLine, scope: ReviewScope | None = None) -> str:
 def _decided(request, line: StatementLine, message: str):
     """After a decision: the next line still to decide (after this one in the list, else the first), its panel for
     htmx with the address pushed, a redirect otherwise."""
+    if pending_approval_ids(line):
+        message = " ".join((message, _("Its allocation is above the approval amount and waits for another person's "
+                                       "approval.")))
     scope = ReviewScope.of(request)
     following = scope.next_line(line) or scope.next_line(None)
     if not request.htmx:

@@ -8,6 +8,10 @@ receipt's amount and goes to 6603 财务费用 on its own journal line) and ``pa
 unallocated stays unapplied cash (预收 2203) with a task for finance. ``line_reset`` undoes it all through
 ``payment_reverse``.
 
+A person's decision (``line_accept``, ``line_apply``) is manual cash application: its allocations go through
+``manual_allocate``, so above the company's four-eyes amount the receipt is recorded and its allocation waits for a
+second person (``LedgerApproval``), as on the payment page. Automatic application (``apply_match``) never waits.
+
 Learning: when a clerk confirms (``line_accept``) or decides (``line_apply``) a line paid by one customer, the payer's
 account and, where it is not the customer's own name, the payer's name are remembered as ``PayerAlias`` rows for that
 customer; the matcher then knows them. They are visible and removable (``alias_remove``).
@@ -263,6 +267,7 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
            learn: bool = False) -> list[Payment]:
     from arms.customers.models import Customer
     from arms.ledger.services.allocations import AllocationRequest, payment_allocate
+    from arms.ledger.services.approvals import manual_allocate
     from arms.ledger.services.payments import payment_record
 
     _shape(shares)
@@ -303,11 +308,15 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
             payer_name=locked.counterparty_name[:200], bank_reference=locked.bank_reference[:100],
             charge_minor=plan.charge,
         )
+        waiting = False
         if plan.settle:
-            payment_allocate(actor=actor, payment=payment,
-                             lines=[AllocationRequest(pk, amount) for pk, amount in plan.settle.items()])
+            requests = [AllocationRequest(pk, amount) for pk, amount in plan.settle.items()]
+            if status == LineStatus.AUTO:
+                payment_allocate(actor=actor, payment=payment, lines=requests)
+            else:  # a person's decision: above the company's amount a second person approves the allocation
+                waiting = manual_allocate(actor=actor, payment=payment, lines=requests).pending
             payment.refresh_from_db()
-        if payment.amount_unallocated_minor:
+        if payment.amount_unallocated_minor and not waiting:
             _unapplied_task(actor=actor, payment=payment)
         payments.append(payment)
     if len(payments) == 1:
