@@ -29,7 +29,7 @@ def test_record_payment(clerk_api, customer):
     assert body == {
         "id": payment.pk, "number": "RCV-000001", "customer_id": customer.pk, "customer_code": customer.code,
         "customer_name": customer.name, "received_date": "2026-02-01", "currency": "CNY",
-        "amount_minor": 50_000, "amount_unallocated_minor": 50_000, "amount": "500.00",
+        "amount_minor": 50_000, "amount_unallocated_minor": 50_000, "charge_minor": 0, "amount": "500.00",
         "amount_unallocated": "500.00", "method": "bank_transfer", "bill_number": "", "bill_maturity_date": None,
         "payer_name": "测试客户", "bank_reference": "CMB20260201001", "fx_rate": "1.00000000",
         "amount_base_minor": 50_000, "status": "posted", "reversal_date": None, "reversal_reason": "",

@@ -300,6 +300,8 @@ class PaymentOut(PostedDocumentOut):
     currency: str
     amount_minor: int
     amount_unallocated_minor: int
+    charge_minor: int = Field(description="Part of amount_minor the payer's bank deducted (a bank charge, booked to "
+                                          "6603): the bank received amount_minor - charge_minor")
     amount: str
     amount_unallocated: str
     method: str

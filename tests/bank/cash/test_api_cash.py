@@ -90,6 +90,8 @@ def test_apply_with_a_split_and_a_charge_then_reset(clerk_api, books):
     assert response.status_code == 200, response.content
     detail = response.json()
     assert detail["status"] == "manual" and len(detail["shares"]) == 2
+    charged = clerk_api.get(f"/payments/{detail['shares'][1]['payment_id']}").json()
+    assert (charged["amount_minor"], charged["charge_minor"]) == (11_300, 1_300)  # the bank got 100.00 of it
     assert ledger_problems() == {}
 
     response = clerk_api.post(f"/cash/lines/{books['nobody']}/reset", {"reason": "分错了"})
