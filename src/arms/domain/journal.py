@@ -20,8 +20,8 @@ class AccountCode(StrEnum):
     UNAPPLIED_CASH = "2203"  # 预收账款 / 未核销收款
     OUTPUT_VAT = "22210106"  # 应交税费-应交增值税(销项税额)
     REVENUE = "6001"  # 主营业务收入
-    FX_DIFFERENCE = "6603"  # 财务费用-汇兑损益
-    FINANCE_COSTS = "6603"  # 财务费用: the same account (an alias of FX_DIFFERENCE), named for bank charges
+    FX_DIFFERENCE = "6603"  # 财务费用: FX differences ...
+    FINANCE_COSTS = "6603"  # ... and bank charges, in the same account (an alias of FX_DIFFERENCE)
 
 
 ACCOUNT_NAMES = {
@@ -31,7 +31,7 @@ ACCOUNT_NAMES = {
     AccountCode.UNAPPLIED_CASH: ("预收账款（未核销收款）", "Unapplied cash"),
     AccountCode.OUTPUT_VAT: ("应交税费-应交增值税（销项税额）", "Output VAT"),
     AccountCode.REVENUE: ("主营业务收入", "Revenue"),
-    AccountCode.FX_DIFFERENCE: ("财务费用-汇兑损益", "FX difference"),
+    AccountCode.FX_DIFFERENCE: ("财务费用", "Finance costs (FX differences, bank charges)"),
 }
 
 
