@@ -212,6 +212,8 @@ def test_above_the_amount_the_allocation_waits_and_another_person_approves_it(cl
     assert (approval.status, approval.kind, _open(book.invoice_overdue), Allocation.objects.count()) == (
         "pending", "allocation", before, 0)
     detail = reverse("web:approval_detail", args=[approval.pk])
+    payment_page = client.get(reverse("web:payment_detail", args=[book.payment.pk])).content.decode()
+    assert 'id="pending-approvals"' in payment_page and detail in payment_page  # the payment says what waits
     assert 'id="decide"' not in client.get(detail).content.decode()  # the requester cannot decide
     refused = client.post(reverse("web:approval_decide", args=[approval.pk]), {"decision": "approve", "note": ""})
     assert (refused.status_code, bool(refused.context["form"].non_field_errors())) == (400, True)
