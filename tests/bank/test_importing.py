@@ -119,6 +119,32 @@ def test_a_broken_amount_in_row_7_refuses_the_file_naming_file_line_and_column_a
     assert _written() == before
 
 
+def test_an_xlsx_statement_that_would_unpack_too_far_is_refused_before_openpyxl_opens_it(
+        bank_account, clerk, today, settings, monkeypatch):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows_for(days_before(today, 5, 3)):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    settings.ARMS_XLSX_MAX_UNPACKED_BYTES = 4_000
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to open a workbook that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    before = _written()
+
+    with pytest.raises(ArmsError) as refused:
+        statement_import(actor=clerk, data=buffer.getvalue(), filename="流水.xlsx", match=False)
+
+    assert refused.value.code == "import_too_large" and "4,000 B" in refused.value.message
+    assert _written() == before
+
+
 def test_a_statement_of_another_account_is_refused_when_an_account_is_chosen(bank_account, clerk, today):
     other = bank_account_create(actor=None, name="建行一般户", bank="中国建设银行",
                                 account_number="31050161373600001234")

@@ -49,11 +49,13 @@ def clean(value) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    """The file's text, UTF-8 or GB18030; bytes with a NUL in them are not text (a binary file, or UTF-16)."""
+    if b"\x00" not in data:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     raise StatementFileError(StatementFileError.ENCODING)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,10 +35,11 @@ from django.utils.translation import gettext as _
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.bank.models import BankAccount, BankStatement, StatementLine
-from arms.bank.parsers import BY_KEY, ColumnProfile, parse_statement_file
+from arms.bank.parsers import BY_KEY, ColumnProfile, detect_format, parse_statement_file
 from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.locks import lock_one
+from arms.common.uploads import xlsx_check
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
 from arms.domain.money import format_money
@@ -357,6 +359,8 @@ def statement_import(*, actor: Actor, data: bytes, filename: str, account: BankA
         raise ValidationFailed(_("The bank account %(account)s is closed: statements are no longer imported into "
                                  "it.") % {"account": account.name}, field="account")
     column_profile = profile_resolve(profile, account)
+    if detect_format(data) == "xlsx":  # before openpyxl unpacks it: a zip bomb is refused by its directory
+        xlsx_check(io.BytesIO(data))
     _tick(progress, "read", 0, None)
     try:
         statements = parse_statement_file(

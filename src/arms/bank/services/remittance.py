@@ -18,20 +18,21 @@ Bounded: the file is at most ``ARMS_UPLOAD_MAX_BYTES`` (and an XLSX passes ``xls
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from arms.bank.cash_errors import SharesDoNotFit
+from arms.bank.parsers import detect_format, tabular
 from arms.bank.services import applying
 from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.uploads import upload_check, xlsx_check
+from arms.domain.bankstatement import StatementFileError
 from arms.domain.money import MoneyError, parse_amount, to_decimal
 from arms.ledger.models import Invoice
 
@@ -76,55 +77,32 @@ class AdviceRow:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):  # a spreadsheet number; amounts are read through Decimal(str()) only
-        value = Decimal(str(value))
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    """A cell as text (the readers give spreadsheet numbers as the digits they show)."""
+    return "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def _raw_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    """(row number, cells as text) of the first sheet or the CSV, at most MAX_ROWS + HEADER_ROWS rows."""
+    """(row number, cells as text) of the first sheet or the CSV, at most MAX_ROWS + HEADER_ROWS rows, read by the
+    same readers as bank statements (``arms.bank.parsers.tabular``)."""
     limit = MAX_ROWS + HEADER_ROWS
+    kind = detect_format(data)
+    if kind == "xlsx":
+        xlsx_check(io.BytesIO(data))
+    reader = {"xlsx": tabular.xlsx_rows, "xls": tabular.xls_rows}.get(kind, tabular.csv_rows)
     rows: list[tuple[int, list[str]]] = []
-    if data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        stream = io.BytesIO(data)
-        xlsx_check(stream)
-        try:
-            book = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken archive
-            raise RemittanceUnreadable(_("The file is not an Excel workbook ARMS can read."), field="file") from exc
-        try:
-            sheet = book.worksheets[0]
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > limit:
-                    raise _too_many()
-                rows.append((number, [_cell(v) for v in values[:20]]))
-        finally:
-            book.close()
-        return rows
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RemittanceUnreadable(_("The file is neither an Excel workbook nor a CSV text file."), field="file")
-    if "\x00" in text:
-        raise RemittanceUnreadable(_("The file is neither an Excel workbook nor a CSV text file."), field="file")
     try:
-        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for number, values in enumerate(reader(data), start=1):
             if number > limit:
                 raise _too_many()
             rows.append((number, [_cell(v) for v in values[:20]]))
-    except csv.Error as exc:
-        raise RemittanceUnreadable(_("The CSV file cannot be read: %(reason)s") % {"reason": exc},
-                                   field="file") from exc
+    except StatementFileError as exc:
+        if kind in ("xlsx", "xls"):
+            message = _("The file is not an Excel workbook ARMS can read.")
+        elif exc.code == StatementFileError.ENCODING:
+            message = _("The file is neither an Excel workbook nor a CSV text file.")
+        else:
+            message = _("The CSV file cannot be read: %(reason)s") % {"reason": exc.params.get("detail", exc)}
+        raise RemittanceUnreadable(message, field="file") from exc
     return rows
 
 
