@@ -183,3 +183,17 @@ def test_audit_record_refuses_to_run_outside_a_transaction(clerk, customer):
             audit_record(actor=clerk, action="customer_touched", subject=customer)
     finally:
         connection.in_atomic_block = in_test_transaction
+
+
+def test_someone_outside_the_company_is_recorded_by_name_and_address(customer):
+    from django.db import transaction
+
+    from arms.audit.services import ExternalActor, audit_record, audit_verify
+
+    mark = last_seq()
+    with transaction.atomic():
+        audit_record(actor=ExternalActor(kind="portal", name="张三", address="203.0.113.9"), action="customer_updated",
+                     subject=customer, after={"note": "x"})
+    [event] = new_events(mark)
+    assert (event.actor, event.actor_name) == (None, "portal:张三@203.0.113.9")
+    assert audit_verify().ok

@@ -21,6 +21,24 @@ if TYPE_CHECKING:
     pass
 
 
+@dataclass(frozen=True)
+class ExternalActor:
+    """Someone outside the company acting through ARMS (a customer's contact in the portal). The event records
+    who and from which address in ``actor_name`` (``portal:<name>@<address>``), so the chain covers both; the
+    event's ``actor`` (a user) stays empty."""
+
+    kind: str
+    name: str
+    address: str = ""
+
+    @property
+    def audit_name(self) -> str:
+        text = f"{self.kind}:{self.name}"
+        if self.address:
+            text += f"@{self.address}"
+        return text[:150]
+
+
 def _canonical(value: Any) -> Any:
     """JSON-normalise (dates and Decimals become strings) so what is hashed is exactly what is stored."""
     return json.loads(json.dumps(value, default=str, sort_keys=True)) if value is not None else None
@@ -57,10 +75,12 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = qs_for_update(AuditHead.objects.all()).get(pk=1)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_name = actor_user.get_username() if actor_user else (
+        actor.audit_name if isinstance(actor, ExternalActor) else "system")
     fields = {
         "seq": head.last_seq + 1,
         "occurred_at": timezone.now(),
-        "actor_name": actor_user.get_username() if actor_user else "system",
+        "actor_name": actor_name,
         "action": action,
         "subject_type": subject._meta.label_lower,
         "subject_id": str(subject.pk),
