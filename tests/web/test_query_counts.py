@@ -27,9 +27,7 @@ NOT_A_LIST = {
     "analytics/": "redirects to analytics/aging/",
 }
 #: Pages whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
-KNOWN_GROWTH = {
-    "analytics/budgets/": "each budget row computes its month's actuals with its own KPI queries",
-}
+KNOWN_GROWTH: dict[str, str] = {}
 #: Pages that are forms read on GET: a query string would submit them.
 GET_FORMS = {"credit/holds/check/"}
 SMALL, LARGE = 5, 15

@@ -107,7 +107,7 @@ def budget_list(request, filters: Query[BudgetFilters], page: Query[PageParams])
     require_perm(request, "analytics.view_budget")
     qs = budgets.budget_list(user=request.user, **filters.model_dump())
     result = paginate(qs, limit=page.limit, offset=page.offset, max_limit=100)
-    result["items"] = [budget_out(budgets.budget_actual(b, user=request.user)) for b in result["items"]]
+    result["items"] = [budget_out(actual) for actual in budgets.budget_actuals(result["items"], user=request.user)]
     return result
 
 

@@ -84,7 +84,7 @@ def recovery_parts(*, start: date, end: date, customers=None, group_by: str = ""
                      default=F("due_date"), output_field=DateField()) if moved else F("due_date"))
     facts = (_in_scope(Invoice.objects.filter(due_date__range=(first, last)), customers)
              .annotate(deadline=deadline)
-             .annotate(grp=_group(group_by), gross=_whole(F("gross_minor")), gross_base=_whole(F("gross_base_minor")),
+             .annotate(grp=owner_of(group_by), gross=_whole(F("gross_minor")), gross_base=_whole(F("gross_base_minor")),
                        allocated=_whole(selectors.allocation_sum("amount_minor", date__lte=OuterRef("deadline"))),
                        paid=_whole(selectors.allocation_sum("receivable_base_minor", date__lte=OuterRef("deadline"),
                                                             payment__isnull=False)),
@@ -116,7 +116,7 @@ def dunning_parts(*, start: date, end: date, customers=None, group_by: str = "",
     allocated_in_period = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
     facts = (selectors.open_items_as_of(day_before, customers=customers)
              .filter(due_date__lt=first_on_time)
-             .annotate(grp=_group(group_by), open_cur=_whole(F("open_as_of")),
+             .annotate(grp=owner_of(group_by), open_cur=_whole(F("open_as_of")),
                        open_base=_whole(F("open_base_as_of")),
                        credited=_only_for(allocated_in_period, selectors.allocation_sum(
                            "receivable_base_minor", date__range=(start, end), credit_note__isnull=False)),
@@ -142,7 +142,7 @@ def _in_scope(qs: QuerySet, customers) -> QuerySet:
     return qs if customers is None else qs.filter(customer__in=customers)
 
 
-def _group(group_by: str):
+def owner_of(group_by: str):
     """The person the invoice's customer belongs to, read by primary key for each invoice of the (already narrowed)
     rows rather than by a join, which would have SQLite walk every invoice of every customer."""
     if group_by not in GROUPS:

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from arms.analytics import exports, services
 from arms.analytics.aging import aging_invoices, aging_report, bucket_label, resolve_buckets
-from arms.analytics.budgets import budget_actual, budget_list
+from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.forms import AgingForm, BudgetForm, KpiForm, TeamForm
 from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.selectors import analytic_queries
@@ -200,10 +200,10 @@ def budgets(request):
     qs = budget_list(user=request.user, period_from=date(year, 1, 1), period_to=date(year, 12, 31))
     if export_format(request):
         return export_response(request, f"budgets-{year}", exports.budget_table(
-            budget_actual(b, user=request.user) for b in qs.iterator()))
+            budget_actuals(qs.iterator(), user=request.user)))
     page = paginate(request, qs)
     return render(request, "analytics/budgets.html", {
-        "form": form, "page": page, "actuals": [budget_actual(b, user=request.user) for b in page],
+        "form": form, "page": page, "actuals": budget_actuals(page, user=request.user),
         "year": year, "can_edit": can_edit,
         "can_change": request.user.has_perm("analytics.change_budget"),
         "can_delete": request.user.has_perm("analytics.delete_budget"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from arms.accounts.names import person_name
-from arms.analytics.budgets import budget_actual, budget_list
+from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.models import BudgetScope
 from arms.analytics.team import team_performance
@@ -124,8 +124,9 @@ def budget_lines(*, month: date, user=None, scope: str = "", today: date | None 
     """The month's budgets (those ``user`` may see) beside their actuals up to ``today`` (default: today), from
     analytics."""
     lines = []
-    for budget in budget_list(user=user, period_from=month, period_to=month, scope=scope):
-        actual = budget_actual(budget, user=user, today=today)
+    for actual in budget_actuals(budget_list(user=user, period_from=month, period_to=month, scope=scope), user=user,
+                                 today=today):
+        budget = actual.budget
         team = str(BudgetScope(budget.scope).label) if budget.user_id is None else \
             f"{person_name(budget.user)} ({BudgetScope(budget.scope).label})"
         lines.append(BudgetLine(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from arms.analytics import exports
 from arms.analytics.aging import aging_invoices, aging_report, resolve_buckets
-from arms.analytics.budgets import budget_actual, budget_list
+from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.kpis import KPI_CODES, LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
 from arms.analytics.team import parse_weights, team_performance
@@ -117,7 +117,7 @@ class Command(BaseCommand):
 
     def _budgets(self, *, year, **_options):
         year = year or timezone.localdate().year
-        actuals = [budget_actual(b) for b in budget_list(period_from=date(year, 1, 1), period_to=date(year, 12, 31))]
+        actuals = budget_actuals(budget_list(period_from=date(year, 1, 1), period_to=date(year, 12, 31)))
         header, rows = _parts(exports.budget_table(actuals))
         return header, rows, [dict(zip(_labels(header), row, strict=True)) for row in rows]
 
