@@ -86,3 +86,32 @@ def test_the_amount_is_bounded_and_only_a_finance_manager_sets_it(company, clerk
     assert (forbidden.value.status, negative.value.field) == (403, "four_eyes_minor")
     assert LedgerSettings.objects.count() == 0
     assert ledger_settings_update(actor=manager, four_eyes_minor=0).four_eyes_minor == 0
+
+
+def test_two_requests_waiting_cannot_claim_the_same_cash_or_open_amount(threshold, clerk, manager, customer, today):
+    first_invoice = factories.invoice(customer, net=1_500_000, tax=0, issued=today - timedelta(days=20))
+    second_invoice = factories.invoice(customer, net=1_500_000, tax=0, issued=today - timedelta(days=10))
+    payment = factories.payment(customer, amount=2_500_000, received=today)
+    other_payment = factories.payment(customer, amount=2_000_000, received=today)
+
+    waiting = manual_allocate(actor=clerk, payment=payment, lines=[AllocationRequest(first_invoice.pk, 1_500_000)])
+    assert waiting.pending
+    before = LedgerApproval.objects.count()
+
+    # the same payment's remaining CNY 10,000.00 cannot be promised as 15,000.00 again
+    with pytest.raises(ArmsError) as cash:
+        manual_allocate(actor=clerk, payment=payment, lines=[AllocationRequest(second_invoice.pk, 1_500_000)])
+    # nor can another payment settle the invoice the first request already settles
+    with pytest.raises(ArmsError) as invoice:
+        manual_allocate(actor=clerk, payment=other_payment, lines=[AllocationRequest(first_invoice.pk, 1_500_000)])
+    assert (cash.value.code, cash.value.field, invoice.value.code, invoice.value.field) == (
+        "claimed_by_pending_approval", "payment_id", "claimed_by_pending_approval", "invoice_id")
+    assert f"#{waiting.approval.pk}" in str(cash.value) and payment.number in str(cash.value)
+    assert LedgerApproval.objects.count() == before
+
+    # what is left unclaimed can still be asked for; once the first is decided its claim is gone
+    assert manual_allocate(actor=clerk, payment=other_payment,
+                           lines=[AllocationRequest(second_invoice.pk, 1_500_000)]).pending
+    ledger_approval_approve(approval=waiting.approval, actor=manager)
+    assert Allocation.objects.filter(payment=payment, invoice=first_invoice).exists()
+    assert not ledger_problems()

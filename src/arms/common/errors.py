@@ -100,6 +100,7 @@ class ErrorCode(StrEnum):
     REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
+    CLAIMED_BY_PENDING_APPROVAL = "claimed_by_pending_approval"
 
 
 class ArmsError(Exception):

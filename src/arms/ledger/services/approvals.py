@@ -170,6 +170,63 @@ def _refuse_what_the_ledger_would_refuse(kind: str, arguments: JsonDict, *, acto
         pass
 
 
+def _claims(approval_kind: str, arguments: JsonDict) -> tuple[dict[int, int], dict[int, int]]:
+    """What a request would take if approved: ``({payment_id: cash}, {invoice_id: open amount})``."""
+    cash: dict[int, int] = {}
+    open_amount: dict[int, int] = {}
+    if approval_kind == ApprovalKind.ALLOCATION:
+        total = 0
+        for invoice_id, amount in arguments["lines"]:
+            open_amount[invoice_id] = open_amount.get(invoice_id, 0) + amount
+            total += amount
+        cash[arguments["payment_id"]] = total
+    elif approval_kind == ApprovalKind.CREDIT_NOTE:
+        open_amount[arguments["invoice_id"]] = arguments["net_minor"] + arguments["tax_minor"]
+    return cash, open_amount
+
+
+def _refuse_what_pending_approvals_claim(kind: str, arguments: JsonDict, *, customer: Customer) -> None:
+    """Two requests waiting for approval must not promise the same cash or the same open amount: the second
+    would pass its own dry run (the first has not happened yet) and then fail, or worse, succeed in the first's
+    place. Refused with the payment or invoice named and the approvals that hold it (the caller holds the
+    customer's lock, so two requests cannot pass this at once)."""
+    cash, open_amount = _claims(kind, arguments)
+    if not cash and not open_amount:
+        return
+    held_cash: dict[int, int] = {}
+    held_open: dict[int, int] = {}
+    holders: dict[tuple[str, int], list[int]] = {}
+    pending = LedgerApproval.objects.filter(customer=customer, status=ApprovalStatus.PENDING,
+                                            kind__in=[ApprovalKind.ALLOCATION, ApprovalKind.CREDIT_NOTE])
+    for approval_id, approval_kind, approval_arguments in pending.values_list("pk", "kind", "arguments"):
+        their_cash, their_open = _claims(approval_kind, approval_arguments)
+        for key, amount in their_cash.items():
+            held_cash[key] = held_cash.get(key, 0) + amount
+            holders.setdefault(("payment", key), []).append(approval_id)
+        for key, amount in their_open.items():
+            held_open[key] = held_open.get(key, 0) + amount
+            holders.setdefault(("invoice", key), []).append(approval_id)
+    for payment_id, amount in cash.items():
+        if payment_id in held_cash:
+            payment = Payment.objects.get(pk=payment_id)
+            if held_cash[payment_id] + amount > payment.amount_unallocated_minor:
+                _claimed("payment", payment.number, holders[("payment", payment_id)], field="payment_id")
+    for invoice_id, amount in open_amount.items():
+        if invoice_id in held_open:
+            invoice = Invoice.objects.get(pk=invoice_id)
+            if held_open[invoice_id] + amount > invoice.amount_open_minor:
+                _claimed("invoice", invoice.number, holders[("invoice", invoice_id)], field="invoice_id")
+
+
+def _claimed(what: str, number: str, approval_ids: list[int], *, field: str) -> None:
+    ids = ", ".join(f"#{pk}" for pk in sorted(set(approval_ids)))
+    message = (_("Approvals waiting (%(ids)s) already claim the unapplied cash of payment %(number)s: decide "
+                 "them first.") if what == "payment" else
+               _("Approvals waiting (%(ids)s) already claim the open amount of invoice %(number)s: decide them "
+                 "first."))
+    raise Conflict(message % {"ids": ids, "number": number}, field=field, code=ErrorCode.CLAIMED_BY_PENDING_APPROVAL)
+
+
 def _approvers(approval: LedgerApproval) -> QuerySet[Any]:
     users = get_user_model().objects.filter(is_active=True).filter(
         Q(is_superuser=True)
@@ -194,6 +251,7 @@ def _request(*, actor: Actor, kind: str, customer: Customer, arguments: JsonDict
     def create() -> LedgerApproval:
         lock_customer(customer.pk)
         _refuse_what_the_ledger_would_refuse(kind, arguments, actor=actor)
+        _refuse_what_pending_approvals_claim(kind, arguments, customer=customer)
         approval = LedgerApproval.objects.create(
             company=customer.company, customer=customer, kind=kind, currency=currency, amount_minor=amount_minor,
             amount_base_minor=amount_base_minor, threshold_minor=threshold, arguments=arguments,
