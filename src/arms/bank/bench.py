@@ -18,35 +18,29 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-HEADER = ["交易日期", "流水号", "对方户名", "对方账号", "对方开户行", "借方发生额", "贷方发生额", "余额", "用途"]
+from arms.bank.samples import SampleLine, generic_statement
+
 PER_DAY = 40
-
-
-def _money(minor: int) -> str:
-    return f"{minor // 100}.{minor % 100:02d}" if minor else ""
 
 
 def statement_file(*, account: str, first_day: date, lines: int, seed: int, opening: int = 0) -> tuple[bytes, int]:
     """A GB18030 CSV export of ``lines`` lines from ``first_day`` on, PER_DAY a day; and its closing balance.
     The same day always yields the same lines (the seed and the day choose them), so files overlap exactly."""
-    # plain comma-joined rows: no generated cell holds a comma or a quote
-    rows = [["对公账户明细"], ["账号:", account], HEADER]
-    balance = opening
-    day, written = first_day, 0
-    while written < lines:
+    rows: list[SampleLine] = []
+    day = first_day
+    while len(rows) < lines:
         rng = random.Random(f"{seed}:{day.isoformat()}")
-        for n in range(min(PER_DAY, lines - written)):
+        for n in range(min(PER_DAY, lines - len(rows))):
             amount = rng.randint(1_00, 500_000_00)
             receipt = rng.random() < 0.8
-            balance += amount if receipt else -amount
-            rows.append([day.isoformat(), f"HX{day:%Y%m%d}{n:05d}", f"客户{rng.randint(1, 5000):05d}有限公司",
-                             f"6222{rng.randint(10**11, 10**12 - 1)}", "中国工商银行上海分行",
-                             "" if receipt else _money(amount), _money(amount) if receipt else "",
-                             ("-" if balance < 0 else "") + f"{abs(balance) // 100}.{abs(balance) % 100:02d}",
-                             f"INV-{rng.randint(1, 999_999):06d} 货款"])
-            written += 1
+            rows.append(SampleLine(
+                booking_date=day, reference=f"HX{day:%Y%m%d}{n:05d}", amount_minor=amount if receipt else -amount,
+                payer_name=f"客户{rng.randint(1, 5000):05d}有限公司",
+                payer_account=f"6222{rng.randint(10**11, 10**12 - 1)}",
+                payer_bank="中国工商银行上海分行", text=f"INV-{rng.randint(1, 999_999):06d} 货款"))
         day += timedelta(days=1)
-    return "".join(",".join(row) + "\r\n" for row in rows).encode("gb18030"), balance
+    return generic_statement(rows, opening_minor=opening, encoding="gb18030",
+                             preamble=[["对公账户明细"], ["账号:", account]])
 
 
 def statement_import_bench(*, sizes: list[int], seed: int = 7) -> dict[str, Any]:

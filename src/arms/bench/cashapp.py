@@ -29,8 +29,6 @@ function that reads the ledger (the demo's).
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import time
 import unicodedata
@@ -41,6 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from arms.bank.samples import SampleLine, generic_statement
 from arms.domain.cashapp import Book, Customer, Item, Match, Receipt, Rules, match
 from arms.domain.uscc import ALPHABET, make_uscc
 
@@ -569,31 +568,15 @@ def run(ledger: Ledger, cases: list[Case], rules: Rules | None = None) -> Run:
 
 # --- a demo statement ------------------------------------------------------------------------------------------------
 
-GENERIC_HEADER = (
-    "交易日期", "流水号", "借方发生额", "贷方发生额", "余额", "币种", "对方户名", "对方账号", "对方开户行", "摘要",
-)  # fmt: skip
-
-
 def statement_csv(cases: list[Case], *, opening_balance: int = 0) -> bytes:
-    """The lines as a bank export in the generic CSV layout (``arms.bank.parsers.profiles.GENERIC``), UTF-8 with BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(GENERIC_HEADER)
-    balance = opening_balance
-    for case in sorted(cases, key=lambda c: (c.receipt.booking_date, c.reference)):
-        r = case.receipt
-        balance += r.amount
-        debit, credit = (_yuan(-r.amount), "") if r.amount < 0 else ("", _yuan(r.amount))
-        writer.writerow((
-            r.booking_date.isoformat(), case.reference, debit, credit, _yuan(balance), "CNY", r.payer_name,
-            r.payer_account, case.bank, r.text,
-        ))  # fmt: skip
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _yuan(minor: int) -> str:
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
+    """The lines, by date and reference, as a bank export in the generic CSV layout (``arms.bank.samples``)."""
+    lines = [
+        SampleLine(booking_date=c.receipt.booking_date, reference=c.reference, amount_minor=c.receipt.amount,
+                   payer_name=c.receipt.payer_name, payer_account=c.receipt.payer_account, payer_bank=c.bank,
+                   text=c.receipt.text)
+        for c in sorted(cases, key=lambda c: (c.receipt.booking_date, c.reference))
+    ]
+    return generic_statement(lines, opening_minor=opening_balance)[0]
 
 
 # the demo's mix: more of what a clerk has to look at (third parties, lines that are not receipts) than a real day has
