@@ -281,6 +281,25 @@ def test_a_clerk_corrects_a_wrong_suggestion_and_the_payer_is_learned(company, a
         (right.pk, AliasKind.ACCOUNT), (right.pk, AliasKind.NAME)}  # 华强电子 is a form of its name
 
 
+def test_a_reset_forgets_what_the_decision_taught(company, account, days, clerk):
+    customer = factories.customer(name="深圳华强电子有限公司")
+    other = factories.customer(name="杭州娃哈哈集团有限公司")
+    invoice = _invoice(customer, days, 100_000, "INV-R")
+    line = statement_line(account, amount=100_000, on=days[1], payer="华强电子贸易有限公司",
+                          payer_account="955880001")
+    kept = PayerAlias.objects.create(company=company, customer=other, kind=AliasKind.ACCOUNT, value="6222000",
+                                     key="6222000")
+    line_apply(actor=clerk, line=line, shares=[Share(customer_id=customer.pk, allocations=((invoice.pk, 100_000),))])
+    assert PayerAlias.objects.filter(learned_from=line).count() == 2
+
+    line_reset(actor=clerk, line=line, reason="认错了客户")
+
+    assert list(PayerAlias.objects.all()) == [kept]
+    event = AuditEvent.objects.filter(action="cash_line_reset").latest("seq")
+    assert sorted(event.after["forgotten_payers"]) == sorted(["955880001", "华强电子贸易有限公司"])
+    assert AuditEvent.objects.filter(action="payer_alias_removed").count() == 2
+
+
 def test_a_line_split_across_two_customers_makes_one_payment_each(account, days, clerk):
     a = factories.customer(name="甲方有限公司")
     b = factories.customer(name="乙方有限公司")

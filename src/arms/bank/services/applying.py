@@ -455,6 +455,7 @@ def line_reset(*, actor: Actor, line: StatementLine, reason: str) -> None:
                                         status=TaskStatus.OPEN):
             task_cancel(task=task, actor=actor, note=reason)
     locked.applications.all().delete()
+    forgotten = _forget_learned_from(actor=actor, line=locked, reason=reason)
     locked.payment = None
     locked.status = LineStatus.SUGGESTED if (locked.match or {}).get("customer_id") else LineStatus.UNMATCHED
     locked.customer_id = (locked.match or {}).get("customer_id")
@@ -463,7 +464,22 @@ def line_reset(*, actor: Actor, line: StatementLine, reason: str) -> None:
     locked.reviewed_at, locked.reviewed_by = timezone.now(), _user(actor)
     locked.save(update_fields=["payment", "status", "customer", "ignored_kind", "note", "reviewed_at", "reviewed_by"])
     audit_record(actor=actor, action=AuditAction.CASH_LINE_RESET, subject=locked, before=before,
-                 after={**_line_snapshot(locked), "reversed_payments": reversed_numbers, "reason": reason})
+                 after={**_line_snapshot(locked), "reversed_payments": reversed_numbers, "reason": reason,
+                        "forgotten_payers": forgotten})
+
+
+def _forget_learned_from(*, actor: Actor, line: StatementLine, reason: str) -> list[str]:
+    """A reset says the decision on the line was wrong: what it taught (the payer's account or name for that
+    customer) is forgotten with it, or the matcher would repeat the mistake on the next line from that payer."""
+    forgotten = []
+    for alias in PayerAlias.objects.select_related("customer").filter(learned_from=line).order_by("pk"):
+        audit_record(actor=actor, action=AuditAction.PAYER_ALIAS_REMOVED, subject=alias,
+                     before={"customer": alias.customer.code, "kind": alias.kind, "value": alias.value,
+                             "key": alias.key},
+                     after={"reason": reason, "line": line.pk})
+        forgotten.append(alias.value)
+        alias.delete()
+    return forgotten
 
 
 @transaction.atomic
