@@ -23,6 +23,7 @@ from arms.bank.services.importing import OWN_PROFILE, account_number_normalise, 
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_one
+from arms.customers.services import company_ensure
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor
@@ -95,7 +96,6 @@ def bank_account_create(*, actor: Actor, company: Company | None = None, name: s
                         account_number: str, currency: str = "CNY", branch: str = "", ledger_account: str = "1002",
                         profile_key: str = "", active: bool = True) -> BankAccount:
     """Add one of the company's own bank accounts."""
-    from arms.customers.services import company_ensure
 
     cleaned = BankAccountFields(name=name, bank=bank, branch=branch, account_number=account_number,
                                 currency=currency, ledger_account=ledger_account, profile_key=profile_key,

@@ -34,18 +34,24 @@ from arms.bank.cash_errors import LineAlreadyApplied, LineNotApplied, LineNotRec
 from arms.bank.enums import OPEN_STATUSES, AliasKind, IgnoredKind, LineStatus
 from arms.bank.models import LineApplication, PayerAlias, StatementLine
 from arms.bank.services.cash_settings import account_key, cash_settings_for
-from arms.common.errors import ValidationFailed
+from arms.cases.enums import Level, TaskKind, TaskStatus
+from arms.cases.models import Task
+from arms.cases.services.tasks import task_cancel, task_create_or_get
+from arms.common.errors import NotFound, ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, statement_line_qs_for_update
+from arms.customers.models import Customer
 from arms.domain.cashapp import FUZZY_LOW, name_key
 from arms.domain.money import format_money
 from arms.ledger.enums import PaymentMethod, PaymentStatus
+from arms.ledger.models import Payment
+from arms.ledger.services.allocations import AllocationRequest, payment_allocate
+from arms.ledger.services.approvals import manual_allocate
+from arms.ledger.services.common import user_or_none
+from arms.ledger.services.payments import payment_record, payment_reverse
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from arms.common.typing import Actor, JsonDict
-    from arms.customers.models import Customer
-    from arms.ledger.models import Invoice, Payment
+    from arms.ledger.models import Invoice
 
 #: the task for unapplied cash is due this many days after the receipt is recorded
 TASK_DUE_DAYS = 3
@@ -205,9 +211,6 @@ def _plan(line: StatementLine, shares: list[Share], cash: list[int], customers: 
 
 
 def _unapplied_task(*, actor: Actor, payment: Payment) -> None:
-    from arms.cases.enums import Level, TaskKind
-    from arms.cases.services.tasks import task_create_or_get
-
     task_create_or_get(
         customer=payment.customer, kind=TaskKind.FOLLOW_UP, level=Level.FINANCE,
         title=_("Apply the unapplied cash %(amount)s of receipt %(number)s")
@@ -233,19 +236,13 @@ def _learn(*, actor: Actor, line: StatementLine, customer: Customer) -> list[Pay
     for kind, value, key in wanted:
         alias, created = PayerAlias.objects.get_or_create(
             company=company, kind=kind, key=key[:200], customer=customer,
-            defaults={"value": value[:200], "learned_from": line, "created_by": _user(actor)},
+            defaults={"value": value[:200], "learned_from": line, "created_by": user_or_none(actor)},
         )
         if created:
             audit_record(actor=actor, action=AuditAction.PAYER_ALIAS_LEARNED, subject=alias,
                          after={"customer": customer.code, "kind": kind, "value": alias.value, "line": line.pk})
             learned.append(alias)
     return learned
-
-
-def _user(actor: Actor) -> User | None:
-    from arms.ledger.services.common import user_or_none
-
-    return user_or_none(actor)
 
 
 def _already(line: StatementLine) -> LineAlreadyApplied:
@@ -265,11 +262,6 @@ def _line_snapshot(line: StatementLine) -> JsonDict:
 
 def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: str, note: str = "",
            learn: bool = False) -> list[Payment]:
-    from arms.customers.models import Customer
-    from arms.ledger.services.allocations import AllocationRequest, payment_allocate
-    from arms.ledger.services.approvals import manual_allocate
-    from arms.ledger.services.payments import payment_record
-
     _shape(shares)
     if len(note or "") > 500:
         raise ValidationFailed(_("At most 500 characters."), field="note")
@@ -331,7 +323,7 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
     locked.ignored_kind = IgnoredKind.NONE
     fields = ["status", "ignored_kind", "payment", "customer"]
     if status == LineStatus.MANUAL:
-        locked.reviewed_at, locked.reviewed_by = timezone.now(), _user(actor)
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), user_or_none(actor)
         locked.note = (note or "").strip()
         fields += ["reviewed_at", "reviewed_by", "note"]
     locked.save(update_fields=fields)
@@ -407,7 +399,7 @@ def line_ignore(*, actor: Actor, line: StatementLine, kind: IgnoredKind | str, n
     locked.status = LineStatus.IGNORED
     locked.ignored_kind = kind
     locked.note = (note or "").strip()
-    locked.reviewed_at, locked.reviewed_by = timezone.now(), _user(actor)
+    locked.reviewed_at, locked.reviewed_by = timezone.now(), user_or_none(actor)
     locked.save(update_fields=["status", "ignored_kind", "note", "reviewed_at", "reviewed_by"])
     audit_record(actor=actor, action=AuditAction.CASH_LINE_IGNORED, subject=locked, before=before,
                  after=_line_snapshot(locked))
@@ -418,11 +410,6 @@ def line_reset(*, actor: Actor, line: StatementLine, reason: str) -> None:
     """Undo: reverse the line's payment(s) through the ledger (their allocations first), cancel the unapplied-cash
     tasks, and put the line back on the clerk's list (suggested when the matcher named a customer, else unmatched).
     It does not go back to NEW: a run would apply the same match again without anyone looking."""
-    from arms.cases.enums import TaskStatus
-    from arms.cases.models import Task
-    from arms.cases.services.tasks import task_cancel
-    from arms.ledger.models import Payment
-    from arms.ledger.services.payments import payment_reverse
 
     reason = (reason or "").strip()
     if not reason:
@@ -461,7 +448,7 @@ def line_reset(*, actor: Actor, line: StatementLine, reason: str) -> None:
     locked.customer_id = (locked.match or {}).get("customer_id")
     locked.ignored_kind = IgnoredKind.NONE
     locked.note = reason
-    locked.reviewed_at, locked.reviewed_by = timezone.now(), _user(actor)
+    locked.reviewed_at, locked.reviewed_by = timezone.now(), user_or_none(actor)
     locked.save(update_fields=["payment", "status", "customer", "ignored_kind", "note", "reviewed_at", "reviewed_by"])
     audit_record(actor=actor, action=AuditAction.CASH_LINE_RESET, subject=locked, before=before,
                  after={**_line_snapshot(locked), "reversed_payments": reversed_numbers, "reason": reason,
@@ -485,7 +472,6 @@ def _forget_learned_from(*, actor: Actor, line: StatementLine, reason: str) -> l
 @transaction.atomic
 def alias_remove(*, actor: Actor, alias: PayerAlias) -> None:
     """Forget a learned payer; what was applied stays applied."""
-    from arms.common.errors import NotFound
 
     found = PayerAlias.objects.select_related("customer").filter(pk=alias.pk).first()
     if found is None:

@@ -36,6 +36,7 @@ from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.bank.models import BankAccount, BankStatement, StatementLine
 from arms.bank.parsers import BY_KEY, ColumnProfile, detect_format, parse_statement_file
+from arms.bank.services import matching
 from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.locks import lock_one
@@ -382,7 +383,6 @@ def statement_import(*, actor: Actor, data: bytes, filename: str, account: BankA
 def _match(*, actor: Actor, line_ids: list[int], progress: Progress | None) -> Any:
     """Cash application on the new lines (``arms.bank.services.matching``), after the import committed: the
     import stands whatever matching makes of it, and ``arms cash apply`` can run it again."""
-    from arms.bank.services import matching
 
     _tick(progress, "match", 0, len(line_ids))
     run = matching.match_lines(actor=actor, line_ids=line_ids)

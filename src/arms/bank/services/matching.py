@@ -33,8 +33,10 @@ from arms.bank.services.applying import apply_match
 from arms.bank.services.cash_settings import account_key, cash_settings_for, rules_for
 from arms.common.errors import ArmsError
 from arms.common.locks import statement_line_qs_for_update
+from arms.customers.models import Customer
 from arms.domain import cashapp
 from arms.domain.cashapp import Book, Receipt
+from arms.ledger.models import Invoice
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
@@ -68,8 +70,6 @@ def load_book(company: Company, *, currency: str | None = None) -> Book:
     """The company's customers and open items as the matcher's ``Book``: three queries, none per customer.
 
     With ``currency``, only the open items in that currency (a receipt in USD never settles a CNY invoice)."""
-    from arms.customers.models import Customer
-    from arms.ledger.models import Invoice
 
     accounts: dict[int, set[str]] = defaultdict(set)
     payers: dict[int, set[str]] = defaultdict(set)
@@ -133,7 +133,6 @@ def reasons_of(result: cashapp.Match) -> list[JsonDict]:
 def _book_refresh(book: Book, item_ids: Iterable[int]) -> None:
     """Keep the run's book current after an application: read back what the line settled (one query), so an
     invoice one line settled is not offered to the next."""
-    from arms.ledger.models import Invoice
 
     for item_id, left in Invoice.objects.filter(pk__in=list(item_ids)).values_list("pk", "amount_open_minor"):
         item = book.items.get(item_id)
