@@ -11,7 +11,6 @@ the credit managers.
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import audit_record, canonical_json
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
@@ -50,11 +49,6 @@ def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def jsonable(value):
-    """Dates and Decimals as strings, as a JSON column keeps them."""
-    return json.loads(json.dumps(value, default=str))
 
 
 def _ratio(numerator, denominator, places: str = "0.0001") -> str | None:
@@ -198,7 +192,7 @@ def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, his
         decision_reason=_("Superseded by rating %(id)s.") % {"id": rating.pk},
     )
     values = _proposal_values(result=result, history=history, statement=statement, profile=profile, as_of=as_of)
-    RatingProposal.objects.create(rating=rating, customer=customer, previous=jsonable(profile_snapshot(profile)),
+    RatingProposal.objects.create(rating=rating, customer=customer, previous=canonical_json(profile_snapshot(profile)),
                                   **values)
     profile.next_review_on = add_months(as_of, review_months())
     profile.save(update_fields=["next_review_on", "updated_at"])
