@@ -141,6 +141,10 @@ def test_policies_and_scorecard_versions(cm):
     assert Decimal(str(response.json()["limit_rate"])) == Decimal("2.5")
     assert AuditEvent.objects.filter(action="credit_policy_changed").count() == 1
     assert_error(cm.patch("/credit/policies/B", {"deposit_pct": "101"}), 422, "invalid", "deposit_pct")
+    assert_error(cm.patch("/credit/policies/B", {"payment_terms_days": 45, "grade_label": "x"}), 422, "invalid",
+                 "grade_label")
+    assert cm.get("/credit/policies").json()[1]["payment_terms_days"] == 40
+    assert AuditEvent.objects.filter(action="credit_policy_changed").count() == 1
     active = cm.get("/credit/scorecards/active").json()
     definition = {**active["definition"], "thresholds": {"A": 90, "B": 75, "C": 60}}
     response = cm.post("/credit/scorecards", {"name": "2027", "definition": definition, "note": "stricter"})

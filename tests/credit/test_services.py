@@ -334,3 +334,21 @@ def test_a_proposal_replacing_pending_requests_audits_each_cancellation(customer
     assert [(e.subject_id, e.after["rating_proposal"]) for e in events] == [
         (str(pending.pk), rating.proposal.pk)]
     assert decision.limit_request.status == "pending"
+
+
+def test_unknown_fields_are_refused_by_name_and_nothing_changes(customer, manager):
+    """The file and policy updates take typed keyword-only fields: a field they do not have (the grade of a
+    file changes only through a proposal) is refused naming it, before anything is written."""
+    from arms.credit.models import GradePolicy
+    from arms.credit.services import grade_policies, grade_policy_update
+
+    grade_policies()
+    policy_before = GradePolicy.objects.values().get(grade="B")
+    events = AuditEvent.objects.count()
+    with pytest.raises(TypeError, match="'grade'"):
+        credit_file_update(customer=customer, actor=manager, bureau_rating="AA", grade="A")
+    with pytest.raises(TypeError, match="'grade_label'"):
+        grade_policy_update(actor=manager, grade="B", payment_terms_days=40, grade_label="x")
+    assert credit_profile_get(customer) is None
+    assert GradePolicy.objects.values().get(grade="B") == policy_before
+    assert AuditEvent.objects.count() == events

@@ -102,6 +102,11 @@ def test_policy_api_validates_the_ladder(policy, people):
     changed = api.client.put(f"/api/v1/dunning/policies/{made.json()['id']}", json.dumps({"priority": 5}),
                              content_type="application/json", headers=api._headers(None))
     assert changed.status_code == 200 and changed.json()["priority"] == 5
+    unknown = api.client.put(f"/api/v1/dunning/policies/{made.json()['id']}",
+                             json.dumps({"priority": 7, "colour": "red"}), content_type="application/json",
+                             headers=api._headers(None))
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (422, "colour")
+    assert DunningPolicy.objects.get(code="vip").priority == 5
     assert Api(people["collector"]).post("/dunning/policies", body).status_code == 403
 
 

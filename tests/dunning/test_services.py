@@ -16,6 +16,7 @@ from arms.dunning.models import (
     DunningAction,
     DunningEmail,
     DunningItem,
+    DunningPolicy,
     DunningRun,
     EmailStatus,
 )
@@ -151,6 +152,26 @@ def test_a_ladder_that_steps_down_is_refused(policy):
         policy_update(actor=None, policy=policy, stages=ladder)
     assert (err.value.field, err.value.code) == ("stages", "ladder_level_steps_down")
     assert policy.stages.get(code="handoff").level == "credit_legal"
+
+
+@pytest.mark.django_db
+def test_policy_fields_are_typed_and_an_unknown_one_is_refused_by_name(policy):
+    events = AuditEvent.objects.count()
+    with pytest.raises(TypeError, match="'colour'"):
+        policy_update(actor=None, policy=policy, priority=5, colour="red")
+    with pytest.raises(TypeError, match="'colour'"):
+        policy_create(actor=None, code="vip", stages=default_ladder(), colour="red")
+    with pytest.raises(ValidationFailed) as err:
+        policy_update(actor=None, policy=policy, priority=5, name="  ")
+    assert err.value.field == "name"
+    policy.refresh_from_db()
+    assert policy.priority == 100 and policy.name and not DunningPolicy.objects.filter(code="vip").exists()
+    assert AuditEvent.objects.count() == events
+    made = policy_create(actor=None, code="vip", stages=default_ladder(), grade="A", priority=5)
+    assert (made.name, made.grade, made.priority, made.is_active) == ("vip", "A", 5, True)
+    policy_update(actor=None, policy=made, is_active=False)
+    made.refresh_from_db()
+    assert (made.name, made.priority, made.is_active) == ("vip", 5, False)
 
 
 @pytest.mark.django_db

@@ -13,11 +13,13 @@ ledger's open amount on that day.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
@@ -30,6 +32,14 @@ from arms.customers.models import Customer
 from arms.domain import aging as domain
 from arms.domain.money import BASE_CURRENCY, proportional_part
 from arms.ledger.models import Invoice
+
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
+
+#: bucket bounds as callers give them: a list of days, a "30,60,90" string, or None for the default.
+BucketBounds: TypeAlias = "Sequence[int] | str | None"
+#: what a group's column holds: a customer's or person's id, a region, industry, grade or currency code.
+GroupValue: TypeAlias = "int | str | None"
 
 GROUP_BY = ("customer", "salesperson", "collector", "region", "industry", "grade", "currency")
 
@@ -90,7 +100,7 @@ class AgingReport:
 def bucket_label(bucket: domain.Bucket) -> str:
     if bucket.key == "current":
         return _("Not yet due")
-    if bucket.high is None:
+    if bucket.high is None and bucket.low is not None:
         if bucket.low and bucket.low > 365 and (bucket.low - 1) % 365 == 0:
             return _("Over %(years)s years") % {"years": (bucket.low - 1) // 365}
         return _("Over %(days)s days") % {"days": bucket.low - 1}
@@ -112,10 +122,10 @@ def bucket_message(error: domain.BucketError) -> str:
     return texts[error.code] % error.params
 
 
-def resolve_buckets(*, basis: str, buckets) -> list[domain.Bucket]:
+def resolve_buckets(*, basis: str, buckets: BucketBounds) -> list[domain.Bucket]:
     """Bucket list from bounds given as a list, a "30,60,90" string or None (the default)."""
     try:
-        basis = domain.AgingBasis(basis)
+        aging_basis = domain.AgingBasis(basis)
     except ValueError:
         raise ValidationFailed(_("The basis is 'due' or 'invoice'."), field="basis") from None
     try:
@@ -123,10 +133,10 @@ def resolve_buckets(*, basis: str, buckets) -> list[domain.Bucket]:
             domain.check_bounds(buckets)
     except domain.BucketError as exc:
         raise ValidationFailed(bucket_message(exc), field="buckets") from None
-    return domain.buckets(bounds, basis)
+    return domain.buckets(bounds, aging_basis)
 
 
-def _bucket_expression(*, as_of: date, basis: str, bucket_list: list[domain.Bucket]):
+def _bucket_expression(*, as_of: date, basis: str, bucket_list: list[domain.Bucket]) -> Case:
     reference = "due_date" if basis == domain.AgingBasis.DUE else "issue_date"
     cutoffs = domain.cutoff_dates(as_of, bucket_list)
     whens = [When(**{f"{reference}__gte": cutoff}, then=Value(index))
@@ -147,8 +157,8 @@ def _group_field(group_by: str) -> str:
     return "currency"
 
 
-def aging_items(*, as_of: date, basis: str = "due", buckets=None, filters: AgingFilters | None = None,
-                user=None) -> QuerySet[Invoice]:
+def aging_items(*, as_of: date, basis: str = "due", buckets: BucketBounds = None,
+                filters: AgingFilters | None = None, user: Viewer | None = None) -> QuerySet[Invoice]:
     """The open items of ``as_of`` behind a report, annotated ``open_as_of``, ``open_base_as_of`` and
     ``bucket`` (index into the report's buckets): the drill-down."""
     bucket_list = resolve_buckets(basis=basis, buckets=buckets)
@@ -163,8 +173,9 @@ def aging_items(*, as_of: date, basis: str = "due", buckets=None, filters: Aging
     return qs.annotate(bucket=_bucket_expression(as_of=as_of, basis=basis, bucket_list=bucket_list))
 
 
-def aging_invoices(*, as_of: date, basis: str = "due", buckets=None, filters: AgingFilters | None = None,
-                   user=None, group_by: str = "", key: str = "", bucket: int | None = None) -> QuerySet[Invoice]:
+def aging_invoices(*, as_of: date, basis: str = "due", buckets: BucketBounds = None,
+                   filters: AgingFilters | None = None, user: Viewer | None = None, group_by: str = "", key: str = "",
+                   bucket: int | None = None) -> QuerySet[Invoice]:
     """Drill-down: the open items of one group (``group_by`` = ``key``) and optionally one bucket, oldest first."""
     qs = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
     if group_by:
@@ -172,11 +183,11 @@ def aging_invoices(*, as_of: date, basis: str = "due", buckets=None, filters: Ag
             raise ValidationFailed(_("Unknown grouping."), field="group_by")
         qs = _filter_group(qs, group_by, key)
     if bucket is not None:
-        qs = qs.filter(bucket=bucket)
+        qs = qs.filter(Q(bucket=bucket))  # a Q: the stubs see Invoice's fields, not aging_items' annotation
     return qs.select_related("customer").order_by("due_date" if basis == "due" else "issue_date", "id")
 
 
-def _filter_group(qs, group_by: str, key: str):
+def _filter_group(qs: QuerySet[Invoice], group_by: str, key: str) -> QuerySet[Invoice]:
     field = _group_field(group_by)
     if group_by == "grade":
         if key == UNRATED:
@@ -192,28 +203,28 @@ def _filter_group(qs, group_by: str, key: str):
     return qs.filter(**{field: key})
 
 
-def _labels(group_by: str, keys: set) -> dict:
+def _labels(group_by: str, keys: set[GroupValue]) -> dict[GroupValue, str]:
     keys = {k for k in keys if k not in (None, "")}
     if group_by == "customer":
         return {c.pk: f"{c.code} {c.name}" for c in Customer.objects.filter(pk__in=keys)}
     if group_by in ("salesperson", "collector"):
         return {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=keys)}
     if group_by == "region":
-        return {k: str(Region(k).label) if k in Region.values else k for k in keys}
+        return {k: str(Region(str(k)).label) if k in Region.values else str(k) for k in keys}
     if group_by == "industry":
-        return {k: str(Industry(k).label) if k in Industry.values else k for k in keys}
-    return {k: k for k in keys}
+        return {k: str(Industry(str(k)).label) if k in Industry.values else str(k) for k in keys}
+    return {k: str(k) for k in keys}
 
 
-def _key(group_by: str, value) -> str:
+def _key(group_by: str, value: GroupValue) -> str:
     if group_by == "grade":
-        return value or UNRATED
+        return str(value or UNRATED)
     if value is None:
         return "none"
     return str(value)
 
 
-def _label(group_by: str, key: str, labels: dict, value) -> str:
+def _label(group_by: str, key: str, labels: dict[GroupValue, str], value: GroupValue) -> str:
     if group_by == "grade":
         return _("Unrated") if key == UNRATED else key
     if key == "none":
@@ -229,8 +240,8 @@ def disputed_by_invoice(as_of: date) -> dict[int, int]:
     return dict(result)
 
 
-def aging_report(*, as_of: date, basis: str = "due", buckets=None, group_by: str = "customer",
-                 filters: AgingFilters | None = None, user=None) -> AgingReport:
+def aging_report(*, as_of: date, basis: str = "due", buckets: BucketBounds = None, group_by: str = "customer",
+                 filters: AgingFilters | None = None, user: Viewer | None = None) -> AgingReport:
     """The aging table of ``as_of``: per group and currency, the open amount in each bucket.
 
     ``user`` limits it to the customers that user may see (sales: their own); None for everyone.
@@ -242,8 +253,8 @@ def aging_report(*, as_of: date, basis: str = "due", buckets=None, group_by: str
                              user=user)
 
 
-def _aging_report(*, as_of: date, basis: str, buckets, group_by: str, filters: AgingFilters | None,
-                  user) -> AgingReport:
+def _aging_report(*, as_of: date, basis: str, buckets: BucketBounds, group_by: str, filters: AgingFilters | None,
+                  user: Viewer | None) -> AgingReport:
     bucket_list = resolve_buckets(basis=basis, buckets=buckets)
     items = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
     field_name = _group_field(group_by)
@@ -251,9 +262,9 @@ def _aging_report(*, as_of: date, basis: str, buckets, group_by: str, filters: A
     group_values = [field_name] if field_name and group_by != "currency" else []
 
     rows: dict[tuple[str, str], AgingRow] = {}
-    raw_values: dict[str, object] = {}
+    raw_values: dict[str, GroupValue] = {}
 
-    def row_for(value, currency: str) -> AgingRow:
+    def row_for(value: GroupValue, currency: str) -> AgingRow:
         if group_by == "currency":
             value = currency
         key = _key(group_by, value)

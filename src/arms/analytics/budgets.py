@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -33,13 +34,16 @@ from arms.analytics.models import Budget, BudgetScope
 from arms.analytics.recovery import RateParts, recovery_parts
 from arms.domain import kpi as formulas
 
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
 
-def budget_list(*, user=None, period_from: date | None = None, period_to: date | None = None, scope: str = "",
-                user_id: int | None = None) -> QuerySet[Budget]:
+
+def budget_list(*, user: Viewer | None = None, period_from: date | None = None, period_to: date | None = None,
+                scope: str = "", user_id: int | None = None) -> QuerySet[Budget]:
     """Budgets; a viewer who sees only their own customers (sales) sees only their own budgets."""
     qs = Budget.objects.select_related("user")
     if user is not None and not sees_all_customers(user):
-        qs = qs.filter(user=user)
+        qs = qs.filter(user=user) if user.is_authenticated else qs.none()
     if period_from:
         qs = qs.filter(period__gte=period_from)
     if period_to:
@@ -89,7 +93,7 @@ class BudgetActual:
         return (Decimal(self.collections_minor) * 100 / target).quantize(Decimal("0.01"))
 
 
-def budget_actual(budget: Budget, *, user=None, today: date | None = None) -> BudgetActual:
+def budget_actual(budget: Budget, *, user: Viewer | None = None, today: date | None = None) -> BudgetActual:
     """The month's actuals for the budget's team, as ``user`` may see them (None: everyone): the whole month once
     it is over, the month so far while it runs, nothing for a month still to come."""
     today = today or timezone.localdate()
@@ -98,12 +102,13 @@ def budget_actual(budget: Budget, *, user=None, today: date | None = None) -> Bu
     scope = KpiScope(salesperson_id=budget.user_id if budget.scope == BudgetScope.SALESPERSON else None,
                      collector_id=budget.user_id if budget.scope == BudgetScope.COLLECTOR else None, user=user)
     values = kpi_values(start=budget.period, end=min(month_end(budget.period), today), scope=scope)
-    return BudgetActual(budget=budget, collections_minor=values["collections"].value, dso_days=values["dso"].value,
-                        overdue_ratio_bp=_bp(values["overdue_ratio"].value),
-                        recovery_rate_bp=_bp(values["recovery_rate"].value))
+    return BudgetActual(budget=budget, collections_minor=values["collections"].amount,
+                        dso_days=values["dso"].measure, overdue_ratio_bp=_bp(values["overdue_ratio"].measure),
+                        recovery_rate_bp=_bp(values["recovery_rate"].measure))
 
 
-def budget_actuals(budgets: Iterable[Budget], *, user=None, today: date | None = None) -> list[BudgetActual]:
+def budget_actuals(budgets: Iterable[Budget], *, user: Viewer | None = None,
+                   today: date | None = None) -> list[BudgetActual]:
     """``budget_actual`` of each budget, in their order, with a fixed number of queries per month and scope (the
     salespeople's or collectors' figures grouped by person in one query each), not per budget: a page or an export
     of budgets costs the same whether it lists one person or a hundred."""
@@ -124,7 +129,8 @@ def budget_actuals(budgets: Iterable[Budget], *, user=None, today: date | None =
     return actuals
 
 
-def _actuals_by_person(*, period: date, scope: str, user, today: date) -> dict[int | str | None, BudgetActual]:
+def _actuals_by_person(*, period: date, scope: str, user: Viewer | None,
+                       today: date) -> dict[int | str | None, BudgetActual]:
     """The month's actuals of every salesperson or collector (``scope``) at once, as ``kpi_values`` computes them
     for one: collections, DSO (standard), overdue ratio at the end, 回收率. The ``budget`` of each is a placeholder."""
     start, end = period, min(month_end(period), today)
@@ -136,14 +142,20 @@ def _actuals_by_person(*, period: date, scope: str, user, today: date) -> dict[i
         collected = collections_by_owner(start, end, customers, scope)
         recovery = recovery_parts(start=start, end=end, customers=customers, group_by=scope)
     people = closing.keys() | sales.keys() | collected.keys() | recovery.keys()
-    result: dict[int | str | None, BudgetActual] = {}
-    for person in [*people, _NOBODY]:
+
+    def actual(person: int | None) -> BudgetActual:
         split = closing.get(person, {"total": 0, "overdue": 0})
-        result[person] = BudgetActual(
+        return BudgetActual(
             budget=Budget(), collections_minor=collected.get(person, 0),
             dso_days=formulas.dso_standard(receivables=split["total"], sales=sales.get(person, 0), days=days),
             overdue_ratio_bp=_bp(formulas.percent(split["overdue"], split["total"])),
             recovery_rate_bp=_bp(recovery.get(person, RateParts()).rate))
+
+    result: dict[int | str | None, BudgetActual] = {person: actual(person) for person in people}
+    # the figures of nobody: "nobody" is no key of the per-person sums, so every sum is 0
+    result[_NOBODY] = BudgetActual(
+        budget=Budget(), collections_minor=0, dso_days=formulas.dso_standard(receivables=0, sales=0, days=days),
+        overdue_ratio_bp=_bp(formulas.percent(0, 0)), recovery_rate_bp=_bp(RateParts().rate))
     return result
 
 

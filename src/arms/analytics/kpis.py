@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db.models import (
     BigIntegerField,
@@ -30,6 +31,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -47,6 +49,14 @@ from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, Invoice, Payment
+
+if TYPE_CHECKING:
+    from arms.common.typing import JsonDict, StrOrPromise
+    from arms.customers.models import Customer
+
+_M = TypeVar("_M", bound=Model)
+#: the customers a query covers; None: every customer (the query then has no customer filter at all)
+Customers: TypeAlias = "QuerySet[Customer] | None"
 
 #: months of sales the countback DSO looks through at most
 COUNTBACK_MONTHS = 24
@@ -66,11 +76,25 @@ class KpiValue:
     None when the formula has no meaning for the period (e.g. no sales)."""
 
     code: str
-    label: str
+    label: StrOrPromise
     value: Decimal | int | None
     unit: str  # "days", "percent", "times", "amount", "count"
 
-    def as_dict(self) -> dict:
+    @property
+    def amount(self) -> int:
+        """The value of an ``amount`` or ``count`` KPI (CNY fen, or a number), which is never None."""
+        if not isinstance(self.value, int):
+            raise TypeError(f"KPI {self.code} is not an amount or a count")
+        return self.value
+
+    @property
+    def measure(self) -> Decimal | None:
+        """The value of a ``days``, ``percent`` or ``times`` KPI (None when it has no meaning for the period)."""
+        if isinstance(self.value, int):
+            raise TypeError(f"KPI {self.code} is an amount or a count, not a measure")
+        return self.value
+
+    def as_dict(self) -> JsonDict:
         return {"code": self.code, "label": str(self.label), "value": self.value, "unit": self.unit}
 
 
@@ -123,7 +147,7 @@ def check_period(start: date, end: date, *, field: str = "start") -> int:
     return days
 
 
-def receivables_split(as_of: date, customers) -> dict[str, int]:
+def receivables_split(as_of: date, customers: Customers) -> dict[str, int]:
     """CNY fen open at the close of ``as_of``: total, not yet due, overdue, over 90 and over 365 days overdue."""
     items = selectors.open_items_as_of(as_of, customers=customers)
     row = items.order_by().aggregate(
@@ -137,7 +161,7 @@ def receivables_split(as_of: date, customers) -> dict[str, int]:
     return result
 
 
-def receivables_split_by_owner(as_of: date, customers, group_by: str) -> dict[int | None, dict[str, int]]:
+def receivables_split_by_owner(as_of: date, customers: Customers, group_by: str) -> dict[int | None, dict[str, int]]:
     """``receivables_split``'s total and overdue per salesperson or collector (``group_by``) in one query."""
     rows = (selectors.open_items_as_of(as_of, customers=customers).order_by().annotate(grp=owner_of(group_by))
             .values("grp").annotate(total=Sum("open_base_as_of"),
@@ -146,16 +170,16 @@ def receivables_split_by_owner(as_of: date, customers, group_by: str) -> dict[in
     return {grp: {"total": total or 0, "overdue": (total or 0) - (current or 0)} for grp, total, current in rows}
 
 
-def credit_sales_by_owner(start: date, end: date, customers, group_by: str) -> dict[int | None, int]:
+def credit_sales_by_owner(start: date, end: date, customers: Customers, group_by: str) -> dict[int | None, int]:
     rows = (_of(Invoice.objects.filter(issue_date__range=(start, end)), customers).order_by()
             .annotate(grp=owner_of(group_by)).values("grp").annotate(total=Sum("gross_base_minor"))
             .values_list("grp", "total"))
     return {grp: total or 0 for grp, total in rows}
 
 
-def collections_by_owner(start: date, end: date, customers, group_by: str) -> dict[int | None, int]:
+def collections_by_owner(start: date, end: date, customers: Customers, group_by: str) -> dict[int | None, int]:
     """``collections`` per salesperson or collector: received less reversed in the period, two queries."""
-    def summed(qs) -> dict[int | None, int]:
+    def summed(qs: QuerySet[Payment]) -> dict[int | None, int]:
         rows = (_of(qs, customers).order_by().annotate(grp=owner_of(group_by)).values("grp")
                 .annotate(total=Sum("amount_base_minor")).values_list("grp", "total"))
         return {grp: total or 0 for grp, total in rows}
@@ -165,12 +189,12 @@ def collections_by_owner(start: date, end: date, customers, group_by: str) -> di
     return {grp: received.get(grp, 0) - reversed_.get(grp, 0) for grp in received.keys() | reversed_.keys()}
 
 
-def _of(qs, customers, field: str = "customer__in"):
+def _of(qs: QuerySet[_M], customers: Customers, field: str = "customer__in") -> QuerySet[_M]:
     """``qs`` narrowed to the customers in scope; None means every customer (no filter at all)."""
     return qs if customers is None else qs.filter(**{field: customers})
 
 
-def credit_sales(start: date, end: date, customers) -> int:
+def credit_sales(start: date, end: date, customers: Customers) -> int:
     return _of(Invoice.objects.filter(issue_date__range=(start, end)), customers).aggregate(
         total=Sum("gross_base_minor"))["total"] or 0
 
@@ -179,7 +203,7 @@ def credit_sales(start: date, end: date, customers) -> int:
 COUNTBACK_FIRST_READ = 3
 
 
-def monthly_sales(end: date, customers, months: int = COUNTBACK_MONTHS) -> Iterator[formulas.MonthSales]:
+def monthly_sales(end: date, customers: Customers, months: int = COUNTBACK_MONTHS) -> Iterator[formulas.MonthSales]:
     """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first: the
     first ``COUNTBACK_FIRST_READ`` months in one query grouped by month, the others in one more query only if the
     countback asks for them (so the number of queries does not depend on how far back the receivables reach)."""
@@ -196,7 +220,7 @@ def monthly_sales(end: date, customers, months: int = COUNTBACK_MONTHS) -> Itera
         yield formulas.MonthSales(days=(last - start).days + 1, sales=totals.get(start, 0))
 
 
-def _sales_by_month(start: date, end: date, customers) -> dict[date, int]:
+def _sales_by_month(start: date, end: date, customers: Customers) -> dict[date, int]:
     rows = (_of(Invoice.objects.filter(issue_date__range=(start, end)), customers).order_by()
             .annotate(month=TruncMonth("issue_date")).values("month").annotate(total=Sum("gross_base_minor"))
             .values_list("month", "total"))
@@ -207,7 +231,7 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def collections(start: date, end: date, customers) -> int:
+def collections(start: date, end: date, customers: Customers) -> int:
     """Cash received in the period (CNY fen), less payments reversed in the period (bounced bills)."""
     received = _of(Payment.objects.filter(received_date__range=(start, end)), customers).aggregate(
         total=Sum("amount_base_minor"))["total"] or 0
@@ -216,7 +240,7 @@ def collections(start: date, end: date, customers) -> int:
     return received - reversed_
 
 
-def settled_in_period(start: date, end: date, customers) -> QuerySet[Invoice]:
+def settled_in_period(start: date, end: date, customers: Customers) -> QuerySet[Invoice]:
     """Invoices whose open amount reached zero in the period and stayed zero to its end, annotated
     ``settled_on`` (the date of the allocation that settled them)."""
     allocated_to_end = (Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=end).order_by()
@@ -230,7 +254,7 @@ def settled_in_period(start: date, end: date, customers) -> QuerySet[Invoice]:
             .annotate(settled_on=Subquery(last_date, output_field=DateField())))
 
 
-def payment_timeliness(start: date, end: date, customers) -> dict[str, int]:
+def payment_timeliness(start: date, end: date, customers: Customers) -> dict[str, int]:
     """Of the invoices settled in the period: how many, how many on or before the due date, total days late."""
     qs = settled_in_period(start, end, customers).annotate(
         late_by=ExpressionWrapper(F("settled_on") - F("due_date"), output_field=DurationField()))
@@ -244,7 +268,7 @@ def payment_timeliness(start: date, end: date, customers) -> dict[str, int]:
             "days_late_total": late_total.days if late_total else 0}
 
 
-def customers_in_scope(scope: Scope | None):
+def customers_in_scope(scope: Scope | None) -> Customers:
     """The customers a scope covers, or None for every customer (then no query filters by customer)."""
     user = getattr(scope, "user", None)
     plain = Scope(scope.salesperson_id, scope.collector_id, scope.customer_id) if scope is not None else None
@@ -318,7 +342,7 @@ def month_end(day: date) -> date:
 
 
 def kpi_trend(*, months: int, end_month: date, scope: Scope | None = None,
-              codes: list[str] | None = None) -> list[dict]:
+              codes: list[str] | None = None) -> list[dict[str, Any]]:
     """The KPIs of each of ``months`` calendar months up to the month of ``end_month``, oldest first:
     ``[{"month": date(first day), "start": ..., "end": ..., "<code>": value, ...}]``."""
     if not 1 <= months <= 36:

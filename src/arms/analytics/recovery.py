@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -31,6 +32,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     DateField,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -39,6 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
 from arms.analytics import selectors
@@ -69,7 +72,7 @@ def grace_days() -> int:
     return int(getattr(settings, "ARMS_RECOVERY_GRACE_DAYS", 0))
 
 
-def recovery_parts(*, start: date, end: date, customers=None, group_by: str = "",
+def recovery_parts(*, start: date, end: date, customers: QuerySet[Customer] | None = None, group_by: str = "",
                    grace: int | None = None) -> dict[int | None, RateParts]:
     """回收率's sums: {group: RateParts(collected by the deadline, expected by the deadline)} over the invoices
     whose deadline lies in ``start``..``end``; the key is the salesperson's or collector's id (None: nobody),
@@ -105,7 +108,7 @@ def recovery_parts(*, start: date, end: date, customers=None, group_by: str = ""
                  whole=f"due - {_least(_positive('disputed_base'), 'due - collected')}")
 
 
-def dunning_parts(*, start: date, end: date, customers=None, group_by: str = "",
+def dunning_parts(*, start: date, end: date, customers: QuerySet[Customer] | None = None, group_by: str = "",
                   grace: int | None = None) -> dict[int | None, RateParts]:
     """催收成功率's sums: {group: RateParts(recovered in the period, overdue base at its start)} over the invoices
     open at the close of the day before ``start`` and past their deadline then."""
@@ -138,11 +141,11 @@ def dunning_parts(*, start: date, end: date, customers=None, group_by: str = "",
 # ------------------------------------------------------------------------------------------------ the SQL
 
 
-def _in_scope(qs: QuerySet, customers) -> QuerySet:
+def _in_scope(qs: QuerySet[Invoice], customers: QuerySet[Customer] | None) -> QuerySet[Invoice]:
     return qs if customers is None else qs.filter(customer__in=customers)
 
 
-def owner_of(group_by: str):
+def owner_of(group_by: str) -> Expression | Subquery:
     """The person the invoice's customer belongs to, read by primary key for each invoice of the (already narrowed)
     rows rather than by a join, which would have SQLite walk every invoice of every customer."""
     if group_by not in GROUPS:
@@ -153,18 +156,18 @@ def owner_of(group_by: str):
     return Subquery(owner, output_field=IntegerField())
 
 
-def _whole(expression):
+def _whole(expression: Combinable) -> Cast:
     """A whole number of fen: PostgreSQL sums bigints as numeric, whose division would not truncate."""
     return Cast(expression, BigIntegerField())
 
 
-def _only_for(invoices: QuerySet, expression):
+def _only_for(invoices: QuerySet[Any, Any], expression: Combinable) -> Cast:
     """``expression`` for the invoices in ``invoices`` (a subquery of ids), 0 for every other one: a correlated sum
     then runs only where it can find something."""
     return _whole(Case(When(pk__in=invoices, then=expression), default=Value(0), output_field=BigIntegerField()))
 
 
-def _disputed(*, on):
+def _disputed(*, on: date | Combinable) -> Cast:
     """The disputed amount on ``on`` (invoice currency)."""
     return _only_for(Dispute.objects.values("invoice_id"),
                      Coalesce(disputed_open_sum(on=on), Value(0), output_field=BigIntegerField()))
@@ -196,7 +199,8 @@ def _proportional(total: str, whole: str, done: str) -> str:
 FENCE = {"sqlite": " LIMIT -1 OFFSET 0"}
 
 
-def _sums(facts: QuerySet, items: str, *, part: str, whole: str) -> dict[int | None, RateParts]:
+def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, *, part: str,
+          whole: str) -> dict[int | None, RateParts]:
     with selectors.analytic_queries():
         inner, params = facts.query.sql_with_params()
         inner += FENCE.get(connection.vendor, " OFFSET 0")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -20,11 +21,27 @@ from arms.analytics.models import Budget, BudgetScope
 from arms.audit.services import audit_record
 from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.locks import qs_for_update
+from arms.ledger.services.common import user_or_none
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor, JsonDict
 
 MAX_TARGET_MINOR = 10**15
 
 
-def budget_snapshot(budget: Budget) -> dict:
+class BudgetFields(TypedDict):
+    """A budget's checked month, team and targets, as ``_clean`` returns them."""
+
+    period: date
+    scope: str
+    user_id: int | None
+    collections_target_minor: int | None
+    dso_target_days: Decimal | None
+    overdue_ratio_target_bp: int | None
+    recovery_rate_target_bp: int | None
+
+
+def budget_snapshot(budget: Budget) -> JsonDict:
     return {
         "period": budget.period.isoformat(), "scope": budget.scope, "user": budget.user_id,
         "collections_target_minor": budget.collections_target_minor,
@@ -36,7 +53,7 @@ def budget_snapshot(budget: Budget) -> dict:
 
 def _clean(*, period: date, scope: str, user_id: int | None, collections_target_minor: int | None,
            dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
-           recovery_rate_target_bp: int | None) -> dict:
+           recovery_rate_target_bp: int | None) -> BudgetFields:
     if period.day != 1:
         raise ValidationFailed(_("A budget's month is given by its first day."), field="period")
     if scope not in BudgetScope.values:
@@ -74,20 +91,23 @@ def _clean(*, period: date, scope: str, user_id: int | None, collections_target_
 
 
 @transaction.atomic
-def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user_id: int | None = None,
+def budget_create(*, actor: Actor, period: date, scope: str = BudgetScope.COMPANY, user_id: int | None = None,
                   collections_target_minor: int | None = None, dso_target_days: Decimal | None = None,
                   overdue_ratio_target_bp: int | None = None, recovery_rate_target_bp: int | None = None,
                   note: str = "") -> Budget:
     fields = _clean(period=period, scope=scope, user_id=user_id, collections_target_minor=collections_target_minor,
                     dso_target_days=dso_target_days, overdue_ratio_target_bp=overdue_ratio_target_bp,
                     recovery_rate_target_bp=recovery_rate_target_bp)
-    if Budget.objects.filter(period=fields["period"], scope=fields["scope"], user_id=fields["user_id"]).exists():
+    same_team = Budget.objects.filter(period=fields["period"], scope=fields["scope"])
+    same_team = (same_team.filter(user__isnull=True) if fields["user_id"] is None
+                 else same_team.filter(user_id=fields["user_id"]))
+    if same_team.exists():
         raise Conflict(_("This team already has a budget for that month."), field="period",
                        code=ErrorCode.BUDGET_EXISTS)
     try:
         with transaction.atomic():
             budget = Budget.objects.create(**fields, note=(note or "").strip(),
-                                           created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                           created_by=user_or_none(actor))
     except IntegrityError:  # a concurrent create of the same month and team won
         raise Conflict(_("This team already has a budget for that month."), field="period",
                        code=ErrorCode.BUDGET_EXISTS) from None
@@ -96,7 +116,7 @@ def budget_create(*, actor, period: date, scope: str = BudgetScope.COMPANY, user
 
 
 @transaction.atomic
-def budget_update(*, actor, budget: Budget, collections_target_minor: int | None,
+def budget_update(*, actor: Actor, budget: Budget, collections_target_minor: int | None,
                   dso_target_days: Decimal | None, overdue_ratio_target_bp: int | None,
                   recovery_rate_target_bp: int | None = None, note: str = "") -> Budget:
     """Replace the targets of a budget (its month and team stay)."""
@@ -119,7 +139,7 @@ def budget_update(*, actor, budget: Budget, collections_target_minor: int | None
 
 
 @transaction.atomic
-def budget_delete(*, actor, budget: Budget) -> None:
+def budget_delete(*, actor: Actor, budget: Budget) -> None:
     locked = qs_for_update(Budget.objects.all()).filter(pk=budget.pk).first()
     if locked is None:
         raise NotFound(_("Budget not found."), field="budget_id")

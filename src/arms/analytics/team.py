@@ -32,9 +32,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +48,10 @@ from arms.cases.models import Activity
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.ledger.models import Allocation, Invoice
+
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
+    from arms.customers.models import Customer
 
 DEFAULT_WEIGHTS = {"turnover": 40, "bad_debt": 30, "collection": 30}
 ROLES = ("salesperson", "collector")
@@ -114,7 +119,7 @@ def parse_weights(text: str | None) -> dict[str, int] | None:
     return check_weights(result)
 
 
-def team_performance(*, start: date, end: date, weights: dict[str, int] | None = None, user=None,
+def team_performance(*, start: date, end: date, weights: dict[str, int] | None = None, user: Viewer | None = None,
                      roles: tuple[str, ...] = ROLES) -> list[TeamRow]:
     """One row per salesperson and per collector who owns customers (the ones ``user`` may see), best
     score first within each role."""
@@ -129,7 +134,7 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
     visible = customers_filter(user=user)
     rows: list[TeamRow] = []
     for role in roles:
-        owned = defaultdict(int)
+        owned: dict[int, int] = defaultdict(int)
         for owner_id in existing.exclude(**{f"{role}__isnull": True}).values_list(f"{role}_id", flat=True):
             owned[owner_id] += 1
         recovery = recovery_parts(start=start, end=end, customers=visible, group_by=role)
@@ -138,13 +143,14 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
         for owner_id, count in owned.items():
             scope = KpiScope(salesperson_id=owner_id if role == "salesperson" else None,
                              collector_id=owner_id if role == "collector" else None, user=user)
-            values = {code: kpi.value for code, kpi in kpi_values(start=start, end=end, scope=scope).items()}
+            values = kpi_values(start=start, end=end, scope=scope)
             role_rows.append(TeamRow(
                 role=role, user_id=owner_id, name=person_name(people.get(owner_id)) or "—", customer_count=count,
-                receivables_closing=values["receivables_closing"], collections=values["collections"],
-                credit_sales=values["credit_sales"], dso=values["dso"], overdue_ratio=values["overdue_ratio"],
-                receivables_turnover=values["receivables_turnover"], bad_debt_proxy=values["bad_debt_proxy"],
-                collection_rate=values["collection_rate"],
+                receivables_closing=values["receivables_closing"].amount, collections=values["collections"].amount,
+                credit_sales=values["credit_sales"].amount, dso=values["dso"].measure,
+                overdue_ratio=values["overdue_ratio"].measure,
+                receivables_turnover=values["receivables_turnover"].measure,
+                bad_debt_proxy=values["bad_debt_proxy"].measure, collection_rate=values["collection_rate"].measure,
                 recovery_rate=recovery.get(owner_id, RateParts()).rate,
                 dunning_success_rate=dunning.get(owner_id, RateParts()).rate,
             ))
@@ -166,7 +172,8 @@ def _score(rows: list[TeamRow], weights: dict[str, int]) -> None:
             "collection": formulas.clamp_score(row.dunning_success_rate),
         }
         row.score = formulas.weighted_score(row.scores, weights)
-    ranked = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
+    scored = [(r.score, r) for r in rows if r.score is not None]
+    ranked = [r for _score, r in sorted(scored, key=lambda pair: -pair[0])]
     for index, row in enumerate(ranked, start=1):
         row.rank = index
 
@@ -175,7 +182,8 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _process_measures(rows: list[TeamRow], *, role: str, start: date, end: date, customers) -> None:
+def _process_measures(rows: list[TeamRow], *, role: str, start: date, end: date,
+                      customers: QuerySet[Customer]) -> None:
     by_user = {row.user_id: row for row in rows}
     if not by_user:
         return

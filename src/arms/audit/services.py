@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +17,12 @@ from arms.common import hooks
 from arms.common.locks import qs_for_update
 
 if TYPE_CHECKING:
+    from datetime import datetime
 
-    pass
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+
+    from arms.common.typing import Actor, JsonDict
 
 
 @dataclass(frozen=True)
@@ -39,13 +43,16 @@ class ExternalActor:
         return text[:150]
 
 
-def _canonical(value: Any) -> Any:
-    """JSON-normalise (dates and Decimals become strings) so what is hashed is exactly what is stored."""
+def canonical_json(value: Any) -> Any:
+    """``value`` as a JSON column gives it back: dates, Decimals (anything JSON lacks) become their ``str``,
+    keys are sorted. The audit chain hashes exactly this form of ``before``/``after``/``seals``, so what is
+    hashed is what is stored; other apps use it to snapshot values into JSON columns the same way."""
     return json.loads(json.dumps(value, default=str, sort_keys=True)) if value is not None else None
 
 
-def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id, subject_repr, before, after,
-               prev_hash, seals=None) -> str:
+def event_hash(*, seq: int, occurred_at: datetime, actor_name: str, action: str, subject_type: str,
+               subject_id: str, subject_repr: str, before: Any, after: Any, prev_hash: str,
+               seals: Any = None) -> str:
     """SHA-256 of the event's canonical JSON. ``seals`` enter only when present, so events written before
     seals existed keep the hash they were written with."""
     content = {
@@ -65,7 +72,8 @@ def event_hash(*, seq, occurred_at, actor_name, action, subject_type, subject_id
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def audit_record(*, actor, action: str, subject, before: dict | None = None, after: dict | None = None,
+def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, before: JsonDict | None = None,
+                 after: JsonDict | None = None,
                  seals: dict[str, dict[str, str]] | None = None) -> AuditEvent:
     """Append one event in the caller's transaction. ``subject`` is a model instance; ``seals`` the digests of
     rows the change posted beside it (``{"ledger.journalentry": {"17": "<sha256>"}}``, see the model)."""
@@ -74,7 +82,8 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
     if action not in AuditAction.values:
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = qs_for_update(AuditHead.objects.all()).get(pk=1)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    # Only a signed-in user is authenticated (AnonymousUser and ExternalActor are not, None has no attribute).
+    actor_user = cast("User", actor) if getattr(actor, "is_authenticated", False) else None
     actor_name = actor_user.get_username() if actor_user else (
         actor.audit_name if isinstance(actor, ExternalActor) else "system")
     fields = {
@@ -85,10 +94,10 @@ def audit_record(*, actor, action: str, subject, before: dict | None = None, aft
         "subject_type": subject._meta.label_lower,
         "subject_id": str(subject.pk),
         "subject_repr": str(subject)[:200],
-        "before": _canonical(before),
-        "after": _canonical(after),
+        "before": canonical_json(before),
+        "after": canonical_json(after),
         "prev_hash": head.last_hash,
-        "seals": _canonical(seals) if seals else None,
+        "seals": canonical_json(seals) if seals else None,
     }
     digest = event_hash(**fields)
     event = AuditEvent.objects.create(actor=actor_user, hash=digest, **fields)

@@ -8,6 +8,10 @@ them to 4xx JSON; the web UI shows the message beside the field; the CLI prints 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arms.common.typing import StrOrPromise
 
 
 class ErrorCode(StrEnum):
@@ -107,7 +111,7 @@ class ArmsError(Exception):
     status = 400
     code = ErrorCode.INVALID
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None, **details):
+    def __init__(self, message: StrOrPromise, *, field: str | None = None, code: str | None = None, **details):
         super().__init__(message)
         self.message = str(message)
         self.field = field

@@ -18,18 +18,21 @@ to lock without importing the apps above it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
 
+_M = TypeVar("_M", bound=Model)
 
-def qs_for_update(queryset: QuerySet, *, own_rows_only: bool = False) -> QuerySet:
+
+def qs_for_update(queryset: QuerySet[_M], *, own_rows_only: bool = False) -> QuerySet[_M]:
     """``queryset`` locked FOR UPDATE when it is evaluated. ``own_rows_only``: with ``select_related`` joins,
     lock only the queryset's own rows (PostgreSQL ``FOR UPDATE OF``), not the joined ones."""
     return queryset.select_for_update(of=("self",)) if own_rows_only else queryset.select_for_update()
 
 
-def lock_one(queryset: QuerySet, **lookup) -> Model:
+def lock_one(queryset: QuerySet[_M], **lookup: Any) -> _M:
     """One row of ``queryset`` locked (``DoesNotExist`` if there is none)."""
     return qs_for_update(queryset).get(**lookup)
 

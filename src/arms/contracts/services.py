@@ -8,12 +8,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import audit_record, canonical_json
 from arms.common import hooks
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
@@ -32,6 +33,9 @@ from arms.contracts.models import (
 from arms.customers.enums import TermBasis
 from arms.customers.models import Customer
 from arms.domain.money import format_money
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor, JsonDict
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class ContractTerms(ServiceInput):
     dispute_venue: str = UNSET
     status: str = UNSET
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """The given terms, normalised (currency upper-case, rates as Decimals); raises naming the first bad one."""
         cleaned = self.given()
         if "amount_minor" in cleaned:
@@ -89,7 +93,7 @@ class ContractTerms(ServiceInput):
 TERMS = ContractTerms.names()
 
 
-def contract_terms(contract: Contract) -> dict:
+def contract_terms(contract: Contract) -> JsonDict:
     data = {name: getattr(contract, name) for name in TERMS}
     data["milestones"] = [
         {"sequence": m.sequence, "name": m.name, "share_bp": m.share_bp, "due_days": m.due_days}
@@ -122,7 +126,7 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
 
 
 @transaction.atomic
-def contract_create(*, actor, customer: Customer, number: str, signed_date: date, amount_minor: int,
+def contract_create(*, actor: Actor, customer: Customer, number: str, signed_date: date, amount_minor: int,
                     milestones: list[MilestoneIn] | None = None, idempotency_key: str | None = None,
                     title: str = UNSET, start_date: date | None = UNSET, end_date: date | None = UNSET,
                     currency: str = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
@@ -167,7 +171,7 @@ def contract_create(*, actor, customer: Customer, number: str, signed_date: date
 
 
 @transaction.atomic
-def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[MilestoneIn] | None = None,
+def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones: list[MilestoneIn] | None = None,
                    title: str = UNSET, signed_date: date = UNSET, start_date: date | None = UNSET,
                    end_date: date | None = UNSET, currency: str = UNSET, amount_minor: int = UNSET,
                    payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
@@ -202,7 +206,7 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
         if added > 0:
             hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added, currency=locked.currency,
                       document_kind="contract", document_ref=locked.number, user=actor)
-    ContractVersion.objects.create(contract=locked, version=locked.version, terms=_jsonable(before),
+    ContractVersion.objects.create(contract=locked, version=locked.version, terms=canonical_json(before),
                                    reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
     locked.version += 1
     locked.save()
@@ -213,12 +217,9 @@ def contract_amend(*, actor, contract: Contract, reason: str, milestones: list[M
     return locked
 
 
-def _jsonable(terms: dict) -> dict:
-    return {k: (str(v) if isinstance(v, (date, Decimal)) else v) for k, v in terms.items()}
-
-
 @transaction.atomic
-def contract_attach(*, actor, contract: Contract, filename: str, content: bytes, description: str = ""):
+def contract_attach(*, actor: Actor, contract: Contract, filename: str, content: bytes,
+                    description: str = "") -> ContractAttachment:
     if not content:
         raise ValidationFailed(_("The file is empty."), field="file")
     digest = hashlib.sha256(content).hexdigest()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,6 +37,10 @@ from arms.ledger.services import invoice_post, payment_allocate, payment_record
 from arms.ledger.services.allocations import AllocationRequest
 from arms.ledger.services.common import user_or_none
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Company
+
 #: how often (in rows) the progress callback hears from a long import.
 PROGRESS_EVERY = 200
 
@@ -53,24 +57,24 @@ class ImportResult:
     run_id: int | None = None
 
 
-def _key(company, kind: str, natural_key: str) -> str:
+def _key(company: Company, kind: str, natural_key: str) -> str:
     return f"import:{company.code}:{kind}:{natural_key}"
 
 
-def _write_customer(values: dict, actor, company) -> None:
+def _write_customer(values: dict[str, Any], actor: Actor, company: Company) -> None:
     customer_create(actor=actor, company=company, idempotency_key=_key(company, "customer", values["code"]),
                     **values)
 
 
-def _write_contract(values: dict, actor, company) -> None:
+def _write_contract(values: dict[str, Any], actor: Actor, company: Company) -> None:
     contract_create(actor=actor, idempotency_key=_key(company, "contract", values["number"]), **values)
 
 
-def _write_invoice(values: dict, actor, company) -> None:
+def _write_invoice(values: dict[str, Any], actor: Actor, company: Company) -> None:
     invoice_post(actor=actor, idempotency_key=_key(company, "invoice", values["number"]), **values)
 
 
-def _write_payment(values: dict, actor, company) -> None:
+def _write_payment(values: dict[str, Any], actor: Actor, company: Company) -> None:
     """Record the payment; with an invoice named, allocate to it up to its open amount (the rest stays unapplied)."""
     target = values["allocate_to"]
     key = _key(company, "payment", values["number"])
@@ -84,7 +88,8 @@ def _write_payment(values: dict, actor, company) -> None:
                          on=payment.received_date, idempotency_key=key)
 
 
-WRITERS = {
+#: the service call that creates a checked row of each kind (its keyword arguments are the row's ``write``).
+WRITERS: dict[str, Callable[[dict[str, Any], Actor, Company], None]] = {
     "customers": _write_customer,
     "contracts": _write_contract,
     "invoices": _write_invoice,
@@ -111,7 +116,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None, *
         progress(stage, done, total)
 
 
-def import_file(*, kind: str, file: BinaryIO, filename: str, actor=None, dry_run: bool = False,
+def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None, dry_run: bool = False,
                 progress: Progress | None = None, encoding: str = "") -> ImportResult:
     """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing.
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from arms.common.errors import ArmsError
 from arms.contracts.models import Contract
-from arms.customers.models import Customer
+from arms.customers.models import Company, Customer
 from arms.domain.money import BASE_CURRENCY
 from arms.imports import cells
 from arms.imports.columns import Header, Vocabulary, header_read
@@ -146,7 +146,7 @@ class RowCells:
 class References:
     """What an import pass looks up, asked once per batch and remembered for the pass."""
 
-    def __init__(self, company):
+    def __init__(self, company: Company) -> None:
         self.company = company
         self._customers: dict[str, Customer | None] = {}
         self._contracts: dict[str, Contract | None] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -122,7 +122,7 @@ def bank_account_update(*, actor: Actor, account: BankAccount, name: str = UNSET
     cleaned = BankAccountFields(name=name, bank=bank, branch=branch, account_number=account_number,
                                 currency=currency, ledger_account=ledger_account, profile_key=profile_key,
                                 active=active).clean()
-    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
+    account = lock_one(BankAccount.objects.all(), pk=account.pk)
     before = bank_account_snapshot(account)
     changed = {k: v for k, v in cleaned.items() if getattr(account, k) != v}
     if not changed:
@@ -186,7 +186,7 @@ def column_profile_save(*, actor: Actor, account: BankAccount, mapping: dict[str
     """Store (or, with None, remove) the account's own column layout. While it is set, the account's exports are
     read with it unless an import names another layout."""
     cleaned = column_mapping_clean(mapping) if mapping is not None else None
-    account = cast(BankAccount, lock_one(BankAccount.objects.all(), pk=account.pk))
+    account = lock_one(BankAccount.objects.all(), pk=account.pk)
     before = {"column_profile": account.column_profile, "profile_key": account.profile_key}
     account.column_profile = cleaned
     fields = ["column_profile"]

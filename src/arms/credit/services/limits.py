@@ -7,6 +7,8 @@ needs is in, the limit changes (audited). A refusal changes nothing: no approval
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,11 @@ from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure
 from arms.credit.services.ratings import credit_file_link, limit_fm_threshold_minor, to_cny_minor
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.customers.models import Customer
+
 PENDING = LimitRequestStatus.PENDING
 
 
@@ -37,7 +44,7 @@ def _locked(request: LimitChangeRequest) -> LimitChangeRequest:
 
 
 @transaction.atomic
-def limit_request_create(*, customer, actor, requested_limit_minor: int, justification: str,
+def limit_request_create(*, customer: Customer, actor: User, requested_limit_minor: int, justification: str,
                          currency: str | None = None, idempotency_key: str | None = None) -> LimitChangeRequest:
     """Ask for a new credit limit (in the limit's currency); one pending request per customer.
 
@@ -53,7 +60,7 @@ def limit_request_create(*, customer, actor, requested_limit_minor: int, justifi
     return request
 
 
-def _limit_request_create(*, customer, actor, requested_limit_minor: int, justification: str,
+def _limit_request_create(*, customer: Customer, actor: User, requested_limit_minor: int, justification: str,
                           currency: str | None) -> LimitChangeRequest:
     if isinstance(requested_limit_minor, bool) or not isinstance(requested_limit_minor, int):
         raise ValidationFailed(_("A limit is a whole number of minor units."), field="requested_limit_minor")
@@ -91,7 +98,7 @@ def _profile_locked(customer_id: int) -> CreditProfile:
     return qs_for_update(CreditProfile.objects.all()).get(customer_id=customer_id)
 
 
-def _apply(request: LimitChangeRequest, *, actor, note: str) -> None:
+def _apply(request: LimitChangeRequest, *, actor: User, note: str) -> None:
     profile = _profile_locked(request.customer_id)
     before = {"limit_minor": profile.limit_minor, "currency": profile.currency}
     profile.limit_minor = request.requested_limit_minor
@@ -107,7 +114,7 @@ def _apply(request: LimitChangeRequest, *, actor, note: str) -> None:
 
 
 @transaction.atomic
-def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "") -> LimitChangeRequest:
+def limit_request_approve(*, request: LimitChangeRequest, actor: User, note: str = "") -> LimitChangeRequest:
     """Give the approval the actor's role allows; when the last one needed is in, the limit changes.
 
     Refused (nothing changed): the requester approving their own request (``four_eyes``), an approver
@@ -143,7 +150,7 @@ def limit_request_approve(*, request: LimitChangeRequest, actor, note: str = "")
 
 
 @transaction.atomic
-def limit_request_reject(*, request: LimitChangeRequest, actor, note: str) -> LimitChangeRequest:
+def limit_request_reject(*, request: LimitChangeRequest, actor: User, note: str) -> LimitChangeRequest:
     """An approver refuses the request (with a reason); the limit stays as it is."""
     if not (actor.has_perm("credit.approve_limitchange") or actor.has_perm("credit.approve_limitchange_large")):
         raise Forbidden(_("Your role may not decide limit requests."), field="request")
@@ -165,7 +172,7 @@ def limit_request_reject(*, request: LimitChangeRequest, actor, note: str) -> Li
 
 
 @transaction.atomic
-def limit_request_cancel(*, request: LimitChangeRequest, actor, note: str = "") -> LimitChangeRequest:
+def limit_request_cancel(*, request: LimitChangeRequest, actor: User, note: str = "") -> LimitChangeRequest:
     """The requester withdraws a pending request."""
     locked = _locked(request)
     if actor.pk != locked.requested_by_id:

@@ -2,24 +2,77 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer, qs_for_update
 from arms.credit.enums import BureauRating
 from arms.credit.models import CreditProfile, FinancialStatement
 
-#: what ``credit_file_update`` may change; grade, limit and terms change only through proposals and requests
-FILE_FIELDS = (
-    "established_on", "registered_capital_minor", "legal_representative", "business_scope",
-    "bureau_rating", "bureau_name", "lawsuits_count", "dishonest_debtor", "business_abnormal",
-    "guarantees_held_minor", "guarantees_note", "external_checked_on",
-    "overdue_block_days", "overdue_block_min_minor",
-)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditFileFields(ServiceInput):
+    """What ``credit_file_update`` may change (grade, limit and terms change only through proposals and
+    requests). ``clean()`` is the one place they are checked. None clears a fact (it becomes unknown); a text
+    becomes empty; the guarantees and the overdue-block settings cannot be cleared."""
+
+    established_on: date | None = UNSET
+    registered_capital_minor: int | None = UNSET
+    legal_representative: str | None = UNSET
+    business_scope: str | None = UNSET
+    bureau_rating: str | None = UNSET
+    bureau_name: str | None = UNSET
+    lawsuits_count: int | None = UNSET
+    dishonest_debtor: bool | None = UNSET
+    business_abnormal: bool | None = UNSET
+    guarantees_held_minor: int = UNSET
+    guarantees_note: str | None = UNSET
+    external_checked_on: date | None = UNSET
+    overdue_block_days: int = UNSET
+    overdue_block_min_minor: int = UNSET
+
+    def clean(self) -> dict[str, Any]:
+        """The given fields (texts cleared to ""); raises naming the first bad one."""
+        fields = self.given()
+        for name in ("registered_capital_minor", "guarantees_held_minor", "overdue_block_min_minor",
+                     "lawsuits_count", "overdue_block_days"):
+            value = fields.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValidationFailed(_("Must be a whole number, not negative."), field=name)
+        if fields.get("overdue_block_days") is not None and fields["overdue_block_days"] > 3650:
+            raise ValidationFailed(_("At most 3650 days."), field="overdue_block_days")
+        if fields.get("lawsuits_count") is not None and fields["lawsuits_count"] > 32767:
+            raise ValidationFailed(_("Too many."), field="lawsuits_count")
+        rating = fields.get("bureau_rating")
+        if rating not in (None, "") and rating not in BureauRating.values:
+            raise ValidationFailed(_("Unknown bureau rating."), field="bureau_rating")
+        for name in ("guarantees_held_minor", "overdue_block_min_minor"):
+            if name in fields and fields[name] is None:
+                raise ValidationFailed(_("This field is required."), field=name)
+        if "overdue_block_days" in fields and fields["overdue_block_days"] is None:
+            raise ValidationFailed(_("This field is required."), field="overdue_block_days")
+        for name in ("legal_representative", "bureau_name", "guarantees_note", "business_scope"):
+            if name in fields and fields[name] is None:
+                fields[name] = ""
+        return fields
+
+
+#: what ``credit_file_update`` may change
+FILE_FIELDS = CreditFileFields.names()
 
 FIGURE_FIELDS = (
     "total_assets_minor", "total_liabilities_minor", "current_assets_minor", "current_liabilities_minor",
@@ -27,7 +80,7 @@ FIGURE_FIELDS = (
 )
 
 
-def credit_profile_ensure(customer) -> CreditProfile:
+def credit_profile_ensure(customer: Customer) -> CreditProfile:
     """The customer's profile, made (ungraded, no limit: not under credit control) if it has none yet."""
     profile, _created = CreditProfile.objects.get_or_create(
         customer=customer,
@@ -36,7 +89,7 @@ def credit_profile_ensure(customer) -> CreditProfile:
     return profile
 
 
-def profile_snapshot(profile: CreditProfile, names=None) -> dict:
+def profile_snapshot(profile: CreditProfile, names: Iterable[str] | None = None) -> JsonDict:
     names = names or (
         "grade", "score", "limit_minor", "currency", "payment_terms_days", "deposit_pct", "guarantee_required",
         "discount_pct", "discount_days", "prepayment_only", "next_review_on",
@@ -44,44 +97,36 @@ def profile_snapshot(profile: CreditProfile, names=None) -> dict:
     return {name: getattr(profile, name) for name in names}
 
 
-def _check_file_fields(fields: dict) -> None:
-    unknown = set(fields) - set(FILE_FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationFailed(_("%(name)s cannot be changed here.") % {"name": name}, field=name)
-    for name in ("registered_capital_minor", "guarantees_held_minor", "overdue_block_min_minor", "lawsuits_count",
-                 "overdue_block_days"):
-        value = fields.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ValidationFailed(_("Must be a whole number, not negative."), field=name)
-    if fields.get("overdue_block_days") is not None and fields["overdue_block_days"] > 3650:
-        raise ValidationFailed(_("At most 3650 days."), field="overdue_block_days")
-    if fields.get("lawsuits_count") is not None and fields["lawsuits_count"] > 32767:
-        raise ValidationFailed(_("Too many."), field="lawsuits_count")
-    rating = fields.get("bureau_rating")
-    if rating not in (None, "") and rating not in BureauRating.values:
-        raise ValidationFailed(_("Unknown bureau rating."), field="bureau_rating")
-    for name in ("guarantees_held_minor", "overdue_block_min_minor"):
-        if name in fields and fields[name] is None:
-            raise ValidationFailed(_("This field is required."), field=name)
-    if "overdue_block_days" in fields and fields["overdue_block_days"] is None:
-        raise ValidationFailed(_("This field is required."), field="overdue_block_days")
-    for name in ("legal_representative", "bureau_name", "guarantees_note", "business_scope"):
-        if name in fields and fields[name] is None:
-            fields[name] = ""
+def actor_user(actor: Actor) -> User | None:
+    """The user to record as the one who changed a row: None for the system or an anonymous request."""
+    return cast("User", actor) if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
-def credit_file_update(*, customer, actor, **fields) -> CreditProfile:
-    """Change the registration and external facts of a credit file (audited with before and after)."""
-    _check_file_fields(fields)
+def credit_file_update(
+    *, customer: Customer, actor: Actor, established_on: date | None = UNSET,
+    registered_capital_minor: int | None = UNSET, legal_representative: str | None = UNSET,
+    business_scope: str | None = UNSET, bureau_rating: str | None = UNSET, bureau_name: str | None = UNSET,
+    lawsuits_count: int | None = UNSET, dishonest_debtor: bool | None = UNSET, business_abnormal: bool | None = UNSET,
+    guarantees_held_minor: int = UNSET, guarantees_note: str | None = UNSET, external_checked_on: date | None = UNSET,
+    overdue_block_days: int = UNSET, overdue_block_min_minor: int = UNSET,
+) -> CreditProfile:
+    """Change the registration and external facts given (the others stay as they are) of a credit file (audited
+    with before and after)."""
+    fields = CreditFileFields(
+        established_on=established_on, registered_capital_minor=registered_capital_minor,
+        legal_representative=legal_representative, business_scope=business_scope, bureau_rating=bureau_rating,
+        bureau_name=bureau_name, lawsuits_count=lawsuits_count, dishonest_debtor=dishonest_debtor,
+        business_abnormal=business_abnormal, guarantees_held_minor=guarantees_held_minor,
+        guarantees_note=guarantees_note, external_checked_on=external_checked_on,
+        overdue_block_days=overdue_block_days, overdue_block_min_minor=overdue_block_min_minor).clean()
     lock_customer(customer.pk)
     profile = credit_profile_ensure(customer)
     profile = qs_for_update(CreditProfile.objects.all()).get(pk=profile.pk)
     before = profile_snapshot(profile, fields.keys())
     for name, value in fields.items():
         setattr(profile, name, value)
-    profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    profile.updated_by = actor_user(actor)
     profile.save(update_fields=[*fields.keys(), "updated_by", "updated_at"])
     audit_record(actor=actor, action="credit_file_updated", subject=profile, before=before,
                  after=profile_snapshot(profile, fields.keys()))
@@ -89,8 +134,8 @@ def credit_file_update(*, customer, actor, **fields) -> CreditProfile:
 
 
 @transaction.atomic
-def financial_statement_save(*, customer, actor, fiscal_year: int, audited: bool = False, source: str = "",
-                             **figures) -> FinancialStatement:
+def financial_statement_save(*, customer: Customer, actor: Actor, fiscal_year: int, audited: bool = False,
+                             source: str = "", **figures: int | None) -> FinancialStatement:
     """Enter or correct one fiscal year's figures (CNY fen); empty figures stay unknown (audited)."""
     unknown = set(figures) - set(FIGURE_FIELDS)
     if unknown:
@@ -119,7 +164,7 @@ def financial_statement_save(*, customer, actor, fiscal_year: int, audited: bool
             setattr(statement, name, figures[name])
     statement.audited = audited
     statement.source = source or ""
-    statement.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    statement.entered_by = actor_user(actor)
     statement.save()
     audit_record(actor=actor, action="credit_financials_saved", subject=statement, before=before,
                  after={**{name: getattr(statement, name) for name in FIGURE_FIELDS}, "fiscal_year": fiscal_year,

@@ -11,19 +11,20 @@ the credit managers.
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import audit_record, canonical_json
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
@@ -31,10 +32,16 @@ from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
 from arms.credit.services.approvers import notify_approvers
-from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
+from arms.credit.services.profiles import actor_user, credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
 from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
 
 
 def review_months() -> int:
@@ -52,24 +59,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def jsonable(value):
-    """Dates and Decimals as strings, as a JSON column keeps them."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def _ratio(numerator, denominator, places: str = "0.0001") -> str | None:
+def _ratio(numerator: int | None, denominator: int | None, places: str = "0.0001") -> str | None:
     if numerator is None or denominator is None or denominator <= 0:
         return None
     return str((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP))
 
 
-def statement_for(customer, as_of: date) -> FinancialStatement | None:
+def statement_for(customer: Customer, as_of: date) -> FinancialStatement | None:
     return (FinancialStatement.objects.filter(customer=customer, fiscal_year__lte=as_of.year)
             .order_by("-fiscal_year").first())
 
 
-def rating_inputs(*, customer, profile: CreditProfile, history: TradeHistory,
-                  statement: FinancialStatement | None) -> tuple[dict, dict]:
+def rating_inputs(*, customer: Customer, profile: CreditProfile, history: TradeHistory,
+                  statement: FinancialStatement | None) -> tuple[JsonDict, JsonDict]:
     """(inputs the scorecard evaluates, facts they came from). Numbers are strings, so JSON keeps them exact."""
     s = statement
     revenue = s.revenue_minor if s else None
@@ -141,8 +143,8 @@ def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
     return from_base_minor(cny_minor, currency, rate)
 
 
-def _proposal_values(*, result: Result, history: TradeHistory, statement, profile: CreditProfile,
-                     as_of: date) -> dict:
+def _proposal_values(*, result: Result, history: TradeHistory, statement: FinancialStatement | None,
+                     profile: CreditProfile, as_of: date) -> JsonDict:
     policy = grade_policies()[result.grade]
     proposal = propose_limit(policy, annual_revenue_minor=statement.revenue_minor if statement else None,
                              avg_monthly_sales_minor=history.avg_monthly_sales_minor)
@@ -159,15 +161,15 @@ def _proposal_values(*, result: Result, history: TradeHistory, statement, profil
     }
 
 
-def _credit_managers():
+def _credit_managers() -> QuerySet[User]:
     return get_user_model().objects.filter(groups__name="credit_manager", is_active=True)
 
 
-def credit_file_link(customer) -> str:
+def credit_file_link(customer: Customer) -> str:
     return f"/credit/customers/{customer.pk}/"
 
 
-def _notify_downgrade(*, customer, rating: Rating) -> None:
+def _notify_downgrade(*, customer: Customer, rating: Rating) -> None:
     subject = _("Credit downgrade: %(customer)s %(old)s → %(new)s") % {
         "customer": customer.name, "old": rating.previous_grade, "new": rating.grade}
     body = _("%(customer)s was re-rated %(new)s (score %(score)s, before %(old)s). Proposed limit and terms are "
@@ -177,7 +179,8 @@ def _notify_downgrade(*, customer, rating: Rating) -> None:
     notify(users, subject=subject, body=body, link=credit_file_link(customer), kind="credit.downgrade")
 
 
-def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, history: TradeHistory) -> Rating:
+def _rate_locked(*, customer: Customer, as_of: date, actor: Actor, reason: str, trigger: str,
+                 history: TradeHistory) -> Rating:
     profile = credit_profile_ensure(customer)
     profile = qs_for_update(CreditProfile.objects.all()).get(pk=profile.pk)
     version = scorecard_active()
@@ -185,7 +188,7 @@ def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, his
     statement = statement_for(customer, as_of)
     inputs, facts = rating_inputs(customer=customer, profile=profile, history=history, statement=statement)
     result = evaluate(card, inputs)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_user(actor)
     rating = Rating.objects.create(
         customer=customer, scorecard=version, as_of=as_of, trigger=trigger, reason=reason[:300],
         inputs=result.inputs, facts=facts, missing=list(result.missing),
@@ -198,7 +201,7 @@ def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, his
         decision_reason=_("Superseded by rating %(id)s.") % {"id": rating.pk},
     )
     values = _proposal_values(result=result, history=history, statement=statement, profile=profile, as_of=as_of)
-    RatingProposal.objects.create(rating=rating, customer=customer, previous=jsonable(profile_snapshot(profile)),
+    RatingProposal.objects.create(rating=rating, customer=customer, previous=canonical_json(profile_snapshot(profile)),
                                   **values)
     profile.next_review_on = add_months(as_of, review_months())
     profile.save(update_fields=["next_review_on", "updated_at"])
@@ -214,7 +217,7 @@ def _rate_locked(*, customer, as_of: date, actor, reason: str, trigger: str, his
 
 
 @transaction.atomic
-def rating_run(*, customer, as_of: date | None = None, actor=None, reason: str = "",
+def rating_run(*, customer: Customer, as_of: date | None = None, actor: Actor = None, reason: str = "",
                trigger: str = RatingTrigger.ON_DEMAND, history: TradeHistory | None = None) -> Rating:
     """Rate one customer as of a date (default today) and propose the grade's limit and terms."""
     as_of = as_of or timezone.localdate()
@@ -226,7 +229,7 @@ def rating_run(*, customer, as_of: date | None = None, actor=None, reason: str =
     return _rate_locked(customer=locked, as_of=as_of, actor=actor, reason=reason, trigger=trigger, history=history)
 
 
-def ratings_run(*, customers: Iterable, as_of: date | None = None, actor=None, reason: str = "",
+def ratings_run(*, customers: Iterable[Customer], as_of: date | None = None, actor: Actor = None, reason: str = "",
                 trigger: str = RatingTrigger.ON_DEMAND, chunk: int = 500) -> list[int]:
     """Rate many customers: trade history in one set of queries per chunk, one transaction per customer.
 
@@ -234,7 +237,7 @@ def ratings_run(*, customers: Iterable, as_of: date | None = None, actor=None, r
     """
     as_of = as_of or timezone.localdate()
     made: list[int] = []
-    batch: list = []
+    batch: list[Customer] = []
 
     def flush() -> None:
         histories = trade_history(customer_ids=[c.pk for c in batch], as_of=as_of)
@@ -252,7 +255,7 @@ def ratings_run(*, customers: Iterable, as_of: date | None = None, actor=None, r
     return made
 
 
-def customers_due_for_review(*, as_of: date):
+def customers_due_for_review(*, as_of: date) -> QuerySet[Customer]:
     """Active customers never rated, or whose next review date has come."""
     from django.db.models import Q
 
@@ -286,7 +289,19 @@ class Decision:
     limit_request: LimitChangeRequest | None
 
 
-def _decimal_pct(value, field: str) -> Decimal:
+class AcceptedTerms(TypedDict):
+    """What an accepted proposal puts in force: as proposed, or as the acceptor changed it."""
+
+    limit_minor: int
+    payment_terms_days: int
+    deposit_pct: Decimal
+    guarantee_required: bool
+    discount_pct: Decimal
+    discount_days: int
+    prepayment_only: bool
+
+
+def _decimal_pct(value: Decimal | str | int, field: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except ArithmeticError:
@@ -305,7 +320,7 @@ def _locked_pending(proposal: RatingProposal) -> RatingProposal:
     return locked
 
 
-def _cancel_pending_limit_requests(*, customer_id: int, actor, proposal: RatingProposal) -> None:
+def _cancel_pending_limit_requests(*, customer_id: int, actor: User, proposal: RatingProposal) -> None:
     """The proposal's limit request replaces a pending one: each is cancelled and audited like any cancellation."""
     note = _("Replaced by the limit of rating proposal %(id)s.") % {"id": proposal.pk}
     pending = LimitChangeRequest.objects.filter(customer_id=customer_id, status="pending")  # the customer is locked
@@ -321,10 +336,10 @@ def _cancel_pending_limit_requests(*, customer_id: int, actor, proposal: RatingP
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_minor: int | None = None,
-                    payment_terms_days: int | None = None, deposit_pct=None, guarantee_required: bool | None = None,
-                    discount_pct=None, discount_days: int | None = None,
-                    prepayment_only: bool | None = None) -> Decision:
+def proposal_accept(*, proposal: RatingProposal, actor: User, reason: str = "", limit_minor: int | None = None,
+                    payment_terms_days: int | None = None, deposit_pct: Decimal | str | None = None,
+                    guarantee_required: bool | None = None, discount_pct: Decimal | str | None = None,
+                    discount_days: int | None = None, prepayment_only: bool | None = None) -> Decision:
     """Put a rating's proposal in force, as proposed or with changes (a change needs a reason).
 
     The grade, score and terms apply at once. A new limit above the finance-manager threshold does not, as
@@ -335,7 +350,7 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
     if not actor.has_perm("credit.decide_ratingproposal"):
         raise Forbidden(_("Your role may not decide rating proposals."), field="proposal")
     locked = _locked_pending(proposal)
-    chosen = {
+    chosen: AcceptedTerms = {
         "limit_minor": locked.limit_minor if limit_minor is None else limit_minor,
         "payment_terms_days": locked.payment_terms_days if payment_terms_days is None else payment_terms_days,
         "deposit_pct": locked.deposit_pct if deposit_pct is None else _decimal_pct(deposit_pct, "deposit_pct"),
@@ -344,8 +359,8 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
         "discount_days": locked.discount_days if discount_days is None else discount_days,
         "prepayment_only": locked.prepayment_only if prepayment_only is None else prepayment_only,
     }
-    for name in ("limit_minor", "payment_terms_days", "discount_days"):
-        value = chosen[name]
+    for name, value in (("limit_minor", chosen["limit_minor"]), ("payment_terms_days", chosen["payment_terms_days"]),
+                        ("discount_days", chosen["discount_days"])):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationFailed(_("Must be a whole number, not negative."), field=name)
     if chosen["payment_terms_days"] > 3650 or chosen["discount_days"] > 3650:
@@ -405,7 +420,7 @@ def proposal_accept(*, proposal: RatingProposal, actor, reason: str = "", limit_
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: RatingProposal, actor, reason: str) -> RatingProposal:
+def proposal_reject(*, proposal: RatingProposal, actor: User, reason: str) -> RatingProposal:
     """Keep the terms in force; the proposal is closed with the reason. The next review comes as scheduled."""
     if not actor.has_perm("credit.decide_ratingproposal"):
         raise Forbidden(_("Your role may not decide rating proposals."), field="proposal")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import qs_for_update
 from arms.credit.enums import Grade, LimitKind
 from arms.credit.models import GradePolicy, ScorecardVersion
@@ -23,6 +26,11 @@ from arms.domain.scorecard import (
     ScorecardError,
     scorecard_from_dict,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import JsonDict
 
 
 def scorecard_active() -> ScorecardVersion:
@@ -46,6 +54,8 @@ def scorecard_active() -> ScorecardVersion:
     active = ScorecardVersion.objects.filter(is_active=True).first()
     if active is None:  # versions exist but none is active: take the newest
         newest = ScorecardVersion.objects.order_by("-version").first()
+        if newest is None:  # cannot happen: the default was just made, here or by a concurrent first use
+            raise RuntimeError("no scorecard version exists")
         ScorecardVersion.objects.filter(pk=newest.pk).update(is_active=True)
         newest.is_active = True
         return newest
@@ -57,7 +67,7 @@ def scorecard_parse(version: ScorecardVersion) -> Scorecard:
 
 
 @transaction.atomic
-def scorecard_version_create(*, actor, name: str, definition: dict, note: str = "") -> ScorecardVersion:
+def scorecard_version_create(*, actor: User, name: str, definition: JsonDict, note: str = "") -> ScorecardVersion:
     """Validate ``definition`` and make it the next, active version; old ratings keep their version."""
     try:
         scorecard_from_dict(definition)
@@ -76,7 +86,7 @@ def scorecard_version_create(*, actor, name: str, definition: dict, note: str = 
     return version
 
 
-def _policy_defaults(policy: Policy) -> dict:
+def _policy_defaults(policy: Policy) -> JsonDict:
     return {
         "limit_kind": policy.limit_kind, "limit_fixed_minor": policy.limit_fixed_minor,
         "limit_rate": policy.limit_rate, "limit_cap_minor": policy.limit_cap_minor,
@@ -115,19 +125,43 @@ def grade_policies() -> dict[str, Policy]:
 POLICY_FIELDS = tuple(_policy_defaults(DEFAULT_POLICIES["A"]))
 
 
-def _policy_snapshot(row: GradePolicy) -> dict:
+def _policy_snapshot(row: GradePolicy) -> JsonDict:
     return {name: getattr(row, name) for name in POLICY_FIELDS}
 
 
+@dataclass(frozen=True, kw_only=True)
+class GradePolicyFields(ServiceInput):
+    """What ``grade_policy_update`` may change of a grade's policy (the fields of ``domain.scorecard.Policy``);
+    the service checks the policy they make together."""
+
+    limit_kind: str = UNSET
+    limit_fixed_minor: int = UNSET
+    limit_rate: Decimal = UNSET
+    limit_cap_minor: int | None = UNSET
+    payment_terms_days: int = UNSET
+    deposit_pct: Decimal = UNSET
+    guarantee_required: bool = UNSET
+    discount_pct: Decimal = UNSET
+    discount_days: int = UNSET
+    prepayment_only: bool = UNSET
+
+
 @transaction.atomic
-def grade_policy_update(*, actor, grade: str, **fields) -> GradePolicy:
-    """Change what a grade earns; applies to proposals made from now on (audited)."""
+def grade_policy_update(
+    *, actor: User, grade: str, limit_kind: str = UNSET, limit_fixed_minor: int = UNSET,
+    limit_rate: Decimal = UNSET, limit_cap_minor: int | None = UNSET, payment_terms_days: int = UNSET,
+    deposit_pct: Decimal = UNSET, guarantee_required: bool = UNSET, discount_pct: Decimal = UNSET,
+    discount_days: int = UNSET, prepayment_only: bool = UNSET,
+) -> GradePolicy:
+    """Change what a grade earns (the fields given; the others stay); applies to proposals made from now on
+    (audited)."""
     if grade not in Grade.values:
         raise ValidationFailed(_("Unknown grade %(grade)s.") % {"grade": grade}, field="grade")
-    unknown = set(fields) - set(POLICY_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown policy field %(name)s.") % {"name": sorted(unknown)[0]},
-                               field=sorted(unknown)[0])
+    fields: dict[str, Any] = GradePolicyFields(
+        limit_kind=limit_kind, limit_fixed_minor=limit_fixed_minor, limit_rate=limit_rate,
+        limit_cap_minor=limit_cap_minor, payment_terms_days=payment_terms_days, deposit_pct=deposit_pct,
+        guarantee_required=guarantee_required, discount_pct=discount_pct, discount_days=discount_days,
+        prepayment_only=prepayment_only).given()
     grade_policies_ensure()
     row = qs_for_update(GradePolicy.objects.all()).get(grade=grade)
     before = _policy_snapshot(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.enums import Level, TaskKind
 from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer, qs_for_update
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 STAGE_FIELDS = ("code", "name", "offset_days", "level", "send_email", "email_template", "attach_statement",
                 "letter_kind", "task_kind", "stop_supply", "deadline_days")
-POLICY_FIELDS = ("name", "description", "grade", "industry", "region", "priority", "grace_days", "is_active")
 
 
 def default_ladder() -> list[JsonDict]:
@@ -63,25 +64,43 @@ def default_ladder() -> list[JsonDict]:
     ]
 
 
+@dataclass(frozen=True, kw_only=True)
+class PolicyFields(ServiceInput):
+    """A dunning policy's own fields (its ladder apart) as ``policy_create`` and ``policy_update`` take them.
+    ``clean()`` is the one place they are checked."""
+
+    name: str = UNSET
+    description: str = UNSET
+    grade: str = UNSET
+    industry: str = UNSET
+    region: str = UNSET
+    priority: int = UNSET
+    grace_days: int = UNSET
+    is_active: bool = UNSET
+
+    def clean(self) -> dict[str, Any]:
+        """The given fields (the name stripped); raises naming the first bad one."""
+        cleaned = self.given()
+        if "name" in cleaned:
+            cleaned["name"] = (cleaned["name"] or "").strip()
+            if not cleaned["name"]:
+                raise ValidationFailed(_("A policy needs a name."), field="name")
+        if cleaned.get("grade", "") not in ("", "A", "B", "C", "D"):
+            raise ValidationFailed(_("The grade is A, B, C, D or blank for any."), field="grade")
+        if cleaned.get("industry", "") not in ("", *Industry.values):
+            raise ValidationFailed(_("Unknown industry."), field="industry")
+        if cleaned.get("region", "") not in ("", *Region.values):
+            raise ValidationFailed(_("Unknown region."), field="region")
+        return cleaned
+
+
+POLICY_FIELDS = PolicyFields.names()
+
+
 def policy_snapshot(policy: DunningPolicy) -> JsonDict:
     data = {name: getattr(policy, name) for name in ("code", *POLICY_FIELDS)}
     data["stages"] = [{name: getattr(s, name) for name in STAGE_FIELDS} for s in policy.stages.order_by("offset_days")]
     return data
-
-
-def _clean_policy(fields: JsonDict) -> JsonDict:
-    cleaned = dict(fields)
-    if "name" in cleaned:
-        cleaned["name"] = (cleaned["name"] or "").strip()
-        if not cleaned["name"]:
-            raise ValidationFailed(_("A policy needs a name."), field="name")
-    if cleaned.get("grade", "") not in ("", "A", "B", "C", "D"):
-        raise ValidationFailed(_("The grade is A, B, C, D or blank for any."), field="grade")
-    if cleaned.get("industry", "") not in ("", *Industry.values):
-        raise ValidationFailed(_("Unknown industry."), field="industry")
-    if cleaned.get("region", "") not in ("", *Region.values):
-        raise ValidationFailed(_("Unknown region."), field="region")
-    return cleaned
 
 
 def _clean_stages(stages: list[JsonDict]) -> list[JsonDict]:
@@ -136,11 +155,17 @@ def _write_stages(policy: DunningPolicy, stages: list[JsonDict]) -> None:
 
 
 @transaction.atomic
-def policy_create(*, actor: Actor, code: str, stages: list[JsonDict], **fields: Any) -> DunningPolicy:
+def policy_create(*, actor: Actor, code: str, stages: list[JsonDict], name: str = UNSET, description: str = UNSET,
+                  grade: str = UNSET, industry: str = UNSET, region: str = UNSET, priority: int = UNSET,
+                  grace_days: int = UNSET, is_active: bool = UNSET) -> DunningPolicy:
+    """A new policy with its ladder; named after its code unless a name is given, the other fields default to the
+    model's."""
     code = (code or "").strip()
     if not code:
         raise ValidationFailed(_("A policy needs a code."), field="code")
-    cleaned = _clean_policy({"name": code, **fields})
+    cleaned = PolicyFields(
+        name=code if name is UNSET else name, description=description, grade=grade, industry=industry,
+        region=region, priority=priority, grace_days=grace_days, is_active=is_active).clean()
     ladder = _clean_stages(stages)
     try:
         with transaction.atomic():
@@ -154,14 +179,17 @@ def policy_create(*, actor: Actor, code: str, stages: list[JsonDict], **fields: 
 
 
 @transaction.atomic
-def policy_update(*, actor, policy: DunningPolicy, stages: list[dict] | None = None, **fields) -> DunningPolicy:
+def policy_update(*, actor: Actor, policy: DunningPolicy, stages: list[JsonDict] | None = None, name: str = UNSET,
+                  description: str = UNSET, grade: str = UNSET, industry: str = UNSET, region: str = UNSET,
+                  priority: int = UNSET, grace_days: int = UNSET, is_active: bool = UNSET) -> DunningPolicy:
+    """Change the fields given (the others stay) and, with ``stages``, make the ladder exactly those."""
+    cleaned = PolicyFields(
+        name=name, description=description, grade=grade, industry=industry, region=region, priority=priority,
+        grace_days=grace_days, is_active=is_active).clean()
     locked = qs_for_update(DunningPolicy.objects.all()).get(pk=policy.pk)
     before = policy_snapshot(locked)
-    cleaned = _clean_policy(fields)
-    for name, value in cleaned.items():
-        if name not in POLICY_FIELDS:
-            raise ValidationFailed(_("Unknown field."), field=name)
-        setattr(locked, name, value)
+    for field_name, value in cleaned.items():
+        setattr(locked, field_name, value)
     locked.save()
     if stages is not None:
         _write_stages(locked, _clean_stages(stages))
