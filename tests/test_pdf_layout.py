@@ -376,3 +376,34 @@ def test_the_monthly_report_is_complete_on_a4(language):
         money = [n for n, column in enumerate(table.columns) if column.kind == MONEY]
         amounts += [row[n][0] for row in table.display_rows() for n in money if row[n][0] != "—"]
     assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=14, landscape=True, texts=[book.customer.name])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_invoice_copy_is_complete_on_a4(language):
+    from arms.ledger.documents import render_invoice_pdf
+    from arms.ledger.services.deliveries import invoice_delivery_record
+
+    book = _book(language)
+    invoice = book.invoices[0][0]
+    paid = 98_765_432_10
+    payment = factories.payment(book.customer, amount=paid, received=book.as_of - timedelta(days=20),
+                                number="RCV-2026-EAST-00000001")
+    services.payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(invoice.pk, paid)],
+                              on=book.as_of - timedelta(days=20))
+    credit = services.credit_note_post(actor=None, invoice=invoice, on=book.as_of - timedelta(days=10),
+                                       net_minor=1_000_000_00, tax_minor=130_000_00, reason="价格折让",
+                                       number="CN-2026-EAST-00000001")
+    invoice_delivery_record(invoice=invoice, actor=None, channel="post", carrier="EMS",
+                            tracking_no="EA123456789CN", delivered_on=invoice.issue_date + timedelta(days=2))
+    invoice.refresh_from_db()
+    with translation.override(language):
+        pdf = render_invoice_pdf(invoice)
+    heading = {"zh-hans": "应收账款通知", "en": "Accounts receivable notice"}[language]
+    amounts = [format_amount(v, "CNY") for v in (invoice.net_minor, invoice.tax_minor, invoice.gross_minor, paid,
+                                                 credit.gross_minor, invoice.amount_open_minor,
+                                                 invoice.gross_minor - invoice.amount_open_minor)]
+    [page] = assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=15,
+                                   texts=[book.customer.name, invoice.number, invoice.vat_invoice_number,
+                                          "EA123456789CN", credit.number, heading])
+    assert page.glyphs

@@ -100,6 +100,8 @@ class ErrorCode(StrEnum):
     REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
+    # invoice delivery proof
+    INVOICE_CANCELLED = "invoice_cancelled"
 
 
 class ArmsError(Exception):
@@ -138,6 +140,12 @@ class Conflict(ArmsError):
 
     status = 409
     code = ErrorCode.CONFLICT
+
+
+class EvidenceImmutable(Conflict):
+    """Evidence (a recorded activity, a stored attachment, a delivery record) is never changed or deleted."""
+
+    code = ErrorCode.ACTIVITY_IMMUTABLE
 
 
 class Forbidden(ArmsError):

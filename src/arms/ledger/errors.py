@@ -21,3 +21,9 @@ class DuplicateNumber(Conflict):
 
 class MissingExchangeRate(ValidationFailed):
     code = ErrorCode.MISSING_EXCHANGE_RATE
+
+
+class InvoiceCancelled(Conflict):
+    """The invoice is wholly credited (cancelled by credit notes): there is nothing to deliver any more."""
+
+    code = ErrorCode.INVOICE_CANCELLED
