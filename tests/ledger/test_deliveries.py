@@ -14,6 +14,7 @@ from arms.audit.models import AuditEvent
 from arms.audit.services import ExternalActor
 from arms.common.errors import ArmsError, EvidenceImmutable
 from arms.common.models import Attachment
+from arms.common.pdf import cjk_font_installed
 from arms.customers.models import Contact
 from arms.ledger import services
 from arms.ledger.enums import DeliveryState
@@ -22,9 +23,11 @@ from arms.ledger.selectors import deliveries_outstanding, delivery_status, deliv
 from arms.ledger.services.deliveries import (
     invoice_deliveries_record,
     invoice_delivery_record,
+    invoice_email_send,
     invoice_receipt_confirm,
 )
 from tests import factories
+from tests.smtp import attachments, body_text
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +239,40 @@ def test_outstanding_lists_undelivered_and_unconfirmed(customer, clerk, today):
     states = dict(with_delivery_state(customer.invoices.all()).values_list("pk", "delivery_state"))
     assert states == {undelivered.pk: "undelivered", delivered.pk: "delivered", confirmed.pk: "confirmed",
                       cancelled.pk: "undelivered"}
+
+
+# --- sending by e-mail -----------------------------------------------------------------------------------------
+
+needs_pdf = pytest.mark.skipif(not cjk_font_installed(), reason="no CJK font installed")
+
+
+@needs_pdf
+def test_sending_by_email_attaches_the_pdf_and_records_an_email_delivery(invoice, clerk, smtp_server, today):
+    delivery = invoice_email_send(invoice=invoice, actor=clerk, to="ap@example.com; boss@example.com",
+                                  message="请查收")
+    [msg] = smtp_server.messages
+    files = attachments(msg)
+    assert list(files) == [f"invoice-{invoice.number}.pdf"]
+    assert files[f"invoice-{invoice.number}.pdf"].startswith(b"%PDF")
+    assert invoice.number in msg["Subject"]
+    assert "请查收" in body_text(msg)
+    assert (delivery.channel, delivery.occurred_on, delivery.recipient) == (
+        "email", today, "ap@example.com, boss@example.com")
+    assert msg["Message-ID"] in delivery.note
+    event = AuditEvent.objects.get(action="invoice_emailed")
+    assert event.after["to"] == ["ap@example.com", "boss@example.com"]
+    assert event.after["sha256"] == hashlib.sha256(files[f"invoice-{invoice.number}.pdf"]).hexdigest()
+    assert delivery_status(invoice).state == "delivered"
+
+
+@needs_pdf
+def test_a_refused_email_records_nothing(invoice, clerk, smtp_server):
+    smtp_server.refuse_next(1)
+    refused(lambda: invoice_email_send(invoice=invoice, actor=clerk, to="ap@example.com"),
+            code="unavailable", field="to")
+
+
+def test_a_bad_address_is_refused(invoice, clerk, smtp_server):
+    refused(lambda: invoice_email_send(invoice=invoice, actor=clerk, to="not-an-address"), code="invalid", field="to")
+    refused(lambda: invoice_email_send(invoice=invoice, actor=clerk, to=""), code="invalid", field="to")
+    assert smtp_server.messages == []

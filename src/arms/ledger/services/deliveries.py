@@ -8,11 +8,18 @@ audits in the same transaction. ``actor`` is a user, None for the system, or an
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,7 +33,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, ReceiptChannel
-from arms.ledger.errors import InvoiceCancelled
+from arms.ledger.errors import InvoiceCancelled, MailNotSent
 from arms.ledger.models import Invoice, InvoiceDelivery
 from arms.ledger.models.delivery import MAX_CARRIER, MAX_RECIPIENT, MAX_TRACKING_NO
 
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 
     from arms.common.models import Attachment
     from arms.customers.models import Contact
+
+log = logging.getLogger(__name__)
 
 #: at most this many invoices in one bulk record (one envelope, one courier run)
 MAX_BULK = 500
@@ -255,4 +264,61 @@ def invoice_receipt_confirm(*, invoice: Invoice, actor: Any, channel: str, conta
     )
     audit_record(actor=actor, action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=delivery,
                  after=delivery_snapshot(delivery))
+    return delivery
+
+
+#: at most this many addresses on one invoice e-mail
+MAX_RECIPIENTS = 10
+
+
+def _addresses(to: str | Sequence[str]) -> list[str]:
+    items = [to] if isinstance(to, str) else list(to)
+    found = [part.strip() for item in items for part in re.split(r"[,;\s]+", item or "") if part.strip()]
+    if not found:
+        raise ValidationFailed(_("Give the e-mail address to send the invoice to."), field="to")
+    if len(found) > MAX_RECIPIENTS:
+        raise ValidationFailed(_("At most %(limit)s addresses.") % {"limit": MAX_RECIPIENTS}, field="to")
+    for address in found:
+        try:
+            validate_email(address)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(_("%(value)s is not an e-mail address.") % {"value": address[:80]},
+                                   field="to") from exc
+    return list(dict.fromkeys(found))
+
+
+def invoice_email_send(*, invoice: Invoice, actor: Any, to: str | Sequence[str], message: str = "") -> InvoiceDelivery:
+    """E-mail the invoice copy (PDF attached) to ``to`` and record an e-mail delivery once the mail server has
+    accepted it. A refused or unreachable server raises ``MailNotSent`` and records nothing."""
+    from arms.ledger.documents import invoice_pdf_filename, render_invoice_pdf
+
+    recipients = _addresses(to)
+    text = _note(message)
+    _usable(invoice)
+    pdf = render_invoice_pdf(invoice)
+    message_id = make_msgid(domain="arms")
+    subject = _("Invoice %(number)s from %(company)s") % {"number": invoice.number, "company": invoice.company.name}
+    body = _("Please find attached a copy of invoice %(number)s (issued %(issued)s, due %(due)s).") % {
+        "number": invoice.number, "issued": invoice.issue_date.isoformat(), "due": invoice.due_date.isoformat()}
+    if text:
+        body = f"{text}\n\n{body}"
+    mail = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
+                        headers={"Message-ID": message_id})
+    filename = invoice_pdf_filename(invoice)
+    mail.attach(filename, pdf, "application/pdf")
+    try:
+        mail.send(fail_silently=False)
+    except OSError as exc:  # smtplib's errors are OSErrors, as are refused connections
+        log.warning("invoice %s e-mail to %s failed: %s", invoice.number, recipients, exc)
+        raise MailNotSent(_("The mail server did not accept the message (%(error)s); nothing was recorded.")
+                          % {"error": type(exc).__name__}, field="to") from exc
+    with transaction.atomic():
+        delivery = invoice_delivery_record(
+            invoice=invoice, actor=actor, channel=DeliveryChannel.EMAIL,
+            recipient=", ".join(recipients)[:MAX_RECIPIENT],
+            note=_("Sent from ARMS, Message-ID %(id)s") % {"id": message_id},
+        )
+        audit_record(actor=actor, action=AuditAction.INVOICE_EMAILED, subject=delivery,
+                     after={"invoice": invoice.number, "to": recipients, "message_id": message_id, "file": filename,
+                            "sha256": hashlib.sha256(pdf).hexdigest()})
     return delivery
