@@ -407,3 +407,35 @@ def test_the_invoice_copy_is_complete_on_a4(language):
                                    texts=[book.customer.name, invoice.number, invoice.vat_invoice_number,
                                           "EA123456789CN", credit.number, heading])
     assert page.glyphs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_letters_say_when_each_invoice_was_delivered_and_stay_on_a4(language):
+    from arms.dunning.documents import letter_for, render_letter_pdf, render_statement_pdf
+    from arms.dunning.models import DunningAction
+    from arms.dunning.services import dunning_run
+    from arms.ledger.services.deliveries import invoice_delivery_record, invoice_receipt_confirm
+
+    book = _book(language)
+    posted, emailed = book.invoices[LAWYER_ITEMS][0], book.invoices[LAWYER_ITEMS + 1][0]
+    invoice_delivery_record(invoice=posted, actor=None, channel="post", carrier="EMS", tracking_no="EA123456789CN",
+                            delivered_on=posted.issue_date + timedelta(days=2))
+    invoice_receipt_confirm(invoice=posted, actor=None, channel="email",
+                            received_on=posted.issue_date + timedelta(days=5))
+    invoice_delivery_record(invoice=emailed, actor=None, channel="email",
+                            delivered_on=emailed.issue_date + timedelta(days=1))
+    dunning_run(as_of=book.as_of, process=False)
+    action = DunningAction.objects.select_related("stage", "customer").get(customer=book.customer,
+                                                                          stage__letter_kind="letter")
+    letter = letter_for(action)
+    by_number = {line.number: line for line in letter.lines}
+    assert by_number[posted.number].delivery.state == "confirmed"
+    assert by_number[emailed.number].delivery.state == "delivered"
+    assert by_number[book.invoices[-1][0].number].delivery.state == "undelivered"
+    texts = ["EA123456789CN", f"{posted.issue_date + timedelta(days=2):%Y-%m-%d}",
+             f"{posted.issue_date + timedelta(days=5):%Y-%m-%d}", f"{emailed.issue_date + timedelta(days=1):%Y-%m-%d}"]
+    assert_complete_on_a4(render_letter_pdf(letter), amounts=_charges(book, book.invoices[LAWYER_ITEMS:]),
+                          side_margin_mm=15, texts=texts)
+    assert_complete_on_a4(render_statement_pdf(letter), amounts=_charges(book, book.invoices), side_margin_mm=15,
+                          texts=texts)

@@ -129,9 +129,6 @@ def _outstanding_page(request, *, bulk_form: DeliveryForm | None = None, status:
     filters = form.filters()
     state = filters["state"]
     invoices = ledger.deliveries_outstanding(user=request.user, **filters)
-    if export_format(request):
-        return export_response(request, f"invoices-{state}-{today:%Y%m%d}",
-                               outstanding_table(invoices, today=today, state=state))
     can_record = request.user.has_perm("ledger.add_invoicedelivery")
     template = "web/delivery_outstanding.html#results" if request.htmx and status == 200 \
         else "web/delivery_outstanding.html"
@@ -147,6 +144,12 @@ def _outstanding_page(request, *, bulk_form: DeliveryForm | None = None, status:
 @permission_required("ledger.view_invoicedelivery", raise_exception=True)
 def delivery_outstanding(request):
     """/invoices/undelivered/: the invoices not delivered, or delivered without a confirmed receipt; oldest first."""
+    if export_format(request):
+        today = timezone.localdate()
+        filters = OutstandingFilterForm(request.GET).filters()
+        invoices = ledger.deliveries_outstanding(user=request.user, **filters)
+        return export_response(request, f"invoices-{filters['state']}-{today:%Y%m%d}",
+                               outstanding_table(invoices, today=today, state=filters["state"]))
     return _outstanding_page(request)
 
 
