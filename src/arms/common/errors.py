@@ -105,6 +105,8 @@ class ErrorCode(StrEnum):
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
     CLAIMED_BY_PENDING_APPROVAL = "claimed_by_pending_approval"
+    # invoice delivery proof
+    INVOICE_CANCELLED = "invoice_cancelled"
 
 
 class ArmsError(Exception):
@@ -143,6 +145,12 @@ class Conflict(ArmsError):
 
     status = 409
     code = ErrorCode.CONFLICT
+
+
+class EvidenceImmutable(Conflict):
+    """Evidence (a recorded activity, a stored attachment, a delivery record) is never changed or deleted."""
+
+    code = ErrorCode.ACTIVITY_IMMUTABLE
 
 
 class Forbidden(ArmsError):

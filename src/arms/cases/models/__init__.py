@@ -6,7 +6,7 @@ Design overview and invariants:
   evidence (for the limitation clock and in court), so it is append-only: ``save()`` refuses an update, the
   queryset and the admin refuse deletes and updates, and database triggers refuse UPDATE on both databases
   and DELETE on PostgreSQL (SQLite's test flush deletes rows, so there the guard is the model's).
-  An attachment is stored once per SHA-256 (``Attachment``), and is immutable too.
+  An attachment is stored once per SHA-256 (``arms.common.models.Attachment``), and is immutable too.
   ``(source, source_ref)`` is unique when ``source_ref`` is given, so a caller that retries records once.
 - ``Task`` is a to-do for one person at one escalation level (sales → finance → credit/legal); completing
   it records an Activity. ``(source, source_ref)`` is unique when given.
@@ -21,11 +21,12 @@ Design overview and invariants:
   are kept out of dunning and shown apart in aging.
 """
 
-from arms.cases.models.activity import Activity, Attachment
+from arms.cases.models.activity import Activity
 from arms.cases.models.dispute import Dispute, DisputeReasonSetting
 from arms.cases.models.plan import InstallmentLine, InstallmentPlan
 from arms.cases.models.promise import PromiseToPay
 from arms.cases.models.task import Task
+from arms.common.models import Attachment  # stored in arms.common since the ledger keeps scans too
 
 __all__ = ["Activity", "Attachment", "Dispute", "DisputeReasonSetting", "InstallmentLine", "InstallmentPlan",
            "PromiseToPay", "Task"]
