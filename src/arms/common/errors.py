@@ -100,6 +100,8 @@ class ErrorCode(StrEnum):
     REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
+    # customer portal
+    ALREADY_REVOKED = "already_revoked"
 
 
 class ArmsError(Exception):
