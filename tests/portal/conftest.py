@@ -3,6 +3,7 @@ import pytest
 from arms.customers.services import contact_create
 from tests import factories
 from tests.api.conftest import _media, api_for  # noqa: F401  (the API tests' fixtures, for the portal's API)
+from tests.web.test_every_page_in_chinese import complete_book  # noqa: F401  (the page walk's book, module-scoped)
 
 
 @pytest.fixture
