@@ -25,5 +25,6 @@ urlpatterns = [
     path("dunning/", include("arms.dunning.urls")),
     path("analytics/", include("arms.analytics.urls")),
     path("reports/", include("arms.reports.urls")),
+    path("portal/", include("arms.portal.urls")),
     path("", include("arms.web.urls")),
 ]

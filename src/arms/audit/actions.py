@@ -109,6 +109,11 @@ class AuditAction(models.TextChoices):
     LEDGER_APPROVAL_REJECTED = "ledger_approval_rejected", _("Approval refused (four eyes)")
     LEDGER_APPROVAL_REQUESTED = "ledger_approval_requested", _("Approval asked for (four eyes)")
     LEDGER_SETTINGS_CHANGED = "ledger_settings_changed", _("Approval amount changed")
+    # customer portal (links, entries, a contact's own actions)
+    PORTAL_LINK_ISSUED = "portal_link_issued", _("Portal link issued")
+    PORTAL_LINK_REVOKED = "portal_link_revoked", _("Portal link revoked")
+    PORTAL_ENTERED = "portal_entered", _("Portal entered")
+    PORTAL_REMITTANCE_UPLOADED = "portal_remittance_uploaded", _("Remittance advice uploaded in the portal")
 
 
 def action_label(action: str) -> str:

@@ -104,6 +104,8 @@ class ErrorCode(StrEnum):
     CONFIRMATION_ANSWERED = "confirmation_answered"
     CONFIRMATION_NOT_OPEN = "confirmation_not_open"
     DIFFERENCE_RESOLVED = "difference_resolved"
+    # customer portal
+    ALREADY_REVOKED = "already_revoked"
 
 
 class ArmsError(Exception):
