@@ -24,15 +24,13 @@ from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, Dispatc
 from arms.confirmations.errors import ConfirmationNotOpen
 from arms.confirmations.models import Confirmation, ConfirmationDispatch, ConfirmationRun
 from arms.confirmations.services.common import confirmation_audit
+from arms.customers.portal_access import portal_link_issue
 from arms.domain.money import format_money
 
 if TYPE_CHECKING:
     from arms.customers.models import Contact, Customer
 
 log = logging.getLogger(__name__)
-
-PORTAL_LINK_DAYS = 60
-
 
 def _mail_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL
@@ -48,13 +46,8 @@ def recipients_for(customer: Customer) -> list[Contact]:
 
 
 def portal_link(*, contact: Contact, actor) -> str:
-    """A personal, expiring link to the customer portal for ``contact`` (arms.customers.portal_access), or ""
-    when the portal is not installed."""
-    try:
-        from arms.customers.portal_access import portal_link_issue
-    except ImportError:
-        return ""
-    return str(portal_link_issue(contact=contact, actor=actor, purpose="confirmation", valid_days=PORTAL_LINK_DAYS))
+    """A personal, expiring link to the customer portal for ``contact`` (only its hash is stored)."""
+    return portal_link_issue(contact=contact, actor=actor, purpose="confirmation")
 
 
 def email_text(*, confirmation: Confirmation, contact: Contact, link: str, language: str,
