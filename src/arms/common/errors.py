@@ -107,6 +107,12 @@ class ErrorCode(StrEnum):
     CLAIMED_BY_PENDING_APPROVAL = "claimed_by_pending_approval"
     # invoice delivery proof
     INVOICE_CANCELLED = "invoice_cancelled"
+    # balance confirmations (对账确认函)
+    CONFIRMATION_ANSWERED = "confirmation_answered"
+    CONFIRMATION_NOT_OPEN = "confirmation_not_open"
+    DIFFERENCE_RESOLVED = "difference_resolved"
+    # customer portal
+    ALREADY_REVOKED = "already_revoked"
 
 
 class ArmsError(Exception):
