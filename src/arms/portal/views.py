@@ -43,6 +43,7 @@ from arms.portal.session import (
 from arms.web import tables
 from arms.web.exports import export_format, export_response
 from arms.web.paging import paginate
+from arms.web.shortcuts import safe_next
 
 
 @require_GET
@@ -78,8 +79,8 @@ def language(request):
     chosen = request.POST.get("language", "")
     if chosen in LANGUAGES:
         request.session[PORTAL_LANGUAGE_KEY] = chosen
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/portal/") and "//" not in back else reverse("portal:home"))
+    back = safe_next(request, "portal:home")
+    return redirect(back if back.startswith("/portal/") else reverse("portal:home"))
 
 
 def _context(request, **extra) -> dict:
