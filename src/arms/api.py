@@ -247,6 +247,7 @@ def _mount() -> None:
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
     from arms.reports.api import router as reports_router
+    from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
 
     api.add_router("/v1/me", me_router)
@@ -264,6 +265,7 @@ def _mount() -> None:
     api.add_router("/v1/analytics", analytics_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)
+    api.add_router("/v1/sales-reconciliations", salesrecon_router)
 
 
 _mount()

@@ -25,5 +25,6 @@ urlpatterns = [
     path("dunning/", include("arms.dunning.urls")),
     path("analytics/", include("arms.analytics.urls")),
     path("reports/", include("arms.reports.urls")),
+    path("sales-reconciliations/", include("arms.salesrecon.urls")),
     path("", include("arms.web.urls")),
 ]

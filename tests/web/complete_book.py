@@ -274,6 +274,17 @@ def _build(today: date) -> CompleteBook:
         reasons=[{"code": "items_named", "points": 45, "detail": "INV-HD-3"}])
     line_accept(actor=clerk, line=applied_line)
 
+    # the last month's sales–finance reconciliation: the salesperson listed a difference, one resolved
+    from arms.salesrecon.services import sales_recon_answer, sales_recon_difference_resolve, sales_recon_open
+
+    recons = sales_recon_open(period=today.replace(day=1) - timedelta(days=1), actor=clerk)
+    recon = next(r for r in recons if r.salesperson_id == sales.pk)
+    sales_recon_answer(reconciliation=recon, actor=sales, agree=False, note="与销售台账核对",
+                       differences=[{"customer_id": hd.pk, "sales_minor": 1_000_00, "note": "客户称已付"},
+                                    {"customer_id": gl.pk, "sales_minor": 0, "currency": "USD", "note": "已结清"}])
+    recon_difference = recon.differences.order_by("pk").first()
+    sales_recon_difference_resolve(difference=recon_difference, actor=clerk, resolution="已开红字发票")
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -294,5 +305,6 @@ def _build(today: date) -> CompleteBook:
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
+        "reconciliation_id": recon.pk, "difference_id": recon.differences.order_by("pk").last().pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

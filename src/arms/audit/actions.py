@@ -97,6 +97,12 @@ class AuditAction(models.TextChoices):
     LEDGER_APPROVAL_REJECTED = "ledger_approval_rejected", _("Approval refused (four eyes)")
     LEDGER_APPROVAL_REQUESTED = "ledger_approval_requested", _("Approval asked for (four eyes)")
     LEDGER_SETTINGS_CHANGED = "ledger_settings_changed", _("Approval amount changed")
+    # sales–finance reconciliation (monthly sign-off of the salespeople's customer balances)
+    SALES_RECON_OPENED = "sales_recon_opened", _("Sales–finance reconciliation opened")
+    SALES_RECON_ANSWERED = "sales_recon_answered", _("Sales–finance reconciliation answered")
+    SALES_RECON_SIGNED_OFF = "sales_recon_signed_off", _("Sales–finance reconciliation signed off")
+    SALES_RECON_DIFFERENCE_ASSIGNED = "sales_recon_difference_assigned", _("Reconciliation difference assigned")
+    SALES_RECON_DIFFERENCE_RESOLVED = "sales_recon_difference_resolved", _("Reconciliation difference resolved")
 
 
 def action_label(action: str) -> str:

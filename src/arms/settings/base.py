@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "arms.dunning",
     "arms.analytics",
     "arms.reports",
+    "arms.salesrecon",
     "arms.web",
     "arms.seed",
     "arms.bench",
