@@ -426,6 +426,14 @@ def case_sales_reconciliation_balances(viewer, today):
     return Case(reverse("salesrecon:detail", args=[rec.pk]), {})
 
 
+def case_confirmation_coverage(viewer, today):
+    _start, end = _sales_month(today)
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=end, net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", region="north"), issued=end)
+    return Case(reverse("confirmation_coverage:coverage"), {"period_end": end.isoformat(), "region": "east"})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
