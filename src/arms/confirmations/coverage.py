@@ -14,9 +14,11 @@ over those values. Shares are basis points (1/100 of a percent), rounded half up
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max
 from django.utils import timezone
@@ -28,6 +30,9 @@ from arms.customers.enums import Region
 from arms.customers.selectors import customers_visible_to
 from arms.domain.money import BASE_CURRENCY
 from arms.ledger.balances import base_balance_by_customer
+
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
 
 
 def share_bp(part: int, whole: int) -> int:
@@ -122,12 +127,12 @@ def coverage_periods() -> list[date]:
     return list(Confirmation.objects.order_by("-period_end").values_list("period_end", flat=True).distinct()[:60])
 
 
-def _person(row: dict) -> str:
+def _person(row: Mapping[str, Any]) -> str:
     full = f"{row['salesperson__last_name']}{row['salesperson__first_name']}".strip()
     return full or row["salesperson__username"] or ""
 
 
-def confirmation_coverage(*, user, period_end: date, salesperson_id: int | None = None,
+def confirmation_coverage(*, user: Viewer, period_end: date, salesperson_id: int | None = None,
                           region: str = "") -> Coverage:
     """The coverage of ``period_end`` over the customers ``user`` may see (a salesperson: their own), narrowed to
     a salesperson or a region when asked."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 
@@ -31,24 +32,26 @@ class Balance:
     balance_base_minor: int = 0
 
 
-def _sums(qs: QuerySet, amount: str, base: str) -> Iterable[tuple[int, str, int, int]]:
+def _sums(qs: QuerySet[Any], amount: str, base: str) -> Iterable[tuple[int, str, int, int]]:
     rows = qs.order_by().values("customer_id", "currency").annotate(total=Sum(amount), base=Sum(base))
     for row in rows:
         yield row["customer_id"], row["currency"], row["total"] or 0, row["base"] or 0
 
 
-def balances_as_of(as_of: date, *, customer_ids: Iterable[int] | QuerySet | None = None,
+def balances_as_of(as_of: date, *, customer_ids: Iterable[int] | QuerySet[Any] | None = None,
                    nonzero_only: bool = True) -> dict[tuple[int, str], Balance]:
     """``{(customer_id, currency): Balance}`` at the end of ``as_of``; only the customers of ``customer_ids``
     (a list or a ``values("pk")`` queryset) when given; balances of zero left out unless ``nonzero_only`` is
     False."""
-    invoices = Invoice.objects.filter(issue_date__lte=as_of)
-    notes = CreditNote.objects.filter(date__lte=as_of)
-    payments = Payment.objects.filter(received_date__lte=as_of)
-    reversals = Payment.objects.filter(status=PaymentStatus.REVERSED, reversal_date__lte=as_of)
+    sources: list[QuerySet[Any]] = [
+        Invoice.objects.filter(issue_date__lte=as_of),
+        CreditNote.objects.filter(date__lte=as_of),
+        Payment.objects.filter(received_date__lte=as_of),
+        Payment.objects.filter(status=PaymentStatus.REVERSED, reversal_date__lte=as_of),
+    ]
     if customer_ids is not None:
-        invoices, notes, payments, reversals = (qs.filter(customer_id__in=customer_ids)
-                                                for qs in (invoices, notes, payments, reversals))
+        sources = [qs.filter(customer_id__in=customer_ids) for qs in sources]
+    invoices, notes, payments, reversals = sources
     result: dict[tuple[int, str], Balance] = {}
     for qs, amount, base, sign in ((invoices, "gross_minor", "gross_base_minor", 1),
                                    (notes, "gross_minor", "gross_base_minor", -1),
@@ -65,7 +68,8 @@ def balances_as_of(as_of: date, *, customer_ids: Iterable[int] | QuerySet | None
     return result
 
 
-def base_balance_by_customer(as_of: date, *, customer_ids: Iterable[int] | QuerySet | None = None) -> dict[int, int]:
+def base_balance_by_customer(as_of: date, *,
+                             customer_ids: Iterable[int] | QuerySet[Any] | None = None) -> dict[int, int]:
     """``{customer_id: CNY fen}`` at the end of ``as_of``, every currency added at its posting rates; zero left
     out."""
     totals: dict[int, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,8 +13,11 @@ from arms.common.errors import NotFound
 from arms.salesrecon.enums import DifferenceStatus
 from arms.salesrecon.models import ReconciliationDifference, SalesReconciliation
 
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
 
-def sales_recon_list(*, user, period: date | None = None, status: str = "",
+
+def sales_recon_list(*, user: Viewer, period: date | None = None, status: str = "",
                      salesperson_id: int | None = None) -> QuerySet[SalesReconciliation]:
     """The reconciliations the user may see (a salesperson: their own), newest month first, each with its count
     of differences and of open ones."""
@@ -34,7 +38,7 @@ def sales_recon_list(*, user, period: date | None = None, status: str = "",
             .order_by("-period", "salesperson__username", "pk"))
 
 
-def sales_recon_get(*, user, reconciliation_id: int) -> SalesReconciliation:
+def sales_recon_get(*, user: Viewer, reconciliation_id: int) -> SalesReconciliation:
     """One reconciliation the user may see; another salesperson's is not found, not forbidden."""
     rec = sales_recon_list(user=user).filter(pk=reconciliation_id).first()
     if rec is None:
@@ -47,7 +51,7 @@ def sales_recon_differences(reconciliation: SalesReconciliation) -> QuerySet[Rec
             .select_related("customer", "owner", "resolved_by").order_by("customer__code", "currency", "pk"))
 
 
-def sales_recon_difference_get(*, user, difference_id: int) -> ReconciliationDifference:
+def sales_recon_difference_get(*, user: Viewer, difference_id: int) -> ReconciliationDifference:
     diff = (ReconciliationDifference.objects.filter(pk=difference_id,
                                                     reconciliation__in=sales_recon_list(user=user).values("pk"))
             .select_related("reconciliation").first())

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -33,6 +33,11 @@ from arms.customers.services import company_ensure
 from arms.ledger.balances import balances_as_of
 from arms.salesrecon.enums import DifferenceStatus, ReconStatus
 from arms.salesrecon.models import ReconciliationDifference, SalesReconciliation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor
 
 MAX_DIFFERENCES = 500
 
@@ -69,7 +74,7 @@ def _snapshots(as_of: date, salesperson_ids: list[int]) -> dict[int, list[dict[s
 
 
 @transaction.atomic(durable=True)
-def sales_recon_open(*, period: date, actor, salesperson=None) -> list[SalesReconciliation]:
+def sales_recon_open(*, period: date, actor: Actor, salesperson: User | int | None = None) -> list[SalesReconciliation]:
     """Open the month of ``period`` (any day in it) for every salesperson who owns customers (or for the one
     given): snapshot their customers' balances at the month-end, hashed, and tell each salesperson. A month
     already open for a salesperson is left as it is; returns the reconciliations opened now."""
@@ -109,8 +114,8 @@ def sales_recon_open(*, period: date, actor, salesperson=None) -> list[SalesReco
     return opened
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _locked(reconciliation_id: int) -> SalesReconciliation:
@@ -130,7 +135,7 @@ class DifferenceIn:
     currency: str = "CNY"
 
 
-def _difference_clean(rec: SalesReconciliation, index: int, item: DifferenceIn | dict,
+def _difference_clean(rec: SalesReconciliation, index: int, item: DifferenceIn | dict[str, Any],
                       seen: set[tuple[int, str]]) -> ReconciliationDifference:
     row = item if isinstance(item, DifferenceIn) else DifferenceIn(**item)
     where = f"differences[{index}]"
@@ -160,8 +165,9 @@ def _difference_clean(rec: SalesReconciliation, index: int, item: DifferenceIn |
 
 
 @transaction.atomic(durable=True)
-def sales_recon_answer(*, reconciliation: SalesReconciliation, actor, agree: bool,
-                       differences: Sequence[DifferenceIn | dict] = (), note: str = "") -> SalesReconciliation:
+def sales_recon_answer(*, reconciliation: SalesReconciliation, actor: Actor, agree: bool,
+                       differences: Sequence[DifferenceIn | dict[str, Any]] = (),
+                       note: str = "") -> SalesReconciliation:
     """The salesperson agrees with every balance, or lists the ones they see differently (at least one)."""
     rec = _locked(reconciliation.pk)
     if getattr(actor, "pk", None) != rec.salesperson_id:
@@ -201,7 +207,8 @@ def _difference_locked(difference_id: int) -> tuple[SalesReconciliation, Reconci
 
 
 @transaction.atomic(durable=True)
-def sales_recon_difference_assign(*, difference: ReconciliationDifference, actor, owner) -> ReconciliationDifference:
+def sales_recon_difference_assign(*, difference: ReconciliationDifference, actor: Actor,
+                                  owner: User | None) -> ReconciliationDifference:
     """Give the difference an owner, who is told."""
     rec, diff = _difference_locked(difference.pk)
     if rec.status == ReconStatus.SIGNED_OFF or diff.status != DifferenceStatus.OPEN:
@@ -220,7 +227,7 @@ def sales_recon_difference_assign(*, difference: ReconciliationDifference, actor
 
 
 @transaction.atomic(durable=True)
-def sales_recon_difference_resolve(*, difference: ReconciliationDifference, actor,
+def sales_recon_difference_resolve(*, difference: ReconciliationDifference, actor: Actor,
                                    resolution: str) -> ReconciliationDifference:
     """Record how the difference was cleared up (a credit note, a payment found, explained to the salesperson)."""
     _rec, diff = _difference_locked(difference.pk)
@@ -243,7 +250,7 @@ def sales_recon_difference_resolve(*, difference: ReconciliationDifference, acto
 
 
 @transaction.atomic(durable=True)
-def sales_recon_sign_off(*, reconciliation: SalesReconciliation, actor, note: str = "") -> SalesReconciliation:
+def sales_recon_sign_off(*, reconciliation: SalesReconciliation, actor: Actor, note: str = "") -> SalesReconciliation:
     """Finance signs off an answered month: a person other than the salesperson, every difference resolved."""
     rec = _locked(reconciliation.pk)
     require_second_person(rec.salesperson_id, actor)
