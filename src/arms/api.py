@@ -240,6 +240,7 @@ def _mount() -> None:
     from arms.cases.api import router as cases_router
     from arms.common.api import router as jobs_router
     from arms.confirmations.api import router as confirmations_router
+    from arms.confirmations.coverage_api import router as coverage_router
     from arms.contracts.api import router as contracts_router
     from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
@@ -250,6 +251,7 @@ def _mount() -> None:
     from arms.ledger.api_deliveries import router as deliveries_router
     from arms.portal.api import router as portal_router
     from arms.reports.api import router as reports_router
+    from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
 
     api.add_router("/v1/me", me_router)
@@ -265,11 +267,14 @@ def _mount() -> None:
     api.add_router("/v1/credit", exposure_router)  # /v1/credit/check, /holds, /overrides: one credit API for ERPs
     api.add_router("/v1/collections", cases_router)
     api.add_router("/v1/dunning", dunning_router)
+    # /coverage before the confirmations' /{confirmation_id}, which would take the word for an id
+    api.add_router("/v1/confirmations", coverage_router)
     api.add_router("/v1/confirmations", confirmations_router)
     api.add_router("/v1/analytics", analytics_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)
     api.add_router("/v1/portal", portal_router)  # a contact's portal session only (arms.portal.api)
+    api.add_router("/v1/sales-reconciliations", salesrecon_router)
 
 
 _mount()

@@ -290,6 +290,17 @@ def _build(today: date) -> CompleteBook:
 
     _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
                                                        purpose="对账")
+    # the last month's sales–finance reconciliation: the salesperson listed a difference, one resolved
+    from arms.salesrecon.services import sales_recon_answer, sales_recon_difference_resolve, sales_recon_open
+
+    recons = sales_recon_open(period=today.replace(day=1) - timedelta(days=1), actor=clerk)
+    recon = next(r for r in recons if r.salesperson_id == sales.pk)
+    sales_recon_answer(reconciliation=recon, actor=sales, agree=False, note="与销售台账核对",
+                       differences=[{"customer_id": hd.pk, "sales_minor": 1_000_00, "note": "客户称已付"},
+                                    {"customer_id": gl.pk, "sales_minor": 0, "currency": "USD", "note": "已结清"}])
+    recon_difference = recon.differences.order_by("pk").first()
+    sales_recon_difference_resolve(difference=recon_difference, actor=clerk, resolution="已开红字发票")
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -312,5 +323,6 @@ def _build(today: date) -> CompleteBook:
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
         "delivery_id": receipt.pk,
         "token": portal_token,
+        "reconciliation_id": recon.pk, "difference_id": recon.differences.order_by("pk").last().pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -414,6 +414,47 @@ def case_bank_reconciliation(viewer, today):
                 max_queries=25)
 
 
+def _sales_month(today):
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def case_sales_reconciliations(viewer, today):
+    from arms.salesrecon.services import sales_recon_open
+
+    start, end = _sales_month(today)
+    for i, cust in enumerate(customers()):
+        person = factories.user(f"seller{i:02d}")
+        person.first_name = name(i)
+        person.save(update_fields=["first_name"])
+        cust.salesperson = person
+        cust.save(update_fields=["salesperson"])
+        factories.invoice(cust, issued=start - timedelta(days=1), net=100_000 + cust.pk, tax=0)
+    sales_recon_open(period=end, actor=viewer)
+    sales_recon_open(period=start - timedelta(days=1), actor=viewer, salesperson=person)  # another month
+    return Case(reverse("salesrecon:list"), {"month": f"{start:%Y-%m}"})
+
+
+def case_sales_reconciliation_balances(viewer, today):
+    from arms.salesrecon.services import sales_recon_open
+
+    start, end = _sales_month(today)
+    person = factories.user("seller")
+    for cust in customers(salesperson=person):
+        factories.invoice(cust, issued=start, net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", salesperson=factories.user("other-seller")), issued=start)
+    (rec,) = sales_recon_open(period=end, actor=viewer, salesperson=person)
+    return Case(reverse("salesrecon:detail", args=[rec.pk]), {})
+
+
+def case_confirmation_coverage(viewer, today):
+    _start, end = _sales_month(today)
+    for cust in customers(region="east"):
+        factories.invoice(cust, issued=end, net=100_000 + cust.pk, tax=0)
+    factories.invoice(factories.customer("X001", region="north"), issued=end)
+    return Case(reverse("confirmation_coverage:coverage"), {"period_end": end.isoformat(), "region": "east"})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

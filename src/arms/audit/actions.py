@@ -117,6 +117,12 @@ class AuditAction(models.TextChoices):
     PORTAL_LINK_REVOKED = "portal_link_revoked", _("Portal link revoked")
     PORTAL_ENTERED = "portal_entered", _("Portal entered")
     PORTAL_REMITTANCE_UPLOADED = "portal_remittance_uploaded", _("Remittance advice uploaded in the portal")
+    # sales–finance reconciliation (monthly sign-off of the salespeople's customer balances)
+    SALES_RECON_OPENED = "sales_recon_opened", _("Sales–finance reconciliation opened")
+    SALES_RECON_ANSWERED = "sales_recon_answered", _("Sales–finance reconciliation answered")
+    SALES_RECON_SIGNED_OFF = "sales_recon_signed_off", _("Sales–finance reconciliation signed off")
+    SALES_RECON_DIFFERENCE_ASSIGNED = "sales_recon_difference_assigned", _("Reconciliation difference assigned")
+    SALES_RECON_DIFFERENCE_RESOLVED = "sales_recon_difference_resolved", _("Reconciliation difference resolved")
 
 
 def action_label(action: str) -> str:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "arms.analytics",
     "arms.reports",
     "arms.portal",
+    "arms.salesrecon",
     "arms.web",
     "arms.seed",
     "arms.bench",
