@@ -102,7 +102,7 @@ def portal_link_url(raw: str) -> str:
 def portal_access_revoke(*, access: PortalAccess, actor: Actor) -> None:
     """End ``access`` now: its link opens nothing from here on and a session entered with it ends at its next
     request. Audited as ``portal_link_revoked``; revoking twice is refused."""
-    locked = cast(PortalAccess, lock_one(PortalAccess.objects.select_related("customer", "contact"), pk=access.pk))
+    locked = lock_one(PortalAccess.objects.select_related("customer", "contact"), pk=access.pk)
     if locked.revoked_at is not None:
         raise Conflict(_("This portal link was already revoked."), field="access", code=ErrorCode.ALREADY_REVOKED)
     locked.revoked_at = timezone.now()

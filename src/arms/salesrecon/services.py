@@ -120,7 +120,7 @@ def _user(actor: Actor) -> User | None:
 
 def _locked(reconciliation_id: int) -> SalesReconciliation:
     try:
-        return lock_one(SalesReconciliation.objects.all(), pk=reconciliation_id)  # type: ignore[return-value]
+        return lock_one(SalesReconciliation.objects.all(), pk=reconciliation_id)
     except SalesReconciliation.DoesNotExist as exc:
         raise NotFound(_("No such reconciliation."), field="reconciliation_id") from exc
 
@@ -203,7 +203,7 @@ def _difference_locked(difference_id: int) -> tuple[SalesReconciliation, Reconci
     if row is None:
         raise NotFound(_("No such difference."), field="difference_id")
     rec = _locked(row["reconciliation_id"])
-    return rec, lock_one(ReconciliationDifference.objects.all(), pk=difference_id)  # type: ignore[return-value]
+    return rec, lock_one(ReconciliationDifference.objects.all(), pk=difference_id)
 
 
 @transaction.atomic(durable=True)

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0005_activity_tamper'),
-        ('common', '0003_job_queueheartbeat'),
+        ('common', '0004_attachment'),
         ('customers', '0004_company_base_currency_cny_oneway'),
         ('ledger', '0008_finance_costs_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('answered_contact', models.ForeignKey(blank=True, help_text="The customer's contact who answered.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.contact')),
                 ('company', models.ForeignKey(help_text="The company (the run's).", on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.company')),
                 ('customer', models.ForeignKey(help_text='The customer asked to confirm.', on_delete=django.db.models.deletion.PROTECT, related_name='confirmations', to='customers.customer')),
-                ('scan', models.ForeignKey(blank=True, help_text='The signed and sealed reply, stored by its SHA-256.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.attachment')),
+                ('scan', models.ForeignKey(blank=True, help_text='The signed and sealed reply, stored by its SHA-256.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.attachment')),
                 ('task', models.ForeignKey(blank=True, help_text="The collector's task made when no answer came.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.task')),
                 ('run', models.ForeignKey(help_text='The run that prepared it.', on_delete=django.db.models.deletion.PROTECT, related_name='confirmations', to='confirmations.confirmationrun')),
             ],

@@ -91,7 +91,7 @@ class Confirmation(models.Model):
                                     related_name="+", help_text=_("The clerk who recorded the answer, if any."))
     answer_note = models.TextField(_("answer note"), max_length=MAX_NOTE, blank=True,
                                    help_text=_("What the customer wrote beside the answer."))
-    scan = models.ForeignKey("cases.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    scan = models.ForeignKey("common.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              help_text=_("The signed and sealed reply, stored by its SHA-256."))
     scan_name = models.CharField(_("scan file name"), max_length=200, blank=True,
                                  help_text=_("The scan's file name."))
