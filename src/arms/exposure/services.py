@@ -44,6 +44,7 @@ from arms.exposure.selectors import (
     override_usable_qs,
     prepaid_minor,
 )
+from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -252,11 +253,6 @@ def _hold_snapshot(hold: CreditHold) -> JsonDict:
             "released_at": hold.released_at, "release_note": hold.release_note}
 
 
-def _user(actor: Actor) -> User | None:
-    """The signed-in user acting, or None (the system, an anonymous request)."""
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 @transaction.atomic
 def hold_place(*, customer: Customer, reason_code: str, note: str, source_ref: str = "",
                actor: Actor) -> CreditHold:
@@ -274,7 +270,7 @@ def hold_place(*, customer: Customer, reason_code: str, note: str, source_ref: s
     if existing is not None:
         return existing
     hold = CreditHold.objects.create(customer=locked, reason_code=reason_code, note=note, source_ref=source_ref,
-                                     placed_by=_user(actor))
+                                     placed_by=user_or_none(actor))
     audit_record(actor=actor, action="credit_hold_placed", subject=hold, after=_hold_snapshot(hold))
     notify([locked.salesperson, locked.collector], kind="credit.hold_placed",
            subject=_("Credit hold on %(customer)s") % {"customer": locked.name},
@@ -295,7 +291,7 @@ def hold_release(*, hold: CreditHold, actor: Actor, note: str) -> CreditHold:
     before = _hold_snapshot(locked)
     locked.active = False
     locked.released_at = timezone.now()
-    locked.released_by = _user(actor)
+    locked.released_by = user_or_none(actor)
     locked.release_note = note.strip()
     locked.save(update_fields=["active", "released_at", "released_by", "release_note"])
     audit_record(actor=actor, action="credit_hold_released", subject=locked, before=before,
@@ -323,7 +319,7 @@ def override_request(*, customer: Customer, amount_minor: int, currency: str, re
                      document_kind: str = "",
                      document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS) -> CreditOverride:
     """Ask a credit manager to let one blocked document of up to ``amount_minor`` through."""
-    requester = _user(actor)
+    requester = user_or_none(actor)
     if requester is None:
         raise Forbidden(_("Only a signed-in user can request an override."))
     currency = _check_amount(amount_minor, currency)
@@ -355,7 +351,7 @@ def override_request(*, customer: Customer, amount_minor: int, currency: str, re
 
 def _decide(*, override: CreditOverride, actor: Actor, note: str, approve: bool,
             valid_days: int | None) -> CreditOverride:
-    decider = _user(actor)
+    decider = user_or_none(actor)
     if decider is None or not decider.has_perm("exposure.approve_creditoverride"):
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
     lock_customer(override.customer_id)
