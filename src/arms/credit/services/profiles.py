@@ -75,7 +75,6 @@ class CreditFileFields(ServiceInput):
 FILE_FIELDS = CreditFileFields.names()
 
 
-
 def credit_profile_ensure(customer: Customer) -> CreditProfile:
     """The customer's profile, made (ungraded, no limit: not under credit control) if it has none yet."""
     profile, _created = CreditProfile.objects.get_or_create(
