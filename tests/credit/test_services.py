@@ -349,6 +349,12 @@ def test_unknown_fields_are_refused_by_name_and_nothing_changes(customer, manage
         credit_file_update(customer=customer, actor=manager, bureau_rating="AA", grade="A")
     with pytest.raises(TypeError, match="'grade_label'"):
         grade_policy_update(actor=manager, grade="B", payment_terms_days=40, grade_label="x")
-    assert credit_profile_get(customer) is None
+    with pytest.raises(TypeError, match="'ebitda_minor'"):
+        financial_statement_save(customer=customer, actor=manager, fiscal_year=2025, revenue_minor=1, ebitda_minor=2)
+    with pytest.raises(ValidationFailed) as err:
+        financial_statement_save(customer=customer, actor=manager, fiscal_year=2025, revenue_minor=1,
+                                 total_assets_minor=-1)
+    assert err.value.field == "total_assets_minor"
+    assert credit_profile_get(customer) is None and not customer.financial_statements.exists()
     assert GradePolicy.objects.values().get(grade="B") == policy_before
     assert AuditEvent.objects.count() == events

@@ -15,8 +15,10 @@ Amounts in another currency are converted through CNY at the latest rate on or b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -33,8 +35,13 @@ from arms.ledger.enums import BILL_METHODS, PaymentStatus
 from arms.ledger.models import Invoice, Payment
 from arms.ledger.services.fx import exchange_rate_on, to_base
 
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
+    from arms.credit.models import CreditProfile
+    from arms.customers.models import Customer
 
-def credit_profile_of(customer):
+
+def credit_profile_of(customer: Customer) -> CreditProfile | None:
     """The customer's CreditProfile (from the credit app), or None when it has none."""
     return credit_profile_get(customer)
 
@@ -49,7 +56,7 @@ def convert_between(minor: int, source: str, target: str, *, on: date) -> int:
     return from_base_minor(base, target, exchange_rate_on(target, on))
 
 
-def _in_currency(rows, currency: str, on: date) -> int:
+def _in_currency(rows: Iterable[tuple[str, int | None]], currency: str, on: date) -> int:
     return sum(convert_between(total or 0, cur, currency, on=on) for cur, total in rows)
 
 
@@ -90,7 +97,7 @@ def open_receivables_by_currency(customer_id: int) -> list[tuple[str, int]]:
     )
 
 
-def contract_invoiced_subquery():
+def contract_invoiced_subquery() -> Subquery:
     return Subquery(
         Invoice.objects.filter(contract=OuterRef("pk")).values("contract")
         .annotate(total=Sum("gross_minor")).values("total")[:1]
@@ -126,16 +133,16 @@ def unmatured_bills_by_currency(customer_id: int, *, as_of: date) -> list[tuple[
     )
 
 
-def warn_share_bp(profile=None) -> int:
+def warn_share_bp(profile: CreditProfile | None = None) -> int:
     """Share of the limit above which a document warns, in basis points: the profile's, else the setting, else 90%."""
     value = getattr(profile, "warn_share_bp", None) if profile is not None else None
     if value is None:
-        value = getattr(settings, "ARMS_CREDIT_WARN_SHARE_BP", rules.DEFAULT_WARN_SHARE_BP)
+        return int(getattr(settings, "ARMS_CREDIT_WARN_SHARE_BP", rules.DEFAULT_WARN_SHARE_BP))
     return int(value)
 
 
-def exposure_breakdown(customer, *, as_of: date | None = None, profile=None, currency: str | None = None
-                       ) -> ExposureBreakdown:
+def exposure_breakdown(customer: Customer, *, as_of: date | None = None, profile: CreditProfile | None = None,
+                       currency: str | None = None) -> ExposureBreakdown:
     """The customer's exposure by component, in the limit's currency (else ``currency``, else the customer's)."""
     as_of = as_of or timezone.localdate()
     profile = profile if profile is not None else credit_profile_of(customer)
@@ -157,7 +164,7 @@ def exposure_breakdown(customer, *, as_of: date | None = None, profile=None, cur
     )
 
 
-def exposure_by_customer(customer_ids, *, as_of: date | None = None) -> dict[int, dict[str, int]]:
+def exposure_by_customer(customer_ids: Iterable[int], *, as_of: date | None = None) -> dict[int, dict[str, int]]:
     """Exposure of many customers at once, per customer and document currency (not converted), in three
     grouped queries: ``{customer_id: {"CNY": minor, ...}}``. For lists (credit files, analytics); one
     customer's figure in its limit's currency is ``exposure_breakdown``."""
@@ -190,7 +197,7 @@ class OverdueFacts:
     oldest_days: int
 
 
-def overdue_beyond(customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
+def overdue_beyond(customer: Customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
     """Open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
     currency): their total (in ``currency``), count and the age of the oldest."""
     cutoff = as_of - timedelta(days=days)
@@ -209,7 +216,7 @@ def overdue_beyond(customer, *, days: int, as_of: date, currency: str, min_minor
     )
 
 
-def prepaid_minor(customer, *, currency: str, as_of: date) -> int:
+def prepaid_minor(customer: Customer, *, currency: str, as_of: date) -> int:
     """Unapplied cash (预收) of the customer, in ``currency``: what a prepayment-only customer has paid ahead."""
     rows = (Payment.objects.filter(customer_id=customer.pk, status=PaymentStatus.POSTED,
                                    amount_unallocated_minor__gt=0)
@@ -221,13 +228,13 @@ def prepaid_minor(customer, *, currency: str, as_of: date) -> int:
 # ---------------------------------------------------------------- holds
 
 
-def holds_active(customer) -> QuerySet[CreditHold]:
+def holds_active(customer: Customer | int) -> QuerySet[CreditHold]:
     """The customer's active holds, oldest first (any one of them blocks the credit check)."""
-    customer_id = getattr(customer, "pk", customer)
+    customer_id = customer if isinstance(customer, int) else customer.pk
     return CreditHold.objects.filter(customer_id=customer_id, active=True).order_by("placed_at", "pk")
 
 
-def holds_in_force(*, customers, as_of: date) -> QuerySet[CreditHold]:
+def holds_in_force(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[CreditHold]:
     """The holds on ``customers`` that were in force at the close of ``as_of`` (Beijing time): placed by then and
     not released by then, whatever became of them later. For today it is the active holds."""
     end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
@@ -235,7 +242,7 @@ def holds_in_force(*, customers, as_of: date) -> QuerySet[CreditHold]:
             .filter(Q(released_at__isnull=True) | Q(released_at__gte=end)).order_by("placed_at", "pk"))
 
 
-def hold_list(*, user, customer_id: int | None = None, active: bool | None = None, reason_code: str = ""
+def hold_list(*, user: Viewer, customer_id: int | None = None, active: bool | None = None, reason_code: str = ""
               ) -> QuerySet[CreditHold]:
     qs = CreditHold.objects.filter(customer__in=customers_visible_to(user)).select_related(
         "customer", "placed_by", "released_by")
@@ -251,7 +258,7 @@ def hold_list(*, user, customer_id: int | None = None, active: bool | None = Non
 # ---------------------------------------------------------------- overrides
 
 
-def override_list(*, user, customer_id: int | None = None, status: str = "") -> QuerySet[CreditOverride]:
+def override_list(*, user: Viewer, customer_id: int | None = None, status: str = "") -> QuerySet[CreditOverride]:
     """Overrides the user may see; an approved one past its expiry is shown (and filtered) as expired."""
     now = timezone.now()
     qs = CreditOverride.objects.filter(customer__in=customers_visible_to(user)).select_related(
@@ -267,7 +274,7 @@ def override_list(*, user, customer_id: int | None = None, status: str = "") -> 
     return qs.order_by("-requested_at", "-pk")
 
 
-def override_status_now(override: CreditOverride, now=None) -> str:
+def override_status_now(override: CreditOverride, now: datetime | None = None) -> str:
     """The status as it stands now: an approved override past its expiry is expired even before the task runs."""
     if override.status == OverrideStatus.APPROVED and not override.is_usable(now):
         return OverrideStatus.EXPIRED

@@ -13,11 +13,14 @@ such document consumes it (in its own transaction, so a document that fails late
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +44,14 @@ from arms.exposure.selectors import (
     override_usable_qs,
     prepaid_minor,
 )
+from arms.ledger.services.common import user_or_none
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.contracts.models import Contract
+    from arms.customers.models import Customer
 
 DEFAULT_OVERDUE_BLOCK_DAYS = 90
 DEFAULT_OVERDUE_BLOCK_MIN_MINOR = 100_00
@@ -56,7 +67,7 @@ class CreditCheckResult:
     """What the credit check decided and why. Amounts of exposure and limit are in ``currency`` (the limit's)."""
 
     decision: str
-    reasons: list[dict]
+    reasons: list[JsonDict]
     exposure_minor: int
     limit_minor: int | None
     available_minor: int | None
@@ -74,7 +85,7 @@ class CreditCheckResult:
     def blocked(self) -> bool:
         return self.decision == rules.BLOCK
 
-    def details(self) -> dict:
+    def details(self) -> JsonDict:
         """The JSON the API shows beside a refusal (``error.details``) and returns from ``/credit/check``."""
         data = asdict(self)
         data.pop("breakdown")
@@ -93,7 +104,7 @@ HOLD_LABELS = dict(HoldReason.choices)
 
 def reason_message(reason: rules.Reason, currency: str) -> str:
     """The reason in words, in the user's language."""
-    p = reason.params
+    p: Mapping[str, Any] = reason.params
     if reason.code == "hold":
         text = _("Credit hold: %(reason)s") % {"reason": HOLD_LABELS.get(p["hold_reason"], p["hold_reason"])}
         return f"{text} ({p['note']})" if p.get("note") else text
@@ -119,12 +130,12 @@ def reason_message(reason: rules.Reason, currency: str) -> str:
     return reason.code
 
 
-def _reason_dict(reason: rules.Reason, currency: str) -> dict:
+def _reason_dict(reason: rules.Reason, currency: str) -> JsonDict:
     return {"code": reason.code, "severity": reason.severity, "message": reason_message(reason, currency),
             **reason.params}
 
 
-def _check_amount(amount_minor, currency: str) -> str:
+def _check_amount(amount_minor: int, currency: str) -> str:
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor < 0:
         raise ValidationFailed(_("The amount must be a whole number of minor units, not negative."),
                                field="amount_minor")
@@ -135,14 +146,18 @@ def _check_amount(amount_minor, currency: str) -> str:
 
 
 @transaction.atomic
-def credit_check_confirm(**arguments) -> CreditCheckResult:
+def credit_check_confirm(*, customer: Customer, amount_minor: int, currency: str, document_kind: str,
+                         document_ref: str = "", user: Actor = None, contract: Contract | None = None,
+                         as_of: date | None = None) -> CreditCheckResult:
     """The credit check for a document the caller confirms now (``POST /credit/check`` with ``confirm``): the
     customer locked and a fitting override consumed, in its own transaction (ADR 0003: the edge opens none)."""
-    return credit_check(lock=True, consume_override=True, **arguments)
+    return credit_check(customer=customer, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
+                        document_ref=document_ref, user=user, contract=contract, as_of=as_of, lock=True,
+                        consume_override=True)
 
 
-def credit_check(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
-                 user=None, lock: bool = True, contract=None, as_of: date | None = None,
+def credit_check(*, customer: Customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
+                 user: Actor = None, lock: bool = True, contract: Contract | None = None, as_of: date | None = None,
                  consume_override: bool = False) -> CreditCheckResult:
     """Allow, warn or block a document of ``amount_minor`` ``currency`` for ``customer``, with the reasons.
 
@@ -208,8 +223,9 @@ def credit_check(*, customer, amount_minor: int, currency: str, document_kind: s
 DOCUMENT_LABELS = dict(DocumentKind.choices)
 
 
-def credit_enforce(*, customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
-                   user=None, contract=None, **_more) -> CreditCheckResult:
+def credit_enforce(*, customer: Customer, amount_minor: int, currency: str, document_kind: str,
+                   document_ref: str = "", user: Actor = None, contract: Contract | None = None,
+                   **_more: Any) -> CreditCheckResult:
     """The ``exposure.increase`` hook: check under the customer's lock, use a fitting override, or refuse.
 
     A block raises ``Conflict(code=ErrorCode.CREDIT_BLOCKED)`` with the reasons and the figures in its details, which
@@ -231,18 +247,15 @@ def credit_enforce(*, customer, amount_minor: int, currency: str, document_kind:
 # ---------------------------------------------------------------- holds
 
 
-def _hold_snapshot(hold: CreditHold) -> dict:
+def _hold_snapshot(hold: CreditHold) -> JsonDict:
     return {"customer": hold.customer_id, "reason_code": hold.reason_code, "note": hold.note,
             "source_ref": hold.source_ref, "active": hold.active, "placed_at": hold.placed_at,
             "released_at": hold.released_at, "release_note": hold.release_note}
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
-def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", actor) -> CreditHold:
+def hold_place(*, customer: Customer, reason_code: str, note: str, source_ref: str = "",
+               actor: Actor) -> CreditHold:
     """Stop every new document of ``customer`` until released. Placing the same hold again (same customer,
     reason and source while it is active) returns the active one: dunning may call this on every run."""
     if reason_code not in HoldReason.values:
@@ -257,7 +270,7 @@ def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", a
     if existing is not None:
         return existing
     hold = CreditHold.objects.create(customer=locked, reason_code=reason_code, note=note, source_ref=source_ref,
-                                     placed_by=_user(actor))
+                                     placed_by=user_or_none(actor))
     audit_record(actor=actor, action="credit_hold_placed", subject=hold, after=_hold_snapshot(hold))
     notify([locked.salesperson, locked.collector], kind="credit.hold_placed",
            subject=_("Credit hold on %(customer)s") % {"customer": locked.name},
@@ -267,7 +280,7 @@ def hold_place(*, customer, reason_code: str, note: str, source_ref: str = "", a
 
 
 @transaction.atomic
-def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
+def hold_release(*, hold: CreditHold, actor: Actor, note: str) -> CreditHold:
     """Lift a hold, saying why. The hold stays on record, released."""
     if not (note or "").strip():
         raise ValidationFailed(_("Say why the hold is released."), field="note")
@@ -278,7 +291,7 @@ def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
     before = _hold_snapshot(locked)
     locked.active = False
     locked.released_at = timezone.now()
-    locked.released_by = _user(actor)
+    locked.released_by = user_or_none(actor)
     locked.release_note = note.strip()
     locked.save(update_fields=["active", "released_at", "released_by", "release_note"])
     audit_record(actor=actor, action="credit_hold_released", subject=locked, before=before,
@@ -289,7 +302,7 @@ def hold_release(*, hold: CreditHold, actor, note: str) -> CreditHold:
 # ---------------------------------------------------------------- overrides
 
 
-def _override_snapshot(o: CreditOverride) -> dict:
+def _override_snapshot(o: CreditOverride) -> JsonDict:
     return {"customer": o.customer_id, "amount_minor": o.amount_minor, "currency": o.currency,
             "document_kind": o.document_kind, "document_ref": o.document_ref, "reason": o.reason,
             "status": o.status, "valid_days": o.valid_days, "requested_by": o.requested_by_id,
@@ -297,15 +310,17 @@ def _override_snapshot(o: CreditOverride) -> dict:
             "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref}
 
 
-def _credit_managers():
+def _credit_managers() -> QuerySet[User]:
     return get_user_model().objects.filter(groups__name="credit_manager", is_active=True).distinct()
 
 
 @transaction.atomic
-def override_request(*, customer, amount_minor: int, currency: str, reason: str, actor, document_kind: str = "",
+def override_request(*, customer: Customer, amount_minor: int, currency: str, reason: str, actor: Actor,
+                     document_kind: str = "",
                      document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS) -> CreditOverride:
     """Ask a credit manager to let one blocked document of up to ``amount_minor`` through."""
-    if _user(actor) is None:
+    requester = user_or_none(actor)
+    if requester is None:
         raise Forbidden(_("Only a signed-in user can request an override."))
     currency = _check_amount(amount_minor, currency)
     if amount_minor <= 0:
@@ -322,20 +337,22 @@ def override_request(*, customer, amount_minor: int, currency: str, reason: str,
     override = CreditOverride.objects.create(
         customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
         document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
-        requested_by=actor,
+        requested_by=requester,
     )
     audit_record(actor=actor, action="credit_override_requested", subject=override,
                  after=_override_snapshot(override))
-    notify([u for u in _credit_managers() if u.pk != actor.pk], kind="credit.override_requested",
+    notify([u for u in _credit_managers() if u.pk != requester.pk], kind="credit.override_requested",
            subject=_("Credit override requested for %(customer)s") % {"customer": locked.name},
            body=_("%(who)s asks to let %(amount)s through: %(reason)s") % {
-               "who": person_name(actor), "amount": _money(amount_minor, currency), "reason": override.reason},
+               "who": person_name(requester), "amount": _money(amount_minor, currency), "reason": override.reason},
            link="/credit/holds/overrides/")
     return override
 
 
-def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_days: int | None) -> CreditOverride:
-    if _user(actor) is None or not actor.has_perm("exposure.approve_creditoverride"):
+def _decide(*, override: CreditOverride, actor: Actor, note: str, approve: bool,
+            valid_days: int | None) -> CreditOverride:
+    decider = user_or_none(actor)
+    if decider is None or not decider.has_perm("exposure.approve_creditoverride"):
         raise Forbidden(_("Only a credit manager can decide on a credit override."))
     lock_customer(override.customer_id)
     locked = qs_for_update(CreditOverride.objects.all()).get(pk=override.pk)
@@ -353,7 +370,7 @@ def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_
     before = _override_snapshot(locked)
     now = timezone.now()
     locked.status = OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED
-    locked.decided_by = actor
+    locked.decided_by = decider
     locked.decided_at = now
     locked.decision_note = (note or "").strip()
     if approve:
@@ -368,19 +385,19 @@ def _decide(*, override: CreditOverride, actor, note: str, approve: bool, valid_
 
 
 @transaction.atomic
-def override_approve(*, override: CreditOverride, actor, note: str = "", valid_days: int | None = None
+def override_approve(*, override: CreditOverride, actor: Actor, note: str = "", valid_days: int | None = None
                      ) -> CreditOverride:
     """A credit manager other than the requester approves; it is valid for ``valid_days`` from now."""
     return _decide(override=override, actor=actor, note=note, approve=True, valid_days=valid_days)
 
 
 @transaction.atomic
-def override_reject(*, override: CreditOverride, actor, note: str) -> CreditOverride:
+def override_reject(*, override: CreditOverride, actor: Actor, note: str) -> CreditOverride:
     """A credit manager other than the requester rejects, saying why."""
     return _decide(override=override, actor=actor, note=note, approve=False, valid_days=None)
 
 
-def _override_consume(override: CreditOverride, *, document_kind: str, document_ref: str, actor,
+def _override_consume(override: CreditOverride, *, document_kind: str, document_ref: str, actor: Actor,
                       reasons: list[str]) -> None:
     before = _override_snapshot(override)
     override.status = OverrideStatus.CONSUMED
@@ -393,7 +410,7 @@ def _override_consume(override: CreditOverride, *, document_kind: str, document_
 
 
 @transaction.atomic
-def overrides_expire(*, now=None) -> int:
+def overrides_expire(*, now: datetime | None = None) -> int:
     """Mark approved overrides past their expiry as expired (the check already ignores them); how many."""
     now = now or timezone.now()
     due = list(qs_for_update(CreditOverride.objects.all()).filter(status=OverrideStatus.APPROVED,

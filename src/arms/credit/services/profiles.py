@@ -74,11 +74,6 @@ class CreditFileFields(ServiceInput):
 #: what ``credit_file_update`` may change
 FILE_FIELDS = CreditFileFields.names()
 
-FIGURE_FIELDS = (
-    "total_assets_minor", "total_liabilities_minor", "current_assets_minor", "current_liabilities_minor",
-    "revenue_minor", "net_profit_minor", "operating_cash_flow_minor",
-)
-
 
 def credit_profile_ensure(customer: Customer) -> CreditProfile:
     """The customer's profile, made (ungraded, no limit: not under credit control) if it has none yet."""
@@ -133,26 +128,55 @@ def credit_file_update(
     return profile
 
 
+@dataclass(frozen=True, kw_only=True)
+class StatementFigures(ServiceInput):
+    """One fiscal year's figures (CNY fen) as ``financial_statement_save`` takes them; None: unknown. ``clean()``
+    is the one place they are checked."""
+
+    total_assets_minor: int | None = UNSET
+    total_liabilities_minor: int | None = UNSET
+    current_assets_minor: int | None = UNSET
+    current_liabilities_minor: int | None = UNSET
+    revenue_minor: int | None = UNSET
+    net_profit_minor: int | None = UNSET
+    operating_cash_flow_minor: int | None = UNSET
+
+    def clean(self) -> dict[str, int | None]:
+        """The given figures; raises naming the first bad one."""
+        figures = self.given()
+        for name, value in figures.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValidationFailed(_("An amount is a whole number of fen."), field=name)
+            if abs(value) > 10**17:
+                raise ValidationFailed(_("The amount is too large."), field=name)
+            if value < 0 and name not in ("net_profit_minor", "operating_cash_flow_minor"):
+                raise ValidationFailed(_("Must not be negative."), field=name)
+        return figures
+
+
+FIGURE_FIELDS = StatementFigures.names()
+
+
 @transaction.atomic
-def financial_statement_save(*, customer: Customer, actor: Actor, fiscal_year: int, audited: bool = False,
-                             source: str = "", **figures: int | None) -> FinancialStatement:
-    """Enter or correct one fiscal year's figures (CNY fen); empty figures stay unknown (audited)."""
-    unknown = set(figures) - set(FIGURE_FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationFailed(_("Unknown figure %(name)s.") % {"name": name}, field=name)
+def financial_statement_save(
+    *, customer: Customer, actor: Actor, fiscal_year: int, audited: bool = False, source: str = "",
+    total_assets_minor: int | None = UNSET, total_liabilities_minor: int | None = UNSET,
+    current_assets_minor: int | None = UNSET, current_liabilities_minor: int | None = UNSET,
+    revenue_minor: int | None = UNSET, net_profit_minor: int | None = UNSET,
+    operating_cash_flow_minor: int | None = UNSET,
+) -> FinancialStatement:
+    """Enter or correct one fiscal year's figures (CNY fen); the figures not given stay as they are, None makes
+    one unknown (audited)."""
     if (isinstance(fiscal_year, bool) or not isinstance(fiscal_year, int)
             or not 1900 <= fiscal_year <= date.today().year + 1):
         raise ValidationFailed(_("Enter a fiscal year such as 2025."), field="fiscal_year")
-    for name, value in figures.items():
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationFailed(_("An amount is a whole number of fen."), field=name)
-        if abs(value) > 10**17:
-            raise ValidationFailed(_("The amount is too large."), field=name)
-        if value < 0 and name not in ("net_profit_minor", "operating_cash_flow_minor"):
-            raise ValidationFailed(_("Must not be negative."), field=name)
+    figures = StatementFigures(
+        total_assets_minor=total_assets_minor, total_liabilities_minor=total_liabilities_minor,
+        current_assets_minor=current_assets_minor, current_liabilities_minor=current_liabilities_minor,
+        revenue_minor=revenue_minor, net_profit_minor=net_profit_minor,
+        operating_cash_flow_minor=operating_cash_flow_minor).clean()
     lock_customer(customer.pk)
     credit_profile_ensure(customer)
     statement = FinancialStatement.objects.filter(customer=customer, fiscal_year=fiscal_year).first()

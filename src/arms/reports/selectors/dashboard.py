@@ -21,7 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +47,11 @@ from arms.reports.selectors.monthly import (
 )
 from arms.reports.tables import COUNT, DATE, MONEY, TEXT, Column, Table, cell_text
 from arms.web import charts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.customers.models import Customer
 
 
 @dataclass(frozen=True)
@@ -71,10 +79,11 @@ class Panel:
 
 @dataclass(frozen=True)
 class Context:
-    user: object
+    user: User
     as_of: date
     roles: frozenset[str]
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[tuple[date, date, KpiScope], dict[str, figures.KpiFigure]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def kpis(self, *, start: date, end: date, scope: KpiScope | None = None) -> dict[str, figures.KpiFigure]:
         """Analytics' KPIs of a period, asked once per page even when two panels show them."""
@@ -92,7 +101,7 @@ class Context:
         return KpiScope(user=self.user)
 
     @property
-    def customers(self):
+    def customers(self) -> QuerySet[Customer]:
         return customers_visible_to(self.user)
 
     def has(self, *roles: Role) -> bool:
@@ -162,10 +171,12 @@ def collections_target(ctx: Context) -> Panel:
              if scope == BudgetScope.COMPANY or b.user_id == ctx.user.pk]
     table = figures.budget_lines_table(lines, month=ctx.month)
     if lines and lines[0].target_minor is not None:
-        actual, target = lines[0].actual_minor, lines[0].target_minor
+        # None only for a month still to come, which the dashboard's month never is
+        actual: int | Decimal = lines[0].actual_minor or 0
+        target = lines[0].target_minor
         note = lines[0].team
     else:
-        actual = ctx.kpis(start=ctx.month, end=ctx.as_of, scope=_budget_scope(ctx, scope))["collections"].value
+        actual = ctx.kpis(start=ctx.month, end=ctx.as_of, scope=_budget_scope(ctx, scope))["collections"].value or 0
         target = 0
         note = _("No collections target is set for %(month)s.") % {"month": f"{ctx.month:%Y-%m}"}
     chart = charts.gauge(title=_("Collected against target, %(month)s") % {"month": f"{ctx.month:%Y-%m}"},
@@ -301,12 +312,12 @@ PANELS: dict[str, tuple[Builder, tuple[Role, ...] | None]] = {
 }
 
 
-def panel_keys_for(user) -> list[str]:
+def panel_keys_for(user: User) -> list[str]:
     ctx = Context(user=user, as_of=date.min, roles=frozenset(user_roles(user)))
     return [key for key, (_builder, roles) in PANELS.items() if roles is None or ctx.has(*roles)]
 
 
-def dashboard_panel(*, user, key: str, as_of: date) -> Panel | None:
+def dashboard_panel(*, user: User, key: str, as_of: date) -> Panel | None:
     """One panel for ``user``; None when the key is unknown or not for the user's roles."""
     if key not in panel_keys_for(user):
         return None
@@ -314,7 +325,7 @@ def dashboard_panel(*, user, key: str, as_of: date) -> Panel | None:
     return builder(Context(user=user, as_of=as_of, roles=frozenset(user_roles(user))))
 
 
-def dashboard_panels(*, user, as_of: date) -> list[Panel]:
+def dashboard_panels(*, user: User, as_of: date) -> list[Panel]:
     ctx = Context(user=user, as_of=as_of, roles=frozenset(user_roles(user)))
     panels = []
     for key in panel_keys_for(user):

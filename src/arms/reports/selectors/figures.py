@@ -6,9 +6,11 @@ and charts. Keeping every call to analytics' KPI functions here means a change t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -22,6 +24,9 @@ from arms.reports import schedule
 from arms.reports.tables import COUNT, DECIMAL, MONEY, PERCENT, Column, Table, cell_text
 from arms.web import charts
 
+if TYPE_CHECKING:
+    from arms.common.typing import StrOrPromise, Viewer
+
 #: analytics' KPI units -> the column kinds of reports' tables
 KIND_OF_UNIT = {"amount": MONEY, "days": DECIMAL, "percent": PERCENT, "times": DECIMAL, "count": COUNT}
 TREND_CODES = ["dso", "dso_countback", "best_possible_dso", "overdue_ratio", "cei", "recovery_rate",
@@ -34,7 +39,7 @@ class KpiFigure:
     key: str
     label: str
     kind: str
-    value: object
+    value: Decimal | int | None
 
 
 def kpis_for_period(*, start: date, end: date, scope: KpiScope | None = None) -> dict[str, KpiFigure]:
@@ -48,7 +53,7 @@ def kpis_for_month(*, month: date, as_of: date, scope: KpiScope | None = None) -
     return kpis_for_period(start=month, end=min(schedule.month_end(month), as_of), scope=scope)
 
 
-def _value_text(kind: str):
+def _value_text(kind: str) -> Callable[[charts.Number], str]:
     column = Column("v", "", kind)
     return lambda value: cell_text(value, column)
 
@@ -72,18 +77,18 @@ def trend(*, end_month: date, months: int, scope: KpiScope | None = None, chart_
     return table, chart
 
 
-def _labels():
+def _labels() -> dict[str, _Meta]:
     """KpiValue-like objects with label and unit for every code, without computing anything."""
     return {code: _Meta(LABELS[code], UNITS[code]) for code in LABELS}
 
 
 @dataclass(frozen=True)
 class _Meta:
-    label: object
+    label: StrOrPromise
     unit: str
 
 
-def team_table(*, month: date, as_of: date, user=None) -> Table:
+def team_table(*, month: date, as_of: date, user: Viewer | None = None) -> Table:
     """Team performance of the month (salespeople and collectors, best score first) from analytics."""
     rows = team_performance(start=month, end=min(schedule.month_end(month), as_of), user=user)
     roles = {"salesperson": _("Salesperson"), "collector": _("Collector")}
@@ -110,7 +115,7 @@ class BudgetLine:
     scope: str
     user_id: int | None
     target_minor: int | None
-    actual_minor: int
+    actual_minor: int | None
     achieved_pct: Decimal | None
     dso_target: Decimal | None
     dso_actual: Decimal | None
@@ -120,7 +125,8 @@ class BudgetLine:
     recovery_actual_pct: Decimal | None = None
 
 
-def budget_lines(*, month: date, user=None, scope: str = "", today: date | None = None) -> list[BudgetLine]:
+def budget_lines(*, month: date, user: Viewer | None = None, scope: str = "",
+                 today: date | None = None) -> list[BudgetLine]:
     """The month's budgets (those ``user`` may see) beside their actuals up to ``today`` (default: today), from
     analytics."""
     lines = []
@@ -145,7 +151,7 @@ def _bp_to_pct(bp: int | None) -> Decimal | None:
     return None if bp is None else Decimal(bp) / 100
 
 
-def budget_table(*, month: date, user=None, scope: str = "", today: date | None = None) -> Table:
+def budget_table(*, month: date, user: Viewer | None = None, scope: str = "", today: date | None = None) -> Table:
     """Collections, DSO, overdue ratio and 回收率 against the month's targets (actual vs target) from analytics."""
     return budget_lines_table(budget_lines(month=month, user=user, scope=scope, today=today), month=month)
 

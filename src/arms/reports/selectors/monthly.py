@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from arms.analytics.aging import AgingReport, aging_report, bucket_label
+from arms.analytics.aging import AgingFilters, AgingReport, aging_report, bucket_label
 from arms.customers.models import Customer
 from arms.customers.selectors import company_default
 from arms.domain.money import BASE_CURRENCY, format_amount
@@ -31,12 +32,16 @@ from arms.reports.selectors import facts, figures
 from arms.reports.tables import COUNT, DATE, DECIMAL, MONEY, PERCENT, TEXT, Column, Table, cell_text
 from arms.web import charts
 
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
+    from arms.domain.aging import Bucket
+
 TOP = 10
 AGING_MONTHS = 6
 TREND_MONTHS = 12
 
 
-def money_axis(minor) -> str:
+def money_axis(minor: charts.Number) -> str:
     """Axis labels in 万元 (ten thousand yuan), as Chinese finance reports count: 1,250,000.00 -> "125万"."""
     yuan = Decimal(int(minor)).scaleb(-2)
     if abs(yuan) >= 10_000:
@@ -46,7 +51,7 @@ def money_axis(minor) -> str:
     return f"{yuan.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
 
 
-def money_text(minor) -> str:
+def money_text(minor: charts.Number) -> str:
     return format_amount(int(minor), BASE_CURRENCY)
 
 
@@ -57,11 +62,11 @@ class KpiLine:
     key: str
     label: str
     kind: str
-    value: object
-    previous: object
+    value: Decimal | int | None
+    previous: Decimal | int | None
 
     @property
-    def change(self):
+    def change(self) -> Decimal | int | None:
         """This month less last month; days and ratios as shown (to 0.1), so the table adds up as read."""
         if self.value is None or self.previous is None:
             return None
@@ -245,11 +250,13 @@ def over_days_table(aging: AgingReport, *, days: int = 90, limit: int = TOP) -> 
                  [[f.label, f.over, f.total] for f in figures])
 
 
-def aging_history(*, end_month: date, as_of: date, chart_id: str, months: int = AGING_MONTHS, user=None,
-                  filters=None, width: int = 640) -> tuple[Table, charts.Chart]:
+def aging_history(*, end_month: date, as_of: date, chart_id: str, months: int = AGING_MONTHS,
+                  user: Viewer | None = None, filters: AgingFilters | None = None,
+                  width: int = 640) -> tuple[Table, charts.Chart]:
     """The aging (CNY) at each of the last ``months`` month-ends (the last one at ``as_of``): a table, and the
     same numbers as stacked bars."""
-    rows, bucket_list = [], None
+    rows: list[list[Any]] = []  # a table's rows: month, day, amounts
+    bucket_list: list[Bucket] = []
     for first in schedule.months_back(end_month, months):
         day = min(schedule.month_end(first), as_of)
         report = aging_report(as_of=day, group_by="currency", user=user, filters=filters)
@@ -282,8 +289,8 @@ def _add_kpis(report: MonthlyReport, *, month: date) -> None:
     previous = figures.kpis_for_month(month=schedule.previous_month(month), as_of=report.previous_as_of)
     if current is None:
         return
-    report.kpis = [KpiLine(k.key, k.label, k.kind, k.value, previous.get(k.key).value
-                           if previous and previous.get(k.key) else None) for k in current.values()]
+    report.kpis = [KpiLine(k.key, k.label, k.kind, k.value, previous[k.key].value if k.key in previous else None)
+                   for k in current.values()]
     columns = [Column("kpi", _("KPI")), Column("value", _("This month"), TEXT),
                Column("previous", _("Last month"), TEXT), Column("change", pgettext("kpi", "Change"), TEXT)]
     rows = []
@@ -297,7 +304,7 @@ def _add_kpis(report: MonthlyReport, *, month: date) -> None:
         report.trend_table, report.trend_chart = trend
 
 
-def _signed(change, column: Column) -> str:
+def _signed(change: Decimal | int | None, column: Column) -> str:
     if change is None:
         return "—"
     text = cell_text(abs(change), column)
@@ -324,23 +331,23 @@ def _add_case_risks(report: MonthlyReport, *, month: date) -> None:
         [[f"{p.customer.code} {p.customer.name}", p.promised_on, p.currency, p.amount_minor, p.shortfall_minor]
          for p in rows], note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
     )
-    count, rows = facts.disputes_near_sla(everyone, as_of=report.as_of)
+    count, disputes = facts.disputes_near_sla(everyone, as_of=report.as_of)
     report.disputes = Table(
         "disputes", _("Open disputes at or near their deadline"),
         [Column("customer", _("Customer")), Column("invoice", _("Invoice")),
          Column("reason", _("Reason")), Column("sla_due_on", _("Deadline"), DATE),
          Column("currency", _("Currency")), Column("amount", _("Disputed"), MONEY)],
         [[f"{d.customer.code} {d.customer.name}", d.invoice.number, d.get_reason_code_display(), d.sla_due_on,
-          d.currency, d.amount_minor] for d in rows],
-        note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
+          d.currency, d.amount_minor] for d in disputes],
+        note=_("%(count)s in all.") % {"count": count} if count > len(disputes) else "",
     )
-    count, rows = facts.holds_in_force(everyone, as_of=report.as_of)
+    count, holds = facts.holds_in_force(everyone, as_of=report.as_of)
     report.holds = Table(
         "holds", _("Customers on credit hold on %(date)s") % {"date": report.as_of.isoformat()},
         [Column("customer", _("Customer")), Column("reason", _("Reason")),
          Column("placed_at", _("Placed on"), DATE), Column("note", _("Note"))],
         [[f"{h.customer.code} {h.customer.name}", h.get_reason_code_display(),
-          timezone.localdate(h.placed_at), h.note] for h in rows],
-        note=_("%(count)s in all.") % {"count": count} if count > len(rows) else "",
+          timezone.localdate(h.placed_at), h.note] for h in holds],
+        note=_("%(count)s in all.") % {"count": count} if count > len(holds) else "",
     )
 
