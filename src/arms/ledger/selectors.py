@@ -302,15 +302,15 @@ def not_cancelled(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return qs.annotate(credited_minor=Coalesce(credited, Value(0))).filter(credited_minor__lt=F("gross_minor"))
 
 
-def deliveries_outstanding(*, user: User | AnonymousUser, state: str = DeliveryState.UNDELIVERED,
+def deliveries_outstanding(*, user: User | AnonymousUser | None, state: str = DeliveryState.UNDELIVERED,
                            customer_id: int | None = None, salesperson_id: int | None = None,
                            channel: str = "", search: str = "") -> QuerySet[Invoice]:
     """Invoices not yet delivered (``state=undelivered``), or delivered without a confirmed receipt
     (``unconfirmed``), oldest first; cancelled invoices are left out. ``channel`` filters the delivered ones
-    by how they went out."""
-    qs = with_delivery_state(not_cancelled(
-        Invoice.objects.filter(customer__in=customers_visible_to(user))
-        .select_related("customer", "customer__salesperson")))
+    by how they went out. ``user`` None is the system (the command line): every customer."""
+    invoices = Invoice.objects.all() if user is None else Invoice.objects.filter(
+        customer__in=customers_visible_to(user))
+    qs = with_delivery_state(not_cancelled(invoices.select_related("customer", "customer__salesperson")))
     if state in (DeliveryState.DELIVERED, "unconfirmed"):
         qs = qs.filter(delivery_state=DeliveryState.DELIVERED)
         if channel:
