@@ -237,7 +237,7 @@ class DeliveryStatus:
         return str(ReceiptChannel(self.confirmed_channel).label) if self.confirmed_channel else ""
 
 
-def _first(kind: str, column: str):
+def _first(kind: str, column: str) -> Subquery:
     return Subquery(InvoiceDelivery.objects.filter(invoice=OuterRef("pk"), kind=kind)
                     .order_by("occurred_on", "id").values(column)[:1])
 
@@ -311,12 +311,13 @@ def deliveries_outstanding(*, user: User | AnonymousUser | None, state: str = De
     invoices = Invoice.objects.all() if user is None else Invoice.objects.filter(
         customer__in=customers_visible_to(user))
     qs = with_delivery_state(not_cancelled(invoices.select_related("customer", "customer__salesperson")))
+    # the annotations of with_delivery_state are filtered by name (django-stubs knows only model fields)
     if state in (DeliveryState.DELIVERED, "unconfirmed"):
-        qs = qs.filter(delivery_state=DeliveryState.DELIVERED)
+        qs = qs.filter(**{"delivery_state": DeliveryState.DELIVERED})
         if channel:
-            qs = qs.filter(delivered_channel=channel)
+            qs = qs.filter(**{"delivered_channel": channel})
     else:
-        qs = qs.filter(delivery_state=DeliveryState.UNDELIVERED)
+        qs = qs.filter(**{"delivery_state": DeliveryState.UNDELIVERED})
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if salesperson_id:
