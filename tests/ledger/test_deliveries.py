@@ -276,3 +276,13 @@ def test_a_bad_address_is_refused(invoice, clerk, smtp_server):
     refused(lambda: invoice_email_send(invoice=invoice, actor=clerk, to="not-an-address"), code="invalid", field="to")
     refused(lambda: invoice_email_send(invoice=invoice, actor=clerk, to=""), code="invalid", field="to")
     assert smtp_server.messages == []
+
+
+def test_the_database_refuses_to_rewrite_a_delivery(invoice, clerk):
+    from django.db import DatabaseError, connection
+
+    delivery = invoice_delivery_record(invoice=invoice, actor=clerk, channel="hand")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_invoicedelivery SET note = 'rewritten' WHERE id = %s", [delivery.pk])
+    delivery.refresh_from_db()
+    assert delivery.note == ""

@@ -5,6 +5,8 @@ Everything here reads; the delivery services record what was sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from arms.common.pdf import render_pdf
@@ -12,7 +14,7 @@ from arms.ledger.models import Allocation, Invoice
 from arms.ledger.selectors import delivery_status
 
 
-def invoice_pdf_context(invoice: Invoice) -> dict:
+def invoice_pdf_context(invoice: Invoice) -> dict[str, Any]:
     allocations = list(
         Allocation.objects.filter(invoice=invoice).select_related("payment", "credit_note").order_by("date", "id"))
     return {

@@ -237,7 +237,7 @@ class DeliveryStatus:
         return str(ReceiptChannel(self.confirmed_channel).label) if self.confirmed_channel else ""
 
 
-def _first(kind: str, column: str):
+def _first(kind: str, column: str) -> Subquery:
     return Subquery(InvoiceDelivery.objects.filter(invoice=OuterRef("pk"), kind=kind)
                     .order_by("occurred_on", "id").values(column)[:1])
 
@@ -302,21 +302,22 @@ def not_cancelled(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return qs.annotate(credited_minor=Coalesce(credited, Value(0))).filter(credited_minor__lt=F("gross_minor"))
 
 
-def deliveries_outstanding(*, user: User | AnonymousUser, state: str = DeliveryState.UNDELIVERED,
+def deliveries_outstanding(*, user: User | AnonymousUser | None, state: str = DeliveryState.UNDELIVERED,
                            customer_id: int | None = None, salesperson_id: int | None = None,
                            channel: str = "", search: str = "") -> QuerySet[Invoice]:
     """Invoices not yet delivered (``state=undelivered``), or delivered without a confirmed receipt
     (``unconfirmed``), oldest first; cancelled invoices are left out. ``channel`` filters the delivered ones
-    by how they went out."""
-    qs = with_delivery_state(not_cancelled(
-        Invoice.objects.filter(customer__in=customers_visible_to(user))
-        .select_related("customer", "customer__salesperson")))
+    by how they went out. ``user`` None is the system (the command line): every customer."""
+    invoices = Invoice.objects.all() if user is None else Invoice.objects.filter(
+        customer__in=customers_visible_to(user))
+    qs = with_delivery_state(not_cancelled(invoices.select_related("customer", "customer__salesperson")))
+    # the annotations of with_delivery_state are filtered by name (django-stubs knows only model fields)
     if state in (DeliveryState.DELIVERED, "unconfirmed"):
-        qs = qs.filter(delivery_state=DeliveryState.DELIVERED)
+        qs = qs.filter(**{"delivery_state": DeliveryState.DELIVERED})
         if channel:
-            qs = qs.filter(delivered_channel=channel)
+            qs = qs.filter(**{"delivered_channel": channel})
     else:
-        qs = qs.filter(delivery_state=DeliveryState.UNDELIVERED)
+        qs = qs.filter(**{"delivery_state": DeliveryState.UNDELIVERED})
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if salesperson_id:

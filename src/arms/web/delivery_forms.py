@@ -46,7 +46,7 @@ class ReceiptForm(ServiceErrorMixin, forms.Form):
 
     channel = forms.ChoiceField(label=_("Confirmed by"), choices=[
         (ReceiptChannel.SCAN, ReceiptChannel.SCAN.label), (ReceiptChannel.EMAIL, ReceiptChannel.EMAIL.label)])
-    received_on = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
+    received_on = forms.DateField(label=_("Receipt date"), widget=DATE_INPUT)
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
     scan = forms.FileField(label=_("Signed receipt scan"), required=False)
     note = forms.CharField(label=_("Note"), max_length=MAX_NOTE, required=False,
@@ -69,7 +69,7 @@ class ReceiptForm(ServiceErrorMixin, forms.Form):
 class SendForm(ServiceErrorMixin, forms.Form):
     """E-mail the invoice copy (PDF attached)."""
 
-    to = forms.CharField(label=_("To"), max_length=1000,
+    to = forms.CharField(label=_("Send to"), max_length=1000,
                          help_text=_("One or more e-mail addresses, separated by commas."))
     message = forms.CharField(label=_("Message"), max_length=MAX_NOTE, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

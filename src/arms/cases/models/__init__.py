@@ -21,12 +21,11 @@ Design overview and invariants:
   are kept out of dunning and shown apart in aging.
 """
 
-from arms.cases.models.activity import Activity
+from arms.cases.models.activity import Activity, Attachment
 from arms.cases.models.dispute import Dispute, DisputeReasonSetting
 from arms.cases.models.plan import InstallmentLine, InstallmentPlan
 from arms.cases.models.promise import PromiseToPay
 from arms.cases.models.task import Task
-from arms.common.models import Attachment  # stored in arms.common since the ledger keeps scans too
 
 __all__ = ["Activity", "Attachment", "Dispute", "DisputeReasonSetting", "InstallmentLine", "InstallmentPlan",
            "PromiseToPay", "Task"]

@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import ActivityKind, Direction
 from arms.common.bounds import MAX_NOTE, text_length_constraint
-from arms.common.models import Attachment, ImmutableModel
+from arms.common.models import Attachment as StoredFile
+from arms.common.models import ImmutableModel
+
+
+class Attachment(StoredFile):
+    """The evidence file store under its old name: the model lives in arms.common now (the ledger keeps signed
+    receipt scans in it too); this proxy keeps ``"cases.Attachment"`` references and imports working."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
 
 class Activity(ImmutableModel):
@@ -35,7 +46,7 @@ class Activity(ImmutableModel):
     source_ref = models.CharField(_("source reference"), max_length=120, blank=True,
                                   help_text=_("The source's own reference; unique per source, so retries record once."))
     attachment = models.ForeignKey(
-        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
         help_text=_("A file kept with the record."),
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from arms.common.models import Attachment
+    from arms.common.typing import JsonDict
     from arms.customers.models import Contact
 
 log = logging.getLogger(__name__)
@@ -119,17 +120,17 @@ def _locked(invoices: Sequence[Invoice]) -> dict[int, Invoice]:
     return {inv.pk: inv for inv in invoices_qs_for_update(inv.pk for inv in invoices)}
 
 
-def delivery_snapshot(delivery: InvoiceDelivery) -> dict:
+def delivery_snapshot(delivery: InvoiceDelivery) -> JsonDict:
     return {
         "invoice": delivery.invoice.number, "kind": delivery.kind, "channel": delivery.channel,
         "date": delivery.occurred_on, "carrier": delivery.carrier, "tracking_no": delivery.tracking_no,
         "recipient": delivery.recipient, "contact": delivery.contact_id, "confirmed_by": delivery.confirmed_by,
         "note": delivery.note, "batch": delivery.batch,
-        "scan_sha256": delivery.scan.sha256 if delivery.scan_id else "", "scan_name": delivery.scan_name,
+        "scan_sha256": delivery.scan.sha256 if delivery.scan is not None else "", "scan_name": delivery.scan_name,
     }
 
 
-def _delivery_fields(*, channel: str, carrier: str, tracking_no: str, recipient: str, note: str) -> dict:
+def _delivery_fields(*, channel: str, carrier: str, tracking_no: str, recipient: str, note: str) -> JsonDict:
     if channel not in DeliveryChannel.values:
         raise ValidationFailed(
             _("Unknown delivery channel %(value)s; one of %(choices)s.")
@@ -150,7 +151,7 @@ def _delivery_fields(*, channel: str, carrier: str, tracking_no: str, recipient:
             "recipient": _line(recipient, field="recipient", limit=MAX_RECIPIENT), "note": _note(note)}
 
 
-def _delivery_write(*, invoice: Invoice, actor: Any, fields: dict, on: date, batch: str = "") -> InvoiceDelivery:
+def _delivery_write(*, invoice: Invoice, actor: Any, fields: JsonDict, on: date, batch: str = "") -> InvoiceDelivery:
     delivery = InvoiceDelivery.objects.create(
         company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.DELIVERY, occurred_on=on, batch=batch,
         recorded_by=_user(actor), recorded_by_name=_actor_name(actor), **fields,
@@ -245,8 +246,8 @@ def invoice_receipt_confirm(*, invoice: Invoice, actor: Any, channel: str, conta
     on = _day(received_on, invoice=locked, field="received_on")
     _usable(locked)
     if channel == ReceiptChannel.PORTAL and scanned is None:
-        earlier = InvoiceDelivery.objects.filter(invoice=locked, kind=DeliveryKind.RECEIPT, channel=channel,
-                                                 contact=contact, occurred_on=on).first()
+        earlier: InvoiceDelivery | None = InvoiceDelivery.objects.filter(
+            invoice=locked, kind=DeliveryKind.RECEIPT, channel=channel, contact=contact, occurred_on=on).first()
         if earlier is not None:
             return earlier
     if contact is not None:
