@@ -49,6 +49,9 @@ SKIP_DOWNLOADS = {
     "dunning:statement",  # PDF
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
+    "confirmations:pdf",  # a confirmation letter as PDF
+    "confirmations:xlsx",  # ... as Excel
+    "confirmations:scan",  # the customer's signed and sealed reply
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from arms.common.errors import ArmsError, NotFound
@@ -131,9 +132,17 @@ def run_send_view(request, run_id: int):
     return redirect("confirmations:run", run_id)
 
 
+LINE_KINDS = {"invoice": gettext_lazy("Invoice"), "credit_note": gettext_lazy("Credit note"),
+              "payment": gettext_lazy("Payment"), "payment_reversal": gettext_lazy("Payment reversed")}
+
+
 def _detail(request, confirmation, *, status: int = 200, **forms):
+    data = confirmation.snapshot_data
+    for statement in data["statements"]:
+        for line in statement["lines"]:
+            line["kind_label"] = LINE_KINDS.get(line["kind"], line["kind"])
     context = {
-        "c": confirmation, "data": confirmation.snapshot_data, "tab": "runs",
+        "c": confirmation, "data": data, "tab": "runs",
         "dispatches": confirmation.dispatches.order_by("sent_at", "id"),
         "differences": [
             (d, forms["resolve_form"] if forms.get("resolve_for") == d.pk
