@@ -198,10 +198,12 @@ def run_prepare(*, run: ConfirmationRun, actor,
     return made
 
 
-def confirmation_run_start(*, company: Company, period_end: date, actor) -> tuple[ConfirmationRun, bool]:
+def confirmation_run_start(*, company: Company, period_end: date, actor,
+                           inline: bool = False) -> tuple[ConfirmationRun, bool]:
     """Start (or continue) the run for ``period_end``'s month. Returns (run, created). Starting it again returns
-    the same run and adds only customers not yet in it. Up to ``INLINE_LIMIT`` letters are made before this
-    returns; more are made by a background job (``run.job``) the caller can follow."""
+    the same run and adds only customers not yet in it. Up to ``INLINE_LIMIT`` letters (any number with
+    ``inline``: the CLI and the demo) are made before this returns; more are made by a background job
+    (``run.job``) the caller can follow."""
     from arms.confirmations.jobs import prepare_job_start
 
     start, end = run_period(period_end)
@@ -221,7 +223,7 @@ def confirmation_run_start(*, company: Company, period_end: date, actor) -> tupl
                          after={"company": company.pk, "period_start": start, "period_end": end})
     pending = len(run_candidates(company=company, period_end=end)) - Confirmation.objects.filter(
         run__company=company, period_end=end).exclude(status=ConfirmationStatus.SUPERSEDED).count()
-    if pending > INLINE_LIMIT:
+    if pending > INLINE_LIMIT and not inline:
         with transaction.atomic():
             locked = lock_one(ConfirmationRun.objects.all(), pk=run.pk)
             locked.status = RunStatus.PREPARING

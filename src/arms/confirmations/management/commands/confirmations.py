@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from arms.common.errors import ArmsError
 from arms.confirmations.enums import ConfirmationStatus
-from arms.confirmations.models import Confirmation, ConfirmationRun
-from arms.confirmations.services import confirmations_remind, run_prepare, run_send
+from arms.confirmations.models import Confirmation
+from arms.confirmations.services import confirmations_remind, run_send
 from arms.confirmations.services.common import month_end
 from arms.confirmations.services.runs import confirmation_run_start
 from arms.customers.services import company_ensure
@@ -84,10 +84,8 @@ class Command(BaseCommand):
         if period_end is None:
             raise CommandError("--period YYYY-MM is required")
         actor = self._actor(options["user"])
-        run, created = confirmation_run_start(company=company_ensure(), period_end=period_end, actor=actor)
-        if run.job_id is not None and run.status != "ready":
-            run_prepare(run=ConfirmationRun.objects.get(pk=run.pk), actor=actor)  # here, not waiting for the queue
-            run.refresh_from_db()
+        run, created = confirmation_run_start(company=company_ensure(), period_end=period_end, actor=actor,
+                                              inline=True)
         result = {"run": run.pk, "period_end": run.period_end.isoformat(), "created": created,
                   "customers": run.customer_count}
         if options["send"]:
