@@ -129,3 +129,14 @@ def test_second_answer_is_refused(book, confirmation):
                            differences=[{"kind": "other", "amount_minor": 1, "description": "x"}])
     assert refused.value.code == "confirmation_answered"
     assert counts() == before
+
+
+def test_a_confirmed_letter_cannot_be_deleted_on_postgresql(book, confirmation):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's trigger refuses the DELETE; SQLite's test flush deletes rows")
+    confirmation_reply(confirmation=confirmation, actor=book.clerk, answer="confirmed", channel="email")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM confirmations_confirmation WHERE id = %s", [confirmation.pk])
+    assert Confirmation.objects.filter(pk=confirmation.pk, status="confirmed").exists()
