@@ -48,6 +48,9 @@ def test_portal_confirms(book, confirmation):
                               contact=book.contact)
     assert (done.status, done.answer, done.answered_contact, done.answer_channel) == (
         "confirmed", "confirmed", book.contact, "portal")
+    from arms.confirmations.selectors import confirmation_acknowledged_last
+
+    assert confirmation_acknowledged_last(book.customer) == done
     event = AuditEvent.objects.filter(action="confirmation_answered").get()
     assert event.actor_name == "portal:王会计@203.0.113.9"
     assert Activity.objects.filter(source="confirmation", customer=book.customer).count() == 1

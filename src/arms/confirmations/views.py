@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from arms.common.errors import ArmsError, NotFound
 from arms.common.files import file_response
 from arms.common.jobs import CONTENT_TYPES, jobs_for_page
+from arms.common.uploads import upload_check
 from arms.confirmations import exports, selectors
 from arms.confirmations.documents import confirmation_table, file_stem, render_confirmation_pdf
 from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
@@ -224,6 +225,7 @@ def confirmation_post_view(request, confirmation_id: int):
 @permission_required("confirmations.reply_confirmation", raise_exception=True)
 def confirmation_reply_view(request, confirmation_id: int):
     confirmation = _confirmation(request, confirmation_id)
+    upload_check(request.FILES.get("scan"), field="scan")
     form = ReplyForm(request.POST, request.FILES, confirmation=confirmation)
     if form.run_service(lambda _data: confirmation_reply(confirmation=confirmation, actor=request.user,
                                                          **form.service_arguments())):
