@@ -403,6 +403,21 @@ def _confirmation_run(viewer, today):
     return run
 
 
+def case_confirmation_runs(viewer, today):
+    from arms.confirmations.models import ConfirmationRun
+    from arms.confirmations.services.common import month_end
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        starter = factories.user(f"starter{i}")
+        starter.first_name = name(i)
+        starter.save(update_fields=["first_name"])
+        year, month = divmod(today.year * 12 + today.month - 2 - i, 12)
+        ConfirmationRun.objects.create(company=company, period_start=date(year, month + 1, 1),
+                                       period_end=month_end(year, month + 1), status="ready", created_by=starter)
+    return Case(reverse("confirmations:runs"), {})
+
+
 def case_confirmation_letters(viewer, today):
     from arms.confirmations.models import Confirmation
     from arms.confirmations.services import confirmation_reply

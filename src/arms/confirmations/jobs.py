@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from arms.common.jobs import JobKind, JobResult, job_start, register
-
-PREPARE = "confirmations.prepare"
-
-
-def prepare_job_start(*, run, actor):
-    """Queue the preparation of ``run``'s letters; answers the job."""
-    job, _created = job_start(kind=PREPARE, params={"run_id": run.pk}, actor=actor, dedupe_key=f"run:{run.pk}")
-    return job
+from arms.common.jobs import JobKind, JobResult, register
+from arms.confirmations.services.runs import PREPARE_JOB as PREPARE
+from arms.confirmations.services.runs import run_prepare
 
 
 def prepare_job(job, progress) -> JobResult:
     from arms.confirmations.models import ConfirmationRun
-    from arms.confirmations.services.runs import run_prepare
 
     run = ConfirmationRun.objects.get(pk=job.params["run_id"])
     message = gettext_noop("Preparing confirmation letters")
