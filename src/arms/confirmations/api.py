@@ -95,7 +95,7 @@ def _run_out(run_id: int):
 @router.post("/runs", response={200: ConfirmationRunOut, 201: ConfirmationRunOut, **ACCEPTED},
              summary="Start (or continue) the confirmation run for a month")
 def run_create(request, payload: ConfirmationRunIn):
-    """Small runs are prepared at once (201 new, 200 existing); a run of more than a few hundred customers is
+    """Small runs are prepared at once (201 new, 200 existing); a run of more than 100 customers is
     prepared by a background job (202 with the job)."""
     require_perm(request, "confirmations.add_confirmationrun")
     year, month = (int(x) for x in payload.period.split("-"))

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from arms.customers.models import Company, Customer
 
 #: a run with more customers than this is prepared by a background job (of this kind, see arms.confirmations.jobs)
-INLINE_LIMIT = 200
+INLINE_LIMIT = 100
 PREPARE_JOB = "confirmations.prepare"
 
 
