@@ -25,7 +25,7 @@ from arms.confirmations import exports, selectors
 from arms.confirmations.documents import confirmation_table, file_stem, render_confirmation_pdf
 from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
 from arms.confirmations.forms import PostForm, ReplyForm, ResolveForm, RunStartForm, SettingsForm
-from arms.confirmations.jobs import PREPARE
+from arms.confirmations.jobs import PREPARE, SEND, SEND_INLINE, send_job_start
 from arms.confirmations.services import (
     confirmation_post_record,
     confirmation_reply,
@@ -76,7 +76,8 @@ def run_list(request):
     return render(request, "confirmations/runs.html", {
         "page": paginate(request, runs), "tab": "runs",
         "form": RunStartForm(initial={"period": last_month.strftime("%Y-%m")}),
-        "jobs": jobs_for_page(user=request.user, kind=PREPARE, limit=3)})
+        "jobs": [*jobs_for_page(user=request.user, kind=PREPARE, limit=3),
+                 *jobs_for_page(user=request.user, kind=SEND, limit=3)]})
 
 
 @require_POST
@@ -127,7 +128,12 @@ def run_detail(request, run_id: int):
 @login_required
 @permission_required("confirmations.add_confirmationdispatch", raise_exception=True)
 def run_send_view(request, run_id: int):
-    counts = run_send(run=_run(run_id), actor=request.user)
+    run = _run(run_id)
+    if run.prepared_count > SEND_INLINE:
+        send_job_start(run=run, actor=request.user)
+        messages.info(request, _("The letters are being e-mailed in the background."))
+        return redirect("confirmations:runs")
+    counts = run_send(run=run, actor=request.user)
     messages.success(request, _("%(sent)s letters e-mailed; %(no_email)s customers have no e-mail address (send "
                                 "those by post).") % counts)
     return redirect("confirmations:run", run_id)
