@@ -36,7 +36,7 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.customers.selectors import company_default
 from arms.web.exports import export_format, export_response, xlsx_file
 from arms.web.paging import currency_totals, paginate
@@ -87,8 +87,8 @@ def run_start(request):
     form = RunStartForm(request.POST)
 
     def start(data):
-        year, month = (int(x) for x in data["period"].split("-"))
-        return confirmation_run_start(company=_company(), period_end=month_end(year, month), actor=request.user)
+        return confirmation_run_start(company=_company(), period_end=period_end_of(data["period"]),
+                                      actor=request.user)
 
     if form.run_service(start):
         run, created = form.result
