@@ -25,6 +25,22 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def period_end_of(text: str) -> date:
+    """The month end of ``YYYY-MM`` (the years every date field takes); refused naming ``period``."""
+    from django.utils.translation import gettext as _
+
+    from arms.common.errors import ValidationFailed
+
+    try:
+        year, month = (int(part) for part in str(text).split("-"))
+        end = month_end(year, month)
+    except (ValueError, TypeError):
+        raise ValidationFailed(_("A month like 2026-10."), field="period") from None
+    if not 1900 <= year <= 2999:
+        raise ValidationFailed(_("A month like 2026-10."), field="period")
+    return end
+
+
 def period_for(period_end: date, frequency: str) -> date:
     """First day of the period of ``frequency`` that ends with ``period_end``'s month."""
     months = FREQUENCY_MONTHS[Frequency(frequency)]
@@ -38,18 +54,18 @@ def period_is_due(period_end: date, frequency: str) -> bool:
     return period_end.month % FREQUENCY_MONTHS[Frequency(frequency)] == 0
 
 
-def confirmation_audit(confirmation: Confirmation) -> dict:
+def confirmation_audit(confirmation: Confirmation) -> dict[str, Any]:
     return {
         "customer": confirmation.customer_id, "period_end": confirmation.period_end,
         "status": confirmation.status, "currency": confirmation.currency,
         "closing_minor": confirmation.closing_minor, "sha256": confirmation.sha256,
         "answer": confirmation.answer, "answer_channel": confirmation.answer_channel,
         "answered_contact": confirmation.answered_contact_id, "scan_sha256": confirmation.scan.sha256
-        if confirmation.scan_id else "", "reminder_count": confirmation.reminder_count,
+        if confirmation.scan is not None else "", "reminder_count": confirmation.reminder_count,
     }
 
 
-def difference_audit(difference: ConfirmationDifference) -> dict:
+def difference_audit(difference: ConfirmationDifference) -> dict[str, Any]:
     return {
         "confirmation": difference.confirmation_id, "invoice": difference.invoice_id, "kind": difference.kind,
         "currency": difference.currency, "amount_minor": difference.amount_minor,

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from arms.common.errors import ArmsError
 from arms.confirmations.enums import ConfirmationStatus
-from arms.confirmations.models import Confirmation, ConfirmationRun
-from arms.confirmations.services import confirmations_remind, run_prepare, run_send
-from arms.confirmations.services.common import month_end
+from arms.confirmations.models import Confirmation
+from arms.confirmations.services import confirmations_remind, run_send
+from arms.confirmations.services.common import period_end_of
 from arms.confirmations.services.runs import confirmation_run_start
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
@@ -33,8 +33,10 @@ def _period(text: str | None) -> date | None:
         return None
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise CommandError(f"--period: '{text}' is not a month like 2026-10")
-    year, month = (int(x) for x in text.split("-"))
-    return month_end(year, month)
+    try:
+        return period_end_of(text)
+    except ArmsError as error:
+        raise CommandError(f"--period: {error.message}") from None
 
 
 def _date(text: str | None) -> date:
@@ -84,10 +86,8 @@ class Command(BaseCommand):
         if period_end is None:
             raise CommandError("--period YYYY-MM is required")
         actor = self._actor(options["user"])
-        run, created = confirmation_run_start(company=company_ensure(), period_end=period_end, actor=actor)
-        if run.job_id is not None and run.status != "ready":
-            run_prepare(run=ConfirmationRun.objects.get(pk=run.pk), actor=actor)  # here, not waiting for the queue
-            run.refresh_from_db()
+        run, created = confirmation_run_start(company=company_ensure(), period_end=period_end, actor=actor,
+                                              inline=True)
         result = {"run": run.pk, "period_end": run.period_end.isoformat(), "created": created,
                   "customers": run.customer_count}
         if options["send"]:
