@@ -72,7 +72,9 @@ def portal_view(view):
         request.LANGUAGE_CODE = language
         response = view(request, *args, **kwargs)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # never a Referer to another site; "no-referrer" would make browsers send "Origin: null" with the
+        # portal's own forms, which the CSRF check refuses
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
