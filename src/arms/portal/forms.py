@@ -82,5 +82,5 @@ class PortalPromiseForm(ServiceErrorMixin, forms.Form):
 
 class RemittanceForm(ServiceErrorMixin, forms.Form):
     file = forms.FileField(label=_("Remittance advice"),
-                           help_text=_("A PDF, a photo or scan (PNG, JPEG), or your payment list (Excel, CSV)."))
+                           help_text=_("A PDF, a photo or a scan, or your payment list (Excel, CSV)."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -39,7 +39,7 @@ def portal_remittance_upload(*, access: PortalAccess, actor: ExternalActor, file
     the collector a follow-up task to apply the money it announces. Audited as ``portal_remittance_uploaded``."""
     name = PurePath((file_name or "").replace("\\", "/")).name.strip()
     if not name.lower().endswith(REMITTANCE_EXTENSIONS):
-        raise ValidationFailed(_("A remittance advice is a PDF, an image (PNG, JPEG) or an Excel/CSV list."),
+        raise ValidationFailed(_("A remittance advice is a PDF, a photo or a scan, or an Excel or CSV list."),
                                field="file")
     text_check(note, field="note")
     customer = access.customer
