@@ -27,6 +27,7 @@ from arms.common.uploads import upload_check
 from arms.customers.portal_access import portal_access_enter, portal_access_resolve
 from arms.ledger.selectors import customer_statement
 from arms.portal import selectors
+from arms.portal.documents import render_statement_pdf
 from arms.portal.forms import PortalDisputeForm, PortalPromiseForm, RemittanceForm, StatementPeriodForm
 from arms.portal.services import portal_remittance_upload, portal_text, remittances_for
 from arms.portal.session import (
@@ -116,10 +117,12 @@ def statement(request):
         period = form.cleaned_data
         statements = customer_statement(customer_id=customer.pk, date_from=period["date_from"],
                                         date_to=period["date_to"])
+        name = f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
+        if request.GET.get("export") == "pdf":
+            return file_response(render_statement_pdf(customer=customer, statements=statements, **period),
+                                 filename=f"{name}.pdf", content_type="application/pdf")
         if export_format(request):
-            return export_response(
-                request, f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}",
-                tables.statement_table(customer, statements))
+            return export_response(request, name, tables.statement_table(customer, statements))
     return render(request, "portal/statement.html", _context(request, form=form, statements=statements),
                   status=200 if form.is_valid() else 400)
 
