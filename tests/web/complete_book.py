@@ -277,7 +277,7 @@ def _build(today: date) -> CompleteBook:
     # the customer portal: a live link for HD001's finance manager (the walk enters with it)
     from arms.customers.portal_access import portal_access_issue
 
-    _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
+    portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
                                                        purpose="对账")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
@@ -299,6 +299,6 @@ def _build(today: date) -> CompleteBook:
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
-        "token": portal_token,
+        "token": portal_token, "link_id": portal_access.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

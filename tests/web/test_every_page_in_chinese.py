@@ -49,6 +49,7 @@ SKIP_DOWNLOADS = {
     "dunning:statement",  # PDF
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
+    "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
