@@ -43,6 +43,7 @@ LABELS = {
     "dunning e-mails pending": _("Dunning e-mails waiting to be sent"),
     "budgets": _("Budgets"),
     "report_runs": _("Monthly reports stored"),
+    "portal links": _("Customer portal links"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }
