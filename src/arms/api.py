@@ -239,6 +239,7 @@ def _mount() -> None:
     from arms.bank.api_cash import router as cash_router
     from arms.cases.api import router as cases_router
     from arms.common.api import router as jobs_router
+    from arms.confirmations.api import router as confirmations_router
     from arms.contracts.api import router as contracts_router
     from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
@@ -262,6 +263,7 @@ def _mount() -> None:
     api.add_router("/v1/credit", exposure_router)  # /v1/credit/check, /holds, /overrides: one credit API for ERPs
     api.add_router("/v1/collections", cases_router)
     api.add_router("/v1/dunning", dunning_router)
+    api.add_router("/v1/confirmations", confirmations_router)
     api.add_router("/v1/analytics", analytics_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)

@@ -50,6 +50,9 @@ SKIP_DOWNLOADS = {
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
     "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
+    "confirmations:pdf",  # a confirmation letter as PDF
+    "confirmations:xlsx",  # ... as Excel
+    "confirmations:scan",  # the customer's signed and sealed reply
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

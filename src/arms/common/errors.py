@@ -100,6 +100,10 @@ class ErrorCode(StrEnum):
     REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
+    # balance confirmations (对账确认函)
+    CONFIRMATION_ANSWERED = "confirmation_answered"
+    CONFIRMATION_NOT_OPEN = "confirmation_not_open"
+    DIFFERENCE_RESOLVED = "difference_resolved"
     # customer portal
     ALREADY_REVOKED = "already_revoked"
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "arms.exposure",
     "arms.cases",
     "arms.dunning",
+    "arms.confirmations",
     "arms.analytics",
     "arms.reports",
     "arms.portal",

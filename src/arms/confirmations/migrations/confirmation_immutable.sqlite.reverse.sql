@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS confirmations_confirmation_frozen;
