@@ -292,6 +292,17 @@ def _build(today: date) -> CompleteBook:
                        scan=("回执.PDF", b"%PDF-1.4 signed"), differences=[
                            {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 10_000,
                             "description": "已付款未入账"}])
+    # invoice delivery proof: INV-HD-1 went by EMS and its signed receipt was scanned; INV-HD-2 by e-mail, unconfirmed
+    from arms.ledger.services.deliveries import invoice_delivery_record, invoice_receipt_confirm
+
+    invoice_delivery_record(invoice=h1, actor=clerk, channel="post", carrier="EMS", tracking_no="EA123456789CN",
+                            delivered_on=today - timedelta(days=218), recipient="李娜")
+    receipt = invoice_receipt_confirm(invoice=h1, actor=clerk, channel="scan", received_on=today - timedelta(days=215),
+                                      contact=hd.contacts.order_by("pk").first(), note="签收单原件已归档",
+                                      scan=("签收单扫描件", b"%PDF-1.4 scan"))
+    invoice_delivery_record(invoice=h2, actor=clerk, channel="email", delivered_on=today - timedelta(days=99),
+                            recipient="li.na@huadong.example")
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -315,5 +326,6 @@ def _build(today: date) -> CompleteBook:
         "token": portal_token, "link_id": portal_access.pk,
         "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
+        "delivery_id": receipt.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -53,6 +53,8 @@ SKIP_DOWNLOADS = {
     "confirmations:pdf",  # a confirmation letter as PDF
     "confirmations:xlsx",  # ... as Excel
     "confirmations:scan",  # the customer's signed and sealed reply
+    "web:invoice_pdf",  # PDF
+    "web:delivery_scan",  # a signed receipt scan
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
@@ -62,7 +64,7 @@ QUERY = {"web:customer_statement": "date_from={start}&date_to={today}"}
 
 #: Latin words that are fine in the Chinese UI: names of formats, brands and abbreviations Chinese finance staff use
 ALLOWED_WORDS = {"ARMS", "PDF", "Excel", "CSV", "XLSX", "ZIP", "API", "ERP", "DSO", "CEI", "ADD", "English",
-                 "KB", "MB", "GB", "SLA", "RMB"}
+                 "KB", "MB", "GB", "SLA", "RMB", "EMS"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@'+-]*(?::[A-Za-z0-9_]+)*")
 _RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z][a-z_]*:[a-z0-9_]+\b")
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")

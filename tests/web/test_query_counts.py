@@ -24,6 +24,7 @@ NOT_A_LIST = {
     "reports/monthly/generate/": "queues a report (POST)",
     "notifications/read-all/": "marks read (POST)",
     "approvals/settings/": "changes the four-eyes amount (POST)",
+    "invoices/undelivered/record/": "records one delivery for the ticked invoices (POST)",
     "analytics/": "redirects to analytics/aging/",
     "confirmations/start/": "starts a confirmation run (POST)",
     "confirmations/settings/": "the confirmation settings form, not a list",

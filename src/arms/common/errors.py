@@ -106,6 +106,8 @@ class ErrorCode(StrEnum):
     DIFFERENCE_RESOLVED = "difference_resolved"
     # customer portal
     ALREADY_REVOKED = "already_revoked"
+    # invoice delivery proof
+    INVOICE_CANCELLED = "invoice_cancelled"
 
 
 class ArmsError(Exception):
@@ -144,6 +146,12 @@ class Conflict(ArmsError):
 
     status = 409
     code = ErrorCode.CONFLICT
+
+
+class EvidenceImmutable(Conflict):
+    """Evidence (a recorded activity, a stored attachment, a delivery record) is never changed or deleted."""
+
+    code = ErrorCode.ACTIVITY_IMMUTABLE
 
 
 class Forbidden(ArmsError):

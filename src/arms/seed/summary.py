@@ -29,6 +29,11 @@ LABELS = {
     "statement lines": _("Bank statement lines"),
     "statement lines applied automatically": _("Statement lines applied automatically"),
     "statement lines waiting for a clerk": _("Statement lines waiting for a clerk"),
+    # invoice delivery proof (the ledger's demo module)
+    "invoice deliveries": _("Invoice deliveries"),
+    "invoice deliveries by post": _("Invoice deliveries by post (EMS)"),
+    "invoice receipts confirmed": _("Invoices with receipt confirmed"),
+    "invoices not delivered": _("Invoices not delivered"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
     "credit ratings": _("Credit ratings"),
     "credit proposals waiting": _("Rating proposals waiting for review"),
