@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +60,7 @@ def portal_remittance_upload(*, access: PortalAccess, actor: ExternalActor, file
     return activity
 
 
-def remittances_for(access: PortalAccess):
+def remittances_for(access: PortalAccess) -> QuerySet[Activity]:
     """The remittance advices handed in through the portal for the access's customer, newest first."""
     return (Activity.objects.filter(customer=access.customer, source=Source.PORTAL, attachment__isnull=False)
             .order_by("-occurred_at", "-pk"))
