@@ -144,6 +144,8 @@ def test_the_contact_confirms_the_receipt_of_a_delivered_invoice(portal, books, 
     receipt = InvoiceDelivery.objects.get(invoice=invoice, kind="receipt")
     assert (receipt.channel, receipt.contact) == ("portal", contact)
     assert AuditEvent.objects.get(action="invoice_receipt_confirmed").actor_name == f"portal:{contact.name}@{ADDRESS}"
+    activity = Activity.objects.get(source="portal", source_ref=f"receipt:{receipt.pk}")
+    assert list(activity.invoices.all()) == [invoice] and contact.name in activity.note
     page = portal.get(f"/portal/invoices/{invoice.pk}/").content.decode()
     assert 'data-state="confirmed"' in page and 'id="invoice-receipt"' not in page
     pdf = portal.get(f"/portal/invoices/{invoice.pk}/pdf/")

@@ -16,7 +16,6 @@ from arms.cases.services.disputes import dispute_raise
 from arms.common.pagination import PageParams, paginate
 from arms.confirmations.services import confirmation_reply
 from arms.customers.portal_access import portal_access_live
-from arms.ledger.services.deliveries import invoice_receipt_confirm
 from arms.portal import selectors
 from arms.portal.schemas import (
     PortalConfirmationOut,
@@ -30,7 +29,7 @@ from arms.portal.schemas import (
     PortalReceiptOut,
     PortalReplyIn,
 )
-from arms.portal.services import portal_text
+from arms.portal.services import portal_receipt_confirm, portal_text
 from arms.portal.session import PORTAL_SESSION_KEY, portal_actor
 
 
@@ -99,10 +98,9 @@ def portal_dispute_raise(request, invoice_id: int, payload: PortalDisputeIn):
 
 @router.post("/invoices/{invoice_id}/receipt", response={201: PortalReceiptOut},
              summary="Confirm the receipt of one of the customer's invoices")
-def portal_receipt_confirm(request, invoice_id: int):
+def portal_invoice_receipt(request, invoice_id: int):
     invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
-    receipt = invoice_receipt_confirm(invoice=invoice, actor=portal_actor(request), channel="portal",
-                                      contact=request.portal.contact)
+    receipt = portal_receipt_confirm(access=request.portal, actor=portal_actor(request), invoice=invoice)
     return Status(201, receipt)
 
 

@@ -31,7 +31,6 @@ from arms.confirmations.services import confirmation_reply
 from arms.customers.portal_access import portal_access_enter, portal_access_resolve
 from arms.ledger.documents import render_invoice_pdf
 from arms.ledger.selectors import customer_statement
-from arms.ledger.services.deliveries import invoice_receipt_confirm
 from arms.portal import selectors
 from arms.portal.documents import render_statement_pdf
 from arms.portal.forms import (
@@ -42,7 +41,7 @@ from arms.portal.forms import (
     RemittanceForm,
     StatementPeriodForm,
 )
-from arms.portal.services import portal_remittance_upload, portal_text, remittances_for
+from arms.portal.services import portal_receipt_confirm, portal_remittance_upload, portal_text, remittances_for
 from arms.portal.session import (
     LANGUAGES,
     PORTAL_LANGUAGE_KEY,
@@ -261,8 +260,7 @@ def invoice_receipt(request, invoice_id: int):
     """The contact confirms they received the invoice (签收确认 through the portal)."""
     invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
     try:
-        invoice_receipt_confirm(invoice=invoice, actor=portal_actor(request), channel="portal",
-                                contact=request.portal.contact)
+        portal_receipt_confirm(access=request.portal, actor=portal_actor(request), invoice=invoice)
     except ArmsError as error:
         messages.error(request, error.message)
     else:
