@@ -117,6 +117,8 @@ class AuditAction(models.TextChoices):
     PORTAL_LINK_REVOKED = "portal_link_revoked", _("Portal link revoked")
     PORTAL_ENTERED = "portal_entered", _("Portal entered")
     PORTAL_REMITTANCE_UPLOADED = "portal_remittance_uploaded", _("Remittance advice uploaded in the portal")
+    PORTAL_PASSWORD_SET = "portal_password_set", _("Portal password set")
+    PORTAL_LOGGED_IN = "portal_logged_in", _("Logged in to the portal")
 
 
 def action_label(action: str) -> str:
