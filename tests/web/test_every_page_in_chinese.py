@@ -50,6 +50,8 @@ SKIP_DOWNLOADS = {
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
     "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
+    "portal:invoice_pdf",  # PDF (the customer portal's copy of an invoice)
+    "portal:confirmation_pdf",  # PDF (the customer portal's copy of a confirmation letter)
     "confirmations:pdf",  # a confirmation letter as PDF
     "confirmations:xlsx",  # ... as Excel
     "confirmations:scan",  # the customer's signed and sealed reply
