@@ -288,7 +288,7 @@ def _build(today: date) -> CompleteBook:
     # the customer portal: a live link for HD001's finance manager (the walk enters with it)
     from arms.customers.portal_access import portal_access_issue
 
-    _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
+    portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
                                                        purpose="对账")
     # the last month's sales–finance reconciliation: the salesperson listed a difference, one resolved
     from arms.salesrecon.services import sales_recon_answer, sales_recon_difference_resolve, sales_recon_open
@@ -342,5 +342,6 @@ def _build(today: date) -> CompleteBook:
         "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
+        "link_id": portal_access.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

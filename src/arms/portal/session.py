@@ -38,7 +38,7 @@ def portal_language(request) -> str:
     return language if language in LANGUAGES else LANGUAGES[0]
 
 
-def portal_login(request, access) -> None:
+def portal_session_open(request, access) -> None:
     """Hold ``access`` in the session (a new session key, so a session id known before is worth nothing)."""
     request.session.cycle_key()
     request.session[PORTAL_SESSION_KEY] = access.pk
@@ -72,7 +72,9 @@ def portal_view(view):
         request.LANGUAGE_CODE = language
         response = view(request, *args, **kwargs)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # never a Referer to another site; "no-referrer" would make browsers send "Origin: null" with the
+        # portal's own forms, which the CSRF check refuses
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "private, no-store"
         return response
 

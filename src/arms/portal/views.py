@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,13 +22,34 @@ from arms.accounts.throttle import client_ip
 from arms.audit.services import ExternalActor
 from arms.cases.services.disputes import dispute_raise
 from arms.cases.services.promises import promise_record
+from arms.common.errors import ArmsError
 from arms.common.files import file_response
 from arms.common.uploads import upload_check
-from arms.customers.portal_access import portal_access_enter, portal_access_resolve
+from arms.confirmations.documents import file_stem, render_confirmation_pdf
+from arms.confirmations.enums import AWAITING_REPLY
+from arms.confirmations.services import confirmation_reply
+from arms.customers.portal_access import (
+    contact_login_enabled,
+    portal_access_enter,
+    portal_access_resolve,
+    portal_login,
+    portal_password_set,
+)
+from arms.ledger.documents import render_invoice_pdf
 from arms.ledger.selectors import customer_statement
 from arms.portal import selectors
-from arms.portal.forms import PortalDisputeForm, PortalPromiseForm, RemittanceForm, StatementPeriodForm
-from arms.portal.services import portal_remittance_upload, portal_text, remittances_for
+from arms.portal.documents import render_statement_pdf
+from arms.portal.forms import (
+    PortalDifferenceFormSet,
+    PortalDisputeForm,
+    PortalLoginForm,
+    PortalPasswordForm,
+    PortalPromiseForm,
+    PortalReplyForm,
+    RemittanceForm,
+    StatementPeriodForm,
+)
+from arms.portal.services import portal_receipt_confirm, portal_remittance_upload, portal_text, remittances_for
 from arms.portal.session import (
     LANGUAGES,
     PORTAL_LANGUAGE_KEY,
@@ -36,8 +57,9 @@ from arms.portal.session import (
     entry_failed,
     plain_page,
     portal_actor,
-    portal_login,
+    portal_language,
     portal_logout,
+    portal_session_open,
     portal_view,
 )
 from arms.web import tables
@@ -57,7 +79,7 @@ def enter(request, token: str):
     if access is None:
         entry_failed(request)
         return plain_page(request, 404, reason="invalid")
-    portal_login(request, access)
+    portal_session_open(request, access)
     portal_access_enter(access=access, actor=ExternalActor(kind="portal", name=access.contact.name,
                                                            address=client_ip(request) or ""))
     response = HttpResponseRedirect(reverse("portal:home"))
@@ -85,7 +107,7 @@ def language(request):
 
 def _context(request, **extra) -> dict:
     return {"access": request.portal, "customer": request.portal.customer, "contact": request.portal.contact,
-            "languages": LANGUAGES, **extra}
+            "languages": LANGUAGES, "contact_login": contact_login_enabled(), **extra}
 
 
 @require_GET
@@ -116,10 +138,12 @@ def statement(request):
         period = form.cleaned_data
         statements = customer_statement(customer_id=customer.pk, date_from=period["date_from"],
                                         date_to=period["date_to"])
+        name = f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
+        if request.GET.get("export") == "pdf":
+            return file_response(render_statement_pdf(customer=customer, statements=statements, **period),
+                                 filename=f"{name}.pdf", content_type="application/pdf")
         if export_format(request):
-            return export_response(
-                request, f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}",
-                tables.statement_table(customer, statements))
+            return export_response(request, name, tables.statement_table(customer, statements))
     return render(request, "portal/statement.html", _context(request, form=form, statements=statements),
                   status=200 if form.is_valid() else 400)
 
@@ -237,3 +261,114 @@ def remittance(request):
     return render(request, "portal/remittance.html", _context(
         request, form=form, remittances=remittances_for(request.portal)),
         status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@portal_view
+def invoice_receipt(request, invoice_id: int):
+    """The contact confirms they received the invoice (签收确认 through the portal)."""
+    invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
+    try:
+        portal_receipt_confirm(access=request.portal, actor=portal_actor(request), invoice=invoice)
+    except ArmsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the receipt of invoice %(number)s is confirmed.")
+                         % {"number": invoice.number})
+    return redirect("portal:invoice", invoice.pk)
+
+
+@require_GET
+@portal_view
+def invoice_pdf(request, invoice_id: int):
+    """A copy of the invoice as PDF."""
+    invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
+    return file_response(render_invoice_pdf(invoice), filename=f"{invoice.number}.pdf",
+                         content_type="application/pdf")
+
+
+@require_GET
+@portal_view
+def confirmation_list(request):
+    confirmations = selectors.confirmations_of(request.portal.customer)
+    return render(request, "portal/confirmations.html", _context(request, page=paginate(request, confirmations)))
+
+
+def _reply_forms(request, confirmation, data=None):
+    invoices = list(selectors.invoices_of(request.portal.customer).filter(
+        pk__in=[item["invoice_id"] for item in confirmation.snapshot_data.get("open_items", [])]
+        + list(selectors.open_invoices_of(request.portal.customer).values_list("pk", flat=True)))
+        .order_by("due_date", "pk"))
+    form = PortalReplyForm(data)
+    differences = PortalDifferenceFormSet(data, prefix="diff",
+                                          form_kwargs={"invoices": invoices, "currency": confirmation.currency})
+    return form, differences
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def confirmation_detail(request, confirmation_id: int):
+    """One balance confirmation: its figures as sent, the letter PDF, and the reply slip."""
+    confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
+    data = request.POST if request.method == "POST" else None
+    form, differences = _reply_forms(request, confirmation, data)
+    if request.method == "POST" and form.is_valid() and differences.is_valid():
+        rows = [row for row in (f.difference() for f in differences.forms) if row is not None]
+        if all(f.is_valid() for f in differences.forms):
+            def reply(cleaned):
+                return confirmation_reply(
+                    confirmation=confirmation, actor=portal_actor(request), answer=cleaned["answer"],
+                    channel="portal", differences=rows if cleaned["answer"] == "disputed" else (),
+                    note=cleaned["note"], contact=request.portal.contact)
+
+            if form.run_service(reply):
+                messages.success(request, _("Thank you: your answer to the balance confirmation is recorded."))
+                return redirect("portal:confirmation", confirmation.pk)
+    return render(request, "portal/confirmation.html", _context(
+        request, confirmation=confirmation, data=confirmation.snapshot_data, form=form, differences=differences,
+        awaiting=confirmation.status in AWAITING_REPLY,
+        open_differences=confirmation.differences.order_by("pk")), status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+@portal_view
+def confirmation_pdf(request, confirmation_id: int):
+    confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
+    return file_response(render_confirmation_pdf(confirmation), filename=f"{file_stem(confirmation)}.pdf",
+                         content_type="application/pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def password(request):
+    """Set a password to log in without a link next time (only where the company lets contacts log in)."""
+    if not contact_login_enabled():
+        raise Http404
+    form = PortalPasswordForm(request.POST or None)
+    if request.method == "POST" and form.run_service(lambda data: portal_password_set(
+            access=request.portal, actor=portal_actor(request), password=data["password"])):
+        messages.success(request, _("Your password is set: next time log in with your e-mail address."))
+        return redirect("portal:home")
+    return render(request, "portal/password.html", _context(request, form=form),
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def login(request):
+    """A contact's login with their e-mail address and password (only where the company lets contacts log in);
+    failures count against the address like bad links do."""
+    if not contact_login_enabled():
+        raise Http404
+    translation.activate(portal_language(request))
+    if entry_blocked(request):
+        return plain_page(request, 429, reason="throttled")
+    form = PortalLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access = portal_login(email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                              address=client_ip(request) or "")
+        if access is not None:
+            portal_session_open(request, access)
+            return redirect("portal:home")
+        entry_failed(request)
+        form.add_error(None, _("The e-mail address or the password is not right."))
+    return render(request, "portal/login.html", {"form": form}, status=400 if request.method == "POST" else 200)
