@@ -376,3 +376,66 @@ def test_the_monthly_report_is_complete_on_a4(language):
         money = [n for n, column in enumerate(table.columns) if column.kind == MONEY]
         amounts += [row[n][0] for row in table.display_rows() for n in money if row[n][0] != "—"]
     assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=14, landscape=True, texts=[book.customer.name])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_invoice_copy_is_complete_on_a4(language):
+    from arms.ledger.documents import render_invoice_pdf
+    from arms.ledger.services.deliveries import invoice_delivery_record
+
+    book = _book(language)
+    invoice = book.invoices[0][0]
+    paid = 98_765_432_10
+    payment = factories.payment(book.customer, amount=paid, received=book.as_of - timedelta(days=20),
+                                number="RCV-2026-EAST-00000001")
+    services.payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(invoice.pk, paid)],
+                              on=book.as_of - timedelta(days=20))
+    credit = services.credit_note_post(actor=None, invoice=invoice, on=book.as_of - timedelta(days=10),
+                                       net_minor=1_000_000_00, tax_minor=130_000_00, reason="价格折让",
+                                       number="CN-2026-EAST-00000001")
+    invoice_delivery_record(invoice=invoice, actor=None, channel="post", carrier="EMS",
+                            tracking_no="EA123456789CN", delivered_on=invoice.issue_date + timedelta(days=2))
+    invoice.refresh_from_db()
+    with translation.override(language):
+        pdf = render_invoice_pdf(invoice)
+    heading = {"zh-hans": "应收账款通知", "en": "Accounts receivable notice"}[language]
+    amounts = [format_amount(v, "CNY") for v in (invoice.net_minor, invoice.tax_minor, invoice.gross_minor, paid,
+                                                 credit.gross_minor, invoice.amount_open_minor,
+                                                 invoice.gross_minor - invoice.amount_open_minor)]
+    [page] = assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=15,
+                                   texts=[book.customer.name, invoice.number, invoice.vat_invoice_number,
+                                          "EA123456789CN", credit.number, heading])
+    assert page.glyphs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_letters_say_when_each_invoice_was_delivered_and_stay_on_a4(language):
+    from arms.dunning.documents import letter_for, render_letter_pdf, render_statement_pdf
+    from arms.dunning.models import DunningAction
+    from arms.dunning.services import dunning_run
+    from arms.ledger.services.deliveries import invoice_delivery_record, invoice_receipt_confirm
+
+    book = _book(language)
+    posted, emailed = book.invoices[LAWYER_ITEMS][0], book.invoices[LAWYER_ITEMS + 1][0]
+    invoice_delivery_record(invoice=posted, actor=None, channel="post", carrier="EMS", tracking_no="EA123456789CN",
+                            delivered_on=posted.issue_date + timedelta(days=2))
+    invoice_receipt_confirm(invoice=posted, actor=None, channel="email",
+                            received_on=posted.issue_date + timedelta(days=5))
+    invoice_delivery_record(invoice=emailed, actor=None, channel="email",
+                            delivered_on=emailed.issue_date + timedelta(days=1))
+    dunning_run(as_of=book.as_of, process=False)
+    action = DunningAction.objects.select_related("stage", "customer").get(customer=book.customer,
+                                                                          stage__letter_kind="letter")
+    letter = letter_for(action)
+    by_number = {line.number: line for line in letter.lines}
+    assert by_number[posted.number].delivery.state == "confirmed"
+    assert by_number[emailed.number].delivery.state == "delivered"
+    assert by_number[book.invoices[-1][0].number].delivery.state == "undelivered"
+    texts = ["EA123456789CN", f"{posted.issue_date + timedelta(days=2):%Y-%m-%d}",
+             f"{posted.issue_date + timedelta(days=5):%Y-%m-%d}", f"{emailed.issue_date + timedelta(days=1):%Y-%m-%d}"]
+    assert_complete_on_a4(render_letter_pdf(letter), amounts=_charges(book, book.invoices[LAWYER_ITEMS:]),
+                          side_margin_mm=15, texts=texts)
+    assert_complete_on_a4(render_statement_pdf(letter), amounts=_charges(book, book.invoices), side_margin_mm=15,
+                          texts=texts)

@@ -248,6 +248,7 @@ def _mount() -> None:
     from arms.exposure.api import router as exposure_router
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
+    from arms.ledger.api_deliveries import router as deliveries_router
     from arms.reports.api import router as reports_router
     from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
@@ -257,6 +258,7 @@ def _mount() -> None:
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1", ledger_router)
+    api.add_router("/v1", deliveries_router)  # invoices' deliveries, receipt, PDF; /deliveries/...
     api.add_router("/v1/imports", imports_router)
     api.add_router("/v1/bank", bank_router)  # accounts, statements, column profiles
     api.add_router("/v1/cash", cash_router)  # statement lines, matches, aliases, unapplied cash, reconciliation

@@ -285,6 +285,17 @@ def _build(today: date) -> CompleteBook:
     recon_difference = recon.differences.order_by("pk").first()
     sales_recon_difference_resolve(difference=recon_difference, actor=clerk, resolution="已开红字发票")
 
+    # invoice delivery proof: INV-HD-1 went by EMS and its signed receipt was scanned; INV-HD-2 by e-mail, unconfirmed
+    from arms.ledger.services.deliveries import invoice_delivery_record, invoice_receipt_confirm
+
+    invoice_delivery_record(invoice=h1, actor=clerk, channel="post", carrier="EMS", tracking_no="EA123456789CN",
+                            delivered_on=today - timedelta(days=218), recipient="李娜")
+    receipt = invoice_receipt_confirm(invoice=h1, actor=clerk, channel="scan", received_on=today - timedelta(days=215),
+                                      contact=hd.contacts.order_by("pk").first(), note="签收单原件已归档",
+                                      scan=("签收单扫描件", b"%PDF-1.4 scan"))
+    invoice_delivery_record(invoice=h2, actor=clerk, channel="email", delivered_on=today - timedelta(days=99),
+                            recipient="li.na@huadong.example")
+
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -306,5 +317,6 @@ def _build(today: date) -> CompleteBook:
         "web:payment_detail.payment_id": unapplied.pk,
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
         "reconciliation_id": recon.pk, "difference_id": recon.differences.order_by("pk").last().pk,
+        "delivery_id": receipt.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -49,6 +49,8 @@ SKIP_DOWNLOADS = {
     "dunning:statement",  # PDF
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
+    "web:invoice_pdf",  # PDF
+    "web:delivery_scan",  # a signed receipt scan
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
@@ -58,7 +60,7 @@ QUERY = {"web:customer_statement": "date_from={start}&date_to={today}"}
 
 #: Latin words that are fine in the Chinese UI: names of formats, brands and abbreviations Chinese finance staff use
 ALLOWED_WORDS = {"ARMS", "PDF", "Excel", "CSV", "XLSX", "ZIP", "API", "ERP", "DSO", "CEI", "ADD", "English",
-                 "KB", "MB", "GB", "SLA", "RMB"}
+                 "KB", "MB", "GB", "SLA", "RMB", "EMS"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@'+-]*(?::[A-Za-z0-9_]+)*")
 _RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z][a-z_]*:[a-z0-9_]+\b")
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")

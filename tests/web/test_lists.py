@@ -380,6 +380,27 @@ def case_unapplied_cash(viewer, today):
     return Case(reverse("cash:unapplied"), {"bucket": "0-30"}, total_column="Unapplied")
 
 
+def case_invoices_undelivered(viewer, today):
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + cust.pk, tax=13_000)
+    from arms.ledger.services.deliveries import invoice_delivery_record
+
+    delivered = factories.invoice(factories.customer("X001"), issued=today - timedelta(days=40))
+    invoice_delivery_record(invoice=delivered, actor=None, channel="hand")
+    return Case(reverse("web:delivery_outstanding"), {"state": "undelivered"})
+
+
+def case_invoices_unconfirmed(viewer, today):
+    from arms.ledger.services.deliveries import invoice_delivery_record
+
+    for cust in customers():
+        invoice = factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + cust.pk, tax=13_000)
+        invoice_delivery_record(invoice=invoice, actor=None, channel="post", carrier="EMS",
+                                tracking_no=f"EA{cust.pk}CN")
+    factories.invoice(factories.customer("X001"), issued=today - timedelta(days=40))  # not delivered
+    return Case(reverse("web:delivery_outstanding"), {"state": "unconfirmed", "channel": "post"})
+
+
 def case_bank_reconciliation(viewer, today):
     from tests.web import cash_book
 

@@ -24,6 +24,7 @@ NOT_A_LIST = {
     "reports/monthly/generate/": "queues a report (POST)",
     "notifications/read-all/": "marks read (POST)",
     "approvals/settings/": "changes the four-eyes amount (POST)",
+    "invoices/undelivered/record/": "records one delivery for the ticked invoices (POST)",
     "analytics/": "redirects to analytics/aging/",
 }
 #: Pages whose count is known to grow with the rows, and why (each is a follow-up, not a licence).

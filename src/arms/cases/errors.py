@@ -1,10 +1,9 @@
 """Error codes collection cases answer with; API clients can branch on ``code``."""
 
-from arms.common.errors import Conflict, ErrorCode
+from arms.common.errors import Conflict, ErrorCode, EvidenceImmutable
 
-
-class ActivityImmutable(Conflict):
-    code = ErrorCode.ACTIVITY_IMMUTABLE
+#: the evidence guard lives in arms.common with the attachment storage; cases keeps its name for it
+ActivityImmutable = EvidenceImmutable
 
 
 class AlreadyClosed(Conflict):

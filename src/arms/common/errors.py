@@ -104,6 +104,8 @@ class ErrorCode(StrEnum):
     CONFIRMATION_ANSWERED = "confirmation_answered"
     CONFIRMATION_NOT_OPEN = "confirmation_not_open"
     DIFFERENCE_RESOLVED = "difference_resolved"
+    # invoice delivery proof
+    INVOICE_CANCELLED = "invoice_cancelled"
 
 
 class ArmsError(Exception):
@@ -142,6 +144,12 @@ class Conflict(ArmsError):
 
     status = 409
     code = ErrorCode.CONFLICT
+
+
+class EvidenceImmutable(Conflict):
+    """Evidence (a recorded activity, a stored attachment, a delivery record) is never changed or deleted."""
+
+    code = ErrorCode.ACTIVITY_IMMUTABLE
 
 
 class Forbidden(ArmsError):

@@ -9,6 +9,11 @@
   *At most one job per (kind, dedupe key) is queued or running: a conditional unique constraint, so two
   clicks, two browser tabs or 32 simultaneous API calls start it once and the others get that job.
   *Status moves queued -> running -> done | failed, never back; ``done`` has a finish time, ``failed`` too.
+- ``Attachment`` is a file kept as evidence, stored once per SHA-256 (``arms.common.attachments.attachment_store``):
+  a signed delivery note, a sent letter's PDF, a signed receipt scan. Used by collection cases and the ledger's
+  invoice deliveries. *Immutable: ``save()`` refuses an update and the queryset updates and deletes; database
+  triggers refuse UPDATE (both databases) and DELETE (PostgreSQL). Its table is still ``cases_attachment``
+  (it moved here from arms.cases so that the ledger can keep scans too).
 - ``QueueHeartbeat`` is one row per queue consumer (host and process): the last time it was seen working,
   so a page can say when nothing consumes the queue (``arms.common.queue``).
 """
@@ -232,3 +237,56 @@ class QueueHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Evidence is never changed or removed: bulk updates and deletes are refused before they reach SQL."""
+
+    def update(self, **kwargs):
+        from arms.common.errors import EvidenceImmutable
+
+        raise EvidenceImmutable(_("Recorded activities and attachments cannot be changed."))
+
+    def delete(self):
+        from arms.common.errors import EvidenceImmutable
+
+        raise EvidenceImmutable(_("Recorded activities and attachments cannot be deleted."))
+
+
+class ImmutableModel(models.Model):
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            from arms.common.errors import EvidenceImmutable
+
+            raise EvidenceImmutable(_("Recorded activities and attachments cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from arms.common.errors import EvidenceImmutable
+
+        raise EvidenceImmutable(_("Recorded activities and attachments cannot be deleted."))
+
+
+class Attachment(ImmutableModel):
+    """A file kept as evidence (a photo of a signed delivery note, a sent letter's PDF), stored once per content."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, help_text=_("Hash of the content."))
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("Bytes."))
+    content_type = models.CharField(
+        _("content type"), max_length=100, blank=True, help_text=_("MIME type guessed from the first file name.")
+    )
+    content = models.BinaryField(_("content"), help_text=_("The file's bytes, kept in the database with the record."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was first stored."))
+
+    class Meta:
+        db_table = "cases_attachment"
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]

@@ -22,6 +22,7 @@ from arms.domain.money import format_amount
 from arms.dunning.models import DunningAction, DunningItem, ItemOutcome, Language
 from arms.dunning.selectors import customer_language, held_invoice_ids
 from arms.ledger.models import Invoice
+from arms.ledger.selectors import DeliveryStatus, delivery_statuses
 
 #: contact roles that get dunning mail first (the accounts-payable side of the customer)
 FINANCE_ROLE_WORDS = ("财务", "会计", "出纳", "应付", "finance", "account", "billing", "payable", "ap ")
@@ -39,6 +40,8 @@ class Line:
     penalty_minor: int
     contract: str = ""
     held: bool = False
+    #: when and how the invoice was delivered and its receipt confirmed (the letter says so for each invoice)
+    delivery: DeliveryStatus | None = None
 
     @property
     def total_minor(self) -> int:
@@ -123,21 +126,24 @@ def letter_for(action: DunningAction) -> Letter:
     and the customer's whole statement in that currency as of today's ledger."""
     items = (DunningItem.objects.filter(action=action, outcome=ItemOutcome.ACTIONED)
              .select_related("invoice__contract").order_by("invoice__due_date", "invoice_id"))
-    lines, contracts = [], {}
+    lines, contracts, line_ids = [], {}, []
     for item in items:
         invoice = item.invoice
         lines.append(Line(invoice.number, invoice.vat_invoice_number, invoice.issue_date, invoice.due_date,
                           item.days_past_due, item.amount_open_minor, item.interest_minor, item.penalty_minor,
                           invoice.contract.number if invoice.contract else ""))
+        line_ids.append(invoice.pk)
         if invoice.contract:
             contracts[invoice.contract_id] = invoice.contract
     held = set(held_invoice_ids(action.as_of).filter(customer_id=action.customer_id))
-    statement = [
-        _line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.pk in held)
-        for inv in Invoice.objects.filter(customer_id=action.customer_id, currency=action.currency,
-                                          amount_open_minor__gt=0).select_related("contract")
-        .order_by("due_date", "pk")
-    ]
+    open_invoices = list(Invoice.objects.filter(customer_id=action.customer_id, currency=action.currency,
+                                                amount_open_minor__gt=0).select_related("contract")
+                         .order_by("due_date", "pk"))
+    statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.pk in held)
+                 for inv in open_invoices]
+    deliveries = delivery_statuses([*line_ids, *(inv.pk for inv in open_invoices)])
+    for line, pk in [*zip(lines, line_ids, strict=True), *zip(statement, (i.pk for i in open_invoices), strict=True)]:
+        line.delivery = deliveries[pk]
     return Letter(
         action=action, language=customer_language(action.customer), lines=lines,
         clauses=[_clause(c) for c in contracts.values()], company_name=action.customer.company.name,

@@ -51,3 +51,35 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class DeliveryKind(models.TextChoices):
+    """What an invoice delivery record says: the invoice went out, or the customer confirmed receiving it."""
+
+    DELIVERY = "delivery", _("Delivery")
+    RECEIPT = "receipt", _("Receipt confirmed")
+
+
+class DeliveryChannel(models.TextChoices):
+    """How an invoice reached the customer (送达方式)."""
+
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Customer portal")
+    POST = "post", _("Post (EMS, courier)")
+    HAND = "hand", _("Hand delivery")
+
+
+class ReceiptChannel(models.TextChoices):
+    """How the customer confirmed receiving an invoice (签收确认)."""
+
+    PORTAL = "portal", _("Portal button")
+    SCAN = "scan", _("Signed receipt scan")
+    EMAIL = "email", _("E-mail reply (recorded by the clerk)")
+
+
+class DeliveryState(models.TextChoices):
+    """An invoice's delivery state, derived from its delivery records."""
+
+    UNDELIVERED = "undelivered", _("Not delivered")
+    DELIVERED = "delivered", _("Delivered, receipt not confirmed")
+    CONFIRMED = "confirmed", _("Receipt confirmed")

@@ -1,6 +1,6 @@
 """Error codes the ledger answers with; API clients can branch on ``code``."""
 
-from arms.common.errors import Conflict, ErrorCode, ValidationFailed
+from arms.common.errors import ArmsError, Conflict, ErrorCode, ValidationFailed
 
 
 class OverAllocation(Conflict):
@@ -21,3 +21,16 @@ class DuplicateNumber(Conflict):
 
 class MissingExchangeRate(ValidationFailed):
     code = ErrorCode.MISSING_EXCHANGE_RATE
+
+
+class InvoiceCancelled(Conflict):
+    """The invoice is wholly credited (cancelled by credit notes): there is nothing to deliver any more."""
+
+    code = ErrorCode.INVOICE_CANCELLED
+
+
+class MailNotSent(ArmsError):
+    """The mail server refused or could not be reached: nothing was recorded as delivered."""
+
+    status = 503
+    code = ErrorCode.UNAVAILABLE

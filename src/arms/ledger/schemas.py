@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 
@@ -19,9 +21,11 @@ from arms.common.api_types import (
     QuerySchema,
     SearchText,
     formatted_money,
+    inline_choices,
     money_text,
 )
-from arms.ledger.enums import ApprovalKind, ApprovalStatus, PaymentMethod
+from arms.common.bounds import MAX_NOTE
+from arms.ledger.enums import ApprovalKind, ApprovalStatus, DeliveryChannel, PaymentMethod, ReceiptChannel
 
 # ---------------------------------------------------------------- inputs
 
@@ -533,3 +537,137 @@ class OpenItemPage(Schema):
     limit: int
     offset: int
     items: list[LedgerOpenItemOut]
+
+
+# ---------------------------------------------------------------- invoice delivery proof (送达 / 签收确认)
+
+
+class InvoiceDeliveryIn(InputSchema):
+    channel: inline_choices(DeliveryChannel)
+    delivered_on: DocumentDate | None = Field(None, description="Today when empty; not in the future, not before "
+                                              "the invoice date.")
+    carrier: str = Field("", max_length=60, description="Post: the carrier (EMS, SF Express ...); required.")
+    tracking_no: str = Field("", max_length=60, description="Post: the waybill number; required.")
+    recipient: str = Field("", max_length=200)
+    note: str = Field("", max_length=MAX_NOTE)
+
+
+class DeliveryBulkIn(InvoiceDeliveryIn):
+    invoice_ids: list[ObjectId] = Field(min_length=1, max_length=500,
+                                        description="The invoices delivered together (one envelope).")
+
+
+class InvoiceReceiptIn(InputSchema):
+    """The receipt's fields as multipart form fields; `scan` (the signed receipt) beside them for channel scan."""
+
+    channel: inline_choices(ReceiptChannel)
+    received_on: DocumentDate | None = Field(None, description="Today when empty.")
+    contact_id: ObjectId | None = Field(None, description="The customer's contact who confirmed, if known.")
+    note: str = Field("", max_length=MAX_NOTE)
+
+
+class InvoiceSendIn(InputSchema):
+    to: str = Field(max_length=1000, description="One or more e-mail addresses (comma or semicolon between).")
+    message: str = Field("", max_length=MAX_NOTE)
+
+
+class DeliveryOutstandingFilters(QuerySchema):
+    state: Literal["undelivered", "unconfirmed"] = "undelivered"
+    customer_id: ObjectId | None = None
+    salesperson_id: ObjectId | None = None
+    channel: inline_choices(DeliveryChannel) | None = Field(None, description="Unconfirmed: how they went out.")
+    search: SearchText = ""
+
+
+class InvoiceDeliveryOut(Schema):
+    id: int
+    invoice_id: int
+    invoice_number: str
+    kind: str
+    channel: str
+    date: dt.date
+    carrier: str
+    tracking_no: str
+    recipient: str
+    contact_id: int | None
+    confirmed_by: str
+    note: str
+    batch: str
+    scan_name: str
+    scan_sha256: str
+    recorded_at: dt.datetime
+    recorded_by: str
+
+    @staticmethod
+    def resolve_invoice_number(obj) -> str:
+        return obj.invoice.number
+
+    @staticmethod
+    def resolve_date(obj) -> dt.date:
+        return obj.occurred_on
+
+    @staticmethod
+    def resolve_scan_sha256(obj) -> str:
+        return obj.scan.sha256 if obj.scan_id else ""
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str:
+        return obj.recorded_by_name
+
+
+class DeliveryStatusOut(Schema):
+    state: str
+    delivered_on: dt.date | None
+    delivered_channel: str
+    carrier: str
+    tracking_no: str
+    confirmed_on: dt.date | None
+    confirmed_channel: str
+
+
+class InvoiceDeliveriesOut(Schema):
+    invoice_id: int
+    status: DeliveryStatusOut
+    records: list[InvoiceDeliveryOut]
+
+
+class DeliveryOutstandingOut(CustomerRefOut):
+    id: int
+    number: str
+    vat_invoice_number: str
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    gross_minor: int
+    gross: str
+    amount_open_minor: int
+    amount_open: str
+    salesperson: str | None
+    delivery_state: str
+    delivered_on: dt.date | None
+    delivered_channel: str | None
+    age_days: int = Field(description="Days since the invoice date (undelivered) or since delivery (unconfirmed).")
+
+    resolve_gross = formatted_money("gross_minor")
+
+    resolve_amount_open = formatted_money("amount_open_minor")
+
+    @staticmethod
+    def resolve_salesperson(obj) -> str | None:
+        return _username(obj.customer.salesperson)
+
+    @staticmethod
+    def resolve_age_days(obj) -> int:
+        return (timezone.localdate() - (obj.delivered_on or obj.issue_date)).days
+
+
+class DeliveryOutstandingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DeliveryOutstandingOut]
+
+
+class DeliveryBulkOut(Schema):
+    batch: str
+    records: list[InvoiceDeliveryOut]

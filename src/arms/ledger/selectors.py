@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from arms.customers.selectors import customers_visible_to
-from arms.ledger.enums import PaymentStatus
-from arms.ledger.models import Allocation, CreditNote, Invoice, LedgerApproval, Payment
+from arms.ledger.enums import DeliveryChannel, DeliveryKind, DeliveryState, PaymentStatus, ReceiptChannel
+from arms.ledger.models import Allocation, CreditNote, Invoice, InvoiceDelivery, LedgerApproval, Payment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -206,3 +207,122 @@ def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> l
             statement.lines.append(StatementLine(on, kind, number, text or "", debit, credit, balance))
         statements.append(statement)
     return statements
+
+
+# --- invoice delivery proof (送达 / 签收确认) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """An invoice's delivery state, derived from its records: the first delivery and the first receipt."""
+
+    state: str
+    delivered_on: date | None = None
+    delivered_channel: str = ""
+    tracking_no: str = ""
+    carrier: str = ""
+    confirmed_on: date | None = None
+    confirmed_channel: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return str(DeliveryState(self.state).label)
+
+    @property
+    def delivered_channel_label(self) -> str:
+        return str(DeliveryChannel(self.delivered_channel).label) if self.delivered_channel else ""
+
+    @property
+    def confirmed_channel_label(self) -> str:
+        return str(ReceiptChannel(self.confirmed_channel).label) if self.confirmed_channel else ""
+
+
+def _first(kind: str, column: str) -> Subquery:
+    return Subquery(InvoiceDelivery.objects.filter(invoice=OuterRef("pk"), kind=kind)
+                    .order_by("occurred_on", "id").values(column)[:1])
+
+
+def with_delivery_state(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """``qs`` annotated with ``delivered_on``/``delivered_channel`` (first delivery), ``confirmed_on``/
+    ``confirmed_channel`` (first receipt) and ``delivery_state``; one query, filterable by each."""
+    qs = qs.annotate(
+        delivered_on=_first(DeliveryKind.DELIVERY, "occurred_on"),
+        delivered_channel=_first(DeliveryKind.DELIVERY, "channel"),
+        confirmed_on=_first(DeliveryKind.RECEIPT, "occurred_on"),
+        confirmed_channel=_first(DeliveryKind.RECEIPT, "channel"),
+    )
+    return qs.annotate(delivery_state=Case(
+        When(confirmed_on__isnull=False, then=Value(DeliveryState.CONFIRMED)),
+        When(delivered_on__isnull=False, then=Value(DeliveryState.DELIVERED)),
+        default=Value(DeliveryState.UNDELIVERED), output_field=CharField(),
+    ))
+
+
+def delivery_statuses(invoice_ids: Iterable[int]) -> dict[int, DeliveryStatus]:
+    """The delivery status of each invoice of ``invoice_ids`` (one query); an invoice without records is
+    undelivered."""
+    ids = list(invoice_ids)
+    found: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    rows = (InvoiceDelivery.objects.filter(invoice_id__in=ids).order_by("occurred_on", "id")
+            .values("invoice_id", "kind", "channel", "occurred_on", "carrier", "tracking_no"))
+    for row in rows:
+        seen = found[row["invoice_id"]]
+        seen.setdefault(row["kind"], row)
+    statuses = {}
+    for pk, seen in found.items():
+        delivery, receipt = seen.get(DeliveryKind.DELIVERY), seen.get(DeliveryKind.RECEIPT)
+        state = (DeliveryState.CONFIRMED if receipt else DeliveryState.DELIVERED if delivery
+                 else DeliveryState.UNDELIVERED)
+        statuses[pk] = DeliveryStatus(
+            state=state,
+            delivered_on=delivery["occurred_on"] if delivery else None,
+            delivered_channel=delivery["channel"] if delivery else "",
+            tracking_no=delivery["tracking_no"] if delivery else "",
+            carrier=delivery["carrier"] if delivery else "",
+            confirmed_on=receipt["occurred_on"] if receipt else None,
+            confirmed_channel=receipt["channel"] if receipt else "",
+        )
+    return statuses
+
+
+def delivery_status(invoice: Invoice) -> DeliveryStatus:
+    return delivery_statuses([invoice.pk])[invoice.pk]
+
+
+def invoice_delivery_history(invoice: Invoice) -> QuerySet[InvoiceDelivery]:
+    """Every delivery and receipt record of ``invoice``, newest first."""
+    return (InvoiceDelivery.objects.filter(invoice=invoice).select_related("contact", "recorded_by", "scan")
+            .order_by("-occurred_on", "-id"))
+
+
+def not_cancelled(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Leave out invoices wholly cancelled by credit notes (nothing is left to deliver)."""
+    credited = Subquery(CreditNote.objects.filter(invoice=OuterRef("pk")).values("invoice")
+                        .annotate(total=Sum("gross_minor")).values("total")[:1])
+    return qs.annotate(credited_minor=Coalesce(credited, Value(0))).filter(credited_minor__lt=F("gross_minor"))
+
+
+def deliveries_outstanding(*, user: User | AnonymousUser | None, state: str = DeliveryState.UNDELIVERED,
+                           customer_id: int | None = None, salesperson_id: int | None = None,
+                           channel: str = "", search: str = "") -> QuerySet[Invoice]:
+    """Invoices not yet delivered (``state=undelivered``), or delivered without a confirmed receipt
+    (``unconfirmed``), oldest first; cancelled invoices are left out. ``channel`` filters the delivered ones
+    by how they went out. ``user`` None is the system (the command line): every customer."""
+    invoices = Invoice.objects.all() if user is None else Invoice.objects.filter(
+        customer__in=customers_visible_to(user))
+    qs = with_delivery_state(not_cancelled(invoices.select_related("customer", "customer__salesperson")))
+    # the annotations of with_delivery_state are filtered by name (django-stubs knows only model fields)
+    if state in (DeliveryState.DELIVERED, "unconfirmed"):
+        qs = qs.filter(**{"delivery_state": DeliveryState.DELIVERED})
+        if channel:
+            qs = qs.filter(**{"delivered_channel": channel})
+    else:
+        qs = qs.filter(**{"delivery_state": DeliveryState.UNDELIVERED})
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if salesperson_id:
+        qs = qs.filter(customer__salesperson_id=salesperson_id)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(vat_invoice_number__icontains=search)
+                       | Q(customer__name__icontains=search))
+    return qs.order_by("issue_date", "id")

@@ -32,6 +32,11 @@ LABELS = {
     # sales–finance reconciliation (its demo module)
     "sales reconciliations": _("Sales–finance reconciliations of last month"),
     "sales reconciliations waiting": _("Sales–finance reconciliations not signed off"),
+    # invoice delivery proof (the ledger's demo module)
+    "invoice deliveries": _("Invoice deliveries"),
+    "invoice deliveries by post": _("Invoice deliveries by post (EMS)"),
+    "invoice receipts confirmed": _("Invoices with receipt confirmed"),
+    "invoices not delivered": _("Invoices not delivered"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
     "credit ratings": _("Credit ratings"),
     "credit proposals waiting": _("Rating proposals waiting for review"),

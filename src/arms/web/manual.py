@@ -24,6 +24,7 @@ from arms.ledger import selectors as ledger
 from arms.ledger.enums import ApprovalKind, ApprovalStatus, PaymentStatus
 from arms.ledger.models import Allocation, Invoice, Payment
 from arms.ledger.services import approvals
+from arms.web.delivery_forms import delivery_block
 from arms.web.exports import AMOUNT, DATETIME, Column, Table, export_format, export_response
 from arms.web.forms import _choices_with_all
 from arms.web.manual_forms import (
@@ -139,7 +140,7 @@ def allocation_undo(request, allocation_id: int):
 
 def invoice_context(request, invoice: Invoice, **forms) -> dict:
     """What /invoices/<id>/ shows: the invoice, its allocations and credit notes, the forms to record a payment
-    for it and to credit it, and the approvals waiting for it."""
+    for it and to credit it, the approvals waiting for it, and its delivery block (state, history, forms)."""
     user = request.user
     is_open = invoice.amount_open_minor > 0
     can_pay = is_open and user.has_perm("ledger.add_payment") and user.has_perm("ledger.add_allocation")
@@ -155,6 +156,7 @@ def invoice_context(request, invoice: Invoice, **forms) -> dict:
         or (CreditNoteForm(invoice=invoice, initial=CreditNoteForm.initial_for(invoice)) if can_credit else None),
         "approvals": ledger.approval_list(user=user, invoice_id=invoice.pk, status=ApprovalStatus.PENDING)
         if user.has_perm("ledger.view_ledgerapproval") else [],
+        **delivery_block(request, invoice, **forms),
     }
 
 

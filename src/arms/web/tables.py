@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from arms.domain.money import to_decimal
 from arms.domain.terms import days_overdue
+from arms.ledger.enums import DeliveryState
 from arms.web.exports import AMOUNT, DATE, DATETIME, INT, Column, Table
 from arms.web.templatetags.arms_web import entry_kind_label, person, statement_text
 
@@ -27,15 +28,25 @@ def customer_table(customers) -> Table:
     return Table(_("Customers"), columns, rows)
 
 
+def _delivery_cells(invoice) -> list:
+    """The delivery state columns of an invoice row annotated by ``ledger.selectors.with_delivery_state``."""
+    state = getattr(invoice, "delivery_state", None)
+    if state is None:
+        return ["", None, None]
+    return [str(DeliveryState(state).label), invoice.delivered_on, invoice.confirmed_on]
+
+
 def invoice_table(invoices, *, today: date) -> Table:
     columns = [Column(_("Invoice")), Column(_("VAT invoice number")), Column(_("Customer code")),
                Column(_("Customer"), width=32), Column(_("Contract")), Column(_("Issue date"), DATE),
                Column(_("Due date"), DATE), Column(_("Days overdue"), INT), Column(_("Currency")),
-               Column(_("Gross amount"), AMOUNT), Column(_("Open amount"), AMOUNT)]
+               Column(_("Gross amount"), AMOUNT), Column(_("Open amount"), AMOUNT), Column(_("Delivery")),
+               Column(_("Delivered on"), DATE), Column(_("Receipt confirmed on"), DATE)]
     rows = ([inv.number, inv.vat_invoice_number, inv.customer.code, inv.customer.name,
              inv.contract.number if inv.contract_id else "", inv.issue_date, inv.due_date,
              max(days_overdue(inv.due_date, today), 0) if inv.amount_open_minor else 0, inv.currency,
-             to_decimal(inv.gross_minor, inv.currency), to_decimal(inv.amount_open_minor, inv.currency)]
+             to_decimal(inv.gross_minor, inv.currency), to_decimal(inv.amount_open_minor, inv.currency),
+             *_delivery_cells(inv)]
             for inv in invoices.iterator(chunk_size=CHUNK))
     return Table(_("Invoices"), columns, rows)
 

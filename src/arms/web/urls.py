@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import audit, imports, jobs, manual, notifications, views
+from arms.web import audit, deliveries, imports, jobs, manual, notifications, views
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,14 @@ urlpatterns = [
     path("customers/<int:customer_id>/payments/", views.customer_payment_record, name="customer_payment_record"),
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    # invoice delivery proof (arms.web.deliveries)
+    path("invoices/undelivered/", deliveries.delivery_outstanding, name="delivery_outstanding"),
+    path("invoices/undelivered/record/", deliveries.delivery_bulk, name="delivery_bulk"),
+    path("invoices/<int:invoice_id>/deliveries/", deliveries.invoice_delivery_record, name="invoice_delivery_record"),
+    path("invoices/<int:invoice_id>/receipt/", deliveries.invoice_receipt_confirm, name="invoice_receipt_confirm"),
+    path("invoices/<int:invoice_id>/send/", deliveries.invoice_send, name="invoice_send"),
+    path("invoices/<int:invoice_id>/pdf/", deliveries.invoice_pdf, name="invoice_pdf"),
+    path("deliveries/<int:delivery_id>/scan/", deliveries.delivery_scan, name="delivery_scan"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
     # manual cash application and documents from the UI (arms.web.manual)

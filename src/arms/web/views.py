@@ -154,7 +154,7 @@ def customer_invoice_post(request, customer_id: int):
 def invoice_list(request):
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET)
-    invoices = ledger.invoice_list(user=request.user, **form.filters(today=today))
+    invoices = ledger.with_delivery_state(ledger.invoice_list(user=request.user, **form.filters(today=today)))
     if export_format(request):
         return export_response(request, f"invoices-{today:%Y%m%d}", tables.invoice_table(invoices, today=today))
     template = "web/invoice_list.html#results" if request.htmx else "web/invoice_list.html"

@@ -6,7 +6,7 @@ Design overview and invariants:
   evidence (for the limitation clock and in court), so it is append-only: ``save()`` refuses an update, the
   queryset and the admin refuse deletes and updates, and database triggers refuse UPDATE on both databases
   and DELETE on PostgreSQL (SQLite's test flush deletes rows, so there the guard is the model's).
-  An attachment is stored once per SHA-256 (``Attachment``), and is immutable too.
+  An attachment is stored once per SHA-256 (``arms.common.models.Attachment``), and is immutable too.
   ``(source, source_ref)`` is unique when ``source_ref`` is given, so a caller that retries records once.
 - ``Task`` is a to-do for one person at one escalation level (sales → finance → credit/legal); completing
   it records an Activity. ``(source, source_ref)`` is unique when given.

@@ -5,58 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import ActivityKind, Direction
 from arms.common.bounds import MAX_NOTE, text_length_constraint
+from arms.common.models import Attachment as StoredFile
+from arms.common.models import ImmutableModel
 
 
-class ImmutableQuerySet(models.QuerySet):
-    """Evidence is never changed or removed: bulk updates and deletes are refused before they reach SQL."""
-
-    def update(self, **kwargs):
-        from arms.cases.errors import ActivityImmutable
-
-        raise ActivityImmutable(_("Recorded activities and attachments cannot be changed."))
-
-    def delete(self):
-        from arms.cases.errors import ActivityImmutable
-
-        raise ActivityImmutable(_("Recorded activities and attachments cannot be deleted."))
-
-
-class ImmutableModel(models.Model):
-    objects = ImmutableQuerySet.as_manager()
+class Attachment(StoredFile):
+    """The evidence file store under its old name: the model lives in arms.common now (the ledger keeps signed
+    receipt scans in it too); this proxy keeps ``"cases.Attachment"`` references and imports working."""
 
     class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            from arms.cases.errors import ActivityImmutable
-
-            raise ActivityImmutable(_("Recorded activities and attachments cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        from arms.cases.errors import ActivityImmutable
-
-        raise ActivityImmutable(_("Recorded activities and attachments cannot be deleted."))
-
-
-class Attachment(ImmutableModel):
-    """A file kept as evidence (a photo of a signed delivery note, a sent letter's PDF), stored once per content."""
-
-    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, help_text=_("Hash of the content."))
-    size = models.PositiveBigIntegerField(_("size"), help_text=_("Bytes."))
-    content_type = models.CharField(
-        _("content type"), max_length=100, blank=True, help_text=_("MIME type guessed from the first file name.")
-    )
-    content = models.BinaryField(_("content"), help_text=_("The file's bytes, kept in the database with the record."))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was first stored."))
-
-    class Meta:
+        proxy = True
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.sha256[:12]
 
 
 class Activity(ImmutableModel):
@@ -86,7 +46,7 @@ class Activity(ImmutableModel):
     source_ref = models.CharField(_("source reference"), max_length=120, blank=True,
                                   help_text=_("The source's own reference; unique per source, so retries record once."))
     attachment = models.ForeignKey(
-        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
         help_text=_("A file kept with the record."),
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -12,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, Direction
-from arms.cases.models import Activity, Attachment
+from arms.cases.models import Activity
 from arms.cases.services.common import choice_or_error, code_or_error, customer_invoices_locked, user_or_none
+from arms.common.attachments import attachment_store
 from arms.common.errors import ValidationFailed
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 
@@ -30,21 +29,6 @@ def activity_snapshot(activity: Activity) -> dict:
         "attachment_name": activity.attachment_name, "attachment_sha256": activity.attachment_sha256,
         "invoices": sorted(activity.invoices.values_list("pk", flat=True)),
     }
-
-
-def attachment_store(*, content: bytes, name: str) -> Attachment:
-    """Keep ``content`` once per SHA-256; the same file attached twice is stored once."""
-    digest = hashlib.sha256(content).hexdigest()
-    existing = Attachment.objects.filter(sha256=digest).first()
-    if existing is not None:
-        return existing
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    try:
-        with transaction.atomic():
-            return Attachment.objects.create(sha256=digest, size=len(content), content_type=content_type,
-                                             content=content)
-    except IntegrityError:  # the same file stored by a concurrent call
-        return Attachment.objects.get(sha256=digest)
 
 
 @transaction.atomic

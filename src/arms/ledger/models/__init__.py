@@ -16,12 +16,16 @@ Design overview and invariants (checked by ``arms ledger check``; the starred on
   *Journal rows can be neither updated nor deleted (triggers on both databases).
 - Control accounts: per customer, the 1122 receivables balance equals the base amount of its open
   invoices, and the 2203 unapplied-cash balance equals the base amount of its unallocated payments.
+- Invoice deliveries (``InvoiceDelivery``) are append-only evidence: each invoice can have several deliveries and
+  receipt confirmations; its delivery state (undelivered / delivered / receipt confirmed) is derived from them.
+  *A post delivery names its carrier and tracking number; *a record's channel fits its kind.
 - A manual allocation, reversal, credit note or invoice above the company's amount waits as a ``LedgerApproval``
   until a second person approves it (models/approval.py).
 """
 
 from arms.ledger.models.allocation import Allocation
 from arms.ledger.models.approval import FOUR_EYES_DEFAULT_MINOR, LedgerApproval, LedgerSettings
+from arms.ledger.models.delivery import InvoiceDelivery
 from arms.ledger.models.fx import ExchangeRate
 from arms.ledger.models.invoice import CreditNote, Invoice
 from arms.ledger.models.journal import Account, JournalEntry, JournalLine
@@ -34,6 +38,7 @@ __all__ = [
     "CreditNote",
     "ExchangeRate",
     "Invoice",
+    "InvoiceDelivery",
     "JournalEntry",
     "JournalLine",
     "LedgerApproval",

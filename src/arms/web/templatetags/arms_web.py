@@ -162,3 +162,23 @@ def queue_warning(context, waiting) -> dict:
     user = context.get("user")
     return {"show": not health.consumer_running, "health": health, "operator": bool(user and user.is_staff),
             "stale_minutes": int(STALE_AFTER.total_seconds() // 60)}
+
+
+@register.simple_tag
+def delivery_channel_label(channel: str) -> str:
+    """How an invoice went out ("post" -> "Post (EMS, courier)"), translated."""
+    return str(enums.DeliveryChannel(channel).label) if channel in enums.DeliveryChannel.values else channel
+
+
+@register.simple_tag
+def receipt_channel_label(channel: str) -> str:
+    """How the customer confirmed receipt ("scan" -> "Signed receipt scan"), translated."""
+    return str(enums.ReceiptChannel(channel).label) if channel in enums.ReceiptChannel.values else channel
+
+
+@register.filter
+def days_since(day: date | None, today: date) -> int | str:
+    """Calendar days from ``day`` to ``today`` (an invoice's age since it was issued or delivered); a dash for none."""
+    if day is None or today is None:
+        return "—"
+    return (today - day).days

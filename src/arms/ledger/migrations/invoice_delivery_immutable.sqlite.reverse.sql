@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS ledger_invoicedelivery_no_update;

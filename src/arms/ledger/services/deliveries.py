@@ -1,0 +1,325 @@
+"""Invoice delivery proof (送达 / 签收确认): record how an invoice went out, and the customer's confirmation of receipt.
+
+Records are append-only evidence (``InvoiceDelivery``): a wrong one is corrected by a new record whose note says
+so. Every write locks the invoice rows (in primary-key order), checks every input before writing anything, and
+audits in the same transaction. ``actor`` is a user, None for the system, or an
+``arms.audit.services.ExternalActor`` for a customer's contact acting in the portal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arms.audit.actions import AuditAction
+from arms.audit.services import ExternalActor, audit_record
+from arms.common.attachments import attachment_store
+from arms.common.bounds import MAX_NOTE, date_check
+from arms.common.errors import ValidationFailed
+from arms.common.locks import invoices_qs_for_update
+from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
+from arms.ledger.enums import DeliveryChannel, DeliveryKind, ReceiptChannel
+from arms.ledger.errors import InvoiceCancelled, MailNotSent
+from arms.ledger.models import Invoice, InvoiceDelivery
+from arms.ledger.models.delivery import MAX_CARRIER, MAX_RECIPIENT, MAX_TRACKING_NO
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.contrib.auth.models import User
+
+    from arms.common.models import Attachment
+    from arms.common.typing import JsonDict
+    from arms.customers.models import Contact
+
+log = logging.getLogger(__name__)
+
+#: at most this many invoices in one bulk record (one envelope, one courier run)
+MAX_BULK = 500
+MAX_SCAN_NAME = 200
+#: a waybill number: letters, digits, dashes and spaces (EMS: EA123456789CN; SF: 12 digits)
+_TRACKING_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _user(actor: Any) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _actor_name(actor: Any) -> str:
+    if isinstance(actor, ExternalActor):
+        return actor.audit_name
+    user = _user(actor)
+    return user.get_username() if user is not None else "system"
+
+
+def _line(value: str | None, *, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if _CONTROL.search(text):
+        raise ValidationFailed(_("One line of text, without control characters."), field=field)
+    if len(text) > limit:
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": limit}, field=field)
+    return text
+
+
+def _note(value: str | None) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": MAX_NOTE}, field="note")
+    return text
+
+
+def _day(value: date | None, *, invoice: Invoice, field: str) -> date:
+    today = timezone.localdate()
+    if value is None:
+        return max(today, invoice.issue_date)
+    if not isinstance(value, date):
+        raise ValidationFailed(_("A date (YYYY-MM-DD)."), field=field)
+    date_check(value, field=field)
+    if value > today:
+        raise ValidationFailed(_("The date %(date)s is in the future.") % {"date": value.isoformat()}, field=field)
+    if value < invoice.issue_date:
+        raise ValidationFailed(
+            _("The date %(date)s is before invoice %(number)s was issued (%(issued)s).")
+            % {"date": value.isoformat(), "number": invoice.number, "issued": invoice.issue_date.isoformat()},
+            field=field,
+        )
+    return value
+
+
+def invoice_is_cancelled(invoice: Invoice) -> bool:
+    """True when credit notes have wholly cancelled the invoice (红冲): nothing is left to deliver or confirm."""
+    credited = invoice.credit_notes.aggregate(total=Sum("gross_minor"))["total"] or 0
+    return credited >= invoice.gross_minor
+
+
+def _usable(invoice: Invoice, *, field: str = "invoice") -> None:
+    if invoice_is_cancelled(invoice):
+        raise InvoiceCancelled(
+            _("Invoice %(number)s is cancelled by credit notes; there is nothing to deliver.")
+            % {"number": invoice.number},
+            field=field,
+        )
+
+
+def _locked(invoices: Sequence[Invoice]) -> dict[int, Invoice]:
+    return {inv.pk: inv for inv in invoices_qs_for_update(inv.pk for inv in invoices)}
+
+
+def delivery_snapshot(delivery: InvoiceDelivery) -> JsonDict:
+    return {
+        "invoice": delivery.invoice.number, "kind": delivery.kind, "channel": delivery.channel,
+        "date": delivery.occurred_on, "carrier": delivery.carrier, "tracking_no": delivery.tracking_no,
+        "recipient": delivery.recipient, "contact": delivery.contact_id, "confirmed_by": delivery.confirmed_by,
+        "note": delivery.note, "batch": delivery.batch,
+        "scan_sha256": delivery.scan.sha256 if delivery.scan is not None else "", "scan_name": delivery.scan_name,
+    }
+
+
+def _delivery_fields(*, channel: str, carrier: str, tracking_no: str, recipient: str, note: str) -> JsonDict:
+    if channel not in DeliveryChannel.values:
+        raise ValidationFailed(
+            _("Unknown delivery channel %(value)s; one of %(choices)s.")
+            % {"value": channel, "choices": ", ".join(DeliveryChannel.values)},
+            field="channel",
+        )
+    carrier = _line(carrier, field="carrier", limit=MAX_CARRIER)
+    tracking_no = _line(tracking_no, field="tracking_no", limit=MAX_TRACKING_NO)
+    if tracking_no and not _TRACKING_NO.match(tracking_no):
+        raise ValidationFailed(_("A tracking number has letters, digits, dashes and spaces only."),
+                               field="tracking_no")
+    if channel == DeliveryChannel.POST:
+        if not carrier:
+            raise ValidationFailed(_("Name the carrier (EMS, SF Express ...) of a delivery by post."), field="carrier")
+        if not tracking_no:
+            raise ValidationFailed(_("A delivery by post needs its tracking number."), field="tracking_no")
+    return {"channel": channel, "carrier": carrier, "tracking_no": tracking_no,
+            "recipient": _line(recipient, field="recipient", limit=MAX_RECIPIENT), "note": _note(note)}
+
+
+def _delivery_write(*, invoice: Invoice, actor: Any, fields: JsonDict, on: date, batch: str = "") -> InvoiceDelivery:
+    delivery = InvoiceDelivery.objects.create(
+        company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.DELIVERY, occurred_on=on, batch=batch,
+        recorded_by=_user(actor), recorded_by_name=_actor_name(actor), **fields,
+    )
+    audit_record(actor=actor, action=AuditAction.INVOICE_DELIVERY_RECORDED, subject=delivery,
+                 after=delivery_snapshot(delivery))
+    return delivery
+
+
+@transaction.atomic
+def invoice_delivery_record(*, invoice: Invoice, actor: Any, channel: str, delivered_on: date | None = None,
+                            carrier: str = "", tracking_no: str = "", recipient: str = "",
+                            note: str = "") -> InvoiceDelivery:
+    """Record that ``invoice`` was delivered on ``delivered_on`` (today by default) by ``channel`` (email, portal,
+    post, hand). Post needs the carrier and the tracking number. A wholly credited invoice is refused."""
+    fields = _delivery_fields(channel=channel, carrier=carrier, tracking_no=tracking_no, recipient=recipient,
+                              note=note)
+    locked = _locked([invoice])[invoice.pk]
+    on = _day(delivered_on, invoice=locked, field="delivered_on")
+    _usable(locked)
+    return _delivery_write(invoice=locked, actor=actor, fields=fields, on=on)
+
+
+@transaction.atomic
+def invoice_deliveries_record(*, invoices: Sequence[Invoice], actor: Any, channel: str,
+                              delivered_on: date | None = None, carrier: str = "", tracking_no: str = "",
+                              recipient: str = "", note: str = "") -> list[InvoiceDelivery]:
+    """Record one delivery of several invoices at once (one EMS envelope): all or none. The records share a
+    batch reference; an error names the invoice by its place in the list (``invoices[2]``)."""
+    if not invoices:
+        raise ValidationFailed(_("Name at least one invoice."), field="invoices")
+    if len(invoices) > MAX_BULK:
+        raise ValidationFailed(_("At most %(limit)s invoices at once.") % {"limit": MAX_BULK}, field="invoices")
+    seen: set[int] = set()
+    for index, invoice in enumerate(invoices):
+        if invoice.pk in seen:
+            raise ValidationFailed(_("Invoice %(number)s is listed twice.") % {"number": invoice.number},
+                                   field=f"invoices[{index}]")
+        seen.add(invoice.pk)
+    fields = _delivery_fields(channel=channel, carrier=carrier, tracking_no=tracking_no, recipient=recipient,
+                              note=note)
+    locked = _locked(invoices)
+    days = []
+    for index, invoice in enumerate(invoices):
+        row = locked[invoice.pk]
+        days.append(_day(delivered_on, invoice=row, field="delivered_on" if delivered_on else f"invoices[{index}]"))
+        _usable(row, field=f"invoices[{index}]")
+    batch = uuid.uuid4().hex[:12]
+    return [_delivery_write(invoice=locked[invoice.pk], actor=actor, fields=fields, on=on, batch=batch)
+            for invoice, on in zip(invoices, days, strict=True)]
+
+
+def _scan_read(scan: Any) -> tuple[str, bytes]:
+    """``scan`` as (file name, bytes): an uploaded file (``name`` and ``read()``) or a ``(name, bytes)`` pair."""
+    limit = upload_max_bytes()
+    if isinstance(scan, tuple) and len(scan) == 2:
+        name, content = scan
+    elif hasattr(scan, "read"):
+        if getattr(scan, "size", 0) > limit:
+            raise FileTooLarge(upload_too_large_message(), field="scan", limit=limit)
+        name, content = getattr(scan, "name", "") or "", scan.read()
+    else:
+        raise ValidationFailed(_("Attach the signed receipt scan."), field="scan")
+    if not isinstance(content, bytes | bytearray) or not content:
+        raise ValidationFailed(_("The file is empty."), field="scan")
+    if len(content) > limit:
+        raise FileTooLarge(upload_too_large_message(), field="scan", limit=limit)
+    name = _line(str(name).replace("\\", "/").rsplit("/", 1)[-1], field="scan", limit=MAX_SCAN_NAME)
+    return name or "scan", bytes(content)
+
+
+@transaction.atomic
+def invoice_receipt_confirm(*, invoice: Invoice, actor: Any, channel: str, contact: Contact | None = None,
+                            received_on: date | None = None, note: str = "", scan: Any = None) -> InvoiceDelivery:
+    """Record that the customer confirmed receiving ``invoice``: by the portal button (``portal``), a signed
+    receipt scan (``scan``: the file is required and kept by SHA-256), or an e-mail reply the clerk records
+    (``email``). ``contact`` must be one of the invoice's customer's contacts. Confirming by the portal twice on
+    one day returns the first record."""
+    if channel not in ReceiptChannel.values:
+        raise ValidationFailed(
+            _("Unknown receipt channel %(value)s; one of %(choices)s.")
+            % {"value": channel, "choices": ", ".join(ReceiptChannel.values)},
+            field="channel",
+        )
+    if contact is not None and contact.customer_id != invoice.customer_id:
+        raise ValidationFailed(_("The contact is not one of this invoice's customer's."), field="contact")
+    if channel == ReceiptChannel.SCAN and scan is None:
+        raise ValidationFailed(_("Attach the signed receipt scan."), field="scan")
+    note = _note(note)
+    scanned = _scan_read(scan) if scan is not None else None
+    locked = _locked([invoice])[invoice.pk]
+    on = _day(received_on, invoice=locked, field="received_on")
+    _usable(locked)
+    if channel == ReceiptChannel.PORTAL and scanned is None:
+        earlier: InvoiceDelivery | None = InvoiceDelivery.objects.filter(
+            invoice=locked, kind=DeliveryKind.RECEIPT, channel=channel, contact=contact, occurred_on=on).first()
+        if earlier is not None:
+            return earlier
+    if contact is not None:
+        who = contact.name
+    elif isinstance(actor, ExternalActor):
+        who = actor.name
+    else:
+        who = _actor_name(actor)
+    stored: Attachment | None = attachment_store(content=scanned[1], name=scanned[0]) if scanned else None
+    delivery = InvoiceDelivery.objects.create(
+        company_id=locked.company_id, invoice=locked, kind=DeliveryKind.RECEIPT, channel=channel, occurred_on=on,
+        contact=contact, confirmed_by=who[:MAX_RECIPIENT], recipient=contact.email if contact else "", note=note,
+        scan=stored, scan_name=scanned[0] if scanned else "", recorded_by=_user(actor),
+        recorded_by_name=_actor_name(actor),
+    )
+    audit_record(actor=actor, action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=delivery,
+                 after=delivery_snapshot(delivery))
+    return delivery
+
+
+#: at most this many addresses on one invoice e-mail
+MAX_RECIPIENTS = 10
+
+
+def _addresses(to: str | Sequence[str]) -> list[str]:
+    items = [to] if isinstance(to, str) else list(to)
+    found = [part.strip() for item in items for part in re.split(r"[,;\s]+", item or "") if part.strip()]
+    if not found:
+        raise ValidationFailed(_("Give the e-mail address to send the invoice to."), field="to")
+    if len(found) > MAX_RECIPIENTS:
+        raise ValidationFailed(_("At most %(limit)s addresses.") % {"limit": MAX_RECIPIENTS}, field="to")
+    for address in found:
+        try:
+            validate_email(address)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(_("%(value)s is not an e-mail address.") % {"value": address[:80]},
+                                   field="to") from exc
+    return list(dict.fromkeys(found))
+
+
+def invoice_email_send(*, invoice: Invoice, actor: Any, to: str | Sequence[str], message: str = "") -> InvoiceDelivery:
+    """E-mail the invoice copy (PDF attached) to ``to`` and record an e-mail delivery once the mail server has
+    accepted it. A refused or unreachable server raises ``MailNotSent`` and records nothing."""
+    from arms.ledger.documents import invoice_pdf_filename, render_invoice_pdf
+
+    recipients = _addresses(to)
+    text = _note(message)
+    _usable(invoice)
+    pdf = render_invoice_pdf(invoice)
+    message_id = make_msgid(domain="arms")
+    subject = _("Invoice %(number)s from %(company)s") % {"number": invoice.number, "company": invoice.company.name}
+    body = _("Please find attached a copy of invoice %(number)s (issued %(issued)s, due %(due)s).") % {
+        "number": invoice.number, "issued": invoice.issue_date.isoformat(), "due": invoice.due_date.isoformat()}
+    if text:
+        body = f"{text}\n\n{body}"
+    mail = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
+                        headers={"Message-ID": message_id})
+    filename = invoice_pdf_filename(invoice)
+    mail.attach(filename, pdf, "application/pdf")
+    try:
+        mail.send(fail_silently=False)
+    except OSError as exc:  # smtplib's errors are OSErrors, as are refused connections
+        log.warning("invoice %s e-mail to %s failed: %s", invoice.number, recipients, exc)
+        raise MailNotSent(_("The mail server did not accept the message (%(error)s); nothing was recorded.")
+                          % {"error": type(exc).__name__}, field="to") from exc
+    with transaction.atomic():
+        delivery = invoice_delivery_record(
+            invoice=invoice, actor=actor, channel=DeliveryChannel.EMAIL,
+            recipient=", ".join(recipients)[:MAX_RECIPIENT],
+            note=_("Sent from ARMS, Message-ID %(id)s") % {"id": message_id},
+        )
+        audit_record(actor=actor, action=AuditAction.INVOICE_EMAILED, subject=delivery,
+                     after={"invoice": invoice.number, "to": recipients, "message_id": message_id, "file": filename,
+                            "sha256": hashlib.sha256(pdf).hexdigest()})
+    return delivery
