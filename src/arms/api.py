@@ -249,6 +249,7 @@ def _mount() -> None:
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
     from arms.ledger.api_deliveries import router as deliveries_router
+    from arms.portal.api import router as portal_router
     from arms.reports.api import router as reports_router
     from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
@@ -273,6 +274,7 @@ def _mount() -> None:
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)
     api.add_router("/v1/sales-reconciliations", salesrecon_router)
+    api.add_router("/v1/portal", portal_router)  # a contact's portal session only (arms.portal.api)
 
 
 _mount()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dunning/", include("arms.dunning.urls")),
     path("analytics/", include("arms.analytics.urls")),
     path("reports/", include("arms.reports.urls")),
+    path("portal/", include("arms.portal.urls")),
     path("confirmations/coverage/", include("arms.confirmations.coverage_urls")),
     path("sales-reconciliations/", include("arms.salesrecon.urls")),
     path("", include("arms.web.urls")),

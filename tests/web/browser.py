@@ -35,8 +35,8 @@ def live_server_requests_finish(timeout: float = 60) -> None:
 
 
 @contextmanager
-def chromium_page(*, timeout_ms: int = 10_000):
-    """A Chinese-speaking browser (as ARMS's users have) on a fresh page.
+def chromium_page(*, timeout_ms: int = 10_000, viewport: dict | None = None):
+    """A Chinese-speaking browser (as ARMS's users have) on a fresh page (``viewport``: a phone's, for the portal).
 
     While Playwright's event loop runs, Django hands out a separate set of database connections (its
     connection registry is per event-loop context). They are closed here before the loop stops, so
@@ -48,7 +48,7 @@ def chromium_page(*, timeout_ms: int = 10_000):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"],
         )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        context = browser.new_context(locale="zh-CN", viewport=viewport or {"width": 1366, "height": 900})
         context.set_default_timeout(timeout_ms)
         try:
             yield context.new_page()

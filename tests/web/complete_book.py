@@ -296,6 +296,11 @@ def _build(today: date) -> CompleteBook:
     invoice_delivery_record(invoice=h2, actor=clerk, channel="email", delivered_on=today - timedelta(days=99),
                             recipient="li.na@huadong.example")
 
+    # the customer portal: a live link for HD001's finance manager (the walk enters with it)
+    from arms.customers.portal_access import portal_access_issue
+
+    _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
+                                                       purpose="对账")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -318,5 +323,6 @@ def _build(today: date) -> CompleteBook:
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
         "reconciliation_id": recon.pk, "difference_id": recon.differences.order_by("pk").last().pk,
         "delivery_id": receipt.pk,
+        "token": portal_token,
     }
     return CompleteBook(today=today, users=users, path_values=values)

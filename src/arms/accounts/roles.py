@@ -43,6 +43,7 @@ _VIEW_ALL = [
     "customers.view_company",
     "customers.view_customer",
     "customers.view_contact",
+    "customers.view_portalaccess",
     "contracts.view_contract",
     "ledger.view_invoice",
     "ledger.view_creditnote",
@@ -52,13 +53,17 @@ _VIEW_ALL = [
     "ledger.view_exchangerate",
 ]
 
+#: issue and revoke a customer contact's portal link (arms.customers.portal_access)
+_PORTAL_LINKS = ["customers.add_portalaccess", "customers.change_portalaccess"]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SALES: [*_VIEW_ALL, "customers.add_customer", "customers.change_customer", "contracts.add_contract",
-                 "contracts.change_contract"],
-    Role.COLLECTOR: [*_VIEW_ALL],
+                 "contracts.change_contract", *_PORTAL_LINKS],
+    Role.COLLECTOR: [*_VIEW_ALL, *_PORTAL_LINKS],
     Role.CREDIT_MANAGER: [*_VIEW_ALL, "customers.change_customer"],
     Role.FINANCE_CLERK: [
         *_VIEW_ALL,
+        *_PORTAL_LINKS,
         "customers.add_customer",
         "customers.change_customer",
         "customers.assign_owner",
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.FINANCE_MANAGER: [
         *_VIEW_ALL,
+        *_PORTAL_LINKS,
         "customers.add_customer",
         "customers.change_customer",
         "customers.assign_owner",

@@ -73,6 +73,7 @@ class Source(models.TextChoices):
     DISPUTE = "dispute", _("Dispute")
     DUNNING = "dunning", _("Dunning")
     DEMO = "demo", _("Demo data")
+    PORTAL = "portal", _("Customer portal")
 
 
 def source_label(code: str) -> str:

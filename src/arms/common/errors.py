@@ -106,6 +106,8 @@ class ErrorCode(StrEnum):
     DIFFERENCE_RESOLVED = "difference_resolved"
     # invoice delivery proof
     INVOICE_CANCELLED = "invoice_cancelled"
+    # customer portal
+    ALREADY_REVOKED = "already_revoked"
 
 
 class ArmsError(Exception):

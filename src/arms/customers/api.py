@@ -14,9 +14,9 @@ from ninja import Query, Router, Status
 from arms.accounts.roles import sees_all_customers
 from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
-from arms.common.errors import ValidationFailed
+from arms.common.errors import NotFound, ValidationFailed
 from arms.common.pagination import PageParams, paginate
-from arms.customers import services
+from arms.customers import portal_access, services
 from arms.customers.schemas import (
     ContactIn,
     ContactOut,
@@ -25,6 +25,10 @@ from arms.customers.schemas import (
     CustomerIn,
     CustomerPage,
     CustomerPatch,
+    PortalLinkIn,
+    PortalLinkIssuedOut,
+    PortalLinkOut,
+    PortalLinkPage,
 )
 from arms.customers.selectors import customer_get, customer_list
 
@@ -85,3 +89,36 @@ def contact_create(request, customer_id: int, payload: ContactIn,
     contact = services.contact_create(actor=request.user, customer=customer, idempotency_key=idempotency_key,
                                       **payload.model_dump())
     return Status(201, contact)
+
+
+@router.get("/{customer_id}/portal-links", response=PortalLinkPage, summary="A customer's portal links")
+def portal_link_list(request, customer_id: int, page: Query[PageParams]):
+    require_perm(request, "customers.view_portalaccess")
+    customer = customer_get(user=request.user, customer_id=customer_id)
+    return paginate(portal_access.portal_accesses_for_customer(customer), limit=page.limit, offset=page.offset)
+
+
+@router.post("/{customer_id}/portal-links", response={201: PortalLinkIssuedOut},
+             summary="Issue a portal link for a contact (the URL is shown once)")
+def portal_link_issue(request, customer_id: int, payload: PortalLinkIn):
+    require_perm(request, "customers.add_portalaccess")
+    customer = customer_get(user=request.user, customer_id=customer_id)
+    contact = customer.contacts.filter(pk=payload.contact_id).first()
+    if contact is None:
+        raise NotFound(_("No contact %(id)s of this customer.") % {"id": payload.contact_id}, field="contact_id")
+    access, raw = portal_access.portal_access_issue(contact=contact, actor=request.user, purpose=payload.purpose,
+                                                    valid_days=payload.valid_days)
+    access.url = portal_access.portal_link_url(raw)
+    return Status(201, access)
+
+
+@router.post("/{customer_id}/portal-links/{link_id}/revoke", response=PortalLinkOut, summary="Revoke a portal link")
+def portal_link_revoke(request, customer_id: int, link_id: int):
+    require_perm(request, "customers.change_portalaccess")
+    customer = customer_get(user=request.user, customer_id=customer_id)
+    access = portal_access.portal_accesses_for_customer(customer).filter(pk=link_id).first()
+    if access is None:
+        raise NotFound(_("No portal link %(id)s of this customer.") % {"id": link_id}, field="link_id")
+    portal_access.portal_access_revoke(access=access, actor=request.user)
+    access.refresh_from_db()
+    return access

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE, text_length_constraint
@@ -139,3 +140,62 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PortalAccess(models.Model):
+    """A link into the customer portal for one contact of one customer (``arms.customers.portal_access``).
+
+    Invariants: only the SHA-256 of the raw token is stored (the raw token is in the link that was sent, once);
+    an access is live while it is neither revoked nor past ``expires_at``; it only ever shows its own customer.
+    """
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="portal_accesses",
+        help_text=_("The one customer this link shows; never any other."),
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="portal_accesses",
+        help_text=_("The customer's contact the link was issued to; their actions are recorded under their name."),
+    )
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True,
+        help_text=_("SHA-256 of the link's token; the token itself is never stored."),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=200, blank=True, help_text=_("Why the link was issued, e.g. a confirmation run."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Who issued the link (empty when the system did)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When the link was issued."))
+    expires_at = models.DateTimeField(_("expires at"), help_text=_("After this the link opens nothing."))
+    revoked_at = models.DateTimeField(
+        _("revoked at"), null=True, blank=True, help_text=_("Set when revoked; a revoked link opens nothing."),
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Who revoked the link."),
+    )
+    last_used_at = models.DateTimeField(
+        _("last used"), null=True, blank=True, help_text=_("When the contact last entered with the link."),
+    )
+    use_count = models.PositiveIntegerField(
+        _("times used"), default=0, help_text=_("How many times the contact entered the portal with the link."),
+    )
+
+    class Meta:
+        verbose_name = _("portal link")
+        verbose_name_plural = _("portal links")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="portal_access_expires_after_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer.code} {self.contact.name} #{self.pk}"
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -116,3 +116,46 @@ class CustomerPage(Schema):
     limit: int
     offset: int
     items: list[CustomerOut]
+
+
+class PortalLinkIn(InputSchema):
+    contact_id: int = Field(description="The customer's contact the link is for.")
+    purpose: str = Field("", max_length=200)
+    valid_days: int | None = Field(None, ge=1, le=366, description="Defaults to ARMS_PORTAL_LINK_DAYS (30).")
+
+
+class PortalLinkOut(Schema):
+    id: int
+    contact_id: int
+    contact_name: str
+    purpose: str
+    created_at: datetime
+    created_by: str | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    use_count: int
+    live: bool
+
+    @staticmethod
+    def resolve_contact_name(obj) -> str:
+        return obj.contact.name
+
+    @staticmethod
+    def resolve_created_by(obj) -> str | None:
+        return obj.created_by.get_username() if obj.created_by_id else None
+
+    @staticmethod
+    def resolve_live(obj) -> bool:
+        return obj.is_live()
+
+
+class PortalLinkIssuedOut(PortalLinkOut):
+    url: str = Field(description="The link with its token: shown this once, never stored.")
+
+
+class PortalLinkPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalLinkOut]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "arms.confirmations",
     "arms.analytics",
     "arms.reports",
+    "arms.portal",
     "arms.salesrecon",
     "arms.web",
     "arms.seed",
@@ -222,6 +223,11 @@ ARMS_RECOVERY_GRACE_DAYS = int(os.environ.get("ARMS_RECOVERY_GRACE_DAYS", 0))
 #: the address users reach this ARMS at; every absolute link (e-mails, notifications) starts with it
 #: (arms.common.links.absolute_url). Production requires it; `make demo` and `make serve` set it to HOST:PORT.
 ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
+#: the customer portal (docs/portal.md): days a portal link stays valid unless its issuer says otherwise (1..366),
+#: and how many bad links one address may try within the cool-off before it is refused (HTTP 429)
+ARMS_PORTAL_LINK_DAYS = int(os.environ.get("ARMS_PORTAL_LINK_DAYS", 30))
+ARMS_PORTAL_ENTRY_FAILURE_LIMIT = int(os.environ.get("ARMS_PORTAL_ENTRY_FAILURE_LIMIT", 10))
+ARMS_PORTAL_ENTRY_COOLOFF_MINUTES = int(os.environ.get("ARMS_PORTAL_ENTRY_COOLOFF_MINUTES", 15))
 
 #: what a user's file may make ARMS read (arms.common.uploads): an XLSX archive is refused before it is
 #: unpacked when it would unpack to more than these, and every import stops at these many rows and cells

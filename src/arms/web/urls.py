@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arms.web import audit, deliveries, imports, jobs, manual, notifications, views
+from arms.web import audit, deliveries, imports, jobs, manual, notifications, portal_links, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
     path("customers/<int:customer_id>/statement/", views.customer_statement, name="customer_statement"),
     path("customers/<int:customer_id>/payments/", views.customer_payment_record, name="customer_payment_record"),
+    path("customers/<int:customer_id>/portal-links/", portal_links.portal_link_issue, name="portal_link_issue"),
+    path("customers/<int:customer_id>/portal-links/<int:link_id>/revoke/", portal_links.portal_link_revoke,
+         name="portal_link_revoke"),
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     # invoice delivery proof (arms.web.deliveries)

@@ -1,0 +1,23 @@
+"""/portal/: the customer portal (a contact of one customer, entered with a link; docs/portal.md)."""
+
+from django.urls import path
+
+from arms.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("enter/<str:token>/", views.enter, name="enter"),
+    path("", views.home, name="home"),
+    path("logout/", views.logout, name="logout"),
+    path("language/", views.language, name="language"),
+    path("statement/", views.statement, name="statement"),
+    path("invoices/", views.invoice_list, name="invoices"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
+    path("payments/", views.payment_list, name="payments"),
+    path("letters/", views.letter_list, name="letters"),
+    path("letters/<int:action_id>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("disputes/", views.dispute, name="dispute"),
+    path("promises/", views.promise, name="promise"),
+    path("remittances/", views.remittance, name="remittance"),
+]
