@@ -380,6 +380,41 @@ def test_the_monthly_report_is_complete_on_a4(language):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_balance_confirmation_letter_is_complete_on_a4(language):
+    """对账确认函: a month of invoices in the billions, a payment, the open items and the reply slip with its
+    signature lines and seal boxes, on A4 in the customer's language."""
+    from arms.confirmations.documents import render_confirmation_pdf
+    from arms.confirmations.models import Confirmation
+    from arms.confirmations.services.runs import confirmation_run_start
+
+    book = _book(language)
+    period_end = book.as_of.replace(day=1) - timedelta(days=1)
+    for n in range(6):  # movements in the month itself, beside the opening balance of the older invoices
+        gross = AMOUNTS[n] + 7 * n
+        factories.invoice(book.customer, net=gross - gross * 13 // 113, tax=gross * 13 // 113,
+                          issued=period_end.replace(day=1 + 4 * n), number=f"INV-2026-EAST-M{n + 1:07d}",
+                          vat_invoice_number=f"2631200001{n + 1:010d}")
+    factories.payment(book.customer, amount=98_765_432_10, received=period_end.replace(day=20),
+                      bank_reference="中国工商银行上海分行电汇20260001234567")
+    run, _created = confirmation_run_start(company=book.customer.company, period_end=period_end, actor=None)
+    letter = Confirmation.objects.get(run=run, customer=book.customer)
+    data = letter.snapshot_data
+    amounts = []
+    for statement in data["statements"]:
+        amounts += [format_amount(statement["opening_minor"], "CNY"), format_amount(statement["closing_minor"], "CNY")]
+        for line in statement["lines"]:
+            amounts += [format_amount(value, "CNY") for value in (line["debit_minor"], line["credit_minor"],
+                                                                  line["balance_minor"]) if value]
+    amounts += [format_amount(item["open_minor"], "CNY") for item in data["open_items"]]
+    texts = {"zh-hans": ["对账确认函", "信息无误", "信息不符，差异如下", "授权代表签字", "公章"],
+             "en": ["Balance Confirmation", "Reply slip", "the information differs", "Authorised signature"]}
+    assert len(data["open_items"]) >= 18
+    assert_complete_on_a4(render_confirmation_pdf(letter), amounts=amounts, side_margin_mm=15,
+                          texts=[book.customer.name, *texts[language]])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_invoice_copy_is_complete_on_a4(language):
     from arms.ledger.documents import render_invoice_pdf
     from arms.ledger.services.deliveries import invoice_delivery_record

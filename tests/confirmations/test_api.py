@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arms.audit.models import AuditEvent
-from arms.confirmations.models import Confirmation, ConfirmationDifference, ConfirmationDispatch
+from arms.confirmations.models import Confirmation, ConfirmationDifference, ConfirmationDispatch, ConfirmationRun
 from tests import factories
 from tests.api.conftest import BASE, Api, assert_error
 
@@ -134,3 +134,32 @@ def test_settings(book):
                  "task_working_days")
     saved = put(manager, "/confirmations/settings", body)
     assert saved.status_code == 200 and saved.json()["rules"][0]["active"] is True
+
+
+def test_a_large_run_is_prepared_by_a_background_job(book, monkeypatch, django_capture_on_commit_callbacks):
+    from arms.confirmations.services import runs
+
+    monkeypatch.setattr(runs, "INLINE_LIMIT", 0)
+    api = Api(book.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/confirmations/runs", {"period": book.period_end.strftime("%Y-%m")})
+    assert response.status_code == 202, response.content
+    job = api.get(f"/jobs/{response.json()['id']}").json()
+    assert job["status"] == "done", job
+    run = ConfirmationRun.objects.get()
+    assert (run.status, run.customer_count, run.job_id) == ("ready", 1, response.json()["id"])
+
+
+def test_many_letters_are_emailed_by_a_background_job(book, monkeypatch, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    from arms.confirmations import api as confirmations_api
+
+    monkeypatch.setattr(confirmations_api, "SEND_INLINE", 0)
+    api = Api(book.clerk)
+    run = api.post("/confirmations/runs", {"period": book.period_end.strftime("%Y-%m")}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/confirmations/runs/{run['id']}/send")
+    assert response.status_code == 202, response.content
+    assert api.get(f"/jobs/{response.json()['id']}").json()["result_data"] == {"sent": 1, "no_email": 0}
+    assert [m.to for m in mailoutbox] == [["wang@example.cn"]]
+    assert api.get(f"/confirmations/runs/{run['id']}").json()["sent_count"] == 1

@@ -70,6 +70,8 @@ def test_run_send_dispute_across_national_day_credit_note_then_confirmed(
             assert run_send(run=run, actor=clerk) == {"sent": 1, "no_email": 0}
         [message] = smtp_server.messages
         assert message["To"] == "wang@example.cn"
+        text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_content()
+        assert "/portal/enter/" in text
         names = [part.get_filename() for part in message.walk() if part.get_filename()]
         assert names == [f"confirmation-C1-{year}08.pdf"]
         dispatch = ConfirmationDispatch.objects.get(confirmation=august)

@@ -301,6 +301,19 @@ def _build(today: date) -> CompleteBook:
 
     _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
                                                        purpose="对账")
+    # balance confirmations: last month's run; one letter answered "disputed" with a scan and a difference
+    from arms.confirmations.models import Confirmation
+    from arms.confirmations.services import confirmation_reply
+    from arms.confirmations.services.runs import confirmation_run_start
+
+    confirmation_run, _created = confirmation_run_start(
+        company=company, period_end=today.replace(day=1) - timedelta(days=1), actor=clerk)
+    letters = Confirmation.objects.filter(run=confirmation_run)
+    confirmation = letters.filter(customer=hd).first() or letters.order_by("pk").first()
+    confirmation_reply(confirmation=confirmation, actor=clerk, answer="disputed", channel="scan",
+                       scan=("回执.PDF", b"%PDF-1.4 signed"), differences=[
+                           {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 10_000,
+                            "description": "已付款未入账"}])
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -321,8 +334,12 @@ def _build(today: date) -> CompleteBook:
         "approval_id": pending_approval.pk, "allocation_id": paid_allocation.pk,
         "web:payment_detail.payment_id": unapplied.pk,
         "line_id": suggested_line.pk, "cash:review.line_id": applied_line.pk, "alias_id": alias.pk,
-        "reconciliation_id": recon.pk, "difference_id": recon.differences.order_by("pk").last().pk,
+        "reconciliation_id": recon.pk,
+        "salesrecon:difference_assign.difference_id": recon.differences.order_by("pk").last().pk,
+        "salesrecon:difference_resolve.difference_id": recon.differences.order_by("pk").last().pk,
         "delivery_id": receipt.pk,
         "token": portal_token,
+        "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
+        "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

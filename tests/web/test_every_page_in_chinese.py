@@ -51,6 +51,9 @@ SKIP_DOWNLOADS = {
     "reports:run_download",  # a stored monthly report
     "web:invoice_pdf",  # PDF
     "web:delivery_scan",  # a signed receipt scan
+    "confirmations:pdf",  # a confirmation letter as PDF
+    "confirmations:xlsx",  # ... as Excel
+    "confirmations:scan",  # the customer's signed and sealed reply
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

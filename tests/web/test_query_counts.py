@@ -26,6 +26,8 @@ NOT_A_LIST = {
     "approvals/settings/": "changes the four-eyes amount (POST)",
     "invoices/undelivered/record/": "records one delivery for the ticked invoices (POST)",
     "analytics/": "redirects to analytics/aging/",
+    "confirmations/start/": "starts a confirmation run (POST)",
+    "confirmations/settings/": "the confirmation settings form, not a list",
     # the customer portal answers a contact's session, not a staff login (403 here): tests/portal/test_query_counts.py
     # measures its lists for a contact
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (

@@ -51,6 +51,11 @@ LABELS = {
     "dunning e-mails pending": _("Dunning e-mails waiting to be sent"),
     "budgets": _("Budgets"),
     "report_runs": _("Monthly reports stored"),
+    # balance confirmations (its demo module)
+    "confirmation letters": _("Balance confirmation letters"),
+    "confirmations sent": _("Balance confirmations sent"),
+    "confirmations confirmed": _("Balance confirmations confirmed"),
+    "confirmation differences open": _("Confirmation differences open"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

@@ -38,18 +38,18 @@ def period_is_due(period_end: date, frequency: str) -> bool:
     return period_end.month % FREQUENCY_MONTHS[Frequency(frequency)] == 0
 
 
-def confirmation_audit(confirmation: Confirmation) -> dict:
+def confirmation_audit(confirmation: Confirmation) -> dict[str, Any]:
     return {
         "customer": confirmation.customer_id, "period_end": confirmation.period_end,
         "status": confirmation.status, "currency": confirmation.currency,
         "closing_minor": confirmation.closing_minor, "sha256": confirmation.sha256,
         "answer": confirmation.answer, "answer_channel": confirmation.answer_channel,
         "answered_contact": confirmation.answered_contact_id, "scan_sha256": confirmation.scan.sha256
-        if confirmation.scan_id else "", "reminder_count": confirmation.reminder_count,
+        if confirmation.scan is not None else "", "reminder_count": confirmation.reminder_count,
     }
 
 
-def difference_audit(difference: ConfirmationDifference) -> dict:
+def difference_audit(difference: ConfirmationDifference) -> dict[str, Any]:
     return {
         "confirmation": difference.confirmation_id, "invoice": difference.invoice_id, "kind": difference.kind,
         "currency": difference.currency, "amount_minor": difference.amount_minor,

@@ -4,7 +4,8 @@ payment found and applied, or rejected with an explanation that is e-mailed back
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,7 +20,7 @@ from arms.cases.services.disputes import dispute_resolve
 from arms.cases.services.tasks import task_complete
 from arms.common.bounds import MAX_NOTE
 from arms.common.errors import Forbidden, ValidationFailed
-from arms.common.locks import lock_customer, lock_one
+from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import DifferenceStatus, Resolution
 from arms.confirmations.errors import DifferenceResolved
 from arms.confirmations.models import ConfirmationDifference
@@ -33,12 +34,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _may_credit(actor) -> None:
+def _may_credit(actor: Any) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.has_perm("ledger.add_creditnote")):
         raise Forbidden(_("Your role cannot post credit notes."), field="resolution")
 
 
-def _credit_note(*, locked: ConfirmationDifference, customer: Customer, actor, credit_note_id, today,
+def _credit_note(*, locked: ConfirmationDifference, customer: Customer, actor: Any, credit_note_id: Any, today: date,
                  explanation: str) -> CreditNote:
     """The credit note that settles the difference: the one named, else one posted now (through the open
     dispute on the invoice when there is one) for the difference, at most the invoice's open amount."""
@@ -48,12 +49,12 @@ def _credit_note(*, locked: ConfirmationDifference, customer: Customer, actor, c
         if note is None:
             raise ValidationFailed(_("Credit note %(id)s is not one of this customer's.") % {"id": credit_note_id},
                                    field="credit_note_id")
-        if locked.dispute_id and locked.dispute.status == DisputeStatus.OPEN:
+        if locked.dispute is not None and locked.dispute.status == DisputeStatus.OPEN:
             dispute_resolve(dispute=locked.dispute, resolution=DisputeResolution.REJECTED, actor=actor,
                             note=_("Settled by credit note %(number)s.") % {"number": note.number}, on=today)
         return note
     _may_credit(actor)
-    if locked.dispute_id and locked.dispute.status == DisputeStatus.OPEN:
+    if locked.dispute is not None and locked.dispute.status == DisputeStatus.OPEN:
         resolved = dispute_resolve(dispute=locked.dispute, resolution=DisputeResolution.CREDIT_NOTE, actor=actor,
                                    note=explanation, on=today)
         assert resolved.credit_note is not None
@@ -97,7 +98,7 @@ def _rejection_mail(*, customer: Customer, difference: ConfirmationDifference, e
 
 
 @transaction.atomic
-def difference_resolve(*, difference: ConfirmationDifference, actor, resolution: str, explanation: str = "",
+def difference_resolve(*, difference: ConfirmationDifference, actor: Any, resolution: str, explanation: str = "",
                        credit_note_id: int | None = None, corrected_invoice_id: int | None = None,
                        payment_id: int | None = None) -> ConfirmationDifference:
     """Settle ``difference``:
@@ -121,8 +122,8 @@ def difference_resolve(*, difference: ConfirmationDifference, actor, resolution:
     if resolution == Resolution.REJECTED and not explanation:
         raise ValidationFailed(_("Explain to the customer why our books are right."), field="explanation")
     customer = lock_customer(difference.customer_id)
-    locked = lock_one(ConfirmationDifference.objects.select_related("dispute", "confirmation", "task"),
-                      pk=difference.pk)
+    related = ConfirmationDifference.objects.select_related("dispute", "confirmation", "task")
+    locked: ConfirmationDifference = qs_for_update(related, own_rows_only=True).get(pk=difference.pk)
     if locked.status != DifferenceStatus.OPEN:
         raise DifferenceResolved(_("This difference was already resolved."), field="difference")
     today = timezone.localdate()
@@ -137,7 +138,7 @@ def difference_resolve(*, difference: ConfirmationDifference, actor, resolution:
             raise ValidationFailed(_("Name the corrected invoice (one of this customer's)."),
                                    field="corrected_invoice_id")
         locked.corrected_invoice = invoice
-        if locked.dispute_id and locked.dispute.status == DisputeStatus.OPEN:
+        if locked.dispute is not None and locked.dispute.status == DisputeStatus.OPEN:
             dispute_resolve(dispute=locked.dispute, resolution=DisputeResolution.CORRECTED_INVOICE, actor=actor,
                             note=explanation, corrected_invoice_ref=invoice.number[:60], on=today)
     elif resolution == Resolution.PAYMENT_APPLIED:
@@ -146,12 +147,12 @@ def difference_resolve(*, difference: ConfirmationDifference, actor, resolution:
         if payment is None:
             raise ValidationFailed(_("Name the payment found (one of this customer's)."), field="payment_id")
         locked.payment = payment
-        if locked.dispute_id and locked.dispute.status == DisputeStatus.OPEN:
+        if locked.dispute is not None and locked.dispute.status == DisputeStatus.OPEN:
             dispute_resolve(dispute=locked.dispute, resolution=DisputeResolution.REJECTED, actor=actor,
                             note=_("Payment %(number)s found and applied.") % {"number": payment.number},
                             on=today)
     else:
-        if locked.dispute_id and locked.dispute.status == DisputeStatus.OPEN:
+        if locked.dispute is not None and locked.dispute.status == DisputeStatus.OPEN:
             dispute_resolve(dispute=locked.dispute, resolution=DisputeResolution.REJECTED, actor=actor,
                             note=explanation, on=today)
         _rejection_mail(customer=customer, difference=locked, explanation=explanation)
@@ -162,7 +163,7 @@ def difference_resolve(*, difference: ConfirmationDifference, actor, resolution:
                                "corrected_invoice", "payment"])
     text = _("Confirmation difference settled: %(resolution)s. %(explanation)s") % {
         "resolution": locked.get_resolution_display(), "explanation": explanation}
-    if locked.task_id and locked.task.status == TaskStatus.OPEN:
+    if locked.task is not None and locked.task.status == TaskStatus.OPEN:
         task_complete(task=locked.task, actor=actor, outcome=f"difference_{resolution}", note=text.strip())
     else:
         activity_record(customer=customer, kind=ActivityKind.NOTE, outcome=f"difference_{resolution}",

@@ -4,9 +4,10 @@ post (the clerk records the carrier, e.g. EMS, the tracking number and, when kno
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from email.utils import make_msgid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,20 +20,18 @@ from arms.cases.enums import ActivityKind
 from arms.cases.services.activities import activity_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
-from arms.common.locks import lock_customer, lock_one
+from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, DispatchChannel
 from arms.confirmations.errors import ConfirmationNotOpen
 from arms.confirmations.models import Confirmation, ConfirmationDispatch, ConfirmationRun
 from arms.confirmations.services.common import confirmation_audit
+from arms.customers.portal_access import portal_link_issue
 from arms.domain.money import format_money
 
 if TYPE_CHECKING:
     from arms.customers.models import Contact, Customer
 
 log = logging.getLogger(__name__)
-
-PORTAL_LINK_DAYS = 60
-
 
 def _mail_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL
@@ -47,14 +46,9 @@ def recipients_for(customer: Customer) -> list[Contact]:
     return primary or with_email
 
 
-def portal_link(*, contact: Contact, actor) -> str:
-    """A personal, expiring link to the customer portal for ``contact`` (arms.customers.portal_access), or ""
-    when the portal is not installed."""
-    try:
-        from arms.customers.portal_access import portal_link_issue
-    except ImportError:
-        return ""
-    return str(portal_link_issue(contact=contact, actor=actor, purpose="confirmation", valid_days=PORTAL_LINK_DAYS))
+def portal_link(*, contact: Contact, actor: Any) -> str:
+    """A personal, expiring link to the customer portal for ``contact`` (only its hash is stored)."""
+    return portal_link_issue(contact=contact, actor=actor, purpose="confirmation")
 
 
 def email_text(*, confirmation: Confirmation, contact: Contact, link: str, language: str,
@@ -92,13 +86,13 @@ def _language(confirmation: Confirmation) -> str:
 
 
 @transaction.atomic
-def confirmation_send(*, confirmation: Confirmation, actor, reminder: bool = False) -> list[ConfirmationDispatch]:
+def confirmation_send(*, confirmation: Confirmation, actor: Any, reminder: bool = False) -> list[ConfirmationDispatch]:
     """E-mail the letter (PDF attached) to each of the customer's e-mail contacts, each with a personal portal
     link. The messages leave when the transaction commits; each is recorded as a dispatch with its Message-ID."""
     from arms.confirmations.documents import file_stem, render_confirmation_pdf
 
     customer = lock_customer(confirmation.customer_id)
-    locked = lock_one(Confirmation.objects.all(), pk=confirmation.pk)
+    locked = qs_for_update(Confirmation.objects.all()).get(pk=confirmation.pk)
     if locked.status not in AWAITING_REPLY:
         raise ConfirmationNotOpen(_("This confirmation is %(status)s: it is not sent again.")
                                   % {"status": locked.get_status_display()}, field="confirmation")
@@ -131,7 +125,8 @@ def confirmation_send(*, confirmation: Confirmation, actor, reminder: bool = Fal
         locked.save(update_fields=["status", "sent_at"])
     activity_record(customer=customer, kind=ActivityKind.EMAIL, outcome="sent", actor=actor,
                     source="confirmation", source_ref=f"confirmation:{locked.pk}:email:{made[0].pk}",
-                    note="\n".join([messages[0].subject, *(f"To: {d.to} Message-ID: {d.message_id}" for d in made)]))
+                    note="\n".join([str(messages[0].subject),
+                                     *(f"To: {d.to} Message-ID: {d.message_id}" for d in made)]))
     if not reminder:
         audit_record(actor=actor, action="confirmation_sent", subject=locked, before=before,
                      after={**confirmation_audit(locked), "to": [d.to for d in made],
@@ -148,13 +143,16 @@ def confirmation_send(*, confirmation: Confirmation, actor, reminder: bool = Fal
     return made
 
 
-def run_send(*, run: ConfirmationRun, actor) -> dict[str, int]:
+def run_send(*, run: ConfirmationRun, actor: Any,
+             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """E-mail every prepared letter of ``run`` whose customer has an e-mail contact (one transaction each);
     letters without an address are counted for the post."""
     counts = {"sent": 0, "no_email": 0}
     ids = list(Confirmation.objects.filter(run=run, status=ConfirmationStatus.PREPARED)
                .values_list("pk", flat=True).order_by("pk"))
-    for pk in ids:
+    for index, pk in enumerate(ids):
+        if progress is not None:
+            progress(index, len(ids))
         confirmation = Confirmation.objects.select_related("customer").get(pk=pk)
         if not recipients_for(confirmation.customer):
             counts["no_email"] += 1
@@ -164,7 +162,7 @@ def run_send(*, run: ConfirmationRun, actor) -> dict[str, int]:
     return counts
 
 
-def _text(value, *, field: str, limit: int, required: bool = False) -> str:
+def _text(value: Any, *, field: str, limit: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -174,11 +172,11 @@ def _text(value, *, field: str, limit: int, required: bool = False) -> str:
         raise ValidationFailed(_("This field is required."), field=field)
     if len(value) > limit:
         raise ValidationFailed(_("At most %(n)s characters.") % {"n": limit}, field=field)
-    return value
+    return str(value)
 
 
 @transaction.atomic
-def confirmation_post_record(*, confirmation: Confirmation, actor, carrier: str, tracking_no: str,
+def confirmation_post_record(*, confirmation: Confirmation, actor: Any, carrier: str, tracking_no: str,
                              sent_on: date, delivered_on: date | None = None, recipient: str = "",
                              note: str = "") -> ConfirmationDispatch:
     """The letter went by post (EMS or another traceable carrier): record carrier, tracking number, the day it
@@ -197,7 +195,7 @@ def confirmation_post_record(*, confirmation: Confirmation, actor, carrier: str,
     if delivered_on is not None and (delivered_on < sent_on or delivered_on > today):
         raise ValidationFailed(_("Delivered between the day it was posted and today."), field="delivered_on")
     customer = lock_customer(confirmation.customer_id)
-    locked = lock_one(Confirmation.objects.all(), pk=confirmation.pk)
+    locked = qs_for_update(Confirmation.objects.all()).get(pk=confirmation.pk)
     if locked.status == ConfirmationStatus.SUPERSEDED:
         raise ConfirmationNotOpen(_("This confirmation was superseded by a later period's."), field="confirmation")
     if sent_on < locked.period_end:
@@ -223,10 +221,11 @@ def confirmation_post_record(*, confirmation: Confirmation, actor, carrier: str,
 
 
 @transaction.atomic
-def confirmation_delivery_record(*, dispatch: ConfirmationDispatch, actor, delivered_on: date) -> ConfirmationDispatch:
+def confirmation_delivery_record(*, dispatch: ConfirmationDispatch, actor: Any,
+                                 delivered_on: date) -> ConfirmationDispatch:
     """The carrier says the posted letter was delivered on ``delivered_on`` (the signed receipt is kept by it)."""
     date_check(delivered_on, field="delivered_on")
-    locked = lock_one(ConfirmationDispatch.objects.all(), pk=dispatch.pk)
+    locked: ConfirmationDispatch = qs_for_update(ConfirmationDispatch.objects.all()).get(pk=dispatch.pk)
     if locked.channel != DispatchChannel.POST:
         raise ValidationFailed(_("Only a posted letter has a delivery date."), field="dispatch")
     if not isinstance(delivered_on, date) or delivered_on > timezone.localdate() or (

@@ -5,6 +5,7 @@ for the collector ``task_working_days`` after (China's working days; each once p
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.enums import Level, TaskKind
 from arms.cases.services.tasks import task_create_or_get
-from arms.common.locks import lock_customer, lock_one
+from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import ConfirmationStatus
 from arms.confirmations.models import Confirmation, ConfirmationSettings
 from arms.confirmations.services.common import confirmation_audit
@@ -26,11 +27,11 @@ from arms.domain.workdays import add_working_days, working_days_between
 TASK_DUE_WORKING_DAYS = 2
 
 
-def _remind_one(*, pk: int, settings: ConfirmationSettings, as_of: date, actor) -> tuple[bool, bool]:
+def _remind_one(*, pk: int, settings: ConfirmationSettings, as_of: date, actor: Any) -> tuple[bool, bool]:
     with transaction.atomic():
         confirmation = Confirmation.objects.select_related("customer").get(pk=pk)
         customer = lock_customer(confirmation.customer_id)
-        locked = lock_one(Confirmation.objects.all(), pk=pk)
+        locked = qs_for_update(Confirmation.objects.all()).get(pk=pk)
         if locked.status != ConfirmationStatus.SENT or locked.sent_at is None:
             return False, False
         waited = working_days_between(timezone.localtime(locked.sent_at).date(), as_of)
@@ -64,7 +65,7 @@ def _remind_one(*, pk: int, settings: ConfirmationSettings, as_of: date, actor) 
     return reminded, tasked
 
 
-def confirmations_remind(*, as_of: date | None = None, actor=None) -> dict[str, int]:
+def confirmations_remind(*, as_of: date | None = None, actor: Any = None) -> dict[str, int]:
     """Remind, then give to the collector, every sent confirmation still unanswered; each step once."""
     day = as_of or timezone.localdate()
     counts = {"reminded": 0, "tasks": 0}

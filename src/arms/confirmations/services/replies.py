@@ -9,6 +9,7 @@ also opens a dispute in collections (so the amount leaves dunning while it is ch
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from arms.cases.services.disputes import dispute_raise
 from arms.cases.services.tasks import task_create_or_get
 from arms.common.bounds import MAX_MINOR, MAX_NOTE
 from arms.common.errors import ValidationFailed
-from arms.common.locks import lock_customer, lock_one
+from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 from arms.confirmations.enums import AWAITING_REPLY, Answer, ConfirmationStatus, DifferenceKind, ReplyChannel
@@ -72,7 +73,7 @@ def _scan_read(scan: Any) -> tuple[str, bytes]:
     return name, bytes(content)
 
 
-def _differences_checked(*, customer: Customer, currency: str, differences) -> list[dict]:
+def _differences_checked(*, customer: Customer, currency: str, differences: Any) -> list[dict[str, Any]]:
     """Each difference as the model will hold it; refuses the first bad field with its index."""
     if isinstance(differences, dict | str | bytes) or not hasattr(differences, "__iter__"):
         raise ValidationFailed(_("A list of differences is expected."), field="differences")
@@ -120,7 +121,7 @@ def _differences_checked(*, customer: Customer, currency: str, differences) -> l
     return checked
 
 
-def difference_owner(customer: Customer):
+def difference_owner(customer: Customer) -> Any:
     """The collector, else the salesperson, else whoever holds the finance level."""
     from arms.cases.selectors import person_for_level
 
@@ -130,8 +131,9 @@ def difference_owner(customer: Customer):
     return person_for_level(customer, Level.FINANCE)
 
 
-def confirmation_reply(*, confirmation: Confirmation, actor, answer: str, channel: str,
-                       differences=(), note: str = "", scan=None, contact: Contact | None = None) -> Confirmation:
+def confirmation_reply(*, confirmation: Confirmation, actor: Any, answer: str, channel: str,
+                       differences: Any = (), note: str = "", scan: Any = None,
+                       contact: Contact | None = None) -> Confirmation:
     """Record the customer's answer to ``confirmation``.
 
     ``answer`` is ``confirmed`` or ``disputed``; ``channel`` how it came (``portal``, ``scan``, ``email``, ``post``,
@@ -150,7 +152,8 @@ def confirmation_reply(*, confirmation: Confirmation, actor, answer: str, channe
                       differences=differences, note=note, scan=scan, contact=contact)
 
 
-def _reply(*, confirmation, actor, answer, channel, differences, note, scan, contact) -> Confirmation:
+def _reply(*, confirmation: Confirmation, actor: Any, answer: str, channel: str, differences: Any, note: Any,
+           scan: Any, contact: Contact | None) -> Confirmation:
     if answer not in Answer.values:
         raise ValidationFailed(_("One of: %(choices)s.") % {"choices": ", ".join(Answer.values)}, field="answer")
     if channel not in ReplyChannel.values:
@@ -163,7 +166,7 @@ def _reply(*, confirmation, actor, answer, channel, differences, note, scan, con
     if len(note) > MAX_NOTE:
         raise ValidationFailed(_("At most %(n)s characters.") % {"n": MAX_NOTE}, field="note")
     customer = lock_customer(confirmation.customer_id)
-    locked = lock_one(Confirmation.objects.all(), pk=confirmation.pk)
+    locked: Confirmation = qs_for_update(Confirmation.objects.all()).get(pk=confirmation.pk)
     if locked.status in (ConfirmationStatus.CONFIRMED, ConfirmationStatus.DISPUTED):
         raise ConfirmationAnswered(
             _("This confirmation was already answered (%(answer)s) on %(date)s.")
@@ -214,8 +217,8 @@ def _reply(*, confirmation, actor, answer, channel, differences, note, scan, con
     return locked
 
 
-def _differences_create(*, confirmation: Confirmation, customer: Customer, checked: list[dict], actor,
-                        today) -> list[ConfirmationDifference]:
+def _differences_create(*, confirmation: Confirmation, customer: Customer, checked: list[dict[str, Any]], actor: Any,
+                        today: date) -> list[ConfirmationDifference]:
     settings = confirmation_settings_for(confirmation.company)
     deadline = add_working_days(today, settings.difference_working_days)
     owner = difference_owner(customer)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
-from arms.common.locks import lock_customer, lock_one
+from arms.common.jobs import job_start
+from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, RunStatus
 from arms.confirmations.models import Confirmation, ConfirmationRun
 from arms.confirmations.services.common import (
@@ -40,8 +41,9 @@ from arms.ledger.selectors import customer_statement
 if TYPE_CHECKING:
     from arms.customers.models import Company, Customer
 
-#: a run with more customers than this is prepared by a background job
-INLINE_LIMIT = 200
+#: a run with more customers than this is prepared by a background job (of this kind, see arms.confirmations.jobs)
+INLINE_LIMIT = 100
+PREPARE_JOB = "confirmations.prepare"
 
 
 def run_period(period_end: date) -> tuple[date, date]:
@@ -92,7 +94,7 @@ def run_candidates(*, company: Company, period_end: date) -> list[tuple[int, str
     return [(pk, due[pk][0], due[pk][1]) for pk in sorted(chosen)]
 
 
-def open_items_at(*, customer_id: int, on: date) -> list[dict]:
+def open_items_at(*, customer_id: int, on: date) -> list[dict[str, Any]]:
     """Invoices issued by ``on`` and open at the end of that day: gross less what was allocated to them
     (payments and credit notes, reversals counted back) dated up to ``on``."""
     settled = dict(
@@ -112,7 +114,8 @@ def open_items_at(*, customer_id: int, on: date) -> list[dict]:
     return items
 
 
-def confirmation_snapshot(*, customer: Customer, period_start: date, period_end: date, frequency: str) -> dict:
+def confirmation_snapshot(*, customer: Customer, period_start: date, period_end: date,
+                          frequency: str) -> dict[str, Any]:
     """The letter's content: who, which period, and per currency the statement (opening, every movement, closing),
     then the open items at the period end."""
     company = customer.company
@@ -141,7 +144,7 @@ def confirmation_snapshot(*, customer: Customer, period_start: date, period_end:
 
 
 def confirmation_prepare(*, run: ConfirmationRun, customer_id: int, frequency: str, period_start: date,
-                         actor) -> Confirmation | None:
+                         actor: Any) -> Confirmation | None:
     """Freeze one customer's letter in ``run`` (in the caller's transaction); None if the customer already has
     a live confirmation for the period. Earlier unanswered letters of the customer are superseded: what was
     confirmed or disputed stays as it is."""
@@ -173,7 +176,7 @@ def confirmation_prepare(*, run: ConfirmationRun, customer_id: int, frequency: s
     return confirmation
 
 
-def run_prepare(*, run: ConfirmationRun, actor,
+def run_prepare(*, run: ConfirmationRun, actor: Any,
                 progress: Callable[..., None] | None = None) -> int:
     """Prepare the letters of every candidate not yet in ``run``, one customer per transaction (a failure keeps
     what was made; running it again continues). Returns how many were made."""
@@ -190,7 +193,7 @@ def run_prepare(*, run: ConfirmationRun, actor,
         if progress is not None:
             progress(index + 1, len(todo), "Preparing confirmation letters")
     with transaction.atomic():
-        locked = lock_one(ConfirmationRun.objects.all(), pk=run.pk)
+        locked = qs_for_update(ConfirmationRun.objects.all()).get(pk=run.pk)
         locked.customer_count = Confirmation.objects.filter(run=locked).count()
         locked.status = RunStatus.READY
         locked.save(update_fields=["customer_count", "status"])
@@ -198,12 +201,12 @@ def run_prepare(*, run: ConfirmationRun, actor,
     return made
 
 
-def confirmation_run_start(*, company: Company, period_end: date, actor) -> tuple[ConfirmationRun, bool]:
+def confirmation_run_start(*, company: Company, period_end: date, actor: Any,
+                           inline: bool = False) -> tuple[ConfirmationRun, bool]:
     """Start (or continue) the run for ``period_end``'s month. Returns (run, created). Starting it again returns
-    the same run and adds only customers not yet in it. Up to ``INLINE_LIMIT`` letters are made before this
-    returns; more are made by a background job (``run.job``) the caller can follow."""
-    from arms.confirmations.jobs import prepare_job_start
-
+    the same run and adds only customers not yet in it. Up to ``INLINE_LIMIT`` letters (any number with
+    ``inline``: the CLI and the demo) are made before this returns; more are made by a background job
+    (``run.job``) the caller can follow."""
     start, end = run_period(period_end)
     if end > month_end(*_today_ym()):
         raise ValidationFailed(_("A run is for a month that has begun."), field="period")
@@ -221,11 +224,12 @@ def confirmation_run_start(*, company: Company, period_end: date, actor) -> tupl
                          after={"company": company.pk, "period_start": start, "period_end": end})
     pending = len(run_candidates(company=company, period_end=end)) - Confirmation.objects.filter(
         run__company=company, period_end=end).exclude(status=ConfirmationStatus.SUPERSEDED).count()
-    if pending > INLINE_LIMIT:
+    if pending > INLINE_LIMIT and not inline:
         with transaction.atomic():
-            locked = lock_one(ConfirmationRun.objects.all(), pk=run.pk)
+            locked = qs_for_update(ConfirmationRun.objects.all()).get(pk=run.pk)
             locked.status = RunStatus.PREPARING
-            job = prepare_job_start(run=locked, actor=actor)
+            job, _created = job_start(kind=PREPARE_JOB, params={"run_id": locked.pk}, actor=actor,
+                                      dedupe_key=f"run:{locked.pk}")
             locked.job = job
             locked.save(update_fields=["status", "job"])
         run.refresh_from_db()

@@ -3,7 +3,7 @@ finance manager."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ def confirmation_settings_for(company: Company) -> ConfirmationSettings:
     return found
 
 
-def settings_audit(settings: ConfirmationSettings) -> dict:
+def settings_audit(settings: ConfirmationSettings) -> dict[str, Any]:
     return {
         "default_frequency": settings.default_frequency, "reminder_working_days": settings.reminder_working_days,
         "task_working_days": settings.task_working_days,
@@ -40,23 +40,23 @@ def settings_audit(settings: ConfirmationSettings) -> dict:
     }
 
 
-def _days(value, field: str, limit: int) -> int:
+def _days(value: Any, field: str, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
         raise ValidationFailed(_("A whole number of working days from 1 to %(limit)s.") % {"limit": limit},
                                field=field)
-    return value
+    return int(value)
 
 
-def _frequency(value, field: str) -> str:
+def _frequency(value: Any, field: str) -> str:
     if value not in Frequency.values:
         raise ValidationFailed(_("One of: %(choices)s.") % {"choices": ", ".join(Frequency.values)}, field=field)
     return str(value)
 
 
 @transaction.atomic
-def confirmation_settings_update(*, company: Company, actor, default_frequency: str, reminder_working_days: int,
+def confirmation_settings_update(*, company: Company, actor: Any, default_frequency: str, reminder_working_days: int,
                                  task_working_days: int, difference_working_days: int,
-                                 rules: list[dict] | None = None) -> ConfirmationSettings:
+                                 rules: list[dict[str, Any]] | None = None) -> ConfirmationSettings:
     """Replace the settings (and, when ``rules`` is given, the rules in the order given). Every value is checked
     before anything is written."""
     from arms.customers.enums import Industry, Region
