@@ -23,6 +23,7 @@ NOT_A_LIST = {
     "/api/v1/portal/me": "the customer portal (a contact's session)",
     "/api/v1/portal/invoices": "the customer portal (a contact's session)",
     "/api/v1/portal/payments": "the customer portal (a contact's session)",
+    "/api/v1/portal/confirmations": "the customer portal (a contact's session)",
 }
 #: Endpoints whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
 KNOWN_GROWTH = {

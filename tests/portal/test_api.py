@@ -27,7 +27,7 @@ def books(customer, other_customer, today):
     mine = [factories.invoice(customer, issued=today - timedelta(days=d)) for d in (50, 5)]
     payment = factories.payment(customer, amount=50_000, received=today - timedelta(days=2))
     payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(mine[0].pk, 50_000)])
-    theirs = factories.invoice(other_customer, issued=today - timedelta(days=20))
+    theirs = factories.invoice(other_customer, issued=today - timedelta(days=45))
     return {"mine": mine, "payment": payment, "theirs": theirs}
 
 
@@ -114,3 +114,44 @@ def test_the_portal_api_lists_do_not_grow_a_query_per_row(portal, books, custome
     large = {p: count_queries(lambda p=p: portal.get(p)) for p in paths}
     for p in paths:
         assert_flat(p, small[p], large[p], per_shape=0)
+
+
+def _letters(customer, other_customer, company, today):
+    from arms.confirmations.models import Confirmation
+    from arms.confirmations.services.runs import confirmation_run_start
+
+    run, _created = confirmation_run_start(company=company, period_end=today.replace(day=1) - timedelta(days=1),
+                                           actor=None, inline=True)
+    Confirmation.objects.filter(run=run).update(status="sent")
+    return {c.customer_id: c for c in Confirmation.objects.filter(run=run)}
+
+
+def test_the_contact_answers_a_confirmation_and_confirms_a_receipt_through_the_api(portal, books, customer,
+                                                                                   other_customer, company, today,
+                                                                                   contact):
+    from arms.confirmations.models import Confirmation, ConfirmationDifference
+    from arms.ledger.services.deliveries import invoice_delivery_record
+
+    letters = _letters(customer, other_customer, company, today)
+    mine, theirs = letters[customer.pk], letters[other_customer.pk]
+    listed = portal.get("/api/v1/portal/confirmations").json()
+    assert [c["id"] for c in listed["items"]] == [mine.pk]
+    before = (AuditEvent.objects.count(), ConfirmationDifference.objects.count())
+    refused = portal.post(f"/api/v1/portal/confirmations/{theirs.pk}/reply", json.dumps({"answer": "confirmed"}),
+                          content_type="application/json")
+    assert refused.status_code == 404 and (AuditEvent.objects.count(), ConfirmationDifference.objects.count()) == before
+    body = {"answer": "disputed", "differences": [
+        {"invoice_id": books["theirs"].pk, "kind": "amount_differs", "amount_minor": 100, "description": "x"}]}
+    refused = portal.post(f"/api/v1/portal/confirmations/{mine.pk}/reply", json.dumps(body),
+                          content_type="application/json")
+    assert refused.status_code == 422 and (AuditEvent.objects.count(), ConfirmationDifference.objects.count()) == before
+    answered = portal.post(f"/api/v1/portal/confirmations/{mine.pk}/reply", json.dumps({"answer": "confirmed"}),
+                           content_type="application/json")
+    assert answered.status_code == 200, answered.content
+    assert Confirmation.objects.get(pk=mine.pk).status == "confirmed"
+
+    invoice_delivery_record(invoice=books["mine"][1], actor=None, channel="email",
+                            delivered_on=books["mine"][1].issue_date)
+    receipt = portal.post(f"/api/v1/portal/invoices/{books['mine'][1].pk}/receipt")
+    assert receipt.status_code == 201 and receipt.json()["channel"] == "portal"
+    assert portal.post(f"/api/v1/portal/invoices/{books['theirs'].pk}/receipt").status_code == 404

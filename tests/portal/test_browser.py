@@ -1,5 +1,5 @@
 """A contact on a phone in a real Chromium: opens the link from the e-mail, sees their balance without sideways
-scrolling, opens an invoice and disputes it, and switches the portal to English."""
+scrolling, confirms the receipt of one invoice, disputes another, and switches the portal to English."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.core.cache import cache
 from arms.audit.models import AuditEvent
 from arms.cases.models import Dispute
 from arms.customers.portal_access import portal_link_issue
+from arms.ledger.models import InvoiceDelivery
+from arms.ledger.services.deliveries import invoice_delivery_record
 from tests.web.browser import chromium_page, expect
 from tests.web.conftest import (  # noqa: F401  (the web tests' book and flush fixture)
     book,
@@ -35,6 +37,8 @@ def test_a_contact_opens_the_link_on_a_phone_and_disputes_an_invoice(page, live_
     settings.ARMS_BASE_URL = live_server.url
     contact = book.huadong.contacts.get(name="李娜")
     url = portal_link_issue(contact=contact, actor=book.clerk, purpose="对账")
+    invoice_delivery_record(invoice=book.invoice_current, actor=book.clerk, channel="email",
+                            delivered_on=book.invoice_current.issue_date)
 
     page.goto(url)
     page.wait_for_url(f"{live_server.url}/portal/")
@@ -43,6 +47,14 @@ def test_a_contact_opens_the_link_on_a_phone_and_disputes_an_invoice(page, live_
         "data-minor", str(book.invoice_overdue.gross_minor + book.invoice_current.gross_minor
                           - book.payment.amount_minor))
     assert fits_the_phone(page)
+
+    page.click(".portal-nav a[href='/portal/invoices/']")
+    page.click(f"tr[data-invoice='{book.invoice_current.pk}'] a")
+    expect(page.locator("#invoice-delivery")).to_have_attribute("data-state", "delivered")
+    page.click("#invoice-receipt")
+    expect(page.locator("#invoice-delivery")).to_have_attribute("data-state", "confirmed")
+    receipt = InvoiceDelivery.objects.get(invoice=book.invoice_current, kind="receipt")
+    assert (receipt.channel, receipt.contact_id) == ("portal", contact.pk)
 
     page.click(".portal-nav a[href='/portal/invoices/']")
     page.click(f"tr[data-invoice='{book.invoice_overdue.pk}'] a")

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from arms.audit.models import AuditEvent
 from arms.cases.models import Activity, Dispute, PromiseToPay, Task
+from arms.confirmations.models import Confirmation
 from arms.customers.models import Customer, PortalAccess
 from arms.customers.portal_access import portal_access_issue
 from arms.dunning.models import DunningAction
@@ -19,7 +20,9 @@ from arms.ledger.models import Invoice
 from tests.web.test_every_page_in_chinese import page_routes
 
 #: the portal's pages that are downloads, not HTML
-DOWNLOADS = {"portal:letter_pdf"}
+DOWNLOADS = {"portal:letter_pdf", "portal:invoice_pdf", "portal:confirmation_pdf"}
+#: the portal's addresses that only take a POST
+POST_ONLY = {"portal:logout", "portal:language", "portal:invoice_receipt"}
 
 
 def portal_routes() -> list[tuple[str, str]]:
@@ -43,7 +46,9 @@ def hd_client(complete_book, settings, tmp_path):
 def hd_values(complete_book) -> dict:
     hd = Customer.objects.get(code="HD001")
     letter = DunningAction.objects.filter(customer=hd, status="done").exclude(stage__letter_kind="").first()
-    return {"invoice_id": complete_book.path_values["invoice_id"], "action_id": letter.pk}
+    confirmation = Confirmation.objects.filter(customer=hd).exclude(status__in=["prepared", "superseded"]).first()
+    return {"invoice_id": complete_book.path_values["invoice_id"], "action_id": letter.pk,
+            "confirmation_id": confirmation.pk}
 
 
 def test_every_portal_page_opens_for_the_contact(complete_book, hd_client):
@@ -53,7 +58,7 @@ def test_every_portal_page_opens_for_the_contact(complete_book, hd_client):
             "portal:letters", "portal:dispute", "portal:promise", "portal:remittance"} <= {n for _r, n in routes}
     for route, name in routes:
         response = hd_client.get(fill(route, values))
-        if name in ("portal:logout", "portal:language"):
+        if name in POST_ONLY:
             assert response.status_code == 405, name
             continue
         assert response.status_code == 200, (name, response.status_code)
@@ -86,14 +91,16 @@ def test_another_customers_ids_get_404_in_every_url_and_are_refused_in_every_for
     foreign_invoice = Invoice.objects.exclude(customer=hd).filter(amount_open_minor__gt=0).order_by("pk").first()
     foreign_letter = DunningAction.objects.exclude(customer=hd).order_by("pk").first()
     assert foreign_invoice is not None
+    foreign_confirmation = Confirmation.objects.exclude(customer=hd).order_by("pk").first()
     values = {"invoice_id": foreign_invoice.pk,
-              "action_id": foreign_letter.pk if foreign_letter else 10**9}
+              "action_id": foreign_letter.pk if foreign_letter else 10**9,
+              "confirmation_id": foreign_confirmation.pk if foreign_confirmation else 10**9}
     checked = 0
     for route, name in portal_routes():
         if "<" not in route:
             continue
         before = _written()
-        response = hd_client.get(fill(route, values))
+        response = (hd_client.post if name in POST_ONLY else hd_client.get)(fill(route, values))
         assert response.status_code == 404, (name, response.status_code)
         assert foreign_invoice.number.encode() not in response.content
         assert _written() == before

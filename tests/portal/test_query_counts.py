@@ -17,7 +17,7 @@ from tests.queries import assert_flat, count_queries
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/portal/", "/portal/statement/", "/portal/invoices/?all=1", "/portal/payments/", "/portal/letters/",
-         "/portal/disputes/", "/portal/promises/", "/portal/remittances/"]
+         "/portal/disputes/", "/portal/promises/", "/portal/remittances/", "/portal/confirmations/"]
 
 
 def add_rows(customer, today, n):

@@ -299,7 +299,7 @@ def _build(today: date) -> CompleteBook:
     # the customer portal: a live link for HD001's finance manager (the walk enters with it)
     from arms.customers.portal_access import portal_access_issue
 
-    _portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
+    portal_access, portal_token = portal_access_issue(contact=hd.contacts.get(name="李娜"), actor=clerk,
                                                        purpose="对账")
     # balance confirmations: last month's run; one letter answered "disputed" with a scan and a difference
     from arms.confirmations.models import Confirmation
@@ -338,7 +338,7 @@ def _build(today: date) -> CompleteBook:
         "salesrecon:difference_assign.difference_id": recon.differences.order_by("pk").last().pk,
         "salesrecon:difference_resolve.difference_id": recon.differences.order_by("pk").last().pk,
         "delivery_id": receipt.pk,
-        "token": portal_token,
+        "token": portal_token, "link_id": portal_access.pk,
         "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
     }

@@ -54,6 +54,7 @@ SKIP_DOWNLOADS = {
     "confirmations:pdf",  # a confirmation letter as PDF
     "confirmations:xlsx",  # ... as Excel
     "confirmations:scan",  # the customer's signed and sealed reply
+    "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

@@ -14,17 +14,22 @@ from ninja.security import APIKeyCookie
 
 from arms.cases.services.disputes import dispute_raise
 from arms.common.pagination import PageParams, paginate
+from arms.confirmations.services import confirmation_reply
 from arms.customers.portal_access import portal_access_live
 from arms.portal import selectors
 from arms.portal.schemas import (
+    PortalConfirmationOut,
+    PortalConfirmationPage,
     PortalDisputeIn,
     PortalDisputeOut,
     PortalInvoiceOut,
     PortalInvoicePage,
     PortalMeOut,
     PortalPaymentPage,
+    PortalReceiptOut,
+    PortalReplyIn,
 )
-from arms.portal.services import portal_text
+from arms.portal.services import portal_receipt_confirm, portal_text
 from arms.portal.session import PORTAL_SESSION_KEY, portal_actor
 
 
@@ -89,3 +94,25 @@ def portal_dispute_raise(request, invoice_id: int, payload: PortalDisputeIn):
                             description=portal_text(request.portal, payload.description),
                             actor=portal_actor(request))
     return Status(201, dispute)
+
+
+@router.post("/invoices/{invoice_id}/receipt", response={201: PortalReceiptOut},
+             summary="Confirm the receipt of one of the customer's invoices")
+def portal_invoice_receipt(request, invoice_id: int):
+    invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
+    receipt = portal_receipt_confirm(access=request.portal, actor=portal_actor(request), invoice=invoice)
+    return Status(201, receipt)
+
+
+@router.get("/confirmations", response=PortalConfirmationPage, summary="The balance confirmations sent")
+def portal_confirmation_list(request, page: Query[PageParams]):
+    return paginate(selectors.confirmations_of(request.portal.customer), limit=page.limit, offset=page.offset)
+
+
+@router.post("/confirmations/{confirmation_id}/reply", response=PortalConfirmationOut,
+             summary="Confirm the balance, or dispute it listing the differences")
+def portal_confirmation_reply(request, confirmation_id: int, payload: PortalReplyIn):
+    confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
+    return confirmation_reply(confirmation=confirmation, actor=portal_actor(request), answer=payload.answer,
+                              channel="portal", differences=[d.model_dump() for d in payload.differences],
+                              note=payload.note, contact=request.portal.contact)

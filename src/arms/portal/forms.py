@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.cases.enums import DisputeReason
 from arms.common.bounds import MAX_NOTE
+from arms.confirmations.enums import DifferenceKind
 from arms.domain.money import format_amount
 from arms.web.forms import DATE_INPUT, AmountField, DateRangeMixin, ServiceErrorMixin
 
@@ -84,3 +85,48 @@ class RemittanceForm(ServiceErrorMixin, forms.Form):
     file = forms.FileField(label=_("Remittance advice"),
                            help_text=_("A PDF, a photo or a scan, or your payment list (Excel, CSV)."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PortalReplyForm(ServiceErrorMixin, forms.Form):
+    """The reply slip of a balance confirmation: the balance is right, or it differs (the rows below say how)."""
+
+    answer = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect, choices=[
+        ("confirmed", _("The information is correct (信息无误)")),
+        ("disputed", _("The information differs, as below (信息不符，差异如下)"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PortalDifferenceForm(forms.Form):
+    """One difference: an invoice (or none: an item missing from either side's books), what differs, how much."""
+
+    invoice = forms.ChoiceField(label=_("Invoice"), required=False)
+    kind = forms.ChoiceField(label=_("Difference"), choices=DifferenceKind.choices)
+    amount = AmountField(label=_("Amount"), currency=None, required=False)
+    description = forms.CharField(label=_("Explanation"), required=False, max_length=MAX_NOTE)
+
+    def __init__(self, *args, invoices=(), currency: str = "CNY", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoices = {str(inv.pk): inv for inv in invoices}
+        self.currency = currency
+        self.fields["invoice"].choices = [("", _("No invoice (an item missing from the books)"))] + [
+            (str(inv.pk), inv.number) for inv in invoices]
+
+    def difference(self) -> dict | None:
+        """The row as ``confirmation_reply`` takes it, or None for an empty row."""
+        data = self.cleaned_data
+        if not data.get("amount") and not data.get("description") and not data.get("invoice"):
+            return None
+        invoice = self.invoices.get(data.get("invoice") or "")
+        amount_minor = 0
+        if data.get("amount"):
+            try:
+                amount_minor = self.fields["amount"].to_minor(data["amount"],
+                                                              invoice.currency if invoice else self.currency)
+            except forms.ValidationError as error:
+                self.add_error("amount", error)
+                return None
+        return {"invoice_id": invoice.pk if invoice else None, "kind": data["kind"], "amount_minor": amount_minor,
+                "description": data.get("description") or ""}
+
+
+PortalDifferenceFormSet = forms.formset_factory(PortalDifferenceForm, extra=5, max_num=20, validate_max=True)

@@ -117,3 +117,42 @@ class PortalDisputeOut(Schema):
     sla_due_on: dt.date
 
     resolve_amount = formatted_money("amount_minor")
+
+
+class PortalConfirmationOut(Schema):
+    id: int
+    period_end: dt.date
+    currency: str
+    closing_minor: int
+    closing: str
+    status: str
+    answer: str
+    answered_on: dt.date | None
+
+    resolve_closing = formatted_money("closing_minor")
+
+
+class PortalConfirmationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalConfirmationOut]
+
+
+class PortalDifferenceIn(InputSchema):
+    invoice_id: int | None = None
+    kind: str = Field(max_length=40, description="amount_differs, not_in_customer_books, not_in_our_books, other")
+    amount_minor: MinorAmount
+    description: str = Field("", max_length=5000)
+
+
+class PortalReplyIn(InputSchema):
+    answer: str = Field(max_length=20, description="confirmed or disputed")
+    differences: list[PortalDifferenceIn] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=5000)
+
+
+class PortalReceiptOut(Schema):
+    invoice_id: int
+    channel: str
+    occurred_on: dt.date

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from arms.common.bounds import text_check
 from arms.common.errors import ValidationFailed
 from arms.customers.models import PortalAccess
 from arms.domain.workdays import add_working_days
+from arms.ledger.models import Invoice, InvoiceDelivery
+from arms.ledger.services.deliveries import invoice_receipt_confirm
 
 #: what a remittance advice may be: a scan or a photo, a PDF, or the customer's payment list
 REMITTANCE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv")
@@ -59,7 +62,7 @@ def portal_remittance_upload(*, access: PortalAccess, actor: ExternalActor, file
     return activity
 
 
-def remittances_for(access: PortalAccess):
+def remittances_for(access: PortalAccess) -> QuerySet[Activity]:
     """The remittance advices handed in through the portal for the access's customer, newest first."""
     return (Activity.objects.filter(customer=access.customer, source=Source.PORTAL, attachment__isnull=False)
             .order_by("-occurred_at", "-pk"))
@@ -69,3 +72,15 @@ def portal_text(access: PortalAccess, text: str) -> str:
     """``text`` as recorded for staff, prefixed with who wrote it in the portal."""
     return f"{_contact_label(access)}: {text}".strip()
 
+
+
+@transaction.atomic
+def portal_receipt_confirm(*, access: PortalAccess, actor: ExternalActor, invoice: Invoice) -> InvoiceDelivery:
+    """The contact confirms receiving ``invoice`` (the ledger's ``invoice_receipt_confirm``, channel ``portal``) and
+    the confirmation appears on the customer's collection history, as every portal action does."""
+    receipt = invoice_receipt_confirm(invoice=invoice, actor=actor, channel="portal", contact=access.contact)
+    activity_record(
+        customer=access.customer, kind=ActivityKind.NOTE, direction="in", outcome="delivered", actor=actor,
+        note=portal_text(access, _("receipt of invoice %(number)s confirmed.") % {"number": invoice.number}),
+        invoices=[invoice], source=Source.PORTAL, source_ref=f"receipt:{receipt.pk}")
+    return receipt

@@ -22,14 +22,26 @@ from arms.accounts.throttle import client_ip
 from arms.audit.services import ExternalActor
 from arms.cases.services.disputes import dispute_raise
 from arms.cases.services.promises import promise_record
+from arms.common.errors import ArmsError
 from arms.common.files import file_response
 from arms.common.uploads import upload_check
+from arms.confirmations.documents import file_stem, render_confirmation_pdf
+from arms.confirmations.enums import AWAITING_REPLY
+from arms.confirmations.services import confirmation_reply
 from arms.customers.portal_access import portal_access_enter, portal_access_resolve
+from arms.ledger.documents import render_invoice_pdf
 from arms.ledger.selectors import customer_statement
 from arms.portal import selectors
 from arms.portal.documents import render_statement_pdf
-from arms.portal.forms import PortalDisputeForm, PortalPromiseForm, RemittanceForm, StatementPeriodForm
-from arms.portal.services import portal_remittance_upload, portal_text, remittances_for
+from arms.portal.forms import (
+    PortalDifferenceFormSet,
+    PortalDisputeForm,
+    PortalPromiseForm,
+    PortalReplyForm,
+    RemittanceForm,
+    StatementPeriodForm,
+)
+from arms.portal.services import portal_receipt_confirm, portal_remittance_upload, portal_text, remittances_for
 from arms.portal.session import (
     LANGUAGES,
     PORTAL_LANGUAGE_KEY,
@@ -240,3 +252,78 @@ def remittance(request):
     return render(request, "portal/remittance.html", _context(
         request, form=form, remittances=remittances_for(request.portal)),
         status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@portal_view
+def invoice_receipt(request, invoice_id: int):
+    """The contact confirms they received the invoice (签收确认 through the portal)."""
+    invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
+    try:
+        portal_receipt_confirm(access=request.portal, actor=portal_actor(request), invoice=invoice)
+    except ArmsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the receipt of invoice %(number)s is confirmed.")
+                         % {"number": invoice.number})
+    return redirect("portal:invoice", invoice.pk)
+
+
+@require_GET
+@portal_view
+def invoice_pdf(request, invoice_id: int):
+    """A copy of the invoice as PDF."""
+    invoice = get_object_or_404(selectors.invoices_of(request.portal.customer), pk=invoice_id)
+    return file_response(render_invoice_pdf(invoice), filename=f"{invoice.number}.pdf",
+                         content_type="application/pdf")
+
+
+@require_GET
+@portal_view
+def confirmation_list(request):
+    confirmations = selectors.confirmations_of(request.portal.customer)
+    return render(request, "portal/confirmations.html", _context(request, page=paginate(request, confirmations)))
+
+
+def _reply_forms(request, confirmation, data=None):
+    invoices = list(selectors.invoices_of(request.portal.customer).filter(
+        pk__in=[item["invoice_id"] for item in confirmation.snapshot_data.get("open_items", [])]
+        + list(selectors.open_invoices_of(request.portal.customer).values_list("pk", flat=True)))
+        .order_by("due_date", "pk"))
+    form = PortalReplyForm(data)
+    differences = PortalDifferenceFormSet(data, prefix="diff",
+                                          form_kwargs={"invoices": invoices, "currency": confirmation.currency})
+    return form, differences
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def confirmation_detail(request, confirmation_id: int):
+    """One balance confirmation: its figures as sent, the letter PDF, and the reply slip."""
+    confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
+    data = request.POST if request.method == "POST" else None
+    form, differences = _reply_forms(request, confirmation, data)
+    if request.method == "POST" and form.is_valid() and differences.is_valid():
+        rows = [row for row in (f.difference() for f in differences.forms) if row is not None]
+        if all(f.is_valid() for f in differences.forms):
+            def reply(cleaned):
+                return confirmation_reply(
+                    confirmation=confirmation, actor=portal_actor(request), answer=cleaned["answer"],
+                    channel="portal", differences=rows if cleaned["answer"] == "disputed" else (),
+                    note=cleaned["note"], contact=request.portal.contact)
+
+            if form.run_service(reply):
+                messages.success(request, _("Thank you: your answer to the balance confirmation is recorded."))
+                return redirect("portal:confirmation", confirmation.pk)
+    return render(request, "portal/confirmation.html", _context(
+        request, confirmation=confirmation, data=confirmation.snapshot_data, form=form, differences=differences,
+        awaiting=confirmation.status in AWAITING_REPLY,
+        open_differences=confirmation.differences.order_by("pk")), status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+@portal_view
+def confirmation_pdf(request, confirmation_id: int):
+    confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
+    return file_response(render_confirmation_pdf(confirmation), filename=f"{file_stem(confirmation)}.pdf",
+                         content_type="application/pdf")

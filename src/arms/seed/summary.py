@@ -51,6 +51,7 @@ LABELS = {
     "dunning e-mails pending": _("Dunning e-mails waiting to be sent"),
     "budgets": _("Budgets"),
     "report_runs": _("Monthly reports stored"),
+    "portal links": _("Customer portal links"),
     # balance confirmations (its demo module)
     "confirmation letters": _("Balance confirmation letters"),
     "confirmations sent": _("Balance confirmations sent"),
