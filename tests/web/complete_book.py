@@ -341,5 +341,6 @@ def _build(today: date) -> CompleteBook:
         "token": portal_token, "link_id": portal_access.pk,
         "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
+        "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
     }
     return CompleteBook(today=today, users=users, path_values=values)

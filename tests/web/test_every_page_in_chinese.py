@@ -49,16 +49,20 @@ SKIP_DOWNLOADS = {
     "dunning:statement",  # PDF
     "reports:export",  # a dashboard panel as XLSX / CSV
     "reports:run_download",  # a stored monthly report
-    "web:invoice_pdf",  # PDF
-    "web:delivery_scan",  # a signed receipt scan
+    "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
+    "portal:invoice_pdf",  # PDF (the customer portal's copy of an invoice)
+    "portal:confirmation_pdf",  # PDF (the customer portal's copy of a confirmation letter)
     "confirmations:pdf",  # a confirmation letter as PDF
     "confirmations:xlsx",  # ... as Excel
     "confirmations:scan",  # the customer's signed and sealed reply
-    "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
+    "web:invoice_pdf",  # PDF
+    "web:delivery_scan",  # a signed receipt scan
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
-NOT_FOUND_TO_OTHERS = {"web:job"}
+NOT_FOUND_TO_OTHERS = {"web:job",
+                       # 404 unless the company lets contacts log in (ARMS_PORTAL_CONTACT_LOGIN; see tests/portal)
+                       "portal:login", "portal:password"}
 #: query strings a page needs to be a page rather than a form with errors
 QUERY = {"web:customer_statement": "date_from={start}&date_to={today}"}
 
