@@ -163,3 +163,16 @@ def test_many_letters_are_emailed_by_a_background_job(book, monkeypatch, mailout
     assert api.get(f"/jobs/{response.json()['id']}").json()["result_data"] == {"sent": 1, "no_email": 0}
     assert [m.to for m in mailoutbox] == [["wang@example.cn"]]
     assert api.get(f"/confirmations/runs/{run['id']}").json()["sent_count"] == 1
+
+
+def test_bounded_inputs(book):
+    api = Api(book.clerk)
+    assert_error(api.post("/confirmations/runs", {"period": "0000-01"}), 422, "invalid", "period")
+    assert_error(api.post("/confirmations/runs", {"period": "2026-10", "extra": 1}), 422, "invalid", "extra")
+    run = api.post("/confirmations/runs", {"period": book.period_end.strftime("%Y-%m")})
+    confirmation = Confirmation.objects.get(run_id=run.json()["id"])
+    deep = api.upload(f"/confirmations/{confirmation.pk}/reply/scan", {
+        "answer": "disputed", "differences": "[" * 50_000 + "]" * 50_000,
+        "file": SimpleUploadedFile("r.pdf", b"%PDF")})
+    assert_error(deep, 422, "invalid", "differences")
+    assert_error(api.get("/confirmations", {"customer_id": 2**64}), 422, "invalid", "customer_id")

@@ -72,7 +72,7 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.customers.models import Contact
 from arms.customers.selectors import company_default
 from arms.web.exports import xlsx_file
@@ -99,8 +99,8 @@ def run_create(request, payload: ConfirmationRunIn):
     """Small runs are prepared at once (201 new, 200 existing); a run of more than 100 customers is
     prepared by a background job (202 with the job)."""
     require_perm(request, "confirmations.add_confirmationrun")
-    year, month = (int(x) for x in payload.period.split("-"))
-    run, created = confirmation_run_start(company=_company(), period_end=month_end(year, month), actor=request.user)
+    run, created = confirmation_run_start(company=_company(), period_end=period_end_of(payload.period),
+                                          actor=request.user)
     if run.status == RunStatus.PREPARING and run.job is not None:
         return job_accepted(request, run.job)
     if payload.send:
@@ -267,7 +267,7 @@ def confirmation_reply_scan(request, confirmation_id: int, payload: Form[Confirm
     upload_check(file, field="file")
     try:
         differences = json.loads(payload.differences or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ValidationFailed(_("The differences are not a JSON array."), field="differences") from None
     confirmation_reply(confirmation=confirmation, actor=request.user, answer=payload.answer,
                        channel=payload.channel, note=payload.note, scan=file,

@@ -32,6 +32,10 @@ class PostForm(ServiceErrorMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
+class DeliveredForm(ServiceErrorMixin, forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ReplyForm(ServiceErrorMixin, forms.Form):
     """The answer, its channel, the scan, and the differences as rows ``d<n>_invoice`` ... (empty rows ignored);
     the service's ``differences[2].amount_minor`` is shown beside row 2's amount."""

@@ -24,9 +24,11 @@ from arms.common.uploads import upload_check
 from arms.confirmations import exports, selectors
 from arms.confirmations.documents import confirmation_table, file_stem, render_confirmation_pdf
 from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
-from arms.confirmations.forms import PostForm, ReplyForm, ResolveForm, RunStartForm, SettingsForm
+from arms.confirmations.forms import DeliveredForm, PostForm, ReplyForm, ResolveForm, RunStartForm, SettingsForm
 from arms.confirmations.jobs import PREPARE, SEND, SEND_INLINE, send_job_start
+from arms.confirmations.models import ConfirmationDispatch
 from arms.confirmations.services import (
+    confirmation_delivery_record,
     confirmation_post_record,
     confirmation_reply,
     confirmation_run_start,
@@ -36,7 +38,7 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.customers.selectors import company_default
 from arms.web.exports import export_format, export_response, xlsx_file
 from arms.web.paging import currency_totals, paginate
@@ -87,8 +89,8 @@ def run_start(request):
     form = RunStartForm(request.POST)
 
     def start(data):
-        year, month = (int(x) for x in data["period"].split("-"))
-        return confirmation_run_start(company=_company(), period_end=month_end(year, month), actor=request.user)
+        return confirmation_run_start(company=_company(), period_end=period_end_of(data["period"]),
+                                      actor=request.user)
 
     if form.run_service(start):
         run, created = form.result
@@ -224,6 +226,22 @@ def confirmation_post_view(request, confirmation_id: int):
         messages.success(request, _("The postal dispatch was recorded."))
         return redirect("confirmations:detail", confirmation_id)
     return _detail(request, confirmation, status=400, post_form=form)
+
+
+@require_POST
+@login_required
+@permission_required("confirmations.add_confirmationdispatch", raise_exception=True)
+def dispatch_delivered_view(request, dispatch_id: int):
+    dispatch = ConfirmationDispatch.objects.filter(pk=dispatch_id).first()
+    if dispatch is None:
+        raise Http404("no dispatch")
+    confirmation = _confirmation(request, dispatch.confirmation_id)
+    form = DeliveredForm(request.POST)
+    if form.run_service(lambda data: confirmation_delivery_record(dispatch=dispatch, actor=request.user, **data)):
+        messages.success(request, _("The delivery date was recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("confirmations:detail", confirmation.pk)
 
 
 @require_POST
