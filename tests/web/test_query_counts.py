@@ -32,7 +32,7 @@ NOT_A_LIST = {
     # measures its lists for a contact
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (
         "", "logout/", "language/", "statement/", "invoices/", "payments/", "letters/", "disputes/", "promises/",
-        "remittances/", "confirmations/")},
+        "remittances/", "confirmations/", "login/", "password/")},
 }
 #: Pages whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
 KNOWN_GROWTH = {

@@ -123,6 +123,8 @@ class AuditAction(models.TextChoices):
     SALES_RECON_SIGNED_OFF = "sales_recon_signed_off", _("Sales–finance reconciliation signed off")
     SALES_RECON_DIFFERENCE_ASSIGNED = "sales_recon_difference_assigned", _("Reconciliation difference assigned")
     SALES_RECON_DIFFERENCE_RESOLVED = "sales_recon_difference_resolved", _("Reconciliation difference resolved")
+    PORTAL_PASSWORD_SET = "portal_password_set", _("Portal password set")
+    PORTAL_LOGGED_IN = "portal_logged_in", _("Logged in to the portal")
 
 
 def action_label(action: str) -> str:

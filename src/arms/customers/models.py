@@ -199,3 +199,25 @@ class PortalAccess(models.Model):
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class PortalLogin(models.Model):
+    """A contact's own password for the customer portal, when the company lets contacts log in
+    (``ARMS_PORTAL_CONTACT_LOGIN``). The contact sets it from a portal session entered with a link; logging in with
+    it at /portal/login/ issues a short portal access like a link does. Only Django's password hash is stored."""
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, related_name="portal_login",
+        help_text=_("The contact who logs in; their e-mail address is the login name."),
+    )
+    password = models.CharField(_("password"), max_length=128, help_text=_("Django's salted hash of the password."))
+    set_at = models.DateTimeField(_("set at"), help_text=_("When the contact last set the password."))
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True,
+                                         help_text=_("When the contact last logged in with it."))
+
+    class Meta:
+        verbose_name = _("portal login")
+        verbose_name_plural = _("portal logins")
+
+    def __str__(self) -> str:
+        return str(self.contact)

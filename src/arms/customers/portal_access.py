@@ -24,16 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import ExternalActor, audit_record
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.links import absolute_url
 from arms.common.locks import lock_one
-from arms.customers.models import Contact, Customer, PortalAccess
+from arms.customers.models import Contact, Customer, PortalAccess, PortalLogin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from arms.audit.services import ExternalActor
     from arms.common.typing import Actor, JsonDict
 
 #: the longest a link may stay valid (a year and a day: a yearly confirmation still reaches its contact)
@@ -147,3 +146,66 @@ def portal_access_enter(*, access: PortalAccess, actor: ExternalActor) -> None:
 def portal_accesses_for_customer(customer: Customer) -> QuerySet[PortalAccess]:
     """Every link issued for ``customer``, newest first (staff's list on the customer page and in the API)."""
     return PortalAccess.objects.filter(customer=customer).select_related("contact", "created_by", "revoked_by")
+
+
+# --- contact login (optional: ARMS_PORTAL_CONTACT_LOGIN) --------------------------------------------------------
+
+
+def contact_login_enabled() -> bool:
+    return bool(getattr(settings, "ARMS_PORTAL_CONTACT_LOGIN", False))
+
+
+@transaction.atomic
+def portal_password_set(*, access: PortalAccess, actor: Any, password: str) -> PortalLogin:
+    """Let the contact of ``access`` (in a portal session entered with a link) log in with ``password`` from now
+    on; their e-mail address is the login name. Audited as ``portal_password_set`` (never the password)."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if not contact_login_enabled():
+        raise ValidationFailed(_("This company does not let contacts log in with a password."), field="password")
+    contact = access.contact
+    if not contact.email:
+        raise ValidationFailed(_("Logging in needs your e-mail address on file: ask your contact at our company."),
+                               field="password")
+    if not isinstance(password, str) or len(password) > 128:
+        raise ValidationFailed(_("At most 128 characters."), field="password")
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise ValidationFailed(" ".join(error.messages), field="password") from error
+    login, _created = PortalLogin.objects.update_or_create(
+        contact=contact, defaults={"password": make_password(password), "set_at": timezone.now()})
+    audit_record(actor=actor, action="portal_password_set", subject=login,
+                 after={"customer": access.customer.code, "contact": contact.pk})
+    return login
+
+
+def portal_login(*, email: str, password: str, address: str = "") -> PortalAccess | None:
+    """The short access a contact's e-mail address and password open (``ARMS_PORTAL_LOGIN_HOURS``), or None
+    (unknown address, wrong password, login not enabled: all alike, nothing written). Audited as
+    ``portal_logged_in`` by the contact from ``address``."""
+    from django.contrib.auth.hashers import check_password
+
+    if not contact_login_enabled() or not isinstance(email, str) or not isinstance(password, str):
+        return None
+    email = email.strip()
+    if not email or len(email) > 254 or len(password) > 128:
+        return None
+    candidates = PortalLogin.objects.select_related("contact", "contact__customer").filter(
+        contact__email__iexact=email).order_by("pk")
+    login = next((c for c in candidates if check_password(password, c.password)), None)
+    if login is None:
+        return None
+    with transaction.atomic():
+        now = timezone.now()
+        # a session opened by the password has no link: its token is drawn and thrown away
+        access = PortalAccess.objects.create(
+            customer_id=login.contact.customer_id, contact=login.contact,
+            token_hash=token_hash(secrets.token_urlsafe(32)), purpose="login", created_by=None,
+            expires_at=now + timedelta(hours=settings.ARMS_PORTAL_LOGIN_HOURS), last_used_at=now, use_count=1)
+        PortalLogin.objects.filter(pk=login.pk).update(last_login_at=now)
+        actor = ExternalActor(kind="portal", name=login.contact.name, address=address)
+        audit_record(actor=actor, action="portal_logged_in", subject=access, after=access_snapshot(access))
+    return access

@@ -130,3 +130,23 @@ class PortalDifferenceForm(forms.Form):
 
 
 PortalDifferenceFormSet = forms.formset_factory(PortalDifferenceForm, extra=5, max_num=20, validate_max=True)
+
+
+class PortalPasswordForm(ServiceErrorMixin, forms.Form):
+    password = forms.CharField(label=_("New password"), max_length=128, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(label=_("The same again"), max_length=128, strip=False,
+                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class PortalLoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"), max_length=128, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -38,7 +38,7 @@ def portal_language(request) -> str:
     return language if language in LANGUAGES else LANGUAGES[0]
 
 
-def portal_login(request, access) -> None:
+def portal_session_open(request, access) -> None:
     """Hold ``access`` in the session (a new session key, so a session id known before is worth nothing)."""
     request.session.cycle_key()
     request.session[PORTAL_SESSION_KEY] = access.pk

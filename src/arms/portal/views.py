@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +28,13 @@ from arms.common.uploads import upload_check
 from arms.confirmations.documents import file_stem, render_confirmation_pdf
 from arms.confirmations.enums import AWAITING_REPLY
 from arms.confirmations.services import confirmation_reply
-from arms.customers.portal_access import portal_access_enter, portal_access_resolve
+from arms.customers.portal_access import (
+    contact_login_enabled,
+    portal_access_enter,
+    portal_access_resolve,
+    portal_login,
+    portal_password_set,
+)
 from arms.ledger.documents import render_invoice_pdf
 from arms.ledger.selectors import customer_statement
 from arms.portal import selectors
@@ -36,6 +42,8 @@ from arms.portal.documents import render_statement_pdf
 from arms.portal.forms import (
     PortalDifferenceFormSet,
     PortalDisputeForm,
+    PortalLoginForm,
+    PortalPasswordForm,
     PortalPromiseForm,
     PortalReplyForm,
     RemittanceForm,
@@ -49,8 +57,9 @@ from arms.portal.session import (
     entry_failed,
     plain_page,
     portal_actor,
-    portal_login,
+    portal_language,
     portal_logout,
+    portal_session_open,
     portal_view,
 )
 from arms.web import tables
@@ -70,7 +79,7 @@ def enter(request, token: str):
     if access is None:
         entry_failed(request)
         return plain_page(request, 404, reason="invalid")
-    portal_login(request, access)
+    portal_session_open(request, access)
     portal_access_enter(access=access, actor=ExternalActor(kind="portal", name=access.contact.name,
                                                            address=client_ip(request) or ""))
     response = HttpResponseRedirect(reverse("portal:home"))
@@ -98,7 +107,7 @@ def language(request):
 
 def _context(request, **extra) -> dict:
     return {"access": request.portal, "customer": request.portal.customer, "contact": request.portal.contact,
-            "languages": LANGUAGES, **extra}
+            "languages": LANGUAGES, "contact_login": contact_login_enabled(), **extra}
 
 
 @require_GET
@@ -327,3 +336,39 @@ def confirmation_pdf(request, confirmation_id: int):
     confirmation = get_object_or_404(selectors.confirmations_of(request.portal.customer), pk=confirmation_id)
     return file_response(render_confirmation_pdf(confirmation), filename=f"{file_stem(confirmation)}.pdf",
                          content_type="application/pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def password(request):
+    """Set a password to log in without a link next time (only where the company lets contacts log in)."""
+    if not contact_login_enabled():
+        raise Http404
+    form = PortalPasswordForm(request.POST or None)
+    if request.method == "POST" and form.run_service(lambda data: portal_password_set(
+            access=request.portal, actor=portal_actor(request), password=data["password"])):
+        messages.success(request, _("Your password is set: next time log in with your e-mail address."))
+        return redirect("portal:home")
+    return render(request, "portal/password.html", _context(request, form=form),
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def login(request):
+    """A contact's login with their e-mail address and password (only where the company lets contacts log in);
+    failures count against the address like bad links do."""
+    if not contact_login_enabled():
+        raise Http404
+    translation.activate(portal_language(request))
+    if entry_blocked(request):
+        return plain_page(request, 429, reason="throttled")
+    form = PortalLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access = portal_login(email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                              address=client_ip(request) or "")
+        if access is not None:
+            portal_session_open(request, access)
+            return redirect("portal:home")
+        entry_failed(request)
+        form.add_error(None, _("The e-mail address or the password is not right."))
+    return render(request, "portal/login.html", {"form": form}, status=400 if request.method == "POST" else 200)

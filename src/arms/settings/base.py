@@ -228,6 +228,10 @@ ARMS_BASE_URL = os.environ.get("ARMS_BASE_URL", "http://127.0.0.1:8000")
 ARMS_PORTAL_LINK_DAYS = int(os.environ.get("ARMS_PORTAL_LINK_DAYS", 30))
 ARMS_PORTAL_ENTRY_FAILURE_LIMIT = int(os.environ.get("ARMS_PORTAL_ENTRY_FAILURE_LIMIT", 10))
 ARMS_PORTAL_ENTRY_COOLOFF_MINUTES = int(os.environ.get("ARMS_PORTAL_ENTRY_COOLOFF_MINUTES", 15))
+#: the company lets contacts set a password (from a link) and log in at /portal/login/ (off: links only)
+ARMS_PORTAL_CONTACT_LOGIN = os.environ.get("ARMS_PORTAL_CONTACT_LOGIN", "").lower() in ("1", "true", "yes", "on")
+#: hours a portal session opened by a contact's login lasts
+ARMS_PORTAL_LOGIN_HOURS = int(os.environ.get("ARMS_PORTAL_LOGIN_HOURS", 8))
 
 #: what a user's file may make ARMS read (arms.common.uploads): an XLSX archive is refused before it is
 #: unpacked when it would unpack to more than these, and every import stops at these many rows and cells
