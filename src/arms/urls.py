@@ -23,11 +23,11 @@ urlpatterns = [
     path("cash/", include("arms.bank.cash_urls")),
     path("collections/", include("arms.cases.urls")),
     path("dunning/", include("arms.dunning.urls")),
+    path("confirmations/coverage/", include("arms.confirmations.coverage_urls")),
     path("confirmations/", include("arms.confirmations.urls")),
     path("analytics/", include("arms.analytics.urls")),
     path("reports/", include("arms.reports.urls")),
     path("portal/", include("arms.portal.urls")),
-    path("confirmations/coverage/", include("arms.confirmations.coverage_urls")),
     path("sales-reconciliations/", include("arms.salesrecon.urls")),
     path("", include("arms.web.urls")),
 ]

@@ -14,11 +14,10 @@ over those values. Shares are basis points (1/100 of a percent), rounded half up
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
 from django.utils import timezone
@@ -127,11 +126,6 @@ def coverage_periods() -> list[date]:
     return list(Confirmation.objects.order_by("-period_end").values_list("period_end", flat=True).distinct()[:60])
 
 
-def _person(row: Mapping[str, Any]) -> str:
-    full = f"{row['salesperson__last_name']}{row['salesperson__first_name']}".strip()
-    return full or row["salesperson__username"] or ""
-
-
 def confirmation_coverage(*, user: Viewer, period_end: date, salesperson_id: int | None = None,
                           region: str = "") -> Coverage:
     """The coverage of ``period_end`` over the customers ``user`` may see (a salesperson: their own), narrowed to
@@ -148,24 +142,29 @@ def confirmation_coverage(*, user: Viewer, period_end: date, salesperson_id: int
     total = CoverageGroup("", _("All customers"))
     people: dict[str, CoverageGroup] = {}
     regions: dict[str, CoverageGroup] = {}
+    region_labels = {value: str(label) for value, label in Region.choices}
+    nobody = _("No salesperson")
     unconfirmed = []
-    rows = customers.values("pk", "code", "name", "region", "salesperson_id", "salesperson__username",
-                            "salesperson__first_name", "salesperson__last_name")
-    for row in rows.order_by().iterator(chunk_size=5000):
-        balance = balances.get(row["pk"], 0)
+    rows = customers.values_list("pk", "code", "name", "region", "salesperson_id", "salesperson__username",
+                                 "salesperson__first_name", "salesperson__last_name")
+    for pk, code, name, region_code, person_id, username, first, last in rows.order_by().iterator(chunk_size=5000):
+        balance = balances.get(pk, 0)
         if balance <= 0:
             continue
-        status, letter_id = letters.get(row["pk"], ("", None))
+        status, letter_id = letters.get(pk, ("", None))
         confirmed = status == ConfirmationStatus.CONFIRMED
-        person = _person(row) or _("No salesperson")
-        key = str(row["salesperson_id"] or "")
+        key = str(person_id or "")
+        group = people.get(key)
+        if group is None:
+            group = people[key] = CoverageGroup(key, f"{last}{first}".strip() or username or nobody)
+        group.add(balance, confirmed)
         total.add(balance, confirmed)
-        people.setdefault(key, CoverageGroup(key, person)).add(balance, confirmed)
-        region_label = str(Region(row["region"]).label) if row["region"] in Region.values else row["region"]
-        regions.setdefault(row["region"], CoverageGroup(row["region"], region_label)).add(balance, confirmed)
+        area = regions.get(region_code)
+        if area is None:
+            area = regions[region_code] = CoverageGroup(region_code, region_labels.get(region_code, region_code))
+        area.add(balance, confirmed)
         if not confirmed:
-            unconfirmed.append(UnconfirmedRow(row["pk"], row["code"], row["name"], person, row["region"], balance,
-                                              status, letter_id))
+            unconfirmed.append(UnconfirmedRow(pk, code, name, group.label, region_code, balance, status, letter_id))
     unconfirmed.sort(key=lambda r: (-r.balance_base_minor, r.code))
     order = lambda g: (-g.amount_base_minor, g.label)  # noqa: E731 - the one order of both breakdowns
     return Coverage(period_end, total, sorted(people.values(), key=order), sorted(regions.values(), key=order),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from arms.common.access import require_perm
@@ -39,7 +40,7 @@ def _month(text: str | None, field: str = "month") -> date | None:
     try:
         return date.fromisoformat(f"{text}-01")
     except ValueError as exc:
-        raise ValidationFailed("month is YYYY-MM", field=field) from exc
+        raise ValidationFailed(_("A month is written YYYY-MM, e.g. 2026-11."), field=field) from exc
 
 
 class SalesReconFilters(QuerySchema):
@@ -204,7 +205,7 @@ def sales_recon_difference_assign(request, difference_id: int, payload: SalesRec
     diff = selectors.sales_recon_difference_get(user=request.user, difference_id=difference_id)
     owner = get_user_model().objects.filter(pk=payload.owner_id, is_active=True).first()
     if owner is None:
-        raise ValidationFailed("no active user with this id", field="owner_id")
+        raise ValidationFailed(_("Choose an active user as the owner."), field="owner_id")
     return services.sales_recon_difference_assign(difference=diff, actor=request.user, owner=owner)
 
 

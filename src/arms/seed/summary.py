@@ -29,6 +29,9 @@ LABELS = {
     "statement lines": _("Bank statement lines"),
     "statement lines applied automatically": _("Statement lines applied automatically"),
     "statement lines waiting for a clerk": _("Statement lines waiting for a clerk"),
+    # sales–finance reconciliation (its demo module)
+    "sales reconciliations": _("Sales–finance reconciliations of last month"),
+    "sales reconciliations waiting": _("Sales–finance reconciliations not signed off"),
     # invoice delivery proof (the ledger's demo module)
     "invoice deliveries": _("Invoice deliveries"),
     "invoice deliveries by post": _("Invoice deliveries by post (EMS)"),
