@@ -33,11 +33,13 @@ NOTES = ["@SUM(1)", "+1", "-1", "=cmd|' /C calc'!A0"]
 
 #: views that export and are checked in this module rather than in test_lists
 EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis",
-                 "web:audit_list"}  # (the audit trail: tests/web/test_audit_trail.py)
+                 "web:audit_list",  # (the audit trail: tests/web/test_audit_trail.py)
+                 # a contact's own downloads in the customer portal: tests/portal/test_exports.py
+                 "portal:invoices", "portal:payments", "portal:statement"}
 #: the only modules that may build a CSV or a workbook: the export helper and the monthly workbook (which writes
 #: every text cell through the helper's set_text_safe)
 WRITERS = {"web/exports.py", "reports/tables.py",
-           "bench/cashapp.py"}  # the made-up bank statement of `arms bench cashapp` and the demo: ARMS's input
+           "bank/samples.py"}  # the made-up bank statements of the benches and the demo: ARMS's input
 
 
 def _callbacks(resolver=None, namespace=""):

@@ -25,7 +25,7 @@ ALLOWED = {
     "imports/readers.py": "reads uploaded files; writes none",
     "common/files.py": "the allow-list of media types a stored file may keep when served; builds no file",
     "bank/parsers/tabular.py": "reads uploaded bank statements; writes none",
-    "bench/cashapp.py": "writes the made-up bank statement a bank would send (input to ARMS, not an export of it)",
+    "bank/samples.py": "writes the made-up bank statements a bank would send (input to ARMS, not an export of it)",
 }
 
 

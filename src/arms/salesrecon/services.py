@@ -73,7 +73,7 @@ def _snapshots(as_of: date, salesperson_ids: list[int]) -> dict[int, list[dict[s
     return result
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_recon_open(*, period: date, actor: Actor, salesperson: User | int | None = None) -> list[SalesReconciliation]:
     """Open the month of ``period`` (any day in it) for every salesperson who owns customers (or for the one
     given): snapshot their customers' balances at the month-end, hashed, and tell each salesperson. A month
@@ -164,7 +164,7 @@ def _difference_clean(rec: SalesReconciliation, index: int, item: DifferenceIn |
                                     ledger_minor=ledger, sales_minor=row.sales_minor, note=row.note)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_recon_answer(*, reconciliation: SalesReconciliation, actor: Actor, agree: bool,
                        differences: Sequence[DifferenceIn | dict[str, Any]] = (),
                        note: str = "") -> SalesReconciliation:
@@ -206,7 +206,7 @@ def _difference_locked(difference_id: int) -> tuple[SalesReconciliation, Reconci
     return rec, lock_one(ReconciliationDifference.objects.all(), pk=difference_id)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_recon_difference_assign(*, difference: ReconciliationDifference, actor: Actor,
                                   owner: User | None) -> ReconciliationDifference:
     """Give the difference an owner, who is told."""
@@ -226,7 +226,7 @@ def sales_recon_difference_assign(*, difference: ReconciliationDifference, actor
     return diff
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_recon_difference_resolve(*, difference: ReconciliationDifference, actor: Actor,
                                    resolution: str) -> ReconciliationDifference:
     """Record how the difference was cleared up (a credit note, a payment found, explained to the salesperson)."""
@@ -249,7 +249,7 @@ def sales_recon_difference_resolve(*, difference: ReconciliationDifference, acto
     return diff
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_recon_sign_off(*, reconciliation: SalesReconciliation, actor: Actor, note: str = "") -> SalesReconciliation:
     """Finance signs off an answered month: a person other than the salesperson, every difference resolved."""
     rec = _locked(reconciliation.pk)
