@@ -148,3 +148,31 @@ def test_a_large_run_is_prepared_by_a_background_job(book, monkeypatch, django_c
     assert job["status"] == "done", job
     run = ConfirmationRun.objects.get()
     assert (run.status, run.customer_count, run.job_id) == ("ready", 1, response.json()["id"])
+
+
+def test_many_letters_are_emailed_by_a_background_job(book, monkeypatch, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    from arms.confirmations import api as confirmations_api
+
+    monkeypatch.setattr(confirmations_api, "SEND_INLINE", 0)
+    api = Api(book.clerk)
+    run = api.post("/confirmations/runs", {"period": book.period_end.strftime("%Y-%m")}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/confirmations/runs/{run['id']}/send")
+    assert response.status_code == 202, response.content
+    assert api.get(f"/jobs/{response.json()['id']}").json()["result_data"] == {"sent": 1, "no_email": 0}
+    assert [m.to for m in mailoutbox] == [["wang@example.cn"]]
+    assert api.get(f"/confirmations/runs/{run['id']}").json()["sent_count"] == 1
+
+
+def test_bounded_inputs(book):
+    api = Api(book.clerk)
+    assert_error(api.post("/confirmations/runs", {"period": "0000-01"}), 422, "invalid", "period")
+    assert_error(api.post("/confirmations/runs", {"period": "2026-10", "extra": 1}), 422, "invalid", "extra")
+    run = api.post("/confirmations/runs", {"period": book.period_end.strftime("%Y-%m")})
+    confirmation = Confirmation.objects.get(run_id=run.json()["id"])
+    deep = api.upload(f"/confirmations/{confirmation.pk}/reply/scan", {
+        "answer": "disputed", "differences": "[" * 50_000 + "]" * 50_000,
+        "file": SimpleUploadedFile("r.pdf", b"%PDF")})
+    assert_error(deep, 422, "invalid", "differences")
+    assert_error(api.get("/confirmations", {"customer_id": 2**64}), 422, "invalid", "customer_id")

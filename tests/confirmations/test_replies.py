@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from arms.audit.models import AuditEvent
@@ -48,6 +50,9 @@ def test_portal_confirms(book, confirmation):
                               contact=book.contact)
     assert (done.status, done.answer, done.answered_contact, done.answer_channel) == (
         "confirmed", "confirmed", book.contact, "portal")
+    from arms.confirmations.selectors import confirmation_acknowledged_last
+
+    assert confirmation_acknowledged_last(book.customer) == done
     event = AuditEvent.objects.filter(action="confirmation_answered").get()
     assert event.actor_name == "portal:王会计@203.0.113.9"
     assert Activity.objects.filter(source="confirmation", customer=book.customer).count() == 1
@@ -140,3 +145,21 @@ def test_a_confirmed_letter_cannot_be_deleted_on_postgresql(book, confirmation):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM confirmations_confirmation WHERE id = %s", [confirmation.pk])
     assert Confirmation.objects.filter(pk=confirmation.pk, status="confirmed").exists()
+
+
+def test_next_period_supersedes_only_unanswered_letters(book):
+    from arms.confirmations.errors import ConfirmationNotOpen
+
+    earlier_end = book.period_end.replace(day=1) - timedelta(days=1)
+    run_before, _created = confirmation_run_start(company=book.customer.company, period_end=earlier_end,
+                                                  actor=book.clerk)
+    unanswered = Confirmation.objects.get(run=run_before)
+    run, _created = confirmation_run_start(company=book.customer.company, period_end=book.period_end,
+                                           actor=book.clerk)
+    unanswered.refresh_from_db()
+    assert unanswered.status == "superseded"
+    assert list(confirmations_for_customer(book.customer)) == [Confirmation.objects.get(run=run)]
+    before = counts()
+    with pytest.raises(ConfirmationNotOpen):
+        confirmation_reply(confirmation=unanswered, actor=book.clerk, answer="confirmed", channel="email")
+    assert counts() == before

@@ -54,6 +54,15 @@ def test_post_answer_with_scan_and_settle(book, client, started, today):
     ok = client.post(reverse("confirmations:post", args=[confirmation.pk]),
                      {"carrier": "EMS", "tracking_no": "EA123456789CN", "sent_on": today.isoformat()})
     assert ok.status_code == 302 and ConfirmationDispatch.objects.get().tracking_no == "EA123456789CN"
+    dispatch = ConfirmationDispatch.objects.get()
+    page = client.get(reverse("confirmations:detail", args=[confirmation.pk])).content.decode()
+    assert reverse("confirmations:dispatch_delivered", args=[dispatch.pk]) in page
+    client.post(reverse("confirmations:dispatch_delivered", args=[dispatch.pk]), {"delivered_on": "2999-01-01"})
+    dispatch.refresh_from_db()
+    assert dispatch.delivered_on is None
+    client.post(reverse("confirmations:dispatch_delivered", args=[dispatch.pk]), {"delivered_on": today.isoformat()})
+    dispatch.refresh_from_db()
+    assert dispatch.delivered_on == today
 
     refused = client.post(reverse("confirmations:reply", args=[confirmation.pk]), {
         "answer": "disputed", "channel": "scan", "scan": SimpleUploadedFile("reply.pdf", b"%PDF-1.4 x"),

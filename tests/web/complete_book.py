@@ -327,5 +327,6 @@ def _build(today: date) -> CompleteBook:
         "confirmations:run.run_id": confirmation_run.pk, "confirmations:run_send.run_id": confirmation_run.pk,
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
         "delivery_id": receipt.pk,
+        "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
     }
     return CompleteBook(today=today, users=users, path_values=values)

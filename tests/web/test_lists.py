@@ -414,6 +414,55 @@ def case_bank_reconciliation(viewer, today):
                 max_queries=25)
 
 
+def _confirmation_run(viewer, today):
+    from arms.confirmations.services.runs import confirmation_run_start
+
+    period_end = today.replace(day=1) - timedelta(days=1)
+    for cust in [*customers(), factories.customer("X001")]:
+        factories.invoice(cust, issued=period_end.replace(day=3), net=100_000 + cust.pk, tax=0)
+    run, _created = confirmation_run_start(company=factories.company_ensure(), period_end=period_end, actor=viewer)
+    return run
+
+
+def case_confirmation_runs(viewer, today):
+    from arms.confirmations.models import ConfirmationRun
+    from arms.confirmations.services.common import month_end
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        starter = factories.user(f"starter{i}")
+        starter.first_name = name(i)
+        starter.save(update_fields=["first_name"])
+        year, month = divmod(today.year * 12 + today.month - 2 - i, 12)
+        ConfirmationRun.objects.create(company=company, period_start=date(year, month + 1, 1),
+                                       period_end=month_end(year, month + 1), status="ready", created_by=starter)
+    return Case(reverse("confirmations:runs"), {})
+
+
+def case_confirmation_letters(viewer, today):
+    from arms.confirmations.models import Confirmation
+    from arms.confirmations.services import confirmation_reply
+
+    run = _confirmation_run(viewer, today)
+    confirmation_reply(confirmation=Confirmation.objects.get(customer__code="X001"), actor=viewer,
+                       answer="confirmed", channel="email")
+    return Case(reverse("confirmations:run", args=[run.pk]), {"status": "prepared"}, total_column="Closing balance")
+
+
+def case_confirmation_differences(viewer, today):
+    from arms.confirmations.models import Confirmation, ConfirmationDifference
+    from arms.confirmations.services import confirmation_reply, difference_resolve
+
+    _confirmation_run(viewer, today)
+    for letter in Confirmation.objects.select_related("customer"):
+        confirmation_reply(confirmation=letter, actor=viewer, answer="disputed", channel="email", differences=[
+            {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 5_000 + letter.pk,
+             "description": letter.customer.name}])
+    difference_resolve(difference=ConfirmationDifference.objects.get(customer__code="X001"), actor=viewer,
+                       resolution="rejected", explanation="ok")
+    return Case(reverse("confirmations:differences"), {"status": "open"}, total_column="Amount")
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

@@ -39,6 +39,7 @@ from arms.common.uploads import upload_check
 from arms.confirmations import selectors
 from arms.confirmations.documents import confirmation_table, file_stem, render_confirmation_pdf
 from arms.confirmations.enums import RunStatus
+from arms.confirmations.jobs import SEND_INLINE, send_job_start
 from arms.confirmations.models import ConfirmationDispatch
 from arms.confirmations.schemas import (
     ConfirmationDeliveredIn,
@@ -71,7 +72,7 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.customers.models import Contact
 from arms.customers.selectors import company_default
 from arms.web.exports import xlsx_file
@@ -95,15 +96,19 @@ def _run_out(run_id: int):
 @router.post("/runs", response={200: ConfirmationRunOut, 201: ConfirmationRunOut, **ACCEPTED},
              summary="Start (or continue) the confirmation run for a month")
 def run_create(request, payload: ConfirmationRunIn):
-    """Small runs are prepared at once (201 new, 200 existing); a run of more than a few hundred customers is
+    """Small runs are prepared at once (201 new, 200 existing); a run of more than 100 customers is
     prepared by a background job (202 with the job)."""
     require_perm(request, "confirmations.add_confirmationrun")
-    year, month = (int(x) for x in payload.period.split("-"))
-    run, created = confirmation_run_start(company=_company(), period_end=month_end(year, month), actor=request.user)
+    run, created = confirmation_run_start(company=_company(), period_end=period_end_of(payload.period),
+                                          actor=request.user)
     if run.status == RunStatus.PREPARING and run.job is not None:
         return job_accepted(request, run.job)
     if payload.send:
         require_perm(request, "confirmations.add_confirmationdispatch")
+        pending = selectors.run_get(run.pk)
+        if pending.prepared_count > SEND_INLINE:
+            job, _created = send_job_start(run=pending, actor=request.user)
+            return job_accepted(request, job)
         run_send(run=run, actor=request.user)
     return Status(201 if created else 200, _run_out(run.pk))
 
@@ -120,10 +125,16 @@ def run_detail(request, run_id: int):
     return _run_out(run_id)
 
 
-@router.post("/runs/{run_id}/send", response=ConfirmationSendOut, summary="E-mail every prepared letter of a run")
+@router.post("/runs/{run_id}/send", response={200: ConfirmationSendOut, **ACCEPTED},
+             summary="E-mail every prepared letter of a run")
 def run_send_all(request, run_id: int):
+    """Up to 5 letters are e-mailed at once (200 with the counts); more by a background job (202)."""
     require_perm(request, "confirmations.add_confirmationdispatch")
-    return run_send(run=selectors.run_get(run_id), actor=request.user)
+    run = selectors.run_get(run_id)
+    if run.prepared_count > SEND_INLINE:
+        job, _created = send_job_start(run=run, actor=request.user)
+        return job_accepted(request, job)
+    return Status(200, run_send(run=run, actor=request.user))
 
 
 @router.get("/differences", response=ConfirmationDifferencePage,
@@ -256,7 +267,7 @@ def confirmation_reply_scan(request, confirmation_id: int, payload: Form[Confirm
     upload_check(file, field="file")
     try:
         differences = json.loads(payload.differences or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ValidationFailed(_("The differences are not a JSON array."), field="differences") from None
     confirmation_reply(confirmation=confirmation, actor=request.user, answer=payload.answer,
                        channel=payload.channel, note=payload.note, scan=file,

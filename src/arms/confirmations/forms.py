@@ -32,8 +32,17 @@ class PostForm(ServiceErrorMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
+class DeliveredForm(ServiceErrorMixin, forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ReplyForm(ServiceErrorMixin, forms.Form):
-    """The answer, its channel, the scan, and the differences as rows ``d<n>_invoice`` ... (empty rows ignored)."""
+    """The answer, its channel, the scan, and the differences as rows ``d<n>_invoice`` ... (empty rows ignored);
+    the service's ``differences[2].amount_minor`` is shown beside row 2's amount."""
+
+    SERVICE_FIELDS = {f"differences[{row}].{argument}": f"d{row}_{name}" for row in range(DIFFERENCE_ROWS)
+                      for argument, name in (("invoice_id", "invoice"), ("kind", "kind"), ("amount_minor", "amount"),
+                                             ("description", "description"))}
 
     answer = forms.ChoiceField(label=_("Answer"), choices=Answer.choices, widget=forms.RadioSelect)
     channel = forms.ChoiceField(label=_("Received by"), choices=ReplyChannel.choices, initial=ReplyChannel.SCAN)
@@ -67,18 +76,6 @@ class ReplyForm(ServiceErrorMixin, forms.Form):
     def difference_rows(self):
         return [[self[f"d{row}_{name}"] for name in ("invoice", "kind", "amount", "description")]
                 for row in range(DIFFERENCE_ROWS)]
-
-    def add_service_error(self, error) -> None:
-        """``differences[2].amount_minor`` is shown beside row 2's amount."""
-        field = error.field or ""
-        if field.startswith("differences[") and "]." in field:
-            row, name = field[len("differences["):].split("].", 1)
-            target = {"invoice_id": "invoice", "kind": "kind", "amount_minor": "amount",
-                      "description": "description"}.get(name)
-            if row.isdigit() and target and f"d{row}_{target}" in self.fields:
-                self.add_error(f"d{row}_{target}", error.message)
-                return
-        super().add_service_error(error)
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

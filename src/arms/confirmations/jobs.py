@@ -3,26 +3,47 @@
 - ``confirmations.prepare``: make the letters of a run with more customers than a request should wait for
   (``run_prepare``: one customer per transaction, so a failed job continues where it stopped when started
   again). One job per run at a time (the dedupe key).
+- ``confirmations.send``: e-mail a run's prepared letters (each renders its PDF), when there are more than
+  ``SEND_INLINE``; a letter sent is no longer prepared, so a job started again sends only the rest.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from arms.common.jobs import JobKind, JobResult, job_start, register
+from arms.common.jobs import JobKind, JobResult, register
+from arms.confirmations.services.runs import PREPARE_JOB as PREPARE
+from arms.confirmations.services.runs import run_prepare
 
-PREPARE = "confirmations.prepare"
+SEND = "confirmations.send"
+#: a request e-mails at most this many letters itself; more go to the queue
+SEND_INLINE = 5
 
 
-def prepare_job_start(*, run, actor):
-    """Queue the preparation of ``run``'s letters; answers the job."""
-    job, _created = job_start(kind=PREPARE, params={"run_id": run.pk}, actor=actor, dedupe_key=f"run:{run.pk}")
-    return job
+def send_job_start(*, run, actor):
+    """Queue the e-mailing of ``run``'s prepared letters; answers (job, created)."""
+    from arms.common.jobs import job_start
+
+    return job_start(kind=SEND, params={"run_id": run.pk}, actor=actor, dedupe_key=f"send:{run.pk}")
+
+
+def send_job(job, progress) -> JobResult:
+    from arms.confirmations.models import ConfirmationRun
+    from arms.confirmations.services.dispatch import run_send
+
+    run = ConfirmationRun.objects.get(pk=job.params["run_id"])
+    message = gettext_noop("E-mailing confirmation letters")
+    progress(0, None, message)
+    counts = run_send(run=run, actor=job.started_by, progress=lambda done, total: progress(done, total, message))
+    return JobResult(
+        url=f"/confirmations/runs/{run.pk}/", api_url=f"/api/v1/confirmations/runs/{run.pk}",
+        label=gettext_noop("E-mailed %(sent)d letters; %(no_email)d customers have no e-mail address"),
+        data=counts,
+    )
 
 
 def prepare_job(job, progress) -> JobResult:
     from arms.confirmations.models import ConfirmationRun
-    from arms.confirmations.services.runs import run_prepare
 
     run = ConfirmationRun.objects.get(pk=job.params["run_id"])
     message = gettext_noop("Preparing confirmation letters")
@@ -38,3 +59,5 @@ def prepare_job(job, progress) -> JobResult:
 def register_jobs() -> None:
     register(JobKind(PREPARE, gettext_lazy("Balance confirmation run"), "confirmations.view_confirmation",
                      prepare_job))
+    register(JobKind(SEND, gettext_lazy("Balance confirmation e-mails"), "confirmations.view_confirmation",
+                     send_job))

@@ -30,6 +30,13 @@ def confirmations_for_customer(customer: Customer) -> QuerySet[Confirmation]:
             .order_by("-period_end", "-id"))
 
 
+def confirmation_acknowledged_last(customer: Customer) -> Confirmation | None:
+    """The customer's latest confirmed balance: its written acknowledgement of the debt (what a limitation clock
+    restarts from), or None."""
+    return (Confirmation.objects.filter(customer_id=customer.pk, status=ConfirmationStatus.CONFIRMED)
+            .order_by("-period_end", "-answered_at").first())
+
+
 def run_list() -> QuerySet[ConfirmationRun]:
     """Runs, newest period first, with their letters counted by status."""
     return ConfirmationRun.objects.select_related("company", "created_by", "job").annotate(

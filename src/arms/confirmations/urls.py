@@ -13,6 +13,7 @@ urlpatterns = [
     path("differences/", views.difference_list, name="differences"),
     path("differences/<int:difference_id>/resolve/", views.difference_resolve_view, name="difference_resolve"),
     path("settings/", views.settings_view, name="settings"),
+    path("dispatches/<int:dispatch_id>/delivered/", views.dispatch_delivered_view, name="dispatch_delivered"),
     path("<int:confirmation_id>/", views.confirmation_detail, name="detail"),
     path("<int:confirmation_id>/pdf/", views.confirmation_pdf, name="pdf"),
     path("<int:confirmation_id>/xlsx/", views.confirmation_xlsx, name="xlsx"),

@@ -20,12 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from arms.common.errors import ArmsError, NotFound
 from arms.common.files import file_response
 from arms.common.jobs import CONTENT_TYPES, jobs_for_page
+from arms.common.uploads import upload_check
 from arms.confirmations import exports, selectors
 from arms.confirmations.documents import confirmation_table, file_stem, render_confirmation_pdf
 from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
-from arms.confirmations.forms import PostForm, ReplyForm, ResolveForm, RunStartForm, SettingsForm
-from arms.confirmations.jobs import PREPARE
+from arms.confirmations.forms import DeliveredForm, PostForm, ReplyForm, ResolveForm, RunStartForm, SettingsForm
+from arms.confirmations.jobs import PREPARE, SEND, SEND_INLINE, send_job_start
+from arms.confirmations.models import ConfirmationDispatch
 from arms.confirmations.services import (
+    confirmation_delivery_record,
     confirmation_post_record,
     confirmation_reply,
     confirmation_run_start,
@@ -35,7 +38,7 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.customers.selectors import company_default
 from arms.web.exports import export_format, export_response, xlsx_file
 from arms.web.paging import currency_totals, paginate
@@ -75,7 +78,8 @@ def run_list(request):
     return render(request, "confirmations/runs.html", {
         "page": paginate(request, runs), "tab": "runs",
         "form": RunStartForm(initial={"period": last_month.strftime("%Y-%m")}),
-        "jobs": jobs_for_page(user=request.user, kind=PREPARE, limit=3)})
+        "jobs": [*jobs_for_page(user=request.user, kind=PREPARE, limit=3),
+                 *jobs_for_page(user=request.user, kind=SEND, limit=3)]})
 
 
 @require_POST
@@ -85,8 +89,8 @@ def run_start(request):
     form = RunStartForm(request.POST)
 
     def start(data):
-        year, month = (int(x) for x in data["period"].split("-"))
-        return confirmation_run_start(company=_company(), period_end=month_end(year, month), actor=request.user)
+        return confirmation_run_start(company=_company(), period_end=period_end_of(data["period"]),
+                                      actor=request.user)
 
     if form.run_service(start):
         run, created = form.result
@@ -126,7 +130,12 @@ def run_detail(request, run_id: int):
 @login_required
 @permission_required("confirmations.add_confirmationdispatch", raise_exception=True)
 def run_send_view(request, run_id: int):
-    counts = run_send(run=_run(run_id), actor=request.user)
+    run = _run(run_id)
+    if run.prepared_count > SEND_INLINE:
+        send_job_start(run=run, actor=request.user)
+        messages.info(request, _("The letters are being e-mailed in the background."))
+        return redirect("confirmations:runs")
+    counts = run_send(run=run, actor=request.user)
     messages.success(request, _("%(sent)s letters e-mailed; %(no_email)s customers have no e-mail address (send "
                                 "those by post).") % counts)
     return redirect("confirmations:run", run_id)
@@ -221,9 +230,26 @@ def confirmation_post_view(request, confirmation_id: int):
 
 @require_POST
 @login_required
+@permission_required("confirmations.add_confirmationdispatch", raise_exception=True)
+def dispatch_delivered_view(request, dispatch_id: int):
+    dispatch = ConfirmationDispatch.objects.filter(pk=dispatch_id).first()
+    if dispatch is None:
+        raise Http404("no dispatch")
+    confirmation = _confirmation(request, dispatch.confirmation_id)
+    form = DeliveredForm(request.POST)
+    if form.run_service(lambda data: confirmation_delivery_record(dispatch=dispatch, actor=request.user, **data)):
+        messages.success(request, _("The delivery date was recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("confirmations:detail", confirmation.pk)
+
+
+@require_POST
+@login_required
 @permission_required("confirmations.reply_confirmation", raise_exception=True)
 def confirmation_reply_view(request, confirmation_id: int):
     confirmation = _confirmation(request, confirmation_id)
+    upload_check(request.FILES.get("scan"), field="scan")
     form = ReplyForm(request.POST, request.FILES, confirmation=confirmation)
     if form.run_service(lambda _data: confirmation_reply(confirmation=confirmation, actor=request.user,
                                                          **form.service_arguments())):

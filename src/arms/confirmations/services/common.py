@@ -25,6 +25,22 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def period_end_of(text: str) -> date:
+    """The month end of ``YYYY-MM`` (the years every date field takes); refused naming ``period``."""
+    from django.utils.translation import gettext as _
+
+    from arms.common.errors import ValidationFailed
+
+    try:
+        year, month = (int(part) for part in str(text).split("-"))
+        end = month_end(year, month)
+    except (ValueError, TypeError):
+        raise ValidationFailed(_("A month like 2026-10."), field="period") from None
+    if not 1900 <= year <= 2999:
+        raise ValidationFailed(_("A month like 2026-10."), field="period")
+    return end
+
+
 def period_for(period_end: date, frequency: str) -> date:
     """First day of the period of ``frequency`` that ends with ``period_end``'s month."""
     months = FREQUENCY_MONTHS[Frequency(frequency)]

@@ -4,6 +4,7 @@ post (the clerk records the carrier, e.g. EMS, the tracking number and, when kno
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from email.utils import make_msgid
 from typing import TYPE_CHECKING, Any
@@ -142,13 +143,16 @@ def confirmation_send(*, confirmation: Confirmation, actor: Any, reminder: bool 
     return made
 
 
-def run_send(*, run: ConfirmationRun, actor: Any) -> dict[str, int]:
+def run_send(*, run: ConfirmationRun, actor: Any,
+             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """E-mail every prepared letter of ``run`` whose customer has an e-mail contact (one transaction each);
     letters without an address are counted for the post."""
     counts = {"sent": 0, "no_email": 0}
     ids = list(Confirmation.objects.filter(run=run, status=ConfirmationStatus.PREPARED)
                .values_list("pk", flat=True).order_by("pk"))
-    for pk in ids:
+    for index, pk in enumerate(ids):
+        if progress is not None:
+            progress(index, len(ids))
         confirmation = Confirmation.objects.select_related("customer").get(pk=pk)
         if not recipients_for(confirmation.customer):
             counts["no_email"] += 1

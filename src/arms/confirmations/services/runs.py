@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
+from arms.common.jobs import job_start
 from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, RunStatus
 from arms.confirmations.models import Confirmation, ConfirmationRun
@@ -40,8 +41,9 @@ from arms.ledger.selectors import customer_statement
 if TYPE_CHECKING:
     from arms.customers.models import Company, Customer
 
-#: a run with more customers than this is prepared by a background job
-INLINE_LIMIT = 200
+#: a run with more customers than this is prepared by a background job (of this kind, see arms.confirmations.jobs)
+INLINE_LIMIT = 100
+PREPARE_JOB = "confirmations.prepare"
 
 
 def run_period(period_end: date) -> tuple[date, date]:
@@ -205,8 +207,6 @@ def confirmation_run_start(*, company: Company, period_end: date, actor: Any,
     the same run and adds only customers not yet in it. Up to ``INLINE_LIMIT`` letters (any number with
     ``inline``: the CLI and the demo) are made before this returns; more are made by a background job
     (``run.job``) the caller can follow."""
-    from arms.confirmations.jobs import prepare_job_start
-
     start, end = run_period(period_end)
     if end > month_end(*_today_ym()):
         raise ValidationFailed(_("A run is for a month that has begun."), field="period")
@@ -228,7 +228,8 @@ def confirmation_run_start(*, company: Company, period_end: date, actor: Any,
         with transaction.atomic():
             locked = qs_for_update(ConfirmationRun.objects.all()).get(pk=run.pk)
             locked.status = RunStatus.PREPARING
-            job = prepare_job_start(run=locked, actor=actor)  # type: ignore[no-untyped-call]
+            job, _created = job_start(kind=PREPARE_JOB, params={"run_id": locked.pk}, actor=actor,
+                                      dedupe_key=f"run:{locked.pk}")
             locked.job = job
             locked.save(update_fields=["status", "job"])
         run.refresh_from_db()

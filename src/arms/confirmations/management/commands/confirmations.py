@@ -22,7 +22,7 @@ from arms.common.errors import ArmsError
 from arms.confirmations.enums import ConfirmationStatus
 from arms.confirmations.models import Confirmation
 from arms.confirmations.services import confirmations_remind, run_send
-from arms.confirmations.services.common import month_end
+from arms.confirmations.services.common import period_end_of
 from arms.confirmations.services.runs import confirmation_run_start
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
@@ -33,8 +33,10 @@ def _period(text: str | None) -> date | None:
         return None
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise CommandError(f"--period: '{text}' is not a month like 2026-10")
-    year, month = (int(x) for x in text.split("-"))
-    return month_end(year, month)
+    try:
+        return period_end_of(text)
+    except ArmsError as error:
+        raise CommandError(f"--period: {error.message}") from None
 
 
 def _date(text: str | None) -> date:
