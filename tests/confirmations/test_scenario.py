@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from arms.audit.services import canonical_text, sha256_hex
 from arms.cases.models import Dispute, Task
 from arms.confirmations.models import Confirmation, ConfirmationDifference, ConfirmationDispatch, ConfirmationRun
 from arms.confirmations.services import (
@@ -19,7 +20,6 @@ from arms.confirmations.services import (
     difference_resolve,
     run_send,
 )
-from arms.confirmations.services.common import canonical_json, sha256_text
 from arms.customers.models import Contact
 from arms.domain.workdays import add_working_days, chinese_is_workday
 from tests import clock, factories
@@ -63,8 +63,8 @@ def test_run_send_dispute_across_national_day_credit_note_then_confirmed(
         assert (again, created) == (run, False) and Confirmation.objects.count() == 1
         august = Confirmation.objects.get(run=run)
         assert (august.opening_minor, august.closing_minor) == (113_000, 113_000 + 56_500 - 40_000)
-        assert august.sha256 == sha256_text(august.snapshot)
-        assert august.snapshot == canonical_json(august.snapshot_data)
+        assert august.sha256 == sha256_hex(august.snapshot)
+        assert august.snapshot == canonical_text(august.snapshot_data)
 
         with django_capture_on_commit_callbacks(execute=True):
             assert run_send(run=run, actor=clerk) == {"sent": 1, "no_email": 0}
@@ -132,4 +132,4 @@ def test_run_send_dispute_across_national_day_credit_note_then_confirmed(
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE confirmations_confirmation SET snapshot = '{}' WHERE id = %s", [august.pk])
         september.refresh_from_db()
-        assert september.sha256 == sha256_text(september.snapshot)
+        assert september.sha256 == sha256_hex(september.snapshot)

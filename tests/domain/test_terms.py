@@ -54,3 +54,11 @@ def test_days_overdue_is_negative_until_due():
     assert days_overdue(date(2026, 2, 9), date(2026, 2, 9)) == 0
     assert days_overdue(date(2026, 2, 28), date(2026, 3, 1)) == 1
     assert days_overdue(date(2028, 2, 28), date(2028, 3, 1)) == 2
+
+
+def test_month_start_and_end_cover_leap_years_and_december():
+    from arms.domain.terms import month_end, month_start
+
+    assert [month_end(date(y, m, 15)) for y, m in ((2028, 2), (2027, 2), (2026, 12), (2026, 4))] == [
+        date(2028, 2, 29), date(2027, 2, 28), date(2026, 12, 31), date(2026, 4, 30)]
+    assert month_start(date(2026, 12, 31)) == date(2026, 12, 1)

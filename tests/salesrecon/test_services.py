@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arms.audit.models import AuditEvent
+from arms.audit.services import canonical_text, sha256_hex
 from arms.common.approvals import FourEyes
 from arms.common.errors import Conflict, Forbidden, ValidationFailed
 from arms.common.models import Notification
@@ -15,7 +16,6 @@ from arms.salesrecon.services import (
     sales_recon_difference_resolve,
     sales_recon_open,
     sales_recon_sign_off,
-    snapshot_hash,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_a_month_opened_agreed_and_signed_off(book, month):
         {"customer_id": book["a2"].pk, "code": "A2", "name": book["a2"].name, "currency": "CNY",
          "balance_minor": 25_000, "balance_base_minor": 25_000},
     ]
-    assert ann.total_base_minor == 138_000 and ann.snapshot_sha256 == snapshot_hash(ann.snapshot)
+    assert ann.total_base_minor == 138_000 and ann.snapshot_sha256 == sha256_hex(canonical_text(ann.snapshot))
     event = AuditEvent.objects.get(action="sales_recon_opened", subject_id=str(ann.pk))
     assert event.after["snapshot_sha256"] == ann.snapshot_sha256
     note = Notification.objects.get(user=book["ann"])

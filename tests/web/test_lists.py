@@ -467,7 +467,7 @@ def _confirmation_run(viewer, today):
 
 def case_confirmation_runs(viewer, today):
     from arms.confirmations.models import ConfirmationRun
-    from arms.confirmations.services.common import month_end
+    from arms.domain.terms import month_end
 
     company = factories.company_ensure()
     for i in range(ROWS):
@@ -475,8 +475,9 @@ def case_confirmation_runs(viewer, today):
         starter.first_name = name(i)
         starter.save(update_fields=["first_name"])
         year, month = divmod(today.year * 12 + today.month - 2 - i, 12)
-        ConfirmationRun.objects.create(company=company, period_start=date(year, month + 1, 1),
-                                       period_end=month_end(year, month + 1), status="ready", created_by=starter)
+        first = date(year, month + 1, 1)
+        ConfirmationRun.objects.create(company=company, period_start=first, period_end=month_end(first),
+                                       status="ready", created_by=starter)
     return Case(reverse("confirmations:runs"), {})
 
 

@@ -27,12 +27,12 @@ from arms.analytics.kpis import (
     collections_by_owner,
     credit_sales_by_owner,
     kpi_values,
-    month_end,
     receivables_split_by_owner,
 )
 from arms.analytics.models import Budget, BudgetScope
 from arms.analytics.recovery import RateParts, recovery_parts
 from arms.domain import kpi as formulas
+from arms.domain.terms import month_end
 
 if TYPE_CHECKING:
     from arms.common.typing import Viewer

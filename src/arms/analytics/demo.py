@@ -11,10 +11,11 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from arms.analytics.kpis import KpiScope, kpi_values, month_end
+from arms.analytics.kpis import KpiScope, kpi_values
 from arms.analytics.models import Budget, BudgetScope
 from arms.analytics.services import budget_create
 from arms.customers.models import Customer
+from arms.domain.terms import month_end
 
 #: the seeds' target: 回收率 (collected by the due date / fell due) above 95%
 RECOVERY_TARGET_BP = 9_500

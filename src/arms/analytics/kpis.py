@@ -16,7 +16,6 @@ See docs/analytics-kpis.md for each KPI's formula and a worked example.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -47,6 +46,7 @@ from arms.analytics.recovery import RateParts, dunning_parts, owner_of, recovery
 from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
+from arms.domain.terms import month_end, month_start
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, Invoice, Payment
 
@@ -207,16 +207,16 @@ def monthly_sales(end: date, customers: Customers, months: int = COUNTBACK_MONTH
     """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first: the
     first ``COUNTBACK_FIRST_READ`` months in one query grouped by month, the others in one more query only if the
     countback asks for them (so the number of queries does not depend on how far back the receivables reach)."""
-    starts = [_month_start(end)]
+    starts = [month_start(end)]
     while len(starts) < months:
-        starts.append(_month_start(starts[-1] - timedelta(days=1)))
+        starts.append(month_start(starts[-1] - timedelta(days=1)))
     totals: dict[date, int] = {}
     for index, start in enumerate(starts):
         if index in (0, COUNTBACK_FIRST_READ):
             upto = min(len(starts), COUNTBACK_FIRST_READ if index == 0 else months)
             read_to = end if index == 0 else starts[index - 1] - timedelta(days=1)
             totals.update(_sales_by_month(starts[upto - 1], read_to, customers))
-        last = end if index == 0 else start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        last = end if index == 0 else month_end(start)
         yield formulas.MonthSales(days=(last - start).days + 1, sales=totals.get(start, 0))
 
 
@@ -226,9 +226,6 @@ def _sales_by_month(start: date, end: date, customers: Customers) -> dict[date, 
             .values_list("month", "total"))
     return {month: total or 0 for month, total in rows}
 
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def collections(start: date, end: date, customers: Customers) -> int:
@@ -337,9 +334,6 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] 
     return {code: KpiValue(code, LABELS[code], values[code], UNITS[code]) for code in KPI_CODES}
 
 
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
 
 def kpi_trend(*, months: int, end_month: date, scope: Scope | None = None,
               codes: list[str] | None = None) -> list[dict[str, Any]]:
@@ -351,10 +345,10 @@ def kpi_trend(*, months: int, end_month: date, scope: Scope | None = None,
     unknown = [code for code in wanted if code not in LABELS]
     if unknown:
         raise ValidationFailed(_("Unknown KPI %(code)s.") % {"code": unknown[0]}, field="codes")
-    first = _month_start(end_month)
+    first = month_start(end_month)
     starts = [first]
     for _n in range(months - 1):
-        starts.insert(0, _month_start(starts[0] - timedelta(days=1)))
+        starts.insert(0, month_start(starts[0] - timedelta(days=1)))
     result = []
     for start in starts:
         end = month_end(start)

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from arms.analytics.models import Budget, BudgetScope
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.locks import qs_for_update
-from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict

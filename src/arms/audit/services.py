@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,12 +14,12 @@ from django.utils import timezone
 from arms.audit.actions import AuditAction
 from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from arms.common import hooks
+from arms.common.actors import user_or_none
 from arms.common.locks import qs_for_update
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from django.contrib.auth.models import User
     from django.db.models import Model
 
     from arms.common.typing import Actor, JsonDict
@@ -48,6 +48,17 @@ def canonical_json(value: Any) -> Any:
     keys are sorted. The audit chain hashes exactly this form of ``before``/``after``/``seals``, so what is
     hashed is what is stored; other apps use it to snapshot values into JSON columns the same way."""
     return json.loads(json.dumps(value, default=str, sort_keys=True)) if value is not None else None
+
+
+def canonical_text(value: Any) -> str:
+    """The one text a frozen snapshot is stored and hashed as (confirmation letters, sales–finance months): keys
+    sorted, no spaces, UTF-8 characters kept, dates and Decimals as their ``str``."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def sha256_hex(text: str) -> str:
+    """SHA-256 of ``text`` (UTF-8), as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def event_hash(*, seq: int, occurred_at: datetime, actor_name: str, action: str, subject_type: str,
@@ -83,7 +94,7 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = qs_for_update(AuditHead.objects.all()).get(pk=1)
     # Only a signed-in user is authenticated (AnonymousUser and ExternalActor are not, None has no attribute).
-    actor_user = cast("User", actor) if getattr(actor, "is_authenticated", False) else None
+    actor_user = user_or_none(actor)
     actor_name = actor_user.get_username() if actor_user else (
         actor.audit_name if isinstance(actor, ExternalActor) else "system")
     fields = {

@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
+from arms.common.actors import user_or_none
 from arms.common.errors import ArmsError, Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.models import JOB_ACTIVE, Job, JobStatus
 
@@ -195,7 +196,7 @@ def job_start(*, kind: str, params: dict | None = None, actor=None, dedupe_key: 
     dedupe_key = str(dedupe_key or "")
     if len(dedupe_key) > 200:
         raise ValidationFailed(_("The deduplication key is too long."), field="dedupe_key")
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     for _attempt in range(3):
         existing = job_active_get(kind=kind, dedupe_key=dedupe_key)
         if existing is not None:

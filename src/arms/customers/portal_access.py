@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,13 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import ExternalActor, audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.links import absolute_url
 from arms.common.locks import lock_one
 from arms.customers.models import Contact, Customer, PortalAccess, PortalLogin
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
     from arms.common.typing import Actor, JsonDict
 
@@ -49,9 +49,6 @@ def token_hash(raw: str) -> str:
 def portal_enter_path(raw: str) -> str:
     return reverse("portal:enter", kwargs={"token": raw})
 
-
-def _user(actor: Actor) -> User | None:
-    return cast("User", actor) if getattr(actor, "is_authenticated", False) else None
 
 
 def access_snapshot(access: PortalAccess) -> JsonDict:
@@ -78,7 +75,7 @@ def portal_access_issue(*, contact: Contact, actor: Actor, purpose: str = "",
         now = timezone.now()
         access = PortalAccess.objects.create(
             customer_id=contact.customer_id, contact=contact, token_hash=token_hash(raw), purpose=purpose,
-            created_by=_user(actor), expires_at=now + timedelta(days=days))
+            created_by=user_or_none(actor), expires_at=now + timedelta(days=days))
         audit_record(actor=actor, action="portal_link_issued", subject=access, after=access_snapshot(access))
     return access, raw
 
@@ -105,7 +102,7 @@ def portal_access_revoke(*, access: PortalAccess, actor: Actor) -> None:
     if locked.revoked_at is not None:
         raise Conflict(_("This portal link was already revoked."), field="access", code=ErrorCode.ALREADY_REVOKED)
     locked.revoked_at = timezone.now()
-    locked.revoked_by = _user(actor)
+    locked.revoked_by = user_or_none(actor)
     locked.save(update_fields=["revoked_at", "revoked_by"])
     access.revoked_at, access.revoked_by = locked.revoked_at, locked.revoked_by
     audit_record(actor=actor, action="portal_link_revoked", subject=locked, before=access_snapshot(locked),

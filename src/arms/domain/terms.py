@@ -29,8 +29,18 @@ class PaymentTerms:
     def due_date(self, issue_date: date) -> date:
         start = issue_date
         if self.basis == TermBasis.MONTH_END:
-            start = issue_date.replace(day=calendar.monthrange(issue_date.year, issue_date.month)[1])
+            start = month_end(issue_date)
         return start + timedelta(days=self.days)
+
+
+def month_start(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def days_overdue(due: date, as_of: date) -> int:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.locks import lock_customer, qs_for_update
@@ -44,7 +45,6 @@ from arms.exposure.selectors import (
     override_usable_qs,
     prepaid_minor,
 )
-from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import ArmsError, ValidationFailed
 from arms.contracts.services import contract_create
 from arms.customers.services import company_ensure, customer_create
@@ -35,7 +36,6 @@ from arms.imports.validate import References, RowCells, checked_rows
 from arms.ledger.models import Invoice
 from arms.ledger.services import invoice_post, payment_allocate, payment_record
 from arms.ledger.services.allocations import AllocationRequest
-from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor

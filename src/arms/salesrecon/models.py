@@ -4,7 +4,7 @@ salesperson's customers as the ledger shows them at the month-end, the salespers
 Invariants:
 - One reconciliation per salesperson and month (``salesrecon_one_per_salesperson_and_month``).
 - The snapshot is written once, when finance opens the month, and never changed: ``snapshot_sha256`` is the
-  SHA-256 of its canonical JSON (``services.snapshot_hash``), also stored in the audit event that opened it.
+  SHA-256 of its canonical text (``arms.audit.services.canonical_text``), also stored in the audit event that opened it.
 - Status moves open -> agreed | differences -> signed_off, never back. Only the salesperson answers; a person other
   than the salesperson signs off (the four-eyes rule), and only when every difference is resolved.
 - A difference names one customer of the snapshot, the amount the salesperson believes and why; it gets an owner

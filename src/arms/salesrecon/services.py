@@ -7,9 +7,6 @@ writes and appends its audit event. A refusal writes nothing.
 
 from __future__ import annotations
 
-import calendar
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
-from arms.audit.services import audit_record
+from arms.audit.services import audit_record, canonical_text, sha256_hex
 from arms.common.approvals import require_second_person
 from arms.common.bounds import amount_check, date_check, text_check
 from arms.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -30,6 +27,7 @@ from arms.common.locks import lock_one
 from arms.common.notify import notify
 from arms.customers.models import Customer
 from arms.customers.services import company_ensure
+from arms.domain.terms import month_end, month_start
 from arms.ledger.balances import balances_as_of
 from arms.salesrecon.enums import DifferenceStatus, ReconStatus
 from arms.salesrecon.models import ReconciliationDifference, SalesReconciliation
@@ -40,20 +38,6 @@ if TYPE_CHECKING:
     from arms.common.typing import Actor
 
 MAX_DIFFERENCES = 500
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def snapshot_hash(snapshot: list[dict[str, Any]]) -> str:
-    """SHA-256 of the snapshot's canonical JSON (keys sorted, no spaces, UTF-8)."""
-    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _snapshots(as_of: date, salesperson_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -99,7 +83,7 @@ def sales_recon_open(*, period: date, actor: Actor, salesperson: User | int | No
         snapshot = snapshots[pk]
         rec = SalesReconciliation.objects.create(
             company=company, period=start, as_of=end, salesperson=people[pk], snapshot=snapshot,
-            snapshot_sha256=snapshot_hash(snapshot), customers=len({r["customer_id"] for r in snapshot}),
+            snapshot_sha256=sha256_hex(canonical_text(snapshot)), customers=len({r["customer_id"] for r in snapshot}),
             total_base_minor=sum(r["balance_base_minor"] for r in snapshot), opened_by=_user(actor))
         audit_record(actor=actor, action=AuditAction.SALES_RECON_OPENED, subject=rec, after={
             "period": f"{start:%Y-%m}", "as_of": end, "salesperson": pk, "customers": rec.customers,

@@ -37,6 +37,7 @@ from arms.bank.services.cash_settings import account_key, cash_settings_for
 from arms.cases.enums import Level, TaskKind, TaskStatus
 from arms.cases.models import Task
 from arms.cases.services.tasks import task_cancel, task_create_or_get
+from arms.common.actors import user_or_none
 from arms.common.errors import NotFound, ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, statement_line_qs_for_update
 from arms.customers.models import Customer
@@ -46,7 +47,6 @@ from arms.ledger.enums import PaymentMethod, PaymentStatus
 from arms.ledger.models import Payment
 from arms.ledger.services.allocations import AllocationRequest, payment_allocate
 from arms.ledger.services.approvals import manual_allocate
-from arms.ledger.services.common import user_or_none
 from arms.ledger.services.payments import payment_record, payment_reverse
 
 if TYPE_CHECKING:

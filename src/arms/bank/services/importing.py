@@ -37,6 +37,7 @@ from arms.audit.services import audit_record
 from arms.bank.models import BankAccount, BankStatement, StatementLine
 from arms.bank.parsers import BY_KEY, ColumnProfile, detect_format, parse_statement_file
 from arms.bank.services import matching
+from arms.common.actors import user_or_none
 from arms.common.bounds import DATE_MAX, DATE_MIN, MAX_MINOR, date_in_range
 from arms.common.errors import ErrorCode, ValidationFailed
 from arms.common.locks import lock_one
@@ -44,7 +45,6 @@ from arms.common.uploads import xlsx_check
 from arms.domain.bankstatement import Statement, StatementFileError, balance_problems, continuity_gap, line_keys
 from arms.domain.bankstatement import StatementLine as ParsedLine
 from arms.domain.money import format_money
-from arms.ledger.services.common import user_or_none
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor

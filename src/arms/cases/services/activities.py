@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, Direction
 from arms.cases.models import Activity
-from arms.cases.services.common import choice_or_error, code_or_error, customer_invoices_locked, user_or_none
+from arms.cases.services.common import choice_or_error, code_or_error, customer_invoices_locked
+from arms.common.actors import user_or_none
 from arms.common.attachments import attachment_store
 from arms.common.errors import ValidationFailed
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed
@@ -14,11 +13,6 @@ from arms.ledger.models import Invoice
 
 _CODE_RE = re.compile(r"^[a-z0-9_]{0,40}$")
 
-
-def user_or_none(actor):
-    if actor is None or isinstance(actor, AnonymousUser) or not getattr(actor, "is_authenticated", False):
-        return None
-    return actor
 
 
 def choice_or_error(value: str, choices, field: str) -> str:

@@ -23,8 +23,9 @@ from arms.cases.enums import (
 from arms.cases.errors import AlreadyClosed, DisputeOpen
 from arms.cases.models import Dispute, DisputeReasonSetting
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import choice_or_error, user_or_none
+from arms.cases.services.common import choice_or_error
 from arms.cases.services.escalation import case_link
+from arms.common.actors import user_or_none
 from arms.common.errors import ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, qs_for_update
 from arms.common.notify import notify

@@ -17,8 +17,9 @@ from arms.cases.enums import ActivityKind, Level, PlanStatus, TaskKind
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import InstallmentLine, InstallmentPlan
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import customer_invoices_locked, user_or_none
+from arms.cases.services.common import customer_invoices_locked
 from arms.cases.services.escalation import escalate
+from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed

@@ -15,8 +15,9 @@ from arms.cases.enums import ActivityKind, Level, PromiseStatus, TaskKind
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import PromiseToPay
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import choice_or_error, customer_invoices_locked, user_or_none
+from arms.cases.services.common import choice_or_error, customer_invoices_locked
 from arms.cases.services.escalation import escalate
+from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update

@@ -13,7 +13,8 @@ from arms.cases.enums import ActivityKind, Level, TaskKind, TaskStatus
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import Task
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import choice_or_error, code_or_error, user_or_none
+from arms.cases.services.common import choice_or_error, code_or_error
+from arms.common.actors import user_or_none
 from arms.common.errors import ValidationFailed
 from arms.common.locks import qs_for_update
 

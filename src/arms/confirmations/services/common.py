@@ -1,28 +1,13 @@
-"""What the confirmation services share: canonical JSON and its hash, snapshots for audit events, periods."""
+"""What the confirmation services share: snapshots for audit events and periods."""
 
 from __future__ import annotations
 
-import calendar
-import hashlib
-import json
 from datetime import date
 from typing import Any
 
 from arms.confirmations.enums import FREQUENCY_MONTHS, Frequency
 from arms.confirmations.models import Confirmation, ConfirmationDifference
-
-
-def canonical_json(value: Any) -> str:
-    """The one text a snapshot is stored and hashed as: sorted keys, no spaces, UTF-8 characters kept."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+from arms.domain.terms import month_end
 
 
 def period_end_of(text: str) -> date:
@@ -33,7 +18,7 @@ def period_end_of(text: str) -> date:
 
     try:
         year, month = (int(part) for part in str(text).split("-"))
-        end = month_end(year, month)
+        end = month_end(date(year, month, 1))
     except (ValueError, TypeError):
         raise ValidationFailed(_("A month like 2026-10."), field="period") from None
     if not 1900 <= year <= 2999:

@@ -18,22 +18,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import audit_record, canonical_text, sha256_hex
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.jobs import job_start
 from arms.common.locks import lock_customer, qs_for_update
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, RunStatus
 from arms.confirmations.models import Confirmation, ConfirmationRun
-from arms.confirmations.services.common import (
-    canonical_json,
-    confirmation_audit,
-    month_end,
-    period_for,
-    period_is_due,
-    sha256_text,
-)
+from arms.confirmations.services.common import confirmation_audit, period_for, period_is_due
 from arms.confirmations.services.settings import confirmation_settings_for, frequency_for
+from arms.domain.terms import month_end
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, CreditNote, Invoice, Payment
 from arms.ledger.selectors import customer_statement
@@ -49,7 +43,7 @@ PREPARE_JOB = "confirmations.prepare"
 def run_period(period_end: date) -> tuple[date, date]:
     """(first day, last day) of ``period_end``'s month; the day itself may be any day of the month."""
     date_check(period_end, field="period")
-    return period_end.replace(day=1), month_end(period_end.year, period_end.month)
+    return period_end.replace(day=1), month_end(period_end)
 
 
 def run_candidates(*, company: Company, period_end: date) -> list[tuple[int, str, date]]:
@@ -154,7 +148,7 @@ def confirmation_prepare(*, run: ConfirmationRun, customer_id: int, frequency: s
         return None
     data = confirmation_snapshot(customer=customer, period_start=period_start, period_end=run.period_end,
                                  frequency=frequency)
-    text = canonical_json(data)
+    text = canonical_text(data)
     balances = [{"currency": s["currency"], "opening_minor": s["opening_minor"], "closing_minor": s["closing_minor"]}
                 for s in data["statements"]]
     main = next((b for b in balances if b["currency"] == customer.currency),
@@ -169,7 +163,7 @@ def confirmation_prepare(*, run: ConfirmationRun, customer_id: int, frequency: s
     confirmation = Confirmation.objects.create(
         run=run, company=run.company, customer=customer, frequency=frequency, period_start=period_start,
         period_end=run.period_end, currency=main["currency"], opening_minor=main["opening_minor"],
-        closing_minor=main["closing_minor"], balances=balances, snapshot=text, sha256=sha256_text(text),
+        closing_minor=main["closing_minor"], balances=balances, snapshot=text, sha256=sha256_hex(text),
     )
     audit_record(actor=actor, action="confirmation_prepared", subject=confirmation,
                  after=confirmation_audit(confirmation))
@@ -208,7 +202,7 @@ def confirmation_run_start(*, company: Company, period_end: date, actor: Any,
     ``inline``: the CLI and the demo) are made before this returns; more are made by a background job
     (``run.job``) the caller can follow."""
     start, end = run_period(period_end)
-    if end > month_end(*_today_ym()):
+    if end > month_end(date(*_today_ym(), 1)):
         raise ValidationFailed(_("A run is for a month that has begun."), field="period")
     with transaction.atomic():
         try:

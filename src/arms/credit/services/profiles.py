@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer, qs_for_update
@@ -18,7 +19,6 @@ from arms.credit.enums import BureauRating
 from arms.credit.models import CreditProfile, FinancialStatement
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
     from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Customer
@@ -92,10 +92,6 @@ def profile_snapshot(profile: CreditProfile, names: Iterable[str] | None = None)
     return {name: getattr(profile, name) for name in names}
 
 
-def actor_user(actor: Actor) -> User | None:
-    """The user to record as the one who changed a row: None for the system or an anonymous request."""
-    return cast("User", actor) if getattr(actor, "is_authenticated", False) else None
-
 
 @transaction.atomic
 def credit_file_update(
@@ -121,7 +117,7 @@ def credit_file_update(
     before = profile_snapshot(profile, fields.keys())
     for name, value in fields.items():
         setattr(profile, name, value)
-    profile.updated_by = actor_user(actor)
+    profile.updated_by = user_or_none(actor)
     profile.save(update_fields=[*fields.keys(), "updated_by", "updated_at"])
     audit_record(actor=actor, action="credit_file_updated", subject=profile, before=before,
                  after=profile_snapshot(profile, fields.keys()))
@@ -188,7 +184,7 @@ def financial_statement_save(
             setattr(statement, name, figures[name])
     statement.audited = audited
     statement.source = source or ""
-    statement.entered_by = actor_user(actor)
+    statement.entered_by = user_or_none(actor)
     statement.save()
     audit_record(actor=actor, action="credit_financials_saved", subject=statement, before=before,
                  after={**{name: getattr(statement, name) for name in FIGURE_FIELDS}, "fiscal_year": fiscal_year,

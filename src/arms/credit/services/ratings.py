@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record, canonical_json
+from arms.common.actors import user_or_none
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
@@ -32,7 +33,7 @@ from arms.credit.enums import LimitRequestSource, ProposalStatus, RatingTrigger
 from arms.credit.history import TradeHistory, trade_history
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
 from arms.credit.services.approvers import notify_approvers
-from arms.credit.services.profiles import actor_user, credit_profile_ensure, profile_snapshot
+from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
 from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
@@ -188,7 +189,7 @@ def _rate_locked(*, customer: Customer, as_of: date, actor: Actor, reason: str, 
     statement = statement_for(customer, as_of)
     inputs, facts = rating_inputs(customer=customer, profile=profile, history=history, statement=statement)
     result = evaluate(card, inputs)
-    user = actor_user(actor)
+    user = user_or_none(actor)
     rating = Rating.objects.create(
         customer=customer, scorecard=version, as_of=as_of, trigger=trigger, reason=reason[:300],
         inputs=result.inputs, facts=facts, missing=list(result.missing),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
@@ -24,7 +25,7 @@ from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
 from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
 from arms.ledger.seal import journal_seals
-from arms.ledger.services.common import positive_or_error, user_or_none
+from arms.ledger.services.common import positive_or_error
 from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
 

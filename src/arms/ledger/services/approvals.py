@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from arms.accounts.names import person_name
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.api_types import MAX_MINOR
 from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
@@ -46,7 +47,7 @@ from arms.ledger.models import (
     Payment,
 )
 from arms.ledger.services.allocations import AllocationRequest, allocation_reverse, payment_allocate
-from arms.ledger.services.common import currency_or_error, user_or_none
+from arms.ledger.services.common import currency_or_error
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.invoices import credit_note_post, invoice_post
 from arms.ledger.services.payments import payment_record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -14,16 +13,11 @@ from arms.domain.money import MoneyError, check_currency, format_money
 from arms.ledger.errors import DuplicateNumber
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
-    from arms.common.typing import Actor
     from arms.customers.models import Company
 
 M = TypeVar("M", bound=Model)
 
-
-def user_or_none(actor: Actor) -> User | None:
-    return actor if actor is not None and not isinstance(actor, AnonymousUser) and actor.is_authenticated else None
 
 
 def currency_or_error(value: str, field: str = "currency") -> str:

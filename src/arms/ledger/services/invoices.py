@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
 from arms.common import hooks
+from arms.common.actors import user_or_none
 from arms.common.bounds import amount_check, date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer
@@ -30,7 +31,6 @@ from arms.ledger.services.common import (
     currency_or_error,
     duplicate_number,
     not_negative_or_error,
-    user_or_none,
 )
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import journal_write

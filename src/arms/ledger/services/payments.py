@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import lock_customer, payment_qs_for_update
@@ -27,7 +28,6 @@ from arms.ledger.services.common import (
     duplicate_number,
     not_negative_or_error,
     positive_or_error,
-    user_or_none,
 )
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import entry_lines, journal_write
