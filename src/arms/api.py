@@ -249,10 +249,14 @@ def _mount() -> None:
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
     from arms.ledger.api_deliveries import router as deliveries_router
+    from arms.legal.api import router as legal_router
+    from arms.limitation.api import router as limitation_router
     from arms.portal.api import router as portal_router
+    from arms.provisioning.api import router as provisioning_router
     from arms.reports.api import router as reports_router
     from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
+    from arms.writeoffs.api import router as writeoffs_router
 
     api.add_router("/v1/me", me_router)
     api.add_router("/v1/jobs", jobs_router)
@@ -270,6 +274,10 @@ def _mount() -> None:
     # /coverage before the confirmations' /{confirmation_id}, which would take the word for an id
     api.add_router("/v1/confirmations", coverage_router)
     api.add_router("/v1/confirmations", confirmations_router)
+    api.add_router("/v1/provisioning", provisioning_router)
+    api.add_router("/v1/write-offs", writeoffs_router)
+    api.add_router("/v1/limitation", limitation_router)
+    api.add_router("/v1/legal", legal_router)
     api.add_router("/v1/analytics", analytics_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)

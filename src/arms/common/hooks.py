@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol, overload
 EXPOSURE_INCREASE = "exposure.increase"
 TRADE_HISTORY = "credit.trade_history"
 AUDIT_VERIFY = "audit.verify"
+LEDGER_CHECKS = "ledger.checks"
 
 
 class ExposureIncrease(Protocol):
@@ -51,8 +52,16 @@ class AuditVerify(Protocol):
     def __call__(self) -> Any: ...
 
 
+class LedgerChecks(Protocol):
+    """``ledger.checks``: more invariants for ``arms ledger check``, as ``(code, description, sql)`` tuples whose SQL
+    returns the offending rows (none when the invariant holds). Registered by provisioning (the allowance 1231)."""
+
+    def __call__(self) -> list[tuple[str, str, str]]: ...
+
+
 #: every event and the shape of its callables
-EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify}
+EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
+                           LEDGER_CHECKS: LedgerChecks}
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
@@ -63,6 +72,8 @@ def register(event: Literal["exposure.increase"], name: str, fn: ExposureIncreas
 def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory) -> None: ...
 @overload
 def register(event: Literal["audit.verify"], name: str, fn: AuditVerify) -> None: ...
+@overload
+def register(event: Literal["ledger.checks"], name: str, fn: LedgerChecks) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

@@ -17,21 +17,27 @@ class AccountCode(StrEnum):
     BANK = "1002"  # 银行存款
     NOTES_RECEIVABLE = "1121"  # 应收票据 (bank and commercial acceptance bills)
     RECEIVABLES = "1122"  # 应收账款 (control account)
+    ALLOWANCE = "1231"  # 坏账准备 (allowance for doubtful accounts, a contra account to 1122)
     UNAPPLIED_CASH = "2203"  # 预收账款 / 未核销收款
     OUTPUT_VAT = "22210106"  # 应交税费-应交增值税(销项税额)
     REVENUE = "6001"  # 主营业务收入
     FX_DIFFERENCE = "6603"  # 财务费用: FX differences ...
     FINANCE_COSTS = "6603"  # ... and bank charges, in the same account (an alias of FX_DIFFERENCE)
+    CREDIT_IMPAIRMENT = "6702"  # 信用减值损失 (the provision's expense, or its reversal)
+    NON_OPERATING_EXPENSE = "6711"  # 营业外支出 (small balances written off, where the company books them there)
 
 
 ACCOUNT_NAMES = {
     AccountCode.BANK: ("银行存款", "Bank"),
     AccountCode.NOTES_RECEIVABLE: ("应收票据", "Notes receivable (acceptance bills)"),
     AccountCode.RECEIVABLES: ("应收账款", "Accounts receivable"),
+    AccountCode.ALLOWANCE: ("坏账准备", "Allowance for doubtful accounts"),
     AccountCode.UNAPPLIED_CASH: ("预收账款（未核销收款）", "Unapplied cash"),
     AccountCode.OUTPUT_VAT: ("应交税费-应交增值税（销项税额）", "Output VAT"),
     AccountCode.REVENUE: ("主营业务收入", "Revenue"),
     AccountCode.FX_DIFFERENCE: ("财务费用", "Finance costs (FX differences, bank charges)"),
+    AccountCode.CREDIT_IMPAIRMENT: ("信用减值损失", "Credit impairment losses"),
+    AccountCode.NON_OPERATING_EXPENSE: ("营业外支出", "Non-operating expenses"),
 }
 
 

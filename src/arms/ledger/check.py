@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db import connection
 
+from arms.common import hooks
+
 
 def _documents_against_account(account: str, column: str) -> str:
     """Per customer, the credit balance of ``account`` against invoices' ``column`` minus credit notes' (revenue
@@ -201,8 +203,8 @@ CHECKS: list[tuple[str, str, str]] = [
     (
         "entry_matches_document",
         "each entry posts exactly its document's amounts to cash, revenue and VAT (an invoice its net and tax, a"
-        " credit note the reverse, a payment its amount (less a bank charge, which goes to 6603), an allocation none of"
-        " them) and names a document",
+        " credit note the reverse, a payment its amount (less a bank charge, which goes to 6603), an allocation, a"
+        " provision or a write-off none of them) and names a document (a provision run's entries excepted)",
         """
         SELECT e.kind, e.id AS entry_id,
                COALESCE(cn.number, p.number, i.number, '') AS document,
@@ -219,7 +221,7 @@ CHECKS: list[tuple[str, str, str]] = [
           LEFT JOIN ledger_invoice i ON i.id = e.invoice_id
           LEFT JOIN ledger_creditnote cn ON cn.id = e.credit_note_id
           LEFT JOIN ledger_payment p ON p.id = e.payment_id
-         WHERE (e.invoice_id IS NULL AND e.credit_note_id IS NULL AND e.payment_id IS NULL)
+         WHERE (e.kind <> 'provision' AND e.invoice_id IS NULL AND e.credit_note_id IS NULL AND e.payment_id IS NULL)
             OR (e.kind = 'invoice' AND (i.id IS NULL OR COALESCE(s.cash, 0) <> 0
                                        OR COALESCE(s.revenue, 0) <> i.net_base_minor
                                        OR COALESCE(s.vat, 0) <> i.tax_base_minor))
@@ -234,7 +236,7 @@ CHECKS: list[tuple[str, str, str]] = [
                                                 OR COALESCE(s.cash, 0) <> p.charge_base_minor - p.amount_base_minor
                                                 OR COALESCE(s.charge, 0) <> -p.charge_base_minor
                                                 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
-            OR (e.kind IN ('allocation', 'allocation_reversal')
+            OR (e.kind IN ('allocation', 'allocation_reversal', 'provision', 'write_off', 'write_off_recovery')
                 AND (COALESCE(s.cash, 0) <> 0 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
         """,
     ),
@@ -268,9 +270,12 @@ class CheckResult:
 
 
 def ledger_check(*, limit: int = 20) -> list[CheckResult]:
+    """Every check: the ledger's own (``CHECKS``) and those the apps built on it add through the
+    ``ledger.checks`` hook (for example the allowance 1231 against the provision runs and write-offs)."""
     results = []
+    extra = [check for checks in hooks.run(hooks.LEDGER_CHECKS) for check in checks]
     with connection.cursor() as cursor:
-        for code, description, sql in CHECKS:
+        for code, description, sql in [*CHECKS, *extra]:
             cursor.execute(f"SELECT * FROM ({sql}) offending LIMIT {int(limit)}")
             columns = [c[0] for c in cursor.description]
             results.append(CheckResult(code, description, [

@@ -25,6 +25,9 @@ class EntryKind(models.TextChoices):
     PAYMENT_REVERSAL = "payment_reversal", _("Payment reversal")
     ALLOCATION = "allocation", _("Allocation")
     ALLOCATION_REVERSAL = "allocation_reversal", _("Allocation reversal")
+    PROVISION = "provision", _("Bad-debt provision")
+    WRITE_OFF = "write_off", _("Write-off")
+    WRITE_OFF_RECOVERY = "write_off_recovery", _("Recovery of a written-off amount")
 
 
 def entry_kind_label(kind: str) -> str:

@@ -1,0 +1,6 @@
+"""Web pages of limitation periods, mounted at /limitation/."""
+
+from django.urls import URLPattern
+
+app_name = "limitation"
+urlpatterns: list[URLPattern] = []
