@@ -1,6 +1,21 @@
 """Web pages of write-offs, mounted at /write-offs/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from arms.writeoffs import views
 
 app_name = "writeoffs"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("new/", views.request_create, name="request_create"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("<int:request_id>/", views.request_detail, name="detail"),
+    path("<int:request_id>/sign/", views.request_sign, name="sign"),
+    path("<int:request_id>/reject/", views.request_reject, name="reject"),
+    path("<int:request_id>/withdraw/", views.request_withdraw, name="withdraw"),
+    path("<int:request_id>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:request_id>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("<int:request_id>/collection-record/", views.collection_record_download, name="collection_record"),
+    path("<int:request_id>/tax-filing/", views.tax_filing, name="tax_filing"),
+    path("<int:request_id>/tax-filing/file/", views.tax_file_download, name="tax_file"),
+]
