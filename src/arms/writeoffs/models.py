@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE, amount_bound_constraint, text_length_constraint
+from arms.domain.money import BASE_CURRENCY
 from arms.writeoffs.enums import EvidenceKind, RequestStatus, SignOffRole, WriteOffReason
 
 #: the CNY total above which a request also needs an executive's sign-off, unless the company set its own
@@ -133,6 +134,11 @@ class WriteOffRequest(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def currency(self) -> str:
+        """The currency of the totals: CNY, every item at its invoice's rate."""
+        return BASE_CURRENCY
 
     @property
     def required_roles(self) -> list[str]:

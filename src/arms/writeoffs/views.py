@@ -258,7 +258,8 @@ def tax_file_download(request, request_id: int):
 def settings_edit(request):
     company = company_ensure()
     current = services.write_off_settings(company)
-    form = SettingsForm(request.POST or None, initial={"executive_above": f"{to_decimal(current.executive_above_minor)}"})
+    form = SettingsForm(request.POST or None,
+                        initial={"executive_above": f"{to_decimal(current.executive_above_minor)}"})
     if request.method == "POST" and form.run_service(lambda data: services.write_off_settings_set(
             actor=request.user, company=company, executive_above_minor=data["executive_above"])):
         messages.success(request, _("The amount was saved."))
