@@ -110,9 +110,9 @@ def request_create(request):
         status=400 if form.errors else 200)
 
 
-def _request(request, request_id: int):
+def _request(request, writeoff_id: int):
     try:
-        return selectors.write_off_request_get(user=request.user, request_id=request_id)
+        return selectors.write_off_request_get(user=request.user, request_id=writeoff_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -144,15 +144,15 @@ def _detail(request, wr, **forms):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def request_detail(request, request_id: int):
-    return _detail(request, _request(request, request_id))
+def request_detail(request, writeoff_id: int):
+    return _detail(request, _request(request, writeoff_id))
 
 
 @require_POST
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def request_sign(request, request_id: int):
-    wr = _request(request, request_id)
+def request_sign(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     form = SignForm(request.POST, roles=services.signable_roles(wr, request.user))
     if form.run_service(lambda data: services.write_off_request_sign(actor=request.user, request=wr,
                                                                      role=data["role"], note=data["note"])):
@@ -165,8 +165,8 @@ def request_sign(request, request_id: int):
 @require_POST
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def request_reject(request, request_id: int):
-    wr = _request(request, request_id)
+def request_reject(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     form = RejectForm(request.POST)
     if form.run_service(lambda data: services.write_off_request_reject(actor=request.user, request=wr,
                                                                        reason=data["reason"])):
@@ -178,8 +178,8 @@ def request_reject(request, request_id: int):
 @require_POST
 @login_required
 @permission_required(ASK, raise_exception=True)
-def request_withdraw(request, request_id: int):
-    wr = _request(request, request_id)
+def request_withdraw(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     form = WithdrawForm(request.POST)
     if form.run_service(lambda data: services.write_off_request_withdraw(actor=request.user, request=wr,
                                                                          reason=data["reason"])):
@@ -192,8 +192,8 @@ def request_withdraw(request, request_id: int):
 @require_POST
 @login_required
 @permission_required(ASK, raise_exception=True)
-def evidence_add(request, request_id: int):
-    wr = _request(request, request_id)
+def evidence_add(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     form = EvidenceForm(request.POST, request.FILES)
     if form.run_service(lambda data: services.write_off_evidence_add(
             actor=request.user, request=wr, kind=data["kind"], name=data["file"].name, content=data["file"].read(),
@@ -206,8 +206,8 @@ def evidence_add(request, request_id: int):
 @require_POST
 @login_required
 @permission_required(FILE_TAX, raise_exception=True)
-def tax_filing(request, request_id: int):
-    wr = _request(request, request_id)
+def tax_filing(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     form = TaxFilingForm(request.POST, request.FILES)
 
     def record(data):
@@ -224,8 +224,8 @@ def tax_filing(request, request_id: int):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def evidence_download(request, request_id: int, evidence_id: int):
-    wr = _request(request, request_id)
+def evidence_download(request, writeoff_id: int, evidence_id: int):
+    wr = _request(request, writeoff_id)
     item = wr.evidence.select_related("attachment").filter(pk=evidence_id).first()
     if item is None:
         raise Http404(_("No such file."))
@@ -235,8 +235,8 @@ def evidence_download(request, request_id: int, evidence_id: int):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def collection_record_download(request, request_id: int):
-    wr = _request(request, request_id)
+def collection_record_download(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     if wr.collection_record is None:
         raise Http404(_("No such file."))
     return file_response(wr.collection_record.content, filename=f"催收记录-{wr.number}.json",
@@ -245,8 +245,8 @@ def collection_record_download(request, request_id: int):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def tax_file_download(request, request_id: int):
-    wr = _request(request, request_id)
+def tax_file_download(request, writeoff_id: int):
+    wr = _request(request, writeoff_id)
     if wr.tax_file is None:
         raise Http404(_("No such file."))
     return file_response(wr.tax_file.content, filename=wr.tax_file_name or "tax-filing",
