@@ -316,7 +316,8 @@ def _build(today: date) -> CompleteBook:
     pc_old = factories.invoice(pc, issued=today - timedelta(days=500), net=2_000_000, tax=260_000, actor=clerk)
     pc_new = factories.invoice(pc, issued=today - timedelta(days=400), net=1_000_000, tax=130_000, actor=clerk)
     write_off = write_off_request_create(
-        actor=collector, customer=pc, reason="bankruptcy", note="法院裁定破产终结", items=[ItemIn(pc_old.pk, 2_260_000)],
+        actor=collector, customer=pc, reason="bankruptcy", note="法院裁定破产终结",
+        items=[ItemIn(pc_old.pk, 2_260_000)],
         evidence=[EvidenceIn("bankruptcy", "破产终结裁定书.pdf", b"%PDF-1.4 ruling", "（2026）沪03破12号")])
     for signer in (finmgr, users["legal"], users["auditor"]):
         write_off_request_sign(actor=signer, request=write_off, note="同意核销")
