@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from arms.common.typing import Viewer
 
 
-def _sum_of(qs) -> Subquery:
+def _sum_of(qs: QuerySet[Allocation]) -> Subquery:
     """The sum of ``receivable_base_minor`` of the allocations of one request (grouped by the request)."""
     return Subquery(qs.order_by().values("write_off__request_item__request")
                     .annotate(total=Sum("receivable_base_minor")).values("total")[:1])

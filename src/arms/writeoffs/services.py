@@ -350,7 +350,10 @@ def write_off_request_sign(*, actor: Actor, request: WriteOffRequest, role: str 
     if locked.reason in EVIDENCE_REQUIRED and not locked.evidence.exists():
         raise ValidationFailed(_("A write-off for this reason needs evidence (a judgment, a bankruptcy or "
                                  "deregistration record …): attach it before signing."), field="evidence")
-    WriteOffSignOff.objects.create(request=locked, role=role, user=actor, note=note)
+    signer = user_or_none(actor)
+    if signer is None:
+        raise Forbidden(_("Only a person signs a write-off."), field="role")
+    WriteOffSignOff.objects.create(request=locked, role=role, user=signer, note=note)
     audit_record(actor=actor, action=AuditAction.WRITE_OFF_SIGNED, subject=locked,
                  after={"role": role, "note": note, "signed": sorted({*signed, role})})
     if set(locked.required_roles) <= {*signed, role}:
