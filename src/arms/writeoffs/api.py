@@ -41,6 +41,8 @@ from arms.writeoffs.enums import EvidenceKind, RequestStatus, SignOffRole, Write
 router = Router(tags=["write-offs"])
 
 VIEW = "writeoffs.view_writeoffrequest"
+#: the tax filing's receipt is an optional multipart file
+OPTIONAL_FILE = File(None)
 ASK = "writeoffs.add_writeoffrequest"
 
 
@@ -259,7 +261,7 @@ def write_off_withdraw(request, request_id: int, payload: WriteOffWithdrawIn):
 @router.post("/{request_id}/tax-filing", response=WriteOffRequestDetailOut,
              summary="Record the filing with the tax office (multipart: the fields and an optional `file`)")
 def write_off_tax_filing(request, request_id: int, payload: Form[WriteOffTaxFilingIn],
-                         file: File[UploadedFile] | None = None):
+                         file: UploadedFile | None = OPTIONAL_FILE):
     require_perm(request, "writeoffs.file_tax_writeoffrequest")
     upload_check(file, field="file")
     services.write_off_tax_filing_record(

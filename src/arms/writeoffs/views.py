@@ -77,7 +77,7 @@ def _evidence(form) -> list[EvidenceIn]:
 def request_create(request):
     customer_id = request.GET.get("customer")
     if not customer_id:
-        pick = CustomerPickForm(request.GET or None)
+        pick = CustomerPickForm(request.GET if "code" in request.GET else None)
         if pick.is_bound and pick.is_valid():
             found = customers_visible_to(request.user).filter(code=pick.cleaned_data["code"].strip()).first()
             if found is not None:
