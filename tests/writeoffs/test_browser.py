@@ -9,6 +9,10 @@ from arms.ledger.models import Invoice
 from arms.writeoffs.models import WriteOffRequest
 from tests import factories
 from tests.web.browser import chromium_page, expect, live_server_requests_finish
+from tests.web.conftest import (  # noqa: F401  (the web tests' book and flush fixture)
+    book,
+    flushable_ledger,
+)
 from tests.web.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -16,13 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def page(flushable_ledger, live_server, book):
+def page(flushable_ledger, live_server, book):  # noqa: F811
     with chromium_page() as page:
         yield page
     live_server_requests_finish()
 
 
-def test_request_then_three_sign_offs_post_it(page, live_server, book):
+def test_request_then_three_sign_offs_post_it(page, live_server, book):  # noqa: F811
     factories.user("col", role="collector")
     factories.user("fm", role="finance_manager")
     factories.user("lg", role="legal")
