@@ -48,6 +48,9 @@ def test_ask_sign_three_times_file_and_read_over_the_api(people, debtor, today):
     assert [s["role"] for s in detail["sign_offs"]] == ["finance", "legal", "audit"]
     assert detail["items"][0]["write_off_id"] == WriteOff.objects.get().pk
     assert detail["net_base_minor"] == 11_300_000
+    allocations = Api(people["clerk"]).get("/allocations", {"invoice_id": first.pk}).json()["items"]
+    assert [(a["write_off_reference"], a["amount_minor"], a["payment_id"]) for a in allocations] == [
+        ("WR-000001", 11_300_000, None)]
 
     clerk = Api(people["clerk"])
     response = clerk.upload(f"/write-offs/{wid}/tax-filing", {"filed_on": today.isoformat(), "reference": "备-1"})
