@@ -29,6 +29,8 @@ class LimitationInterruption(ImmutableModel):
         "common.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text=_("The proof: a postal receipt, a call recording, a signed acknowledgement."),
     )
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True,
+                                     help_text=_("The evidence file's name as uploaded."))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", help_text=_("Who recorded it; empty when collected by ARMS."))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, help_text=_("When it was recorded."))

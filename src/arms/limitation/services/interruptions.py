@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.attachments import attachment_store
 from arms.common.bounds import MAX_NOTE, text_check
 from arms.common.errors import ValidationFailed
 from arms.common.models import Attachment
@@ -28,7 +29,7 @@ from arms.limitation.services.clocks import clocks_recompute
 from arms.limitation.services.settings import limitation_settings_for
 
 if TYPE_CHECKING:
-    from arms.customers.models import Company
+    from arms.customers.models import Company, Customer
 
 MAX_SOURCE = 60
 MAX_INVOICES = 1_000
@@ -60,7 +61,8 @@ def _checked_invoices(invoices: Sequence[Any]) -> list[Invoice]:
 
 @transaction.atomic
 def interruption_record(*, actor: Any, invoices: Sequence[Invoice], kind: str, on: date, source: str = "",
-                        note: str = "", evidence: Attachment | None = None) -> list[LimitationInterruption]:
+                        note: str = "", evidence: Attachment | None = None,
+                        evidence_name: str = "") -> list[LimitationInterruption]:
     """Record that the limitation period of each invoice (all of one customer) was interrupted on ``on``, and
     recompute their clocks. Idempotent: an invoice that already has this (kind, source), or this (kind, day)
     when ``source`` is empty, keeps its row, which is returned. Refused naming the field, writing nothing, for an
@@ -91,7 +93,9 @@ def interruption_record(*, actor: Any, invoices: Sequence[Invoice], kind: str, o
     user = actor if getattr(actor, "is_authenticated", False) else None
     LimitationInterruption.objects.bulk_create(
         [LimitationInterruption(company_id=company.pk, customer_id=invoice.customer_id, invoice=invoice, kind=kind,
-                                date=on, source=source, note=note, evidence=evidence, recorded_by=user)
+                                date=on, source=source, note=note, evidence=evidence,
+                                evidence_name=(evidence_name or "evidence")[:200] if evidence is not None else "",
+                                recorded_by=user)
          for invoice in chosen if invoice.pk not in existing],
         ignore_conflicts=True,
     )
@@ -109,3 +113,43 @@ def _recompute(company: Company, ids: list[int]) -> None:
     """Recompute the clocks of the few invoices just interrupted (bounded by MAX_INVOICES)."""
     clocks_recompute(company=company, invoice_filter=Q(pk__in=ids), today=timezone.localdate(),
                      settings=limitation_settings_for(company))
+
+
+@transaction.atomic
+def interruption_record_for_customer(*, actor: Any, customer: Customer, invoice_ids: Sequence[int] | None, kind: str,
+                                     on: date, note: str = "", evidence_bytes: bytes | None = None,
+                                     evidence_name: str = "") -> list[LimitationInterruption]:
+    """Record an interruption by hand (the web form and the API): on the named invoices of ``customer``, or on all
+    its open invoices when none are named, with the evidence file (an EMS receipt, a call recording, a signed
+    acknowledgement). Refused naming the field, writing nothing (the file included), like ``interruption_record``."""
+    if kind not in InterruptionKind.values:
+        raise ValidationFailed(_("%(value)s is not one of: %(choices)s.")
+                               % {"value": kind, "choices": ", ".join(InterruptionKind.values)}, field="kind")
+    if invoice_ids:
+        if len(invoice_ids) > MAX_INVOICES or any(
+                isinstance(pk, bool) or not isinstance(pk, int) for pk in invoice_ids):
+            raise ValidationFailed(_("Name invoices by their id."), field="invoice_ids")
+        chosen = list(Invoice.objects.filter(pk__in=sorted(set(invoice_ids))).order_by("pk"))
+        if len(chosen) != len(set(invoice_ids)):
+            raise ValidationFailed(_("Invoice not found."), field="invoice_ids")
+        for invoice in chosen:
+            if invoice.customer_id != customer.pk:
+                raise ValidationFailed(_("Invoice %(number)s belongs to another customer.")
+                                       % {"number": invoice.number}, field="invoice_ids")
+    else:
+        chosen = list(Invoice.objects.filter(customer=customer, amount_open_minor__gt=0).order_by("pk")[
+            :MAX_INVOICES + 1])
+        if not chosen:
+            raise ValidationFailed(_("The customer owes nothing: there is no claim to interrupt."),
+                                   field="invoice_ids")
+        if len(chosen) > MAX_INVOICES:
+            raise ValidationFailed(_("At most %(n)s invoices at once.") % {"n": MAX_INVOICES}, field="invoice_ids")
+    evidence = None
+    if evidence_bytes is not None:
+        name = (evidence_name or "").strip()[:200]
+        if not name:
+            raise ValidationFailed(_("Give the file's name."), field="evidence")
+        evidence = attachment_store(content=evidence_bytes, name=name)
+        evidence_name = name
+    return interruption_record(actor=actor, invoices=chosen, kind=kind, on=on, note=note, evidence=evidence,
+                               evidence_name=evidence_name if evidence is not None else "")
