@@ -30,3 +30,24 @@ class Status(models.TextChoices):
 
 #: kinds people record by hand (the others come from the records ARMS already keeps, and from legal cases)
 MANUAL_KINDS = tuple(InterruptionKind)
+
+
+#: the records an interruption is collected from, by the prefix of its ``source`` ("cases.activity:12")
+SOURCE_LABELS = {
+    "dunning.action": _("Dunning e-mail"),
+    "cases.activity": _("Collection activity"),
+    "cases.promise": _("Promise to pay"),
+    "cases.plan": _("Installment plan"),
+    "ledger.allocation": _("Payment allocation"),
+    "confirmations.confirmation": _("Balance confirmation"),
+    "legal.case": _("Legal case"),
+}
+
+
+def source_label(source: str) -> str:
+    """``"cases.activity:12"`` as people read it ("Collection activity #12"); empty for one recorded by hand."""
+    if not source:
+        return ""
+    prefix, _sep, ref = source.partition(":")
+    label = SOURCE_LABELS.get(prefix)
+    return f"{label} #{ref}" if label is not None else str(_("Other record"))

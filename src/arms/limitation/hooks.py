@@ -43,17 +43,17 @@ def bundle_sections(*, customer: Any, as_of: date) -> list[hooks.BundleSection]:
     for invoice in invoices:
         interruptions = chain.get(invoice.pk, [])
         clock = clock_for(invoice.due_date, [r.date for r in interruptions], years=years)
-        rows.append([invoice.number, _("Start of the period"), clock.start, "", "", "", ""])
+        rows.append([invoice.number, _("Start of the period"), clock.start.isoformat(), "", "", "", ""])
         for row in interruptions:
             path = ""
             if row.evidence_id is not None:
                 path = f"limitation/{row.pk:06d}-{_UNSAFE.sub('_', row.evidence_name or 'evidence')}"
                 files[path] = bytes(contents[row.evidence_id])
-            rows.append([invoice.number, str(InterruptionKind(row.kind).label), row.date, row.source, row.note,
-                         path, row.evidence.sha256 if row.evidence is not None else ""])
+            rows.append([invoice.number, str(InterruptionKind(row.kind).label), row.date.isoformat(),
+                         row.source_label, row.note, path, row.evidence.sha256 if row.evidence is not None else ""])
         status = clock_status(clock.expires_on, as_of, open_=True, alert_days=alert_days)
         rows.append([invoice.number, _("Limitation period ends") + f" ({Status(status.value).label})",
-                     clock.expires_on, "", "", "", ""])
+                     clock.expires_on.isoformat(), "", "", "", ""])
     return [hooks.BundleSection(
         name="limitation", title=_("Limitation periods (诉讼时效)"),
         columns=[_("Invoice"), _("Event"), _("Date"), _("Source"), _("Note"), _("Evidence file"), _("SHA-256")],

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE, text_length_constraint
 from arms.common.models import ImmutableModel
-from arms.limitation.enums import InterruptionKind
+from arms.limitation.enums import InterruptionKind, source_label
 
 
 class LimitationInterruption(ImmutableModel):
@@ -52,3 +52,7 @@ class LimitationInterruption(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.kind} {self.date}"
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
