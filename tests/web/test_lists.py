@@ -505,6 +505,19 @@ def case_confirmation_differences(viewer, today):
     return Case(reverse("confirmations:differences"), {"status": "open"}, total_column="Amount")
 
 
+def case_limitation_claims(viewer, today):
+    from arms.customers.services import company_ensure
+    from arms.limitation.services import limitation_refresh
+
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=400), net=100_000 + cust.pk, tax=0)
+    paid = factories.customer("X001")
+    factories.invoice(paid, issued=today - timedelta(days=400))
+    factories.payment(paid, received=today - timedelta(days=2), auto_allocate=True)
+    limitation_refresh(company=company_ensure())
+    return Case(reverse("limitation:list"), {"status": "open"})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
