@@ -107,8 +107,9 @@ def interruption_chain(invoice: Invoice) -> QuerySet[LimitationInterruption]:
 
 
 def interruption_get(*, user: Viewer, interruption_id: int) -> LimitationInterruption:
-    found = (LimitationInterruption.objects.filter(pk=interruption_id, customer__in=customers_visible_to(user))
-             .select_related("evidence").first())
+    found: LimitationInterruption | None = (
+        LimitationInterruption.objects.filter(pk=interruption_id, customer__in=customers_visible_to(user))
+        .select_related("evidence").first())
     if found is None:
         raise NotFound(f"interruption {interruption_id} not found", field="interruption_id")
     return found
