@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from arms.audit.models import AuditEvent
 from arms.common.attachments import attachment_store
@@ -101,3 +102,13 @@ def test_bad_input_is_refused_naming_the_field_and_writes_nothing(customer, lega
     assert LimitationInterruption.objects.count() == 0
     assert LimitationClock.objects.count() == 0
     assert AuditEvent.objects.count() == events
+
+
+def test_an_interruption_is_evidence_the_database_will_not_change(customer, legal, today):
+    [row] = interruption_record(actor=legal, invoices=[_invoice(customer, today)], kind="promise", on=today)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE limitation_limitationinterruption SET note = 'changed' WHERE id = %s", [row.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM limitation_limitationinterruption WHERE id = %s", [row.pk])
+    assert LimitationInterruption.objects.get(pk=row.pk).note == ""

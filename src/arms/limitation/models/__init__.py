@@ -7,7 +7,8 @@ Design overview and invariants (★ = also enforced by the database):
 - ``LimitationInterruption``: one fact that interrupted an invoice's period (a demand delivered, a confirmed
   balance, a part payment, a promise, an installment plan, a lawsuit, an arbitration), on a day, with where it
   came from (``source``: ``"dunning.action:12"``, ``"ledger.allocation:9"``, ``"legal.case:4"``; empty for one
-  recorded by hand) and its evidence file. It is evidence: never changed or deleted (``ImmutableModel``).
+  recorded by hand) and its evidence file. ★ It is evidence: never changed or deleted (``ImmutableModel``; database
+  triggers refuse an UPDATE on both databases and a DELETE on PostgreSQL).
   ★ One row per (invoice, kind, source) when it has a source, so collecting the same fact twice adds nothing;
   ★ one row per (invoice, kind, day) among those recorded by hand.
 - ``LimitationClock`` (one per invoice ★): the invoice's start, last interruption and expiry as
