@@ -341,6 +341,13 @@ def _build(today: date) -> CompleteBook:
                        scan=("回执.PDF", b"%PDF-1.4 signed"), differences=[
                            {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 10_000,
                             "description": "已付款未入账"}])
+    # limitation periods: the clocks refreshed, a letter's delivery recorded by hand with its EMS receipt
+    from arms.limitation.services import interruption_record_for_customer, limitation_refresh
+
+    limitation_refresh(company=company)
+    [interruption] = interruption_record_for_customer(
+        actor=users["legal"], customer=hd, invoice_ids=[h1.pk], kind="demand_delivered", on=today - timedelta(days=3),
+        note="催款函已签收", evidence_bytes=b"%PDF-1.4 EMS", evidence_name="EMS回执.PDF")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -371,5 +378,6 @@ def _build(today: date) -> CompleteBook:
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
         "link_id": portal_access.pk,
         "writeoff_id": write_off.pk, "evidence_id": write_off.evidence.get().pk,
+        "interruption_id": interruption.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

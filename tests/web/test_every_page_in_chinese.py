@@ -60,6 +60,7 @@ SKIP_DOWNLOADS = {
     "writeoffs:evidence",  # a write-off's evidence file
     "writeoffs:collection_record",  # the frozen collection record (JSON)
     "writeoffs:tax_file",  # the tax filing's receipt
+    "limitation:evidence",  # an interruption's evidence file (a postal receipt, a call recording)
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

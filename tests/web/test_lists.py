@@ -53,11 +53,15 @@ def customers(n: int = ROWS, **fields):
 
 
 @pytest.fixture
+
+
 def viewer(db):
     return factories.user("list-viewer", superuser=True)
 
 
 @pytest.fixture
+
+
 def today():
     return timezone.localdate()
 
@@ -351,6 +355,8 @@ def case_bank_statement_lines(viewer, today):
         row[2] = name(i)
     result = statement_import(actor=None, data=to_csv(rows, "utf-8"), filename="工行.csv", match=False)
     return Case(reverse("bank:statement", args=[result.statements[0].statement_id]), {})
+
+
 def case_cash_lines(viewer, today):
     from tests.web import cash_book
 
@@ -520,6 +526,19 @@ def case_write_offs(viewer, today):
     return Case(reverse("writeoffs:list"), {"status": "pending"})
 
 
+def case_limitation_claims(viewer, today):
+    from arms.customers.services import company_ensure
+    from arms.limitation.services import limitation_refresh
+
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=400), net=100_000 + cust.pk, tax=0)
+    paid = factories.customer("X001")
+    factories.invoice(paid, issued=today - timedelta(days=400))
+    factories.payment(paid, received=today - timedelta(days=2), auto_allocate=True)
+    limitation_refresh(company=company_ensure())
+    return Case(reverse("limitation:list"), {"status": "open"})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
@@ -548,6 +567,8 @@ def as_decimal(value) -> Decimal:
 
 
 @pytest.mark.parametrize("builder", CASES.values(), ids=[n[5:] for n in CASES])
+
+
 def test_a_list_pages_exports_every_filtered_row_and_never_a_formula(client, viewer, today, builder,
                                                                      django_assert_max_num_queries):
     case = builder(viewer, today)

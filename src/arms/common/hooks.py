@@ -21,6 +21,7 @@ for an event not listed is an error, so a misspelt name fails at start-up, not s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, Protocol, overload
 
@@ -28,6 +29,7 @@ EXPOSURE_INCREASE = "exposure.increase"
 TRADE_HISTORY = "credit.trade_history"
 AUDIT_VERIFY = "audit.verify"
 LEDGER_CHECKS = "ledger.checks"
+BUNDLE_SECTIONS = "cases.bundle_sections"
 
 
 class ExposureIncrease(Protocol):
@@ -59,9 +61,29 @@ class LedgerChecks(Protocol):
     def __call__(self) -> list[tuple[str, str, str]]: ...
 
 
+@dataclass(frozen=True)
+class BundleSection:
+    """A part of a customer's evidence bundle that an app above cases adds: a table (written as ``<name>.csv`` and
+    printed in the PDF index under ``title``) and its files (``(path in the ZIP, content)``)."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class BundleSections(Protocol):
+    """``cases.bundle_sections``: more sections for ``customer``'s evidence bundle made on ``as_of``, as
+    ``BundleSection``s. Registered by limitation (each claim's limitation chain with its evidence)."""
+
+    def __call__(self, *, customer: Any, as_of: date) -> list[BundleSection]: ...
+
+
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
                            LEDGER_CHECKS: LedgerChecks}
+EVENTS[BUNDLE_SECTIONS] = BundleSections
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
@@ -74,6 +96,8 @@ def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory
 def register(event: Literal["audit.verify"], name: str, fn: AuditVerify) -> None: ...
 @overload
 def register(event: Literal["ledger.checks"], name: str, fn: LedgerChecks) -> None: ...
+@overload
+def register(event: Literal["cases.bundle_sections"], name: str, fn: BundleSections) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

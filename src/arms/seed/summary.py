@@ -38,6 +38,12 @@ LABELS = {
     "invoice receipts confirmed": _("Invoices with receipt confirmed"),
     "invoices not delivered": _("Invoices not delivered"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
+    # limitation periods (its demo module)
+    "limitation claims": _("Claims with a running limitation period"),
+    "limitation claims expiring": _("Claims whose limitation period ends within 180 days"),
+    "limitation claims expired": _("Claims whose limitation period has ended"),
+    "limitation interruptions": _("Limitation interruptions with their evidence"),
+    "limitation alerts sent": _("Limitation expiry alerts sent"),
     "credit ratings": _("Credit ratings"),
     "credit proposals waiting": _("Rating proposals waiting for review"),
     "credit limit requests waiting": _("Credit limit requests waiting"),

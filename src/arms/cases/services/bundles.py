@@ -2,7 +2,8 @@
 
 Contents: ``00-index.pdf`` (customer, contracts, open invoices, statement, activity log, list of files with
 SHA-256), ``contracts/`` (the contracts' attached scans), ``invoices.csv``, ``statement.csv``,
-``activities.csv``, ``attachments/`` (every activity's file: sent letters, photos), and ``manifest.json``
+``activities.csv``, ``attachments/`` (every activity's file: sent letters, photos), the sections the apps above
+add through the ``cases.bundle_sections`` hook (each claim's limitation chain), and ``manifest.json``
 naming each file with its SHA-256, so the receiver can show nothing was changed. Making the bundle records a
 ``handoff`` activity that names the ZIP's SHA-256.
 """
@@ -26,6 +27,7 @@ from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, outcome_label, source_label
 from arms.cases.models import Activity, Attachment
 from arms.cases.services.activities import activity_record
+from arms.common import hooks
 from arms.common.errors import ValidationFailed
 from arms.common.pdf import render_pdf
 from arms.domain.money import to_decimal
@@ -131,12 +133,19 @@ def _build(*, customer, actor, recipient: str, note: str, day: date, statement_f
             " ".join(inv.number for inv in a.invoices.all()), a.note, a.attachment_name,
             a.attachment.sha256 if a.attachment_id else "", source_label(a.source) if a.source else ""]
          for a in activities])))
+    # what the apps above cases add (limitation: each claim's limitation chain and its evidence files)
+    sections = [section for added in hooks.run(hooks.BUNDLE_SECTIONS, customer=customer, as_of=day)
+                for section in added]
+    for section in sections:
+        files.append((f"{_safe(section.name)}.csv", _csv_bytes([Column(title) for title in section.columns],
+                                                                section.rows)))
+        files.extend(section.files)
     listed = [(path, len(content), hashlib.sha256(content).hexdigest()) for path, content in files]
     index = render_pdf("cases/bundle_index.html", {
         "customer": customer, "recipient": recipient, "note": note, "as_of": day, "actor": actor,
         "made_at": timezone.localtime(), "contracts": contracts, "open_invoices": open_invoices,
         "invoice_count": len(invoices), "balances": customer_balances(customer.pk), "statements": statements,
-        "activities": activities, "files": listed,
+        "activities": activities, "files": listed, "sections": sections,
     })
     files.insert(0, ("00-index.pdf", index))
     listed.insert(0, ("00-index.pdf", len(index), hashlib.sha256(index).hexdigest()))

@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS limitation_interruption_immutable ON limitation_limitationinterruption;
+DROP FUNCTION IF EXISTS limitation_interruption_immutable();

@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS limitation_interruption_no_update;

@@ -1,0 +1,14 @@
+"""Every write of limitation periods. The published interface (Interface B of issue 14):
+
+    arms.limitation.services.interruption_record(*, actor, invoices, kind, on, source="", note="", evidence=None,
+        evidence_name="") -> list[LimitationInterruption]
+"""
+
+from arms.limitation.services.alerts import limitation_alerts
+from arms.limitation.services.clocks import clocks_recompute
+from arms.limitation.services.interruptions import interruption_record, interruption_record_for_customer
+from arms.limitation.services.refresh import limitation_refresh
+from arms.limitation.services.settings import limitation_settings_for, limitation_settings_update
+
+__all__ = ["clocks_recompute", "interruption_record", "interruption_record_for_customer", "limitation_alerts",
+           "limitation_refresh", "limitation_settings_for", "limitation_settings_update"]
