@@ -113,6 +113,10 @@ class ErrorCode(StrEnum):
     DIFFERENCE_RESOLVED = "difference_resolved"
     # customer portal
     ALREADY_REVOKED = "already_revoked"
+    # legal (lawyer's letter review, cases, settlements)
+    LETTER_NOT_AWAITING_REVIEW = "letter_not_awaiting_review"
+    CASE_STATUS_NOT_ALLOWED = "case_status_not_allowed"
+    SETTLEMENT_NOT_PENDING = "settlement_not_pending"
 
 
 class ArmsError(Exception):

@@ -28,6 +28,8 @@ EXPOSURE_INCREASE = "exposure.increase"
 TRADE_HISTORY = "credit.trade_history"
 AUDIT_VERIFY = "audit.verify"
 LEDGER_CHECKS = "ledger.checks"
+LETTER_ISSUER = "dunning.letter_issuer"
+CHARGES_WAIVED = "dunning.charges_waived"
 
 
 class ExposureIncrease(Protocol):
@@ -59,9 +61,26 @@ class LedgerChecks(Protocol):
     def __call__(self) -> list[tuple[str, str, str]]: ...
 
 
+class LetterIssuer(Protocol):
+    """``dunning.letter_issuer``: who issues ``company``'s lawyer's letters, as a dict: ``{"mode": "law_firm",
+    "firm": .., "lawyer": .., "licence": .., "address": .., "phone": ..}`` or ``{"mode": "own_legal"}`` (the
+    company's legal department: the letter is titled 催告函). Registered by legal (its settings page)."""
+
+    def __call__(self, *, company: Any) -> dict[str, str]: ...
+
+
+class ChargesWaived(Protocol):
+    """``dunning.charges_waived``: of ``invoice_ids``, those whose late interest and penalty were waived by an
+    approved settlement (letters and runs then charge none). Registered by legal (settlements)."""
+
+    def __call__(self, *, invoice_ids: list[int]) -> set[int]: ...
+
+
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
                            LEDGER_CHECKS: LedgerChecks}
+EVENTS[LETTER_ISSUER] = LetterIssuer
+EVENTS[CHARGES_WAIVED] = ChargesWaived
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
@@ -74,6 +93,10 @@ def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory
 def register(event: Literal["audit.verify"], name: str, fn: AuditVerify) -> None: ...
 @overload
 def register(event: Literal["ledger.checks"], name: str, fn: LedgerChecks) -> None: ...
+@overload
+def register(event: Literal["dunning.letter_issuer"], name: str, fn: LetterIssuer) -> None: ...
+@overload
+def register(event: Literal["dunning.charges_waived"], name: str, fn: ChargesWaived) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:
