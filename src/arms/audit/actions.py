@@ -125,6 +125,10 @@ class AuditAction(models.TextChoices):
     SALES_RECON_DIFFERENCE_RESOLVED = "sales_recon_difference_resolved", _("Reconciliation difference resolved")
     PORTAL_PASSWORD_SET = "portal_password_set", _("Portal password set")
     PORTAL_LOGGED_IN = "portal_logged_in", _("Logged in to the portal")
+    # limitation periods (诉讼时效)
+    LIMITATION_INTERRUPTED = "limitation_interrupted", _("Limitation period interrupted")
+    LIMITATION_SETTINGS_CHANGED = "limitation_settings_changed", _("Limitation settings changed")
+    LIMITATION_REFRESHED = "limitation_refreshed", _("Limitation clocks refreshed")
 
     # legal (lawyer's letter review, cases, agencies, settlements, debtor assets)
     LAWYER_LETTER_DRAFTED = "lawyer_letter_drafted", _("Lawyer's letter drafted for review")
