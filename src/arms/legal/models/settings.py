@@ -16,7 +16,8 @@ class LegalSettings(models.Model):
     firm_name = models.CharField(_("law firm"), max_length=200, blank=True, help_text=_("The law firm's full name."))
     lawyer_name = models.CharField(_("lawyer"), max_length=100, blank=True, help_text=_("The lawyer who signs."))
     licence_number = models.CharField(
-        _("licence number"), max_length=40, blank=True, help_text=_("The lawyer's practising licence number (执业证号)."))
+        _("licence number"), max_length=40, blank=True,
+        help_text=_("The lawyer's practising licence number (执业证号)."))
     firm_address = models.CharField(_("address"), max_length=300, blank=True, help_text=_("The firm's address."))
     firm_phone = models.CharField(_("phone"), max_length=40, blank=True, help_text=_("The firm's telephone."))
     asset_refresh_days = models.PositiveSmallIntegerField(

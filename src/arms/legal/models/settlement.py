@@ -41,7 +41,8 @@ class Settlement(models.Model):
         verbose_name = _("settlement agreement")
         verbose_name_plural = _("settlement agreements")
         ordering = ["-requested_at", "-pk"]
-        permissions = [("approve_settlement", _("Can approve settlement agreements"))]
+        permissions = [("approve_settlement", _("Can approve settlement agreements")),
+                       ("approve_large_settlement", _("Can approve settlement agreements above legal's limit"))]
         constraints = [
             models.CheckConstraint(condition=Q(waived_interest_minor__gte=0) & Q(waived_penalty_minor__gte=0)
                                    & Q(waived_principal_minor__gte=0), name="legal_settlement_waivers_not_negative"),

@@ -15,11 +15,11 @@ from arms.cases.services.tasks import task_create_or_get
 from arms.common.attachments import attachment_store
 from arms.customers.models import Customer
 from arms.dunning.models import DunningAction
+from arms.ledger.models import Invoice
 from arms.legal.enums import CLOSED, AssetKind
 from arms.legal.models import DebtorAsset, LegalCase
 from arms.legal.services.common import amount, day, text
 from arms.legal.services.settings import legal_settings_for
-from arms.ledger.models import Invoice
 
 SOURCE = "legal"
 

@@ -58,9 +58,9 @@ def case_open(*, actor, customer, kind: str, forum: str, invoice_ids: list[int],
     return case
 
 
-def _interrupt_limitation(case: LegalCase) -> None:
+def _interrupt_limitation(case: LegalCase, actor) -> None:
     """Filing interrupts the limitation period of every claim (PRC Civil Code art. 195), once per case."""
-    interruption_record(actor=case.created_by, invoices=list(case.claims.order_by("pk")),
+    interruption_record(actor=actor, invoices=list(case.claims.order_by("pk")),
                         kind="lawsuit" if case.kind == CaseKind.LITIGATION else "arbitration",
                         on=case.filed_on, source=f"legal.case:{case.pk}",
                         note=f"{case.forum} {case.case_number}".strip())
@@ -74,9 +74,11 @@ def case_file(*, actor, case: LegalCase, filed_on: date, case_number: str = "") 
     case = _locked(case)
     if case.status != CaseStatus.PREPARING:
         raise Conflict(_("Only a case in preparation can be filed."), code=ErrorCode.CASE_STATUS_NOT_ALLOWED)
+    if case.claims.filter(issue_date__gt=filed_on).exists():
+        raise ValidationFailed(_("A case cannot be filed before its invoices were issued."), field="filed_on")
     case.filed_on, case.case_number, case.status = filed_on, case_number, CaseStatus.FILED
     case.save(update_fields=["filed_on", "case_number", "status", "updated_at"])
-    _interrupt_limitation(case)
+    _interrupt_limitation(case, actor)
     audit_record(actor=actor, action="legal_case_status_changed", subject=case,
                  before={"status": CaseStatus.PREPARING.value},
                  after={"status": case.status, "filed_on": filed_on, "case_number": case_number})
