@@ -128,7 +128,8 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             source_ref=f"action:{locked.pk}",
             attachment_name=evidence[0] if evidence[1] else "", attachment_bytes=evidence[1],
         )
-        if stage.task_kind and not (locked.review_status == ReviewStatus.APPROVED and stage.task_kind == "legal_review"):
+        reviewed = locked.review_status == ReviewStatus.APPROVED  # legal had its review task with the draft
+        if stage.task_kind and not (reviewed and stage.task_kind == "legal_review"):
             kind = stage.task_kind  # the cases' TaskKind itself
             task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
                         level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
