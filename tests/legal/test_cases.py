@@ -175,7 +175,7 @@ def test_a_settlement_needs_a_second_person_and_posts_a_credit_note(company, cus
         assert error.value.field == field, change
     assert not Settlement.objects.exists() and AuditEvent.objects.count() == events
 
-    settlement = settlement_request(actor=lawyer, invoice=a, terms="9月底前付清余款，免除逾期利息和违约金及本金1,130.00",
+    settlement = settlement_request(actor=lawyer, invoice=a, terms="9月底前付清余款，免除利息、违约金及本金1,130.00",
                                     waived_interest_minor=25_000, waived_penalty_minor=56_500,
                                     waived_principal_minor=113_000)
     # the requester cannot approve; a collector cannot approve at all; nothing changes

@@ -43,7 +43,7 @@ def mandate_end(*, actor, mandate: AgencyMandate, ended_on: date, note: str = ""
     day(ended_on, field="ended_on", required=True)
     note = text(note, field="note", limit=1000)
     lock_customer(mandate.customer_id)
-    mandate = lock_one(AgencyMandate.objects, pk=mandate.pk)
+    mandate = lock_one(AgencyMandate.objects.all(), pk=mandate.pk)
     if mandate.status != MandateStatus.ACTIVE:
         raise Conflict(_("The mandate has ended."), code=ErrorCode.ALREADY_CLOSED)
     if ended_on < mandate.handed_over_on:

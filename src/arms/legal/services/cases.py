@@ -26,7 +26,7 @@ MAX_FILE_NAME = 200
 
 def _locked(case: LegalCase) -> LegalCase:
     lock_customer(case.customer_id)
-    locked: LegalCase = lock_one(LegalCase.objects.select_related("customer"), pk=case.pk)
+    locked: LegalCase = lock_one(LegalCase.objects.all(), pk=case.pk)
     return locked
 
 
@@ -60,6 +60,7 @@ def case_open(*, actor, customer, kind: str, forum: str, invoice_ids: list[int],
 
 def _interrupt_limitation(case: LegalCase, actor) -> None:
     """Filing interrupts the limitation period of every claim (PRC Civil Code art. 195), once per case."""
+    assert case.filed_on is not None  # called on filing
     interruption_record(actor=actor, invoices=list(case.claims.order_by("pk")),
                         kind="lawsuit" if case.kind == CaseKind.LITIGATION else "arbitration",
                         on=case.filed_on, source=f"legal.case:{case.pk}",

@@ -34,7 +34,10 @@ def legal_settings_update(*, actor, company, issuer_mode: str, firm_name: str = 
                           asset_refresh_days: int = 90, settlement_legal_limit_minor: int = 5_000_000
                           ) -> LegalSettings:
     choice_or_error(issuer_mode, IssuerMode, "issuer_mode")
-    values = {
+    refresh_days = int(asset_refresh_days)
+    if not 1 <= refresh_days <= 3650:
+        raise ValidationFailed(_("Between 1 and 3650 days."), field="asset_refresh_days")
+    values: dict[str, object] = {
         "issuer_mode": issuer_mode,
         "firm_name": text(firm_name, field="firm_name", limit=200, required=issuer_mode == IssuerMode.LAW_FIRM),
         "lawyer_name": text(lawyer_name, field="lawyer_name", limit=100, required=issuer_mode == IssuerMode.LAW_FIRM),
@@ -42,13 +45,11 @@ def legal_settings_update(*, actor, company, issuer_mode: str, firm_name: str = 
                                required=issuer_mode == IssuerMode.LAW_FIRM),
         "firm_address": text(firm_address, field="firm_address", limit=300),
         "firm_phone": text(firm_phone, field="firm_phone", limit=40),
-        "asset_refresh_days": int(asset_refresh_days),
+        "asset_refresh_days": refresh_days,
         "settlement_legal_limit_minor": amount(settlement_legal_limit_minor, field="settlement_legal_limit_minor"),
     }
-    if not 1 <= values["asset_refresh_days"] <= 3650:
-        raise ValidationFailed(_("Between 1 and 3650 days."), field="asset_refresh_days")
     legal_settings_for(company)
-    settings = lock_one(LegalSettings.objects, company=company)
+    settings: LegalSettings = lock_one(LegalSettings.objects.all(), company=company)
     before = {name: getattr(settings, name) for name in FIELDS}
     for name, value in values.items():
         setattr(settings, name, value)

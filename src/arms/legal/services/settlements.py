@@ -72,7 +72,7 @@ def _may_approve(actor, settlement: Settlement) -> None:
 def _locked(settlement: Settlement) -> tuple[Settlement, Invoice]:
     lock_customer(settlement.customer_id)
     invoice = invoices_qs_for_update([settlement.invoice_id]).get()
-    locked: Settlement = lock_one(Settlement.objects.select_related("company"), pk=settlement.pk)
+    locked: Settlement = lock_one(Settlement.objects.all(), pk=settlement.pk)
     if locked.status != SettlementStatus.REQUESTED:
         raise Conflict(_("The settlement was already decided."), code=ErrorCode.SETTLEMENT_NOT_PENDING)
     return locked, invoice
