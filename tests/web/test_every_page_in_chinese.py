@@ -57,6 +57,9 @@ SKIP_DOWNLOADS = {
     "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
     "portal:invoice_pdf",  # PDF (the customer portal's copy of an invoice)
     "portal:confirmation_pdf",  # PDF (the customer portal's copy of a confirmation letter)
+    "legal:letter_pdf",  # PDF (a lawyer's letter draft as it would be issued)
+    "legal:case_document",  # a legal case's stored document
+    "legal:asset_file",  # a debtor asset's stored extract
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
