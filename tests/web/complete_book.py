@@ -334,7 +334,7 @@ def _build(today: date) -> CompleteBook:
     legal.hearing_record(actor=lawyer, case=legal_case, on=today + timedelta(days=20), note="第一次开庭")
     legal.cost_record(actor=lawyer, case=legal_case, kind="court_fee", on=today - timedelta(days=10),
                       amount_minor=1_183_00, note="案件受理费")
-    legal_document = legal.document_attach(actor=lawyer, case=legal_case, name="起诉状.pdf", content=b"%PDF-1.4 claim")
+    legal_document = legal.document_attach(actor=lawyer, case=legal_case, name="起诉状.PDF", content=b"%PDF-1.4 claim")
     legal_mandate = legal.mandate_create(actor=lawyer, customer=hd, agency_name="华信商账管理有限公司",
                                          handed_over_on=today - timedelta(days=5), fee_share_bp=1500,
                                          invoice_ids=[h2.pk], contact="王经理 021-60000000")
