@@ -33,10 +33,11 @@ def case_table(cases) -> Table:
 
 def mandate_table(mandates) -> Table:
     columns = [Column(_("Agency"), width=30), Column(_("Customer"), width=30), Column(_("Handed over on"), DATE),
-               Column(_("Fee share (basis points)"), INT), Column(_("Status")), Column(_("Collected"), AMOUNT),
+               Column(_("Fee share (basis points)"), INT), Column(_("Status")), Column(_("Currency")),
+               Column(_("Collected"), AMOUNT),
                Column(_("Fee due"), AMOUNT)]
-    rows = ([m.agency_name, m.customer.name, m.handed_over_on, m.fee_share_bp, m.get_status_display(),
-             to_decimal(m.collected_minor, "CNY"), to_decimal(m.fee_due_minor, "CNY")]
+    rows = ([m.agency_name, m.customer.name, m.handed_over_on, m.fee_share_bp, m.get_status_display(), m.currency,
+             to_decimal(m.collected_minor, m.currency), to_decimal(m.fee_due_minor, m.currency)]
             for m in mandates.iterator(chunk_size=CHUNK))
     return Table(_("Collection agency mandates"), columns, rows)
 

@@ -272,7 +272,7 @@ class MandateOut(Schema):
     ended_on: date | None
     fee_share_bp: int
     status: str
-    currency: str = "CNY"
+    currency: str
     collected_minor: int = 0
     collected: str | None = None
     fee_due_minor: int = 0

@@ -17,6 +17,8 @@ class AgencyMandate(models.Model):
     contact = models.CharField(_("contact"), max_length=200, blank=True, help_text=_("Person, phone or e-mail."))
     licence = models.CharField(_("licence"), max_length=100, blank=True,
                                help_text=_("The agency's business licence or registration number."))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY",
+                                help_text=_("Currency of the claims handed over (and of what is collected)."))
     handed_over_on = models.DateField(_("handed over on"), help_text=_("The day the claims were handed over."))
     fee_share_bp = models.PositiveIntegerField(_("fee share (basis points)"),
                                                help_text=_("The agency's share of what it collects, 1500 = 15%."))

@@ -38,3 +38,8 @@ class DebtorAsset(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def currency(self) -> str:
+        """Values are estimated in CNY."""
+        return "CNY"
