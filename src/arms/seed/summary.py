@@ -57,6 +57,11 @@ LABELS = {
     "confirmations sent": _("Balance confirmations sent"),
     "confirmations confirmed": _("Balance confirmations confirmed"),
     "confirmation differences open": _("Confirmation differences open"),
+    # legal (its demo module)
+    "lawyer letters awaiting review": _("Lawyer's letters awaiting legal review"),
+    "legal cases": _("Legal cases"),
+    "agency mandates": _("Collection agency mandates"),
+    "debtor assets": _("Debtor asset facts"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

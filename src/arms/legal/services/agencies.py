@@ -29,7 +29,8 @@ def mandate_create(*, actor, customer, agency_name: str, handed_over_on: date, f
     lock_customer(customer.pk)
     invoices = claims_of(customer, invoice_ids)
     mandate = AgencyMandate.objects.create(
-        company=customer.company, customer=customer, currency=invoices[0].currency, agency_name=agency_name, contact=contact, licence=licence,
+        company=customer.company, customer=customer, currency=invoices[0].currency, agency_name=agency_name,
+        contact=contact, licence=licence,
         handed_over_on=handed_over_on, fee_share_bp=fee_share_bp, note=note, created_by=actor)
     mandate.claims.set(invoices)
     audit_record(actor=actor, action="agency_mandate_created", subject=mandate, after={
