@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from arms.dunning.models import DunningAction
 from arms.legal.models import CaseCost, DebtorAsset, Hearing, LegalCase, LegalSettings, Settlement
+from arms.legal.selectors import legal_summary
 from arms.limitation.models import LimitationInterruption
 from tests import factories
 from tests.dunning.conftest import AFTER_THE_STORIES, make_contract, make_customer
@@ -92,6 +93,10 @@ def test_a_case_through_its_pages(company, customer, lawyer, lawyer2, manager):
     assert (Hearing.objects.count(), CaseCost.objects.get().amount_minor) == (1, 8_800)
     page = legal.get(reverse("legal:case", args=[case.pk])).content.decode()
     assert "民初1号" in page and 'id="hearing-form"' in page
+    # the collections case page shows the customer's legal case (read-only, through legal's hook); not to sales
+    collections = legal.get(reverse("cases:case", args=[customer.pk])).content.decode()
+    assert 'id="legal-cases"' in collections and reverse("legal:case", args=[case.pk]) in collections
+    assert legal_summary(customer_id=customer.pk, user=factories.user("sales-p", role="sales")) == []
 
     settlement = Settlement.objects.get()
     assert settlement.waived_interest_minor == 10_000

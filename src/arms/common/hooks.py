@@ -30,6 +30,7 @@ AUDIT_VERIFY = "audit.verify"
 LEDGER_CHECKS = "ledger.checks"
 LETTER_ISSUER = "dunning.letter_issuer"
 CHARGES_WAIVED = "dunning.charges_waived"
+LEGAL_SUMMARY = "cases.legal_summary"
 
 
 class ExposureIncrease(Protocol):
@@ -82,6 +83,16 @@ EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: T
 EVENTS[LETTER_ISSUER] = LetterIssuer
 EVENTS[CHARGES_WAIVED] = ChargesWaived
 
+
+class LegalSummary(Protocol):
+    """``cases.legal_summary``: the legal cases of a customer for its collections case page, as dicts ``{"title",
+    "detail", "url"}`` (empty when ``user`` may not see them). Registered by legal."""
+
+    def __call__(self, *, customer_id: int, user: Any) -> list[dict[str, str]]: ...
+
+
+EVENTS[LEGAL_SUMMARY] = LegalSummary
+
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
 
@@ -97,6 +108,8 @@ def register(event: Literal["ledger.checks"], name: str, fn: LedgerChecks) -> No
 def register(event: Literal["dunning.letter_issuer"], name: str, fn: LetterIssuer) -> None: ...
 @overload
 def register(event: Literal["dunning.charges_waived"], name: str, fn: ChargesWaived) -> None: ...
+@overload
+def register(event: Literal["cases.legal_summary"], name: str, fn: LegalSummary) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

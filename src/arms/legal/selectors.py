@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from arms.common.errors import NotFound
 from arms.customers.selectors import customers_visible_to
@@ -130,3 +131,14 @@ def asset_list(*, user, customer_id: int | None = None, kind: str = "") -> Query
     return qs.order_by("customer__name", "-fact_date", "-pk")
 
 
+
+
+def legal_summary(*, customer_id: int, user) -> list[dict[str, str]]:
+    """The ``cases.legal_summary`` hook: the customer's cases for its collections case page (one query)."""
+    if not user.has_perm("legal.view_legalcase"):
+        return []
+    cases = LegalCase.objects.filter(customer_id=customer_id).order_by("-created_at", "-pk")[:10]
+    return [{"title": f"{case.reference} {case.get_kind_display()} · {case.get_status_display()}",
+             "detail": " ".join(x for x in (case.forum, case.case_number, case.filed_on.isoformat()
+                                            if case.filed_on else "") if x),
+             "url": reverse("legal:case", args=[case.pk])} for case in cases]
