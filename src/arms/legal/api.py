@@ -32,39 +32,39 @@ from arms.ledger.models import Invoice
 from arms.legal import selectors, services
 from arms.legal.models import LegalCase
 from arms.legal.schemas import (
-    AssetFilters,
-    AssetIn,
-    AssetOut,
-    AssetPage,
-    CaseDetailOut,
-    CaseFileIn,
-    CaseFilters,
-    CaseIn,
-    CasePage,
-    CaseStatusIn,
-    CostIn,
-    CostOut,
-    EnforcementIn,
-    HearingIn,
-    HearingOut,
-    JudgmentIn,
-    LetterFilters,
-    LetterOut,
-    LetterPage,
-    MandateEndIn,
-    MandateFilters,
-    MandateIn,
-    MandateOut,
-    MandatePage,
-    PreservationIn,
-    ReviewIn,
-    SettingsIn,
-    SettingsOut,
-    SettlementFilters,
-    SettlementIn,
-    SettlementOut,
-    SettlementPage,
-    StaleOut,
+    LegalAssetFilters,
+    LegalAssetIn,
+    LegalAssetOut,
+    LegalAssetPage,
+    LegalCaseDetailOut,
+    LegalCaseFileIn,
+    LegalCaseFilters,
+    LegalCaseIn,
+    LegalCasePage,
+    LegalCaseStatusIn,
+    LegalCostIn,
+    LegalCostOut,
+    LegalEnforcementIn,
+    LegalHearingIn,
+    LegalHearingOut,
+    LegalJudgmentIn,
+    LegalLetterFilters,
+    LegalLetterOut,
+    LegalLetterPage,
+    LegalMandateEndIn,
+    LegalMandateFilters,
+    LegalMandateIn,
+    LegalMandateOut,
+    LegalMandatePage,
+    LegalPreservationIn,
+    LegalReviewIn,
+    LegalSettingsIn,
+    LegalSettingsOut,
+    LegalSettlementFilters,
+    LegalSettlementIn,
+    LegalSettlementOut,
+    LegalSettlementPage,
+    LegalStaleOut,
 )
 from arms.legal.services.assets import stale_assets
 
@@ -95,14 +95,14 @@ def _case(request, case_id: int) -> LegalCase:
 # lawyer's letters ------------------------------------------------------------------------------------------
 
 
-@router.get("/letters", response=LetterPage, summary="Lawyer's letter drafts for legal's review")
-def letter_list(request, filters: Query[LetterFilters], page: Query[PageParams]):
+@router.get("/letters", response=LegalLetterPage, summary="Lawyer's letter drafts for legal's review")
+def letter_list(request, filters: Query[LegalLetterFilters], page: Query[PageParams]):
     require_perm(request, "dunning.view_lawyer_letter")
     return paginate(selectors.letter_queue(user=request.user, status=filters.status or ""),
                     limit=page.limit, offset=page.offset)
 
 
-@router.get("/letters/{action_id}", response=LetterOut, summary="One lawyer's letter draft")
+@router.get("/letters/{action_id}", response=LegalLetterOut, summary="One lawyer's letter draft")
 def letter_detail(request, action_id: int):
     require_perm(request, "dunning.view_lawyer_letter")
     return selectors.letter_get(user=request.user, action_id=action_id)
@@ -116,23 +116,24 @@ def letter_pdf(request, action_id: int):
                          filename=documents.file_names(action)["letter"], content_type="application/pdf")
 
 
-@router.post("/letters/{action_id}/approve", response=LetterOut, summary="Approve a draft: it is issued and sent")
-def letter_approve(request, action_id: int, payload: ReviewIn):
+@router.post("/letters/{action_id}/approve", response=LegalLetterOut, summary="Approve a draft: it is issued and sent")
+def letter_approve(request, action_id: int, payload: LegalReviewIn):
     require_perm(request, "dunning.review_lawyer_letter")
     selectors.letter_get(user=request.user, action_id=action_id)
     letter_approve_and_send(actor=request.user, action_id=action_id, note=payload.note)
     return selectors.letter_get(user=request.user, action_id=action_id)
 
 
-@router.post("/letters/{action_id}/reject", response=LetterOut, summary="Reject a draft with a comment")
-def letter_reject_endpoint(request, action_id: int, payload: ReviewIn):
+@router.post("/letters/{action_id}/reject", response=LegalLetterOut, summary="Reject a draft with a comment")
+def letter_reject_endpoint(request, action_id: int, payload: LegalReviewIn):
     require_perm(request, "dunning.review_lawyer_letter")
     selectors.letter_get(user=request.user, action_id=action_id)
     return letter_reject(actor=request.user, action_id=action_id, note=payload.note)
 
 
-@router.post("/letters/{action_id}/resubmit", response=LetterOut, summary="Put a rejected draft before legal again")
-def letter_resubmit_endpoint(request, action_id: int, payload: ReviewIn):
+@router.post("/letters/{action_id}/resubmit", response=LegalLetterOut,
+             summary="Put a rejected draft before legal again")
+def letter_resubmit_endpoint(request, action_id: int, payload: LegalReviewIn):
     require_perm(request, "dunning.add_dunningrun")
     selectors.letter_get(user=request.user, action_id=action_id)
     return letter_resubmit(actor=request.user, action_id=action_id, note=payload.note)
@@ -141,14 +142,14 @@ def letter_resubmit_endpoint(request, action_id: int, payload: ReviewIn):
 # settings --------------------------------------------------------------------------------------------------
 
 
-@router.get("/settings", response=SettingsOut, summary="Who issues lawyer's letters; asset refresh days")
+@router.get("/settings", response=LegalSettingsOut, summary="Who issues lawyer's letters; asset refresh days")
 def settings_get(request):
     require_perm(request, "legal.view_legalsettings")
     return services.legal_settings_for(_company())
 
 
-@router.put("/settings", response=SettingsOut, summary="Change the legal settings")
-def settings_put(request, payload: SettingsIn):
+@router.put("/settings", response=LegalSettingsOut, summary="Change the legal settings")
+def settings_put(request, payload: LegalSettingsIn):
     require_perm(request, "legal.manage_legal_settings")
     return services.legal_settings_update(actor=request.user, company=_company(), **payload.dict())
 
@@ -156,16 +157,16 @@ def settings_put(request, payload: SettingsIn):
 # cases -----------------------------------------------------------------------------------------------------
 
 
-@router.get("/cases", response=CasePage, summary="Legal cases, newest first")
-def case_list(request, filters: Query[CaseFilters], page: Query[PageParams]):
+@router.get("/cases", response=LegalCasePage, summary="Legal cases, newest first")
+def case_list(request, filters: Query[LegalCaseFilters], page: Query[PageParams]):
     require_perm(request, VIEW_CASE)
     qs = selectors.case_list(user=request.user, status=filters.status or "", customer_id=filters.customer_id,
                              open_only=filters.open, search=filters.search)
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
-@router.post("/cases", response={201: CaseDetailOut}, summary="Open a case (in preparation)")
-def case_create(request, payload: CaseIn):
+@router.post("/cases", response={201: LegalCaseDetailOut}, summary="Open a case (in preparation)")
+def case_create(request, payload: LegalCaseIn):
     require_perm(request, "legal.add_legalcase")
     case = services.case_open(actor=request.user, customer=_customer(request, payload.customer_id),
                               kind=payload.kind, forum=payload.forum, invoice_ids=payload.invoice_ids,
@@ -173,56 +174,56 @@ def case_create(request, payload: CaseIn):
     return Status(201, _case(request, case.pk))
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut, summary="One case with hearings and costs")
+@router.get("/cases/{case_id}", response=LegalCaseDetailOut, summary="One case with hearings and costs")
 def case_detail(request, case_id: int):
     require_perm(request, VIEW_CASE)
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/file", response=CaseDetailOut, summary="Record the filing")
-def case_file(request, case_id: int, payload: CaseFileIn):
+@router.post("/cases/{case_id}/file", response=LegalCaseDetailOut, summary="Record the filing")
+def case_file(request, case_id: int, payload: LegalCaseFileIn):
     require_perm(request, CHANGE_CASE)
     services.case_file(actor=request.user, case=_case(request, case_id), filed_on=payload.filed_on,
                        case_number=payload.case_number)
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/status", response=CaseDetailOut, summary="Move the case to its next status")
-def case_status(request, case_id: int, payload: CaseStatusIn):
+@router.post("/cases/{case_id}/status", response=LegalCaseDetailOut, summary="Move the case to its next status")
+def case_status(request, case_id: int, payload: LegalCaseStatusIn):
     require_perm(request, CHANGE_CASE)
     services.case_status_set(actor=request.user, case=_case(request, case_id), status=payload.status)
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/preservation", response=CaseDetailOut, summary="Property preservation (财产保全)")
-def case_preservation(request, case_id: int, payload: PreservationIn):
+@router.post("/cases/{case_id}/preservation", response=LegalCaseDetailOut, summary="Property preservation (财产保全)")
+def case_preservation(request, case_id: int, payload: LegalPreservationIn):
     require_perm(request, CHANGE_CASE)
     services.case_preservation(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/judgment", response=CaseDetailOut, summary="The judgment or award")
-def case_judgment(request, case_id: int, payload: JudgmentIn):
+@router.post("/cases/{case_id}/judgment", response=LegalCaseDetailOut, summary="The judgment or award")
+def case_judgment(request, case_id: int, payload: LegalJudgmentIn):
     require_perm(request, CHANGE_CASE)
     services.case_judgment(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/enforcement", response=CaseDetailOut, summary="Enforcement")
-def case_enforcement(request, case_id: int, payload: EnforcementIn):
+@router.post("/cases/{case_id}/enforcement", response=LegalCaseDetailOut, summary="Enforcement")
+def case_enforcement(request, case_id: int, payload: LegalEnforcementIn):
     require_perm(request, CHANGE_CASE)
     services.case_enforcement(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/hearings", response={201: HearingOut}, summary="Record a hearing")
-def case_hearing(request, case_id: int, payload: HearingIn):
+@router.post("/cases/{case_id}/hearings", response={201: LegalHearingOut}, summary="Record a hearing")
+def case_hearing(request, case_id: int, payload: LegalHearingIn):
     require_perm(request, "legal.add_hearing")
     return Status(201, services.hearing_record(actor=request.user, case=_case(request, case_id), **payload.dict()))
 
 
-@router.post("/cases/{case_id}/costs", response={201: CostOut}, summary="Record a cost (CNY)")
-def case_cost(request, case_id: int, payload: CostIn):
+@router.post("/cases/{case_id}/costs", response={201: LegalCostOut}, summary="Record a cost (CNY)")
+def case_cost(request, case_id: int, payload: LegalCostIn):
     require_perm(request, "legal.add_casecost")
     return Status(201, services.cost_record(actor=request.user, case=_case(request, case_id), **payload.dict()))
 
@@ -230,8 +231,8 @@ def case_cost(request, case_id: int, payload: CostIn):
 # agencies --------------------------------------------------------------------------------------------------
 
 
-@router.get("/agencies", response=MandatePage, summary="Collection agency mandates with collections and fees")
-def mandate_list(request, filters: Query[MandateFilters], page: Query[PageParams]):
+@router.get("/agencies", response=LegalMandatePage, summary="Collection agency mandates with collections and fees")
+def mandate_list(request, filters: Query[LegalMandateFilters], page: Query[PageParams]):
     require_perm(request, "legal.view_agencymandate")
     qs = selectors.mandate_list(user=request.user, customer_id=filters.customer_id, status=filters.status or "")
     return paginate(qs, limit=page.limit, offset=page.offset)
@@ -244,8 +245,8 @@ def _mandate(request, mandate_id: int):
     return found
 
 
-@router.post("/agencies", response={201: MandateOut}, summary="Hand claims to a collection agency")
-def mandate_create(request, payload: MandateIn):
+@router.post("/agencies", response={201: LegalMandateOut}, summary="Hand claims to a collection agency")
+def mandate_create(request, payload: LegalMandateIn):
     require_perm(request, "legal.add_agencymandate")
     data = payload.dict()
     customer = _customer(request, data.pop("customer_id"))
@@ -253,8 +254,8 @@ def mandate_create(request, payload: MandateIn):
     return Status(201, _mandate(request, mandate.pk))
 
 
-@router.post("/agencies/{mandate_id}/end", response=MandateOut, summary="End a mandate")
-def mandate_end(request, mandate_id: int, payload: MandateEndIn):
+@router.post("/agencies/{mandate_id}/end", response=LegalMandateOut, summary="End a mandate")
+def mandate_end(request, mandate_id: int, payload: LegalMandateEndIn):
     require_perm(request, "legal.change_agencymandate")
     services.mandate_end(actor=request.user, mandate=_mandate(request, mandate_id), **payload.dict())
     return _mandate(request, mandate_id)
@@ -270,15 +271,16 @@ def _settlement(request, settlement_id: int):
     return found
 
 
-@router.get("/settlements", response=SettlementPage, summary="Settlement agreements")
-def settlement_list(request, filters: Query[SettlementFilters], page: Query[PageParams]):
+@router.get("/settlements", response=LegalSettlementPage, summary="Settlement agreements")
+def settlement_list(request, filters: Query[LegalSettlementFilters], page: Query[PageParams]):
     require_perm(request, "legal.view_settlement")
     qs = selectors.settlement_list(user=request.user, status=filters.status or "", customer_id=filters.customer_id)
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
-@router.post("/settlements", response={201: SettlementOut}, summary="Ask for a settlement (waive interest, penalty)")
-def settlement_create(request, payload: SettlementIn):
+@router.post("/settlements", response={201: LegalSettlementOut},
+             summary="Ask for a settlement (waive interest, penalty)")
+def settlement_create(request, payload: LegalSettlementIn):
     require_perm(request, "legal.add_settlement")
     invoice = Invoice.objects.filter(pk=payload.invoice_id,
                                      customer__in=customers_visible_to(request.user)).first()
@@ -292,15 +294,15 @@ def settlement_create(request, payload: SettlementIn):
     return Status(201, settlement)
 
 
-@router.post("/settlements/{settlement_id}/approve", response=SettlementOut, summary="Approve (four eyes)")
-def settlement_approve(request, settlement_id: int, payload: ReviewIn):
+@router.post("/settlements/{settlement_id}/approve", response=LegalSettlementOut, summary="Approve (four eyes)")
+def settlement_approve(request, settlement_id: int, payload: LegalReviewIn):
     require_perm(request, "legal.approve_settlement")
     return services.settlement_approve(actor=request.user, settlement=_settlement(request, settlement_id),
                                        note=payload.note)
 
 
-@router.post("/settlements/{settlement_id}/reject", response=SettlementOut, summary="Reject with a reason")
-def settlement_reject(request, settlement_id: int, payload: ReviewIn):
+@router.post("/settlements/{settlement_id}/reject", response=LegalSettlementOut, summary="Reject with a reason")
+def settlement_reject(request, settlement_id: int, payload: LegalReviewIn):
     require_perm(request, "legal.approve_settlement")
     return services.settlement_reject(actor=request.user, settlement=_settlement(request, settlement_id),
                                       note=payload.note)
@@ -309,25 +311,26 @@ def settlement_reject(request, settlement_id: int, payload: ReviewIn):
 # debtor assets ---------------------------------------------------------------------------------------------
 
 
-@router.get("/assets", response=AssetPage, summary="The debtor asset register")
-def asset_list(request, filters: Query[AssetFilters], page: Query[PageParams]):
+@router.get("/assets", response=LegalAssetPage, summary="The debtor asset register")
+def asset_list(request, filters: Query[LegalAssetFilters], page: Query[PageParams]):
     require_perm(request, "legal.view_debtorasset")
     qs = selectors.asset_list(user=request.user, customer_id=filters.customer_id, kind=filters.kind or "")
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
-@router.post("/assets", response={201: AssetOut}, summary="Record a fact about a debtor's asset")
-def asset_create(request, payload: AssetIn):
+@router.post("/assets", response={201: LegalAssetOut}, summary="Record a fact about a debtor's asset")
+def asset_create(request, payload: LegalAssetIn):
     require_perm(request, "legal.add_debtorasset")
     data = payload.dict()
     customer = _customer(request, data.pop("customer_id"))
     return Status(201, services.asset_record(actor=request.user, customer=customer, **data))
 
 
-@router.get("/assets/stale", response=list[StaleOut], summary="Customers in a legal stage whose asset facts are stale")
+@router.get("/assets/stale", response=list[LegalStaleOut],
+            summary="Customers in a legal stage whose asset facts are stale")
 def asset_stale(request):
     require_perm(request, "legal.view_debtorasset")
     days = services.legal_settings_for(_company()).asset_refresh_days
     visible = customers_visible_to(request.user)
-    return [StaleOut(customer_id=c.pk, customer_name=c.name, newest_fact=c.newest_fact)
+    return [LegalStaleOut(customer_id=c.pk, customer_name=c.name, newest_fact=c.newest_fact)
             for c in stale_assets(as_of=timezone.localdate(), refresh_days=days).filter(pk__in=visible)[:500]]

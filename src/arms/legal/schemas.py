@@ -22,16 +22,16 @@ from arms.legal.enums import (
 Note = Field("", max_length=1000)
 
 
-class LetterFilters(QuerySchema):
+class LegalLetterFilters(QuerySchema):
     status: inline_choices(ReviewStatus) | None = Field(  # type: ignore[valid-type]
         "awaiting", description="awaiting (default), approved, rejected; empty for all.")
 
 
-class ReviewIn(InputSchema):
+class LegalReviewIn(InputSchema):
     note: str = Note
 
 
-class LetterOut(Schema):
+class LegalLetterOut(Schema):
     id: int
     customer_id: int
     customer_name: str = Field(alias="customer.name")
@@ -57,14 +57,14 @@ class LetterOut(Schema):
     resolve_penalty = formatted_money("penalty_minor")
 
 
-class LetterPage(Schema):
+class LegalLetterPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[LetterOut]
+    items: list[LegalLetterOut]
 
 
-class SettingsIn(InputSchema):
+class LegalSettingsIn(InputSchema):
     issuer_mode: inline_choices(IssuerMode)  # type: ignore[valid-type]
     firm_name: str = Field("", max_length=200)
     lawyer_name: str = Field("", max_length=100)
@@ -75,7 +75,7 @@ class SettingsIn(InputSchema):
     settlement_legal_limit_minor: int = Field(5_000_000, ge=0, description="CNY fen.")
 
 
-class SettingsOut(Schema):
+class LegalSettingsOut(Schema):
     issuer_mode: str
     firm_name: str
     lawyer_name: str
@@ -90,14 +90,14 @@ class SettingsOut(Schema):
     resolve_settlement_legal_limit = formatted_money("settlement_legal_limit_minor")
 
 
-class CaseFilters(QuerySchema):
+class LegalCaseFilters(QuerySchema):
     status: inline_choices(CaseStatus) | None = None  # type: ignore[valid-type]
     customer_id: ObjectId | None = None
     open: bool = False
     search: SearchText = ""
 
 
-class CaseIn(InputSchema):
+class LegalCaseIn(InputSchema):
     customer_id: ObjectId
     kind: inline_choices(CaseKind)  # type: ignore[valid-type]
     forum: str = Field(min_length=1, max_length=200)
@@ -106,16 +106,16 @@ class CaseIn(InputSchema):
     note: str = Field("", max_length=4000)
 
 
-class CaseFileIn(InputSchema):
+class LegalCaseFileIn(InputSchema):
     filed_on: date
     case_number: str = Field("", max_length=100)
 
 
-class CaseStatusIn(InputSchema):
+class LegalCaseStatusIn(InputSchema):
     status: inline_choices(CaseStatus)  # type: ignore[valid-type]
 
 
-class PreservationIn(InputSchema):
+class LegalPreservationIn(InputSchema):
     applied_on: date
     ordered_on: date | None = None
     amount_minor: int = 0
@@ -123,37 +123,37 @@ class PreservationIn(InputSchema):
     asset_ids: list[ObjectId] = Field([], max_length=200)
 
 
-class JudgmentIn(InputSchema):
+class LegalJudgmentIn(InputSchema):
     judgment_on: date
     awarded_minor: int
     awarded_costs_minor: int = 0
 
 
-class EnforcementIn(InputSchema):
+class LegalEnforcementIn(InputSchema):
     applied_on: date
     enforcement_case_number: str = Field("", max_length=100)
     enforcement_status: inline_choices(EnforcementStatus) = "applied"  # type: ignore[valid-type]
 
 
-class HearingIn(InputSchema):
+class LegalHearingIn(InputSchema):
     on: date
     note: str = Note
 
 
-class CostIn(InputSchema):
+class LegalCostIn(InputSchema):
     kind: inline_choices(CostKind)  # type: ignore[valid-type]
     on: date
     amount_minor: int = Field(description="CNY fen.")
     note: str = Field("", max_length=500)
 
 
-class HearingOut(Schema):
+class LegalHearingOut(Schema):
     id: int
     on: date
     note: str
 
 
-class CostOut(Schema):
+class LegalCostOut(Schema):
     id: int
     kind: str
     on: date
@@ -165,7 +165,7 @@ class CostOut(Schema):
     resolve_amount = formatted_money("amount_minor")
 
 
-class CaseOut(Schema):
+class LegalCaseOut(Schema):
     id: int
     reference: str
     customer_id: int
@@ -192,7 +192,7 @@ class CaseOut(Schema):
             {"costs_minor": getattr(obj, "costs_minor", 0), "cost_currency": "CNY"})
 
 
-class CaseDetailOut(CaseOut):
+class LegalCaseDetailOut(LegalCaseOut):
     note: str
     preservation_applied_on: date | None
     preservation_ordered_on: date | None
@@ -209,8 +209,8 @@ class CaseDetailOut(CaseOut):
     enforcement_status: str
     invoice_ids: list[int]
     preserved_asset_ids: list[int]
-    hearings: list[HearingOut]
-    cost_items: list[CostOut]
+    hearings: list[LegalHearingOut]
+    cost_items: list[LegalCostOut]
 
     resolve_preservation = formatted_money("preservation_minor")
     resolve_awarded = formatted_money("awarded_minor")
@@ -233,14 +233,14 @@ class CaseDetailOut(CaseOut):
         return list(obj.costs.all())
 
 
-class CasePage(Schema):
+class LegalCasePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CaseOut]
+    items: list[LegalCaseOut]
 
 
-class MandateIn(InputSchema):
+class LegalMandateIn(InputSchema):
     customer_id: ObjectId
     agency_name: str = Field(min_length=1, max_length=200)
     contact: str = Field("", max_length=200)
@@ -251,17 +251,17 @@ class MandateIn(InputSchema):
     note: str = Note
 
 
-class MandateEndIn(InputSchema):
+class LegalMandateEndIn(InputSchema):
     ended_on: date
     note: str = Note
 
 
-class MandateFilters(QuerySchema):
+class LegalMandateFilters(QuerySchema):
     status: inline_choices(MandateStatus) | None = None  # type: ignore[valid-type]
     customer_id: ObjectId | None = None
 
 
-class MandateOut(Schema):
+class LegalMandateOut(Schema):
     id: int
     customer_id: int
     customer_name: str = Field(alias="customer.name")
@@ -282,14 +282,14 @@ class MandateOut(Schema):
     resolve_fee_due = formatted_money("fee_due_minor")
 
 
-class MandatePage(Schema):
+class LegalMandatePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[MandateOut]
+    items: list[LegalMandateOut]
 
 
-class SettlementIn(InputSchema):
+class LegalSettlementIn(InputSchema):
     invoice_id: ObjectId
     case_id: ObjectId | None = None
     waived_interest_minor: int = 0
@@ -298,12 +298,12 @@ class SettlementIn(InputSchema):
     terms: str = Field(min_length=1, max_length=4000)
 
 
-class SettlementFilters(QuerySchema):
+class LegalSettlementFilters(QuerySchema):
     status: inline_choices(SettlementStatus) | None = None  # type: ignore[valid-type]
     customer_id: ObjectId | None = None
 
 
-class SettlementOut(Schema):
+class LegalSettlementOut(Schema):
     id: int
     customer_id: int
     invoice_id: int
@@ -328,14 +328,14 @@ class SettlementOut(Schema):
     resolve_waived_principal = formatted_money("waived_principal_minor")
 
 
-class SettlementPage(Schema):
+class LegalSettlementPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[SettlementOut]
+    items: list[LegalSettlementOut]
 
 
-class AssetIn(InputSchema):
+class LegalAssetIn(InputSchema):
     customer_id: ObjectId
     kind: inline_choices(AssetKind)  # type: ignore[valid-type]
     description: str = Field(min_length=1, max_length=500)
@@ -346,12 +346,12 @@ class AssetIn(InputSchema):
     fact_date: date
 
 
-class AssetFilters(QuerySchema):
+class LegalAssetFilters(QuerySchema):
     customer_id: ObjectId | None = None
     kind: inline_choices(AssetKind) | None = None  # type: ignore[valid-type]
 
 
-class AssetOut(Schema):
+class LegalAssetOut(Schema):
     id: int
     customer_id: int
     customer_name: str = Field(alias="customer.name")
@@ -368,14 +368,14 @@ class AssetOut(Schema):
     resolve_estimated_value = formatted_money("estimated_value_minor")
 
 
-class AssetPage(Schema):
+class LegalAssetPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[AssetOut]
+    items: list[LegalAssetOut]
 
 
-class StaleOut(Schema):
+class LegalStaleOut(Schema):
     customer_id: int
     customer_name: str
     newest_fact: date | None
