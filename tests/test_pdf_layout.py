@@ -291,6 +291,13 @@ def test_letters_and_the_statement_are_complete_on_a4(language):
     from arms.dunning.services import dunning_run
 
     book = _book(language)
+    # the lawyer's letter in a law firm's name (律师函, signed by its lawyer); our legal department's is a 催告函
+    from arms.customers.services import company_ensure
+    from arms.legal.services import legal_settings_update
+
+    legal_settings_update(actor=None, company=company_ensure(), issuer_mode="law_firm",
+                          firm_name="上海市明理律师事务所", lawyer_name="张明", licence_number="13101200910123456",
+                          firm_address="上海市黄浦区中山东一路1号", firm_phone="021-63210000")
     dunning_run(as_of=book.as_of, process=False)
     actions = {a.stage.letter_kind: a for a in DunningAction.objects.filter(customer=book.customer)
                .select_related("stage", "customer") if a.stage.letter_kind}
@@ -307,7 +314,7 @@ def test_letters_and_the_statement_are_complete_on_a4(language):
                           texts=[heading[0], book.customer.name, differences])
     lawyer = letter_for(actions["lawyer_letter"])
     assert_complete_on_a4(render_letter_pdf(lawyer), amounts=lawyer_amounts, side_margin_mm=15,
-                          texts=[heading[1], book.customer.name])
+                          texts=[heading[1], book.customer.name, "上海市明理律师事务所", "13101200910123456"])
     pages = assert_complete_on_a4(render_statement_pdf(letter), amounts=every_amount, side_margin_mm=15,
                                   texts=[heading[2], book.customer.name, differences])
     assert len(pages) >= 2

@@ -16,6 +16,7 @@ import pytest
 from arms.cases.models import Activity, Task
 from arms.dunning.models import DunningAction, DunningEmail, DunningItem, DunningRun, EmailStatus
 from arms.dunning.services import dunning_run
+from arms.dunning.services.reviews import letter_approve_and_send
 from arms.exposure.models import CreditHold
 from arms.ledger.services import payment_allocate, payment_record
 from arms.ledger.services.allocations import AllocationRequest
@@ -112,13 +113,16 @@ def test_a_year_of_dunning(flushable, real_pdf, policy, people, smtp_server):
     visit = Task.objects.get(source="dunning", source_ref=f"action:{stop.pk}")
     assert (visit.kind, visit.assignee) == ("visit", people["collector"])
 
-    # +90: the lawyer's letter, for legal to review
+    # +90: the lawyer's letter is drafted for legal to review; nothing goes out until legal approves it
+    sent_before = len(smtp_server.messages)
     run, [lawyer] = run_on(date(2026, 5, 10))
-    assert lawyer.stage.code == "lawyer_letter"
-    text = pdf_text(lawyer.letter_pdf.read())
-    assert "律师函" in text and "民法典" in text and a.number in text and "上海仲裁委员会" in text
+    assert lawyer.stage.code == "lawyer_letter" and lawyer.status == "awaiting_review" and not lawyer.letter_pdf
     review = Task.objects.get(source="dunning", source_ref=f"action:{lawyer.pk}")
     assert (review.kind, review.assignee, review.level) == ("legal_review", people["legal"], "credit_legal")
+    assert len(smtp_server.messages) == sent_before
+    lawyer = letter_approve_and_send(actor=people["legal"], action_id=lawyer.pk)
+    text = pdf_text(lawyer.letter_pdf.read())  # no law firm configured: our legal department's 催告函
+    assert "催告函" in text and "民法典" in text and a.number in text and "上海仲裁委员会" in text
     assert Activity.objects.get(source="dunning", source_ref=f"action:{lawyer.pk}").kind == "lawyer_letter"
 
     # Every action is on the customer's history; a second run the same day is the same run and sends nothing

@@ -348,6 +348,33 @@ def _build(today: date) -> CompleteBook:
     [interruption] = interruption_record_for_customer(
         actor=users["legal"], customer=hd, invoice_ids=[h1.pk], kind="demand_delivered", on=today - timedelta(days=3),
         note="催款函已签收", evidence_bytes=b"%PDF-1.4 EMS", evidence_name="EMS回执.PDF")
+    # legal: a law firm issues the lawyer's letters (HD's is a draft awaiting review), a filed case with a hearing,
+    # preservation naming a debtor asset, a cost and a document, an agency mandate and a settlement to approve
+    from arms.legal import services as legal
+
+    lawyer = users["legal"]
+    legal.legal_settings_update(actor=lawyer, company=company, issuer_mode="law_firm", firm_name="上海明理律师事务所",
+                                lawyer_name="张明", licence_number="13101200910123456", firm_address="上海市黄浦区")
+    legal_asset = legal.asset_record(actor=lawyer, customer=hd, kind="real_estate", description="松江区厂房一处",
+                                     location="上海市松江区不动产登记中心", estimated_value_minor=3_000_000_00,
+                                     source="法院查询", fact_date=today - timedelta(days=120),
+                                     attachment_name="查询结果.pdf", attachment_bytes=b"%PDF-1.4 asset")
+    legal_case = legal.case_open(actor=lawyer, customer=hd, kind="litigation", forum="上海市浦东新区人民法院",
+                                 invoice_ids=[h1.pk], note="拖欠货款")
+    legal.case_file(actor=lawyer, case=legal_case, filed_on=today - timedelta(days=10),
+                    case_number="(2026)沪0115民初12345号")
+    legal.case_preservation(actor=lawyer, case=legal_case, applied_on=today - timedelta(days=9),
+                            amount_minor=50_000_00, asset_ids=[legal_asset.pk])
+    legal.hearing_record(actor=lawyer, case=legal_case, on=today + timedelta(days=20), note="第一次开庭")
+    legal.cost_record(actor=lawyer, case=legal_case, kind="court_fee", on=today - timedelta(days=10),
+                      amount_minor=1_183_00, note="案件受理费")
+    legal_document = legal.document_attach(actor=lawyer, case=legal_case, name="起诉状.PDF", content=b"%PDF-1.4 claim")
+    legal_mandate = legal.mandate_create(actor=lawyer, customer=hd, agency_name="华信商账管理有限公司",
+                                         handed_over_on=today - timedelta(days=5), fee_share_bp=1500,
+                                         invoice_ids=[h2.pk], contact="王经理 021-60000000")
+    legal_settlement = legal.settlement_request(actor=lawyer, invoice=h1, case=legal_case,
+                                                terms="分期付清本金，免除逾期利息", waived_interest_minor=1_000_00)
+    lawyer_letter = DunningAction.objects.filter(customer=hd, stage__letter_kind="lawyer_letter").first()
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -379,5 +406,9 @@ def _build(today: date) -> CompleteBook:
         "link_id": portal_access.pk,
         "writeoff_id": write_off.pk, "evidence_id": write_off.evidence.get().pk,
         "interruption_id": interruption.pk,
+        "legal:letter.action_id": lawyer_letter.pk, "legal:letter_pdf.action_id": lawyer_letter.pk,
+        "legal:letter_resubmit.action_id": lawyer_letter.pk, "legal:letter_decide.action_id": lawyer_letter.pk,
+        "case_id": legal_case.pk, "document_id": legal_document.pk, "legal:case_action.action": "hearing",
+        "mandate_id": legal_mandate.pk, "settlement_id": legal_settlement.pk, "asset_id": legal_asset.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

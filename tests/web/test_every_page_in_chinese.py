@@ -61,6 +61,9 @@ SKIP_DOWNLOADS = {
     "writeoffs:collection_record",  # the frozen collection record (JSON)
     "writeoffs:tax_file",  # the tax filing's receipt
     "limitation:evidence",  # an interruption's evidence file (a postal receipt, a call recording)
+    "legal:letter_pdf",  # PDF (a lawyer's letter draft as it would be issued)
+    "legal:case_document",  # a legal case's stored document
+    "legal:asset_file",  # a debtor asset's stored extract
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

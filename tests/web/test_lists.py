@@ -539,6 +539,65 @@ def case_limitation_claims(viewer, today):
     return Case(reverse("limitation:list"), {"status": "open"})
 
 
+def case_legal_letters(viewer, today):
+    from arms.dunning.models import DunningAction, DunningRun, DunningStage
+    from arms.dunning.services import policy_ensure_default
+
+    policy = policy_ensure_default()
+    stage = DunningStage.objects.get(policy=policy, letter_kind="lawyer_letter")
+    run = DunningRun.objects.create(as_of=today, trigger="ui", started_by=viewer)
+    for cust in [*customers(), factories.customer("X001")]:
+        DunningAction.objects.create(
+            run=run, customer=cust, policy=policy, stage=stage, stage_offset=stage.offset_days, level=stage.level,
+            as_of=today, currency="CNY", open_minor=40_000 + cust.pk, deadline=today + timedelta(days=7),
+            status="done" if cust.code == "X001" else "awaiting_review",
+            review_status="approved" if cust.code == "X001" else "awaiting")
+    return Case(reverse("legal:letters"), {"status": "awaiting"})
+
+
+def _legal_claims(today):
+    return [(cust, factories.invoice(cust, issued=today - timedelta(days=30), net=100_000 + cust.pk, tax=0))
+            for cust in [*customers(), factories.customer("X001")]]
+
+
+def case_legal_cases(viewer, today):
+    from arms.legal.models import LegalCase
+    from arms.legal.services import case_open
+
+    for cust, invoice in _legal_claims(today):
+        case_open(actor=viewer, customer=cust, kind="litigation", forum=cust.name, invoice_ids=[invoice.pk])
+    LegalCase.objects.filter(customer__code="X001").update(status="withdrawn")
+    return Case(reverse("legal:case_list"), {"status": "preparing"})
+
+
+def case_legal_agencies(viewer, today):
+    from arms.legal.services import mandate_create
+
+    for cust, invoice in _legal_claims(today)[:ROWS]:
+        mandate_create(actor=viewer, customer=cust, agency_name=cust.name, handed_over_on=today, fee_share_bp=1500,
+                       invoice_ids=[invoice.pk])
+    return Case(reverse("legal:agencies"), {})
+
+
+def case_legal_settlements(viewer, today):
+    from arms.legal.models import Settlement
+    from arms.legal.services import settlement_request
+
+    for _cust, invoice in _legal_claims(today):
+        settlement_request(actor=viewer, invoice=invoice, terms=invoice.customer.name, waived_interest_minor=100)
+    Settlement.objects.filter(customer__code="X001").update(status="rejected")
+    return Case(reverse("legal:settlements"), {"status": "requested"})
+
+
+def case_legal_assets(viewer, today):
+    from arms.legal.services import asset_record
+
+    for cust in customers():
+        asset_record(actor=viewer, customer=cust, kind="vehicle", description=cust.name, source=cust.name,
+                     fact_date=today, estimated_value_minor=1_000 + cust.pk)
+    return Case(reverse("legal:assets"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

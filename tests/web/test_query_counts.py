@@ -30,6 +30,8 @@ NOT_A_LIST = {
     "confirmations/settings/": "the confirmation settings form, not a list",
     "limitation/refresh/": "queues a refresh of the limitation clocks (POST)",
     "limitation/settings/": "the limitation settings form, not a list",
+    "legal/": "redirects to legal/cases/",
+    "legal/settings/": "the legal settings form, not a list",
     # the customer portal answers a contact's session, not a staff login (403 here): tests/portal/test_query_counts.py
     # measures its lists for a contact
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (

@@ -145,6 +145,25 @@ class AuditAction(models.TextChoices):
     LIMITATION_SETTINGS_CHANGED = "limitation_settings_changed", _("Limitation settings changed")
     LIMITATION_REFRESHED = "limitation_refreshed", _("Limitation clocks refreshed")
 
+    # legal (lawyer's letter review, cases, agencies, settlements, debtor assets)
+    LAWYER_LETTER_DRAFTED = "lawyer_letter_drafted", _("Lawyer's letter drafted for review")
+    LAWYER_LETTER_APPROVED = "lawyer_letter_approved", _("Lawyer's letter approved by legal")
+    LAWYER_LETTER_REJECTED = "lawyer_letter_rejected", _("Lawyer's letter rejected by legal")
+    LAWYER_LETTER_RESUBMITTED = "lawyer_letter_resubmitted", _("Lawyer's letter resubmitted for review")
+    LEGAL_SETTINGS_CHANGED = "legal_settings_changed", _("Legal settings changed")
+    LEGAL_CASE_OPENED = "legal_case_opened", _("Legal case opened")
+    LEGAL_CASE_UPDATED = "legal_case_updated", _("Legal case updated")
+    LEGAL_CASE_STATUS_CHANGED = "legal_case_status_changed", _("Legal case status changed")
+    LEGAL_HEARING_RECORDED = "legal_hearing_recorded", _("Hearing recorded")
+    LEGAL_COST_RECORDED = "legal_cost_recorded", _("Legal cost recorded")
+    LEGAL_DOCUMENT_ATTACHED = "legal_document_attached", _("Legal case document attached")
+    AGENCY_MANDATE_CREATED = "agency_mandate_created", _("Collection agency mandated")
+    AGENCY_MANDATE_ENDED = "agency_mandate_ended", _("Collection agency mandate ended")
+    SETTLEMENT_REQUESTED = "settlement_requested", _("Settlement agreement requested")
+    SETTLEMENT_APPROVED = "settlement_approved", _("Settlement agreement approved")
+    SETTLEMENT_REJECTED = "settlement_rejected", _("Settlement agreement rejected")
+    DEBTOR_ASSET_RECORDED = "debtor_asset_recorded", _("Debtor asset recorded")
+
 
 def action_label(action: str) -> str:
     """The action's label, or the code itself for an action no longer in the catalogue (old events)."""

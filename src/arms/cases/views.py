@@ -33,6 +33,7 @@ from arms.cases.forms import (
 )
 from arms.cases.jobs import bundle_job_start, bundle_jobs_of
 from arms.cases.models import Attachment
+from arms.common import hooks
 from arms.common.errors import ArmsError
 from arms.common.files import file_response
 from arms.ledger import selectors as ledger
@@ -99,6 +100,9 @@ def _case_context(request, customer, **forms) -> dict:
         "disputes": selectors.disputes_of(customer.pk),
         "bundle_jobs": bundle_jobs_of(user=user, customer_id=customer.pk) if user.has_perm("cases.export_bundle")
         else [],
+        # the customer's legal cases, read-only, from legal (above cases) through its hook
+        "legal_cases": [row for rows in hooks.run(hooks.LEGAL_SUMMARY, customer_id=customer.pk, user=user)
+                        for row in rows],
         "PromiseStatus": PromiseStatus, "PlanStatus": PlanStatus, "DisputeStatus": DisputeStatus,
         "can": {
             "activity": user.has_perm("cases.add_activity"),

@@ -115,6 +115,10 @@ class ErrorCode(StrEnum):
     ALREADY_REVOKED = "already_revoked"
     # bad-debt provisioning (坏账准备)
     PROVISION_PERIOD_POSTED = "provision_period_posted"
+    # legal (lawyer's letter review, cases, settlements)
+    LETTER_NOT_AWAITING_REVIEW = "letter_not_awaiting_review"
+    CASE_STATUS_NOT_ALLOWED = "case_status_not_allowed"
+    SETTLEMENT_NOT_PENDING = "settlement_not_pending"
 
 
 class ArmsError(Exception):

@@ -30,6 +30,9 @@ TRADE_HISTORY = "credit.trade_history"
 AUDIT_VERIFY = "audit.verify"
 LEDGER_CHECKS = "ledger.checks"
 BUNDLE_SECTIONS = "cases.bundle_sections"
+LETTER_ISSUER = "dunning.letter_issuer"
+CHARGES_WAIVED = "dunning.charges_waived"
+LEGAL_SUMMARY = "cases.legal_summary"
 
 
 class ExposureIncrease(Protocol):
@@ -80,10 +83,34 @@ class BundleSections(Protocol):
     def __call__(self, *, customer: Any, as_of: date) -> list[BundleSection]: ...
 
 
+class LetterIssuer(Protocol):
+    """``dunning.letter_issuer``: who issues ``company``'s lawyer's letters, as a dict: ``{"mode": "law_firm",
+    "firm": .., "lawyer": .., "licence": .., "address": .., "phone": ..}`` or ``{"mode": "own_legal"}`` (the
+    company's legal department: the letter is titled 催告函). Registered by legal (its settings page)."""
+
+    def __call__(self, *, company: Any) -> dict[str, str]: ...
+
+
+class ChargesWaived(Protocol):
+    """``dunning.charges_waived``: of ``invoice_ids``, those whose late interest and penalty were waived by an
+    approved settlement (letters and runs then charge none). Registered by legal (settlements)."""
+
+    def __call__(self, *, invoice_ids: list[int]) -> set[int]: ...
+
+
+class LegalSummary(Protocol):
+    """``cases.legal_summary``: the legal cases of a customer for its collections case page, as dicts ``{"title",
+    "detail", "url"}`` (empty when ``user`` may not see them). Registered by legal."""
+
+    def __call__(self, *, customer_id: int, user: Any) -> list[dict[str, str]]: ...
+
+
 #: every event and the shape of its callables
-EVENTS: dict[str, type] = {EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
-                           LEDGER_CHECKS: LedgerChecks}
-EVENTS[BUNDLE_SECTIONS] = BundleSections
+EVENTS: dict[str, type] = {
+    EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
+    LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
+    CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary,
+}
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
@@ -98,6 +125,12 @@ def register(event: Literal["audit.verify"], name: str, fn: AuditVerify) -> None
 def register(event: Literal["ledger.checks"], name: str, fn: LedgerChecks) -> None: ...
 @overload
 def register(event: Literal["cases.bundle_sections"], name: str, fn: BundleSections) -> None: ...
+@overload
+def register(event: Literal["dunning.letter_issuer"], name: str, fn: LetterIssuer) -> None: ...
+@overload
+def register(event: Literal["dunning.charges_waived"], name: str, fn: ChargesWaived) -> None: ...
+@overload
+def register(event: Literal["cases.legal_summary"], name: str, fn: LegalSummary) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS
+from arms.common import hooks
 from arms.common.pdf import render_pdf
 from arms.contracts.models import DisputeResolution
 from arms.customers.models import Contact
@@ -100,7 +101,30 @@ class Letter:
             "held_lines": [x for x in self.statement if x.held], "language": self.language,
             # the customer is asked to report a difference within the time a dispute is handled in
             "dispute_working_days": DEFAULT_SLA_WORKING_DAYS,
+            **issuer_context(action),
         }
+
+
+#: who issues a lawyer's letter when legal has configured nothing: the company's own legal department (催告函)
+OWN_LEGAL = {"mode": "own_legal"}
+
+
+def letter_issuer(action: DunningAction) -> dict:
+    """Who issues the action's lawyer's letter: as frozen when legal approved it, else as legal's settings say
+    now (a draft), else the company's own legal department."""
+    if action.issuer:
+        return dict(action.issuer)
+    found = [x for x in hooks.run(hooks.LETTER_ISSUER, company=action.customer.company) if x]
+    return dict(found[0]) if found else dict(OWN_LEGAL)
+
+
+def issuer_context(action: DunningAction) -> dict:
+    """The issuer and the letter's title: 律师函 only in a law firm's name; the company's own legal department
+    sends a 催告函 (a letter of demand)."""
+    issuer = letter_issuer(action)
+    by_firm = issuer.get("mode") == "law_firm"
+    return {"issuer": issuer, "letter_title": "律师函" if by_firm else "催告函",
+            "letter_title_en": "Lawyer's Letter" if by_firm else "Letter of Demand"}
 
 
 def _clause(contract) -> Clause:
@@ -141,6 +165,10 @@ def letter_for(action: DunningAction) -> Letter:
                          .order_by("due_date", "pk"))
     statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.pk in held)
                  for inv in open_invoices]
+    waived = charges_waived([*line_ids, *(inv.pk for inv in open_invoices)])
+    for line, pk in [*zip(lines, line_ids, strict=True), *zip(statement, (i.pk for i in open_invoices), strict=True)]:
+        if pk in waived:  # a settlement waived the late interest and penalty: the letter claims none
+            line.interest_minor = line.penalty_minor = 0
     deliveries = delivery_statuses([*line_ids, *(inv.pk for inv in open_invoices)])
     for line, pk in [*zip(lines, line_ids, strict=True), *zip(statement, (i.pk for i in open_invoices), strict=True)]:
         line.delivery = deliveries[pk]
@@ -149,6 +177,14 @@ def letter_for(action: DunningAction) -> Letter:
         clauses=[_clause(c) for c in contracts.values()], company_name=action.customer.company.name,
         reference=f"DUN-{action.as_of:%Y%m%d}-{action.pk:06d}", currency=action.currency, statement=statement,
     )
+
+
+def charges_waived(invoice_ids: list[int]) -> set[int]:
+    """Of one letter's invoices, those whose late interest and penalty a settlement waived (legal, via a hook)."""
+    waived: set[int] = set()
+    for found in hooks.run(hooks.CHARGES_WAIVED, invoice_ids=invoice_ids):
+        waived |= set(found)
+    return waived
 
 
 def render_letter_pdf(letter: Letter) -> bytes:

@@ -20,6 +20,12 @@ Design overview and invariants (★ = also enforced by the database):
   server accepted the message, and only a pending or failed row can be claimed for sending, so a retry never
   sends a message twice. Its Message-ID is fixed when the row is written, so the same message keeps its id.
 - A ``DunningExclusion`` keeps a customer out of dunning, with a reason; ★ at most one active per customer.
+- A lawyer's letter is reviewed before anything is sent (``services/reviews.py``): processing an action whose stage
+  writes a lawyer's letter only drafts it (``status`` awaiting review, ``review_status`` awaiting, a review task for
+  legal); no PDF is stored, no activity, hold or e-mail is made until a second person approves it. Approval freezes
+  who issues the letter (``issuer``: the configured law firm, or the company's own legal department, whose letter is
+  titled 催告函) and hands the action back to processing; a rejection keeps it unsent with the reviewer's comment
+  until it is resubmitted. ★ An action awaiting review or rejected is never picked up by processing.
 """
 
 from __future__ import annotations
@@ -73,6 +79,14 @@ class ActionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting legal review")
+
+
+class ReviewStatus(models.TextChoices):
+    NOT_REQUIRED = "", _("No review needed")
+    AWAITING = "awaiting", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ItemOutcome(models.TextChoices):
@@ -337,6 +351,27 @@ class DunningAction(models.Model):
         _("letter SHA-256"), max_length=64, blank=True, help_text=_("Fingerprint of the letter, as evidence.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When the run made it."))
+    review_status = models.CharField(
+        _("legal review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED,
+        blank=True, help_text=_("A lawyer's letter is a draft until legal approves it; blank for other stages."),
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The person who triggered or resubmitted the draft (empty for the schedule); never its reviewer."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Who approved or rejected the draft."),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, help_text=_("When it was reviewed."))
+    review_note = models.CharField(
+        _("review comment"), max_length=1000, blank=True, help_text=_("The reviewer's comment (why it was rejected)."),
+    )
+    issuer = models.JSONField(
+        _("issued by"), default=dict, blank=True,
+        help_text=_("Who the letter is issued by, frozen on approval: the law firm (firm, lawyer, licence number, "
+                    "address, phone) or the company's own legal department."),
+    )
 
     class Meta:
         verbose_name = _("dunning action")
@@ -347,15 +382,26 @@ class DunningAction(models.Model):
                 fields=["run", "customer", "stage", "currency"], name="dunning_action_once_per_run_customer_stage"
             ),
             models.CheckConstraint(condition=Q(open_minor__gte=0), name="dunning_action_open_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status="awaiting_review") | Q(review_status__in=["awaiting", "rejected"]),
+                name="dunning_action_held_for_review",
+            ),
         ]
-        indexes = [models.Index(fields=["customer", "-as_of"], name="dunning_action_by_customer")]
+        indexes = [models.Index(fields=["customer", "-as_of"], name="dunning_action_by_customer"),
+                   models.Index(fields=["review_status", "as_of"], name="dunning_action_by_review")]
         permissions = [
             ("view_lawyer_letter", _("Can view lawyer's letters")),
             ("send_dunning_email", _("Can send and retry dunning e-mails")),
+            ("review_lawyer_letter", _("Can approve or reject lawyer's letter drafts")),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.stage_offset:+d} {self.as_of}"
+
+    @property
+    def needs_review(self) -> bool:
+        """A lawyer's letter that legal has not approved yet: processing only drafts it."""
+        return self.stage.letter_kind == LetterKind.LAWYER_LETTER and self.review_status != ReviewStatus.APPROVED
 
     @property
     def source_ref(self) -> str:

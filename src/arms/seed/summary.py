@@ -66,6 +66,11 @@ LABELS = {
     # write-offs (its demo module)
     "write-offs posted": _("Write-offs posted (three sign-offs)"),
     "write-offs waiting": _("Write-off requests waiting for sign-offs"),
+    # legal (its demo module)
+    "lawyer letters awaiting review": _("Lawyer's letters awaiting legal review"),
+    "legal cases": _("Legal cases"),
+    "agency mandates": _("Collection agency mandates"),
+    "debtor assets": _("Debtor asset facts"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

@@ -35,6 +35,7 @@ from arms.dunning.models import (
     DunningAction,
     DunningEmail,
     EmailStatus,
+    ReviewStatus,
 )
 from arms.dunning.services.emails import send_email
 from arms.exposure.services import hold_place
@@ -92,8 +93,10 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
     names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand)."""
 
     action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
-    if action.status == ActionStatus.DONE:
+    if action.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
         return action
+    if action.needs_review:
+        return letter_draft(action)
     stage = action.stage
     letter = documents.letter_for(action)
     names = documents.file_names(action)
@@ -125,7 +128,8 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
             source_ref=f"action:{locked.pk}",
             attachment_name=evidence[0] if evidence[1] else "", attachment_bytes=evidence[1],
         )
-        if stage.task_kind:
+        reviewed = locked.review_status == ReviewStatus.APPROVED  # legal had its review task with the draft
+        if stage.task_kind and not (reviewed and stage.task_kind == "legal_review"):
             kind = stage.task_kind  # the cases' TaskKind itself
             task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
                         level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
@@ -159,6 +163,34 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
         if queue_email and email is not None and email.status == EmailStatus.PENDING:
             transaction.on_commit(lambda: send_email(email.pk))
     return locked
+
+
+def letter_draft(action: DunningAction) -> DunningAction:
+    """The lawyer's-letter stage only drafts: the action waits for legal's review (``services/reviews.py``) and
+    legal gets a review task; nothing is stored, sent, recorded or held until a second person approves it."""
+    with transaction.atomic():
+        customer = lock_customer(action.customer_id)
+        locked = qs_for_update(DunningAction.objects.all(), own_rows_only=True).select_related("run").get(pk=action.pk)
+        if locked.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
+            return locked
+        locked.customer, locked.stage, locked.policy = customer, action.stage, action.policy
+        locked.assignee = person_for_level(customer, locked.level)
+        locked.status, locked.review_status = ActionStatus.AWAITING_REVIEW, ReviewStatus.AWAITING
+        locked.drafted_by, locked.error = locked.run.started_by, ""
+        locked.save(update_fields=["assignee", "status", "review_status", "drafted_by", "error"])
+        review_task(locked, source_ref=f"action:{locked.pk}")
+        audit_record(actor=None, action="lawyer_letter_drafted", subject=locked, after={
+            "stage": locked.stage.code, "customer": customer.pk, "open_minor": locked.open_minor,
+            "drafted_by": locked.drafted_by_id})
+    return locked
+
+
+def review_task(action: DunningAction, *, source_ref: str) -> None:
+    """A task for legal to review the draft (the stage's own task, or a legal review)."""
+    legal = person_for_level(action.customer, "credit_legal")
+    task_create(customer=action.customer, kind="legal_review", title=_title(action, "legal_review"), assignee=legal,
+                level="credit_legal", due_on=action.as_of + timedelta(days=min(action.stage.deadline_days, 7)),
+                source=SOURCE, source_ref=source_ref)
 
 
 def action_fail(*, action_id: int, error: str) -> None:

@@ -91,7 +91,7 @@ def _db(model, name: str, value):
 ITEM_COLUMNS = ["run_id", "action_id", *Row._fields]
 ACTION_COLUMNS = ["run_id", "customer_id", "policy_id", "stage_id", "stage_offset", "level", "as_of", "currency",
                   "open_minor", "interest_minor", "penalty_minor", "deadline", "status", "error", "letter_pdf",
-                  "statement_pdf", "letter_sha256", "created_at"]
+                  "statement_pdf", "letter_sha256", "created_at", "review_status", "review_note", "issuer"]
 
 
 def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
@@ -103,7 +103,8 @@ def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
         (run.pk, customer_id, stage.policy_id, stage.pk, stage.offset_days, stage.level, as_of, currency,
          sum(i.amount_open_minor for i in items), sum(i.interest_minor for i in items),
          sum(i.penalty_minor for i in items), _db(DunningAction, "deadline", run.as_of + timedelta(
-             days=stage.deadline_days)), ActionStatus.PENDING.value, "", "", "", "", now)
+             days=stage.deadline_days)), ActionStatus.PENDING.value, "", "", "", "", now, "", "",
+         _db(DunningAction, "issuer", {}))
         for (customer_id, currency, stage), (items, _skipped) in pending.items()
     ])
     ids = {(c, s, cur): pk for pk, c, s, cur in DunningAction.objects.filter(
