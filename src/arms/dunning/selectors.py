@@ -26,6 +26,7 @@ from arms.dunning.models import (
     Language,
 )
 from arms.ledger.models import Invoice
+from arms.ledger.small_balances import residue_q
 
 if TYPE_CHECKING:
     from django.db.models import Count
@@ -134,6 +135,8 @@ def due_items(*, as_of: date, ladders: list[Ladder]) -> QuerySet[Invoice, Any]:
         # NOT EXISTS, correlated on the primary key, not NOT IN: PostgreSQL cannot estimate the held set (an OR
         # of subqueries), cannot hash it, and would rescan it for every open item.
         .exclude(Exists(held_invoice_ids(as_of).filter(pk=OuterRef("pk"))))
+        # a residue (a few yuan of bank charges left on a paid invoice) never drives a stage (docs/small-balances.md)
+        .exclude(residue_q())
     )
 
 
