@@ -8,7 +8,7 @@
 - ``SmallBalanceBatch`` with its ``SmallBalanceBatchItem`` rows: a bulk write-off of residues, requested by one
   person and approved by another finance manager (``require_second_person``), then posted item by item through the
   ledger's ``invoice_write_off(kind="small_balance")``. Invariants: a decided batch is never decided again; an item
-  is posted at most once (``posted_at`` set once); every item's amount is positive and in its invoice's currency.
+  is posted at most once (``posted_at`` set once) or skipped; every item's amount is positive and in its invoice's currency.
 
 A residue is defined in ``arms.ledger.selectors.residue_q``: open > 0, open < gross (something was paid or
 credited) and open < the threshold of the invoice's currency. A small invoice nobody paid a cent of is not a
@@ -131,6 +131,9 @@ class SmallBalanceBatchItem(models.Model):
     amount_minor = models.BigIntegerField(_("amount"), help_text=_("The residue when it was requested, minor units."))
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True,
                                      help_text=_("When its write-off was posted."))
+    skipped = models.CharField(
+        _("skipped"), max_length=300, blank=True,
+        help_text=_("Why a batch posted in the background left it alone (it was paid or changed meanwhile)."))
 
     class Meta:
         verbose_name = _("small-balance write-off item")
