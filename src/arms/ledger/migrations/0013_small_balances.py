@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0006_portal_login'),
-        ('ledger', '0011_bad_debt_accounts'),
+        ('ledger', '0012_write_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
