@@ -113,6 +113,8 @@ class ErrorCode(StrEnum):
     DIFFERENCE_RESOLVED = "difference_resolved"
     # customer portal
     ALREADY_REVOKED = "already_revoked"
+    # small balances (bulk write-off of residues)
+    NOT_A_RESIDUE = "not_a_residue"
 
 
 class ArmsError(Exception):

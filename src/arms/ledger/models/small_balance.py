@@ -8,9 +8,10 @@
 - ``SmallBalanceBatch`` with its ``SmallBalanceBatchItem`` rows: a bulk write-off of residues, requested by one
   person and approved by another finance manager (``require_second_person``), then posted item by item through the
   ledger's ``invoice_write_off(kind="small_balance")``. Invariants: a decided batch is never decided again; an item
-  is posted at most once (``posted_at`` set once) or skipped; every item's amount is positive and in its invoice's currency.
+  is posted at most once (``posted_at`` set once) or skipped; every item's amount is positive and in its
+  invoice's currency.
 
-A residue is defined in ``arms.ledger.selectors.residue_q``: open > 0, open < gross (something was paid or
+A residue is defined in ``arms.ledger.small_balances.residue_q``: open > 0, open < gross (something was paid or
 credited) and open < the threshold of the invoice's currency. A small invoice nobody paid a cent of is not a
 residue: it is still dunned.
 """
