@@ -18,21 +18,14 @@ from arms.dunning.services import dunning_run
 from arms.exposure import services as exposure
 from arms.exposure.models import CreditHold
 from arms.ledger.models import Invoice, SmallBalanceThreshold
-from arms.ledger.services import exchange_rate_set, payment_allocate, payment_record
-from arms.ledger.services.allocations import AllocationRequest
+from arms.ledger.services import exchange_rate_set
 from arms.ledger.small_balances import residues, small_balance_thresholds
 from tests import factories
 from tests.dunning.conftest import make_customer
 from tests.exposure.conftest import rate
+from tests.small_balances.helpers import ISSUED, pay
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(date(2026, 9, 1))]  # after the +180 run of Feb's due date
-ISSUED = date(2026, 1, 10)  # 30 days: due 9 Feb 2026
-
-
-def pay(customer, invoice, amount: int, *, on: date = date(2026, 1, 20)) -> None:
-    payment = payment_record(actor=None, customer=customer, received_date=on, amount_minor=amount,
-                             currency=invoice.currency)
-    payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(invoice.pk, amount)], on=on)
 
 
 def threshold(currency: str, minor: int) -> None:

@@ -4,7 +4,6 @@ ledger (inline and as a background job), and the refusals, each of which writes 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -17,12 +16,10 @@ from arms.customers.services import company_ensure
 from arms.ledger.check import ledger_check
 from arms.ledger.models import (
     Invoice,
-    SmallBalanceBatch,
     SmallBalanceBatchItem,
     SmallBalanceThreshold,
     WriteOff,
 )
-from arms.ledger.services import exchange_rate_set
 from arms.writeoffs import small_services
 from arms.writeoffs.small_services import (
     small_balance_account_set,
@@ -32,38 +29,10 @@ from arms.writeoffs.small_services import (
     small_balance_threshold_set,
 )
 from tests import factories
-from tests.ledger.helpers import account_balances, ledger_state
-from tests.small_balances.test_residues import ISSUED, pay
+from tests.ledger.helpers import account_balances
+from tests.small_balances.helpers import pay, state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(date(2026, 3, 31))]
-
-
-@pytest.fixture
-def finance(db):
-    return {"clerk": factories.user("fc-sb", role="finance_clerk"),
-            "manager": factories.user("fm-sb", role="finance_manager"),
-            "manager2": factories.user("fm2-sb", role="finance_manager"),
-            "collector": factories.user("col-sb", role="collector")}
-
-
-@pytest.fixture
-def residues_of_two(db):
-    """CNY 18.00 left on one invoice, USD 31.00 on another (at 7.10), and a small unpaid invoice (not a residue)."""
-    exchange_rate_set(actor=None, currency="USD", on=date(2026, 1, 1), rate=Decimal("7.1"))
-    customer = factories.customer()
-    cny = factories.invoice(customer, net=1_000_00, tax=0, issued=ISSUED)
-    pay(customer, cny, 982_00)
-    usd = factories.invoice(customer, net=1_000_00, tax=0, issued=ISSUED, currency="USD")
-    pay(customer, usd, 969_00)
-    factories.invoice(customer, net=20_00, tax=0, issued=ISSUED)
-    return customer, cny, usd
-
-
-def state() -> dict:
-    return {**ledger_state(), "batches": SmallBalanceBatch.objects.count(),
-            "items": SmallBalanceBatchItem.objects.count(), "write_offs": WriteOff.objects.count(),
-            "audit": AuditEvent.objects.count(),
-            "status": sorted(SmallBalanceBatch.objects.values_list("pk", "status"))}
 
 
 def test_a_clerk_asks_a_manager_approves_and_each_residue_is_written_off_to_6603(finance, residues_of_two):

@@ -2,5 +2,8 @@
 
 from django.urls import URLPattern
 
+from arms.writeoffs.small_urls import small_balance_urlpatterns
+
 app_name = "writeoffs"
 urlpatterns: list[URLPattern] = []
+urlpatterns += small_balance_urlpatterns
