@@ -314,6 +314,15 @@ def _build(today: date) -> CompleteBook:
                        scan=("回执.PDF", b"%PDF-1.4 signed"), differences=[
                            {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 10_000,
                             "description": "已付款未入账"}])
+    # a small balance (小额尾差): GL001 paid all but USD 18.00 of an invoice (bank charges); its write-off waits
+    from arms.writeoffs.small_services import small_balance_batch_request
+
+    residue = invoice(gl, 40, 1_000_00, "INV-GL-9", currency="USD")  # USD 1,130.00 with VAT
+    short = factories.payment(gl, amount=1_112_00, received=today - timedelta(days=20), number="RCV-GL-9",
+                              actor=clerk, currency="USD")
+    payment_allocate(actor=clerk, payment=short, lines=[AllocationRequest(residue.pk, 1_112_00)],
+                     on=today - timedelta(days=20))
+    small_batch = small_balance_batch_request(actor=clerk, invoice_ids=[residue.pk], note="银行手续费尾差")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -343,5 +352,6 @@ def _build(today: date) -> CompleteBook:
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
         "link_id": portal_access.pk,
+        "small_batch_id": small_batch.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -36,12 +36,12 @@ VIEW = "ledger.view_smallbalancebatch"
 SETTINGS = "ledger.change_smallbalancethreshold"
 
 
-class ResidueFilters(QuerySchema):
+class SmallBalanceFilters(QuerySchema):
     customer_id: ObjectId | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
 
 
-class ResidueOut(Schema):
+class SmallBalanceOut(Schema):
     id: int
     number: str
     customer_id: int
@@ -54,48 +54,48 @@ class ResidueOut(Schema):
     resolve_amount_open = formatted_money("amount_open_minor")
 
 
-class ResiduePage(Schema):
+class SmallBalancePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[ResidueOut]
+    items: list[SmallBalanceOut]
 
 
-class ThresholdOut(Schema):
+class SmallBalanceThresholdOut(Schema):
     currency: str
     threshold_minor: int
 
 
-class ThresholdsOut(Schema):
+class SmallBalanceThresholdsOut(Schema):
     default_minor: int
     account: str
-    thresholds: list[ThresholdOut]
+    thresholds: list[SmallBalanceThresholdOut]
 
 
-class ThresholdIn(InputSchema):
+class SmallBalanceThresholdIn(InputSchema):
     threshold_minor: int = Field(ge=0, le=SMALL_BALANCE_MAX_MINOR, description="Minor units of the currency.")
 
 
-class AccountIn(InputSchema):
+class SmallBalanceAccountIn(InputSchema):
     account: str = Field(description='"6603" (财务费用) or "6711" (营业外支出).', min_length=1, max_length=4)
 
 
-class BatchIn(InputSchema):
+class SmallBalanceBatchIn(InputSchema):
     invoice_ids: list[ObjectId] | None = Field(None, max_length=small_services.MAX_ITEMS,
                                                description="The residues to write off; omitted: every residue.")
     on: date | None = Field(None, description="The write-off date (default today).")
     note: str = Field("", max_length=500)
 
 
-class DecisionIn(InputSchema):
+class SmallBalanceDecisionIn(InputSchema):
     note: str = Field("", max_length=500)
 
 
-class BatchFilters(QuerySchema):
+class SmallBalanceBatchFilters(QuerySchema):
     status: inline_choices(BatchStatus) | None = None  # type: ignore[valid-type]
 
 
-class BatchItemOut(Schema):
+class SmallBalanceBatchItemOut(Schema):
     invoice_id: int
     currency: str
     amount_minor: int
@@ -106,7 +106,7 @@ class BatchItemOut(Schema):
     resolve_amount = formatted_money("amount_minor")
 
 
-class BatchOut(Schema):
+class SmallBalanceBatchOut(Schema):
     id: int
     reference: str
     status: str
@@ -124,8 +124,8 @@ class BatchOut(Schema):
     decision_note: str
 
 
-class BatchDetailOut(BatchOut):
-    items: list[BatchItemOut]
+class SmallBalanceBatchDetailOut(SmallBalanceBatchOut):
+    items: list[SmallBalanceBatchItemOut]
     job_id: int | None = None
 
     @staticmethod
@@ -138,11 +138,11 @@ class BatchDetailOut(BatchOut):
         return job.pk if job else None
 
 
-class BatchPage(Schema):
+class SmallBalanceBatchPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[BatchOut]
+    items: list[SmallBalanceBatchOut]
 
 
 def _batch(batch_id: int) -> SmallBalanceBatch:
@@ -152,8 +152,8 @@ def _batch(batch_id: int) -> SmallBalanceBatch:
     return batch
 
 
-@router.get("", response=ResiduePage, summary="Small balances (residues) the caller may see, oldest due first")
-def residue_list(request, filters: Query[ResidueFilters], page: Query[PageParams]):
+@router.get("", response=SmallBalancePage, summary="Small balances (residues) the caller may see, oldest due first")
+def residue_list(request, filters: Query[SmallBalanceFilters], page: Query[PageParams]):
     require_perm(request, VIEW)
     qs = small_selectors.residue_list(user=request.user, customer_id=filters.customer_id,
                                       currency=filters.currency or "")
@@ -167,57 +167,59 @@ def _thresholds() -> dict:
                            for c, t in sorted(small_balance_thresholds(company).items())]}
 
 
-@router.get("/thresholds", response=ThresholdsOut, summary="Residue thresholds by currency and the account")
+@router.get("/thresholds", response=SmallBalanceThresholdsOut, summary="Residue thresholds by currency and the account")
 def thresholds_get(request):
     require_perm(request, VIEW)
     return _thresholds()
 
 
-@router.put("/thresholds/{currency}", response=ThresholdsOut, summary="Set one currency's residue threshold")
-def threshold_set(request, currency: str, payload: ThresholdIn):
+@router.put("/thresholds/{currency}", response=SmallBalanceThresholdsOut,
+            summary="Set one currency's residue threshold")
+def threshold_set(request, currency: str, payload: SmallBalanceThresholdIn):
     require_perm(request, SETTINGS)
     small_services.small_balance_threshold_set(actor=request.user, currency=currency,
                                                threshold_minor=payload.threshold_minor)
     return _thresholds()
 
 
-@router.put("/account", response=ThresholdsOut, summary="Choose the small-balance write-off account")
-def account_set(request, payload: AccountIn):
+@router.put("/account", response=SmallBalanceThresholdsOut, summary="Choose the small-balance write-off account")
+def account_set(request, payload: SmallBalanceAccountIn):
     require_perm(request, SETTINGS)
     small_services.small_balance_account_set(actor=request.user, account=payload.account)
     return _thresholds()
 
 
-@router.get("/batches", response=BatchPage, summary="Small-balance write-offs, newest first")
-def batch_list_api(request, filters: Query[BatchFilters], page: Query[PageParams]):
+@router.get("/batches", response=SmallBalanceBatchPage, summary="Small-balance write-offs, newest first")
+def batch_list_api(request, filters: Query[SmallBalanceBatchFilters], page: Query[PageParams]):
     require_perm(request, VIEW)
     return paginate(batch_list(status=filters.status or ""), limit=page.limit, offset=page.offset)
 
 
-@router.post("/batches", response={201: BatchDetailOut}, summary="Ask to write off small balances")
-def batch_request(request, payload: BatchIn):
+@router.post("/batches", response={201: SmallBalanceBatchDetailOut}, summary="Ask to write off small balances")
+def batch_request(request, payload: SmallBalanceBatchIn):
     require_perm(request, small_services.REQUEST_PERMISSION)
     batch = small_services.small_balance_batch_request(actor=request.user, invoice_ids=payload.invoice_ids,
                                                        on=payload.on, note=payload.note)
     return Status(201, _batch(batch.pk))
 
 
-@router.get("/batches/{batch_id}", response=BatchDetailOut, summary="One small-balance write-off with its items")
+@router.get("/batches/{batch_id}", response=SmallBalanceBatchDetailOut,
+            summary="One small-balance write-off with its items")
 def batch_detail(request, batch_id: int):
     require_perm(request, VIEW)
     return _batch(batch_id)
 
 
-@router.post("/batches/{batch_id}/approve", response=BatchDetailOut,
+@router.post("/batches/{batch_id}/approve", response=SmallBalanceBatchDetailOut,
              summary="Approve (another finance manager); posted at once, or by a background job when big")
-def batch_approve(request, batch_id: int, payload: DecisionIn):
+def batch_approve(request, batch_id: int, payload: SmallBalanceDecisionIn):
     require_perm(request, small_services.APPROVE_PERMISSION)
     small_services.small_balance_batch_approve(actor=request.user, batch=_batch(batch_id), note=payload.note)
     return _batch(batch_id)
 
 
-@router.post("/batches/{batch_id}/reject", response=BatchDetailOut, summary="Reject, saying why")
-def batch_reject(request, batch_id: int, payload: DecisionIn):
+@router.post("/batches/{batch_id}/reject", response=SmallBalanceBatchDetailOut, summary="Reject, saying why")
+def batch_reject(request, batch_id: int, payload: SmallBalanceDecisionIn):
     require_perm(request, small_services.APPROVE_PERMISSION)
     small_services.small_balance_batch_reject(actor=request.user, batch=_batch(batch_id), note=payload.note)
     return _batch(batch_id)

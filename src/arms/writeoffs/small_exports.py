@@ -26,11 +26,11 @@ def batch_table(rows: QuerySet[SmallBalanceBatch]) -> Table:
     columns = [Column(_("Batch")), Column(_("Status")), Column(_("Write-off date"), DATE), Column(_("Account")),
                Column(_("Items"), INT), Column(_("Total (CNY)"), AMOUNT), Column(_("Posted"), INT),
                Column(_("Requested by")), Column(_("Requested at"), DATETIME), Column(_("Decided by")),
-               Column(_("Decided at"), DATETIME)]
+               Column(_("Decided at"), DATETIME), Column(_("Note"), width=40)]
     data = ([b.reference, b.get_status_display(), b.on, b.get_account_display(), b.items_count,
              to_decimal(b.total_base_minor, BASE_CURRENCY), b.posted_count,
              b.requested_by.get_username() if b.requested_by else "", b.requested_at,
-             b.decided_by.get_username() if b.decided_by else "", b.decided_at]
+             b.decided_by.get_username() if b.decided_by else "", b.decided_at, b.note]
             for b in rows.iterator(chunk_size=CHUNK))
     return Table(_("Small-balance write-offs"), columns, data)
 
