@@ -301,6 +301,33 @@ def _build(today: date) -> CompleteBook:
     recon_difference = recon.differences.order_by("pk").first()
     sales_recon_difference_resolve(difference=recon_difference, actor=clerk, resolution="已开红字发票")
 
+    # write-offs: a bankrupt customer's invoice written off with its three sign-offs, filed with the tax office and
+    # partly recovered; a second request waiting for sign-offs
+    from arms.ledger.services.writeoffs import payment_apply_to_written_off
+    from arms.writeoffs.services import (
+        EvidenceIn,
+        ItemIn,
+        write_off_request_create,
+        write_off_request_sign,
+        write_off_tax_filing_record,
+    )
+
+    pc = factories.customer("PC001", name="破产债务人有限公司", salesperson=users["sales_b"], collector=collector)
+    pc_old = factories.invoice(pc, issued=today - timedelta(days=500), net=2_000_000, tax=260_000, actor=clerk)
+    pc_new = factories.invoice(pc, issued=today - timedelta(days=400), net=1_000_000, tax=130_000, actor=clerk)
+    write_off = write_off_request_create(
+        actor=collector, customer=pc, reason="bankruptcy", note="法院裁定破产终结",
+        items=[ItemIn(pc_old.pk, 2_260_000)],
+        evidence=[EvidenceIn("bankruptcy", "破产终结裁定书.pdf", b"%PDF-1.4 ruling", "（2026）沪03破12号")])
+    for signer in (finmgr, users["legal"], users["auditor"]):
+        write_off_request_sign(actor=signer, request=write_off, note="同意核销")
+    write_off_tax_filing_record(actor=clerk, request=write_off, filed_on=today, reference="沪税核备2026-001",
+                                note="已报送主管税务机关", file_name="备案回执.pdf", content=b"%PDF-1.4 receipt")
+    pc_cash = factories.payment(pc, amount=500_000, received=today, actor=clerk)
+    payment_apply_to_written_off(actor=clerk, payment=pc_cash, invoice=pc_old, amount_minor=500_000, on=today)
+    write_off_request_create(actor=collector, customer=pc, reason="limitation_expired", note="诉讼时效已届满",
+                             items=[ItemIn(pc_new.pk, 1_130_000)])
+
     # balance confirmations: last month's run; one letter answered "disputed" with a scan and a difference
     from arms.confirmations.models import Confirmation
     from arms.confirmations.services import confirmation_reply
@@ -353,5 +380,6 @@ def _build(today: date) -> CompleteBook:
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
         "link_id": portal_access.pk,
         "small_batch_id": small_batch.pk,
+        "writeoff_id": write_off.pk, "evidence_id": write_off.evidence.get().pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

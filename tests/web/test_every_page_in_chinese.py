@@ -57,6 +57,9 @@ SKIP_DOWNLOADS = {
     "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
     "portal:invoice_pdf",  # PDF (the customer portal's copy of an invoice)
     "portal:confirmation_pdf",  # PDF (the customer portal's copy of a confirmation letter)
+    "writeoffs:evidence",  # a write-off's evidence file
+    "writeoffs:collection_record",  # the frozen collection record (JSON)
+    "writeoffs:tax_file",  # the tax filing's receipt
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

@@ -546,6 +546,19 @@ def case_small_balance_batch_items(viewer, today):
     invoices = _residues(today, customers())
     batch = small_balance_batch_request(actor=clerk, invoice_ids=[invoice.pk for invoice in invoices])
     return Case(reverse("writeoffs:small_balance_batch", args=[batch.pk]), {})
+def case_write_offs(viewer, today):
+    from arms.writeoffs.services import ItemIn, write_off_request_create, write_off_request_withdraw
+
+    for cust in customers():
+        invoice = factories.invoice(cust, issued=today - timedelta(days=1200), net=100_000 + cust.pk, tax=0)
+        write_off_request_create(actor=viewer, customer=cust, reason="limitation_expired", note=cust.name,
+                                 items=[ItemIn(invoice.pk, invoice.amount_open_minor)])
+    other = factories.customer("X001")
+    invoice = factories.invoice(other, issued=today - timedelta(days=1200))
+    gone = write_off_request_create(actor=viewer, customer=other, reason="limitation_expired",
+                                    items=[ItemIn(invoice.pk, 1_000)])
+    write_off_request_withdraw(actor=viewer, request=gone)
+    return Case(reverse("writeoffs:list"), {"status": "pending"})
 
 
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}

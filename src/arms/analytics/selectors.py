@@ -19,37 +19,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    DateField,
-    F,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from arms.accounts.roles import sees_all_customers
 from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain.journal import AccountCode
-from arms.domain.money import BASE_CURRENCY
-from arms.ledger.models import Allocation, Invoice, JournalLine
+from arms.ledger.balances import allocation_sum as allocation_sum  # the item-level core lives in the ledger
+from arms.ledger.balances import open_items_as_of as open_items_as_of
+from arms.ledger.models import Invoice, JournalLine
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
-
     from arms.common.typing import Viewer
 
 
@@ -65,59 +49,6 @@ def analytic_queries() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
         yield
-
-
-def allocation_sum(field: str, **filters: Any) -> Coalesce:
-    """Σ ``field`` of the allocations to the outer query's invoice that match ``filters`` (a date range, payments
-    or credit notes only), 0 when there are none."""
-    rows = (Allocation.objects.filter(invoice=OuterRef("pk"), **filters).order_by()
-            .values("invoice").annotate(total=Sum(field)).values("total"))
-    return Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
-
-
-def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None) -> QuerySet[Invoice]:
-    """Invoices open at the end of ``as_of``, annotated ``open_as_of`` (invoice currency, minor units) and
-    ``open_base_as_of`` (CNY fen). One query; no Python loop over rows."""
-    allocated_later = Allocation.objects.filter(date__gt=as_of)
-    qs = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(issued__lte=as_of)
-    if customers is not None:
-        qs = qs.filter(customer__in=customers)
-    if allocated_later.exists():
-        later_ids = allocated_later.values("invoice_id")
-        # the correlated sum only for the few invoices allocated after the day (the IN list is built once);
-        # every other open item is open by its stored amount
-        qs = (qs.filter(Q(amount_open_minor__gt=0) | Q(pk__in=later_ids))
-              .annotate(open_as_of=Case(
-                  When(pk__in=later_ids, then=F("amount_open_minor") + allocation_sum("amount_minor", date__gt=as_of)),
-                  default=F("amount_open_minor"), output_field=BigIntegerField()))
-              .filter(open_as_of__gt=0))
-    else:
-        # nothing was allocated after the day (the usual case for today): the stored open amount is the answer,
-        # read through the partial index of open items
-        qs = qs.filter(amount_open_minor__gt=0).annotate(open_as_of=F("amount_open_minor"))
-    return qs.annotate(open_base_as_of=_open_base(as_of))
-
-
-class _Unindexed(Func):
-    """The column as it is, but on SQLite written ``+column``: SQLite would otherwise walk the issue-date index
-    over nearly every invoice (a row lookup each) instead of reading the open items' partial index or the table
-    once, three to four times slower. PostgreSQL plans this well by itself."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper,
-                  **extra_context: Any) -> _AsSqlType:
-        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
-
-
-def _open_base(as_of: date) -> Case:
-    """CNY still open: for a CNY invoice that is the open amount itself (its CNY amounts are its amounts, every
-    allocation relieves exactly its amount); for a foreign one, its CNY gross less the receivable relieved."""
-    return Case(
-        When(currency=BASE_CURRENCY, then=F("open_as_of")),
-        default=F("gross_base_minor") - allocation_sum("receivable_base_minor", date__lte=as_of),
-        output_field=BigIntegerField(),
-    )
 
 
 def open_items_reconstructed(as_of: date) -> QuerySet[Invoice]:

@@ -115,6 +115,8 @@ class ErrorCode(StrEnum):
     ALREADY_REVOKED = "already_revoked"
     # small balances (bulk write-off of residues)
     NOT_A_RESIDUE = "not_a_residue"
+    # bad-debt provisioning (坏账准备)
+    PROVISION_PERIOD_POSTED = "provision_period_posted"
 
 
 class ArmsError(Exception):

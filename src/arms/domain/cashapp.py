@@ -81,6 +81,8 @@ WHAT_REFERENCED_OVER, WHAT_REFERENCED_GUESS = 10, 5
 WHAT_ONE_ITEM, WHAT_ALL_OPEN, WHAT_MONTH_NAMED, WHAT_SEVERAL_EQUAL = 35, 35, 35, 10
 WHAT_COMBINATION, WHAT_COMBINATION_AMBIGUOUS = 35, 5
 CONFLICT_CAP = 50
+#: a receipt for a written-off invoice (a recovery) is only ever a suggestion a clerk accepts
+WHAT_RECOVERY, RECOVERY_CAP = 20, 70
 FUZZY_HIGH, FUZZY_LOW = 92, 85
 
 # --- names -----------------------------------------------------------------------------------------------------------
@@ -265,18 +267,21 @@ class Match:
 class Book:
     """Customers and open items, indexed for matching. Built once per run; ``match`` only reads it."""
 
-    def __init__(self, customers: list[Customer], items: list[Item]):
+    def __init__(self, customers: list[Customer], items: list[Item], recoverable: list[Item] | tuple[Item, ...] = ()):
+        """``recoverable``: written-off invoices, each with ``amount_open`` the amount still written off; offered
+        only when nothing open fits a receipt (``match``: a recovery, never applied without a clerk)."""
         # the indexes are a few million small sets without a cycle among them: the cyclic garbage collector would
         # walk them again and again while they are built (3 of 7 s for 100,000 customers), so it waits until the end
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._index(customers, items)
+            self._index(customers, items, recoverable)
         finally:
             if collecting:
                 gc.enable()
 
-    def _index(self, customers: list[Customer], items: list[Item]) -> None:
+    def _index(self, customers: list[Customer], items: list[Item],
+               recoverable: list[Item] | tuple[Item, ...] = ()) -> None:
         self.customers = {c.id: c for c in customers}
         self.by_account: dict[str, set[int]] = defaultdict(set)
         self.by_name: dict[str, set[int]] = defaultdict(set)
@@ -316,6 +321,13 @@ class Book:
                 self.by_reference[k].add(item.id)
             if item.vat_number:
                 self.by_reference["VAT:" + item.vat_number.lstrip("0")].add(item.id)
+        self.recoverable = {i.id: i for i in recoverable if i.amount_open > 0}
+        self.recoverable_by_customer: dict[int, list[Item]] = defaultdict(list)
+        self.recoverable_by_reference: dict[str, set[int]] = defaultdict(set)
+        for item in sorted(self.recoverable.values(), key=lambda i: (i.due_date, i.issue_date, i.id)):
+            self.recoverable_by_customer[item.customer_id].append(item)
+            for k in number_keys(item.number):
+                self.recoverable_by_reference[k].add(item.id)
 
 
 def _account_key(account: str) -> str:
@@ -576,6 +588,39 @@ def _what(
     return [], 0, 0, amount, None
 
 
+def _recovery(receipt: Receipt, book: Book, customer_id: int | None) -> Match | None:
+    """Money for written-off invoices: those the text names (of one customer), else the customer's one written-off
+    invoice of that amount, else, for a customer with nothing open, its written-off invoices oldest first."""
+    if not book.recoverable or receipt.amount <= 0:
+        return None
+    named: dict[int, list[Item]] = defaultdict(list)
+    for key in reference_keys(receipt.text):
+        for item_id in book.recoverable_by_reference.get(key, ()):
+            item = book.recoverable[item_id]
+            if item not in named[item.customer_id]:
+                named[item.customer_id].append(item)
+    if customer_id is None:
+        if len(named) != 1:
+            return None
+        customer_id = next(iter(named))
+    items = sorted(named.get(customer_id, []), key=lambda i: (i.due_date, i.issue_date, i.id))
+    detail = "named"
+    if not items:
+        candidates = book.recoverable_by_customer.get(customer_id, [])
+        equal = [i for i in candidates if i.amount_open == receipt.amount]
+        if len(equal) == 1:
+            items, detail = equal, "amount"
+        elif not book.open_by_customer.get(customer_id):
+            items, detail = candidates, "customer"
+    if not items:
+        return None
+    allocations, left = _oldest_first(receipt.amount, items)
+    points = WHAT_RECOVERY if detail != "customer" else WHAT_RECOVERY // 2
+    return Match(status="suggested", confidence=min(RECOVERY_CAP, points + (WHO_BY_ITEMS if detail == "named" else 0)),
+                 customer_id=customer_id, allocations=tuple(allocations), unapplied=left,
+                 reasons=(Reason("recovery", points, ", ".join(i.number for i in items)),))
+
+
 def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     kind = _set_aside(receipt)
     referenced = _referenced(receipt, book) if receipt.amount > 0 else {}
@@ -584,7 +629,7 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
         # interest from a bank named like a customer (招商银行 / 招商银行实业): the word outweighs the likeness
         return Match(status="ignored", kind=kind)
     if not who:
-        return Match(status="unmatched", unapplied=receipt.amount)
+        return _recovery(receipt, book, None) or Match(status="unmatched", unapplied=receipt.amount)
     best_points: dict[int, int] = {}
     reasons_of: dict[int, list[Reason]] = defaultdict(list)
     for cid, reason in who:
@@ -611,6 +656,10 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     )
     if what:
         reasons.append(what)
+    elif not conflict and (recovery := _recovery(receipt, book, customer_id)) is not None:
+        return Match(status="suggested", confidence=min(RECOVERY_CAP, who_points + recovery.confidence),
+                     customer_id=customer_id, allocations=recovery.allocations, unapplied=recovery.unapplied,
+                     reasons=(*reasons, *recovery.reasons))
     confidence = min(100, who_points + (what.points if what else 0))
     if conflict:
         confidence = min(confidence, CONFLICT_CAP)

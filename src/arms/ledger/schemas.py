@@ -185,6 +185,9 @@ class AllocationOut(Schema):
     payment_number: str | None
     credit_note_id: int | None
     credit_note_number: str | None
+    write_off_id: int | None = Field(description="Set on a write-off (核销坏账) and, with a negative amount, on a "
+                                                 "recovery of one.")
+    write_off_reference: str | None = Field(description="What authorised the write-off, e.g. WR-000004.")
     currency: str
     amount_minor: int
     amount: str
@@ -205,6 +208,10 @@ class AllocationOut(Schema):
     @staticmethod
     def resolve_credit_note_number(obj) -> str | None:
         return obj.credit_note.number if obj.credit_note_id else None
+
+    @staticmethod
+    def resolve_write_off_reference(obj) -> str | None:
+        return obj.write_off.reference if obj.write_off_id else None
 
     @staticmethod
     def resolve_currency(obj) -> str:
@@ -291,7 +298,7 @@ class InvoiceDetailOut(InvoiceOut):
 
     @staticmethod
     def resolve_allocations(obj) -> list:
-        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "reversed_by")
+        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "write_off", "reversed_by")
                     .order_by("date", "id"))
 
     @staticmethod
@@ -329,7 +336,7 @@ class PaymentDetailOut(PaymentOut):
 
     @staticmethod
     def resolve_allocations(obj) -> list:
-        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "reversed_by")
+        return list(obj.allocations.select_related("invoice", "payment", "credit_note", "write_off", "reversed_by")
                     .order_by("date", "id"))
 
 

@@ -87,7 +87,7 @@ def credit_note_list(*, user: User | AnonymousUser, customer_id: int | None = No
 def allocation_list(*, user: User | AnonymousUser, payment_id: int | None = None,
                     invoice_id: int | None = None) -> QuerySet[Allocation]:
     qs = Allocation.objects.filter(invoice__customer__in=customers_visible_to(user)).select_related(
-        "invoice", "payment", "credit_note"
+        "invoice", "payment", "credit_note", "write_off"
     )
     if payment_id:
         qs = qs.filter(payment_id=payment_id)
@@ -172,7 +172,8 @@ def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> l
 
     The balance is what the customer owes net of money received: invoices (debit) less credit notes and
     payments (credit); a reversed payment comes back as a debit on its reversal date. Opening balances
-    are four SQL sums; movements are read for the period only.
+    are four SQL sums; movements are read for the period only. A write-off (核销坏账) is not a movement here: the
+    books drop the receivable but the customer still owes it (账销案存), so its statement still shows it.
     """
     opening: dict[str, int] = defaultdict(int)
 

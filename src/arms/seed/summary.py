@@ -57,6 +57,9 @@ LABELS = {
     "confirmations sent": _("Balance confirmations sent"),
     "confirmations confirmed": _("Balance confirmations confirmed"),
     "confirmation differences open": _("Confirmation differences open"),
+    # write-offs (its demo module)
+    "write-offs posted": _("Write-offs posted (three sign-offs)"),
+    "write-offs waiting": _("Write-off requests waiting for sign-offs"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

@@ -24,6 +24,7 @@ from arms.ledger import selectors as ledger
 from arms.ledger.enums import ApprovalKind, ApprovalStatus, PaymentStatus
 from arms.ledger.models import Allocation, Invoice, Payment
 from arms.ledger.services import approvals
+from arms.ledger.services.writeoffs import payment_apply_to_written_off
 from arms.web.delivery_forms import delivery_block
 from arms.web.exports import AMOUNT, DATETIME, Column, Table, export_format, export_response
 from arms.web.forms import _choices_with_all
@@ -34,6 +35,7 @@ from arms.web.manual_forms import (
     CreditNoteForm,
     InvoicePaymentForm,
     LedgerSettingsForm,
+    RecoveryForm,
 )
 from arms.web.paging import paginate
 from arms.web.templatetags.arms_web import person
@@ -157,7 +159,41 @@ def invoice_context(request, invoice: Invoice, **forms) -> dict:
         "approvals": ledger.approval_list(user=user, invoice_id=invoice.pk, status=ApprovalStatus.PENDING)
         if user.has_perm("ledger.view_ledgerapproval") else [],
         **delivery_block(request, invoice, **forms),
+        **_write_off_block(request, invoice, **forms),
     }
+
+
+def _write_off_block(request, invoice: Invoice, **forms) -> dict:
+    """The invoice's write-offs (核销坏账) with what was recovered, and, while some stays written off, the form that
+    applies a payment's unapplied cash to it as a recovery."""
+    write_offs = list(ledger.write_offs_with_net(invoice.write_offs.all()).order_by("date", "pk"))
+    written_off = sum(w.net_minor for w in write_offs)
+    form = forms.get("recovery_form")
+    if form is None and written_off > 0 and request.user.has_perm("ledger.add_allocation"):
+        payments = list(Payment.objects.filter(customer_id=invoice.customer_id, currency=invoice.currency,
+                                               status=PaymentStatus.POSTED, amount_unallocated_minor__gt=0)
+                        .order_by("received_date", "pk")[:50])
+        form = RecoveryForm(invoice=invoice, payments=payments) if payments else None
+    return {"write_offs": write_offs, "written_off_minor": written_off, "recovery_form": form}
+
+
+@require_POST
+@login_required
+@permission_required("ledger.add_allocation", raise_exception=True)
+def invoice_recovery(request, invoice_id: int):
+    """Apply unapplied cash to a written-off invoice: recover the write-off, then allocate, in one transaction."""
+    invoice = _invoice_or_404(request.user, invoice_id)
+    payments = list(Payment.objects.filter(customer_id=invoice.customer_id, currency=invoice.currency,
+                                           status=PaymentStatus.POSTED, amount_unallocated_minor__gt=0)
+                    .order_by("received_date", "pk")[:50])
+    form = RecoveryForm(request.POST, invoice=invoice, payments=payments)
+    if form.run_service(lambda data: payment_apply_to_written_off(
+            actor=request.user, payment=next(p for p in payments if p.pk == data["payment"]), invoice=invoice,
+            amount_minor=data["amount"])):
+        messages.success(request, _("The written-off amount was recovered and the payment applied."))
+        return go(request, reverse("web:invoice_detail", args=[invoice.pk]))
+    return render(request, "web/invoice_detail.html", invoice_context(request, invoice, recovery_form=form),
+                  status=400)
 
 
 @require_POST

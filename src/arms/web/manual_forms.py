@@ -219,3 +219,20 @@ class LedgerSettingsForm(ServiceErrorMixin, forms.Form):
     SERVICE_FIELDS = {"four_eyes_minor": "four_eyes"}
 
     four_eyes = AmountField(label=_("Second approver above (CNY)"), min_minor=0)
+
+
+class RecoveryForm(ServiceErrorMixin, forms.Form):
+    """Apply a payment's unapplied cash to a written-off invoice: the write-off is recovered by what the invoice's
+    open amount does not cover, then the payment settles it (``payment_apply_to_written_off``)."""
+
+    SERVICE_FIELDS = {"amount_minor": "amount", "invoice_id": "payment"}
+
+    payment = forms.TypedChoiceField(label=_("Payment"), coerce=int)
+    amount = AmountField(label=_("Amount"), min_minor=1)
+
+    def __init__(self, *args, invoice, payments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].choices = [
+            (p.pk, f"{p.number} {p.received_date:%Y-%m-%d} {format_money(p.amount_unallocated_minor, p.currency)}")
+            for p in payments]
+        self.fields["amount"].currency = invoice.currency

@@ -29,6 +29,7 @@ urlpatterns = [
     path("allocations/<int:allocation_id>/undo/", manual.allocation_undo, name="allocation_undo"),
     path("invoices/<int:invoice_id>/payments/", manual.invoice_payment_record, name="invoice_payment_record"),
     path("invoices/<int:invoice_id>/credit-notes/", manual.invoice_credit_note, name="invoice_credit_note"),
+    path("invoices/<int:invoice_id>/recoveries/", manual.invoice_recovery, name="invoice_recovery"),
     path("customers/<int:customer_id>/invoices/", views.customer_invoice_post, name="customer_invoice_post"),
     path("approvals/", manual.approval_list, name="approval_list"),
     path("approvals/settings/", manual.approval_settings, name="approval_settings"),

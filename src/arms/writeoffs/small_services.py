@@ -46,6 +46,8 @@ from arms.ledger.services.writeoffs import invoice_write_off
 from arms.ledger.small_balances import residue_q, residues, small_balance_account
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from arms.common.typing import Actor, JsonDict
 
 #: an approval posts up to this many items itself; a bigger batch is posted by a background job
@@ -172,7 +174,7 @@ def _base_of(invoice: Invoice) -> int:
     return round(invoice.gross_base_minor * invoice.amount_open_minor / invoice.gross_minor)
 
 
-def _decider(batch: SmallBalanceBatch, actor: Actor):
+def _decider(batch: SmallBalanceBatch, actor: Actor) -> User:
     decider = user_or_none(actor)
     if decider is None or not decider.has_perm(APPROVE_PERMISSION):
         raise Forbidden(_("Only a finance manager can decide on a small-balance write-off."))

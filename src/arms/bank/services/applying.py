@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -39,15 +40,21 @@ from arms.cases.models import Task
 from arms.cases.services.tasks import task_cancel, task_create_or_get
 from arms.common.actors import user_or_none
 from arms.common.errors import NotFound, ValidationFailed
-from arms.common.locks import invoices_qs_for_update, lock_customer, statement_line_qs_for_update
+from arms.common.locks import (
+    invoices_qs_for_update,
+    lock_customer,
+    payment_qs_for_update,
+    statement_line_qs_for_update,
+)
 from arms.customers.models import Customer
 from arms.domain.cashapp import FUZZY_LOW, name_key
 from arms.domain.money import format_money
 from arms.ledger.enums import PaymentMethod, PaymentStatus
-from arms.ledger.models import Payment
+from arms.ledger.models import Allocation, Payment
 from arms.ledger.services.allocations import AllocationRequest, payment_allocate
 from arms.ledger.services.approvals import manual_allocate
 from arms.ledger.services.payments import payment_record, payment_reverse
+from arms.ledger.services.writeoffs import apply_to_written_off_locked
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
@@ -148,10 +155,12 @@ def _cash_of_shares(line: StatementLine, shares: list[Share]) -> list[int]:
 
 
 def _plan(line: StatementLine, shares: list[Share], cash: list[int], customers: dict[int, Customer],
-          invoices: dict[int, Invoice]) -> list[_Plan]:
-    """Check every share against the locked rows and work out what each invoice is settled by."""
+          invoices: dict[int, Invoice], recoverable: dict[int, int] | None = None) -> list[_Plan]:
+    """Check every share against the locked rows and work out what each invoice is settled by. A written-off
+    invoice takes up to its open amount plus what is still written off of it (``recoverable``: a recovery)."""
     plans = []
-    open_left = {pk: inv.amount_open_minor for pk, inv in invoices.items()}
+    recoverable = recoverable or {}
+    open_left = {pk: inv.amount_open_minor + recoverable.get(pk, 0) for pk, inv in invoices.items()}
     for index, (share, share_cash) in enumerate(zip(shares, cash, strict=True)):
         field = f"shares[{index}]"
         customer = customers[share.customer_id]
@@ -290,7 +299,8 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
                 % {"confidence": locked.confidence, "threshold": threshold},
                 field="line",
             )
-    plans = _plan(locked, shares, cash, customers, invoices)
+    recoverable = _recoverable(invoice_ids)
+    plans = _plan(locked, shares, cash, customers, invoices, recoverable)
     before = _line_snapshot(locked)
     payments = []
     for plan in plans:
@@ -301,8 +311,13 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
             charge_minor=plan.charge,
         )
         waiting = False
-        if plan.settle:
-            requests = [AllocationRequest(pk, amount) for pk, amount in plan.settle.items()]
+        recovering = {pk: amount for pk, amount in plan.settle.items() if amount > invoices[pk].amount_open_minor}
+        if recovering:
+            _recover_and_allocate(actor=actor, customer=plan.customer, payment=payment, invoices=invoices,
+                                  recovering=recovering)
+        settle = {pk: amount for pk, amount in plan.settle.items() if pk not in recovering}
+        if settle:
+            requests = [AllocationRequest(pk, amount) for pk, amount in settle.items()]
             if status == LineStatus.AUTO:
                 payment_allocate(actor=actor, payment=payment, lines=requests)
             else:  # a person's decision: above the company's amount a second person approves the allocation
@@ -336,6 +351,26 @@ def _apply(*, actor: Actor, line: StatementLine, shares: list[Share], status: st
     if learn and len(plans) == 1:
         _learn(actor=actor, line=locked, customer=plans[0].customer)
     return payments
+
+
+def _recoverable(invoice_ids: list[int]) -> dict[int, int]:
+    """Per invoice of ``invoice_ids`` that was written off, what is still written off (one query)."""
+    if not invoice_ids:
+        return {}
+    return {row["invoice_id"]: row["net"] for row in
+            Allocation.objects.filter(invoice_id__in=invoice_ids, write_off__isnull=False).values("invoice_id")
+            .annotate(net=Sum("amount_minor")).filter(net__gt=0).order_by("invoice_id")}
+
+
+def _recover_and_allocate(*, actor: Actor, customer: Customer, payment: Payment, invoices: dict[int, Invoice],
+                          recovering: dict[int, int]) -> None:
+    """Money for written-off invoices: recover each write-off by what the invoice's open amount does not cover,
+    then allocate (``arms.ledger.services.writeoffs``), on the line's date or today, whichever is later."""
+    locked = payment_qs_for_update().get(pk=payment.pk)
+    on = max(timezone.localdate(), locked.received_date)
+    for pk, amount in sorted(recovering.items()):  # the invoices were locked (with the customer) before the line
+        apply_to_written_off_locked(actor=actor, customer=customer, payment=locked, invoice=invoices[pk],
+                                    amount_minor=amount, on=on)
 
 
 def _shares_of_match(line: StatementLine) -> list[Share]:

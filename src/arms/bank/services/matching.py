@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from arms.audit.actions import AuditAction
@@ -36,7 +36,7 @@ from arms.common.locks import statement_line_qs_for_update
 from arms.customers.models import Customer
 from arms.domain import cashapp
 from arms.domain.cashapp import Book, Receipt
-from arms.ledger.models import Invoice
+from arms.ledger.models import Allocation, Invoice
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
@@ -97,7 +97,21 @@ def load_book(company: Company, *, currency: str | None = None) -> Book:
             "contract__number",
         ).iterator(chunk_size=5000)
     ]
-    return Book(customers, items)
+    return Book(customers, items, recoverable_items(company, currency=currency))
+
+
+def recoverable_items(company: Company, *, currency: str | None = None) -> list[cashapp.Item]:
+    """Written-off invoices with what is still written off of each (``amount_open``): money for them is a recovery
+    (one query: the write-offs' allocations summed per invoice)."""
+    rows = (Allocation.objects.filter(company=company, write_off__isnull=False)
+            .values("invoice_id", "invoice__customer_id", "invoice__number", "invoice__due_date",
+                    "invoice__issue_date", "invoice__currency")
+            .annotate(net=Sum("amount_minor")).filter(net__gt=0).order_by("invoice_id"))
+    if currency:
+        rows = rows.filter(invoice__currency=currency)
+    return [cashapp.Item(id=r["invoice_id"], customer_id=r["invoice__customer_id"], number=r["invoice__number"],
+                         amount_open=r["net"], due_date=r["invoice__due_date"], issue_date=r["invoice__issue_date"])
+            for r in rows]
 
 
 def receipt_of(line: StatementLine, *, own_accounts: frozenset[str] = frozenset()) -> Receipt:

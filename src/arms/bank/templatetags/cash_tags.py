@@ -51,6 +51,8 @@ def reason_sentence(code: str, detail: str) -> str:
         "conflict": _("Other customers are named as strongly (%(detail)s): check who paid"),
         "remittance_advice": _("The customer's remittance advice lists the invoices"),
         "clerk": _("Decided by a clerk"),
+        "recovery": _("Recovery of written-off invoices (%(detail)s): applying it reverses that much of the "
+                      "write-off"),
     }
     text = texts.get(code)
     if text is None:

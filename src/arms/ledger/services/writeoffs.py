@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
@@ -21,13 +22,14 @@ from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
-from arms.common.locks import invoices_qs_for_update, lock_customer, lock_one
+from arms.common.locks import invoices_qs_for_update, lock_customer, lock_one, payment_qs_for_update
 from arms.domain import journal as postings
 from arms.domain.journal import AccountCode
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import WRITE_OFF_KIND_ACCOUNTS, EntryKind, WriteOffKind
-from arms.ledger.models import Allocation, Invoice, WriteOff
+from arms.ledger.models import Allocation, Invoice, Payment, WriteOff
 from arms.ledger.seal import journal_seals
+from arms.ledger.services.allocations import AllocationRequest, _allocate_locked
 from arms.ledger.services.common import positive_or_error
 from arms.ledger.services.invoices import invoice_snapshot, receivable_relieved, relief_step
 from arms.ledger.services.journal import journal_write
@@ -184,3 +186,58 @@ def write_off_recover(*, actor: Actor, write_off: WriteOff, amount_minor: int, o
     locked = lock_write_off(write_off.pk)
     return recover_locked(actor=actor, customer=customer, invoice=invoice, write_off=locked,
                           amount_minor=amount_minor, on=on, reason=reason)
+
+
+def apply_to_written_off_locked(*, actor: Actor, customer: Customer, payment: Payment, invoice: Invoice,
+                                amount_minor: int, on: date) -> tuple[list[Allocation], list[Allocation]]:
+    """Apply ``amount_minor`` of ``payment`` to ``invoice``, recovering from its write-offs (oldest first) what its
+    open amount does not cover; the caller has locked the customer, the invoice and the payment. Returns
+    (recoveries, allocations)."""
+    positive_or_error(amount_minor, "amount_minor")
+    if payment.customer_id != invoice.customer_id or payment.currency != invoice.currency:
+        raise ValidationFailed(_("The payment and the invoice are of different customers or currencies."),
+                               field="invoice_id")
+    if amount_minor > payment.amount_unallocated_minor:
+        raise ValidationFailed(
+            _("Payment %(number)s has only %(left)s unallocated; %(total)s was asked.")
+            % {"number": payment.number, "left": format_money(payment.amount_unallocated_minor, payment.currency),
+               "total": format_money(amount_minor, payment.currency)},
+            field="amount_minor")
+    to_recover = amount_minor - invoice.amount_open_minor
+    recoveries = []
+    if to_recover > 0:
+        write_offs = [lock_write_off(pk) for pk in invoice.write_offs.order_by("pk").values_list("pk", flat=True)]
+        left = {w.pk: w.amount_minor + sum(a.amount_minor for a in w.allocations.filter(amount_minor__lt=0))
+                for w in write_offs}
+        if sum(left.values()) < to_recover:
+            raise ValidationFailed(
+                _("Invoice %(number)s has %(open)s open and %(written)s written off: less than %(amount)s.")
+                % {"number": invoice.number, "open": format_money(invoice.amount_open_minor, invoice.currency),
+                   "written": format_money(sum(left.values()), invoice.currency),
+                   "amount": format_money(amount_minor, invoice.currency)},
+                field="amount_minor")
+        for write_off in write_offs:
+            part = min(left[write_off.pk], to_recover)
+            if part <= 0:
+                continue
+            recoveries.append(recover_locked(
+                actor=actor, customer=customer, invoice=invoice, write_off=write_off, amount_minor=part, on=on,
+                reason=_("Paid by %(payment)s") % {"payment": payment.number}))
+            to_recover -= part
+    made = _allocate_locked(actor=actor, customer=customer, payment=payment, invoices={invoice.pk: invoice},
+                            lines=[AllocationRequest(invoice.pk, amount_minor)], on=on)
+    return recoveries, made
+
+
+@transaction.atomic
+def payment_apply_to_written_off(*, actor: Actor, payment: Payment, invoice: Invoice, amount_minor: int,
+                                 on: date | None = None) -> tuple[list[Allocation], list[Allocation]]:
+    """Money that arrives for a written-off invoice: recover the write-off by what the invoice's open amount does
+    not cover, then allocate the payment to the invoice, in one transaction (Dr 1122 / Cr 1231, then Dr 2203 /
+    Cr 1122)."""
+    customer = lock_customer(payment.customer_id)
+    locked_invoice = invoices_qs_for_update([invoice.pk]).get()
+    locked_payment = payment_qs_for_update().get(pk=payment.pk)
+    day = date_check(on or max(timezone.localdate(), locked_payment.received_date), field="date")
+    return apply_to_written_off_locked(actor=actor, customer=customer, payment=locked_payment,
+                                       invoice=locked_invoice, amount_minor=amount_minor, on=day)
