@@ -1,5 +1,6 @@
 """Pages of small balances, mounted inside the write-offs URLs (namespace ``writeoffs``) by
-``arms/writeoffs/urls.py``: ``urlpatterns += small_balance_urlpatterns``."""
+``arms/writeoffs/urls.py``: ``urlpatterns += small_balance_urlpatterns``. (The API router, ``small_api``, is
+mounted by ``arms/api.py`` at /api/v1/write-offs/small-balances, before the write-off requests.)"""
 
 from django.urls import path
 
