@@ -257,6 +257,7 @@ def _mount() -> None:
     from arms.salesrecon.api import router as salesrecon_router
     from arms.web.audit import router as audit_router
     from arms.writeoffs.api import router as writeoffs_router
+    from arms.writeoffs.small_api import router as small_balances_router
 
     api.add_router("/v1/me", me_router)
     api.add_router("/v1/jobs", jobs_router)
@@ -275,6 +276,8 @@ def _mount() -> None:
     api.add_router("/v1/confirmations", coverage_router)
     api.add_router("/v1/confirmations", confirmations_router)
     api.add_router("/v1/provisioning", provisioning_router)
+    # before the write-off requests: their /{request_id} would take "small-balances" for an id
+    api.add_router("/v1/write-offs/small-balances", small_balances_router)
     api.add_router("/v1/write-offs", writeoffs_router)
     api.add_router("/v1/limitation", limitation_router)
     api.add_router("/v1/legal", legal_router)

@@ -41,7 +41,7 @@ def test_company_kpis_for_february_to_april(book):
     assert v["cei"] == Decimal("53.43")  # (121,023 + 56,500 - 82,673) / (121,023 + 56,500 - 0)
     assert v["overdue_ratio"] == Decimal("100.00")
     assert v["at_risk_share"] == Decimal("0.00")
-    assert v["bad_debt_proxy"] == Decimal("0.00")
+    assert v["over_365_share"] == Decimal("0.00")
     assert v["receivables_turnover"] == Decimal("0.55")  # 56,500 / ((121,023 + 82,673) / 2)
     assert v["collection_rate"] == Decimal("78.92")  # 140,100 / (121,023 + 56,500)
     # A2 was settled on 20 March but re-opened on 10 April: nothing stayed settled

@@ -60,14 +60,16 @@ def test_team_scores_and_process_measures(book):
     # one item overdue on 1 March (63,000 less the 11,300 credit note of 5 March: 催收成功率 0%). Sally's B1
     # (due 19 Feb, in the Spring Festival holiday: deadline 24 Feb) was overdue by ¥8,023.00 and USD 500.00
     # relieved ¥3,550.00 of it: 44.25%. Nobody sold anything, so turnover is 0 for all and gives no relative
-    # score: the other two weights share the score, the collection component being 催收成功率
+    # score; and without sales the bad-debt ratio (written off / credit sales) has no value either: the score is
+    # the collection component alone, 催收成功率
     assert (sam.collection_rate, sam.receivables_turnover) == (Decimal("47.28"), Decimal("0.00"))
     assert (sam.recovery_rate, sam.dunning_success_rate) == (Decimal("0.00"), Decimal("0.00"))
     assert (sally.recovery_rate, sally.dunning_success_rate) == (None, Decimal("44.25"))
-    assert sam.scores == {"turnover": None, "bad_debt": Decimal("100.00"), "collection": Decimal("0.00")}
-    assert sam.score == Decimal("50.00")  # (100 × 30 + 0 × 30) / 60
+    assert (sam.bad_debt_ratio, sam.over_365_share) == (None, Decimal("0.00"))
+    assert sam.scores == {"turnover": None, "bad_debt": None, "collection": Decimal("0.00")}
+    assert sam.score == Decimal("0.00")  # 0 × 30 / 30
     assert sam.score == kpi.weighted_score(sam.scores, {"turnover": 40, "bad_debt": 30, "collection": 30})
-    assert sally.score == Decimal("72.13")  # (100 × 30 + 44.25 × 30) / 60
+    assert sally.score == Decimal("44.25")  # 44.25 × 30 / 30
     assert [(r.name, r.rank) for r in rows if r.role == "salesperson"] == [("sally", 1), ("sam", 2)]
 
     heavy = team_performance(start=date(2026, 3, 1), end=date(2026, 3, 31),

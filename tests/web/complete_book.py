@@ -375,6 +375,15 @@ def _build(today: date) -> CompleteBook:
     legal_settlement = legal.settlement_request(actor=lawyer, invoice=h1, case=legal_case,
                                                 terms="分期付清本金，免除逾期利息", waived_interest_minor=1_000_00)
     lawyer_letter = DunningAction.objects.filter(customer=hd, stage__letter_kind="lawyer_letter").first()
+    # a small balance (小额尾差): GL001 paid all but USD 18.00 of an invoice (bank charges); its write-off waits
+    from arms.writeoffs.small_services import small_balance_batch_request
+
+    residue = invoice(gl, 40, 1_000_00, "INV-GL-9", currency="USD")  # USD 1,130.00 with VAT
+    short = factories.payment(gl, amount=1_112_00, received=today - timedelta(days=20), number="RCV-GL-9",
+                              actor=clerk, currency="USD")
+    payment_allocate(actor=clerk, payment=short, lines=[AllocationRequest(residue.pk, 1_112_00)],
+                     on=today - timedelta(days=20))
+    small_batch = small_balance_batch_request(actor=clerk, invoice_ids=[residue.pk], note="银行手续费尾差")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -404,6 +413,7 @@ def _build(today: date) -> CompleteBook:
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
         "link_id": portal_access.pk,
+        "small_batch_id": small_batch.pk,
         "writeoff_id": write_off.pk, "evidence_id": write_off.evidence.get().pk,
         "interruption_id": interruption.pk,
         "legal:letter.action_id": lawyer_letter.pk, "legal:letter_pdf.action_id": lawyer_letter.pk,

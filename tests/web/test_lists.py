@@ -511,6 +511,47 @@ def case_confirmation_differences(viewer, today):
     return Case(reverse("confirmations:differences"), {"status": "open"}, total_column="Amount")
 
 
+def _residues(today, custs, *, stray: bool = True):
+    """A residue of 18.00 (+ the customer's pk in fen) on each customer's invoice, and one small unpaid invoice."""
+    from arms.ledger.services import payment_allocate
+    from arms.ledger.services.allocations import AllocationRequest
+
+    invoices = []
+    for cust in custs:
+        invoice = factories.invoice(cust, issued=today - timedelta(days=60), net=1_000_00, tax=0)
+        payment = factories.payment(cust, received=today - timedelta(days=10), amount=982_00 - cust.pk % 100)
+        payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(invoice.pk, payment.amount_minor)],
+                         on=today - timedelta(days=10))
+        invoices.append(invoice)
+    if stray:
+        factories.invoice(factories.customer("X001"), issued=today - timedelta(days=60), net=20_00, tax=0)
+    return invoices
+
+
+def case_small_balances(viewer, today):
+    _residues(today, customers())
+    return Case(reverse("writeoffs:small_balances"), {})
+
+
+def case_small_balance_batches(viewer, today):
+    from arms.writeoffs.small_services import small_balance_batch_reject, small_balance_batch_request
+
+    clerk = factories.user("sb-clerk", role="finance_clerk")
+    for i, invoice in enumerate(_residues(today, customers())):
+        small_balance_batch_request(actor=clerk, invoice_ids=[invoice.pk], note=name(i))
+    [other] = _residues(today, [factories.customer("X002")], stray=False)
+    rejected = small_balance_batch_request(actor=clerk, invoice_ids=[other.pk])
+    small_balance_batch_reject(actor=factories.user("sb-manager", role="finance_manager"), batch=rejected, note="否")
+    return Case(reverse("writeoffs:small_balance_batches"), {"status": "pending"})
+
+
+def case_small_balance_batch_items(viewer, today):
+    from arms.writeoffs.small_services import small_balance_batch_request
+
+    clerk = factories.user("sb-clerk", role="finance_clerk")
+    invoices = _residues(today, customers())
+    batch = small_balance_batch_request(actor=clerk, invoice_ids=[invoice.pk for invoice in invoices])
+    return Case(reverse("writeoffs:small_balance_batch", args=[batch.pk]), {})
 def case_write_offs(viewer, today):
     from arms.writeoffs.services import ItemIn, write_off_request_create, write_off_request_withdraw
 

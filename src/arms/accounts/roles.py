@@ -75,6 +75,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "ledger.add_allocation",
         "ledger.add_exchangerate",
         "imports.run_import",
+        "ledger.view_smallbalancebatch",
+        "ledger.add_smallbalancebatch",
     ],
     Role.FINANCE_MANAGER: [
         *_VIEW_ALL,
@@ -92,9 +94,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "ledger.add_exchangerate",
         "imports.run_import",
         "audit.view_auditevent",
+        "ledger.view_smallbalancebatch",
+        "ledger.add_smallbalancebatch",
+        "ledger.approve_smallbalancebatch",
+        "ledger.change_smallbalancethreshold",
     ],
     Role.LEGAL: [*_VIEW_ALL],
-    Role.AUDITOR: [*_VIEW_ALL, "audit.view_auditevent"],
+    Role.AUDITOR: [*_VIEW_ALL, "audit.view_auditevent", "ledger.view_smallbalancebatch"],
     Role.EXECUTIVE: [*_VIEW_ALL],
     Role.ADMIN: [],  # admins are superusers: every permission, via Django itself
 }

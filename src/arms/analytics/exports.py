@@ -87,7 +87,8 @@ def team_table(rows) -> Table:
                Column(_("Turnover score"), DECIMAL), Column(_("Bad-debt score"), DECIMAL),
                Column(_("Collection score"), DECIMAL), Column(_("Customers"), INT),
                Column(_("Receivables at the end (CNY)"), AMOUNT), Column(_("Cash collected (CNY)"), AMOUNT),
-               Column(_("Receivables turnover"), DECIMAL), Column(_("Bad-debt ratio (proxy) %"), DECIMAL),
+               Column(_("Receivables turnover"), DECIMAL), Column(_("Bad-debt ratio %"), DECIMAL),
+               Column(_("Over 365 days overdue %"), DECIMAL),
                Column(_("Dunning success rate (催收成功率) %"), DECIMAL),
                Column(_("Recovery rate (回收率) %"), DECIMAL), Column(_("Collection rate (回款率) %"), DECIMAL),
                Column(_("DSO"), DECIMAL), Column(_("Overdue ratio %"), DECIMAL), Column(_("Fell overdue"), INT),
@@ -96,7 +97,8 @@ def team_table(rows) -> Table:
     return Table(_("Team performance"), columns, ([
         r.role, r.name, r.rank, r.score, r.scores.get("turnover"), r.scores.get("bad_debt"),
         r.scores.get("collection"), r.customer_count, to_decimal(r.receivables_closing, BASE_CURRENCY),
-        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_proxy, r.dunning_success_rate,
+        to_decimal(r.collections, BASE_CURRENCY), r.receivables_turnover, r.bad_debt_ratio, r.over_365_share,
+        r.dunning_success_rate,
         r.recovery_rate, r.collection_rate, r.dso, r.overdue_ratio, r.fell_overdue, r.followed_up_24h,
         r.follow_up_rate, r.activities, r.complete_activities, r.completeness_rate,
     ] for r in rows))

@@ -8,6 +8,7 @@ module gathers their inputs with a handful of aggregate queries, whatever the si
   each, over ``selectors.open_items_as_of``);
 - credit sales of the period (invoices issued), and by month for the countback (one query each);
 - cash collected (payments received less payments reversed in the period);
+- bad debts written off in the period and recovered in it (坏账率, ledger write-offs of kind bad_debt; two queries);
 - invoices settled in the period, on time or late, and by how many days (one query);
 - 回收率 and 催收成功率 (one query each, ``recovery.py``).
 
@@ -47,8 +48,8 @@ from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.domain.terms import month_end, month_start
-from arms.ledger.enums import PaymentStatus
-from arms.ledger.models import Allocation, Invoice, Payment
+from arms.ledger.enums import PaymentStatus, WriteOffKind
+from arms.ledger.models import Allocation, Invoice, Payment, WriteOff
 
 if TYPE_CHECKING:
     from arms.common.typing import JsonDict, StrOrPromise
@@ -116,7 +117,10 @@ LABELS = {
     "cei": _("Collection effectiveness index (CEI)"),
     "overdue_ratio": _("Overdue ratio"),
     "at_risk_share": _("At-risk share (over 90 days overdue)"),
-    "bad_debt_proxy": _("Bad-debt ratio (proxy: over 365 days overdue)"),
+    "over_365_share": _("Over 365 days overdue"),
+    "bad_debts_written_off": _("Bad debts written off"),
+    "bad_debts_recovered": _("Bad debts recovered"),
+    "bad_debt_ratio": _("Bad-debt ratio"),
     "receivables_turnover": _("Receivables turnover"),
     "collection_rate": _("Collection rate (回款率)"),
     "recovery_rate": _("Recovery rate by due date (回收率)"),
@@ -131,7 +135,8 @@ UNITS = {
     "recovery_expected": "amount", "recovery_collected": "amount", "overdue_at_start": "amount",
     "overdue_recovered": "amount", "dso": "days",
     "dso_countback": "days", "best_possible_dso": "days", "add": "days", "cei": "percent", "overdue_ratio": "percent",
-    "at_risk_share": "percent", "bad_debt_proxy": "percent", "receivables_turnover": "times",
+    "at_risk_share": "percent", "over_365_share": "percent", "bad_debts_written_off": "amount",
+    "bad_debts_recovered": "amount", "bad_debt_ratio": "percent", "receivables_turnover": "times",
     "collection_rate": "percent", "recovery_rate": "percent", "dunning_success_rate": "percent",
     "on_time_rate": "percent", "settled_count": "count", "average_days_late": "days",
 }
@@ -228,6 +233,18 @@ def _sales_by_month(start: date, end: date, customers: Customers) -> dict[date, 
 
 
 
+def bad_debts(start: date, end: date, customers: Customers) -> tuple[int, int]:
+    """CNY fen of bad debts written off in the period (ledger write-offs of kind bad_debt dated in it; small
+    balances are not bad debts), and recovered in the period (recoveries of such write-offs dated in it, whenever
+    the write-off was)."""
+    written = _of(WriteOff.objects.filter(kind=WriteOffKind.BAD_DEBT, date__range=(start, end)), customers).aggregate(
+        total=Sum("base_minor"))["total"] or 0
+    recovered = _of(Allocation.objects.filter(write_off__kind=WriteOffKind.BAD_DEBT, amount_minor__lt=0,
+                                              date__range=(start, end)), customers, "write_off__customer__in"
+                    ).aggregate(total=Sum("receivable_base_minor"))["total"] or 0
+    return written, -recovered
+
+
 def collections(start: date, end: date, customers: Customers) -> int:
     """Cash received in the period (CNY fen), less payments reversed in the period (bounced bills)."""
     received = _of(Payment.objects.filter(received_date__range=(start, end)), customers).aggregate(
@@ -293,6 +310,7 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] 
     sales = credit_sales(start, end, customers)
     collected = collections(start, end, customers)
     timeliness = payment_timeliness(start, end, customers)
+    written_off, recovered = bad_debts(start, end, customers)
     recovery = dunning = RateParts()
     if codes is None or codes & RECOVERY_CODES:
         recovery = recovery_parts(start=start, end=end, customers=customers).get(None, RateParts())
@@ -322,7 +340,10 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] 
                                                        closing_current=closing["current"]),
         "overdue_ratio": formulas.percent(closing["overdue"], closing["total"]),
         "at_risk_share": formulas.percent(closing["over_90"], closing["total"]),
-        "bad_debt_proxy": formulas.percent(closing["over_365"], closing["total"]),
+        "over_365_share": formulas.percent(closing["over_365"], closing["total"]),
+        "bad_debts_written_off": written_off,
+        "bad_debts_recovered": recovered,
+        "bad_debt_ratio": formulas.bad_debt_ratio(written_off=written_off, recovered=recovered, sales=sales),
         "receivables_turnover": formulas.receivables_turnover(sales=sales, opening=opening, closing=closing["total"]),
         "collection_rate": formulas.collection_rate(collections=collected, opening=opening, sales=sales),
         "recovery_rate": recovery.rate,

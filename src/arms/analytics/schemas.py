@@ -186,13 +186,16 @@ class TeamRowOut(Schema):
     dso: Decimal | None
     overdue_ratio: Decimal | None
     receivables_turnover: Decimal | None
-    bad_debt_proxy: Decimal | None
+    over_365_share: Decimal | None = Field(description="Receivables over 365 days overdue / receivables, %.")
+    bad_debt_ratio: Decimal | None = Field(
+        description="坏账率: bad debts written off less recovered in the period / credit sales of the period, %.")
     collection_rate: Decimal | None = Field(description="回款率: cash / (opening receivables + credit sales), %.")
     recovery_rate: Decimal | None = Field(description="回收率: collected by the due date / fell due, %.")
     dunning_success_rate: Decimal | None = Field(
         description="催收成功率: overdue at the start collected in the period / overdue at the start, %.")
     scores: dict[str, Decimal | None] = Field(
-        description="Each 0-100: turnover (relative to the best of the role), bad_debt (100 - proxy), collection "
+        description="Each 0-100: turnover (relative to the best of the role), bad_debt (100 - 10 per % of 坏账率), "
+                    "collection "
                     "(催收成功率).")
     score: Decimal | None
     rank: int | None
@@ -209,7 +212,8 @@ def team_row_out(row) -> dict:
         "role": row.role, "user_id": row.user_id, "name": row.name, "customer_count": row.customer_count,
         "receivables_closing_minor": row.receivables_closing, "collections_minor": row.collections,
         "credit_sales_minor": row.credit_sales, "dso": row.dso, "overdue_ratio": row.overdue_ratio,
-        "receivables_turnover": row.receivables_turnover, "bad_debt_proxy": row.bad_debt_proxy,
+        "receivables_turnover": row.receivables_turnover, "over_365_share": row.over_365_share,
+        "bad_debt_ratio": row.bad_debt_ratio,
         "collection_rate": row.collection_rate, "recovery_rate": row.recovery_rate,
         "dunning_success_rate": row.dunning_success_rate, "scores": row.scores, "score": row.score, "rank": row.rank,
         "fell_overdue": row.fell_overdue, "followed_up_24h": row.followed_up_24h,

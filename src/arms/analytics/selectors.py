@@ -29,7 +29,8 @@ from arms.accounts.roles import sees_all_customers
 from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain.journal import AccountCode
-from arms.ledger.balances import allocation_sum, open_items_as_of  # the item-level core lives in the ledger
+from arms.ledger.balances import allocation_sum as allocation_sum  # the item-level core lives in the ledger
+from arms.ledger.balances import open_items_as_of as open_items_as_of
 from arms.ledger.models import Invoice, JournalLine
 
 if TYPE_CHECKING:

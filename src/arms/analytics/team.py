@@ -4,7 +4,10 @@ Outcome measures come from the KPIs of their customers (``kpis.kpi_values`` with
 scope) and make a weighted score, each component 0-100:
 
 - **turnover**: the person's receivables turnover relative to the best of the same role (best = 100);
-- **bad debt**: 100 − the bad-debt proxy % (receivables over 365 days overdue / receivables);
+- **bad debt**: 100 − 10 points per percent of the true bad-debt ratio (坏账率: bad debts written off less
+  recovered in the period / credit sales of the period; 3%, the top of the seeds' target band, scores 70, 10%
+  or more scores 0; ``arms.domain.kpi.bad_debt_score``). It used to be 100 − the share of receivables over 365
+  days overdue, a proxy from before write-offs existed; that share is still shown as "over 365 days overdue";
 - **collection**: 催收成功率 (dunning success rate) %: of the overdue amount at the start of the period, the
   share collected within it (``recovery.dunning_parts``). Before, this was 回款率, which is about 33-50% in a
   healthy month and so scored everyone low; 回款率 is still shown, under its own name.
@@ -69,7 +72,8 @@ class TeamRow:
     dso: Decimal | None
     overdue_ratio: Decimal | None
     receivables_turnover: Decimal | None
-    bad_debt_proxy: Decimal | None
+    over_365_share: Decimal | None
+    bad_debt_ratio: Decimal | None
     collection_rate: Decimal | None
     recovery_rate: Decimal | None = None
     dunning_success_rate: Decimal | None = None
@@ -150,7 +154,8 @@ def team_performance(*, start: date, end: date, weights: dict[str, int] | None =
                 credit_sales=values["credit_sales"].amount, dso=values["dso"].measure,
                 overdue_ratio=values["overdue_ratio"].measure,
                 receivables_turnover=values["receivables_turnover"].measure,
-                bad_debt_proxy=values["bad_debt_proxy"].measure, collection_rate=values["collection_rate"].measure,
+                over_365_share=values["over_365_share"].measure, bad_debt_ratio=values["bad_debt_ratio"].measure,
+                collection_rate=values["collection_rate"].measure,
                 recovery_rate=recovery.get(owner_id, RateParts()).rate,
                 dunning_success_rate=dunning.get(owner_id, RateParts()).rate,
             ))
@@ -168,7 +173,7 @@ def _score(rows: list[TeamRow], weights: dict[str, int]) -> None:
                     if best and row.receivables_turnover is not None else None)
         row.scores = {
             "turnover": formulas.clamp_score(turnover),
-            "bad_debt": formulas.clamp_score(100 - row.bad_debt_proxy) if row.bad_debt_proxy is not None else None,
+            "bad_debt": formulas.bad_debt_score(row.bad_debt_ratio),
             "collection": formulas.clamp_score(row.dunning_success_rate),
         }
         row.score = formulas.weighted_score(row.scores, weights)

@@ -163,6 +163,13 @@ class AuditAction(models.TextChoices):
     SETTLEMENT_APPROVED = "settlement_approved", _("Settlement agreement approved")
     SETTLEMENT_REJECTED = "settlement_rejected", _("Settlement agreement rejected")
     DEBTOR_ASSET_RECORDED = "debtor_asset_recorded", _("Debtor asset recorded")
+    # small balances (小额尾差)
+    SMALL_BALANCE_THRESHOLD_SET = "small_balance_threshold_set", _("Small-balance threshold set")
+    SMALL_BALANCE_ACCOUNT_SET = "small_balance_account_set", _("Small-balance write-off account set")
+    SMALL_BALANCE_BATCH_REQUESTED = "small_balance_batch_requested", _("Small-balance write-off requested")
+    SMALL_BALANCE_BATCH_APPROVED = "small_balance_batch_approved", _("Small-balance write-off approved")
+    SMALL_BALANCE_BATCH_REJECTED = "small_balance_batch_rejected", _("Small-balance write-off rejected")
+    SMALL_BALANCE_BATCH_POSTED = "small_balance_batch_posted", _("Small balances written off")
 
 
 def action_label(action: str) -> str:

@@ -9,7 +9,7 @@ inside a 64-bit integer column on both databases. ``DocumentDate`` does the same
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Header, Schema
 from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema, field_validator
@@ -91,7 +91,7 @@ def formatted_money(minor: str, currency: str = "currency"):
     return staticmethod(resolve)
 
 
-def idempotency_header():
+def idempotency_header() -> Any:
     return Header(
         None,
         alias="Idempotency-Key",

@@ -113,6 +113,8 @@ class ErrorCode(StrEnum):
     DIFFERENCE_RESOLVED = "difference_resolved"
     # customer portal
     ALREADY_REVOKED = "already_revoked"
+    # small balances (bulk write-off of residues)
+    NOT_A_RESIDUE = "not_a_residue"
     # bad-debt provisioning (坏账准备)
     PROVISION_PERIOD_POSTED = "provision_period_posted"
     # legal (lawyer's letter review, cases, settlements)

@@ -7,6 +7,10 @@ salesperson's customer is 404), calls one service and renders the result.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
@@ -15,7 +19,7 @@ from arms.common.api_types import idempotency_header
 from arms.common.pagination import PageParams, paginate
 from arms.credit import selectors, services
 from arms.credit.history import trade_history_for
-from arms.credit.models import CreditProfile, GradePolicy, ScorecardVersion
+from arms.credit.models import CreditProfile, GradePolicy, Rating, ScorecardVersion
 from arms.credit.schemas import (
     AcceptOut,
     CreditFileIn,
@@ -46,15 +50,22 @@ from arms.credit.schemas import (
     ScorecardOut,
     TradeHistoryOut,
 )
+from arms.customers.models import Customer
 from arms.customers.selectors import customer_get
 
 router = Router(tags=["Credit management"])
+
+
+class AuthedRequest(HttpRequest):
+    """A request the API's authentication let through (every route of the API requires it): a signed-in user."""
+
+    user: User
 
 VIEW = "credit.view_creditprofile"
 
 
 
-def _profile(customer) -> CreditProfile:
+def _profile(customer: Customer) -> CreditProfile:
     """The customer's profile, or an unsaved empty one (ungraded, no limit) so a read never writes."""
     return selectors.credit_profile_get(customer) or CreditProfile(
         customer=customer, currency=customer.currency, payment_terms_days=customer.payment_terms_days)
@@ -64,7 +75,7 @@ def _profile(customer) -> CreditProfile:
 
 
 @router.get("/profiles", response=ProfilePage, summary="Credit files of the customers you see")
-def profile_list(request, filters: Query[ProfileFilters], page: Query[PageParams]):
+def profile_list(request: AuthedRequest, filters: Query[ProfileFilters], page: Query[PageParams]) -> Any:
     require_perm(request, VIEW)
     qs = selectors.profile_list(user=request.user, grade=filters.grade or "", unrated=filters.unrated,
                                 due_on=filters.due_on, search=filters.search)
@@ -72,7 +83,7 @@ def profile_list(request, filters: Query[ProfileFilters], page: Query[PageParams
 
 
 @router.get("/profiles/{customer_id}", response=ProfileOut, summary="A customer's credit file")
-def profile_get(request, customer_id: int):
+def profile_get(request: AuthedRequest, customer_id: int) -> Any:
     require_perm(request, VIEW)
     customer = customer_get(user=request.user, customer_id=customer_id)
     return _profile(customer)
@@ -80,7 +91,7 @@ def profile_get(request, customer_id: int):
 
 @router.patch("/profiles/{customer_id}", response=ProfileOut,
               summary="Change registration and external facts, or the overdue-block settings")
-def profile_update(request, customer_id: int, payload: CreditFileIn):
+def profile_update(request: AuthedRequest, customer_id: int, payload: CreditFileIn) -> Any:
     require_perm(request, "credit.change_creditprofile")
     customer = customer_get(user=request.user, customer_id=customer_id)
     fields = payload.model_dump(exclude_unset=True)
@@ -89,7 +100,7 @@ def profile_update(request, customer_id: int, payload: CreditFileIn):
 
 @router.get("/profiles/{customer_id}/financials", response=list[FinancialsOut],
             summary="The customer's yearly financial figures, newest first")
-def financials_list(request, customer_id: int):
+def financials_list(request: AuthedRequest, customer_id: int) -> Any:
     require_perm(request, "credit.view_financialstatement")
     customer = customer_get(user=request.user, customer_id=customer_id)
     return list(selectors.financial_statements(customer))
@@ -97,7 +108,7 @@ def financials_list(request, customer_id: int):
 
 @router.put("/profiles/{customer_id}/financials", response=FinancialsOut,
             summary="Enter or correct one fiscal year's figures")
-def financials_save(request, customer_id: int, payload: FinancialsIn):
+def financials_save(request: AuthedRequest, customer_id: int, payload: FinancialsIn) -> Any:
     require_perm(request, "credit.add_financialstatement", "credit.change_financialstatement")
     customer = customer_get(user=request.user, customer_id=customer_id)
     data = payload.model_dump()
@@ -106,7 +117,7 @@ def financials_save(request, customer_id: int, payload: FinancialsIn):
 
 @router.get("/profiles/{customer_id}/trade-history", response=TradeHistoryOut,
             summary="What the ledger says about how the customer buys and pays (as of a day)")
-def trade_history(request, customer_id: int, query: Query[HistoryQuery]):
+def trade_history(request: AuthedRequest, customer_id: int, query: Query[HistoryQuery]) -> Any:
     require_perm(request, VIEW, "ledger.view_invoice")
     customer = customer_get(user=request.user, customer_id=customer_id)
     as_of = query.as_of or timezone.localdate()
@@ -115,7 +126,7 @@ def trade_history(request, customer_id: int, query: Query[HistoryQuery]):
 
 @router.post("/profiles/{customer_id}/rate", response={201: RatingDetailOut},
              summary="Rate the customer now (or as of a day); makes a proposal for a credit manager")
-def rate(request, customer_id: int, payload: RateIn):
+def rate(request: AuthedRequest, customer_id: int, payload: RateIn) -> Any:
     require_perm(request, "credit.rate_customer")
     customer = customer_get(user=request.user, customer_id=customer_id)
     rating = services.rating_run(customer=customer, as_of=payload.as_of, actor=request.user,
@@ -125,7 +136,7 @@ def rate(request, customer_id: int, payload: RateIn):
 
 @router.get("/review-queue", response=ReviewQueueOut,
             summary="Due for review, proposals waiting, limit requests waiting (first 100 of each)")
-def review_queue(request, query: Query[HistoryQuery]):
+def review_queue(request: AuthedRequest, query: Query[HistoryQuery]) -> Any:
     require_perm(request, VIEW)
     as_of = query.as_of or timezone.localdate()
     queue = selectors.review_queue(user=request.user, as_of=as_of)
@@ -141,13 +152,13 @@ def review_queue(request, query: Query[HistoryQuery]):
 # ---------------------------------------------------------------- ratings and proposals
 
 
-def _rating_detail(rating):
-    rating.recomputed_score = services.rating_recompute(rating).score
+def _rating_detail(rating: Rating) -> Rating:
+    rating.recomputed_score = services.rating_recompute(rating).score  # type: ignore[attr-defined]  # for RatingDetailOut, not a field
     return rating
 
 
 @router.get("/ratings", response=RatingPage, summary="Rating history, newest first")
-def rating_list(request, filters: Query[RatingFilters], page: Query[PageParams]):
+def rating_list(request: AuthedRequest, filters: Query[RatingFilters], page: Query[PageParams]) -> Any:
     require_perm(request, "credit.view_rating")
     qs = selectors.rating_list(user=request.user, customer_id=filters.customer_id)
     return paginate(qs, limit=page.limit, offset=page.offset)
@@ -155,27 +166,27 @@ def rating_list(request, filters: Query[RatingFilters], page: Query[PageParams])
 
 @router.get("/ratings/{rating_id}", response=RatingDetailOut,
             summary="One rating with its inputs, facts and each factor's contribution")
-def rating_get(request, rating_id: int):
+def rating_get(request: AuthedRequest, rating_id: int) -> Any:
     require_perm(request, "credit.view_rating")
     return _rating_detail(selectors.rating_get(user=request.user, rating_id=rating_id))
 
 
 @router.get("/proposals", response=ProposalPage, summary="Rating proposals (pending by default)")
-def proposal_list(request, filters: Query[ProposalFilters], page: Query[PageParams]):
+def proposal_list(request: AuthedRequest, filters: Query[ProposalFilters], page: Query[PageParams]) -> Any:
     require_perm(request, "credit.view_ratingproposal")
     qs = selectors.proposal_list(user=request.user, status=filters.status, customer_id=filters.customer_id)
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, summary="One rating proposal")
-def proposal_get(request, proposal_id: int):
+def proposal_get(request: AuthedRequest, proposal_id: int) -> Any:
     require_perm(request, "credit.view_ratingproposal")
     return selectors.proposal_get(user=request.user, proposal_id=proposal_id)
 
 
 @router.post("/proposals/{proposal_id}/accept", response=AcceptOut,
              summary="Accept a proposal, as it is or changed (with a reason)")
-def proposal_accept(request, proposal_id: int, payload: ProposalAcceptIn):
+def proposal_accept(request: AuthedRequest, proposal_id: int, payload: ProposalAcceptIn) -> Any:
     require_perm(request, "credit.decide_ratingproposal")
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
     decision = services.proposal_accept(proposal=proposal, actor=request.user, **payload.model_dump())
@@ -183,7 +194,7 @@ def proposal_accept(request, proposal_id: int, payload: ProposalAcceptIn):
 
 
 @router.post("/proposals/{proposal_id}/reject", response=ProposalOut, summary="Reject a proposal, saying why")
-def proposal_reject(request, proposal_id: int, payload: ReasonIn):
+def proposal_reject(request: AuthedRequest, proposal_id: int, payload: ReasonIn) -> Any:
     require_perm(request, "credit.decide_ratingproposal")
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
     return services.proposal_reject(proposal=proposal, actor=request.user, reason=payload.reason)
@@ -193,7 +204,7 @@ def proposal_reject(request, proposal_id: int, payload: ReasonIn):
 
 
 @router.get("/limit-requests", response=LimitRequestPage, summary="Credit limit change requests")
-def limit_request_list(request, filters: Query[LimitRequestFilters], page: Query[PageParams]):
+def limit_request_list(request: AuthedRequest, filters: Query[LimitRequestFilters], page: Query[PageParams]) -> Any:
     require_perm(request, "credit.view_limitchangerequest")
     qs = selectors.limit_request_list(user=request.user, status=filters.status, customer_id=filters.customer_id)
     return paginate(qs, limit=page.limit, offset=page.offset)
@@ -201,7 +212,8 @@ def limit_request_list(request, filters: Query[LimitRequestFilters], page: Query
 
 @router.post("/limit-requests", response={201: LimitRequestOut},
              summary="Ask for a new credit limit, with a justification")
-def limit_request_create(request, payload: LimitRequestIn, idempotency_key: str | None = idempotency_header()):
+def limit_request_create(request: AuthedRequest, payload: LimitRequestIn,
+                         idempotency_key: str | None = idempotency_header()) -> Any:
     require_perm(request, "credit.add_limitchangerequest")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
     created = services.limit_request_create(
@@ -212,28 +224,28 @@ def limit_request_create(request, payload: LimitRequestIn, idempotency_key: str 
 
 
 @router.get("/limit-requests/{request_id}", response=LimitRequestOut, summary="One limit change request")
-def limit_request_get(request, request_id: int):
+def limit_request_get(request: AuthedRequest, request_id: int) -> Any:
     require_perm(request, "credit.view_limitchangerequest")
     return selectors.limit_request_get(user=request.user, request_id=request_id)
 
 
 @router.post("/limit-requests/{request_id}/approve", response=LimitRequestOut,
              summary="Approve (never your own request); the limit changes when every approval is in")
-def limit_request_approve(request, request_id: int, payload: LimitDecisionNoteIn):
+def limit_request_approve(request: AuthedRequest, request_id: int, payload: LimitDecisionNoteIn) -> Any:
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_approve(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
 
 
 @router.post("/limit-requests/{request_id}/reject", response=LimitRequestOut, summary="Reject, saying why")
-def limit_request_reject(request, request_id: int, payload: LimitDecisionNoteIn):
+def limit_request_reject(request: AuthedRequest, request_id: int, payload: LimitDecisionNoteIn) -> Any:
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_reject(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
 
 
 @router.post("/limit-requests/{request_id}/cancel", response=LimitRequestOut, summary="Withdraw your request")
-def limit_request_cancel(request, request_id: int, payload: LimitDecisionNoteIn):
+def limit_request_cancel(request: AuthedRequest, request_id: int, payload: LimitDecisionNoteIn) -> Any:
     found = selectors.limit_request_get(user=request.user, request_id=request_id)
     services.limit_request_cancel(request=found, actor=request.user, note=payload.note)
     return selectors.limit_request_get(user=request.user, request_id=request_id)
@@ -244,7 +256,7 @@ def limit_request_cancel(request, request_id: int, payload: LimitDecisionNoteIn)
 
 @router.get("/policies", response=list[CreditPolicyOut],
             summary="What each grade earns: limit, terms, deposit, discount")
-def policy_list(request):
+def policy_list(request: AuthedRequest) -> Any:
     require_perm(request, "credit.view_gradepolicy")
     services.grade_policies()
     return list(GradePolicy.objects.order_by("grade"))
@@ -252,7 +264,7 @@ def policy_list(request):
 
 @router.patch("/policies/{grade}", response=CreditPolicyOut,
               summary="Change a grade's policy (for proposals from now on)")
-def policy_update(request, grade: str, payload: CreditPolicyIn):
+def policy_update(request: AuthedRequest, grade: str, payload: CreditPolicyIn) -> Any:
     require_perm(request, "credit.change_gradepolicy")
     fields = payload.model_dump(exclude_unset=True)
     if fields.pop("clear_cap", False):
@@ -261,21 +273,21 @@ def policy_update(request, grade: str, payload: CreditPolicyIn):
 
 
 @router.get("/scorecards", response=list[ScorecardOut], summary="Scorecard versions, newest first")
-def scorecard_list(request):
+def scorecard_list(request: AuthedRequest) -> Any:
     require_perm(request, "credit.view_scorecardversion")
     services.scorecard_active()
     return list(ScorecardVersion.objects.order_by("-version"))
 
 
 @router.get("/scorecards/active", response=ScorecardOut, summary="The scorecard new ratings use")
-def scorecard_get_active(request):
+def scorecard_get_active(request: AuthedRequest) -> Any:
     require_perm(request, "credit.view_scorecardversion")
     return services.scorecard_active()
 
 
 @router.post("/scorecards", response={201: ScorecardOut},
              summary="Make a new scorecard version (validated) and activate it; old ratings keep theirs")
-def scorecard_create(request, payload: ScorecardIn):
+def scorecard_create(request: AuthedRequest, payload: ScorecardIn) -> Any:
     require_perm(request, "credit.add_scorecardversion")
     return Status(201, services.scorecard_version_create(actor=request.user, name=payload.name,
                                                          definition=payload.definition, note=payload.note))

@@ -126,6 +126,37 @@ def collection_rate(*, collections: int, opening: int, sales: int) -> Decimal | 
     return percent(collections, opening + sales)
 
 
+#: the seeds' target band of the bad-debt ratio (坏账率 1%–3%): at or below the top is within target
+BAD_DEBT_TARGET_LOW = Decimal(1)
+BAD_DEBT_TARGET_HIGH = Decimal(3)
+#: the team score's bad-debt component loses this many points per percent of bad debts (3% → 70, 10% → 0)
+BAD_DEBT_SCORE_POINTS_PER_PERCENT = 10
+
+
+def bad_debt_ratio(*, written_off: int, recovered: int, sales: int) -> Decimal | None:
+    """坏账率 = (bad debts written off in the period − recovered in the period of bad-debt write-offs) / credit
+    sales of the period × 100. A recovery counts in the period the money came back, whenever the write-off was
+    (so a period can be negative: more recovered than written off). None without sales."""
+    if sales <= 0:
+        return None
+    return percent(written_off - recovered, sales)
+
+
+def bad_debt_band(ratio: Decimal | None) -> str | None:
+    """"within" the seeds' target (at most 3%; below 1% is within too: nothing is flagged for being low) or
+    "above" it; None without a ratio."""
+    if ratio is None:
+        return None
+    return "within" if ratio <= BAD_DEBT_TARGET_HIGH else "above"
+
+
+def bad_debt_score(ratio: Decimal | None) -> Decimal | None:
+    """The team score's bad-debt component: 100 − 10 points per percent of bad debts, within 0-100."""
+    if ratio is None:
+        return None
+    return clamp_score(HUNDRED - ratio * BAD_DEBT_SCORE_POINTS_PER_PERCENT)
+
+
 def weighted_score(components: dict[str, Decimal | None], weights: dict[str, int]) -> Decimal | None:
     """Σ component × weight / Σ weights over the components that have a value (each component 0-100).
     None when no weighted component has a value."""

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from arms.cases.selectors import invoice_ids_held_from_dunning
+from arms.common.errors import NotFound
 from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain.dunning import StageRule
 from arms.dunning.models import (
+    ActionStatus,
     DunningAction,
     DunningEmail,
     DunningExclusion,
@@ -22,14 +25,14 @@ from arms.dunning.models import (
     DunningProfile,
     DunningRun,
     DunningStage,
+    EmailStatus,
     ItemOutcome,
     Language,
 )
 from arms.ledger.models import Invoice
+from arms.ledger.small_balances import residue_q
 
 if TYPE_CHECKING:
-    from django.db.models import Count
-
     from arms.common.typing import Viewer
 
 
@@ -96,8 +99,6 @@ def excluded_customer_ids(as_of: date) -> QuerySet[DunningExclusion, Any]:
 
 def held_invoice_ids(as_of: date) -> QuerySet[Any, Any]:
     """Invoices dunning leaves alone today: open disputes, promises and plans in good standing (cases)."""
-    from arms.cases.selectors import invoice_ids_held_from_dunning
-
     return invoice_ids_held_from_dunning(as_of=as_of)
 
 
@@ -134,6 +135,8 @@ def due_items(*, as_of: date, ladders: list[Ladder]) -> QuerySet[Invoice, Any]:
         # NOT EXISTS, correlated on the primary key, not NOT IN: PostgreSQL cannot estimate the held set (an OR
         # of subqueries), cannot hash it, and would rescan it for every open item.
         .exclude(Exists(held_invoice_ids(as_of).filter(pk=OuterRef("pk"))))
+        # a residue (a few yuan of bank charges left on a paid invoice) never drives a stage (docs/small-balances.md)
+        .exclude(residue_q())
     )
 
 
@@ -154,8 +157,6 @@ def policy_of(customer: Customer) -> DunningPolicy | None:
     ladders = ladders_active()
     if not ladders:
         return None
-    from arms.customers.models import Customer
-
     pk = Customer.objects.filter(pk=customer.pk).annotate(p=policy_expression(ladders)).values_list(
         "p", flat=True).first()
     return next((ladder.policy for ladder in ladders if ladder.policy.pk == pk), None)
@@ -188,8 +189,6 @@ def dunning_stage_of(customer: Customer | int) -> StageReached | None:
 
 def dunning_stages_for(customer_ids: Iterable[int]) -> dict[int, int]:
     """customer id -> highest stage offset acted on over its open items, for many customers in one query."""
-    from django.db.models import Max
-
     rows = (DunningItem.objects.filter(customer_id__in=customer_ids, outcome=ItemOutcome.ACTIONED,
                                        invoice__amount_open_minor__gt=0)
             .values("customer_id").annotate(top=Max("stage_offset")).values_list("customer_id", "top"))
@@ -223,8 +222,6 @@ def action_list(*, user: Viewer, run_id: int | None = None, customer_id: int | N
 
 
 def action_get(*, user: Viewer, action_id: int) -> DunningAction:
-    from arms.common.errors import NotFound
-
     action = action_list(user=user).filter(pk=action_id).first()
     if action is None:
         raise NotFound(f"dunning action {action_id} not found", field="action_id")
@@ -252,10 +249,6 @@ def exclusion_list(*, user: Viewer, active_only: bool = True, as_of: date | None
 
 def actions_waiting_count() -> Count:
     """An annotation for runs: how many of the run's actions are still pending (the queue carries them out)."""
-    from django.db.models import Count
-
-    from arms.dunning.models import ActionStatus
-
     return Count("actions", filter=Q(actions__status=ActionStatus.PENDING))
 
 
@@ -265,16 +258,12 @@ MAX_ATTEMPTS = 8
 
 def emails_waiting(emails: QuerySet[DunningEmail]) -> QuerySet[DunningEmail]:
     """The e-mails the queue will still send by itself: queued, being sent, or failed with attempts left."""
-    from arms.dunning.models import EmailStatus
-
     return emails.filter(Q(status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
                          | Q(status=EmailStatus.FAILED, attempts__lt=MAX_ATTEMPTS))
 
 
 def queued_work_exists() -> bool:
     """Is any dunning work waiting for the queue consumer (a pending action, an e-mail to send)?"""
-    from arms.dunning.models import ActionStatus
-
     return (DunningAction.objects.filter(status=ActionStatus.PENDING).exists()
             or emails_waiting(DunningEmail.objects.all()).exists())
 
@@ -295,10 +284,6 @@ class RunProgress:
 
 
 def run_progress(run: DunningRun) -> RunProgress:
-    from django.db.models import Count
-
-    from arms.dunning.models import ActionStatus
-
     counts = dict(DunningAction.objects.filter(run=run).order_by().values_list("status").annotate(n=Count("pk"))
                   .values_list("status", "n"))
     emails = emails_waiting(DunningEmail.objects.filter(action__run=run)).count()

@@ -34,6 +34,7 @@ from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
 from arms.ledger.enums import BILL_METHODS, PaymentStatus
 from arms.ledger.models import Invoice, Payment
 from arms.ledger.services.fx import exchange_rate_on, to_base
+from arms.ledger.small_balances import residue_q
 
 if TYPE_CHECKING:
     from arms.common.typing import Viewer
@@ -199,11 +200,13 @@ class OverdueFacts:
 
 def overdue_beyond(customer: Customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
     """Open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
-    currency): their total (in ``currency``), count and the age of the oldest."""
+    currency): their total (in ``currency``), count and the age of the oldest. Residues (a few yuan of bank
+    charges left on a paid invoice, ``arms.ledger.small_balances``) are not counted: they never block."""
     cutoff = as_of - timedelta(days=days)
     rows = list(
         Invoice.objects.filter(customer_id=customer.pk, amount_open_minor__gt=0,
                                amount_open_minor__gte=min_minor, due_date__lte=cutoff)
+        .exclude(residue_q())
         .values("currency").annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
         .values_list("currency", "total", "items", "oldest")
     )

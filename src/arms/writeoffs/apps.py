@@ -6,3 +6,8 @@ class WriteOffsConfig(AppConfig):
     name = "arms.writeoffs"
     label = "writeoffs"
     verbose_name = _("Write-offs")
+
+    def ready(self) -> None:
+        from arms.writeoffs.small_jobs import register_small_jobs  # models are loaded only now
+
+        register_small_jobs()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from arms.writeoffs import views
+from arms.writeoffs.small_urls import small_balance_urlpatterns
 
 app_name = "writeoffs"
 urlpatterns = [
@@ -19,3 +20,5 @@ urlpatterns = [
     path("<int:writeoff_id>/tax-filing/", views.tax_filing, name="tax_filing"),
     path("<int:writeoff_id>/tax-filing/file/", views.tax_file_download, name="tax_file"),
 ]
+# the small balances' pages (/write-offs/small-balances/...) live in their own module
+urlpatterns += small_balance_urlpatterns

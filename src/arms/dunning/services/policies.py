@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.cases.enums import Level, TaskKind
+from arms.common.actors import user_or_none
 from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer, qs_for_update
@@ -32,7 +33,6 @@ from arms.dunning.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
     from arms.common.typing import Actor, JsonDict
 
@@ -232,19 +232,19 @@ def exclusion_add(*, customer: Customer, reason: str, until: date | None = None,
         raise Conflict(_("The customer is already excluded from dunning."), field="customer",
                        code=ErrorCode.ALREADY_EXCLUDED)
     exclusion = DunningExclusion.objects.create(customer=customer, reason=reason, until=until,
-                                                created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                                created_by=user_or_none(actor))
     audit_record(actor=actor, action="dunning_exclusion_added", subject=exclusion, after=exclusion_snapshot(exclusion))
     return exclusion
 
 
 @transaction.atomic
-def exclusion_lift(*, exclusion: DunningExclusion, actor, note: str = "") -> DunningExclusion:
+def exclusion_lift(*, exclusion: DunningExclusion, actor: Actor, note: str = "") -> DunningExclusion:
     locked = qs_for_update(DunningExclusion.objects.all()).get(pk=exclusion.pk)
     if locked.lifted_at is not None:
         raise Conflict(_("The exclusion was already lifted."), code=ErrorCode.ALREADY_LIFTED)
     before = exclusion_snapshot(locked)
     locked.lifted_at = timezone.now()
-    locked.lifted_by = cast("User", actor) if getattr(actor, "is_authenticated", False) else None
+    locked.lifted_by = user_or_none(actor)
     locked.lift_note = (note or "").strip()[:300]
     locked.save(update_fields=["lifted_at", "lifted_by", "lift_note"])
     audit_record(actor=actor, action="dunning_exclusion_lifted", subject=locked, before=before,

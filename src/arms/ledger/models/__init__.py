@@ -29,6 +29,8 @@ Design overview and invariants (checked by ``arms ledger check``; the starred on
   *A post delivery names its carrier and tracking number; *a record's channel fits its kind.
 - A manual allocation, reversal, credit note or invoice above the company's amount waits as a ``LedgerApproval``
   until a second person approves it (models/approval.py).
+- Small balances (models/small_balance.py): a residue threshold per currency, the write-off account, and bulk
+  write-offs of residues approved by a second finance manager.
 """
 
 from arms.ledger.models.allocation import Allocation
@@ -38,6 +40,12 @@ from arms.ledger.models.fx import ExchangeRate
 from arms.ledger.models.invoice import CreditNote, Invoice
 from arms.ledger.models.journal import Account, JournalEntry, JournalLine
 from arms.ledger.models.payment import Payment
+from arms.ledger.models.small_balance import (
+    SmallBalanceBatch,
+    SmallBalanceBatchItem,
+    SmallBalanceSettings,
+    SmallBalanceThreshold,
+)
 from arms.ledger.models.writeoff import WriteOff
 
 __all__ = [
@@ -53,5 +61,9 @@ __all__ = [
     "LedgerApproval",
     "LedgerSettings",
     "Payment",
+    "SmallBalanceBatch",
+    "SmallBalanceBatchItem",
+    "SmallBalanceSettings",
+    "SmallBalanceThreshold",
     "WriteOff",
 ]
