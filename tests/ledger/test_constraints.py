@@ -93,7 +93,7 @@ CHECKS = {
         lambda b: new_allocation(b, amount_minor=-100),
         lambda b: new_allocation(b, amount_minor=100, reverses=b["allocation"]),
     ],
-    "allocation_from_payment_or_credit_note": [
+    "allocation_from_exactly_one_source": [
         lambda b: new_allocation(b, credit_note=b["credit_note"]),
         lambda b: new_allocation(b, payment=None),
     ],

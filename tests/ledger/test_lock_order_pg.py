@@ -20,6 +20,7 @@ from arms.contracts.services import contract_amend, contract_create
 from arms.credit.services import limit_request_approve, limit_request_create, rating_run
 from arms.ledger import services
 from arms.ledger.services.allocations import AllocationRequest
+from arms.ledger.services.writeoffs import invoice_write_off, write_off_recover
 from tests import factories
 from tests.conftest import postgres_available
 
@@ -96,6 +97,18 @@ def test_ledger_services_lock_customer_then_invoices_then_payment(company):
     _gone, capture = run(lambda: services.payment_reverse(actor=None, payment=payment, reason="退票",
                                                           on=date(2026, 2, 5)))
     assert assert_lock_order(capture)[:3] == ["customers_customer", "ledger_invoice", "ledger_payment"]
+
+
+def test_write_off_and_recovery_lock_customer_then_invoice_then_the_write_off(company):
+    customer = factories.customer()
+    invoice = factories.invoice(customer)
+    done, capture = run(lambda: invoice_write_off(actor=None, invoice=invoice, amount_minor=50_000,
+                                                  on=date(2026, 6, 30), kind="bad_debt", account="1231",
+                                                  reason="破产"))
+    assert assert_lock_order(capture)[:2] == ["customers_customer", "ledger_invoice"]
+    _recovery, capture = run(lambda: write_off_recover(actor=None, write_off=done, amount_minor=10_000,
+                                                       on=date(2026, 7, 1), reason="收回"))
+    assert assert_lock_order(capture)[:3] == ["customers_customer", "ledger_invoice", "ledger_writeoff"]
 
 
 def test_contract_activation_locks_the_customer_first(company, clerk):

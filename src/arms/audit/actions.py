@@ -81,6 +81,8 @@ class AuditAction(models.TextChoices):
     INVOICE_EMAILED = "invoice_emailed", _("Invoice sent by e-mail")
     INVOICE_POSTED = "invoice_posted", _("Invoice posted")
     INVOICE_RECEIPT_CONFIRMED = "invoice_receipt_confirmed", _("Invoice receipt confirmed")
+    INVOICE_WRITTEN_OFF = "invoice_written_off", _("Invoice written off")
+    WRITE_OFF_RECOVERED = "write_off_recovered", _("Written-off amount recovered")
     JOURNAL_SEALING_STARTED = "journal_sealing_started", _("Journal sealing started")
     PAYMENT_ALLOCATED = "payment_allocated", _("Payment allocated")
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")

@@ -120,3 +120,15 @@ def allocation_lines(*, cash: int, receivable: int) -> list[Line]:
 def reversed_lines(lines: list[Line]) -> list[Line]:
     """The mirror entry that cancels ``lines``."""
     return balanced([Line(line.account, debit=line.credit, credit=line.debit) for line in lines])
+
+
+def write_off_lines(*, account: AccountCode, receivable: int) -> list[Line]:
+    """核销坏账: the receivable (at the invoice's rate) leaves 1122 against ``account`` (1231 the allowance for a bad
+    debt; 6603 or 6711 for a small balance)."""
+    return balanced([Line(account, debit=receivable), Line(AccountCode.RECEIVABLES, credit=receivable)])
+
+
+def write_off_recovery_lines(*, account: AccountCode, receivable: int) -> list[Line]:
+    """A written-off amount the customer pays after all comes back to 1122 (the payment's allocation then settles
+    it as usual): the mirror of the write-off for that part."""
+    return reversed_lines(write_off_lines(account=account, receivable=receivable))

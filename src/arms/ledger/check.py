@@ -91,7 +91,7 @@ CHECKS: list[tuple[str, str, str]] = [
     ),
     (
         "document_posted",
-        "every invoice, credit note, payment and allocation has its journal entry",
+        "every invoice, credit note, payment, allocation, write-off and recovery has its journal entry",
         """
         SELECT 'invoice' AS kind, i.id, i.number FROM ledger_invoice i
          WHERE NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.invoice_id = i.id AND e.kind = 'invoice')
@@ -105,12 +105,20 @@ CHECKS: list[tuple[str, str, str]] = [
         SELECT 'allocation', a.id, '' FROM ledger_allocation a
          WHERE a.payment_id IS NOT NULL AND (a.receivable_base_minor <> 0 OR a.cash_base_minor <> 0)
            AND NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.allocation_id = a.id)
+        UNION ALL
+        SELECT CASE WHEN a.amount_minor > 0 THEN 'write_off' ELSE 'write_off_recovery' END, a.id, w.reference
+          FROM ledger_allocation a JOIN ledger_writeoff w ON w.id = a.write_off_id
+         WHERE a.receivable_base_minor <> 0
+           AND NOT EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.allocation_id = a.id
+                              AND e.kind = CASE WHEN a.amount_minor > 0 THEN 'write_off'
+                                                ELSE 'write_off_recovery' END)
         """,
     ),
     (
         "allocation_consistent",
         "an allocation joins a payment and an invoice of the same customer and currency (or a credit note and its"
-        " invoice), is not dated before either, and a reversing row mirrors the allocation it undoes",
+        " invoice, or a write-off and its invoice), is not dated before either, and a reversing row mirrors the"
+        " allocation it undoes",
         """
         SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.reverses_id, a.amount_minor
           FROM ledger_allocation a
@@ -118,15 +126,42 @@ CHECKS: list[tuple[str, str, str]] = [
           LEFT JOIN ledger_payment p ON p.id = a.payment_id
           LEFT JOIN ledger_creditnote c ON c.id = a.credit_note_id
           LEFT JOIN ledger_allocation o ON o.id = a.reverses_id
+          LEFT JOIN ledger_writeoff w ON w.id = a.write_off_id
          WHERE a.date < i.issue_date
+            OR (w.id IS NOT NULL AND (w.invoice_id <> i.id OR a.date < w.date OR a.cash_base_minor <> 0
+                                      OR a.reverses_id IS NOT NULL))
             OR (p.id IS NOT NULL AND (p.customer_id <> i.customer_id OR p.currency <> i.currency
                                       OR a.date < p.received_date))
             OR (c.id IS NOT NULL AND (c.invoice_id <> i.id OR a.date <> c.date))
             OR (o.id IS NOT NULL AND (o.invoice_id <> a.invoice_id OR o.reverses_id IS NOT NULL
                                       OR COALESCE(o.payment_id, 0) <> COALESCE(a.payment_id, 0)
+                                      OR o.write_off_id IS NOT NULL
                                       OR o.amount_minor <> -a.amount_minor
                                       OR o.receivable_base_minor <> -a.receivable_base_minor
                                       OR o.cash_base_minor <> -a.cash_base_minor OR a.date < o.date))
+        """,
+    ),
+    (
+        "write_off_consistent",
+        "a write-off is on its invoice's customer and currency, settles its invoice by exactly one allocation of its"
+        " amount and base amount, and its recoveries total no more than it",
+        """
+        SELECT w.id, w.reference, w.amount_minor, w.base_minor, COALESCE(p.amount, 0) AS allocated,
+               COALESCE(p.base, 0) AS allocated_base, COALESCE(p.rows, 0) AS allocations,
+               COALESCE(r.amount, 0) AS recovered
+          FROM ledger_writeoff w
+          JOIN ledger_invoice i ON i.id = w.invoice_id
+          LEFT JOIN (SELECT write_off_id, SUM(amount_minor) AS amount, SUM(receivable_base_minor) AS base,
+                            COUNT(*) AS rows
+                       FROM ledger_allocation WHERE write_off_id IS NOT NULL AND amount_minor > 0
+                      GROUP BY write_off_id) p ON p.write_off_id = w.id
+          LEFT JOIN (SELECT write_off_id, -SUM(amount_minor) AS amount, -SUM(receivable_base_minor) AS base
+                       FROM ledger_allocation WHERE write_off_id IS NOT NULL AND amount_minor < 0
+                      GROUP BY write_off_id) r ON r.write_off_id = w.id
+         WHERE w.customer_id <> i.customer_id OR w.currency <> i.currency OR w.company_id <> i.company_id
+            OR COALESCE(p.rows, 0) <> 1 OR COALESCE(p.amount, 0) <> w.amount_minor
+            OR COALESCE(p.base, 0) <> w.base_minor
+            OR COALESCE(r.amount, 0) > w.amount_minor OR COALESCE(r.base, 0) > w.base_minor
         """,
     ),
     (
@@ -204,7 +239,8 @@ CHECKS: list[tuple[str, str, str]] = [
         "entry_matches_document",
         "each entry posts exactly its document's amounts to cash, revenue and VAT (an invoice its net and tax, a"
         " credit note the reverse, a payment its amount (less a bank charge, which goes to 6603), an allocation, a"
-        " provision or a write-off none of them) and names a document (a provision run's entries excepted)",
+        " provision or a write-off none of them) and names a document (a provision run's entries excepted); a"
+        " write-off moves its allocation's receivable between 1122 and the write-off's account, a recovery back",
         """
         SELECT e.kind, e.id AS entry_id,
                COALESCE(cn.number, p.number, i.number, '') AS document,
@@ -215,9 +251,13 @@ CHECKS: list[tuple[str, str, str]] = [
                               AS cash,
                             SUM(CASE WHEN a.code = '6001' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS revenue,
                             SUM(CASE WHEN a.code = '22210106' THEN l.credit_minor - l.debit_minor ELSE 0 END) AS vat,
-                            SUM(CASE WHEN a.code = '6603' THEN l.debit_minor - l.credit_minor ELSE 0 END) AS charge
+                            SUM(CASE WHEN a.code = '6603' THEN l.debit_minor - l.credit_minor ELSE 0 END) AS charge,
+                            SUM(CASE WHEN a.code = '1122' THEN l.debit_minor - l.credit_minor ELSE 0 END)
+                              AS receivable
                        FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
                       GROUP BY l.entry_id) s ON s.entry_id = e.id
+          LEFT JOIN ledger_allocation wa ON wa.id = e.allocation_id AND e.kind IN ('write_off', 'write_off_recovery')
+          LEFT JOIN ledger_writeoff w ON w.id = wa.write_off_id
           LEFT JOIN ledger_invoice i ON i.id = e.invoice_id
           LEFT JOIN ledger_creditnote cn ON cn.id = e.credit_note_id
           LEFT JOIN ledger_payment p ON p.id = e.payment_id
@@ -238,6 +278,14 @@ CHECKS: list[tuple[str, str, str]] = [
                                                 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
             OR (e.kind IN ('allocation', 'allocation_reversal', 'provision', 'write_off', 'write_off_recovery')
                 AND (COALESCE(s.cash, 0) <> 0 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0))
+            OR (e.kind IN ('write_off', 'write_off_recovery')
+                AND (w.id IS NULL OR e.invoice_id <> wa.invoice_id
+                     OR (e.kind = 'write_off' AND wa.amount_minor <= 0)
+                     OR (e.kind = 'write_off_recovery' AND wa.amount_minor >= 0)
+                     OR COALESCE(s.receivable, 0) <> -wa.receivable_base_minor
+                     OR (SELECT COALESCE(SUM(l2.debit_minor - l2.credit_minor), 0)
+                           FROM ledger_journalline l2 JOIN ledger_account a2 ON a2.id = l2.account_id
+                          WHERE l2.entry_id = e.id AND a2.code = w.account) <> wa.receivable_base_minor))
         """,
     ),
     (

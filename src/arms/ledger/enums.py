@@ -30,6 +30,20 @@ class EntryKind(models.TextChoices):
     WRITE_OFF_RECOVERY = "write_off_recovery", _("Recovery of a written-off amount")
 
 
+class WriteOffKind(models.TextChoices):
+    """What a write-off (核销坏账) takes the receivable to: the allowance, or an expense for a small balance."""
+
+    BAD_DEBT = "bad_debt", _("Bad debt (against the allowance)")
+    SMALL_BALANCE = "small_balance", _("Small balance")
+
+
+#: the accounts a write-off may debit: 1231 坏账准备 for a bad debt; 6603 财务费用 or 6711 营业外支出 for a
+#: small balance
+WRITE_OFF_ACCOUNTS = ("1231", "6603", "6711")
+#: which of them fit each kind
+WRITE_OFF_KIND_ACCOUNTS = {"bad_debt": ("1231",), "small_balance": ("6603", "6711")}
+
+
 def entry_kind_label(kind: str) -> str:
     """A statement line's kind ("invoice", "payment" ...) as its translated label."""
     return str(EntryKind(kind).label) if kind in EntryKind.values else kind

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from arms.customers.selectors import customers_visible_to
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, DeliveryState, PaymentStatus, ReceiptChannel
-from arms.ledger.models import Allocation, CreditNote, Invoice, InvoiceDelivery, LedgerApproval, Payment
+from arms.ledger.models import Allocation, CreditNote, Invoice, InvoiceDelivery, LedgerApproval, Payment, WriteOff
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -94,6 +94,24 @@ def allocation_list(*, user: User | AnonymousUser, payment_id: int | None = None
     if invoice_id:
         qs = qs.filter(invoice_id=invoice_id)
     return qs.order_by("-date", "-id")
+
+
+def write_off_net_minor(write_off: WriteOff) -> int:
+    """What stays written off: the amount less what was recovered (recoveries are negative allocations naming it)."""
+    total = write_off.allocations.aggregate(total=Sum("amount_minor"))["total"]
+    return int(total or 0)
+
+
+def write_offs_with_net(qs: QuerySet[WriteOff] | None = None) -> QuerySet[WriteOff]:
+    """Write-offs annotated with ``recovered_minor`` (positive) and ``net_minor`` (amount less recoveries), one
+    query for a list."""
+    qs = WriteOff.objects.all() if qs is None else qs
+    recovered = Subquery(
+        Allocation.objects.filter(write_off=OuterRef("pk"), amount_minor__lt=0).order_by()
+        .values("write_off").annotate(total=Sum("amount_minor")).values("total")[:1]
+    )
+    return qs.annotate(recovered_minor=-Coalesce(recovered, Value(0))).annotate(
+        net_minor=F("amount_minor") - F("recovered_minor"))
 
 
 def open_items_for_customer(customer_id: int) -> QuerySet[Invoice]:

@@ -7,10 +7,18 @@ Design overview and invariants (checked by ``arms ledger check``; the starred on
 - Posted documents are never edited. An invoice is corrected by a credit note, a payment by a reversal,
   an allocation by a reversing allocation (a row with a negative amount pointing at the one it undoes).
 - *invoice: 0 <= amount_open <= gross, gross = net + tax.
-  invoice.amount_open = gross - sum(allocations to it)  (allocations from payments and credit notes).
+  invoice.amount_open = gross - sum(allocations to it)  (allocations from payments, credit notes, write-offs).
 - *payment: 0 <= amount_unallocated <= amount; a reversed payment has nothing unallocated.
   payment.amount_unallocated = amount - sum(allocations from it) while posted.
-- *allocation: a positive amount, or a negative one that reverses exactly one earlier allocation.
+- *allocation: from exactly one source (a payment, a credit note or a write-off); a positive amount, or a
+  negative one that reverses exactly one earlier allocation, or a negative one that recovers part of a write-off.
+- Write-offs (``WriteOff``, 核销坏账): *amount > 0, *the account fits the kind (bad debt: 1231; small balance:
+  6603 or 6711). Each write-off has exactly one positive allocation, of its amount and base amount, on its own
+  invoice and date; its recoveries (negative allocations naming it, ``reverses`` empty) total at most its amount
+  and are not dated before it. A write-off allocation posts Dr ``account`` / Cr 1122 (kind ``write_off``), a
+  recovery Dr 1122 / Cr ``account`` (kind ``write_off_recovery``), each of its ``receivable_base_minor``.
+  invoice.amount_open_minor = gross - sum(allocations) counts write-offs and recoveries like any allocation, so a
+  written-off invoice leaves aging and dunning by itself and a recovered one comes back open for the payment.
 - *journal line: a debit or a credit, never both, never negative; *journal entries balance (a deferred
   constraint trigger on PostgreSQL; the service refuses to write one that does not, on every database).
   *Journal rows can be neither updated nor deleted (triggers on both databases).
@@ -30,6 +38,7 @@ from arms.ledger.models.fx import ExchangeRate
 from arms.ledger.models.invoice import CreditNote, Invoice
 from arms.ledger.models.journal import Account, JournalEntry, JournalLine
 from arms.ledger.models.payment import Payment
+from arms.ledger.models.writeoff import WriteOff
 
 __all__ = [
     "FOUR_EYES_DEFAULT_MINOR",
@@ -44,4 +53,5 @@ __all__ = [
     "LedgerApproval",
     "LedgerSettings",
     "Payment",
+    "WriteOff",
 ]

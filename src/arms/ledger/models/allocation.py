@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Allocation(models.Model):
-    """核销: a payment or a credit note settles part of an invoice. Rows are never changed; a reversing
-    row (negative amount, ``reverses`` set) undoes one."""
+    """核销: a payment, a credit note or a write-off settles part of an invoice. Rows are never changed; a
+    reversing row (negative amount, ``reverses`` set) undoes one, and a recovery (negative amount, ``write_off``
+    set, ``reverses`` empty) opens a written-off invoice again by what the customer paid after all."""
 
     company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, help_text=_("The company."))
     invoice = models.ForeignKey(
@@ -14,11 +15,15 @@ class Allocation(models.Model):
     )
     payment = models.ForeignKey(
         "ledger.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
-        help_text=_("The payment that settles it, or empty for a credit note."),
+        help_text=_("The payment that settles it, or empty for a credit note or a write-off."),
     )
     credit_note = models.ForeignKey(
         "ledger.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
-        help_text=_("The credit note that settles it, or empty for a payment."),
+        help_text=_("The credit note that settles it, or empty for a payment or a write-off."),
+    )
+    write_off = models.ForeignKey(
+        "ledger.WriteOff", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
+        help_text=_("The write-off that settles it (or, on a negative row, whose amount is recovered)."),
     )
     amount_minor = models.BigIntegerField(
         _("amount"), help_text=_("Amount settled in the invoice currency; negative on a reversing row.")
@@ -36,7 +41,7 @@ class Allocation(models.Model):
     )
     reason = models.CharField(
         _("reason"), max_length=500, blank=True, default="",
-        help_text=_("Why it was undone (on a reversing row); empty on an allocation."),
+        help_text=_("Why it was undone (on a reversing row), written off or recovered; empty on an allocation."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was written."))
     created_by = models.ForeignKey(
@@ -50,13 +55,15 @@ class Allocation(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(payment__isnull=False) & Q(credit_note__isnull=True))
-                | (Q(payment__isnull=True) & Q(credit_note__isnull=False)),
-                name="allocation_from_payment_or_credit_note",
+                condition=(Q(payment__isnull=False) & Q(credit_note__isnull=True) & Q(write_off__isnull=True))
+                | (Q(payment__isnull=True) & Q(credit_note__isnull=False) & Q(write_off__isnull=True))
+                | (Q(payment__isnull=True) & Q(credit_note__isnull=True) & Q(write_off__isnull=False)),
+                name="allocation_from_exactly_one_source",
             ),
             models.CheckConstraint(
                 condition=(Q(reverses__isnull=True) & Q(amount_minor__gt=0))
-                | (Q(reverses__isnull=False) & Q(amount_minor__lt=0)),
+                | (Q(reverses__isnull=False) & Q(amount_minor__lt=0))
+                | (Q(reverses__isnull=True) & Q(write_off__isnull=False) & Q(amount_minor__lt=0)),
                 name="allocation_amount_positive",
             ),
         ]

@@ -202,6 +202,9 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
             raise AlreadyReversed(_("This allocation is already reversed."), field="allocation")
         if original.credit_note_id is not None:
             raise ValidationFailed(_("A credit note's allocation is part of the credit note."), field="allocation")
+        if original.write_off_id is not None:
+            raise ValidationFailed(_("A write-off's allocation is part of the write-off; money that comes in is"
+                                     " recorded as a recovery."), field="allocation")
         invoice = Invoice.objects.get(pk=original.invoice_id)
         assert original.payment_id is not None  # a credit note's allocation was refused above
         payment = Payment.objects.get(pk=original.payment_id)
