@@ -314,6 +314,15 @@ def _build(today: date) -> CompleteBook:
                        scan=("回执.PDF", b"%PDF-1.4 signed"), differences=[
                            {"invoice_id": None, "kind": "not_in_our_books", "amount_minor": 10_000,
                             "description": "已付款未入账"}])
+    # the allowance for doubtful accounts: an individual assessment of XN001 with evidence, last month end's run
+    from arms.provisioning.services import assessment_record, provision_run_post
+
+    provision_assessment = assessment_record(
+        actor=users["finmgr"], customer=xn, rate_bp=5_000, reason="客户涉诉，经营困难",
+        valid_from=today.replace(day=1) - timedelta(days=40), evidence_content=b"%PDF-1.4 judgment",
+        evidence_name="判决书.pdf")
+    provision_run = provision_run_post(actor=users["finmgr"], company=company,
+                                       as_of=today.replace(day=1) - timedelta(days=1))
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -343,5 +352,8 @@ def _build(today: date) -> CompleteBook:
         "confirmation_id": confirmation.pk, "difference_id": confirmation.differences.get().pk,
         "confirmations:dispatch_delivered.dispatch_id": 1,  # POST only: the walk gets 405 whatever the id
         "link_id": portal_access.pk,
+        "provisioning:run.run_id": provision_run.pk, "provisioning:run_pdf.run_id": provision_run.pk,
+        "provisioning:assessment_end.assessment_id": provision_assessment.pk,
+        "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

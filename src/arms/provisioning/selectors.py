@@ -35,7 +35,7 @@ def _band_case(as_of: date, uppers: list[int | None]) -> Case:
 def open_by_customer_band(*, company: Company, as_of: date, uppers: list[int | None]) -> dict[int, list[int]]:
     """``{customer_id: [CNY fen open in each band]}`` at the end of ``as_of``, for bands ending on the days past
     due ``uppers`` (None: open-ended). One grouped query over the open items of that day."""
-    customers = Customer.objects.filter(company=company).values("pk")
+    customers = Customer.objects.filter(company=company)
     rows = (open_items_as_of(as_of, customers=customers)
             .annotate(band=_band_case(as_of, uppers)).order_by()
             .values("customer_id", "band").annotate(total=Sum("open_base_as_of"))
