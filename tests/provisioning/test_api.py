@@ -37,7 +37,7 @@ def test_preview_post_and_report(book):
     assert api.get(f"/provisioning/runs/{run['id']}/verify").json()["ok"] is True
     report = api.get(f"/provisioning/runs/{run['id']}/report", {"format": "csv"})
     assert report.status_code == 200
-    text = b"".join(report.streaming_content).decode("utf-8-sig")
+    text = report.content.decode("utf-8-sig")
     assert "P1" in text and "678.00" in text and "689.30" in text
     listed = api.get("/provisioning/runs").json()
     assert listed["count"] == 1

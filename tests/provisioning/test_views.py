@@ -37,7 +37,8 @@ def test_preview_then_post_then_the_report(book, client):
 
 def test_a_matrix_with_a_gap_is_shown_beside_the_band(book, client):
     client.force_login(book.finmgr)
-    client.get(reverse("provisioning:matrix"))
+    matrix_page = client.get(reverse("provisioning:matrix")).content.decode()
+    assert 'id="history-table"' in matrix_page and "100.00%" in matrix_page  # the last band's rate, and history
     events = AuditEvent.objects.count()
     response = client.post(reverse("provisioning:matrix"), {
         "name": "新矩阵", "b0_label": "一年内", "b0_low": 0, "b0_high": 365, "b0_rate": "5",

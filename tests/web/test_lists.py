@@ -505,6 +505,42 @@ def case_confirmation_differences(viewer, today):
     return Case(reverse("confirmations:differences"), {"status": "open"}, total_column="Amount")
 
 
+def case_provision_runs(viewer, today):
+    from arms.domain.terms import month_end
+    from arms.provisioning.models import ProvisionRun
+    from arms.provisioning.services import matrix_active
+
+    company = factories.company_ensure()
+    matrix = matrix_active(company=company)
+    for i in range(ROWS):
+        poster = factories.user(f"poster{i}")
+        poster.first_name = name(i)
+        poster.save(update_fields=["first_name"])
+        year, month = divmod(today.year * 12 + today.month - 2 - i, 12)
+        ProvisionRun.objects.create(company=company, as_of=month_end(date(year, month + 1, 1)), matrix=matrix,
+                                    total_required_minor=1_000 + i, true_up_minor=1_000 + i, posted_by=poster)
+    return Case(reverse("provisioning:home"), {})
+
+
+def case_provision_run_lines(viewer, today):
+    from arms.provisioning.services import provision_run_post
+
+    as_of = today.replace(day=1) - timedelta(days=1)
+    for cust in customers():
+        factories.invoice(cust, issued=as_of - timedelta(days=100), net=100_000 + cust.pk, tax=0)
+    run = provision_run_post(actor=viewer, company=factories.company_ensure(), as_of=as_of)
+    return Case(reverse("provisioning:run", args=[run.pk]), {}, preamble=2, footer=1)
+
+
+def case_provision_assessments(viewer, today):
+    from arms.provisioning.services import assessment_record
+
+    for cust in customers():
+        assessment_record(actor=viewer, customer=cust, rate_bp=5_000, reason=cust.name,
+                          valid_from=today - timedelta(days=10))
+    return Case(reverse("provisioning:assessments"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

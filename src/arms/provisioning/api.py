@@ -48,11 +48,12 @@ from arms.provisioning.schemas import (
     ProvisionMatrixOut,
     ProvisionMatrixPage,
     ProvisionPreviewOut,
+    ProvisionReportQuery,
     ProvisionRunOut,
     ProvisionRunPage,
     ProvisionVerifyOut,
 )
-from arms.web.exports import export_response
+from arms.web.exports import CSV_TYPE, XLSX_TYPE, csv_lines, xlsx_file
 
 router = Router(tags=["provisioning"])
 
@@ -193,11 +194,12 @@ def run_verify(request, run_id: int):
 
 
 @router.get("/runs/{run_id}/report", response={200: None}, summary="The run's report: xlsx, csv or pdf")
-def run_report(request, run_id: int, format: str = "xlsx"):
+def run_report(request, run_id: int, query: Query[ProvisionReportQuery]):
     require_perm(request, VIEW)
     run = services.run_get(run_id=run_id)
-    if format == "pdf":
+    if query.format == "pdf":
         return file_response(render_run_pdf(run), filename=f"{file_stem(run)}.pdf", content_type="application/pdf")
-    if format not in ("xlsx", "csv"):
-        raise ValidationFailed(_("The format is xlsx, csv or pdf."), field="format")
-    return export_response(format, file_stem(run), exports.run_lines_table(run, selectors.run_lines(run)))
+    table = exports.run_lines_table(run, selectors.run_lines(run))
+    if query.format == "csv":
+        return file_response(b"".join(csv_lines(table)), filename=f"{file_stem(run)}.csv", content_type=CSV_TYPE)
+    return file_response(xlsx_file(table), filename=f"{file_stem(run)}.xlsx", content_type=XLSX_TYPE)

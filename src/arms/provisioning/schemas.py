@@ -5,6 +5,7 @@ points (``*_bp``, 10000 = 100%)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -85,6 +86,10 @@ class ProvisionAsOfIn(InputSchema):
 class ProvisionAsOfQuery(QuerySchema):
     as_of: DocumentDate | None = Field(None, description="The day (default today).")
     months: int = Field(12, ge=1, le=36, description="Month-to-month steps of history (1..36).")
+
+
+class ProvisionReportQuery(QuerySchema):
+    format: Literal["xlsx", "csv", "pdf"] = Field("xlsx", description="The report's file format.")
 
 
 class ProvisionBandTotal(Schema):

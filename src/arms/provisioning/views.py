@@ -47,13 +47,9 @@ def _last_month_end() -> date:
 def _home(request, *, form: RunForm | None = None, status: int = 200):
     company = _company()
     matrix = services.matrix_active(company=company)
-    parsed = services.matrix_parse(matrix)
-    history = selectors.loss_rates(company=company, as_of=timezone.localdate())
-    historical = selectors.band_history(parsed, history)
     runs = selectors.run_list(company=company)
     return render(request, "provisioning/home.html", {
-        "tab": "runs", "matrix": matrix, "bands": list(zip(matrix.bands, historical, strict=True)),
-        "history": history, "page": paginate(request, runs),
+        "tab": "runs", "matrix": matrix, "page": paginate(request, runs),
         "form": form or RunForm(initial={"as_of": _last_month_end()}),
         "jobs": jobs_for_page(user=request.user, kind=POST, limit=3)}, status=status)
 
@@ -72,7 +68,9 @@ def home(request):
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def preview(request):
-    form = RunForm(request.GET)
+    query = request.GET.copy()
+    query.setdefault("as_of", _last_month_end().isoformat())  # no day asked: last month end
+    form = RunForm(query)
     if not form.run_service(lambda data: services.provision_preview(company=_company(), as_of=data["as_of"])):
         return _home(request, form=form, status=400)
     computation = form.result
@@ -157,17 +155,18 @@ def matrix_view(request):
                 "version": form.result.version})
             return redirect("provisioning:matrix")
         status = 400
+    # loss rates from history: one aggregate query per month end of the last 12 months
+    history = selectors.loss_rates(company=company, as_of=timezone.localdate())
+    historical = selectors.band_history(services.matrix_parse(active), history)
     return render(request, "provisioning/matrix.html", {
-        "tab": "matrix", "form": form, "active": active, "versions": paginate(request, selectors.matrix_list(
-            company=company))}, status=status)
+        "tab": "matrix", "form": form, "active": active, "history": history,
+        "bands": list(zip(active.bands, historical, strict=True)),
+        "versions": paginate(request, selectors.matrix_list(company=company))}, status=status)
 
 
 def _assessments(request, *, form=None, status: int = 200):
     company = _company()
     assessments = selectors.assessment_list(company=company)
-    if export_format(request):
-        return export_response(request, f"provision-assessments-{timezone.localdate():%Y%m%d}",
-                               exports.assessment_table(assessments))
     return render(request, "provisioning/assessments.html", {
         "tab": "assessments", "page": paginate(request, assessments),
         "form": form or AssessmentForm(company=company, initial={"valid_from": timezone.localdate()}),
@@ -179,6 +178,9 @@ def _assessments(request, *, form=None, status: int = 200):
 @permission_required("provisioning.view_individualassessment", raise_exception=True)
 def assessments(request):
     if request.method == "GET":
+        if export_format(request):
+            return export_response(request, f"provision-assessments-{timezone.localdate():%Y%m%d}",
+                                   exports.assessment_table(selectors.assessment_list(company=_company())))
         return _assessments(request)
     if not request.user.has_perm("provisioning.add_individualassessment"):
         raise PermissionDenied
