@@ -114,3 +114,17 @@ def test_roles(book):
     assert Api(book.clerk).post("/provisioning/runs", {"as_of": book.e1.isoformat()}).status_code == 403
     assert Api(book.auditor).get("/provisioning/runs").status_code == 200
     assert Api(book.auditor).post("/provisioning/matrices", {"name": "x", "bands": []}).status_code == 403
+
+
+def test_a_large_run_is_posted_by_a_background_job(book, monkeypatch, django_capture_on_commit_callbacks):
+    from arms.provisioning import services
+
+    monkeypatch.setattr(services, "INLINE_LIMIT", 0)
+    api = Api(book.finmgr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/provisioning/runs", {"as_of": book.e1.isoformat()})
+    assert response.status_code == 202, response.content
+    job = api.get(f"/jobs/{response.json()['id']}").json()
+    assert job["status"] == "done", job
+    run = ProvisionRun.objects.get()
+    assert (run.as_of, run.true_up_minor, run.posted_by) == (book.e1, 68_930, book.finmgr)

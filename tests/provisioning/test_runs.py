@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from arms.audit.models import AuditEvent
@@ -183,3 +183,15 @@ def test_the_check_finds_an_allowance_entry_that_no_run_explains(book, company):
                       lines=[Line(AccountCode.CREDIT_IMPAIRMENT, debit=100), Line(AccountCode.ALLOWANCE, credit=100)])
     problems = ledger_problems()
     assert [row["customer_id"] for row in problems["allowance_runs_and_write_offs"]] == [book.customer.pk]
+
+
+def test_the_database_holds_one_run_per_period_and_the_true_up_rule(book, company):
+    run = services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionRun.objects.create(company=company, as_of=book.e1, matrix=run.matrix)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionRun.objects.create(company=company, as_of=book.e2, matrix=run.matrix, total_required_minor=5,
+                                    true_up_minor=4)
+    line = ProvisionLine.objects.get(run=run)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionLine.objects.filter(pk=line.pk).update(true_up_minor=line.true_up_minor + 1)
