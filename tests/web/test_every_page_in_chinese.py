@@ -57,6 +57,8 @@ SKIP_DOWNLOADS = {
     "portal:letter_pdf",  # PDF (the customer portal's copy of a dunning letter)
     "portal:invoice_pdf",  # PDF (the customer portal's copy of an invoice)
     "portal:confirmation_pdf",  # PDF (the customer portal's copy of a confirmation letter)
+    "provisioning:run_pdf",  # a provision run's report as PDF
+    "provisioning:assessment_evidence",  # an individual assessment's evidence file
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
