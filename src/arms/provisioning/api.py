@@ -163,7 +163,7 @@ def run_post(request, payload: ProvisionAsOfIn):
         job, _created = post_job_start(company=company, as_of=payload.as_of, actor=request.user)
         return job_accepted(request, job)
     run = services.provision_run_post(actor=request.user, company=company, as_of=payload.as_of)
-    return Status(201, services.run_get(run_id=run.pk))
+    return Status(201, selectors.run_get(run_id=run.pk))
 
 
 @router.get("/runs", response=ProvisionRunPage, summary="Posted provision runs, newest period first")
@@ -175,13 +175,13 @@ def runs(request, page: Query[PageParams]):
 @router.get("/runs/{run_id}", response=ProvisionRunOut, summary="One posted run")
 def run_detail(request, run_id: int):
     require_perm(request, VIEW)
-    return services.run_get(run_id=run_id)
+    return selectors.run_get(run_id=run_id)
 
 
 @router.get("/runs/{run_id}/lines", response=ProvisionLinePage, summary="A run per customer and band")
 def run_lines(request, run_id: int, page: Query[PageParams]):
     require_perm(request, VIEW)
-    run = services.run_get(run_id=run_id)
+    run = selectors.run_get(run_id=run_id)
     return paginate(selectors.run_lines(run), limit=page.limit, offset=page.offset)
 
 
@@ -189,14 +189,14 @@ def run_lines(request, run_id: int, page: Query[PageParams]):
             summary="Recompute a run from its stored inputs and compare (and with the ledger of today)")
 def run_verify(request, run_id: int):
     require_perm(request, VIEW)
-    check = services.provision_run_verify(services.run_get(run_id=run_id))
+    check = services.provision_run_verify(selectors.run_get(run_id=run_id))
     return {"ok": check.ok, "digest_ok": check.digest_ok, "recomputed": check.recomputed, "ledger": check.ledger}
 
 
 @router.get("/runs/{run_id}/report", response={200: None}, summary="The run's report: xlsx, csv or pdf")
 def run_report(request, run_id: int, query: Query[ProvisionReportQuery]):
     require_perm(request, VIEW)
-    run = services.run_get(run_id=run_id)
+    run = selectors.run_get(run_id=run_id)
     if query.format == "pdf":
         return file_response(render_run_pdf(run), filename=f"{file_stem(run)}.pdf", content_type="application/pdf")
     table = exports.run_lines_table(run, selectors.run_lines(run))

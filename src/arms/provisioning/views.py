@@ -110,7 +110,7 @@ def post(request):
 
 def _run(run_id: int):
     try:
-        return services.run_get(run_id=run_id)
+        return selectors.run_get(run_id=run_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

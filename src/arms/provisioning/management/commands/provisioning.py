@@ -85,7 +85,7 @@ class Command(BaseCommand):
     def _verify(self, options) -> None:
         if not options["run_id"]:
             raise CommandError("verify: give the run's id")
-        check = services.provision_run_verify(services.run_get(run_id=options["run_id"]))
+        check = services.provision_run_verify(selectors.run_get(run_id=options["run_id"]))
         self.stdout.write(json.dumps({"run": options["run_id"], "ok": check.ok, "digest_ok": check.digest_ok,
                                       "recomputed": check.recomputed, "ledger": check.ledger}))
         if not check.ok:
