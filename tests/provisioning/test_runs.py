@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from arms.audit.models import AuditEvent
 from arms.common.errors import Conflict, ValidationFailed
+from arms.domain.journal import AccountCode, Line
+from arms.domain.terms import month_end
 from arms.ledger.enums import EntryKind
 from arms.ledger.models import JournalEntry, JournalLine
+from arms.ledger.services.journal import journal_write
+from arms.ledger.services.writeoffs import invoice_write_off, write_off_recover
 from arms.provisioning import services
 from arms.provisioning.models import ProvisionLine, ProvisionRun
 from tests.conftest import ledger_problems
@@ -80,8 +87,6 @@ def test_a_run_is_posted_for_a_month_end_that_has_passed(book, company, today):
     with pytest.raises(ValidationFailed) as not_month_end:
         services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e3.replace(day=15))
     assert not_month_end.value.field == "as_of"
-    from arms.domain.terms import month_end
-
     if month_end(today) != today:
         with pytest.raises(ValidationFailed) as future:
             services.provision_run_post(actor=book.finmgr, company=company, as_of=month_end(today))
@@ -148,3 +153,45 @@ def test_a_new_matrix_version_is_used_by_later_runs_and_old_runs_keep_theirs(boo
     assert (second.matrix_id, second.total_required_minor, second.true_up_minor) == (made.pk, 16_950, -51_980)
     first.refresh_from_db()
     assert first.matrix.version == 1
+
+
+def test_write_offs_and_recoveries_move_the_allowance_and_the_check_holds(book, company):
+    services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e1)  # 1231: 68,930
+    # B (226,000 open, 67,800 provided) is written off against the allowance after E1: 1231 goes to -157,070
+    write_off = invoice_write_off(actor=book.finmgr, invoice=book.inv_b, amount_minor=226_000,
+                                  on=book.e1 + timedelta(days=3), kind="bad_debt", account="1231",
+                                  reason="破产清算终结", reference="WR-1")
+    assert _allowance(book.customer) == 68_930 - 226_000
+    assert ledger_problems() == {}
+    # 50,000 comes back before E2: 1231 -107,070
+    write_off_recover(actor=book.finmgr, write_off=write_off, amount_minor=50_000, on=book.e1 + timedelta(days=9),
+                      reason="破产财产分配")
+    assert ledger_problems() == {}
+    # E2: A 113,000 x 5% = 5,650 and B's recovered 50,000 open again at 30% = 15,000: required 20,650 against a
+    # booked -107,070: raise 127,720
+    second = services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e2)
+    assert (second.total_required_minor, second.total_booked_before_minor, second.true_up_minor) == (
+        20_650, -107_070, 127_720)
+    assert _allowance(book.customer) == 20_650
+    assert ledger_problems() == {}
+
+
+def test_the_check_finds_an_allowance_entry_that_no_run_explains(book, company):
+    services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e1)
+    with transaction.atomic():
+        journal_write(company=company, customer=book.customer, on=book.e2, kind=EntryKind.PROVISION,
+                      lines=[Line(AccountCode.CREDIT_IMPAIRMENT, debit=100), Line(AccountCode.ALLOWANCE, credit=100)])
+    problems = ledger_problems()
+    assert [row["customer_id"] for row in problems["allowance_runs_and_write_offs"]] == [book.customer.pk]
+
+
+def test_the_database_holds_one_run_per_period_and_the_true_up_rule(book, company):
+    run = services.provision_run_post(actor=book.finmgr, company=company, as_of=book.e1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionRun.objects.create(company=company, as_of=book.e1, matrix=run.matrix)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionRun.objects.create(company=company, as_of=book.e2, matrix=run.matrix, total_required_minor=5,
+                                    true_up_minor=4)
+    line = ProvisionLine.objects.get(run=run)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvisionLine.objects.filter(pk=line.pk).update(true_up_minor=line.true_up_minor + 1)

@@ -384,6 +384,15 @@ def _build(today: date) -> CompleteBook:
     payment_allocate(actor=clerk, payment=short, lines=[AllocationRequest(residue.pk, 1_112_00)],
                      on=today - timedelta(days=20))
     small_batch = small_balance_batch_request(actor=clerk, invoice_ids=[residue.pk], note="银行手续费尾差")
+    # the allowance for doubtful accounts: an individual assessment of XN001 with evidence, last month end's run
+    from arms.provisioning.services import assessment_record, provision_run_post
+
+    provision_assessment = assessment_record(
+        actor=users["finmgr"], customer=xn, rate_bp=5_000, reason="客户涉诉，经营困难",
+        valid_from=today.replace(day=1) - timedelta(days=40), evidence_content=b"%PDF-1.4 judgment",
+        evidence_name="判决书.pdf")
+    provision_run = provision_run_post(actor=users["finmgr"], company=company,
+                                       as_of=today.replace(day=1) - timedelta(days=1))
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -420,5 +429,8 @@ def _build(today: date) -> CompleteBook:
         "legal:letter_resubmit.action_id": lawyer_letter.pk, "legal:letter_decide.action_id": lawyer_letter.pk,
         "case_id": legal_case.pk, "document_id": legal_document.pk, "legal:case_action.action": "hearing",
         "mandate_id": legal_mandate.pk, "settlement_id": legal_settlement.pk, "asset_id": legal_asset.pk,
+        "provisioning:run.run_id": provision_run.pk, "provisioning:run_pdf.run_id": provision_run.pk,
+        "provisioning:assessment_end.assessment_id": provision_assessment.pk,
+        "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

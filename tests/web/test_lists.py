@@ -552,6 +552,8 @@ def case_small_balance_batch_items(viewer, today):
     invoices = _residues(today, customers())
     batch = small_balance_batch_request(actor=clerk, invoice_ids=[invoice.pk for invoice in invoices])
     return Case(reverse("writeoffs:small_balance_batch", args=[batch.pk]), {})
+
+
 def case_write_offs(viewer, today):
     from arms.writeoffs.services import ItemIn, write_off_request_create, write_off_request_withdraw
 
@@ -637,6 +639,42 @@ def case_legal_assets(viewer, today):
         asset_record(actor=viewer, customer=cust, kind="vehicle", description=cust.name, source=cust.name,
                      fact_date=today, estimated_value_minor=1_000 + cust.pk)
     return Case(reverse("legal:assets"), {})
+
+
+def case_provision_runs(viewer, today):
+    from arms.domain.terms import month_end
+    from arms.provisioning.models import ProvisionRun
+    from arms.provisioning.services import matrix_active
+
+    company = factories.company_ensure()
+    matrix = matrix_active(company=company)
+    for i in range(ROWS):
+        poster = factories.user(f"poster{i}")
+        poster.first_name = name(i)
+        poster.save(update_fields=["first_name"])
+        year, month = divmod(today.year * 12 + today.month - 2 - i, 12)
+        ProvisionRun.objects.create(company=company, as_of=month_end(date(year, month + 1, 1)), matrix=matrix,
+                                    total_required_minor=1_000 + i, true_up_minor=1_000 + i, posted_by=poster)
+    return Case(reverse("provisioning:home"), {})
+
+
+def case_provision_run_lines(viewer, today):
+    from arms.provisioning.services import provision_run_post
+
+    as_of = today.replace(day=1) - timedelta(days=1)
+    for cust in customers():
+        factories.invoice(cust, issued=as_of - timedelta(days=100), net=100_000 + cust.pk, tax=0)
+    run = provision_run_post(actor=viewer, company=factories.company_ensure(), as_of=as_of)
+    return Case(reverse("provisioning:run", args=[run.pk]), {}, preamble=2, footer=1)
+
+
+def case_provision_assessments(viewer, today):
+    from arms.provisioning.services import assessment_record
+
+    for cust in customers():
+        assessment_record(actor=viewer, customer=cust, rate_bp=5_000, reason=cust.name,
+                          valid_from=today - timedelta(days=10))
+    return Case(reverse("provisioning:assessments"), {})
 
 
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}

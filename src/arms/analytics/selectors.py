@@ -29,7 +29,9 @@ from arms.accounts.roles import sees_all_customers
 from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain.journal import AccountCode
-from arms.ledger.balances import allocation_sum as allocation_sum  # the item-level core lives in the ledger
+
+# the item-level core lives in the ledger (provisioning, below analytics, reads it too); re-exported here
+from arms.ledger.balances import allocation_sum as allocation_sum
 from arms.ledger.balances import open_items_as_of as open_items_as_of
 from arms.ledger.models import Invoice, JournalLine
 

@@ -81,7 +81,7 @@ class IndividualAssessment(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="provision_assessments", help_text=_("The customer assessed."))
     rate_bp = models.PositiveIntegerField(
-        _("rate"), null=True, blank=True,
+        _("provision rate"), null=True, blank=True,
         help_text=_("The share of the customer's open receivable to provide for, in basis points (10000 = 100%)."))
     amount_minor = models.BigIntegerField(
         _("amount"), null=True, blank=True,

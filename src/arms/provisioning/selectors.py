@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
+from arms.common.errors import NotFound
 from arms.customers.models import Customer
 from arms.domain import provisioning as rules
 from arms.domain.journal import AccountCode
@@ -35,7 +37,7 @@ def _band_case(as_of: date, uppers: list[int | None]) -> Case:
 def open_by_customer_band(*, company: Company, as_of: date, uppers: list[int | None]) -> dict[int, list[int]]:
     """``{customer_id: [CNY fen open in each band]}`` at the end of ``as_of``, for bands ending on the days past
     due ``uppers`` (None: open-ended). One grouped query over the open items of that day."""
-    customers = Customer.objects.filter(company=company).values("pk")
+    customers = Customer.objects.filter(company=company)
     rows = (open_items_as_of(as_of, customers=customers)
             .annotate(band=_band_case(as_of, uppers)).order_by()
             .values("customer_id", "band").annotate(total=Sum("open_base_as_of"))
@@ -86,6 +88,13 @@ def run_list(*, company: Company | None = None) -> QuerySet[ProvisionRun]:
     if company is not None:
         qs = qs.filter(company=company)
     return qs.order_by("-as_of", "-id")
+
+
+def run_get(*, run_id: int) -> ProvisionRun:
+    run = ProvisionRun.objects.select_related("matrix", "company", "posted_by").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("No such provision run."), field="run")
+    return run
 
 
 def run_lines(run: ProvisionRun) -> QuerySet[ProvisionLine]:

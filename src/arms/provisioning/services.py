@@ -24,7 +24,7 @@ from arms.audit.services import audit_record, canonical_text, sha256_hex
 from arms.common.actors import user_or_none
 from arms.common.attachments import attachment_store
 from arms.common.bounds import MAX_NOTE, date_check
-from arms.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.customers.enums import Industry
 from arms.customers.models import Customer
@@ -447,13 +447,6 @@ def provision_run_verify(run: ProvisionRun) -> Verification:
         elif list(row["open_by_band"]) != open_now or row["booked_before_minor"] != booked_now:
             ledger.append(customer_id)
     return Verification(digest_ok=digest_ok, recomputed=recomputed, ledger=ledger)
-
-
-def run_get(*, run_id: int) -> ProvisionRun:
-    run = ProvisionRun.objects.select_related("matrix", "company", "posted_by").filter(pk=run_id).first()
-    if run is None:
-        raise NotFound(_("No such provision run."), field="run")
-    return run
 
 
 def true_up_text(amount: int) -> str:

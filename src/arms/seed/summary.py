@@ -37,6 +37,9 @@ LABELS = {
     "invoice deliveries by post": _("Invoice deliveries by post (EMS)"),
     "invoice receipts confirmed": _("Invoices with receipt confirmed"),
     "invoices not delivered": _("Invoices not delivered"),
+    # the allowance for doubtful accounts (its demo module)
+    "provision runs": _("Bad-debt provision runs posted"),
+    "individual bad-debt assessments": _("Individual bad-debt assessments"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
     # limitation periods (its demo module)
     "limitation claims": _("Claims with a running limitation period"),

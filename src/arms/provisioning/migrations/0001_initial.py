@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             name='IndividualAssessment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rate_bp', models.PositiveIntegerField(blank=True, help_text="The share of the customer's open receivable to provide for, in basis points (10000 = 100%).", null=True, verbose_name='rate')),
+                ('rate_bp', models.PositiveIntegerField(blank=True, help_text="The share of the customer's open receivable to provide for, in basis points (10000 = 100%).", null=True, verbose_name='provision rate')),
                 ('amount_minor', models.BigIntegerField(blank=True, help_text='Or the amount to provide for, in CNY fen (never more than what is open is provided).', null=True, verbose_name='amount')),
                 ('currency', models.CharField(default='CNY', help_text="The currency of the amount: always CNY, the allowance's currency.", max_length=3, verbose_name='currency')),
                 ('reason', models.TextField(help_text='Why this customer is assessed on its own.', verbose_name='reason')),
