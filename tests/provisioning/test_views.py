@@ -39,6 +39,7 @@ def test_a_matrix_with_a_gap_is_shown_beside_the_band(book, client):
     client.force_login(book.finmgr)
     matrix_page = client.get(reverse("provisioning:matrix")).content.decode()
     assert 'id="history-table"' in matrix_page and "100.00%" in matrix_page  # the last band's rate, and history
+    assert "Matrix in force: version 1, " in matrix_page
     events = AuditEvent.objects.count()
     response = client.post(reverse("provisioning:matrix"), {
         "name": "新矩阵", "b0_label": "一年内", "b0_low": 0, "b0_high": 365, "b0_rate": "5",
