@@ -78,6 +78,8 @@ def test_record_with_json_and_with_a_file(world, today):
     ({"date": "future"}, "on"),
     ({"kind": "phone_call"}, "kind"),
     ({"invoice_ids": "other"}, "invoice_ids"),
+    ({"invoice_ids": "9" * 20_000}, "invoice_ids"),  # an id of 20,000 digits: refused, not a 500
+    ({"invoice_ids": "0"}, "invoice_ids"),
 ])
 def test_bad_input_is_refused_naming_the_field_and_writes_nothing(world, today, change, field):
     api = Api(world["collector"])

@@ -22,7 +22,8 @@ from ninja.files import UploadedFile
 
 from arms.common.access import require_perm
 from arms.common.api import ACCEPTED, job_accepted
-from arms.common.errors import NotFound
+from arms.common.api_types import MAX_ID
+from arms.common.errors import NotFound, ValidationFailed
 from arms.common.files import file_response
 from arms.common.pagination import PageParams, paginate
 from arms.common.uploads import upload_check
@@ -100,12 +101,20 @@ def interruption_create(request, payload: LimitationInterruptionIn):
     return Status(201, rows)
 
 
+def _invoice_ids(text: str) -> list[int]:
+    """The form's comma-separated ids, each a valid id (a 19,999-digit "id" is refused, not a 500)."""
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if any(len(part) > len(str(MAX_ID)) or not 1 <= int(part) <= MAX_ID for part in parts):
+        raise ValidationFailed(_("Give invoice ids separated by commas."), field="invoice_ids")
+    return [int(part) for part in parts]
+
+
 @router.post("/interruptions/upload", response={201: list[LimitationInterruptionOut]},
              summary="Record an interruption with its evidence file (multipart: the fields and `file`)")
 def interruption_upload(request, payload: Form[LimitationInterruptionForm], file: File[UploadedFile]):
     require_perm(request, RECORD)
     upload_check(file, field="file")
-    ids = [int(part) for part in payload.invoice_ids.replace(" ", "").split(",") if part]
+    ids = _invoice_ids(payload.invoice_ids)
     rows = interruption_record_for_customer(
         actor=request.user, customer=_customer(request, payload.customer_id), invoice_ids=ids, kind=payload.kind,
         on=payload.date, note=payload.note, evidence_bytes=file.read(), evidence_name=file.name or "evidence")
