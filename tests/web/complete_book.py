@@ -318,11 +318,11 @@ def _build(today: date) -> CompleteBook:
     write_off = write_off_request_create(
         actor=collector, customer=pc, reason="bankruptcy", note="法院裁定破产终结",
         items=[ItemIn(pc_old.pk, 2_260_000)],
-        evidence=[EvidenceIn("bankruptcy", "破产终结裁定书.pdf", b"%PDF-1.4 ruling", "（2026）沪03破12号")])
+        evidence=[EvidenceIn("bankruptcy", "破产终结裁定书.PDF", b"%PDF-1.4 ruling", "（2026）沪03破12号")])
     for signer in (finmgr, users["legal"], users["auditor"]):
         write_off_request_sign(actor=signer, request=write_off, note="同意核销")
     write_off_tax_filing_record(actor=clerk, request=write_off, filed_on=today, reference="沪税核备2026-001",
-                                note="已报送主管税务机关", file_name="备案回执.pdf", content=b"%PDF-1.4 receipt")
+                                note="已报送主管税务机关", file_name="备案回执.PDF", content=b"%PDF-1.4 receipt")
     pc_cash = factories.payment(pc, amount=500_000, received=today, actor=clerk)
     payment_apply_to_written_off(actor=clerk, payment=pc_cash, invoice=pc_old, amount_minor=500_000, on=today)
     write_off_request_create(actor=collector, customer=pc, reason="limitation_expired", note="诉讼时效已届满",
