@@ -31,30 +31,32 @@ from arms.limitation.services import (
 LEGACY_TERMS_DAYS = 30
 
 
-def _legacy(customer: Customer, *, number: str, issued: date, net_minor: int) -> None:
+def _legacy(customer: Customer, *, number: str, issued: date, net_minor: int) -> bool:
     if Invoice.objects.filter(company=customer.company, number=number).exists():
-        return
+        return True
     try:
         invoice_post(actor=None, customer=customer, issue_date=issued, due_date=issued + timedelta(
             days=LEGACY_TERMS_DAYS), net_minor=net_minor, tax_minor=net_minor * 13 // 100, number=number,
             description="历史遗留应收（旧系统迁移）")
     except ArmsError:
-        return  # the credit check refused it: the demo goes on without this claim
+        return False  # the credit check refused it (the customer is at its limit): the demo tries another
+    return True
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
     company = company_ensure()
     years = limitation_settings_for(company).period_years
     held = CreditHold.objects.filter(active=True).values("customer_id")
-    customers = list(Customer.objects.filter(company=company, currency="CNY").exclude(pk__in=held)
-                     .order_by("code")[:2])
-    if len(customers) == 2:
-        expiring, expired = customers
-        # due so that the period (from the day after the due date) ends about 80 days from today / 40 days ago
-        _legacy(expiring, number=f"LS-{expiring.code}", net_minor=1_860_000,
-                issued=add_years(today, -years) + timedelta(days=80 - LEGACY_TERMS_DAYS - 1))
-        _legacy(expired, number=f"LS-{expired.code}", net_minor=2_450_000,
-                issued=add_years(today, -years) - timedelta(days=40 + LEGACY_TERMS_DAYS + 1))
+    candidates = Customer.objects.filter(company=company, currency="CNY").exclude(pk__in=held).order_by("code")
+    # due so that the period (from the day after the due date) ends about 80 days from today / 40 days ago
+    claims = [(80 - LEGACY_TERMS_DAYS - 1, 1_860_000), (-40 - LEGACY_TERMS_DAYS - 1, 2_450_000)]
+    for customer in candidates[:40]:  # most demo customers are at their credit limit: the check refuses those
+        if not claims:
+            break
+        days, net_minor = claims[0]
+        if _legacy(customer, number=f"LS-{customer.code}", net_minor=net_minor,
+                   issued=add_years(today, -years) + timedelta(days=days)):
+            claims.pop(0)
     limitation_refresh(company=company, today=today)
     overdue = (Invoice.objects.filter(company=company, amount_open_minor__gt=0,
                                       due_date__lt=today - timedelta(days=30))
