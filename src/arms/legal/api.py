@@ -180,7 +180,7 @@ def case_detail(request, case_id: int):
     return _case(request, case_id)
 
 
-@router.post("/cases/{case_id}/file", response=LegalCaseDetailOut, summary="Record the filing")
+@router.post("/cases/{case_id}/file", response=LegalCaseDetailOut, summary="Record the court filing")
 def case_file(request, case_id: int, payload: LegalCaseFileIn):
     require_perm(request, CHANGE_CASE)
     services.case_file(actor=request.user, case=_case(request, case_id), filed_on=payload.filed_on,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IssuerMode(models.TextChoices):
@@ -15,16 +16,16 @@ class CaseKind(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    PREPARING = "preparing", _("Preparing")
-    FILED = "filed", _("Filed")
+    PREPARING = "preparing", pgettext_lazy("legal case status", "Preparing")
+    FILED = "filed", pgettext_lazy("legal case status", "Filed")
     PRESERVATION = "preservation", _("Property preservation")
     HEARING = "hearing", _("Hearing")
     JUDGMENT = "judgment", _("Judgment")
     ENFORCEMENT = "enforcement", _("Enforcement")
-    SETTLED = "settled", _("Settled")
+    SETTLED = "settled", pgettext_lazy("legal case status", "Settled")
     CLOSED_WON = "closed_won", _("Closed, won")
     CLOSED_LOST = "closed_lost", _("Closed, lost")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("legal case status", "Withdrawn")
 
 
 #: a case's status moves only along these steps (closing states are final)

@@ -23,7 +23,7 @@ def letter_table(letters) -> Table:
 def case_table(cases) -> Table:
     columns = [Column(_("Case")), Column(_("Customer"), width=30), Column(_("Kind")),
                Column(_("Court or commission"), width=30), Column(_("Case number")), Column(_("Status")),
-               Column(_("Currency")), Column(_("Claim amount"), AMOUNT), Column(_("Filed on"), DATE),
+               Column(_("Currency")), Column(_("Claim amount"), AMOUNT), Column(_("Date filed"), DATE),
                Column(_("Recovered"), AMOUNT), Column(_("Costs (CNY)"), AMOUNT), Column(_("Invoices"), INT)]
     rows = ([c.reference, c.customer.name, c.get_kind_display(), c.forum, c.case_number, c.get_status_display(),
              c.currency, to_decimal(c.claim_minor, c.currency), c.filed_on, to_decimal(c.recovered_minor, c.currency),

@@ -50,7 +50,7 @@ class CaseForm(ServiceErrorMixin, forms.Form):
 
 
 class FileForm(ServiceErrorMixin, forms.Form):
-    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+    filed_on = forms.DateField(label=_("Date filed"), widget=DATE)
     case_number = forms.CharField(label=_("Case number"), required=False, max_length=100)
 
 
