@@ -23,6 +23,7 @@ from django.utils import timezone
 from arms.cases import selectors
 from arms.cases.services import disputes_sla_check, plans_check, promises_check
 from arms.cases.services.bundles import evidence_bundle
+from arms.common.commands import command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.models import Customer
 from arms.domain.money import format_amount
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             else:
                 self._bundle(on, options)
         except ArmsError as error:
-            raise CommandError(f"{error.field + ': ' if error.field else ''}{error.message}") from error
+            raise command_error(error) from error
 
     def _check(self, action: str, on: date) -> dict:
         result = {}
@@ -80,14 +81,7 @@ class Command(BaseCommand):
         return result
 
     def _user(self, username: str | None, *, required: bool):
-        if not username:
-            if required:
-                raise CommandError("--user is required")
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {username!r}")
-        return user
+        return command_user(username, required=required)
 
     def _worklist(self, on: date, options) -> None:
         viewer = self._user(options["user"], required=False)

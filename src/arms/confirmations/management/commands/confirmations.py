@@ -14,10 +14,10 @@ import json
 import re
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from arms.common.commands import command_error, command_user
 from arms.common.errors import ArmsError
 from arms.confirmations.enums import ConfirmationStatus
 from arms.confirmations.models import Confirmation
@@ -71,15 +71,10 @@ class Command(BaseCommand):
             else:
                 self._list(options)
         except ArmsError as error:
-            raise CommandError(f"{error.field + ': ' if error.field else ''}{error.message}") from error
+            raise command_error(error) from error
 
     def _actor(self, username: str | None):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"--user: no active user '{username}'")
-        return user
+        return command_user(username)
 
     def _run(self, options) -> None:
         period_end = _period(options["period"])

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from arms.common.commands import command_error
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             else:
                 self._list(company, options)
         except ArmsError as error:
-            raise CommandError(f"{error.field + ': ' if error.field else ''}{error.message}") from error
+            raise command_error(error) from error
 
     def _list(self, company, options) -> None:
         qs = (LimitationClock.objects.filter(company=company).select_related("customer", "invoice")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from arms.common.commands import command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
@@ -52,15 +52,10 @@ class Command(BaseCommand):
             else:
                 self._list(options)
         except ArmsError as error:
-            raise CommandError(f"{error.field + ': ' if error.field else ''}{error.message}") from error
+            raise command_error(error) from error
 
     def _actor(self, username: str | None):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"--user: no active user '{username}'")
-        return user
+        return command_user(username)
 
     def _run(self, options) -> None:
         as_of = _date(options["as_of"])

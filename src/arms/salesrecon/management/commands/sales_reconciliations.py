@@ -16,6 +16,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from arms.common.commands import command_user
 from arms.common.errors import ArmsError
 from arms.confirmations.coverage import confirmation_coverage, coverage_default_period
 from arms.domain.money import format_amount
@@ -33,12 +34,7 @@ def _month(text: str | None) -> date | None:
 
 
 def _user(name: str | None, option: str):
-    if not name:
-        return None
-    user = get_user_model().objects.filter(username=name, is_active=True).first()
-    if user is None:
-        raise CommandError(f"{option}: no active user '{name}'")
-    return user
+    return command_user(name, option=option)
 
 
 class Command(BaseCommand):
