@@ -18,6 +18,7 @@ from arms.common.errors import NotFound
 from arms.common.files import file_response
 from arms.common.uploads import upload_check
 from arms.customers.selectors import company_default, customers_visible_to
+from arms.domain.money import format_amount
 from arms.dunning import documents
 from arms.dunning.models import ReviewStatus
 from arms.dunning.services.reviews import letter_approve_and_send, letter_reject, letter_resubmit
@@ -149,7 +150,7 @@ def settings_view(request):
     initial = {name: getattr(settings, name) for name in (
         "issuer_mode", "firm_name", "lawyer_name", "licence_number", "firm_address", "firm_phone",
         "asset_refresh_days")}
-    initial["settlement_legal_limit"] = f"{settings.settlement_legal_limit_minor / 100:.2f}"
+    initial["settlement_legal_limit"] = format_amount(settings.settlement_legal_limit_minor)
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_change:

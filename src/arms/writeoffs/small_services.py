@@ -34,7 +34,7 @@ from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed,
 from arms.common.jobs import job_start
 from arms.common.locks import customer_qs_for_update, invoices_qs_for_update, lock_customer, qs_for_update
 from arms.customers.services import company_ensure
-from arms.domain.money import MoneyError, check_currency, format_money
+from arms.domain.money import MoneyError, check_currency, format_money, proportional_part
 from arms.ledger.models import Invoice, SmallBalanceBatch, SmallBalanceBatchItem, SmallBalanceSettings
 from arms.ledger.models.small_balance import (
     SMALL_BALANCE_MAX_MINOR,
@@ -169,9 +169,9 @@ def small_balance_batch_request(*, actor: Actor, invoice_ids: list[int] | None =
 
 def _base_of(invoice: Invoice) -> int:
     """The open amount in CNY fen at the invoice's own rate (what the receivable carries it at)."""
-    if invoice.amount_open_minor == invoice.gross_minor:
-        return invoice.gross_base_minor
-    return round(invoice.gross_base_minor * invoice.amount_open_minor / invoice.gross_minor)
+    settled = invoice.gross_minor - invoice.amount_open_minor
+    # integers, as the ledger relieves it (ledger.services.invoices.receivable_relieved): no float near an amount
+    return invoice.gross_base_minor - proportional_part(invoice.gross_base_minor, invoice.gross_minor, settled)
 
 
 def _decider(batch: SmallBalanceBatch, actor: Actor) -> User:
