@@ -75,7 +75,7 @@ def test_run_send_dispute_across_national_day_credit_note_then_confirmed(
         names = [part.get_filename() for part in message.walk() if part.get_filename()]
         assert names == [f"confirmation-C1-{year}08.pdf"]
         dispatch = ConfirmationDispatch.objects.get(confirmation=august)
-        assert message["Message-ID"] == dispatch.message_id
+        assert message["Message-ID"].strip() == dispatch.message_id
         august.refresh_from_db()
         assert august.status == "sent"
         confirmation_post_record(confirmation=august, actor=clerk, carrier="EMS", tracking_no="EA123456789CN",

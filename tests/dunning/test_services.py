@@ -251,7 +251,7 @@ def test_smtp_failure_is_recorded_and_retried_without_sending_twice(flushable, p
     assert email_send(email_id=email.pk) == EmailStatus.SENT  # an explicit resend of a sent row does nothing
     [msg] = smtp_server.messages
     email.refresh_from_db()
-    assert (email.status, email.attempts, msg["Message-ID"]) == (EmailStatus.SENT, 2, email.message_id)
+    assert (email.status, email.attempts, msg["Message-ID"].strip()) == (EmailStatus.SENT, 2, email.message_id)
     assert Activity.objects.filter(source="dunning", source_ref=f"email:{email.pk}", outcome="sent").count() == 1
 
 

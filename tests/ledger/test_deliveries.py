@@ -258,7 +258,7 @@ def test_sending_by_email_attaches_the_pdf_and_records_an_email_delivery(invoice
     assert "请查收" in body_text(msg)
     assert (delivery.channel, delivery.occurred_on, delivery.recipient) == (
         "email", today, "ap@example.com, boss@example.com")
-    assert msg["Message-ID"] in delivery.note
+    assert msg["Message-ID"].strip() in delivery.note
     event = AuditEvent.objects.get(action="invoice_emailed")
     assert event.after["to"] == ["ap@example.com", "boss@example.com"]
     assert event.after["sha256"] == hashlib.sha256(files[f"invoice-{invoice.number}.pdf"]).hexdigest()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from email.utils import make_msgid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from arms.cases.services.activities import activity_record
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
+from arms.common.mail import new_message_id
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, DispatchChannel
 from arms.confirmations.errors import ConfirmationNotOpen
 from arms.confirmations.models import Confirmation, ConfirmationDispatch, ConfirmationRun
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
     from arms.customers.models import Contact, Customer
 
 log = logging.getLogger(__name__)
-
-def _mail_domain() -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    domain = address.rsplit("@", 1)[-1].strip(" >") if "@" in address else "localhost"
-    return domain or "localhost"
 
 
 def recipients_for(customer: Customer) -> list[Contact]:
@@ -109,7 +104,7 @@ def confirmation_send(*, confirmation: Confirmation, actor: Any, reminder: bool 
         with translation.override(language):
             subject, body = email_text(confirmation=locked, contact=contact, link=link, language=language,
                                        reminder=reminder)
-        message_id = make_msgid(f"confirmation{locked.pk}", _mail_domain())
+        message_id = new_message_id(f"confirmation{locked.pk}")
         message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
                                to=[contact.email], headers={"Message-ID": message_id})
         message.attach(f"{file_stem(locked)}.pdf", pdf, "application/pdf")

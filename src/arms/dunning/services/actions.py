@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
-from email.utils import make_msgid
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -28,6 +26,7 @@ from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.tasks import task_create
 from arms.common.locks import lock_customer, qs_for_update
+from arms.common.mail import new_message_id
 from arms.domain.money import format_money
 from arms.dunning import documents
 from arms.dunning.models import (
@@ -143,7 +142,7 @@ def action_process(*, action_id: int, queue_email: bool = True, documents_wanted
         if stage.send_email:
             email = DunningEmail.objects.create(
                 action=locked, customer=customer, to_address=",".join(recipients), language=letter.language,
-                subject=subject, body=body, message_id=make_msgid(f"dunning{locked.pk}", _mail_domain()),
+                subject=subject, body=body, message_id=new_message_id(f"dunning{locked.pk}"),
                 status=EmailStatus.PENDING if recipients else EmailStatus.NO_ADDRESS,
                 last_error="" if recipients else "no_address",
             )
@@ -232,9 +231,4 @@ def process_run(run_id: int) -> dict[str, int]:
     """The queue task that carries out a run's actions (queued by ``dunning_run`` after its commit)."""
     return process_actions(run_id)
 
-
-def _mail_domain() -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    domain = address.rsplit("@", 1)[-1].strip(" >") if "@" in address else "localhost"
-    return domain or "localhost"
 

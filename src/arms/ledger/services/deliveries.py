@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
@@ -31,6 +30,7 @@ from arms.common.attachments import attachment_store
 from arms.common.bounds import MAX_NOTE, date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update
+from arms.common.mail import new_message_id
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, ReceiptChannel
 from arms.ledger.errors import InvoiceCancelled, MailNotSent
@@ -297,7 +297,7 @@ def invoice_email_send(*, invoice: Invoice, actor: Any, to: str | Sequence[str],
     text = _note(message)
     _usable(invoice)
     pdf = render_invoice_pdf(invoice)
-    message_id = make_msgid(domain="arms")
+    message_id = new_message_id(f"invoice{invoice.pk}")
     subject = _("Invoice %(number)s from %(company)s") % {"number": invoice.number, "company": invoice.company.name}
     body = _("Please find attached a copy of invoice %(number)s (issued %(issued)s, due %(due)s).") % {
         "number": invoice.number, "issued": invoice.issue_date.isoformat(), "due": invoice.due_date.isoformat()}
