@@ -245,16 +245,20 @@ def _mount() -> None:
     from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
     from arms.dunning.api import router as dunning_router
+    from arms.earlywarning.api import router as warnings_router
     from arms.exposure.api import router as exposure_router
+    from arms.forecast.api import router as forecast_router
     from arms.imports.api import router as imports_router
     from arms.ledger.api import router as ledger_router
     from arms.ledger.api_deliveries import router as deliveries_router
     from arms.legal.api import router as legal_router
     from arms.limitation.api import router as limitation_router
     from arms.portal.api import router as portal_router
+    from arms.prediction.api import router as prediction_router
     from arms.provisioning.api import router as provisioning_router
     from arms.reports.api import router as reports_router
     from arms.salesrecon.api import router as salesrecon_router
+    from arms.stress.api import router as stress_router
     from arms.web.audit import router as audit_router
     from arms.writeoffs.api import router as writeoffs_router
     from arms.writeoffs.small_api import router as small_balances_router
@@ -282,6 +286,10 @@ def _mount() -> None:
     api.add_router("/v1/limitation", limitation_router)
     api.add_router("/v1/legal", legal_router)
     api.add_router("/v1/analytics", analytics_router)
+    api.add_router("/v1/warnings", warnings_router)
+    api.add_router("/v1/prediction", prediction_router)
+    api.add_router("/v1/forecast", forecast_router)
+    api.add_router("/v1/stress", stress_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)
     api.add_router("/v1/portal", portal_router)  # a contact's portal session only (arms.portal.api)

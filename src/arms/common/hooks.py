@@ -33,6 +33,7 @@ BUNDLE_SECTIONS = "cases.bundle_sections"
 LETTER_ISSUER = "dunning.letter_issuer"
 CHARGES_WAIVED = "dunning.charges_waived"
 LEGAL_SUMMARY = "cases.legal_summary"
+PAYMENT_OUTLOOK = "ledger.payment_outlook"
 
 
 class ExposureIncrease(Protocol):
@@ -105,11 +106,20 @@ class LegalSummary(Protocol):
     def __call__(self, *, customer_id: int, user: Any) -> list[dict[str, str]]: ...
 
 
+class PaymentOutlook(Protocol):
+    """``ledger.payment_outlook``: the predicted payment dates of ``invoice_ids`` (a page of them, never a whole
+    book), as ``{invoice_id: {"p50": date, "p90": date, "method": str, "method_label": str}}``; an invoice with no
+    prediction is left out. Shown on the invoice page, the collections case page and the worklist. Registered by
+    prediction."""
+
+    def __call__(self, *, invoice_ids: list[int]) -> dict[int, dict[str, Any]]: ...
+
+
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {
     EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
     LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
-    CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary,
+    CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary, PAYMENT_OUTLOOK: PaymentOutlook,
 }
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
@@ -131,6 +141,8 @@ def register(event: Literal["dunning.letter_issuer"], name: str, fn: LetterIssue
 def register(event: Literal["dunning.charges_waived"], name: str, fn: ChargesWaived) -> None: ...
 @overload
 def register(event: Literal["cases.legal_summary"], name: str, fn: LegalSummary) -> None: ...
+@overload
+def register(event: Literal["ledger.payment_outlook"], name: str, fn: PaymentOutlook) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

@@ -1,0 +1,4 @@
+"""Web pages of earlywarning, mounted at /warnings/."""
+
+app_name = "earlywarning"
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForecastConfig(AppConfig):
+    name = "arms.forecast"
+    label = "forecast"
+    verbose_name = _("Cash-in forecast")

@@ -1,0 +1,1 @@
+"""Stress scenarios and the cost of overdue receivables (issue 15)."""

@@ -1,0 +1,7 @@
+"""REST API of stress, mounted at /api/v1/stress."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["stress"])
