@@ -101,7 +101,7 @@ def _rows(chunk: list[StatementLine]) -> Iterator[tuple[str, str, str, str, Deci
                 if payment.amount_minor - used:
                     yield ref, status, code, "", to_decimal(payment.amount_minor - used, currency), line.confidence
         elif status == "suggested" and (line.match or {}).get("allocations"):
-            code = codes.get(line.customer_id, "")
+            code = codes.get(line.customer_id, "") if line.customer_id else ""
             used = 0
             for invoice_id, amount in line.match["allocations"]:
                 used += amount

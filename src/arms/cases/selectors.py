@@ -147,7 +147,7 @@ class WorklistRow:
         return self.facts.overdue_base_minor
 
 
-def grades_of(customer_ids) -> dict[int, str]:
+def grades_of(customer_ids: Iterable[int]) -> dict[int, str]:
     """Credit grade per customer from ``credit.CreditProfile``; missing means unrated."""
     return dict(CreditProfile.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "grade"))
 

@@ -4,7 +4,7 @@ and contact_create: validated, audited, one transaction each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +25,9 @@ from arms.customers.models import Company, Contact, Customer
 from arms.customers.selectors import customers_visible_to
 from arms.customers.uscc import uscc_message
 from arms.domain.uscc import UsccError, validate_uscc
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor, JsonDict
 
 #: a salesperson or collector: a user, a user id, a username, or None for nobody
 UserRef = Any
@@ -49,7 +52,7 @@ class CustomerFields(ServiceInput):
     status: str = UNSET
     notes: str = UNSET
 
-    def clean(self) -> dict:
+    def clean(self) -> JsonDict:
         """The given fields, normalised (USCC upper-case, users looked up); raises naming the first bad one."""
         cleaned = self.given()
         if "name" in cleaned:
@@ -99,7 +102,7 @@ def company_ensure() -> Company:
     )
     return company
 
-def customer_snapshot(customer: Customer) -> dict:
+def customer_snapshot(customer: Customer) -> JsonDict:
     data = {name: getattr(customer, name) for name in EDITABLE if name not in ("salesperson", "collector")}
     data["code"] = customer.code
     data["salesperson"] = customer.salesperson_id
@@ -107,7 +110,7 @@ def customer_snapshot(customer: Customer) -> dict:
     return data
 
 
-def duplicate_uscc(*, actor, existing: Customer) -> Conflict:
+def duplicate_uscc(*, actor: Actor, existing: Customer) -> Conflict:
     """The refusal of a 统一社会信用代码 that ``existing`` already has, telling only what ``actor`` may know.
 
     Whoever may see ``existing`` is told which customer it is. Anyone else (a salesperson, for another
@@ -126,7 +129,8 @@ def duplicate_uscc(*, actor, existing: Customer) -> Conflict:
 
 
 @transaction.atomic
-def customer_create(*, actor, code: str, name: str, company: Company | None = None, idempotency_key: str | None = None,
+def customer_create(*, actor: Actor, code: str, name: str, company: Company | None = None,
+                    idempotency_key: str | None = None,
                     uscc: str = UNSET, industry: str = UNSET, region: str = UNSET, province: str = UNSET,
                     address: str = UNSET, salesperson: UserRef = UNSET, collector: UserRef = UNSET,
                     payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET, currency: str = UNSET,
@@ -160,7 +164,7 @@ def customer_create(*, actor, code: str, name: str, company: Company | None = No
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str = UNSET, industry: str = UNSET,
+def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc: str = UNSET, industry: str = UNSET,
                     region: str = UNSET, province: str = UNSET, address: str = UNSET, salesperson: UserRef = UNSET,
                     collector: UserRef = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
                     currency: str = UNSET, status: str = UNSET, notes: str = UNSET) -> Customer:
@@ -188,16 +192,17 @@ def customer_update(*, actor, customer: Customer, name: str = UNSET, uscc: str =
     if changed:
         audit_record(actor=actor, action="customer_updated", subject=locked,
                      before={k: before[k] for k in changed}, after=changed)
-    return locked
+    updated: Customer = locked
+    return updated
 
 
-def contact_snapshot(contact: Contact) -> dict:
+def contact_snapshot(contact: Contact) -> JsonDict:
     return {"name": contact.name, "role": contact.role, "phone": contact.phone, "email": contact.email,
             "is_primary": contact.is_primary}
 
 
 @transaction.atomic
-def contact_create(*, actor, customer: Customer, name: str, role: str = "", phone: str = "", email: str = "",
+def contact_create(*, actor: Actor, customer: Customer, name: str, role: str = "", phone: str = "", email: str = "",
                    is_primary: bool = False, idempotency_key: str | None = None) -> Contact:
     """Add a contact person to a customer. A new primary contact makes the previous one secondary."""
     payload = {"customer": customer.pk, "name": name, "role": role, "phone": phone, "email": email,

@@ -5,6 +5,8 @@ in; lists annotate them in SQL (one query per page, whatever its length)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -26,8 +28,11 @@ from arms.ledger.models import Allocation
 from arms.legal.enums import CLOSED
 from arms.legal.models import AgencyMandate, CaseCost, DebtorAsset, LegalCase, Settlement
 
+if TYPE_CHECKING:
+    from arms.common.typing import Viewer
 
-def letter_queue(*, user, status: str = ReviewStatus.AWAITING) -> QuerySet[DunningAction]:
+
+def letter_queue(*, user: Viewer, status: str = ReviewStatus.AWAITING) -> QuerySet[DunningAction]:
     """Lawyer's letter drafts for legal's review (``status``: awaiting, approved, rejected; blank: all)."""
     qs = (DunningAction.objects.filter(stage__letter_kind=LetterKind.LAWYER_LETTER,
                                        customer__in=customers_visible_to(user))
@@ -37,7 +42,7 @@ def letter_queue(*, user, status: str = ReviewStatus.AWAITING) -> QuerySet[Dunni
     return qs.filter(review_status=status) if status else qs
 
 
-def letter_get(*, user, action_id: int) -> DunningAction:
+def letter_get(*, user: Viewer, action_id: int) -> DunningAction:
     found = letter_queue(user=user, status="").filter(pk=action_id).first()
     if found is None:
         raise NotFound("no such letter")
@@ -64,7 +69,7 @@ def with_recovered(qs: QuerySet[LegalCase]) -> QuerySet[LegalCase]:
                        claim_count=Count("claims", distinct=True))
 
 
-def case_list(*, user, status: str = "", customer_id: int | None = None, open_only: bool = False,
+def case_list(*, user: Viewer, status: str = "", customer_id: int | None = None, open_only: bool = False,
               search: str = "") -> QuerySet[LegalCase]:
     qs = LegalCase.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
     if status:
@@ -79,7 +84,7 @@ def case_list(*, user, status: str = "", customer_id: int | None = None, open_on
     return with_recovered(qs).order_by("-created_at", "-pk")
 
 
-def case_get(*, user, case_id: int) -> LegalCase:
+def case_get(*, user: Viewer, case_id: int) -> LegalCase:
     found = case_list(user=user).filter(pk=case_id).first()
     if found is None:
         raise NotFound("no such case")
@@ -100,7 +105,7 @@ def fee_due_minor(collected_minor: int, fee_share_bp: int) -> int:
     return (collected_minor * fee_share_bp + 5_000) // 10_000
 
 
-def mandate_list(*, user, customer_id: int | None = None, status: str = "") -> QuerySet[AgencyMandate]:
+def mandate_list(*, user: Viewer, customer_id: int | None = None, status: str = "") -> QuerySet[AgencyMandate]:
     qs = AgencyMandate.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
@@ -112,7 +117,7 @@ def mandate_list(*, user, customer_id: int | None = None, status: str = "") -> Q
         claim_count=Count("claims", distinct=True)).order_by("-handed_over_on", "-pk")
 
 
-def settlement_list(*, user, status: str = "", customer_id: int | None = None) -> QuerySet[Settlement]:
+def settlement_list(*, user: Viewer, status: str = "", customer_id: int | None = None) -> QuerySet[Settlement]:
     qs = (Settlement.objects.filter(customer__in=customers_visible_to(user))
           .select_related("customer", "invoice", "requested_by", "decided_by", "credit_note"))
     if status:
@@ -122,7 +127,7 @@ def settlement_list(*, user, status: str = "", customer_id: int | None = None) -
     return qs.order_by("-requested_at", "-pk")
 
 
-def asset_list(*, user, customer_id: int | None = None, kind: str = "") -> QuerySet[DebtorAsset]:
+def asset_list(*, user: Viewer, customer_id: int | None = None, kind: str = "") -> QuerySet[DebtorAsset]:
     qs = DebtorAsset.objects.filter(customer__in=customers_visible_to(user)).select_related("customer")
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
@@ -133,7 +138,7 @@ def asset_list(*, user, customer_id: int | None = None, kind: str = "") -> Query
 
 
 
-def legal_summary(*, customer_id: int, user) -> list[dict[str, str]]:
+def legal_summary(*, customer_id: int, user: Viewer) -> list[dict[str, str]]:
     """The ``cases.legal_summary`` hook: the customer's cases for its collections case page (one query)."""
     if not user.has_perm("legal.view_legalcase"):
         return []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import ExternalActor, audit_record
 from arms.cases.enums import ActivityKind, Direction
 from arms.cases.models import Activity
 from arms.cases.services.common import choice_or_error, code_or_error, customer_invoices_locked
@@ -17,12 +18,19 @@ from arms.common.attachments import attachment_store
 from arms.common.errors import ValidationFailed
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
+    from arms.ledger.models import Invoice
+
 #: attachments are evidence, not an archive: a scan or a letter's PDF, not a video
 #: a clock a few minutes fast on a phone is fine; a contact next week is a typing error
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
-def activity_snapshot(activity: Activity) -> dict:
+def activity_snapshot(activity: Activity) -> JsonDict:
     return {
         "customer": activity.customer_id, "kind": activity.kind, "direction": activity.direction,
         "outcome": activity.outcome, "note": activity.note, "occurred_at": activity.occurred_at,
@@ -35,13 +43,13 @@ def activity_snapshot(activity: Activity) -> dict:
 @transaction.atomic
 def activity_record(
     *,
-    customer,
+    customer: Customer,
     kind: str,
     outcome: str = "",
     note: str = "",
-    actor=None,
+    actor: Actor | ExternalActor = None,
     occurred_at: datetime | None = None,
-    invoices=(),
+    invoices: Iterable[Invoice | int] = (),
     source: str = "",
     source_ref: str = "",
     attachment_name: str = "",
@@ -54,7 +62,7 @@ def activity_record(
     recorded, so dunning runs and retries record each letter once. Runs in the caller's transaction if any.
     """
     if source_ref:
-        existing = Activity.objects.filter(source=source, source_ref=source_ref).first()
+        existing: Activity | None = Activity.objects.filter(source=source, source_ref=source_ref).first()
         if existing is not None:
             return existing
     choice_or_error(kind, ActivityKind, "kind")

@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,12 @@ from arms.ledger.models import Invoice
 from arms.ledger.selectors import customer_balances, customer_statement
 from arms.web.exports import AMOUNT, DATE, Column, Table, csv_lines
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from arms.common.typing import Actor
+    from arms.customers.models import Customer
+
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -52,7 +59,7 @@ def _safe(name: str) -> str:
     return _UNSAFE.sub("_", name).strip("._") or "file"
 
 
-def _csv_bytes(columns: list[Column], rows) -> bytes:
+def _csv_bytes(columns: list[Column], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 CSV with a byte-order mark, formula-like text escaped (``arms.web.exports``): the receiver opens it
     in Excel, and a customer's note must not become a live formula there."""
     return b"".join(csv_lines(Table("", columns, rows)))
@@ -68,7 +75,7 @@ def bundle_recipient_check(recipient: str) -> str:
     return recipient
 
 
-def evidence_bundle(*, customer, actor, recipient: str, note: str = "", as_of: date | None = None,
+def evidence_bundle(*, customer: Customer, actor: Actor, recipient: str, note: str = "", as_of: date | None = None,
                     statement_from: date | None = None) -> Bundle:
     """Build the ZIP and record the hand-off (in one transaction: no activity without its bundle)."""
     recipient = bundle_recipient_check(recipient)
@@ -78,7 +85,8 @@ def evidence_bundle(*, customer, actor, recipient: str, note: str = "", as_of: d
                       statement_from=statement_from)
 
 
-def _build(*, customer, actor, recipient: str, note: str, day: date, statement_from: date | None) -> Bundle:
+def _build(*, customer: Customer, actor: Actor, recipient: str, note: str, day: date,
+           statement_from: date | None) -> Bundle:
     contracts = list(customer.contracts.prefetch_related("attachments").order_by("signed_date", "number"))
     invoices = list(Invoice.objects.filter(customer=customer).select_related("contract").order_by("issue_date", "id"))
     open_invoices = [inv for inv in invoices if inv.amount_open_minor > 0]

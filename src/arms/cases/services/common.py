@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -11,11 +12,16 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update
 from arms.ledger.models import Invoice
 
+if TYPE_CHECKING:
+    from django.db.models import TextChoices
+
+    from arms.customers.models import Customer
+
 _CODE_RE = re.compile(r"^[a-z0-9_]{0,40}$")
 
 
 
-def choice_or_error(value: str, choices, field: str) -> str:
+def choice_or_error(value: str, choices: type[TextChoices], field: str) -> str:
     if value not in choices.values:
         raise ValidationFailed(
             _("%(value)s is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices.values)},
@@ -30,12 +36,12 @@ def code_or_error(value: str, field: str) -> str:
     return value or ""
 
 
-def invoice_ids(invoices: Iterable) -> list[int]:
+def invoice_ids(invoices: Iterable[Invoice | int]) -> list[int]:
     """Invoices given as objects or ids, as a sorted list of distinct ids."""
-    return sorted({getattr(inv, "pk", inv) for inv in invoices})
+    return sorted({inv.pk if isinstance(inv, Invoice) else inv for inv in invoices})
 
 
-def customer_invoices_locked(*, customer, invoices: Iterable, field: str = "invoices",
+def customer_invoices_locked(*, customer: Customer, invoices: Iterable[Invoice | int], field: str = "invoices",
                              open_only: bool = False, lock: bool = True) -> list[Invoice]:
     """Lock the named invoices (by pk, the fixed order; the caller holds the customer's lock) and check they
     are the customer's (and open). ``lock=False`` only reads them (an activity merely names invoices)."""

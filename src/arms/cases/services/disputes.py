@@ -4,6 +4,7 @@ owner when its SLA deadline (Chinese working days) is near or past."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from arms.cases.enums import (
 )
 from arms.cases.errors import AlreadyClosed, DisputeOpen
 from arms.cases.models import Dispute, DisputeReasonSetting
+from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error
 from arms.cases.services.escalation import case_link
@@ -34,11 +36,18 @@ from arms.domain.money import format_money, proportional_part
 from arms.domain.workdays import add_working_days, working_days_between
 from arms.ledger.services import credit_note_post
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
+    from arms.ledger.models import Invoice
+
 #: the owner is warned this many working days before the deadline
 SLA_WARNING_WORKING_DAYS = 2
 
 
-def dispute_snapshot(dispute: Dispute) -> dict:
+def dispute_snapshot(dispute: Dispute) -> JsonDict:
     return {
         "invoice": dispute.invoice_id, "customer": dispute.customer_id, "currency": dispute.currency,
         "amount_minor": dispute.amount_minor, "reason_code": dispute.reason_code, "department": dispute.department,
@@ -56,11 +65,9 @@ def dispute_terms(reason_code: str) -> tuple[int, str]:
     return days, str(department)
 
 
-def default_owner(customer, department: str):
+def default_owner(customer: Customer, department: str) -> User | None:
     """Who inside ARMS answers for a department's dispute: sales, quality and logistics through the
     salesperson; finance through the collector (else a finance manager); legal through legal."""
-    from arms.cases.selectors import person_for_level
-
     if department == Department.FINANCE:
         return person_for_level(customer, Level.FINANCE)
     if department == Department.LEGAL:
@@ -70,8 +77,8 @@ def default_owner(customer, department: str):
 
 @transaction.atomic
 def dispute_raise(
-    *, invoice, amount_minor: int, reason_code: str, actor, description: str = "", department: str = "",
-    owner=None, raised_on: date | None = None, idempotency_key: str | None = None,
+    *, invoice: Invoice, amount_minor: int, reason_code: str, actor: Actor, description: str = "", department: str = "",
+    owner: User | None = None, raised_on: date | None = None, idempotency_key: str | None = None,
 ) -> Dispute:
     """The customer disputes (part of) an invoice. The amount is at most the invoice's open amount; one open
     dispute per invoice. The SLA deadline is ``raised_on`` + the reason's Chinese working days."""
@@ -130,7 +137,7 @@ def dispute_raise(
 
 @transaction.atomic
 def dispute_resolve(
-    *, dispute: Dispute, resolution: str, actor, note: str = "", on: date | None = None,
+    *, dispute: Dispute, resolution: str, actor: Actor, note: str = "", on: date | None = None,
     credit_minor: int | None = None, corrected_invoice_ref: str = "",
 ) -> Dispute:
     """Close a dispute.
@@ -152,7 +159,8 @@ def dispute_resolve(
         raise ValidationFailed(_("A dispute cannot be resolved before it was raised."), field="on")
     before = dispute_snapshot(locked)
     if resolution == DisputeResolution.CREDIT_NOTE:
-        if not (getattr(actor, "is_authenticated", False) and actor.has_perm("ledger.add_creditnote")):
+        user = user_or_none(actor)
+        if user is None or not user.has_perm("ledger.add_creditnote"):
             raise Forbidden(_("Your role cannot post credit notes."), field="resolution")
         gross = min(locked.amount_minor, invoice.amount_open_minor) if credit_minor is None else credit_minor
         if isinstance(gross, bool) or not isinstance(gross, int) or gross <= 0:
@@ -195,8 +203,6 @@ def dispute_resolve(
 def disputes_sla_check(*, as_of: date) -> dict[str, int]:
     """Tell each open dispute's owner once when its deadline is within 2 working days, and once when it has
     passed (the overdue notice also to the finance level's person: the collector or a finance manager)."""
-    from arms.cases.selectors import person_for_level
-
     counts = {"warned": 0, "overdue": 0}
     for pk in list(Dispute.objects.filter(status=DisputeStatus.OPEN, raised_on__lte=as_of)
                    .filter(sla_overdue_notified_on__isnull=True).order_by("sla_due_on", "pk")

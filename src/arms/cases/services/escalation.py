@@ -4,6 +4,7 @@ and a notification (sent after commit)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -12,13 +13,17 @@ from arms.cases.models import Task
 from arms.cases.services.tasks import task_create_or_get
 from arms.common.notify import notify
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Customer
 
-def case_link(customer) -> str:
+
+def case_link(customer: Customer) -> str:
     return reverse("cases:case", args=[customer.pk])
 
 
-def escalate(*, customer, from_level: str, kind: str, title: str, body: str, due_on: date, source: str,
-             source_ref: str, actor=None, notify_kind: str = "collections.escalation") -> Task:
+def escalate(*, customer: Customer, from_level: str, kind: str, title: str, body: str, due_on: date, source: str,
+             source_ref: str, actor: Actor = None, notify_kind: str = "collections.escalation") -> Task:
     """A task for the person one level up from ``from_level`` (idempotent on source_ref) and, the first time,
     a notification to them."""
     level = next_level(from_level or Level.FINANCE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -17,7 +18,7 @@ from arms.cases.enums import ActivityKind, Level, PlanStatus, TaskKind
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import InstallmentLine, InstallmentPlan
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import customer_invoices_locked
+from arms.cases.services.common import customer_invoices_locked, invoice_ids
 from arms.cases.services.escalation import escalate
 from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
@@ -27,6 +28,13 @@ from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
 from arms.domain.money import format_money, split_largest_remainder
 from arms.ledger.models import Allocation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
+    from arms.ledger.models import Invoice
 
 MAX_INSTALLMENTS = 60
 
@@ -51,7 +59,7 @@ def plan_schedule(*, total_minor: int, installments: int, first_due_on: date, ev
     return [ScheduleLine(add_months(first_due_on, i * every_months), amount) for i, amount in enumerate(amounts)]
 
 
-def plan_snapshot(plan: InstallmentPlan) -> dict:
+def plan_snapshot(plan: InstallmentPlan) -> JsonDict:
     return {
         "customer": plan.customer_id, "currency": plan.currency, "total_minor": plan.total_minor,
         "status": plan.status, "grace_days": plan.grace_days, "starts_on": plan.starts_on,
@@ -63,14 +71,14 @@ def plan_snapshot(plan: InstallmentPlan) -> dict:
 
 @transaction.atomic
 def plan_request(
-    *, customer, invoices, actor, installments: int | None = None, first_due_on: date | None = None,
-    every_months: int = 1, schedule: list[ScheduleLine] | None = None, total_minor: int | None = None,
+    *, customer: Customer, invoices: Iterable[Invoice | int], actor: Actor, installments: int | None = None,
+    first_due_on: date | None = None, every_months: int = 1, schedule: list[ScheduleLine] | None = None, total_minor: int | None = None,
     grace_days: int = 7, starts_on: date | None = None, note: str = "", idempotency_key: str | None = None,
 ) -> InstallmentPlan:
     """Ask for an installment plan over the named open invoices. Either ``installments`` equal parts from
     ``first_due_on`` (monthly), or an explicit ``schedule``. The total defaults to what the invoices owe."""
     start = starts_on or timezone.localdate()
-    payload = {"customer": customer.pk, "invoices": sorted(getattr(i, "pk", i) for i in invoices),
+    payload = {"customer": customer.pk, "invoices": invoice_ids(invoices),
                "installments": installments, "first": first_due_on, "every": every_months,
                "schedule": [(s.due_on, s.amount_minor) for s in schedule or []], "total": total_minor,
                "grace": grace_days, "start": start, "note": note}
@@ -119,8 +127,8 @@ def plan_request(
     return plan
 
 
-def _schedule_or_error(*, total: int, installments, first_due_on, every_months, schedule, starts_on
-                       ) -> list[ScheduleLine]:
+def _schedule_or_error(*, total: int, installments: int | None, first_due_on: date | None, every_months: int,
+                       schedule: list[ScheduleLine] | None, starts_on: date) -> list[ScheduleLine]:
     if schedule:
         lines = sorted(schedule, key=lambda s: s.due_on)
         for index, line in enumerate(schedule):
@@ -153,10 +161,11 @@ def _schedule_or_error(*, total: int, installments, first_due_on, every_months, 
                          every_months=every_months)
 
 
-def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> InstallmentPlan:
+def _decide(*, plan: InstallmentPlan, actor: Actor, approve: bool, note: str) -> InstallmentPlan:
     lock_customer(plan.customer_id)
     locked = qs_for_update(InstallmentPlan.objects.all(), own_rows_only=True).select_related("customer").get(pk=plan.pk)
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("cases.approve_installmentplan")):
+    user = user_or_none(actor)
+    if user is None or not user.has_perm("cases.approve_installmentplan"):
         raise Forbidden(_("Only a finance manager approves installment plans."), field="actor")
     if locked.status != PlanStatus.PENDING:
         raise AlreadyClosed(_("The plan is already %(status)s.") % {"status": locked.get_status_display()},
@@ -164,7 +173,7 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
     require_second_person(locked.requested_by_id, actor)
     before = plan_snapshot(locked)
     locked.status = PlanStatus.ACTIVE if approve else PlanStatus.REJECTED
-    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note[:300]
+    locked.decided_by, locked.decided_at, locked.decision_note = user, timezone.now(), note[:300]
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     total = format_money(locked.total_minor, locked.currency)
     text = (_("Installment plan over %(total)s in %(n)s installments approved.") if approve
@@ -179,13 +188,13 @@ def _decide(*, plan: InstallmentPlan, actor, approve: bool, note: str) -> Instal
 
 
 @transaction.atomic
-def plan_approve(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
+def plan_approve(*, plan: InstallmentPlan, actor: Actor, note: str = "") -> InstallmentPlan:
     """A finance manager other than the requester approves: the plan is active and its invoices leave dunning."""
     return _decide(plan=plan, actor=actor, approve=True, note=note)
 
 
 @transaction.atomic
-def plan_reject(*, plan: InstallmentPlan, actor, note: str = "") -> InstallmentPlan:
+def plan_reject(*, plan: InstallmentPlan, actor: Actor, note: str = "") -> InstallmentPlan:
     return _decide(plan=plan, actor=actor, approve=False, note=note)
 
 
@@ -197,7 +206,7 @@ def plan_paid_minor(plan: InstallmentPlan, *, as_of: date) -> int:
     return min(max(total or 0, 0), plan.total_minor)
 
 
-def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
+def _plan_check_one(plan_id: int, *, as_of: date, actor: Actor = None) -> str:
     with transaction.atomic(durable=True):
         plan = qs_for_update(InstallmentPlan.objects.select_related("customer"), own_rows_only=True).get(pk=plan_id)
         if plan.status != PlanStatus.ACTIVE:
@@ -205,7 +214,7 @@ def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
         before = plan_snapshot(plan)
         paid = plan_paid_minor(plan, as_of=as_of)
         remaining = paid
-        late = None
+        late: InstallmentLine | None = None
         lines = list(plan.lines.order_by("seq"))
         for line in lines:
             covered = min(line.amount_minor, remaining)
@@ -230,6 +239,7 @@ def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
             message = _("Installment plan completed: %(total)s paid.") % {
                 "total": format_money(plan.total_minor, plan.currency)}
         else:
+            assert late is not None  # breached means an installment is late
             message = _("Installment plan breached: installment %(seq)s of %(amount)s due %(due)s "
                         "is unpaid after %(grace)s days.") % {
                 "seq": late.seq, "amount": format_money(late.amount_minor, plan.currency),
@@ -247,7 +257,7 @@ def _plan_check_one(plan_id: int, *, as_of: date, actor=None) -> str:
         return plan.status
 
 
-def plans_check(*, as_of: date, actor=None) -> dict[str, int]:
+def plans_check(*, as_of: date, actor: Actor = None) -> dict[str, int]:
     """Track every active plan against the payments on its invoices: completed when all is paid, breached
     when an installment is unpaid more than ``grace_days`` after its date (escalated). Idempotent."""
     counts = {"checked": 0, "active": 0, "completed": 0, "breached": 0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -15,7 +16,7 @@ from arms.cases.enums import ActivityKind, Level, PromiseStatus, TaskKind
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import PromiseToPay
 from arms.cases.services.activities import activity_record
-from arms.cases.services.common import choice_or_error, customer_invoices_locked
+from arms.cases.services.common import choice_or_error, customer_invoices_locked, invoice_ids
 from arms.cases.services.escalation import escalate
 from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
@@ -26,10 +27,17 @@ from arms.domain.money import format_money
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, Payment
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
+    from arms.ledger.models import Invoice
+
 log = logging.getLogger(__name__)
 
 
-def promise_snapshot(promise: PromiseToPay) -> dict:
+def promise_snapshot(promise: PromiseToPay) -> JsonDict:
     return {
         "customer": promise.customer_id, "currency": promise.currency, "amount_minor": promise.amount_minor,
         "made_on": promise.made_on, "promised_on": promise.promised_on, "status": promise.status,
@@ -40,7 +48,8 @@ def promise_snapshot(promise: PromiseToPay) -> dict:
 
 @transaction.atomic
 def promise_record(
-    *, customer, amount_minor: int, promised_on: date, actor, made_on: date | None = None, invoices=(),
+    *, customer: Customer, amount_minor: int, promised_on: date, actor: Actor, made_on: date | None = None,
+    invoices: Iterable[Invoice | int] = (),
     currency: str | None = None, contact_name: str = "", note: str = "", level: str = Level.FINANCE,
     idempotency_key: str | None = None,
 ) -> PromiseToPay:
@@ -51,7 +60,7 @@ def promise_record(
     """
     made = made_on or timezone.localdate()
     payload = {"customer": customer.pk, "amount": amount_minor, "promised_on": promised_on, "made_on": made,
-               "invoices": sorted(getattr(i, "pk", i) for i in invoices), "currency": currency,
+               "invoices": invoice_ids(invoices), "currency": currency,
                "contact": contact_name, "note": note, "level": level}
 
     def create() -> PromiseToPay:
@@ -124,7 +133,7 @@ def promise_paid_minor(promise: PromiseToPay, *, as_of: date) -> int:
     return max(total or 0, 0)
 
 
-def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
+def _promise_check_one(promise_id: int, *, as_of: date, actor: Actor = None) -> str:
     """Check one open promise in its own transaction; returns its status afterwards."""
     with transaction.atomic(durable=True):
         promise = qs_for_update(PromiseToPay.objects.select_related("customer"), own_rows_only=True).get(pk=promise_id)
@@ -163,7 +172,7 @@ def _promise_check_one(promise_id: int, *, as_of: date, actor=None) -> str:
         return promise.status
 
 
-def promises_check(*, as_of: date, actor=None) -> dict[str, int]:
+def promises_check(*, as_of: date, actor: Actor = None) -> dict[str, int]:
     """Find every open promise made by ``as_of`` kept (paid in full) or broken (its date passed short of the
     amount). Idempotent: a promise is decided once; running again the same day changes nothing."""
     counts = {"checked": 0, "kept": 0, "broken": 0, "open": 0}
@@ -177,7 +186,7 @@ def promises_check(*, as_of: date, actor=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def promise_cancel(*, promise: PromiseToPay, actor, note: str = "") -> PromiseToPay:
+def promise_cancel(*, promise: PromiseToPay, actor: Actor, note: str = "") -> PromiseToPay:
     """Withdraw an open promise (recorded by mistake, replaced by an installment plan)."""
     lock_customer(promise.customer_id)
     locked = qs_for_update(PromiseToPay.objects.all()).get(pk=promise.pk)

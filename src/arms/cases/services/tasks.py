@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arms.audit.services import audit_record
+from arms.audit.services import ExternalActor, audit_record
 from arms.cases.enums import ActivityKind, Level, TaskKind, TaskStatus
 from arms.cases.errors import AlreadyClosed
 from arms.cases.models import Task
+from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.common import choice_or_error, code_or_error
 from arms.common.actors import user_or_none
 from arms.common.errors import ValidationFailed
 from arms.common.locks import qs_for_update
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor, JsonDict
+    from arms.customers.models import Customer
 
 #: what completing a task of each kind records on the history
 ACTIVITY_OF_TASK = {
@@ -30,7 +38,7 @@ ACTIVITY_OF_TASK = {
 }
 
 
-def task_snapshot(task: Task) -> dict:
+def task_snapshot(task: Task) -> JsonDict:
     return {
         "customer": task.customer_id, "kind": task.kind, "title": task.title, "assignee": task.assignee_id,
         "level": task.level, "due_on": task.due_on, "status": task.status, "source": task.source,
@@ -39,8 +47,8 @@ def task_snapshot(task: Task) -> dict:
 
 
 def task_create_or_get(
-    *, customer, kind: str, title: str, level: str, due_on: date, assignee=None, source: str = "",
-    source_ref: str = "", actor=None,
+    *, customer: Customer, kind: str, title: str, level: str, due_on: date, assignee: User | None = None,
+    source: str = "", source_ref: str = "", actor: Actor | ExternalActor = None,
 ) -> tuple[Task, bool]:
     """``task_create`` that also says whether it created the task (False: (source, source_ref) existed)."""
     if source_ref:
@@ -59,8 +67,6 @@ def task_create_or_get(
     if len(source) > 40 or len(source_ref) > 120:
         raise ValidationFailed(_("The source reference is too long."), field="source_ref")
     if assignee is None:
-        from arms.cases.selectors import person_for_level
-
         assignee = person_for_level(customer, level)
     elif not assignee.is_active:
         raise ValidationFailed(_("The assignee's account is disabled."), field="assignee")
@@ -80,8 +86,8 @@ def task_create_or_get(
 
 @transaction.atomic
 def task_create(
-    *, customer, kind: str, title: str, assignee=None, level: str, due_on: date, source: str = "",
-    source_ref: str = "", actor=None,
+    *, customer: Customer, kind: str, title: str, assignee: User | None = None, level: str, due_on: date,
+    source: str = "", source_ref: str = "", actor: Actor | ExternalActor = None,
 ) -> Task:
     """A to-do for one person. Without an assignee, the person who holds ``level`` for the customer gets it
     (``selectors.person_for_level``). Idempotent on (source, source_ref) when ``source_ref`` is given."""
@@ -101,8 +107,8 @@ def _locked_open(task: Task) -> Task:
 
 
 @transaction.atomic
-def task_complete(*, task: Task, actor, outcome: str, note: str, kind: str | None = None,
-                  occurred_at=None) -> Task:
+def task_complete(*, task: Task, actor: Actor, outcome: str, note: str, kind: str | None = None,
+                  occurred_at: datetime | None = None) -> Task:
     """Mark the task done and record what was done as an activity on the customer's history."""
     code_or_error(outcome, "outcome")
     locked = _locked_open(task)
@@ -122,7 +128,7 @@ def task_complete(*, task: Task, actor, outcome: str, note: str, kind: str | Non
 
 
 @transaction.atomic
-def task_cancel(*, task: Task, actor, note: str = "") -> Task:
+def task_cancel(*, task: Task, actor: Actor, note: str = "") -> Task:
     """Close a task that is no longer needed (the customer paid, the case moved on)."""
     locked = _locked_open(task)
     before = task_snapshot(locked)

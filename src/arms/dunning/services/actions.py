@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -38,6 +39,11 @@ from arms.dunning.models import (
 )
 from arms.dunning.services.emails import send_email
 from arms.exposure.services import hold_place
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from django.db.models import QuerySet
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +90,8 @@ def _outcome(action: DunningAction) -> str:
 ALL_DOCUMENTS = ("letter", "statement")
 
 
-def action_process(*, action_id: int, queue_email: bool = True, documents_wanted=ALL_DOCUMENTS) -> DunningAction:
+def action_process(*, action_id: int, queue_email: bool = True,
+                   documents_wanted: Sequence[str] = ALL_DOCUMENTS) -> DunningAction:
     """Carry out a pending action (see the module docstring). Returns the action; a done one is left alone.
 
     ``queue_email=False`` leaves the e-mail pending in the outbox without handing it to the queue (the demo,
@@ -198,7 +205,7 @@ def action_fail(*, action_id: int, error: str) -> None:
         status=ActionStatus.FAILED, error=error[:4000])
 
 
-def actions_pending(run_id: int | None = None):
+def actions_pending(run_id: int | None = None) -> QuerySet[DunningAction, int]:
     qs = DunningAction.objects.filter(status__in=[ActionStatus.PENDING, ActionStatus.FAILED])
     if run_id is not None:
         qs = qs.filter(run_id=run_id)
@@ -206,7 +213,8 @@ def actions_pending(run_id: int | None = None):
 
 
 def process_actions(run_id: int | None = None, *, queue_email: bool = True,
-                    documents_wanted=ALL_DOCUMENTS, progress=None) -> dict[str, int]:
+                    documents_wanted: Sequence[str] = ALL_DOCUMENTS,
+                    progress: Callable[..., None] | None = None) -> dict[str, int]:
     """Carry out the pending and failed actions (of one run), one transaction each; a failing one is marked and
     the rest go on (``arms dunning process`` or the UI retries it). ``progress(done, total, message, **values)``,
     if given, hears after each one (a background job's progress bar)."""
@@ -226,7 +234,7 @@ def process_actions(run_id: int | None = None, *, queue_email: bool = True,
     return {"done": done, "failed": failed}
 
 
-@db_task()
+@db_task()  # type: ignore[untyped-decorator]  # huey ships no types
 def process_run(run_id: int) -> dict[str, int]:
     """The queue task that carries out a run's actions (queued by ``dunning_run`` after its commit)."""
     return process_actions(run_id)

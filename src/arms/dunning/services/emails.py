@@ -30,6 +30,8 @@ from arms.dunning.models import DunningEmail, EmailStatus
 from arms.dunning.selectors import MAX_ATTEMPTS
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from arms.common.typing import Actor
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ class EmailNotSent(Exception):
     """Raised so Huey retries the send later (the row already says why it failed)."""
 
 
-@db_task(retries=5, retry_delay=300, retry_backoff=2)
+@db_task(retries=5, retry_delay=300, retry_backoff=2)  # type: ignore[untyped-decorator]  # huey ships no types
 def send_email(email_id: int) -> str:
     """The queue task that sends one outbox row (queued by ``action_process`` after its commit); a failure is
     recorded on the row and retried by Huey with backoff."""
@@ -106,7 +108,8 @@ def send_email(email_id: int) -> str:
     return status
 
 
-def emails_due(*, now=None, manual: bool = False, ids=None):
+def emails_due(*, now: datetime | None = None, manual: bool = False,
+               ids: Iterable[int] | None = None) -> QuerySet[DunningEmail, int]:
     """Rows a retry should try: failed ones whose next attempt is due (all failed ones when ``manual``), pending
     ones never tried, and ``sending`` ones abandoned by a dead worker."""
     now = now or timezone.now()

@@ -10,6 +10,7 @@ and queues the e-mail. The reviewer is never the person who triggered or resubmi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,9 @@ from arms.dunning import documents
 from arms.dunning.models import ActionStatus, DunningAction, ReviewStatus
 from arms.dunning.services.actions import SOURCE, action_process, review_task
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 PERMISSION = "dunning.review_lawyer_letter"
 MAX_REVIEW_NOTE = 1000
 
@@ -39,7 +43,7 @@ def _locked(action_id: int) -> DunningAction:
     return locked
 
 
-def _may_review(actor) -> None:
+def _may_review(actor: User) -> None:
     if not actor.has_perm(PERMISSION):
         raise Forbidden(_("Only legal reviews lawyer's letters."))
 
@@ -59,7 +63,7 @@ def _awaiting(action: DunningAction) -> None:
 
 
 @transaction.atomic
-def letter_approve(*, actor, action_id: int, note: str = "") -> DunningAction:
+def letter_approve(*, actor: User, action_id: int, note: str = "") -> DunningAction:
     """Approve the draft: who issues it is frozen and the action goes back to processing (pending)."""
     _may_review(actor)
     note = _note(note, required=False)
@@ -79,7 +83,7 @@ def letter_approve(*, actor, action_id: int, note: str = "") -> DunningAction:
     return action
 
 
-def letter_approve_and_send(*, actor, action_id: int, note: str = "") -> DunningAction:
+def letter_approve_and_send(*, actor: User, action_id: int, note: str = "") -> DunningAction:
     """Approve (one transaction), then carry the action out (its own transaction, as the runs do: a failure there
     leaves it pending and approved, and the next processing retries it)."""
     letter_approve(actor=actor, action_id=action_id, note=note)
@@ -87,7 +91,7 @@ def letter_approve_and_send(*, actor, action_id: int, note: str = "") -> Dunning
 
 
 @transaction.atomic
-def letter_reject(*, actor, action_id: int, note: str) -> DunningAction:
+def letter_reject(*, actor: User, action_id: int, note: str) -> DunningAction:
     """Reject the draft with a comment: nothing is sent; the finance level gets a task with the comment."""
     _may_review(actor)
     note = _note(note, required=True)
@@ -110,7 +114,7 @@ def letter_reject(*, actor, action_id: int, note: str) -> DunningAction:
 
 
 @transaction.atomic
-def letter_resubmit(*, actor, action_id: int, note: str = "") -> DunningAction:
+def letter_resubmit(*, actor: User, action_id: int, note: str = "") -> DunningAction:
     """Put a rejected draft before legal again (after the reason was dealt with); the resubmitter cannot approve it."""
     note = _note(note, required=False)
     action = _locked(action_id)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import ValidationFailed
 from arms.common.locks import qs_for_update
 from arms.customers.services import company_ensure
@@ -36,6 +38,11 @@ from arms.dunning.models import (
 from arms.dunning.selectors import Ladder, due_items, exclusion_active_q, held_open_count, ladders_active
 from arms.dunning.services.actions import actions_pending, process_run
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from arms.common.typing import Actor
+
 #: rows fetched from the selection per round trip, and customers grouped before each bulk insert
 CHUNK = 5_000
 
@@ -43,7 +50,7 @@ FIELDS = ("pk", "customer_id", "currency", "due_date", "amount_open_minor", "due
           "contract__late_interest_rate_daily", "contract__penalty_rate")
 
 
-def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple]:
+def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple[Any, ...]]:
     """The due items, grouped by customer and currency (the order actions are written in).
 
     Streamed on SQLite. On PostgreSQL read in one go: ``iterator()`` would run it as a server-side cursor, for
@@ -72,20 +79,25 @@ class Row(NamedTuple):
     penalty_minor: int
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+def _insert(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     """executemany straight into ``model``'s table (every NOT NULL column named): the ORM's per-object cost was
     most of a large first run. Values must already be in the database's form (``_db``)."""
-    meta = model._meta
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(meta.get_field(c).column) for c in columns)}) "
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(_field(model, c).column) for c in columns)}) "
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5_000):
             cursor.executemany(sql, rows[start:start + 5_000])
 
 
-def _db(model, name: str, value):
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), name  # a concrete column, not a relation's reverse side
+    return field
+
+
+def _db(model: type[Model], name: str, value: object) -> Any:
+    return _field(model, name).get_db_prep_save(value, connection)
 
 
 ITEM_COLUMNS = ["run_id", "action_id", *Row._fields]
@@ -94,7 +106,7 @@ ACTION_COLUMNS = ["run_id", "customer_id", "policy_id", "stage_id", "stage_offse
                   "statement_pdf", "letter_sha256", "created_at", "review_status", "review_note", "issuer"]
 
 
-def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
+def _flush(run: DunningRun, pending: dict[Any, tuple[list[Row], list[Row]]], counts: dict[str, int]) -> None:
     """Write the actions of the customers gathered so far, then their items (actioned and skipped)."""
     if not pending:
         return
@@ -109,7 +121,7 @@ def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
     ])
     ids = {(c, s, cur): pk for pk, c, s, cur in DunningAction.objects.filter(
         run=run, customer_id__in={key[0] for key in pending}).values_list("pk", "customer_id", "stage_id", "currency")}
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for (customer_id, currency, stage), (items, skipped) in pending.items():
         action_id = ids[(customer_id, stage.pk, currency)]
         rows += [(run.pk, action_id, *item) for item in items]
@@ -121,7 +133,7 @@ def _flush(run: DunningRun, pending: dict, counts: dict) -> None:
     pending.clear()
 
 
-def _build(as_of: date, ladder: Ladder, row: tuple) -> tuple[Row, list[Row]]:
+def _build(as_of: date, ladder: Ladder, row: tuple[Any, ...]) -> tuple[Row, list[Row]]:
     (invoice_id, customer_id, currency, due_date, open_minor, due_offset, reached, _policy_id, daily_rate,
      penalty_rate) = row
     days = (as_of - due_date).days
@@ -151,7 +163,7 @@ def _process_after_commit(run: DunningRun) -> None:
 
 
 @transaction.atomic(durable=True)
-def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, process: bool = True) -> DunningRun:
+def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor: Actor = None, process: bool = True) -> DunningRun:
     """Dun every open item that reached a stage it has not been through, as of ``as_of``.
 
     One run per company and day: if the day has its run, that run is returned and nothing new is selected
@@ -170,7 +182,7 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
             with transaction.atomic():
                 run = DunningRun.objects.create(
                     company=company, as_of=as_of, trigger=trigger,
-                    started_by=actor if getattr(actor, "is_authenticated", False) else None)
+                    started_by=user_or_none(actor))
         except IntegrityError:  # a simultaneous call made the day's run first (no active policy to queue on)
             run = DunningRun.objects.get(company=company, as_of=as_of)
         else:
@@ -183,12 +195,12 @@ def dunning_run(*, as_of: date, trigger: str = RunTrigger.CLI, actor=None, proce
     return run
 
 
-def _select(run: DunningRun, *, as_of: date, trigger: str, actor) -> None:
+def _select(run: DunningRun, *, as_of: date, trigger: str, actor: Actor) -> None:
     """Select what is due and write the run's actions and items, its counts and its audit event."""
     ladders = ladders_active()
     by_policy = {ladder.policy.pk: ladder for ladder in ladders}
     counts = {"actions": 0, "items": 0, "skipped": 0}
-    pending: dict = {}
+    pending: dict[Any, tuple[list[Row], list[Row]]] = {}
     current_customer = None
     for row in _rows(as_of, ladders):
         customer_id = row[1]

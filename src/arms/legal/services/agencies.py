@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.locks import lock_customer, lock_one
 from arms.legal.enums import MandateStatus
 from arms.legal.models import AgencyMandate
 from arms.legal.services.common import claims_of, day, text
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Customer
+
 
 @transaction.atomic
-def mandate_create(*, actor, customer, agency_name: str, handed_over_on: date, fee_share_bp: int,
+def mandate_create(*, actor: Actor, customer: Customer, agency_name: str, handed_over_on: date, fee_share_bp: int,
                    invoice_ids: list[int], contact: str = "", licence: str = "", note: str = "") -> AgencyMandate:
     agency_name = text(agency_name, field="agency_name", limit=200, required=True)
     contact = text(contact, field="contact", limit=200)
@@ -31,7 +37,7 @@ def mandate_create(*, actor, customer, agency_name: str, handed_over_on: date, f
     mandate = AgencyMandate.objects.create(
         company=customer.company, customer=customer, currency=invoices[0].currency, agency_name=agency_name,
         contact=contact, licence=licence,
-        handed_over_on=handed_over_on, fee_share_bp=fee_share_bp, note=note, created_by=actor)
+        handed_over_on=handed_over_on, fee_share_bp=fee_share_bp, note=note, created_by=user_or_none(actor))
     mandate.claims.set(invoices)
     audit_record(actor=actor, action="agency_mandate_created", subject=mandate, after={
         "customer": customer.pk, "agency": agency_name, "fee_share_bp": fee_share_bp,
@@ -40,7 +46,7 @@ def mandate_create(*, actor, customer, agency_name: str, handed_over_on: date, f
 
 
 @transaction.atomic
-def mandate_end(*, actor, mandate: AgencyMandate, ended_on: date, note: str = "") -> AgencyMandate:
+def mandate_end(*, actor: Actor, mandate: AgencyMandate, ended_on: date, note: str = "") -> AgencyMandate:
     day(ended_on, field="ended_on", required=True)
     note = text(note, field="note", limit=1000)
     lock_customer(mandate.customer_id)

@@ -4,6 +4,7 @@ facts of customers in a legal stage when they are older than the settings' refre
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.services.common import choice_or_error
 from arms.cases.services.tasks import task_create_or_get
+from arms.common.actors import user_or_none
 from arms.common.attachments import attachment_store
 from arms.customers.models import Customer
 from arms.dunning.models import DunningAction
@@ -21,11 +23,18 @@ from arms.legal.models import DebtorAsset, LegalCase
 from arms.legal.services.common import amount, day, text
 from arms.legal.services.settings import legal_settings_for
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from arms.common.typing import Actor
+    from arms.customers.models import Company
+
 SOURCE = "legal"
 
 
 @transaction.atomic
-def asset_record(*, actor, customer, kind: str, description: str, source: str, fact_date: date, location: str = "",
+def asset_record(*, actor: Actor, customer: Customer, kind: str, description: str, source: str, fact_date: date,
+                 location: str = "",
                  estimated_value_minor: int = 0, encumbrances: str = "", attachment_name: str = "",
                  attachment_bytes: bytes | None = None) -> DebtorAsset:
     choice_or_error(kind, AssetKind, "kind")
@@ -39,14 +48,14 @@ def asset_record(*, actor, customer, kind: str, description: str, source: str, f
     day(fact_date, field="fact_date", required=True)
     stored = attachment_store(content=attachment_bytes, name=attachment_name or "asset") if attachment_bytes else None
     asset = DebtorAsset.objects.create(customer=customer, kind=kind, fact_date=fact_date, attachment=stored,
-                                       created_by=actor, **values)
+                                       created_by=user_or_none(actor), **values)
     audit_record(actor=actor, action="debtor_asset_recorded", subject=asset, after={
         "customer": customer.pk, "kind": kind, "fact_date": fact_date, **values,
         "attachment": stored.sha256 if stored else None})
     return asset
 
 
-def customers_in_legal_stage():
+def customers_in_legal_stage() -> QuerySet[Customer]:
     """Customers with a legal case not closed, or dunned at the credit/legal level while they still owe."""
     open_case = LegalCase.objects.filter(customer=OuterRef("pk")).exclude(status__in=[str(s) for s in CLOSED])
     legal_dunning = DunningAction.objects.filter(customer=OuterRef("pk"), level="credit_legal")
@@ -54,7 +63,7 @@ def customers_in_legal_stage():
     return Customer.objects.filter(Exists(open_case) | (Exists(legal_dunning) & Exists(owes)))
 
 
-def stale_assets(*, as_of: date, refresh_days: int):
+def stale_assets(*, as_of: date, refresh_days: int) -> QuerySet[Customer]:
     """Customers in a legal stage with no asset fact newer than ``refresh_days`` before ``as_of`` (or none at all),
     annotated with ``newest_fact``."""
     cutoff = as_of - timedelta(days=refresh_days)
@@ -63,13 +72,13 @@ def stale_assets(*, as_of: date, refresh_days: int):
             .annotate(newest_fact=Max("debtor_assets__fact_date")).order_by("pk"))
 
 
-def assets_stale_remind(*, as_of: date, company) -> int:
+def assets_stale_remind(*, as_of: date, company: Company) -> int:
     """One refresh task per customer and stale period (keyed by the newest fact and the period's number); the
     daily task runs it. Returns how many tasks were made."""
     days = legal_settings_for(company).asset_refresh_days
     made = 0
     for customer in stale_assets(as_of=as_of, refresh_days=days).select_related("company"):
-        newest: date | None = customer.newest_fact
+        newest: date | None = customer.newest_fact  # type: ignore[attr-defined]  # annotated by stale_assets
         stale_since = (newest + timedelta(days=days)) if newest else None
         period = 0 if stale_since is None else max(0, (as_of - stale_since).days) // days
         key = f"assets:{customer.pk}:{newest.isoformat() if newest else 'none'}:{period}"

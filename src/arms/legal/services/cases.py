@@ -7,12 +7,14 @@ Each write locks the customer, then the case row, and is audited in the same tra
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.cases.services.common import choice_or_error
+from arms.common.actors import user_or_none
 from arms.common.attachments import attachment_store
 from arms.common.errors import Conflict, ErrorCode, ValidationFailed
 from arms.common.locks import lock_customer, lock_one
@@ -20,6 +22,10 @@ from arms.legal.enums import CLOSED, TRANSITIONS, CaseKind, CaseStatus, CostKind
 from arms.legal.models import CaseCost, CaseDocument, DebtorAsset, Hearing, LegalCase
 from arms.legal.services.common import amount, claims_of, day, text
 from arms.limitation.services import interruption_record
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Customer
 
 MAX_FILE_NAME = 200
 
@@ -36,7 +42,8 @@ def _open(case: LegalCase) -> None:
 
 
 @transaction.atomic
-def case_open(*, actor, customer, kind: str, forum: str, invoice_ids: list[int], claim_minor: int | None = None,
+def case_open(*, actor: Actor, customer: Customer, kind: str, forum: str, invoice_ids: list[int],
+              claim_minor: int | None = None,
               note: str = "") -> LegalCase:
     """A case in preparation against ``customer`` for the invoices named; the claim defaults to what is open on
     them."""
@@ -50,7 +57,8 @@ def case_open(*, actor, customer, kind: str, forum: str, invoice_ids: list[int],
     if claim <= 0:
         raise ValidationFailed(_("The invoices have nothing open: state the claim amount."), field="claim_minor")
     case = LegalCase.objects.create(company=customer.company, customer=customer, kind=kind, forum=forum,
-                                    currency=invoices[0].currency, claim_minor=claim, note=note, created_by=actor)
+                                    currency=invoices[0].currency, claim_minor=claim, note=note,
+                                    created_by=user_or_none(actor))
     case.claims.set(invoices)
     audit_record(actor=actor, action="legal_case_opened", subject=case, after={
         "customer": customer.pk, "kind": kind, "forum": forum, "claim_minor": claim, "currency": case.currency,
@@ -58,7 +66,7 @@ def case_open(*, actor, customer, kind: str, forum: str, invoice_ids: list[int],
     return case
 
 
-def _interrupt_limitation(case: LegalCase, actor) -> None:
+def _interrupt_limitation(case: LegalCase, actor: Actor) -> None:
     """Filing interrupts the limitation period of every claim (PRC Civil Code art. 195), once per case."""
     assert case.filed_on is not None  # called on filing
     interruption_record(actor=actor, invoices=list(case.claims.order_by("pk")),
@@ -68,7 +76,7 @@ def _interrupt_limitation(case: LegalCase, actor) -> None:
 
 
 @transaction.atomic
-def case_file(*, actor, case: LegalCase, filed_on: date, case_number: str = "") -> LegalCase:
+def case_file(*, actor: Actor, case: LegalCase, filed_on: date, case_number: str = "") -> LegalCase:
     """The case was filed with the court or commission on ``filed_on``."""
     day(filed_on, field="filed_on", required=True)
     case_number = text(case_number, field="case_number", limit=100)
@@ -87,7 +95,7 @@ def case_file(*, actor, case: LegalCase, filed_on: date, case_number: str = "") 
 
 
 @transaction.atomic
-def case_status_set(*, actor, case: LegalCase, status: str) -> LegalCase:
+def case_status_set(*, actor: Actor, case: LegalCase, status: str) -> LegalCase:
     """Move the case along its steps (``enums.TRANSITIONS``); filing goes through ``case_file``."""
     choice_or_error(status, CaseStatus, "status")
     case = _locked(case)
@@ -106,7 +114,7 @@ def case_status_set(*, actor, case: LegalCase, status: str) -> LegalCase:
 
 
 @transaction.atomic
-def case_preservation(*, actor, case: LegalCase, applied_on: date, ordered_on: date | None = None,
+def case_preservation(*, actor: Actor, case: LegalCase, applied_on: date, ordered_on: date | None = None,
                       amount_minor: int = 0, order_number: str = "", asset_ids: list[int] | None = None) -> LegalCase:
     """Property preservation (财产保全): applied for, ordered, the amount frozen and the debtor's assets it names."""
     day(applied_on, field="applied_on", required=True)
@@ -132,7 +140,7 @@ def case_preservation(*, actor, case: LegalCase, applied_on: date, ordered_on: d
 
 
 @transaction.atomic
-def case_judgment(*, actor, case: LegalCase, judgment_on: date, awarded_minor: int, awarded_costs_minor: int = 0,
+def case_judgment(*, actor: Actor, case: LegalCase, judgment_on: date, awarded_minor: int, awarded_costs_minor: int = 0,
                   document_name: str = "", document_bytes: bytes | None = None) -> LegalCase:
     """The judgment or award: its date, the principal and the interest and costs awarded, the document."""
     day(judgment_on, field="judgment_on", required=True)
@@ -154,7 +162,7 @@ def case_judgment(*, actor, case: LegalCase, judgment_on: date, awarded_minor: i
 
 
 @transaction.atomic
-def case_enforcement(*, actor, case: LegalCase, applied_on: date, enforcement_case_number: str = "",
+def case_enforcement(*, actor: Actor, case: LegalCase, applied_on: date, enforcement_case_number: str = "",
                      enforcement_status: str = EnforcementStatus.APPLIED) -> LegalCase:
     day(applied_on, field="applied_on", required=True)
     number = text(enforcement_case_number, field="enforcement_case_number", limit=100)
@@ -171,19 +179,19 @@ def case_enforcement(*, actor, case: LegalCase, applied_on: date, enforcement_ca
 
 
 @transaction.atomic
-def hearing_record(*, actor, case: LegalCase, on: date, note: str = "") -> Hearing:
+def hearing_record(*, actor: Actor, case: LegalCase, on: date, note: str = "") -> Hearing:
     """A hearing (past or scheduled: a future date is allowed)."""
     day(on, field="on", required=True, past=False)
     note = text(note, field="note", limit=1000)
     case = _locked(case)
     _open(case)
-    hearing = Hearing.objects.create(case=case, on=on, note=note, created_by=actor)
+    hearing = Hearing.objects.create(case=case, on=on, note=note, created_by=user_or_none(actor))
     audit_record(actor=actor, action="legal_hearing_recorded", subject=case, after={"on": on, "note": note})
     return hearing
 
 
 @transaction.atomic
-def cost_record(*, actor, case: LegalCase, kind: str, on: date, amount_minor: int, note: str = "") -> CaseCost:
+def cost_record(*, actor: Actor, case: LegalCase, kind: str, on: date, amount_minor: int, note: str = "") -> CaseCost:
     """A cost of the case (court fee, lawyer's fee, preservation fee), CNY. Recorded on the case with its totals:
     the ledger has no account for legal costs, and ARMS invents none (docs/legal.md)."""
     choice_or_error(kind, CostKind, "kind")
@@ -192,20 +200,20 @@ def cost_record(*, actor, case: LegalCase, kind: str, on: date, amount_minor: in
     note = text(note, field="note", limit=500)
     case = _locked(case)
     cost = CaseCost.objects.create(case=case, kind=kind, on=on, amount_minor=cost_amount, note=note,
-                                   created_by=actor)
+                                   created_by=user_or_none(actor))
     audit_record(actor=actor, action="legal_cost_recorded", subject=case, after={
         "kind": kind, "on": on, "amount_minor": cost_amount, "note": note})
     return cost
 
 
 @transaction.atomic
-def document_attach(*, actor, case: LegalCase, name: str, content: bytes) -> CaseDocument:
+def document_attach(*, actor: Actor, case: LegalCase, name: str, content: bytes) -> CaseDocument:
     name = text(name, field="file", limit=MAX_FILE_NAME, required=True)
     if not content:
         raise ValidationFailed(_("The file is empty."), field="file")
     case = _locked(case)
     stored = attachment_store(content=content, name=name)
-    document = CaseDocument.objects.create(case=case, name=name, attachment=stored, created_by=actor)
+    document = CaseDocument.objects.create(case=case, name=name, attachment=stored, created_by=user_or_none(actor))
     audit_record(actor=actor, action="legal_document_attached", subject=case, after={
         "name": name, "sha256": stored.sha256})
     return document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from arms.common.bounds import amount_check, date_check
 from arms.common.errors import ValidationFailed
 from arms.ledger.models import Invoice
+
+if TYPE_CHECKING:
+    from arms.customers.models import Customer
 
 
 def text(value: str | None, *, field: str, limit: int, required: bool = False) -> str:
@@ -40,7 +44,7 @@ def day(value: date | None, *, field: str, required: bool = False, past: bool = 
     return value
 
 
-def claims_of(customer, invoice_ids: list[int], *, field: str = "invoice_ids") -> list[Invoice]:
+def claims_of(customer: Customer, invoice_ids: list[int], *, field: str = "invoice_ids") -> list[Invoice]:
     """The invoices named, all of ``customer`` and of one currency, at least one."""
     ids = sorted({int(i) for i in invoice_ids or []})
     if not ids:

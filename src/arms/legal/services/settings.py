@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,23 +15,28 @@ from arms.legal.enums import IssuerMode
 from arms.legal.models import LegalSettings
 from arms.legal.services.common import amount, text
 
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
+    from arms.customers.models import Company
+
 FIELDS = ("issuer_mode", "firm_name", "lawyer_name", "licence_number", "firm_address", "firm_phone",
           "asset_refresh_days", "settlement_legal_limit_minor")
 
 
-def legal_settings_for(company) -> LegalSettings:
+def legal_settings_for(company: Company) -> LegalSettings:
     settings, _created = LegalSettings.objects.get_or_create(company=company)
     return settings
 
 
-def letter_issuer(*, company) -> dict[str, str]:
+def letter_issuer(*, company: Company) -> dict[str, str]:
     """The ``dunning.letter_issuer`` hook: the company's configured issuer (own legal department by default)."""
     found = LegalSettings.objects.filter(company=company).first()
     return found.as_issuer() if found else {"mode": IssuerMode.OWN_LEGAL.value}
 
 
 @transaction.atomic
-def legal_settings_update(*, actor, company, issuer_mode: str, firm_name: str = "", lawyer_name: str = "",
+def legal_settings_update(*, actor: Actor, company: Company, issuer_mode: str, firm_name: str = "",
+                          lawyer_name: str = "",
                           licence_number: str = "", firm_address: str = "", firm_phone: str = "",
                           asset_refresh_days: int = 90, settlement_legal_limit_minor: int = 5_000_000
                           ) -> LegalSettings:

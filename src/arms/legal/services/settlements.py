@@ -9,11 +9,14 @@ penalty (the ``dunning.charges_waived`` hook).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, lock_one
@@ -25,6 +28,11 @@ from arms.legal.models import LegalCase, Settlement
 from arms.legal.services.common import amount, text
 from arms.legal.services.settings import legal_settings_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from arms.common.typing import Actor
+
 
 def _principal_fits(invoice: Invoice, principal: int) -> None:
     if principal > invoice.amount_open_minor:
@@ -34,7 +42,7 @@ def _principal_fits(invoice: Invoice, principal: int) -> None:
 
 
 @transaction.atomic
-def settlement_request(*, actor, invoice: Invoice, terms: str, waived_interest_minor: int = 0,
+def settlement_request(*, actor: Actor, invoice: Invoice, terms: str, waived_interest_minor: int = 0,
                        waived_penalty_minor: int = 0, waived_principal_minor: int = 0,
                        case: LegalCase | None = None) -> Settlement:
     interest = amount(waived_interest_minor, field="waived_interest_minor")
@@ -52,14 +60,14 @@ def settlement_request(*, actor, invoice: Invoice, terms: str, waived_interest_m
     settlement = Settlement.objects.create(
         company=locked.company, customer_id=locked.customer_id, invoice=locked, case=case, currency=locked.currency,
         waived_interest_minor=interest, waived_penalty_minor=penalty, waived_principal_minor=principal, terms=terms,
-        requested_by=actor)
+        requested_by=user_or_none(actor))
     audit_record(actor=actor, action="settlement_requested", subject=settlement, after={
         "invoice": locked.pk, "interest_minor": interest, "penalty_minor": penalty, "principal_minor": principal,
         "currency": locked.currency})
     return settlement
 
 
-def _may_approve(actor, settlement: Settlement) -> None:
+def _may_approve(actor: User, settlement: Settlement) -> None:
     if not actor.has_perm("legal.approve_settlement"):
         raise Forbidden(_("Your role cannot approve settlements."))
     limit = legal_settings_for(settlement.company).settlement_legal_limit_minor
@@ -79,7 +87,7 @@ def _locked(settlement: Settlement) -> tuple[Settlement, Invoice]:
 
 
 @transaction.atomic
-def settlement_approve(*, actor, settlement: Settlement, note: str = "") -> Settlement:
+def settlement_approve(*, actor: User, settlement: Settlement, note: str = "") -> Settlement:
     """Approve: the waived principal is posted as a credit note (VAT split pro rata), the waiver takes effect."""
     note = text(note, field="note", limit=1000)
     settlement, invoice = _locked(settlement)
@@ -103,7 +111,7 @@ def settlement_approve(*, actor, settlement: Settlement, note: str = "") -> Sett
 
 
 @transaction.atomic
-def settlement_reject(*, actor, settlement: Settlement, note: str) -> Settlement:
+def settlement_reject(*, actor: User, settlement: Settlement, note: str) -> Settlement:
     note = text(note, field="note", limit=1000, required=True)
     settlement, _invoice = _locked(settlement)
     require_second_person(settlement.requested_by_id, actor)
