@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arms.cases.models import Activity
-from tests.web.browser import chromium_page, expect
+from tests.web.browser import chromium_page, expect, nav_click
 from tests.web.conftest import (  # noqa: F401  (the web tests' book and flush fixture)
     book,
     flushable_ledger,
@@ -28,7 +28,7 @@ def test_collector_goes_from_the_worklist_to_the_case_and_logs_a_call(page, live
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.click("nav.mainnav a[href='/collections/']")
+    nav_click(page, "/collections/")
     rows = page.locator("#worklist-table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("华东精密机械有限公司")  # ¥11,300 overdue 30 days outranks ¥2,260 for 15

@@ -135,7 +135,7 @@ def test_pages_speak_chinese(customer, rated, manager):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get(f"/credit/customers/{customer.pk}/").content.decode()
     assert "信用档案" in html and "评分构成" in html and "资产负债率" in html
-    assert ">信用</a>" in html  # the navigation link, not the ledger's 贷方
+    assert "<summary>信用</summary>" in html  # the navigation's menu, not the ledger's 贷方
 
 
 @pytest.mark.parametrize(("typed", "waits"), [("3,000,000.00", True), ("1,000,000.00", False)])

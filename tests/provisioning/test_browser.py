@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from arms.provisioning.models import ProvisionRun
-from tests.web.browser import chromium_page, expect, live_server_requests_finish
+from tests.web.browser import chromium_page, expect, live_server_requests_finish, nav_click
 from tests.web.conftest import flushable_ledger  # noqa: F401  (empties the ledger after a live-server test)
 from tests.web.test_browser import log_in
 
@@ -24,7 +24,7 @@ def page(flushable_ledger, live_server, book):  # noqa: F811
 def test_preview_post_and_read_the_report(page, live_server, book):
     log_in(page, live_server, "finmgr")
     page.wait_for_url(f"{live_server.url}/")
-    page.click("nav.mainnav a[href='/provisioning/']")
+    nav_click(page, "/provisioning/")
     expect(page.locator("#band-table tbody tr")).to_have_count(4)
     page.fill("#id_as_of", book.e1.isoformat())
     page.click("#preview-button")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.reports.conftest import ON_BOOK_DAY
-from tests.web.browser import chromium_page, expect
+from tests.web.browser import chromium_page, expect, nav_click
 from tests.web.conftest import (  # noqa: F401  (the live server's flush on SQLite)
     PASSWORD,
     flushable_ledger,
@@ -26,7 +26,7 @@ def test_the_dashboard_shows_svg_charts_and_reloads_for_another_day(page, live_s
     page.fill("#id_username", "clerk")
     page.fill("#id_password", PASSWORD)
     page.click("form.stack button[type=submit]")
-    page.click("nav.mainnav a[href='/reports/']")
+    nav_click(page, "/reports/")
     expect(page.locator("h1")).to_have_text("仪表盘")
 
     for chart in ("#chart-aging", "#chart-dso", "#chart-top-overdue", "#chart-collections"):

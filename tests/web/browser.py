@@ -56,3 +56,13 @@ def chromium_page(*, timeout_ms: int = 10_000, viewport: dict | None = None):
             browser.close()
             live_server_requests_finish()
             connections.close_all()
+
+
+def nav_click(page, href: str) -> None:
+    """Follow the main navigation's link to ``href`` as a person does: open the menu that holds it (a top-level
+    link needs none), then click the link."""
+    link = page.locator(f"nav.mainnav a[href='{href}']")
+    menu = page.locator("nav.mainnav details.navgroup", has=page.locator(f"a[href='{href}']"))
+    if menu.count() and not menu.evaluate("element => element.open"):
+        menu.locator("summary").click()
+    link.click()

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories
-from tests.web.browser import chromium_page, expect
+from tests.web.browser import chromium_page, expect, nav_click
 from tests.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -41,7 +41,7 @@ def test_clerk_searches_opens_a_customer_reads_the_statement_and_records_a_payme
     log_in(page, live_server, "clerk")
     expect(page.locator("#kpi-open")).to_contain_text("19,210.00")
 
-    page.click("nav.mainnav a[href='/customers/']")
+    nav_click(page, "/customers/")
     page.wait_for_load_state()  # htmx (deferred) listens only once the page has loaded: type after that
     rows = page.locator("#customer-table tbody tr")
     expect(rows).to_have_count(2)
@@ -117,7 +117,28 @@ def test_the_admin_loads_for_a_superuser(page, live_server, book):
     log_in(page, live_server, "root")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.click("nav.mainnav a[href='/admin/']")
+    nav_click(page, "/admin/")
 
     expect(page.locator("#site-name")).to_contain_text("ARMS")
     expect(page.locator("body")).to_contain_text(re.compile("客户|Customers"))
+
+
+def test_a_menu_opens_from_the_keyboard_and_leads_to_its_page(page, live_server, book):
+    log_in(page, live_server, "clerk")
+    page.wait_for_url(f"{live_server.url}/")
+    ledger = page.locator("nav.mainnav details[data-group='ledger']")
+    expect(page.locator("nav.mainnav a[href='/customers/']")).to_be_hidden()  # menus start closed
+
+    ledger.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("nav.mainnav a[href='/customers/']")).to_be_visible()
+    page.keyboard.press("Escape")  # web/nav.js: Escape closes the menu and leaves the focus on its title
+    expect(page.locator("nav.mainnav a[href='/customers/']")).to_be_hidden()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.locator("nav.mainnav a[href='/customers/']")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"{live_server.url}/customers/")
+    expect(page.locator("nav.mainnav details[data-group='ledger']")).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(page.locator("nav.mainnav a[href='/customers/']")).to_have_attribute("aria-current", "page")

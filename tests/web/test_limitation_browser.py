@@ -10,7 +10,7 @@ from arms.domain.limitation import add_years, next_working_day
 from arms.limitation.models import LimitationInterruption
 from arms.limitation.services import limitation_refresh
 from tests import factories
-from tests.web.browser import chromium_page, expect, live_server_requests_finish
+from tests.web.browser import chromium_page, expect, live_server_requests_finish, nav_click
 from tests.web.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -30,7 +30,7 @@ def test_list_claim_and_record_an_interruption(page, live_server, book, tmp_path
     invoice = book.invoice_overdue
     log_in(page, live_server, "legal")
     page.wait_for_url(f"{live_server.url}/")
-    page.click("nav.mainnav a[href='/limitation/']")
+    nav_click(page, "/limitation/")
     row = page.locator(f"tr[data-claim='{invoice.pk}']")
     expect(row).to_contain_text("INV-HD-1")
     row.locator("a").first.click()
