@@ -7,10 +7,10 @@ written; otherwise creates all rows in one transaction and prints what it did.
 import sys
 from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from arms.common.commands import command_error, command_user
 from arms.common.errors import ArmsError
 from arms.imports.columns import KINDS
 from arms.imports.errors import ImportInvalid
@@ -31,11 +31,7 @@ class Command(BaseCommand):
                             help="Show a progress bar even when stderr is not a terminal.")
 
     def handle(self, *args, kind, file, dry_run=False, user=None, progress=False, encoding="", **options):
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user, is_active=True).first()
-            if actor is None:
-                raise CommandError(_("No active user named %(name)s.") % {"name": user})
+        actor = command_user(user)
         try:
             with open(file, "rb") as handle, self._progress(progress or sys.stderr.isatty()) as report:
                 result = import_file(kind=kind, file=handle, filename=file, actor=actor, dry_run=dry_run,
@@ -46,9 +42,9 @@ class Command(BaseCommand):
         except ImportInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(exc.message) from exc
+            raise command_error(exc) from exc
         except ArmsError as exc:
-            raise CommandError(exc.message) from exc
+            raise command_error(exc) from exc
         summary = _("%(kind)s: %(rows)s rows, %(created)s created, %(skipped)s already in ARMS (skipped)") % {
             "kind": kind, "rows": result.rows, "created": result.created, "skipped": result.skipped}
         if dry_run:
