@@ -72,7 +72,8 @@ def plan_snapshot(plan: InstallmentPlan) -> JsonDict:
 @transaction.atomic
 def plan_request(
     *, customer: Customer, invoices: Iterable[Invoice | int], actor: Actor, installments: int | None = None,
-    first_due_on: date | None = None, every_months: int = 1, schedule: list[ScheduleLine] | None = None, total_minor: int | None = None,
+    first_due_on: date | None = None, every_months: int = 1, schedule: list[ScheduleLine] | None = None,
+    total_minor: int | None = None,
     grace_days: int = 7, starts_on: date | None = None, note: str = "", idempotency_key: str | None = None,
 ) -> InstallmentPlan:
     """Ask for an installment plan over the named open invoices. Either ``installments`` equal parts from
