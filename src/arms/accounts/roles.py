@@ -7,8 +7,12 @@ only the customers they own (enforced in the selectors, not only in the UI).
 from __future__ import annotations
 
 from enum import StrEnum
+from importlib import import_module
+from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -115,11 +119,6 @@ def role_permissions() -> dict[Role, list[str]]:
     An app that adds a capability (credit, collections, analytics) declares what each role may do there in its
     own ``permissions.py``, so the foundation never imports the apps built on it.
     """
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
     merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
     for config in apps.get_app_configs():
         if not config.name.startswith("arms.") or find_spec(f"{config.name}.permissions") is None:
@@ -131,8 +130,6 @@ def role_permissions() -> dict[Role, list[str]]:
 
 def roles_sync(*_args, **_kwargs) -> None:
     """Create the role groups and give each exactly its declared permissions (two queries per role)."""
-    from django.contrib.auth.models import Group, Permission
-
     declared = role_permissions()
     wanted = {perm for perms in declared.values() for perm in perms}
     ids = {
@@ -151,8 +148,6 @@ def roles_sync(*_args, **_kwargs) -> None:
 
 
 def roles_present() -> bool:
-    from django.contrib.auth.models import Group
-
     return Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
 
 

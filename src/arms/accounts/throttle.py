@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.shortcuts import render
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -42,7 +43,5 @@ def client_ip(request) -> str | None:
 
 def lockout_response(request, original_response=None, credentials=None):
     """The page a throttled login gets: 429, in the user's language, saying for how long and whom to ask."""
-    from django.shortcuts import render
-
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "web/locked_out.html", {"minutes": minutes}, status=429)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from arms.accounts.names import person_name
-from arms.analytics.aging import AgingFilters
+from arms.analytics.aging import AgingFilters, bucket_label
 from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, ObjectId, QuerySchema, money_text
 from arms.domain.money import BASE_CURRENCY
 
@@ -88,8 +88,6 @@ def aging_row_out(row) -> dict:
 
 
 def aging_out(report) -> dict:
-    from arms.analytics.aging import bucket_label
-
     return {
         "as_of": report.as_of, "basis": report.basis, "group_by": report.group_by,
         "buckets": [{"index": i, "key": b.key, "label": bucket_label(b), "low": b.low, "high": b.high}

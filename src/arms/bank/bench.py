@@ -18,7 +18,12 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
+
+from arms.bank.models import BankAccount
 from arms.bank.samples import SampleLine, generic_statement
+from arms.bank.services.accounts import bank_account_create
+from arms.bank.services.importing import statement_import
 
 PER_DAY = 40
 
@@ -44,12 +49,6 @@ def statement_file(*, account: str, first_day: date, lines: int, seed: int, open
 
 
 def statement_import_bench(*, sizes: list[int], seed: int = 7) -> dict[str, Any]:
-    from django.db import connection
-
-    from arms.bank.models import BankAccount
-    from arms.bank.services.accounts import bank_account_create
-    from arms.bank.services.importing import statement_import
-
     results: dict[str, Any] = {"database": connection.vendor, "seed": seed, "sizes": {}}
     for size in sizes:
         number = f"9558{size:08d}{BankAccount.objects.count():04d}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.bank.enums import AliasKind, IgnoredKind
 from arms.bank.models import BankAccount
-from arms.bank.selectors import unapplied_buckets
+from arms.bank.selectors import STATUS_ORDER, unapplied_buckets
 from arms.web.forms import DATE_INPUT, AmountField, DateRangeMixin, ServiceErrorMixin
 
 #: at most this many customers share one line, and this many items per customer, in one decision
@@ -53,8 +53,6 @@ class LineFilterForm(DateRangeMixin):
 
     def filters(self, *, with_status: bool = True) -> dict:
         """Keyword arguments for ``line_list``; an invalid field filters nothing."""
-        from arms.bank.selectors import STATUS_ORDER
-
         data = self.cleaned_data if self.is_valid() else {}
         status = data.get("status") or ""
         account = data.get("account")

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from arms.bank.models import BankAccount
+from arms.bank.services.matching import match_lines
 from arms.common.jobs import JobKind, JobResult, job_start, register
 
 MATCH = "cash.match"
@@ -27,9 +29,6 @@ def match_job_start(*, actor, line_ids: list[int] | None = None, account_id: int
 
 
 def match_job(job, progress) -> JobResult:
-    from arms.bank.models import BankAccount
-    from arms.bank.services.matching import match_lines
-
     params = job.params
     account = BankAccount.objects.filter(pk=params.get("account_id")).first() if params.get("account_id") else None
     message = gettext_noop("Matching the statement lines")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from arms.bank.cash_selectors import pending_approval_ids
 from arms.bank.enums import AliasKind, IgnoredKind, LineStatus
 from arms.common.api_types import (
     DocumentDate,
@@ -16,6 +17,7 @@ from arms.common.api_types import (
     formatted_money,
     inline_choices,
 )
+from arms.ledger.models import Invoice
 
 #: at most this many lines are matched inline by POST /match; more (or none named: every new line) is a job
 INLINE_LINES = 20
@@ -102,8 +104,6 @@ class LineDetailOut(LineOut):
 
     @staticmethod
     def resolve_suggested_allocations(obj) -> list[dict]:
-        from arms.ledger.models import Invoice
-
         pairs = (obj.match or {}).get("allocations", [])
         numbers = dict(Invoice.objects.filter(pk__in=[p[0] for p in pairs]).values_list("pk", "number"))
         return [{"invoice_id": pk, "invoice_number": numbers.get(pk, ""), "amount_minor": amount}
@@ -120,8 +120,6 @@ class LineDetailOut(LineOut):
 
     @staticmethod
     def resolve_pending_approval_ids(obj) -> list[int]:
-        from arms.bank.cash_selectors import pending_approval_ids
-
         return pending_approval_ids(obj)
 
     @staticmethod

@@ -46,6 +46,7 @@ from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404
+from arms.web.templatetags.arms_web import money
 
 #: customers a search in the review screen offers at most
 CUSTOMER_CHOICES = 8
@@ -468,8 +469,6 @@ def line_reset(request, line_id: int):
 
 
 def _said(line: StatementLine) -> dict:
-    from arms.web.templatetags.arms_web import money
-
     return {"payer": line.counterparty_name or _("unknown payer"),
             "amount": f"{line.currency} {money(line.amount_minor, line.currency)}"}
 

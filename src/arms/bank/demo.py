@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from arms.bank.enums import LineStatus
+from arms.bank.models import BankAccount, StatementLine
+from arms.bank.services.accounts import bank_account_create
+from arms.bank.services.importing import statement_import
+from arms.bench.cashapp import demo_statement_csv
+from arms.customers.services import company_ensure
+
 DEMO_ACCOUNT_NUMBER = "1001234509000012345"
 DEMO_LINES = 40
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.bank.enums import LineStatus
-    from arms.bank.models import BankAccount, StatementLine
-    from arms.bank.services.accounts import bank_account_create
-    from arms.bank.services.importing import statement_import
-    from arms.bench.cashapp import demo_statement_csv
-    from arms.customers.services import company_ensure
-
     company = company_ensure()
     account = BankAccount.objects.filter(account_number=DEMO_ACCOUNT_NUMBER).first()
     if account is None:

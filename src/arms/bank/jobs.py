@@ -19,6 +19,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from arms.bank.models import BankAccount
+from arms.bank.services.importing import statement_import
 from arms.common.jobs import JobKind, JobResult, job_start, register
 
 IMPORT = "bank.statement_import"
@@ -50,9 +52,6 @@ def statement_import_job_start(*, data: bytes, filename: str, account=None, prof
 
 
 def statement_import_job(job, progress) -> JobResult:
-    from arms.bank.models import BankAccount
-    from arms.bank.services.importing import statement_import
-
     params = job.params
 
     def report(stage: str, done: int, total: int | None) -> None:

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from arms.bank import cash_selectors
-from arms.bank.enums import LineStatus
+from arms.bank.enums import OPEN_STATUSES, LineStatus
 from arms.bank.models import BankAccount, BankStatement, LineApplication, PayerAlias, StatementLine
 from arms.common.errors import NotFound
 from arms.domain.aging import AgingBasis, Bucket, buckets, cutoff_dates
@@ -119,8 +119,6 @@ def next_open_line(*, after: StatementLine | None, status: str = "", account_id:
                    backwards: bool = False) -> StatementLine | None:
     """The line the review screen shows after (or before) ``after`` in the list's order (newest first), among the
     lines still to decide (``status`` or every open status)."""
-    from arms.bank.enums import OPEN_STATUSES
-
     qs = line_list(account_id=account_id)
     qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATUSES)
     if after is not None:

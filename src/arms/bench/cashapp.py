@@ -39,9 +39,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
+from arms.bank.enums import AliasKind  # the functions here that need Django and the ledger
+from arms.bank.models import PayerAlias
 from arms.bank.samples import SampleLine, generic_statement
-from arms.domain.cashapp import Book, Customer, Item, Match, Receipt, Rules, match
+from arms.customers.models import Customer as CustomerRow
+from arms.domain.cashapp import Book, Customer, Item, Match, Receipt, Rules, match, name_key
 from arms.domain.uscc import ALPHABET, make_uscc
+from arms.ledger.models import Invoice
 
 if TYPE_CHECKING:
     from arms.customers.models import Company
@@ -593,8 +599,6 @@ def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: d
     dated over the 20 days up to ``today``. Import it into a bank account of the company (the CSV reads with the
     generic profile) and run matching: most lines apply themselves, third parties and lines that are not receipts
     wait for the clerk."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     ledger = ledger_from_database(company, seed=seed)
     cases = generate_lines(ledger, n, seed=seed, today=today, weights=DEMO_WEIGHTS)
@@ -604,11 +608,6 @@ def demo_statement_csv(company: Company, n: int = 40, *, seed: int = 7, today: d
 def ledger_from_database(company: Company, *, seed: int) -> Ledger:
     """The company's customers, with the payer accounts and names ARMS learned, and its open CNY invoices, read from
     the same rows as ``arms.bank.services.matching.load_book`` reads them (a few queries, none per customer)."""
-    from arms.bank.enums import AliasKind  # the functions here that need Django and the ledger
-    from arms.bank.models import PayerAlias
-    from arms.customers.models import Customer as CustomerRow
-    from arms.ledger.models import Invoice
-
     accounts: dict[int, set[str]] = {}
     payers: dict[int, set[str]] = {}
     for customer_id, kind, value in PayerAlias.objects.filter(company=company).values_list(
@@ -656,8 +655,6 @@ def with_typos(cases: list[Case], ledger: Ledger, *, seed: int, share: float = 0
 def ledger_from(customers: list[Customer], items: list[Item], *, seed: int) -> Ledger:
     """A ``Ledger`` over customers and items that exist (the demo's): short forms, regions and trades are read back
     from the names as ``name_key`` reads them; third parties are made up for a few customers (not learned)."""
-    from arms.domain.cashapp import name_key
-
     rng = random.Random(seed)
     short_names, regions, trades, third_parties = {}, {}, {}, {}
     for c in customers:

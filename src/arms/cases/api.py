@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from arms.cases import selectors, services
 from arms.cases.enums import TaskStatus
 from arms.cases.jobs import bundle_job_start, check_job_start
+from arms.cases.models import Attachment
 from arms.cases.schemas import (
     ActivityFilters,
     ActivityIn,
@@ -129,7 +130,6 @@ def activity_attachment(request, activity_id: int):
     require_perm(request, "cases.view_activity")
     activity = _one(selectors.activity_list(user=request.user).filter(attachment__isnull=False), activity_id,
                     label=_("Attachment"), field="activity_id")
-    from arms.cases.models import Attachment
 
     attachment = Attachment.objects.get(pk=activity.attachment_id)
     return file_response(attachment.content, filename=activity.attachment_name, content_type=attachment.content_type,

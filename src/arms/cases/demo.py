@@ -15,6 +15,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Min, Sum
 from django.utils import timezone
 
+from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
+from arms.cases.services import (
+    activity_record,
+    dispute_raise,
+    dispute_resolve,
+    plan_approve,
+    plan_request,
+    promise_record,
+    task_create,
+)
+from arms.cases.tasks import daily_checks
+from arms.customers.models import Customer
+from arms.ledger.models import Invoice, Payment
+
 CALL_NOTES = [
     ("reached", "已联系财务，对方表示本月内安排付款。"),
     ("no_answer", "电话无人接听，稍后再拨。"),
@@ -31,20 +45,6 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
-    from arms.cases.services import (
-        activity_record,
-        dispute_raise,
-        dispute_resolve,
-        plan_approve,
-        plan_request,
-        promise_record,
-        task_create,
-    )
-    from arms.cases.tasks import daily_checks
-    from arms.customers.models import Customer
-    from arms.ledger.models import Invoice, Payment
-
     rng = random.Random(f"cases-{seed}")
     users = {u.username: u for u in get_user_model().objects.filter(
         username__in=["collector1", "collector2", "clerk", "finmgr", "legal", "sales1", "admin"])}

@@ -14,13 +14,17 @@ completed or breached, dispute deadlines) go over every open promise, plan and d
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from arms.cases.services import disputes_sla_check, plans_check, promises_check
+from arms.cases.services.bundles import bundle_recipient_check, evidence_bundle
 from arms.common.errors import ValidationFailed
 from arms.common.jobs import JobKind, JobResult, job_start, jobs_for_page, register
+from arms.customers.models import Customer
 
 BUNDLE = "cases.bundle"
 #: the note travels in the job's parameters (at most 4,000 bytes of JSON): 1,000 characters of Chinese fit
@@ -30,8 +34,6 @@ CHECK = "cases.check"
 
 def bundle_job_start(*, customer, recipient: str, note: str, actor):
     """Queue the bundle; a bad recipient is refused now (naming the field), before anything is queued."""
-    from arms.cases.services.bundles import bundle_recipient_check
-
     recipient = bundle_recipient_check(recipient)
     note = (note or "").strip()
     if len(note) > BUNDLE_NOTE_MAX:
@@ -48,9 +50,6 @@ def bundle_jobs_of(*, user, customer_id: int) -> list:
 
 
 def bundle_job(job, progress) -> JobResult:
-    from arms.cases.services.bundles import evidence_bundle
-    from arms.customers.models import Customer
-
     params = job.params
     customer = Customer.objects.get(pk=params["customer_id"])
     progress(0, 1, gettext_noop("Collecting the evidence of %(customer)s"), customer=customer.code)
@@ -68,10 +67,6 @@ def check_job_start(*, as_of, actor):
 
 
 def check_job(job, progress) -> JobResult:
-    from datetime import date
-
-    from arms.cases.services import disputes_sla_check, plans_check, promises_check
-
     on = date.fromisoformat(job.params["date"])
     result = {"date": on.isoformat()}
     for step, (name, check) in enumerate((("promises", promises_check), ("plans", plans_check))):

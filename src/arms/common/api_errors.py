@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from arms.common.errors import ErrorCode
 
@@ -65,8 +67,6 @@ def internal_error() -> JsonResponse:
 
 
 def payload_too_large() -> JsonResponse:
-    from django.conf import settings
-
     return json_error(413, ErrorCode.PAYLOAD_TOO_LARGE,
                       _("The request body is larger than %(limit)s bytes.")
                       % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}, field="body")
@@ -174,7 +174,6 @@ def csrf_failure(request, reason="", *args, **kwargs):
     """CSRF_FAILURE_VIEW: the API's writes with a session cookie and no token are 403 ``forbidden`` in JSON."""
     if is_api(request):
         return json_error(403, ErrorCode.FORBIDDEN, _("CSRF check failed: send the X-CSRFToken header."))
-    from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason, *args, **kwargs)
 

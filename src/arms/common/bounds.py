@@ -18,6 +18,9 @@ from __future__ import annotations
 from datetime import date
 from typing import overload
 
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed
@@ -65,17 +68,11 @@ def amount_check(value: int, *, field: str) -> int:
 def text_length_constraint(field: str, limit: int, *, name: str):
     """A named CHECK that ``field`` holds at most ``limit`` characters: Django enforces a TextField's
     ``max_length`` in no database, and a CharField's not on SQLite, so the database says it itself."""
-    from django.db import models
-    from django.db.models.functions import Length
-    from django.db.models.lookups import LessThanOrEqual
-
     return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 def amount_bound_constraint(fields: tuple[str, ...], *, name: str):
     """A named CHECK that every one of ``fields`` is at most ``MAX_MINOR`` (and at least -``MAX_MINOR``)."""
-    from django.db import models
-
     condition = models.Q()
     for field in fields:
         condition &= models.Q(**{f"{field}__lte": MAX_MINOR, f"{field}__gte": -MAX_MINOR})

@@ -10,6 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
+from arms.domain.money import MoneyError
+
 if TYPE_CHECKING:
     from arms.common.typing import StrOrPromise
 
@@ -175,10 +179,6 @@ class Forbidden(ArmsError):
 def money_message(error) -> str:
     """A domain ``MoneyError`` (an amount or currency that cannot be understood) as a sentence in the active
     language, for every edge that parses what a person typed: forms, imports, the services' field errors."""
-    from django.utils.translation import gettext as _
-
-    from arms.domain.money import MoneyError
-
     texts = {
         MoneyError.CURRENCY: _("'%(currency)s' is not a three-letter ISO 4217 currency code"),
         MoneyError.EMPTY: _("amount is empty"),

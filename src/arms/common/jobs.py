@@ -52,6 +52,7 @@ from huey.contrib.djhuey import db_task
 from arms.common.actors import user_or_none
 from arms.common.errors import ArmsError, Conflict, ErrorCode, NotFound, ValidationFailed
 from arms.common.models import JOB_ACTIVE, Job, JobStatus
+from arms.common.queue import consumer_name, heartbeat_touch
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ class Progress:
         self._written_at = 0.0
 
     def __call__(self, done: int, total: int | None = None, message: str = "", /, **values) -> None:
-        from arms.common.queue import heartbeat_touch
-
         done = max(0, int(done))
         if total is not None:
             total = max(0, int(total))
@@ -253,8 +252,6 @@ def _finish(job: Job, result: JobResult) -> None:
 
 def job_run(job_id: int) -> str:
     """Run the job ``job_id`` if it is still queued (the body of the queue task); returns its final status."""
-    from arms.common.queue import consumer_name, heartbeat_touch
-
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=now, updated_at=now, worker=consumer_name())

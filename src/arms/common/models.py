@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.errors import EvidenceImmutable
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When the row was written."))
@@ -243,13 +245,9 @@ class ImmutableQuerySet(models.QuerySet):
     """Evidence is never changed or removed: bulk updates and deletes are refused before they reach SQL."""
 
     def update(self, **kwargs):
-        from arms.common.errors import EvidenceImmutable
-
         raise EvidenceImmutable(_("Recorded activities and attachments cannot be changed."))
 
     def delete(self):
-        from arms.common.errors import EvidenceImmutable
-
         raise EvidenceImmutable(_("Recorded activities and attachments cannot be deleted."))
 
 
@@ -261,14 +259,10 @@ class ImmutableModel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            from arms.common.errors import EvidenceImmutable
-
             raise EvidenceImmutable(_("Recorded activities and attachments cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from arms.common.errors import EvidenceImmutable
-
         raise EvidenceImmutable(_("Recorded activities and attachments cannot be deleted."))
 
 

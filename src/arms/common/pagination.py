@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from arms.common.errors import ValidationFailed
+
 MAX_LIMIT = 500
 MAX_OFFSET = 2**62  # beyond any table, and beyond PostgreSQL's bigint OFFSET (a 500 otherwise)
 
@@ -14,8 +16,6 @@ class PageParams(Schema):
 
 
 def paginate(queryset, *, limit: int, offset: int, max_limit: int = 500) -> dict:
-    from arms.common.errors import ValidationFailed
-
     if not 1 <= limit <= max_limit:
         raise ValidationFailed(f"limit must be between 1 and {max_limit}", field="limit")
     if offset < 0:

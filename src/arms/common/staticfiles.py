@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+import brotli
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -23,8 +24,6 @@ BROTLI_QUALITY = 9
 class FasterCompressor(Compressor):
     @staticmethod
     def compress_brotli(data: bytes) -> bytes:
-        import brotli
-
         return brotli.compress(data, quality=BROTLI_QUALITY)
 
 

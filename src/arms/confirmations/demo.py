@@ -8,19 +8,19 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
+from arms.confirmations.models import Confirmation, ConfirmationDifference
+from arms.confirmations.services import confirmation_post_record, confirmation_reply, confirmation_send
+from arms.confirmations.services.dispatch import recipients_for
+from arms.confirmations.services.runs import confirmation_run_start
+from arms.customers.services import company_ensure
+from arms.ledger.models import Invoice
+
 #: letters e-mailed with their PDF (rendering is the slow part); the others are recorded as posted
 DEMO_EMAILED = 3
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.confirmations.enums import ConfirmationStatus, DifferenceStatus
-    from arms.confirmations.models import Confirmation, ConfirmationDifference
-    from arms.confirmations.services import confirmation_post_record, confirmation_reply, confirmation_send
-    from arms.confirmations.services.dispatch import recipients_for
-    from arms.confirmations.services.runs import confirmation_run_start
-    from arms.customers.services import company_ensure
-    from arms.ledger.models import Invoice
-
     rng = random.Random(seed)
     period_end = today.replace(day=1) - timedelta(days=1)
     run, created = confirmation_run_start(company=company_ensure(), period_end=period_end, actor=None, inline=True)

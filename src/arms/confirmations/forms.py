@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE
 from arms.confirmations.enums import Answer, DifferenceKind, Frequency, ReplyChannel, Resolution
+from arms.ledger.models import Invoice
 from arms.web.forms import AmountField, ServiceErrorMixin
 
 #: rows of differences the answer form offers
@@ -58,8 +59,6 @@ class ReplyForm(ServiceErrorMixin, forms.Form):
         self.fields["contact"].choices = [("", "—"), *((str(c.pk), c.name) for c in contacts)]
         invoices = []
         if confirmation is not None:
-            from arms.ledger.models import Invoice
-
             invoices = list(Invoice.objects.filter(customer_id=confirmation.customer_id,
                                                    issue_date__lte=confirmation.period_end)
                             .order_by("-issue_date", "-id").values_list("pk", "number")[:200])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from arms.common.jobs import JobKind, JobResult, register
+from arms.common.jobs import JobKind, JobResult, job_start, register
+from arms.confirmations.models import ConfirmationRun
+from arms.confirmations.services.dispatch import run_send
 from arms.confirmations.services.runs import PREPARE_JOB as PREPARE
 from arms.confirmations.services.runs import run_prepare
 
@@ -22,15 +24,10 @@ SEND_INLINE = 5
 
 def send_job_start(*, run, actor):
     """Queue the e-mailing of ``run``'s prepared letters; answers (job, created)."""
-    from arms.common.jobs import job_start
-
     return job_start(kind=SEND, params={"run_id": run.pk}, actor=actor, dedupe_key=f"send:{run.pk}")
 
 
 def send_job(job, progress) -> JobResult:
-    from arms.confirmations.models import ConfirmationRun
-    from arms.confirmations.services.dispatch import run_send
-
     run = ConfirmationRun.objects.get(pk=job.params["run_id"])
     message = gettext_noop("E-mailing confirmation letters")
     progress(0, None, message)
@@ -43,8 +40,6 @@ def send_job(job, progress) -> JobResult:
 
 
 def prepare_job(job, progress) -> JobResult:
-    from arms.confirmations.models import ConfirmationRun
-
     run = ConfirmationRun.objects.get(pk=job.params["run_id"])
     message = gettext_noop("Preparing confirmation letters")
     progress(0, None, message)

@@ -14,6 +14,17 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from arms.credit.enums import RatingTrigger
+from arms.credit.models import LimitChangeRequest, Rating, RatingProposal
+from arms.credit.services import (
+    credit_file_update,
+    financial_statement_save,
+    limit_request_create,
+    proposal_accept,
+    ratings_run,
+    )
+from arms.credit.services.ratings import add_months
+from arms.customers.enums import CustomerStatus
+from arms.customers.models import Customer
 
 PENDING_LEFT = 4
 
@@ -33,18 +44,6 @@ def _figures(rng: random.Random) -> dict:
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.credit.models import LimitChangeRequest, Rating, RatingProposal
-    from arms.credit.services import (
-        credit_file_update,
-        financial_statement_save,
-        limit_request_create,
-        proposal_accept,
-        ratings_run,
-    )
-    from arms.credit.services.ratings import add_months
-    from arms.customers.enums import CustomerStatus
-    from arms.customers.models import Customer
-
     rng = random.Random(f"credit-{seed}")
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["credit", "sales1", "admin"])}
     manager = users.get("credit") or users.get("admin")

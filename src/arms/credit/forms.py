@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from arms.credit.enums import BureauRating, Grade
+from arms.domain.money import format_amount
 from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,8 +43,6 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, profile) -> dict:
-        from arms.domain.money import format_amount
-
         def tri(value):
             return "" if value is None else ("yes" if value else "no")
 
@@ -116,8 +115,6 @@ class ProposalAcceptForm(ServiceErrorMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, proposal) -> dict:
-        from arms.domain.money import format_amount
-
         return {"limit": format_amount(proposal.limit_minor, proposal.currency),
                 "payment_terms_days": proposal.payment_terms_days, "deposit_pct": proposal.deposit_pct}
 

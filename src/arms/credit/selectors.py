@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from arms.common.errors import NotFound
 from arms.credit.enums import LimitRequestStatus, ProposalStatus
 from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
+from arms.credit.services.ratings import customers_due_for_review
 from arms.customers.selectors import customers_visible_to
 
 if TYPE_CHECKING:
@@ -114,8 +115,6 @@ def financial_statements(customer: Customer) -> QuerySet[FinancialStatement]:
 
 def review_queue(*, user: User, as_of: date) -> dict[str, QuerySet[Any]]:
     """What the credit review queue shows: customers due for review, proposals and limit requests waiting."""
-    from arms.credit.services.ratings import customers_due_for_review
-
     visible = customers_visible_to(user)
     due = customers_due_for_review(as_of=as_of).filter(pk__in=visible.values("pk")).select_related(
         "credit_profile")

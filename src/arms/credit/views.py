@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from arms.credit.forms import (
 )
 from arms.credit.history import trade_history_for
 from arms.credit.models import CreditProfile, GradePolicy
+from arms.credit.services.scorecards import scorecard_parse
 from arms.customers.selectors import customers_visible_to
 from arms.web.exports import export_format, export_response
 from arms.web.paging import paginate
@@ -57,13 +58,9 @@ def index(request):
     customers = customers_visible_to(request.user).select_related("credit_profile", "salesperson")
     search = (data.get("q") or "").strip()
     if search:
-        from django.db.models import Q
-
         customers = customers.filter(Q(code__icontains=search) | Q(name__icontains=search))
     grade = data.get("grade") or ""
     if grade == "none":
-        from django.db.models import Q
-
         customers = customers.filter(Q(credit_profile__isnull=True) | Q(credit_profile__grade=""))
     elif grade:
         customers = customers.filter(credit_profile__grade=grade)
@@ -321,8 +318,6 @@ def limit_request_cancel(request, request_id: int):
 @login_required
 @permission_required("credit.view_gradepolicy", raise_exception=True)
 def policies(request):
-    from arms.credit.services.scorecards import scorecard_parse
-
     services.grade_policies()
     version = services.scorecard_active()
     return render(request, "credit/policies.html", {

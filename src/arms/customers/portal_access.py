@@ -18,6 +18,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -156,10 +159,6 @@ def contact_login_enabled() -> bool:
 def portal_password_set(*, access: PortalAccess, actor: Any, password: str) -> PortalLogin:
     """Let the contact of ``access`` (in a portal session entered with a link) log in with ``password`` from now
     on; their e-mail address is the login name. Audited as ``portal_password_set`` (never the password)."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     if not contact_login_enabled():
         raise ValidationFailed(_("This company does not let contacts log in with a password."), field="password")
     contact = access.contact
@@ -183,8 +182,6 @@ def portal_login(*, email: str, password: str, address: str = "") -> PortalAcces
     """The short access a contact's e-mail address and password open (``ARMS_PORTAL_LOGIN_HOURS``), or None
     (unknown address, wrong password, login not enabled: all alike, nothing written). Audited as
     ``portal_logged_in`` by the contact from ``address``."""
-    from django.contrib.auth.hashers import check_password
-
     if not contact_login_enabled() or not isinstance(email, str) or not isinstance(password, str):
         return None
     email = email.strip()

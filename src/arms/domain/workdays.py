@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import chinese_calendar
+
 IsWorkday = Callable[[date], bool]
 
 
@@ -19,8 +21,6 @@ def weekday_is_workday(day: date) -> bool:
 
 def chinese_is_workday(day: date) -> bool:
     """True on a Chinese working day, including a make-up working weekend day (调休上班)."""
-    import chinese_calendar
-
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

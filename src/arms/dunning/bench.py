@@ -22,12 +22,13 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from arms.bench.measure import summary_ms, timed
+from arms.dunning.models import ActionStatus, DunningAction, DunningItem, RunTrigger
+from arms.dunning.selectors import dunning_stage_of
+from arms.dunning.services import action_process, dunning_run, policy_ensure_default
+from arms.ledger.models import Invoice
 
 
 def _run(as_of: date) -> tuple[float, dict]:
-    from arms.dunning.models import RunTrigger
-    from arms.dunning.services import dunning_run
-
     started = time.perf_counter()
     run = dunning_run(as_of=as_of, trigger=RunTrigger.CLI, process=False)
     seconds = time.perf_counter() - started
@@ -36,11 +37,6 @@ def _run(as_of: date) -> tuple[float, dict]:
 
 
 def bench_measure(*, today: date, seed: int, repeat: int, process_sample: int = 100, pdf_sample: int = 5) -> dict:
-    from arms.dunning.models import ActionStatus, DunningAction, DunningItem
-    from arms.dunning.selectors import dunning_stage_of
-    from arms.dunning.services import action_process, policy_ensure_default
-    from arms.ledger.models import Invoice
-
     policy_ensure_default()
     open_items = Invoice.objects.filter(amount_open_minor__gt=0).count()
     first_seconds, first = _run(today)

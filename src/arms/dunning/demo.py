@@ -13,12 +13,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from arms.customers.models import Customer
+from arms.dunning.models import DunningAction, DunningEmail, DunningExclusion, DunningPolicy, RunTrigger
+from arms.dunning.services import dunning_run, exclusion_add, policy_create, policy_ensure_default, process_actions
+
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.customers.models import Customer
-    from arms.dunning.models import DunningAction, DunningEmail, DunningExclusion, DunningPolicy, RunTrigger
-    from arms.dunning.services import dunning_run, exclusion_add, policy_create, policy_ensure_default, process_actions
-
     rng = random.Random(seed)
     policy_ensure_default()
     if not DunningPolicy.objects.filter(code="grade-d").exists():

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from arms.cases.enums import Level
+from arms.cases.models import Activity, Task
 from arms.common.errors import ArmsError, NotFound
 from arms.common.files import file_response
 from arms.common.jobs import job_active_get, jobs_for_page
@@ -30,8 +32,18 @@ from arms.dunning.documents import file_names, may_read, stored_or_rendered
 from arms.dunning.jobs import EMAILS_RETRY as EMAILS_JOB
 from arms.dunning.jobs import RUN as RUN_JOB
 from arms.dunning.jobs import emails_retry_job_start, run_job_start
-from arms.dunning.models import ActionStatus, DunningEmail, DunningPolicy, EmailStatus, RunTrigger
-from arms.dunning.services import action_process, email_send, exclusion_add, exclusion_lift
+from arms.dunning.models import (
+    STAGE_TASK_CHOICES,
+    ActionStatus,
+    DunningEmail,
+    DunningPolicy,
+    DunningStage,
+    EmailStatus,
+    EmailTemplate,
+    LetterKind,
+    RunTrigger,
+)
+from arms.dunning.services import action_process, email_send, exclusion_add, exclusion_lift, policy_update
 from arms.web.exports import export_format, export_response
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import safe_next
@@ -87,8 +99,6 @@ def _run_day(request) -> date:
 
 
 def _stage_choices() -> list[tuple[str, str]]:
-    from arms.dunning.models import DunningStage
-
     seen = {}
     for code, name in DunningStage.objects.order_by("offset_days").values_list("code", "name"):
         seen.setdefault(code, name)
@@ -153,7 +163,6 @@ def run_list(request):
 @permission_required("dunning.view_dunningaction", raise_exception=True)
 def action_detail(request, action_id: int):
     action = _action(request, action_id)
-    from arms.cases.models import Activity, Task
 
     email = getattr(action, "email", None) if hasattr(action, "email") else None
     context = {
@@ -279,10 +288,6 @@ def _posted_stages(post) -> list[dict]:
 @permission_required("dunning.change_dunningpolicy", raise_exception=True)
 def policy_edit(request, policy_id: int):
     """Edit a policy's ladder (finance managers): one row per stage, two empty rows to add one."""
-    from arms.cases.enums import Level
-    from arms.dunning.models import STAGE_TASK_CHOICES, EmailTemplate, LetterKind
-    from arms.dunning.services import policy_update
-
     policy = DunningPolicy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise Http404

@@ -8,13 +8,13 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from arms.customers.models import Customer
+from arms.exposure.models import CreditOverride
+from arms.exposure.selectors import credit_profile_of
+from arms.exposure.services import hold_place, hold_release, override_approve, override_request
+
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.customers.models import Customer
-    from arms.exposure.models import CreditOverride
-    from arms.exposure.selectors import credit_profile_of
-    from arms.exposure.services import hold_place, hold_release, override_approve, override_request
-
     rng = random.Random(f"exposure-{seed}")
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["credit", "clerk", "sales1",
                                                                                    "finmgr"])}

@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from arms.common.errors import ArmsError
 from arms.common.jobs import JobKind, JobResult, job_start, register
+from arms.imports.errors import ImportInvalid
+from arms.imports.readers import Table
+from arms.imports.services import import_file
 
 FILE = "imports.file"
 #: where uploaded files wait for their job (deleted by the job, whatever its outcome)
@@ -46,8 +49,6 @@ def import_job_start(*, kind: str, file, filename: str, encoding: str = "", acto
     """Store ``file`` and queue its import; returns (job, created). The caller has checked the permission and
     the upload's size. A file that cannot be read at all (its format, encoding, size in the archive) is refused
     now, before anything is stored or queued; its rows are checked by the job."""
-    from arms.imports.readers import Table
-
     Table(file, filename, encoding)
     sha256 = _sha256(file)
     suffix = PurePath(filename or "").suffix.lower()[:8]
@@ -60,9 +61,6 @@ def import_job_start(*, kind: str, file, filename: str, encoding: str = "", acto
 
 
 def import_job(job, progress) -> JobResult:
-    from arms.imports.errors import ImportInvalid
-    from arms.imports.services import import_file
-
     params = job.params
 
     def report(stage: str, done: int, total: int | None) -> None:

@@ -10,6 +10,12 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from arms.audit.services import ExternalActor
+from arms.ledger.enums import DeliveryKind
+from arms.ledger.models import Invoice, InvoiceDelivery
+from arms.ledger.selectors import not_cancelled
+from arms.ledger.services.deliveries import invoice_deliveries_record, invoice_receipt_confirm
+
 #: invoices issued in the last days are not out yet
 NOT_YET_DAYS = 7
 #: of the older invoices: share never delivered, share delivered but not confirmed (the rest are confirmed)
@@ -18,12 +24,6 @@ UNCONFIRMED_SHARE = 0.25
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.audit.services import ExternalActor
-    from arms.ledger.enums import DeliveryKind
-    from arms.ledger.models import Invoice, InvoiceDelivery
-    from arms.ledger.selectors import not_cancelled
-    from arms.ledger.services.deliveries import invoice_deliveries_record, invoice_receipt_confirm
-
     rng = random.Random(seed * 7919 + 13)
     if not InvoiceDelivery.objects.exists():
         invoices = list(not_cancelled(Invoice.objects.filter(issue_date__lte=today - timedelta(days=NOT_YET_DAYS)))

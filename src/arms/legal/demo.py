@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
+from django.db.models import Min, Sum
+
+from arms.customers.models import Customer
+from arms.customers.services import company_ensure
+from arms.dunning.models import DunningAction, ReviewStatus
+from arms.ledger.models import Invoice
+from arms.legal import services
+from arms.legal.models import AgencyMandate, DebtorAsset, LegalCase
+
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-    from django.db.models import Min, Sum
-
-    from arms.customers.models import Customer
-    from arms.customers.services import company_ensure
-    from arms.dunning.models import DunningAction, ReviewStatus
-    from arms.ledger.models import Invoice
-    from arms.legal import services
-    from arms.legal.models import AgencyMandate, DebtorAsset, LegalCase
-
     company = company_ensure()
     users = get_user_model().objects.filter(is_active=True)
     lawyer = (users.filter(groups__name="legal").order_by("pk").first()

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from arms.audit.services import ExternalActor
+from arms.cases.services.promises import promise_record
+from arms.customers.models import Contact, PortalAccess
+from arms.customers.portal_access import portal_access_issue
+from arms.ledger.models import Invoice
+from arms.portal.services import portal_remittance_upload, portal_text
+
 DEMO_LINKS = 5
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from arms.audit.services import ExternalActor
-    from arms.cases.services.promises import promise_record
-    from arms.customers.models import Contact, PortalAccess
-    from arms.customers.portal_access import portal_access_issue
-    from arms.ledger.models import Invoice
-    from arms.portal.services import portal_remittance_upload, portal_text
-
     if not PortalAccess.objects.exists():
         customer_ids = list(Invoice.objects.filter(amount_open_minor__gt=0).order_by("customer_id")
                             .values_list("customer_id", flat=True).distinct()[:DEMO_LINKS])

@@ -35,6 +35,7 @@ from arms.customers.portal_access import (
     portal_login,
     portal_password_set,
 )
+from arms.dunning.documents import file_names, stored_or_rendered
 from arms.ledger.documents import render_invoice_pdf
 from arms.ledger.selectors import customer_statement
 from arms.portal import selectors
@@ -196,8 +197,6 @@ def letter_list(request):
 def letter_pdf(request, action_id: int):
     """The letter as it was sent (the PDF stored when the dunning action was carried out, else rendered from the
     same figures, as the dunning pages do)."""
-    from arms.dunning.documents import file_names, stored_or_rendered
-
     action = get_object_or_404(selectors.letters_of(request.portal.customer), pk=action_id)
     content = stored_or_rendered(action, "letter")
     if content is None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
+
+from arms.salesrecon.enums import ReconStatus
+from arms.salesrecon.models import SalesReconciliation
+from arms.salesrecon.services import sales_recon_answer, sales_recon_open, sales_recon_sign_off
+
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-
-    from arms.salesrecon.enums import ReconStatus
-    from arms.salesrecon.models import SalesReconciliation
-    from arms.salesrecon.services import sales_recon_answer, sales_recon_open, sales_recon_sign_off
-
     last_month_end = today.replace(day=1) - timedelta(days=1)
     opened = sales_recon_open(period=last_month_end, actor=None)
     finance = (get_user_model().objects.filter(is_active=True, groups__name="finance_manager").order_by("pk").first()

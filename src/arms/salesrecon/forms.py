@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE
+from arms.salesrecon.enums import ReconStatus
 from arms.web.forms import AmountField, ServiceErrorMixin
 
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -38,8 +39,6 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from arms.salesrecon.enums import ReconStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ReconStatus.choices]
 

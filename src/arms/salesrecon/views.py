@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arms.common.errors import NotFound
+from arms.domain.money import to_decimal
 from arms.salesrecon import exports, selectors, services
 from arms.salesrecon.enums import DifferenceStatus, ReconStatus
 from arms.salesrecon.forms import AnswerForm, AssignForm, FilterForm, OpenMonthForm, ResolveForm, SignOffForm
@@ -54,8 +55,6 @@ def _reconciliation(request, reconciliation_id: int):
 
 
 def _snapshot_table(rec) -> Table:
-    from arms.domain.money import to_decimal
-
     columns = [Column(_("Customer code")), Column(_("Customer"), width=30), Column(_("Currency")),
                Column(_("Balance"), AMOUNT), Column(_("Balance (CNY)"), AMOUNT)]
     rows = ([r["code"], r["name"], r["currency"], to_decimal(r["balance_minor"], r["currency"]),

@@ -13,7 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.db.models import F
 
 from arms.accounts.roles import roles_sync
@@ -184,11 +187,6 @@ def seed_extras(*, today: date, seed: int) -> dict[str, int]:
     An app takes part by having a ``demo`` module with ``seed_demo(today, seed) -> dict[str, int]`` (counts to
     print). They run in INSTALLED_APPS order, so an app can rely on those listed before it.
     """
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
     counts: dict[str, int] = {}
     for config in apps.get_app_configs():
         if config.name.startswith("arms.") and find_spec(f"{config.name}.demo") is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from arms.exposure.models import CreditHold, HoldReason
 from arms.seed.plan import Behaviour
 
 LABELS = {
@@ -90,15 +91,11 @@ BEHAVIOUR_LABELS = {
 def seed_state_counts() -> dict[str, int]:
     """Counts that several apps add to, taken once all of them are done (the holds page shows the same number:
     holds placed by hand in the demo and the stop-supply holds of the dunning runs)."""
-    from arms.exposure.models import CreditHold
-
     return {"active_holds": CreditHold.objects.filter(active=True).count()}
 
 
 def active_holds_by_reason() -> list[tuple[str, int]]:
     """(reason label, count) of the active holds, most first."""
-    from arms.exposure.models import CreditHold, HoldReason
-
     rows = (CreditHold.objects.filter(active=True).values("reason_code").annotate(n=Count("id"))
             .order_by("-n", "reason_code"))
     return [(str(HoldReason(row["reason_code"]).label), row["n"]) for row in rows]

@@ -6,6 +6,7 @@ It lives in the web layer because the audit app is a sink that imports nothing a
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from django import forms
@@ -54,8 +55,6 @@ def audit_table(events) -> Table:
 
 
 def _json(value) -> str:
-    import json
-
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 

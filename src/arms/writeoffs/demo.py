@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
+
+from arms.ledger.models import Invoice
+from arms.ledger.services.payments import payment_record
+from arms.ledger.services.writeoffs import payment_apply_to_written_off
+from arms.writeoffs.enums import RequestStatus
+from arms.writeoffs.models import WriteOffRequest
+from arms.writeoffs.services import (
+    EvidenceIn,
+    ItemIn,
+    write_off_request_create,
+    write_off_request_sign,
+    write_off_tax_filing_record,
+)
+
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-
-    from arms.ledger.models import Invoice
-    from arms.ledger.services.payments import payment_record
-    from arms.ledger.services.writeoffs import payment_apply_to_written_off
-    from arms.writeoffs.enums import RequestStatus
-    from arms.writeoffs.models import WriteOffRequest
-    from arms.writeoffs.services import (
-        EvidenceIn,
-        ItemIn,
-        write_off_request_create,
-        write_off_request_sign,
-        write_off_tax_filing_record,
-    )
-
     users = {u.username: u for u in get_user_model().objects.filter(
         username__in=["collector1", "finmgr", "legal", "auditor", "clerk"], is_active=True)}
     if len(users) < 5:

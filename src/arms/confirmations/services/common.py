@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from arms.common.errors import ValidationFailed
 from arms.confirmations.enums import FREQUENCY_MONTHS, Frequency
 from arms.confirmations.models import Confirmation, ConfirmationDifference
 from arms.domain.terms import month_end
@@ -12,10 +15,6 @@ from arms.domain.terms import month_end
 
 def period_end_of(text: str) -> date:
     """The month end of ``YYYY-MM`` (the years every date field takes); refused naming ``period``."""
-    from django.utils.translation import gettext as _
-
-    from arms.common.errors import ValidationFailed
-
     try:
         year, month = (int(part) for part in str(text).split("-"))
         end = month_end(date(year, month, 1))

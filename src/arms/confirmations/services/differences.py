@@ -20,11 +20,13 @@ from arms.cases.services.disputes import dispute_resolve
 from arms.cases.services.tasks import task_complete
 from arms.common.bounds import MAX_NOTE
 from arms.common.errors import Forbidden, ValidationFailed
-from arms.common.locks import lock_customer, qs_for_update
+from arms.common.locks import invoices_qs_for_update, lock_customer, qs_for_update
 from arms.confirmations.enums import DifferenceStatus, Resolution
 from arms.confirmations.errors import DifferenceResolved
 from arms.confirmations.models import ConfirmationDifference
 from arms.confirmations.services.common import difference_audit
+from arms.confirmations.services.dispatch import recipients_for
+from arms.domain.money import proportional_part
 from arms.ledger.models import CreditNote, Invoice, Payment
 from arms.ledger.services import credit_note_post
 
@@ -61,8 +63,6 @@ def _credit_note(*, locked: ConfirmationDifference, customer: Customer, actor: A
         return resolved.credit_note
     if locked.invoice_id is None:
         raise ValidationFailed(_("Name the credit note (the difference is on no invoice)."), field="credit_note_id")
-    from arms.common.locks import invoices_qs_for_update
-    from arms.domain.money import proportional_part
 
     invoice = invoices_qs_for_update([locked.invoice_id]).get()
     gross = min(locked.amount_minor, invoice.amount_open_minor)
@@ -75,8 +75,6 @@ def _credit_note(*, locked: ConfirmationDifference, customer: Customer, actor: A
 
 
 def _rejection_mail(*, customer: Customer, difference: ConfirmationDifference, explanation: str) -> None:
-    from arms.confirmations.services.dispatch import recipients_for
-
     addresses = [c.email for c in recipients_for(customer)]
     if not addresses:
         return

@@ -21,12 +21,14 @@ from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.mail import new_message_id
+from arms.confirmations.documents import file_stem, render_confirmation_pdf
 from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, DispatchChannel
 from arms.confirmations.errors import ConfirmationNotOpen
 from arms.confirmations.models import Confirmation, ConfirmationDispatch, ConfirmationRun
 from arms.confirmations.services.common import confirmation_audit
 from arms.customers.portal_access import portal_link_issue
 from arms.domain.money import format_money
+from arms.dunning.selectors import customer_language
 
 if TYPE_CHECKING:
     from arms.customers.models import Contact, Customer
@@ -74,8 +76,6 @@ def email_text(*, confirmation: Confirmation, contact: Contact, link: str, langu
 
 
 def _language(confirmation: Confirmation) -> str:
-    from arms.dunning.selectors import customer_language
-
     language = customer_language(confirmation.customer)
     return language if language in ("zh-hans", "en") else "zh-hans"
 
@@ -84,8 +84,6 @@ def _language(confirmation: Confirmation) -> str:
 def confirmation_send(*, confirmation: Confirmation, actor: Any, reminder: bool = False) -> list[ConfirmationDispatch]:
     """E-mail the letter (PDF attached) to each of the customer's e-mail contacts, each with a personal portal
     link. The messages leave when the transaction commits; each is recorded as a dispatch with its Message-ID."""
-    from arms.confirmations.documents import file_stem, render_confirmation_pdf
-
     customer = lock_customer(confirmation.customer_id)
     locked = qs_for_update(Confirmation.objects.all()).get(pk=confirmation.pk)
     if locked.status not in AWAITING_REPLY:

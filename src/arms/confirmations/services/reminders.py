@@ -20,6 +20,7 @@ from arms.confirmations.models import Confirmation, ConfirmationSettings
 from arms.confirmations.services.common import confirmation_audit
 from arms.confirmations.services.dispatch import confirmation_send, recipients_for
 from arms.confirmations.services.settings import confirmation_settings_for
+from arms.customers.models import Company
 from arms.domain.money import format_money
 from arms.domain.workdays import add_working_days, working_days_between
 
@@ -75,8 +76,6 @@ def confirmations_remind(*, as_of: date | None = None, actor: Any = None) -> dic
                                status=ConfirmationStatus.SENT, task__isnull=True)).values_list(
             "pk", "company_id").order_by("pk").distinct():
         if company_id not in settings_by_company:
-            from arms.customers.models import Company
-
             settings_by_company[company_id] = confirmation_settings_for(Company.objects.get(pk=company_id))
         reminded, tasked = _remind_one(pk=pk, settings=settings_by_company[company_id], as_of=day, actor=actor)
         counts["reminded"] += reminded

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record
 from arms.cases.enums import ActivityKind, DisputeReason, DisputeStatus, Level, TaskKind
 from arms.cases.models import Dispute
+from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.disputes import dispute_raise
 from arms.cases.services.tasks import task_create_or_get
@@ -123,8 +124,6 @@ def _differences_checked(*, customer: Customer, currency: str, differences: Any)
 
 def difference_owner(customer: Customer) -> Any:
     """The collector, else the salesperson, else whoever holds the finance level."""
-    from arms.cases.selectors import person_for_level
-
     for person in (customer.collector, customer.salesperson):
         if person is not None and person.is_active:
             return person

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record, canonical_text, sha256_hex
@@ -27,6 +28,7 @@ from arms.confirmations.enums import AWAITING_REPLY, ConfirmationStatus, RunStat
 from arms.confirmations.models import Confirmation, ConfirmationRun
 from arms.confirmations.services.common import confirmation_audit, period_for, period_is_due
 from arms.confirmations.services.settings import confirmation_settings_for, frequency_for
+from arms.customers.models import Customer
 from arms.domain.terms import month_end
 from arms.ledger.enums import PaymentStatus
 from arms.ledger.models import Allocation, CreditNote, Invoice, Payment
@@ -49,8 +51,6 @@ def run_period(period_end: date) -> tuple[date, date]:
 def run_candidates(*, company: Company, period_end: date) -> list[tuple[int, str, date]]:
     """(customer id, frequency, period start) of every customer to confirm at ``period_end``: due by its frequency
     and with a balance or a movement. Aggregate queries only (no model instance per customer)."""
-    from arms.customers.models import Customer
-
     settings = confirmation_settings_for(company)
     rules = list(settings.rules.all())
     due: dict[int, tuple[str, date]] = {}
@@ -233,7 +233,5 @@ def confirmation_run_start(*, company: Company, period_end: date, actor: Any,
 
 
 def _today_ym() -> tuple[int, int]:
-    from django.utils import timezone
-
     today = timezone.localdate()
     return today.year, today.month

@@ -12,6 +12,7 @@ from arms.audit.services import audit_record
 from arms.common.errors import ValidationFailed
 from arms.confirmations.enums import Frequency
 from arms.confirmations.models import ConfirmationRule, ConfirmationSettings
+from arms.customers.enums import Industry, Region
 
 if TYPE_CHECKING:
     from arms.customers.models import Company
@@ -59,8 +60,6 @@ def confirmation_settings_update(*, company: Company, actor: Any, default_freque
                                  rules: list[dict[str, Any]] | None = None) -> ConfirmationSettings:
     """Replace the settings (and, when ``rules`` is given, the rules in the order given). Every value is checked
     before anything is written."""
-    from arms.customers.enums import Industry, Region
-
     settings = confirmation_settings_for(company)
     before = settings_audit(settings)
     _frequency(default_frequency, "default_frequency")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +35,12 @@ from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeReq
 from arms.credit.services.approvers import notify_approvers
 from arms.credit.services.profiles import credit_profile_ensure, profile_snapshot
 from arms.credit.services.scorecards import grade_policies, scorecard_active, scorecard_parse
+from arms.customers.enums import CustomerStatus
+from arms.customers.models import Customer
 from arms.domain.money import BASE_CURRENCY, from_base_minor, to_base_minor
 from arms.domain.scorecard import Result, evaluate, propose_limit, worse_grade
+from arms.ledger.errors import MissingExchangeRate
+from arms.ledger.services.fx import exchange_rate_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -120,8 +124,6 @@ def to_cny_minor(minor: int, currency: str, on: date) -> int | None:
     """``minor`` of ``currency`` in CNY fen at the rate of ``on``; None when there is no rate."""
     if currency == BASE_CURRENCY:
         return minor
-    from arms.ledger.errors import MissingExchangeRate
-    from arms.ledger.services.fx import exchange_rate_on
 
     try:
         rate = exchange_rate_on(currency, on)
@@ -134,8 +136,6 @@ def from_cny_minor(cny_minor: int, currency: str, on: date) -> int | None:
     """CNY fen in minor units of ``currency`` (the domain's rounding, half up), or None when there is no rate."""
     if currency == BASE_CURRENCY:
         return cny_minor
-    from arms.ledger.errors import MissingExchangeRate
-    from arms.ledger.services.fx import exchange_rate_on
 
     try:
         rate = exchange_rate_on(currency, on)
@@ -258,11 +258,6 @@ def ratings_run(*, customers: Iterable[Customer], as_of: date | None = None, act
 
 def customers_due_for_review(*, as_of: date) -> QuerySet[Customer]:
     """Active customers never rated, or whose next review date has come."""
-    from django.db.models import Q
-
-    from arms.customers.enums import CustomerStatus
-    from arms.customers.models import Customer
-
     return (Customer.objects.filter(status=CustomerStatus.ACTIVE)
             .filter(Q(credit_profile__isnull=True) | Q(credit_profile__next_review_on__isnull=True)
                     | Q(credit_profile__next_review_on__lte=as_of))

@@ -34,6 +34,8 @@ from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
 from arms.common.services import idempotent
+from arms.contracts.models import Contract
+from arms.customers.models import Customer
 from arms.customers.services import company_ensure
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import ApprovalKind, ApprovalStatus
@@ -134,8 +136,6 @@ def _run(kind: str, arguments: JsonDict, *, actor: Actor, idempotency_key: str |
             net_minor=arguments["net_minor"], tax_minor=arguments["tax_minor"], reason=arguments["reason"],
             number=arguments["number"], idempotency_key=idempotency_key,
         )
-    from arms.contracts.models import Contract
-    from arms.customers.models import Customer
 
     contract_id = arguments["contract_id"]
     return invoice_post(

@@ -32,6 +32,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update
 from arms.common.mail import new_message_id
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
+from arms.ledger.documents import invoice_pdf_filename, render_invoice_pdf
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, ReceiptChannel
 from arms.ledger.errors import InvoiceCancelled, MailNotSent
 from arms.ledger.models import Invoice, InvoiceDelivery
@@ -291,8 +292,6 @@ def _addresses(to: str | Sequence[str]) -> list[str]:
 def invoice_email_send(*, invoice: Invoice, actor: Any, to: str | Sequence[str], message: str = "") -> InvoiceDelivery:
     """E-mail the invoice copy (PDF attached) to ``to`` and record an e-mail delivery once the mail server has
     accepted it. A refused or unreachable server raises ``MailNotSent`` and records nothing."""
-    from arms.ledger.documents import invoice_pdf_filename, render_invoice_pdf
-
     recipients = _addresses(to)
     text = _note(message)
     _usable(invoice)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 
-from arms.domain.journal import Line, balanced
+from arms.domain.journal import AccountCode, Line, balanced
 from arms.ledger.models import Account, JournalEntry, JournalLine
 from arms.ledger.seal import seal_of_written
 
@@ -53,7 +53,6 @@ def journal_write(*, company: Company, customer: Customer, on: date, kind: str, 
 
 def entry_lines(entry: JournalEntry) -> list[Line]:
     codes = {v: k for k, v in account_ids().items()}
-    from arms.domain.journal import AccountCode
 
     return [
         Line(AccountCode(codes[account_id]), debit=debit, credit=credit)

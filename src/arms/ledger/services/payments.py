@@ -14,13 +14,14 @@ from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
 from arms.common.bounds import date_check
 from arms.common.errors import ValidationFailed
-from arms.common.locks import lock_customer, payment_qs_for_update
+from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.common.services import idempotent, sequence_next
 from arms.domain import journal as postings
 from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentStatus
 from arms.ledger.errors import AlreadyReversed
 from arms.ledger.models import JournalEntry, Payment
 from arms.ledger.seal import journal_seals
+from arms.ledger.services.allocations import auto_allocate_locked, reverse_allocations_locked
 from arms.ledger.services.common import (
     bookable_or_error,
     create_numbered,
@@ -131,8 +132,6 @@ def payment_record(
         audit_record(actor=actor, action=AuditAction.PAYMENT_RECORDED, subject=payment, after=payment_snapshot(payment),
                      seals=journal_seals(entry))
         if auto_allocate:
-            from arms.ledger.services.allocations import auto_allocate_locked
-
             auto_allocate_locked(actor=actor, customer=locked, payment_id=payment.pk, on=received_date)
             payment.refresh_from_db()
         return payment
@@ -146,15 +145,12 @@ def payment_record(
 @transaction.atomic
 def payment_reverse(*, actor: Actor, payment: Payment, reason: str, on: date | None = None) -> Payment:
     """Reverse a payment (bounced, wrong customer): undo its allocations, then the receipt itself."""
-    from arms.ledger.services.allocations import reverse_allocations_locked
-
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why the payment is reversed."), field="reason")
     customer = lock_customer(payment.customer_id)
     invoice_ids = sorted(
         payment.allocations.filter(reverses__isnull=True, reversed_by__isnull=True).values_list("invoice_id", flat=True)
     )
-    from arms.common.locks import invoices_qs_for_update
 
     list(invoices_qs_for_update(invoice_ids))
     locked: Payment = payment_qs_for_update().get(pk=payment.pk)

@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.accounts.roles import ROLE_LABELS, Role, user_roles
+from arms.common.jobs import job_error_text, job_message_text, job_result_label_text, kind_label
+from arms.common.queue import STALE_AFTER, queue_health
 from arms.domain.money import format_amount
 from arms.domain.terms import days_overdue as domain_days_overdue
 from arms.ledger import enums
+from arms.web.paging import PAGE_SIZES
 
 register = template.Library()
 _ROLE_VALUES = {role.value for role in Role}
@@ -94,8 +97,6 @@ def _list_url(request, **changes) -> str:
 @register.inclusion_tag("web/includes/pagination.html", takes_context=True)
 def pager(context, page):
     """``{% pager page %}``: the row count, previous/next links and the page-size choice, keeping the filters."""
-    from arms.web.paging import PAGE_SIZES
-
     request = context["request"]
     param = getattr(page, "param", "page")
     size = page.paginator.per_page
@@ -122,30 +123,22 @@ def export_links(context, path: str = ""):
 @register.filter
 def job_kind(job) -> str:
     """A background job's kind as people name it ("Monthly management report")."""
-    from arms.common.jobs import kind_label
-
     return kind_label(job.kind)
 
 
 @register.filter
 def job_message(job) -> str:
     """What a background job is doing now, in the viewer's language."""
-    from arms.common.jobs import job_message_text
-
     return job_message_text(job)
 
 
 @register.filter
 def job_error(job) -> str:
-    from arms.common.jobs import job_error_text
-
     return job_error_text(job)
 
 
 @register.filter
 def job_result_label(job) -> str:
-    from arms.common.jobs import job_result_label_text
-
     return job_result_label_text(job)
 
 
@@ -156,7 +149,6 @@ def queue_warning(context, waiting) -> dict:
     else); nothing otherwise (and no query when nothing waits)."""
     if not waiting:
         return {"show": False}
-    from arms.common.queue import STALE_AFTER, queue_health
 
     health = queue_health()
     user = context.get("user")

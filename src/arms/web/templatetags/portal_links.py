@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from arms.customers.portal_access import portal_accesses_for_customer
+from arms.web.portal_links import PortalLinkForm
 
 register = template.Library()
 SHOWN = 10
@@ -12,8 +13,6 @@ SHOWN = 10
 
 @register.inclusion_tag("web/includes/portal_links.html", takes_context=True)
 def portal_links(context, customer):
-    from arms.web.portal_links import PortalLinkForm
-
     user = context["request"].user
     contacts = list(customer.contacts.order_by("-is_primary", "name"))
     links = portal_accesses_for_customer(customer)

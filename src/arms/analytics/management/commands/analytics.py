@@ -22,9 +22,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from arms.analytics import exports
-from arms.analytics.aging import aging_invoices, aging_report, resolve_buckets
+from arms.analytics.aging import AgingFilters, aging_invoices, aging_report, resolve_buckets
 from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.kpis import KPI_CODES, LABELS, UNITS, KpiScope, kpi_trend, kpi_values
+from arms.analytics.schemas import aging_out
 from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
 from arms.analytics.team import parse_weights, team_performance
 from arms.common.errors import ArmsError
@@ -76,8 +77,6 @@ class Command(BaseCommand):
 
     def _aging(self, *, as_of, basis, buckets, group_by, items, bucket, currency, salesperson, collector,
                customer, **_options):
-        from arms.analytics.aging import AgingFilters
-
         as_of = as_of or timezone.localdate()
         filters = AgingFilters(customer_id=customer, salesperson_id=salesperson, collector_id=collector,
                                currency=currency.upper())
@@ -88,7 +87,6 @@ class Command(BaseCommand):
             return header, rows, [dict(zip(_labels(header), row, strict=True)) for row in rows]
         report = aging_report(as_of=as_of, basis=basis, buckets=buckets or None, group_by=group_by, filters=filters)
         header, rows = _parts(exports.aging_table(report))
-        from arms.analytics.schemas import aging_out
 
         return header, rows, aging_out(report)
 

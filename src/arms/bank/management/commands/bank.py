@@ -14,14 +14,16 @@ with exit status 1; nothing of it is imported. Files are imported one after anot
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from arms.bank.bench import statement_import_bench
 from arms.bank.models import BankAccount
 from arms.bank.parsers import BUILT_IN, GENERIC
 from arms.bank.services.accounts import bank_account_create
-from arms.bank.services.importing import ImportResult, statement_import
+from arms.bank.services.importing import ImportResult, account_matches, statement_import
 from arms.common.errors import ArmsError
 from arms.common.uploads import upload_max_bytes
 from arms.domain.money import format_money
@@ -64,7 +66,6 @@ class Command(BaseCommand):
     def _account(self, number: str | None) -> BankAccount | None:
         if not number:
             return None
-        from arms.bank.services.importing import account_matches
 
         found = [a for a in BankAccount.objects.all() if account_matches(number, a.account_number)]
         if len(found) != 1:
@@ -127,10 +128,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{account.pk}\t{account.account_number}\t{account.currency}\t{account.name}")
 
     def do_bench(self, *, lines: str, **_o):
-        import json
-
-        from arms.bank.bench import statement_import_bench
-
         try:
             sizes = [int(n) for n in lines.split(",") if n.strip()]
         except ValueError:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.utils import timezone
 
 from arms.common.errors import ArmsError
+from arms.credit.enums import RatingTrigger
+from arms.credit.models import Rating
+from arms.credit.services import customers_due_for_review, ratings_run
+from arms.customers.enums import CustomerStatus
+from arms.customers.models import Customer
 
 
 class Command(BaseCommand):
@@ -25,15 +32,6 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why (kept with each rating).")
 
     def handle(self, *args, action, everyone: bool, customer, due: bool, as_of, reason: str, **options):
-        from django.db.models import Count
-        from django.utils import timezone
-
-        from arms.credit.enums import RatingTrigger
-        from arms.credit.models import Rating
-        from arms.credit.services import customers_due_for_review, ratings_run
-        from arms.customers.enums import CustomerStatus
-        from arms.customers.models import Customer
-
         as_of = as_of or timezone.localdate()
         if customer:
             targets = Customer.objects.filter(code=customer)

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from arms.customers.models import Customer
 from arms.domain.money import MoneyError, format_amount, parse_amount
+from arms.exposure.models import CreditHold
+from arms.exposure.services import credit_check, overrides_expire
 
 
 class Command(BaseCommand):
@@ -23,8 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, customer=None, amount="0", currency="", all=False, json=False, **options):
         if action == "expire":
-            from arms.exposure.services import overrides_expire
-
             self.stdout.write(f"{overrides_expire()} override(s) expired")
             return
         if action == "holds":
@@ -37,8 +37,6 @@ class Command(BaseCommand):
         return self._show(found, amount=amount, currency=currency or found.currency, as_json=json)
 
     def _show(self, customer, *, amount: str, currency: str, as_json: bool) -> None:
-        from arms.exposure.services import credit_check
-
         try:
             minor = parse_amount(amount, currency)
         except MoneyError as exc:
@@ -67,8 +65,6 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def _holds(self, *, show_all: bool, as_json: bool) -> None:
-        from arms.exposure.models import CreditHold
-
         holds = CreditHold.objects.select_related("customer").order_by("-placed_at")
         if not show_all:
             holds = holds.filter(active=True)
