@@ -18,24 +18,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from arms.cases import selectors
 from arms.cases.services import disputes_sla_check, plans_check, promises_check
 from arms.cases.services.bundles import evidence_bundle
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.models import Customer
 from arms.domain.money import format_amount
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date: '{text}' is not a date like 2026-03-21") from None
 
 
 class Command(BaseCommand):
@@ -54,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="bundle: where to write the ZIP (default: its own name here).")
 
     def handle(self, *args, action: str, **options):
-        on = _date(options["date"])
+        on = command_date(options["date"])
         try:
             if action.startswith("check"):
                 result = self._check(action, on)

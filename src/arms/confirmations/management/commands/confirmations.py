@@ -15,9 +15,8 @@ import re
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.confirmations.enums import ConfirmationStatus
 from arms.confirmations.models import Confirmation
@@ -39,14 +38,6 @@ def _period(text: str | None) -> date | None:
         raise CommandError(f"--period: {error.message}") from None
 
 
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date: '{text}' is not a date like 2026-11-20") from None
-
 
 class Command(BaseCommand):
     help = "Balance confirmations (对账确认函): run, remind, list."
@@ -65,7 +56,7 @@ class Command(BaseCommand):
             if action == "run":
                 self._run(options)
             elif action == "remind":
-                on = _date(options["date"])
+                on = command_date(options["date"])
                 counts = confirmations_remind(as_of=on)
                 self.stdout.write(json.dumps({"date": on.isoformat(), **counts}))
             else:

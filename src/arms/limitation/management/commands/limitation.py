@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from arms.common.commands import command_error
+from arms.common.commands import command_date, command_error
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
@@ -23,15 +23,6 @@ from arms.limitation.enums import Status
 from arms.limitation.models import LimitationClock
 from arms.limitation.services.alerts import limitation_alerts
 from arms.limitation.services.refresh import limitation_refresh
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date: '{text}' is not a date like 2026-11-20") from None
 
 
 class Command(BaseCommand):
@@ -48,11 +39,11 @@ class Command(BaseCommand):
         company = company_ensure()
         try:
             if action == "refresh":
-                on = _date(options["date"])
+                on = command_date(options["date"])
                 result = limitation_refresh(company=company, today=on)
                 self.stdout.write(json.dumps({"date": on.isoformat(), **result}))
             elif action == "alerts":
-                on = _date(options["date"])
+                on = command_date(options["date"])
                 result = limitation_alerts(company=company, today=on)
                 self.stdout.write(json.dumps({"date": on.isoformat(), **result}))
             else:

@@ -12,24 +12,14 @@ non-zero when the stored figures do not recompute.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
 from arms.provisioning import selectors, services
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        raise CommandError("--as-of YYYY-MM-DD is required")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of: '{text}' is not a date like 2026-10-31") from None
 
 
 class Command(BaseCommand):
@@ -58,7 +48,7 @@ class Command(BaseCommand):
         return command_user(username)
 
     def _run(self, options) -> None:
-        as_of = _date(options["as_of"])
+        as_of = command_date(options["as_of"], option="--as-of", required=True)
         company = company_ensure()
         if options["post"]:
             run = services.provision_run_post(actor=self._actor(options["user"]), company=company, as_of=as_of)
