@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
+from arms.common.api_types import username_of
 from arms.common.errors import ErrorCode, NotFound
 from arms.common.files import file_response
 from arms.common.jobs import (
@@ -75,9 +76,7 @@ class JobOut(Schema):
     def resolve_error(obj) -> str:
         return job_error_text(obj)
 
-    @staticmethod
-    def resolve_started_by(obj) -> str | None:
-        return obj.started_by.get_username() if obj.started_by_id else None
+    resolve_started_by = username_of("started_by")
 
     @staticmethod
     def resolve_result_page_url(obj) -> str:

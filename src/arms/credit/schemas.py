@@ -17,6 +17,7 @@ from arms.common.api_types import (
     QuerySchema,
     SearchText,
     formatted_money,
+    username_of,
 )
 from arms.credit.enums import BureauRating, Grade, LimitKind, LimitRequestStatus, ProposalStatus
 
@@ -241,9 +242,7 @@ class ProposalOut(CustomerRefOut):
 
     resolve_limit = formatted_money("limit_minor")
 
-    @staticmethod
-    def resolve_decided_by(obj) -> str | None:
-        return obj.decided_by.get_username() if obj.decided_by_id else None
+    resolve_decided_by = username_of("decided_by")
 
 
 class RatingOut(CustomerRefOut):
@@ -266,9 +265,7 @@ class RatingOut(CustomerRefOut):
     def resolve_scorecard_version(obj) -> int:
         return obj.scorecard.version
 
-    @staticmethod
-    def resolve_rated_by(obj) -> str | None:
-        return obj.rated_by.get_username() if obj.rated_by_id else None
+    resolve_rated_by = username_of("rated_by")
 
     @staticmethod
     def resolve_proposal_id(obj) -> int | None:
@@ -310,17 +307,11 @@ class LimitRequestOut(CustomerRefOut):
     def resolve_requested_by(obj) -> str:
         return obj.requested_by.get_username()
 
-    @staticmethod
-    def resolve_credit_approved_by(obj) -> str | None:
-        return obj.credit_approved_by.get_username() if obj.credit_approved_by_id else None
+    resolve_credit_approved_by = username_of("credit_approved_by")
 
-    @staticmethod
-    def resolve_finance_approved_by(obj) -> str | None:
-        return obj.finance_approved_by.get_username() if obj.finance_approved_by_id else None
+    resolve_finance_approved_by = username_of("finance_approved_by")
 
-    @staticmethod
-    def resolve_decided_by(obj) -> str | None:
-        return obj.decided_by.get_username() if obj.decided_by_id else None
+    resolve_decided_by = username_of("decided_by")
 
 
 class CreditPolicyOut(Schema):

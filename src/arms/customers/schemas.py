@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from arms.common.api_types import InputSchema, ObjectId, QuerySchema, SearchText
+from arms.common.api_types import InputSchema, ObjectId, QuerySchema, SearchText, username_of
 from arms.common.bounds import MAX_NOTE
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
 
@@ -94,13 +94,9 @@ class CustomerOut(Schema):
     notes: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_salesperson(obj) -> str | None:
-        return obj.salesperson.get_username() if obj.salesperson_id else None
+    resolve_salesperson = username_of("salesperson")
 
-    @staticmethod
-    def resolve_collector(obj) -> str | None:
-        return obj.collector.get_username() if obj.collector_id else None
+    resolve_collector = username_of("collector")
 
 
 class CustomerDetailOut(CustomerOut):
@@ -141,9 +137,7 @@ class PortalLinkOut(Schema):
     def resolve_contact_name(obj) -> str:
         return obj.contact.name
 
-    @staticmethod
-    def resolve_created_by(obj) -> str | None:
-        return obj.created_by.get_username() if obj.created_by_id else None
+    resolve_created_by = username_of("created_by")
 
     @staticmethod
     def resolve_live(obj) -> bool:

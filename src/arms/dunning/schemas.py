@@ -19,6 +19,7 @@ from arms.common.api_types import (
     QuerySchema,
     formatted_money,
     inline_choices,
+    username_of,
 )
 from arms.dunning.models import STAGE_TASK_CHOICES, EmailTemplate, Language, LetterKind
 
@@ -121,9 +122,7 @@ class RunOut(Schema):
     held_count: int
     excluded_count: int
 
-    @staticmethod
-    def resolve_started_by(obj) -> str | None:
-        return obj.started_by.get_username() if obj.started_by_id else None
+    resolve_started_by = username_of("started_by")
 
 
 class RunPage(Schema):
@@ -214,9 +213,7 @@ class ActionOut(CustomerRefOut):
 
     resolve_penalty = formatted_money("penalty_minor")
 
-    @staticmethod
-    def resolve_assignee(obj) -> str | None:
-        return obj.assignee.get_username() if obj.assignee_id else None
+    resolve_assignee = username_of("assignee")
 
     @staticmethod
     def resolve_has_letter(obj) -> bool:
@@ -283,9 +280,7 @@ class ExclusionOut(CustomerRefOut):
     lifted_at: dt.datetime | None
     lift_note: str
 
-    @staticmethod
-    def resolve_created_by(obj) -> str | None:
-        return obj.created_by.get_username() if obj.created_by_id else None
+    resolve_created_by = username_of("created_by")
 
 
 class ExclusionPage(Schema):

@@ -23,6 +23,7 @@ from arms.common.api_types import (
     formatted_money,
     inline_choices,
     money_text,
+    username_of,
 )
 from arms.common.bounds import MAX_NOTE
 from arms.ledger.enums import ApprovalKind, ApprovalStatus, DeliveryChannel, PaymentMethod, ReceiptChannel
@@ -371,13 +372,9 @@ class ApprovalOut(CustomerRefOut):
 
     resolve_amount = formatted_money("amount_minor")
 
-    @staticmethod
-    def resolve_requested_by(obj) -> str | None:
-        return obj.requested_by.get_username() if obj.requested_by_id else None
+    resolve_requested_by = username_of("requested_by")
 
-    @staticmethod
-    def resolve_decided_by(obj) -> str | None:
-        return obj.decided_by.get_username() if obj.decided_by_id else None
+    resolve_decided_by = username_of("decided_by")
 
 
 class ApprovalPage(Schema):
