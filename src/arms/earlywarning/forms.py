@@ -19,6 +19,8 @@ from arms.accounts.names import person_name
 from arms.accounts.roles import ROLE_LABELS, Role
 from arms.common.bounds import MAX_NOTE
 from arms.common.errors import money_message
+from arms.credit.enums import Grade
+from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.earlywarning import METRICS, Unit
 from arms.domain.money import MoneyError, parse_amount
@@ -82,7 +84,9 @@ class IndicatorForm(ServiceErrorMixin, forms.Form):
     scope_user = forms.ChoiceField(label=_("Collector or salesperson"), required=False, choices=())
     scope_customer = forms.CharField(label=_("Customer code"), max_length=40, required=False,
                                      help_text=_("For a one-customer scope."))
-    scope_value = forms.CharField(label=_("Grade, region or industry"), max_length=40, required=False)
+    scope_value = forms.ChoiceField(label=_("Customer group"), required=False, choices=[
+        ("", "—"), (_("Credit grade"), Grade.choices), (_("Region"), Region.choices),
+        (_("Industry"), Industry.choices)])
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.WARNING)
     responsible_role = forms.ChoiceField(label=_("Responsible role"), choices=ROLE_CHOICES,
                                          initial=Role.CREDIT_MANAGER.value)

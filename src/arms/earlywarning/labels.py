@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.accounts.roles import ROLE_LABELS, Role
+from arms.credit.enums import Grade
+from arms.customers.enums import Industry, Region
 from arms.domain.earlywarning import Unit, format_value
 from arms.domain.money import BASE_CURRENCY, format_money
 from arms.earlywarning.enums import Metric, ScopeKind
@@ -34,7 +36,8 @@ def scope_label(indicator: Indicator) -> str:
     elif kind == ScopeKind.CUSTOMER:
         target = indicator.scope_customer.name if indicator.scope_customer_id else ""
     else:
-        target = indicator.scope_value
+        choices = {ScopeKind.GRADE: Grade, ScopeKind.REGION: Region, ScopeKind.INDUSTRY: Industry}[kind]
+        target = str(dict(choices.choices).get(indicator.scope_value, indicator.scope_value))
     return _("%(kind)s: %(target)s") % {"kind": kind.label, "target": target}
 
 

@@ -24,6 +24,8 @@ from arms.common.bounds import text_check
 from arms.common.errors import ValidationFailed
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_one
+from arms.credit.enums import Grade
+from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.earlywarning import METRICS, ThresholdError, WindowError, WindowUnit, threshold_error, window_error
 from arms.earlywarning.enums import Metric, ScopeKind, Severity
@@ -33,6 +35,8 @@ from arms.earlywarning.models import Indicator
 USER_SCOPES = (ScopeKind.COLLECTOR, ScopeKind.SALESPERSON)
 VALUE_SCOPES = (ScopeKind.GRADE, ScopeKind.REGION, ScopeKind.INDUSTRY)
 MAX_NOTIFY_USERS = 50
+#: the values a customer-group scope may take
+GROUP_CHOICES = {ScopeKind.GRADE: Grade, ScopeKind.REGION: Region, ScopeKind.INDUSTRY: Industry}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,8 +121,8 @@ class IndicatorFields(ServiceInput):
             return {"scope_customer_id": self.scope_customer_id}
         if self.scope in VALUE_SCOPES:
             value = (self.scope_value or "").strip()
-            if not value or len(value) > 40:
-                raise ValidationFailed(_("Name the grade, region or industry of the group."), field="scope_value")
+            if value not in GROUP_CHOICES[self.scope].values:
+                raise ValidationFailed(_("Choose the grade, region or industry of the group."), field="scope_value")
             return {"scope_value": value}
         return {}
 
