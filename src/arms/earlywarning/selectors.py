@@ -142,6 +142,11 @@ def indicator_list(*, active: bool | None = None) -> QuerySet[Indicator]:
         "metric", "name", "pk")
 
 
+def indicator_choices() -> list[tuple[int, str]]:
+    """(id, name) of every indicator, for the warning log's filter."""
+    return list(Indicator.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
 def indicator_get(*, indicator_id: int) -> Indicator:
     found: Indicator | None = Indicator.objects.select_related("scope_user", "scope_customer").filter(
         pk=indicator_id).first()

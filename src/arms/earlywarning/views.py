@@ -80,7 +80,7 @@ def home(request):
     return render(request, "earlywarning/home.html", {
         "page": paginate(request, warnings), "status": status, "statuses": statuses, "severity": severity,
         "severities": Severity.choices, "indicator_id": indicator_id or "", "customer_id": customer_id or "",
-        "customer": customer, "indicators": selectors.indicator_list().only("pk", "name"),
+        "customer": customer, "indicators": selectors.indicator_choices(),
         "counts": selectors.severity_counts(user=request.user),
         "jobs": jobs_for_page(user=request.user, kind=EVALUATE, limit=3)})
 
@@ -130,10 +130,11 @@ def warning_ack(request, warning_id: int):
 @permission_required(VIEW_INDICATORS, raise_exception=True)
 def indicators(request):
     indicators_ensure_default()
-    rows = selectors.indicator_list()
+    active = {"1": True, "0": False}.get(request.GET.get("active", ""))
+    rows = selectors.indicator_list(active=active)
     if export_format(request):
         return export_response(request, "risk-indicators", exports.indicator_table(rows))
-    return render(request, "earlywarning/indicators.html", {"page": paginate(request, rows)})
+    return render(request, "earlywarning/indicators.html", {"page": paginate(request, rows), "active": active})
 
 
 def _indicator_form_page(request, form: IndicatorForm, indicator: Any = None, *, status: int = 200):
