@@ -24,8 +24,9 @@ def read(metric: str, today, **fields) -> dict:
 @pytest.fixture
 def book(today):
     a, b = factories.customer("A001", region="south"), factories.customer("B001")
-    factories.invoice(a, net=100_000, tax=13_000, issued=today - timedelta(days=70), due_date=today - timedelta(days=40))
-    factories.invoice(b, net=200_000, tax=26_000, issued=today - timedelta(days=20), due_date=today + timedelta(days=10))
+    day = timedelta(days=1)
+    factories.invoice(a, net=100_000, tax=13_000, issued=today - 70 * day, due_date=today - 40 * day)
+    factories.invoice(b, net=200_000, tax=26_000, issued=today - 20 * day, due_date=today + 10 * day)
     return a, b
 
 

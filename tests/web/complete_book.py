@@ -409,7 +409,8 @@ def _build(today: date) -> CompleteBook:
     warnings_evaluate(as_of=today)
     early_warning = EarlyWarning.objects.get(indicator=ew_indicator)
     risk_signal = risk_signal_raise(actor=users["sales"], customer=hd, category="orders_down",
-                                    description="客户本月订单明显减少", observed_at=dj_timezone.now() - timedelta(hours=2),
+                                    description="客户本月订单明显减少",
+                                    observed_at=dj_timezone.now() - timedelta(hours=2),
                                     evidence_bytes=b"\xff\xd8\xff photo", evidence_name="现场照片.jpg")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())

@@ -15,8 +15,9 @@ CHUNK = 2000
 
 
 def warning_table(warnings: Any) -> Table:
-    columns = [Column(_("Raised on"), DATE), Column(_("Severity")), Column(_("Status")), Column(_("Indicator"), width=32),
-               Column(_("Subject"), width=32), Column(_("Figures"), width=60), Column(_("Closed on"), DATE),
+    columns = [Column(_("Raised on"), DATE), Column(_("Severity")), Column(_("Status")),
+               Column(_("Indicator"), width=32), Column(_("Subject"), width=32),
+               Column(_("Figures"), width=60), Column(_("Closed on"), DATE),
                Column(_("Acknowledged by")), Column(_("Acknowledgement note"), width=40)]
     rows = ([w.raised_on, w.get_severity_display(), w.get_status_display(), w.indicator.name,
              subject_label(w.indicator, w.customer_id, w.customer), figures_text(w.indicator.metric, w.figures),
@@ -26,7 +27,8 @@ def warning_table(warnings: Any) -> Table:
 
 
 def signal_table(signals: Any) -> Table:
-    columns = [Column(_("Raised at"), DATETIME), Column(_("Noticed at"), DATETIME), Column(_("Raised late")), Column(_("Customer code")),
+    columns = [Column(_("Raised at"), DATETIME), Column(_("Noticed at"), DATETIME), Column(_("Raised late")),
+               Column(_("Customer code")),
                Column(_("Customer"), width=32), Column(_("Category")), Column(_("Description"), width=60),
                Column(_("Raised by")), Column(_("Status")), Column(_("Acknowledged by")),
                Column(_("Acknowledgement note"), width=40)]

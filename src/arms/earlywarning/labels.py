@@ -34,7 +34,7 @@ def scope_label(indicator: Indicator) -> str:
     if kind in (ScopeKind.COLLECTOR, ScopeKind.SALESPERSON):
         target = person_name(indicator.scope_user) if indicator.scope_user_id else ""
     elif kind == ScopeKind.CUSTOMER:
-        target = indicator.scope_customer.name if indicator.scope_customer_id else ""
+        target = indicator.scope_customer.name if indicator.scope_customer is not None else ""
     else:
         choices = {ScopeKind.GRADE: Grade, ScopeKind.REGION: Region, ScopeKind.INDUSTRY: Industry}[kind]
         target = str(dict(choices.choices).get(indicator.scope_value, indicator.scope_value))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import (
     Case,
@@ -24,6 +24,7 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    Model,
     Q,
     QuerySet,
     Sum,
@@ -39,6 +40,7 @@ from arms.cases.models import PromiseToPay
 from arms.confirmations.enums import ConfirmationStatus
 from arms.confirmations.models import Confirmation
 from arms.credit.models import CreditProfile
+from arms.credit.services.ratings import add_months
 from arms.customers.models import Customer
 from arms.domain import kpi as formulas
 from arms.domain.earlywarning import (
@@ -49,7 +51,6 @@ from arms.domain.earlywarning import (
     rise,
     share_bp,
 )
-from arms.credit.services.ratings import add_months
 from arms.earlywarning.enums import Metric, ScopeKind
 from arms.exposure.selectors import convert_between, exposure_by_customer
 from arms.ledger.models import Invoice
@@ -57,6 +58,7 @@ from arms.ledger.models import Invoice
 if TYPE_CHECKING:
     from arms.earlywarning.models import Indicator
 
+_M = TypeVar("_M", bound=Model)
 CHUNK = 500
 TOP = 10
 YEAR_DAYS = 365
@@ -73,7 +75,7 @@ def scope_customers(indicator: Indicator) -> QuerySet[Customer] | None:
     if indicator.scope == ScopeKind.SALESPERSON:
         return qs.filter(salesperson_id=indicator.scope_user_id)
     if indicator.scope == ScopeKind.CUSTOMER:
-        return qs.filter(pk=indicator.scope_customer_id)
+        return qs.filter(pk=indicator.scope_customer_id or 0)
     if indicator.scope == ScopeKind.GRADE:
         return filter_by_grade(qs, indicator.scope_value)
     if indicator.scope == ScopeKind.REGION:
@@ -83,7 +85,7 @@ def scope_customers(indicator: Indicator) -> QuerySet[Customer] | None:
     return None
 
 
-def _of(qs: QuerySet, customers: QuerySet[Customer] | None, field: str = "customer__in") -> QuerySet:
+def _of(qs: QuerySet[_M], customers: QuerySet[Customer] | None, field: str = "customer__in") -> QuerySet[_M]:
     return qs if customers is None else qs.filter(**{field: customers})
 
 
@@ -214,7 +216,7 @@ def credit_utilisation(indicator: Indicator, as_of: date) -> list[Reading]:
         for pk, limit, currency in chunk:
             used = sum(convert_between(minor, source, currency, on=as_of)
                        for source, minor in exposure.get(pk, {}).items())
-            readings.append(Reading(customer_subject(pk), pk, share_bp(used, limit),
+            readings.append(Reading(customer_subject(pk), pk, share_bp(used, limit or 0),
                                     {"exposure_minor": used, "limit_minor": limit, "currency": currency}))
     return readings
 

@@ -121,7 +121,7 @@ class IndicatorFields(ServiceInput):
             return {"scope_customer_id": self.scope_customer_id}
         if self.scope in VALUE_SCOPES:
             value = (self.scope_value or "").strip()
-            if value not in GROUP_CHOICES[self.scope].values:
+            if value not in GROUP_CHOICES[ScopeKind(self.scope)].values:
                 raise ValidationFailed(_("Choose the grade, region or industry of the group."), field="scope_value")
             return {"scope_value": value}
         return {}
