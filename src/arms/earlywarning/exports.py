@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from arms.accounts.names import person_name
 from arms.domain.earlywarning import METRICS, format_value
@@ -16,7 +17,7 @@ CHUNK = 2000
 
 def warning_table(warnings: Any) -> Table:
     columns = [Column(_("Raised on"), DATE), Column(_("Severity")), Column(_("Status")),
-               Column(_("Indicator"), width=32), Column(_("Subject"), width=32),
+               Column(_("Indicator"), width=32), Column(pgettext("early warning", "Subject"), width=32),
                Column(_("Figures"), width=60), Column(_("Closed on"), DATE),
                Column(_("Acknowledged by")), Column(_("Acknowledgement note"), width=40)]
     rows = ([w.raised_on, w.get_severity_display(), w.get_status_display(), w.indicator.name,
