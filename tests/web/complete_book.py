@@ -411,7 +411,7 @@ def _build(today: date) -> CompleteBook:
     risk_signal = risk_signal_raise(actor=users["sales"], customer=hd, category="orders_down",
                                     description="客户本月订单明显减少",
                                     observed_at=dj_timezone.now() - timedelta(hours=2),
-                                    evidence_bytes=b"\xff\xd8\xff photo", evidence_name="现场照片.jpg")
+                                    evidence_bytes=b"%PDF-1.4 photo", evidence_name="现场照片.PDF")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
