@@ -83,3 +83,26 @@ def test_evaluating_creates_the_shipped_indicators_once_and_a_quiet_book_raises_
     assert result["indicators"] == 13 and result["raised"] == 0
     assert warnings_evaluate(as_of=today)["indicators"] == 13
     assert not Warning.objects.exists()
+
+
+def test_the_database_holds_one_standing_warning_per_indicator_and_subject(today):
+    from django.db import IntegrityError, transaction
+
+    indicator = _oldest_overdue_indicator(factories.user("fm", role="finance_manager"))
+    row = {"indicator": indicator, "subject": "customer:1", "severity": "info", "value": 99, "threshold": 90,
+           "raised_on": today}
+    Warning.objects.create(**row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Warning.objects.create(**row, status="acknowledged")
+    Warning.objects.create(**row, status="closed", closed_on=today)  # a closed one does not stand
+    assert Warning.objects.count() == 2
+
+
+def test_the_morning_schedule_queues_one_evaluation(today):
+    from arms.common.jobs import Job
+    from arms.earlywarning.tasks import earlywarning_daily
+
+    earlywarning_daily.call_local()
+    earlywarning_daily.call_local()
+    job = Job.objects.get()
+    assert (job.kind, job.params) == ("earlywarning.evaluate", {"as_of": today.isoformat()})
