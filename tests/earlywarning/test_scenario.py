@@ -49,17 +49,22 @@ def test_a_slowing_customer_is_warned_once_and_the_warning_closes_when_it_recove
     assert (task.customer_id, task.assignee_id, task.source_ref) == (customer.pk, collector.pk, f"warning:{warning.pk}")
     assert AuditEvent.objects.filter(action="warning_raised").count() == 1
 
-    # evaluated again the next days: still one warning, one notification, one task; its latest value follows
+    # evaluated again the next days: still one warning, one notification, one task; the day it was last seen
+    # follows, its latest value when it moved by a tenth of the threshold (9 days)
     evaluate(due + timedelta(days=91))
     evaluate(due + timedelta(days=92))
     warning.refresh_from_db()
     assert Warning.objects.count() == 1 and warning.status == "open"
-    assert (warning.value, warning.last_value, warning.last_evaluated_on) == (90, 92, due + timedelta(days=92))
+    assert (warning.value, warning.last_value, warning.last_evaluated_on) == (90, 90, due + timedelta(days=92))
+    evaluate(due + timedelta(days=93))
     assert Notification.objects.filter(kind="earlywarning.raised").count() == 1
     assert Task.objects.filter(source="earlywarning").count() == 1
 
     # the customer pays: the next evaluation closes the warning itself, audited
-    paid_on = due + timedelta(days=95)
+    paid_on = due + timedelta(days=99)
+    evaluate(due + timedelta(days=99))
+    warning.refresh_from_db()
+    assert warning.last_value == 99
     factories.payment(customer, amount=113_000, received=paid_on, auto_allocate=True)
     invoice.refresh_from_db()
     assert invoice.amount_open_minor == 0

@@ -94,7 +94,6 @@ def _task_for(warning: Warning, customer: Customer, *, indicator: Indicator, as_
         due_on=add_working_days(as_of, TASK_DUE_WORKING_DAYS), source=TASK_SOURCE,
         source_ref=f"warning:{warning.pk}", actor=None)
     warning.task = task
-    warning.save(update_fields=["task"])
 
 
 def _notify(indicator: Indicator, raised: list[Warning], customers: dict[int, Customer], *,
@@ -116,7 +115,8 @@ def _notify(indicator: Indicator, raised: list[Warning], customers: dict[int, Cu
 def indicator_evaluate(*, indicator: Indicator, as_of: date, actor: Any = None) -> Evaluated:
     """Evaluate one indicator on ``as_of``: raise, close, keep (see the module)."""
     found = metrics.readings(indicator, as_of)
-    standing = {w.subject: w for w in Warning.objects.filter(indicator=indicator, status__in=list(STANDING))}
+    standing = {w.subject: w for w in Warning.objects.filter(indicator=indicator, status__in=list(STANDING))
+                .only("pk", "indicator_id", "subject", "customer_id", "status", "last_value", "raised_on")}
     change = transitions(found, threshold=indicator.threshold, open_subjects=standing)
     values = {r.subject: r.value for r in found}
     closed = []
@@ -128,15 +128,19 @@ def indicator_evaluate(*, indicator: Indicator, as_of: date, actor: Any = None) 
         closed.append(warning)
         audit_record(actor=actor, action=AuditAction.WARNING_CLOSED, subject=warning, before=before,
                      after={"status": warning.status, "closed_on": as_of, "value": warning.last_value})
-    kept = []
-    for reading in change.keep:
-        warning = standing[reading.subject]
-        warning.last_value, warning.last_evaluated_on = reading.value, as_of
-        kept.append(warning)
+    # the warnings that still stand only note the day they were seen (one UPDATE); their latest value is written
+    # when it moves by a tenth of the threshold or more, so a daily evaluation does not rewrite every row
+    step = max(1, indicator.threshold // 10)
+    kept = [standing[r.subject] for r in change.keep
+            if r.value is not None and abs(r.value - (standing[r.subject].last_value or 0)) >= step]
+    for warning in kept:
+        warning.last_value = values[warning.subject]
     for chunk in _chunks(closed):
         Warning.objects.bulk_update(chunk, ["status", "closed_on", "last_value", "last_evaluated_on"])
     for chunk in _chunks(kept):
-        Warning.objects.bulk_update(chunk, ["last_value", "last_evaluated_on"])
+        Warning.objects.bulk_update(chunk, ["last_value"])
+    if change.keep:
+        Warning.objects.filter(indicator=indicator, status__in=list(STANDING)).update(last_evaluated_on=as_of)
     raised = [Warning(indicator=indicator, subject=r.subject, customer_id=r.customer_id,
                       severity=indicator.severity, value=r.value, threshold=indicator.threshold,
                       figures=_figures(indicator, r, as_of), raised_on=as_of, last_value=r.value,
@@ -159,8 +163,10 @@ def indicator_evaluate(*, indicator: Indicator, as_of: date, actor: Any = None) 
             customer = customers.get(warning.customer_id or 0)
             if customer is not None:
                 _task_for(warning, customer, indicator=indicator, as_of=as_of, role_person=role_person)
+        for chunk in _chunks([w for w in created if w.task is not None]):
+            Warning.objects.bulk_update(chunk, ["task"])
         _notify(indicator, created, customers, scope_level=any(w.customer_id is None for w in created))
-    return Evaluated(indicator.pk, len(found), len(created), len(closed), len(kept) + len(created))
+    return Evaluated(indicator.pk, len(found), len(created), len(closed), len(change.keep) + len(created))
 
 
 def warnings_evaluate(*, as_of: date | None = None, actor: Any = None,
