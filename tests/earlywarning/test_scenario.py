@@ -111,3 +111,21 @@ def test_the_morning_schedule_queues_one_evaluation(today):
     earlywarning_daily.call_local()
     job = Job.objects.get()
     assert (job.kind, job.params) == ("earlywarning.evaluate", {"as_of": today.isoformat()})
+
+
+def test_deactivating_an_indicator_closes_its_standing_warnings(today):
+    from arms.earlywarning.services import indicator_update
+
+    manager = factories.user("fm", role="finance_manager")
+    customer = factories.customer("HD001")
+    factories.invoice(customer, issued=today - timedelta(days=130), due_date=today - timedelta(days=100))
+    indicator = _oldest_overdue_indicator(manager)
+    warnings_evaluate(as_of=today, indicator_ids=[indicator.pk])
+    assert Warning.objects.get().status == "open"
+    indicator_update(actor=manager, indicator=indicator, fields=IndicatorFields(
+        name=indicator.name, metric=indicator.metric, threshold=indicator.threshold, severity="critical",
+        responsible_role="collector", notify_roles=("collector",), active=False))
+    assert (Warning.objects.get().status, Warning.objects.get().closed_on) == ("closed", today)
+    assert AuditEvent.objects.get(action="warning_closed").after["reason"] == "indicator_deactivated"
+    warnings_evaluate(as_of=today)  # an inactive indicator is not evaluated: nothing raised again
+    assert not Warning.objects.filter(indicator=indicator, status="open").exists()

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from arms.accounts.roles import Role
@@ -28,8 +28,8 @@ from arms.credit.enums import Grade
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
 from arms.domain.earlywarning import METRICS, ThresholdError, WindowError, WindowUnit, threshold_error, window_error
-from arms.earlywarning.enums import Metric, ScopeKind, Severity
-from arms.earlywarning.models import Indicator
+from arms.earlywarning.enums import STANDING, Metric, ScopeKind, Severity, WarningStatus
+from arms.earlywarning.models import Indicator, Warning
 
 #: scopes whose target is a person, a customer, or a group value
 USER_SCOPES = (ScopeKind.COLLECTOR, ScopeKind.SALESPERSON)
@@ -173,7 +173,20 @@ def indicator_update(*, actor: Any, indicator: Indicator, fields: IndicatorField
     locked.notify_users.set(users)
     audit_record(actor=actor, action=AuditAction.INDICATOR_UPDATED, subject=locked, before=before,
                  after=indicator_snapshot(locked))
+    if before["active"] and not locked.active:
+        _close_standing(locked, actor=actor)
     return locked
+
+
+def _close_standing(indicator: Indicator, *, actor: Any) -> None:
+    """An indicator no longer evaluated leaves no warning standing: each closes today, audited."""
+    today = timezone.localdate()
+    for warning in Warning.objects.filter(indicator=indicator, status__in=list(STANDING)).order_by("pk"):
+        before = {"status": warning.status}
+        warning.status, warning.closed_on = WarningStatus.CLOSED, today
+        warning.save(update_fields=["status", "closed_on"])
+        audit_record(actor=actor, action=AuditAction.WARNING_CLOSED, subject=warning, before=before,
+                     after={"status": warning.status, "closed_on": today, "reason": "indicator_deactivated"})
 
 
 def _defaults() -> list[tuple[str, str, dict[str, Any]]]:
