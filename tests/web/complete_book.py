@@ -393,6 +393,25 @@ def _build(today: date) -> CompleteBook:
         evidence_name="判决书.pdf")
     provision_run = provision_run_post(actor=users["finmgr"], company=company,
                                        as_of=today.replace(day=1) - timedelta(days=1))
+    # early warning: the shipped indicators and two more, evaluated today: HD001's oldest overdue item (a customer's
+    # warning with its follow-up task) and the top-10 share (a warning about the whole company); a risk signal
+    # reported by HD001's salesperson with a photo
+    from django.utils import timezone as dj_timezone
+
+    from arms.earlywarning.models import Warning as EarlyWarning
+    from arms.earlywarning.services import IndicatorFields, indicator_create, risk_signal_raise, warnings_evaluate
+
+    ew_indicator = indicator_create(actor=users["finmgr"], fields=IndicatorFields(
+        name="华东机电逾期预警", metric="oldest_overdue_days", threshold=1, scope="customer", scope_customer_id=hd.pk,
+        severity="critical", responsible_role="collector", notify_roles=("collector",)))
+    indicator_create(actor=users["finmgr"], fields=IndicatorFields(
+        name="前十大客户集中度", metric="concentration_top10", threshold=1, responsible_role="finance_manager"))
+    warnings_evaluate(as_of=today)
+    early_warning = EarlyWarning.objects.get(indicator=ew_indicator)
+    risk_signal = risk_signal_raise(actor=users["sales"], customer=hd, category="orders_down",
+                                    description="客户本月订单明显减少",
+                                    observed_at=dj_timezone.now() - timedelta(hours=2),
+                                    evidence_bytes=b"%PDF-1.4 photo", evidence_name="现场照片.PDF")
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -432,5 +451,6 @@ def _build(today: date) -> CompleteBook:
         "provisioning:run.run_id": provision_run.pk, "provisioning:run_pdf.run_id": provision_run.pk,
         "provisioning:assessment_end.assessment_id": provision_assessment.pk,
         "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
+        "warning_id": early_warning.pk, "indicator_id": ew_indicator.pk, "signal_id": risk_signal.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -66,6 +66,7 @@ SKIP_DOWNLOADS = {
     "legal:asset_file",  # a debtor asset's stored extract
     "provisioning:run_pdf",  # a provision run's report as PDF
     "provisioning:assessment_evidence",  # an individual assessment's evidence file
+    "earlywarning:signal_evidence",  # a risk signal's evidence file (a photo from the field)
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

@@ -677,6 +677,47 @@ def case_provision_assessments(viewer, today):
     return Case(reverse("provisioning:assessments"), {})
 
 
+def case_early_warnings(viewer, today):
+    from arms.earlywarning.services import IndicatorFields, indicator_create, warnings_evaluate
+
+    for cust in customers(region="south"):
+        factories.invoice(cust, issued=today - timedelta(days=60), net=100_000 + cust.pk, tax=0)
+    other = factories.customer("X001")
+    factories.invoice(other, issued=today - timedelta(days=60))
+    made = [indicator_create(actor=viewer, fields=IndicatorFields(
+        name=name_, metric="oldest_overdue_days", threshold=1, severity=severity, **scope))
+        for name_, severity, scope in (("华南逾期", "critical", {"scope": "region", "scope_value": "south"}),
+                                       ("单一客户逾期", "info", {"scope": "customer", "scope_customer_id": other.pk}))]
+    warnings_evaluate(as_of=today, indicator_ids=[i.pk for i in made])
+    return Case(reverse("earlywarning:home"), {"severity": "critical"})
+
+
+def case_risk_indicators(viewer, today):
+    from arms.earlywarning.models import Indicator
+    from arms.earlywarning.services import IndicatorFields, indicator_create, indicators_ensure_default
+
+    indicators_ensure_default()
+    Indicator.objects.update(active=False)
+    for i in range(ROWS):
+        indicator_create(actor=viewer, fields=IndicatorFields(name=name(i), metric="overdue_ratio", threshold=100 + i))
+    return Case(reverse("earlywarning:indicators"), {"active": "1"})
+
+
+def case_risk_signals(viewer, today):
+    from django.utils import timezone as dj_timezone
+
+    from arms.earlywarning.services import risk_signal_acknowledge, risk_signal_raise
+
+    moment = dj_timezone.now() - timedelta(hours=1)
+    for cust in customers():
+        risk_signal_raise(actor=viewer, customer=cust, category="orders_down", description=cust.name,
+                          observed_at=moment)
+    done = risk_signal_raise(actor=viewer, customer=factories.customer("X001"), category="other",
+                             description="已核实", observed_at=moment)
+    risk_signal_acknowledge(signal=done, actor=factories.user("ew-credit", role="credit_manager"), note="已阅")
+    return Case(reverse("earlywarning:signals"), {"status": "raised"})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

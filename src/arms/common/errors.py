@@ -125,6 +125,8 @@ class ErrorCode(StrEnum):
     LETTER_NOT_AWAITING_REVIEW = "letter_not_awaiting_review"
     CASE_STATUS_NOT_ALLOWED = "case_status_not_allowed"
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
+    # early warning (预警)
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
 
 
 class ArmsError(Exception):

@@ -6,3 +6,9 @@ class EarlyWarningConfig(AppConfig):
     name = "arms.earlywarning"
     label = "earlywarning"
     verbose_name = _("Early warning")
+
+    def ready(self) -> None:
+        """Register the evaluation job."""
+        from arms.earlywarning import jobs
+
+        jobs.register_jobs()
