@@ -23,8 +23,9 @@ A defaulted customer's items drop out of cash-in; for the ratios its whole open 
 **Cash position.** Week by week: opening balance + cash-in of the week − the configured weekly outflows,
 carried forward; the minimum and the first week it is reached.
 
-**Cost of overdue (逾期资金占用成本).** The financing cost of an overdue amount: ``amount × days overdue × annual
-rate (bp) / (10000 × 365)``, in minor units, rounded half up (ties away from zero) once per item.
+**Cost of overdue (逾期资金占用成本).** The financing cost of what a customer has overdue on a day:
+``Σ(amount × days overdue) × annual rate (bp) / (10000 × 365)`` over its overdue items (CNY fen), rounded half up
+(ties away from zero) once per customer; a team's cost is the sum of its customers' (so the tables add up).
 """
 
 from __future__ import annotations
@@ -189,11 +190,11 @@ def cash_position(*, opening: int, cash_in: Sequence[int], outflow: int) -> Posi
     return Position(tuple(positions), minimum, positions.index(minimum))
 
 
-def overdue_cost(amount_minor: int, days_overdue: int, rate_bp: int) -> int:
-    """The financing cost of ``amount_minor`` overdue ``days_overdue`` days at ``rate_bp`` a year, half up."""
-    if amount_minor <= 0 or days_overdue <= 0 or rate_bp <= 0:
+def overdue_cost(amount_days: int, rate_bp: int) -> int:
+    """The financing cost of ``amount_days`` (Σ amount × days overdue, fen-days) at ``rate_bp`` a year, half up."""
+    if amount_days <= 0 or rate_bp <= 0:
         return 0
-    return half_up_div(amount_minor * days_overdue * rate_bp, FULL_BP * DAYS_IN_YEAR)
+    return half_up_div(amount_days * rate_bp, FULL_BP * DAYS_IN_YEAR)
 
 
 def recommendations(*, stressed_minimum: int, minimum_week: str, financing_before: str,
