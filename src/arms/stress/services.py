@@ -29,7 +29,6 @@ from arms.common.errors import ValidationFailed
 from arms.customers.models import Customer
 from arms.domain import stress as rules
 from arms.domain.money import format_money
-from arms.domain.workdays import add_working_days
 from arms.forecast.selectors import forecast_compute
 from arms.prediction.selectors import Outlook, open_item_outlook
 from arms.provisioning import selectors as provisioning_selectors
@@ -420,8 +419,9 @@ def stress_compute(*, company: Company, scenario: rules.Scenario, as_of: date,
         "largest_share_bp": rules.ratio_bp(book["largest_open"], totals["open"]),
         "sales_minor": sales,
     }
-    financing_before = (add_working_days(date.fromisoformat(stressed_minimum_week), -5).isoformat()
-                        if weeks else as_of.isoformat())
+    # the first week the stressed position goes below zero: financing must be in place before it starts
+    below = next((w["start"] for w in weeks if w["stressed_position_minor"] < 0), stressed_minimum_week)
+    financing_before = below
     results["recommendations"] = [[code, params] for code, params in rules.recommendations(
         stressed_minimum=stressed_position.minimum, minimum_week=stressed_minimum_week,
         financing_before=financing_before, largest_share_bp=results["largest_share_bp"],
