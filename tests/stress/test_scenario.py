@@ -64,7 +64,8 @@ def test_every_item_slipping_30_days_and_the_largest_customer_defaulting_equal_t
     assert [code for code, _params in results["recommendations"]] == ["financing", "diversify", "provide", "collect"]
     assert results["recommendations"][0][1]["week"] == "2027-01-11"
 
-    assert run.inputs["scenario"]["slip_share_bp"] == 10_000 and run.inputs["settings"]["weekly_outflow_minor"] == 30_000
+    assert run.inputs["scenario"]["slip_share_bp"] == 10_000
+    assert run.inputs["settings"]["weekly_outflow_minor"] == 30_000
     assert AuditEvent.objects.filter(action="stress_scenario_run", subject_id=str(run.pk)).count() == 1
     assert len(services.recommendation_texts(results)) == 4
 

@@ -114,7 +114,7 @@ def scenario_check(raw: Mapping[str, object]) -> Scenario:
     if not 0 <= share <= FULL_BP:
         raise ScenarioError(ScenarioError.SHARE, field="slip_share_bp", value=share)
     days = _whole(raw.get("slip_days"), "slip_days")
-    if share and days not in SLIP_DAYS or not share and days not in (0, *SLIP_DAYS):
+    if (share and days not in SLIP_DAYS) or (not share and days not in (0, *SLIP_DAYS)):
         raise ScenarioError(ScenarioError.SLIP_DAYS, field="slip_days", allowed="/".join(map(str, SLIP_DAYS)))
     if not share:
         days = 0
@@ -199,8 +199,8 @@ def overdue_cost(amount_days: int, rate_bp: int) -> int:
 
 def recommendations(*, stressed_minimum: int, minimum_week: str, financing_before: str,
                     largest_share_bp: int | None, concentration_limit_bp: int,
-                    allowance_delta: int, overdue_ratio_bp: int | None, overdue_limit_bp: int) -> list[tuple[str,
-                                                                                                     dict[str, object]]]:
+                    allowance_delta: int, overdue_ratio_bp: int | None,
+                    overdue_limit_bp: int) -> list[tuple[str, dict[str, object]]]:
     """Rule-based advice from a run's figures, as (code, params) for the edge to word:
 
     - the stressed cash position falls below zero → ``financing`` (arrange financing before that week starts);

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from arms.accounts.names import person_name
 from arms.common.errors import NotFound
 from arms.customers.models import Customer
 from arms.domain import stress as rules
@@ -133,3 +135,8 @@ def overdue_cost(*, company: Company, as_of: date, rate_bp: int, group_by: str =
         result = [CostRow(key, sum(r.overdue_minor for r in group), sum(r.amount_days for r in group),
                           sum(r.cost_minor for r in group), len(group)) for key, group in grouped.items()]
     return sorted(result, key=lambda r: (-r.cost_minor, -r.overdue_minor, r.key or 0))
+
+
+def people_labels(user_ids: list[int]) -> dict[int | None, str]:
+    """``{user id: name as written}`` of a page's collectors or salespeople."""
+    return {user.pk: person_name(user) for user in get_user_model().objects.filter(pk__in=user_ids)}

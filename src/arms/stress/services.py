@@ -492,3 +492,44 @@ def recommendation_texts(results: dict[str, Any]) -> list[str]:
 
 def _percent(bp: int | None) -> str:
     return bp_percent(bp)
+
+
+def shocks_text(parameters: rules.Scenario) -> str:
+    """The scenario's shocks in the reader's words, e.g. "10.00% of items paid 60 days later; the largest 1
+    customers default"."""
+    parts = []
+    if parameters.slip_share_bp:
+        parts.append(_("%(share)s of items paid %(days)s days later") % {
+            "share": _percent(parameters.slip_share_bp), "days": parameters.slip_days})
+    if parameters.default_top_n:
+        parts.append(_("the largest %(count)s customers default") % {"count": parameters.default_top_n})
+    if parameters.default_grade:
+        parts.append(_("every grade %(grade)s customer defaults") % {"grade": parameters.default_grade})
+    if parameters.migrate_grade:
+        parts.append(_("grade %(grade)s customers migrate down one grade (paid %(days)s days later)") % {
+            "grade": parameters.migrate_grade, "days": parameters.migrate_days})
+    if parameters.fx_currency:
+        parts.append(_("%(currency)s moves %(move)s against CNY") % {
+            "currency": parameters.fx_currency, "move": _percent(parameters.fx_move_bp)})
+    return _("; ").join(parts)
+
+
+@dataclasses.dataclass(frozen=True)
+class StandardEffect:
+    """The standard scenario computed as of a day, stored nowhere (the monthly management report's risk section)."""
+
+    name: str
+    shocks: str
+    results: dict[str, Any]
+    recommendations: list[str]
+
+
+def standard_effect(*, company: Company, as_of: date) -> StandardEffect:
+    """The company's standard scenario (the built-in parameters when it has none yet) computed as of ``as_of``."""
+    scenario = selectors.standard_scenario(company=company)
+    parameters = scenario.parameters() if scenario is not None else STANDARD
+    name = scenario.name if scenario is not None else _("10% of items slip 60 days + largest customer defaults")
+    results = stress_compute(company=company, scenario=parameters, as_of=as_of,
+                             settings=stress_settings_for(company))
+    return StandardEffect(name=name, shocks=shocks_text(parameters), results=results,
+                          recommendations=recommendation_texts(results))
