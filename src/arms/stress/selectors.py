@@ -84,6 +84,12 @@ def customers_of_grade(*, company: Company, grade: str) -> set[int]:
                .values_list("pk", flat=True).iterator(chunk_size=CHUNK))
 
 
+def customer_labels_all(*, company: Company) -> dict[int, tuple[str, str]]:
+    """``{id: (code, name)}`` of every customer of the company, streamed (an export of the whole book)."""
+    return {pk: (code, name) for pk, code, name in
+            Customer.objects.filter(company=company).values_list("pk", "code", "name").iterator(chunk_size=CHUNK)}
+
+
 def customer_labels(customer_ids: list[int]) -> dict[int, tuple[str, str]]:
     """``{id: (code, name)}`` of a few customers (a page, the defaulted: at most a few dozen ids)."""
     return {pk: (code, name) for pk, code, name in

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from arms.analytics.kpis import bad_debts, credit_sales
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record
+from arms.common.actors import user_or_none
 from arms.common.bounds import MAX_NOTE, amount_check, date_check, text_check
 from arms.common.errors import ValidationFailed
 from arms.customers.models import Customer
@@ -118,7 +119,7 @@ def scenario_create(*, actor: Actor, company: Company, name: str, parameters: di
     description = text_check((description or "").strip(), field="description", limit=MAX_NOTE) or ""
     checked = _check(parameters)
     scenario = Scenario(company=company, name=name, description=description, is_standard=False,
-                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                        created_by=user_or_none(actor))
     _apply(scenario, checked)
     scenario.save()
     if is_standard:
@@ -312,7 +313,8 @@ def _book(*, scenario: rules.Scenario, touched: Touched, as_of: date,
         stressed_bands[outlook.customer_id][matrix.band_index(age + days)] += stressed
     largest = max(by_customer.values(), default=0)
     return {"totals": totals, "base_bands": dict(base_bands), "stressed_bands": dict(stressed_bands),
-            "largest_open": largest}
+            "largest_open": largest,
+            "defaulted_open": {cid: by_customer[cid] for cid in touched.defaulted if by_customer.get(cid)}}
 
 
 def _allowance(*, company: Company, as_of: date, base_bands: dict[int, list[int]],
@@ -376,16 +378,18 @@ def stress_compute(*, company: Company, scenario: rules.Scenario, as_of: date,
                                         outflow=settings.weekly_outflow_minor)
     stressed_position = rules.cash_position(opening=settings.opening_cash_minor, cash_in=stressed_in,
                                             outflow=settings.weekly_outflow_minor)
-    weeks = [{"start": bucket.start.isoformat(), "end": bucket.end.isoformat(), "label": _week_label(bucket.start),
+    weeks: list[dict[str, Any]] = [{"start": bucket.start.isoformat(), "end": bucket.end.isoformat(), "label": _week_label(bucket.start),
               "base_minor": base_in[i], "stressed_minor": stressed_in[i],
               "low_minor": bucket.low_minor, "high_minor": bucket.high_minor,
               "base_position_minor": base_position.positions[i],
               "stressed_position_minor": stressed_position.positions[i]}
              for i, bucket in enumerate(base.buckets)]
-    labels = dict(selectors.customer_labels(sorted(touched.defaulted, key=lambda c: -touched.defaulted[c])
-                                            [:LISTED_DEFAULTS]))
-    defaulted = sorted(([cid, *labels[cid], touched.defaulted[cid]] for cid in labels), key=lambda r: -r[3])
-    stressed_minimum_week = weeks[stressed_position.minimum_index]["start"] if weeks else as_of.isoformat()
+    defaulted_open: dict[int, int] = book["defaulted_open"]
+    largest_defaulted = sorted(defaulted_open, key=lambda c: (-defaulted_open[c], c))[:LISTED_DEFAULTS]
+    labels = selectors.customer_labels(largest_defaulted)
+    defaulted: list[list[Any]] = [[cid, *labels[cid], defaulted_open[cid]] for cid in largest_defaulted
+                                  if cid in labels]
+    stressed_minimum_week: str = weeks[stressed_position.minimum_index]["start"] if weeks else as_of.isoformat()
     results: dict[str, Any] = {
         "weeks": weeks,
         "base": {
@@ -420,8 +424,8 @@ def stress_compute(*, company: Company, scenario: rules.Scenario, as_of: date,
         "sales_minor": sales,
     }
     # the first week the stressed position goes below zero: financing must be in place before it starts
-    below = next((w["start"] for w in weeks if w["stressed_position_minor"] < 0), stressed_minimum_week)
-    financing_before = below
+    financing_before: str = next((w["start"] for w in weeks if w["stressed_position_minor"] < 0),
+                                 stressed_minimum_week)
     results["recommendations"] = [[code, params] for code, params in rules.recommendations(
         stressed_minimum=stressed_position.minimum, minimum_week=stressed_minimum_week,
         financing_before=financing_before, largest_share_bp=results["largest_share_bp"],
@@ -456,7 +460,7 @@ def scenario_run(*, actor: Actor, scenario: Scenario, as_of: date,
         company=company, scenario=scenario, scenario_name=scenario.name, as_of=as_of, inputs=inputs,
         results=results, stressed_minimum_minor=results["stressed"]["minimum_minor"],
         allowance_delta_minor=results["stressed"]["allowance_minor"] - results["base"]["allowance_minor"],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        created_by=user_or_none(actor))
     audit_record(actor=actor, action=AuditAction.STRESS_SCENARIO_RUN, subject=run, after={
         "scenario": scenario.pk, "as_of": as_of.isoformat(), "stressed_minimum_minor": run.stressed_minimum_minor,
         "allowance_delta_minor": run.allowance_delta_minor})

@@ -235,24 +235,27 @@ def cost(request):
     rows = selectors.overdue_cost(company=company, as_of=as_of, rate_bp=rate, group_by=by)
     group_label = dict(form.fields["by"].choices)[by]
     if export_format(request):
-        labels = _labels(by, [row.key for row in rows])
+        labels = (selectors.customer_labels_all(company=company) if by == "customer"
+                  else _labels(by, [row.key for row in rows]))
         return export_response(request, f"cost-of-overdue-{as_of:%Y%m%d}", exports.cost_table(
-            rows, labels=lambda key: labels.get(key, _("Nobody assigned")), group_label=str(group_label),
+            rows, labels=lambda key: labels.get(key, ("", _("Nobody assigned"))), group_label=str(group_label),
             as_of=as_of, rate_bp=rate))
     page = paginate(request, rows)
     labels = _labels(by, [row.key for row in page.object_list])
-    shown = [(row, labels.get(row.key, _("Nobody assigned"))) for row in page.object_list]
+    shown = [(row, " ".join(filter(None, labels.get(row.key, ("", _("Nobody assigned"))))))
+             for row in page.object_list]
     return render(request, "stress/cost.html", {
         "tab": "cost", "form": form, "page": page, "rows": shown, "as_of": as_of, "by": by, "rate": rate,
         "group_label": group_label, "total": sum(row.cost_minor for row in rows),
         "overdue": sum(row.overdue_minor for row in rows), "query": request.GET.urlencode()})
 
 
-def _labels(by: str, keys: list[int | None]) -> dict[int | None, str]:
+def _labels(by: str, keys: list[int | None]) -> dict[int | None, tuple[str, str]]:
+    """(code, name) of the customers, ("", name) of the people a page or an export shows."""
     ids = [key for key in keys if key is not None]
     if by == "customer":
-        return {pk: f"{code} {name}" for pk, (code, name) in selectors.customer_labels(ids).items()}
-    return selectors.people_labels(ids)
+        return dict(selectors.customer_labels(ids))
+    return {pk: ("", name) for pk, name in selectors.people_labels(ids).items()}
 
 
 @require_http_methods(["GET", "POST"])
