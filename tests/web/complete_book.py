@@ -393,6 +393,11 @@ def _build(today: date) -> CompleteBook:
         evidence_name="判决书.pdf")
     provision_run = provision_run_post(actor=users["finmgr"], company=company,
                                        as_of=today.replace(day=1) - timedelta(days=1))
+    # stress tests: the standard scenario and one run of it today
+    from arms.stress.services import scenario_run, standard_scenario_ensure
+
+    stress_scenario = standard_scenario_ensure(company=company)
+    stress_run = scenario_run(actor=users["finmgr"], scenario=stress_scenario, as_of=today)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -432,5 +437,7 @@ def _build(today: date) -> CompleteBook:
         "provisioning:run.run_id": provision_run.pk, "provisioning:run_pdf.run_id": provision_run.pk,
         "provisioning:assessment_end.assessment_id": provision_assessment.pk,
         "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
+        "scenario_id": stress_scenario.pk, "stress:run.run_id": stress_run.pk,
+        "stress:run_pdf.run_id": stress_run.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)
