@@ -86,7 +86,8 @@ def run_result_table(run: ScenarioRun) -> Table:
 
 def cost_table(rows: Iterable[CostRow], *, labels, group_label: str, as_of, rate_bp: int) -> Table:
     columns = [Column(_("Code")), Column(group_label, width=36), Column(_("Customers"), INT),
-               Column(_("Overdue"), AMOUNT), Column(_("Average days overdue"), INT), Column(_("Cost of overdue"), AMOUNT)]
+               Column(_("Overdue"), AMOUNT), Column(_("Average days overdue"), INT),
+               Column(_("Cost of overdue"), AMOUNT)]
     body = ([*labels(row.key), row.customers, to_decimal(row.overdue_minor), row.average_days,
              to_decimal(row.cost_minor)] for row in rows)
     preamble = [[_("Cost of overdue receivables as of %(day)s at %(rate)s a year") % {

@@ -378,12 +378,13 @@ def stress_compute(*, company: Company, scenario: rules.Scenario, as_of: date,
                                         outflow=settings.weekly_outflow_minor)
     stressed_position = rules.cash_position(opening=settings.opening_cash_minor, cash_in=stressed_in,
                                             outflow=settings.weekly_outflow_minor)
-    weeks: list[dict[str, Any]] = [{"start": bucket.start.isoformat(), "end": bucket.end.isoformat(), "label": _week_label(bucket.start),
-              "base_minor": base_in[i], "stressed_minor": stressed_in[i],
-              "low_minor": bucket.low_minor, "high_minor": bucket.high_minor,
-              "base_position_minor": base_position.positions[i],
-              "stressed_position_minor": stressed_position.positions[i]}
-             for i, bucket in enumerate(base.buckets)]
+    weeks: list[dict[str, Any]] = [
+        {"start": bucket.start.isoformat(), "end": bucket.end.isoformat(), "label": _week_label(bucket.start),
+         "base_minor": base_in[i], "stressed_minor": stressed_in[i],
+         "low_minor": bucket.low_minor, "high_minor": bucket.high_minor,
+         "base_position_minor": base_position.positions[i],
+         "stressed_position_minor": stressed_position.positions[i]}
+        for i, bucket in enumerate(base.buckets)]
     defaulted_open: dict[int, int] = book["defaulted_open"]
     largest_defaulted = sorted(defaulted_open, key=lambda c: (-defaulted_open[c], c))[:LISTED_DEFAULTS]
     labels = selectors.customer_labels(largest_defaulted)
