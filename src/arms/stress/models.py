@@ -31,7 +31,7 @@ from arms.domain import stress as rules
 class Scenario(models.Model):
     company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, related_name="+",
                                 help_text=_("The company."))
-    name = models.CharField(_("name"), max_length=100, help_text=_("A short name, e.g. 10% slip 60 days."))
+    name = models.CharField(_("name"), max_length=100, help_text=_("A short name, e.g. a tenth slips 60 days."))
     description = models.TextField(_("description"), blank=True, help_text=_("What the scenario stands for."))
     slip_share_bp = models.PositiveIntegerField(
         _("share of items slipping"), default=0,

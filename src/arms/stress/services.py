@@ -27,6 +27,7 @@ from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
 from arms.common.bounds import MAX_NOTE, amount_check, date_check, text_check
 from arms.common.errors import ValidationFailed
+from arms.common.locks import lock_one
 from arms.customers.models import Customer
 from arms.domain import stress as rules
 from arms.domain.money import format_money
@@ -135,7 +136,7 @@ def scenario_create(*, actor: Actor, company: Company, name: str, parameters: di
 def scenario_update(*, actor: Actor, scenario: Scenario, name: str, parameters: dict[str, Any],
                     description: str = "", is_standard: bool = False) -> Scenario:
     """Replace the scenario's name, description and parameters; runs made before keep what they were run with."""
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    scenario = lock_one(Scenario.objects.all(), pk=scenario.pk)
     before = scenario_audit(scenario)
     name = _name(scenario.company, name, exclude=scenario.pk)
     description = text_check((description or "").strip(), field="description", limit=MAX_NOTE) or ""
@@ -165,7 +166,7 @@ def standard_scenario_ensure(*, company: Company) -> Scenario:
     if found is not None:
         return found
     with translation.override(django_settings.LANGUAGE_CODE):
-        name = _("10% of items slip 60 days + largest customer defaults")
+        name = _("A tenth of the items slip 60 days + the largest customer defaults")
         description = _("The standard scenario of the monthly management report.")
     try:
         with transaction.atomic():
@@ -219,7 +220,7 @@ def stress_settings_update(*, actor: Actor, company: Company, opening_cash_minor
     outflow = _amount(weekly_outflow_minor, field="weekly_outflow_minor", negative=False)
     rate = _bp(financing_rate_bp, field="financing_rate_bp", most=rules.MAX_RATE_BP)
     limit = _bp(concentration_limit_bp, field="concentration_limit_bp", most=rules.FULL_BP)
-    row = StressSettings.objects.select_for_update().get(pk=stress_settings_for(company).pk)
+    row = lock_one(StressSettings.objects.all(), pk=stress_settings_for(company).pk)
     before = settings_audit(row)
     row.opening_cash_minor, row.weekly_outflow_minor = opening, outflow
     row.financing_rate_bp, row.concentration_limit_bp = rate, limit
@@ -533,7 +534,7 @@ def standard_effect(*, company: Company, as_of: date) -> StandardEffect:
     """The company's standard scenario (the built-in parameters when it has none yet) computed as of ``as_of``."""
     scenario = selectors.standard_scenario(company=company)
     parameters = scenario.parameters() if scenario is not None else STANDARD
-    name = scenario.name if scenario is not None else _("10% of items slip 60 days + largest customer defaults")
+    name = scenario.name if scenario is not None else _("A tenth of the items slip 60 days + the largest customer defaults")
     results = stress_compute(company=company, scenario=parameters, as_of=as_of,
                              settings=stress_settings_for(company))
     return StandardEffect(name=name, shocks=shocks_text(parameters), results=results,

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='Scenario',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='A short name, e.g. 10% slip 60 days.', max_length=100, verbose_name='name')),
+                ('name', models.CharField(help_text='A short name, e.g. a tenth slips 60 days.', max_length=100, verbose_name='name')),
                 ('description', models.TextField(blank=True, help_text='What the scenario stands for.', verbose_name='description')),
                 ('slip_share_bp', models.PositiveIntegerField(default=0, help_text='The share of open items paid later than predicted, in basis points (10000 = 100%).', verbose_name='share of items slipping')),
                 ('slip_days', models.PositiveSmallIntegerField(default=0, help_text='How much later they are paid: 30, 60 or 90 days.', verbose_name='slip (days)')),
