@@ -534,7 +534,8 @@ def standard_effect(*, company: Company, as_of: date) -> StandardEffect:
     """The company's standard scenario (the built-in parameters when it has none yet) computed as of ``as_of``."""
     scenario = selectors.standard_scenario(company=company)
     parameters = scenario.parameters() if scenario is not None else STANDARD
-    name = scenario.name if scenario is not None else _("A tenth of the items slip 60 days + the largest customer defaults")
+    name = (scenario.name if scenario is not None
+            else _("A tenth of the items slip 60 days + the largest customer defaults"))
     results = stress_compute(company=company, scenario=parameters, as_of=as_of,
                              settings=stress_settings_for(company))
     return StandardEffect(name=name, shocks=shocks_text(parameters), results=results,
