@@ -46,6 +46,7 @@ def test_save_run_and_read_a_scenario(book):
 @pytest.mark.parametrize(("body", "field"), [
     ({"name": "x", "slip_share_bp": 10_001, "slip_days": 30}, "slip_share_bp"),
     ({"name": "x", "default_top_n": -1}, "default_top_n"),
+    ({"name": "x", "default_top_n": 0}, "default_top_n"),
     ({"name": "x", "default_top_n": 51}, "default_top_n"),
     ({"name": "x", "default_grade": "E"}, "default_grade"),
     ({"name": "x", "migrate_grade": "D"}, "migrate_grade"),

@@ -31,7 +31,7 @@ def test_save_run_and_read_a_scenario(page, live_server, book):
     page.select_option("#id_slip_days", "30")
     page.fill("#id_default_top_n", "1")
     page.click("#scenario-form button[type=submit]")
-    scenario = Scenario.objects.get()
+    scenario = Scenario.objects.get(is_standard=False)
     page.wait_for_url(f"{live_server.url}/stress/scenarios/{scenario.pk}/")
     page.fill("#id_as_of", "2026-10-20")
     page.click("#run-button")

@@ -10,6 +10,8 @@ from arms.domain import stress as rules
 
 @pytest.mark.parametrize(("raw", "field"), [
     ({}, "slip_share_bp"),
+    ({"default_top_n": 0}, "default_top_n"),
+    ({"slip_share_bp": 0, "default_top_n": 0}, "default_top_n"),
     ({"slip_share_bp": 10_001, "slip_days": 30}, "slip_share_bp"),
     ({"slip_share_bp": 500}, "slip_days"),
     ({"default_top_n": -1}, "default_top_n"),

@@ -14,14 +14,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-10-20")]
 
 def test_save_run_and_read_a_scenario(book, client):
     client.force_login(book.finmgr)
-    assert client.get(reverse("stress:home")).status_code == 200
-    events = AuditEvent.objects.count()
+    home = client.get(reverse("stress:home"))
+    assert home.status_code == 200 and Scenario.objects.get().is_standard  # the built-in one, from the first visit
+    events, scenarios = AuditEvent.objects.count(), Scenario.objects.count()
     refused = client.post(reverse("stress:scenario_new"), {"name": "延迟", "slip_share": "120", "slip_days": "60"})
     assert refused.status_code == 400 and 'id="error-slip_share"' in refused.content.decode()
-    assert not Scenario.objects.exists() and AuditEvent.objects.count() == events
+    assert (Scenario.objects.count(), AuditEvent.objects.count()) == (scenarios, events)
     saved = client.post(reverse("stress:scenario_new"), {
         "name": "全部延迟30天+最大客户违约", "slip_share": "100", "slip_days": "30", "default_top_n": "1"})
-    scenario = Scenario.objects.get()
+    scenario = Scenario.objects.get(is_standard=False)
     assert saved.status_code == 302 and (scenario.slip_share_bp, scenario.slip_days) == (10_000, 30)
     ran = client.post(reverse("stress:scenario_run", args=[scenario.pk]), {"as_of": "2026-10-20"})
     run = ScenarioRun.objects.get()

@@ -44,6 +44,8 @@ MIN_FX_MOVE_BP, MAX_FX_MOVE_BP = -9_000, 10_000
 SLIP_MULTIPLIER = 7919
 MAX_RATE_BP = 10_000  # an annual financing rate of at most 100%
 DAYS_IN_YEAR = 365
+#: the parameters of a shock, in the order a refusal names the first one given
+SHOCK_FIELDS = ("default_top_n", "slip_share_bp", "default_grade", "migrate_grade", "fx_move_bp")
 
 
 class ScenarioError(ValueError):
@@ -141,7 +143,9 @@ def scenario_check(raw: Mapping[str, object]) -> Scenario:
     scenario = Scenario(slip_share_bp=share, slip_days=days, default_top_n=top_n, default_grade=grade,
                         migrate_grade=migrate, fx_currency=currency, fx_move_bp=move)
     if scenario == Scenario():
-        raise ScenarioError(ScenarioError.NOTHING, field="slip_share_bp")
+        # name the shock the caller gave (a 0 for N is "no default": nothing to run), else the first one
+        given = [name for name in SHOCK_FIELDS if name in raw]
+        raise ScenarioError(ScenarioError.NOTHING, field=given[0] if given else "slip_share_bp")
     return scenario
 
 

@@ -71,8 +71,10 @@ def _scenario_out(scenario: Scenario) -> dict:
 
 
 def _parameters(payload: StressScenarioIn) -> dict:
+    """The shock parameters the request gave (a refusal names the one given, not a default)."""
     return {name: getattr(payload, name) for name in ("slip_share_bp", "slip_days", "default_top_n", "default_grade",
-                                                      "migrate_grade", "fx_currency", "fx_move_bp")}
+                                                      "migrate_grade", "fx_currency", "fx_move_bp")
+            if name in payload.model_fields_set}
 
 
 def _run_out(run: ScenarioRun) -> dict:

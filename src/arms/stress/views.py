@@ -70,7 +70,10 @@ def _describe(scenario: Scenario) -> str:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def home(request):
-    scenarios = selectors.scenario_list(company=_company())
+    company = _company()
+    if not selectors.scenario_list(company=company).exists():
+        services.standard_scenario_ensure(company=company)  # the built-in one is there from the first visit
+    scenarios = selectors.scenario_list(company=company)
     if export_format(request):
         return export_response(request, f"stress-scenarios-{timezone.localdate():%Y%m%d}",
                                exports.scenario_table(scenarios, _describe))
