@@ -378,7 +378,7 @@ def test_the_monthly_report_is_complete_on_a4(language):
     amounts = [format_amount(total, "CNY"), *(format_amount(gross, "CNY") for gross in grosses.values()),
                format_amount(sum(invoice.gross_minor for invoice, _contract in book.invoices), "CNY")]
     tables = (report.kpi_table, report.aging_summary, report.trend_table, report.top_overdue, *report.risk_tables,
-              report.budget, report.team)
+              report.budget, report.team, *report.outlook_tables)
     for table in filter(None, tables):  # every amount of every table the PDF shows
         money = [n for n, column in enumerate(table.columns) if column.kind == MONEY]
         amounts += [row[n][0] for row in table.display_rows() for n in money if row[n][0] != "—"]
@@ -481,3 +481,26 @@ def test_the_letters_say_when_each_invoice_was_delivered_and_stay_on_a4(language
                           side_margin_mm=15, texts=texts)
     assert_complete_on_a4(render_statement_pdf(letter), amounts=_charges(book, book.invoices), side_margin_mm=15,
                           texts=texts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_stress_run_report_is_complete_on_a4(language):
+    """A stress run of the hard book (amounts in the billions, the largest customer defaulting): every figure of
+    the summary and of the 13 weeks on A4, in Chinese and in English."""
+    from arms.stress.documents import render_run_pdf
+    from arms.stress.exports import summary_rows
+    from arms.stress.services import scenario_create, scenario_run, shocks_text
+    from arms.web.exports import AMOUNT
+
+    book = _book(language)
+    with translation.override(language):
+        scenario = scenario_create(actor=None, company=book.customer.company, name=NAMES[language][:60],
+                                   parameters={"slip_share_bp": 5_000, "slip_days": 90, "default_top_n": 1})
+        run = scenario_run(actor=None, scenario=scenario, as_of=book.as_of)
+        pdf = render_run_pdf(run, shocks=shocks_text(scenario.parameters()))
+    amounts = [format_amount(int(base), "CNY") for _label, kind, base, _stressed in summary_rows(run.results)
+               if kind == AMOUNT]
+    amounts += [format_amount(w[key], "CNY") for w in run.results["weeks"]
+                for key in ("base_minor", "stressed_minor", "base_position_minor", "stressed_position_minor")]
+    assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=15, texts=[book.customer.name[:20]])

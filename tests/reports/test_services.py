@@ -46,7 +46,7 @@ def test_the_pdf_has_chinese_headings_and_the_aging_total(book):
 def test_the_workbook_has_its_sheets_and_numbers(book):
     run = report_generate(month="2026-10", fmt="xlsx", trigger="cli", today=TODAY)
     book_ = load_workbook(io.BytesIO(bytes(run.content)))
-    assert book_.sheetnames == ["概要", "账龄", "指标趋势", "主要风险", "团队"]
+    assert book_.sheetnames == ["概要", "账龄", "指标趋势", "主要风险", "团队", "风险展望"]
     cells = [[c.value for c in row] for row in book_["概要"].iter_rows()]
     aging_header = next(i for i, row in enumerate(cells) if row[0] == "币种")
     assert cells[aging_header + 1][0] == "CNY"

@@ -412,6 +412,11 @@ def _build(today: date) -> CompleteBook:
                                     description="客户本月订单明显减少",
                                     observed_at=dj_timezone.now() - timedelta(hours=2),
                                     evidence_bytes=b"%PDF-1.4 photo", evidence_name="现场照片.PDF")
+    # stress tests: the standard scenario and one run of it today
+    from arms.stress.services import scenario_run, standard_scenario_ensure
+
+    stress_scenario = standard_scenario_ensure(company=company)
+    stress_run = scenario_run(actor=users["finmgr"], scenario=stress_scenario, as_of=today)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -452,5 +457,7 @@ def _build(today: date) -> CompleteBook:
         "provisioning:assessment_end.assessment_id": provision_assessment.pk,
         "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
         "warning_id": early_warning.pk, "indicator_id": ew_indicator.pk, "signal_id": risk_signal.pk,
+        "scenario_id": stress_scenario.pk, "stress:run.run_id": stress_run.pk,
+        "stress:run_pdf.run_id": stress_run.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

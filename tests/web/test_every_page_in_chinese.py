@@ -65,6 +65,7 @@ SKIP_DOWNLOADS = {
     "legal:case_document",  # a legal case's stored document
     "legal:asset_file",  # a debtor asset's stored extract
     "provisioning:run_pdf",  # a provision run's report as PDF
+    "stress:run_pdf",  # a stress scenario run's report as PDF
     "provisioning:assessment_evidence",  # an individual assessment's evidence file
     "earlywarning:signal_evidence",  # a risk signal's evidence file (a photo from the field)
 }

@@ -718,6 +718,32 @@ def case_risk_signals(viewer, today):
     return Case(reverse("earlywarning:signals"), {"status": "raised"})
 
 
+def case_stress_scenarios(viewer, today):
+    from arms.stress.services import scenario_create
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        scenario_create(actor=viewer, company=company, name=name(i), parameters={"default_top_n": i % 5 + 1})
+    return Case(reverse("stress:home"), {})
+
+
+def case_stress_runs(viewer, today):
+    from arms.stress.models import ScenarioRun
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        ScenarioRun.objects.create(company=company, scenario_name=name(i), as_of=today - timedelta(days=i),
+                                   stressed_minimum_minor=-1_000 - i, created_by=viewer)
+    return Case(reverse("stress:runs"), {})
+
+
+def case_stress_cost_of_overdue(viewer, today):
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=100), net=100_000 + cust.pk, tax=0)
+    factories.customer("X001", name="未逾期客户")
+    return Case(reverse("stress:cost"), {"by": "customer"}, preamble=1)
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

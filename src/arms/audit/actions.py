@@ -178,6 +178,12 @@ class AuditAction(models.TextChoices):
     SMALL_BALANCE_BATCH_APPROVED = "small_balance_batch_approved", _("Small-balance write-off approved")
     SMALL_BALANCE_BATCH_REJECTED = "small_balance_batch_rejected", _("Small-balance write-off rejected")
     SMALL_BALANCE_BATCH_POSTED = "small_balance_batch_posted", _("Small balances written off")
+    # stress tests (issue 15)
+    STRESS_SCENARIO_CHANGED = "stress_scenario_changed", _("Stress scenario changed")
+    STRESS_SCENARIO_CREATED = "stress_scenario_created", _("Stress scenario created")
+    STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
+    STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
+    STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
 
 
 def action_label(action: str) -> str:

@@ -6,3 +6,9 @@ class StressConfig(AppConfig):
     name = "arms.stress"
     label = "stress"
     verbose_name = _("Stress tests")
+
+    def ready(self) -> None:
+        """Register the background job that runs a scenario on a large book."""
+        from arms.stress import jobs
+
+        jobs.register_jobs()

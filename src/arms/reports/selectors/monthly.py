@@ -27,9 +27,11 @@ from arms.analytics.aging import AgingFilters, AgingReport, aging_report, bucket
 from arms.customers.models import Customer
 from arms.customers.selectors import company_default
 from arms.domain.money import BASE_CURRENCY, format_amount
+from arms.earlywarning.selectors import warnings_in_period
 from arms.reports import schedule
 from arms.reports.selectors import facts, figures
 from arms.reports.tables import COUNT, DATE, DECIMAL, MONEY, PERCENT, TEXT, Column, Table, cell_text
+from arms.stress.services import standard_effect
 from arms.web import charts
 
 if TYPE_CHECKING:
@@ -102,6 +104,16 @@ class MonthlyReport:
     holds: Table | None = None
     team: Table | None = None
     budget: Table | None = None
+    #: the risk outlook (issue 15): warnings of the month, the 13-week forecast, the standard stress scenario
+    warnings: Table | None = None
+    forecast: Table | None = None
+    stress: Table | None = None
+    stress_title: str = ""
+    recommendations: list[str] = field(default_factory=list)
+
+    @property
+    def outlook_tables(self) -> list[Table]:
+        return [t for t in (self.warnings, self.forecast, self.stress) if t is not None]
 
     @property
     def risk_tables(self) -> list[Table]:
@@ -115,6 +127,7 @@ class MonthlyReport:
             (pgettext("report sheet", "KPI trend"), [t for t in (self.trend_table,) if t]),
             (pgettext("report sheet", "Top risks"), [t for t in (self.top_overdue, *self.risk_tables) if t]),
             (pgettext("report sheet", "Team"), [t for t in (self.team, self.budget) if t]),
+            (pgettext("report sheet", "Risk outlook"), self.outlook_tables),
         ]
         return [(name, tables) for name, tables in sheets if tables]
 
@@ -141,6 +154,7 @@ def monthly_report_data(*, month: date, today: date | None = None) -> MonthlyRep
     _add_kpis(report, month=month)
     _add_team(report, month=month)
     _add_case_risks(report, month=month)
+    _add_outlook(report, month=month)
     return report
 
 
@@ -351,3 +365,52 @@ def _add_case_risks(report: MonthlyReport, *, month: date) -> None:
         note=_("%(count)s in all.") % {"count": count} if count > len(holds) else "",
     )
 
+
+
+# ------------------------------------------------------------------------------------------------ risk outlook
+
+#: warnings the report lists (the most severe first)
+WARNINGS_SHOWN = 30
+
+
+def _add_outlook(report: MonthlyReport, *, month: date) -> None:
+    """The month's warnings, the 13-week cash-in forecast from the day, and the standard stress scenario's effect
+    with its recommendations (computed as of the day, stored nowhere: the report itself is what is kept)."""
+    rows = warnings_in_period(start=month, end=report.as_of)
+    report.warnings = Table(
+        "warnings", _("Early warnings of the month"),
+        [Column("indicator", _("Indicator")), Column("severity", _("Severity")), Column("scope", _("Scope")),
+         Column("raised_on", _("Raised on"), DATE), Column("status", _("Status")), Column("figures", _("Figures"))],
+        [[w.indicator_name, w.severity_label, w.customer_name or w.scope_label, w.raised_on, w.status_label,
+          w.figures_text] for w in rows[:WARNINGS_SHOWN]],
+        note=_("%(count)s in all.") % {"count": len(rows)} if len(rows) > WARNINGS_SHOWN else "")
+    company = company_default()
+    if company is None:
+        return
+    effect = standard_effect(company=company, as_of=report.as_of)
+    weeks = effect.results["weeks"]
+    report.forecast = Table(
+        "forecast", _("Cash-in forecast for the next 13 weeks"),
+        [Column("week", _("Week of")), Column("expected", _("Expected"), MONEY), Column("low", _("Low"), MONEY),
+         Column("high", _("High"), MONEY)],
+        [[w["start"], w["base_minor"], w["low_minor"], w["high_minor"]] for w in weeks],
+        footer=[_("Total"), sum(w["base_minor"] for w in weeks), sum(w["low_minor"] for w in weeks),
+                sum(w["high_minor"] for w in weeks)])
+    base, stressed = effect.results["base"], effect.results["stressed"]
+
+    def ratio(bp: int | None) -> Decimal | None:
+        return None if bp is None else Decimal(bp) / 100
+
+    report.stress_title = _("Standard stress scenario: %(name)s (%(shocks)s)") % {
+        "name": effect.name, "shocks": effect.shocks}
+    report.stress = Table(
+        "stress", report.stress_title,
+        [Column("figure", _("Figure")), Column("base", _("Base"), MONEY), Column("stressed", _("Stressed"), MONEY)],
+        [[_("Cash-in over 13 weeks"), base["cash_in_minor"], stressed["cash_in_minor"]],
+         [_("Minimum cash position"), base["minimum_minor"], stressed["minimum_minor"]],
+         [_("Required allowance"), base["allowance_minor"], stressed["allowance_minor"]],
+         [_("Bad debts over the last 12 months"), base["bad_debt_minor"], stressed["bad_debt_minor"]]],
+        note=_("Overdue ratio %(base)s%% base, %(stressed)s%% stressed.") % {
+            "base": ratio(base["overdue_ratio_bp"]) if base["overdue_ratio_bp"] is not None else "—",
+            "stressed": ratio(stressed["overdue_ratio_bp"]) if stressed["overdue_ratio_bp"] is not None else "—"})
+    report.recommendations = effect.recommendations
