@@ -393,6 +393,10 @@ def _build(today: date) -> CompleteBook:
         evidence_name="判决书.pdf")
     provision_run = provision_run_post(actor=users["finmgr"], company=company,
                                        as_of=today.replace(day=1) - timedelta(days=1))
+    # a stored cash-in forecast of the book (issue 15)
+    from arms.forecast.services import forecast_run
+
+    cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -432,5 +436,6 @@ def _build(today: date) -> CompleteBook:
         "provisioning:run.run_id": provision_run.pk, "provisioning:run_pdf.run_id": provision_run.pk,
         "provisioning:assessment_end.assessment_id": provision_assessment.pk,
         "provisioning:assessment_evidence.assessment_id": provision_assessment.pk,
+        "forecast_id": cash_forecast.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -71,6 +71,7 @@ class AuditAction(models.TextChoices):
     DUNNING_RUN_FINISHED = "dunning_run_finished", _("Dunning run finished")
     EVIDENCE_BUNDLE_MADE = "evidence_bundle_made", _("Evidence bundle made")
     EXCHANGE_RATE_SET = "exchange_rate_set", _("Exchange rate set")
+    FORECAST_MADE = "forecast_made", _("Cash-in forecast made")
     IMPORT_COMPLETED = "import_completed", _("Import completed")
     INSTALLMENT_PLAN_APPROVED = "installment_plan_approved", _("Installment plan approved")
     INSTALLMENT_PLAN_BREACHED = "installment_plan_breached", _("Installment plan breached")

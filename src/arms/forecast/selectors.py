@@ -31,15 +31,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Avg, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from arms.cases.enums import PlanStatus, PromiseStatus
 from arms.cases.models import InstallmentLine, InstallmentPlan, PromiseToPay
 from arms.common.bounds import date_check
-from arms.common.errors import ValidationFailed
+from arms.common.errors import NotFound, ValidationFailed
+from arms.customers.models import Company
 from arms.domain.cashflow import bucket_index, month_buckets, next_bucket_start, spread_to_buckets, week_buckets
 from arms.domain.money import proportional_part
+from arms.forecast.models import Forecast, ForecastLine
 from arms.ledger.models import Allocation, Invoice
 from arms.prediction.selectors import Outlook, open_item_outlook
 
@@ -89,6 +92,14 @@ def forecast_input_check(*, as_of: date, granularity: str, periods: int | None) 
         raise ValidationFailed(_("The number of periods must be between 1 and %(max)s.")
                                % {"max": MAX_PERIODS[granularity]}, field="periods")
     return periods
+
+
+def method_label(method: str) -> str:
+    """How an item's payment dates were predicted, in the reader's words (``Outlook.method``)."""
+    labels = {"model": pgettext("prediction method", "Prediction model"),
+              "customer_history": pgettext("prediction method", "The customer's own payment history"),
+              "due_date": pgettext("prediction method", "Due date")}
+    return labels.get(method, pgettext("prediction method", "Other"))
 
 
 def bucket_label(start: date, granularity: str) -> str:
@@ -287,3 +298,128 @@ def forecast_totals(buckets: Iterable[ForecastBucket]) -> dict[str, int]:
                      "from_plans_minor", "from_new_sales_minor"):
             totals[name] += getattr(bucket, name)
     return dict(totals)
+
+
+# --- stored forecasts ---------------------------------------------------------------------------------------------
+
+def forecast_list(*, company: Company, granularity: str = "") -> QuerySet[Forecast]:
+    qs = Forecast.objects.filter(company=company).select_related("created_by").order_by("-as_of", "-id")
+    return qs.filter(granularity=granularity) if granularity else qs
+
+
+def forecast_get(*, company: Company, forecast_id: int) -> Forecast:
+    found = Forecast.objects.filter(company=company, pk=forecast_id).select_related("created_by").first()
+    if found is None:
+        raise NotFound(_("No such forecast."), field="forecast_id")
+    return found
+
+
+def forecast_latest(*, company: Company, granularity: str = "week") -> Forecast | None:
+    return forecast_list(company=company, granularity=granularity).first()
+
+
+def forecast_lines(forecast: Forecast) -> QuerySet[ForecastLine]:
+    """The bucket lines of a forecast (CNY totals), in bucket order."""
+    return forecast.lines.filter(is_total=True).order_by("seq")
+
+
+def forecast_currency_lines(forecast: Forecast) -> QuerySet[ForecastLine]:
+    """The lines per invoice currency, in bucket order."""
+    return forecast.lines.filter(is_total=False).order_by("currency", "seq")
+
+
+def forecast_currencies(forecast: Forecast) -> list[dict]:
+    """Per invoice currency: the expected cash-in in the horizon, in that currency."""
+    rows = (forecast.lines.filter(is_total=False).order_by().values("currency")
+            .annotate(total=Sum("expected_minor")).order_by("currency"))
+    return [{"currency": row["currency"], "expected_minor": row["total"] or 0} for row in rows]
+
+
+# --- accuracy ----------------------------------------------------------------------------------------------------
+
+HORIZONS = {"week": (1, 4, 13), "month": (1, 3, 12)}
+#: how many stored forecasts (the latest of each day) the accuracy looks at, newest first
+ACCURACY_FORECASTS = 52
+
+
+@dataclass(frozen=True, slots=True)
+class AccuracyRow:
+    forecast_id: int
+    as_of: date
+    horizon: int
+    start: date
+    end: date
+    forecast_minor: int
+    actual_minor: int
+
+    @property
+    def error_minor(self) -> int:
+        return self.forecast_minor - self.actual_minor
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonAccuracy:
+    horizon: int
+    count: int
+    mae_minor: int  # mean absolute error, CNY fen
+    bias_minor: int  # mean error (forecast − actual): positive = forecast too high
+    wape_bp: int | None  # Σ|error| / Σ actual, basis points (None when nothing came)
+    forecast_minor: int
+    actual_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccuracyReport:
+    granularity: str
+    today: date
+    horizons: list[HorizonAccuracy]
+    rows: list[AccuracyRow]
+
+
+def applied_cash_filter(*, start: date, end: date, issued_by: date | None) -> Q:
+    """Cash applied to receivables in ``start .. end``: payment allocations (reversals netted), of invoices issued
+    on or before ``issued_by`` when given (a forecast of open items is compared with the cash those items
+    brought, not with cash for sales made later). Credit notes and write-offs move no cash."""
+    condition = Q(date__gte=start, date__lte=end)
+    return condition & Q(invoice__issue_date__lte=issued_by) if issued_by is not None else condition
+
+
+def forecast_accuracy(*, company: Company, today: date, granularity: str = "week") -> AccuracyReport:
+    """Each stored forecast's buckets at the horizons (week 1, 4, 13; month 1, 3, 12) that have ended before
+    ``today``, beside the cash actually applied in them (CNY, ``applied_cash_filter``): the last
+    ACCURACY_FORECASTS days with a forecast, the latest forecast of each day. Two queries whatever the number."""
+    if granularity not in GRANULARITIES:
+        raise ValidationFailed(_("Choose weeks or months."), field="granularity")
+    horizons = HORIZONS[granularity]
+    latest_ids = list(
+        Forecast.objects.filter(company=company, granularity=granularity, as_of__lt=today).order_by()
+        .values("as_of").annotate(last=Max("id")).order_by("-as_of").values_list("last", flat=True)
+        [:ACCURACY_FORECASTS])
+    lines = (ForecastLine.objects.filter(forecast_id__in=latest_ids, is_total=True, seq__in=[h - 1 for h in horizons],
+                                         end__lt=today)
+             .order_by("-forecast__as_of", "seq")
+             .values("forecast_id", "forecast__as_of", "forecast__include_new_sales", "seq", "start", "end",
+                     "expected_minor"))
+    lines = list(lines)
+    sums = {}
+    for index, line in enumerate(lines):
+        as_of = line["forecast__as_of"]
+        window = applied_cash_filter(start=max(line["start"], as_of + timedelta(days=1)), end=line["end"],
+                                     issued_by=None if line["forecast__include_new_sales"] else as_of)
+        sums[f"a{index}"] = Sum("receivable_base_minor", filter=window)
+    actual = (Allocation.objects.filter(company=company, payment__isnull=False).aggregate(**sums)
+              if sums else {})
+    rows = [AccuracyRow(forecast_id=line["forecast_id"], as_of=line["forecast__as_of"], horizon=line["seq"] + 1,
+                        start=line["start"], end=line["end"], forecast_minor=line["expected_minor"],
+                        actual_minor=actual.get(f"a{index}") or 0) for index, line in enumerate(lines)]
+    summary = []
+    for horizon in horizons:
+        of = [row for row in rows if row.horizon == horizon]
+        absolute = sum(abs(row.error_minor) for row in of)
+        came = sum(row.actual_minor for row in of)
+        summary.append(HorizonAccuracy(
+            horizon=horizon, count=len(of), mae_minor=absolute // len(of) if of else 0,
+            bias_minor=sum(row.error_minor for row in of) // len(of) if of else 0,
+            wape_bp=absolute * 10000 // came if came > 0 else None,
+            forecast_minor=sum(row.forecast_minor for row in of), actual_minor=came))
+    return AccuracyReport(granularity=granularity, today=today, horizons=summary, rows=rows)
