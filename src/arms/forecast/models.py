@@ -99,7 +99,8 @@ class ForecastLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["forecast", "seq", "currency", "is_total"], name="forecast_line_unique"),
             models.CheckConstraint(
-                condition=Q(is_total=False) | Q(low_minor__lte=F("expected_minor"), high_minor__gte=F("expected_minor")),
+                condition=(Q(is_total=False)
+                           | Q(low_minor__lte=F("expected_minor"), high_minor__gte=F("expected_minor"))),
                 name="forecast_line_band_holds"),
         ]
 

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Avg, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -248,8 +249,8 @@ def forecast_compute(*, as_of: date, granularity: str = "week", periods: int | N
                                        bucket_starts=starts, end=end)
             for i, part in enumerate(spread):
                 target_parts[i] += part
-    for currency, fixed in fixed_by_currency.items():
-        for i, part in enumerate(fixed):
+    for currency, dated in fixed_by_currency.items():
+        for i, part in enumerate(dated):
             by_currency[currency][i] += part
 
     new_sales = [0] * periods
@@ -328,7 +329,7 @@ def forecast_currency_lines(forecast: Forecast) -> QuerySet[ForecastLine]:
     return forecast.lines.filter(is_total=False).order_by("currency", "seq")
 
 
-def forecast_currencies(forecast: Forecast) -> list[dict]:
+def forecast_currencies(forecast: Forecast) -> list[dict[str, Any]]:
     """Per invoice currency: the expected cash-in in the horizon, in that currency."""
     rows = (forecast.lines.filter(is_total=False).order_by().values("currency")
             .annotate(total=Sum("expected_minor")).order_by("currency"))
@@ -395,12 +396,11 @@ def forecast_accuracy(*, company: Company, today: date, granularity: str = "week
         Forecast.objects.filter(company=company, granularity=granularity, as_of__lt=today).order_by()
         .values("as_of").annotate(last=Max("id")).order_by("-as_of").values_list("last", flat=True)
         [:ACCURACY_FORECASTS])
-    lines = (ForecastLine.objects.filter(forecast_id__in=latest_ids, is_total=True, seq__in=[h - 1 for h in horizons],
-                                         end__lt=today)
+    lines = list(ForecastLine.objects.filter(forecast_id__in=latest_ids, is_total=True,
+                                             seq__in=[h - 1 for h in horizons], end__lt=today)
              .order_by("-forecast__as_of", "seq")
              .values("forecast_id", "forecast__as_of", "forecast__include_new_sales", "seq", "start", "end",
                      "expected_minor"))
-    lines = list(lines)
     sums = {}
     for index, line in enumerate(lines):
         as_of = line["forecast__as_of"]

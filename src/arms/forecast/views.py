@@ -73,7 +73,8 @@ def _forecast_page(request, forecast: Forecast | None, *, tab: str, form: RunFor
                 "from_open_items_minor", "from_promises_minor", "from_plans_minor", "from_new_sales_minor")},
             "methods": [(selectors.method_label(name), count) for name, count in sorted(forecast.methods.items())]})
     if request.user.has_perm("forecast.add_forecast"):
-        context["form"] = form or RunForm(initial={"as_of": timezone.localdate(), "granularity": context["granularity"]})
+        context["form"] = form or RunForm(initial={"as_of": timezone.localdate(),
+                                                   "granularity": context["granularity"]})
         context["jobs"] = jobs_for_page(user=request.user, kind=RUN, limit=3)
     return render(request, "forecast/home.html", context, status=status)
 

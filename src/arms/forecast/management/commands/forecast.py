@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["run", "list", "accuracy"])
-        parser.add_argument("--as-of", help="run: the day whose open items are forecast (YYYY-MM-DD); today if omitted.")
+        parser.add_argument("--as-of", help="run: the day whose open items are forecast (YYYY-MM-DD); default today.")
         parser.add_argument("--granularity", default="week", help="week (13 weeks) or month (12 months).")
         parser.add_argument("--periods", type=int, help="run: how many weeks (1..52) or months (1..24).")
         parser.add_argument("--new-sales", action="store_true", help="run: add new sales at the run-rate.")
