@@ -677,6 +677,19 @@ def case_provision_assessments(viewer, today):
     return Case(reverse("provisioning:assessments"), {})
 
 
+def case_forecasts(viewer, today):
+    from arms.forecast.models import Forecast
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        maker = factories.user(f"forecaster{i}")
+        maker.first_name = name(i)
+        maker.save(update_fields=["first_name"])
+        Forecast.objects.create(company=company, as_of=today - timedelta(days=i), granularity="week", periods=13,
+                                open_minor=1_000 + i, expected_minor=900 + i, beyond_minor=100, created_by=maker)
+    return Case(reverse("forecast:list"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 
