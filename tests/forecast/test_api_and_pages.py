@@ -120,3 +120,14 @@ def test_the_cli_runs_lists_and_refuses(book, capsys, today):
     with pytest.raises(CommandError, match="granularity"):
         call_command("forecast", "run", "--granularity", "year")
     assert _counts() == before
+
+
+@pytest.mark.clock("2026-11-16")  # a Monday: the 12-month forecast too
+def test_the_morning_schedule_queues_the_forecasts_as_jobs(book, django_capture_on_commit_callbacks):
+    from arms.forecast.tasks import forecast_daily
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = forecast_daily.call_local()
+    assert len(jobs) == 2
+    assert sorted(Forecast.objects.values_list("granularity", "periods", "created_by")) == [
+        ("month", 12, None), ("week", 13, None)]

@@ -690,6 +690,20 @@ def case_forecasts(viewer, today):
     return Case(reverse("forecast:list"), {})
 
 
+def case_forecast_accuracy(viewer, today):
+    from arms.forecast.models import Forecast, ForecastLine
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        as_of = today - timedelta(days=30 + i)
+        forecast = Forecast.objects.create(company=company, as_of=as_of, granularity="week", periods=13,
+                                           open_minor=1_000, expected_minor=900, beyond_minor=100)
+        start = as_of - timedelta(days=as_of.weekday())
+        ForecastLine.objects.create(forecast=forecast, seq=0, start=start, end=start + timedelta(days=6),
+                                    is_total=True, expected_minor=500 + i, low_minor=0, high_minor=1_000)
+    return Case(reverse("forecast:accuracy"), {"granularity": "week"}, footer=3, evil=[])
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from arms.forecast.models import Granularity
-from arms.web.forms import ServiceErrorMixin
+from arms.web.forms import DATE_INPUT, ServiceErrorMixin
 
 
 class RunForm(ServiceErrorMixin, forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}),
+    as_of = forms.DateField(label=_("As of"), widget=DATE_INPUT,
                             help_text=_("The open items of this day are forecast."))
     granularity = forms.ChoiceField(label=_("Buckets"), choices=Granularity.choices, initial=Granularity.WEEK)
     periods = forms.IntegerField(label=_("Periods"), required=False, min_value=1, max_value=52,
