@@ -42,7 +42,7 @@ from arms.common.bounds import date_check
 from arms.common.errors import NotFound, ValidationFailed
 from arms.customers.models import Company
 from arms.domain.cashflow import bucket_index, month_buckets, next_bucket_start, spread_to_buckets, week_buckets
-from arms.domain.money import proportional_part
+from arms.domain.money import BASE_CURRENCY, proportional_part
 from arms.forecast.models import Forecast, ForecastLine
 from arms.ledger.models import Allocation, Invoice
 from arms.prediction.selectors import Outlook, open_item_outlook
@@ -241,14 +241,18 @@ def forecast_compute(*, as_of: date, granularity: str = "week", periods: int | N
     central, early, late = [0] * parts, [0] * parts, [0] * parts
     by_currency: dict[str, list[int]] = defaultdict(lambda: [0] * parts)
     for (currency, p10, p50, p90), (amount, base) in groups.items():
-        for i, part in enumerate(spread_to_buckets(amount, p10=p10, p50=p50, p90=p90, bucket_starts=starts, end=end)):
-            by_currency[currency][i] += part
+        spreads = []
         for target_parts, shift in ((central, 0), (early, -(p50 - p10).days), (late, (p90 - p50).days)):
             delta = timedelta(days=shift)
-            spread = spread_to_buckets(base, p10=p10 + delta, p50=p50 + delta, p90=p90 + delta,
-                                       bucket_starts=starts, end=end)
-            for i, part in enumerate(spread):
+            spreads.append(spread_to_buckets(base, p10=p10 + delta, p50=p50 + delta, p90=p90 + delta,
+                                             bucket_starts=starts, end=end))
+            for i, part in enumerate(spreads[-1]):
                 target_parts[i] += part
+        # a CNY item's amount is its base amount: its currency line is the central spread
+        in_currency = spreads[0] if currency == BASE_CURRENCY and amount == base else spread_to_buckets(
+            amount, p10=p10, p50=p50, p90=p90, bucket_starts=starts, end=end)
+        for i, part in enumerate(in_currency):
+            by_currency[currency][i] += part
     for currency, dated in fixed_by_currency.items():
         for i, part in enumerate(dated):
             by_currency[currency][i] += part
