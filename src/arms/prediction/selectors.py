@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from arms.cases.models import Dispute, PromiseToPay
 from arms.common.errors import NotFound
 from arms.credit.models import CreditProfile
+from arms.customers.selectors import customers_visible_to
 from arms.domain.prediction import GRADES, History, Item, histories, history_quantiles, predicted_dates
 from arms.ledger.balances import open_items_as_of
 from arms.ledger.models import Allocation, Invoice
@@ -224,3 +225,35 @@ def model_error(version: ModelVersion | None = None) -> float | None:
         if entry.get("method") == "model":
             return float(entry["mae_days"])
     return None
+
+
+def open_items_visible(user: Any, *, customer_id: int | None = None) -> QuerySet[Invoice]:
+    """Today's open items of the customers ``user`` may see, earliest due first."""
+    qs = open_items_as_of(timezone.localdate()).filter(customer__in=customers_visible_to(user))
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("due_date", "pk")
+
+
+def outlook_export_rows(items: QuerySet[Invoice], *, as_of: date) -> Iterator[dict[str, Any]]:
+    """The open items of ``items`` with their outlook, for an export: streamed in chunks, each chunk's outlook
+    read for the invoices of that chunk only."""
+    rows = items.values_list("pk", "number", "customer__name").iterator(chunk_size=CHUNK)
+    chunk: list[tuple[int, str, str]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from _export_chunk(chunk, as_of=as_of)
+            chunk = []
+    if chunk:
+        yield from _export_chunk(chunk, as_of=as_of)
+
+
+def _export_chunk(chunk: list[tuple[int, str, str]], *, as_of: date) -> Iterator[dict[str, Any]]:
+    found = invoice_outlook(invoice_ids=[pk for pk, _number, _name in chunk], as_of=as_of)
+    for pk, number, name in chunk:
+        row = found.get(pk)
+        if row is not None:
+            yield {"number": number, "customer_name": name, "currency": row.currency, "open_minor": row.open_minor,
+                   "open_base_minor": row.open_base_minor, "due_date": row.due_date, "p10": row.p10,
+                   "p50": row.p50, "p90": row.p90, "method": row.method}
