@@ -68,7 +68,7 @@ def invoices(request, page: Query[PageParams], query: Query[PredictionOpenQuery]
     return result
 
 
-@router.get("/invoices/{invoice_id}", response=PredictionOutlookOut,
+@router.get("/invoices/{int:invoice_id}", response=PredictionOutlookOut,
             summary="One open invoice's predicted payment dates (P10, P50, P90) and how they were predicted")
 def invoice(request, invoice_id: int):
     require_perm(request, SEE)
@@ -84,7 +84,7 @@ def models(request, page: Query[PageParams]):
     return paginate(selectors.model_list(), limit=page.limit, offset=page.offset)
 
 
-@router.get("/models/{version_id}", response=PredictionModelOut, summary="One model version with its backtest")
+@router.get("/models/{int:version_id}", response=PredictionModelOut, summary="One model version with its backtest")
 def model(request, version_id: int):
     require_perm(request, VIEW)
     return selectors.model_get(version_id=version_id)
@@ -98,7 +98,7 @@ def train(request, payload: PredictionTrainIn):
     return job_accepted(request, job)
 
 
-@router.post("/models/{version_id}/activate", response=PredictionModelOut,
+@router.post("/models/{int:version_id}/activate", response=PredictionModelOut,
              summary="Make a version the one that predicts; the open items are predicted again (a job)")
 def activate(request, version_id: int):
     require_perm(request, "prediction.change_modelversion")
