@@ -60,7 +60,6 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_written(book):
 
 
 def test_roles(book):
-    customers, open_items = book
     sales = Api(f.user(role="sales"))
     assert sales.get("/prediction/models").status_code == 403
     assert sales.post("/prediction/models/train", {}).status_code == 403

@@ -42,7 +42,7 @@ def test_a_cutoff_outside_the_history_or_an_unknown_source_is_refused():
     with pytest.raises(ValidationFailed) as refused:
         services.backtest_run(source="excel")
     assert refused.value.field == "source"
-    with pytest.raises(CommandError, match="^source: "):
+    with pytest.raises(CommandError, match=r"^source: "):
         call_command("prediction", "backtest", "--source", "excel", stdout=StringIO())
     with pytest.raises(CommandError, match="--cutoff"):
         call_command("prediction", "backtest", "--cutoff", "someday", stdout=StringIO())

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_train_stores_a_checked_model_and_predictions_replace_the_baseline(book, today):
-    customers, open_items = book
+    _customers, open_items = book
     manager = f.user(role="finance_manager")
 
     version = services.model_train(actor=manager, max_iter=20)

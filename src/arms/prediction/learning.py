@@ -20,6 +20,7 @@ import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import import_module
 from typing import Any
 
 from arms.domain.prediction import (
@@ -66,14 +67,14 @@ def training_rows(items: Sequence[Item], history: dict[str | int, History]) -> t
 
 
 def fit(rows: list[list[float]], targets: list[int], *, max_iter: int = MAX_ITER) -> Fitted:
-    from sklearn.ensemble import HistGradientBoostingRegressor  # heavy: only when a model is trained
-
+    # heavy, and untyped: loaded when a model is trained
+    regressor: Any = import_module("sklearn.ensemble").HistGradientBoostingRegressor
     min_leaf = max(2, min(20, len(rows) // 20))
     estimators = {}
     with single_thread():
         for name, q in QUANTILES.items():
-            estimator = HistGradientBoostingRegressor(loss="quantile", quantile=q, max_iter=max_iter,
-                                                      min_samples_leaf=min_leaf, random_state=0)
+            estimator = regressor(loss="quantile", quantile=q, max_iter=max_iter, min_samples_leaf=min_leaf,
+                                  random_state=0)
             estimator.fit(rows, targets)
             estimators[name] = estimator
     return Fitted(estimators)
@@ -179,6 +180,4 @@ def backtest(items: Sequence[Item], history: dict[str | int, History], *, cutoff
 def single_thread() -> Any:
     """Fit and predict on one thread: on a shared server the OpenMP threads of gradient boosting fight each other
     and the other work (six times slower measured on two busy cores)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
+    return import_module("threadpoolctl").threadpool_limits(limits=1)

@@ -51,7 +51,7 @@ class Outlook:
     method: str            # "model" | "customer_history" | "due_date"
 
 
-def settled_history(*, as_of: date, customer_ids: Iterable[int] | None = None) -> QuerySet[Invoice]:
+def settled_history(*, as_of: date, customer_ids: Iterable[int] | None = None) -> QuerySet[Any]:
     """Invoices settled (fully allocated by payments and credit notes, no write-off) on or before ``as_of``,
     annotated ``settled_on``: the date of the last allocation, the one that closed it (as the analytics KPI
     ``payment_timeliness`` dates a settlement)."""
@@ -79,7 +79,7 @@ def open_item_outlook(*, as_of: date, customer_ids: Iterable[int] | None = None)
     """Every open item as of `as_of` with its predicted payment distribution; streamed, set-based (values(), chunked;
     no model instance per row, no giant IN list — customer_ids, when given, is a small set, e.g. one customer)."""
     ids = list(customer_ids) if customer_ids is not None else None
-    items = open_items_as_of(as_of)
+    items: QuerySet[Any] = open_items_as_of(as_of)
     if ids is not None:
         items = items.filter(customer_id__in=ids)
     yield from _outlook_rows(items, as_of=as_of, customer_ids=ids)
@@ -87,7 +87,7 @@ def open_item_outlook(*, as_of: date, customer_ids: Iterable[int] | None = None)
 
 def invoice_outlook(*, invoice_ids: Iterable[int], as_of: date) -> dict[int, Outlook]:
     """The outlook of a page of invoices (those still open on ``as_of``), by invoice id."""
-    items = open_items_as_of(as_of).filter(pk__in=list(invoice_ids))
+    items: QuerySet[Any] = open_items_as_of(as_of).filter(pk__in=list(invoice_ids))
     customers = list(items.order_by().values_list("customer_id", flat=True).distinct())
     return {row.invoice_id: row for row in _outlook_rows(items, as_of=as_of, customer_ids=customers)}
 
@@ -97,7 +97,7 @@ def invoice_outlook(*, invoice_ids: Iterable[int], as_of: date) -> dict[int, Out
 FALLBACK_LIST_LIMIT = 500
 
 
-def _fallback_history(items: QuerySet[Invoice], *, as_of: date,
+def _fallback_history(items: QuerySet[Any], *, as_of: date,
                       customer_ids: list[int] | None) -> dict[int, tuple[int, int, int]]:
     """The customer-history quantiles needed by the items without a stored prediction (none when all have one)."""
     if customer_ids is None:
@@ -110,7 +110,7 @@ def _fallback_history(items: QuerySet[Invoice], *, as_of: date,
             for customer, days in days_late_by_customer(as_of=as_of, customer_ids=customer_ids).items()}
 
 
-def _outlook_rows(items: QuerySet[Invoice], *, as_of: date, customer_ids: list[int] | None) -> Iterator[Outlook]:
+def _outlook_rows(items: QuerySet[Any], *, as_of: date, customer_ids: list[int] | None) -> Iterator[Outlook]:
     history = _fallback_history(items, as_of=as_of, customer_ids=customer_ids)
     rows = (items.order_by().values_list(
         "pk", "customer_id", "currency", "open_as_of", "open_base_as_of", "due_date",
@@ -138,7 +138,7 @@ def _grades() -> dict[int, int]:
     return {customer: GRADES.get(grade, 0) for customer, grade in rows.iterator(chunk_size=CHUNK)}
 
 
-def _first_disputes(*, invoice_ids: QuerySet[Invoice] | None = None) -> dict[int, date]:
+def _first_disputes(*, invoice_ids: QuerySet[Any] | None = None) -> dict[int, date]:
     qs = Dispute.objects.all()
     if invoice_ids is not None:
         qs = qs.filter(invoice_id__in=invoice_ids)
