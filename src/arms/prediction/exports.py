@@ -39,7 +39,7 @@ def outlook_table(rows: Iterable[dict]) -> Table:
     columns = [Column(_("Invoice number")), Column(_("Customer"), width=32), Column(_("Currency")),
                Column(_("Open amount"), AMOUNT), Column(_("Open (CNY)"), AMOUNT), Column(_("Due date"), DATE),
                Column(_("P10 date"), DATE), Column(_("Predicted payment (P50)"), DATE), Column(_("P90 date"), DATE),
-               Column(_("Method"))]
+               Column(_("Prediction method"))]
     body = ([r["number"], r["customer_name"], r["currency"], to_decimal(r["open_minor"], r["currency"]),
              to_decimal(r["open_base_minor"], BASE_CURRENCY), r["due_date"], r["p10"], r["p50"], r["p90"],
              method_label(r["method"])] for r in rows)

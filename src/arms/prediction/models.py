@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VersionStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In use")
     RETIRED = "retired", _("Retired")
 
 
