@@ -34,6 +34,7 @@ NOT_A_LIST = {
     "legal/settings/": "the legal settings form, not a list",
     "provisioning/post/": "posts a month end's provision run (POST)",
     "forecast/run/": "queues a cash-in forecast (POST)",
+    "prediction/train/": "starts the training of a prediction model (POST)",
     # the customer portal answers a contact's session, not a staff login (403 here): tests/portal/test_query_counts.py
     # measures its lists for a contact
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (

@@ -34,7 +34,6 @@ from typing import Any
 
 from django.db.models import Avg, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from arms.cases.enums import PlanStatus, PromiseStatus
 from arms.cases.models import InstallmentLine, InstallmentPlan, PromiseToPay
@@ -93,14 +92,6 @@ def forecast_input_check(*, as_of: date, granularity: str, periods: int | None) 
         raise ValidationFailed(_("The number of periods must be between 1 and %(max)s.")
                                % {"max": MAX_PERIODS[granularity]}, field="periods")
     return periods
-
-
-def method_label(method: str) -> str:
-    """How an item's payment dates were predicted, in the reader's words (``Outlook.method``)."""
-    labels = {"model": pgettext("prediction method", "Prediction model"),
-              "customer_history": pgettext("prediction method", "The customer's own payment history"),
-              "due_date": pgettext("prediction method", "Due date")}
-    return labels.get(method, pgettext("prediction method", "Other"))
 
 
 def bucket_label(start: date, granularity: str) -> str:

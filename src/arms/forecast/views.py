@@ -23,6 +23,7 @@ from arms.forecast import exports, selectors
 from arms.forecast.forms import RunForm
 from arms.forecast.jobs import RUN, run_job_start
 from arms.forecast.models import Forecast
+from arms.prediction.enums import method_label
 from arms.web.charts import Series, line_chart
 from arms.web.exports import export_format, export_response
 from arms.web.paging import paginate
@@ -71,7 +72,7 @@ def _forecast_page(request, forecast: Forecast | None, *, tab: str, form: RunFor
             "currency_lines": list(selectors.forecast_currency_lines(forecast)),
             "sources": {name: sum(getattr(line, name) for line in lines) for name in (
                 "from_open_items_minor", "from_promises_minor", "from_plans_minor", "from_new_sales_minor")},
-            "methods": [(selectors.method_label(name), count) for name, count in sorted(forecast.methods.items())]})
+            "methods": [(method_label(name), count) for name, count in sorted(forecast.methods.items())]})
     if request.user.has_perm("forecast.add_forecast"):
         context["form"] = form or RunForm(initial={"as_of": timezone.localdate(),
                                                    "granularity": context["granularity"]})
