@@ -74,6 +74,10 @@ def test_promises_and_installments_replace_what_they_cover_and_never_add_to_it(t
     assert sum(b.by_currency.get("USD", 0) for b in before.buckets) + before.beyond_by_currency.get("USD", 0) == 11_300
     assert before.open_by_currency == {"CNY": 1_299_500, "USD": 11_300}
     assert before.methods == {"due_date": 4}
+    # as of yesterday neither the promise nor the plan had been made: the items are spread whole
+    yesterday = forecast_compute(as_of=today - timedelta(days=1))
+    assert not any(b.from_promises_minor or b.from_plans_minor for b in yesterday.buckets)
+    assert _sums_to_open_items(yesterday) and yesterday.open_minor == before.open_minor
 
 
 def test_a_transform_drops_or_shifts_items_and_the_sum_follows(today):

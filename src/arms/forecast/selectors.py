@@ -131,26 +131,32 @@ class _Commitment:
 
 
 def _commitments(as_of: date) -> list[_Commitment]:
-    """Unpaid installments of active plans, then open promises, in date order (bounded by what is open)."""
+    """Unpaid installments of active plans, then open promises, in date order (bounded by what is open). As of a
+    past day: those still open today that had been made (a plan started) by that day — the ledger keeps no history
+    of a promise's payments, so what they still want is today's."""
     plan_invoices: dict[int, list[int]] = defaultdict(list)
-    for plan_id, invoice_id in InstallmentPlan.invoices.through.objects.filter(
-            installmentplan__status=PlanStatus.ACTIVE).values_list("installmentplan_id", "invoice_id"):
+    plan_links = InstallmentPlan.invoices.through.objects.filter(
+        installmentplan__status=PlanStatus.ACTIVE, installmentplan__starts_on__lte=as_of)
+    for plan_id, invoice_id in plan_links.values_list("installmentplan_id", "invoice_id"):
         plan_invoices[plan_id].append(invoice_id)
     promise_invoices: dict[int, list[int]] = defaultdict(list)
-    for promise_id, invoice_id in PromiseToPay.invoices.through.objects.filter(
-            promisetopay__status=PromiseStatus.OPEN).values_list("promisetopay_id", "invoice_id"):
+    promise_links = PromiseToPay.invoices.through.objects.filter(
+        promisetopay__status=PromiseStatus.OPEN, promisetopay__made_on__lte=as_of)
+    for promise_id, invoice_id in promise_links.values_list("promisetopay_id", "invoice_id"):
         promise_invoices[promise_id].append(invoice_id)
     out = [
         _Commitment("plan", row["plan__customer_id"], row["plan__currency"], row["left"], row["due_on"],
                     tuple(sorted(plan_invoices.get(row["plan_id"], ()))))
-        for row in InstallmentLine.objects.filter(plan__status=PlanStatus.ACTIVE, paid_minor__lt=F("amount_minor"))
+        for row in InstallmentLine.objects.filter(plan__status=PlanStatus.ACTIVE, plan__starts_on__lte=as_of,
+                                                  paid_minor__lt=F("amount_minor"))
         .annotate(left=F("amount_minor") - F("paid_minor"))
         .values("plan_id", "plan__customer_id", "plan__currency", "left", "due_on").order_by("due_on", "id")
     ]
     out += [
         _Commitment("promise", row["customer_id"], row["currency"], row["amount_minor"] - row["paid_minor"],
                     row["promised_on"], tuple(sorted(promise_invoices.get(row["id"], ()))))
-        for row in PromiseToPay.objects.filter(status=PromiseStatus.OPEN, amount_minor__gt=F("paid_minor"))
+        for row in PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=as_of,
+                                               amount_minor__gt=F("paid_minor"))
         .values("id", "customer_id", "currency", "amount_minor", "paid_minor", "promised_on")
         .order_by("promised_on", "id")
     ]
