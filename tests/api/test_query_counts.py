@@ -20,6 +20,7 @@ NOT_A_LIST = {
     "/api/v1/credit/scorecards/active": "one scorecard",
     "/api/v1/cash/reconciliation": "one bank account's reconciliation on one day (needs account)",
     "/api/v1/stress/settings": "the one stress-test settings row",
+    "/api/v1/prediction/backtest": "the active model's one backtest (404 until a model is trained)",
     # a contact's portal session only (401 to staff): tests/portal/test_api.py measures the portal's lists
     "/api/v1/portal/me": "the customer portal (a contact's session)",
     "/api/v1/portal/invoices": "the customer portal (a contact's session)",

@@ -29,7 +29,8 @@ def test_baseline_outlook_uses_the_customers_history_and_the_due_date(today):
     assert rows[open_late.pk].method == "customer_history"
     assert rows[open_late.pk].p50 == open_late.due_date + timedelta(days=20)
     assert rows[open_fresh.pk].method == "due_date"
-    assert rows[open_fresh.pk].p10 == rows[open_fresh.pk].p50 == rows[open_fresh.pk].p90 == today  # overdue: not before today
+    fresh_row = rows[open_fresh.pk]
+    assert fresh_row.p10 == fresh_row.p50 == fresh_row.p90 == today  # overdue: not before today
     for row in rows.values():
         assert today <= row.p10 <= row.p50 <= row.p90
     assert sum(r.open_minor for r in rows.values()) == sum(open_items_as_of(today).values_list("open_as_of", flat=True))

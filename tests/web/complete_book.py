@@ -417,6 +417,28 @@ def _build(today: date) -> CompleteBook:
 
     stress_scenario = standard_scenario_ensure(company=company)
     stress_run = scenario_run(actor=users["finmgr"], scenario=stress_scenario, as_of=today)
+    # payment prediction: two model versions (the older retired) and the predicted dates of HD001's invoice
+    from arms.common.attachments import attachment_store
+    from arms.prediction.models import ModelVersion, PaymentPrediction
+
+    scores = [{"method": "model", "mae_days": 4.2, "within_7": 0.81},
+              {"method": "customer_average", "mae_days": 6.9, "within_7": 0.64},
+              {"method": "due_date", "mae_days": 11.5, "within_7": 0.4}]
+    prediction_versions = []
+    for number in (1, 2):
+        artifact = attachment_store(content=f"complete-book model {number}".encode(), name="model.pkl")
+        prediction_versions.append(ModelVersion.objects.create(
+            version=number, status="active" if number == 2 else "retired", window_start=today - timedelta(days=700),
+            window_end=today - timedelta(days=5), rows=1200, features=["mean_days_late", "log_amount"],
+            metrics={"cutoff": (today - timedelta(days=180)).isoformat(), "test_end": (today - timedelta(
+                days=90)).isoformat(), "train_rows": 900, "test_rows": 150, "coverage_p10_p90": 0.78,
+                "scores": scores}, artifact=artifact, artifact_sha256=artifact.sha256, trained_by=users["finmgr"]))
+    PaymentPrediction.objects.create(invoice=h1, model_version=prediction_versions[1], p10=today,
+                                     p50=today + timedelta(days=9), p90=today + timedelta(days=30), predicted_on=today)
+    # a stored cash-in forecast of the book (issue 15), HD001's invoice dated by the model
+    from arms.forecast.services import forecast_run
+
+    cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -459,5 +481,7 @@ def _build(today: date) -> CompleteBook:
         "warning_id": early_warning.pk, "indicator_id": ew_indicator.pk, "signal_id": risk_signal.pk,
         "scenario_id": stress_scenario.pk, "stress:run.run_id": stress_run.pk,
         "stress:run_pdf.run_id": stress_run.pk,
+        "forecast_id": cash_forecast.pk,
+        "version_id": prediction_versions[0].pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

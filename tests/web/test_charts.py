@@ -85,6 +85,22 @@ def test_a_line_chart_puts_points_by_value_and_breaks_at_a_gap():
     assert chart.table.rows[2] == ["9月", "—"]
 
 
+def test_a_line_chart_shades_a_band_between_its_low_and_high_series():
+    chart = charts.line_chart(title="回款预测", chart_id="fc", labels=["W1", "W2", "W3"],
+                              series=[charts.Series("预计", [50, 100, 75])],
+                              band=(charts.Series("低", [40, 80, 50]), charts.Series("高", [60, 100, 100])),
+                              height=260)
+    root = parse(chart)
+    polygon = root.find(".//svg:polygon[@class='band']", NS)
+    corners = [tuple(Decimal(c) for c in point.split(",")) for point in polygon.get("points").split()]
+    base = 260 - 58
+    top = base - corners[2][1]  # the high of W3 (100) is the top of the axis
+    # high left to right, then low right to left, at heights proportional to the values
+    assert [round((base - y) * 100 / top) for _x, y in corners] == [60, 100, 100, 50, 80, 40]
+    assert corners[0][0] == corners[5][0] and corners[2][0] == corners[3][0]
+    assert chart.table.headers == ["", "预计", "低", "高"] and chart.table.rows[0] == ["W1", "50", "40", "60"]
+
+
 def test_the_gauge_fills_the_share_of_its_arc_and_stops_at_full():
     half = parse(charts.gauge(title="回款", value=50, target=200)).find(".//svg:path[@class='gauge-value']", NS)
     filled, length = (Decimal(x) for x in half.get("stroke-dasharray").split())

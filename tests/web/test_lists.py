@@ -744,6 +744,56 @@ def case_stress_cost_of_overdue(viewer, today):
     return Case(reverse("stress:cost"), {"by": "customer"}, preamble=1)
 
 
+def case_forecasts(viewer, today):
+    from arms.forecast.models import Forecast
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        maker = factories.user(f"forecaster{i}")
+        maker.first_name = name(i)
+        maker.save(update_fields=["first_name"])
+        Forecast.objects.create(company=company, as_of=today - timedelta(days=i), granularity="week", periods=13,
+                                open_minor=1_000 + i, expected_minor=900 + i, beyond_minor=100, created_by=maker)
+    return Case(reverse("forecast:list"), {})
+
+
+def case_forecast_accuracy(viewer, today):
+    from arms.forecast.models import Forecast, ForecastLine
+
+    company = factories.company_ensure()
+    for i in range(ROWS):
+        as_of = today - timedelta(days=30 + i)
+        forecast = Forecast.objects.create(company=company, as_of=as_of, granularity="week", periods=13,
+                                           open_minor=1_000, expected_minor=900, beyond_minor=100)
+        start = as_of - timedelta(days=as_of.weekday())
+        ForecastLine.objects.create(forecast=forecast, seq=0, start=start, end=start + timedelta(days=6),
+                                    is_total=True, expected_minor=500 + i, low_minor=0, high_minor=1_000)
+    return Case(reverse("forecast:accuracy"), {"granularity": "week"}, footer=3, evil=[])
+
+
+def case_prediction_models(viewer, today):
+    from arms.common.attachments import attachment_store
+    from arms.prediction.models import ModelVersion
+
+    for i in range(ROWS):
+        trainer = factories.user(f"trainer{i}")
+        trainer.first_name = name(i)
+        trainer.save(update_fields=["first_name"])
+        artifact = attachment_store(content=f"model {i}".encode(), name="m.pkl")
+        ModelVersion.objects.create(
+            version=i + 1, status="active" if i == ROWS - 1 else "retired", window_start=today - timedelta(days=400),
+            window_end=today - timedelta(days=10), rows=100 + i, features=["mean_days_late"],
+            metrics={"scores": [{"method": "model", "mae_days": 3.5, "within_7": 0.8}]}, artifact=artifact,
+            artifact_sha256=artifact.sha256, trained_by=trainer)
+    return Case(reverse("prediction:home"), {})
+
+
+def case_prediction_items(viewer, today):
+    for cust in customers():
+        factories.invoice(cust, issued=today - timedelta(days=20), net=100_000 + cust.pk, tax=0)
+    return Case(reverse("prediction:items"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

@@ -129,6 +129,8 @@ class WorklistRow:
     next_task_due: date | None = None
     open_promises: int = 0
     open_disputes: int = 0
+    #: the predicted payment of the customer's oldest open item (``ledger.payment_outlook``), set for a page
+    outlook: dict | None = None
 
     @property
     def score(self) -> int:

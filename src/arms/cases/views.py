@@ -38,6 +38,7 @@ from arms.common.errors import ArmsError
 from arms.common.files import file_response
 from arms.ledger import selectors as ledger
 from arms.web.exports import export_format, export_response
+from arms.web.outlook import oldest_item_outlook, payment_outlook
 from arms.web.paging import currency_totals, paginate
 from arms.web.shortcuts import customer_or_404, safe_next
 
@@ -66,6 +67,9 @@ def worklist(request):
     if export_format(request):
         return export_response(request, f"worklist-{today:%Y%m%d}", exports.worklist_table(rows))
     page = paginate(request, rows)
+    outlooks = oldest_item_outlook(row.customer.pk for row in page.object_list)
+    for row in page.object_list:
+        row.outlook = outlooks.get(row.customer.pk)
     context = {"form": form, "page": page, "today": today,
                "overdue_total_minor": sum(r.overdue_base_minor for r in rows),
                "query": data.urlencode(), "bucket_labels": BUCKET_LABELS}
@@ -82,9 +86,11 @@ def _case_context(request, customer, **forms) -> dict:
     open_items = list(ledger.open_items_for_customer(customer.pk))
     disputed = dict(selectors.disputed_open_minor(as_of=today).filter(invoice__customer=customer))
     held = set(selectors.invoice_ids_held_from_dunning(as_of=today).filter(customer=customer))
+    outlooks = payment_outlook(invoice.pk for invoice in open_items)
     for invoice in open_items:
         invoice.disputed_minor = disputed.get(invoice.pk, 0)
         invoice.held = invoice.pk in held
+        invoice.outlook = outlooks.get(invoice.pk)
     tasks = list(selectors.tasks_of(customer.pk))
     context = {
         "customer": customer,

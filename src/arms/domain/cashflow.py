@@ -25,7 +25,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
-from fractions import Fraction
 from functools import lru_cache
 from math import lcm
 
@@ -73,21 +72,25 @@ def segments(*, first: date, p10: date, p50: date, p90: date) -> list[tuple[date
     ]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _weights(p10: date, p50: date, p90: date, bucket_starts: tuple[date, ...], end: date) -> tuple[int, ...]:
-    """Integer weights per part (buckets, then beyond) proportional to the distribution's mass in each."""
+    """Integer weights per part (buckets, then beyond) proportional to the distribution's mass in each: a
+    segment's share times the days of it in the part, over the segment's length, all on one common denominator
+    (exact integers, no rounding)."""
     count = len(bucket_starts)
     lows = [date.min, *bucket_starts[1:], end]  # part i covers [lows[i], highs[i]); days before the first go in it
     highs = [*bucket_starts[1:], end, date.max]
-    mass = [Fraction(0)] * (count + 1)
-    for seg_start, seg_end, share in segments(first=bucket_starts[0], p10=p10, p50=p50, p90=p90):
-        length = (seg_end - seg_start).days
+    pieces = segments(first=bucket_starts[0], p10=p10, p50=p50, p90=p90)
+    common = lcm(*((seg_end - seg_start).days for seg_start, seg_end, _share in pieces))
+    mass = [0] * (count + 1)
+    for seg_start, seg_end, share in pieces:
+        per_day = share * (common // (seg_end - seg_start).days)
         for index in range(count + 1):
+            if highs[index] <= seg_start or lows[index] >= seg_end:
+                continue
             overlap = (min(seg_end, highs[index]) - max(seg_start, lows[index])).days
-            if overlap > 0:
-                mass[index] += Fraction(share * overlap, length)
-    denominator = lcm(*(m.denominator for m in mass))
-    return tuple(int(m * denominator) for m in mass)
+            mass[index] += per_day * overlap
+    return tuple(mass)
 
 
 def spread_to_buckets(amount_minor: int, *, p10: date, p50: date, p90: date, bucket_starts: Sequence[date],

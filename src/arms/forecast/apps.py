@@ -6,3 +6,9 @@ class ForecastConfig(AppConfig):
     name = "arms.forecast"
     label = "forecast"
     verbose_name = _("Cash-in forecast")
+
+    def ready(self) -> None:
+        """Register the background job that computes and stores a forecast."""
+        from arms.forecast import jobs
+
+        jobs.register_jobs()

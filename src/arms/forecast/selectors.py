@@ -30,16 +30,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Avg, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from arms.cases.enums import PlanStatus, PromiseStatus
 from arms.cases.models import InstallmentLine, InstallmentPlan, PromiseToPay
 from arms.common.bounds import date_check
-from arms.common.errors import ValidationFailed
+from arms.common.errors import NotFound, ValidationFailed
+from arms.customers.models import Company
 from arms.domain.cashflow import bucket_index, month_buckets, next_bucket_start, spread_to_buckets, week_buckets
-from arms.domain.money import proportional_part
+from arms.domain.money import BASE_CURRENCY, proportional_part
+from arms.forecast.models import Forecast, ForecastLine
 from arms.ledger.models import Allocation, Invoice
 from arms.prediction.selectors import Outlook, open_item_outlook
 
@@ -128,26 +131,32 @@ class _Commitment:
 
 
 def _commitments(as_of: date) -> list[_Commitment]:
-    """Unpaid installments of active plans, then open promises, in date order (bounded by what is open)."""
+    """Unpaid installments of active plans, then open promises, in date order (bounded by what is open). As of a
+    past day: those still open today that had been made (a plan started) by that day — the ledger keeps no history
+    of a promise's payments, so what they still want is today's."""
     plan_invoices: dict[int, list[int]] = defaultdict(list)
-    for plan_id, invoice_id in InstallmentPlan.invoices.through.objects.filter(
-            installmentplan__status=PlanStatus.ACTIVE).values_list("installmentplan_id", "invoice_id"):
+    plan_links = InstallmentPlan.invoices.through.objects.filter(
+        installmentplan__status=PlanStatus.ACTIVE, installmentplan__starts_on__lte=as_of)
+    for plan_id, invoice_id in plan_links.values_list("installmentplan_id", "invoice_id"):
         plan_invoices[plan_id].append(invoice_id)
     promise_invoices: dict[int, list[int]] = defaultdict(list)
-    for promise_id, invoice_id in PromiseToPay.invoices.through.objects.filter(
-            promisetopay__status=PromiseStatus.OPEN).values_list("promisetopay_id", "invoice_id"):
+    promise_links = PromiseToPay.invoices.through.objects.filter(
+        promisetopay__status=PromiseStatus.OPEN, promisetopay__made_on__lte=as_of)
+    for promise_id, invoice_id in promise_links.values_list("promisetopay_id", "invoice_id"):
         promise_invoices[promise_id].append(invoice_id)
     out = [
         _Commitment("plan", row["plan__customer_id"], row["plan__currency"], row["left"], row["due_on"],
                     tuple(sorted(plan_invoices.get(row["plan_id"], ()))))
-        for row in InstallmentLine.objects.filter(plan__status=PlanStatus.ACTIVE, paid_minor__lt=F("amount_minor"))
+        for row in InstallmentLine.objects.filter(plan__status=PlanStatus.ACTIVE, plan__starts_on__lte=as_of,
+                                                  paid_minor__lt=F("amount_minor"))
         .annotate(left=F("amount_minor") - F("paid_minor"))
         .values("plan_id", "plan__customer_id", "plan__currency", "left", "due_on").order_by("due_on", "id")
     ]
     out += [
         _Commitment("promise", row["customer_id"], row["currency"], row["amount_minor"] - row["paid_minor"],
                     row["promised_on"], tuple(sorted(promise_invoices.get(row["id"], ()))))
-        for row in PromiseToPay.objects.filter(status=PromiseStatus.OPEN, amount_minor__gt=F("paid_minor"))
+        for row in PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=as_of,
+                                               amount_minor__gt=F("paid_minor"))
         .values("id", "customer_id", "currency", "amount_minor", "paid_minor", "promised_on")
         .order_by("promised_on", "id")
     ]
@@ -229,16 +238,20 @@ def forecast_compute(*, as_of: date, granularity: str = "week", periods: int | N
     central, early, late = [0] * parts, [0] * parts, [0] * parts
     by_currency: dict[str, list[int]] = defaultdict(lambda: [0] * parts)
     for (currency, p10, p50, p90), (amount, base) in groups.items():
-        for i, part in enumerate(spread_to_buckets(amount, p10=p10, p50=p50, p90=p90, bucket_starts=starts, end=end)):
-            by_currency[currency][i] += part
+        spreads = []
         for target_parts, shift in ((central, 0), (early, -(p50 - p10).days), (late, (p90 - p50).days)):
             delta = timedelta(days=shift)
-            spread = spread_to_buckets(base, p10=p10 + delta, p50=p50 + delta, p90=p90 + delta,
-                                       bucket_starts=starts, end=end)
-            for i, part in enumerate(spread):
+            spreads.append(spread_to_buckets(base, p10=p10 + delta, p50=p50 + delta, p90=p90 + delta,
+                                             bucket_starts=starts, end=end))
+            for i, part in enumerate(spreads[-1]):
                 target_parts[i] += part
-    for currency, fixed in fixed_by_currency.items():
-        for i, part in enumerate(fixed):
+        # a CNY item's amount is its base amount: its currency line is the central spread
+        in_currency = spreads[0] if currency == BASE_CURRENCY and amount == base else spread_to_buckets(
+            amount, p10=p10, p50=p50, p90=p90, bucket_starts=starts, end=end)
+        for i, part in enumerate(in_currency):
+            by_currency[currency][i] += part
+    for currency, dated in fixed_by_currency.items():
+        for i, part in enumerate(dated):
             by_currency[currency][i] += part
 
     new_sales = [0] * periods
@@ -287,3 +300,127 @@ def forecast_totals(buckets: Iterable[ForecastBucket]) -> dict[str, int]:
                      "from_plans_minor", "from_new_sales_minor"):
             totals[name] += getattr(bucket, name)
     return dict(totals)
+
+
+# --- stored forecasts ---------------------------------------------------------------------------------------------
+
+def forecast_list(*, company: Company, granularity: str = "") -> QuerySet[Forecast]:
+    qs = Forecast.objects.filter(company=company).select_related("created_by").order_by("-as_of", "-id")
+    return qs.filter(granularity=granularity) if granularity else qs
+
+
+def forecast_get(*, company: Company, forecast_id: int) -> Forecast:
+    found = Forecast.objects.filter(company=company, pk=forecast_id).select_related("created_by").first()
+    if found is None:
+        raise NotFound(_("No such forecast."), field="forecast_id")
+    return found
+
+
+def forecast_latest(*, company: Company, granularity: str = "week") -> Forecast | None:
+    return forecast_list(company=company, granularity=granularity).first()
+
+
+def forecast_lines(forecast: Forecast) -> QuerySet[ForecastLine]:
+    """The bucket lines of a forecast (CNY totals), in bucket order."""
+    return forecast.lines.filter(is_total=True).order_by("seq")
+
+
+def forecast_currency_lines(forecast: Forecast) -> QuerySet[ForecastLine]:
+    """The lines per invoice currency, in bucket order."""
+    return forecast.lines.filter(is_total=False).order_by("currency", "seq")
+
+
+def forecast_currencies(forecast: Forecast) -> list[dict[str, Any]]:
+    """Per invoice currency: the expected cash-in in the horizon, in that currency."""
+    rows = (forecast.lines.filter(is_total=False).order_by().values("currency")
+            .annotate(total=Sum("expected_minor")).order_by("currency"))
+    return [{"currency": row["currency"], "expected_minor": row["total"] or 0} for row in rows]
+
+
+# --- accuracy ----------------------------------------------------------------------------------------------------
+
+HORIZONS = {"week": (1, 4, 13), "month": (1, 3, 12)}
+#: how many stored forecasts (the latest of each day) the accuracy looks at, newest first
+ACCURACY_FORECASTS = 52
+
+
+@dataclass(frozen=True, slots=True)
+class AccuracyRow:
+    forecast_id: int
+    as_of: date
+    horizon: int
+    start: date
+    end: date
+    forecast_minor: int
+    actual_minor: int
+
+    @property
+    def error_minor(self) -> int:
+        return self.forecast_minor - self.actual_minor
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonAccuracy:
+    horizon: int
+    count: int
+    mae_minor: int  # mean absolute error, CNY fen
+    bias_minor: int  # mean error (forecast − actual): positive = forecast too high
+    wape_bp: int | None  # Σ|error| / Σ actual, basis points (None when nothing came)
+    forecast_minor: int
+    actual_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccuracyReport:
+    granularity: str
+    today: date
+    horizons: list[HorizonAccuracy]
+    rows: list[AccuracyRow]
+
+
+def applied_cash_filter(*, start: date, end: date, issued_by: date | None) -> Q:
+    """Cash applied to receivables in ``start .. end``: payment allocations (reversals netted), of invoices issued
+    on or before ``issued_by`` when given (a forecast of open items is compared with the cash those items
+    brought, not with cash for sales made later). Credit notes and write-offs move no cash."""
+    condition = Q(date__gte=start, date__lte=end)
+    return condition & Q(invoice__issue_date__lte=issued_by) if issued_by is not None else condition
+
+
+def forecast_accuracy(*, company: Company, today: date, granularity: str = "week") -> AccuracyReport:
+    """Each stored forecast's buckets at the horizons (week 1, 4, 13; month 1, 3, 12) that have ended before
+    ``today``, beside the cash actually applied in them (CNY, ``applied_cash_filter``): the last
+    ACCURACY_FORECASTS days with a forecast, the latest forecast of each day. Two queries whatever the number."""
+    if granularity not in GRANULARITIES:
+        raise ValidationFailed(_("Choose weeks or months."), field="granularity")
+    horizons = HORIZONS[granularity]
+    latest_ids = list(
+        Forecast.objects.filter(company=company, granularity=granularity, as_of__lt=today).order_by()
+        .values("as_of").annotate(last=Max("id")).order_by("-as_of").values_list("last", flat=True)
+        [:ACCURACY_FORECASTS])
+    lines = list(ForecastLine.objects.filter(forecast_id__in=latest_ids, is_total=True,
+                                             seq__in=[h - 1 for h in horizons], end__lt=today)
+             .order_by("-forecast__as_of", "seq")
+             .values("forecast_id", "forecast__as_of", "forecast__include_new_sales", "seq", "start", "end",
+                     "expected_minor"))
+    sums = {}
+    for index, line in enumerate(lines):
+        as_of = line["forecast__as_of"]
+        window = applied_cash_filter(start=max(line["start"], as_of + timedelta(days=1)), end=line["end"],
+                                     issued_by=None if line["forecast__include_new_sales"] else as_of)
+        sums[f"a{index}"] = Sum("receivable_base_minor", filter=window)
+    actual = (Allocation.objects.filter(company=company, payment__isnull=False).aggregate(**sums)
+              if sums else {})
+    rows = [AccuracyRow(forecast_id=line["forecast_id"], as_of=line["forecast__as_of"], horizon=line["seq"] + 1,
+                        start=line["start"], end=line["end"], forecast_minor=line["expected_minor"],
+                        actual_minor=actual.get(f"a{index}") or 0) for index, line in enumerate(lines)]
+    summary = []
+    for horizon in horizons:
+        of = [row for row in rows if row.horizon == horizon]
+        absolute = sum(abs(row.error_minor) for row in of)
+        came = sum(row.actual_minor for row in of)
+        summary.append(HorizonAccuracy(
+            horizon=horizon, count=len(of), mae_minor=absolute // len(of) if of else 0,
+            bias_minor=sum(row.error_minor for row in of) // len(of) if of else 0,
+            wape_bp=absolute * 10000 // came if came > 0 else None,
+            forecast_minor=sum(row.forecast_minor for row in of), actual_minor=came))
+    return AccuracyReport(granularity=granularity, today=today, horizons=summary, rows=rows)

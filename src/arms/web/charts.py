@@ -191,14 +191,18 @@ def _axis(top: Number, *, left: int, top_pad: int, plot_w: int, plot_h: int, axi
 
 def line_chart(*, title: str, labels: Sequence[str], series: Sequence[Series], chart_id: str = "", desc: str = "",
                value_format: Formatter = str, axis_format: Formatter | None = None,
-               palette: Sequence[str] = PALETTE, width: int = 640, height: int = 260) -> Chart:
-    """A trend: one polyline per series over the labels (months); a missing value (None) breaks the line."""
+               palette: Sequence[str] = PALETTE, width: int = 640, height: int = 260,
+               band: tuple[Series, Series] | None = None) -> Chart:
+    """A trend: one polyline per series over the labels (months); a missing value (None) breaks the line.
+
+    ``band`` (a low and a high series, one value per label, none missing) is drawn first as a shaded area
+    between them (a forecast's range), titled by both names; the table gets a column for each."""
     chart_id = _id(chart_id, "line")
     axis_format = axis_format or value_format
     colors = _colors(series, palette)
     left, right, top_pad, bottom = 64, 36, 14, 58  # room on the right for the last month's label
     plot_w, plot_h = width - left - right, height - top_pad - bottom
-    present = [v for s in series for v in s.values if v is not None]
+    present = [v for s in [*series, *(band or ())] for v in s.values if v is not None]
     low = min(0, min(present, default=0))
     bottom_value = -nice_top(-low) if low < 0 else 0
     top = nice_top(max(max(present, default=0), 0) - bottom_value) + bottom_value if present else 1
@@ -213,6 +217,14 @@ def line_chart(*, title: str, labels: Sequence[str], series: Sequence[Series], c
         if i % every == 0 or i == len(labels) - 1:
             parts.append(f'<text x="{_px(left + step * i)}" y="{base_y + 16}" text-anchor="middle" '
                          f'class="category-label">{_text(label)}</text>')
+    if band is not None:
+        low, high = band
+        corners = [(left + step * i, value) for i, value in enumerate(high.values)]
+        corners += [(left + step * i, value) for i, value in reversed(list(enumerate(low.values)))]
+        outline = " ".join(f"{_px(x)},{_px(base_y - _scale(Decimal(v) - Decimal(bottom_value), span, plot_h))}"
+                           for x, v in corners)
+        parts.append(f'<polygon class="band" points="{outline}" fill="{low.color or colors[0]}" fill-opacity="0.15" '
+                     f'stroke="none"><title>{_text(low.name)} – {_text(high.name)}</title></polygon>')
     for s, color in zip(series, colors, strict=True):
         points = []
         segments: list[list[str]] = [[]]
@@ -235,8 +247,9 @@ def line_chart(*, title: str, labels: Sequence[str], series: Sequence[Series], c
         parts.append("</g>")
     parts += _legend(series, colors, x=left, y=height - 16, width=plot_w)
     parts.append("</svg>")
-    headers = ["", *[s.name for s in series]]
-    rows = [[label, *["—" if s.values[i] is None else value_format(s.values[i]) for s in series]]
+    shown = [*series, *(band or ())]
+    headers = ["", *[s.name for s in shown]]
+    rows = [[label, *["—" if s.values[i] is None else value_format(s.values[i]) for s in shown]]
             for i, label in enumerate(labels)]
     return Chart(chart_id, title, "".join(parts), ChartTable(headers, rows))
 

@@ -37,6 +37,7 @@ from arms.web.manual_forms import (
     LedgerSettingsForm,
     RecoveryForm,
 )
+from arms.web.outlook import payment_outlook
 from arms.web.paging import paginate
 from arms.web.templatetags.arms_web import person
 
@@ -160,6 +161,7 @@ def invoice_context(request, invoice: Invoice, **forms) -> dict:
         if user.has_perm("ledger.view_ledgerapproval") else [],
         **delivery_block(request, invoice, **forms),
         **_write_off_block(request, invoice, **forms),
+        "outlook": payment_outlook([invoice.pk]).get(invoice.pk) if is_open else None,
     }
 
 
