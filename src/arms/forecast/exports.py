@@ -50,7 +50,7 @@ def forecast_table(forecast: Forecast, lines: Iterable[ForecastLine], currency_l
 def accuracy_table(report: AccuracyReport) -> Table:
     columns = [Column(_("Forecast of"), DATE), Column(_("Horizon"), INT), Column(_("From"), DATE),
                Column(_("To"), DATE), Column(_("Forecast"), AMOUNT), Column(_("Cash applied"), AMOUNT),
-               Column(_("Error"), AMOUNT)]
+               Column(_("Forecast error"), AMOUNT)]
     rows = ([row.as_of, row.horizon, row.start, row.end, to_decimal(row.forecast_minor),
              to_decimal(row.actual_minor), to_decimal(row.error_minor)] for row in report.rows)
     footer = [[_("Horizon %(horizon)s: mean absolute error") % {"horizon": h.horizon}, h.count, "", "",
