@@ -110,22 +110,29 @@ def _fallback_history(items: QuerySet[Any], *, as_of: date,
             for customer, days in days_late_by_customer(as_of=as_of, customer_ids=customer_ids).items()}
 
 
+def _dates(*, due: date, as_of: date, stored: tuple[date | None, date | None, date | None],
+           quantiles: tuple[int, int, int] | None) -> tuple[date, date, date, str]:
+    """An open item's P10/P50/P90 and the method: the stored prediction, else the customer's history, else the
+    due date; none before ``as_of``."""
+    s10, s50, s90 = stored
+    if s10 is not None and s50 is not None and s90 is not None:
+        return max(as_of, s10), max(as_of, s50), max(as_of, s90), METHOD_MODEL
+    if quantiles is not None:
+        p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=quantiles[0], p50_days=quantiles[1],
+                                        p90_days=quantiles[2])
+        return p10, p50, p90, METHOD_HISTORY
+    p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=0, p50_days=0, p90_days=0)
+    return p10, p50, p90, METHOD_DUE_DATE
+
+
 def _outlook_rows(items: QuerySet[Any], *, as_of: date, customer_ids: list[int] | None) -> Iterator[Outlook]:
     history = _fallback_history(items, as_of=as_of, customer_ids=customer_ids)
     rows = (items.order_by().values_list(
         "pk", "customer_id", "currency", "open_as_of", "open_base_as_of", "due_date",
         "payment_prediction__p10", "payment_prediction__p50", "payment_prediction__p90").iterator(chunk_size=CHUNK))
     for pk, customer_id, currency, open_minor, open_base, due, s10, s50, s90 in rows:
-        if s50 is not None:
-            p10, p50, p90 = (max(as_of, day) for day in (s10, s50, s90))
-            method = METHOD_MODEL
-        elif (quantiles := history.get(customer_id)) is not None:
-            p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=quantiles[0],
-                                            p50_days=quantiles[1], p90_days=quantiles[2])
-            method = METHOD_HISTORY
-        else:
-            p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=0, p50_days=0, p90_days=0)
-            method = METHOD_DUE_DATE
+        p10, p50, p90, method = _dates(due=due, as_of=as_of, stored=(s10, s50, s90),
+                                       quantiles=history.get(customer_id))
         yield Outlook(invoice_id=pk, customer_id=customer_id, currency=currency, open_minor=open_minor,
                       open_base_minor=open_base, due_date=due, p10=p10, p50=p50, p90=p90, method=method)
 
@@ -204,16 +211,29 @@ def model_get(*, version_id: int) -> ModelVersion:
 
 
 def payment_outlook(*, invoice_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The ``ledger.payment_outlook`` hook: the predicted dates of a page of invoices still open today, with the
-    method and (for the model) its measured error."""
+    """The ``ledger.payment_outlook`` hook: the predicted dates of a page of invoices still open, with the method
+    and (for the model) its measured error. Lean for the pages that call it: one query for the invoices and their
+    stored predictions, one for the history of the customers without one (if any), one for the model's error (if
+    any date is the model's)."""
     if not invoice_ids:
         return {}
-    rows = invoice_outlook(invoice_ids=invoice_ids, as_of=timezone.localdate())
-    error = model_error()
-    return {pk: {"p10": row.p10, "p50": row.p50, "p90": row.p90, "method": row.method,
-                 "method_label": method_label(row.method),
-                 "mae_days": error if row.method == METHOD_MODEL else None}
-            for pk, row in rows.items()}
+    as_of = timezone.localdate()
+    rows = list(Invoice.objects.filter(pk__in=list(invoice_ids), amount_open_minor__gt=0).order_by().values_list(
+        "pk", "customer_id", "due_date", "payment_prediction__p10", "payment_prediction__p50",
+        "payment_prediction__p90"))
+    missing = sorted({customer for _pk, customer, _due, _a, p50, _b in rows if p50 is None})
+    history = ({customer: history_quantiles(days)
+                for customer, days in days_late_by_customer(as_of=as_of, customer_ids=missing).items()}
+               if missing else {})
+    result: dict[int, dict[str, Any]] = {}
+    error: float | None = None
+    for pk, customer, due, s10, s50, s90 in rows:
+        p10, p50, p90, method = _dates(due=due, as_of=as_of, stored=(s10, s50, s90), quantiles=history.get(customer))
+        if method == METHOD_MODEL and error is None:
+            error = model_error()
+        result[pk] = {"p10": p10, "p50": p50, "p90": p90, "method": method, "method_label": method_label(method),
+                      "mae_days": error if method == METHOD_MODEL else None}
+    return result
 
 
 def model_error(version: ModelVersion | None = None) -> float | None:
