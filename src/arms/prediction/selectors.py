@@ -169,13 +169,25 @@ def history_items(*, as_of: date, since: date | None = None) -> list[Item]:
             for pk, customer, issued, due, amount, settled in rows]
 
 
-def customer_histories(*, as_of: date, items: Iterable[Item]) -> dict[str | int, History]:
-    """Every customer's dated facts up to ``as_of``: the settlements of ``items``, its disputes and promises."""
+def customer_histories(*, as_of: date, items: Iterable[Item] | None = None) -> dict[str | int, History]:
+    """Every customer's dated facts up to ``as_of``: its settlements (those of ``items``, or the whole settled
+    history streamed without making an item of each), its disputes and its promises."""
     disputes = (Dispute.objects.filter(raised_on__lte=as_of).order_by().values_list("customer_id", "raised_on")
                 .iterator(chunk_size=CHUNK))
     promises = (PromiseToPay.objects.filter(made_on__lte=as_of).order_by().values_list("customer_id", "made_on")
                 .iterator(chunk_size=CHUNK))
-    return histories(items, disputes=disputes, promises=promises)
+    if items is not None:
+        return histories(items, disputes=disputes, promises=promises)
+    result: dict[str | int, History] = defaultdict(History)
+    rows = (settled_history(as_of=as_of).order_by().values_list("customer_id", "due_date", "settled_on")
+            .iterator(chunk_size=CHUNK))
+    for customer, due, settled in rows:
+        result[customer].settled.append((settled, (settled - due).days))
+    for customer, day in disputes:
+        result[customer].disputes.append(day)
+    for customer, day in promises:
+        result[customer].promises.append(day)
+    return {customer: history.finish() for customer, history in result.items()}
 
 
 def open_items_to_predict(*, as_of: date, customer_ids: Iterable[int] | None = None) -> Iterator[Item]:
