@@ -238,11 +238,9 @@ def payment_outlook(*, invoice_ids: list[int]) -> dict[int, dict[str, Any]]:
                 for customer, days in days_late_by_customer(as_of=as_of, customer_ids=missing).items()}
                if missing else {})
     result: dict[int, dict[str, Any]] = {}
-    error: float | None = None
+    error = model_error() if any(p50 is not None for _pk, _c, _d, _a, p50, _b in rows) else None
     for pk, customer, due, s10, s50, s90 in rows:
         p10, p50, p90, method = _dates(due=due, as_of=as_of, stored=(s10, s50, s90), quantiles=history.get(customer))
-        if method == METHOD_MODEL and error is None:
-            error = model_error()
         result[pk] = {"p10": p10, "p50": p50, "p90": p90, "method": method, "method_label": method_label(method),
                       "mae_days": error if method == METHOD_MODEL else None}
     return result
