@@ -67,7 +67,7 @@ def worklist(request):
     if export_format(request):
         return export_response(request, f"worklist-{today:%Y%m%d}", exports.worklist_table(rows))
     page = paginate(request, rows)
-    outlooks = oldest_item_outlook(row.customer.pk for row in page.object_list)
+    outlooks = oldest_item_outlook(row.customer for row in page.object_list)
     for row in page.object_list:
         row.outlook = outlooks.get(row.customer.pk)
     context = {"form": form, "page": page, "today": today,

@@ -110,22 +110,29 @@ def _fallback_history(items: QuerySet[Any], *, as_of: date,
             for customer, days in days_late_by_customer(as_of=as_of, customer_ids=customer_ids).items()}
 
 
+def _dates(*, due: date, as_of: date, stored: tuple[date | None, date | None, date | None],
+           quantiles: tuple[int, int, int] | None) -> tuple[date, date, date, str]:
+    """An open item's P10/P50/P90 and the method: the stored prediction, else the customer's history, else the
+    due date; none before ``as_of``."""
+    s10, s50, s90 = stored
+    if s10 is not None and s50 is not None and s90 is not None:
+        return max(as_of, s10), max(as_of, s50), max(as_of, s90), METHOD_MODEL
+    if quantiles is not None:
+        p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=quantiles[0], p50_days=quantiles[1],
+                                        p90_days=quantiles[2])
+        return p10, p50, p90, METHOD_HISTORY
+    p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=0, p50_days=0, p90_days=0)
+    return p10, p50, p90, METHOD_DUE_DATE
+
+
 def _outlook_rows(items: QuerySet[Any], *, as_of: date, customer_ids: list[int] | None) -> Iterator[Outlook]:
     history = _fallback_history(items, as_of=as_of, customer_ids=customer_ids)
     rows = (items.order_by().values_list(
         "pk", "customer_id", "currency", "open_as_of", "open_base_as_of", "due_date",
         "payment_prediction__p10", "payment_prediction__p50", "payment_prediction__p90").iterator(chunk_size=CHUNK))
     for pk, customer_id, currency, open_minor, open_base, due, s10, s50, s90 in rows:
-        if s50 is not None:
-            p10, p50, p90 = (max(as_of, day) for day in (s10, s50, s90))
-            method = METHOD_MODEL
-        elif (quantiles := history.get(customer_id)) is not None:
-            p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=quantiles[0],
-                                            p50_days=quantiles[1], p90_days=quantiles[2])
-            method = METHOD_HISTORY
-        else:
-            p10, p50, p90 = predicted_dates(due_date=due, as_of=as_of, p10_days=0, p50_days=0, p90_days=0)
-            method = METHOD_DUE_DATE
+        p10, p50, p90, method = _dates(due=due, as_of=as_of, stored=(s10, s50, s90),
+                                       quantiles=history.get(customer_id))
         yield Outlook(invoice_id=pk, customer_id=customer_id, currency=currency, open_minor=open_minor,
                       open_base_minor=open_base, due_date=due, p10=p10, p50=p50, p90=p90, method=method)
 
@@ -162,13 +169,25 @@ def history_items(*, as_of: date, since: date | None = None) -> list[Item]:
             for pk, customer, issued, due, amount, settled in rows]
 
 
-def customer_histories(*, as_of: date, items: Iterable[Item]) -> dict[str | int, History]:
-    """Every customer's dated facts up to ``as_of``: the settlements of ``items``, its disputes and promises."""
+def customer_histories(*, as_of: date, items: Iterable[Item] | None = None) -> dict[str | int, History]:
+    """Every customer's dated facts up to ``as_of``: its settlements (those of ``items``, or the whole settled
+    history streamed without making an item of each), its disputes and its promises."""
     disputes = (Dispute.objects.filter(raised_on__lte=as_of).order_by().values_list("customer_id", "raised_on")
                 .iterator(chunk_size=CHUNK))
     promises = (PromiseToPay.objects.filter(made_on__lte=as_of).order_by().values_list("customer_id", "made_on")
                 .iterator(chunk_size=CHUNK))
-    return histories(items, disputes=disputes, promises=promises)
+    if items is not None:
+        return histories(items, disputes=disputes, promises=promises)
+    result: dict[str | int, History] = defaultdict(History)
+    rows = (settled_history(as_of=as_of).order_by().values_list("customer_id", "due_date", "settled_on")
+            .iterator(chunk_size=CHUNK))
+    for customer, due, settled in rows:
+        result[customer].settled.append((settled, (settled - due).days))
+    for customer, day in disputes:
+        result[customer].disputes.append(day)
+    for customer, day in promises:
+        result[customer].promises.append(day)
+    return {customer: history.finish() for customer, history in result.items()}
 
 
 def open_items_to_predict(*, as_of: date, customer_ids: Iterable[int] | None = None) -> Iterator[Item]:
@@ -204,16 +223,27 @@ def model_get(*, version_id: int) -> ModelVersion:
 
 
 def payment_outlook(*, invoice_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The ``ledger.payment_outlook`` hook: the predicted dates of a page of invoices still open today, with the
-    method and (for the model) its measured error."""
+    """The ``ledger.payment_outlook`` hook: the predicted dates of a page of invoices still open, with the method
+    and (for the model) its measured error. Lean for the pages that call it: one query for the invoices and their
+    stored predictions, one for the history of the customers without one (if any), one for the model's error (if
+    any date is the model's)."""
     if not invoice_ids:
         return {}
-    rows = invoice_outlook(invoice_ids=invoice_ids, as_of=timezone.localdate())
-    error = model_error()
-    return {pk: {"p10": row.p10, "p50": row.p50, "p90": row.p90, "method": row.method,
-                 "method_label": method_label(row.method),
-                 "mae_days": error if row.method == METHOD_MODEL else None}
-            for pk, row in rows.items()}
+    as_of = timezone.localdate()
+    rows = list(Invoice.objects.filter(pk__in=list(invoice_ids), amount_open_minor__gt=0).order_by().values_list(
+        "pk", "customer_id", "due_date", "payment_prediction__p10", "payment_prediction__p50",
+        "payment_prediction__p90"))
+    missing = sorted({customer for _pk, customer, _due, _a, p50, _b in rows if p50 is None})
+    history = ({customer: history_quantiles(days)
+                for customer, days in days_late_by_customer(as_of=as_of, customer_ids=missing).items()}
+               if missing else {})
+    result: dict[int, dict[str, Any]] = {}
+    error = model_error() if any(p50 is not None for _pk, _c, _d, _a, p50, _b in rows) else None
+    for pk, customer, due, s10, s50, s90 in rows:
+        p10, p50, p90, method = _dates(due=due, as_of=as_of, stored=(s10, s50, s90), quantiles=history.get(customer))
+        result[pk] = {"p10": p10, "p50": p50, "p90": p90, "method": method, "method_label": method_label(method),
+                      "mae_days": error if method == METHOD_MODEL else None}
+    return result
 
 
 def model_error(version: ModelVersion | None = None) -> float | None:

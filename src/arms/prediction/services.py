@@ -99,7 +99,7 @@ def backtest_run(*, source: str = Source.DEMO, cutoff: date | None = None, month
     else:
         as_of = as_of or timezone.localdate()
         items = history_items(as_of=as_of)
-        history = customer_histories(as_of=as_of, items=items)
+        history = customer_histories(as_of=as_of)
     chosen = _check_split(items, cutoff=cutoff, months=months)
     result = learning.backtest(items, history, cutoff=chosen, months=months, max_iter=max_iter)
     return BacktestReport(source=str(source), items=len(items), result=result)
@@ -113,9 +113,8 @@ def model_train(*, actor: Any, as_of: date | None = None, window_months: int = W
     as_of = as_of or timezone.localdate()
     since = learning.add_months(as_of, -window_months)
     progress(0, 4)
-    everything = history_items(as_of=as_of)
-    items = [item for item in everything if item.settled_on is not None and item.settled_on >= since]
-    history = customer_histories(as_of=as_of, items=everything)
+    items = history_items(as_of=as_of, since=since)
+    history = customer_histories(as_of=as_of)
     progress(1, 4)
     months = learning.BACKTEST_MONTHS
     try:
@@ -209,7 +208,7 @@ def predictions_refresh(*, actor: Any, as_of: date | None = None,
     if version is None:
         raise NotFound(_("No model has been trained yet."), field="version_id")
     fitted = model_load(version)
-    history = customer_histories(as_of=as_of, items=history_items(as_of=as_of))
+    history = customer_histories(as_of=as_of)
     reference = as_of + timedelta(days=1)  # what was settled on as_of is known
     total = Invoice.objects.filter(amount_open_minor__gt=0).count()
     done, batch = 0, []

@@ -41,6 +41,9 @@ LABELS = {
     # the allowance for doubtful accounts (its demo module)
     "provision runs": _("Bad-debt provision runs posted"),
     "individual bad-debt assessments": _("Individual bad-debt assessments"),
+    # payment-date prediction (its demo module)
+    "prediction models": _("Payment prediction models trained"),
+    "payment predictions": _("Open items with a predicted payment date"),
     # credit, exposure, cases, dunning, analytics, reports (their demo modules)
     # limitation periods (its demo module)
     "limitation claims": _("Claims with a running limitation period"),

@@ -7,11 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-
 from arms.common import hooks
-from arms.customers.models import Customer
-from arms.ledger.models import Invoice
 
 
 def payment_outlook(invoice_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -25,14 +21,10 @@ def payment_outlook(invoice_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return merged
 
 
-def oldest_item_outlook(customer_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Per customer of a page, the outlook of its oldest open item (the earliest due)."""
-    ids = list(customer_ids)
-    if not ids:
-        return {}
-    oldest = (Invoice.objects.filter(customer_id=OuterRef("pk"), amount_open_minor__gt=0)
-              .order_by("due_date", "pk").values("pk")[:1])
-    pairs = dict(Customer.objects.filter(pk__in=ids).annotate(oldest=Subquery(oldest))
-                 .exclude(oldest=None).values_list("pk", "oldest"))
+def oldest_item_outlook(customers: Iterable[Any]) -> dict[int, dict[str, Any]]:
+    """Per customer of a page, the outlook of its oldest open item (the earliest due), named by the customers'
+    ``oldest_open_invoice_id`` annotation (the worklist selects it with the customers)."""
+    pairs = {customer.pk: customer.oldest_open_invoice_id for customer in customers
+             if getattr(customer, "oldest_open_invoice_id", None)}
     found = payment_outlook(pairs.values())
     return {customer: found[invoice] for customer, invoice in pairs.items() if invoice in found}
