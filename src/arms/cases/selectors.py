@@ -130,7 +130,7 @@ class WorklistRow:
     open_promises: int = 0
     open_disputes: int = 0
     #: the predicted payment of the customer's oldest open item (``ledger.payment_outlook``), set for a page
-    outlook: dict | None = None
+    outlook: dict[str, Any] | None = None
 
     @property
     def score(self) -> int:
