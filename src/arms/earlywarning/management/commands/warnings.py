@@ -10,26 +10,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.earlywarning.enums import STANDING
 from arms.earlywarning.labels import figures_text, subject_label
 from arms.earlywarning.models import Warning
 from arms.earlywarning.services import indicators_ensure_default, warnings_evaluate
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of: '{text}' is not a date like 2026-11-20") from None
 
 
 class Command(BaseCommand):
@@ -46,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         try:
             if action == "evaluate":
-                on = _date(options["as_of"])
+                on = command_date(options["as_of"], option="--as-of")
                 actor = command_user(options["user"])
                 result = warnings_evaluate(as_of=on, actor=actor)
                 self.stdout.write(json.dumps({"as_of": on.isoformat(), **result}))

@@ -10,26 +10,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
 from arms.forecast import selectors
 from arms.forecast.services import forecast_run
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of: '{text}' is not a date like 2026-11-20") from None
 
 
 class Command(BaseCommand):
@@ -49,7 +39,8 @@ class Command(BaseCommand):
         try:
             if action == "run":
                 made = forecast_run(actor=command_user(options["user"]), company=company,
-                                    as_of=_date(options["as_of"]), granularity=options["granularity"],
+                                    as_of=command_date(options["as_of"], option="--as-of"),
+                                    granularity=options["granularity"],
                                     periods=options["periods"], include_new_sales=options["new_sales"])
                 self.stdout.write(json.dumps({
                     "forecast": made.pk, "as_of": made.as_of.isoformat(), "granularity": made.granularity,

@@ -13,22 +13,12 @@ to the queue). ``backtest`` writes nothing: ``demo`` is this installation's ledg
 from __future__ import annotations
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.prediction import learning, selectors, services
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--cutoff: '{text}' is not a date like 2025-06-30") from None
 
 
 class Command(BaseCommand):
@@ -60,7 +50,8 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"version": refreshed.version, "predicted": refreshed.predicted,
                                               "removed": refreshed.removed}))
             elif action == "backtest":
-                report = services.backtest_run(source=options["source"], cutoff=_date(options["cutoff"]),
+                cutoff = command_date(options["cutoff"], option="--cutoff") if options["cutoff"] else None
+                report = services.backtest_run(source=options["source"], cutoff=cutoff,
                                                months=options["months"], max_iter=options["max_iter"])
                 self._backtest(report, as_json=options["json"])
             else:

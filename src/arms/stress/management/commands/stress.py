@@ -11,25 +11,14 @@ UI and the API hand large books to the queue).
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from arms.common.commands import command_error, command_user
+from arms.common.commands import command_date, command_error, command_user
 from arms.common.errors import ArmsError
 from arms.customers.services import company_ensure
 from arms.domain.money import format_amount
 from arms.stress import selectors, services
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of: '{text}' is not a date like 2026-10-31") from None
 
 
 class Command(BaseCommand):
@@ -67,7 +56,7 @@ class Command(BaseCommand):
         company = company_ensure()
         scenario = selectors.scenario_get(company=company, scenario_id=options["scenario_id"])
         run = services.scenario_run(actor=command_user(options["user"]), scenario=scenario,
-                                    as_of=_date(options["as_of"]))
+                                    as_of=command_date(options["as_of"], option="--as-of"))
         base, stressed = run.results["base"], run.results["stressed"]
         self.stdout.write(json.dumps({
             "run": run.pk, "scenario": scenario.name, "as_of": run.as_of.isoformat(),
@@ -85,7 +74,7 @@ class Command(BaseCommand):
     def _cost(self, options) -> None:
         company = company_ensure()
         settings = services.stress_settings_for(company)
-        rows = selectors.overdue_cost(company=company, as_of=_date(options["as_of"]),
+        rows = selectors.overdue_cost(company=company, as_of=command_date(options["as_of"], option="--as-of"),
                                       rate_bp=settings.financing_rate_bp, group_by=options["by"])
         for row in rows[:max(options["limit"], 0)]:
             self.stdout.write(json.dumps({"id": row.key, "overdue": format_amount(row.overdue_minor),
