@@ -32,7 +32,7 @@ def test_the_benchmark_runs_on_a_one_customer_book(today):
     factories.invoice(factories.customer("B1"), issued=today - timedelta(days=120))
     result = bench_measure(today=today, seed=1, repeat=1)
     assert result["readings"]["oldest_overdue_days"]["subjects"] == 1
-    assert result["first_evaluation"]["raised"] >= 1 and result["next"]["raised"] == 0
+    assert result["first_evaluation"]["raised"] >= 1 and result["next_evaluation_result"]["raised"] == 0
 
 
 def test_warnings_in_period_most_severe_first_with_labels(today):

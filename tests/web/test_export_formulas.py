@@ -35,7 +35,9 @@ NOTES = ["@SUM(1)", "+1", "-1", "=cmd|' /C calc'!A0"]
 EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis",
                  "web:audit_list",  # (the audit trail: tests/web/test_audit_trail.py)
                  # a contact's own downloads in the customer portal: tests/portal/test_exports.py
-                 "portal:invoices", "portal:payments", "portal:statement"}
+                 "portal:invoices", "portal:payments", "portal:statement",
+                 # one object's tables, not lists: test_stress_run_and_forecast_exports_have_no_formula below
+                 "stress:run", "forecast:home", "forecast:detail"}
 #: the only modules that may build a CSV or a workbook: the export helper and the monthly workbook (which writes
 #: every text cell through the helper's set_text_safe)
 WRITERS = {"web/exports.py", "reports/tables.py",
@@ -197,3 +199,22 @@ def test_the_evidence_bundles_index_csv_has_no_formula(hostile_book, monkeypatch
         cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
         assert [c for c in cells if c.lstrip(" ").startswith(FORMULA_STARTS)
                 and not test_lists.NUMBER.match(c)] == [], cells
+
+
+def test_stress_run_and_forecast_exports_have_no_formula(client, hostile_book):
+    from arms.forecast.services import forecast_run
+    from arms.stress.services import scenario_create, scenario_run
+
+    _cust, today = hostile_book
+    manager = factories.user("fx-fm", role="finance_manager")
+    company = factories.company_ensure()
+    scenario = scenario_create(actor=manager, company=company, name=HYPERLINK, parameters={"default_top_n": 1})
+    run = scenario_run(actor=manager, scenario=scenario, as_of=today)
+    forecast = forecast_run(actor=manager, company=company, as_of=today)
+    client.force_login(factories.user("fx-admin", superuser=True))
+    seen = set()
+    for url in (reverse("stress:run", args=[run.pk]), reverse("forecast:home"),
+                reverse("forecast:detail", args=[forecast.pk])):
+        seen |= set(_no_formula_in_csv(client.get(url, {"export": "csv"})))
+        seen |= _no_formula_in_xlsx(client.get(url, {"export": "xlsx"}))
+    assert any(HYPERLINK in str(value) for value in seen), seen  # the scenario's name was exported, as text

@@ -30,4 +30,4 @@ def bench_measure(*, today: date, seed: int, repeat: int) -> dict[str, Any]:
     first_seconds = time.perf_counter() - started
     seconds, again = timed(lambda: warnings_evaluate(as_of=today), repeat)
     return {"readings": readings, "first_evaluation_seconds": round(first_seconds, 3), "first_evaluation": first,
-            "next_evaluation": summary_ms(seconds), "next": again}
+            "next_evaluation": summary_ms(seconds), "next_evaluation_result": again}

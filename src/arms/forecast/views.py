@@ -80,10 +80,13 @@ def _forecast_page(request, forecast: Forecast | None, *, tab: str, form: RunFor
     return render(request, "forecast/home.html", context, status=status)
 
 
-def _export(request, forecast: Forecast):
-    return export_response(request, f"cash-in-forecast-{forecast.as_of:%Y%m%d}-{forecast.granularity}",
-                           exports.forecast_table(forecast, selectors.forecast_lines(forecast),
-                                                  selectors.forecast_currency_lines(forecast)))
+def _export_name(forecast: Forecast) -> str:
+    return f"cash-in-forecast-{forecast.as_of:%Y%m%d}-{forecast.granularity}"
+
+
+def _export_table(forecast: Forecast):
+    return exports.forecast_table(forecast, selectors.forecast_lines(forecast),
+                                  selectors.forecast_currency_lines(forecast))
 
 
 @require_GET
@@ -92,7 +95,7 @@ def _export(request, forecast: Forecast):
 def home(request):
     forecast = selectors.forecast_latest(company=_company(), granularity=_granularity(request))
     if forecast is not None and export_format(request):
-        return _export(request, forecast)
+        return export_response(request, _export_name(forecast), _export_table(forecast))
     return _forecast_page(request, forecast, tab="latest")
 
 
@@ -105,7 +108,7 @@ def detail(request, forecast_id: int):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if export_format(request):
-        return _export(request, forecast)
+        return export_response(request, _export_name(forecast), _export_table(forecast))
     return _forecast_page(request, forecast, tab="list")
 
 

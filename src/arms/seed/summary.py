@@ -78,6 +78,13 @@ LABELS = {
     "legal cases": _("Legal cases"),
     "agency mandates": _("Collection agency mandates"),
     "debtor assets": _("Debtor asset facts"),
+    # foresight (their demo modules)
+    "early warnings raised": _("Early warnings raised"),
+    "early warnings standing": _("Early warnings standing"),
+    "risk signals": _("Risk signals from the field"),
+    "cash-in forecasts": _("Cash-in forecasts stored"),
+    "stress scenarios": _("Stress scenarios"),
+    "stress runs": _("Stress scenario runs"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

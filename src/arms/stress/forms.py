@@ -7,12 +7,22 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_NOTE
 from arms.domain import stress as rules
 from arms.provisioning.forms import PercentField
 from arms.web.forms import AmountField, ServiceErrorMixin
+
+
+def _days_text(days: int) -> str:
+    return gettext("%(days)s days") % {"days": days}
+
+
+#: "30 天" in the language of the request that renders the form, not of the process that imported it
+_days_label = lazy(_days_text, str)
 
 
 def _grade_choices(grades: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -28,7 +38,7 @@ class ScenarioForm(ServiceErrorMixin, forms.Form):
     slip_share = PercentField(label=_("Share of items slipping (%)"), required=False,
                               help_text=_("0 to 100; which items slip is a fixed rule of the invoice number."))
     slip_days = forms.TypedChoiceField(label=_("Paid later by"), coerce=int, empty_value=0, required=False,
-                                       choices=[("", _("No slip")), *((d, _("%(days)s days") % {"days": d})
+                                       choices=[("", _("No slip")), *((d, _days_label(d))
                                                                       for d in rules.SLIP_DAYS)])
     default_top_n = forms.IntegerField(label=_("Largest customers defaulting"), required=False,
                                        help_text=_("How many of the largest customers pay nothing more (1 to 50)."))
