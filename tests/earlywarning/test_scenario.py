@@ -129,3 +129,41 @@ def test_deactivating_an_indicator_closes_its_standing_warnings(today):
     assert AuditEvent.objects.get(action="warning_closed").after["reason"] == "indicator_deactivated"
     warnings_evaluate(as_of=today)  # an inactive indicator is not evaluated: nothing raised again
     assert not Warning.objects.filter(indicator=indicator, status="open").exists()
+
+
+def test_a_first_evaluation_raises_in_short_transactions_and_a_cut_short_run_is_finished_by_the_next(
+        today, monkeypatch):
+    """Many new crossings are written CHUNK at a time, each chunk committed on its own (the audit chain's head is
+    never held for the whole book); if a chunk fails, the chunks before it stand and the next evaluation raises
+    the rest, once each."""
+    from arms.earlywarning.services import evaluation
+
+    monkeypatch.setattr(evaluation, "CHUNK", 2)
+    manager = factories.user("fm", role="finance_manager")
+    collector = factories.user("liujing", role="collector")
+    due = today - timedelta(days=100)
+    for i in range(5):
+        factories.invoice(factories.customer(f"HD{i:03d}", collector=collector), issued=due - timedelta(days=30),
+                          due_date=due)
+    indicator = _oldest_overdue_indicator(manager)
+    real = evaluation._raise_chunk
+    calls = []
+
+    def failing_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the machine stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "_raise_chunk", failing_third)
+    with pytest.raises(RuntimeError):
+        warnings_evaluate(as_of=today, indicator_ids=[indicator.pk])
+    assert Warning.objects.count() == 4  # two chunks of two committed, the third rolled back
+    assert Task.objects.filter(source="earlywarning").count() == 4
+    assert AuditEvent.objects.filter(action="warning_raised").count() == 4
+
+    monkeypatch.setattr(evaluation, "_raise_chunk", real)
+    assert warnings_evaluate(as_of=today, indicator_ids=[indicator.pk])["raised"] == 1
+    assert Warning.objects.count() == 5 == Warning.objects.values("subject").distinct().count()
+    assert Task.objects.filter(source="earlywarning").count() == 5
+    assert AuditEvent.objects.filter(action="warning_raised").count() == 5
