@@ -167,8 +167,9 @@ def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def _divide_half_up(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded to the nearest integer, ties away from zero (``denominator > 0``)."""
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to the nearest integer, ties away from zero (``denominator > 0``): the one
+    rounding of ARMS's integer arithmetic (conversions, allowance rates, financing costs)."""
     q, r = divmod(abs(numerator), denominator)
     if 2 * r >= denominator:
         q += 1
@@ -203,7 +204,7 @@ def to_base_minor(minor: int, currency: str, rate: Decimal, base: str = BASE_CUR
         numerator *= 10**shift
     else:
         denominator *= 10**-shift
-    return _divide_half_up(minor * numerator, denominator)
+    return divide_half_up(minor * numerator, denominator)
 
 
 def from_base_minor(base_minor: int, currency: str, rate: Decimal, base: str = BASE_CURRENCY) -> int:
@@ -217,7 +218,7 @@ def from_base_minor(base_minor: int, currency: str, rate: Decimal, base: str = B
         denominator *= 10**shift
     else:
         numerator *= 10**-shift
-    return _divide_half_up(base_minor * denominator, numerator)
+    return divide_half_up(base_minor * denominator, numerator)
 
 
 def proportional_part(total: int, whole: int, done: int) -> int:
@@ -231,7 +232,7 @@ def proportional_part(total: int, whole: int, done: int) -> int:
         return 0
     if done == whole:
         return total
-    return _divide_half_up(total * done, whole)
+    return divide_half_up(total * done, whole)
 
 
 def split_largest_remainder(total: int, weights: list[int]) -> list[int]:

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from arms.domain.money import split_largest_remainder
+from arms.domain.money import divide_half_up, split_largest_remainder
 
 FULL_RATE_BP = 10_000
 MAX_BANDS = 20
@@ -171,11 +171,7 @@ def matrix_as_data(matrix: Matrix) -> dict[str, object]:
 
 def rate_part(amount: int, rate_bp: int) -> int:
     """``amount × rate_bp / 10000`` rounded half up (ties away from zero)."""
-    numerator = amount * rate_bp
-    q, r = divmod(abs(numerator), FULL_RATE_BP)
-    if 2 * r >= FULL_RATE_BP:
-        q += 1
-    return q if numerator >= 0 else -q
+    return divide_half_up(amount * rate_bp, FULL_RATE_BP)
 
 
 class Basis:

@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from arms.domain.money import divide_half_up
+
 FULL_BP = 10_000
 SLIP_DAYS = (30, 60, 90)
 MAX_TOP_N = 50
@@ -154,24 +156,16 @@ def item_slips(invoice_id: int, share_bp: int) -> bool:
     return (invoice_id * SLIP_MULTIPLIER) % FULL_BP < share_bp
 
 
-def half_up_div(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded half up (ties away from zero); ``denominator`` > 0."""
-    q, r = divmod(abs(numerator), denominator)
-    if 2 * r >= denominator:
-        q += 1
-    return q if numerator >= 0 else -q
-
-
 def fx_shocked(base_minor: int, move_bp: int) -> int:
     """A CNY amount after its currency moves by ``move_bp`` against CNY, rounded half up."""
-    return half_up_div(base_minor * (FULL_BP + move_bp), FULL_BP)
+    return divide_half_up(base_minor * (FULL_BP + move_bp), FULL_BP)
 
 
 def ratio_bp(part: int, whole: int) -> int | None:
     """``part / whole`` in basis points, rounded half up; None when ``whole`` is not positive."""
     if whole <= 0:
         return None
-    return half_up_div(part * FULL_BP, whole)
+    return divide_half_up(part * FULL_BP, whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +192,7 @@ def overdue_cost(amount_days: int, rate_bp: int) -> int:
     """The financing cost of ``amount_days`` (Σ amount × days overdue, fen-days) at ``rate_bp`` a year, half up."""
     if amount_days <= 0 or rate_bp <= 0:
         return 0
-    return half_up_div(amount_days * rate_bp, FULL_BP * DAYS_IN_YEAR)
+    return divide_half_up(amount_days * rate_bp, FULL_BP * DAYS_IN_YEAR)
 
 
 def recommendations(*, stressed_minimum: int, minimum_week: str, financing_before: str,

@@ -20,6 +20,7 @@ from arms.accounts.names import person_name
 from arms.common.errors import NotFound
 from arms.customers.models import Customer
 from arms.domain import stress as rules
+from arms.domain.money import divide_half_up
 from arms.ledger.balances import open_items_as_of
 from arms.stress.models import Scenario, ScenarioRun
 
@@ -109,7 +110,7 @@ class CostRow:
     @property
     def average_days(self) -> int:
         """Days overdue weighted by amount, rounded half up."""
-        return rules.half_up_div(self.amount_days, self.overdue_minor) if self.overdue_minor else 0
+        return divide_half_up(self.amount_days, self.overdue_minor) if self.overdue_minor else 0
 
 
 def overdue_cost(*, company: Company, as_of: date, rate_bp: int, group_by: str = "customer") -> list[CostRow]:
