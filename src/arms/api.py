@@ -238,9 +238,11 @@ def _mount() -> None:
     from arms.bank.api_bank import router as bank_router
     from arms.bank.api_cash import router as cash_router
     from arms.cases.api import router as cases_router
+    from arms.collectionplans.api import router as collection_plans_router
     from arms.common.api import router as jobs_router
     from arms.confirmations.api import router as confirmations_router
     from arms.confirmations.coverage_api import router as coverage_router
+    from arms.contractreview.api import router as contract_review_router
     from arms.contracts.api import router as contracts_router
     from arms.credit.api import router as credit_router
     from arms.customers.api import router as customers_router
@@ -248,7 +250,9 @@ def _mount() -> None:
     from arms.earlywarning.api import router as warnings_router
     from arms.exposure.api import router as exposure_router
     from arms.forecast.api import router as forecast_router
+    from arms.handover.api import router as handovers_router
     from arms.imports.api import router as imports_router
+    from arms.incentives.api import router as incentives_router
     from arms.ledger.api import router as ledger_router
     from arms.ledger.api_deliveries import router as deliveries_router
     from arms.legal.api import router as legal_router
@@ -267,6 +271,7 @@ def _mount() -> None:
     api.add_router("/v1/jobs", jobs_router)
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
+    api.add_router("/v1/contracts", contract_review_router)  # review, sign-offs, performance (arms.contractreview)
     api.add_router("/v1", ledger_router)
     api.add_router("/v1", deliveries_router)  # invoices' deliveries, receipt, PDF; /deliveries/...
     api.add_router("/v1/imports", imports_router)
@@ -276,6 +281,8 @@ def _mount() -> None:
     api.add_router("/v1/credit", exposure_router)  # /v1/credit/check, /holds, /overrides: one credit API for ERPs
     api.add_router("/v1/collections", cases_router)
     api.add_router("/v1/dunning", dunning_router)
+    api.add_router("/v1/collection-plans", collection_plans_router)
+    api.add_router("/v1/handovers", handovers_router)
     # /coverage before the confirmations' /{confirmation_id}, which would take the word for an id
     api.add_router("/v1/confirmations", coverage_router)
     api.add_router("/v1/confirmations", confirmations_router)
@@ -290,6 +297,7 @@ def _mount() -> None:
     api.add_router("/v1/prediction", prediction_router)
     api.add_router("/v1/forecast", forecast_router)
     api.add_router("/v1/stress", stress_router)
+    api.add_router("/v1/incentives", incentives_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/audit", audit_router)
     api.add_router("/v1/portal", portal_router)  # a contact's portal session only (arms.portal.api)

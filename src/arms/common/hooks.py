@@ -38,10 +38,12 @@ PAYMENT_OUTLOOK = "ledger.payment_outlook"
 
 class ExposureIncrease(Protocol):
     """``exposure.increase``: a document is about to raise ``customer``'s exposure (the caller holds the customer
-    row lock); raise an ``ArmsError`` to refuse it. Registered by exposure (the credit check)."""
+    row lock); raise an ``ArmsError`` to refuse it. Registered by exposure (the credit check).
+    ``payment_terms_days``: the days from the document's date to its due date (an invoice) or its payment terms
+    (a contract), for the rule that terms longer than the customer's grade allows are refused."""
 
     def __call__(self, *, customer: Any, amount_minor: int, currency: str, document_kind: str, document_ref: str,
-                 user: Any, contract: Any = None) -> Any: ...
+                 user: Any, contract: Any = None, payment_terms_days: int | None = None) -> Any: ...
 
 
 class TradeHistory(Protocol):

@@ -21,6 +21,9 @@ from arms.domain.terms import TermBasis as DomainBasis
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated")
@@ -84,6 +87,33 @@ class Contract(TimeStampedModel):
     dispute_venue = models.CharField(
         _("venue"), max_length=200, blank=True, help_text=_("Agreed court or arbitration commission.")
     )
+    acceptance_clause = models.TextField(
+        _("acceptance clause"), max_length=MAX_LONG_TEXT, blank=True,
+        help_text=_("How and when the goods or work are accepted (验收条款)."),
+    )
+    governing_law = models.CharField(
+        _("governing law"), max_length=100, blank=True, help_text=_("The law that governs the contract (适用法律).")
+    )
+    late_interest_tiers = models.JSONField(
+        _("tiered late interest"), default=list, blank=True,
+        help_text=_("Daily rates that step up with days late: a list of {from_day, daily_rate}, from_day ascending; "
+                    "empty means the single daily rate applies."),
+    )
+    discount_pct = models.DecimalField(
+        _("early-payment discount %"), max_digits=5, decimal_places=2, default=0,
+        help_text=_("Cash discount for payment within the discount days, 0-100 (2 in 2/10 net 30)."),
+    )
+    discount_days = models.PositiveSmallIntegerField(
+        _("discount days"), default=0, help_text=_("Days from the invoice date within which the discount applies.")
+    )
+    deposit_pct = models.DecimalField(
+        _("deposit %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Share of the contract amount to be received as a deposit before the first invoice, 0-100; "
+                    "empty takes the customer's credit policy."),
+    )
+    review_date = models.DateField(
+        _("next review"), null=True, blank=True, help_text=_("When the contract is next reviewed (periodic review).")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.ACTIVE,
         help_text=_("Only active contracts can be invoiced."),
@@ -97,6 +127,12 @@ class Contract(TimeStampedModel):
         constraints = [
             text_length_constraint("guarantee_details", MAX_LONG_TEXT, name="contract_guarantee_details_length"),
             text_length_constraint("penalty_clause", MAX_LONG_TEXT, name="contract_penalty_clause_length"),
+            text_length_constraint("acceptance_clause", MAX_LONG_TEXT, name="contract_acceptance_clause_length"),
+            models.CheckConstraint(condition=models.Q(discount_pct__gte=0, discount_pct__lte=100),
+                                   name="contract_discount_0_100"),
+            models.CheckConstraint(condition=models.Q(deposit_pct__isnull=True)
+                                   | models.Q(deposit_pct__gte=0, deposit_pct__lte=100),
+                                   name="contract_deposit_0_100"),
             models.UniqueConstraint(fields=["company", "number"], name="contract_number_unique_per_company"),
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="contract_amount_positive"),
             models.CheckConstraint(

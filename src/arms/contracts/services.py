@@ -159,7 +159,8 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
             locked = lock_customer(customer.pk)
             hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
-                      currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor)
+                      currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor,
+                      payment_terms_days=contract.payment_terms_days)
         contract.save()
         _write_milestones(contract, milestones or [])
         audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
@@ -205,7 +206,8 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
         added = locked.amount_minor - (amount_before if was_active else invoiced)
         if added > 0:
             hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added, currency=locked.currency,
-                      document_kind="contract", document_ref=locked.number, user=actor)
+                      document_kind="contract", document_ref=locked.number, user=actor,
+                      payment_terms_days=locked.payment_terms_days)
     ContractVersion.objects.create(contract=locked, version=locked.version, terms=canonical_json(before),
                                    reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
     locked.version += 1

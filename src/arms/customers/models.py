@@ -97,6 +97,10 @@ class Customer(TimeStampedModel):
         help_text=_("Active customers can be invoiced; inactive ones are kept for history."),
     )
     notes = models.TextField(_("notes"), max_length=MAX_NOTE, blank=True, help_text=_("Anything the team should know."))
+    key_account = models.BooleanField(
+        _("key account"), default=False,
+        help_text=_("A key account (重点客户): its collection is routed to a senior collector."),
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -122,6 +126,51 @@ class Customer(TimeStampedModel):
     @property
     def payment_terms(self) -> PaymentTerms:
         return PaymentTerms(self.payment_terms_days, DomainBasis(self.payment_terms_basis))
+
+
+class AssignmentRole(models.TextChoices):
+    SALESPERSON = "salesperson", _("Salesperson")
+    COLLECTOR = "collector", _("Collector")
+
+
+class CustomerAssignment(models.Model):
+    """Who was responsible for a customer, as salesperson or collector, from one day until another.
+
+    Invariants: at most one open row (``valid_to`` empty) per customer and role; ``valid_to`` > ``valid_from``
+    (the day the successor took over; the row covers ``valid_from <= day < valid_to``). Written by the services
+    that change a customer's salesperson or collector; read to credit cash to whoever was responsible when it
+    came (incentives) and to show the history of a customer's owners.
+    """
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="assignments", help_text=_("The customer.")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices, help_text=_("Which duty."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Who was responsible; empty for nobody."),
+    )
+    valid_from = models.DateField(_("from"), help_text=_("First day of the responsibility."))
+    valid_to = models.DateField(_("until"), null=True, blank=True,
+                                help_text=_("The day the successor took over; empty while current."))
+    source = models.CharField(_("source"), max_length=60, blank=True,
+                              help_text=_("What made the change: an edit, a hand-over (its reference), the start."))
+
+    class Meta:
+        verbose_name = _("customer assignment")
+        verbose_name_plural = _("customer assignments")
+        ordering = ["customer", "role", "valid_from"]
+        indexes = [models.Index(fields=["role", "user", "valid_from"], name="assignment_role_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "role"], condition=models.Q(valid_to__isnull=True),
+                                    name="assignment_one_open_per_role"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True)
+                                   | models.Q(valid_to__gt=models.F("valid_from")),
+                                   name="assignment_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.role} {self.user_id} {self.valid_from}–{self.valid_to or ''}"
 
 
 class Contact(TimeStampedModel):

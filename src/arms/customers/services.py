@@ -3,7 +3,9 @@ and contact_create: validated, audited, one transaction each."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
@@ -21,7 +24,7 @@ from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer
 from arms.common.services import idempotent
 from arms.customers.enums import CustomerStatus, Industry, Region, TermBasis
-from arms.customers.models import Company, Contact, Customer
+from arms.customers.models import Company, Contact, Customer, CustomerAssignment
 from arms.customers.selectors import customers_visible_to
 from arms.customers.uscc import uscc_message
 from arms.domain.uscc import UsccError, validate_uscc
@@ -155,6 +158,7 @@ def customer_create(*, actor: Actor, code: str, name: str, company: Company | No
         if existing:
             raise duplicate_uscc(actor=actor, existing=existing)
         customer = Customer.objects.create(company=company, code=clean_code, **cleaned)
+        assignments_record(customer, roles=OWNER_FIELDS, source="created")
         audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
         return customer
 
@@ -187,6 +191,8 @@ def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc
     for name, value in cleaned.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(cleaned) or None)
+    if reassigned:
+        assignments_record(locked, roles=reassigned, source="edit")
     after = customer_snapshot(locked)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
@@ -194,6 +200,28 @@ def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc
                      before={k: before[k] for k in changed}, after=changed)
     updated: Customer = locked
     return updated
+
+
+def assignments_record(customer: Customer, *, roles: Iterable[str], source: str, on: date | None = None) -> None:
+    """Keep the history of who is responsible (``CustomerAssignment``) in step with ``customer``'s salesperson and
+    collector for ``roles``: the open row of each role ends ``on`` (today) and a new one starts. A change on the
+    day the open row started replaces that row's person. The caller holds the customer's lock."""
+    day = on or timezone.localdate()
+    for role in roles:
+        user_id = getattr(customer, f"{role}_id")
+        current = CustomerAssignment.objects.filter(customer=customer, role=role, valid_to__isnull=True).first()
+        if current is not None and current.user_id == user_id:
+            continue
+        if current is not None and current.valid_from >= day:
+            current.user_id = user_id
+            current.source = source[:60]
+            current.save(update_fields=["user", "source"])
+            continue
+        if current is not None:
+            current.valid_to = day
+            current.save(update_fields=["valid_to"])
+        CustomerAssignment.objects.create(customer=customer, role=role, user_id=user_id, valid_from=day,
+                                          source=source[:60])
 
 
 def contact_snapshot(contact: Contact) -> JsonDict:

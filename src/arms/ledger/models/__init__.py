@@ -37,7 +37,7 @@ from arms.ledger.models.allocation import Allocation
 from arms.ledger.models.approval import FOUR_EYES_DEFAULT_MINOR, LedgerApproval, LedgerSettings
 from arms.ledger.models.delivery import InvoiceDelivery
 from arms.ledger.models.fx import ExchangeRate
-from arms.ledger.models.invoice import CreditNote, Invoice
+from arms.ledger.models.invoice import CreditNote, CreditNoteKind, Invoice
 from arms.ledger.models.journal import Account, JournalEntry, JournalLine
 from arms.ledger.models.payment import Payment
 from arms.ledger.models.small_balance import (
@@ -53,6 +53,7 @@ __all__ = [
     "Account",
     "Allocation",
     "CreditNote",
+    "CreditNoteKind",
     "ExchangeRate",
     "Invoice",
     "InvoiceDelivery",

@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from arms.common.bounds import amount_bound_constraint
 
 
+class CreditNoteKind(models.TextChoices):
+    STANDARD = "standard", _("Credit note")
+    DISCOUNT = "discount", _("Early-payment discount")
+
+
 class Invoice(models.Model):
     company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, help_text=_("The selling company."))
     customer = models.ForeignKey(
@@ -35,6 +40,14 @@ class Invoice(models.Model):
     net_base_minor = models.BigIntegerField(_("net (CNY)"), help_text=_("Net in CNY fen at posting."))
     tax_base_minor = models.BigIntegerField(_("VAT (CNY)"), help_text=_("VAT in CNY fen at posting."))
     description = models.CharField(_("description"), max_length=300, blank=True, help_text=_("What was sold."))
+    discount_bp = models.PositiveIntegerField(
+        _("early-payment discount"), default=0,
+        help_text=_("Cash discount for payment by the discount date, basis points of the gross (200 = 2%); fixed "
+                    "at posting from the contract or the customer's credit policy."),
+    )
+    discount_until = models.DateField(
+        _("discount date"), null=True, blank=True, help_text=_("Last day on which paying earns the discount.")
+    )
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True, help_text=_("When it was posted."))
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -103,6 +116,11 @@ class CreditNote(models.Model):
     net_base_minor = models.BigIntegerField(_("net (CNY)"), help_text=_("Net in CNY fen at posting."))
     tax_base_minor = models.BigIntegerField(_("VAT (CNY)"), help_text=_("VAT in CNY fen at posting."))
     reason = models.CharField(_("reason"), max_length=300, help_text=_("Why the customer is credited."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CreditNoteKind.choices, default=CreditNoteKind.STANDARD,
+        help_text=_("A standard credit note reverses revenue and VAT; an early-payment discount (现金折扣) is "
+                    "granted for paying by the invoice's discount date."),
+    )
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True, help_text=_("When it was posted."))
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

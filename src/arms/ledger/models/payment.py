@@ -29,6 +29,10 @@ class Payment(models.Model):
     bill_maturity_date = models.DateField(
         _("bill matures"), null=True, blank=True, help_text=_("Maturity date of the acceptance bill (到期日).")
     )
+    contract = models.ForeignKey(
+        "contracts.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="deposits",
+        help_text=_("The contract this money is the deposit (保证金/预付款) for, if any."),
+    )
     payer_name = models.CharField(_("payer"), max_length=200, blank=True, help_text=_("Name on the bank record."))
     bank_reference = models.CharField(
         _("bank reference"), max_length=100, blank=True, help_text=_("Bank's transaction reference (流水号).")

@@ -138,7 +138,8 @@ def invoice_post(
                                        field="net_minor")
         net_base = to_base(net_minor, inv_currency, rate)
         hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=gross, currency=inv_currency,
-                  document_kind="invoice", document_ref=doc_number, user=actor, contract=contract)
+                  document_kind="invoice", document_ref=doc_number, user=actor, contract=contract,
+                  payment_terms_days=(due - issue_date).days)
         invoice = create_numbered(
             Invoice, constraint="invoice_number_unique_per_company", label=_("Invoice"),
             company=locked.company, customer=locked, contract=contract, number=doc_number,
