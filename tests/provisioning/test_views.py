@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from arms.audit.models import AuditEvent
+from arms.customers.models import Customer
 from arms.provisioning.models import IndividualAssessment, ProvisionMatrix, ProvisionRun
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,31 @@ def test_roles(book, client):
     assert client.get(reverse("provisioning:home")).status_code == 200
     assert client.post(reverse("provisioning:post"), {"as_of": book.e1.isoformat()}).status_code == 403
     assert client.post(reverse("provisioning:matrix"), {"name": "x"}).status_code == 403
+
+
+def test_a_new_version_starts_from_a_shipped_table_and_keeps_its_industry_rates(book, client):
+    """The 账龄分析法 table is one click away; per-industry rates are typed on the page, kept by a later save, used
+    by the run, and a bad one is refused beside its industry with nothing written."""
+    client.force_login(book.finmgr)
+    start = client.get(reverse("provisioning:matrix"), {"start": "aging_method"}).content.decode()
+    for label in ("1年以内", "1-2年", "2-3年", "3-4年", "4-5年", "5年以上"):
+        assert f'value="{label}"' in start
+    seeds = {"name": "按行业", "b0_label": "30天内", "b0_low": 0, "b0_high": 30, "b0_rate": "1",
+             "b1_label": "1-6个月", "b1_low": 31, "b1_high": 180, "b1_rate": "5",
+             "b2_label": "6-12个月", "b2_low": 181, "b2_high": 365, "b2_rate": "30",
+             "b3_label": "1年以上", "b3_low": 366, "b3_rate": "100"}
+    events = AuditEvent.objects.count()
+    bad = client.post(reverse("provisioning:matrix"), {**seeds, "g_manufacturing": "2, 10, 150, 100"})
+    assert bad.status_code == 400 and 'id="error-g_manufacturing"' in bad.content.decode()
+    short = client.post(reverse("provisioning:matrix"), {**seeds, "g_manufacturing": "2, 10"})
+    assert short.status_code == 400 and 'id="error-g_manufacturing"' in short.content.decode()
+    assert ProvisionMatrix.objects.count() == 1 and AuditEvent.objects.count() == events
+    ok = client.post(reverse("provisioning:matrix"), {**seeds, "g_manufacturing": "2，10, 50, 100"})
+    assert ok.status_code == 302
+    active = ProvisionMatrix.objects.get(is_active=True)
+    assert active.group_rates == {"manufacturing": [200, 1000, 5000, 10000]}
+    again = client.get(reverse("provisioning:matrix")).content.decode()
+    assert 'value="2, 10, 50, 100"' in again  # a later save from this form keeps the rates
+    Customer.objects.filter(pk=book.customer.pk).update(industry="manufacturing")
+    preview = client.get(reverse("provisioning:preview"), {"as_of": book.e1.isoformat()}).content.decode()
+    assert "1,152.60" in preview  # A 1,130.00 at 2% + B 2,260.00 at 50%, not the bands' 689.30

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arms.common.errors import NotFound
@@ -21,6 +22,7 @@ from arms.common.files import file_response
 from arms.common.jobs import jobs_for_page
 from arms.customers.models import Customer
 from arms.customers.selectors import company_default
+from arms.domain import provisioning as rules
 from arms.domain.terms import month_end
 from arms.provisioning import exports, selectors, services
 from arms.provisioning.documents import file_stem, render_run_pdf
@@ -137,20 +139,31 @@ def run_pdf(request, run_id: int):
     return file_response(render_run_pdf(run), filename=f"{file_stem(run)}.pdf", content_type="application/pdf")
 
 
+#: the shipped tables a new version can start from (?start=...): the seeds' stepped rates and the 账龄分析法 table
+STARTERS = {
+    "seeds": (gettext_lazy("Stepped rates by age (1–6 months, 6–12 months, over 1 year)"), rules.SEED_BANDS),
+    "aging_method": (gettext_lazy("Aging method table (账龄分析法: within 1 year … over 5 years)"),
+                     rules.AGING_METHOD_BANDS),
+}
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("provisioning.view_provisionmatrix", raise_exception=True)
 def matrix_view(request):
     company = _company()
     active = services.matrix_active(company=company)
-    form = MatrixForm(initial=MatrixForm.initial_from(active))
+    starter = STARTERS.get(request.GET.get("start", ""))
+    form = MatrixForm(initial=MatrixForm.initial_for(str(starter[0]), starter[1], {}) if starter
+                      else MatrixForm.initial_from(active))
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("provisioning.add_provisionmatrix"):
             raise PermissionDenied
         form = MatrixForm(request.POST)
         if form.run_service(lambda data: services.matrix_version_create(
-                actor=request.user, company=company, name=data["name"], bands=form.bands(), note=data["note"])):
+                actor=request.user, company=company, name=data["name"], bands=form.bands(),
+                group_rates=form.group_rates(), note=data["note"])):
             messages.success(request, _("Matrix version %(version)s is now in force.") % {
                 "version": form.result.version})
             return redirect("provisioning:matrix")
@@ -159,7 +172,7 @@ def matrix_view(request):
     history = selectors.loss_rates(company=company, as_of=timezone.localdate())
     historical = selectors.band_history(services.matrix_parse(active), history)
     return render(request, "provisioning/matrix.html", {
-        "tab": "matrix", "form": form, "active": active, "history": history,
+        "tab": "matrix", "form": form, "active": active, "history": history, "starter": request.GET.get("start", ""),
         "bands": list(zip(active.bands, historical, strict=True)),
         "versions": paginate(request, selectors.matrix_list(company=company))}, status=status)
 
