@@ -201,6 +201,24 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
     )
 
 
+#: the statuses a contract is created in: a draft, or one already signed (an import, a historical contract)
+CREATE_STATUSES = (ContractStatus.DRAFT, ContractStatus.ACTIVE, ContractStatus.COMPLETED,
+                   ContractStatus.TERMINATED)
+#: set only by the review (arms.contractreview): no amendment while in them
+UNDER_REVIEW = (ContractStatus.IN_REVIEW, ContractStatus.APPROVED, ContractStatus.REJECTED)
+#: a signed contract's end; an amendment may reopen it (back to active)
+ENDED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+
+
+def _exposure_increase(customer: Customer, contract: Contract, added_minor: int, actor: Actor) -> None:
+    """The credit check of what a contract becoming (or staying) active adds to the customer's exposure; the
+    customer is locked by the caller. The one path for create, amend and sign."""
+    if added_minor > 0:
+        hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added_minor, currency=contract.currency,
+                  document_kind="contract", document_ref=contract.number, user=actor,
+                  payment_terms_days=contract.payment_terms_days)
+
+
 @transaction.atomic
 def contract_create(*, actor: Actor, customer: Customer, number: str, signed_date: date, amount_minor: int,
                     milestones: list[MilestoneIn] | None = None, idempotency_key: str | None = None,
@@ -238,11 +256,11 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
                            field="number", code=ErrorCode.DUPLICATE_NUMBER)
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
+        if contract.status not in CREATE_STATUSES:
+            raise Conflict(_("A contract is created as a draft (or recorded as already signed); review statuses "
+                             "are set by the review."), field="status", code=ErrorCode.CONTRACT_STATUS)
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
-            locked = lock_customer(customer.pk)
-            hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
-                      currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor,
-                      payment_terms_days=contract.payment_terms_days)
+            _exposure_increase(lock_customer(customer.pk), contract, contract.amount_minor, actor)
         contract.save()
         _write_milestones(contract, milestones or [])
         audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
@@ -288,14 +306,19 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
     if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
         raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
                                % {"invoiced": format_money(invoiced, locked.currency)}, field="amount_minor")
+    status_before = before["status"]
+    if status_before in UNDER_REVIEW:
+        raise Conflict(_("A contract in review or approved is not amended: return it to draft first."),
+                       field="status", code=ErrorCode.CONTRACT_STATUS)
+    if "status" in cleaned and cleaned["status"] != status_before and not (
+            cleaned["status"] in ENDED or (cleaned["status"] == ContractStatus.ACTIVE and status_before in ENDED)):
+        raise Conflict(_("An amendment only completes, terminates or reopens a signed contract; a draft is "
+                         "signed through its review."), field="status", code=ErrorCode.CONTRACT_STATUS)
     if locked.status == ContractStatus.ACTIVE:
-        # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it activates the
+        # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it reopens the
         # contract, the raise when it raises an active one. It passes the same credit check as a new contract.
-        added = locked.amount_minor - (amount_before if was_active else invoiced)
-        if added > 0:
-            hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added, currency=locked.currency,
-                      document_kind="contract", document_ref=locked.number, user=actor,
-                      payment_terms_days=locked.payment_terms_days)
+        _exposure_increase(customer, locked, locked.amount_minor - (amount_before if was_active else invoiced),
+                           actor)
     ContractVersion.objects.create(contract=locked, version=locked.version, terms=canonical_json(before),
                                    reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
     locked.version += 1
@@ -318,3 +341,43 @@ def contract_attach(*, actor: Actor, contract: Contract, filename: str, content:
     audit_record(actor=actor, action="contract_attachment_added", subject=contract,
                  after={"file": attachment.file.name, "sha256": digest})
     return attachment
+
+
+@transaction.atomic
+def contract_sign(*, actor: Actor, contract: Contract, signed_date: date) -> Contract:
+    """Sign an approved contract: it becomes active from ``signed_date`` after the credit check of its uninvoiced
+    amount, under the customer's lock (as any contract that becomes active). Only an approved contract is signed."""
+    date_check(signed_date, field="signed_date")
+    customer = lock_customer(contract.customer_id)  # lock order: customer first
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
+    if locked.status != ContractStatus.APPROVED:
+        raise Conflict(_("Only an approved contract can be signed; this one is %(status)s.")
+                       % {"status": locked.get_status_display()}, field="status", code=ErrorCode.CONTRACT_STATUS)
+    before = contract_terms(locked)
+    locked.status, locked.signed_date = ContractStatus.ACTIVE, signed_date
+    _check_dates(locked)
+    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+    _exposure_increase(customer, locked, locked.amount_minor - invoiced, actor)
+    locked.save(update_fields=["status", "signed_date", "updated_at"])
+    audit_record(actor=actor, action="contract_signed", subject=locked, before=before, after=contract_terms(locked))
+    return locked
+
+
+@transaction.atomic
+def contract_milestone_event(*, actor: Actor, contract: Contract, sequence: int, event_date: date | None) -> Contract:
+    """Record (or clear) when a milestone's event happened: delivered, accepted. Only on a signed contract."""
+    if event_date is not None:
+        date_check(event_date, field="event_date")
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
+    if locked.status not in (ContractStatus.ACTIVE, *ENDED):
+        raise Conflict(_("Only a signed contract's milestones are delivered."), field="status",
+                       code=ErrorCode.CONTRACT_STATUS)
+    milestone = locked.milestones.filter(sequence=sequence).first()
+    if milestone is None:
+        raise ValidationFailed(_("The contract has no milestone %(n)s.") % {"n": sequence}, field="sequence")
+    before = {"sequence": sequence, "event_date": milestone.event_date}
+    milestone.event_date = event_date
+    milestone.save(update_fields=["event_date"])
+    audit_record(actor=actor, action="contract_milestone_event", subject=locked, before=before,
+                 after={"sequence": sequence, "event_date": event_date})
+    return locked
