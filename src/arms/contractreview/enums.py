@@ -1,7 +1,8 @@
 """Choices of contract review. Values are stable codes (API, database); labels are translated."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StepKind(models.TextChoices):

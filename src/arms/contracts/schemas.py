@@ -73,7 +73,9 @@ class ContractIn(InputSchema):
     deposit_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2,
                                         description="Deposit share in percent; empty: the customer's credit policy.")
     review_date: DocumentDate | None = None
-    status: ContractStatus = ContractStatus.ACTIVE
+    status: ContractStatus = Field(ContractStatus.DRAFT, description="A new contract is a draft, reviewed and then "
+                                   "signed; recording one already signed (active, completed, terminated) needs "
+                                   "contracts.sign_contract.")
     milestones: list[MilestoneIn] = []
 
 
