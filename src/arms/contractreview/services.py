@@ -147,7 +147,7 @@ def review_submit(*, actor: Actor, contract: Contract) -> ContractReview:
     ReviewStep.objects.bulk_create(ReviewStep(review=review, sequence=i, kind=kind)
                                    for i, kind in enumerate(kinds, start=1))
     locked.status = ContractStatus.IN_REVIEW
-    locked.save(update_fields=["status", "updated_at"])
+    locked.save(update_fields=["status"])
     audit_record(actor=actor, action=AuditAction.CONTRACT_REVIEW_SUBMITTED, subject=locked,
                  after={"round": review.round, "steps": [str(k) for k in kinds],
                         "credit_decision": review.credit_check.get("decision"), "clauses": review.clauses})
@@ -163,7 +163,7 @@ def _close(review: ContractReview, contract: Contract, round_status: str, contra
     review.status, review.closed_at = round_status, timezone.now()
     review.save(update_fields=["status", "closed_at"])
     contract.status = contract_status
-    contract.save(update_fields=["status", "updated_at"])
+    contract.save(update_fields=["status"])
 
 
 @transaction.atomic

@@ -358,7 +358,7 @@ def contract_sign(*, actor: Actor, contract: Contract, signed_date: date) -> Con
     _check_dates(locked)
     invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
     _exposure_increase(customer, locked, locked.amount_minor - invoiced, actor)
-    locked.save(update_fields=["status", "signed_date", "updated_at"])
+    locked.save(update_fields=["status", "signed_date"])
     audit_record(actor=actor, action="contract_signed", subject=locked, before=before, after=contract_terms(locked))
     return locked
 
