@@ -7,6 +7,7 @@ after review)."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from arms.common.approvals import require_second_person
 from arms.common.bounds import MAX_MINOR, MAX_NOTE
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from arms.common.locks import lock_customer, qs_for_update
+from arms.common.models import Notification
 from arms.common.notify import notify
 from arms.contractreview.enums import STEP_PERMISSIONS, STEP_ROLES, Clause, Decision, RoundStatus, StepKind
 from arms.contractreview.models import ContractReview, ContractReviewSettings, ReviewStep
@@ -233,3 +235,37 @@ def review_decide(*, actor: Actor, contract: Contract, kind: str, decision: str,
                % {"number": locked.number, "step": step_kind.label, "decision": Decision(decision).label},
                body=comment, link=reverse("contractreview:review", args=[locked.pk]))
     return step
+
+
+def _already_told(user_ids: set[int], *, kind: str, link: str, today: date) -> set[int]:
+    return set(Notification.objects.filter(user_id__in=user_ids, kind=kind, link=link,
+                                           created_at__date__gte=today).values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def contract_reminders(*, company: Company, today: date | None = None) -> dict[str, int]:
+    """Tell each salesperson of the contracts in force that end in the company's reminder days (on that day)
+    and of those whose review date is today; once per contract, person and day (a second run the same day tells
+    nobody again). A contract without a salesperson goes to the finance managers."""
+    today = today or timezone.localdate()
+    days = review_settings(company).reminder_days
+    counts = {"expiring": 0, "review_due": 0}
+    ending = Contract.objects.filter(company=company, status=ContractStatus.ACTIVE,
+                                     end_date=today + timedelta(days=days))
+    reviewing = Contract.objects.filter(company=company, status=ContractStatus.ACTIVE, review_date=today)
+    managers = list(get_user_model().objects.filter(groups__name="finance_manager", is_active=True))
+    for key, qs, subject in (
+            ("expiring", ending, _("Contract %(number)s ends on %(date)s")),
+            ("review_due", reviewing, _("Contract %(number)s is due for review today (%(date)s)"))):
+        kind = f"contractreview.{key}"
+        for contract in qs.select_related("customer__salesperson").order_by("pk"):
+            people = [contract.customer.salesperson] if contract.customer.salesperson_id else managers
+            link = reverse("contractreview:detail", args=[contract.pk])
+            told = _already_told({p.pk for p in people if p is not None}, kind=kind, link=link, today=today)
+            fresh = [p for p in people if p is not None and p.pk not in told]
+            if fresh:
+                when = contract.end_date if key == "expiring" else contract.review_date
+                notify(fresh, kind=kind, subject=subject % {"number": contract.number, "date": when},
+                       body=contract.customer.name, link=link)
+                counts[key] += 1
+    return counts
