@@ -34,8 +34,17 @@ from arms.ledger.errors import MissingExchangeRate
 from arms.ledger.services.fx import exchange_rate_on, to_base
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Company
+
+
+def _person(actor: Actor) -> User:
+    """A review is submitted and decided by a person who is logged in, never by the system."""
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden(_("Log in to take part in a contract review."))
+    return actor
 
 
 def review_settings(company: Company) -> ContractReviewSettings:
@@ -132,6 +141,7 @@ def _notify_step(review: ContractReview, kind: StepKind) -> None:
 def review_submit(*, actor: Actor, contract: Contract) -> ContractReview:
     """Submit a draft for review: a new round with the steps its amount needs, the credit figures and the clause
     checklist frozen; the contract is in review and the first step's people are told."""
+    person = _person(actor)
     lock_customer(contract.customer_id)  # lock order: customer first
     locked = qs_for_update(Contract.objects.select_related("customer", "company")).get(pk=contract.pk)
     if locked.status != ContractStatus.DRAFT:
@@ -141,7 +151,7 @@ def review_submit(*, actor: Actor, contract: Contract) -> ContractReview:
     base = amount_in_base(locked)
     last = ContractReview.objects.filter(contract=locked).order_by("-round").values_list("round", flat=True).first()
     review = ContractReview.objects.create(
-        contract=locked, round=(last or 0) + 1, submitted_by=actor, submitted_at=timezone.now(),
+        contract=locked, round=(last or 0) + 1, submitted_by=person, submitted_at=timezone.now(),
         amount_base_minor=base, credit_check=credit_figures(locked, actor),
         clauses={str(k): v for k, v in clause_checklist(locked).items()},
         required_clauses=required_clauses(settings, base))
@@ -188,6 +198,7 @@ def review_decide(*, actor: Actor, contract: Contract, kind: str, decision: str,
     if unknown:
         raise ValidationFailed(_("Unknown clause %(clause)s.") % {"clause": unknown[0]}, field="confirmed")
     step_kind = StepKind(kind)
+    person = _person(actor)
     if not getattr(actor, "has_perm", lambda _p: False)(STEP_PERMISSIONS[step_kind]):
         raise Forbidden(_("Your role does not sign off the %(step)s step.") % {"step": step_kind.label})
     lock_customer(contract.customer_id)
@@ -215,7 +226,7 @@ def review_decide(*, actor: Actor, contract: Contract, kind: str, decision: str,
                 raise ValidationFailed(_("Confirm the %(clause)s clause before approving.")
                                        % {"clause": Clause(clause).label}, field="confirmed")
     step.decision, step.comment, step.clauses_confirmed = decision, comment, confirmed
-    step.decided_by, step.decided_at = actor, timezone.now()
+    step.decided_by, step.decided_at = person, timezone.now()
     step.save(update_fields=["decision", "comment", "clauses_confirmed", "decided_by", "decided_at"])
     following = next((s for s in steps if s.sequence > step.sequence), None)
     if decision == Decision.RETURNED:

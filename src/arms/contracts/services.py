@@ -151,7 +151,7 @@ def clean_tiers(tiers: Any) -> list[dict[str, Any]]:
         if not isinstance(tier, dict) or set(tier) - {"from_day", "daily_rate"}:
             raise ValidationFailed(_("A tier is {from_day, daily_rate}."), field=field)
         try:
-            from_day = int(tier.get("from_day"))
+            from_day = int(str(tier.get("from_day")))
             rate = Decimal(str(tier.get("daily_rate")))
         except Exception as exc:
             raise ValidationFailed(_("A tier is {from_day, daily_rate}."), field=field) from exc
