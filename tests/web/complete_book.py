@@ -452,7 +452,7 @@ def _build(today: date) -> CompleteBook:
                               late_interest_tiers=[{"from_day": 1, "daily_rate": "0.0003"},
                                                    {"from_day": 30, "daily_rate": "0.0005"}])
     contract_milestone_event(actor=clerk, contract=contract, sequence=1, event_date=today - timedelta(days=230))
-    scan = contract_attach(actor=clerk, contract=contract, filename="合同扫描件.pdf", content=b"%PDF-1.4 scan",
+    scan = contract_attach(actor=clerk, contract=contract, filename="合同扫描件.PDF", content=b"%PDF-1.4 scan",
                            description="双方盖章版")
     reviewed = contract_create(
         actor=sales, customer=hd, number="HT-2026-009", signed_date=today, amount_minor=80_000_000,
