@@ -35,7 +35,7 @@ def test_create_contract_with_milestones(clerk_api, customer):
     assert (body["amount_minor"], body["amount"], body["currency"]) == (1_000_001, "10,000.01", "CNY")
     assert (body["payment_terms_days"], body["payment_terms_basis"]) == (30, "invoice_date")
     assert (body["guarantee_type"], body["dispute_resolution"], body["status"]) == (
-        "bank_guarantee", "arbitration", "active")
+        "bank_guarantee", "arbitration", "draft")  # a new contract is a draft until reviewed and signed
     assert body["late_interest_rate_daily"] == "0.0005000"
     # largest remainder: the odd fen goes to the largest share, and the parts add up to the amount
     assert body["milestones"] == [

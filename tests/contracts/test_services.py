@@ -92,3 +92,39 @@ def test_attachment_is_fingerprinted(clerk, customer, tmp_path, settings):
     attachment = contract_attach(actor=clerk, contract=contract, filename="scan.pdf", content=b"%PDF-1.4 test")
     assert attachment.sha256 == hashlib.sha256(b"%PDF-1.4 test").hexdigest()
     assert (tmp_path / attachment.file.name).read_bytes() == b"%PDF-1.4 test"
+
+
+@pytest.mark.django_db
+def test_review_terms_are_checked_and_kept(clerk, customer):
+    contract = _contract(customer, clerk, acceptance_clause="到货后7日内验收", governing_law="中华人民共和国法律",
+                         late_interest_tiers=[{"from_day": 1, "daily_rate": "0.0003"},
+                                              {"from_day": 30, "daily_rate": "0.0005"}],
+                         discount_pct="2", discount_days=10, deposit_pct="30", review_date=date(2026, 6, 30))
+    contract.refresh_from_db()
+    assert contract.late_interest_tiers == [{"from_day": 1, "daily_rate": "0.0003"},
+                                            {"from_day": 30, "daily_rate": "0.0005"}]
+    assert (contract.discount_pct, contract.discount_days, contract.deposit_pct) == (Decimal(2), 10, Decimal(30))
+    amended = contract_amend(actor=clerk, contract=contract, reason="押金取客户政策", deposit_pct=None)
+    assert amended.deposit_pct is None
+    assert ContractVersion.objects.get(contract=contract).terms["governing_law"] == "中华人民共和国法律"
+
+
+@pytest.mark.parametrize(("terms", "field"), [
+    ({"discount_pct": "2"}, "discount_days"),
+    ({"discount_days": 10}, "discount_pct"),
+    ({"discount_pct": "101", "discount_days": 10}, "discount_pct"),
+    ({"discount_pct": "2", "discount_days": 366}, "discount_days"),
+    ({"deposit_pct": "-1"}, "deposit_pct"),
+    ({"governing_law": "法" * 101}, "governing_law"),
+    ({"late_interest_tiers": [{"from_day": 0, "daily_rate": "0.0003"}]}, "late_interest_tiers[0].from_day"),
+    ({"late_interest_tiers": [{"from_day": 30, "daily_rate": "0.0003"}, {"from_day": 30, "daily_rate": "0.001"}]},
+     "late_interest_tiers[1].from_day"),
+    ({"late_interest_tiers": [{"from_day": 1, "daily_rate": "0.02"}]}, "late_interest_tiers[0].daily_rate"),
+    ({"late_interest_tiers": [{"from_day": d, "daily_rate": "0.001"} for d in range(1, 12)]}, "late_interest_tiers"),
+])
+@pytest.mark.django_db
+def test_bad_review_terms_are_refused_naming_the_field(clerk, customer, terms, field):
+    with pytest.raises(ValidationFailed) as refused:
+        _contract(customer, clerk, **terms)
+    assert refused.value.field == field
+    assert Contract.objects.count() == 0

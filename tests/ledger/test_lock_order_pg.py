@@ -16,7 +16,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arms.contracts.services import contract_amend, contract_create
+from arms.contracts.models import Contract
+from arms.contracts.services import contract_amend, contract_create, contract_sign
 from arms.credit.services import limit_request_approve, limit_request_create, rating_run
 from arms.ledger import services
 from arms.ledger.services.allocations import AllocationRequest
@@ -117,9 +118,12 @@ def test_contract_activation_locks_the_customer_first(company, clerk):
     _active, capture = run(lambda: contract_create(actor=clerk, customer=customer, number="HT-1", status="active",
                                                    **fields))
     assert_lock_order(capture)
-    draft = contract_create(actor=clerk, customer=customer, number="HT-2", status="draft", **fields)
-    _activated, capture = run(lambda: contract_amend(actor=clerk, contract=draft, reason="签署生效",
-                                                     status="active"))
+    # a contract comes into force after its review: signing an approved one locks the customer first too
+    approved = contract_create(actor=clerk, customer=customer, number="HT-2", status="draft", **fields)
+    Contract.objects.filter(pk=approved.pk).update(status="approved")
+    _signed, capture = run(lambda: contract_sign(actor=clerk, contract=approved, signed_date=date(2026, 1, 6)))
+    assert "contracts_contract" in assert_lock_order(capture)
+    _ended, capture = run(lambda: contract_amend(actor=clerk, contract=_active, reason="终止", status="terminated"))
     assert "contracts_contract" in assert_lock_order(capture)
 
 

@@ -441,6 +441,32 @@ def _build(today: date) -> CompleteBook:
     cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
+    # contracts (issue 16, h2): the main contract amended with tiers and a delivery, a scan; a draft in review
+    # returned once for a missing clause and resubmitted, waiting for credit after sales management approved
+    from arms.contractreview.services import review_decide, review_submit
+    from arms.contracts.services import contract_amend, contract_attach, contract_milestone_event
+
+    contract = contract_amend(actor=clerk, contract=contract, reason="补充协议：阶梯逾期利率",
+                              governing_law="中华人民共和国法律",
+                              acceptance_clause="到货后七日内验收", review_date=today + timedelta(days=20),
+                              late_interest_tiers=[{"from_day": 1, "daily_rate": "0.0003"},
+                                                   {"from_day": 30, "daily_rate": "0.0005"}])
+    contract_milestone_event(actor=clerk, contract=contract, sequence=1, event_date=today - timedelta(days=230))
+    scan = contract_attach(actor=clerk, contract=contract, filename="合同扫描件.PDF", content=b"%PDF-1.4 scan",
+                           description="双方盖章版")
+    reviewed = contract_create(
+        actor=sales, customer=hd, number="HT-2026-009", signed_date=today, amount_minor=80_000_000,
+        title="自动化产线改造合同", status="draft", payment_terms_days=45, late_interest_rate_daily=Decimal("0.0005"),
+        dispute_venue="上海仲裁委员会", governing_law="中华人民共和国法律",
+        milestones=[MilestoneIn(name="预付款", share_bp=3000), MilestoneIn(name="验收款", share_bp=7000, due_days=30)])
+    review_submit(actor=sales, contract=reviewed)
+    review_decide(actor=users["executive"], contract=reviewed, kind="sales", decision="returned",
+                  comment="缺少验收条款")
+    reviewed = contract_amend(actor=sales, contract=reviewed, reason="补充验收条款", acceptance_clause="验收合格后付款")
+    review_submit(actor=sales, contract=reviewed)
+    review_decide(actor=users["executive"], contract=reviewed, kind="sales", decision="approved",
+                  confirmed=["payment_terms", "late_interest", "acceptance", "dispute_venue", "governing_law"],
+                  comment="同意")
     values = {
         "customer_id": hd.pk, "invoice_id": h1.pk, "payment_id": paid.pk, "budget_id": budget.pk,
         "task_id": Task.objects.filter(customer=hd, status="open").order_by("pk").first().pk,
@@ -483,5 +509,6 @@ def _build(today: date) -> CompleteBook:
         "stress:run_pdf.run_id": stress_run.pk,
         "forecast_id": cash_forecast.pk,
         "version_id": prediction_versions[0].pk,
+        "contract_id": contract.pk, "attachment_id": scan.pk, "contractreview:review.contract_id": reviewed.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

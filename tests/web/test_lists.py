@@ -794,6 +794,31 @@ def case_prediction_items(viewer, today):
     return Case(reverse("prediction:items"), {})
 
 
+
+def _contract(cust, number, *, signed, end=None, status="active"):
+    from arms.contracts.services import contract_create
+
+    return contract_create(actor=None, customer=cust, number=number, signed_date=signed, amount_minor=10_000_000,
+                           end_date=end, status=status)
+
+
+def case_contracts(viewer, today):
+    for i, cust in enumerate(customers()):
+        contract = _contract(cust, f"HT-L-{i:03d}", signed=today - timedelta(days=30))
+        factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + cust.pk, tax=0, contract=contract)
+    other = factories.customer("X001")
+    _contract(other, "HT-X", signed=today - timedelta(days=30), status="draft")
+    return Case(reverse("contractreview:home"), {"status": "active"})
+
+
+def case_contracts_ending(viewer, today):
+    for i, cust in enumerate(customers()):
+        _contract(cust, f"HT-E-{i:03d}", signed=today - timedelta(days=300), end=today + timedelta(days=10))
+    other = factories.customer("X001")
+    _contract(other, "HT-X", signed=today - timedelta(days=30), end=today + timedelta(days=400))
+    return Case(reverse("contractreview:attention"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

@@ -189,6 +189,12 @@ class AuditAction(models.TextChoices):
     STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
     STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
     STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
+    # contract review and signing (issue 16, h2)
+    CONTRACT_SIGNED = "contract_signed", _("Contract signed")
+    CONTRACT_MILESTONE_EVENT = "contract_milestone_event", _("Contract milestone delivered")
+    CONTRACT_REVIEW_SUBMITTED = "contract_review_submitted", _("Contract submitted for review")
+    CONTRACT_REVIEW_DECIDED = "contract_review_decided", _("Contract review step decided")
+    CONTRACT_REVIEW_SETTINGS_CHANGED = "contract_review_settings_changed", _("Contract review settings changed")
 
 
 def action_label(action: str) -> str:

@@ -127,6 +127,9 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # contract review (合同评审) and signing
+    CONTRACT_STATUS = "contract_status"
+    STEP_NOT_NEXT = "step_not_next"
 
 
 class ArmsError(Exception):

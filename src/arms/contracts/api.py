@@ -13,7 +13,7 @@ from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
 from arms.common.uploads import upload_check
 from arms.contracts import services
-from arms.contracts.models import Contract
+from arms.contracts.models import Contract, ContractStatus
 from arms.contracts.schemas import (
     AttachmentIn,
     AttachmentOut,
@@ -50,8 +50,11 @@ def _milestones(items) -> list[services.MilestoneIn] | None:
 @router.post("", response={201: ContractDetailOut}, summary="Create a contract with its milestones")
 def contract_create(request, payload: ContractIn, idempotency_key: str | None = idempotency_header()):
     require_perm(request, "contracts.add_contract")
+    if payload.status != ContractStatus.DRAFT:  # a contract already signed elsewhere: only who may sign records it
+        require_perm(request, "contracts.sign_contract")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
     data = payload.model_dump(exclude_unset=True, exclude={"customer_id", "milestones"})
+    data["status"] = payload.status  # the API's default (a draft), not the model's (signed, for imports)
     contract = services.contract_create(actor=request.user, customer=customer,
                                         milestones=_milestones(payload.milestones),
                                         idempotency_key=idempotency_key, **data)

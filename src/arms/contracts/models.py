@@ -124,6 +124,7 @@ class Contract(TimeStampedModel):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         ordering = ["-signed_date", "number"]
+        permissions = [("sign_contract", "Can sign an approved contract or record one already signed")]
         constraints = [
             text_length_constraint("guarantee_details", MAX_LONG_TEXT, name="contract_guarantee_details_length"),
             text_length_constraint("penalty_clause", MAX_LONG_TEXT, name="contract_penalty_clause_length"),
@@ -166,6 +167,10 @@ class ContractMilestone(models.Model):
     )
     due_days = models.PositiveSmallIntegerField(
         _("due days"), default=0, help_text=_("Days after the milestone event that payment is due.")
+    )
+    event_date = models.DateField(
+        _("delivered/accepted on"), null=True, blank=True,
+        help_text=_("When the milestone's event happened (delivery, acceptance); empty while it has not."),
     )
 
     class Meta:

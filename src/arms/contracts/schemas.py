@@ -32,6 +32,18 @@ class MilestoneIn(InputSchema):
     due_days: int = Field(0, ge=0, le=3650, description="Days after the milestone event that payment is due.")
 
 
+class TierIn(InputSchema):
+    from_day: int = Field(ge=1, le=36500, description="The first day late this rate applies to (1 = the day after "
+                                                      "the due date); strictly ascending.")
+    daily_rate: Decimal = Field(ge=0, le=Decimal("0.01"), max_digits=9, decimal_places=7,
+                                description="Per day, as a fraction: 0.0005 is 万分之五.")
+
+
+class TierOut(Schema):
+    from_day: int
+    daily_rate: Decimal
+
+
 class ContractIn(InputSchema):
     customer_id: int
     number: str = Field(max_length=60)
@@ -51,7 +63,19 @@ class ContractIn(InputSchema):
     guarantee_details: str = Field("", max_length=MAX_LONG_TEXT)
     dispute_resolution: inline_choices(DisputeResolution) = DisputeResolution.LITIGATION
     dispute_venue: str = Field("", max_length=200)
-    status: ContractStatus = ContractStatus.ACTIVE
+    acceptance_clause: str = Field("", max_length=MAX_LONG_TEXT)
+    governing_law: str = Field("", max_length=100)
+    late_interest_tiers: list[TierIn] = Field([], max_length=10, description="Rates that step up with days late; "
+                                              "empty: the single daily rate applies.")
+    discount_pct: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2,
+                                  description="Early-payment discount in percent (2 in 2/10 net 30).")
+    discount_days: int = Field(0, ge=0, le=365, description="Days from the invoice date the discount applies.")
+    deposit_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2,
+                                        description="Deposit share in percent; empty: the customer's credit policy.")
+    review_date: DocumentDate | None = None
+    status: ContractStatus = Field(ContractStatus.DRAFT, description="A new contract is a draft, reviewed and then "
+                                   "signed; recording one already signed (active, completed, terminated) needs "
+                                   "contracts.sign_contract.")
     milestones: list[MilestoneIn] = []
 
 
@@ -74,6 +98,13 @@ class ContractAmendIn(InputSchema):
     guarantee_details: str = Field(None, max_length=MAX_LONG_TEXT)
     dispute_resolution: inline_choices(DisputeResolution) | None = None
     dispute_venue: str = Field(None, max_length=200)
+    acceptance_clause: str = Field(None, max_length=MAX_LONG_TEXT)
+    governing_law: str = Field(None, max_length=100)
+    late_interest_tiers: list[TierIn] = Field(None, max_length=10)
+    discount_pct: Decimal = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    discount_days: int = Field(None, ge=0, le=365)
+    deposit_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    review_date: DocumentDate | None = None
     status: ContractStatus = None
     milestones: list[MilestoneIn] = None
 
@@ -136,6 +167,13 @@ class ContractOut(CustomerRefOut):
     guarantee_details: str
     dispute_resolution: str
     dispute_venue: str
+    acceptance_clause: str
+    governing_law: str
+    late_interest_tiers: list[TierOut]
+    discount_pct: Decimal
+    discount_days: int
+    deposit_pct: Decimal | None
+    review_date: date | None
     status: str
     version: int
     created_at: datetime

@@ -65,6 +65,13 @@ class ContractTerms(ServiceInput):
     guarantee_details: str = UNSET
     dispute_resolution: str = UNSET
     dispute_venue: str = UNSET
+    acceptance_clause: str = UNSET
+    governing_law: str = UNSET
+    late_interest_tiers: list[dict[str, Any]] = UNSET
+    discount_pct: Decimal | str = UNSET
+    discount_days: int = UNSET
+    deposit_pct: Decimal | str | None = UNSET
+    review_date: date | None = UNSET
     status: str = UNSET
 
     def clean(self) -> dict[str, Any]:
@@ -87,7 +94,75 @@ class ContractTerms(ServiceInput):
                                      "dispute_resolution": DisputeResolution, "status": ContractStatus})
         if "payment_terms_days" in cleaned and not 0 <= int(cleaned["payment_terms_days"]) <= 3650:
             raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
+        if "governing_law" in cleaned and len(cleaned["governing_law"] or "") > 100:
+            raise ValidationFailed(_("The governing law is at most 100 characters."), field="governing_law")
+        for name in ("discount_pct", "deposit_pct"):
+            if name in cleaned and cleaned[name] is not None:
+                cleaned[name] = _percent(cleaned[name], field=name)
+        if "discount_days" in cleaned and not 0 <= int(cleaned["discount_days"]) <= 365:
+            raise ValidationFailed(_("Discount days are 0 to 365."), field="discount_days")
+        if "discount_pct" in cleaned and "discount_days" in cleaned:
+            _check_discount_pair(cleaned["discount_pct"], cleaned["discount_days"])
+        if "late_interest_tiers" in cleaned:
+            cleaned["late_interest_tiers"] = clean_tiers(cleaned["late_interest_tiers"])
+        if "review_date" in cleaned and cleaned["review_date"] is not None:
+            date_check(cleaned["review_date"], field="review_date")
         return cleaned
+
+
+#: at most this many steps in a tiered late-interest clause
+MAX_TIERS = 10
+#: the highest daily rate a tier may carry (1% a day)
+MAX_TIER_RATE = Decimal("0.01")
+
+
+def _percent(value: Any, *, field: str) -> Decimal:
+    try:
+        pct = Decimal(str(value))
+    except Exception as exc:
+        raise ValidationFailed(_("Not a number."), field=field) from exc
+    if not pct.is_finite() or pct < 0 or pct > 100 or pct != pct.quantize(Decimal("0.01")):
+        raise ValidationFailed(_("A percentage is 0 to 100 with at most two decimals."), field=field)
+    return pct
+
+
+def _check_discount_pair(pct: Decimal, days: int) -> None:
+    """An early-payment discount needs both its percentage and its days, or neither."""
+    if (pct > 0) != (int(days) > 0):
+        raise ValidationFailed(_("An early-payment discount needs both a percentage and days, or neither."),
+                               field="discount_days" if pct > 0 else "discount_pct")
+
+
+def clean_tiers(tiers: Any) -> list[dict[str, Any]]:
+    """Tiered late interest as stored: ``[{"from_day": 1, "daily_rate": "0.0003"}, ...]``, at most ten steps,
+    ``from_day`` at least 1 and strictly ascending, each rate 0 to 0.01 a day. Raises naming the bad step."""
+    if tiers is None:
+        return []
+    if not isinstance(tiers, list | tuple):
+        raise ValidationFailed(_("Tiers are a list of steps."), field="late_interest_tiers")
+    if len(tiers) > MAX_TIERS:
+        raise ValidationFailed(_("At most %(n)s tiers.") % {"n": MAX_TIERS}, field="late_interest_tiers")
+    cleaned: list[dict[str, Any]] = []
+    previous = 0
+    for index, tier in enumerate(tiers):
+        field = f"late_interest_tiers[{index}]"
+        if hasattr(tier, "model_dump"):
+            tier = tier.model_dump()
+        if not isinstance(tier, dict) or set(tier) - {"from_day", "daily_rate"}:
+            raise ValidationFailed(_("A tier is {from_day, daily_rate}."), field=field)
+        try:
+            from_day = int(str(tier.get("from_day")))
+            rate = Decimal(str(tier.get("daily_rate")))
+        except Exception as exc:
+            raise ValidationFailed(_("A tier is {from_day, daily_rate}."), field=field) from exc
+        if isinstance(tier.get("from_day"), bool) or from_day < 1 or from_day <= previous or from_day > 36_500:
+            raise ValidationFailed(_("Tiers start on day 1 or later, each after the one before."),
+                                   field=f"{field}.from_day")
+        if not rate.is_finite() or rate < 0 or rate > MAX_TIER_RATE:
+            raise ValidationFailed(_("A tier's daily rate is 0 to 0.01."), field=f"{field}.daily_rate")
+        previous = from_day
+        cleaned.append({"from_day": from_day, "daily_rate": str(rate)})
+    return cleaned
 
 
 TERMS = ContractTerms.names()
@@ -107,6 +182,7 @@ def _check_dates(contract: Contract) -> None:
         date_check(getattr(contract, field), field=field)
     if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
         raise ValidationFailed(_("The contract cannot end before it starts."), field="end_date")
+    _check_discount_pair(Decimal(contract.discount_pct or 0), contract.discount_days or 0)
 
 
 def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None:
@@ -125,6 +201,24 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
     )
 
 
+#: the statuses a contract is created in: a draft, or one already signed (an import, a historical contract)
+CREATE_STATUSES = (ContractStatus.DRAFT, ContractStatus.ACTIVE, ContractStatus.COMPLETED,
+                   ContractStatus.TERMINATED)
+#: set only by the review (arms.contractreview): no amendment while in them
+UNDER_REVIEW = (ContractStatus.IN_REVIEW, ContractStatus.APPROVED, ContractStatus.REJECTED)
+#: a signed contract's end; an amendment may reopen it (back to active)
+ENDED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+
+
+def _exposure_increase(customer: Customer, contract: Contract, added_minor: int, actor: Actor) -> None:
+    """The credit check of what a contract becoming (or staying) active adds to the customer's exposure; the
+    customer is locked by the caller. The one path for create, amend and sign."""
+    if added_minor > 0:
+        hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added_minor, currency=contract.currency,
+                  document_kind="contract", document_ref=contract.number, user=actor,
+                  payment_terms_days=contract.payment_terms_days)
+
+
 @transaction.atomic
 def contract_create(*, actor: Actor, customer: Customer, number: str, signed_date: date, amount_minor: int,
                     milestones: list[MilestoneIn] | None = None, idempotency_key: str | None = None,
@@ -132,14 +226,20 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
                     currency: str = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
                     late_interest_rate_daily: Decimal | str = UNSET, penalty_rate: Decimal | str = UNSET,
                     penalty_clause: str = UNSET, guarantee_type: str = UNSET, guarantee_details: str = UNSET,
-                    dispute_resolution: str = UNSET, dispute_venue: str = UNSET, status: str = UNSET) -> Contract:
+                    dispute_resolution: str = UNSET, dispute_venue: str = UNSET, acceptance_clause: str = UNSET,
+                    governing_law: str = UNSET, late_interest_tiers: list[dict[str, Any]] = UNSET,
+                    discount_pct: Decimal | str = UNSET, discount_days: int = UNSET,
+                    deposit_pct: Decimal | str | None = UNSET, review_date: date | None = UNSET,
+                    status: str = UNSET) -> Contract:
     """A new contract; currency and payment terms default to the customer's, the other terms to the model's."""
     terms = ContractTerms(
         title=title, signed_date=signed_date, start_date=start_date, end_date=end_date, currency=currency,
         amount_minor=amount_minor, payment_terms_days=payment_terms_days, payment_terms_basis=payment_terms_basis,
         late_interest_rate_daily=late_interest_rate_daily, penalty_rate=penalty_rate, penalty_clause=penalty_clause,
         guarantee_type=guarantee_type, guarantee_details=guarantee_details, dispute_resolution=dispute_resolution,
-        dispute_venue=dispute_venue, status=status)
+        dispute_venue=dispute_venue, acceptance_clause=acceptance_clause, governing_law=governing_law,
+        late_interest_tiers=late_interest_tiers, discount_pct=discount_pct, discount_days=discount_days,
+        deposit_pct=deposit_pct, review_date=review_date, status=status)
     payload = {"customer": customer.pk, "number": number,
                "milestones": [(m.name, m.share_bp, m.due_days) for m in milestones or []], **terms.given()}
 
@@ -156,11 +256,11 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
                            field="number", code=ErrorCode.DUPLICATE_NUMBER)
         contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
         _check_dates(contract)
+        if contract.status not in CREATE_STATUSES:
+            raise Conflict(_("A contract is created as a draft (or recorded as already signed); review statuses "
+                             "are set by the review."), field="status", code=ErrorCode.CONTRACT_STATUS)
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
-            locked = lock_customer(customer.pk)
-            hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=contract.amount_minor,
-                      currency=contract.currency, document_kind="contract", document_ref=clean_number, user=actor,
-                      payment_terms_days=contract.payment_terms_days)
+            _exposure_increase(lock_customer(customer.pk), contract, contract.amount_minor, actor)
         contract.save()
         _write_milestones(contract, milestones or [])
         audit_record(actor=actor, action="contract_created", subject=contract, after=contract_terms(contract))
@@ -178,7 +278,11 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
                    payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
                    late_interest_rate_daily: Decimal | str = UNSET, penalty_rate: Decimal | str = UNSET,
                    penalty_clause: str = UNSET, guarantee_type: str = UNSET, guarantee_details: str = UNSET,
-                   dispute_resolution: str = UNSET, dispute_venue: str = UNSET, status: str = UNSET) -> Contract:
+                   dispute_resolution: str = UNSET, dispute_venue: str = UNSET, acceptance_clause: str = UNSET,
+                   governing_law: str = UNSET, late_interest_tiers: list[dict[str, Any]] = UNSET,
+                   discount_pct: Decimal | str = UNSET, discount_days: int = UNSET,
+                   deposit_pct: Decimal | str | None = UNSET, review_date: date | None = UNSET,
+                   status: str = UNSET) -> Contract:
     """Change the terms given (the others stay). The terms before the change are kept as version N; it becomes
     N+1."""
     if not (reason or "").strip():
@@ -188,7 +292,9 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
         amount_minor=amount_minor, payment_terms_days=payment_terms_days, payment_terms_basis=payment_terms_basis,
         late_interest_rate_daily=late_interest_rate_daily, penalty_rate=penalty_rate, penalty_clause=penalty_clause,
         guarantee_type=guarantee_type, guarantee_details=guarantee_details, dispute_resolution=dispute_resolution,
-        dispute_venue=dispute_venue, status=status).clean()
+        dispute_venue=dispute_venue, acceptance_clause=acceptance_clause, governing_law=governing_law,
+        late_interest_tiers=late_interest_tiers, discount_pct=discount_pct, discount_days=discount_days,
+        deposit_pct=deposit_pct, review_date=review_date, status=status).clean()
     customer = lock_customer(contract.customer_id)  # lock order: customer first
     locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
     before = contract_terms(locked)
@@ -200,14 +306,19 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
     if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
         raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
                                % {"invoiced": format_money(invoiced, locked.currency)}, field="amount_minor")
+    status_before = before["status"]
+    if status_before in UNDER_REVIEW:
+        raise Conflict(_("A contract in review or approved is not amended: return it to draft first."),
+                       field="status", code=ErrorCode.CONTRACT_STATUS)
+    if "status" in cleaned and cleaned["status"] != status_before and not (
+            cleaned["status"] in ENDED or (cleaned["status"] == ContractStatus.ACTIVE and status_before in ENDED)):
+        raise Conflict(_("An amendment only completes, terminates or reopens a signed contract; a draft is "
+                         "signed through its review."), field="status", code=ErrorCode.CONTRACT_STATUS)
     if locked.status == ContractStatus.ACTIVE:
-        # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it activates the
+        # What the amendment adds to the customer's exposure: the whole uninvoiced rest when it reopens the
         # contract, the raise when it raises an active one. It passes the same credit check as a new contract.
-        added = locked.amount_minor - (amount_before if was_active else invoiced)
-        if added > 0:
-            hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added, currency=locked.currency,
-                      document_kind="contract", document_ref=locked.number, user=actor,
-                      payment_terms_days=locked.payment_terms_days)
+        _exposure_increase(customer, locked, locked.amount_minor - (amount_before if was_active else invoiced),
+                           actor)
     ContractVersion.objects.create(contract=locked, version=locked.version, terms=canonical_json(before),
                                    reason=reason.strip(), amended_by=getattr(actor, "username", "system"))
     locked.version += 1
@@ -230,3 +341,43 @@ def contract_attach(*, actor: Actor, contract: Contract, filename: str, content:
     audit_record(actor=actor, action="contract_attachment_added", subject=contract,
                  after={"file": attachment.file.name, "sha256": digest})
     return attachment
+
+
+@transaction.atomic
+def contract_sign(*, actor: Actor, contract: Contract, signed_date: date) -> Contract:
+    """Sign an approved contract: it becomes active from ``signed_date`` after the credit check of its uninvoiced
+    amount, under the customer's lock (as any contract that becomes active). Only an approved contract is signed."""
+    date_check(signed_date, field="signed_date")
+    customer = lock_customer(contract.customer_id)  # lock order: customer first
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
+    if locked.status != ContractStatus.APPROVED:
+        raise Conflict(_("Only an approved contract can be signed; this one is %(status)s.")
+                       % {"status": locked.get_status_display()}, field="status", code=ErrorCode.CONTRACT_STATUS)
+    before = contract_terms(locked)
+    locked.status, locked.signed_date = ContractStatus.ACTIVE, signed_date
+    _check_dates(locked)
+    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+    _exposure_increase(customer, locked, locked.amount_minor - invoiced, actor)
+    locked.save(update_fields=["status", "signed_date"])
+    audit_record(actor=actor, action="contract_signed", subject=locked, before=before, after=contract_terms(locked))
+    return locked
+
+
+@transaction.atomic
+def contract_milestone_event(*, actor: Actor, contract: Contract, sequence: int, event_date: date | None) -> Contract:
+    """Record (or clear) when a milestone's event happened: delivered, accepted. Only on a signed contract."""
+    if event_date is not None:
+        date_check(event_date, field="event_date")
+    locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
+    if locked.status not in (ContractStatus.ACTIVE, *ENDED):
+        raise Conflict(_("Only a signed contract's milestones are delivered."), field="status",
+                       code=ErrorCode.CONTRACT_STATUS)
+    milestone = locked.milestones.filter(sequence=sequence).first()
+    if milestone is None:
+        raise ValidationFailed(_("The contract has no milestone %(n)s.") % {"n": sequence}, field="sequence")
+    before = {"sequence": sequence, "event_date": milestone.event_date}
+    milestone.event_date = event_date
+    milestone.save(update_fields=["event_date"])
+    audit_record(actor=actor, action="contract_milestone_event", subject=locked, before=before,
+                 after={"sequence": sequence, "event_date": event_date})
+    return locked

@@ -295,11 +295,14 @@ def interest(request, query: Query[InterestQuery]):
         contract.late_interest_rate_daily if contract else Decimal(0))
     penalty = query.penalty_rate if query.penalty_rate is not None else (
         contract.penalty_rate if contract else Decimal(0))
+    # the contract's tiered clause applies unless a single daily rate is asked for
+    tiers = contract.late_interest_tiers if contract and query.daily_rate is None else []
     charge = late_interest(amount_minor=amount, due_date=due, as_of=as_of, daily_rate=daily, penalty_rate=penalty,
-                           grace_days=query.grace_days)
+                           grace_days=query.grace_days, tiers=tiers)
     currency = invoice.currency if invoice else "CNY"
     return {"invoice_id": invoice.pk if invoice else None, "currency": currency, "amount_minor": amount,
             "due_date": due, "as_of": as_of, "days_overdue": charge.days_overdue, "daily_rate": daily,
+            "tiers": tiers,
             "penalty_rate": penalty, "interest_minor": charge.interest_minor,
             "interest": money_text(charge.interest_minor, currency), "penalty_minor": charge.penalty_minor,
             "penalty": money_text(charge.penalty_minor, currency), "total_minor": charge.total_minor,

@@ -18,7 +18,7 @@ from arms.common import hooks
 from arms.common.pdf import render_pdf
 from arms.contracts.models import DisputeResolution
 from arms.customers.models import Contact
-from arms.domain.interest import late_interest
+from arms.domain.interest import late_interest, tiers_of
 from arms.domain.money import format_amount
 from arms.dunning.models import DunningAction, DunningItem, ItemOutcome, Language
 from arms.dunning.selectors import customer_language, held_invoice_ids
@@ -49,6 +49,28 @@ class Line:
         return self.open_minor + self.interest_minor + self.penalty_minor
 
 
+@dataclass(frozen=True)
+class TierRow:
+    from_day: int
+    to_day: int | None
+    daily_rate: Decimal
+
+    @property
+    def daily_rate_percent(self) -> str:
+        return f"{(self.daily_rate * 100).normalize():f}%"
+
+    @property
+    def daily_rate_per_10k(self) -> str:
+        return f"{(self.daily_rate * 10000).normalize():f}"
+
+
+def tier_rows(raw) -> list[TierRow]:
+    """A contract's stored tiers as the rows of the letter's table (from day, to day or open, daily rate)."""
+    tiers = tiers_of(raw)
+    return [TierRow(t.from_day, tiers[i + 1].from_day - 1 if i + 1 < len(tiers) else None, t.daily_rate)
+            for i, t in enumerate(tiers)]
+
+
 @dataclass
 class Clause:
     number: str
@@ -58,6 +80,8 @@ class Clause:
     text: str
     dispute_resolution: str  # a lazy label: translated when the letter is rendered, in the customer's language
     venue: str
+    #: a tiered clause (rates that step up with days late): the letter prints its table instead of the single rate
+    tiers: list[TierRow] = field(default_factory=list)
 
     @property
     def daily_rate_percent(self) -> str:
@@ -130,7 +154,7 @@ def issuer_context(action: DunningAction) -> dict:
 def _clause(contract) -> Clause:
     resolution = dict(DisputeResolution.choices).get(contract.dispute_resolution, contract.dispute_resolution)
     return Clause(contract.number, contract.title, contract.late_interest_rate_daily, contract.penalty_rate,
-                  contract.penalty_clause, resolution, contract.dispute_venue)
+                  contract.penalty_clause, resolution, contract.dispute_venue, tier_rows(contract.late_interest_tiers))
 
 
 def _line(invoice: Invoice, *, as_of: date, grace_days: int, held: bool = False) -> Line:
@@ -139,6 +163,7 @@ def _line(invoice: Invoice, *, as_of: date, grace_days: int, held: bool = False)
         amount_minor=invoice.amount_open_minor, due_date=invoice.due_date, as_of=as_of,
         daily_rate=contract.late_interest_rate_daily if contract else Decimal(0),
         penalty_rate=contract.penalty_rate if contract else Decimal(0), grace_days=grace_days,
+        tiers=contract.late_interest_tiers if contract else None,
     )
     return Line(invoice.number, invoice.vat_invoice_number, invoice.issue_date, invoice.due_date,
                 (as_of - invoice.due_date).days, invoice.amount_open_minor, charge.interest_minor,

@@ -326,6 +326,8 @@ class InterestOut(Schema):
     as_of: dt.date
     days_overdue: int
     daily_rate: Decimal
+    tiers: list[dict] = Field([], description="The contract's tiered clause used ({from_day, daily_rate}); empty: "
+                                              "the single daily rate was used.")
     penalty_rate: Decimal
     interest_minor: int
     interest: str

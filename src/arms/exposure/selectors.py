@@ -29,7 +29,7 @@ from arms.contracts.models import Contract, ContractStatus
 from arms.credit.selectors import credit_profile_get
 from arms.customers.selectors import customers_visible_to
 from arms.domain import exposure as rules
-from arms.domain.money import BASE_CURRENCY, from_base_minor
+from arms.domain.money import BASE_CURRENCY, divide_half_up, from_base_minor
 from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
 from arms.ledger.enums import BILL_METHODS, PaymentStatus
 from arms.ledger.models import Invoice, Payment
@@ -296,3 +296,35 @@ def override_usable_qs(*, customer_id: int, amount_minor: int, currency: str, do
         .filter(Q(document_ref="") | Q(document_ref=document_ref))
         .order_by("expires_at", "pk")
     )
+
+
+# ---------------------------------------------------------------- deposits (保证金 / 预付款 before the first invoice)
+
+
+def deposit_share_bp(contract: Contract) -> int:
+    """The contract's deposit share in basis points: its own ``deposit_pct`` when set, else the customer's credit
+    profile's (0 without a profile)."""
+    pct = contract.deposit_pct
+    if pct is None:
+        profile = credit_profile_get(contract.customer)
+        pct = profile.deposit_pct if profile is not None else None
+    return int((pct or 0) * 100)
+
+
+def deposit_received_minor(contract: Contract, *, as_of: date | None = None) -> int:
+    """Deposits received for ``contract``: posted (not reversed) payments of its customer in its currency that
+    name it, received on or before ``as_of`` (default today)."""
+    as_of = as_of or timezone.localdate()
+    total = (Payment.objects.filter(contract_id=contract.pk, customer_id=contract.customer_id,
+                                    currency=contract.currency, status=PaymentStatus.POSTED,
+                                    received_date__lte=as_of)
+             .aggregate(total=Sum("amount_minor"))["total"])
+    return int(total or 0)
+
+
+def contract_deposit_status(contract: Contract, *, as_of: date | None = None) -> tuple[int, int, str]:
+    """``(required_minor, received_minor, currency)`` of the contract's deposit: required = deposit share ×
+    contract amount (half up), received = ``deposit_received_minor``. The first invoice on the contract is refused
+    (``deposit_missing``) while received < required."""
+    required = divide_half_up(contract.amount_minor * deposit_share_bp(contract), 10_000)
+    return required, deposit_received_minor(contract, as_of=as_of), contract.currency

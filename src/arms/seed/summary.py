@@ -85,6 +85,10 @@ LABELS = {
     "cash-in forecasts": _("Cash-in forecasts stored"),
     "stress scenarios": _("Stress scenarios"),
     "stress runs": _("Stress scenario runs"),
+    # contract review (its demo module)
+    "contracts in review": _("Contracts in review"),
+    "contracts approved to sign": _("Contracts approved, waiting to be signed"),
+    "contracts with tiered interest": _("Contracts with tiered late interest"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 CHUNK = 5_000
 
 FIELDS = ("pk", "customer_id", "currency", "due_date", "amount_open_minor", "due_offset", "reached", "policy_id",
-          "contract__late_interest_rate_daily", "contract__penalty_rate")
+          "contract__late_interest_rate_daily", "contract__penalty_rate", "contract__late_interest_tiers")
 
 
 def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple[Any, ...]]:
@@ -135,14 +135,14 @@ def _flush(run: DunningRun, pending: dict[Any, tuple[list[Row], list[Row]]], cou
 
 def _build(as_of: date, ladder: Ladder, row: tuple[Any, ...]) -> tuple[Row, list[Row]]:
     (invoice_id, customer_id, currency, due_date, open_minor, due_offset, reached, _policy_id, daily_rate,
-     penalty_rate) = row
+     penalty_rate, tiers) = row
     days = (as_of - due_date).days
     choice = stage_due(days_past_due=days, stages=ladder.rules, reached_offset=reached)
     if choice.stage is None or choice.stage.offset_days != due_offset:  # the SQL and the rule must agree
         raise AssertionError(f"invoice {invoice_id}: SQL chose {due_offset}, the rule {choice.stage}")
     charge = late_interest(amount_minor=open_minor, due_date=due_date, as_of=as_of,
                            daily_rate=daily_rate or Decimal(0), penalty_rate=penalty_rate or Decimal(0),
-                           grace_days=ladder.policy.grace_days)
+                           grace_days=ladder.policy.grace_days, tiers=tiers)
     item = Row(invoice_id, customer_id, ladder.stage_at(due_offset).pk, due_offset, ItemOutcome.ACTIONED.value, days,
                currency, open_minor, charge.interest_minor, charge.penalty_minor)
     skipped = [Row(invoice_id, customer_id, ladder.stage_at(rule.offset_days).pk, rule.offset_days,
