@@ -189,6 +189,11 @@ class AuditAction(models.TextChoices):
     STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
     STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
     STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
+    # credit terms in force (issue 16, h1)
+    CREDIT_SETTINGS_CHANGED = "credit_settings_changed", _("Credit-control settings changed")
+    GUARANTEE_RECORDED = "guarantee_recorded", _("Guarantee recorded")
+    GUARANTEE_RELEASED = "guarantee_released", _("Guarantee released")
+    GUARANTEE_EXPIRED = "guarantee_expired", _("Guarantee expired")
 
 
 def action_label(action: str) -> str:

@@ -127,6 +127,8 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # credit terms in force: the guarantees register (issue 16, h1)
+    GUARANTEE_NOT_ACTIVE = "guarantee_not_active"
 
 
 class ArmsError(Exception):

@@ -28,12 +28,22 @@ from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
+from arms.common.bounds import MAX_MINOR
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
+from arms.credit.services.guarantees import guarantees_expiry_run
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
-from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
+from arms.exposure.models import (
+    CreditControlSettings,
+    CreditHold,
+    CreditOverride,
+    DocumentKind,
+    HoldReason,
+    OverrideStatus,
+    UnratedPolicy,
+)
 from arms.exposure.selectors import (
     ExposureBreakdown,
     contract_deposit_status,
@@ -62,6 +72,9 @@ DEFAULT_OVERDUE_BLOCK_DAYS = 90
 DEFAULT_OVERDUE_BLOCK_MIN_MINOR = 100_00
 DEFAULT_OVERRIDE_VALID_DAYS = 7
 MAX_OVERRIDE_VALID_DAYS = 90
+#: the longest payment terms a terms exception may allow (ten years)
+MAX_TERMS_DAYS = 3650
+MAX_GUARANTEE_WARN_DAYS = 365
 
 
 # ---------------------------------------------------------------- the check
@@ -361,7 +374,8 @@ def _override_snapshot(o: CreditOverride) -> JsonDict:
             "document_kind": o.document_kind, "document_ref": o.document_ref, "reason": o.reason,
             "status": o.status, "valid_days": o.valid_days, "requested_by": o.requested_by_id,
             "decided_by": o.decided_by_id, "decision_note": o.decision_note, "expires_at": o.expires_at,
-            "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref}
+            "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref,
+            "terms_days": o.terms_days}
 
 
 def _credit_managers() -> QuerySet[User]:
@@ -371,8 +385,10 @@ def _credit_managers() -> QuerySet[User]:
 @transaction.atomic
 def override_request(*, customer: Customer, amount_minor: int, currency: str, reason: str, actor: Actor,
                      document_kind: str = "",
-                     document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS) -> CreditOverride:
-    """Ask a credit manager to let one blocked document of up to ``amount_minor`` through."""
+                     document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS,
+                     terms_days: int | None = None) -> CreditOverride:
+    """Ask a credit manager to let one blocked document of up to ``amount_minor`` through. With ``terms_days`` it
+    is also a terms exception: the document may ask for payment terms up to that many days, beyond the grade's."""
     requester = user_or_none(actor)
     if requester is None:
         raise Forbidden(_("Only a signed-in user can request an override."))
@@ -387,11 +403,15 @@ def override_request(*, customer: Customer, amount_minor: int, currency: str, re
     if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
         raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {"max": MAX_OVERRIDE_VALID_DAYS},
                                field="valid_days")
+    if terms_days is not None and (not isinstance(terms_days, int) or isinstance(terms_days, bool)
+                                   or not 1 <= terms_days <= MAX_TERMS_DAYS):
+        raise ValidationFailed(_("Payment terms are 1 to %(max)s days.") % {"max": MAX_TERMS_DAYS},
+                               field="terms_days")
     locked = lock_customer(customer.pk)
     override = CreditOverride.objects.create(
         customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
         document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
-        requested_by=requester,
+        requested_by=requester, terms_days=terms_days,
     )
     audit_record(actor=actor, action="credit_override_requested", subject=override,
                  after=_override_snapshot(override))
@@ -476,3 +496,50 @@ def overrides_expire(*, now: datetime | None = None) -> int:
         audit_record(actor=None, action="credit_override_expired", subject=override, before=before,
                      after=_override_snapshot(override))
     return len(due)
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _settings_snapshot(row: CreditControlSettings) -> JsonDict:
+    return {"unrated_policy": row.unrated_policy, "unrated_limit_minor": row.unrated_limit_minor,
+            "guarantee_warn_days": row.guarantee_warn_days}
+
+
+@transaction.atomic
+def control_settings_update(*, company_id: int, actor: Actor, unrated_policy: str, unrated_limit_minor: int,
+                            guarantee_warn_days: int) -> CreditControlSettings:
+    """A credit manager sets how unrated customers are handled and when guarantee expiries are announced."""
+    user = user_or_none(actor)
+    if user is None or not user.has_perm("exposure.change_creditcontrolsettings"):
+        raise Forbidden(_("Only a credit manager can change the credit-control settings."))
+    if unrated_policy not in UnratedPolicy.values:
+        raise ValidationFailed(_("%(value)s is not an unrated policy; use one of %(choices)s.") % {
+            "value": unrated_policy, "choices": ", ".join(UnratedPolicy.values)}, field="unrated_policy")
+    if not isinstance(unrated_limit_minor, int) or isinstance(unrated_limit_minor, bool) \
+            or not 0 <= unrated_limit_minor <= MAX_MINOR:
+        raise ValidationFailed(_("The default limit must be a whole number of fen, not negative."),
+                               field="unrated_limit_minor")
+    if not isinstance(guarantee_warn_days, int) or isinstance(guarantee_warn_days, bool) \
+            or not 1 <= guarantee_warn_days <= MAX_GUARANTEE_WARN_DAYS:
+        raise ValidationFailed(_("Warn 1 to %(max)s days before a guarantee expires.") % {
+            "max": MAX_GUARANTEE_WARN_DAYS}, field="guarantee_warn_days")
+    row = qs_for_update(CreditControlSettings.objects.all()).filter(company_id=company_id).first()
+    before = _settings_snapshot(row) if row is not None else None
+    if row is None:
+        row = CreditControlSettings(company_id=company_id)
+    row.unrated_policy = unrated_policy
+    row.unrated_limit_minor = unrated_limit_minor
+    row.guarantee_warn_days = guarantee_warn_days
+    row.updated_by = user
+    row.save()
+    audit_record(actor=actor, action="credit_settings_changed", subject=row, before=before,
+                 after=_settings_snapshot(row))
+    return row
+
+
+def guarantees_expiring_run(*, as_of: date | None = None) -> dict[str, int]:
+    """The daily guarantee run (``arms.credit.services.guarantees.guarantees_expiry_run``) with each company's
+    warning days from its credit-control settings."""
+    warn_days = dict(CreditControlSettings.objects.values_list("company_id", "guarantee_warn_days"))
+    return guarantees_expiry_run(as_of=as_of, warn_days=warn_days)
