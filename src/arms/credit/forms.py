@@ -9,8 +9,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.errors import money_message
+from arms.contracts.models import GuaranteeType
 from arms.credit.enums import BureauRating, Grade
-from arms.domain.money import format_amount
+from arms.credit.models import GuaranteeStatus
+from arms.domain.money import MoneyError, check_currency, format_amount, parse_amount
 from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,3 +156,43 @@ class ProfileFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
     grade = forms.ChoiceField(label=_("Grade"), required=False,
                               choices=[("", _("All")), *Grade.choices, ("none", _("Not rated"))])
+
+
+class GuaranteeForm(ServiceErrorMixin, forms.Form):
+    """A guarantee to register on the credit file; the amount in its currency."""
+
+    SERVICE_FIELDS = {"amount_minor": "amount", "document_bytes": "document"}
+
+    guarantor = forms.CharField(label=_("Guarantor"), max_length=200)
+    kind = forms.ChoiceField(label=_("Guarantee type"),
+                             choices=[c for c in GuaranteeType.choices if c[0] != GuaranteeType.NONE])
+    amount = forms.CharField(label=_("Amount"), max_length=30)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    expiry_date = forms.DateField(label=_("Expires on"), widget=DATE_INPUT)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.FileField(label=_("Document (scan)"), required=False)
+
+    def clean_currency(self) -> str:
+        try:
+            return check_currency(self.cleaned_data["currency"])
+        except MoneyError as exc:
+            raise forms.ValidationError(money_message(exc)) from exc
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if "amount" in data and "currency" in data:
+            try:
+                data["amount_minor"] = parse_amount(data["amount"], data["currency"])
+            except MoneyError as exc:
+                self.add_error("amount", money_message(exc))
+        return data
+
+
+class GuaranteeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Guarantor, reference or customer")}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), *GuaranteeStatus.choices])
