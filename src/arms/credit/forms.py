@@ -35,14 +35,12 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
     dishonest_debtor = forms.ChoiceField(label=_("Dishonest judgment debtor (失信被执行人)"), required=False,
                                          choices=TRI_STATE)
     business_abnormal = forms.ChoiceField(label=_("Business abnormal (经营异常)"), required=False, choices=TRI_STATE)
-    guarantees_held = AmountField(label=_("Guarantees held (CNY)"), required=False)
     guarantees_note = forms.CharField(label=_("Guarantees"), required=False, max_length=300)
     external_checked_on = forms.DateField(label=_("External facts checked on"), required=False, widget=DATE_INPUT)
     overdue_block_days = forms.IntegerField(label=_("Block when overdue (days)"), min_value=0, max_value=3650)
     overdue_block_min = AmountField(label=_("Ignore overdue items below"), currency="CNY")
 
-    SERVICE_FIELDS = {"registered_capital_minor": "registered_capital", "guarantees_held_minor": "guarantees_held",
-                      "overdue_block_min_minor": "overdue_block_min"}
+    SERVICE_FIELDS = {"registered_capital_minor": "registered_capital", "overdue_block_min_minor": "overdue_block_min"}
 
     @classmethod
     def initial_for(cls, profile) -> dict:
@@ -56,7 +54,6 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
             "legal_representative": profile.legal_representative, "bureau_rating": profile.bureau_rating,
             "bureau_name": profile.bureau_name, "lawsuits_count": profile.lawsuits_count,
             "dishonest_debtor": tri(profile.dishonest_debtor), "business_abnormal": tri(profile.business_abnormal),
-            "guarantees_held": format_amount(profile.guarantees_held_minor, "CNY"),
             "guarantees_note": profile.guarantees_note, "external_checked_on": profile.external_checked_on,
             "overdue_block_days": profile.overdue_block_days,
             "overdue_block_min": format_amount(profile.overdue_block_min_minor, "CNY"),
@@ -69,7 +66,7 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
             "legal_representative": d["legal_representative"], "bureau_rating": d["bureau_rating"],
             "bureau_name": d["bureau_name"], "lawsuits_count": d["lawsuits_count"],
             "dishonest_debtor": _tri(d["dishonest_debtor"]), "business_abnormal": _tri(d["business_abnormal"]),
-            "guarantees_held_minor": d["guarantees_held"] or 0, "guarantees_note": d["guarantees_note"],
+            "guarantees_note": d["guarantees_note"],
             "external_checked_on": d["external_checked_on"], "overdue_block_days": d["overdue_block_days"],
             "overdue_block_min_minor": d["overdue_block_min"] or 0,
         }

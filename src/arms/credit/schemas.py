@@ -41,7 +41,6 @@ class CreditFileIn(InputSchema):
     lawsuits_count: int | None = Field(None, ge=0, le=32767)
     dishonest_debtor: bool | None = Field(None, description="失信被执行人; forces grade D.")
     business_abnormal: bool | None = Field(None, description="经营异常; caps the grade at C.")
-    guarantees_held_minor: MinorAmount | None = Field(None, ge=0)
     guarantees_note: str | None = Field(None, max_length=300)
     external_checked_on: DocumentDate | None = None
     overdue_block_days: int | None = Field(None, ge=0, le=3650)
