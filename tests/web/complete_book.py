@@ -441,6 +441,15 @@ def _build(today: date) -> CompleteBook:
     cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
+    # credit terms in force (issue 16, h1): a guarantee with its scan, expiring soon; a terms exception waiting
+    from arms.credit.services import guarantee_record
+
+    guarantee = guarantee_record(actor=credit, customer=hd, guarantor="华东融资担保有限公司", kind="bank_guarantee",
+                                 amount_minor=300_000_00, currency="CNY", valid_from=today - timedelta(days=300),
+                                 expiry_date=today + timedelta(days=20), reference="BG-2026-0007",
+                                 note="履约保函", document_bytes=b"%PDF-1.4 guarantee", document_name="保函.pdf")
+    override_request(customer=hd, amount_minor=80_000_00, currency="CNY", document_kind="invoice",
+                     reason="年度框架合同约定账期60天", actor=sales, terms_days=60)
     values = {
         "customer_id": hd.pk, "invoice_id": h1.pk, "payment_id": paid.pk, "budget_id": budget.pk,
         "task_id": Task.objects.filter(customer=hd, status="open").order_by("pk").first().pk,
@@ -483,5 +492,6 @@ def _build(today: date) -> CompleteBook:
         "stress:run_pdf.run_id": stress_run.pk,
         "forecast_id": cash_forecast.pk,
         "version_id": prediction_versions[0].pk,
+        "guarantee_id": guarantee.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -85,6 +85,9 @@ LABELS = {
     "cash-in forecasts": _("Cash-in forecasts stored"),
     "stress scenarios": _("Stress scenarios"),
     "stress runs": _("Stress scenario runs"),
+    # credit terms in force (issue 16, h1: the exposure demo)
+    "guarantees": _("Guarantees registered"),
+    "terms exceptions": _("Terms exceptions requested"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }
