@@ -340,3 +340,16 @@ def test_credit_file_shows_the_terms_in_force_and_records_a_guarantee(customer, 
                                                             "guarantee_warn_days": "30"})
     assert settings_page.status_code == 302
     assert CreditControlSettings.objects.get().unrated_policy == "block"
+
+
+def test_the_erp_check_asks_about_terms_and_confirms_with_a_terms_exception(customer, clerk, credit_manager):
+    rate(customer, grade="B", limit=5_000_000_00, payment_terms_days=45)
+    api = Api(clerk)
+    order = {"customer_id": customer.pk, "amount_minor": 100_00, "reference": "SO-9", "payment_terms_days": 60}
+    answer = api.post("/credit/check", order).json()
+    assert (answer["decision"], [r["code"] for r in answer["reasons"]]) == ("block", ["terms_exceeded"])
+    exception = services.override_request(customer=customer, amount_minor=100_00, currency="CNY", reason="框架合同",
+                                          actor=clerk, terms_days=60)
+    services.override_approve(override=exception, actor=credit_manager)
+    confirmed = api.post("/credit/check", {**order, "confirm": True}).json()
+    assert confirmed["decision"] == "allow" and confirmed["override_id"] == exception.pk

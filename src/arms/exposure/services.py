@@ -190,12 +190,12 @@ def _check_amount(amount_minor: int, currency: str) -> str:
 @transaction.atomic
 def credit_check_confirm(*, customer: Customer, amount_minor: int, currency: str, document_kind: str,
                          document_ref: str = "", user: Actor = None, contract: Contract | None = None,
-                         as_of: date | None = None) -> CreditCheckResult:
+                         as_of: date | None = None, payment_terms_days: int | None = None) -> CreditCheckResult:
     """The credit check for a document the caller confirms now (``POST /credit/check`` with ``confirm``): the
     customer locked and a fitting override consumed, in its own transaction (ADR 0003: the edge opens none)."""
     return credit_check(customer=customer, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
                         document_ref=document_ref, user=user, contract=contract, as_of=as_of, lock=True,
-                        consume_override=True)
+                        consume_override=True, payment_terms_days=payment_terms_days)
 
 
 def credit_check(*, customer: Customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
