@@ -353,3 +353,19 @@ def test_the_erp_check_asks_about_terms_and_confirms_with_a_terms_exception(cust
     services.override_approve(override=exception, actor=credit_manager)
     confirmed = api.post("/credit/check", {**order, "confirm": True}).json()
     assert confirmed["decision"] == "allow" and confirmed["override_id"] == exception.pk
+
+
+def test_the_customer_page_records_a_deposit_for_a_contract(customer, clerk):
+    contract = contract_create(actor=clerk, customer=customer, number="HT-WEB", signed_date=TODAY,
+                               amount_minor=100_000_00)
+    client = Client()
+    client.force_login(clerk)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'name="contract"' in page and "HT-WEB" in page
+    response = client.post(f"/customers/{customer.pk}/payments/", {
+        "received_date": TODAY.isoformat(), "amount": "30,000.00", "currency": "CNY", "method": "bank_transfer",
+        "contract": contract.pk, "idempotency_key": "k-1"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    payment = Payment.objects.get()
+    assert (payment.contract_id, payment.amount_unallocated_minor) == (contract.pk, 30_000_00)
+    assert "HT-WEB" in client.get(f"/payments/{payment.pk}/").content.decode()

@@ -11,9 +11,15 @@ from django.contrib.auth import get_user_model
 from arms.credit.models import Guarantee
 from arms.credit.services import guarantee_record
 from arms.customers.models import Customer
-from arms.exposure.models import CreditOverride
+from arms.exposure.models import DEFAULT_GUARANTEE_WARN_DAYS, DEFAULT_UNRATED_LIMIT_MINOR, CreditOverride
 from arms.exposure.selectors import credit_profile_of
-from arms.exposure.services import hold_place, hold_release, override_approve, override_request
+from arms.exposure.services import (
+    control_settings_update,
+    hold_place,
+    hold_release,
+    override_approve,
+    override_request,
+)
 
 
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
@@ -54,6 +60,11 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
 def _terms_in_force(*, today: date, rng: random.Random, users: dict, manager) -> dict[str, int]:
     """Issue 16: every customer whose grade requires a guarantee holds one (so the demo's later documents pass),
     one of them expiring in three weeks; and one terms exception waiting for a credit manager."""
+    company = Customer.objects.order_by("pk").values_list("company_id", flat=True).first()
+    if company is not None:  # the seed loaded its history with the warn policy: the product default from now on
+        control_settings_update(company_id=company, actor=manager, unrated_policy="limit",
+                                unrated_limit_minor=DEFAULT_UNRATED_LIMIT_MINOR,
+                                guarantee_warn_days=DEFAULT_GUARANTEE_WARN_DAYS)
     if Guarantee.objects.exists():
         return {}
     needing = list(Customer.objects.filter(credit_profile__guarantee_required=True).order_by("code"))
