@@ -250,3 +250,8 @@ class CreditControlSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id}: {self.unrated_policy}"
+
+    @property
+    def currency(self) -> str:
+        """The default limit until rated is in the base currency."""
+        return "CNY"

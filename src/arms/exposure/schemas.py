@@ -229,8 +229,7 @@ class CreditSettingsOut(Schema):
     unrated_limit_minor: int
     unrated_limit: str
     guarantee_warn_days: int
+    currency: str = Field("CNY", description="The default limit is in CNY")
     updated_at: dt.datetime | None = None
 
-    @staticmethod
-    def resolve_unrated_limit(obj) -> str:
-        return money_text(obj.unrated_limit_minor, "CNY")
+    resolve_unrated_limit = formatted_money("unrated_limit_minor")
