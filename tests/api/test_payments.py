@@ -34,6 +34,7 @@ def test_record_payment(clerk_api, customer):
         "payer_name": "测试客户", "bank_reference": "CMB20260201001", "fx_rate": "1.00000000",
         "amount_base_minor": 50_000, "status": "posted", "reversal_date": None, "reversal_reason": "",
         "posted_at": body["posted_at"], "posted_by": "clerk", "allocations": [],
+        "contract_id": None,  # the contract this money is the deposit for (issue 16)
     }
     assert AuditEvent.objects.filter(action="payment_recorded").count() == 1
     assert ledger_problems() == {}

@@ -161,6 +161,7 @@ def test_new_customer_rated_b_invoiced_to_the_limit_blocked_overridden_then_pays
     # With 200,000.00 still open against the lower limit, the ERP's next order is blocked until the customer pays.
     order = exposure.credit_check(customer=customer, amount_minor=10_000_00, currency="CNY", document_kind="order",
                                   document_ref="SO-2027-118", lock=False)
-    assert (order.decision, [r["code"] for r in order.reasons]) == ("block", ["limit_exceeded"])
+    # Grade C's policy requires a guarantee (issue 16), and none is registered: that blocks too.
+    assert (order.decision, [r["code"] for r in order.reasons]) == ("block", ["limit_exceeded", "guarantee_missing"])
     assert (order.exposure_minor, order.limit_minor, order.available_minor) == (
         200_000_00, lowered.limit_minor, 0)

@@ -467,6 +467,15 @@ def _build(today: date) -> CompleteBook:
     review_decide(actor=users["executive"], contract=reviewed, kind="sales", decision="approved",
                   confirmed=["payment_terms", "late_interest", "acceptance", "dispute_venue", "governing_law"],
                   comment="同意")
+    # credit terms in force (issue 16, h1): a guarantee with its scan, expiring soon; a terms exception waiting
+    from arms.credit.services import guarantee_record
+
+    guarantee = guarantee_record(actor=credit, customer=hd, guarantor="华东融资担保有限公司", kind="bank_guarantee",
+                                 amount_minor=300_000_00, currency="CNY", valid_from=today - timedelta(days=300),
+                                 expiry_date=today + timedelta(days=20), reference="BG-2026-0007",
+                                 note="履约保函", document_bytes=b"%PDF-1.4 guarantee", document_name="保函.pdf")
+    override_request(customer=hd, amount_minor=80_000_00, currency="CNY", document_kind="invoice",
+                     reason="年度框架合同约定账期60天", actor=sales, terms_days=60)
     values = {
         "customer_id": hd.pk, "invoice_id": h1.pk, "payment_id": paid.pk, "budget_id": budget.pk,
         "task_id": Task.objects.filter(customer=hd, status="open").order_by("pk").first().pk,
@@ -510,5 +519,6 @@ def _build(today: date) -> CompleteBook:
         "forecast_id": cash_forecast.pk,
         "version_id": prediction_versions[0].pk,
         "contract_id": contract.pk, "attachment_id": scan.pk, "contractreview:review.contract_id": reviewed.pk,
+        "guarantee_id": guarantee.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -69,6 +69,7 @@ SKIP_DOWNLOADS = {
     "provisioning:assessment_evidence",  # an individual assessment's evidence file
     "earlywarning:signal_evidence",  # a risk signal's evidence file (a photo from the field)
     "contractreview:attachment",  # a contract's scan
+    "credit:guarantee_document",  # a guarantee's stored scan
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

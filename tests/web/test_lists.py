@@ -817,6 +817,16 @@ def case_contracts_ending(viewer, today):
     other = factories.customer("X001")
     _contract(other, "HT-X", signed=today - timedelta(days=30), end=today + timedelta(days=400))
     return Case(reverse("contractreview:attention"), {})
+def case_guarantees(viewer, today):
+    from arms.credit.models import Guarantee
+
+    for cust in [*customers(), factories.customer("X001")]:
+        released = cust.code == "X001"
+        Guarantee.objects.create(
+            customer=cust, guarantor=cust.name, kind="personal", amount_minor=100_000 + cust.pk, currency="CNY",
+            valid_from=today - timedelta(days=30), expiry_date=today + timedelta(days=cust.pk % 50 + 1),
+            status="released" if released else "active", released_at=timezone.now() if released else None)
+    return Case(reverse("credit:guarantees"), {"status": "active"})
 
 
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}

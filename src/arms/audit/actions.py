@@ -195,6 +195,11 @@ class AuditAction(models.TextChoices):
     CONTRACT_REVIEW_SUBMITTED = "contract_review_submitted", _("Contract submitted for review")
     CONTRACT_REVIEW_DECIDED = "contract_review_decided", _("Contract review step decided")
     CONTRACT_REVIEW_SETTINGS_CHANGED = "contract_review_settings_changed", _("Contract review settings changed")
+    # credit terms in force (issue 16, h1)
+    CREDIT_SETTINGS_CHANGED = "credit_settings_changed", _("Credit-control settings changed")
+    GUARANTEE_RECORDED = "guarantee_recorded", _("Guarantee recorded")
+    GUARANTEE_RELEASED = "guarantee_released", _("Guarantee released")
+    GUARANTEE_EXPIRED = "guarantee_expired", _("Guarantee expired")
 
 
 def action_label(action: str) -> str:

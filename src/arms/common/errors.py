@@ -130,6 +130,8 @@ class ErrorCode(StrEnum):
     # contract review (合同评审) and signing
     CONTRACT_STATUS = "contract_status"
     STEP_NOT_NEXT = "step_not_next"
+    # credit terms in force: the guarantees register (issue 16, h1)
+    GUARANTEE_NOT_ACTIVE = "guarantee_not_active"
 
 
 class ArmsError(Exception):

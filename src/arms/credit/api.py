@@ -12,11 +12,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from arms.common.access import require_perm
 from arms.common.api_types import idempotency_header
+from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
+from arms.contracts.models import Contract
 from arms.credit import selectors, services
 from arms.credit.history import trade_history_for
 from arms.credit.models import CreditProfile, GradePolicy, Rating, ScorecardVersion
@@ -27,6 +30,11 @@ from arms.credit.schemas import (
     CreditPolicyOut,
     FinancialsIn,
     FinancialsOut,
+    GuaranteeFilters,
+    GuaranteeIn,
+    GuaranteeOut,
+    GuaranteePage,
+    GuaranteeReleaseIn,
     HistoryQuery,
     LimitDecisionNoteIn,
     LimitRequestFilters,
@@ -51,7 +59,7 @@ from arms.credit.schemas import (
     TradeHistoryOut,
 )
 from arms.customers.models import Customer
-from arms.customers.selectors import customer_get
+from arms.customers.selectors import customer_get, customers_visible_to
 
 router = Router(tags=["Credit management"])
 
@@ -291,3 +299,44 @@ def scorecard_create(request: AuthedRequest, payload: ScorecardIn) -> Any:
     require_perm(request, "credit.add_scorecardversion")
     return Status(201, services.scorecard_version_create(actor=request.user, name=payload.name,
                                                          definition=payload.definition, note=payload.note))
+
+
+# ---------------------------------------------------------------- guarantees (担保登记)
+
+
+@router.get("/guarantees", response=GuaranteePage, summary="The guarantees register, the first to expire first")
+def guarantee_list(request: AuthedRequest, filters: Query[GuaranteeFilters], page: Query[PageParams]) -> Any:
+    require_perm(request, "credit.view_guarantee")
+    qs = selectors.guarantee_list(user=request.user, customer_id=filters.customer_id, status=filters.status or "",
+                                  search=filters.search, expiring_by=filters.expiring_by)
+    return paginate(qs, limit=page.limit, offset=page.offset)
+
+
+@router.get("/guarantees/{guarantee_id}", response=GuaranteeOut, summary="One guarantee")
+def guarantee_get(request: AuthedRequest, guarantee_id: int) -> Any:
+    require_perm(request, "credit.view_guarantee")
+    return selectors.guarantee_get(user=request.user, guarantee_id=guarantee_id)
+
+
+@router.post("/guarantees", response={201: GuaranteeOut},
+             summary="Register a guarantee (guarantor, type, amount, validity) held for a customer")
+def guarantee_create(request: AuthedRequest, payload: GuaranteeIn) -> Any:
+    require_perm(request, "credit.add_guarantee")
+    customer = customer_get(user=request.user, customer_id=payload.customer_id)
+    contract = None
+    if payload.contract_id is not None:
+        contract = Contract.objects.filter(customer__in=customers_visible_to(request.user),
+                                           pk=payload.contract_id).first()
+        if contract is None:
+            raise NotFound(_("Contract %(id)s not found.") % {"id": payload.contract_id}, field="contract_id")
+    made = services.guarantee_record(actor=request.user, customer=customer, contract=contract,
+                                     **payload.model_dump(exclude={"customer_id", "contract_id"}))
+    return Status(201, selectors.guarantee_get(user=request.user, guarantee_id=made.pk))
+
+
+@router.post("/guarantees/{guarantee_id}/release", response=GuaranteeOut, summary="Release a guarantee, saying why")
+def guarantee_release(request: AuthedRequest, guarantee_id: int, payload: GuaranteeReleaseIn) -> Any:
+    require_perm(request, "credit.change_guarantee")
+    found = selectors.guarantee_get(user=request.user, guarantee_id=guarantee_id)
+    services.guarantee_release(guarantee=found, actor=request.user, note=payload.note)
+    return selectors.guarantee_get(user=request.user, guarantee_id=guarantee_id)

@@ -47,3 +47,15 @@ def limit_request_table(requests) -> Table:
              _name(r.credit_approved_by), _name(r.finance_approved_by), r.decided_at, r.decision_note]
             for r in requests.iterator(chunk_size=CHUNK))
     return Table(_("Credit limit requests"), columns, rows)
+
+
+def guarantee_table(guarantees) -> Table:
+    columns = [Column(_("Customer code")), Column(_("Customer"), width=32), Column(_("Guarantor"), width=28),
+               Column(_("Guarantee type")), Column(_("Currency")), Column(_("Amount"), AMOUNT),
+               Column(_("Valid from"), DATE), Column(_("Expires on"), DATE), Column(_("Reference")),
+               Column(_("Contract")), Column(_("Status")), Column(_("Note"), width=40)]
+    rows = ([g.customer.code, g.customer.name, g.guarantor, g.get_kind_display(), g.currency,
+             to_decimal(g.amount_minor, g.currency), g.valid_from, g.expiry_date, g.reference,
+             g.contract.number if g.contract_id else "", g.get_status_display(), g.note]
+            for g in guarantees.iterator(chunk_size=CHUNK))
+    return Table(_("Guarantees"), columns, rows)

@@ -9,8 +9,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.errors import money_message
+from arms.contracts.models import GuaranteeType
 from arms.credit.enums import BureauRating, Grade
-from arms.domain.money import format_amount
+from arms.credit.models import GuaranteeStatus
+from arms.domain.money import MoneyError, check_currency, format_amount, parse_amount
 from arms.web.forms import AmountField, ServiceErrorMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,14 +35,12 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
     dishonest_debtor = forms.ChoiceField(label=_("Dishonest judgment debtor (失信被执行人)"), required=False,
                                          choices=TRI_STATE)
     business_abnormal = forms.ChoiceField(label=_("Business abnormal (经营异常)"), required=False, choices=TRI_STATE)
-    guarantees_held = AmountField(label=_("Guarantees held (CNY)"), required=False)
     guarantees_note = forms.CharField(label=_("Guarantees"), required=False, max_length=300)
     external_checked_on = forms.DateField(label=_("External facts checked on"), required=False, widget=DATE_INPUT)
     overdue_block_days = forms.IntegerField(label=_("Block when overdue (days)"), min_value=0, max_value=3650)
     overdue_block_min = AmountField(label=_("Ignore overdue items below"), currency="CNY")
 
-    SERVICE_FIELDS = {"registered_capital_minor": "registered_capital", "guarantees_held_minor": "guarantees_held",
-                      "overdue_block_min_minor": "overdue_block_min"}
+    SERVICE_FIELDS = {"registered_capital_minor": "registered_capital", "overdue_block_min_minor": "overdue_block_min"}
 
     @classmethod
     def initial_for(cls, profile) -> dict:
@@ -53,7 +54,6 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
             "legal_representative": profile.legal_representative, "bureau_rating": profile.bureau_rating,
             "bureau_name": profile.bureau_name, "lawsuits_count": profile.lawsuits_count,
             "dishonest_debtor": tri(profile.dishonest_debtor), "business_abnormal": tri(profile.business_abnormal),
-            "guarantees_held": format_amount(profile.guarantees_held_minor, "CNY"),
             "guarantees_note": profile.guarantees_note, "external_checked_on": profile.external_checked_on,
             "overdue_block_days": profile.overdue_block_days,
             "overdue_block_min": format_amount(profile.overdue_block_min_minor, "CNY"),
@@ -66,7 +66,7 @@ class CreditFileForm(ServiceErrorMixin, forms.Form):
             "legal_representative": d["legal_representative"], "bureau_rating": d["bureau_rating"],
             "bureau_name": d["bureau_name"], "lawsuits_count": d["lawsuits_count"],
             "dishonest_debtor": _tri(d["dishonest_debtor"]), "business_abnormal": _tri(d["business_abnormal"]),
-            "guarantees_held_minor": d["guarantees_held"] or 0, "guarantees_note": d["guarantees_note"],
+            "guarantees_note": d["guarantees_note"],
             "external_checked_on": d["external_checked_on"], "overdue_block_days": d["overdue_block_days"],
             "overdue_block_min_minor": d["overdue_block_min"] or 0,
         }
@@ -153,3 +153,43 @@ class ProfileFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
     grade = forms.ChoiceField(label=_("Grade"), required=False,
                               choices=[("", _("All")), *Grade.choices, ("none", _("Not rated"))])
+
+
+class GuaranteeForm(ServiceErrorMixin, forms.Form):
+    """A guarantee to register on the credit file; the amount in its currency."""
+
+    SERVICE_FIELDS = {"amount_minor": "amount", "document_bytes": "document"}
+
+    guarantor = forms.CharField(label=_("Guarantor"), max_length=200)
+    kind = forms.ChoiceField(label=_("Guarantee type"),
+                             choices=[c for c in GuaranteeType.choices if c[0] != GuaranteeType.NONE])
+    amount = forms.CharField(label=_("Amount"), max_length=30)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    expiry_date = forms.DateField(label=_("Expires on"), widget=DATE_INPUT)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.FileField(label=_("Document (scan)"), required=False)
+
+    def clean_currency(self) -> str:
+        try:
+            return check_currency(self.cleaned_data["currency"])
+        except MoneyError as exc:
+            raise forms.ValidationError(money_message(exc)) from exc
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if "amount" in data and "currency" in data:
+            try:
+                data["amount_minor"] = parse_amount(data["amount"], data["currency"])
+            except MoneyError as exc:
+                self.add_error("amount", money_message(exc))
+        return data
+
+
+class GuaranteeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Guarantor, reference or customer")}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), *GuaranteeStatus.choices])

@@ -10,6 +10,7 @@ _VIEW = [
     "credit.view_limitchangerequest",
     "credit.view_scorecardversion",
     "credit.view_gradepolicy",
+    "credit.view_guarantee",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -26,9 +27,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "credit.approve_limitchange",
         "credit.add_scorecardversion",
         "credit.change_gradepolicy",
+        "credit.add_guarantee",
+        "credit.change_guarantee",
     ],
     Role.FINANCE_CLERK: [*_VIEW],
-    Role.FINANCE_MANAGER: [*_VIEW, "credit.add_limitchangerequest", "credit.approve_limitchange_large"],
+    Role.FINANCE_MANAGER: [*_VIEW, "credit.add_limitchangerequest", "credit.approve_limitchange_large",
+                           "credit.add_guarantee", "credit.change_guarantee"],
     Role.LEGAL: [*_VIEW],
     Role.AUDITOR: [*_VIEW],
     Role.EXECUTIVE: [*_VIEW],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -40,7 +41,6 @@ class CreditFileIn(InputSchema):
     lawsuits_count: int | None = Field(None, ge=0, le=32767)
     dishonest_debtor: bool | None = Field(None, description="失信被执行人; forces grade D.")
     business_abnormal: bool | None = Field(None, description="经营异常; caps the grade at C.")
-    guarantees_held_minor: MinorAmount | None = Field(None, ge=0)
     guarantees_note: str | None = Field(None, max_length=300)
     external_checked_on: DocumentDate | None = None
     overdue_block_days: int | None = Field(None, ge=0, le=3650)
@@ -387,3 +387,59 @@ class ReviewQueueOut(Schema):
     proposals: list[ProposalOut]
     limit_requests: list[LimitRequestOut]
     awaiting_me: list[int] = Field(description="Ids of the pending limit requests you can approve now.")
+
+
+# ---------------------------------------------------------------- guarantees (担保登记)
+
+
+class GuaranteeFilters(QuerySchema):
+    customer_id: ObjectId | None = None
+    status: Literal["active", "released", "expired"] | None = None
+    expiring_by: dt.date | None = Field(None, description="Active guarantees expiring on or before this day.")
+    search: SearchText = ""
+
+
+class GuaranteeIn(InputSchema):
+    customer_id: int
+    contract_id: int | None = Field(None, description="The contract it secures, if only one.")
+    guarantor: str = Field(max_length=200)
+    kind: Literal["personal", "mortgage", "pledge", "bank_guarantee", "deposit"]
+    amount_minor: MinorAmount = Field(description="The amount secured, minor units, > 0.")
+    currency: str = Field("CNY", max_length=3)
+    valid_from: DocumentDate
+    expiry_date: DocumentDate
+    reference: str = Field("", max_length=100)
+    note: str = Field("", max_length=5000)
+
+
+class GuaranteeReleaseIn(InputSchema):
+    note: str = Field(max_length=5000, description="Why the guarantee is released.")
+
+
+class GuaranteeOut(CustomerRefOut):
+    id: int
+    contract_id: int | None
+    guarantor: str
+    kind: str
+    amount_minor: int
+    amount: str
+    currency: str
+    valid_from: dt.date
+    expiry_date: dt.date
+    reference: str
+    document_name: str
+    status: str
+    note: str
+    created_at: dt.datetime
+    released_at: dt.datetime | None
+    release_note: str
+    expiry_warned_at: dt.datetime | None
+
+    resolve_amount = formatted_money("amount_minor")
+
+
+class GuaranteePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[GuaranteeOut]

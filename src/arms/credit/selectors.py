@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 
 from arms.common.errors import NotFound
 from arms.credit.enums import LimitRequestStatus, ProposalStatus
-from arms.credit.models import CreditProfile, FinancialStatement, LimitChangeRequest, Rating, RatingProposal
+from arms.credit.models import (
+    CreditProfile,
+    FinancialStatement,
+    Guarantee,
+    GuaranteeStatus,
+    LimitChangeRequest,
+    Rating,
+    RatingProposal,
+)
 from arms.credit.services.ratings import customers_due_for_review
 from arms.customers.selectors import customers_visible_to
 
@@ -124,3 +132,37 @@ def review_queue(*, user: User, as_of: date) -> dict[str, QuerySet[Any]]:
         "limit_requests": limit_request_list(user=user, status=LimitRequestStatus.PENDING),
         "awaiting_me": limit_requests_awaiting(user),
     }
+
+
+# ---------------------------------------------------------------- guarantees (担保登记)
+
+
+def guarantees_in_force(customer_id: int, *, as_of: date) -> QuerySet[Guarantee]:
+    """The customer's guarantees that hold on ``as_of``: active, started and not past their expiry date (an
+    active one past its expiry is no longer in force even before the daily task marks it expired)."""
+    return Guarantee.objects.filter(customer_id=customer_id, status=GuaranteeStatus.ACTIVE, valid_from__lte=as_of,
+                                    expiry_date__gte=as_of)
+
+
+def guarantee_list(*, user: Viewer, customer_id: int | None = None, status: str = "", search: str = "",
+                   expiring_by: date | None = None) -> QuerySet[Guarantee]:
+    """Guarantees on the customers ``user`` may see, the first to expire first."""
+    qs = (Guarantee.objects.filter(customer__in=customers_visible_to(user))
+          .select_related("customer", "contract", "created_by"))
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    if expiring_by is not None:
+        qs = qs.filter(status=GuaranteeStatus.ACTIVE, expiry_date__lte=expiring_by)
+    if search:
+        qs = qs.filter(Q(guarantor__icontains=search) | Q(reference__icontains=search)
+                       | Q(customer__code__icontains=search) | Q(customer__name__icontains=search))
+    return qs.order_by("expiry_date", "pk")
+
+
+def guarantee_get(*, user: Viewer, guarantee_id: int) -> Guarantee:
+    found = guarantee_list(user=user).filter(pk=guarantee_id).first()
+    if found is None:
+        raise NotFound(_("No such guarantee."))
+    return found

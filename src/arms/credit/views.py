@@ -18,11 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arms.common.errors import ArmsError, NotFound
+from arms.common.files import file_response
+from arms.common.uploads import upload_check
 from arms.credit import exports, selectors, services
 from arms.credit.enums import LimitRequestStatus, ProposalStatus
 from arms.credit.forms import (
     CreditFileForm,
     FinancialsForm,
+    GuaranteeFilterForm,
+    GuaranteeForm,
     LimitRequestForm,
     NoteForm,
     ProfileFilterForm,
@@ -31,12 +35,12 @@ from arms.credit.forms import (
     ReasonForm,
 )
 from arms.credit.history import trade_history_for
-from arms.credit.models import CreditProfile, GradePolicy
+from arms.credit.models import CreditProfile, GradePolicy, GuaranteeStatus
 from arms.credit.services.scorecards import scorecard_parse
 from arms.customers.selectors import customers_visible_to
 from arms.web.exports import export_format, export_response
 from arms.web.paging import paginate
-from arms.web.shortcuts import customer_or_404
+from arms.web.shortcuts import customer_or_404, safe_next
 
 VIEW = "credit.view_creditprofile"
 
@@ -125,6 +129,11 @@ def _file_context(request, customer, **forms) -> dict:
         "reject_form": ReasonForm(),
         "limit_form": forms.get("limit_form") or LimitRequestForm(
             currency=profile.currency if profile else customer.currency),
+        "guarantees": list(selectors.guarantee_list(user=user, customer_id=customer.pk)
+                           .exclude(status=GuaranteeStatus.RELEASED)[:20]),
+        "can_release_guarantee": user.has_perm("credit.change_guarantee"),
+        "guarantee_form": forms.get("guarantee_form") or (GuaranteeForm(initial={
+            "currency": customer.currency, "valid_from": today}) if user.has_perm("credit.add_guarantee") else None),
     }
 
 
@@ -324,3 +333,77 @@ def policies(request):
         "policies": GradePolicy.objects.order_by("grade"), "version": version, "card": scorecard_parse(version),
         "pending_statuses": ProposalStatus.PENDING,
     })
+
+
+# ---------------------------------------------------------------- guarantees (担保登记)
+
+
+@require_GET
+@login_required
+@permission_required("credit.view_guarantee", raise_exception=True)
+def guarantee_list(request):
+    """The guarantees register, the first to expire first; filter by status, search."""
+    form = GuaranteeFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.guarantee_list(user=request.user, status=data.get("status") or "",
+                                  search=(data.get("q") or "").strip())
+    if export_format(request):
+        return export_response(request, f"guarantees-{timezone.localdate():%Y%m%d}", exports.guarantee_table(qs))
+    return render(request, "credit/guarantee_list.html", {
+        "form": form, "page": paginate(request, qs), "today": timezone.localdate(),
+        "can_release": request.user.has_perm("credit.change_guarantee"),
+    })
+
+
+@require_POST
+@login_required
+@permission_required("credit.add_guarantee", raise_exception=True)
+def guarantee_create(request, customer_id: int):
+    customer = customer_or_404(request.user, customer_id)
+    form = GuaranteeForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = form.cleaned_data.get("document")
+        try:
+            upload_check(document, field="document")
+            data = form.cleaned_data
+            services.guarantee_record(
+                actor=request.user, customer=customer, guarantor=data["guarantor"], kind=data["kind"],
+                amount_minor=data["amount_minor"], currency=data["currency"], valid_from=data["valid_from"],
+                expiry_date=data["expiry_date"], reference=data["reference"], note=data["note"],
+                document_bytes=document.read() if document else None, document_name=document.name if document else "")
+        except ArmsError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Guarantee recorded."))
+            return redirect(reverse("credit:file", args=[customer.pk]) + "#guarantees")
+    return render(request, "credit/credit_file.html", _file_context(request, customer, guarantee_form=form),
+                  status=400)
+
+
+@require_POST
+@login_required
+@permission_required("credit.change_guarantee", raise_exception=True)
+def guarantee_release(request, guarantee_id: int):
+    found = _or_404(selectors.guarantee_get, user=request.user, guarantee_id=guarantee_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the guarantee is released."))
+    else:
+        try:
+            services.guarantee_release(guarantee=found, actor=request.user, note=form.cleaned_data["note"])
+        except ArmsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Guarantee released."))
+    return redirect(safe_next(request, reverse("credit:file", args=[found.customer_id]) + "#guarantees"))
+
+
+@require_GET
+@login_required
+@permission_required("credit.view_guarantee", raise_exception=True)
+def guarantee_document(request, guarantee_id: int):
+    found = _or_404(selectors.guarantee_get, user=request.user, guarantee_id=guarantee_id)
+    if found.document is None:
+        raise Http404(_("No document is kept for this guarantee."))
+    return file_response(found.document.content, filename=found.document_name or "guarantee",
+                         content_type=found.document.content_type, sha256=found.document.sha256)

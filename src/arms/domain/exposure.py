@@ -9,14 +9,22 @@ Rules, in the order they are reported:
 
 1. ``hold``: every active credit hold (manual, limit, overdue, grade D, dunning stop-supply) blocks, whether
    or not the customer is under credit control: a hold is a person's (or the dunning ladder's) explicit stop.
-2. A customer without a credit limit and not prepayment-only is not under credit control: ``unrated`` warns
-   and no other rule applies, so a customer nobody has rated yet can always be invoiced.
+2. A customer without a credit limit and not prepayment-only is not under credit control: the company's unrated
+   policy decides (``unrated_policy``): ``warn`` (``unrated`` warns, the document goes ahead), ``limit`` (the
+   default: ``unrated`` warns while exposure after the document stays within ``unrated_limit_minor``, else
+   ``unrated_limit`` blocks) or ``block`` (``unrated_blocked``). The limit, grade and overdue rules below do not
+   apply to it; the deposit rule does.
 3. ``grade_d``: a prepayment-only customer (grade D) is blocked unless prepaid cash covers the document.
 4. ``overdue``: an item overdue ``overdue_block_days`` days or more blocks, unless its open amount is below
    ``overdue_block_min_minor`` (a rounding leftover of a few fen must not stop supply). The service counts
    the items that qualify (``overdue_items``); the rule reports them.
 5. ``limit_exceeded``: exposure plus what the document adds above the limit blocks.
 6. ``near_limit``: exposure plus what the document adds above ``warn_share_bp`` of the limit warns.
+7. ``terms_exceeded``: a rated customer's document asks for longer payment terms (``terms_days``) than its grade
+   allows (``terms_allowed_days``, the credit profile's terms).
+8. ``guarantee_missing``: the credit profile requires a guarantee and the register holds no active one in force.
+9. ``deposit_missing``: the first invoice on a contract, while the deposits received for it are less than the
+   deposit share of the contract amount.
 """
 
 from __future__ import annotations
@@ -29,6 +37,14 @@ BLOCK = "block"
 
 #: warn when a document takes exposure above this share of the limit, in basis points (90%).
 DEFAULT_WARN_SHARE_BP = 9000
+
+#: the unrated policies: refuse every document that adds exposure; allow up to a small default limit; warn only
+UNRATED_BLOCK = "block"
+UNRATED_LIMIT = "limit"
+UNRATED_WARN = "warn"
+UNRATED_POLICIES = (UNRATED_BLOCK, UNRATED_LIMIT, UNRATED_WARN)
+#: the default limit of an unrated customer under the ``limit`` policy: CNY 50,000.00
+DEFAULT_UNRATED_LIMIT_MINOR = 50_000_00
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,15 @@ class CreditFacts:
     overdue_block_min_minor: int = 100_00
     holds: tuple[HoldFact, ...] = ()
     warn_share_bp: int = DEFAULT_WARN_SHARE_BP
+    unrated_policy: str = UNRATED_WARN
+    unrated_limit_minor: int = DEFAULT_UNRATED_LIMIT_MINOR
+    terms_days: int | None = None
+    terms_allowed_days: int | None = None
+    guarantee_required: bool = False
+    guarantee_held: bool = True
+    deposit_required_minor: int = 0
+    deposit_received_minor: int = 0
+    deposit_currency: str = ""
 
     @property
     def controlled(self) -> bool:
@@ -100,9 +125,43 @@ def decide(facts: CreditFacts) -> Decision:
         for h in facts.holds
     ]
     if not facts.controlled:
-        reasons.append(Reason("unrated", WARN))
-        return Decision(BLOCK if reasons[0].severity == BLOCK else WARN, tuple(reasons))
+        reasons.extend(_unrated_reasons(facts))
+    else:
+        reasons.extend(_controlled_reasons(facts))
+    if facts.terms_days is not None and facts.terms_allowed_days is not None \
+            and facts.terms_days > facts.terms_allowed_days:
+        reasons.append(Reason("terms_exceeded", BLOCK, {
+            "terms_days": facts.terms_days, "allowed_days": facts.terms_allowed_days, "grade": facts.grade}))
+    if facts.guarantee_required and not facts.guarantee_held and facts.increase_minor > 0:
+        reasons.append(Reason("guarantee_missing", BLOCK, {"grade": facts.grade}))
+    if facts.deposit_received_minor < facts.deposit_required_minor:
+        reasons.append(Reason("deposit_missing", BLOCK, {
+            "required_minor": facts.deposit_required_minor, "received_minor": facts.deposit_received_minor,
+            "missing_minor": facts.deposit_required_minor - facts.deposit_received_minor,
+            "deposit_currency": facts.deposit_currency}))
+    if any(r.severity == BLOCK for r in reasons):
+        return Decision(BLOCK, tuple(sorted(reasons, key=lambda r: r.severity != BLOCK)))
+    if reasons:
+        return Decision(WARN, tuple(reasons))
+    return Decision(ALLOW, ())
 
+
+def _unrated_reasons(facts: CreditFacts) -> list[Reason]:
+    """A customer not under credit control, by the company's unrated policy."""
+    after = facts.exposure_after_minor
+    if facts.unrated_policy == UNRATED_BLOCK and facts.increase_minor > 0:
+        return [Reason("unrated_blocked", BLOCK)]
+    if facts.unrated_policy == UNRATED_LIMIT and facts.increase_minor > 0 and after > facts.unrated_limit_minor:
+        return [Reason("unrated_limit", BLOCK, {
+            "limit_minor": facts.unrated_limit_minor, "exposure_after_minor": after,
+            "excess_minor": after - facts.unrated_limit_minor})]
+    if facts.unrated_policy == UNRATED_LIMIT:
+        return [Reason("unrated", WARN, {"limit_minor": facts.unrated_limit_minor})]
+    return [Reason("unrated", WARN)]
+
+
+def _controlled_reasons(facts: CreditFacts) -> list[Reason]:
+    reasons: list[Reason] = []
     if facts.prepayment_only and facts.amount_minor > facts.prepaid_minor:
         reasons.append(Reason("grade_d", BLOCK, {"grade": facts.grade or "D", "prepaid_minor": facts.prepaid_minor}))
     if facts.overdue_items > 0:
@@ -122,11 +181,7 @@ def decide(facts: CreditFacts) -> Decision:
             reasons.append(Reason("near_limit", WARN, {
                 "limit_minor": facts.limit_minor, "exposure_after_minor": after, "share_bp": facts.warn_share_bp,
             }))
-    if any(r.severity == BLOCK for r in reasons):
-        return Decision(BLOCK, tuple(sorted(reasons, key=lambda r: r.severity != BLOCK)))
-    if reasons:
-        return Decision(WARN, tuple(reasons))
-    return Decision(ALLOW, ())
+    return reasons
 
 
 def available(limit_minor: int | None, exposure_minor: int) -> int | None:

@@ -16,11 +16,13 @@ from arms.common.access import require_perm
 from arms.common.errors import NotFound
 from arms.common.pagination import PageParams, paginate
 from arms.contracts.models import Contract
-from arms.customers.selectors import customer_get
+from arms.customers.selectors import company_default, customer_get
 from arms.exposure import selectors, services
 from arms.exposure.schemas import (
     CreditCheckIn,
     CreditCheckOut,
+    CreditSettingsIn,
+    CreditSettingsOut,
     ExposureNoteIn,
     ExposureOut,
     HoldFilters,
@@ -37,6 +39,13 @@ from arms.exposure.schemas import (
 )
 
 router = Router(tags=["Credit exposure and holds"])
+
+
+def _company_id() -> int:
+    company = company_default()
+    if company is None:
+        raise NotFound(_("The company is not set up yet (arms setup)."), field="company")
+    return company.pk
 
 
 def _hold(request, hold_id: int):
@@ -65,7 +74,8 @@ def credit_check(request, payload: CreditCheckIn):
             raise NotFound(_("Contract %(id)s not found.") % {"id": payload.contract_id}, field="contract_id")
     arguments = {"customer": customer, "amount_minor": payload.amount_minor,
                  "currency": payload.currency or customer.currency, "document_kind": payload.document_kind,
-                 "document_ref": payload.reference, "user": request.user, "contract": contract}
+                 "document_ref": payload.reference, "user": request.user, "contract": contract,
+                 "payment_terms_days": payload.payment_terms_days}
     if payload.confirm:
         require_perm(request, "exposure.add_creditoverride")
         result = services.credit_check_confirm(**arguments)
@@ -145,7 +155,7 @@ def override_request(request, payload: OverrideIn):
     override = services.override_request(
         customer=customer, amount_minor=payload.amount_minor, currency=payload.currency or customer.currency,
         reason=payload.reason, actor=request.user, document_kind=payload.document_kind,
-        document_ref=payload.document_ref, valid_days=payload.valid_days,
+        document_ref=payload.document_ref, valid_days=payload.valid_days, terms_days=payload.terms_days,
     )
     return Status(201, _override(request, override.pk))
 
@@ -166,3 +176,17 @@ def override_reject(request, override_id: int, payload: ExposureNoteIn):
     override = services.override_reject(override=_override(request, override_id), actor=request.user,
                                         note=payload.note)
     return _override(request, override.pk)
+
+
+@router.get("/settings", response=CreditSettingsOut,
+            summary="The company's credit-control settings: the unrated policy and the guarantee expiry warning")
+def credit_settings_get(request):
+    require_perm(request, "exposure.view_creditcontrolsettings")
+    return selectors.control_settings(_company_id())
+
+
+@router.put("/settings", response=CreditSettingsOut, summary="Change the credit-control settings (credit manager)")
+def credit_settings_put(request, payload: CreditSettingsIn):
+    require_perm(request, "exposure.change_creditcontrolsettings")
+    return services.control_settings_update(company_id=_company_id(), actor=request.user,
+                                            **payload.model_dump())

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from arms.common.errors import money_message
 from arms.customers.selectors import customers_visible_to
-from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus
+from arms.domain.money import MoneyError, parse_amount
+from arms.exposure.models import DocumentKind, HoldReason, OverrideStatus, UnratedPolicy
 from arms.web.forms import AmountForm, ServiceErrorMixin
 
 
@@ -61,6 +63,9 @@ class OverrideRequestForm(ServiceErrorMixin, AmountForm, CustomerCodeMixin):
     document_ref = forms.CharField(label=_("Document number"), max_length=100, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     valid_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=7)
+    terms_days = forms.IntegerField(
+        label=_("Terms exception: payment terms up to (days)"), min_value=1, max_value=3650, required=False,
+        help_text=_("Only for a document whose payment terms are longer than the grade allows."))
 
 
 class DecisionForm(ServiceErrorMixin, forms.Form):
@@ -72,3 +77,21 @@ class CheckForm(ServiceErrorMixin, AmountForm, CustomerCodeMixin):
     document_kind = forms.ChoiceField(
         label=_("Document kind"), initial=DocumentKind.ORDER,
         choices=[(k, v) for k, v in DocumentKind.choices if k])
+
+
+class CreditSettingsForm(ServiceErrorMixin, forms.Form):
+    SERVICE_FIELDS = {"unrated_limit_minor": "unrated_limit"}
+
+    unrated_policy = forms.ChoiceField(label=_("Unrated customers"), choices=UnratedPolicy.choices)
+    unrated_limit = forms.CharField(label=_("Default limit until rated (CNY)"), max_length=30)
+    guarantee_warn_days = forms.IntegerField(label=_("Warn of a guarantee's expiry (days ahead)"), min_value=1,
+                                             max_value=365)
+
+    def clean_unrated_limit(self) -> int:
+        try:
+            value = parse_amount(self.cleaned_data["unrated_limit"], "CNY")
+        except MoneyError as exc:
+            raise forms.ValidationError(money_message(exc)) from exc
+        if value < 0:
+            raise forms.ValidationError(_("The default limit cannot be negative."))
+        return value

@@ -10,7 +10,12 @@ Design overview:
 - A ``CreditOverride`` lets one blocked document through. It is requested with a reason, decided by a credit
   manager who is not the requester (``credit_override_decider_not_requester``), expires, and is consumed by
   the first matching blocked document, which it records. States: requested → approved → consumed, or
-  requested → rejected, or approved → expired (by time; the periodic task also sets the state).
+  requested → rejected, or approved → expired (by time; the periodic task also sets the state). An override
+  with ``terms_days`` also lets a document through whose payment terms are longer than the grade allows, up to
+  that many days (an exception to the terms rule); one without it never covers ``terms_exceeded``.
+- ``CreditControlSettings``: one row per company (``credit_settings_one_per_company``), edited by a credit
+  manager: how a customer nobody has rated is handled (block / up to a small default limit / warn) and how
+  many days ahead a guarantee's expiry is announced. No row = the defaults (``limit``, CNY 50,000.00, 30 days).
 """
 
 from __future__ import annotations
@@ -154,6 +159,10 @@ class CreditOverride(models.Model):
     consumed_document_kind = models.CharField(
         _("used by kind"), max_length=20, blank=True, help_text=_("Kind of the document that used it."),
     )
+    terms_days = models.PositiveSmallIntegerField(
+        _("terms up to (days)"), null=True, blank=True,
+        help_text=_("Payment terms the override allows beyond the grade's, in days; empty = not a terms exception."),
+    )
     consumed_document_ref = models.CharField(
         _("used by document"), max_length=100, blank=True, help_text=_("Number of the document that used it."),
     )
@@ -181,6 +190,8 @@ class CreditOverride(models.Model):
             ),
             models.CheckConstraint(condition=Q(valid_days__gte=1) & Q(valid_days__lte=90),
                                    name="credit_override_valid_days_1_to_90"),
+            models.CheckConstraint(condition=Q(terms_days__isnull=True) | Q(terms_days__gte=1, terms_days__lte=3650),
+                                   name="credit_override_terms_days_1_to_3650"),
         ]
         indexes = [models.Index(fields=["customer", "status"], name="credit_override_by_cust_status")]
 
@@ -190,3 +201,57 @@ class CreditOverride(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == OverrideStatus.APPROVED and self.expires_at is not None and self.expires_at > now
+
+
+class UnratedPolicy(models.TextChoices):
+    BLOCK = "block", _("Block until rated")
+    LIMIT = "limit", _("Allow up to a small default limit until rated")
+    WARN = "warn", _("Warn only")
+
+
+#: the default unrated limit (CNY 50,000.00) and the days ahead a guarantee's expiry is announced
+DEFAULT_UNRATED_LIMIT_MINOR = 50_000_00
+DEFAULT_GUARANTEE_WARN_DAYS = 30
+
+
+class CreditControlSettings(models.Model):
+    """A company's credit-control settings (one row per company; none = the defaults)."""
+
+    company = models.OneToOneField(
+        "customers.Company", on_delete=models.CASCADE, related_name="credit_control_settings",
+        help_text=_("The company these settings apply to."),
+    )
+    unrated_policy = models.CharField(
+        _("unrated customers"), max_length=10, choices=UnratedPolicy.choices, default=UnratedPolicy.LIMIT,
+        help_text=_("How the credit check treats a customer without a credit limit."),
+    )
+    unrated_limit_minor = models.BigIntegerField(
+        _("default limit until rated"), default=DEFAULT_UNRATED_LIMIT_MINOR,
+        help_text=_("Exposure an unrated customer may reach under the default-limit policy, CNY fen."),
+    )
+    guarantee_warn_days = models.PositiveSmallIntegerField(
+        _("guarantee expiry warning (days)"), default=DEFAULT_GUARANTEE_WARN_DAYS,
+        help_text=_("Days before a guarantee expires that the credit managers and the salesperson are told."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When the settings last changed."))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Who last changed them."),
+    )
+
+    class Meta:
+        verbose_name = _("credit control settings")
+        verbose_name_plural = _("credit control settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(unrated_limit_minor__gte=0), name="credit_settings_limit_not_negative"),
+            models.CheckConstraint(condition=Q(unrated_policy__in=["block", "limit", "warn"]),
+                                   name="credit_settings_policy_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.unrated_policy}"
+
+    @property
+    def currency(self) -> str:
+        """The default limit until rated is in the base currency."""
+        return "CNY"

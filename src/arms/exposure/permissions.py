@@ -7,13 +7,15 @@ credit and finance managers (dunning places its stop-supply holds as the system)
 
 from arms.accounts.roles import Role
 
-_VIEW = ["exposure.view_credithold", "exposure.view_creditoverride", "exposure.check_credit"]
+_VIEW = ["exposure.view_credithold", "exposure.view_creditoverride", "exposure.check_credit",
+         "exposure.view_creditcontrolsettings"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SALES: [*_VIEW, "exposure.add_creditoverride"],
     Role.COLLECTOR: [*_VIEW, "exposure.add_creditoverride"],
     Role.CREDIT_MANAGER: [*_VIEW, "exposure.add_credithold", "exposure.change_credithold",
-                          "exposure.add_creditoverride", "exposure.approve_creditoverride"],
+                          "exposure.add_creditoverride", "exposure.approve_creditoverride",
+                          "exposure.change_creditcontrolsettings"],
     Role.FINANCE_CLERK: [*_VIEW, "exposure.add_creditoverride"],
     Role.FINANCE_MANAGER: [*_VIEW, "exposure.add_credithold", "exposure.change_credithold",
                            "exposure.add_creditoverride"],

@@ -33,6 +33,8 @@ class CreditCheckIn(InputSchema):
                                                       "the contract's not-yet-invoiced rest adds exposure.")
     confirm: bool = Field(False, description="The ERP confirms the order on this answer: a blocked order uses "
                                              "(and consumes) an approved override that fits it.")
+    payment_terms_days: int | None = Field(None, ge=0, le=3650, description="The payment terms the order asks "
+                                           "for, in days: longer than the grade allows is refused (terms_exceeded).")
 
 
 class HoldIn(InputSchema):
@@ -54,6 +56,8 @@ class OverrideIn(InputSchema):
     document_kind: DocumentKind = Field(DocumentKind.ANY, description="Empty: any kind of document.")
     document_ref: str = Field("", max_length=100, description="Empty: the first blocked document that fits.")
     valid_days: int = Field(7, description="Days the approval stays valid, 1 to 90.")
+    terms_days: int | None = Field(None, description="A terms exception: the document may ask for payment terms "
+                                                     "up to this many days (1-3650), beyond the grade's.")
 
 
 class OverrideApproveIn(InputSchema):
@@ -161,6 +165,7 @@ class OverrideOut(CustomerRefOut):
     consumed_at: dt.datetime | None
     consumed_document_kind: str
     consumed_document_ref: str
+    terms_days: int | None = Field(None, description="A terms exception: payment terms allowed up to this many days")
 
     resolve_amount = formatted_money("amount_minor")
 
@@ -210,3 +215,21 @@ def exposure_out(breakdown, *, grade: str, active_holds: int) -> dict:
         "exposure": money_text(breakdown.total_minor, cur), "limit": money_text(breakdown.limit_minor, cur),
         "available": money_text(breakdown.available_minor, cur), "by_currency": breakdown.by_currency,
     }
+
+
+class CreditSettingsIn(InputSchema):
+    unrated_policy: Literal["block", "limit", "warn"] = Field(
+        description="block: refuse unrated customers; limit: allow up to unrated_limit_minor until rated; warn: warn")
+    unrated_limit_minor: int = Field(description="The default limit until rated, CNY fen, >= 0.")
+    guarantee_warn_days: int = Field(30, description="Days before a guarantee expires that it is announced, 1-365.")
+
+
+class CreditSettingsOut(Schema):
+    unrated_policy: str
+    unrated_limit_minor: int
+    unrated_limit: str
+    guarantee_warn_days: int
+    currency: str = Field("CNY", description="The default limit is in CNY")
+    updated_at: dt.datetime | None = None
+
+    resolve_unrated_limit = formatted_money("unrated_limit_minor")

@@ -26,11 +26,18 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from arms.contracts.models import Contract, ContractStatus
-from arms.credit.selectors import credit_profile_get
+from arms.credit.selectors import credit_profile_get, guarantees_in_force
 from arms.customers.selectors import customers_visible_to
 from arms.domain import exposure as rules
 from arms.domain.money import BASE_CURRENCY, divide_half_up, from_base_minor
-from arms.exposure.models import CreditHold, CreditOverride, OverrideStatus
+from arms.exposure.models import (
+    DEFAULT_GUARANTEE_WARN_DAYS,
+    DEFAULT_UNRATED_LIMIT_MINOR,
+    CreditControlSettings,
+    CreditHold,
+    CreditOverride,
+    OverrideStatus,
+)
 from arms.ledger.enums import BILL_METHODS, PaymentStatus
 from arms.ledger.models import Invoice, Payment
 from arms.ledger.services.fx import exchange_rate_on, to_base
@@ -285,10 +292,14 @@ def override_status_now(override: CreditOverride, now: datetime | None = None) -
 
 
 def override_usable_qs(*, customer_id: int, amount_minor: int, currency: str, document_kind: str,
-                       document_ref: str) -> QuerySet[CreditOverride]:
-    """Approved, unexpired overrides that fit this document, the one expiring first first."""
+                       document_ref: str, terms_days: int | None = None) -> QuerySet[CreditOverride]:
+    """Approved, unexpired overrides that fit this document, the one expiring first first. ``terms_days``: the
+    document asks for terms longer than the grade allows, so only a terms exception of at least that many days
+    fits."""
+    qs = CreditOverride.objects.all() if terms_days is None else CreditOverride.objects.filter(
+        terms_days__gte=terms_days)
     return (
-        CreditOverride.objects.filter(
+        qs.filter(
             customer_id=customer_id, status=OverrideStatus.APPROVED, expires_at__gt=timezone.now(),
             currency=currency, amount_minor__gte=amount_minor,
         )
@@ -328,3 +339,33 @@ def contract_deposit_status(contract: Contract, *, as_of: date | None = None) ->
     (``deposit_missing``) while received < required."""
     required = divide_half_up(contract.amount_minor * deposit_share_bp(contract), 10_000)
     return required, deposit_received_minor(contract, as_of=as_of), contract.currency
+
+
+# ---------------------------------------------------------------- settings and guarantees
+
+
+def default_unrated_policy() -> str:
+    """The unrated policy of a company without a settings row: ``ARMS_CREDIT_UNRATED_POLICY`` if set, else
+    ``limit`` (up to a small default limit until rated)."""
+    value = getattr(settings, "ARMS_CREDIT_UNRATED_POLICY", None)
+    return value if value in rules.UNRATED_POLICIES else rules.UNRATED_LIMIT
+
+
+def control_settings(company_id: int) -> CreditControlSettings:
+    """The company's credit-control settings; an unsaved row with the defaults when none was saved."""
+    found = CreditControlSettings.objects.filter(company_id=company_id).first()
+    if found is not None:
+        return found
+    return CreditControlSettings(company_id=company_id, unrated_policy=default_unrated_policy(),
+                                 unrated_limit_minor=DEFAULT_UNRATED_LIMIT_MINOR,
+                                 guarantee_warn_days=DEFAULT_GUARANTEE_WARN_DAYS)
+
+
+def guarantee_held(customer_id: int, *, as_of: date) -> bool:
+    """Whether the register holds a guarantee in force for the customer on ``as_of``."""
+    return guarantees_in_force(customer_id, as_of=as_of).exists()
+
+
+def contract_is_first_invoice(contract: Contract) -> bool:
+    """No invoice was posted on the contract yet: the next one is its first."""
+    return not Invoice.objects.filter(contract_id=contract.pk).exists()

@@ -28,18 +28,32 @@ from arms.accounts.names import person_name
 from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
+from arms.common.bounds import MAX_MINOR
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
+from arms.credit.services.guarantees import guarantees_expiry_run
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
-from arms.exposure.models import CreditHold, CreditOverride, DocumentKind, HoldReason, OverrideStatus
+from arms.exposure.models import (
+    CreditControlSettings,
+    CreditHold,
+    CreditOverride,
+    DocumentKind,
+    HoldReason,
+    OverrideStatus,
+    UnratedPolicy,
+)
 from arms.exposure.selectors import (
     ExposureBreakdown,
+    contract_deposit_status,
+    contract_is_first_invoice,
     contract_uninvoiced_minor,
+    control_settings,
     convert_between,
     credit_profile_of,
     exposure_breakdown,
+    guarantee_held,
     holds_active,
     overdue_beyond,
     override_usable_qs,
@@ -51,12 +65,16 @@ if TYPE_CHECKING:
 
     from arms.common.typing import Actor, JsonDict
     from arms.contracts.models import Contract
+    from arms.credit.models import CreditProfile
     from arms.customers.models import Customer
 
 DEFAULT_OVERDUE_BLOCK_DAYS = 90
 DEFAULT_OVERDUE_BLOCK_MIN_MINOR = 100_00
 DEFAULT_OVERRIDE_VALID_DAYS = 7
 MAX_OVERRIDE_VALID_DAYS = 90
+#: the longest payment terms a terms exception may allow (ten years)
+MAX_TERMS_DAYS = 3650
+MAX_GUARANTEE_WARN_DAYS = 365
 
 
 # ---------------------------------------------------------------- the check
@@ -109,7 +127,31 @@ def reason_message(reason: rules.Reason, currency: str) -> str:
         text = _("Credit hold: %(reason)s") % {"reason": HOLD_LABELS.get(p["hold_reason"], p["hold_reason"])}
         return f"{text} ({p['note']})" if p.get("note") else text
     if reason.code == "unrated":
+        if "limit_minor" in p:
+            return _("The customer is not rated yet: held to the default limit of %(limit)s until rated.") % {
+                "limit": _money(p["limit_minor"], currency)}
         return _("The customer has no credit limit yet (not under credit control).")
+    if reason.code == "unrated_limit":
+        return _("The customer is not rated yet: exposure would be %(after)s, over the default limit of %(limit)s "
+                 "for unrated customers by %(excess)s (rule: unrated customers up to a small default limit).") % {
+            "after": _money(p["exposure_after_minor"], currency), "limit": _money(p["limit_minor"], currency),
+            "excess": _money(p["excess_minor"], currency)}
+    if reason.code == "unrated_blocked":
+        return _("The customer is not rated yet, and the credit policy refuses documents for unrated customers "
+                 "(rule: unrated customers blocked until rated).")
+    if reason.code == "terms_exceeded":
+        return _("Payment terms of %(asked)s days are longer than the %(allowed)s days grade %(grade)s allows "
+                 "(rule: terms by credit grade); an approved terms exception is needed.") % {
+            "asked": p["terms_days"], "allowed": p["allowed_days"], "grade": p["grade"]}
+    if reason.code == "guarantee_missing":
+        return _("The credit policy requires a guarantee, and no guarantee in force is registered for the "
+                 "customer (rule: guarantee required).")
+    if reason.code == "deposit_missing":
+        cur = str(p.get("deposit_currency") or currency)
+        return _("The contract's first invoice needs its deposit of %(required)s; %(received)s has been received, "
+                 "%(missing)s is missing (rule: deposit before the first invoice).") % {
+            "required": _money(p["required_minor"], cur), "received": _money(p["received_minor"], cur),
+            "missing": _money(p["missing_minor"], cur)}
     if reason.code == "grade_d":
         return _("Grade %(grade)s: prepayment only, and the prepaid cash (%(prepaid)s) does not cover the "
                  "document.") % {"grade": p["grade"], "prepaid": _money(p["prepaid_minor"], currency)}
@@ -148,24 +190,26 @@ def _check_amount(amount_minor: int, currency: str) -> str:
 @transaction.atomic
 def credit_check_confirm(*, customer: Customer, amount_minor: int, currency: str, document_kind: str,
                          document_ref: str = "", user: Actor = None, contract: Contract | None = None,
-                         as_of: date | None = None) -> CreditCheckResult:
+                         as_of: date | None = None, payment_terms_days: int | None = None) -> CreditCheckResult:
     """The credit check for a document the caller confirms now (``POST /credit/check`` with ``confirm``): the
     customer locked and a fitting override consumed, in its own transaction (ADR 0003: the edge opens none)."""
     return credit_check(customer=customer, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
                         document_ref=document_ref, user=user, contract=contract, as_of=as_of, lock=True,
-                        consume_override=True)
+                        consume_override=True, payment_terms_days=payment_terms_days)
 
 
 def credit_check(*, customer: Customer, amount_minor: int, currency: str, document_kind: str, document_ref: str = "",
                  user: Actor = None, lock: bool = True, contract: Contract | None = None, as_of: date | None = None,
-                 consume_override: bool = False) -> CreditCheckResult:
+                 consume_override: bool = False, payment_terms_days: int | None = None) -> CreditCheckResult:
     """Allow, warn or block a document of ``amount_minor`` ``currency`` for ``customer``, with the reasons.
 
     With ``lock`` (the default, for a document about to be written) the customer row is locked first and the
     caller must be inside a transaction; the exposure read afterwards is the one the document will add to.
     ``contract``: the contract an invoice bills, whose not-yet-invoiced rest is already counted as exposure,
-    so the invoice adds only what goes beyond it. ``consume_override``: on a block, use (and mark used) an
-    approved override that fits the document; the result is then "allow", naming the override.
+    so the invoice adds only what goes beyond it; its first invoice waits for the contract's deposit.
+    ``payment_terms_days``: the terms the document asks for, checked against the grade's. ``consume_override``:
+    on a block, use (and mark used) an approved override that fits the document (a terms exception when the
+    terms are too long); the result is then "allow", naming the override.
     """
     currency = _check_amount(amount_minor, currency)
     if lock:
@@ -195,15 +239,18 @@ def credit_check(*, customer: Customer, amount_minor: int, currency: str, docume
         overdue_block_days=block_days, overdue_block_min_minor=block_min,
         holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds_active(customer)),
         warn_share_bp=breakdown.warn_share_bp,
+        **_policy_facts(customer, profile, contract=contract, document_kind=document_kind, as_of=as_of,
+                        limit_currency=limit_currency, payment_terms_days=payment_terms_days),
     )
     decided = rules.decide(facts)
     reasons = list(decided.reasons)
     decision = decided.decision
     override_id = None
     if decided.blocked and consume_override:
+        terms_asked = payment_terms_days if any(r.code == "terms_exceeded" for r in reasons) else None
         override = qs_for_update(override_usable_qs(
             customer_id=customer.pk, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
-            document_ref=document_ref)).first()
+            document_ref=document_ref, terms_days=terms_asked)).first()
         if override is not None:
             _override_consume(override, document_kind=document_kind, document_ref=document_ref, actor=user,
                               reasons=[r.code for r in reasons])
@@ -220,12 +267,32 @@ def credit_check(*, customer: Customer, amount_minor: int, currency: str, docume
     )
 
 
+def _policy_facts(customer: Customer, profile: CreditProfile | None, *, contract: Contract | None, document_kind: str,
+                  as_of: date, limit_currency: str, payment_terms_days: int | None) -> dict[str, Any]:
+    """The facts of the credit policy in force: the unrated policy, the grade's terms, the guarantee, the deposit."""
+    company_settings = control_settings(customer.company_id)
+    rated = profile is not None and bool(profile.grade)
+    facts: dict[str, Any] = {
+        "unrated_policy": company_settings.unrated_policy,
+        "unrated_limit_minor": convert_between(company_settings.unrated_limit_minor, "CNY", limit_currency, on=as_of),
+        "terms_days": payment_terms_days,
+        "terms_allowed_days": profile.payment_terms_days if profile is not None and rated else None,
+    }
+    if profile is not None and profile.guarantee_required:
+        facts["guarantee_required"] = True
+        facts["guarantee_held"] = guarantee_held(customer.pk, as_of=as_of)
+    if contract is not None and document_kind == DocumentKind.INVOICE and contract_is_first_invoice(contract):
+        required, received, currency = contract_deposit_status(contract, as_of=as_of)
+        facts.update(deposit_required_minor=required, deposit_received_minor=received, deposit_currency=currency)
+    return facts
+
+
 DOCUMENT_LABELS = dict(DocumentKind.choices)
 
 
 def credit_enforce(*, customer: Customer, amount_minor: int, currency: str, document_kind: str,
                    document_ref: str = "", user: Actor = None, contract: Contract | None = None,
-                   **_more: Any) -> CreditCheckResult:
+                   payment_terms_days: int | None = None, **_more: Any) -> CreditCheckResult:
     """The ``exposure.increase`` hook: check under the customer's lock, use a fitting override, or refuse.
 
     A block raises ``Conflict(code=ErrorCode.CREDIT_BLOCKED)`` with the reasons and the figures in its details, which
@@ -233,7 +300,7 @@ def credit_enforce(*, customer: Customer, amount_minor: int, currency: str, docu
     """
     result = credit_check(customer=customer, amount_minor=amount_minor, currency=currency,
                           document_kind=document_kind, document_ref=document_ref, user=user, lock=True,
-                          contract=contract, consume_override=True)
+                          contract=contract, consume_override=True, payment_terms_days=payment_terms_days)
     if result.blocked:
         raise Conflict(
             _("The credit check blocked %(document)s %(ref)s: %(reasons)s") % {
@@ -307,7 +374,8 @@ def _override_snapshot(o: CreditOverride) -> JsonDict:
             "document_kind": o.document_kind, "document_ref": o.document_ref, "reason": o.reason,
             "status": o.status, "valid_days": o.valid_days, "requested_by": o.requested_by_id,
             "decided_by": o.decided_by_id, "decision_note": o.decision_note, "expires_at": o.expires_at,
-            "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref}
+            "consumed_document_kind": o.consumed_document_kind, "consumed_document_ref": o.consumed_document_ref,
+            "terms_days": o.terms_days}
 
 
 def _credit_managers() -> QuerySet[User]:
@@ -317,8 +385,10 @@ def _credit_managers() -> QuerySet[User]:
 @transaction.atomic
 def override_request(*, customer: Customer, amount_minor: int, currency: str, reason: str, actor: Actor,
                      document_kind: str = "",
-                     document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS) -> CreditOverride:
-    """Ask a credit manager to let one blocked document of up to ``amount_minor`` through."""
+                     document_ref: str = "", valid_days: int = DEFAULT_OVERRIDE_VALID_DAYS,
+                     terms_days: int | None = None) -> CreditOverride:
+    """Ask a credit manager to let one blocked document of up to ``amount_minor`` through. With ``terms_days`` it
+    is also a terms exception: the document may ask for payment terms up to that many days, beyond the grade's."""
     requester = user_or_none(actor)
     if requester is None:
         raise Forbidden(_("Only a signed-in user can request an override."))
@@ -333,11 +403,15 @@ def override_request(*, customer: Customer, amount_minor: int, currency: str, re
     if not isinstance(valid_days, int) or not 1 <= valid_days <= MAX_OVERRIDE_VALID_DAYS:
         raise ValidationFailed(_("An override is valid for 1 to %(max)s days.") % {"max": MAX_OVERRIDE_VALID_DAYS},
                                field="valid_days")
+    if terms_days is not None and (not isinstance(terms_days, int) or isinstance(terms_days, bool)
+                                   or not 1 <= terms_days <= MAX_TERMS_DAYS):
+        raise ValidationFailed(_("Payment terms are 1 to %(max)s days.") % {"max": MAX_TERMS_DAYS},
+                               field="terms_days")
     locked = lock_customer(customer.pk)
     override = CreditOverride.objects.create(
         customer=locked, amount_minor=amount_minor, currency=currency, document_kind=document_kind,
         document_ref=(document_ref or "").strip(), reason=reason.strip(), valid_days=valid_days,
-        requested_by=requester,
+        requested_by=requester, terms_days=terms_days,
     )
     audit_record(actor=actor, action="credit_override_requested", subject=override,
                  after=_override_snapshot(override))
@@ -422,3 +496,50 @@ def overrides_expire(*, now: datetime | None = None) -> int:
         audit_record(actor=None, action="credit_override_expired", subject=override, before=before,
                      after=_override_snapshot(override))
     return len(due)
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _settings_snapshot(row: CreditControlSettings) -> JsonDict:
+    return {"unrated_policy": row.unrated_policy, "unrated_limit_minor": row.unrated_limit_minor,
+            "guarantee_warn_days": row.guarantee_warn_days}
+
+
+@transaction.atomic
+def control_settings_update(*, company_id: int, actor: Actor, unrated_policy: str, unrated_limit_minor: int,
+                            guarantee_warn_days: int) -> CreditControlSettings:
+    """A credit manager sets how unrated customers are handled and when guarantee expiries are announced."""
+    user = user_or_none(actor)
+    if user is None or not user.has_perm("exposure.change_creditcontrolsettings"):
+        raise Forbidden(_("Only a credit manager can change the credit-control settings."))
+    if unrated_policy not in UnratedPolicy.values:
+        raise ValidationFailed(_("%(value)s is not an unrated policy; use one of %(choices)s.") % {
+            "value": unrated_policy, "choices": ", ".join(UnratedPolicy.values)}, field="unrated_policy")
+    if not isinstance(unrated_limit_minor, int) or isinstance(unrated_limit_minor, bool) \
+            or not 0 <= unrated_limit_minor <= MAX_MINOR:
+        raise ValidationFailed(_("The default limit must be a whole number of fen, not negative."),
+                               field="unrated_limit_minor")
+    if not isinstance(guarantee_warn_days, int) or isinstance(guarantee_warn_days, bool) \
+            or not 1 <= guarantee_warn_days <= MAX_GUARANTEE_WARN_DAYS:
+        raise ValidationFailed(_("Warn 1 to %(max)s days before a guarantee expires.") % {
+            "max": MAX_GUARANTEE_WARN_DAYS}, field="guarantee_warn_days")
+    row = qs_for_update(CreditControlSettings.objects.all()).filter(company_id=company_id).first()
+    before = _settings_snapshot(row) if row is not None else None
+    if row is None:
+        row = CreditControlSettings(company_id=company_id)
+    row.unrated_policy = unrated_policy
+    row.unrated_limit_minor = unrated_limit_minor
+    row.guarantee_warn_days = guarantee_warn_days
+    row.updated_by = user
+    row.save()
+    audit_record(actor=actor, action="credit_settings_changed", subject=row, before=before,
+                 after=_settings_snapshot(row))
+    return row
+
+
+def guarantees_expiring_run(*, as_of: date | None = None) -> dict[str, int]:
+    """The daily guarantee run (``arms.credit.services.guarantees.guarantees_expiry_run``) with each company's
+    warning days from its credit-control settings."""
+    warn_days = dict(CreditControlSettings.objects.values_list("company_id", "guarantee_warn_days"))
+    return guarantees_expiry_run(as_of=as_of, warn_days=warn_days)

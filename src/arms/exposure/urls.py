@@ -15,4 +15,5 @@ urlpatterns = [
     path("overrides/<int:override_id>/reject/", views.override_reject, name="override_reject"),
     path("check/", views.credit_check, name="check"),
     path("customers/<int:customer_id>/", views.customer_exposure, name="customer"),
+    path("settings/", views.credit_settings, name="settings"),
 ]

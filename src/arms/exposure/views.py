@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arms.common.errors import ArmsError
-from arms.customers.selectors import customers_visible_to
+from arms.customers.selectors import company_default, customers_visible_to
+from arms.domain.money import format_amount
 from arms.exposure import exports, selectors, services
 from arms.exposure.forms import (
     CheckForm,
+    CreditSettingsForm,
     DecisionForm,
     HoldFilterForm,
     HoldPlaceForm,
@@ -154,7 +157,7 @@ def override_request(request):
     if form.run_service(lambda data: services.override_request(
             customer=data["customer"], amount_minor=data["amount_minor"], currency=data["currency"],
             reason=data["reason"], actor=request.user, document_kind=data["document_kind"] or "",
-            document_ref=data["document_ref"], valid_days=data["valid_days"])):
+            document_ref=data["document_ref"], valid_days=data["valid_days"], terms_days=data.get("terms_days"))):
         messages.success(request, _("Override #%(id)s requested; a credit manager will decide on it.")
                          % {"id": form.result.pk})
         return redirect(reverse("exposure:override_list"))
@@ -237,3 +240,35 @@ def credit_check(request):
         return render(request, "exposure/check.html#result", context)
     return render(request, "exposure/check.html", context, status=400 if form.is_bound and not form.is_valid()
                   else 200)
+
+
+# ---------------------------------------------------------------- settings
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("exposure.view_creditcontrolsettings", raise_exception=True)
+def credit_settings(request):
+    """The unrated policy and the guarantee expiry warning; a credit manager changes them."""
+    company = company_default()
+    if company is None:
+        raise Http404(_("The company is not set up yet (arms setup)."))
+    current = selectors.control_settings(company.pk)
+    can_change = request.user.has_perm("exposure.change_creditcontrolsettings")
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = CreditSettingsForm(request.POST)
+        if form.run_service(lambda data: services.control_settings_update(
+                company_id=company.pk, actor=request.user, unrated_policy=data["unrated_policy"],
+                unrated_limit_minor=data["unrated_limit"], guarantee_warn_days=data["guarantee_warn_days"])):
+            messages.success(request, _("Credit-control settings saved."))
+            return redirect(reverse("exposure:settings"))
+        status = 400
+    else:
+        form = CreditSettingsForm(initial={"unrated_policy": current.unrated_policy,
+                                           "unrated_limit": format_amount(current.unrated_limit_minor, "CNY"),
+                                           "guarantee_warn_days": current.guarantee_warn_days})
+    return render(request, "exposure/settings.html",
+                  {"form": form, "current": current, "can_change": can_change}, status=status)

@@ -206,8 +206,13 @@ def payment_record(request, payload: PaymentIn, idempotency_key: str | None = id
     if payload.auto_allocate:
         require_perm(request, "ledger.add_allocation")
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
-    data = payload.model_dump(exclude={"customer_id"})
-    payment = services.payment_record(actor=request.user, customer=customer, idempotency_key=idempotency_key, **data)
+    contract = None
+    if payload.contract_id is not None:  # the deposit for a contract
+        visible = Contract.objects.filter(customer__in=customers_visible_to(request.user))
+        contract = _one(visible, payload.contract_id, label=_("Contract"), field="contract_id")
+    data = payload.model_dump(exclude={"customer_id", "contract_id"})
+    payment = services.payment_record(actor=request.user, customer=customer, idempotency_key=idempotency_key,
+                                      contract=contract, **data)
     return Status(201, _payment(request, payment.pk))
 
 

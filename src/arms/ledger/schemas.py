@@ -81,6 +81,9 @@ class PaymentIn(InputSchema):
     bank_reference: str = Field("", max_length=100)
     auto_allocate: bool = Field(
         False, description="Settle at once: the open item equal to the amount, else the oldest open items.")
+    contract_id: int | None = Field(
+        None, description="The contract this money is the deposit for (same customer and currency): it counts towards "
+                          "the deposit the contract's first invoice waits for.")
 
 
 class AllocationLineIn(InputSchema):
@@ -326,6 +329,7 @@ class PaymentOut(PostedDocumentOut):
     status: str
     reversal_date: dt.date | None
     reversal_reason: str
+    contract_id: int | None = Field(None, description="The contract this money is the deposit for, if any.")
 
     resolve_amount = formatted_money("amount_minor")
 

@@ -23,7 +23,9 @@ from arms.accounts.roles import roles_sync
 from arms.contracts.models import Contract
 from arms.contracts.services import MilestoneIn, contract_amend, contract_create
 from arms.customers.models import Customer
-from arms.customers.services import contact_create, customer_create, customer_update
+from arms.customers.services import company_ensure, contact_create, customer_create, customer_update
+from arms.exposure.models import DEFAULT_GUARANTEE_WARN_DAYS, DEFAULT_UNRATED_LIMIT_MINOR
+from arms.exposure.services import control_settings_update
 from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
 from arms.ledger.services import (
     credit_note_post,
@@ -57,6 +59,11 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
     roles_sync()
     users = demo_users_ensure()
     clerk = users["clerk"]
+    # the two years of history predate the ratings (the credit demo rates afterwards): the credit manager lets
+    # unrated customers through with a warning while it is loaded; the exposure demo puts the default back
+    control_settings_update(company_id=company_ensure().pk, actor=users["credit"], unrated_policy="warn",
+                            unrated_limit_minor=DEFAULT_UNRATED_LIMIT_MINOR,
+                            guarantee_warn_days=DEFAULT_GUARANTEE_WARN_DAYS)
     for rate in plan.rates:
         exchange_rate_set(actor=users["finmgr"], currency=rate.currency, on=rate.on, rate=rate.rate,
                           source=RATE_SOURCE)

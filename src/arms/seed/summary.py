@@ -89,6 +89,9 @@ LABELS = {
     "contracts in review": _("Contracts in review"),
     "contracts approved to sign": _("Contracts approved, waiting to be signed"),
     "contracts with tiered interest": _("Contracts with tiered late interest"),
+    # credit terms in force (issue 16, h1: the exposure demo)
+    "guarantees": _("Guarantees registered"),
+    "terms exceptions": _("Terms exceptions requested"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }

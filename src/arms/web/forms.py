@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arms.common.api_types import MAX_MINOR
 from arms.common.errors import ArmsError, money_message
+from arms.contracts.models import Contract, ContractStatus
 from arms.customers.enums import CustomerStatus, Industry, Region
 from arms.domain.money import BASE_CURRENCY, MoneyError, check_currency, parse_amount
 from arms.ledger.enums import PaymentMethod
@@ -229,8 +230,20 @@ class PaymentForm(ServiceErrorMixin, AmountForm):
         label=_("Allocate automatically: an open invoice of exactly this amount, else the oldest"), required=False,
         initial=True,
     )
+    contract = forms.ModelChoiceField(
+        label=_("Deposit for contract"), queryset=Contract.objects.none(), required=False,
+        help_text=_("The contract this money is the deposit for: its first invoice waits for the deposit."),
+    )
     #: one key per rendered form, so a double click or a resubmitted page records the payment once
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customer is not None and "contract" in self.fields:
+            self.fields["contract"].queryset = (  # type: ignore[attr-defined]
+                Contract.objects.filter(customer=customer)
+                .exclude(status__in=[ContractStatus.COMPLETED, ContractStatus.TERMINATED, ContractStatus.REJECTED])
+                .order_by("-pk"))
 
     @classmethod
     def initial_for(cls, customer) -> dict:
@@ -249,5 +262,6 @@ class PaymentForm(ServiceErrorMixin, AmountForm):
             "bill_number": data["bill_number"].strip(),
             "bill_maturity_date": data["bill_maturity_date"],
             "auto_allocate": data["auto_allocate"],
+            "contract": data.get("contract"),
             "idempotency_key": f"web-payment-{data['idempotency_key']}",
         }

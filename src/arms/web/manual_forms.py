@@ -109,6 +109,7 @@ class InvoicePaymentForm(PaymentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["auto_allocate"]
+        del self.fields["contract"]
 
     @classmethod
     def initial_for_invoice(cls, invoice) -> dict:

@@ -76,7 +76,7 @@ def _customer_context(request, customer, *, payment_form=None, invoice_form=None
         "statement_form": StatementForm(initial=StatementForm.initial_period(today)),
         "can_record_payment": can_record,
         "payment_form": payment_form
-        or (PaymentForm(initial=PaymentForm.initial_for(customer)) if can_record else None),
+        or (PaymentForm(initial=PaymentForm.initial_for(customer), customer=customer) if can_record else None),
         "invoice_form": invoice_form
         or (InvoiceForm(customer=customer, initial=InvoiceForm.initial_for(customer)) if can_invoice else None),
     }
@@ -117,7 +117,7 @@ def customer_statement(request, customer_id: int):
 def customer_payment_record(request, customer_id: int):
     """Record a payment from the customer page; refusals are shown beside the field they concern."""
     customer = customer_or_404(request.user, customer_id)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, customer=customer)
     if form.run_service(lambda data: payment_record(actor=request.user, customer=customer,
                                                     **form.service_arguments())):
         messages.success(request, _("Payment %(number)s recorded.") % {"number": form.result.number})

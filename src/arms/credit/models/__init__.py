@@ -15,8 +15,12 @@ Design overview and invariants (the starred ones also hold in the database):
   Only accepting a proposal changes the profile (audited).
 - A ``LimitChangeRequest`` is maker-checker: *the requester never approves it; above the threshold
   (``ARMS_CREDIT_LIMIT_FM_THRESHOLD``) a finance manager approves too; *one pending request per customer.
+- A ``Guarantee`` (担保登记) is one guarantee held for a customer: *amount > 0, *expiry on or after the start,
+  *a released one has its time. The profile's ``guarantees_held_minor`` is derived from the register (the sum
+  in CNY of the guarantees in force), never typed in.
 """
 
+from arms.credit.models.guarantee import Guarantee, GuaranteeStatus
 from arms.credit.models.limits import LimitChangeRequest
 from arms.credit.models.profile import CreditProfile, FinancialStatement
 from arms.credit.models.rating import Rating, RatingProposal
@@ -26,6 +30,8 @@ __all__ = [
     "CreditProfile",
     "FinancialStatement",
     "GradePolicy",
+    "Guarantee",
+    "GuaranteeStatus",
     "LimitChangeRequest",
     "Rating",
     "RatingProposal",

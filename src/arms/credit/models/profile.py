@@ -102,7 +102,8 @@ class CreditProfile(models.Model):
         help_text=_("Listed in the 经营异常名录; empty if not checked. Caps the grade at C."),
     )
     guarantees_held_minor = models.BigIntegerField(
-        _("guarantees held"), default=0, help_text=_("Guarantees and collateral we hold, CNY fen.")
+        _("guarantees held"), default=0,
+        help_text=_("Guarantees in force in the guarantees register, CNY fen (derived from the register)."),
     )
     guarantees_note = models.CharField(
         _("guarantees"), max_length=300, blank=True, help_text=_("What the guarantees are (保函, 抵押, 担保人).")

@@ -1,5 +1,6 @@
 """Every write of credit management (see the modules for the rules each one keeps)."""
 
+from arms.credit.services.guarantees import guarantee_record, guarantee_release, guarantees_expiry_run
 from arms.credit.services.limits import (
     limit_request_approve,
     limit_request_cancel,
@@ -30,6 +31,9 @@ __all__ = [
     "financial_statement_save",
     "grade_policies",
     "grade_policy_update",
+    "guarantee_record",
+    "guarantee_release",
+    "guarantees_expiry_run",
     "limit_request_approve",
     "limit_request_cancel",
     "limit_request_create",

@@ -39,7 +39,6 @@ class CreditFileFields(ServiceInput):
     lawsuits_count: int | None = UNSET
     dishonest_debtor: bool | None = UNSET
     business_abnormal: bool | None = UNSET
-    guarantees_held_minor: int = UNSET
     guarantees_note: str | None = UNSET
     external_checked_on: date | None = UNSET
     overdue_block_days: int = UNSET
@@ -48,7 +47,7 @@ class CreditFileFields(ServiceInput):
     def clean(self) -> dict[str, Any]:
         """The given fields (texts cleared to ""); raises naming the first bad one."""
         fields = self.given()
-        for name in ("registered_capital_minor", "guarantees_held_minor", "overdue_block_min_minor",
+        for name in ("registered_capital_minor", "overdue_block_min_minor",
                      "lawsuits_count", "overdue_block_days"):
             value = fields.get(name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
@@ -60,7 +59,7 @@ class CreditFileFields(ServiceInput):
         rating = fields.get("bureau_rating")
         if rating not in (None, "") and rating not in BureauRating.values:
             raise ValidationFailed(_("Unknown bureau rating."), field="bureau_rating")
-        for name in ("guarantees_held_minor", "overdue_block_min_minor"):
+        for name in ("overdue_block_min_minor",):
             if name in fields and fields[name] is None:
                 raise ValidationFailed(_("This field is required."), field=name)
         if "overdue_block_days" in fields and fields["overdue_block_days"] is None:
@@ -99,16 +98,17 @@ def credit_file_update(
     registered_capital_minor: int | None = UNSET, legal_representative: str | None = UNSET,
     business_scope: str | None = UNSET, bureau_rating: str | None = UNSET, bureau_name: str | None = UNSET,
     lawsuits_count: int | None = UNSET, dishonest_debtor: bool | None = UNSET, business_abnormal: bool | None = UNSET,
-    guarantees_held_minor: int = UNSET, guarantees_note: str | None = UNSET, external_checked_on: date | None = UNSET,
+    guarantees_note: str | None = UNSET, external_checked_on: date | None = UNSET,
     overdue_block_days: int = UNSET, overdue_block_min_minor: int = UNSET,
 ) -> CreditProfile:
     """Change the registration and external facts given (the others stay as they are) of a credit file (audited
-    with before and after)."""
+    with before and after). The guarantees held are not among them: they come from the guarantees register
+    (``arms.credit.services.guarantees``)."""
     fields = CreditFileFields(
         established_on=established_on, registered_capital_minor=registered_capital_minor,
         legal_representative=legal_representative, business_scope=business_scope, bureau_rating=bureau_rating,
         bureau_name=bureau_name, lawsuits_count=lawsuits_count, dishonest_debtor=dishonest_debtor,
-        business_abnormal=business_abnormal, guarantees_held_minor=guarantees_held_minor,
+        business_abnormal=business_abnormal,
         guarantees_note=guarantees_note, external_checked_on=external_checked_on,
         overdue_block_days=overdue_block_days, overdue_block_min_minor=overdue_block_min_minor).clean()
     lock_customer(customer.pk)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
 from arms.exposure import selectors
-from arms.exposure.models import OverrideStatus, hold_source_label
+from arms.exposure.models import CreditOverride, OverrideStatus, hold_source_label
 
 register = template.Library()
 
@@ -86,3 +87,16 @@ def exposure_panel(context, customer):
         "csrf_token": context.get("csrf_token"),
     })
     return data
+
+
+@register.inclusion_tag("exposure/includes/terms_in_force.html")
+def terms_in_force(customer, profile=None) -> dict:
+    """The parts of the terms in force that the credit file cannot read itself: the unrated policy (for a customer
+    without a limit) and the open terms exceptions (overrides with ``terms_days``)."""
+    settings_row = selectors.control_settings(customer.company_id)
+    unrated = profile is None or (profile.limit_minor is None and not profile.prepayment_only)
+    exceptions = list(
+        CreditOverride.objects.filter(customer_id=customer.pk, terms_days__isnull=False,
+                                      status__in=[OverrideStatus.REQUESTED, OverrideStatus.APPROVED])
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())).order_by("pk")[:10])
+    return {"customer": customer, "unrated": unrated, "settings": settings_row, "exceptions": exceptions}

@@ -35,6 +35,7 @@ from arms.ledger.services.journal import entry_lines, journal_write
 
 if TYPE_CHECKING:
     from arms.common.typing import Actor, JsonDict
+    from arms.contracts.models import Contract
     from arms.customers.models import Customer
 
 
@@ -54,6 +55,8 @@ def payment_snapshot(payment: Payment) -> JsonDict:
     }
     if payment.charge_minor:  # a bank charge the payer deducted (cash application's short payments)
         snapshot["charge_minor"] = payment.charge_minor
+    if payment.contract_id:  # the deposit for a contract
+        snapshot["contract"] = payment.contract_id
     return snapshot
 
 
@@ -76,6 +79,9 @@ def payment_record(
     # the part of amount_minor the payer's bank deducted (or a cash discount): the bank received the rest, the
     # charge is booked to 6603 财务费用 on its own journal line, and the whole amount settles invoices
     charge_minor: int = 0,
+    # the contract this money is the deposit (保证金/预付款) for: the same customer and currency; it sits as unapplied
+    # cash (2203) like any advance, and counts towards the deposit the contract's first invoice waits for
+    contract: Contract | None = None,
 ) -> Payment:
     """Record money received. It starts as unapplied cash; ``auto_allocate`` settles the open item equal to
     the amount, else the oldest items first."""
@@ -83,6 +89,7 @@ def payment_record(
         "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
         "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
         "payer": payer_name, "ref": bank_reference, "auto": auto_allocate, "charge": charge_minor,
+        **({"contract": contract.pk} if contract is not None else {}),
     }
 
     def create() -> Payment:
@@ -107,6 +114,13 @@ def payment_record(
                 )
             if not bill_number.strip():
                 raise ValidationFailed(_("An acceptance bill needs its number."), field="bill_number")
+        if contract is not None:
+            if contract.customer_id != locked.pk:
+                raise ValidationFailed(_("The contract belongs to another customer: a deposit is the contract "
+                                         "customer's money."), field="contract")
+            if contract.currency != pay_currency:
+                raise ValidationFailed(_("A deposit is paid in the contract's currency (%(currency)s).") % {
+                    "currency": contract.currency}, field="contract")
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="RCV")
         duplicate_number(Payment, company=locked.company, number=doc_number, label=_("Payment"))
         rate = exchange_rate_on(pay_currency, received_date)
@@ -122,6 +136,7 @@ def payment_record(
             method=method, bill_number=bill_number.strip(), bill_maturity_date=bill_maturity_date,
             payer_name=payer_name, bank_reference=bank_reference, fx_rate=rate, amount_base_minor=amount_base,
             charge_minor=charge_minor, charge_base_minor=charge_base, posted_by=user_or_none(actor),
+            contract=contract,
         )
         entry = journal_write(
             company=locked.company, customer=locked, on=received_date, kind=EntryKind.PAYMENT, payment=payment,

@@ -1,22 +1,25 @@
 """arms exposure show CODE [--amount 1,234.56] [--json]: a customer's exposure and what the credit check would
 decide for a document of that amount now (a read: nothing is written, no override used).
-arms exposure holds [--all]: the credit holds. arms exposure expire: mark overrides past their expiry."""
+arms exposure holds [--all]: the credit holds. arms exposure expire: mark overrides past their expiry.
+arms exposure guarantees-expiring [--date D]: announce guarantees about to expire, mark the expired ones."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from arms.common.commands import command_date
 from arms.customers.models import Customer
 from arms.domain.money import MoneyError, format_amount, parse_amount
 from arms.exposure.models import CreditHold
-from arms.exposure.services import credit_check, overrides_expire
+from arms.exposure.services import credit_check, guarantees_expiring_run, overrides_expire
 
 
 class Command(BaseCommand):
-    help = "Credit exposure tools: `show CODE [--amount X]`, `holds [--all]`, `expire`."
+    help = "Credit exposure tools: `show CODE [--amount X]`, `holds [--all]`, `expire`, `guarantees-expiring`."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["show", "holds", "expire"])
+        parser.add_argument("action", choices=["show", "holds", "expire", "guarantees-expiring"])
+        parser.add_argument("--date", default="", help="guarantees-expiring: the day to run as (YYYY-MM-DD).")
         parser.add_argument("customer", nargs="?", help="Customer code (for show).")
         parser.add_argument("--amount", default="0", help="Amount of the document to check, e.g. 12,345.60.")
         parser.add_argument("--currency", default="", help="Currency of the amount (the customer's by default).")
@@ -24,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="One JSON object instead of text.")
 
     def handle(self, *args, action, customer=None, amount="0", currency="", all=False, json=False, **options):
+        if action == "guarantees-expiring":
+            done = guarantees_expiring_run(as_of=command_date(options.get("date") or None))
+            self.stdout.write(f"{done['warned']} guarantee(s) announced, {done['expired']} expired")
+            return
         if action == "expire":
             self.stdout.write(f"{overrides_expire()} override(s) expired")
             return
