@@ -189,6 +189,8 @@ class AuditAction(models.TextChoices):
     STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
     STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
     STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
+    # early-payment discounts (issue 16)
+    DISCOUNT_GRANTED = "discount_granted", _("Early-payment discount granted")
 
 
 def action_label(action: str) -> str:

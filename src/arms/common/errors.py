@@ -127,6 +127,8 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # early-payment discounts (现金折扣)
+    DISCOUNT_GRANTED = "discount_granted"
 
 
 class ArmsError(Exception):
