@@ -87,6 +87,9 @@ LABELS = {
     "stress runs": _("Stress scenario runs"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
+    # early-payment discounts (the bank's demo module)
+    "invoices on 2/10, net 30": _("Invoices on early-payment discount terms (2/10, n/30)"),
+    "early-payment discounts granted": _("Early-payment discounts granted"),
 }
 
 BEHAVIOUR_LABELS = {
