@@ -55,7 +55,7 @@ def test_a_98_percent_line_inside_the_window_is_applied_with_the_discount_credit
 
 
 def test_the_same_amount_after_the_window_is_no_discount(account, today):
-    customer, invoice = _customer_with_invoice(today - timedelta(days=20), name="温州瑞丰五金有限公司")
+    customer, _invoice = _customer_with_invoice(today - timedelta(days=20), name="温州瑞丰五金有限公司")
     line = statement_line(account, amount=GROSS - DISCOUNT, on=today - timedelta(days=1), payer=customer.name,
                           text="INV-2026-0909")
 

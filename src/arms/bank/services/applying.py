@@ -71,9 +71,9 @@ class Share:
     """One customer's part of a line.
 
     ``allocations`` are (invoice id, amount in minor units) settled from the cash; ``charge_minor`` is a bank charge
-    the payer deducted (an early-payment discount is not one: the ledger's allocation grants it): it settles what the allocated invoices still have open, the last first,
-    and is booked to 6603 on its own journal line. What the share's cash leaves after its allocations stays unapplied
-    cash (预收 2203) with a task.
+    the payer deducted (an early-payment discount is not one: the ledger's allocation grants it): it settles what
+    the allocated invoices still have open, the last first, and is booked to 6603 on its own journal line. What the
+    share's cash leaves after its allocations stays unapplied cash (预收 2203) with a task.
 
     ``amount_minor`` is the cash this share takes of the line. Left out, a share takes what its allocations take,
     and the last share takes the rest of the line (so one share without it takes the whole line).
