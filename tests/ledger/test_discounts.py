@@ -169,3 +169,14 @@ def test_undoing_the_money_that_earned_a_discount_is_refused_and_writes_nothing(
     with pytest.raises(DiscountGranted):
         payment_reverse(actor=clerk, payment=payment, reason="bounced")
     assert ledger_state() == before
+
+
+def test_two_lines_for_one_invoice_are_judged_together(customer, clerk, today):
+    _profile(customer)
+    invoice = _post(customer, today - timedelta(days=3))
+    payment = factories.payment(customer, amount=GROSS, received=today)
+    payment_allocate(actor=clerk, payment=payment, lines=[AllocationRequest(invoice.pk, GROSS - DISCOUNT),
+                                                          AllocationRequest(invoice.pk, DISCOUNT)])
+    invoice.refresh_from_db()
+    assert invoice.amount_open_minor == 0 and not CreditNote.objects.exists()
+    assert ledger_problems() == {}

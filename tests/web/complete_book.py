@@ -143,7 +143,7 @@ def _build(today: date) -> CompleteBook:
     invoice(gl, 45, 8_000_00, "INV-GL-1")
     # early-payment discount (issue 16): HD001's invoice on 2/10, n/30 with its window open (invoice page, statement,
     # portal list and page)
-    hd_discounted = invoice(hd, 2, 3_000_00, "INV-HD-DISC", discount_bp=200, discount_until=today + timedelta(days=8))
+    hd_discounted = invoice(hd, 2, 3_000_00, "INV-HD-6", discount_bp=200, discount_until=today + timedelta(days=8))
 
     paid = factories.payment(hd, amount=20_000_00, received=today - timedelta(days=60), number="RCV-HD-1",
                              actor=clerk, bank_reference="BR-0001", payer_name="华东精密机械有限公司")

@@ -128,9 +128,11 @@ def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invo
                    "payment_unallocated_minor": payment.amount_unallocated_minor},
             seals=journal_seals(*entries),
         )
-        # money received inside the discount window that settles the invoice but for its discount earns it
-        discount_grant_locked(actor=actor, customer=customer, invoice=invoice, payment=payment, on=on)
         made.append(allocation)
+    # money received inside the discount window that settles the invoice but for its discount earns it (after every
+    # line, so two lines for one invoice are judged on what they leave open together)
+    for invoice_id in dict.fromkeys(line.invoice_id for line in lines):
+        discount_grant_locked(actor=actor, customer=customer, invoice=invoices[invoice_id], payment=payment, on=on)
     return made
 
 
