@@ -25,6 +25,7 @@ class DiscountOffer:
     pay_minor: int  # what settles the invoice if paid by ``until``
     currency: str
     window_open: bool
+    expired: bool = False
 
     @property
     def text(self) -> str:
@@ -32,7 +33,11 @@ class DiscountOffer:
             return _("Early-payment discount %(terms)s: pay %(amount)s by %(until)s (%(discount)s off).") % {
                 "terms": self.terms, "amount": format_money(self.pay_minor, self.currency),
                 "until": self.until.isoformat(), "discount": format_money(self.discount_minor, self.currency)}
-        return _("Early-payment discount %(terms)s: the discount period ended on %(until)s.") % {
+        if self.expired:
+            return _("Early-payment discount %(terms)s: the discount period ended on %(until)s.") % {
+                "terms": self.terms, "until": self.until.isoformat()}
+        # settled (with its discount or in full) while the window still runs
+        return _("Early-payment discount %(terms)s, until %(until)s.") % {
             "terms": self.terms, "until": self.until.isoformat()}
 
 
@@ -50,4 +55,4 @@ def discount_offer(invoice: Any, *, today: date, always: bool = False) -> Discou
              f"n/{(invoice.due_date - invoice.issue_date).days}")
     return DiscountOffer(terms=terms, until=until, discount_minor=discount,
                          pay_minor=max(invoice.amount_open_minor - discount, 0), currency=invoice.currency,
-                         window_open=window_open)
+                         window_open=window_open, expired=today > until)
