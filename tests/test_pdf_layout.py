@@ -504,3 +504,23 @@ def test_the_stress_run_report_is_complete_on_a4(language):
     amounts += [format_amount(w[key], "CNY") for w in run.results["weeks"]
                 for key in ("base_minor", "stressed_minor", "base_position_minor", "stressed_position_minor")]
     assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=15, texts=[book.customer.name[:20]])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_invoice_copy_prints_its_early_payment_discount_on_a4(language):
+    from arms.ledger.documents import render_invoice_pdf
+
+    customer = factories.customer(name=NAMES[language])
+    today = timezone.localdate()
+    invoice = factories.invoice(customer, net=109_253_795_58, tax=14_202_993_43, issued=today - timedelta(days=2),
+                                number="INV-2026-EAST-DISCOUNT-0001", discount_bp=200,
+                                discount_until=today + timedelta(days=8))
+    discount = (invoice.gross_minor * 200 + 5_000) // 10_000
+    with translation.override(language):
+        pdf = render_invoice_pdf(invoice)
+    pay = format_amount(invoice.gross_minor - discount, "CNY")
+    [page] = assert_complete_on_a4(pdf, amounts=[format_amount(invoice.gross_minor, "CNY"), pay,
+                                                 format_amount(discount, "CNY")],
+                                   side_margin_mm=15, texts=[invoice.number, "2/10, n/30"])
+    assert page.glyphs

@@ -29,6 +29,7 @@ def test_post_invoice(clerk_api, customer):
         "net_minor": 100_000, "tax_minor": 13_000, "gross_minor": 113_000, "amount_open_minor": 113_000,
         "net": "1,000.00", "tax": "130.00", "gross": "1,130.00", "amount_open": "1,130.00",
         "fx_rate": "1.00000000", "gross_base_minor": 113_000, "description": "数控机床配件",
+        "discount_bp": 0, "discount_until": None, "discount_minor": 0,
         "posted_at": body["posted_at"], "posted_by": "clerk", "allocations": [], "credit_notes": [],
     }
     assert AuditEvent.objects.filter(action="invoice_posted", subject_id=str(invoice.pk)).count() == 1
@@ -110,7 +111,7 @@ def test_post_credit_note_on_an_invoice(clerk_api, invoice):
         "id": note.pk, "number": "CN-000001", "invoice_id": invoice.pk, "invoice_number": "INV-T-1",
         "customer_id": invoice.customer_id, "date": "2026-01-20", "currency": "CNY", "net_minor": 10_000,
         "tax_minor": 1_300, "gross_minor": 11_300, "net": "100.00", "tax": "13.00", "gross": "113.00",
-        "reason": "质量折让", "posted_at": body["posted_at"],
+        "reason": "质量折让", "kind": "standard", "posted_at": body["posted_at"],
     }
     invoice.refresh_from_db()
     assert invoice.amount_open_minor == 101_700

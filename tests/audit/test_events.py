@@ -39,7 +39,7 @@ def test_invoice_post_records_who_posted_what(clerk, customer):
         "number": "INV-000001", "customer": customer.pk, "contract": None, "issue_date": "2026-01-10",
         "due_date": "2026-02-09", "currency": "CNY", "net_minor": 100_000, "tax_minor": 13_000,
         "gross_minor": 113_000, "amount_open_minor": 113_000, "gross_base_minor": 113_000,
-        "vat_invoice_number": "3100261130",
+        "vat_invoice_number": "3100261130", "discount_bp": 0, "discount_until": None,
     }
 
 

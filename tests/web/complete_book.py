@@ -141,6 +141,9 @@ def _build(today: date) -> CompleteBook:
     x1 = invoice(xn, 60, 30_000_00, "INV-XN-1")
     invoice(xn, 10, 5_000_00, "INV-XN-2")
     invoice(gl, 45, 8_000_00, "INV-GL-1")
+    # early-payment discount (issue 16): HD001's invoice on 2/10, n/30 with its window open (invoice page, statement,
+    # portal list and page)
+    hd_discounted = invoice(hd, 2, 3_000_00, "INV-HD-6", discount_bp=200, discount_until=today + timedelta(days=8))
 
     paid = factories.payment(hd, amount=20_000_00, received=today - timedelta(days=60), number="RCV-HD-1",
                              actor=clerk, bank_reference="BR-0001", payer_name="华东精密机械有限公司")
@@ -520,5 +523,6 @@ def _build(today: date) -> CompleteBook:
         "version_id": prediction_versions[0].pk,
         "contract_id": contract.pk, "attachment_id": scan.pk, "contractreview:review.contract_id": reviewed.pk,
         "guarantee_id": guarantee.pk,
+        "portal:invoice.invoice_id": hd_discounted.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

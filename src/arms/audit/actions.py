@@ -200,6 +200,8 @@ class AuditAction(models.TextChoices):
     GUARANTEE_RECORDED = "guarantee_recorded", _("Guarantee recorded")
     GUARANTEE_RELEASED = "guarantee_released", _("Guarantee released")
     GUARANTEE_EXPIRED = "guarantee_expired", _("Guarantee expired")
+    # early-payment discounts (issue 16)
+    DISCOUNT_GRANTED = "discount_granted", _("Early-payment discount granted")
 
 
 def action_label(action: str) -> str:

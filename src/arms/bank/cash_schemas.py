@@ -97,6 +97,8 @@ class LineDetailOut(LineOut):
     reasons: list[ReasonOut]
     suggested_allocations: list[SuggestedAllocationOut]
     charge_minor: int
+    discount_minor: int = Field(0, description="The early-payment discount the suggestion counts on: applying it "
+                                               "posts a discount credit note for it")
     unapplied_minor: int
     shares: list[ShareOut]
     pending_approval_ids: list[int] = Field(description="Four-eyes approvals waiting on the allocation of the "
@@ -112,7 +114,11 @@ class LineDetailOut(LineOut):
     @staticmethod
     def resolve_charge_minor(obj) -> int:
         match = obj.match or {}
-        return int(match.get("charge", 0)) + int(match.get("discount", 0))
+        return int(match.get("charge", 0))
+
+    @staticmethod
+    def resolve_discount_minor(obj) -> int:
+        return int((obj.match or {}).get("discount", 0))
 
     @staticmethod
     def resolve_unapplied_minor(obj) -> int:

@@ -148,7 +148,7 @@ def share_context(request, line: StatementLine, *, index: int, customer, form: A
         rows.append({"invoice": invoice, "ticked": ticked, "amount": typed, "amount_name": amount_name,
                      "errors": form.errors.get(amount_name, []) if form else [],
                      "open_plain": _plain(invoice.amount_open_minor, invoice.currency)})
-    suggested_charge = int((line.match or {}).get("charge") or 0) + int((line.match or {}).get("discount") or 0)
+    suggested_charge = int((line.match or {}).get("charge") or 0)  # a discount is granted by the ledger itself
     charge = form.data.get(prefix + "charge", "") if form is not None else (
         _plain(suggested_charge, line.currency) if suggested and suggested_charge else "")
     return {"line": line, "index": index, "prefix": prefix, "customer": customer, "rows": rows, "charge": charge,

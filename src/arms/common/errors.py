@@ -132,6 +132,8 @@ class ErrorCode(StrEnum):
     STEP_NOT_NEXT = "step_not_next"
     # credit terms in force: the guarantees register (issue 16, h1)
     GUARANTEE_NOT_ACTIVE = "guarantee_not_active"
+    # early-payment discounts (现金折扣)
+    DISCOUNT_GRANTED = "discount_granted"
 
 
 class ArmsError(Exception):

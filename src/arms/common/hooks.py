@@ -34,6 +34,7 @@ LETTER_ISSUER = "dunning.letter_issuer"
 CHARGES_WAIVED = "dunning.charges_waived"
 LEGAL_SUMMARY = "cases.legal_summary"
 PAYMENT_OUTLOOK = "ledger.payment_outlook"
+DISCOUNT_TERMS = "ledger.discount_terms"
 
 
 class ExposureIncrease(Protocol):
@@ -117,11 +118,20 @@ class PaymentOutlook(Protocol):
     def __call__(self, *, invoice_ids: list[int]) -> dict[int, dict[str, Any]]: ...
 
 
+class DiscountTerms(Protocol):
+    """``ledger.discount_terms``: the early-payment discount ``customer``'s credit policy grants on a new invoice, as
+    ``(basis points of the gross, days from the issue date)`` (``(200, 10)`` for 2/10), or ``None`` for none. The
+    invoice's contract, when it has a discount of its own, takes precedence. Registered by credit (the profile)."""
+
+    def __call__(self, *, customer: Any) -> tuple[int, int] | None: ...
+
+
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {
     EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
     LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
     CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary, PAYMENT_OUTLOOK: PaymentOutlook,
+    DISCOUNT_TERMS: DiscountTerms,
 }
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
@@ -145,6 +155,8 @@ def register(event: Literal["dunning.charges_waived"], name: str, fn: ChargesWai
 def register(event: Literal["cases.legal_summary"], name: str, fn: LegalSummary) -> None: ...
 @overload
 def register(event: Literal["ledger.payment_outlook"], name: str, fn: PaymentOutlook) -> None: ...
+@overload
+def register(event: Literal["ledger.discount_terms"], name: str, fn: DiscountTerms) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

@@ -6,3 +6,10 @@ class CreditConfig(AppConfig):
     name = "arms.credit"
     label = "credit"
     verbose_name = _("Credit management")
+
+    def ready(self) -> None:
+        from arms.common import hooks
+        from arms.credit.discounts import discount_terms
+
+        # the ledger fixes an invoice's early-payment discount at posting from the credit policy (it cannot import it)
+        hooks.register(hooks.DISCOUNT_TERMS, "credit.discount_terms", discount_terms)

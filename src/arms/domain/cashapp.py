@@ -223,6 +223,7 @@ class Item:
     contract_number: str = ""
     discount: int = 0  # the early-payment discount on this item, if paid by discount_until
     discount_until: date | None = None
+    discount_percent: str = ""  # how the discount reads ("2%"), for the reason shown with the match
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,6 +657,12 @@ def match(receipt: Receipt, book: Book, rules: Rules = Rules()) -> Match:
     )
     if what:
         reasons.append(what)
+        if discount:  # the amount is what is open after the early-payment discount: say so beside the match
+            reasons.append(Reason("discount", 0, ", ".join(
+                f"{book.items[item_id].number} {book.items[item_id].discount_percent}".strip()
+                for item_id, _amount in allocations if book.items[item_id].discount
+                and receipt.booking_date <= (book.items[item_id].discount_until or receipt.booking_date)
+            )))
     elif not conflict and (recovery := _recovery(receipt, book, customer_id)) is not None:
         return Match(status="suggested", confidence=min(RECOVERY_CAP, who_points + recovery.confidence),
                      customer_id=customer_id, allocations=recovery.allocations, unapplied=recovery.unapplied,

@@ -117,6 +117,13 @@ def allocation_lines(*, cash: int, receivable: int) -> list[Line]:
     ])
 
 
+def discount_lines(*, receivable: int) -> list[Line]:
+    """An early-payment discount (现金折扣) relieves the receivable (at the invoice's rate) against 6603 财务费用;
+    the revenue and the output VAT stay as invoiced (a cash discount does not reduce the VAT base in China)."""
+    return balanced([Line(AccountCode.FINANCE_COSTS, debit=receivable),
+                     Line(AccountCode.RECEIVABLES, credit=receivable)])
+
+
 def reversed_lines(lines: list[Line]) -> list[Line]:
     """The mirror entry that cancels ``lines``."""
     return balanced([Line(line.account, debit=line.credit, credit=line.debit) for line in lines])

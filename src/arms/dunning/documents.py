@@ -22,6 +22,7 @@ from arms.domain.interest import late_interest, tiers_of
 from arms.domain.money import format_amount
 from arms.dunning.models import DunningAction, DunningItem, ItemOutcome, Language
 from arms.dunning.selectors import customer_language, held_invoice_ids
+from arms.ledger.discount_offer import discount_offer
 from arms.ledger.models import Invoice
 from arms.ledger.selectors import DeliveryStatus, delivery_statuses
 
@@ -43,6 +44,8 @@ class Line:
     held: bool = False
     #: when and how the invoice was delivered and its receipt confirmed (the letter says so for each invoice)
     delivery: DeliveryStatus | None = None
+    #: the early-payment discount still open on the letter's date, as one sentence (the pre-due reminder says it)
+    discount: str = ""
 
     @property
     def total_minor(self) -> int:
@@ -181,6 +184,8 @@ def letter_for(action: DunningAction) -> Letter:
         lines.append(Line(invoice.number, invoice.vat_invoice_number, invoice.issue_date, invoice.due_date,
                           item.days_past_due, item.amount_open_minor, item.interest_minor, item.penalty_minor,
                           invoice.contract.number if invoice.contract else ""))
+        offer = discount_offer(invoice, today=action.as_of)
+        lines[-1].discount = offer.text if offer else ""
         line_ids.append(invoice.pk)
         if invoice.contract:
             contracts[invoice.contract_id] = invoice.contract

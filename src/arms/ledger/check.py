@@ -15,7 +15,8 @@ from arms.common import hooks
 
 def _documents_against_account(account: str, column: str) -> str:
     """Per customer, the credit balance of ``account`` against invoices' ``column`` minus credit notes' (revenue
-    and output VAT are the same check on a different account and amount)."""
+    and output VAT are the same check on a different account and amount). An early-payment discount credit note
+    touches neither: it is a finance cost (6603) and leaves the VAT base as invoiced."""
     return f"""
         SELECT c.id AS customer_id, c.code, COALESCE(j.balance, 0) AS journal,
                COALESCE(i.amount, 0) - COALESCE(n.amount, 0) AS documents
@@ -25,7 +26,8 @@ def _documents_against_account(account: str, column: str) -> str:
                       WHERE acc.code = '{account}' GROUP BY l.customer_id) j ON j.customer_id = c.id
           LEFT JOIN (SELECT customer_id, SUM({column}) AS amount FROM ledger_invoice GROUP BY customer_id) i
                  ON i.customer_id = c.id
-          LEFT JOIN (SELECT customer_id, SUM({column}) AS amount FROM ledger_creditnote GROUP BY customer_id) n
+          LEFT JOIN (SELECT customer_id, SUM({column}) AS amount FROM ledger_creditnote
+                      WHERE kind <> 'discount' GROUP BY customer_id) n
                  ON n.customer_id = c.id
          WHERE COALESCE(j.balance, 0) <> COALESCE(i.amount, 0) - COALESCE(n.amount, 0)
         """
@@ -238,7 +240,8 @@ CHECKS: list[tuple[str, str, str]] = [
     (
         "entry_matches_document",
         "each entry posts exactly its document's amounts to cash, revenue and VAT (an invoice its net and tax, a"
-        " credit note the reverse, a payment its amount (less a bank charge, which goes to 6603), an allocation, a"
+        " credit note the reverse (an early-payment discount none of them, its amount from 1122 to 6603), a payment"
+        " its amount (less a bank charge, which goes to 6603), an allocation, a"
         " provision or a write-off none of them) and names a document (a provision run's entries excepted); a"
         " write-off moves its allocation's receivable between 1122 and the write-off's account, a recovery back",
         """
@@ -265,9 +268,14 @@ CHECKS: list[tuple[str, str, str]] = [
             OR (e.kind = 'invoice' AND (i.id IS NULL OR COALESCE(s.cash, 0) <> 0
                                        OR COALESCE(s.revenue, 0) <> i.net_base_minor
                                        OR COALESCE(s.vat, 0) <> i.tax_base_minor))
-            OR (e.kind = 'credit_note' AND (cn.id IS NULL OR COALESCE(s.cash, 0) <> 0
-                                           OR COALESCE(s.revenue, 0) <> -cn.net_base_minor
-                                           OR COALESCE(s.vat, 0) <> -cn.tax_base_minor))
+            OR (e.kind = 'credit_note' AND (cn.id IS NULL OR cn.kind <> 'discount')
+                AND (cn.id IS NULL OR COALESCE(s.cash, 0) <> 0
+                     OR COALESCE(s.revenue, 0) <> -cn.net_base_minor
+                     OR COALESCE(s.vat, 0) <> -cn.tax_base_minor))
+            OR (e.kind = 'credit_note' AND cn.kind = 'discount'
+                AND (COALESCE(s.cash, 0) <> 0 OR COALESCE(s.revenue, 0) <> 0 OR COALESCE(s.vat, 0) <> 0
+                     OR COALESCE(s.charge, 0) <> cn.gross_base_minor
+                     OR COALESCE(s.receivable, 0) <> -cn.gross_base_minor))
             OR (e.kind = 'payment' AND (p.id IS NULL
                                        OR COALESCE(s.cash, 0) <> p.amount_base_minor - p.charge_base_minor
                                        OR COALESCE(s.charge, 0) <> p.charge_base_minor

@@ -15,6 +15,12 @@ class AlreadyReversed(Conflict):
     code = ErrorCode.ALREADY_REVERSED
 
 
+class DiscountGranted(Conflict):
+    """The invoice was settled with an early-payment discount credit note; the money that earned it stays."""
+
+    code = ErrorCode.DISCOUNT_GRANTED
+
+
 class DuplicateNumber(Conflict):
     code = ErrorCode.DUPLICATE_NUMBER
 

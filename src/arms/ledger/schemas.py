@@ -26,6 +26,7 @@ from arms.common.api_types import (
     username_of,
 )
 from arms.common.bounds import MAX_NOTE
+from arms.domain.discount import discount_amount
 from arms.ledger.enums import ApprovalKind, ApprovalStatus, DeliveryChannel, PaymentMethod, ReceiptChannel
 
 # ---------------------------------------------------------------- inputs
@@ -50,6 +51,11 @@ class InvoiceIn(InputSchema):
     contract_id: int | None = None
     vat_invoice_number: str = Field("", max_length=40)
     description: str = Field("", max_length=300)
+    discount_bp: int | None = Field(None, ge=0, le=10_000, description="Early-payment discount in basis points of "
+                                    "the gross (200 = 2%); with discount_until. Empty: the contract's, else the "
+                                    "customer's credit policy's, else none.")
+    discount_until: DocumentDate | None = Field(None, description="Last day on which paying earns the discount: "
+                                                "from the issue date to the due date.")
 
     _gross = field_validator("tax_minor")(_gross_within_bound)
 
@@ -243,6 +249,8 @@ class CreditNoteOut(Schema):
     tax: str
     gross: str
     reason: str
+    kind: str = Field(description="standard (reverses revenue and VAT) or discount (an early-payment discount, "
+                                  "a finance cost; VAT as invoiced).")
     posted_at: dt.datetime
 
     @staticmethod
@@ -286,6 +294,14 @@ class InvoiceOut(PostedDocumentOut):
     fx_rate: Decimal = Field(description="CNY per unit at posting; 1 for CNY.")
     gross_base_minor: int = Field(description="Gross in CNY fen at posting.")
     description: str
+    discount_bp: int = Field(description="Early-payment discount fixed at posting, basis points of the gross "
+                                         "(200 = 2%); 0 for none.")
+    discount_until: dt.date | None = Field(description="Last day on which paying earns the discount.")
+    discount_minor: int = Field(description="The discount in minor units: gross × discount_bp / 10000, half up.")
+
+    @staticmethod
+    def resolve_discount_minor(obj) -> int:
+        return discount_amount(obj.gross_minor, obj.discount_bp)
 
     resolve_net = formatted_money("net_minor")
 

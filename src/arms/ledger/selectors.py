@@ -12,6 +12,7 @@ from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from arms.customers.selectors import customers_visible_to
+from arms.ledger.discount_offer import DiscountOffer, discount_offer
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, DeliveryState, PaymentStatus, ReceiptChannel
 from arms.ledger.models import Allocation, CreditNote, Invoice, InvoiceDelivery, LedgerApproval, Payment, WriteOff
 
@@ -162,6 +163,15 @@ class Statement:
     @property
     def credit_total_minor(self) -> int:
         return sum(line.credit_minor for line in self.lines)
+
+
+def discount_offers(*, customer_id: int, today: date) -> list[tuple[Invoice, DiscountOffer]]:
+    """The customer's open invoices whose early-payment discount can still be earned on ``today``, soonest first,
+    each with how it reads (the statement lists them below the movements)."""
+    invoices = Invoice.objects.filter(customer_id=customer_id, amount_open_minor__gt=0, discount_bp__gt=0,
+                                      discount_until__gte=today).order_by("discount_until", "pk")
+    return [(invoice, offer) for invoice in invoices
+            if (offer := discount_offer(invoice, today=today)) is not None]
 
 
 _KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2, "payment_reversal": 3}

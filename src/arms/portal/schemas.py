@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from arms.cases.enums import DisputeReason
 from arms.common.api_types import InputSchema, MinorAmount, formatted_money
+from arms.domain.discount import discount_amount
 
 
 class PortalBalanceOut(Schema):
@@ -46,9 +47,16 @@ class PortalInvoiceOut(Schema):
     gross: str
     amount_open_minor: int
     amount_open: str
+    discount_bp: int = Field(description="Early-payment discount, basis points of the gross (200 = 2%); 0 for none.")
+    discount_until: dt.date | None = Field(description="Last day on which paying earns the discount.")
+    discount_minor: int = Field(description="The discount, minor units.")
 
     resolve_gross = formatted_money("gross_minor")
     resolve_amount_open = formatted_money("amount_open_minor")
+
+    @staticmethod
+    def resolve_discount_minor(obj) -> int:
+        return discount_amount(obj.gross_minor, obj.discount_bp)
 
 
 class PortalInvoicePage(Schema):

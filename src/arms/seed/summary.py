@@ -94,6 +94,9 @@ LABELS = {
     "terms exceptions": _("Terms exceptions requested"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
+    # early-payment discounts (the bank's demo module)
+    "invoices on 2/10, net 30": _("Invoices on early-payment discount terms (2/10, n/30)"),
+    "early-payment discounts granted": _("Early-payment discounts granted"),
 }
 
 BEHAVIOUR_LABELS = {

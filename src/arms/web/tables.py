@@ -62,8 +62,9 @@ def payment_table(payments) -> Table:
     return Table(_("Payments"), columns, rows)
 
 
-def statement_table(customer, statements) -> Table:
-    """对账单: a line naming the customer, then per currency the opening, the movements and the closing."""
+def statement_table(customer, statements, offers=()) -> Table:
+    """对账单: a line naming the customer, then per currency the opening, the movements and the closing; then the
+    early-payment discounts that can still be earned (``offers``: invoice and how its discount reads)."""
     columns = [Column(_("Currency"), width=8), Column(_("Date"), DATE), Column(_("Type")),
                Column(_("Number"), width=20), Column(_("Description"), width=36), Column(_("Debit"), AMOUNT),
                Column(_("Credit"), AMOUNT), Column(_("Balance"), AMOUNT)]
@@ -80,6 +81,9 @@ def statement_table(customer, statements) -> Table:
                        to_decimal(line.balance_minor, cur)]
             yield [cur, statement.date_to, _("Closing balance"), "", "", to_decimal(statement.debit_total_minor, cur),
                    to_decimal(statement.credit_total_minor, cur), to_decimal(statement.closing_minor, cur)]
+        for invoice, offer in offers:
+            yield [invoice.currency, offer.until, _("Early-payment discount"), invoice.number, offer.text, None,
+                   to_decimal(offer.discount_minor, invoice.currency), None]
 
     return Table(_("Statement"), columns, rows(), preamble=[[customer.code, customer.name]])
 

@@ -100,12 +100,13 @@ def customer_statement(request, customer_id: int):
         statements = ledger.customer_statement(
             customer_id=customer.pk, date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"]
         )
-        if export_format(request):
-            period = form.cleaned_data
-            return export_response(
-                request, f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}",
-                tables.statement_table(customer, statements))
-    context = {"customer": customer, "statement_form": form, "statements": statements}
+    offers = ledger.discount_offers(customer_id=customer.pk, today=timezone.localdate()) if form.is_valid() else []
+    if statements is not None and export_format(request):
+        period = form.cleaned_data
+        return export_response(
+            request, f"statement-{customer.code}-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}",
+            tables.statement_table(customer, statements, offers))
+    context = {"customer": customer, "statement_form": form, "statements": statements, "discount_offers": offers}
     if request.htmx:
         return render(request, "web/customer_statement.html#statement", context)
     return render(request, "web/customer_statement.html", context, status=200 if form.is_valid() else 400)

@@ -71,9 +71,9 @@ class Share:
     """One customer's part of a line.
 
     ``allocations`` are (invoice id, amount in minor units) settled from the cash; ``charge_minor`` is a bank charge
-    (or cash discount) the payer deducted: it settles what the allocated invoices still have open, the last first,
-    and is booked to 6603 on its own journal line. What the share's cash leaves after its allocations stays unapplied
-    cash (预收 2203) with a task.
+    the payer deducted (an early-payment discount is not one: the ledger's allocation grants it): it settles what
+    the allocated invoices still have open, the last first, and is booked to 6603 on its own journal line. What the
+    share's cash leaves after its allocations stays unapplied cash (预收 2203) with a task.
 
     ``amount_minor`` is the cash this share takes of the line. Left out, a share takes what its allocations take,
     and the last share takes the rest of the line (so one share without it takes the whole line).
@@ -388,7 +388,9 @@ def _shares_of_match(line: StatementLine) -> list[Share]:
     return [Share(
         customer_id=match["customer_id"],
         allocations=tuple((int(pk), int(amount)) for pk, amount in match.get("allocations", ())),
-        charge_minor=int(match.get("charge", 0)) + int(match.get("discount", 0)),
+        # an early-payment discount is not a charge: the ledger grants it as a discount credit note when the
+        # allocation leaves the invoice open for no more than its discount (arms.ledger.services.discounts)
+        charge_minor=int(match.get("charge", 0)),
     )]
 
 

@@ -36,6 +36,7 @@ from arms.common.locks import statement_line_qs_for_update
 from arms.customers.models import Customer
 from arms.domain import cashapp
 from arms.domain.cashapp import Book, Receipt
+from arms.domain.discount import discount_open, percent_text
 from arms.ledger.models import Allocation, Invoice
 
 if TYPE_CHECKING:
@@ -91,10 +92,14 @@ def load_book(company: Company, *, currency: str | None = None) -> Book:
         cashapp.Item(
             id=pk, customer_id=customer_id, number=number, amount_open=amount_open, due_date=due, issue_date=issued,
             vat_number=vat or "", contract_number=contract or "",
+            # gross − discount is an exact amount for an invoice inside its early-payment window
+            discount=discount_open(gross=gross, basis_points=bp, until=until, amount_open=amount_open, on=until)
+            if until else 0,
+            discount_until=until, discount_percent=f"{percent_text(bp)}%" if until else "",
         )
-        for pk, customer_id, number, amount_open, due, issued, vat, contract in invoices.values_list(
+        for pk, customer_id, number, amount_open, due, issued, vat, contract, gross, bp, until in invoices.values_list(
             "pk", "customer_id", "number", "amount_open_minor", "due_date", "issue_date", "vat_invoice_number",
-            "contract__number",
+            "contract__number", "gross_minor", "discount_bp", "discount_until",
         ).iterator(chunk_size=5000)
     ]
     return Book(customers, items, recoverable_items(company, currency=currency))

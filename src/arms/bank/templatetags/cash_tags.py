@@ -51,6 +51,8 @@ def reason_sentence(code: str, detail: str) -> str:
         "conflict": _("Other customers are named as strongly (%(detail)s): check who paid"),
         "remittance_advice": _("The customer's remittance advice lists the invoices"),
         "clerk": _("Decided by a clerk"),
+        "discount": _("The amount is what is open after the early-payment discount (%(detail)s); applying it "
+                      "posts the discount credit note"),
         "recovery": _("Recovery of written-off invoices (%(detail)s): applying it reverses that much of the "
                       "write-off"),
     }

@@ -20,12 +20,14 @@ from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_
 from arms.common.services import idempotent
 from arms.domain import journal as postings
 from arms.domain.allocation import OpenItem, plan_exact_or_oldest_first
+from arms.domain.discount import discount_open
 from arms.domain.money import format_money, proportional_part
 from arms.ledger.enums import EntryKind, PaymentStatus
-from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, OverAllocation
-from arms.ledger.models import Allocation, Invoice, JournalEntry, Payment
+from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, DiscountGranted, OverAllocation
+from arms.ledger.models import Allocation, CreditNote, CreditNoteKind, Invoice, JournalEntry, Payment
 from arms.ledger.seal import journal_seals
 from arms.ledger.services.common import positive_or_error
+from arms.ledger.services.discounts import discount_grant_locked
 from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
 
@@ -127,6 +129,10 @@ def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invo
             seals=journal_seals(*entries),
         )
         made.append(allocation)
+    # money received inside the discount window that settles the invoice but for its discount earns it (after every
+    # line, so two lines for one invoice are judged on what they leave open together)
+    for invoice_id in dict.fromkeys(line.invoice_id for line in lines):
+        discount_grant_locked(actor=actor, customer=customer, invoice=invoices[invoice_id], payment=payment, on=on)
     return made
 
 
@@ -171,6 +177,17 @@ def auto_allocate_locked(*, actor: Actor, customer: Customer, payment_id: int,
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
     on = date_check(on or max(timezone.localdate(), payment.received_date), field="date")
     candidates = [inv for inv in invoices.values() if inv.currency == payment.currency and inv.issue_date <= on]
+    discounted = [inv for inv in candidates
+                  if (off := discount_open(gross=inv.gross_minor, basis_points=inv.discount_bp,
+                                           until=inv.discount_until, amount_open=inv.amount_open_minor,
+                                           on=payment.received_date))
+                  and inv.amount_open_minor - off == payment.amount_unallocated_minor]
+    if discounted and not any(inv.amount_open_minor == payment.amount_unallocated_minor for inv in candidates):
+        # gross − discount inside the window is an exact match too: settle that item (the oldest, if several),
+        # and the allocation grants the discount
+        first = min(discounted, key=lambda inv: (inv.due_date, inv.issue_date, inv.pk))
+        return _allocate_locked(actor=actor, customer=customer, payment=payment, invoices=invoices,
+                                lines=[AllocationRequest(first.pk, payment.amount_unallocated_minor)], on=on)
     plan = plan_exact_or_oldest_first(
         payment.amount_unallocated_minor,
         [OpenItem(inv.pk, inv.due_date, inv.issue_date, inv.amount_open_minor) for inv in candidates],
@@ -205,6 +222,14 @@ def reverse_allocations_locked(*, actor: Actor, customer: Customer, allocations:
         if original.write_off_id is not None:
             raise ValidationFailed(_("A write-off's allocation is part of the write-off; money that comes in is"
                                      " recorded as a recovery."), field="allocation")
+        discount = (CreditNote.objects.filter(invoice_id=original.invoice_id, kind=CreditNoteKind.DISCOUNT)
+                    .values_list("number", flat=True).first())
+        if discount is not None:
+            raise DiscountGranted(
+                _("Invoice %(invoice)s was settled with early-payment discount %(note)s; the money that earned it "
+                  "cannot be undone.") % {"invoice": original.invoice.number, "note": discount},
+                field="allocation",
+            )
         invoice = Invoice.objects.get(pk=original.invoice_id)
         assert original.payment_id is not None  # a credit note's allocation was refused above
         payment = Payment.objects.get(pk=original.payment_id)

@@ -145,6 +145,7 @@ def _run(kind: str, arguments: JsonDict, *, actor: Actor, idempotency_key: str |
         net_minor=arguments["net_minor"], tax_minor=arguments["tax_minor"], number=arguments["number"],
         currency=arguments["currency"], vat_invoice_number=arguments["vat_invoice_number"],
         description=arguments["description"], idempotency_key=idempotency_key,
+        discount_bp=arguments.get("discount_bp"), discount_until=_day(arguments.get("discount_until")),
     )
 
 
@@ -319,12 +320,16 @@ def manual_credit_note(*, actor: Actor, invoice: Invoice, on: date, net_minor: i
 def manual_invoice(*, actor: Actor, customer: Customer, issue_date: date, net_minor: int, tax_minor: int,
                    number: str | None = None, due_date: date | None = None, currency: str | None = None,
                    contract: Contract | None = None, vat_invoice_number: str = "", description: str = "",
-                   idempotency_key: str | None = None) -> Outcome:
-    """Post an invoice (``invoice_post``), or ask for approval."""
+                   idempotency_key: str | None = None, discount_bp: int | None = None,
+                   discount_until: date | None = None) -> Outcome:
+    """Post an invoice (``invoice_post``), or ask for approval. Its discount terms are fixed when it is posted."""
     arguments = {"customer_id": customer.pk, "contract_id": contract.pk if contract else None,
                  "issue_date": issue_date.isoformat(), "due_date": due_date.isoformat() if due_date else None,
                  "net_minor": net_minor, "tax_minor": tax_minor, "number": number, "currency": currency,
                  "vat_invoice_number": vat_invoice_number, "description": description}
+    if discount_bp is not None or discount_until is not None:
+        arguments |= {"discount_bp": discount_bp,
+                      "discount_until": discount_until.isoformat() if discount_until else None}
     gross = net_minor + tax_minor if all(isinstance(x, int) for x in (net_minor, tax_minor)) else 0
     base = 0
     in_currency = currency or (contract.currency if contract else customer.currency)

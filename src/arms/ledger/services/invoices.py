@@ -54,6 +54,8 @@ def invoice_snapshot(invoice: Invoice) -> JsonDict:
         "amount_open_minor": invoice.amount_open_minor,
         "gross_base_minor": invoice.gross_base_minor,
         "vat_invoice_number": invoice.vat_invoice_number,
+        "discount_bp": invoice.discount_bp,
+        "discount_until": invoice.discount_until,
     }
 
 
@@ -96,12 +98,20 @@ def invoice_post(
     vat_invoice_number: str = "",
     description: str = "",
     idempotency_key: str | None = None,
+    discount_bp: int | None = None,
+    discount_until: date | None = None,
 ) -> Invoice:
-    """Post an invoice: it is open for its gross amount and debits receivables. Never edited afterwards."""
+    """Post an invoice: it is open for its gross amount and debits receivables. Never edited afterwards.
+
+    Its early-payment discount is fixed now: ``discount_bp``/``discount_until`` when given, else the contract's,
+    else the customer's credit policy's (``arms.ledger.services.discounts.discount_terms_for``)."""
+    from arms.ledger.services.discounts import discount_terms_for  # discounts reads this module's receivable rule
+
     payload = {
         "customer": customer.pk, "issue_date": issue_date, "net": net_minor, "tax": tax_minor, "number": number,
         "due_date": due_date, "currency": currency, "contract": contract.pk if contract else None,
-        "vat": vat_invoice_number, "description": description,
+        "vat": vat_invoice_number, "description": description, "discount_bp": discount_bp,
+        "discount_until": discount_until,
     }
 
     def create() -> Invoice:
@@ -131,6 +141,9 @@ def invoice_post(
             raise ValidationFailed(_("The due date would fall after the year 9999."), field="issue_date") from None
         if due < issue_date:
             raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
+        date_check(discount_until, field="discount_until")
+        bp, until = discount_terms_for(customer=locked, contract=contract, issue_date=issue_date, due_date=due,
+                                       basis_points=discount_bp, until=discount_until)
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="INV")
         duplicate_number(Invoice, company=locked.company, number=doc_number, label=_("Invoice"))
         rate = exchange_rate_on(inv_currency, issue_date)
@@ -146,7 +159,7 @@ def invoice_post(
             vat_invoice_number=vat_invoice_number, issue_date=issue_date, due_date=due, currency=inv_currency,
             net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, amount_open_minor=gross, fx_rate=rate,
             gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
-            description=description, posted_by=user_or_none(actor),
+            description=description, posted_by=user_or_none(actor), discount_bp=bp, discount_until=until,
         )
         entry = journal_write(
             company=locked.company, customer=locked, on=issue_date, kind=EntryKind.INVOICE, invoice=invoice,

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
@@ -15,6 +16,7 @@ from arms.common.queue import STALE_AFTER, queue_health
 from arms.domain.money import format_amount
 from arms.domain.terms import days_overdue as domain_days_overdue
 from arms.ledger import enums
+from arms.ledger.discount_offer import discount_offer as ledger_discount_offer
 from arms.web.paging import PAGE_SIZES
 
 register = template.Library()
@@ -27,6 +29,22 @@ def money(minor, currency: str = "CNY") -> str:
     if minor is None or minor == "":
         return "—"
     return format_amount(int(minor), currency or "CNY")
+
+
+@register.filter
+def discount_offer(invoice, today: date | None = None) -> str:
+    """The invoice's early-payment discount while its window is open on ``today`` ("" otherwise): statements,
+    letters, the portal list."""
+    offer = ledger_discount_offer(invoice, today=today or timezone.localdate())
+    return offer.text if offer else ""
+
+
+@register.filter
+def discount_terms(invoice, today: date | None = None) -> str:
+    """The invoice's early-payment discount whether or not its window is still open ("" without one): the
+    invoice itself."""
+    offer = ledger_discount_offer(invoice, today=today or timezone.localdate(), always=True)
+    return offer.text if offer else ""
 
 
 @register.filter
