@@ -127,6 +127,11 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # collection plans (收款计划)
+    COLLECTION_PLAN_NOT_DRAFT = "collection_plan_not_draft"
+    COLLECTION_PLAN_NOT_SUBMITTED = "collection_plan_not_submitted"
+    COLLECTION_PLAN_NOT_OPEN = "collection_plan_not_open"
+    COLLECTION_PLAN_EXISTS = "collection_plan_exists"
 
 
 class ArmsError(Exception):
