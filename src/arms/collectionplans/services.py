@@ -362,6 +362,8 @@ def collection_plan_return(*, actor: Actor, plan: CollectionPlan, comment: str) 
 def collection_plan_cancel(*, actor: Actor, plan: CollectionPlan, reason: str = "") -> CollectionPlan:
     """Cancel a draft, submitted or approved plan (the contract was terminated, the plan is replaced)."""
     text_check(reason, field="reason", limit=MAX_NOTE)
+    if plan.status == PlanStatus.APPROVED and actor is not None and not actor.has_perm(APPROVE):
+        raise Forbidden(_("Only a finance manager cancels an approved collection plan."))
     return _end(plan, actor=actor, status=PlanStatus.CANCELLED, allowed=OPEN_STATUSES, reason=reason,
                 action=AuditAction.COLLECTION_PLAN_CANCELLED)
 
