@@ -57,12 +57,15 @@ def collection_plans_open(customer_ids: list[int]) -> QuerySet[CollectionPlan]:
             .select_related("customer", "contract", "owner").order_by("customer_id", "id"))
 
 
-def plans_visible_to(user: Viewer) -> QuerySet[CollectionPlan]:
-    """The plans of the customers ``user`` sees (a salesperson: their own customers)."""
+def plans_visible_to(user: Viewer | None) -> QuerySet[CollectionPlan]:
+    """The plans of the customers ``user`` sees (a salesperson: their own customers); every plan for None (the
+    CLI reading as the system)."""
+    if user is None:
+        return CollectionPlan.objects.all()
     return CollectionPlan.objects.filter(customer__in=customers_visible_to(user))
 
 
-def collection_plan_list(*, user: Viewer, status: str = "", owner_id: int | None = None,
+def collection_plan_list(*, user: Viewer | None, status: str = "", owner_id: int | None = None,
                          customer_id: int | None = None, search: str = "") -> QuerySet[CollectionPlan]:
     qs = plans_visible_to(user).select_related("customer", "contract", "owner").annotate(
         total_minor=Coalesce(Sum("lines__amount_minor"), 0), line_count=Count("lines"))
@@ -282,7 +285,8 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, _month_end(first)
 
 
-def variance_by_owner(*, user: Viewer, month: date, today: date, owner_id: int | None = None) -> list[OwnerVariance]:
+def variance_by_owner(*, user: Viewer | None, month: date, today: date,
+                      owner_id: int | None = None) -> list[OwnerVariance]:
     """Per owner (and currency) of approved or closed plans visible to ``user``: planned in ``month`` (lines dated
     in it), received in it, the variance, % achieved and how many plans were behind at the month's end (or today,
     if sooner). One query over the plans, summed per owner here: no model instance per plan."""

@@ -85,6 +85,10 @@ LABELS = {
     "cash-in forecasts": _("Cash-in forecasts stored"),
     "stress scenarios": _("Stress scenarios"),
     "stress runs": _("Stress scenario runs"),
+    # collection plans (its demo module)
+    "collection plans approved": _("Collection plans approved"),
+    "collection plans waiting": _("Collection plans waiting for approval"),
+    "collection plans behind": _("Collection plans behind"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }
