@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arms.accounts.names import person_name
 from arms.collectionplans.enums import OPEN_STATUSES, PlanStatus
@@ -147,8 +148,8 @@ class LineTrack:
         return str(LINE_STATES[self.state])
 
 
-LINE_STATES = {"covered": _("Covered"), "partly": _("Partly covered"), "behind": _("Behind"),
-               "upcoming": _("Not yet due")}
+LINE_STATES = {"covered": gettext_lazy("Covered"), "partly": gettext_lazy("Partly covered"),
+               "behind": gettext_lazy("Behind"), "upcoming": gettext_lazy("Not yet due")}
 
 
 @dataclass
