@@ -254,7 +254,8 @@ def behind_lines(*, today: date) -> Iterator[tuple[CollectionPlan, list[Collecti
     for plan in behind_plans(today=today).select_related("customer", "owner").order_by("pk").iterator(
             chunk_size=500):
         lines = list(plan.lines.order_by("expected_date", "pk"))
-        behind = [t.line for t in _cover(lines, int(plan.received_minor), today) if t.state == "behind"]
+        received = int(plan.received_minor)  # type: ignore[attr-defined]  # the annotation of behind_plans
+        behind = [t.line for t in _cover(lines, received, today) if t.state == "behind"]
         if behind:
             yield plan, behind
 

@@ -32,6 +32,7 @@ from arms.audit.services import audit_record
 from arms.collectionplans.enums import OPEN_STATUSES, LineKind, PlanStatus
 from arms.collectionplans.models import MAX_LINE_TEXT, CollectionPlan, CollectionPlanLine
 from arms.collectionplans.selectors import behind_lines
+from arms.common.actors import user_or_none
 from arms.common.approvals import require_second_person
 from arms.common.bounds import MAX_MINOR, MAX_NOTE, date_check, text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
@@ -187,7 +188,7 @@ def collection_plan_create(*, actor: Actor, customer: Customer, contract: Contra
     _open_plan_refusal(customer=locked, contract=contract)
     plan = CollectionPlan.objects.create(customer=locked, contract=contract, owner=plan_owner,
                                          currency=plan_currency, counts_from=start, note=note,
-                                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                         created_by=user_or_none(actor))
     _write_lines(plan, cleaned)
     audit_record(actor=actor, action=AuditAction.COLLECTION_PLAN_DRAFTED, subject=plan, after=plan_snapshot(plan))
     return plan
@@ -292,7 +293,7 @@ def collection_plan_submit(*, actor: Actor, plan: CollectionPlan) -> CollectionP
     lines = list(locked.lines.all())
     if not lines:
         raise ValidationFailed(_("A plan needs at least one line before it is submitted."), field="lines")
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     locked.status = PlanStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
@@ -324,7 +325,7 @@ def _lock_submitted(plan: CollectionPlan, actor: Actor) -> CollectionPlan:
 def _decide(locked: CollectionPlan, *, actor: Actor, status: str, comment: str, action: str) -> CollectionPlan:
     locked.status = status
     locked.decided_at = timezone.now()
-    locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.decided_by = user_or_none(actor)
     locked.decision_note = comment
     locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     audit_record(actor=actor, action=action, subject=locked, before={"status": PlanStatus.SUBMITTED},
