@@ -57,14 +57,14 @@ DRAFT = "collectionplans.add_collectionplan"
 CHANGE = "collectionplans.change_collectionplan"
 
 
-class PlanFilters(QuerySchema):
+class CollectionPlanFilters(QuerySchema):
     status: inline_choices(PlanStatus) | None = None  # type: ignore[valid-type]
     owner_id: ObjectId | None = None
     customer_id: ObjectId | None = None
     search: SearchText = ""
 
 
-class PlanLineIn(InputSchema):
+class CollectionPlanLineIn(InputSchema):
     expected_date: DocumentDate
     amount_minor: MinorAmount = Field(description="Expected amount, the plan's currency minor units; more than 0.")
     description: str = Field("", max_length=MAX_LINE_TEXT)
@@ -74,37 +74,37 @@ class PlanLineIn(InputSchema):
     currency: str | None = Field(None, max_length=3, description="When given, must be the plan's currency.")
 
 
-class PlanCreateIn(InputSchema):
+class CollectionPlanCreateIn(InputSchema):
     customer_id: ObjectId
     contract_id: ObjectId | None = None
     draft_from: Literal["contract", "customer", "lines"] = Field(
         "lines", description="contract: from the contract's schedule; customer: from its open invoices; "
                              "lines: the lines given.")
-    lines: list[PlanLineIn] = Field([], max_length=services.MAX_LINES)
+    lines: list[CollectionPlanLineIn] = Field([], max_length=services.MAX_LINES)
     currency: str | None = Field(None, max_length=3)
     owner_id: ObjectId | None = None
     note: str = Field("", max_length=MAX_NOTE)
 
 
-class PlanLinesIn(InputSchema):
-    lines: list[PlanLineIn] = Field(max_length=services.MAX_LINES)
+class CollectionPlanLinesIn(InputSchema):
+    lines: list[CollectionPlanLineIn] = Field(max_length=services.MAX_LINES)
     note: str | None = Field(None, max_length=MAX_NOTE)
 
 
-class PlanDecisionIn(InputSchema):
+class CollectionPlanDecisionIn(InputSchema):
     comment: str = Field("", max_length=MAX_NOTE)
 
 
-class PlanEndIn(InputSchema):
+class CollectionPlanEndIn(InputSchema):
     reason: str = Field("", max_length=MAX_NOTE)
 
 
-class VarianceFilters(QuerySchema):
+class CollectionPlanVarianceFilters(QuerySchema):
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; this month unless given.")
     owner_id: ObjectId | None = None
 
 
-class PlanOut(Schema):
+class CollectionPlanOut(Schema):
     id: int
     number: str
     customer_id: int
@@ -130,7 +130,7 @@ class PlanOut(Schema):
     resolve_total = formatted_money("total_minor")
 
 
-class LineTrackOut(Schema):
+class CollectionPlanLineTrackOut(Schema):
     id: int
     expected_date: date
     amount_minor: int
@@ -142,29 +142,29 @@ class LineTrackOut(Schema):
     state: str = Field(description="covered | partly | behind | upcoming")
 
 
-class MonthOut(Schema):
+class CollectionPlanMonthOut(Schema):
     month: str
     expected_minor: int
     received_minor: int
     variance_minor: int
 
 
-class PlanDetailOut(PlanOut):
+class CollectionPlanDetailOut(CollectionPlanOut):
     received_minor: int
     variance_minor: int
     behind: bool
-    lines: list[LineTrackOut]
-    months: list[MonthOut]
+    lines: list[CollectionPlanLineTrackOut]
+    months: list[CollectionPlanMonthOut]
 
 
-class PlanPage(Schema):
+class CollectionPlanPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[PlanOut]
+    items: list[CollectionPlanOut]
 
 
-class VarianceOut(Schema):
+class CollectionPlanVarianceOut(Schema):
     owner_id: int
     owner: str
     currency: str
@@ -176,12 +176,12 @@ class VarianceOut(Schema):
     plans_behind: int
 
 
-class VariancePage(Schema):
+class CollectionPlanVariancePage(Schema):
     month: str
     count: int
     limit: int
     offset: int
-    items: list[VarianceOut]
+    items: list[CollectionPlanVarianceOut]
 
 
 def _detail(request, plan_id: int) -> dict:
@@ -204,7 +204,7 @@ def _detail(request, plan_id: int) -> dict:
     return out
 
 
-def _lines(lines: list[PlanLineIn]) -> list[services.LineIn]:
+def _lines(lines: list[CollectionPlanLineIn]) -> list[services.LineIn]:
     return [services.LineIn(x.expected_date, x.amount_minor, x.description, x.kind, x.milestone_id, x.invoice_id,
                             x.currency.upper() if x.currency else None) for x in lines]
 
@@ -213,17 +213,17 @@ def _plan(request, plan_id: int):
     return selectors.collection_plan_get(user=request.user, plan_id=plan_id)
 
 
-@router.get("", response=PlanPage, summary="Collection plans, newest first")
-def plan_list(request, filters: Query[PlanFilters], page: Query[PageParams]):
+@router.get("", response=CollectionPlanPage, summary="Collection plans, newest first")
+def plan_list(request, filters: Query[CollectionPlanFilters], page: Query[PageParams]):
     require_perm(request, VIEW)
     qs = selectors.collection_plan_list(user=request.user, status=filters.status or "", owner_id=filters.owner_id,
                                         customer_id=filters.customer_id, search=filters.search)
     return paginate(qs, limit=page.limit, offset=page.offset)
 
 
-@router.post("", response={201: PlanDetailOut},
+@router.post("", response={201: CollectionPlanDetailOut},
              summary="Draft a plan: from a contract's schedule, a customer's open invoices, or the lines given")
-def plan_create(request, payload: PlanCreateIn):
+def plan_create(request, payload: CollectionPlanCreateIn):
     require_perm(request, DRAFT)
     customer = customer_get(user=request.user, customer_id=payload.customer_id)
     contract = None
@@ -252,8 +252,8 @@ def plan_create(request, payload: PlanCreateIn):
     return Status(201, _detail(request, plan.pk))
 
 
-@router.get("/variance", response=VariancePage, summary="The variance per owner of a month")
-def plan_variance(request, filters: Query[VarianceFilters], page: Query[PageParams]):
+@router.get("/variance", response=CollectionPlanVariancePage, summary="The variance per owner of a month")
+def plan_variance(request, filters: Query[CollectionPlanVarianceFilters], page: Query[PageParams]):
     require_perm(request, VIEW)
     today = timezone.localdate()
     month = today.replace(day=1)
@@ -273,50 +273,51 @@ def plan_variance(request, filters: Query[VarianceFilters], page: Query[PagePara
             "items": items}
 
 
-@router.get("/{plan_id}", response=PlanDetailOut, summary="One plan with its lines and tracking")
+@router.get("/{plan_id}", response=CollectionPlanDetailOut, summary="One plan with its lines and tracking")
 def plan_detail(request, plan_id: int):
     require_perm(request, VIEW)
     return _detail(request, plan_id)
 
 
-@router.put("/{plan_id}/lines", response=PlanDetailOut, summary="Replace the lines of a draft plan")
-def plan_lines(request, plan_id: int, payload: PlanLinesIn):
+@router.put("/{plan_id}/lines", response=CollectionPlanDetailOut, summary="Replace the lines of a draft plan")
+def plan_lines(request, plan_id: int, payload: CollectionPlanLinesIn):
     require_perm(request, CHANGE)
     services.collection_plan_lines_set(actor=request.user, plan=_plan(request, plan_id), lines=_lines(payload.lines),
                                        note=payload.note)
     return _detail(request, plan_id)
 
 
-@router.post("/{plan_id}/submit", response=PlanDetailOut, summary="Submit a draft for approval")
+@router.post("/{plan_id}/submit", response=CollectionPlanDetailOut, summary="Submit a draft for approval")
 def plan_submit(request, plan_id: int):
     require_perm(request, CHANGE)
     services.collection_plan_submit(actor=request.user, plan=_plan(request, plan_id))
     return _detail(request, plan_id)
 
 
-@router.post("/{plan_id}/approve", response=PlanDetailOut, summary="Approve (a finance manager, not the submitter)")
-def plan_approve(request, plan_id: int, payload: PlanDecisionIn):
+@router.post("/{plan_id}/approve", response=CollectionPlanDetailOut,
+             summary="Approve (a finance manager, not the submitter)")
+def plan_approve(request, plan_id: int, payload: CollectionPlanDecisionIn):
     require_perm(request, services.APPROVE)
     services.collection_plan_approve(actor=request.user, plan=_plan(request, plan_id), comment=payload.comment)
     return _detail(request, plan_id)
 
 
-@router.post("/{plan_id}/return", response=PlanDetailOut, summary="Return to draft with a comment")
-def plan_return(request, plan_id: int, payload: PlanDecisionIn):
+@router.post("/{plan_id}/return", response=CollectionPlanDetailOut, summary="Return to draft with a comment")
+def plan_return(request, plan_id: int, payload: CollectionPlanDecisionIn):
     require_perm(request, services.APPROVE)
     services.collection_plan_return(actor=request.user, plan=_plan(request, plan_id), comment=payload.comment)
     return _detail(request, plan_id)
 
 
-@router.post("/{plan_id}/cancel", response=PlanDetailOut, summary="Cancel a plan")
-def plan_cancel(request, plan_id: int, payload: PlanEndIn):
+@router.post("/{plan_id}/cancel", response=CollectionPlanDetailOut, summary="Cancel a plan")
+def plan_cancel(request, plan_id: int, payload: CollectionPlanEndIn):
     require_perm(request, CHANGE)
     services.collection_plan_cancel(actor=request.user, plan=_plan(request, plan_id), reason=payload.reason)
     return _detail(request, plan_id)
 
 
-@router.post("/{plan_id}/close", response=PlanDetailOut, summary="Close an approved plan")
-def plan_close(request, plan_id: int, payload: PlanEndIn):
+@router.post("/{plan_id}/close", response=CollectionPlanDetailOut, summary="Close an approved plan")
+def plan_close(request, plan_id: int, payload: CollectionPlanEndIn):
     require_perm(request, services.APPROVE)
     services.collection_plan_close(actor=request.user, plan=_plan(request, plan_id), reason=payload.reason)
     return _detail(request, plan_id)

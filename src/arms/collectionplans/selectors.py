@@ -235,7 +235,7 @@ def _monthly_receipts(plan: CollectionPlan, first: date, last: date) -> Iterator
         f"m{i}": _receipts(since=m, until=_month_end(m)) for i, m in enumerate(months)}).values(
         *(f"m{i}" for i in range(len(months)))).first() or {}
     for i, m in enumerate(months):
-        yield {"month": m, "r": row.get(f"m{i}", 0)}
+        yield {"month": m, "r": int(row.get(f"m{i}") or 0)}
 
 
 # --- behind ------------------------------------------------------------------------------------------------------

@@ -322,14 +322,13 @@ def _lock_submitted(plan: CollectionPlan, actor: Actor) -> CollectionPlan:
     return locked
 
 
-def _decide(locked: CollectionPlan, *, actor: Actor, status: str, comment: str, action: str) -> CollectionPlan:
+def _decide(locked: CollectionPlan, *, actor: Actor, status: str, comment: str) -> CollectionPlan:
+    """Record the decision on the locked plan; the caller audits it."""
     locked.status = status
     locked.decided_at = timezone.now()
     locked.decided_by = user_or_none(actor)
     locked.decision_note = comment
     locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    audit_record(actor=actor, action=action, subject=locked, before={"status": PlanStatus.SUBMITTED},
-                 after={"status": status, "comment": comment})
     return locked
 
 
@@ -337,8 +336,9 @@ def _decide(locked: CollectionPlan, *, actor: Actor, status: str, comment: str, 
 def collection_plan_approve(*, actor: Actor, plan: CollectionPlan, comment: str = "") -> CollectionPlan:
     """A finance manager other than the submitter approves; the owner is told. Tracking starts."""
     text_check(comment, field="comment", limit=MAX_NOTE)
-    locked = _decide(_lock_submitted(plan, actor), actor=actor, status=PlanStatus.APPROVED, comment=comment,
-                     action=AuditAction.COLLECTION_PLAN_APPROVED)
+    locked = _decide(_lock_submitted(plan, actor), actor=actor, status=PlanStatus.APPROVED, comment=comment)
+    audit_record(actor=actor, action=AuditAction.COLLECTION_PLAN_APPROVED, subject=locked,
+                 before={"status": PlanStatus.SUBMITTED}, after={"status": locked.status, "comment": comment})
     notify([locked.owner, locked.submitted_by], kind="collectionplans.approved",
            subject=_("Collection plan %(plan)s of %(customer)s was approved")
            % {"plan": locked.number, "customer": locked.customer.name}, body=comment, link=plan_link(locked))
@@ -351,8 +351,9 @@ def collection_plan_return(*, actor: Actor, plan: CollectionPlan, comment: str) 
     if not comment.strip():
         raise ValidationFailed(_("Say why the plan is returned."), field="comment")
     text_check(comment, field="comment", limit=MAX_NOTE)
-    locked = _decide(_lock_submitted(plan, actor), actor=actor, status=PlanStatus.DRAFT, comment=comment.strip(),
-                     action=AuditAction.COLLECTION_PLAN_RETURNED)
+    locked = _decide(_lock_submitted(plan, actor), actor=actor, status=PlanStatus.DRAFT, comment=comment.strip())
+    audit_record(actor=actor, action=AuditAction.COLLECTION_PLAN_RETURNED, subject=locked,
+                 before={"status": PlanStatus.SUBMITTED}, after={"status": locked.status, "comment": comment.strip()})
     notify([locked.owner, locked.submitted_by], kind="collectionplans.returned",
            subject=_("Collection plan %(plan)s of %(customer)s was returned")
            % {"plan": locked.number, "customer": locked.customer.name}, body=comment, link=plan_link(locked))
@@ -365,20 +366,25 @@ def collection_plan_cancel(*, actor: Actor, plan: CollectionPlan, reason: str = 
     text_check(reason, field="reason", limit=MAX_NOTE)
     if plan.status == PlanStatus.APPROVED and actor is not None and not actor.has_perm(APPROVE):
         raise Forbidden(_("Only a finance manager cancels an approved collection plan."))
-    return _end(plan, actor=actor, status=PlanStatus.CANCELLED, allowed=OPEN_STATUSES, reason=reason,
-                action=AuditAction.COLLECTION_PLAN_CANCELLED)
+    locked, before = _end(plan, status=PlanStatus.CANCELLED, allowed=OPEN_STATUSES)
+    audit_record(actor=actor, action=AuditAction.COLLECTION_PLAN_CANCELLED, subject=locked,
+                 before={"status": before}, after={"status": locked.status, "reason": reason})
+    return locked
 
 
 @transaction.atomic
 def collection_plan_close(*, actor: Actor, plan: CollectionPlan, reason: str = "") -> CollectionPlan:
     """Close an approved plan: it is done (collected, or superseded by a new plan); it stays in the reports."""
     text_check(reason, field="reason", limit=MAX_NOTE)
-    return _end(plan, actor=actor, status=PlanStatus.CLOSED, allowed=(PlanStatus.APPROVED,), reason=reason,
-                action=AuditAction.COLLECTION_PLAN_CLOSED)
+    locked, before = _end(plan, status=PlanStatus.CLOSED, allowed=(PlanStatus.APPROVED,))
+    audit_record(actor=actor, action=AuditAction.COLLECTION_PLAN_CLOSED, subject=locked,
+                 before={"status": before}, after={"status": locked.status, "reason": reason})
+    return locked
 
 
-def _end(plan: CollectionPlan, *, actor: Actor, status: str, allowed: Iterable[str], reason: str,
-         action: str) -> CollectionPlan:
+def _end(plan: CollectionPlan, *, status: str, allowed: Iterable[str]) -> tuple[CollectionPlan, str]:
+    """Move the locked plan to ``status`` (closed or cancelled) if its status is ``allowed``; the caller audits it.
+    Returns the plan and the status it had."""
     locked = _lock_plan(plan)
     if locked.status not in allowed:
         raise Conflict(_("Plan %(plan)s is %(status)s.") % {"plan": locked.number,
@@ -388,9 +394,7 @@ def _end(plan: CollectionPlan, *, actor: Actor, status: str, allowed: Iterable[s
     locked.status = status
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
-    audit_record(actor=actor, action=action, subject=locked, before={"status": before},
-                 after={"status": status, "reason": reason})
-    return locked
+    return locked, before
 
 
 # --- the hand-over -----------------------------------------------------------------------------------------------
