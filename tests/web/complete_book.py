@@ -442,6 +442,23 @@ def _build(today: date) -> CompleteBook:
     from arms.forecast.services import forecast_run
 
     cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
+    # collection plans (收款计划): HD001's contract plan approved and a plan of its open items waiting, GL001's draft
+    from arms.collectionplans.services import (
+        LineIn,
+        collection_plan_approve,
+        collection_plan_create,
+        collection_plan_draft_from_contract,
+        collection_plan_submit,
+    )
+
+    approved_plan = collection_plan_draft_from_contract(actor=users["sales"], contract=contract, note="按合同节点收款")
+    collection_plan_submit(actor=users["sales"], plan=approved_plan)
+    collection_plan_approve(actor=users["finmgr"], plan=approved_plan, comment="同意")
+    waiting_plan = collection_plan_create(actor=users["sales"], customer=hd, note="客户承诺月底付款",
+                                          lines=[LineIn(today + timedelta(days=10), 5_000_000, "货款第一期")])
+    collection_plan_submit(actor=users["sales"], plan=waiting_plan)
+    draft_plan = collection_plan_create(actor=users["sales"], customer=gl, currency="USD",
+                                        lines=[LineIn(today + timedelta(days=20), 1_200_000, "二季度货款")])
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     # contracts (issue 16, h2): the main contract amended with tiers and a delivery, a scan; a draft in review
@@ -524,5 +541,8 @@ def _build(today: date) -> CompleteBook:
         "contract_id": contract.pk, "attachment_id": scan.pk, "contractreview:review.contract_id": reviewed.pk,
         "guarantee_id": guarantee.pk,
         "portal:invoice.invoice_id": hd_discounted.pk,
+        **{f"collectionplans:{page}.plan_id": waiting_plan.pk
+           for page in ("detail", "lines", "submit", "approve", "return", "cancel", "close")},
+        "collectionplans:detail.plan_id": approved_plan.pk, "collectionplans:lines.plan_id": draft_plan.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

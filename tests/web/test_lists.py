@@ -828,6 +828,35 @@ def case_guarantees(viewer, today):
             status="released" if released else "active", released_at=timezone.now() if released else None)
     return Case(reverse("credit:guarantees"), {"status": "active"})
 
+def case_collection_plans(viewer, today):
+    from arms.collectionplans.services import LineIn, collection_plan_cancel, collection_plan_create
+
+    for i, cust in enumerate(customers()):
+        collection_plan_create(actor=viewer, customer=cust, owner=viewer, note=cust.name,
+                               lines=[LineIn(today, 100_000 + i, cust.name[:300])])
+    other = collection_plan_create(actor=viewer, customer=factories.customer("X001"), owner=viewer,
+                                   lines=[LineIn(today, 1_000, "x")])
+    collection_plan_cancel(actor=viewer, plan=other)
+    return Case(reverse("collectionplans:home"), {"status": "draft"})
+
+
+def case_collection_plan_variance(viewer, today):
+    from arms.collectionplans.services import (
+        LineIn,
+        collection_plan_approve,
+        collection_plan_create,
+        collection_plan_submit,
+    )
+
+    for i in range(ROWS):
+        owner = factories.user(f"plan-owner-{i}", role="sales")
+        owner.first_name = name(i)[:150]
+        owner.save(update_fields=["first_name"])
+        plan = collection_plan_create(actor=owner, customer=factories.customer(f"V{i:03d}", salesperson=owner),
+                                      lines=[LineIn(today, 100_000 + i, "x")])
+        collection_plan_submit(actor=owner, plan=plan)
+        collection_plan_approve(actor=viewer, plan=plan)
+    return Case(reverse("collectionplans:variance"), {"month": f"{today:%Y-%m}"})
 
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 

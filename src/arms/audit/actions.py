@@ -202,6 +202,15 @@ class AuditAction(models.TextChoices):
     GUARANTEE_EXPIRED = "guarantee_expired", _("Guarantee expired")
     # early-payment discounts (issue 16)
     DISCOUNT_GRANTED = "discount_granted", _("Early-payment discount granted")
+    # collection plans (issue 16, h4)
+    COLLECTION_PLAN_DRAFTED = "collection_plan_drafted", _("Collection plan drafted")
+    COLLECTION_PLAN_LINES_CHANGED = "collection_plan_lines_changed", _("Collection plan lines changed")
+    COLLECTION_PLAN_SUBMITTED = "collection_plan_submitted", _("Collection plan submitted for approval")
+    COLLECTION_PLAN_APPROVED = "collection_plan_approved", _("Collection plan approved")
+    COLLECTION_PLAN_RETURNED = "collection_plan_returned", _("Collection plan returned")
+    COLLECTION_PLAN_CANCELLED = "collection_plan_cancelled", _("Collection plan cancelled")
+    COLLECTION_PLAN_CLOSED = "collection_plan_closed", _("Collection plan closed")
+    COLLECTION_PLAN_REASSIGNED = "collection_plan_reassigned", _("Collection plan owner changed")
 
 
 def action_label(action: str) -> str:

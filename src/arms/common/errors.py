@@ -134,6 +134,11 @@ class ErrorCode(StrEnum):
     GUARANTEE_NOT_ACTIVE = "guarantee_not_active"
     # early-payment discounts (现金折扣)
     DISCOUNT_GRANTED = "discount_granted"
+    # collection plans (收款计划)
+    COLLECTION_PLAN_NOT_DRAFT = "collection_plan_not_draft"
+    COLLECTION_PLAN_NOT_SUBMITTED = "collection_plan_not_submitted"
+    COLLECTION_PLAN_NOT_OPEN = "collection_plan_not_open"
+    COLLECTION_PLAN_EXISTS = "collection_plan_exists"
 
 
 class ArmsError(Exception):

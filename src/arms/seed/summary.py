@@ -92,6 +92,10 @@ LABELS = {
     # credit terms in force (issue 16, h1: the exposure demo)
     "guarantees": _("Guarantees registered"),
     "terms exceptions": _("Terms exceptions requested"),
+    # collection plans (its demo module)
+    "collection plans approved": _("Collection plans approved"),
+    "collection plans waiting": _("Collection plans waiting for approval"),
+    "collection plans behind": _("Collection plans behind"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
     # early-payment discounts (the bank's demo module)
