@@ -189,6 +189,12 @@ class AuditAction(models.TextChoices):
     STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
     STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
     STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
+    # hand-over (逾期账款交接表) and key accounts
+    HANDOVER_OPENED = "handover_opened", _("Hand-over opened")
+    HANDOVER_ACKNOWLEDGED = "handover_acknowledged", _("Hand-over acknowledged")
+    HANDOVER_COMPLETED = "handover_completed", _("Hand-over completed")
+    HANDOVER_CANCELLED = "handover_cancelled", _("Hand-over cancelled")
+    KEY_ACCOUNT_ROUTED = "key_account_routed", _("Key account routed to a senior collector")
 
 
 def action_label(action: str) -> str:

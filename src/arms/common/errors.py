@@ -127,6 +127,10 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # hand-over (逾期账款交接表) and key accounts
+    KEY_ACCOUNT_NEEDS_SENIOR = "key_account_needs_senior"
+    HANDOVER_NOT_OPEN = "handover_not_open"
+    CUSTOMER_IN_OPEN_HANDOVER = "customer_in_open_handover"
 
 
 class ArmsError(Exception):
