@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0008_alter_customer_options'),
+        ('customers', '0008_key_account_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
