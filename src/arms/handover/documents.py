@@ -85,7 +85,8 @@ def handover_table(handover: Handover) -> Table:
     preamble = [
         [f"{title} {handover.reference}"],
         [_("%(role)s: %(from)s → %(to)s, effective %(date)s") % {
-            "role": handover.get_role_display(), "from": person_name(handover.from_user), "to": person_name(handover.to_user),
+            "role": handover.get_role_display(), "from": person_name(handover.from_user),
+            "to": person_name(handover.to_user),
             "date": handover.effective_on.isoformat()}],
         [f"SHA-256 {handover.sha256}"],
     ]

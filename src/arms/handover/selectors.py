@@ -111,7 +111,7 @@ def handover_list_build(*, customer_ids: Iterable[int], as_of: date) -> JsonDict
     ids = sorted(set(customer_ids))
     customers = list(Customer.objects.filter(pk__in=ids).select_related("salesperson", "collector").order_by("code"))
     codes = {c.pk: c.code for c in customers}
-    items = [
+    items: list[JsonDict] = [
         {"id": row["pk"], "customer": codes[row["customer_id"]], "number": row["number"],
          "issue_date": row["issue_date"].isoformat(), "due_date": row["due_date"].isoformat(),
          "currency": row["currency"], "gross_minor": row["gross_minor"], "open_minor": row["amount_open_minor"],
