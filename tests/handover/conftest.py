@@ -12,6 +12,7 @@ from arms.cases.services.disputes import dispute_raise
 from arms.cases.services.plans import plan_request
 from arms.cases.services.promises import promise_record
 from arms.cases.services.tasks import task_create
+from arms.collectionplans.models import CollectionPlan
 from arms.customers.models import Customer
 from arms.ledger.models import Invoice
 from tests import factories
@@ -62,12 +63,14 @@ def book(db, today) -> Book:
 @pytest.fixture
 def busy_book(book, today) -> Book:
     """The book with work on HC1: a promise, a plan awaiting approval, a dispute and two open tasks of the old
-    collector (and one of the salesperson, which stays)."""
+    collector (and one of the salesperson, which stays), and a draft collection plan the old collector owns."""
     promise_record(customer=book.c1, amount_minor=50_000, promised_on=today + timedelta(days=5), actor=book.old,
                    invoices=[book.inv1], contact_name="李会计")
     plan_request(customer=book.c2, invoices=[book.inv3], actor=book.old, installments=2,
                  first_due_on=today + timedelta(days=10))
     dispute_raise(invoice=book.inv2, amount_minor=10_000, reason_code="quantity", actor=book.old, owner=book.old)
+    CollectionPlan.objects.create(customer=book.c1, owner=book.old, currency="CNY", status="draft",
+                                  counts_from=today)
     task_create(customer=book.c1, kind="call", title="催收电话", assignee=book.old, level="finance",
                 due_on=today + timedelta(days=1), actor=book.clerk)
     task_create(customer=book.c2, kind="visit", title="上门拜访", assignee=book.old, level="finance",

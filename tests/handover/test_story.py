@@ -11,6 +11,7 @@ import pytest
 from arms.audit.models import AuditEvent
 from arms.cases.models import Dispute, Task
 from arms.cases.selectors import worklist
+from arms.collectionplans.models import CollectionPlan
 from arms.customers.models import CustomerAssignment
 from arms.handover.enums import HandoverStatus
 from arms.handover.services import handover_acknowledge, handover_open
@@ -38,6 +39,7 @@ def test_a_collector_leaves_and_everything_moves_to_the_successor(busy_book, tod
     assert [(p["customer"], p["status"], p["total_minor"]) for p in data["plans"]] == [("HC2", "pending", 22_600)]
     assert [(d["customer"], d["invoice"], d["amount_minor"], d["owner"]) for d in data["disputes"]] == [
         ("HC1", "HINV-2", 10_000, "王伟")]
+    assert [(p["customer"], p["status"], p["owner"]) for p in data["collection_plans"]] == [("HC1", "draft", "王伟")]
     assert sorted(t["title"] for t in data["tasks"]) == ["上门拜访", "催收电话", "销售跟进"]
     assert (handover.customer_count, handover.item_count, handover.task_count) == (2, 3, 3)
 
@@ -51,7 +53,7 @@ def test_a_collector_leaves_and_everything_moves_to_the_successor(busy_book, tod
     handover.refresh_from_db()
 
     assert handover.status == HandoverStatus.COMPLETED
-    assert handover.moved == {"customers": 2, "tasks": 2, "disputes": 1, "collection_plans": 0,
+    assert handover.moved == {"customers": 2, "tasks": 2, "disputes": 1, "collection_plans": 1,
                               "history_from": today.isoformat()}
     for customer in (book.c1, book.c2):
         customer.refresh_from_db()
@@ -63,6 +65,7 @@ def test_a_collector_leaves_and_everything_moves_to_the_successor(busy_book, tod
         "上门拜访", "催收电话"]
     assert Task.objects.get(title="销售跟进").assignee == book.sales
     assert Dispute.objects.get(invoice=book.inv2).owner == book.new
+    assert CollectionPlan.objects.get(customer=book.c1).owner == book.new
     rows = worklist(user=book.new, as_of=today, collector_id=book.new.pk)
     assert {row.customer.pk for row in rows} == {book.c1.pk, book.c2.pk}
     assert worklist(user=book.old, as_of=today, collector_id=book.old.pk) == []

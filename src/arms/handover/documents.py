@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.cases.enums import DisputeReason, Level, PlanStatus, TaskKind
+from arms.collectionplans.enums import PlanStatus as CollectionPlanStatus
 from arms.common.pdf import render_pdf
 from arms.domain.money import to_decimal
 from arms.handover.models import Handover
@@ -38,6 +39,8 @@ def handover_data(handover: Handover) -> dict:
     data["promises"] = [_dates(row) for row in data["promises"]]
     data["plans"] = [{**_dates(row), "status_label": _label(PlanStatus, row["status"]),
                       "remaining_minor": row["total_minor"] - row["paid_minor"]} for row in data["plans"]]
+    data["collection_plans"] = [{**_dates(row), "status_label": _label(CollectionPlanStatus, row["status"])}
+                                for row in data["collection_plans"]]
     data["disputes"] = [{**_dates(row), "reason_label": _label(DisputeReason, row["reason"])}
                         for row in data["disputes"]]
     data["tasks"] = [{**_dates(row), "kind_label": _label(TaskKind, row["kind"]),
@@ -72,8 +75,10 @@ def handover_table(handover: Handover) -> Table:
     for plan in data["plans"]:
         rows.append([plan["customer"], plan["status_label"], plan["starts_on"], plan["currency"],
                      amount(plan["total_minor"] - plan["paid_minor"], plan["currency"]), None, ""])
-    for plan in data.get("collection_plans", []):
-        rows.append([plan["customer"], plan["description"], None, "", None, None, plan["status"]])
+    for plan in data["collection_plans"]:
+        rows.append([plan["customer"], f"{_('Collection plan')} {plan['number']}", plan["counts_from"],
+                     plan["currency"], amount(plan["expected_minor"], plan["currency"]), None,
+                     f"{plan['status_label']} · {plan['owner']}"])
     rows.append([_("Disputes")])
     for d in data["disputes"]:
         rows.append([d["customer"], d["invoice"], d["sla_due_on"], d["currency"],

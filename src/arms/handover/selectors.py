@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from importlib import import_module
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.accounts.roles import Role, sees_all_customers
 from arms.cases.enums import DisputeStatus, PlanStatus, PromiseStatus, TaskStatus
 from arms.cases.models import Dispute, InstallmentPlan, PromiseToPay, Task
+from arms.collectionplans.selectors import collection_plans_open
 from arms.common.errors import NotFound
 from arms.customers.models import Customer
 from arms.handover.enums import HandoverRole, HandoverStatus
@@ -40,9 +39,6 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
 }
 #: installment plans still running or waiting for a decision
 OPEN_PLAN_STATUSES = (PlanStatus.PENDING, PlanStatus.ACTIVE)
-#: h4's interface (arms.collectionplans): read through these names so hand-overs work before and after it lands
-COLLECTION_PLAN_SELECTORS = "arms.collectionplans.selectors"
-COLLECTION_PLAN_SERVICES = "arms.collectionplans.services"
 
 
 def handover_list(*, user: Viewer, status: str = "", role: str = "", search: str = "") -> QuerySet[Handover]:
@@ -79,25 +75,12 @@ def customers_of(*, role: str, user_id: int) -> QuerySet[Customer]:
     return Customer.objects.filter(**{f"{role}_id": user_id}).order_by("code")
 
 
-def collection_plans_module(kind: str) -> Any:
-    """h4's collection-plan selectors or services module, or None while it does not offer the interface."""
-    name = COLLECTION_PLAN_SELECTORS if kind == "selectors" else COLLECTION_PLAN_SERVICES
-    if find_spec(name) is None:
-        return None
-    return import_module(name)
-
-
 def _collection_plans(customer_ids: list[int], codes: dict[int, str]) -> list[JsonDict]:
-    module = collection_plans_module("selectors")
-    reader = getattr(module, "collection_plans_open", None)
-    if reader is None:
-        return []
-    rows = []
-    for plan in reader(customer_ids):
-        customer_id = getattr(plan, "customer_id", None)
-        rows.append({"id": plan.pk, "customer": codes.get(customer_id or 0, ""), "description": str(plan)[:200],
-                     "status": str(getattr(plan, "get_status_display", lambda: "")())})
-    return rows
+    """The collection plans (arms.collectionplans) still worked on, with their expected total and owner."""
+    plans = collection_plans_open(customer_ids).annotate(expected_minor=Sum("lines__amount_minor"))
+    return [{"id": plan.pk, "customer": codes[plan.customer_id], "number": plan.number, "status": plan.status,
+             "currency": plan.currency, "expected_minor": plan.expected_minor or 0,
+             "owner": person_name(plan.owner), "counts_from": plan.counts_from.isoformat()} for plan in plans]
 
 
 def _days_overdue(due: date, as_of: date) -> int:

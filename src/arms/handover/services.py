@@ -22,6 +22,7 @@ from arms.audit.actions import AuditAction
 from arms.audit.services import audit_record, canonical_text, sha256_hex
 from arms.cases.enums import DisputeStatus, TaskStatus
 from arms.cases.models import Dispute, Task
+from arms.collectionplans.services import collection_plans_reassign
 from arms.common.approvals import require_second_person
 from arms.common.bounds import text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
@@ -34,7 +35,6 @@ from arms.handover.models import Handover
 from arms.handover.selectors import (
     ROLE_GROUPS,
     awaiting_customer_ids,
-    collection_plans_module,
     customers_of,
     handover_list_build,
     senior_collector_loads,
@@ -209,11 +209,8 @@ def work_move(*, actor: Actor, customer_ids: list[int], from_user: User, to_user
     disputes = list(Dispute.objects.filter(customer_id__in=customer_ids, status=DisputeStatus.OPEN, owner=from_user)
                     .order_by("pk").values_list("pk", flat=True))
     Dispute.objects.filter(pk__in=disputes).update(owner=to_user)
-    reassign = getattr(collection_plans_module("services"), "collection_plans_reassign", None)
-    plans = 0
-    if reassign is not None:
-        plans = int(reassign(actor=actor, customer_ids=customer_ids, from_user=from_user, to_user=to_user,
-                             source=source))
+    plans = collection_plans_reassign(actor=actor, customer_ids=customer_ids, from_user=from_user, to_user=to_user,
+                                      source=source)
     return {"tasks": tasks, "disputes": disputes, "collection_plans": plans}
 
 
