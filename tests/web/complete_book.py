@@ -37,6 +37,7 @@ PEOPLE = {
     "auditor": ("wuyan", Role.AUDITOR, "吴", "艳"),
     "executive": ("xuyong", Role.EXECUTIVE, "徐", "勇"),
     "admin": ("sunchao", Role.ADMIN, "孙", "超"),
+    "senior_collector": ("zhanghua", Role.SENIOR_COLLECTOR, "张", "华"),
 }
 
 
@@ -439,6 +440,13 @@ def _build(today: date) -> CompleteBook:
     from arms.forecast.services import forecast_run
 
     cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
+    # hand-over (逾期账款交接表): XN001 (a key account) from the collector to the senior collector, awaiting both
+    from arms.customers.models import Customer
+    from arms.handover.services import handover_open
+
+    Customer.objects.filter(pk=xn.pk).update(key_account=True)
+    handover = handover_open(actor=clerk, role="collector", from_user=collector, to_user=users["senior_collector"],
+                             customer_ids=[xn.pk], reason="客户调整为重点客户", effective_on=today)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -483,5 +491,6 @@ def _build(today: date) -> CompleteBook:
         "stress:run_pdf.run_id": stress_run.pk,
         "forecast_id": cash_forecast.pk,
         "version_id": prediction_versions[0].pk,
+        "handover_id": handover.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

@@ -68,6 +68,8 @@ SKIP_DOWNLOADS = {
     "stress:run_pdf",  # a stress scenario run's report as PDF
     "provisioning:assessment_evidence",  # an individual assessment's evidence file
     "earlywarning:signal_evidence",  # a risk signal's evidence file (a photo from the field)
+    "handover:pdf",  # the hand-over list (逾期账款交接表) as PDF
+    "handover:xlsx",  # ... as Excel
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)
