@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HandoverStatus(models.TextChoices):
@@ -18,5 +19,5 @@ class HandoverRole(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    OUTGOING = "outgoing", _("Outgoing")
-    INCOMING = "incoming", _("Incoming")
+    OUTGOING = "outgoing", pgettext_lazy("hand-over side", "Outgoing")
+    INCOMING = "incoming", pgettext_lazy("hand-over side", "Incoming")
