@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from arms.common.access import require_perm
-from arms.common.errors import ValidationFailed
+from arms.common.errors import ArmsError, ValidationFailed
 from arms.common.files import file_response
 from arms.common.jobs import CONTENT_TYPES
 from arms.common.pagination import PageParams, paginate
@@ -62,11 +62,16 @@ def handover_list(request, filters: Query[HandoverFilters], page: Query[PagePara
 @router.post("", response={201: HandoverDetailOut}, summary="Open a hand-over (the list is frozen now)")
 def handover_create(request, payload: HandoverIn):
     require_perm(request, "handover.add_handover")
-    handover = handover_open(actor=request.user, role=payload.role,
-                             from_user=_user(payload.from_user_id, "from_user_id"),
-                             to_user=_user(payload.to_user_id, "to_user_id"),
-                             customer_ids=payload.customer_ids or None, reason=payload.reason,
-                             effective_on=payload.effective_on)
+    try:
+        handover = handover_open(actor=request.user, role=payload.role,
+                                 from_user=_user(payload.from_user_id, "from_user_id"),
+                                 to_user=_user(payload.to_user_id, "to_user_id"),
+                                 customer_ids=payload.customer_ids or None, reason=payload.reason,
+                                 effective_on=payload.effective_on)
+    except ArmsError as error:
+        if error.field in ("from_user", "to_user"):  # the service names the person, the API its id
+            error.field = f"{error.field}_id"
+        raise
     return Status(201, handover)
 
 

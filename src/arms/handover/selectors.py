@@ -41,10 +41,11 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
 OPEN_PLAN_STATUSES = (PlanStatus.PENDING, PlanStatus.ACTIVE)
 
 
-def handover_list(*, user: Viewer, status: str = "", role: str = "", search: str = "") -> QuerySet[Handover]:
-    """Newest first. Whoever sees only their own customers (sales) sees only the hand-overs they are a party to."""
+def handover_list(*, user: Viewer | None, status: str = "", role: str = "", search: str = "") -> QuerySet[Handover]:
+    """Newest first. Whoever sees only their own customers (sales) sees only the hand-overs they are a party to;
+    ``user`` None (the command line) sees all."""
     qs = Handover.objects.select_related("from_user", "to_user", "opened_by").order_by("-opened_at", "-id")
-    if not sees_all_customers(user):
+    if user is not None and not sees_all_customers(user):
         qs = qs.filter(Q(from_user_id=user.pk) | Q(to_user_id=user.pk))
     if status:
         qs = qs.filter(status=status)
@@ -57,7 +58,7 @@ def handover_list(*, user: Viewer, status: str = "", role: str = "", search: str
     return qs
 
 
-def handover_get(*, user: Viewer, handover_id: int) -> Handover:
+def handover_get(*, user: Viewer | None, handover_id: int) -> Handover:
     handover = handover_list(user=user).filter(pk=handover_id).first()
     if handover is None:
         raise NotFound(_("No hand-over %(id)s.") % {"id": handover_id})

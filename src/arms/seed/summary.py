@@ -85,6 +85,9 @@ LABELS = {
     "cash-in forecasts": _("Cash-in forecasts stored"),
     "stress scenarios": _("Stress scenarios"),
     "stress runs": _("Stress scenario runs"),
+    # hand-over (逾期账款交接表)
+    "hand-overs completed": _("Hand-overs completed"),
+    "hand-overs awaiting": _("Hand-overs awaiting acknowledgement"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
 }
