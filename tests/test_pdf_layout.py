@@ -522,7 +522,7 @@ def test_the_handover_list_is_complete_on_a4_landscape(language):
     promise_record(customer=book.customer, amount_minor=AMOUNTS[0], promised_on=book.as_of + timedelta(days=7),
                    actor=collector, contact_name="财务总监办公室应付账款组负责人")
     for n in range(3):
-        task_create(customer=book.customer, kind="call", title="与客户财务总监电话沟通逾期发票的付款安排及承诺付款日期" * 2,
+        task_create(customer=book.customer, kind="call", title="与客户财务总监电话沟通逾期发票的付款安排" * 3,
                     assignee=collector, level="finance", due_on=book.as_of + timedelta(days=n + 1), actor=None)
     clerk = factories.user(role="finance_clerk")
     with translation.override(language):
