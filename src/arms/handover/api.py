@@ -32,6 +32,7 @@ from arms.handover.schemas import (
     HandoverFilters,
     HandoverIn,
     HandoverPage,
+    KeyAccountFilters,
     KeyAccountPage,
     NoteIn,
     RoutedOut,
@@ -76,9 +77,9 @@ def handover_create(request, payload: HandoverIn):
 
 
 @router.get("/key-accounts", response=KeyAccountPage, summary="Key accounts and their collectors")
-def key_account_list(request, page: Query[PageParams], search: str = ""):
+def key_account_list(request, filters: Query[KeyAccountFilters], page: Query[PageParams]):
     require_perm(request, VIEW)
-    return paginate(selectors.key_account_list(search=search[:200]), limit=page.limit, offset=page.offset)
+    return paginate(selectors.key_account_list(search=filters.search), limit=page.limit, offset=page.offset)
 
 
 @router.post("/key-accounts/route", response=RoutedOut, summary="Route key accounts to senior collectors")

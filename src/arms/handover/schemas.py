@@ -32,6 +32,10 @@ class HandoverFilters(QuerySchema):
     search: SearchText = ""
 
 
+class KeyAccountFilters(QuerySchema):
+    search: SearchText = ""
+
+
 class HandoverOut(Schema):
     id: int
     reference: str

@@ -215,13 +215,14 @@ def work_move(*, actor: Actor, customer_ids: list[int], from_user: User, to_user
 
 
 def _assign(*, actor: Actor, customer: Customer, role: str, to_user: User, source: str, on: date,
-            action: str = AuditAction.CUSTOMER_UPDATED) -> None:
-    """Give the locked ``customer`` to ``to_user`` in ``role``, with its assignment history and audit event."""
+            routed: bool = False) -> None:
+    """Give the locked ``customer`` to ``to_user`` in ``role``, with its assignment history and audit event
+    (``key_account_routed`` when routing key accounts)."""
     before = customer_snapshot(customer)
     setattr(customer, role, to_user)
     customer.save(update_fields=[role])
     assignments_record(customer, roles=[role], source=source, on=on)
-    audit_record(actor=actor, action=action, subject=customer,
+    audit_record(actor=actor, action="key_account_routed" if routed else "customer_updated", subject=customer,
                  before={role: before[role]}, after={role: to_user.pk, "source": source})
 
 
@@ -307,7 +308,7 @@ def key_accounts_route(*, actor: Actor) -> JsonDict:
         target = seniors[target_pk]
         previous = customer.collector
         _assign(actor=actor, customer=customer, role=HandoverRole.COLLECTOR, to_user=target, source=ROUTING_SOURCE,
-                on=today, action=AuditAction.KEY_ACCOUNT_ROUTED)
+                on=today, routed=True)
         if previous is not None:
             work_move(actor=actor, customer_ids=[customer.pk], from_user=previous, to_user=target,
                       source=ROUTING_SOURCE)
