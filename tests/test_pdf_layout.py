@@ -524,3 +524,32 @@ def test_the_invoice_copy_prints_its_early_payment_discount_on_a4(language):
                                                  format_amount(discount, "CNY")],
                                    side_margin_mm=15, texts=[invoice.number, "2/10, n/30"])
     assert page.glyphs
+def test_the_handover_list_is_complete_on_a4_landscape(language):
+    """逾期账款交接表 of the hard book: 18 overdue invoices in the billions, a promise, open tasks and the totals,
+    on A4 landscape with both names and the hash."""
+    from arms.cases.services.promises import promise_record
+    from arms.cases.services.tasks import task_create
+    from arms.handover.documents import render_handover_pdf
+    from arms.handover.services import handover_acknowledge, handover_open
+
+    book = _book(language)
+    collector = book.customer.collector
+    successor = factories.user(role="collector")
+    promise_record(customer=book.customer, amount_minor=AMOUNTS[0], promised_on=book.as_of + timedelta(days=7),
+                   actor=collector, contact_name="财务总监办公室应付账款组负责人")
+    for n in range(3):
+        task_create(customer=book.customer, kind="call", title="与客户财务总监电话沟通逾期发票的付款安排" * 3,
+                    assignee=collector, level="finance", due_on=book.as_of + timedelta(days=n + 1), actor=None)
+    clerk = factories.user(role="finance_clerk")
+    with translation.override(language):
+        handover = handover_open(actor=clerk, role="collector", from_user=collector, to_user=successor,
+                                 reason="离职")
+        handover_acknowledge(actor=collector, handover=handover, note="已移交")
+        pdf = render_handover_pdf(handover)
+    data = handover.snapshot_data
+    amounts = [format_amount(item["open_minor"], "CNY") for item in data["open_items"]]
+    amounts += [format_amount(total["open_minor"], "CNY") for total in data["totals"]]
+    amounts += [format_amount(AMOUNTS[0], "CNY")]
+    assert len(data["open_items"]) == 18
+    assert_complete_on_a4(pdf, amounts=amounts, side_margin_mm=14, landscape=True,
+                          texts=[book.customer.code, handover.sha256])

@@ -37,6 +37,7 @@ PEOPLE = {
     "auditor": ("wuyan", Role.AUDITOR, "吴", "艳"),
     "executive": ("xuyong", Role.EXECUTIVE, "徐", "勇"),
     "admin": ("sunchao", Role.ADMIN, "孙", "超"),
+    "senior_collector": ("zhanghua", Role.SENIOR_COLLECTOR, "张", "华"),
 }
 
 
@@ -459,6 +460,13 @@ def _build(today: date) -> CompleteBook:
     collection_plan_submit(actor=users["sales"], plan=waiting_plan)
     draft_plan = collection_plan_create(actor=users["sales"], customer=gl, currency="USD",
                                         lines=[LineIn(today + timedelta(days=20), 1_200_000, "二季度货款")])
+    # hand-over (逾期账款交接表): XN001 (a key account) from the collector to the senior collector, awaiting both
+    from arms.customers.models import Customer
+    from arms.handover.services import handover_open
+
+    Customer.objects.filter(pk=xn.pk).update(key_account=True)
+    handover = handover_open(actor=clerk, role="collector", from_user=collector, to_user=users["senior_collector"],
+                             customer_ids=[xn.pk], reason="客户调整为重点客户", effective_on=today)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     # contracts (issue 16, h2): the main contract amended with tiers and a delivery, a scan; a draft in review
@@ -544,5 +552,6 @@ def _build(today: date) -> CompleteBook:
         **{f"collectionplans:{page}.plan_id": waiting_plan.pk
            for page in ("detail", "lines", "submit", "approve", "return", "cancel", "close")},
         "collectionplans:detail.plan_id": approved_plan.pk, "collectionplans:lines.plan_id": draft_plan.pk,
+        "handover_id": handover.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

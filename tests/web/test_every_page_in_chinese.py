@@ -70,6 +70,8 @@ SKIP_DOWNLOADS = {
     "earlywarning:signal_evidence",  # a risk signal's evidence file (a photo from the field)
     "contractreview:attachment",  # a contract's scan
     "credit:guarantee_document",  # a guarantee's stored scan
+    "handover:pdf",  # the hand-over list (逾期账款交接表) as PDF
+    "handover:xlsx",  # ... as Excel
 }
 #: pages that are 404 to whoever may not see their object, as the API is (a job: its starter and whoever may
 #: view its kind)

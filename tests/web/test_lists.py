@@ -858,6 +858,26 @@ def case_collection_plan_variance(viewer, today):
         collection_plan_approve(actor=viewer, plan=plan)
     return Case(reverse("collectionplans:variance"), {"month": f"{today:%Y-%m}"})
 
+def case_handovers(viewer, today):
+    from arms.handover.models import Handover
+
+    successor = factories.user("ho-successor")
+    for i in range(ROWS + 1):
+        leaver = factories.user(f"ho-leaver{i}")
+        leaver.first_name = name(i)
+        leaver.save(update_fields=["first_name"])
+        Handover.objects.create(role="collector", from_user=leaver, to_user=successor, effective_on=today,
+                                snapshot="{}", sha256="0" * 64, opened_by=viewer,
+                                status="cancelled" if i == ROWS else "awaiting")
+    return Case(reverse("handover:home"), {"status": "awaiting"})
+
+
+def case_key_accounts(viewer, today):
+    customers(key_account=True)
+    factories.customer("X001", name="普通客户")
+    return Case(reverse("handover:key_accounts"), {})
+
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

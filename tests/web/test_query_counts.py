@@ -40,6 +40,8 @@ NOT_A_LIST = {
     "stress/settings/": "the stress-test settings form, not a list",
     "forecast/run/": "queues a cash-in forecast (POST)",
     "prediction/train/": "starts the training of a prediction model (POST)",
+    "handovers/new/": "the open-a-hand-over form, not a list",
+    "handovers/key-accounts/route/": "routes the key accounts to senior collectors (POST)",
     # the customer portal answers a contact's session, not a staff login (403 here): tests/portal/test_query_counts.py
     # measures its lists for a contact
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (

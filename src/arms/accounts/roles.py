@@ -29,6 +29,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     EXECUTIVE = "executive"
     ADMIN = "admin"
+    SENIOR_COLLECTOR = "senior_collector"
 
 
 ROLE_LABELS = {
@@ -41,6 +42,7 @@ ROLE_LABELS = {
     Role.AUDITOR: _("Auditor"),
     Role.EXECUTIVE: _("Executive"),
     Role.ADMIN: _("Administrator"),
+    Role.SENIOR_COLLECTOR: _("Senior collector"),
 }
 
 _VIEW_ALL = [
@@ -107,7 +109,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AUDITOR: [*_VIEW_ALL, "audit.view_auditevent", "ledger.view_smallbalancebatch"],
     Role.EXECUTIVE: [*_VIEW_ALL],
     Role.ADMIN: [],  # admins are superusers: every permission, via Django itself
+    Role.SENIOR_COLLECTOR: [*_VIEW_ALL, *_PORTAL_LINKS],
 }
+
+#: roles that hold every permission of another role besides their own (a senior collector is a collector who
+#: may be given key accounts, arms.handover)
+ROLE_INCLUDES: dict[Role, Role] = {Role.SENIOR_COLLECTOR: Role.COLLECTOR}
 
 #: roles that see every customer; anyone with none of these but SALES sees only their own.
 SEE_ALL_ROLES = {r for r in Role if r != Role.SALES}
@@ -125,6 +132,8 @@ def role_permissions() -> dict[Role, list[str]]:
             continue
         for role, perms in import_module(f"{config.name}.permissions").ROLE_PERMISSIONS.items():
             merged[role].extend(p for p in perms if p not in merged[role])
+    for role, included in ROLE_INCLUDES.items():
+        merged[role].extend(p for p in merged[included] if p not in merged[role])
     return merged
 
 
@@ -163,3 +172,8 @@ def user_roles(user: User | AnonymousUser) -> set[str]:
 
 def sees_all_customers(user: User | AnonymousUser) -> bool:
     return user.is_superuser or bool(user_roles(user) & {r.value for r in SEE_ALL_ROLES})
+
+
+def is_senior_collector(user: User) -> bool:
+    """Whether ``user`` holds the senior collector role: only they may collect a key account (arms.handover)."""
+    return user.groups.filter(name=Role.SENIOR_COLLECTOR.value).exists()

@@ -211,6 +211,12 @@ class AuditAction(models.TextChoices):
     COLLECTION_PLAN_CANCELLED = "collection_plan_cancelled", _("Collection plan cancelled")
     COLLECTION_PLAN_CLOSED = "collection_plan_closed", _("Collection plan closed")
     COLLECTION_PLAN_REASSIGNED = "collection_plan_reassigned", _("Collection plan owner changed")
+    # hand-over (逾期账款交接表) and key accounts
+    HANDOVER_OPENED = "handover_opened", _("Hand-over opened")
+    HANDOVER_ACKNOWLEDGED = "handover_acknowledged", _("Hand-over acknowledged")
+    HANDOVER_COMPLETED = "handover_completed", _("Hand-over completed")
+    HANDOVER_CANCELLED = "handover_cancelled", _("Hand-over cancelled")
+    KEY_ACCOUNT_ROUTED = "key_account_routed", _("Key account routed to a senior collector")
 
 
 def action_label(action: str) -> str:

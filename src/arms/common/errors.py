@@ -139,6 +139,10 @@ class ErrorCode(StrEnum):
     COLLECTION_PLAN_NOT_SUBMITTED = "collection_plan_not_submitted"
     COLLECTION_PLAN_NOT_OPEN = "collection_plan_not_open"
     COLLECTION_PLAN_EXISTS = "collection_plan_exists"
+    # hand-over (逾期账款交接表) and key accounts
+    KEY_ACCOUNT_NEEDS_SENIOR = "key_account_needs_senior"
+    HANDOVER_NOT_OPEN = "handover_not_open"
+    CUSTOMER_IN_OPEN_HANDOVER = "customer_in_open_handover"
 
 
 class ArmsError(Exception):

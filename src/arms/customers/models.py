@@ -108,7 +108,8 @@ class Customer(TimeStampedModel):
         ordering = ["code"]
         # who owns a customer decides who sees it (a salesperson sees only their own): a permission of its own,
         # apart from editing the customer's details and terms (customers.change_customer)
-        permissions = [("assign_owner", _("Can change a customer's salesperson and collector"))]
+        permissions = [("assign_owner", _("Can change a customer's salesperson and collector")),
+                       ("set_key_account", _("Can flag a customer as a key account"))]
         constraints = [
             text_length_constraint("notes", MAX_NOTE, name="customer_notes_length"),
             models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company"),

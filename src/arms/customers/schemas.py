@@ -44,6 +44,8 @@ class CustomerIn(InputSchema):
     currency: str = Field("CNY", max_length=3)
     status: CustomerStatus = CustomerStatus.ACTIVE
     notes: str = Field("", max_length=MAX_NOTE)
+    key_account: bool = Field(False, description="重点客户: credit and finance managers; collected by a senior "
+                                                 "collector.")
 
 
 class CustomerPatch(InputSchema):
@@ -63,6 +65,7 @@ class CustomerPatch(InputSchema):
     currency: str = Field(None, max_length=3)
     status: CustomerStatus = None
     notes: str = Field(None, max_length=MAX_NOTE)
+    key_account: bool = None
 
 
 class CustomerFilters(QuerySchema):
@@ -92,6 +95,7 @@ class CustomerOut(Schema):
     currency: str
     status: str
     notes: str
+    key_account: bool
     created_at: datetime
 
     resolve_salesperson = username_of("salesperson")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
+from arms.accounts.roles import is_senior_collector
 from arms.audit.services import audit_record
 from arms.common.bounds import text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
@@ -54,6 +55,7 @@ class CustomerFields(ServiceInput):
     currency: str = UNSET
     status: str = UNSET
     notes: str = UNSET
+    key_account: bool = UNSET
 
     def clean(self) -> JsonDict:
         """The given fields, normalised (USCC upper-case, users looked up); raises naming the first bad one."""
@@ -75,6 +77,8 @@ class CustomerFields(ServiceInput):
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
                 raise ValidationFailed(_("Payment terms are 0 to 3650 days."), field="payment_terms_days")
         self.clean_currency(cleaned)
+        if "key_account" in cleaned and not isinstance(cleaned["key_account"], bool):
+            raise ValidationFailed(_("Key account is yes or no."), field="key_account")
         User = get_user_model()
         for name in ("salesperson", "collector"):
             value = cleaned.get(name)
@@ -93,6 +97,18 @@ EDITABLE = CustomerFields.names()
 #: the fields that decide who sees and works a customer; changing them needs ASSIGN_OWNER
 OWNER_FIELDS = ("salesperson", "collector")
 ASSIGN_OWNER = "customers.assign_owner"
+#: flagging a customer as a key account (重点客户): credit and finance managers
+SET_KEY_ACCOUNT = "customers.set_key_account"
+
+
+def key_account_collector_check(customer: Customer, *, field: str = "collector") -> None:
+    """Refuse a key account whose collector is not a senior collector (``arms.accounts.roles.is_senior_collector``)
+    — the rule every change of a key account's collector goes through (an edit here, a hand-over)."""
+    if customer.key_account and customer.collector is not None and not is_senior_collector(customer.collector):
+        raise ValidationFailed(
+            _("%(code)s is a key account: its collector must be a senior collector, and %(name)s is not.")
+            % {"code": customer.code, "name": person_name(customer.collector)},
+            field=field, code=ErrorCode.KEY_ACCOUNT_NEEDS_SENIOR)
 
 
 
@@ -137,13 +153,14 @@ def customer_create(*, actor: Actor, code: str, name: str, company: Company | No
                     uscc: str = UNSET, industry: str = UNSET, region: str = UNSET, province: str = UNSET,
                     address: str = UNSET, salesperson: UserRef = UNSET, collector: UserRef = UNSET,
                     payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET, currency: str = UNSET,
-                    status: str = UNSET, notes: str = UNSET) -> Customer:
+                    status: str = UNSET, notes: str = UNSET, key_account: bool = UNSET) -> Customer:
     """A new customer; a field not given takes the model's default."""
     company = company or company_ensure()
     given = CustomerFields(
         name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
         salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
-        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes)
+        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes,
+        key_account=key_account)
     payload = {"company": company.pk, "code": code, **given.given()}
 
     def create() -> Customer:
@@ -157,7 +174,11 @@ def customer_create(*, actor: Actor, code: str, name: str, company: Company | No
         existing = cleaned.get("uscc") and Customer.objects.filter(company=company, uscc=cleaned["uscc"]).first()
         if existing:
             raise duplicate_uscc(actor=actor, existing=existing)
-        customer = Customer.objects.create(company=company, code=clean_code, **cleaned)
+        if cleaned.get("key_account") and actor is not None and not actor.has_perm(SET_KEY_ACCOUNT):
+            raise Forbidden(_("Only a credit or finance manager may flag a key account."), field="key_account")
+        customer = Customer(company=company, code=clean_code, **cleaned)
+        key_account_collector_check(customer)
+        customer.save()
         assignments_record(customer, roles=OWNER_FIELDS, source="created")
         audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
         return customer
@@ -171,18 +192,24 @@ def customer_create(*, actor: Actor, code: str, name: str, company: Company | No
 def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc: str = UNSET, industry: str = UNSET,
                     region: str = UNSET, province: str = UNSET, address: str = UNSET, salesperson: UserRef = UNSET,
                     collector: UserRef = UNSET, payment_terms_days: int = UNSET, payment_terms_basis: str = UNSET,
-                    currency: str = UNSET, status: str = UNSET, notes: str = UNSET) -> Customer:
-    """Change the fields given (the others stay as they are); audited with what changed."""
+                    currency: str = UNSET, status: str = UNSET, notes: str = UNSET, key_account: bool = UNSET,
+                    source: str = "edit") -> Customer:
+    """Change the fields given (the others stay as they are); audited with what changed. ``source`` names what
+    changed the salesperson or collector in the assignment history (an edit, a hand-over's reference)."""
     cleaned = CustomerFields(
         name=name, uscc=uscc, industry=industry, region=region, province=province, address=address,
         salesperson=salesperson, collector=collector, payment_terms_days=payment_terms_days,
-        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes).clean()
+        payment_terms_basis=payment_terms_basis, currency=currency, status=status, notes=notes,
+        key_account=key_account).clean()
     locked = lock_customer(customer.pk)
     reassigned = [name for name in OWNER_FIELDS
                   if name in cleaned and getattr(cleaned[name], "pk", None) != getattr(locked, f"{name}_id")]
     if reassigned and actor is not None and not actor.has_perm(ASSIGN_OWNER):
         raise Forbidden(_("Only finance may change who owns a customer (salesperson, collector)."),
                         field=reassigned[0], code=ErrorCode.OWNER_CHANGE_NOT_ALLOWED)
+    if ("key_account" in cleaned and cleaned["key_account"] != locked.key_account and actor is not None
+            and not actor.has_perm(SET_KEY_ACCOUNT)):
+        raise Forbidden(_("Only a credit or finance manager may flag a key account."), field="key_account")
     existing = cleaned.get("uscc") and Customer.objects.filter(company=locked.company, uscc=cleaned["uscc"]).exclude(
         pk=locked.pk).first()
     if existing:
@@ -190,9 +217,11 @@ def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc
     before = customer_snapshot(locked)
     for name, value in cleaned.items():
         setattr(locked, name, value)
+    if "collector" in reassigned:
+        key_account_collector_check(locked)
     locked.save(update_fields=list(cleaned) or None)
     if reassigned:
-        assignments_record(locked, roles=reassigned, source="edit")
+        assignments_record(locked, roles=reassigned, source=source)
     after = customer_snapshot(locked)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:

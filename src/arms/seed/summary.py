@@ -96,6 +96,9 @@ LABELS = {
     "collection plans approved": _("Collection plans approved"),
     "collection plans waiting": _("Collection plans waiting for approval"),
     "collection plans behind": _("Collection plans behind"),
+    # hand-over (逾期账款交接表)
+    "hand-overs completed": _("Hand-overs completed"),
+    "hand-overs awaiting": _("Hand-overs awaiting acknowledgement"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
     # early-payment discounts (the bank's demo module)

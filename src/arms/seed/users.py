@@ -36,6 +36,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("auditor", Role.AUDITOR, "艳", "吴"),
     DemoUser("exec", Role.EXECUTIVE, "勇", "徐"),
     DemoUser("admin", Role.ADMIN, "超", "孙"),
+    DemoUser("senior", Role.SENIOR_COLLECTOR, "华", "张"),
 ]
 
 
