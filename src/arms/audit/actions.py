@@ -189,6 +189,13 @@ class AuditAction(models.TextChoices):
     STRESS_SCENARIO_DELETED = "stress_scenario_deleted", _("Stress scenario deleted")
     STRESS_SCENARIO_RUN = "stress_scenario_run", _("Stress scenario run")
     STRESS_SETTINGS_CHANGED = "stress_settings_changed", _("Stress-test settings changed")
+    # incentives (奖惩, issue 16)
+    INCENTIVE_SCHEME_CREATED = "incentive_scheme_created", _("Incentive scheme created")
+    INCENTIVE_SCHEME_CHANGED = "incentive_scheme_changed", _("Incentive scheme changed")
+    INCENTIVE_RATING_RECORDED = "incentive_rating_recorded", _("Mutual rating recorded")
+    INCENTIVE_SCHEME_COMPUTED = "incentive_scheme_computed", _("Payout sheet computed")
+    INCENTIVE_SCHEME_APPROVED = "incentive_scheme_approved", _("Payout sheet approved")
+    INCENTIVE_SCHEME_CLOSED = "incentive_scheme_closed", _("Incentive scheme closed")
 
 
 def action_label(action: str) -> str:

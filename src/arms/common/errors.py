@@ -127,6 +127,9 @@ class ErrorCode(StrEnum):
     SETTLEMENT_NOT_PENDING = "settlement_not_pending"
     # early warning (预警)
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    # incentives (奖惩)
+    INCENTIVE_SCHEME_LOCKED = "incentive_scheme_locked"
+    INCENTIVE_NOT_COMPUTED = "incentive_not_computed"
 
 
 class ArmsError(Exception):
