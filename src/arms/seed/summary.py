@@ -87,6 +87,9 @@ LABELS = {
     "stress runs": _("Stress scenario runs"),
     # counted once everything is loaded (seed_state_counts)
     "active_holds": _("Active credit holds"),
+    # incentives (issue 16)
+    "incentive schemes": _("Incentive schemes"),
+    "mutual ratings": _("Finance–sales mutual ratings"),
 }
 
 BEHAVIOUR_LABELS = {
