@@ -5,7 +5,8 @@
     POST /schemes/{id}/compute                    compute the payout sheet (200; 202 with a job on a large book)
     POST /schemes/{id}/approve, /close            approve (another finance manager); close
     GET  /schemes/{id}/lines                      the payout sheet, one line per person
-    GET  /schemes/{id}/lines/{username}/items     the items behind one figure (?part=collections|recovery|dunning|overdue|ratings)
+    GET  /schemes/{id}/lines/{username}/items     the items behind one figure
+                                                  (?part=collections|recovery|dunning|overdue|ratings)
     GET|POST /schemes/{id}/ratings                the mutual ratings; enter one {ratee, score, note}
     GET  /schemes/{id}/sheet?format=xlsx|csv      the payout sheet as a file
 

@@ -178,8 +178,8 @@ class PayoutLine(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              help_text=_("The person."))
     role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, help_text=_("The role measured."))
-    collections_minor = models.BigIntegerField(_("collections"), default=0,
-                                               help_text=_("Cash applied in the month credited to the person, CNY fen."))
+    collections_minor = models.BigIntegerField(
+        _("collections"), default=0, help_text=_("Cash applied in the month credited to the person, CNY fen."))
     recovery_bp = models.IntegerField(_("recovery rate"), null=True, blank=True, help_text=_("回收率, bp."))
     dunning_bp = models.IntegerField(_("dunning success rate"), null=True, blank=True, help_text=_("催收成功率, bp."))
     rating_bp = models.IntegerField(_("average rating"), null=True, blank=True,

@@ -81,11 +81,14 @@ def responsible(role: str, *, day: Any, customer: Any) -> Expression:
     return Case(When(history, then=Subquery(covering)), default=Subquery(current), output_field=IntegerField())
 
 
-def cash_applied(*, company: Company, start: date, end: date, role: str) -> QuerySet[Allocation]:
+def cash_applied(*, company: Company, start: date, end: date, role: str) -> QuerySet[Any]:
     """Allocations of payments dated in the period (reversing rows included, credit notes and write-offs not),
-    each annotated ``person``: who was responsible as ``role`` on the allocation's day."""
-    return (Allocation.objects.filter(company=company, payment__isnull=False, date__range=(start, end))
-            .annotate(person=responsible(role, day=OuterRef("date"), customer=OuterRef("invoice__customer_id"))))
+    each annotated ``person``: who was responsible as ``role`` on the allocation's day. (Typed Any: the rows carry
+    an annotation the model does not know.)"""
+    applied = Allocation.objects.filter(company=company, payment__isnull=False, date__range=(start, end))
+    annotated: QuerySet[Any] = applied.annotate(
+        person=responsible(role, day=OuterRef("date"), customer=OuterRef("invoice__customer_id")))
+    return annotated
 
 
 def collections_by_person(*, company: Company, start: date, end: date, role: str) -> dict[int, int]:
@@ -95,14 +98,15 @@ def collections_by_person(*, company: Company, start: date, end: date, role: str
     return {person: int(total or 0) for person, total in rows if person is not None}
 
 
-def past_due(*, scheme: IncentiveScheme, role: str) -> QuerySet[Invoice]:
+def past_due(*, scheme: IncentiveScheme, role: str) -> QuerySet[Any]:
     """Invoices open at the month's end more than ``scheme.overdue_days`` past due, annotated ``person`` (who was
     responsible on the month's last day) and ``open_base_as_of`` (CNY fen)."""
     end = month_end(scheme.period)
-    return (open_items_as_of(end).filter(customer__company=scheme.company,
+    items = open_items_as_of(end).filter(customer__company=scheme.company,
                                          due_date__lt=end - timedelta(days=scheme.overdue_days))
-            .annotate(person=responsible(role, day=Value(end, output_field=DateField()),
-                                         customer=OuterRef("customer_id"))))
+    annotated: QuerySet[Any] = items.annotate(person=responsible(role, day=Value(end, output_field=DateField()),
+                                                                 customer=OuterRef("customer_id")))
+    return annotated
 
 
 def past_due_by_person(*, scheme: IncentiveScheme, role: str) -> dict[int, tuple[int, int]]:

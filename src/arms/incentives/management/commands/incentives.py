@@ -1,7 +1,8 @@
 """arms incentives: incentive schemes (奖惩) and their payout sheets.
 
     arms incentives list                                   the schemes, newest month first
-    arms incentives create --period 2026-11 [--pool 10000.00] [--user U]   a draft scheme (every salesperson and collector)
+    arms incentives create --period 2026-11 [--pool 10000.00] [--user U]
+                                                           a draft scheme (every salesperson and collector)
     arms incentives compute --period 2026-11 [--user U]    compute the month's payout sheet in this process
     arms incentives show --period 2026-11                  the month's payout sheet, a line per person (JSON)
 
