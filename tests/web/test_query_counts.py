@@ -45,6 +45,7 @@ NOT_A_LIST = {
     **{f"portal/{page}": "the customer portal (a contact's session)" for page in (
         "", "logout/", "language/", "statement/", "invoices/", "payments/", "letters/", "disputes/", "promises/",
         "remittances/", "confirmations/", "login/", "password/")},
+    "incentives/new/": "the incentive scheme form, not a list",
 }
 #: Pages whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
 KNOWN_GROWTH: dict[str, str] = {}

@@ -47,7 +47,7 @@ def period_bounds(scheme: IncentiveScheme) -> tuple[date, date]:
 
 def scheme_list(*, company: Company) -> QuerySet[IncentiveScheme]:
     return (IncentiveScheme.objects.filter(company=company).select_related("computed_by", "approved_by")
-            .annotate(member_count=Count("members", distinct=True)))
+            .annotate(member_count=Count("members", distinct=True)).order_by("-period", "-id"))
 
 
 def scheme_get(*, company: Company, scheme_id: int) -> IncentiveScheme:
