@@ -439,6 +439,16 @@ def _build(today: date) -> CompleteBook:
     from arms.forecast.services import forecast_run
 
     cash_forecast = forecast_run(actor=users["finmgr"], company=company, as_of=today, include_new_sales=True)
+    # incentives (issue 16): last month's scheme for the salespeople and the collector, rated and computed
+    from arms.incentives.services import rating_set, scheme_compute, scheme_create
+
+    incentive_scheme = scheme_create(
+        actor=finmgr, company=company, period=month_start(month_start(today) - timedelta(days=1)),
+        terms={"base_pool_minor": 5_000_000, "note": "上月奖惩方案"},
+        members=[(sales, "salesperson"), (users["sales_b"], "salesperson"), (collector, "collector")])
+    rating_set(actor=clerk, scheme=incentive_scheme, ratee=sales, score=85, note="对账及时")
+    rating_set(actor=sales, scheme=incentive_scheme, ratee=collector, score=90, note="催收配合好")
+    incentive_scheme = scheme_compute(actor=finmgr, scheme=incentive_scheme)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     values = {
@@ -483,5 +493,6 @@ def _build(today: date) -> CompleteBook:
         "stress:run_pdf.run_id": stress_run.pk,
         "forecast_id": cash_forecast.pk,
         "version_id": prediction_versions[0].pk,
+        "scheme_id": incentive_scheme.pk, "incentives:person.user_id": sales.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

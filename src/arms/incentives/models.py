@@ -61,7 +61,8 @@ class IncentiveScheme(models.Model):
     dso_step_days = models.PositiveSmallIntegerField(
         _("DSO step (days)"), default=5, help_text=_("Each this many days of shorter DSO moves the pool one step."))
     dso_step_bp = models.PositiveIntegerField(
-        _("pool change per step"), default=100, help_text=_("How much one step changes the pool, bp (100 = 1%)."))
+        _("pool change per step"), default=100,
+        help_text=_("How much one step changes the pool, bp (100 is one percent)."))
     dso_both_ways = models.BooleanField(
         _("longer DSO shrinks the pool"), default=False,
         help_text=_("If set, each step of longer DSO takes the same share off the pool; else the pool only grows."))

@@ -76,8 +76,7 @@ def _snapshot(scheme: IncentiveScheme) -> dict[str, Any]:
 
 def _bp(value: Any, field: str, *, upper: int = FULL_BP) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= upper:
-        raise ValidationFailed(_("%(field)s must be a whole number from 0 to %(upper)s.")
-                               % {"field": field, "upper": upper}, field=field)
+        raise ValidationFailed(_("Must be a whole number from 0 to %(upper)s.") % {"upper": upper}, field=field)
     return value
 
 
@@ -88,8 +87,7 @@ def terms_check(terms: dict[str, Any]) -> dict[str, Any]:
         if name in terms:
             value = terms[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValidationFailed(_("%(field)s must be an amount of at least zero.") % {"field": name},
-                                       field=name)
+                raise ValidationFailed(_("Must be an amount of at least zero."), field=name)
             cleaned[name] = amount_check(value, field=name)
     for name in (*WEIGHT_FIELDS.values(), "dso_step_bp", "deduction_bp"):
         if name in terms:
