@@ -187,7 +187,7 @@ def _item_out(part: str, item: Any) -> dict[str, Any]:
 
 @router.get("/schemes/{scheme_id}/lines/{username}/items", response=IncentiveItemPage,
             summary="The items behind one figure of a person's line")
-def line_items(request, scheme_id: int, username: str, query: Query[IncentiveItemsQuery]):
+def line_items(request, scheme_id: int, username: str, query: Query[IncentiveItemsQuery], page: Query[PageParams]):
     require_perm(request, VIEW)
     scheme = _scheme(scheme_id)
     user = _user(username, "username")
@@ -197,7 +197,7 @@ def line_items(request, scheme_id: int, username: str, query: Query[IncentiveIte
     if member is None:
         raise NotFound(_("%(name)s is not in this scheme.") % {"name": username[:150]}, field="username")
     items = selectors.drill_items(scheme=scheme, user_id=user.pk, role=member.role, part=query.part)
-    found = paginate(items, limit=query.limit, offset=query.offset)
+    found = paginate(items, limit=page.limit, offset=page.offset)
     found["items"] = [_item_out(query.part, item) for item in found["items"]]
     return found
 

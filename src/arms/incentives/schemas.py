@@ -120,8 +120,6 @@ class IncentiveLinePage(Schema):
 
 class IncentiveItemsQuery(QuerySchema):
     part: Literal["collections", "recovery", "dunning", "overdue", "ratings"] = "collections"
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class IncentiveItemOut(Schema):
