@@ -467,6 +467,16 @@ def _build(today: date) -> CompleteBook:
     Customer.objects.filter(pk=xn.pk).update(key_account=True)
     handover = handover_open(actor=clerk, role="collector", from_user=collector, to_user=users["senior_collector"],
                              customer_ids=[xn.pk], reason="客户调整为重点客户", effective_on=today)
+    # incentives (issue 16): last month's scheme for the salespeople and the collector, rated and computed
+    from arms.incentives.services import rating_set, scheme_compute, scheme_create
+
+    incentive_scheme = scheme_create(
+        actor=finmgr, company=company, period=month_start(month_start(today) - timedelta(days=1)),
+        terms={"base_pool_minor": 5_000_000, "note": "上月奖惩方案"},
+        members=[(sales, "salesperson"), (users["sales_b"], "salesperson"), (collector, "collector")])
+    rating_set(actor=clerk, scheme=incentive_scheme, ratee=sales, score=85, note="对账及时")
+    rating_set(actor=sales, scheme=incentive_scheme, ratee=collector, score=90, note="催收配合好")
+    incentive_scheme = scheme_compute(actor=finmgr, scheme=incentive_scheme)
     letter_action = (DunningAction.objects.filter(customer=hd, stage__letter_kind="letter").first()
                      or DunningAction.objects.filter(customer=hd).first())
     # contracts (issue 16, h2): the main contract amended with tiers and a delivery, a scan; a draft in review
@@ -553,5 +563,6 @@ def _build(today: date) -> CompleteBook:
            for page in ("detail", "lines", "submit", "approve", "return", "cancel", "close")},
         "collectionplans:detail.plan_id": approved_plan.pk, "collectionplans:lines.plan_id": draft_plan.pk,
         "handover_id": handover.pk,
+        "scheme_id": incentive_scheme.pk, "incentives:person.user_id": sales.pk,
     }
     return CompleteBook(today=today, users=users, path_values=values)

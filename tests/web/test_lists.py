@@ -878,6 +878,61 @@ def case_key_accounts(viewer, today):
     return Case(reverse("handover:key_accounts"), {})
 
 
+def _incentive_scheme(viewer, today, members):
+    from arms.customers.services import company_ensure
+    from arms.domain.terms import month_start
+    from arms.incentives.services import scheme_create
+
+    return scheme_create(actor=viewer, company=company_ensure(), period=month_start(today), members=members)
+
+
+def case_incentive_schemes(viewer, today):
+    from arms.customers.services import company_ensure
+    from arms.domain.terms import month_start
+    from arms.incentives.services import scheme_create
+
+    month = month_start(today)
+    for i in range(ROWS):
+        scheme_create(actor=viewer, company=company_ensure(), period=month, terms={"note": name(i)}, members=[])
+        month = month_start(month - timedelta(days=1))
+    return Case(reverse("incentives:home"), {})
+
+
+def case_incentive_payout_sheet(viewer, today):
+    from arms.incentives.services import scheme_compute
+
+    people = []
+    for i in range(ROWS):
+        person = factories.user(f"incentive-sales{i}", role="sales")
+        person.first_name = name(i)
+        person.save(update_fields=["first_name"])
+        people.append((person, "salesperson"))
+    scheme = scheme_compute(actor=viewer, scheme=_incentive_scheme(viewer, today, people))
+    return Case(reverse("incentives:scheme", args=[scheme.pk]), {}, preamble=3)
+
+
+def case_incentive_ratings(viewer, today):
+    from arms.incentives.models import IncentiveRating
+
+    rater = factories.user("incentive-clerk", role="finance_clerk")
+    people = [(factories.user(f"incentive-rated{i}", role="sales"), "salesperson") for i in range(ROWS)]
+    scheme = _incentive_scheme(viewer, today, people)
+    IncentiveRating.objects.bulk_create([IncentiveRating(scheme=scheme, rater=rater, ratee=person, score=60 + i,
+                                                         note=name(i)) for i, (person, _role) in enumerate(people)])
+    return Case(reverse("incentives:ratings", args=[scheme.pk]), {})
+
+
+def case_incentive_drill_down(viewer, today):
+    from arms.ledger.services.allocations import AllocationRequest, payment_allocate
+
+    seller = factories.user("incentive-seller", role="sales")
+    for i, cust in enumerate(customers(salesperson=seller)):
+        inv = factories.invoice(cust, issued=today - timedelta(days=40), net=100_000 + i, tax=0)
+        paid = factories.payment(cust, amount=50_000 + i, received=today, auto_allocate=False)
+        payment_allocate(actor=None, payment=paid, lines=[AllocationRequest(inv.pk, 50_000 + i)], on=today)
+    scheme = _incentive_scheme(viewer, today, [(seller, "salesperson")])
+    return Case(reverse("incentives:person", args=[scheme.pk, seller.pk]), {"part": "collections"})
+
 CASES = {name_: builder for name_, builder in globals().items() if name_.startswith("case_")}
 
 

@@ -51,6 +51,7 @@ NOT_A_LIST = {
     "contracts/settings/": "the contract review settings form, not a list",
     "credit/holds/settings/": "the credit-control settings form, not a list",
     "collection-plans/new/": "the forms that draft a collection plan, not a list",
+    "incentives/new/": "the incentive scheme form, not a list",
 }
 #: Pages whose count is known to grow with the rows, and why (each is a follow-up, not a licence).
 KNOWN_GROWTH: dict[str, str] = {}

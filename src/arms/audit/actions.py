@@ -217,6 +217,13 @@ class AuditAction(models.TextChoices):
     HANDOVER_COMPLETED = "handover_completed", _("Hand-over completed")
     HANDOVER_CANCELLED = "handover_cancelled", _("Hand-over cancelled")
     KEY_ACCOUNT_ROUTED = "key_account_routed", _("Key account routed to a senior collector")
+    # incentives (奖惩, issue 16)
+    INCENTIVE_SCHEME_CREATED = "incentive_scheme_created", _("Incentive scheme created")
+    INCENTIVE_SCHEME_CHANGED = "incentive_scheme_changed", _("Incentive scheme changed")
+    INCENTIVE_RATING_RECORDED = "incentive_rating_recorded", _("Mutual rating recorded")
+    INCENTIVE_SCHEME_COMPUTED = "incentive_scheme_computed", _("Payout sheet computed")
+    INCENTIVE_SCHEME_APPROVED = "incentive_scheme_approved", _("Payout sheet approved")
+    INCENTIVE_SCHEME_CLOSED = "incentive_scheme_closed", _("Incentive scheme closed")
 
 
 def action_label(action: str) -> str:

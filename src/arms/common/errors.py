@@ -143,6 +143,9 @@ class ErrorCode(StrEnum):
     KEY_ACCOUNT_NEEDS_SENIOR = "key_account_needs_senior"
     HANDOVER_NOT_OPEN = "handover_not_open"
     CUSTOMER_IN_OPEN_HANDOVER = "customer_in_open_handover"
+    # incentives (奖惩)
+    INCENTIVE_SCHEME_LOCKED = "incentive_scheme_locked"
+    INCENTIVE_NOT_COMPUTED = "incentive_not_computed"
 
 
 class ArmsError(Exception):

@@ -6,3 +6,9 @@ class IncentivesConfig(AppConfig):
     name = "arms.incentives"
     label = "incentives"
     verbose_name = _("Incentives")
+
+    def ready(self) -> None:
+        """Register the background job that computes a payout sheet on a large book."""
+        from arms.incentives import jobs
+
+        jobs.register_jobs()

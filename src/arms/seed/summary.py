@@ -104,6 +104,9 @@ LABELS = {
     # early-payment discounts (the bank's demo module)
     "invoices on 2/10, net 30": _("Invoices on early-payment discount terms (2/10, n/30)"),
     "early-payment discounts granted": _("Early-payment discounts granted"),
+    # incentives (issue 16)
+    "incentive schemes": _("Incentive schemes"),
+    "mutual ratings": _("Finance–sales mutual ratings"),
 }
 
 BEHAVIOUR_LABELS = {
