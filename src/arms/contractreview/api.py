@@ -17,10 +17,11 @@ from arms.common.pagination import PageParams, paginate
 from arms.contractreview import selectors, services
 from arms.contractreview.enums import StepKind
 from arms.contractreview.schemas import (
+    AttentionFilters,
     AttentionPage,
-    DecisionIn,
     MilestoneEventIn,
     PerformanceOut,
+    ReviewDecisionIn,
     ReviewOut,
     RoundOut,
     SettingsIn,
@@ -70,7 +71,7 @@ def review_submit(request, contract_id: int):
 
 @router.post("/{contract_id}/review/steps/{kind}", response=ReviewOut,
              summary="Approve, return or reject the next step of a contract's review")
-def review_decide(request, contract_id: int, kind: inline_choices(StepKind), payload: DecisionIn):
+def review_decide(request, contract_id: int, kind: inline_choices(StepKind), payload: ReviewDecisionIn):
     require_perm(request, "contractreview.view_contractreview")
     contract = _contract(request.user, contract_id)
     services.review_decide(actor=request.user, contract=contract, kind=kind, decision=payload.decision,
@@ -115,7 +116,8 @@ def performance(request, contract_id: int):
 
 @router.get("/attention/list", response=AttentionPage,
             summary="Active contracts ending or due for review within the company's reminder days")
-def attention(request, page: Query[PageParams], days: int | None = None):
+def attention(request, page: Query[PageParams], filters: Query[AttentionFilters]):
+    days = filters.days
     require_perm(request, "contracts.view_contract")
     today = timezone.localdate()
     horizon = days if days is not None else services.review_settings(_company()).reminder_days

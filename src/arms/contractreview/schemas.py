@@ -54,7 +54,7 @@ class ReviewOut(Schema):
     rounds: list[RoundOut] = Field(description="Every round, newest first.")
 
 
-class DecisionIn(InputSchema):
+class ReviewDecisionIn(InputSchema):
     decision: Literal["approved", "returned", "rejected"]
     comment: str = Field("", max_length=MAX_NOTE, description="Required to return or reject.")
     confirmed: list[inline_choices(Clause)] = Field([], max_length=len(Clause),
@@ -130,3 +130,8 @@ class SettingsOut(Schema):
     finance_from_minor: int
     guarantee_from_minor: int
     reminder_days: int
+
+
+class AttentionFilters(Schema):
+    days: int | None = Field(None, ge=0, le=3650,
+                             description="Days ahead to look; the company's reminder days when not given.")
