@@ -524,6 +524,10 @@ def test_the_invoice_copy_prints_its_early_payment_discount_on_a4(language):
                                                  format_amount(discount, "CNY")],
                                    side_margin_mm=15, texts=[invoice.number, "2/10, n/30"])
     assert page.glyphs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_handover_list_is_complete_on_a4_landscape(language):
     """逾期账款交接表 of the hard book: 18 overdue invoices in the billions, a promise, open tasks and the totals,
     on A4 landscape with both names and the hash."""

@@ -27,7 +27,7 @@ def test_create_customer(clerk_api):
         "industry": "manufacturing", "region": "east", "province": "上海", "address": "",
         "salesperson_id": None, "salesperson": None, "collector_id": collector.pk, "collector": "collector_wang",
         "payment_terms_days": 60, "payment_terms_basis": "month_end", "currency": "CNY", "status": "active",
-        "notes": "老客户", "created_at": body["created_at"], "contacts": [],
+        "notes": "老客户", "key_account": False, "created_at": body["created_at"], "contacts": [],
     }
     event = AuditEvent.objects.get(action="customer_created")
     assert (event.actor_name, event.subject_id) == ("clerk", str(customer.pk))

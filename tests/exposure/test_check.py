@@ -322,23 +322,27 @@ def test_exposure_of_many_customers_in_three_queries(company, clerk, django_asse
 
 
 def test_an_amendment_that_raises_or_activates_a_contract_passes_the_check(customer, clerk):
-    from arms.contracts.services import contract_amend
+    """A raise by amendment, and signing an approved contract (how a contract comes into force since issue 16's
+    review), pass the same credit check under the customer's lock."""
+    from arms.contracts.models import Contract
+    from arms.contracts.services import contract_amend, contract_sign
 
     rate(customer, limit=100_000_00)
     active = contract_create(actor=clerk, customer=customer, number="HT-A", signed_date=TODAY, amount_minor=60_000_00)
     draft = contract_create(actor=clerk, customer=customer, number="HT-D", signed_date=TODAY, amount_minor=50_000_00,
                             status="draft")
+    Contract.objects.filter(pk=draft.pk).update(status="approved")  # the review itself: tests/contractreview
 
     with pytest.raises(Conflict) as raised:
         contract_amend(actor=clerk, contract=active, reason="增加数量", amount_minor=100_000_01)
     assert raised.value.code == "credit_blocked"
     with pytest.raises(Conflict) as activated:
-        contract_amend(actor=clerk, contract=draft, reason="生效", status="active")
+        contract_sign(actor=clerk, contract=draft, signed_date=TODAY)
     assert activated.value.code == "credit_blocked"
     active.refresh_from_db()
     draft.refresh_from_db()
-    assert (active.amount_minor, active.version, draft.status) == (60_000_00, 1, "draft")  # nothing changed
+    assert (active.amount_minor, active.version, draft.status) == (60_000_00, 1, "approved")  # nothing changed
 
     contract_amend(actor=clerk, contract=active, reason="减少数量", amount_minor=40_000_00)  # a cut is never checked
-    contract_amend(actor=clerk, contract=draft, reason="生效", status="active")  # 40k + 50k fits now
+    contract_sign(actor=clerk, contract=draft, signed_date=TODAY)  # 40k + 50k fits now
     assert exposure_breakdown(customer).total_minor == 90_000_00

@@ -116,17 +116,15 @@ class LinesForm(ServiceErrorMixin, forms.Form):
                                  line.milestone_id if line else None, line.invoice_id if line else None))
         return result
 
-    def add_service_error(self, error) -> None:
-        field = error.field or ""
+    def service_field(self, field: str) -> str | None:
         if field.startswith("lines[") and "]." in field:
             position = int(field[len("lines["):field.index("]")])
             name = field.split("].", 1)[1]
             row = getattr(self, "row_of", {}).get(position)
             target = {"expected_date": "date", "amount_minor": "amount", "description": "description"}.get(name)
             if row is not None and target:
-                self.add_error(f"{target}_{row}", error.message)
-                return
-        super().add_service_error(error)
+                return f"{target}_{row}"
+        return super().service_field(field)
 
 
 class DecisionForm(ServiceErrorMixin, forms.Form):

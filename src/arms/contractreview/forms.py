@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from arms.common.bounds import MAX_LONG_TEXT, MAX_NOTE
-from arms.common.errors import ArmsError
 from arms.contractreview.enums import Clause
 from arms.contracts.models import ContractStatus, DisputeResolution, GuaranteeType
 from arms.contracts.services import MilestoneIn
@@ -93,14 +92,12 @@ class ContractForm(ServiceErrorMixin, forms.Form):
         else:
             del self.fields["reason"]
 
-    def add_service_error(self, error: ArmsError) -> None:
+    def service_field(self, field: str) -> str | None:
         """A refusal naming one tier or milestone (``late_interest_tiers[1].from_day``) shows beside its box."""
-        field = error.field or ""
         for prefix, name in (("late_interest_tiers", "tiers"), ("milestones", "milestones")):
             if field.startswith(prefix):
-                self.add_error(name, error.message)
-                return
-        super().add_service_error(error)
+                return name
+        return super().service_field(field)
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).strip().upper()

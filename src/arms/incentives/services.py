@@ -35,6 +35,7 @@ from arms.audit.services import audit_record
 from arms.common.approvals import require_second_person
 from arms.common.bounds import MAX_NOTE, amount_check, date_check, text_check
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
+from arms.common.locks import qs_for_update
 from arms.customers.models import Company
 from arms.domain.money import divide_half_up, split_largest_remainder
 from arms.domain.terms import month_end, month_start
@@ -181,7 +182,7 @@ def scheme_create(*, actor: Actor, company: Company, period: date, terms: dict[s
 def scheme_update(*, actor: Actor, scheme: IncentiveScheme, terms: dict[str, Any],
                   members: Iterable[tuple[Any, str]] | None = None) -> IncentiveScheme:
     """Change the terms (and, given, the members) of a draft or computed scheme; a computed one goes back to draft."""
-    scheme = IncentiveScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = qs_for_update(IncentiveScheme.objects.all()).get(pk=scheme.pk)
     _editable(scheme)
     before = _snapshot(scheme)
     for name, value in terms_check(terms).items():
@@ -205,7 +206,7 @@ def scheme_update(*, actor: Actor, scheme: IncentiveScheme, terms: dict[str, Any
 def rating_set(*, actor: Actor, scheme: IncentiveScheme, ratee: Any, score: Any, note: str = "") -> IncentiveRating:
     """Record (or replace) ``actor``'s rating of ``ratee`` for the scheme's month: 0..100, never oneself, finance
     rating a salesperson of the scheme or sales rating a collector of it."""
-    scheme = IncentiveScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = qs_for_update(IncentiveScheme.objects.all()).get(pk=scheme.pk)
     _editable(scheme)
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
         raise ValidationFailed(_("A rating is a whole number from 0 to 100."), field="score")
@@ -347,7 +348,7 @@ def compute_is_large(*, company: Company) -> bool:
 @transaction.atomic
 def scheme_compute(*, actor: Actor, scheme: IncentiveScheme, progress: Progress | None = None) -> IncentiveScheme:
     """Compute the payout sheet of a draft or computed scheme and store it (replacing the last one)."""
-    scheme = IncentiveScheme.objects.select_for_update().select_related("company").get(pk=scheme.pk)
+    scheme = qs_for_update(IncentiveScheme.objects.select_related("company")).get(pk=scheme.pk)
     _editable(scheme)
     _weights_check(scheme)
     results, lines = sheet_compute(scheme, progress)
@@ -368,7 +369,7 @@ def scheme_compute(*, actor: Actor, scheme: IncentiveScheme, progress: Progress 
 @transaction.atomic
 def scheme_approve(*, actor: Actor, scheme: IncentiveScheme) -> IncentiveScheme:
     """Approve a computed sheet: a finance manager other than whoever computed it or last edited its terms."""
-    scheme = IncentiveScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = qs_for_update(IncentiveScheme.objects.all()).get(pk=scheme.pk)
     if scheme.status != SchemeStatus.COMPUTED:
         raise Conflict(_("Only a computed scheme can be approved; this one is %(status)s.")
                        % {"status": scheme.get_status_display()}, code=ErrorCode.INCENTIVE_NOT_COMPUTED)
@@ -386,7 +387,7 @@ def scheme_approve(*, actor: Actor, scheme: IncentiveScheme) -> IncentiveScheme:
 @transaction.atomic
 def scheme_close(*, actor: Actor, scheme: IncentiveScheme) -> IncentiveScheme:
     """Close an approved scheme (its payout has been made outside ARMS)."""
-    scheme = IncentiveScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = qs_for_update(IncentiveScheme.objects.all()).get(pk=scheme.pk)
     if scheme.status != SchemeStatus.APPROVED:
         raise Conflict(_("Only an approved scheme can be closed."), code=ErrorCode.INCENTIVE_NOT_COMPUTED)
     scheme.status = SchemeStatus.CLOSED

@@ -42,8 +42,13 @@ class ServiceErrorMixin:
     #: what the service returned, after ``run_service`` succeeded
     result: Any = None
 
+    def service_field(self, field: str) -> str | None:
+        """The form field that shows a refusal naming the service's ``field``; a form whose rows or lists the service
+        names by index (``lines[2].amount_minor``) overrides this to point at the row's own box."""
+        return self.SERVICE_FIELDS.get(field, field)
+
     def add_service_error(self, error: ArmsError) -> None:
-        name = self.SERVICE_FIELDS.get(error.field or "", error.field)
+        name = self.service_field(error.field or "")
         self.add_error(name if name in self.fields else None, error.message)  # type: ignore[attr-defined]
 
     def run_service(self, call: Callable[[dict], Any]) -> bool:

@@ -170,7 +170,7 @@ def small_balance_batch_request(*, actor: Actor, invoice_ids: list[int] | None =
 def _base_of(invoice: Invoice) -> int:
     """The open amount in CNY fen at the invoice's own rate (what the receivable carries it at)."""
     settled = invoice.gross_minor - invoice.amount_open_minor
-    # integers, as the ledger relieves it (ledger.services.invoices.receivable_relieved): no float near an amount
+    # integers, as the ledger relieves it (ledger.services.common.receivable_relieved): no float near an amount
     return invoice.gross_base_minor - proportional_part(invoice.gross_base_minor, invoice.gross_minor, settled)
 
 

@@ -26,9 +26,8 @@ from arms.ledger.enums import EntryKind, PaymentStatus
 from arms.ledger.errors import AlreadyReversed, CurrencyMismatch, DiscountGranted, OverAllocation
 from arms.ledger.models import Allocation, CreditNote, CreditNoteKind, Invoice, JournalEntry, Payment
 from arms.ledger.seal import journal_seals
-from arms.ledger.services.common import positive_or_error
+from arms.ledger.services.common import positive_or_error, receivable_relieved, relief_step
 from arms.ledger.services.discounts import discount_grant_locked
-from arms.ledger.services.invoices import receivable_relieved, relief_step
 from arms.ledger.services.journal import entry_lines, journal_write
 
 if TYPE_CHECKING:

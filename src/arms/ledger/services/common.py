@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Sum
 from django.utils.translation import gettext as _
 
 from arms.common.errors import ValidationFailed, money_message
-from arms.domain.money import MoneyError, check_currency, format_money
+from arms.domain.money import MoneyError, check_currency, format_money, proportional_part
 from arms.ledger.errors import DuplicateNumber
 
 if TYPE_CHECKING:
 
     from arms.customers.models import Company
+    from arms.ledger.models import Invoice
 
 M = TypeVar("M", bound=Model)
 
@@ -79,3 +80,27 @@ def bookable_or_error(base_minor: int, *, minor: int, currency: str, field: str)
             field=field,
         )
     return base_minor
+
+
+def receivable_relieved(invoice: Invoice, *, open_after: int) -> int:
+    """Base-currency receivable to relieve when the invoice's open amount falls to ``open_after``.
+
+    What was relieved so far is the sum of the invoice's allocations; what should be relieved after is
+    the gross base in proportion to what is settled, so the invoice reaches exactly zero when it is paid.
+    """
+    so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
+    target = proportional_part(invoice.gross_base_minor, invoice.gross_minor, invoice.gross_minor - open_after)
+    return relief_step(target, so_far)
+
+
+def relief_step(target: int, so_far: int) -> int:
+    """What a settling step relieves: ``target - so_far``, never below zero.
+
+    A reversal gives back exactly what its allocation relieved, not the proportional amount of the
+    state it returns to, so after a reversal ``so_far`` can sit a fen or two above the proportional
+    target. Where a minor unit of the currency is worth about a fen or less (HKD, KRW), the next
+    small allocation would then relieve a negative amount, which no journal line can carry. Taking
+    nothing instead keeps every step >= 0; ``so_far`` never exceeds the total (each step only raises
+    it up to a target <= total, each reversal lowers it), so the final step still lands exactly on it.
+    """
+    return max(0, target - so_far)

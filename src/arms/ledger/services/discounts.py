@@ -30,8 +30,7 @@ from arms.domain.discount import discount_until as window_end
 from arms.ledger.enums import EntryKind
 from arms.ledger.models import Allocation, CreditNote, CreditNoteKind, Invoice, Payment
 from arms.ledger.seal import journal_seals
-from arms.ledger.services.common import create_numbered
-from arms.ledger.services.invoices import receivable_relieved
+from arms.ledger.services.common import create_numbered, receivable_relieved
 from arms.ledger.services.journal import journal_write
 
 if TYPE_CHECKING:

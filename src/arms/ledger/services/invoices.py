@@ -6,7 +6,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
@@ -20,7 +19,7 @@ from arms.common.services import idempotent, sequence_next
 from arms.contracts.models import Contract, ContractStatus
 from arms.customers.enums import CustomerStatus
 from arms.domain import journal as postings
-from arms.domain.money import format_money, proportional_part
+from arms.domain.money import format_money
 from arms.ledger.enums import EntryKind
 from arms.ledger.errors import CurrencyMismatch, OverAllocation
 from arms.ledger.models import Allocation, CreditNote, Invoice
@@ -31,7 +30,9 @@ from arms.ledger.services.common import (
     currency_or_error,
     duplicate_number,
     not_negative_or_error,
+    receivable_relieved,
 )
+from arms.ledger.services.discounts import discount_terms_for
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import journal_write
 
@@ -59,30 +60,6 @@ def invoice_snapshot(invoice: Invoice) -> JsonDict:
     }
 
 
-def receivable_relieved(invoice: Invoice, *, open_after: int) -> int:
-    """Base-currency receivable to relieve when the invoice's open amount falls to ``open_after``.
-
-    What was relieved so far is the sum of the invoice's allocations; what should be relieved after is
-    the gross base in proportion to what is settled, so the invoice reaches exactly zero when it is paid.
-    """
-    so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
-    target = proportional_part(invoice.gross_base_minor, invoice.gross_minor, invoice.gross_minor - open_after)
-    return relief_step(target, so_far)
-
-
-def relief_step(target: int, so_far: int) -> int:
-    """What a settling step relieves: ``target - so_far``, never below zero.
-
-    A reversal gives back exactly what its allocation relieved, not the proportional amount of the
-    state it returns to, so after a reversal ``so_far`` can sit a fen or two above the proportional
-    target. Where a minor unit of the currency is worth about a fen or less (HKD, KRW), the next
-    small allocation would then relieve a negative amount, which no journal line can carry. Taking
-    nothing instead keeps every step >= 0; ``so_far`` never exceeds the total (each step only raises
-    it up to a target <= total, each reversal lowers it), so the final step still lands exactly on it.
-    """
-    return max(0, target - so_far)
-
-
 @transaction.atomic
 def invoice_post(
     *,
@@ -105,8 +82,6 @@ def invoice_post(
 
     Its early-payment discount is fixed now: ``discount_bp``/``discount_until`` when given, else the contract's,
     else the customer's credit policy's (``arms.ledger.services.discounts.discount_terms_for``)."""
-    from arms.ledger.services.discounts import discount_terms_for  # discounts reads this module's receivable rule
-
     payload = {
         "customer": customer.pk, "issue_date": issue_date, "net": net_minor, "tax": tax_minor, "number": number,
         "due_date": due_date, "currency": currency, "contract": contract.pk if contract else None,

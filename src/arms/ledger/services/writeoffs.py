@@ -30,8 +30,8 @@ from arms.ledger.enums import WRITE_OFF_KIND_ACCOUNTS, EntryKind, WriteOffKind
 from arms.ledger.models import Allocation, Invoice, Payment, WriteOff
 from arms.ledger.seal import journal_seals
 from arms.ledger.services.allocations import AllocationRequest, _allocate_locked
-from arms.ledger.services.common import positive_or_error
-from arms.ledger.services.invoices import invoice_snapshot, receivable_relieved, relief_step
+from arms.ledger.services.common import positive_or_error, receivable_relieved, relief_step
+from arms.ledger.services.invoices import invoice_snapshot
 from arms.ledger.services.journal import journal_write
 
 if TYPE_CHECKING:
