@@ -57,4 +57,4 @@ def test_the_key_account_flag_on_the_customer_page(client, book):
 def test_a_salesperson_sees_only_their_own_hand_overs(client, book):
     handover = handover_open(actor=book.clerk, role="collector", from_user=book.old, to_user=book.new)
     client.force_login(book.sales)
-    assert client.get(reverse("handover:detail", args=[handover.pk])).status_code == 404
+    assert client.get(reverse("handover:detail", args=[handover.pk])).status_code == 403

@@ -22,6 +22,7 @@ from arms.handover import exports, selectors
 from arms.handover.documents import file_stem, handover_data, handover_table, render_handover_pdf
 from arms.handover.enums import HandoverStatus, Side
 from arms.handover.forms import AcknowledgeForm, HandoverFilterForm, HandoverForm, KeyAccountForm
+from arms.handover.models import Handover
 from arms.handover.services import handover_acknowledge, handover_cancel, handover_open, key_accounts_route
 from arms.web.exports import export_format, export_response, xlsx_file
 from arms.web.paging import paginate
@@ -33,6 +34,8 @@ def _handover(request, handover_id: int):
     try:
         return selectors.handover_get(user=request.user, handover_id=handover_id)
     except NotFound as exc:
+        if Handover.objects.filter(pk=handover_id).exists():  # someone else's hand-over: not for this user
+            raise PermissionDenied from exc
         raise Http404(exc.message) from exc
 
 
