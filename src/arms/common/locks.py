@@ -26,10 +26,14 @@ from django.db.models import Model, QuerySet
 _M = TypeVar("_M", bound=Model)
 
 
-def qs_for_update(queryset: QuerySet[_M], *, own_rows_only: bool = False) -> QuerySet[_M]:
-    """``queryset`` locked FOR UPDATE when it is evaluated. ``own_rows_only``: with ``select_related`` joins,
-    lock only the queryset's own rows (PostgreSQL ``FOR UPDATE OF``), not the joined ones."""
-    return queryset.select_for_update(of=("self",)) if own_rows_only else queryset.select_for_update()
+def qs_for_update(queryset: QuerySet[_M], *, own_rows_only: bool = True) -> QuerySet[_M]:
+    """``queryset`` locked FOR UPDATE when it is evaluated: only the queryset's own rows (PostgreSQL
+    ``FOR UPDATE OF``), never the rows ``select_related`` joins in. A joined row locked here would be locked out
+    of the documented order, and PostgreSQL refuses to lock the nullable side of an outer join (a nullable
+    foreign key) at all. ``own_rows_only`` stays for callers that name it; ``False`` is not accepted."""
+    if not own_rows_only:
+        raise ValueError("lock the joined rows through their own helper, in the documented order")
+    return queryset.select_for_update(of=("self",))
 
 
 def lock_one(queryset: QuerySet[_M], **lookup: Any) -> _M:
