@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     ALLOCATION_REVERSED = "allocation_reversed", _("Allocation reversed")
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    AUDIT_BATCH_ANCHORED = "audit_batch_anchored", _("Bulk write anchored")
     BUDGET_CREATED = "budget_created", _("Budget created")
     BUDGET_DELETED = "budget_deleted", _("Budget deleted")
     BUDGET_UPDATED = "budget_updated", _("Budget updated")

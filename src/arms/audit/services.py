@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arms.audit.actions import AuditAction
-from arms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from arms.audit.models import GENESIS_HASH, AuditBatch, AuditBatchEvent, AuditEvent, AuditHead
 from arms.common import hooks
 from arms.common.actors import user_or_none
 from arms.common.locks import qs_for_update
@@ -83,6 +83,15 @@ def event_hash(*, seq: int, occurred_at: datetime, actor_name: str, action: str,
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _actor_of(actor: Actor | ExternalActor) -> tuple[Any, str]:
+    """The event's user and the name the chain records for ``actor``."""
+    # Only a signed-in user is authenticated (AnonymousUser and ExternalActor are not, None has no attribute).
+    actor_user = user_or_none(actor)
+    actor_name = actor_user.get_username() if actor_user else (
+        actor.audit_name if isinstance(actor, ExternalActor) else "system")
+    return actor_user, actor_name
+
+
 def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, before: JsonDict | None = None,
                  after: JsonDict | None = None,
                  seals: dict[str, dict[str, str]] | None = None) -> AuditEvent:
@@ -93,10 +102,7 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
     if action not in AuditAction.values:
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = qs_for_update(AuditHead.objects.all()).get(pk=1)
-    # Only a signed-in user is authenticated (AnonymousUser and ExternalActor are not, None has no attribute).
-    actor_user = user_or_none(actor)
-    actor_name = actor_user.get_username() if actor_user else (
-        actor.audit_name if isinstance(actor, ExternalActor) else "system")
+    actor_user, actor_name = _actor_of(actor)
     fields = {
         "seq": head.last_seq + 1,
         "occurred_at": timezone.now(),
@@ -114,6 +120,119 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
     event = AuditEvent.objects.create(actor=actor_user, hash=digest, **fields)
     AuditHead.objects.filter(pk=1).update(last_seq=fields["seq"], last_hash=digest)
     return event
+
+
+# ---------------------------------------------------------------- sub-chains of bulk writes (ADR h1-audit-sub-chains)
+
+#: the key of an anchoring event's seals: ``{"audit.batch": {"<batch id>": "<final hash of its sub-chain>"}}``
+BATCH_SEAL_KEY = "audit.batch"
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    """One event for ``audit_batch_append``: what ``audit_record`` takes, without the actor (the batch's)."""
+
+    action: str
+    subject: Model
+    before: JsonDict | None = None
+    after: JsonDict | None = None
+    seals: dict[str, dict[str, str]] | None = None
+
+
+def audit_batch_open(*, actor: Actor, source: str = "") -> AuditBatch:
+    """Open the sub-chain of one bulk write (inside its transaction). Locks nothing shared."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch_open must run inside the transaction of the change it records")
+    actor_user, actor_name = _actor_of(actor)
+    return AuditBatch.objects.create(opened_at=timezone.now(), actor=actor_user, actor_name=actor_name,
+                                     source=source[:200])
+
+
+def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
+    """Append ``events`` to ``batch``'s sub-chain, hashed in order, in one insert. The batch row is the bulk write's
+    own: nobody else waits for it."""
+    if not events:
+        return
+    if batch.anchor_seq is not None:
+        raise RuntimeError("the audit batch is anchored already: open another one")
+    now = timezone.now()
+    rows = []
+    prev, position = batch.last_hash, batch.events
+    for event in events:
+        if event.action not in AuditAction.values:
+            raise ValueError(f"audit action {event.action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
+        position += 1
+        fields = {
+            "seq": position, "occurred_at": now, "actor_name": batch.actor_name, "action": event.action,
+            "subject_type": event.subject._meta.label_lower, "subject_id": str(event.subject.pk),
+            "subject_repr": str(event.subject)[:200], "before": canonical_json(event.before),
+            "after": canonical_json(event.after), "prev_hash": prev,
+            "seals": canonical_json(event.seals) if event.seals else None,
+        }
+        prev = event_hash(**fields)
+        fields.pop("seq")
+        fields.pop("actor_name")
+        rows.append(AuditBatchEvent(batch=batch, position=position, hash=prev, **fields))
+    AuditBatchEvent.objects.bulk_create(rows, batch_size=2000)
+    batch.events, batch.last_hash = position, prev
+    AuditBatch.objects.filter(pk=batch.pk).update(events=position, last_hash=prev)
+
+
+def audit_batch_anchor(batch: AuditBatch, *, action: str = AuditAction.AUDIT_BATCH_ANCHORED,
+                       subject: Model | None = None, before: JsonDict | None = None,
+                       after: JsonDict | None = None) -> AuditEvent:
+    """Seal ``batch`` into the global chain with ONE event (``action`` on ``subject``, default the batch itself),
+    whose seals carry the sub-chain's final hash. The only moment a bulk write locks the chain's head: call it last,
+    just before the transaction commits."""
+    actor: Any = batch.actor
+    event = audit_record(
+        actor=actor, action=action, subject=subject if subject is not None else batch, before=before,
+        after={**(after or {}), "audit_batch": batch.pk, "audit_batch_events": batch.events},
+        seals={BATCH_SEAL_KEY: {str(batch.pk): batch.last_hash}},
+    )
+    batch.anchor_seq = event.seq
+    AuditBatch.objects.filter(pk=batch.pk).update(anchor_seq=event.seq)
+    return event
+
+
+def audit_batches_verify() -> SealReport:
+    """Recompute every sub-chain from its events and compare its end with the hash its anchoring event sealed.
+    Names a batch whose events were altered, removed, added or reordered, and one that no event anchors."""
+    problems: list[str] = []
+    sealed: dict[int, tuple[str, int]] = {}
+    for seq, seals in (AuditEvent.objects.filter(seals__has_key=BATCH_SEAL_KEY).order_by("seq")
+                       .values_list("seq", "seals")):
+        for batch_id, digest in seals[BATCH_SEAL_KEY].items():
+            sealed[int(batch_id)] = (digest, seq)
+    checked = 0
+    for batch in AuditBatch.objects.order_by("pk").iterator(chunk_size=500):
+        anchor = sealed.pop(batch.pk, None)
+        if anchor is None:
+            problems.append(f"audit batch {batch.pk} is anchored by no audit event")
+            continue
+        prev, expected = GENESIS_HASH, 1
+        for event in AuditBatchEvent.objects.filter(batch=batch).order_by("position").iterator(chunk_size=5000):
+            if event.position != expected or event.prev_hash != prev:
+                problems.append(f"audit batch {batch.pk}: event {expected} is missing or out of order")
+                break
+            recomputed = event_hash(
+                seq=event.position, occurred_at=event.occurred_at, actor_name=batch.actor_name, action=event.action,
+                subject_type=event.subject_type, subject_id=event.subject_id, subject_repr=event.subject_repr,
+                before=event.before, after=event.after, prev_hash=event.prev_hash, seals=event.seals,
+            )
+            if recomputed != event.hash:
+                problems.append(f"audit batch {batch.pk}: content of event {event.position} was altered")
+                break
+            prev, expected = event.hash, expected + 1
+        else:
+            if prev != anchor[0]:
+                problems.append(f"audit batch {batch.pk} ends at another hash than audit event {anchor[1]} sealed: "
+                                "events were added, removed or rewritten")
+        checked += 1
+    problems.extend(f"audit event {seq} seals audit batch {batch_id}, which is missing"
+                    for batch_id, (_digest, seq) in sealed.items())
+    return SealReport("audit batches", f"{checked} audit batches (sub-chains of bulk writes) checked",
+                      tuple(problems))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 
 from arms.audit.actions import AuditAction
-from arms.audit.models import AuditEvent
+from arms.audit.models import AuditBatchEvent, AuditEvent
 from arms.audit.services import SealReport
 from arms.ledger.models import JournalEntry, JournalLine
 
@@ -92,18 +92,25 @@ def _digests_of(entry_ids: list[int]) -> dict[int, str]:
     }
 
 
-def _sealed_batches(batch_size: int) -> Iterator[list[tuple[int, str, int]]]:
-    """(entry id, sealed digest, event seq) from every event that carries journal seals, a batch at a time."""
-    batch: list[tuple[int, str, int]] = []
-    for seq, seals in (
-        AuditEvent.objects.filter(seals__isnull=False).order_by("seq").values_list("seq", "seals")
-        .iterator(chunk_size=2000)
-    ):
-        for entry_id, digest in ((seals or {}).get(SEAL_KEY) or {}).items():
-            batch.append((int(entry_id), digest, seq))
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
+def _sealed_batches(batch_size: int) -> Iterator[list[tuple[int, str, str]]]:
+    """(entry id, sealed digest, the event that sealed it) from every event that carries journal seals, in the
+    global chain and in the sub-chains of bulk writes (``AuditBatchEvent``), a batch at a time."""
+    batch: list[tuple[int, str, str]] = []
+    sources = (
+        ((f"audit event {seq}", seals) for seq, seals in
+         AuditEvent.objects.filter(seals__isnull=False).order_by("seq").values_list("seq", "seals")
+         .iterator(chunk_size=2000)),
+        ((f"audit batch {batch_id} event {position}", seals) for batch_id, position, seals in
+         AuditBatchEvent.objects.filter(seals__isnull=False).order_by("batch_id", "position")
+         .values_list("batch_id", "position", "seals").iterator(chunk_size=2000)),
+    )
+    for source in sources:
+        for label, seals in source:
+            for entry_id, digest in ((seals or {}).get(SEAL_KEY) or {}).items():
+                batch.append((int(entry_id), digest, label))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
     if batch:
         yield batch
 
@@ -132,11 +139,11 @@ def journal_seals_verify(*, limit: int = 50, batch_size: int = 5000) -> SealRepo
         for entry_id, digest, seq in batch:
             now = current.get(entry_id)
             if now is None:
-                note(f"journal entry {entry_id} (sealed in audit event {seq}) is missing")
+                note(f"journal entry {entry_id} (sealed in {seq}) is missing")
                 continue
             sealed[entry_id] = 1
             if now != digest:
-                note(f"journal entry {entry_id} differs from its seal in audit event {seq}: "
+                note(f"journal entry {entry_id} differs from its seal in {seq}: "
                                 "its lines or documents were changed after posting")
             else:
                 matched += 1

@@ -31,7 +31,7 @@ from arms.ledger.services.discounts import discount_grant_locked
 from arms.ledger.services.journal import entry_lines, journal_write
 
 if TYPE_CHECKING:
-    from arms.common.typing import Actor
+    from arms.common.typing import Actor, JsonDict
     from arms.customers.models import Customer
 
 
@@ -41,16 +41,20 @@ class AllocationRequest:
     amount_minor: int
 
 
-def _cash_used(payment: Payment, *, unallocated_after: int) -> int:
-    so_far = payment.allocations.aggregate(total=Sum("cash_base_minor"))["total"] or 0
+def cash_used(payment: Payment, *, unallocated_after: int, so_far: int | None = None) -> int:
+    """Base-currency cash an allocation uses when the payment's unallocated amount falls to ``unallocated_after``;
+    ``so_far``: the cash its allocations used already (read from the database when not given)."""
+    if so_far is None:
+        so_far = payment.allocations.aggregate(total=Sum("cash_base_minor"))["total"] or 0
     settled = payment.amount_minor - unallocated_after
     target = proportional_part(payment.amount_base_minor, payment.amount_minor, settled)
     return relief_step(target, so_far)
 
 
-def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invoices: dict[int, Invoice],
-                     lines: list[AllocationRequest], on: date) -> list[Allocation]:
-    """Apply ``lines`` to rows that the caller has locked. Checks every rule before writing anything."""
+def allocation_lines_checked(*, payment: Payment, invoices: dict[int, Invoice], lines: list[AllocationRequest],
+                             on: date) -> None:
+    """Every rule ``lines`` of ``payment`` must pass on the locked rows (the single and the bulk path); writes
+    nothing."""
     date_check(on, field="date")
     if payment.status != PaymentStatus.POSTED:
         raise AlreadyReversed(_("Payment %(number)s is reversed.") % {"number": payment.number}, field="payment")
@@ -94,12 +98,31 @@ def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invo
                "total": format_money(total, payment.currency)},
             field="lines",
         )
+
+
+def allocation_memo(payment: Payment, invoice: Invoice) -> str:
+    return _("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number}
+
+
+def allocation_audit(*, invoice: Invoice, payment: Payment, amount_minor: int) -> tuple[JsonDict, JsonDict]:
+    """(before, after) of a ``payment_allocated`` event, told after the allocation moved the amounts."""
+    return ({"invoice_open_minor": invoice.amount_open_minor + amount_minor,
+             "payment_unallocated_minor": payment.amount_unallocated_minor + amount_minor},
+            {"invoice": invoice.number, "payment": payment.number, "amount_minor": amount_minor,
+             "invoice_open_minor": invoice.amount_open_minor,
+             "payment_unallocated_minor": payment.amount_unallocated_minor})
+
+
+def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invoices: dict[int, Invoice],
+                     lines: list[AllocationRequest], on: date) -> list[Allocation]:
+    """Apply ``lines`` to rows that the caller has locked. Checks every rule before writing anything."""
+    allocation_lines_checked(payment=payment, invoices=invoices, lines=lines, on=on)
     made = []
     for line in lines:
         invoice = invoices[line.invoice_id]
         before_open = invoice.amount_open_minor
         receivable = receivable_relieved(invoice, open_after=before_open - line.amount_minor)
-        cash = _cash_used(payment, unallocated_after=payment.amount_unallocated_minor - line.amount_minor)
+        cash = cash_used(payment, unallocated_after=payment.amount_unallocated_minor - line.amount_minor)
         allocation = Allocation.objects.create(
             company=payment.company, invoice=invoice, payment=payment, amount_minor=line.amount_minor, date=on,
             receivable_base_minor=receivable, cash_base_minor=cash, created_by=user_or_none(actor),
@@ -116,17 +139,11 @@ def _allocate_locked(*, actor: Actor, customer: Customer, payment: Payment, invo
                 company=payment.company, customer=customer, on=on, kind=EntryKind.ALLOCATION, allocation=allocation,
                 invoice=invoice, payment=payment, lines=postings.allocation_lines(cash=cash, receivable=receivable),
                 actor=actor,
-                memo=_("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number},
+                memo=allocation_memo(payment, invoice),
             ))
-        audit_record(
-            actor=actor, action=AuditAction.PAYMENT_ALLOCATED, subject=allocation,
-            before={"invoice_open_minor": before_open,
-                    "payment_unallocated_minor": payment.amount_unallocated_minor + line.amount_minor},
-            after={"invoice": invoice.number, "payment": payment.number, "amount_minor": line.amount_minor,
-                   "invoice_open_minor": invoice.amount_open_minor,
-                   "payment_unallocated_minor": payment.amount_unallocated_minor},
-            seals=journal_seals(*entries),
-        )
+        before, after = allocation_audit(invoice=invoice, payment=payment, amount_minor=line.amount_minor)
+        audit_record(actor=actor, action=AuditAction.PAYMENT_ALLOCATED, subject=allocation, before=before,
+                     after=after, seals=journal_seals(*entries))
         made.append(allocation)
     # money received inside the discount window that settles the invoice but for its discount earns it (after every
     # line, so two lines for one invoice are judged on what they leave open together)

@@ -17,18 +17,63 @@ position of the refused input in the list; nothing of the call is written (the c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from arms.ledger.enums import PaymentMethod
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from arms.audit.actions import AuditAction
+from arms.audit.services import BatchEvent, audit_batch_anchor, audit_batch_append, audit_batch_open
+from arms.common.actors import user_or_none
+from arms.common.errors import ArmsError, Conflict, ErrorCode
+from arms.common.locks import customer_qs_for_update, invoices_qs_for_update
+from arms.common.models import IdempotencyRecord
+from arms.common.services import fingerprint, sequence_take
+from arms.domain import journal as postings
+from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod
+from arms.ledger.errors import DuplicateNumber
+from arms.ledger.models import Allocation, Invoice, Payment
+from arms.ledger.seal import journal_seals
+from arms.ledger.services.allocations import (
+    AllocationRequest,
+    allocation_audit,
+    allocation_lines_checked,
+    allocation_memo,
+    cash_used,
+)
+from arms.ledger.services.common import receivable_relieved
+from arms.ledger.services.discounts import discount_grant_locked
+from arms.ledger.services.fx import exchange_rate_on
+from arms.ledger.services.invoices import (
+    InvoiceTerms,
+    invoice_base_amounts,
+    invoice_checked,
+    invoice_exposure_check,
+    invoice_memo,
+    invoice_payload,
+    invoice_snapshot,
+)
+from arms.ledger.services.journal import EntrySpec, journal_write_many
+from arms.ledger.services.payments import (
+    payment_base_amounts,
+    payment_checked,
+    payment_memo,
+    payment_payload,
+    payment_snapshot,
+)
 
 if TYPE_CHECKING:
     from arms.audit.models import AuditBatch
     from arms.common.typing import Actor
     from arms.contracts.models import Contract
-    from arms.customers.models import Customer
+    from arms.customers.models import Company, Customer
 
 
 @dataclass(frozen=True)
@@ -99,11 +144,345 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
     ``audit_batch``: the sub-chain to append the events to (``arms.audit.services.audit_batch_open``), which the caller
     anchors once at its end (``audit_batch_anchor``), e.g. an import writing many calls in one transaction. Without
     it the call opens and anchors its own."""
-    raise NotImplementedError
+    with transaction.atomic():
+        batch = audit_batch or audit_batch_open(actor=actor, source="invoices_post_bulk")
+        todo, skipped, digests = _not_yet_done(
+            "invoice.post", [(item.idempotency_key, _invoice_payload(item)) for item in invoices])
+        customers = _lock_customers({invoices[index].customer.pk for index in todo})
+        numbers = _numbers(Invoice, "INV", _("Invoice"), customers,
+                           [(index, invoices[index].customer.pk, invoices[index].number) for index in todo])
+        rates = _Rates()
+        prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]] = []
+        for index in todo:
+            item = invoices[index]
+            with _row(index):
+                locked = customers[item.customer.pk]
+                terms = invoice_checked(locked, issue_date=item.issue_date, net_minor=item.net_minor,
+                                        tax_minor=item.tax_minor, due_date=item.due_date, currency=item.currency,
+                                        contract=item.contract, discount_bp=item.discount_bp,
+                                        discount_until=item.discount_until)
+                rate = rates.on(terms.currency, item.issue_date)
+                gross_base, net_base = invoice_base_amounts(gross=terms.gross, net_minor=item.net_minor,
+                                                            currency=terms.currency, rate=rate)
+            prepared.append((index, terms, gross_base, net_base, rate))
+        made: dict[int, Invoice] = {}
+        # The credit check reads the customer's exposure from the database, so an invoice must see the ones before
+        # it: the invoices are written in rounds, the n-th of each customer in round n (one round when every
+        # customer has one invoice in the call).
+        for round_ in _rounds(prepared, key=lambda row: invoices[row[0]].customer.pk):
+            rows = []
+            for index, terms, gross_base, net_base, rate in round_:
+                item = invoices[index]
+                locked = customers[item.customer.pk]
+                with _row(index):
+                    invoice_exposure_check(locked=locked, actor=actor, terms=terms, issue_date=item.issue_date,
+                                           number=numbers[index], contract=item.contract)
+                rows.append(Invoice(
+                    company=locked.company, customer=locked, contract=item.contract, number=numbers[index],
+                    vat_invoice_number=item.vat_invoice_number, issue_date=item.issue_date, due_date=terms.due,
+                    currency=terms.currency, net_minor=item.net_minor, tax_minor=item.tax_minor,
+                    gross_minor=terms.gross, amount_open_minor=terms.gross, fx_rate=rate,
+                    gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
+                    description=item.description, posted_by=user_or_none(actor), discount_bp=terms.discount_bp,
+                    discount_until=terms.discount_until,
+                ))
+            for (index, *_rest), invoice in zip(round_, Invoice.objects.bulk_create(rows, batch_size=2000),
+                                                strict=True):
+                made[index] = invoice
+        ordered = [made[index] for index, *_rest in prepared]
+        entries = journal_write_many([
+            EntrySpec(company=invoice.company, customer=invoice.customer, on=invoice.issue_date,
+                      kind=EntryKind.INVOICE, memo=invoice_memo(invoice.number), sources={"invoice": invoice},
+                      lines=postings.invoice_lines(gross=invoice.gross_base_minor, net=invoice.net_base_minor,
+                                                   tax=invoice.tax_base_minor))
+            for invoice in ordered
+        ], actor=actor)
+        audit_batch_append(batch, [
+            BatchEvent(AuditAction.INVOICE_POSTED, invoice, after=invoice_snapshot(invoice),
+                       seals=journal_seals(entry))
+            for invoice, entry in zip(ordered, entries, strict=True)
+        ])
+        _remember("invoice.post", [(invoices[index].idempotency_key, digests.get(index), made[index].pk)
+                                   for index, *_rest in prepared])
+        if audit_batch is None:
+            audit_batch_anchor(batch)
+    return BulkResult([invoice.pk for invoice in ordered], skipped, audit_batch_id=batch.pk)
 
 
 def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
                          audit_batch: AuditBatch | None = None) -> BulkResult:
     """Record ``payments`` (any customers) and their allocations as ``payment_record`` + ``payment_allocate`` would,
-    in list order, all or none."""
-    raise NotImplementedError
+    in list order, all or none. Locks the customers (pk order), then every invoice allocated to (pk order)."""
+    with transaction.atomic():
+        batch = audit_batch or audit_batch_open(actor=actor, source="payments_record_bulk")
+        todo, skipped, digests = _not_yet_done(
+            "payment.record", [(item.idempotency_key, _payment_payload(item)) for item in payments])
+        customers = _lock_customers({payments[index].customer.pk for index in todo})
+        invoices: dict[int, Invoice] = {
+            invoice.pk: invoice for invoice in invoices_qs_for_update(sorted(
+                {line.invoice_id for index in todo for line in payments[index].allocations}))}
+        numbers = _numbers(Payment, "RCV", _("Payment"), customers,
+                           [(index, payments[index].customer.pk, payments[index].number) for index in todo])
+        rates = _Rates()
+        rows: list[Payment] = []
+        for index in todo:
+            item = payments[index]
+            locked = customers[item.customer.pk]
+            with _row(index):
+                currency = payment_checked(
+                    locked, received_date=item.received_date, amount_minor=item.amount_minor, currency=item.currency,
+                    method=item.method, bill_number=item.bill_number, bill_maturity_date=item.bill_maturity_date,
+                    charge_minor=item.charge_minor, contract=item.contract)
+                rate = rates.on(currency, item.received_date)
+                amount_base, charge_base = payment_base_amounts(amount_minor=item.amount_minor,
+                                                                charge_minor=item.charge_minor, currency=currency,
+                                                                rate=rate)
+            rows.append(Payment(
+                company=locked.company, customer=locked, number=numbers[index], received_date=item.received_date,
+                currency=currency, amount_minor=item.amount_minor, amount_unallocated_minor=item.amount_minor,
+                method=item.method, bill_number=item.bill_number.strip(), bill_maturity_date=item.bill_maturity_date,
+                payer_name=item.payer_name, bank_reference=item.bank_reference, fx_rate=rate,
+                amount_base_minor=amount_base, charge_minor=item.charge_minor, charge_base_minor=charge_base,
+                posted_by=user_or_none(actor), contract=item.contract,
+            ))
+        made = Payment.objects.bulk_create(rows, batch_size=2000)
+        entries = journal_write_many([
+            EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
+                      kind=EntryKind.PAYMENT, memo=payment_memo(payment.number), sources={"payment": payment},
+                      lines=postings.payment_lines(amount=payment.amount_base_minor,
+                                                   to_notes=payment.method in BILL_METHODS,
+                                                   charge=payment.charge_base_minor))
+            for payment in made
+        ], actor=actor)
+        audit_batch_append(batch, [
+            BatchEvent(AuditAction.PAYMENT_RECORDED, payment, after=payment_snapshot(payment),
+                       seals=journal_seals(entry))
+            for payment, entry in zip(made, entries, strict=True)
+        ])
+        allocator = _Allocator(actor=actor, batch=batch, invoices=invoices)
+        allocation_keys = []
+        for index, payment in zip(todo, made, strict=True):
+            item = payments[index]
+            with _row(index):
+                lines = allocator.allocate(payment, item.allocations, on=item.allocate_on or item.received_date)
+            if lines and item.idempotency_key:
+                allocation_keys.append((item.idempotency_key, fingerprint(
+                    {"payment": payment.pk, "lines": [(x.invoice_id, x.amount_minor) for x in lines],
+                     "on": item.allocate_on or item.received_date}), payment))
+        allocator.flush()
+        _remember("payment.record", [(payments[index].idempotency_key, digests.get(index), payment.pk)
+                                     for index, payment in zip(todo, made, strict=True)])
+        first = allocator.first_allocation
+        _remember("payment.allocate", [(key, digest, first[payment.pk]) for key, digest, payment in allocation_keys])
+        if audit_batch is None:
+            audit_batch_anchor(batch)
+    return BulkResult([payment.pk for payment in made], skipped, allocations=allocator.count,
+                      audit_batch_id=batch.pk)
+
+
+class _Allocator:
+    """The allocations of a bulk call: checked with ``allocation_lines_checked`` on the locked invoices as they
+    stand after the allocations before, amounts relieved as ``_allocate_locked`` does (what was relieved and used
+    so far kept in memory instead of read back per line), written a flush at a time."""
+
+    def __init__(self, *, actor: Actor, batch: AuditBatch, invoices: dict[int, Invoice]) -> None:
+        self.actor, self.batch, self.invoices = actor, batch, invoices
+        self.relieved: dict[int, int] = dict(
+            Allocation.objects.filter(invoice_id__in=list(invoices)).values("invoice_id")
+            .annotate(total=Sum("receivable_base_minor")).values_list("invoice_id", "total"))
+        self.cash: dict[int, int] = defaultdict(int)
+        self.pending: list[tuple[Allocation, Payment, Invoice, dict[str, Any], dict[str, Any]]] = []
+        self.touched_invoices: dict[int, Invoice] = {}
+        self.touched_payments: dict[int, Payment] = {}
+        self.first_allocation: dict[int, int] = {}
+        self.count = 0
+
+    def allocate(self, payment: Payment, wanted: Sequence[BulkAllocation], *, on: date) -> list[AllocationRequest]:
+        lines: list[AllocationRequest] = []
+        for want in wanted:
+            invoice = self.invoices.get(want.invoice_id)
+            amount = want.amount_minor
+            if amount is None:
+                open_now = invoice.amount_open_minor if invoice is not None else 0
+                amount = min(payment.amount_unallocated_minor - sum(x.amount_minor for x in lines), open_now)
+                if amount <= 0:
+                    continue
+            lines.append(AllocationRequest(want.invoice_id, amount))
+        if not lines:
+            return lines
+        allocation_lines_checked(payment=payment, invoices=self.invoices, lines=lines, on=on)
+        for line in lines:
+            invoice = self.invoices[line.invoice_id]
+            receivable = receivable_relieved(invoice, open_after=invoice.amount_open_minor - line.amount_minor,
+                                             so_far=self.relieved.get(invoice.pk, 0))
+            cash = cash_used(payment, unallocated_after=payment.amount_unallocated_minor - line.amount_minor,
+                             so_far=self.cash[payment.pk])
+            self.relieved[invoice.pk] = self.relieved.get(invoice.pk, 0) + receivable
+            self.cash[payment.pk] += cash
+            allocation = Allocation(
+                company=payment.company, invoice=invoice, payment=payment, amount_minor=line.amount_minor, date=on,
+                receivable_base_minor=receivable, cash_base_minor=cash, created_by=user_or_none(self.actor))
+            invoice.amount_open_minor -= line.amount_minor
+            payment.amount_unallocated_minor -= line.amount_minor
+            before, after = allocation_audit(invoice=invoice, payment=payment, amount_minor=line.amount_minor)
+            self.pending.append((allocation, payment, invoice, before, after))
+            self.touched_invoices[invoice.pk] = invoice
+            self.touched_payments[payment.pk] = payment
+        # the early-payment discount a payment earns is granted by the reference service, on the rows as written
+        for invoice_id in dict.fromkeys(line.invoice_id for line in lines):
+            invoice = self.invoices[invoice_id]
+            if invoice.discount_bp and invoice.discount_until and payment.received_date <= invoice.discount_until:
+                self.flush()
+                note = discount_grant_locked(actor=self.actor, customer=payment.customer, invoice=invoice,
+                                             payment=payment, on=on)
+                if note is not None:
+                    self.relieved[invoice.pk] = self.relieved.get(invoice.pk, 0) + note.gross_base_minor
+        return lines
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        made = Allocation.objects.bulk_create([row[0] for row in self.pending], batch_size=2000)
+        for allocation in made:
+            self.first_allocation.setdefault(allocation.payment_id or 0, allocation.pk)
+        specs, owners = [], []
+        for allocation, payment, invoice, _before, _after in self.pending:
+            if allocation.cash_base_minor or allocation.receivable_base_minor:
+                # A few won or Hong Kong cents can be worth less than a fen: then there is no entry (as single)
+                specs.append(EntrySpec(
+                    company=payment.company, customer=payment.customer, on=allocation.date, kind=EntryKind.ALLOCATION,
+                    memo=allocation_memo(payment, invoice),
+                    sources={"allocation": allocation, "invoice": invoice, "payment": payment},
+                    lines=postings.allocation_lines(cash=allocation.cash_base_minor,
+                                                    receivable=allocation.receivable_base_minor)))
+                owners.append(allocation.pk)
+        sealed = dict(zip(owners, journal_write_many(specs, actor=self.actor), strict=True))
+        audit_batch_append(self.batch, [
+            BatchEvent(AuditAction.PAYMENT_ALLOCATED, allocation, before=before, after=after,
+                       seals=journal_seals(sealed[allocation.pk]) if allocation.pk in sealed else None)
+            for allocation, _payment, _invoice, before, after in self.pending
+        ])
+        Invoice.objects.bulk_update(list(self.touched_invoices.values()), ["amount_open_minor"], batch_size=2000)
+        Payment.objects.bulk_update(list(self.touched_payments.values()), ["amount_unallocated_minor"],
+                                    batch_size=2000)
+        self.count += len(self.pending)
+        self.pending, self.touched_invoices, self.touched_payments = [], {}, {}
+
+
+# ---------------------------------------------------------------- shared steps
+
+
+@contextmanager
+def _row(index: int) -> Iterator[None]:
+    """A refusal names the input it refused: ``details["index"]``, beside the service's own field."""
+    try:
+        yield
+    except ArmsError as exc:
+        exc.details.setdefault("index", index)
+        raise
+
+
+def _invoice_payload(item: InvoiceInput) -> dict[str, Any]:
+    return invoice_payload(
+        customer=item.customer, issue_date=item.issue_date, net_minor=item.net_minor, tax_minor=item.tax_minor,
+        number=item.number, due_date=item.due_date, currency=item.currency, contract=item.contract,
+        vat_invoice_number=item.vat_invoice_number, description=item.description, discount_bp=item.discount_bp,
+        discount_until=item.discount_until)
+
+
+def _payment_payload(item: PaymentInput) -> dict[str, Any]:
+    return payment_payload(
+        customer=item.customer, received_date=item.received_date, amount_minor=item.amount_minor,
+        currency=item.currency, method=item.method, number=item.number, bill_number=item.bill_number,
+        bill_maturity_date=item.bill_maturity_date, payer_name=item.payer_name, bank_reference=item.bank_reference,
+        auto_allocate=False, charge_minor=item.charge_minor, contract=item.contract)
+
+
+def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) -> tuple[list[int], int, dict[int, str]]:
+    """The inputs to write (their indexes), how many an idempotency key answers already, and each keyed input's
+    payload fingerprint. The same key with other data is refused, as ``idempotent`` does."""
+    keys = [key for key, _payload in keyed if key]
+    known = dict(IdempotencyRecord.objects.filter(scope=scope, key__in=keys).values_list("key", "fingerprint"))
+    todo, skipped, digests = [], 0, {}
+    for index, (key, payload) in enumerate(keyed):
+        if key:
+            digest = fingerprint(payload)
+            if key in known:
+                if known[key] != digest:
+                    raise Conflict(_("The idempotency key %(key)s was already used with different data.")
+                                   % {"key": key}, field="idempotency_key", code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                                   index=index)
+                skipped += 1
+                continue
+            known[key] = digest
+            digests[index] = digest
+        todo.append(index)
+    return todo, skipped, digests
+
+
+def _remember(scope: str, rows: list[tuple[str | None, str | None, int]]) -> None:
+    IdempotencyRecord.objects.bulk_create(
+        [IdempotencyRecord(scope=scope, key=key, fingerprint=digest, object_id=object_id)
+         for key, digest, object_id in rows if key and digest], batch_size=2000)
+
+
+def _lock_customers(ids: set[int]) -> dict[int, Customer]:
+    """The customers, locked in primary-key order: the first lock of every document (ADR 0003)."""
+    locked = customer_qs_for_update().filter(pk__in=sorted(ids)).order_by("pk").select_related("company")
+    return {customer.pk: customer for customer in locked}
+
+
+def _numbers(model: type[Invoice] | type[Payment], series: str, label: str, customers: dict[int, Customer],
+             rows: list[tuple[int, int, str | None]]) -> dict[int, str]:
+    """Each row's document number: its own, else the next of the gap-free ``series`` (a range taken in one step,
+    in row order). A number already used, or twice in the call, is refused with the row named."""
+    by_company: dict[int, Company] = {}
+    wanted: dict[int, list[int]] = defaultdict(list)
+    numbers: dict[int, str] = {}
+    for index, customer_id, number in rows:
+        company = customers[customer_id].company
+        by_company[company.pk] = company
+        if (number or "").strip():
+            numbers[index] = (number or "").strip()
+        else:
+            wanted[company.pk].append(index)
+    for company_id, indexes in wanted.items():
+        numbers.update(zip(indexes, sequence_take(company=by_company[company_id], series=series,
+                                                  count=len(indexes)), strict=True))
+    taken = set(model._default_manager.filter(company_id__in=list(by_company), number__in=list(numbers.values()))
+                .values_list("number", flat=True))
+    counts = Counter(numbers.values())
+    seen: set[str] = set()
+    for index, *_rest in rows:
+        number = numbers[index]
+        if number in taken or (counts[number] > 1 and number in seen):
+            raise DuplicateNumber(_("%(label)s number %(number)s already exists.") % {"label": label,
+                                                                                        "number": number},
+                                  field="number", index=index)
+        seen.add(number)
+    return numbers
+
+
+class _Rates:
+    """``exchange_rate_on`` once per currency and day of a call."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, date], Decimal] = {}
+
+    def on(self, currency: str, day: date) -> Decimal:
+        if (currency, day) not in self.known:
+            self.known[currency, day] = exchange_rate_on(currency, day)
+        return self.known[currency, day]
+
+
+def _rounds(rows: list[Any], *, key: Any) -> list[list[Any]]:
+    """``rows`` in rounds: the n-th row of each key in round n, each round in row order."""
+    seen: Counter[Any] = Counter()
+    rounds: list[list[Any]] = []
+    for row in rows:
+        n = seen[key(row)]
+        seen[key(row)] += 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append(row)
+    return rounds

@@ -82,13 +82,14 @@ def bookable_or_error(base_minor: int, *, minor: int, currency: str, field: str)
     return base_minor
 
 
-def receivable_relieved(invoice: Invoice, *, open_after: int) -> int:
+def receivable_relieved(invoice: Invoice, *, open_after: int, so_far: int | None = None) -> int:
     """Base-currency receivable to relieve when the invoice's open amount falls to ``open_after``.
 
     What was relieved so far is the sum of the invoice's allocations; what should be relieved after is
     the gross base in proportion to what is settled, so the invoice reaches exactly zero when it is paid.
     """
-    so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
+    if so_far is None:  # the bulk path passes what it relieved so far itself
+        so_far = invoice.allocations.aggregate(total=Sum("receivable_base_minor"))["total"] or 0
     target = proportional_part(invoice.gross_base_minor, invoice.gross_minor, invoice.gross_minor - open_after)
     return relief_step(target, so_far)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -60,6 +62,79 @@ def invoice_snapshot(invoice: Invoice) -> JsonDict:
     }
 
 
+def invoice_payload(*, customer: Customer, issue_date: date, net_minor: int, tax_minor: int, number: str | None,
+                    due_date: date | None, currency: str | None, contract: Contract | None, vat_invoice_number: str,
+                    description: str, discount_bp: int | None, discount_until: date | None) -> JsonDict:
+    """What an idempotency key of ``invoice.post`` stands for (the single and the bulk path)."""
+    return {
+        "customer": customer.pk, "issue_date": issue_date, "net": net_minor, "tax": tax_minor, "number": number,
+        "due_date": due_date, "currency": currency, "contract": contract.pk if contract else None,
+        "vat": vat_invoice_number, "description": description, "discount_bp": discount_bp,
+        "discount_until": discount_until,
+    }
+
+
+@dataclass(frozen=True)
+class InvoiceTerms:
+    """What ``invoice_checked`` decided for an invoice: gross, currency, due date and the discount fixed now."""
+
+    gross: int
+    currency: str
+    due: date
+    discount_bp: int
+    discount_until: date | None
+
+
+def invoice_checked(locked: Customer, *, issue_date: date, net_minor: int, tax_minor: int, due_date: date | None,
+                    currency: str | None, contract: Contract | None, discount_bp: int | None,
+                    discount_until: date | None) -> InvoiceTerms:
+    """Every rule an invoice must pass before it is numbered, for the locked customer (the single and the bulk
+    path): amounts, dates, the customer active, the contract's, the due date from the terms, the discount."""
+    date_check(issue_date, field="issue_date")
+    date_check(due_date, field="due_date")
+    not_negative_or_error(net_minor, "net_minor")
+    not_negative_or_error(tax_minor, "tax_minor")
+    gross = amount_check(net_minor + tax_minor, field="tax_minor")
+    if gross <= 0:
+        raise ValidationFailed(_("An invoice must be for more than zero."), field="net_minor")
+    if locked.status == CustomerStatus.INACTIVE:
+        raise ValidationFailed(_("Customer %(code)s is inactive.") % {"code": locked.code}, field="customer")
+    inv_currency = currency_or_error(currency or (contract.currency if contract else locked.currency))
+    terms = locked.payment_terms
+    if contract is not None:
+        if contract.customer_id != locked.pk:
+            raise ValidationFailed(_("The contract belongs to another customer."), field="contract")
+        if contract.status != ContractStatus.ACTIVE:
+            raise ValidationFailed(_("Only an active contract can be invoiced."), field="contract")
+        if contract.currency != inv_currency:
+            raise CurrencyMismatch(_("The invoice currency differs from the contract's."), field="currency")
+        terms = contract.payment_terms
+    try:
+        due = date_check(due_date or terms.due_date(issue_date), field="due_date")
+    except OverflowError:
+        raise ValidationFailed(_("The due date would fall after the year 9999."), field="issue_date") from None
+    if due < issue_date:
+        raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
+    date_check(discount_until, field="discount_until")
+    bp, until = discount_terms_for(customer=locked, contract=contract, issue_date=issue_date, due_date=due,
+                                   basis_points=discount_bp, until=discount_until)
+    return InvoiceTerms(gross, inv_currency, due, bp, until)
+
+
+def invoice_base_amounts(*, gross: int, net_minor: int, currency: str, rate: Decimal) -> tuple[int, int]:
+    """(gross, net) in the base currency at ``rate``; refuses an invoice worth less than a fen."""
+    gross_base = bookable_or_error(to_base(gross, currency, rate), minor=gross, currency=currency, field="net_minor")
+    return gross_base, to_base(net_minor, currency, rate)
+
+
+def invoice_exposure_check(*, locked: Customer, actor: Actor, terms: InvoiceTerms, issue_date: date, number: str,
+                           contract: Contract | None) -> None:
+    """The credit check (``exposure.increase``) for an invoice about to be written; the customer is locked."""
+    hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=terms.gross, currency=terms.currency,
+              document_kind="invoice", document_ref=number, user=actor, contract=contract,
+              payment_terms_days=(terms.due - issue_date).days)
+
+
 @transaction.atomic
 def invoice_post(
     *,
@@ -81,65 +156,39 @@ def invoice_post(
     """Post an invoice: it is open for its gross amount and debits receivables. Never edited afterwards.
 
     Its early-payment discount is fixed now: ``discount_bp``/``discount_until`` when given, else the contract's,
-    else the customer's credit policy's (``arms.ledger.services.discounts.discount_terms_for``)."""
-    payload = {
-        "customer": customer.pk, "issue_date": issue_date, "net": net_minor, "tax": tax_minor, "number": number,
-        "due_date": due_date, "currency": currency, "contract": contract.pk if contract else None,
-        "vat": vat_invoice_number, "description": description, "discount_bp": discount_bp,
-        "discount_until": discount_until,
-    }
+    else the customer's credit policy's (``arms.ledger.services.discounts.discount_terms_for``).
+    ``arms.ledger.services.bulk.invoices_post_bulk`` posts many with the same rules."""
+    payload = invoice_payload(
+        customer=customer, issue_date=issue_date, net_minor=net_minor, tax_minor=tax_minor, number=number,
+        due_date=due_date, currency=currency, contract=contract, vat_invoice_number=vat_invoice_number,
+        description=description, discount_bp=discount_bp, discount_until=discount_until)
 
     def create() -> Invoice:
         locked = lock_customer(customer.pk)
-        date_check(issue_date, field="issue_date")
-        date_check(due_date, field="due_date")
-        not_negative_or_error(net_minor, "net_minor")
-        not_negative_or_error(tax_minor, "tax_minor")
-        gross = amount_check(net_minor + tax_minor, field="tax_minor")
-        if gross <= 0:
-            raise ValidationFailed(_("An invoice must be for more than zero."), field="net_minor")
-        if locked.status == CustomerStatus.INACTIVE:
-            raise ValidationFailed(_("Customer %(code)s is inactive.") % {"code": locked.code}, field="customer")
-        inv_currency = currency_or_error(currency or (contract.currency if contract else locked.currency))
-        terms = locked.payment_terms
-        if contract is not None:
-            if contract.customer_id != locked.pk:
-                raise ValidationFailed(_("The contract belongs to another customer."), field="contract")
-            if contract.status != ContractStatus.ACTIVE:
-                raise ValidationFailed(_("Only an active contract can be invoiced."), field="contract")
-            if contract.currency != inv_currency:
-                raise CurrencyMismatch(_("The invoice currency differs from the contract's."), field="currency")
-            terms = contract.payment_terms
-        try:
-            due = date_check(due_date or terms.due_date(issue_date), field="due_date")
-        except OverflowError:
-            raise ValidationFailed(_("The due date would fall after the year 9999."), field="issue_date") from None
-        if due < issue_date:
-            raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
-        date_check(discount_until, field="discount_until")
-        bp, until = discount_terms_for(customer=locked, contract=contract, issue_date=issue_date, due_date=due,
-                                       basis_points=discount_bp, until=discount_until)
+        terms = invoice_checked(locked, issue_date=issue_date, net_minor=net_minor, tax_minor=tax_minor,
+                                due_date=due_date, currency=currency, contract=contract, discount_bp=discount_bp,
+                                discount_until=discount_until)
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="INV")
         duplicate_number(Invoice, company=locked.company, number=doc_number, label=_("Invoice"))
-        rate = exchange_rate_on(inv_currency, issue_date)
-        gross_base = bookable_or_error(to_base(gross, inv_currency, rate), minor=gross, currency=inv_currency,
-                                       field="net_minor")
-        net_base = to_base(net_minor, inv_currency, rate)
-        hooks.run(hooks.EXPOSURE_INCREASE, customer=locked, amount_minor=gross, currency=inv_currency,
-                  document_kind="invoice", document_ref=doc_number, user=actor, contract=contract,
-                  payment_terms_days=(due - issue_date).days)
+        rate = exchange_rate_on(terms.currency, issue_date)
+        gross, inv_currency = terms.gross, terms.currency
+        gross_base, net_base = invoice_base_amounts(gross=gross, net_minor=net_minor, currency=inv_currency,
+                                                    rate=rate)
+        invoice_exposure_check(locked=locked, actor=actor, terms=terms, issue_date=issue_date, number=doc_number,
+                               contract=contract)
         invoice = create_numbered(
             Invoice, constraint="invoice_number_unique_per_company", label=_("Invoice"),
             company=locked.company, customer=locked, contract=contract, number=doc_number,
-            vat_invoice_number=vat_invoice_number, issue_date=issue_date, due_date=due, currency=inv_currency,
+            vat_invoice_number=vat_invoice_number, issue_date=issue_date, due_date=terms.due, currency=inv_currency,
             net_minor=net_minor, tax_minor=tax_minor, gross_minor=gross, amount_open_minor=gross, fx_rate=rate,
             gross_base_minor=gross_base, net_base_minor=net_base, tax_base_minor=gross_base - net_base,
-            description=description, posted_by=user_or_none(actor), discount_bp=bp, discount_until=until,
+            description=description, posted_by=user_or_none(actor), discount_bp=terms.discount_bp,
+            discount_until=terms.discount_until,
         )
         entry = journal_write(
             company=locked.company, customer=locked, on=issue_date, kind=EntryKind.INVOICE, invoice=invoice,
             lines=postings.invoice_lines(gross=gross_base, net=net_base, tax=gross_base - net_base),
-            actor=actor, memo=_("Invoice %(number)s") % {"number": doc_number},
+            actor=actor, memo=invoice_memo(doc_number),
         )
         audit_record(actor=actor, action=AuditAction.INVOICE_POSTED, subject=invoice, after=invoice_snapshot(invoice),
                      seals=journal_seals(entry))
@@ -149,6 +198,10 @@ def invoice_post(
         scope="invoice.post", key=idempotency_key, payload=payload, model=Invoice, create=create
     )
     return invoice
+
+
+def invoice_memo(number: str) -> str:
+    return _("Invoice %(number)s") % {"number": number}
 
 
 @transaction.atomic

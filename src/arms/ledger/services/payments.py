@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -60,6 +61,68 @@ def payment_snapshot(payment: Payment) -> JsonDict:
     return snapshot
 
 
+def payment_payload(*, customer: Customer, received_date: date, amount_minor: int, currency: str | None, method: str,
+                    number: str | None, bill_number: str, bill_maturity_date: date | None, payer_name: str,
+                    bank_reference: str, auto_allocate: bool, charge_minor: int,
+                    contract: Contract | None) -> JsonDict:
+    """What an idempotency key of ``payment.record`` stands for (the single and the bulk path)."""
+    return {
+        "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
+        "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
+        "payer": payer_name, "ref": bank_reference, "auto": auto_allocate, "charge": charge_minor,
+        **({"contract": contract.pk} if contract is not None else {}),
+    }
+
+
+def payment_checked(locked: Customer, *, received_date: date, amount_minor: int, currency: str | None, method: str,
+                    bill_number: str, bill_maturity_date: date | None, charge_minor: int,
+                    contract: Contract | None) -> str:
+    """Every rule a payment must pass before it is numbered, for the locked customer (the single and the bulk
+    path); returns its currency."""
+    date_check(received_date, field="received_date")
+    date_check(bill_maturity_date, field="bill_maturity_date")
+    positive_or_error(amount_minor, "amount_minor")
+    not_negative_or_error(charge_minor, "charge_minor")
+    if charge_minor >= amount_minor:
+        raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
+    if charge_minor and method in BILL_METHODS:
+        raise ValidationFailed(_("An acceptance bill has no bank charge."), field="charge_minor")
+    pay_currency = currency_or_error(currency or locked.currency)
+    if method not in PaymentMethod.values:
+        raise ValidationFailed(_("Unknown payment method %(method)s.") % {"method": method}, field="method")
+    if method in BILL_METHODS:
+        if bill_maturity_date is None:
+            raise ValidationFailed(_("An acceptance bill needs its maturity date."), field="bill_maturity_date")
+        if bill_maturity_date < received_date:
+            raise ValidationFailed(
+                _("The bill cannot mature before it was received."), field="bill_maturity_date"
+            )
+        if not bill_number.strip():
+            raise ValidationFailed(_("An acceptance bill needs its number."), field="bill_number")
+    if contract is not None:
+        if contract.customer_id != locked.pk:
+            raise ValidationFailed(_("The contract belongs to another customer: a deposit is the contract "
+                                     "customer's money."), field="contract")
+        if contract.currency != pay_currency:
+            raise ValidationFailed(_("A deposit is paid in the contract's currency (%(currency)s).") % {
+                "currency": contract.currency}, field="contract")
+    return pay_currency
+
+
+def payment_base_amounts(*, amount_minor: int, charge_minor: int, currency: str, rate: Decimal) -> tuple[int, int]:
+    """(amount, bank charge) in the base currency at ``rate``; refuses a payment worth less than a fen."""
+    amount_base = bookable_or_error(to_base(amount_minor, currency, rate), minor=amount_minor,
+                                    currency=currency, field="amount_minor")
+    charge_base = to_base(charge_minor, currency, rate)
+    if charge_base >= amount_base:
+        raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
+    return amount_base, charge_base
+
+
+def payment_memo(number: str) -> str:
+    return _("Payment %(number)s") % {"number": number}
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -85,50 +148,22 @@ def payment_record(
 ) -> Payment:
     """Record money received. It starts as unapplied cash; ``auto_allocate`` settles the open item equal to
     the amount, else the oldest items first."""
-    payload = {
-        "customer": customer.pk, "date": received_date, "amount": amount_minor, "currency": currency,
-        "method": method, "number": number, "bill": bill_number, "maturity": bill_maturity_date,
-        "payer": payer_name, "ref": bank_reference, "auto": auto_allocate, "charge": charge_minor,
-        **({"contract": contract.pk} if contract is not None else {}),
-    }
+    payload = payment_payload(
+        customer=customer, received_date=received_date, amount_minor=amount_minor, currency=currency, method=method,
+        number=number, bill_number=bill_number, bill_maturity_date=bill_maturity_date, payer_name=payer_name,
+        bank_reference=bank_reference, auto_allocate=auto_allocate, charge_minor=charge_minor, contract=contract)
 
     def create() -> Payment:
         locked = lock_customer(customer.pk)
-        date_check(received_date, field="received_date")
-        date_check(bill_maturity_date, field="bill_maturity_date")
-        positive_or_error(amount_minor, "amount_minor")
-        not_negative_or_error(charge_minor, "charge_minor")
-        if charge_minor >= amount_minor:
-            raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
-        if charge_minor and method in BILL_METHODS:
-            raise ValidationFailed(_("An acceptance bill has no bank charge."), field="charge_minor")
-        pay_currency = currency_or_error(currency or locked.currency)
-        if method not in PaymentMethod.values:
-            raise ValidationFailed(_("Unknown payment method %(method)s.") % {"method": method}, field="method")
-        if method in BILL_METHODS:
-            if bill_maturity_date is None:
-                raise ValidationFailed(_("An acceptance bill needs its maturity date."), field="bill_maturity_date")
-            if bill_maturity_date < received_date:
-                raise ValidationFailed(
-                    _("The bill cannot mature before it was received."), field="bill_maturity_date"
-                )
-            if not bill_number.strip():
-                raise ValidationFailed(_("An acceptance bill needs its number."), field="bill_number")
-        if contract is not None:
-            if contract.customer_id != locked.pk:
-                raise ValidationFailed(_("The contract belongs to another customer: a deposit is the contract "
-                                         "customer's money."), field="contract")
-            if contract.currency != pay_currency:
-                raise ValidationFailed(_("A deposit is paid in the contract's currency (%(currency)s).") % {
-                    "currency": contract.currency}, field="contract")
+        pay_currency = payment_checked(
+            locked, received_date=received_date, amount_minor=amount_minor, currency=currency, method=method,
+            bill_number=bill_number, bill_maturity_date=bill_maturity_date, charge_minor=charge_minor,
+            contract=contract)
         doc_number = (number or "").strip() or sequence_next(company=locked.company, series="RCV")
         duplicate_number(Payment, company=locked.company, number=doc_number, label=_("Payment"))
         rate = exchange_rate_on(pay_currency, received_date)
-        amount_base = bookable_or_error(to_base(amount_minor, pay_currency, rate), minor=amount_minor,
-                                        currency=pay_currency, field="amount_minor")
-        charge_base = to_base(charge_minor, pay_currency, rate)
-        if charge_base >= amount_base:
-            raise ValidationFailed(_("The bank charge must be less than the amount."), field="charge_minor")
+        amount_base, charge_base = payment_base_amounts(amount_minor=amount_minor, charge_minor=charge_minor,
+                                                        currency=pay_currency, rate=rate)
         payment = create_numbered(
             Payment, constraint="payment_number_unique_per_company", label=_("Payment"),
             company=locked.company, customer=locked, number=doc_number, received_date=received_date,
@@ -142,7 +177,7 @@ def payment_record(
             company=locked.company, customer=locked, on=received_date, kind=EntryKind.PAYMENT, payment=payment,
             lines=postings.payment_lines(amount=amount_base, to_notes=method in BILL_METHODS, charge=charge_base),
             actor=actor,
-            memo=_("Payment %(number)s") % {"number": doc_number},
+            memo=payment_memo(doc_number),
         )
         audit_record(actor=actor, action=AuditAction.PAYMENT_RECORDED, subject=payment, after=payment_snapshot(payment),
                      seals=journal_seals(entry))
