@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from arms.audit.models import AuditBatchEvent, AuditEvent
+from arms.audit.models import AuditBatchEvent
 from arms.ledger.models import Allocation, Invoice, Payment
 from tests import factories
 from tests.conftest import ledger_problems
