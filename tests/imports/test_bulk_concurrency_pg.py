@@ -31,11 +31,16 @@ pytestmark = [
 ]
 
 HEADER = ["发票号", "客户编码", "开票日期", "不含税金额", "税额"]
-CUSTOMERS = 400
-ROWS = 6000
+CUSTOMERS = 300
+ROWS = 1500
+#: rows a bulk call: small, so that several batches are written before the payment is made
+BATCH = 100
 
 
-def test_a_payment_commits_within_a_second_while_a_large_import_is_writing(company, tmp_path):
+def test_a_payment_commits_within_a_second_while_a_large_import_is_writing(company, tmp_path, monkeypatch):
+    from arms.imports import services as imports
+
+    monkeypatch.setattr(imports, "BULK_ROWS", BATCH)
     codes = [f"IMP{n:04d}" for n in range(CUSTOMERS)]
     for code in codes:
         factories.customer(code)
@@ -48,7 +53,7 @@ def test_a_payment_commits_within_a_second_while_a_large_import_is_writing(compa
     outcome: dict[str, object] = {}
 
     def progress(stage: str, done: int, total: int | None) -> None:
-        if stage == "write" and done >= 2 * 1000 + 1:  # two batches written, the third on its way
+        if stage == "write" and done >= 3 * BATCH + 1:  # three batches written, the fourth on its way
             writing.set()
 
     def import_in_its_own_connection() -> None:
