@@ -15,12 +15,16 @@ from django.db.models import F, Min
 from django.utils import translation
 
 from arms.analytics.models import Budget
+from arms.audit.actions import AuditAction
+from arms.audit.models import AuditBatch, AuditEvent
 from arms.audit.services import audit_verify
 from arms.contracts.models import Contract
 from arms.customers.models import Customer
 from arms.domain.uscc import validate_uscc
 from arms.exposure.models import CreditHold, HoldReason
 from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
+from arms.ledger.services import credit_note_post, invoice_post, payment_allocate, payment_record
+from arms.ledger.services.allocations import AllocationRequest
 from arms.seed.load import seed_digest, seed_load
 from arms.seed.plan import Behaviour, make_plan, tax_of
 from arms.seed.summary import BEHAVIOUR_LABELS, LABELS
@@ -66,6 +70,52 @@ def test_the_same_seed_gives_the_same_ledger_and_another_seed_does_not():
 
     assert first == second
     assert other != first
+
+
+def ledger_one_document_at_a_time(plan, *, clerk, customers, contracts, advance) -> None:
+    """The reference for ``arms.seed.load.ledger_days``: the same plan through the single services, one call per
+    document (the seed writes a day's invoices and payments through the bulk path)."""
+    invoices: dict[int, Invoice] = {}
+    for _on, kind, item in plan.ledger_events():
+        if kind == "invoice":
+            invoices[item.key] = invoice_post(
+                actor=clerk, customer=customers[item.customer], issue_date=item.issue, net_minor=item.net,
+                tax_minor=item.tax, due_date=item.due if item.explicit_due else None,
+                contract=contracts[item.contract], vat_invoice_number=item.vat_number, description=item.description)
+        elif kind == "credit_note":
+            credit_note_post(actor=clerk, invoice=invoices[item.invoice], on=item.on, net_minor=item.net,
+                             tax_minor=item.tax, reason=item.reason)
+        else:
+            payment = payment_record(
+                actor=clerk, customer=customers[item.customer], received_date=item.received,
+                amount_minor=item.amount, currency=item.currency, method=item.method, bill_number=item.bill_number,
+                bill_maturity_date=item.bill_maturity, payer_name=item.payer, bank_reference=item.bank_reference)
+            if item.allocate and item.lines:
+                payment_allocate(actor=clerk, payment=payment, on=item.received,
+                                 lines=[AllocationRequest(invoices[key].pk, amount) for key, amount in item.lines])
+        advance(1)
+
+
+@pytest.mark.django_db
+def test_the_seed_through_the_bulk_path_writes_the_books_the_single_services_write(monkeypatch):
+    bulk = digest_in_a_fresh_database(**SMALL)
+    monkeypatch.setattr("arms.seed.load.ledger_days", ledger_one_document_at_a_time)
+    single = digest_in_a_fresh_database(**SMALL)
+
+    assert single == bulk
+
+
+@pytest.mark.django_db
+def test_the_seeds_ledger_is_audited_in_one_anchored_sub_chain():
+    plan = make_plan(**SMALL)
+
+    seed_load(plan)
+
+    batch = AuditBatch.objects.get()
+    allocations = Allocation.objects.filter(payment__isnull=False, credit_note__isnull=True).count()
+    assert batch.events == len(plan.invoices) + len(plan.payments) + allocations
+    assert AuditEvent.objects.filter(seq=batch.anchor_seq, action=AuditAction.AUDIT_BATCH_ANCHORED).exists()
+    assert audit_verify().ok
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ Two steps keep it reproducible and honest:
 - ``plan`` draws everything from one seeded random generator and Faker (zh_CN) into plain dataclasses,
   without touching the database; the same seed and "today" give the same plan.
 - ``load`` replays the plan in date order through the real services (customer_create, contract_create,
-  invoice_post, credit_note_post, payment_record, payment_allocate ...), so document numbers, the journal
-  and the audit chain are exactly what users would have produced by hand.
+  credit_note_post ..., and a day's invoices and payments with their allocations through the bulk path,
+  invoices_post_bulk and payments_record_bulk), so document numbers, the journal and the audit chain are
+  exactly what users would have produced by hand (a test compares the digest with the one-at-a-time services').
 """

@@ -1,8 +1,11 @@
 """Replay a demo ``Plan`` through the real services, and fingerprint what it produced.
 
-Every document is written by the service a user's click would call (so numbers come from the gap-free
-sequences, the journal balances and each change is on the audit chain). The order is the order of the
-plan's dates, so INV-000001 is the oldest invoice and the audit trail reads like the two years it covers.
+Every document is written by the services a user's click or an import would call (so numbers come from the
+gap-free sequences, the journal balances and each change is on the audit chain): customers, contacts and
+contracts one at a time; a day's invoices, and a day's payments with their allocations, through the bulk path
+(``arms.ledger.services.bulk``, the same checks and postings written per batch, their audit events in one
+sub-chain anchored on the global chain); credit notes one at a time. The order is the order of the plan's
+dates, so INV-000001 is the oldest invoice and the audit trail reads like the two years it covers.
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import import_module
 from importlib.util import find_spec
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models import F
 
 from arms.accounts.roles import roles_sync
+from arms.audit.models import AuditBatch
+from arms.audit.services import audit_batch_anchor, audit_batch_open
 from arms.contracts.models import Contract
 from arms.contracts.services import MilestoneIn, contract_amend, contract_create
 from arms.customers.models import Customer
@@ -27,16 +36,19 @@ from arms.customers.services import company_ensure, contact_create, customer_cre
 from arms.exposure.models import DEFAULT_GUARANTEE_WARN_DAYS, DEFAULT_UNRATED_LIMIT_MINOR
 from arms.exposure.services import control_settings_update
 from arms.ledger.models import Allocation, CreditNote, ExchangeRate, Invoice, Payment
-from arms.ledger.services import (
-    credit_note_post,
-    exchange_rate_set,
-    invoice_post,
-    payment_allocate,
-    payment_record,
+from arms.ledger.services import credit_note_post, exchange_rate_set
+from arms.ledger.services.bulk import (
+    BulkAllocation,
+    InvoiceInput,
+    PaymentInput,
+    invoices_post_bulk,
+    payments_record_bulk,
 )
-from arms.ledger.services.allocations import AllocationRequest
-from arms.seed.plan import Plan
+from arms.seed.plan import InvoicePlan, PaymentPlan, Plan
 from arms.seed.users import demo_users_ensure
+
+if TYPE_CHECKING:
+    from arms.common.typing import Actor
 
 RATE_SOURCE = "中国人民银行人民币汇率中间价"
 
@@ -54,8 +66,16 @@ def plan_steps(plan: Plan) -> int:
     return len(plan.rates) + 2 * len(plan.customers) + len(plan.invoices) + len(plan.credit_notes) + len(plan.payments)
 
 
+@transaction.atomic
 def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -> SeedResult:
-    """Write ``plan``: users, exchange rates, customers with contacts and contracts, then the ledger by date."""
+    """Write ``plan``: users, exchange rates, customers with contacts and contracts, then the ledger by date.
+
+    One transaction: a seed that fails leaves nothing behind (``--if-empty`` can simply run again), and the
+    database commits once instead of once per document. Each day's invoices, then its credit notes, then its
+    payments with their allocations, so numbers follow the dates (INV-000001 is the oldest invoice); invoices and
+    payments go through the bulk path a day at a time (``arms.ledger.services.bulk``: the single services'
+    checks, numbers, journal and audit, written per batch).
+    """
     roles_sync()
     users = demo_users_ensure()
     clerk = users["clerk"]
@@ -96,29 +116,7 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
             )
         advance(1)
 
-    invoices: dict[int, Invoice] = {}
-    for _on, kind, item in plan.ledger_events():
-        if kind == "invoice":
-            invoices[item.key] = invoice_post(
-                actor=clerk, customer=customers[item.customer], issue_date=item.issue, net_minor=item.net,
-                tax_minor=item.tax, due_date=item.due if item.explicit_due else None,
-                contract=contracts[item.contract], vat_invoice_number=item.vat_number, description=item.description,
-            )
-        elif kind == "credit_note":
-            credit_note_post(actor=clerk, invoice=invoices[item.invoice], on=item.on, net_minor=item.net,
-                             tax_minor=item.tax, reason=item.reason)
-        else:
-            payment = payment_record(
-                actor=clerk, customer=customers[item.customer], received_date=item.received,
-                amount_minor=item.amount, currency=item.currency, method=item.method, bill_number=item.bill_number,
-                bill_maturity_date=item.bill_maturity, payer_name=item.payer, bank_reference=item.bank_reference,
-            )
-            if item.allocate and item.lines:
-                payment_allocate(
-                    actor=clerk, payment=payment, on=item.received,
-                    lines=[AllocationRequest(invoices[key].pk, amount) for key, amount in item.lines],
-                )
-        advance(1)
+    ledger_days(plan, clerk=clerk, customers=customers, contracts=contracts, advance=advance)
 
     for planned in plan.customers:
         for terms in planned.contracts:
@@ -134,6 +132,57 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
     for planned in plan.customers:
         behaviours.setdefault(planned.behaviour.value, []).append(planned.code)
     return SeedResult(counts=seed_counts(), behaviours=behaviours)
+
+
+def ledger_days(plan: Plan, *, clerk: Actor, customers: dict[int, Customer], contracts: dict[str, Contract],
+                advance: Callable[[int], None]) -> None:
+    """The plan's invoices, credit notes and payments, a day at a time: the day's invoices in one bulk call, its
+    credit notes one by one, its payments and their allocations in one bulk call."""
+    invoice_ids: dict[int, int] = {}
+    # the ledger's events go to one audit sub-chain, anchored once on the global chain when the two years are in
+    batch = audit_batch_open(actor=clerk, source="arms seed")
+    for _on, events in groupby(plan.ledger_events(), key=itemgetter(0)):
+        day = [(kind, item) for _on, kind, item in events]
+        _post_invoices(clerk, batch, [item for kind, item in day if kind == "invoice"], customers, contracts,
+                       invoice_ids)
+        for kind, item in day:
+            if kind == "credit_note":
+                credit_note_post(actor=clerk, invoice=Invoice.objects.get(pk=invoice_ids[item.invoice]), on=item.on,
+                                 net_minor=item.net, tax_minor=item.tax, reason=item.reason)
+        _record_payments(clerk, batch, [item for kind, item in day if kind == "payment"], customers, invoice_ids)
+        advance(len(day))
+    audit_batch_anchor(batch)
+
+
+def _post_invoices(clerk: Actor, batch: AuditBatch, items: list[InvoicePlan], customers: dict[int, Customer],
+                   contracts: dict[str, Contract], invoice_ids: dict[int, int]) -> None:
+    """One day's invoices in one bulk call (the same checks, numbers, journal and audit as ``invoice_post``)."""
+    if not items:
+        return
+    result = invoices_post_bulk(actor=clerk, invoices=[
+        InvoiceInput(customer=customers[item.customer], issue_date=item.issue, net_minor=item.net, tax_minor=item.tax,
+                     due_date=item.due if item.explicit_due else None, contract=contracts[item.contract],
+                     vat_invoice_number=item.vat_number, description=item.description)
+        for item in items
+    ], audit_batch=batch)
+    invoice_ids.update(zip((item.key for item in items), result.created_ids, strict=True))
+
+
+def _record_payments(clerk: Actor, batch: AuditBatch, items: list[PaymentPlan], customers: dict[int, Customer],
+                     invoice_ids: dict[int, int]) -> None:
+    """One day's payments and their allocations in one bulk call (``payment_record`` + ``payment_allocate``)."""
+    if not items:
+        return
+    payments_record_bulk(actor=clerk, payments=[
+        PaymentInput(
+            customer=customers[item.customer], received_date=item.received, amount_minor=item.amount,
+            currency=item.currency, method=item.method, bill_number=item.bill_number,
+            bill_maturity_date=item.bill_maturity, payer_name=item.payer, bank_reference=item.bank_reference,
+            allocations=tuple(BulkAllocation(invoice_ids[key], amount) for key, amount in item.lines)
+            if item.allocate else (),
+        )
+        for item in items
+    ], audit_batch=batch)
 
 
 def seed_counts() -> dict[str, int]:
