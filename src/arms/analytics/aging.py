@@ -1,6 +1,7 @@
 """账龄分析: the aging of receivables as of any day, summarised by a dimension, with a drill-down to invoices.
 
-``aging_report`` is one aggregate query over the open items of that day (``selectors.open_items_as_of``):
+``aging_report`` aggregates the open items of that day (``selectors.open_items_as_of``) in SQL, a page of
+groups at a time (``AgingRows``), the totals apart:
 the bucket is a ``CASE`` on the due date (or invoice date) against cut-off dates computed in Python, so SQLite
 and PostgreSQL bucket identically without date arithmetic in SQL. Amounts are per currency (never CNY and
 USD added together) and, beside them, in CNY at the documents' own rates (``*_base``).
@@ -389,14 +390,12 @@ class AgingRows(Sequence[AgingRow]):
         return rows
 
     # -- the sequence
-    def count(self) -> int:
+    def __len__(self) -> int:
+        """The number of groups: one COUNT over the grouped query (Django's paginator asks for it)."""
         if self._count is None:
             with selectors.analytic_queries():
                 self._count = self._grouped().count()
         return self._count
-
-    def __len__(self) -> int:
-        return self.count()
 
     @overload
     def __getitem__(self, index: int) -> AgingRow: ...
@@ -433,7 +432,7 @@ class AgingRows(Sequence[AgingRow]):
             yield from self._rows(chunk)
 
     def __bool__(self) -> bool:
-        return self.count() > 0
+        return len(self) > 0
 
 
 def _totals(rows: Iterable[AgingRow], size: int) -> tuple[list[AgingRow], AgingRow]:
