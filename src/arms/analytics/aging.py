@@ -1,6 +1,7 @@
 """账龄分析: the aging of receivables as of any day, summarised by a dimension, with a drill-down to invoices.
 
-``aging_report`` is one aggregate query over the open items of that day (``selectors.open_items_as_of``):
+``aging_report`` aggregates the open items of that day (``selectors.open_items_as_of``) in SQL, a page of
+groups at a time (``AgingRows``), the totals apart:
 the bucket is a ``CASE`` on the due date (or invoice date) against cut-off dates computed in Python, so SQLite
 and PostgreSQL bucket identically without date arithmetic in SQL. Amounts are per currency (never CNY and
 USD added together) and, beside them, in CNY at the documents' own rates (``*_base``).
@@ -13,19 +14,33 @@ ledger's open amount on that day.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.analytics import selectors
 from arms.analytics.selectors import UNRATED, Scope
-from arms.cases.selectors import disputed_open_minor
+from arms.cases.selectors import disputed_open_minor, disputes_open_on
 from arms.common.errors import ValidationFailed
 from arms.customers.enums import Industry, Region
 from arms.customers.models import Customer
@@ -88,7 +103,7 @@ class AgingReport:
     basis: str
     group_by: str
     buckets: list[domain.Bucket]
-    rows: list[AgingRow] = field(default_factory=list)
+    rows: Sequence[AgingRow] = field(default_factory=list)  # an AgingRows: read a page at a time
     totals: list[AgingRow] = field(default_factory=list)  # one per currency
     base_total: AgingRow | None = None  # every currency in CNY
 
@@ -204,9 +219,9 @@ def _filter_group(qs: QuerySet[Invoice], group_by: str, key: str) -> QuerySet[In
 
 
 def _labels(group_by: str, keys: set[GroupValue]) -> dict[GroupValue, str]:
+    """Labels of the distinct group values (a page's or a chunk's, never one lookup per row). Customers carry
+    their labels in the grouped query itself."""
     keys = {k for k in keys if k not in (None, "")}
-    if group_by == "customer":
-        return {c.pk: f"{c.code} {c.name}" for c in Customer.objects.filter(pk__in=keys)}
     if group_by in ("salesperson", "collector"):
         return {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=keys)}
     if group_by == "region":
@@ -245,67 +260,182 @@ def aging_report(*, as_of: date, basis: str = "due", buckets: BucketBounds = Non
     """The aging table of ``as_of``: per group and currency, the open amount in each bucket.
 
     ``user`` limits it to the customers that user may see (sales: their own); None for everyone.
+
+    The totals are computed at once (one aggregate per currency); ``rows`` is an ``AgingRows``, read from the
+    database a slice at a time: ``report.rows[0:50]`` is one grouped query with ``LIMIT 50`` (the pages of the
+    web page and the API), iterating it streams every group in chunks (the export).
     """
     if group_by not in GROUP_BY:
         raise ValidationFailed(_("Group by one of: %(names)s.") % {"names": ", ".join(GROUP_BY)}, field="group_by")
-    with selectors.analytic_queries():
-        return _aging_report(as_of=as_of, basis=basis, buckets=buckets, group_by=group_by, filters=filters,
-                             user=user)
-
-
-def _aging_report(*, as_of: date, basis: str, buckets: BucketBounds, group_by: str, filters: AgingFilters | None,
-                  user: Viewer | None) -> AgingReport:
     bucket_list = resolve_buckets(basis=basis, buckets=buckets)
     items = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
-    field_name = _group_field(group_by)
-    size = len(bucket_list)
-    group_values = [field_name] if field_name and group_by != "currency" else []
-
-    rows: dict[tuple[str, str], AgingRow] = {}
-    raw_values: dict[str, GroupValue] = {}
-
-    def row_for(value: GroupValue, currency: str) -> AgingRow:
-        if group_by == "currency":
-            value = currency
-        key = _key(group_by, value)
-        raw_values[key] = value
-        row = rows.get((key, currency))
-        if row is None:
-            row = rows[(key, currency)] = AgingRow(key=key, label="", currency=currency, buckets=[0] * size,
-                                                   base_buckets=[0] * size)
-        return row
-
-    for record in (items.order_by().values(*group_values, "currency", "bucket")
-                   .annotate(amount=Sum("open_as_of"), base=Sum("open_base_as_of"), n=Count("id"))):
-        row = row_for(record[field_name] if group_values else None, record["currency"])
-        row.buckets[record["bucket"]] += record["amount"]
-        row.base_buckets[record["bucket"]] += record["base"]
-        row.count += record["n"]
-
-    disputed = disputed_by_invoice(as_of)
-    if disputed:
-        for record in items.filter(pk__in=list(disputed)).order_by().values(
-            "pk", *group_values, "currency", "bucket", "open_as_of", "open_base_as_of"
-        ):
-            row = row_for(record[field_name] if group_values else None, record["currency"])
-            part = min(disputed[record["pk"]], record["open_as_of"])
-            base_part = proportional_part(record["open_base_as_of"], record["open_as_of"], part)
-            row.buckets[record["bucket"]] -= part
-            row.base_buckets[record["bucket"]] -= base_part
-            row.disputed_minor += part
-            row.base_disputed_minor += base_part
-
-    labels = _labels(group_by, set(raw_values.values()))
-    for row in rows.values():
-        row.label = _label(group_by, row.key, labels, raw_values[row.key])
     report = AgingReport(as_of=as_of, basis=str(basis), group_by=group_by, buckets=bucket_list)
-    report.rows = sorted(rows.values(), key=lambda r: (r.currency != BASE_CURRENCY, r.currency, -r.total_minor,
-                                                       r.label))
-    report.totals, report.base_total = _totals(report.rows, size)
+    rows = AgingRows(items=items, as_of=as_of, group_by=group_by, size=len(bucket_list))
+    with selectors.analytic_queries():
+        report.totals, report.base_total = _totals(rows.currency_totals(), len(bucket_list))
+    report.rows = rows
     return report
 
 
-def _totals(rows: list[AgingRow], size: int) -> tuple[list[AgingRow], AgingRow]:
+def _group_expression(group_by: str) -> Expression | F:
+    """The group of an open item as one SQL value: the id, code or currency; a grade with "no profile" and
+    "no grade" folded into ``UNRATED`` (they are one group)."""
+    if group_by == "grade":
+        field_name = selectors.grade_field()
+        if not field_name:
+            return Value(UNRATED, output_field=CharField())
+        return Coalesce(NullIf(F(f"customer__{field_name}"), Value("")), Value(UNRATED), output_field=CharField())
+    return F(_group_field(group_by))
+
+
+def _bucket_sums(size: int) -> dict[str, Sum]:
+    sums = {}
+    for index in range(size):
+        sums[f"b{index}"] = Sum(Case(When(bucket=index, then=F("open_as_of")), default=Value(0),
+                                     output_field=BigIntegerField()))
+        sums[f"bb{index}"] = Sum(Case(When(bucket=index, then=F("open_base_as_of")), default=Value(0),
+                                      output_field=BigIntegerField()))
+    return sums
+
+
+class AgingRows(Sequence[AgingRow]):
+    """The rows of an aging report, ordered as the page shows them (CNY first, then by currency; the largest
+    total first; then by customer code or group key), computed in SQL: one grouped query per slice, no model
+    instance per item or group, labels resolved once per distinct value. ``len()`` is one ``COUNT`` over the
+    groups. Disputed parts (few) are read once, through a join on the disputes open that day."""
+
+    CHUNK = 2000
+
+    def __init__(self, *, items: QuerySet[Invoice], as_of: date, group_by: str, size: int) -> None:
+        self.items = items
+        self.as_of = as_of
+        self.group_by = group_by
+        self.size = size
+        self._count: int | None = None
+        self._disputed: dict[tuple[GroupValue, str], tuple[list[int], list[int]]] | None = None
+        self._labels: dict[GroupValue, str] = {}
+
+    # -- the queries
+    def _grouped(self) -> QuerySet[Invoice, dict[str, Any]]:
+        label_fields = ["customer__code", "customer__name"] if self.group_by == "customer" else []
+        qs = (self.items.order_by().annotate(grp=_group_expression(self.group_by))
+              .values("grp", "currency", *label_fields)
+              .annotate(n=Count("id"), total=Sum("open_as_of"), **_bucket_sums(self.size)))
+        currency_first = Case(When(currency=BASE_CURRENCY, then=Value(0)), default=Value(1),
+                              output_field=IntegerField())
+        return qs.order_by(currency_first, "currency", "-total", *label_fields, "grp")
+
+    def currency_totals(self) -> list[AgingRow]:
+        """One row per currency over every group (one aggregate query), disputed parts set apart."""
+        rows = []
+        for record in (self.items.order_by().values("currency")
+                       .annotate(n=Count("id"), **_bucket_sums(self.size)).order_by("currency")):
+            row = AgingRow(key="total", label=_("Total"), currency=record["currency"],
+                           buckets=[record[f"b{i}"] or 0 for i in range(self.size)],
+                           base_buckets=[record[f"bb{i}"] or 0 for i in range(self.size)], count=record["n"])
+            for (_value, currency), (parts, base_parts) in self.disputed().items():
+                if currency == row.currency:
+                    self._set_apart(row, parts, base_parts)
+            rows.append(row)
+        return rows
+
+    def disputed(self) -> dict[tuple[GroupValue, str], tuple[list[int], list[int]]]:
+        """{(group value, currency): (disputed part per bucket, its CNY part per bucket)} of the items in a
+        dispute open on the day."""
+        if self._disputed is None:
+            self._disputed = {}
+            amounts = disputed_by_invoice(self.as_of)
+            if amounts:
+                for record in (self.items.filter(pk__in=disputes_open_on(as_of=self.as_of).values("invoice_id"))
+                               .order_by().annotate(grp=_group_expression(self.group_by))
+                               .values("pk", "grp", "currency", "bucket", "open_as_of", "open_base_as_of")):
+                    parts, base_parts = self._disputed.setdefault(
+                        (record["grp"], record["currency"]), ([0] * self.size, [0] * self.size))
+                    part = min(amounts[record["pk"]], record["open_as_of"])
+                    parts[record["bucket"]] += part
+                    base_parts[record["bucket"]] += proportional_part(record["open_base_as_of"],
+                                                                      record["open_as_of"], part)
+        return self._disputed
+
+    @staticmethod
+    def _set_apart(row: AgingRow, parts: list[int], base_parts: list[int]) -> None:
+        for index, (part, base_part) in enumerate(zip(parts, base_parts, strict=True)):
+            row.buckets[index] -= part
+            row.base_buckets[index] -= base_part
+            row.disputed_minor += part
+            row.base_disputed_minor += base_part
+
+    def _rows(self, records: Iterable[dict[str, Any]]) -> list[AgingRow]:
+        records = list(records)
+        if self.group_by in ("salesperson", "collector", "region", "industry"):
+            missing = {r["grp"] for r in records} - set(self._labels)
+            if missing:
+                self._labels.update(_labels(self.group_by, missing))
+        disputed = self.disputed()
+        rows = []
+        for record in records:
+            value = record["currency"] if self.group_by == "currency" else record["grp"]
+            key = _key(self.group_by, value)
+            if self.group_by == "customer":
+                label = f"{record['customer__code']} {record['customer__name']}"
+            else:
+                label = _label(self.group_by, key, self._labels, value)
+            row = AgingRow(key=key, label=label, currency=record["currency"],
+                           buckets=[record[f"b{i}"] or 0 for i in range(self.size)],
+                           base_buckets=[record[f"bb{i}"] or 0 for i in range(self.size)], count=record["n"])
+            split = disputed.get((record["grp"], record["currency"]))
+            if split is not None:
+                self._set_apart(row, *split)
+            rows.append(row)
+        return rows
+
+    # -- the sequence
+    def __len__(self) -> int:
+        """The number of groups: one COUNT over the grouped query (Django's paginator asks for it)."""
+        if self._count is None:
+            with selectors.analytic_queries():
+                self._count = self._grouped().count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AgingRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[AgingRow]: ...
+
+    def __getitem__(self, index: int | slice) -> AgingRow | list[AgingRow]:
+        if isinstance(index, slice):
+            start, stop, step = index.start or 0, index.stop, index.step
+            if start < 0 or (stop is not None and stop < 0) or step not in (None, 1):
+                return list(self)[index]
+            if stop is not None and stop <= start:
+                return []
+            with selectors.analytic_queries():
+                qs = self._grouped()
+                return self._rows(qs[start:stop] if stop is not None else qs[start:])
+        if index < 0:
+            index += len(self)
+        rows = self[index:index + 1]
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self) -> Iterator[AgingRow]:
+        """Every row, streamed: the grouped query read in chunks (a server-side cursor on PostgreSQL)."""
+        with selectors.analytic_queries():
+            chunk: list[dict[str, Any]] = []
+            for record in self._grouped().iterator(chunk_size=self.CHUNK):
+                chunk.append(record)
+                if len(chunk) == self.CHUNK:
+                    yield from self._rows(chunk)
+                    chunk = []
+            yield from self._rows(chunk)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+def _totals(rows: Iterable[AgingRow], size: int) -> tuple[list[AgingRow], AgingRow]:
     by_currency: dict[str, AgingRow] = {}
     base = AgingRow(key="total", label=_("Total (CNY)"), currency=BASE_CURRENCY, buckets=[0] * size,
                     base_buckets=[0] * size)

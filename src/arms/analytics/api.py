@@ -18,6 +18,7 @@ from arms.analytics.schemas import (
     AgingDrillQuery,
     AgingInvoicePage,
     AgingOut,
+    AgingPageParams,
     AgingQuery,
     BudgetFilters,
     BudgetIn,
@@ -46,11 +47,11 @@ VIEW = "analytics.view_analytics"
 
 
 @router.get("/aging", response=AgingOut, summary="Aging (账龄) as of any day, summarised by a dimension")
-def aging(request, query: Query[AgingQuery]):
+def aging(request, query: Query[AgingQuery], page: Query[AgingPageParams]):
     require_perm(request, VIEW)
     report = aging_report(as_of=query.as_of or timezone.localdate(), basis=query.basis, buckets=query.buckets or None,
                           group_by=query.group_by, filters=query.filters(), user=request.user)
-    return aging_out(report)
+    return aging_out(report, limit=page.limit, offset=page.offset)
 
 
 @router.get("/aging/invoices", response=AgingInvoicePage, summary="The open items behind an aging summary")

@@ -1,5 +1,7 @@
 """What ``arms bench --also analytics`` times on the loaded ledger: the aging summary as of today and as of a
-past month-end (by customer and by salesperson), the drill-down's first page, the KPI set of last month and its
+past month-end, for every grouping the first page as the web page and the API read it (the totals, the count of
+groups and the first 50 rows), by customer and by salesperson every row, and by customer the whole summary
+written to an Excel workbook as the export does; the drill-down's first page, the KPI set of last month and its
 回收率 and 催收成功率 queries alone (for the company, and by salesperson / collector), and, once, the tie-out of
 the open items against the 1122 journal on the past month-end."""
 
@@ -7,11 +9,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from arms.analytics.aging import aging_invoices, aging_report
+from arms.analytics.aging import GROUP_BY, aging_invoices, aging_report
+from arms.analytics.exports import aging_table
 from arms.analytics.kpis import kpi_values
 from arms.analytics.recovery import dunning_parts, recovery_parts
 from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
 from arms.bench.measure import summary_ms, timed
+from arms.web.exports import xlsx_file
+
+PAGE = 50
 
 
 def _past_month_end(today: date, months: int = 3) -> date:
@@ -29,15 +35,39 @@ def bench_measure(*, today: date, seed: int, repeat: int) -> dict:
     def aging(as_of: date, group_by: str):
         return lambda: aging_report(as_of=as_of, group_by=group_by)
 
+    def first_page(as_of: date, group_by: str):
+        def read():
+            report = aging_report(as_of=as_of, group_by=group_by)
+            return len(report.rows), list(report.rows[:PAGE]), report.totals
+        return read
+
+    for day, when in ((today, "today"), (past, "past_month_end")):
+        for group_by in GROUP_BY:
+            seconds, (count, _page, totals) = timed(first_page(day, group_by), repeat)
+            result[f"aging_first_page_{when}_by_{group_by}"] = {
+                **summary_ms(seconds), "rows": count, "open_items": sum(t.count for t in totals)}
+
+    def every_row(as_of: date, group_by: str):
+        return lambda: list(aging_report(as_of=as_of, group_by=group_by).rows)
+
     for name, function in [
-        ("aging_today_by_customer", aging(today, "customer")),
-        ("aging_past_month_end_by_customer", aging(past, "customer")),
-        ("aging_today_by_salesperson", aging(today, "salesperson")),
-        ("aging_past_month_end_by_salesperson", aging(past, "salesperson")),
+        ("aging_today_by_customer", every_row(today, "customer")),
+        ("aging_past_month_end_by_customer", every_row(past, "customer")),
+        ("aging_today_by_salesperson", every_row(today, "salesperson")),
+        ("aging_past_month_end_by_salesperson", every_row(past, "salesperson")),
     ]:
-        seconds, report = timed(function, repeat)
-        result[name] = {**summary_ms(seconds), "rows": len(report.rows),
-                        "open_items": sum(t.count for t in report.totals)}
+        seconds, rows = timed(function, repeat)
+        result[name] = {**summary_ms(seconds), "rows": len(rows)}
+
+    def workbook(as_of: date):
+        def write():
+            with xlsx_file(aging_table(aging_report(as_of=as_of, group_by="customer"))) as output:
+                return output.seek(0, 2)
+        return write
+
+    for day, when in ((today, "today"), (past, "past_month_end")):
+        seconds, size = timed(workbook(day), repeat)
+        result[f"aging_xlsx_{when}_by_customer"] = {**summary_ms(seconds), "bytes": size}
     def drill():
         with analytic_queries():
             return list(aging_invoices(as_of=past, bucket=5)[:50])

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from arms.accounts.names import person_name
 from arms.analytics.aging import AgingFilters, bucket_label
 from arms.common.api_types import DocumentDate, InputSchema, MinorAmount, ObjectId, QuerySchema, money_text
+from arms.common.pagination import MAX_LIMIT, MAX_OFFSET
 from arms.domain.money import BASE_CURRENCY
 
 # ---------------------------------------------------------------- aging
@@ -52,6 +53,13 @@ class BucketOut(Schema):
     high: int | None
 
 
+class AgingPageParams(Schema):
+    """A page of the summary's groups; without ``limit`` every group (the totals cover every group either way)."""
+
+    limit: int | None = Field(None, ge=1, le=MAX_LIMIT, description="Groups per page (default: every group).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Groups to skip.")
+
+
 class AgingRowOut(Schema):
     key: str
     label: str
@@ -72,6 +80,9 @@ class AgingOut(Schema):
     basis: str
     group_by: str
     buckets: list[BucketOut]
+    count: int = Field(description="Groups (rows) in the whole summary, of which ``rows`` is the page asked for.")
+    limit: int | None
+    offset: int
     rows: list[AgingRowOut]
     totals: list[AgingRowOut] = Field(description="One row per currency.")
     base_total: AgingRowOut = Field(description="Every currency in CNY at the documents' rates.")
@@ -87,12 +98,16 @@ def aging_row_out(row) -> dict:
     }
 
 
-def aging_out(report) -> dict:
+def aging_out(report, *, limit: int | None = None, offset: int = 0) -> dict:
+    """The summary with the groups ``offset`` to ``offset + limit`` (every group without a limit): one grouped
+    query with LIMIT/OFFSET; the totals are those of every group."""
+    rows = report.rows[offset:offset + limit] if limit is not None else report.rows[offset:]
     return {
         "as_of": report.as_of, "basis": report.basis, "group_by": report.group_by,
         "buckets": [{"index": i, "key": b.key, "label": bucket_label(b), "low": b.low, "high": b.high}
                     for i, b in enumerate(report.buckets)],
-        "rows": [aging_row_out(r) for r in report.rows],
+        "count": len(report.rows), "limit": limit, "offset": offset,
+        "rows": [aging_row_out(r) for r in rows],
         "totals": [aging_row_out(r) for r in report.totals],
         "base_total": aging_row_out(report.base_total),
     }

@@ -75,12 +75,17 @@ def invoice_ids_held_from_dunning(*, as_of: date) -> QuerySet[Any, Any]:
     return Invoice.objects.filter(held).values_list("id", flat=True)
 
 
+def disputes_open_on(*, as_of: date) -> QuerySet[Dispute]:
+    """Disputes open on ``as_of``: raised on or before it and not resolved before it. ``.values("invoice_id")``
+    of it is the subquery of disputed invoices (a join, not a list of ids)."""
+    return Dispute.objects.filter(raised_on__lte=as_of).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+
+
 def disputed_open_minor(*, as_of: date) -> QuerySet[Dispute, Any]:
     """(invoice_id, disputed_amount_minor) for disputes open on ``as_of``: raised on or before it and not
     resolved before it (in the invoice's currency)."""
     return (
-        Dispute.objects.filter(raised_on__lte=as_of)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        disputes_open_on(as_of=as_of)
         .values("invoice_id").annotate(disputed_amount_minor=Sum("amount_minor"))
         .values_list("invoice_id", "disputed_amount_minor").order_by("invoice_id")
     )
