@@ -18,11 +18,9 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
@@ -30,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 
+from arms.common.bulk import Table
 from arms.customers.models import Customer
 from arms.customers.services import company_ensure
 from arms.domain.journal import AccountCode
@@ -43,51 +42,6 @@ MODELS = [Customer, Invoice, Payment, Allocation, JournalEntry, JournalLine]
 DIVISIONS = ["310115", "320500", "330200", "440300", "110105", "420100", "510100", "370200", "210100", "610100"]
 REGIONS = ["east", "east", "east", "south", "north", "central", "southwest", "east", "northeast", "northwest"]
 INDUSTRIES = ["manufacturing", "automotive", "electronics", "construction", "energy", "wholesale"]
-
-
-class Table:
-    """One table's bulk insert: the columns the generator fills, every other column at its model default.
-
-    Taking the rest from the model keeps the loader working when a column with a default is added.
-    Values the generator gives must already be in the database's form (see ``Loader.day``).
-    """
-
-    def __init__(self, model, names: list[str], now: datetime):
-        by_name = {f.attname: f for f in model._meta.concrete_fields}
-        missing = [n for n in names if n not in by_name]
-        if missing:
-            raise ImproperlyConfigured(f"{model.__name__} has no field {missing[0]}")
-        rest = [f for f in model._meta.concrete_fields if f.attname not in names]
-        tail = []
-        for f in rest:
-            if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
-                value = now
-            else:
-                value = f.get_default()  # "" for a text field without a default, None for a nullable one
-                if value is None and not f.null:
-                    raise ImproperlyConfigured(f"arms bench does not fill {model.__name__}.{f.name}")
-            tail.append(f.get_db_prep_save(value, connection))
-        self.name = model._meta.db_table
-        self.columns = [by_name[n].column for n in names] + [f.column for f in rest]
-        self.tail = tuple(tail)
-
-    def write(self, rows: list[tuple]) -> int:
-        """Insert ``rows`` (the generator's columns; the defaults are appended) in the current transaction."""
-        if not rows:
-            return 0
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(c) for c in self.columns)
-        tail = self.tail
-        with closing(connection.connection.cursor()) as cursor:  # the driver's own cursor: COPY, executemany
-            if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {quote(self.name)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + tail)
-            else:
-                marks = ", ".join("?" * len(self.columns))
-                cursor.executemany(f"INSERT INTO {quote(self.name)} ({columns}) VALUES ({marks})",
-                                   (row + tail for row in rows))
-        return len(rows)
 
 
 @dataclass

@@ -46,7 +46,8 @@ class DunningExclusionAdmin(ReadOnlyAdmin):
 
 class ItemInline(ReadOnlyInline):
     model = DunningItem
-    fields = ("invoice", "outcome", "stage_offset", "days_past_due", "amount_open_minor", "interest_minor")
+    fields = ("invoice", "outcome", "stage_offset", "stages_skipped", "days_past_due", "amount_open_minor",
+              "interest_minor")
 
 
 @admin.register(DunningRun)

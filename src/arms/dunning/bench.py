@@ -65,7 +65,7 @@ def bench_measure(*, today: date, seed: int, repeat: int, process_sample: int = 
     return {
         "open_items": open_items,
         "first_run": {"seconds": round(first_seconds, 3), **{k: v for k, v in first.items() if k != "run"},
-                      "items_per_second": round((first["items"] + first["skipped"]) / first_seconds)},
+                      "items_per_second": round(first["items"] / first_seconds)},
         "rerun_same_day": {"median_s": round(statistics.median(rerun_seconds), 3), "runs": len(rerun_seconds)},
         "next_day": {"seconds": round(next_seconds, 3), **{k: v for k, v in following.items() if k != "run"}},
         "process_no_pdf": {**summary_ms(plain), "actions": len(plain)} if plain else None,
@@ -73,3 +73,43 @@ def bench_measure(*, today: date, seed: int, repeat: int, process_sample: int = 
         "dunning_stage_of": summary_ms(stage_seconds) if stage_seconds else None,
         "seed": seed,
     }
+
+
+def consumers_measure(*, consumers: int, actions: int, queue_url: str, timeout: float = 1800.0) -> dict:
+    """Time ``consumers`` queue consumers (``arms run_huey``, one worker thread each, on the Redis queue
+    ``queue_url``) carrying out ``actions`` of the waiting actions, letters and statements rendered as in
+    production, e-mails to the outbox. Run it in a process whose DATABASE_URL and ARMS_VAR_DIR name the bench
+    book; the consumers inherit them. The actions are handed to the queue the way ``process_run`` does."""
+    import os
+    import subprocess
+    import sys
+
+    from huey import RedisHuey
+    from huey.contrib.djhuey import HUEY
+
+    from arms.dunning.services.actions import TASK_BATCH, actions_pending, process_batch
+
+    queue = RedisHuey("arms", url=queue_url)
+    queue.storage.flush_all()
+    pks = list(actions_pending()[:actions])
+    for start in range(0, len(pks), TASK_BATCH):
+        queue.storage.enqueue(HUEY.serialize_task(process_batch.s(pks[start:start + TASK_BATCH])))
+    env = {**os.environ, "ARMS_QUEUE_URL": queue_url, "ARMS_QUEUE_WORKERS": "1"}
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "arms.cli", "run_huey"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for _n in range(consumers)]
+    try:
+        waiting = DunningAction.objects.filter(pk__in=pks, status__in=[ActionStatus.PENDING, ActionStatus.PROCESSING])
+        while waiting.exists() and time.perf_counter() - started < timeout:
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=60)
+        queue.storage.flush_all()
+    statuses = dict(DunningAction.objects.filter(pk__in=pks).values_list("status").annotate(n=Count("pk"))
+                    .values_list("status", "n"))
+    return {"consumers": consumers, "actions": len(pks), "seconds": round(seconds, 1),
+            "actions_per_second": round(len(pks) / seconds, 2), "statuses": statuses}

@@ -9,13 +9,16 @@ Design overview and invariants (★ = also enforced by the database):
   ``DunningProfile.policy`` if set, else the active policy of lowest ``priority`` whose grade / industry /
   region match (blank = any).
 - A ``DunningRun`` selects, for one date, the open items that reached a stage they have not been through,
-  set-based in SQL, and writes one ``DunningItem`` per item and stage: ``actioned`` for the highest stage due,
-  ``skipped`` for the lower ones passed over. ★ One run per company and day: starting a run for a day that has
+  set-based in SQL, and writes one ``DunningItem`` per item: ``actioned`` for the highest stage due, with
+  ``stages_skipped`` counting the lower ones passed over (runs before issue 17 also wrote a ``skipped`` row per
+  lower stage; those rows are kept as history and read the same way). ★ One run per company and day: starting a run for a day that has
   one returns that run (two clicks, the schedule and a user, 32 simultaneous API calls all get the same run).
   ★ One item row per (invoice, stage offset), ever: no run can act on an item's stage twice.
 - Items of one customer, stage and currency are acted on together: one ``DunningAction`` (one letter, one
   e-mail, one task). ★ One action per (run, customer, stage, currency). Processing an action (activity, task,
-  hold, PDFs, e-mail row) is idempotent: each thing it makes is keyed by ``dunning:<action id>``.
+  hold, PDFs, e-mail row) is idempotent: each thing it makes is keyed by ``dunning:<action id>``; a queue worker
+  claims the action first (pending or failed → processing, ``claimed_at``), so of several consumers given it
+  one does the work, and a claim older than the timeout (a dead worker) is taken again.
 - A ``DunningEmail`` is an outbox row: ★ at most one per action; it is marked ``sent`` only after the SMTP
   server accepted the message, and only a pending or failed row can be claimed for sending, so a retry never
   sends a message twice. Its Message-ID is fixed when the row is written, so the same message keeps its id.
@@ -77,6 +80,7 @@ class RunTrigger(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting legal review")
@@ -338,6 +342,10 @@ class DunningAction(models.Model):
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PENDING,
         help_text=_("Pending until its activity, task, hold, letter and e-mail are made."),
     )
+    claimed_at = models.DateTimeField(
+        _("claimed at"), null=True, blank=True,
+        help_text=_("When a queue worker took it up; a claim older than the timeout is taken up again."),
+    )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, help_text=_("When it was done."))
     error = models.TextField(_("error"), blank=True, help_text=_("Why processing failed, if it did."))
     letter_pdf = models.FileField(
@@ -431,6 +439,10 @@ class DunningItem(models.Model):
     amount_open_minor = models.BigIntegerField(_("open amount"), help_text=_("Open on the run's date, minor units."))
     interest_minor = models.BigIntegerField(_("late interest"), default=0, help_text=_("As of the run's date."))
     penalty_minor = models.BigIntegerField(_("penalty"), default=0, help_text=_("Liquidated damages, if any."))
+    stages_skipped = models.PositiveSmallIntegerField(
+        _("stages passed over"), default=0,
+        help_text=_("Lower stages of the ladder this item passed over to reach this one (acted on only once)."),
+    )
 
     class Meta:
         verbose_name = _("dunned item")

@@ -169,6 +169,7 @@ class ItemOut(Schema):
     amount_open_minor: int
     interest_minor: int
     penalty_minor: int
+    stages_skipped: int = Field(description="Lower stages this item passed over to reach this one.")
 
     @staticmethod
     def resolve_invoice_number(obj) -> str:

@@ -247,9 +247,13 @@ def exclusion_list(*, user: Viewer, active_only: bool = True, as_of: date | None
 # ---------------------------------------------------------------- work waiting for the queue
 
 
+#: an action still to be carried out: pending, or being processed by a queue worker
+ACTION_WAITING = (ActionStatus.PENDING, ActionStatus.PROCESSING)
+
+
 def actions_waiting_count() -> Count:
     """An annotation for runs: how many of the run's actions are still pending (the queue carries them out)."""
-    return Count("actions", filter=Q(actions__status=ActionStatus.PENDING))
+    return Count("actions", filter=Q(actions__status__in=ACTION_WAITING))
 
 
 #: automatic attempts before a message waits for someone to press "retry" (the outbox, services/emails.py)
@@ -264,7 +268,7 @@ def emails_waiting(emails: QuerySet[DunningEmail]) -> QuerySet[DunningEmail]:
 
 def queued_work_exists() -> bool:
     """Is any dunning work waiting for the queue consumer (a pending action, an e-mail to send)?"""
-    return (DunningAction.objects.filter(status=ActionStatus.PENDING).exists()
+    return (DunningAction.objects.filter(status__in=ACTION_WAITING).exists()
             or emails_waiting(DunningEmail.objects.all()).exists())
 
 
@@ -287,6 +291,6 @@ def run_progress(run: DunningRun) -> RunProgress:
     counts = dict(DunningAction.objects.filter(run=run).order_by().values_list("status").annotate(n=Count("pk"))
                   .values_list("status", "n"))
     emails = emails_waiting(DunningEmail.objects.filter(action__run=run)).count()
-    return RunProgress(total=sum(counts.values()), pending=counts.get(ActionStatus.PENDING, 0),
+    return RunProgress(total=sum(counts.values()), pending=sum(counts.get(status, 0) for status in ACTION_WAITING),
                        done=counts.get(ActionStatus.DONE, 0), failed=counts.get(ActionStatus.FAILED, 0),
                        emails_waiting=emails)

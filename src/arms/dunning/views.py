@@ -169,7 +169,7 @@ def action_detail(request, action_id: int):
         "action": action, "items": action.items.select_related("invoice").order_by("outcome", "invoice__due_date"),
         "email": email,
         # the queue carries out a pending action and sends its e-mail: say so when nothing consumes the queue
-        "waiting": action.status == ActionStatus.PENDING or (
+        "waiting": action.status in selectors.ACTION_WAITING or (
             email is not None and selectors.emails_waiting(DunningEmail.objects.filter(pk=email.pk)).exists()),
         "activity": Activity.objects.filter(source="dunning", source_ref=f"action:{action.pk}").first(),
         "tasks": Task.objects.filter(source="dunning", source_ref__startswith=f"action:{action.pk}").select_related(

@@ -6,17 +6,26 @@ stored with their SHA-256, the action is recorded as a collections activity with
 for the person who holds the level is created, the stop-supply hold is placed, and the e-mail is queued in the
 outbox (or, with no address, a task asks the salesperson for one). Everything made is keyed by the action, so
 processing again (a retry after a crash) makes nothing twice. The e-mail leaves after the commit.
+
+Several queue consumers process actions side by side (``process_run`` fans a run's actions out in small
+batches). Before any work, a worker claims the action with one conditional UPDATE (pending or failed →
+processing, stamped ``claimed_at``): a second delivery of the same task, or another worker, finds it claimed and
+does nothing. A worker that dies holding a claim leaves the action ``processing``; once the claim is older than
+``CLAIM_TIMEOUT`` the next processing (the next delivery, ``arms dunning process``, the UI) claims it again, and
+the row lock plus the "done" check in the transaction keep even a late original worker from making anything
+twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -101,6 +110,10 @@ def action_process(*, action_id: int, queue_email: bool = True,
     action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
     if action.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
         return action
+    claimed_at = action_claim(action_id)
+    if claimed_at is None:  # another worker has it (a second delivery of the same task), or it is done meanwhile
+        action.refresh_from_db(fields=["status", "claimed_at"])
+        return action
     if action.needs_review:
         return letter_draft(action)
     stage = action.stage
@@ -117,8 +130,8 @@ def action_process(*, action_id: int, queue_email: bool = True,
     with transaction.atomic():
         customer = lock_customer(action.customer_id)
         locked = qs_for_update(DunningAction.objects.all()).get(pk=action.pk)
-        if locked.status == ActionStatus.DONE:
-            return locked
+        if locked.status != ActionStatus.PROCESSING or locked.claimed_at != claimed_at:
+            return locked  # done meanwhile, or our claim timed out and another worker took it up
         locked.customer, locked.stage, locked.policy = customer, stage, action.policy
         locked.assignee = person_for_level(customer, locked.level)
         if letter_pdf:
@@ -199,14 +212,34 @@ def review_task(action: DunningAction, *, source_ref: str) -> None:
                 source=SOURCE, source_ref=source_ref)
 
 
+#: a claim this old is taken to belong to a worker that died: the action may be claimed again
+CLAIM_TIMEOUT = timedelta(minutes=15)
+
+
+def _claimable(now: datetime) -> Q:
+    return (Q(status__in=[ActionStatus.PENDING, ActionStatus.FAILED])
+            | Q(status=ActionStatus.PROCESSING, claimed_at__lt=now - CLAIM_TIMEOUT))
+
+
+def action_claim(action_id: int, *, now: datetime | None = None) -> datetime | None:
+    """Take the action up for processing, or None if it is not to be taken (done, awaiting review, or claimed by
+    another worker less than ``CLAIM_TIMEOUT`` ago). One conditional UPDATE, committed before any work: of two
+    workers given the same action, exactly one gets it. Returns the claim's time, the claim's identity."""
+    now = now or timezone.now()
+    claimed = DunningAction.objects.filter(_claimable(now), pk=action_id).update(
+        status=ActionStatus.PROCESSING, claimed_at=now)
+    return now if claimed else None
+
+
 def action_fail(*, action_id: int, error: str) -> None:
     """Note why processing failed; a failed action is tried again by the next processing (UI, CLI, schedule)."""
-    DunningAction.objects.filter(pk=action_id, status=ActionStatus.PENDING).update(
+    DunningAction.objects.filter(pk=action_id, status__in=[ActionStatus.PENDING, ActionStatus.PROCESSING]).update(
         status=ActionStatus.FAILED, error=error[:4000])
 
 
 def actions_pending(run_id: int | None = None) -> QuerySet[DunningAction, int]:
-    qs = DunningAction.objects.filter(status__in=[ActionStatus.PENDING, ActionStatus.FAILED])
+    """The actions processing would take up now: pending, failed, or claimed by a worker that died."""
+    qs = DunningAction.objects.filter(_claimable(timezone.now()))
     if run_id is not None:
         qs = qs.filter(run_id=run_id)
     return qs.order_by("pk").values_list("pk", flat=True)
@@ -234,9 +267,32 @@ def process_actions(run_id: int | None = None, *, queue_email: bool = True,
     return {"done": done, "failed": failed}
 
 
+#: actions per queue task: small enough that several consumers share a run, large enough to keep the queue short
+TASK_BATCH = 20
+
+
 @db_task()  # type: ignore[untyped-decorator]  # huey ships no types
-def process_run(run_id: int) -> dict[str, int]:
-    """The queue task that carries out a run's actions (queued by ``dunning_run`` after its commit)."""
-    return process_actions(run_id)
+def process_run(run_id: int) -> int:
+    """The queue task queued by ``dunning_run`` after its commit: hands the run's waiting actions to the queue in
+    batches of ``TASK_BATCH`` (``process_batch``), so every consumer can take a share. Returns the batches."""
+    pks = list(actions_pending(run_id))
+    for start in range(0, len(pks), TASK_BATCH):
+        process_batch(pks[start:start + TASK_BATCH])
+    return -(-len(pks) // TASK_BATCH)
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def process_batch(action_ids: list[int]) -> dict[str, int]:
+    """Carry out these actions, each claimed first: a batch delivered twice does each action once."""
+    done = failed = 0
+    for pk in action_ids:
+        try:
+            action_process(action_id=pk)
+            done += 1
+        except Exception as exc:  # one bad action must not stop the others; it is marked and retried
+            log.exception("dunning action %s failed", pk)
+            action_fail(action_id=pk, error=f"{type(exc).__name__}: {exc}")
+            failed += 1
+    return {"done": done, "failed": failed}
 
 

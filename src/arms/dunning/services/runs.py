@@ -1,8 +1,10 @@
 """dunning_run: find what is due for which stage (set-based SQL) and write the actions and items in bulk.
 
-The run itself only decides and records; what each action then does (activity, task, hold, letter, e-mail)
-happens in ``action_process``, one short transaction per action, started after the run commits. So a run
-over a million open items is a handful of queries and bulk inserts, and a failing letter never undoes it.
+The run itself only decides and records: one row per action and one per item (the stage acted on, with the
+number of lower stages it passed over; never a row per stage skipped), written by ``COPY`` on PostgreSQL. What
+each action then does (activity, task, hold, letter, e-mail) happens in ``action_process`` on the queue, one
+short transaction per action, after the run commits. So a run over a million open items is a handful of
+queries and bulk inserts, and a failing letter never undoes it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.services import audit_record
 from arms.common.actors import user_or_none
+from arms.common.bulk import Table
 from arms.common.errors import ValidationFailed
 from arms.common.locks import qs_for_update
 from arms.customers.services import company_ensure
@@ -65,7 +68,7 @@ def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple[Any, ...]]:
 
 
 class Row(NamedTuple):
-    """One item row as it is inserted (no model instance: a first run writes hundreds of thousands)."""
+    """One item row as it is written (no model instance: a first run writes hundreds of thousands)."""
 
     invoice_id: int
     customer_id: int
@@ -77,17 +80,7 @@ class Row(NamedTuple):
     amount_open_minor: int
     interest_minor: int
     penalty_minor: int
-
-
-def _insert(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """executemany straight into ``model``'s table (every NOT NULL column named): the ORM's per-object cost was
-    most of a large first run. Values must already be in the database's form (``_db``)."""
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(_field(model, c).column) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5_000):
-            cursor.executemany(sql, rows[start:start + 5_000])
+    stages_skipped: int
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:
@@ -102,38 +95,36 @@ def _db(model: type[Model], name: str, value: object) -> Any:
 
 ITEM_COLUMNS = ["run_id", "action_id", *Row._fields]
 ACTION_COLUMNS = ["run_id", "customer_id", "policy_id", "stage_id", "stage_offset", "level", "as_of", "currency",
-                  "open_minor", "interest_minor", "penalty_minor", "deadline", "status", "error", "letter_pdf",
-                  "statement_pdf", "letter_sha256", "created_at", "review_status", "review_note", "issuer"]
+                  "open_minor", "interest_minor", "penalty_minor", "deadline", "status"]
 
 
-def _flush(run: DunningRun, pending: dict[Any, tuple[list[Row], list[Row]]], counts: dict[str, int]) -> None:
-    """Write the actions of the customers gathered so far, then their items (actioned and skipped)."""
+def _flush(run: DunningRun, pending: dict[Any, list[Row]], counts: dict[str, int]) -> None:
+    """Write the actions of the customers gathered so far, then one row per item (the stage acted on, with the
+    number of lower stages it passed over): ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
     if not pending:
         return
-    as_of, now = _db(DunningAction, "as_of", run.as_of), _db(DunningAction, "created_at", timezone.now())
-    _insert(DunningAction, ACTION_COLUMNS, [
+    as_of, now = _db(DunningAction, "as_of", run.as_of), timezone.now()
+    Table(DunningAction, ACTION_COLUMNS, now).write([
         (run.pk, customer_id, stage.policy_id, stage.pk, stage.offset_days, stage.level, as_of, currency,
          sum(i.amount_open_minor for i in items), sum(i.interest_minor for i in items),
          sum(i.penalty_minor for i in items), _db(DunningAction, "deadline", run.as_of + timedelta(
-             days=stage.deadline_days)), ActionStatus.PENDING.value, "", "", "", "", now, "", "",
-         _db(DunningAction, "issuer", {}))
-        for (customer_id, currency, stage), (items, _skipped) in pending.items()
+             days=stage.deadline_days)), ActionStatus.PENDING.value)
+        for (customer_id, currency, stage), items in pending.items()
     ])
     ids = {(c, s, cur): pk for pk, c, s, cur in DunningAction.objects.filter(
         run=run, customer_id__in={key[0] for key in pending}).values_list("pk", "customer_id", "stage_id", "currency")}
     rows: list[tuple[object, ...]] = []
-    for (customer_id, currency, stage), (items, skipped) in pending.items():
+    for (customer_id, currency, stage), items in pending.items():
         action_id = ids[(customer_id, stage.pk, currency)]
         rows += [(run.pk, action_id, *item) for item in items]
-        rows += [(run.pk, None, *item) for item in skipped]
-    _insert(DunningItem, ITEM_COLUMNS, rows)
+    Table(DunningItem, ITEM_COLUMNS, now).write(rows)
     counts["actions"] += len(pending)
-    counts["items"] += sum(len(items) for items, _s in pending.values())
-    counts["skipped"] += sum(len(skipped) for _i, skipped in pending.values())
+    counts["items"] += sum(len(items) for items in pending.values())
+    counts["skipped"] += sum(item.stages_skipped for items in pending.values() for item in items)
     pending.clear()
 
 
-def _build(as_of: date, ladder: Ladder, row: tuple[Any, ...]) -> tuple[Row, list[Row]]:
+def _build(as_of: date, ladder: Ladder, row: tuple[Any, ...]) -> Row:
     (invoice_id, customer_id, currency, due_date, open_minor, due_offset, reached, _policy_id, daily_rate,
      penalty_rate, tiers) = row
     days = (as_of - due_date).days
@@ -143,11 +134,8 @@ def _build(as_of: date, ladder: Ladder, row: tuple[Any, ...]) -> tuple[Row, list
     charge = late_interest(amount_minor=open_minor, due_date=due_date, as_of=as_of,
                            daily_rate=daily_rate or Decimal(0), penalty_rate=penalty_rate or Decimal(0),
                            grace_days=ladder.policy.grace_days, tiers=tiers)
-    item = Row(invoice_id, customer_id, ladder.stage_at(due_offset).pk, due_offset, ItemOutcome.ACTIONED.value, days,
-               currency, open_minor, charge.interest_minor, charge.penalty_minor)
-    skipped = [Row(invoice_id, customer_id, ladder.stage_at(rule.offset_days).pk, rule.offset_days,
-                   ItemOutcome.SKIPPED.value, days, currency, open_minor, 0, 0) for rule in choice.skipped]
-    return item, skipped
+    return Row(invoice_id, customer_id, ladder.stage_at(due_offset).pk, due_offset, ItemOutcome.ACTIONED.value, days,
+               currency, open_minor, charge.interest_minor, charge.penalty_minor, len(choice.skipped))
 
 
 def dunning_run_check(*, as_of: date, trigger: str) -> None:
@@ -200,7 +188,7 @@ def _select(run: DunningRun, *, as_of: date, trigger: str, actor: Actor) -> None
     ladders = ladders_active()
     by_policy = {ladder.policy.pk: ladder for ladder in ladders}
     counts = {"actions": 0, "items": 0, "skipped": 0}
-    pending: dict[Any, tuple[list[Row], list[Row]]] = {}
+    pending: dict[Any, list[Row]] = {}
     current_customer = None
     for row in _rows(as_of, ladders):
         customer_id = row[1]
@@ -208,11 +196,8 @@ def _select(run: DunningRun, *, as_of: date, trigger: str, actor: Actor) -> None
             _flush(run, pending, counts)
         current_customer = customer_id
         ladder = by_policy[row[7]]
-        item, skipped = _build(as_of, ladder, row)
-        key = (customer_id, row[2], ladder.stage_at(item.stage_offset))
-        bucket = pending.setdefault(key, ([], []))
-        bucket[0].append(item)
-        bucket[1].extend(skipped)
+        item = _build(as_of, ladder, row)
+        pending.setdefault((customer_id, row[2], ladder.stage_at(item.stage_offset)), []).append(item)
     _flush(run, pending, counts)
 
     run.actions_count, run.items_count, run.skipped_count = counts["actions"], counts["items"], counts["skipped"]
