@@ -114,7 +114,7 @@ def bench_token() -> str:
 
 def sample_customers(count: int, seed: int) -> list[int]:
     """Up to ``count`` customers that have invoices, drawn with ``seed``."""
-    ids = sorted(set(Invoice.objects.values_list("customer_id", flat=True).order_by("customer_id").distinct()[:100_000]))
+    ids = list(Invoice.objects.values_list("customer_id", flat=True).order_by("customer_id").distinct()[:100_000])
     return random.Random(seed).sample(ids, min(count, len(ids)))
 
 

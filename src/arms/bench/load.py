@@ -397,7 +397,7 @@ class Loader:
             send.send(None)
         except (BrokenPipeError, KeyboardInterrupt):
             pass  # the writer stopped (an error, Ctrl-C): nothing left to do
-        except Exception as error:  # noqa: BLE001 - reported to the writer, which raises it
+        except Exception as error:  # reported to the writer, which raises it
             send.send(f"{type(error).__name__}: {error}")
         finally:
             send.close()
