@@ -9,8 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from arms.audit.services import audit_verify
+from arms.bench.load import Loader
+from arms.common.bulk import Table, copy_text
 from arms.customers.models import Customer
 from arms.ledger.models import Allocation, Invoice, JournalEntry, JournalLine, Payment
 from tests import factories
@@ -30,7 +33,8 @@ def test_bench_loads_a_sound_ledger_and_prints_one_json_line():
     figures = bench(invoices=2_000, seed=3, batch_size=700)
 
     assert set(figures) == {
-        "benchmark", "date", "invoices", "customers", "seed", "batch_size", "database", "machine", "rows", "load",
+        "benchmark", "date", "invoices", "customers", "seed", "batch_size", "producer_process", "database", "machine",
+        "rows", "load",
         "analyze_seconds", "open_items_for_customer", "customer_statement", "ledger_check",
     }
     assert (figures["invoices"], figures["customers"], figures["seed"]) == (2_000, 20, 3)
@@ -86,3 +90,44 @@ def test_bench_with_force_adds_to_existing_data(customer):
     assert figures["ledger_check"]["ok"] is True
     assert (Customer.objects.count(), Invoice.objects.count()) == (5, 501)
     assert ledger_problems() == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("copy", [False, True], ids=["executemany", "copy"])
+def test_the_second_process_generates_the_same_rows_as_one_process(company, copy):
+    now = timezone.now()
+
+    def batches(producer: bool) -> list:
+        loader = Loader(invoices=350, customers=6, seed=5, today=date(2026, 11, 20), batch_size=120,
+                        producer=producer)
+        loader.company_id, loader.now = company.pk, now  # the defaults' timestamp: one for both loaders
+        customers = [(company.pk * 1000 + n, 30 + 15 * n) for n in range(6)]  # generated only, never written
+        ids = {name: 1 for name in loader.rows}
+        return list(loader.packed_batches(customers, ids, loader.tables(), copy))
+
+    alone, together = batches(False), batches(True)
+
+    assert [size for size, _packed in alone] == [120, 120, 110]
+    assert together == alone
+
+
+def test_copy_text_escapes_what_copy_would_misread():
+    assert copy_text(None) == "\\N"
+    assert copy_text("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
+    assert copy_text(True) == "t"
+    assert copy_text(-12) == "-12"
+    assert copy_text(date(2026, 11, 2)) == "2026-11-02"
+    with pytest.raises(Exception, match="cannot write a float"):
+        copy_text(1.5)
+
+
+@pytest.mark.django_db
+def test_encoded_rows_carry_the_model_defaults(company):
+    table = Table(Customer, ["id", "company_id", "code", "name"], now=timezone.now())
+
+    line = table.encode([(7, company.pk, "C\t1", "甲")]).decode()
+
+    assert line.endswith("\n") and line.count("\n") == 1
+    values = line[:-1].split("\t")
+    assert values[:4] == ["7", str(company.pk), "C\\t1", "甲"]
+    assert len(values) == len(table.columns)

@@ -7,7 +7,8 @@ transaction holds; the database's own guards (check constraints, foreign keys, t
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,26 @@ class Table:
         self.name = model._meta.db_table
         self.columns = [by_name[n].column for n in names] + [f.column for f in rest]
         self.tail = tuple(tail)
+        self.tail_text = ""  # the defaults in COPY's text format, made on the first ``encode``
+
+    def encode(self, rows: list[tuple[Any, ...]]) -> bytes:
+        """``rows`` (the caller's columns) with the defaults, in COPY's text format: what ``write_copy`` sends.
+        Encoding can run in another process than the one that writes (the bench loader's producer)."""
+        if self.tail and not self.tail_text:
+            self.tail_text = "".join("\t" + copy_text(value) for value in self.tail)
+        tail = self.tail_text
+        return "".join("\t".join([copy_text(value) for value in row]) + tail + "\n" for row in rows).encode()
+
+    def write_copy(self, data: bytes) -> None:
+        """Send rows ``encode`` made in one COPY (PostgreSQL), in the current transaction."""
+        if not data:
+            return
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in self.columns)
+        connection.ensure_connection()
+        with closing(connection.connection.cursor()) as cursor, \
+                cursor.copy(f"COPY {quote(self.name)} ({columns}) FROM STDIN") as copy:
+            copy.write(data)
 
     def write(self, rows: list[tuple[Any, ...]]) -> int:
         """Insert ``rows`` (the caller's columns; the defaults are appended) in the current transaction."""
@@ -63,3 +84,29 @@ class Table:
                 cursor.executemany(f"INSERT INTO {quote(self.name)} ({columns}) VALUES ({marks})",
                                    (row + tail for row in rows))
         return len(rows)
+
+
+#: COPY's text format: a backslash, a tab, a newline or a carriage return in a value is escaped.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: Any) -> str:
+    """One value in PostgreSQL COPY's text format (``\\N`` for NULL); an enum member is written as its value."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return str(value.translate(COPY_ESCAPES))
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):  # the driver's Int2/Int8 wrappers, IntegerChoices
+        return str(int(value))
+    if isinstance(value, str):  # TextChoices members
+        return str.translate(value, COPY_ESCAPES)
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise ImproperlyConfigured(f"a bulk COPY cannot write a {kind.__name__}")

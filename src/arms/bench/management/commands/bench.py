@@ -5,6 +5,10 @@ Prints one JSON line on stdout; the progress bar goes to stderr.
 arms bench cashapp: generate a ledger and bank lines whose truth is known, run cash application over them as
 production does, and print per class how much it applied without a human, how rightly, and how fast (a rich table,
 or one JSON line with --json). It writes nothing to the database.
+
+arms bench api: serve the loaded book with gunicorn (the production settings, 127.0.0.1, 1 and 4 workers) and
+drive it with a bounded load of credit checks, open items, statements and invoice postings; requests/s and
+p50/p99 latency per endpoint (a table on stderr, one JSON line on stdout). See arms.bench.apiload.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from arms.bench import cashapp, measure
+from arms.bench import apiload, cashapp, measure
 from arms.bench.load import Loader, analyze
 from arms.customers.models import Company
 from arms.ledger.models import Invoice
@@ -35,11 +39,20 @@ DEFAULT_TODAY = date(2026, 11, 20)
 class Command(BaseCommand):
     help = ("Benchmark: bulk-load N invoices into a scratch database, then time open items, statement, ledger check. "
             "`arms bench cashapp`: how much cash application applies, how rightly and how fast, on generated bank "
-            "lines with a known truth (writes nothing).")
+            "lines with a known truth (writes nothing). `arms bench api`: the API under load, served by gunicorn "
+            "with the production settings, on a loaded scratch book.")
 
     def add_arguments(self, parser):
-        parser.add_argument("scenario", nargs="?", default="ledger", choices=("ledger", "cashapp"),
-                            help="ledger (default): load invoices and time the reads; cashapp: cash application.")
+        parser.add_argument("scenario", nargs="?", default="ledger", choices=("ledger", "cashapp", "api"),
+                            help="ledger (default): load invoices and time the reads; cashapp: cash application; "
+                                 "api: the API under load (on a book loaded before).")
+        parser.add_argument("--workers", default="1,4",
+                            help="api: gunicorn worker counts to measure, comma-separated (default %(default)s).")
+        parser.add_argument("--seconds", type=float, default=20.0, help="api: measured seconds per worker count.")
+        parser.add_argument("--warmup", type=float, default=5.0, help="api: seconds of load before measuring.")
+        parser.add_argument("--concurrency", type=int, default=16, help="api: requests kept in flight.")
+        parser.add_argument("--single-process", action="store_true",
+                            help="Generate the rows in the writing process (no second process generating ahead).")
         parser.add_argument("--lines", type=int, default=10_000, help="cashapp: bank lines to match.")
         parser.add_argument("--names", default="", help="cashapp: a file of company short names (字号), one a line.")
         parser.add_argument("--json", action="store_true", help="cashapp: one JSON line instead of the table.")
@@ -62,6 +75,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, scenario: str, invoices: int | None, customers: int | None, seed: int, today: date,
                batch_size: int, samples: int, repeat: int, force: bool, also: str, **options):
+        if scenario == "api":
+            self.api(workers=options["workers"], seconds=options["seconds"], warmup=options["warmup"],
+                     concurrency=options["concurrency"], customers=customers or 200, seed=seed)
+            return
         if scenario == "cashapp":
             self.cashapp(customers=customers or 10_000, lines=options["lines"], seed=seed, today=today,
                          names=options["names"], as_json=options["json"], from_db=options["from_db"])
@@ -83,7 +100,8 @@ class Command(BaseCommand):
                 "scratch database (arms setup with another DATABASE_URL), or pass --force."
             ))
 
-        loader = Loader(invoices=invoices, customers=customers, seed=seed, today=today, batch_size=batch_size)
+        loader = Loader(invoices=invoices, customers=customers, seed=seed, today=today, batch_size=batch_size,
+                        producer=not options["single_process"])
         console = Console(stderr=True)
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -107,6 +125,7 @@ class Command(BaseCommand):
             "customers": customers,
             "seed": seed,
             "batch_size": batch_size,
+            "producer_process": loader.producer,
             "database": measure.database(),
             "machine": measure.machine(),
             "rows": {**rows, "total": total_rows},
@@ -168,6 +187,56 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
             return
         Console(file=self.stdout, width=140).print(cashapp_table(figures))
+
+
+    def api(self, *, workers: str, seconds: float, warmup: float, concurrency: int, customers: int,
+            seed: int) -> None:
+        try:
+            counts = [int(part) for part in workers.split(",") if part.strip()]
+        except ValueError:
+            counts = []
+        if not counts or not all(1 <= n <= 32 for n in counts):
+            raise CommandError(_("--workers: worker counts between 1 and 32, comma-separated (e.g. 1,4)."))
+        if not 0.5 <= seconds <= 3_600 or not 0 <= warmup <= 600 or not 1 <= concurrency <= 1_000:
+            raise CommandError(_("--seconds must be between 0.5 and 3600, --warmup between 0 and 600, "
+                                 "--concurrency between 1 and 1000."))
+        if not 1 <= customers <= 100_000:
+            raise CommandError(_("--customers must be between 1 and 100000."))
+        if not Invoice.objects.exists():
+            raise CommandError(_("arms bench api needs a loaded book: run arms bench --invoices N on this scratch "
+                                 "database first."))
+        before = [round(x, 2) for x in os.getloadavg()]
+        console = Console(stderr=True)
+        with console.status(_("Serving with gunicorn and sending requests")):
+            try:
+                figures = apiload.run(workers=counts, seconds=seconds, warmup=warmup, concurrency=concurrency,
+                                      customers=customers, seed=seed)
+            except (RuntimeError, ValueError) as error:
+                raise CommandError(str(error)) from error
+        result = {
+            "benchmark": "arms bench api",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "invoices_in_book": Invoice.objects.count(),
+            "database": measure.database(),
+            "machine": {**measure.machine(), "load_average_before": before,
+                        "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+            **figures,
+        }
+        console.print(api_table(result))
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+
+def api_table(figures: dict) -> Table:
+    table = Table(title=_("The API under load: %(concurrency)s requests in flight, %(settings)s") % figures)
+    for header in (_("workers"), _("endpoint"), _("requests"), _("errors"), _("requests/s"), _("p50 ms"),
+                   _("p99 ms")):
+        table.add_column(header, justify="left" if header == _("endpoint") else "right")
+    for run in figures["runs"]:
+        for name, row in run["endpoints"].items():
+            table.add_row(str(run["workers"]), name, str(row["requests"]), str(row["errors"]),
+                          str(row["requests_per_second"]), str(row["p50_ms"]), str(row["p99_ms"]),
+                          end_section=name == "total")
+    return table
 
 
 def _percent(value: float | None) -> str:
