@@ -14,4 +14,4 @@ USER arms
 EXPOSE 8000
 # `arms setup` migrates and collects the static files into /var/lib/arms/static, which WhiteNoise serves from
 # gunicorn itself (hashed names, gzip and brotli): no proxy is needed for /static/.
-CMD ["sh", "-c", "arms setup && exec gunicorn arms.wsgi:application --bind 0.0.0.0:8000 --workers 3 --timeout 120 --access-logfile - --no-control-socket"]
+CMD ["sh", "-c", "arms setup && exec gunicorn arms.wsgi:application --bind 0.0.0.0:8000 --workers ${ARMS_WEB_WORKERS:-4} --timeout 30 --access-logfile - --no-control-socket"]
