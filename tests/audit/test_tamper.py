@@ -63,7 +63,8 @@ def refused(statement: str, *params) -> str:
 
 @postgres_only
 @pytest.mark.parametrize("table", ["ledger_journalline", "ledger_journalentry", "audit_auditevent",
-                                   "audit_audithead", "cases_activity", "cases_attachment"])
+                                   "audit_audithead", "audit_auditbatch", "audit_auditbatchevent", "cases_activity",
+                                   "cases_attachment"])
 def test_truncate_of_posted_evidence_is_refused(book, table):
     before = counts()
     assert "TRUNCATE" in refused(f"TRUNCATE {table} CASCADE")
