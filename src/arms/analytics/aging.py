@@ -326,10 +326,16 @@ class AgingRows(Sequence[AgingRow]):
         return qs.order_by(currency_first, "currency", "-total", *label_fields, "grp")
 
     def currency_totals(self) -> list[AgingRow]:
-        """One row per currency over every group (one aggregate query), disputed parts set apart."""
+        """One row per currency over every group (one aggregate query), disputed parts set apart. The same pass
+        counts the groups (distinct groups per currency, the unassigned group apart), so ``len()`` needs no query
+        of its own."""
         rows = []
-        for record in (self.items.order_by().values("currency")
-                       .annotate(n=Count("id"), **_bucket_sums(self.size)).order_by("currency")):
+        groups = 0
+        for record in (self.items.order_by().annotate(grp=_group_expression(self.group_by)).values("currency")
+                       .annotate(n=Count("id"), groups=Count("grp", distinct=True),
+                                 unassigned=Count("id", filter=Q(grp__isnull=True)), **_bucket_sums(self.size))
+                       .order_by("currency")):
+            groups += record["groups"] + (1 if record["unassigned"] else 0)
             row = AgingRow(key="total", label=_("Total"), currency=record["currency"],
                            buckets=[record[f"b{i}"] or 0 for i in range(self.size)],
                            base_buckets=[record[f"bb{i}"] or 0 for i in range(self.size)], count=record["n"])
@@ -337,6 +343,7 @@ class AgingRows(Sequence[AgingRow]):
                 if currency == row.currency:
                     self._set_apart(row, parts, base_parts)
             rows.append(row)
+        self._count = groups
         return rows
 
     def disputed(self) -> dict[tuple[GroupValue, str], tuple[list[int], list[int]]]:
