@@ -282,12 +282,13 @@ def process_run(run_id: int) -> int:
 
 
 @db_task()  # type: ignore[untyped-decorator]
-def process_batch(action_ids: list[int]) -> dict[str, int]:
-    """Carry out these actions, each claimed first: a batch delivered twice does each action once."""
+def process_batch(action_ids: list[int], documents_wanted: Sequence[str] = ALL_DOCUMENTS) -> dict[str, int]:
+    """Carry out these actions, each claimed first: a batch delivered twice does each action once.
+    ``documents_wanted`` as for ``action_process`` (the bench leaves the PDFs to be rendered on demand)."""
     done = failed = 0
     for pk in action_ids:
         try:
-            action_process(action_id=pk)
+            action_process(action_id=pk, documents_wanted=documents_wanted)
             done += 1
         except Exception as exc:  # one bad action must not stop the others; it is marked and retried
             log.exception("dunning action %s failed", pk)
