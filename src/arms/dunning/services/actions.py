@@ -114,6 +114,20 @@ def action_process(*, action_id: int, queue_email: bool = True,
     if claimed_at is None:  # another worker has it (a second delivery of the same task), or it is done meanwhile
         action.refresh_from_db(fields=["status", "claimed_at"])
         return action
+    try:
+        return _carry_out(action, claimed_at, queue_email=queue_email, documents_wanted=documents_wanted)
+    except Exception:
+        # let go of the claim so the action waits again at once (the caller marks it failed, or retries it)
+        try:
+            DunningAction.objects.filter(pk=action_id, status=ActionStatus.PROCESSING, claimed_at=claimed_at).update(
+                status=ActionStatus.PENDING)
+        except Exception:  # the connection or the caller's transaction is broken: the claim times out instead
+            log.warning("dunning action %s: the claim could not be let go", action_id, exc_info=True)
+        raise
+
+
+def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool,
+               documents_wanted: Sequence[str]) -> DunningAction:
     if action.needs_review:
         return letter_draft(action)
     stage = action.stage
