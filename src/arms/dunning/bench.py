@@ -75,11 +75,14 @@ def bench_measure(*, today: date, seed: int, repeat: int, process_sample: int = 
     }
 
 
-def consumers_measure(*, consumers: int, actions: int, queue_url: str, timeout: float = 1800.0) -> dict:
+def consumers_measure(*, consumers: int, actions: int, queue_url: str, pdfs: bool = False,
+                      timeout: float = 1800.0) -> dict:
     """Time ``consumers`` queue consumers (``arms run_huey``, one worker thread each, on the Redis queue
-    ``queue_url``) carrying out ``actions`` of the waiting actions, letters and statements rendered as in
-    production, e-mails to the outbox. Run it in a process whose DATABASE_URL and ARMS_VAR_DIR name the bench
-    book; the consumers inherit them. The actions are handed to the queue the way ``process_run`` does."""
+    ``queue_url``) carrying out ``actions`` of the waiting actions (activity, task, hold, e-mail to the outbox;
+    with ``pdfs`` the letters and statements are rendered too), from the consumers' start to the last action
+    done (so the start-up of the processes is included). Run it in a process whose DATABASE_URL and
+    ARMS_VAR_DIR name the bench book; the consumers inherit them. The actions are handed to the queue the way
+    ``process_run`` does."""
     import os
     import subprocess
     import sys
@@ -87,13 +90,14 @@ def consumers_measure(*, consumers: int, actions: int, queue_url: str, timeout: 
     from huey import RedisHuey
     from huey.contrib.djhuey import HUEY
 
-    from arms.dunning.services.actions import TASK_BATCH, actions_pending, process_batch
+    from arms.dunning.services.actions import ALL_DOCUMENTS, TASK_BATCH, actions_pending, process_batch
 
     queue = RedisHuey("arms", url=queue_url)
     queue.storage.flush_all()
     pks = list(actions_pending()[:actions])
     for start in range(0, len(pks), TASK_BATCH):
-        queue.storage.enqueue(HUEY.serialize_task(process_batch.s(pks[start:start + TASK_BATCH])))
+        queue.storage.enqueue(HUEY.serialize_task(process_batch.s(
+            pks[start:start + TASK_BATCH], documents_wanted=ALL_DOCUMENTS if pdfs else ())))
     env = {**os.environ, "ARMS_QUEUE_URL": queue_url, "ARMS_QUEUE_WORKERS": "1"}
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "arms.cli", "run_huey"], env=env, stdout=subprocess.DEVNULL,

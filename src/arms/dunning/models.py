@@ -11,8 +11,9 @@ Design overview and invariants (★ = also enforced by the database):
 - A ``DunningRun`` selects, for one date, the open items that reached a stage they have not been through,
   set-based in SQL, and writes one ``DunningItem`` per item: ``actioned`` for the highest stage due, with
   ``stages_skipped`` counting the lower ones passed over (runs before issue 17 also wrote a ``skipped`` row per
-  lower stage; those rows are kept as history and read the same way). ★ One run per company and day: starting a run for a day that has
-  one returns that run (two clicks, the schedule and a user, 32 simultaneous API calls all get the same run).
+  lower stage; those rows are kept as history and read the same way). ★ One run per company and day: starting
+  a run for a day that has one returns that run (two clicks, the schedule and a user, 32 simultaneous API calls
+  all get the same run).
   ★ One item row per (invoice, stage offset), ever: no run can act on an item's stage twice.
 - Items of one customer, stage and currency are acted on together: one ``DunningAction`` (one letter, one
   e-mail, one task). ★ One action per (run, customer, stage, currency). Processing an action (activity, task,

@@ -114,6 +114,20 @@ def action_process(*, action_id: int, queue_email: bool = True,
     if claimed_at is None:  # another worker has it (a second delivery of the same task), or it is done meanwhile
         action.refresh_from_db(fields=["status", "claimed_at"])
         return action
+    try:
+        return _carry_out(action, claimed_at, queue_email=queue_email, documents_wanted=documents_wanted)
+    except Exception:
+        # let go of the claim so the action waits again at once (the caller marks it failed, or retries it)
+        try:
+            DunningAction.objects.filter(pk=action_id, status=ActionStatus.PROCESSING, claimed_at=claimed_at).update(
+                status=ActionStatus.PENDING)
+        except Exception:  # the connection or the caller's transaction is broken: the claim times out instead
+            log.warning("dunning action %s: the claim could not be let go", action_id, exc_info=True)
+        raise
+
+
+def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool,
+               documents_wanted: Sequence[str]) -> DunningAction:
     if action.needs_review:
         return letter_draft(action)
     stage = action.stage
@@ -282,12 +296,13 @@ def process_run(run_id: int) -> int:
 
 
 @db_task()  # type: ignore[untyped-decorator]
-def process_batch(action_ids: list[int]) -> dict[str, int]:
-    """Carry out these actions, each claimed first: a batch delivered twice does each action once."""
+def process_batch(action_ids: list[int], documents_wanted: Sequence[str] = ALL_DOCUMENTS) -> dict[str, int]:
+    """Carry out these actions, each claimed first: a batch delivered twice does each action once.
+    ``documents_wanted`` as for ``action_process`` (the bench leaves the PDFs to be rendered on demand)."""
     done = failed = 0
     for pk in action_ids:
         try:
-            action_process(action_id=pk)
+            action_process(action_id=pk, documents_wanted=documents_wanted)
             done += 1
         except Exception as exc:  # one bad action must not stop the others; it is marked and retried
             log.exception("dunning action %s failed", pk)
