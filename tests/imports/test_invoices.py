@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from arms.audit.models import AuditEvent
+from arms.audit.models import AuditBatchEvent
 from arms.common.errors import ValidationFailed
 from arms.contracts.services import contract_create
 from arms.ledger.models import Invoice, JournalEntry
@@ -52,7 +52,7 @@ def test_a_utf8_bom_csv_posts_every_invoice_with_exact_amounts(customers, clerk,
          "24312000000012345678", "", "clerk"),
     ]
     assert JournalEntry.objects.filter(kind="invoice").count() == 3
-    assert AuditEvent.objects.filter(action="invoice_posted").count() == 3
+    assert AuditBatchEvent.objects.filter(action="invoice_posted").count() == 3  # in the run's sub-chain
     assert ledger_problems() == {}
 
 
@@ -154,16 +154,16 @@ def test_an_excel_number_with_more_than_two_decimals_is_an_error_not_a_rounding(
 def test_a_refusal_by_the_service_undoes_the_rows_already_written(customers, tmp_path, monkeypatch):
     """The check passed, but the service refuses row 3 while writing (the database moved): rows 2 and 3 are
     undone with their journal entries and audit events, and the refusal is reported against row 3."""
-    from arms.imports import services
+    from arms.ledger.services import bulk
 
-    real_post = services.invoice_post
+    real_check = bulk.invoice_exposure_check
 
-    def post(**kwargs):
+    def check(**kwargs):  # the credit check the bulk path runs under the customer's lock
         if kwargs["number"] == "INV-002":
             raise ValidationFailed("Customer C001 was put on hold meanwhile.", field="customer")
-        return real_post(**kwargs)
+        return real_check(**kwargs)
 
-    monkeypatch.setattr(services, "invoice_post", post)
+    monkeypatch.setattr(bulk, "invoice_exposure_check", check)
 
     assert refused("invoices", write_csv(tmp_path / "invoices.csv", good_rows())) == [
         {"line": 3, "column": "客户编码", "message": "Customer C001 was put on hold meanwhile."}]

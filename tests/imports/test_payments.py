@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from arms.audit.models import AuditEvent
+from arms.audit.models import AuditBatchEvent
 from arms.ledger.models import Allocation, Invoice, Payment
 from tests import factories
 from tests.conftest import ledger_problems
@@ -50,8 +50,8 @@ def test_payments_are_recorded_and_allocated_up_to_the_open_amount(invoices, cle
                                                               "date")) == [
         ("RCV-1", "INV-1", 113_000, date(2026, 2, 1)), ("RCV-2", "INV-2", 56_500, date(2026, 2, 3))]
     assert list(Invoice.objects.order_by("number").values_list("amount_open_minor", flat=True)) == [0, 0]
-    assert AuditEvent.objects.filter(action="payment_recorded").count() == 4
-    assert AuditEvent.objects.filter(action="payment_allocated").count() == 2
+    assert AuditBatchEvent.objects.filter(action="payment_recorded").count() == 4  # in the run's sub-chain
+    assert AuditBatchEvent.objects.filter(action="payment_allocated").count() == 2
     assert ledger_problems() == {}
 
 

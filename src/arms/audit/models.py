@@ -81,7 +81,8 @@ class AuditBatch(models.Model):
         help_text=_("Who made the bulk write; empty for the system itself."),
     )
     actor_name = models.CharField(_("actor"), max_length=150, help_text=_("The actor's username at the time."))
-    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("What wrote it (an import of a file)."))
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("What wrote it (an import of a file)."))
     events = models.PositiveIntegerField(_("events"), default=0, help_text=_("How many events the sub-chain holds."))
     last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS_HASH,
                                  help_text=_("hash of the sub-chain's newest event."))

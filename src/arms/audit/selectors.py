@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from arms.audit.models import AuditEvent
+from arms.audit.models import AuditBatchEvent, AuditEvent
 
 
 def audit_event_list(*, actor: str = "", action: str = "", subject_type: str = "", subject_id: str = "",
@@ -29,3 +29,10 @@ def audit_event_list(*, actor: str = "", action: str = "", subject_type: str = "
     if date_to:
         qs = qs.filter(occurred_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
     return qs.order_by("-seq")
+
+
+def audit_batch_events(*, subject_type: str, subject_id: str) -> QuerySet[AuditBatchEvent]:
+    """The events of a subject written by bulk writes (an import run), each with its batch (who, when, source) and
+    the seq of the global event that anchors it (the import run's ``import_completed``)."""
+    return (AuditBatchEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+            .select_related("batch").order_by("batch_id", "position"))

@@ -202,7 +202,7 @@ def audit_batches_verify() -> SealReport:
     sealed: dict[int, tuple[str, int]] = {}
     for seq, seals in (AuditEvent.objects.filter(seals__has_key=BATCH_SEAL_KEY).order_by("seq")
                        .values_list("seq", "seals")):
-        for batch_id, digest in seals[BATCH_SEAL_KEY].items():
+        for batch_id, digest in (seals or {}).get(BATCH_SEAL_KEY, {}).items():
             sealed[int(batch_id)] = (digest, seq)
     checked = 0
     for batch in AuditBatch.objects.order_by("pk").iterator(chunk_size=500):
