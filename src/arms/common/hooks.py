@@ -154,7 +154,8 @@ class DiscountTerms(Protocol):
 
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {
-    EXPOSURE_INCREASE: ExposureIncrease, EXPOSURE_INCREASE_MANY: ExposureIncreaseMany, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
+    EXPOSURE_INCREASE: ExposureIncrease, EXPOSURE_INCREASE_MANY: ExposureIncreaseMany,
+    TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
     LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
     CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary, PAYMENT_OUTLOOK: PaymentOutlook,
     DISCOUNT_TERMS: DiscountTerms,

@@ -15,6 +15,7 @@ Amounts in another currency are converted through CNY at the latest rate on or b
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -173,9 +174,30 @@ def _add_to(rows: tuple[tuple[str, int], ...], currency: str, amount_minor: int)
 
 def exposure_rows(customer_id: int, *, as_of: date) -> ExposureRows:
     """The three exposure sums of a customer (open receivables, uninvoiced contracts, unmatured bills) by currency."""
-    return ExposureRows(tuple(open_receivables_by_currency(customer_id)),
-                        tuple(uninvoiced_contracts_by_currency(customer_id)),
-                        tuple(unmatured_bills_by_currency(customer_id, as_of=as_of)))
+    return exposure_rows_many([customer_id], as_of=as_of)[customer_id]
+
+
+def exposure_rows_many(customer_ids: Iterable[int], *, as_of: date) -> dict[int, ExposureRows]:
+    """``exposure_rows`` of many customers in three grouped queries (the same sums, grouped by customer too)."""
+    ids = list(customer_ids)
+    parts: list[dict[int, list[tuple[str, int]]]] = []
+    for query in (
+        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0)
+        .values("customer_id", "currency").annotate(total=Sum("amount_open_minor")),
+        Contract.objects.filter(customer_id__in=ids, status=ContractStatus.ACTIVE)
+        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
+                                      Value(0)))
+        .values("customer_id", "currency").annotate(total=Sum("uninvoiced")),
+        Payment.objects.filter(customer_id__in=ids, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
+                               bill_maturity_date__gt=as_of)
+        .values("customer_id", "currency").annotate(total=Sum(F("amount_minor") - F("amount_unallocated_minor"))),
+    ):
+        found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for customer_id, currency, total in query.values_list("customer_id", "currency", "total"):
+            found[customer_id].append((currency, total))
+        parts.append(found)
+    receivables, contracts, bills = parts
+    return {pk: ExposureRows(tuple(receivables[pk]), tuple(contracts[pk]), tuple(bills[pk])) for pk in ids}
 
 
 def breakdown_of(customer: Customer, rows: ExposureRows, *, as_of: date, profile: CreditProfile | None,
@@ -246,14 +268,25 @@ def overdue_rows(customer_id: int, *, days: int, as_of: date, min_minor: int = 0
     """The open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
     currency), by currency. Residues (a few yuan of bank charges left on a paid invoice,
     ``arms.ledger.small_balances``) are not counted: they never block."""
+    return overdue_rows_many([customer_id], days=days, as_of=as_of, min_minor=min_minor)[customer_id]
+
+
+def overdue_rows_many(customer_ids: Iterable[int], *, days: int, as_of: date, min_minor: int = 0
+                      ) -> dict[int, tuple[OverdueRow, ...]]:
+    """``overdue_rows`` of many customers (with the same block days and minimum) in one grouped query."""
+    ids = list(customer_ids)
     cutoff = as_of - timedelta(days=days)
-    return tuple(
-        Invoice.objects.filter(customer_id=customer_id, amount_open_minor__gt=0,
+    found: dict[int, list[OverdueRow]] = defaultdict(list)
+    for customer_id, currency, total, items, oldest in (
+        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0,
                                amount_open_minor__gte=min_minor, due_date__lte=cutoff)
         .exclude(residue_q())
-        .values("currency").annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
-        .values_list("currency", "total", "items", "oldest")
-    )
+        .values("customer_id", "currency")
+        .annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
+        .values_list("customer_id", "currency", "total", "items", "oldest")
+    ):
+        found[customer_id].append((currency, total, items, oldest))
+    return {pk: tuple(found[pk]) for pk in ids}
 
 
 def overdue_with_invoice(rows: tuple[OverdueRow, ...], *, currency: str, open_minor: int, due_date: date,
@@ -302,6 +335,14 @@ def holds_active(customer: Customer | int) -> QuerySet[CreditHold]:
     """The customer's active holds, oldest first (any one of them blocks the credit check)."""
     customer_id = customer if isinstance(customer, int) else customer.pk
     return CreditHold.objects.filter(customer_id=customer_id, active=True).order_by("placed_at", "pk")
+
+
+def holds_active_many(customer_ids: Iterable[int]) -> dict[int, list[CreditHold]]:
+    """``holds_active`` of many customers in one query, each customer's oldest first."""
+    found: dict[int, list[CreditHold]] = defaultdict(list)
+    for hold in CreditHold.objects.filter(customer_id__in=list(customer_ids), active=True).order_by("placed_at", "pk"):
+        found[hold.customer_id].append(hold)
+    return found
 
 
 def holds_in_force(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[CreditHold]:

@@ -33,6 +33,7 @@ from arms.common.bounds import MAX_MINOR
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
+from arms.credit.selectors import credit_profiles_for
 from arms.credit.services.guarantees import guarantees_expiry_run
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
@@ -55,13 +56,13 @@ from arms.exposure.selectors import (
     contract_uninvoiced_minor,
     control_settings,
     convert_between,
-    credit_profile_of,
     customers_with_usable_override,
-    exposure_rows,
+    exposure_rows_many,
     guarantee_held,
     holds_active,
+    holds_active_many,
     overdue_facts,
-    overdue_rows,
+    overdue_rows_many,
     overdue_with_invoice,
     override_usable_qs,
     prepaid_minor,
@@ -281,20 +282,40 @@ class CustomerCreditFacts:
 
 def customer_credit_facts(customer: Customer, *, as_of: date) -> CustomerCreditFacts:
     """The facts of ``customer`` the credit check decides on, read once."""
-    profile = credit_profile_of(customer)
-    block_days = getattr(profile, "overdue_block_days", None) or DEFAULT_OVERDUE_BLOCK_DAYS
-    block_min = getattr(profile, "overdue_block_min_minor", None)
-    block_min = DEFAULT_OVERDUE_BLOCK_MIN_MINOR if block_min is None else block_min
-    company_settings = control_settings(customer.company_id)
-    return CustomerCreditFacts(
-        customer=customer, as_of=as_of, profile=profile, exposure=exposure_rows(customer.pk, as_of=as_of),
-        overdue=overdue_rows(customer.pk, days=block_days, as_of=as_of, min_minor=block_min),
-        block_days=block_days, block_min=block_min,
-        holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds_active(customer)),
-        unrated_policy=company_settings.unrated_policy, unrated_limit_cny=company_settings.unrated_limit_minor,
-        guarantee_held=(guarantee_held(customer.pk, as_of=as_of)
-                        if profile is not None and profile.guarantee_required else None),
-    )
+    return customers_credit_facts([customer], as_of=as_of)[customer.pk]
+
+
+def customers_credit_facts(customers: Sequence[Customer], *, as_of: date) -> dict[int, CustomerCreditFacts]:
+    """``customer_credit_facts`` of many customers in a few grouped queries (profiles, the three exposure sums,
+    overdue items per block days, holds, each company's settings), whatever their number."""
+    ids = [customer.pk for customer in customers]
+    profiles = {profile.customer_id: profile for profile in credit_profiles_for(ids)}
+    blocks: dict[int, tuple[int, int]] = {}
+    for pk in ids:
+        profile = profiles.get(pk)
+        block_min = getattr(profile, "overdue_block_min_minor", None)
+        blocks[pk] = (getattr(profile, "overdue_block_days", None) or DEFAULT_OVERDUE_BLOCK_DAYS,
+                      DEFAULT_OVERDUE_BLOCK_MIN_MINOR if block_min is None else block_min)
+    overdue: dict[int, tuple[OverdueRow, ...]] = {}
+    for days, block_min in set(blocks.values()):
+        overdue.update(overdue_rows_many([pk for pk in ids if blocks[pk] == (days, block_min)], days=days,
+                                         as_of=as_of, min_minor=block_min))
+    exposure = exposure_rows_many(ids, as_of=as_of)
+    holds = holds_active_many(ids)
+    settings_of = {company_id: control_settings(company_id) for company_id in {c.company_id for c in customers}}
+    facts = {}
+    for customer in customers:
+        profile = profiles.get(customer.pk)
+        company_settings = settings_of[customer.company_id]
+        facts[customer.pk] = CustomerCreditFacts(
+            customer=customer, as_of=as_of, profile=profile, exposure=exposure[customer.pk],
+            overdue=overdue[customer.pk], block_days=blocks[customer.pk][0], block_min=blocks[customer.pk][1],
+            holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds[customer.pk]),
+            unrated_policy=company_settings.unrated_policy, unrated_limit_cny=company_settings.unrated_limit_minor,
+            guarantee_held=(guarantee_held(customer.pk, as_of=as_of)
+                            if profile is not None and profile.guarantee_required else None),
+        )
+    return facts
 
 
 def _credit_decide(credit: CustomerCreditFacts, *, amount_minor: int, currency: str, document_kind: str,
@@ -381,13 +402,17 @@ def credit_check_many(*, documents: Sequence[ExposureDocument], as_of: date | No
     results: dict[int, CreditCheckResult] = {}
     left: set[int] = set()
     for customer_id, positions in by_customer.items():
-        mine = [documents[position] for position in positions]
         if customer_id in with_override or any(
-                d.contract is not None or d.document_kind != DocumentKind.INVOICE or d.due_date is None
-                for d in mine):
+                documents[p].contract is not None or documents[p].document_kind != DocumentKind.INVOICE
+                or documents[p].due_date is None for p in positions):
             left.update(positions)
+    read = customers_credit_facts([documents[positions[0]].customer for customer_id, positions in by_customer.items()
+                                   if positions[0] not in left], as_of=as_of)
+    for customer_id, positions in by_customer.items():
+        if positions[0] in left:
             continue
-        credit = customer_credit_facts(mine[0].customer, as_of=as_of)
+        mine = [documents[position] for position in positions]
+        credit = read[customer_id]
         if credit.prepayment_only:
             left.update(positions)
             continue
