@@ -3,7 +3,8 @@
 Every guarantee of the one-at-a-time services (``invoice_post``, ``payment_record``, ``payment_allocate``) holds, and
 those stay the reference: the same validation (their own functions), the credit check under the customer lock
 (customers locked in pk order, then the invoices an allocation touches, by pk), numbers from the same gap-free
-sequences, the same balanced journal lines, idempotency keys honoured, but the writes are set-based:
+sequences, the same balanced journal lines, idempotency keys honoured, but the writes are set-based (and the credit
+check batched: ``exposure.increase_many``, ``arms.exposure.services.credit_check_many``):
 ``bulk_create`` of documents, journal entries and lines, idempotency records and audit events.
 
 Audit (ADR "h1: audit sub-chains for bulk writes"): a call's events go into its own sub-chain
