@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any, Literal, Protocol, overload
 
 EXPOSURE_INCREASE = "exposure.increase"
+EXPOSURE_INCREASE_MANY = "exposure.increase_many"
 TRADE_HISTORY = "credit.trade_history"
 AUDIT_VERIFY = "audit.verify"
 LEDGER_CHECKS = "ledger.checks"
@@ -45,6 +46,31 @@ class ExposureIncrease(Protocol):
 
     def __call__(self, *, customer: Any, amount_minor: int, currency: str, document_kind: str, document_ref: str,
                  user: Any, contract: Any = None, payment_terms_days: int | None = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ExposureDocument:
+    """One document of ``exposure.increase_many``: the keyword arguments ``exposure.increase`` takes, with the
+    invoice's ``due_date`` and ``row``, the caller's own number for it (a refusal names it in ``details["index"]``)."""
+
+    customer: Any
+    amount_minor: int
+    currency: str
+    document_kind: str
+    document_ref: str
+    contract: Any = None
+    payment_terms_days: int | None = None
+    due_date: date | None = None
+    row: int | None = None
+
+
+class ExposureIncreaseMany(Protocol):
+    """``exposure.increase_many``: many documents are about to raise their customers' exposure, in list order (the
+    caller holds every customer's row lock); raise an ``ArmsError`` to refuse the first refused one. Returns the
+    positions it checked; the caller runs ``exposure.increase`` for each of the others, one at a time after the
+    ones before it are written. Registered by exposure (the batched credit check)."""
+
+    def __call__(self, *, documents: list[ExposureDocument], user: Any) -> set[int]: ...
 
 
 class TradeHistory(Protocol):
@@ -128,7 +154,8 @@ class DiscountTerms(Protocol):
 
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {
-    EXPOSURE_INCREASE: ExposureIncrease, TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
+    EXPOSURE_INCREASE: ExposureIncrease, EXPOSURE_INCREASE_MANY: ExposureIncreaseMany,
+    TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
     LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
     CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary, PAYMENT_OUTLOOK: PaymentOutlook,
     DISCOUNT_TERMS: DiscountTerms,
@@ -139,6 +166,8 @@ _registry: dict[str, dict[str, Callable[..., Any]]] = {}
 
 @overload
 def register(event: Literal["exposure.increase"], name: str, fn: ExposureIncrease) -> None: ...
+@overload
+def register(event: Literal["exposure.increase_many"], name: str, fn: ExposureIncreaseMany) -> None: ...
 @overload
 def register(event: Literal["credit.trade_history"], name: str, fn: TradeHistory) -> None: ...
 @overload

@@ -9,7 +9,9 @@ class ExposureConfig(AppConfig):
 
     def ready(self) -> None:
         from arms.common import hooks
-        from arms.exposure.services import credit_enforce
+        from arms.exposure.services import credit_enforce, credit_enforce_many
 
         # every invoice and contract passes the credit check under its customer's row lock (ADR 0006)
         hooks.register(hooks.EXPOSURE_INCREASE, "exposure.credit_check", credit_enforce)
+        # the bulk path's: one read of each customer's facts per call (arms.ledger.services.bulk)
+        hooks.register(hooks.EXPOSURE_INCREASE_MANY, "exposure.credit_check_many", credit_enforce_many)

@@ -15,8 +15,9 @@ Amounts in another currency are converted through CNY at the latest rate on or b
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -149,27 +150,81 @@ def warn_share_bp(profile: CreditProfile | None = None) -> int:
     return int(value)
 
 
+@dataclass(frozen=True)
+class ExposureRows:
+    """A customer's exposure as read, per component and document currency (not converted): what
+    ``exposure_breakdown`` converts, and what the batched credit check advances in memory document by document."""
+
+    receivables: tuple[tuple[str, int], ...]
+    contracts: tuple[tuple[str, int], ...]
+    bills: tuple[tuple[str, int], ...]
+
+    def with_receivable(self, currency: str, amount_minor: int) -> ExposureRows:
+        """The rows after a new invoice open for ``amount_minor`` ``currency`` (the query counts only open ones)."""
+        if amount_minor <= 0:
+            return self
+        return replace(self, receivables=_add_to(self.receivables, currency, amount_minor))
+
+
+def _add_to(rows: tuple[tuple[str, int], ...], currency: str, amount_minor: int) -> tuple[tuple[str, int], ...]:
+    if any(code == currency for code, _total in rows):
+        return tuple((code, (total or 0) + amount_minor if code == currency else total) for code, total in rows)
+    return (*rows, (currency, amount_minor))
+
+
+def exposure_rows(customer_id: int, *, as_of: date) -> ExposureRows:
+    """The three exposure sums of a customer (open receivables, uninvoiced contracts, unmatured bills) by currency."""
+    return exposure_rows_many([customer_id], as_of=as_of)[customer_id]
+
+
+def exposure_rows_many(customer_ids: Iterable[int], *, as_of: date) -> dict[int, ExposureRows]:
+    """``exposure_rows`` of many customers in three grouped queries (the same sums, grouped by customer too)."""
+    ids = list(customer_ids)
+    parts: list[dict[int, list[tuple[str, int]]]] = []
+    for query in (
+        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0)
+        .values("customer_id", "currency").annotate(total=Sum("amount_open_minor")),
+        Contract.objects.filter(customer_id__in=ids, status=ContractStatus.ACTIVE)
+        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
+                                      Value(0)))
+        .values("customer_id", "currency").annotate(total=Sum("uninvoiced")),
+        Payment.objects.filter(customer_id__in=ids, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
+                               bill_maturity_date__gt=as_of)
+        .values("customer_id", "currency").annotate(total=Sum(F("amount_minor") - F("amount_unallocated_minor"))),
+    ):
+        found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for customer_id, currency, total in query.values_list("customer_id", "currency", "total"):
+            found[customer_id].append((currency, total))
+        parts.append(found)
+    receivables, contracts, bills = parts
+    return {pk: ExposureRows(tuple(receivables[pk]), tuple(contracts[pk]), tuple(bills[pk])) for pk in ids}
+
+
+def breakdown_of(customer: Customer, rows: ExposureRows, *, as_of: date, profile: CreditProfile | None,
+                 currency: str | None = None) -> ExposureBreakdown:
+    """``rows`` in the limit's currency (else ``currency``, else the customer's), by component."""
+    limit = getattr(profile, "limit_minor", None) if profile is not None else None
+    cur = (getattr(profile, "currency", "") if profile is not None else "") or currency or customer.currency
+    by_currency: dict[str, int] = {}
+    for component in (rows.receivables, rows.contracts, rows.bills):
+        for code, total in component:
+            by_currency[code] = by_currency.get(code, 0) + (total or 0)
+    return ExposureBreakdown(
+        customer_id=customer.pk, currency=cur, as_of=as_of,
+        open_receivables_minor=_in_currency(rows.receivables, cur, as_of),
+        uninvoiced_contracts_minor=_in_currency(rows.contracts, cur, as_of),
+        unmatured_bills_minor=_in_currency(rows.bills, cur, as_of),
+        limit_minor=limit, warn_share_bp=warn_share_bp(profile), by_currency=by_currency,
+    )
+
+
 def exposure_breakdown(customer: Customer, *, as_of: date | None = None, profile: CreditProfile | None = None,
                        currency: str | None = None) -> ExposureBreakdown:
     """The customer's exposure by component, in the limit's currency (else ``currency``, else the customer's)."""
     as_of = as_of or timezone.localdate()
     profile = profile if profile is not None else credit_profile_of(customer)
-    limit = getattr(profile, "limit_minor", None) if profile is not None else None
-    cur = (getattr(profile, "currency", "") if profile is not None else "") or currency or customer.currency
-    receivables = open_receivables_by_currency(customer.pk)
-    contracts = uninvoiced_contracts_by_currency(customer.pk)
-    bills = unmatured_bills_by_currency(customer.pk, as_of=as_of)
-    by_currency: dict[str, int] = {}
-    for rows in (receivables, contracts, bills):
-        for code, total in rows:
-            by_currency[code] = by_currency.get(code, 0) + (total or 0)
-    return ExposureBreakdown(
-        customer_id=customer.pk, currency=cur, as_of=as_of,
-        open_receivables_minor=_in_currency(receivables, cur, as_of),
-        uninvoiced_contracts_minor=_in_currency(contracts, cur, as_of),
-        unmatured_bills_minor=_in_currency(bills, cur, as_of),
-        limit_minor=limit, warn_share_bp=warn_share_bp(profile), by_currency=by_currency,
-    )
+    return breakdown_of(customer, exposure_rows(customer.pk, as_of=as_of), as_of=as_of, profile=profile,
+                        currency=currency)
 
 
 def exposure_by_customer(customer_ids: Iterable[int], *, as_of: date | None = None) -> dict[int, dict[str, int]]:
@@ -205,18 +260,49 @@ class OverdueFacts:
     oldest_days: int
 
 
-def overdue_beyond(customer: Customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
-    """Open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
-    currency): their total (in ``currency``), count and the age of the oldest. Residues (a few yuan of bank
-    charges left on a paid invoice, ``arms.ledger.small_balances``) are not counted: they never block."""
+#: an overdue row as read: (currency, open total, items, oldest due date)
+OverdueRow = tuple[str, int, int, date]
+
+
+def overdue_rows(customer_id: int, *, days: int, as_of: date, min_minor: int = 0) -> tuple[OverdueRow, ...]:
+    """The open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
+    currency), by currency. Residues (a few yuan of bank charges left on a paid invoice,
+    ``arms.ledger.small_balances``) are not counted: they never block."""
+    return overdue_rows_many([customer_id], days=days, as_of=as_of, min_minor=min_minor)[customer_id]
+
+
+def overdue_rows_many(customer_ids: Iterable[int], *, days: int, as_of: date, min_minor: int = 0
+                      ) -> dict[int, tuple[OverdueRow, ...]]:
+    """``overdue_rows`` of many customers (with the same block days and minimum) in one grouped query."""
+    ids = list(customer_ids)
     cutoff = as_of - timedelta(days=days)
-    rows = list(
-        Invoice.objects.filter(customer_id=customer.pk, amount_open_minor__gt=0,
+    found: dict[int, list[OverdueRow]] = defaultdict(list)
+    for customer_id, currency, total, items, oldest in (
+        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0,
                                amount_open_minor__gte=min_minor, due_date__lte=cutoff)
         .exclude(residue_q())
-        .values("currency").annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
-        .values_list("currency", "total", "items", "oldest")
-    )
+        .values("customer_id", "currency")
+        .annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
+        .values_list("customer_id", "currency", "total", "items", "oldest")
+    ):
+        found[customer_id].append((currency, total, items, oldest))
+    return {pk: tuple(found[pk]) for pk in ids}
+
+
+def overdue_with_invoice(rows: tuple[OverdueRow, ...], *, currency: str, open_minor: int, due_date: date,
+                         days: int, as_of: date, min_minor: int = 0) -> tuple[OverdueRow, ...]:
+    """``rows`` after a new invoice open for its whole gross ``open_minor``, counted exactly as ``overdue_rows``
+    would count it (a new invoice is never a residue: its open amount is its gross)."""
+    if open_minor <= 0 or open_minor < min_minor or due_date > as_of - timedelta(days=days):
+        return rows
+    if any(code == currency for code, *_rest in rows):
+        return tuple((code, total + open_minor, items + 1, min(oldest, due_date)) if code == currency
+                     else (code, total, items, oldest) for code, total, items, oldest in rows)
+    return (*rows, (currency, open_minor, 1, due_date))
+
+
+def overdue_facts(rows: tuple[OverdueRow, ...], *, currency: str, as_of: date) -> OverdueFacts:
+    """``rows`` in ``currency``: their total, count and the age of the oldest."""
     if not rows:
         return OverdueFacts(0, 0, 0)
     return OverdueFacts(
@@ -224,6 +310,13 @@ def overdue_beyond(customer: Customer, *, days: int, as_of: date, currency: str,
         items=sum(n for _c, _t, n, _o in rows),
         oldest_days=(as_of - min(o for _c, _t, _n, o in rows)).days,
     )
+
+
+def overdue_beyond(customer: Customer, *, days: int, as_of: date, currency: str, min_minor: int = 0) -> OverdueFacts:
+    """Open items overdue ``days`` days or more on ``as_of`` with at least ``min_minor`` open (in the item's
+    currency): their total (in ``currency``), count and the age of the oldest (``overdue_rows`` converted)."""
+    return overdue_facts(overdue_rows(customer.pk, days=days, as_of=as_of, min_minor=min_minor), currency=currency,
+                         as_of=as_of)
 
 
 def prepaid_minor(customer: Customer, *, currency: str, as_of: date) -> int:
@@ -242,6 +335,14 @@ def holds_active(customer: Customer | int) -> QuerySet[CreditHold]:
     """The customer's active holds, oldest first (any one of them blocks the credit check)."""
     customer_id = customer if isinstance(customer, int) else customer.pk
     return CreditHold.objects.filter(customer_id=customer_id, active=True).order_by("placed_at", "pk")
+
+
+def holds_active_many(customer_ids: Iterable[int]) -> dict[int, list[CreditHold]]:
+    """``holds_active`` of many customers in one query, each customer's oldest first."""
+    found: dict[int, list[CreditHold]] = defaultdict(list)
+    for hold in CreditHold.objects.filter(customer_id__in=list(customer_ids), active=True).order_by("placed_at", "pk"):
+        found[hold.customer_id].append(hold)
+    return found
 
 
 def holds_in_force(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[CreditHold]:
@@ -307,6 +408,14 @@ def override_usable_qs(*, customer_id: int, amount_minor: int, currency: str, do
         .filter(Q(document_ref="") | Q(document_ref=document_ref))
         .order_by("expires_at", "pk")
     )
+
+
+def customers_with_usable_override(customer_ids: Iterable[int]) -> set[int]:
+    """Of ``customer_ids``, those with an approved, unexpired override (whatever it fits): a blocked document of
+    theirs may consume one, so the batched credit check leaves them to the one-at-a-time check."""
+    return set(CreditOverride.objects.filter(customer_id__in=list(customer_ids), status=OverrideStatus.APPROVED,
+                                             expires_at__gt=timezone.now())
+               .values_list("customer_id", flat=True).distinct())
 
 
 # ---------------------------------------------------------------- deposits (保证金 / 预付款 before the first invoice)

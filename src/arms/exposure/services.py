@@ -13,8 +13,9 @@ such document consumes it (in its own transaction, so a document that fails late
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from arms.common.bounds import MAX_MINOR
 from arms.common.errors import Conflict, ErrorCode, Forbidden, ValidationFailed, money_message
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.notify import notify
+from arms.credit.selectors import credit_profiles_for
 from arms.credit.services.guarantees import guarantees_expiry_run
 from arms.domain import exposure as rules
 from arms.domain.money import MoneyError, check_currency, format_money
@@ -46,16 +48,22 @@ from arms.exposure.models import (
 )
 from arms.exposure.selectors import (
     ExposureBreakdown,
+    ExposureRows,
+    OverdueRow,
+    breakdown_of,
     contract_deposit_status,
     contract_is_first_invoice,
     contract_uninvoiced_minor,
     control_settings,
     convert_between,
-    credit_profile_of,
-    exposure_breakdown,
+    customers_with_usable_override,
+    exposure_rows_many,
     guarantee_held,
     holds_active,
-    overdue_beyond,
+    holds_active_many,
+    overdue_facts,
+    overdue_rows_many,
+    overdue_with_invoice,
     override_usable_qs,
     prepaid_minor,
 )
@@ -63,6 +71,7 @@ from arms.exposure.selectors import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from arms.common.hooks import ExposureDocument
     from arms.common.typing import Actor, JsonDict
     from arms.contracts.models import Contract
     from arms.credit.models import CreditProfile
@@ -210,39 +219,19 @@ def credit_check(*, customer: Customer, amount_minor: int, currency: str, docume
     ``payment_terms_days``: the terms the document asks for, checked against the grade's. ``consume_override``:
     on a block, use (and mark used) an approved override that fits the document (a terms exception when the
     terms are too long); the result is then "allow", naming the override.
+
+    It is the customer's facts read once (``customer_credit_facts``) and one document decided on them
+    (``_credit_decide``), the same two steps ``credit_check_many`` takes for many documents.
     """
     currency = _check_amount(amount_minor, currency)
     if lock:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("credit_check(lock=True) must run inside the transaction that writes the document")
         customer = lock_customer(customer.pk)
-    as_of = as_of or timezone.localdate()
-    profile = credit_profile_of(customer)
-    breakdown = exposure_breakdown(customer, as_of=as_of, profile=profile, currency=currency)
-    limit_currency = breakdown.currency
-    increase_doc = amount_minor
-    if contract is not None and document_kind == DocumentKind.INVOICE:
-        increase_doc = max(0, amount_minor - contract_uninvoiced_minor(contract.pk))
-    increase = convert_between(increase_doc, currency, limit_currency, on=as_of)
-    amount_in_limit = convert_between(amount_minor, currency, limit_currency, on=as_of)
-    prepayment_only = bool(getattr(profile, "prepayment_only", False))
-    block_days = getattr(profile, "overdue_block_days", None) or DEFAULT_OVERDUE_BLOCK_DAYS
-    block_min = getattr(profile, "overdue_block_min_minor", None)
-    block_min = DEFAULT_OVERDUE_BLOCK_MIN_MINOR if block_min is None else block_min
-    overdue = overdue_beyond(customer, days=block_days, as_of=as_of, currency=limit_currency, min_minor=block_min)
-    facts = rules.CreditFacts(
-        exposure_minor=breakdown.total_minor, increase_minor=increase, amount_minor=amount_in_limit,
-        limit_minor=breakdown.limit_minor, prepayment_only=prepayment_only,
-        grade=getattr(profile, "grade", "") or "",
-        prepaid_minor=prepaid_minor(customer, currency=limit_currency, as_of=as_of) if prepayment_only else 0,
-        overdue_minor=overdue.total_minor, overdue_items=overdue.items, oldest_overdue_days=overdue.oldest_days,
-        overdue_block_days=block_days, overdue_block_min_minor=block_min,
-        holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds_active(customer)),
-        warn_share_bp=breakdown.warn_share_bp,
-        **_policy_facts(customer, profile, contract=contract, document_kind=document_kind, as_of=as_of,
-                        limit_currency=limit_currency, payment_terms_days=payment_terms_days),
-    )
-    decided = rules.decide(facts)
+    credit = customer_credit_facts(customer, as_of=as_of or timezone.localdate())
+    facts, decided, breakdown = _credit_decide(credit, amount_minor=amount_minor, currency=currency,
+                                               document_kind=document_kind, contract=contract,
+                                               payment_terms_days=payment_terms_days)
     reasons = list(decided.reasons)
     decision = decided.decision
     override_id = None
@@ -257,34 +246,189 @@ def credit_check(*, customer: Customer, amount_minor: int, currency: str, docume
             override_id = override.pk
             decision = rules.ALLOW
             reasons.append(rules.Reason("override_used", "info", {"override_id": override.pk}))
+    return _check_result(facts, breakdown, decision=decision, reasons=reasons, amount_minor=amount_minor,
+                         currency=currency, override_id=override_id)
+
+
+@dataclass(frozen=True)
+class CustomerCreditFacts:
+    """What the credit check reads of a customer (on its locked row), before any document: the credit profile, the
+    exposure and overdue items by currency (not converted), the holds and the policy in force. ``with_invoice``
+    advances it in memory by a new invoice exactly as reading it again after writing the invoice would."""
+
+    customer: Customer
+    as_of: date
+    profile: CreditProfile | None
+    exposure: ExposureRows
+    overdue: tuple[OverdueRow, ...]
+    block_days: int
+    block_min: int
+    holds: tuple[rules.HoldFact, ...]
+    unrated_policy: str
+    unrated_limit_cny: int
+    guarantee_held: bool | None
+
+    @property
+    def prepayment_only(self) -> bool:
+        return bool(getattr(self.profile, "prepayment_only", False))
+
+    def with_invoice(self, *, currency: str, gross_minor: int, due_date: date) -> CustomerCreditFacts:
+        """The facts after a new invoice (no contract) open for its ``gross_minor``, due ``due_date``."""
+        return replace(self, exposure=self.exposure.with_receivable(currency, gross_minor),
+                       overdue=overdue_with_invoice(self.overdue, currency=currency, open_minor=gross_minor,
+                                                    due_date=due_date, days=self.block_days, as_of=self.as_of,
+                                                    min_minor=self.block_min))
+
+
+def customer_credit_facts(customer: Customer, *, as_of: date) -> CustomerCreditFacts:
+    """The facts of ``customer`` the credit check decides on, read once."""
+    return customers_credit_facts([customer], as_of=as_of)[customer.pk]
+
+
+def customers_credit_facts(customers: Sequence[Customer], *, as_of: date) -> dict[int, CustomerCreditFacts]:
+    """``customer_credit_facts`` of many customers in a few grouped queries (profiles, the three exposure sums,
+    overdue items per block days, holds, each company's settings), whatever their number."""
+    ids = [customer.pk for customer in customers]
+    profiles = {profile.customer_id: profile for profile in credit_profiles_for(ids)}
+    blocks: dict[int, tuple[int, int]] = {}
+    for pk in ids:
+        profile = profiles.get(pk)
+        block_min = getattr(profile, "overdue_block_min_minor", None)
+        blocks[pk] = (getattr(profile, "overdue_block_days", None) or DEFAULT_OVERDUE_BLOCK_DAYS,
+                      DEFAULT_OVERDUE_BLOCK_MIN_MINOR if block_min is None else block_min)
+    overdue: dict[int, tuple[OverdueRow, ...]] = {}
+    for days, block_min in set(blocks.values()):
+        overdue.update(overdue_rows_many([pk for pk in ids if blocks[pk] == (days, block_min)], days=days,
+                                         as_of=as_of, min_minor=block_min))
+    exposure = exposure_rows_many(ids, as_of=as_of)
+    holds = holds_active_many(ids)
+    settings_of = {company_id: control_settings(company_id) for company_id in {c.company_id for c in customers}}
+    facts = {}
+    for customer in customers:
+        profile = profiles.get(customer.pk)
+        company_settings = settings_of[customer.company_id]
+        facts[customer.pk] = CustomerCreditFacts(
+            customer=customer, as_of=as_of, profile=profile, exposure=exposure[customer.pk],
+            overdue=overdue[customer.pk], block_days=blocks[customer.pk][0], block_min=blocks[customer.pk][1],
+            holds=tuple(rules.HoldFact(h.pk, h.reason_code, h.note, h.source_ref) for h in holds[customer.pk]),
+            unrated_policy=company_settings.unrated_policy, unrated_limit_cny=company_settings.unrated_limit_minor,
+            guarantee_held=(guarantee_held(customer.pk, as_of=as_of)
+                            if profile is not None and profile.guarantee_required else None),
+        )
+    return facts
+
+
+def _credit_decide(credit: CustomerCreditFacts, *, amount_minor: int, currency: str, document_kind: str,
+                   contract: Contract | None, payment_terms_days: int | None
+                   ) -> tuple[rules.CreditFacts, rules.Decision, ExposureBreakdown]:
+    """Decide one document of ``amount_minor`` ``currency`` (already checked) on the customer's ``credit`` facts."""
+    customer, profile, as_of = credit.customer, credit.profile, credit.as_of
+    breakdown = breakdown_of(customer, credit.exposure, as_of=as_of, profile=profile, currency=currency)
+    limit_currency = breakdown.currency
+    increase_doc = amount_minor
+    if contract is not None and document_kind == DocumentKind.INVOICE:
+        increase_doc = max(0, amount_minor - contract_uninvoiced_minor(contract.pk))
+    increase = convert_between(increase_doc, currency, limit_currency, on=as_of)
+    amount_in_limit = convert_between(amount_minor, currency, limit_currency, on=as_of)
+    prepayment_only = credit.prepayment_only
+    overdue = overdue_facts(credit.overdue, currency=limit_currency, as_of=as_of)
+    facts = rules.CreditFacts(
+        exposure_minor=breakdown.total_minor, increase_minor=increase, amount_minor=amount_in_limit,
+        limit_minor=breakdown.limit_minor, prepayment_only=prepayment_only,
+        grade=getattr(profile, "grade", "") or "",
+        prepaid_minor=prepaid_minor(customer, currency=limit_currency, as_of=as_of) if prepayment_only else 0,
+        overdue_minor=overdue.total_minor, overdue_items=overdue.items, oldest_overdue_days=overdue.oldest_days,
+        overdue_block_days=credit.block_days, overdue_block_min_minor=credit.block_min,
+        holds=credit.holds, warn_share_bp=breakdown.warn_share_bp,
+        **_policy_facts(credit, contract=contract, document_kind=document_kind, limit_currency=limit_currency,
+                        payment_terms_days=payment_terms_days),
+    )
+    return facts, rules.decide(facts), breakdown
+
+
+def _check_result(facts: rules.CreditFacts, breakdown: ExposureBreakdown, *, decision: str,
+                  reasons: list[rules.Reason], amount_minor: int, currency: str,
+                  override_id: int | None = None) -> CreditCheckResult:
+    limit_currency = breakdown.currency
     return CreditCheckResult(
         decision=decision, reasons=[_reason_dict(r, limit_currency) for r in reasons],
         exposure_minor=breakdown.total_minor, limit_minor=breakdown.limit_minor,
         available_minor=rules.available(breakdown.limit_minor, breakdown.total_minor), currency=limit_currency,
-        amount_minor=amount_minor, document_currency=currency, increase_minor=increase,
+        amount_minor=amount_minor, document_currency=currency, increase_minor=facts.increase_minor,
         exposure_after_minor=facts.exposure_after_minor, grade=facts.grade, controlled=facts.controlled,
         override_id=override_id, breakdown=breakdown,
     )
 
 
-def _policy_facts(customer: Customer, profile: CreditProfile | None, *, contract: Contract | None, document_kind: str,
-                  as_of: date, limit_currency: str, payment_terms_days: int | None) -> dict[str, Any]:
+def _policy_facts(credit: CustomerCreditFacts, *, contract: Contract | None, document_kind: str,
+                  limit_currency: str, payment_terms_days: int | None) -> dict[str, Any]:
     """The facts of the credit policy in force: the unrated policy, the grade's terms, the guarantee, the deposit."""
-    company_settings = control_settings(customer.company_id)
+    profile, as_of = credit.profile, credit.as_of
     rated = profile is not None and bool(profile.grade)
     facts: dict[str, Any] = {
-        "unrated_policy": company_settings.unrated_policy,
-        "unrated_limit_minor": convert_between(company_settings.unrated_limit_minor, "CNY", limit_currency, on=as_of),
+        "unrated_policy": credit.unrated_policy,
+        "unrated_limit_minor": convert_between(credit.unrated_limit_cny, "CNY", limit_currency, on=as_of),
         "terms_days": payment_terms_days,
         "terms_allowed_days": profile.payment_terms_days if profile is not None and rated else None,
     }
-    if profile is not None and profile.guarantee_required:
+    if credit.guarantee_held is not None:
         facts["guarantee_required"] = True
-        facts["guarantee_held"] = guarantee_held(customer.pk, as_of=as_of)
+        facts["guarantee_held"] = credit.guarantee_held
     if contract is not None and document_kind == DocumentKind.INVOICE and contract_is_first_invoice(contract):
         required, received, currency = contract_deposit_status(contract, as_of=as_of)
         facts.update(deposit_required_minor=required, deposit_received_minor=received, deposit_currency=currency)
     return facts
+
+
+def credit_check_many(*, documents: Sequence[ExposureDocument], as_of: date | None = None
+                      ) -> tuple[dict[int, CreditCheckResult], set[int]]:
+    """The credit check of many documents at once (the bulk path), exact: each document decided as ``credit_check``
+    would decide it once every document before it in ``documents`` is written. The caller holds every customer's
+    row lock. Per customer its facts are read once (``customer_credit_facts``) and its documents decided in list
+    order, each on the facts advanced in memory by the ones before it (exposure, and the overdue items when an
+    earlier invoice is itself overdue beyond the block days).
+
+    Returns the results by position in ``documents`` and the positions left to the one-at-a-time check
+    (``credit_enforce``), whose facts memory cannot advance the same way: every document of a customer that has
+    an approved unexpired override (a block must consume one), that is prepayment-only, or that has a document
+    other than an invoice without a contract in the call (a contract's uninvoiced rest and deposit change with
+    its invoices). A customer's documents after its first blocked one are in neither: the caller refuses.
+    """
+    as_of = as_of or timezone.localdate()
+    by_customer: dict[int, list[int]] = defaultdict(list)
+    for position, document in enumerate(documents):
+        by_customer[document.customer.pk].append(position)
+    with_override = customers_with_usable_override(by_customer)
+    results: dict[int, CreditCheckResult] = {}
+    left: set[int] = set()
+    for customer_id, positions in by_customer.items():
+        if customer_id in with_override or any(
+                documents[p].contract is not None or documents[p].document_kind != DocumentKind.INVOICE
+                or documents[p].due_date is None for p in positions):
+            left.update(positions)
+    read = customers_credit_facts([documents[positions[0]].customer for customer_id, positions in by_customer.items()
+                                   if positions[0] not in left], as_of=as_of)
+    for customer_id, positions in by_customer.items():
+        if positions[0] in left:
+            continue
+        mine = [documents[position] for position in positions]
+        credit = read[customer_id]
+        if credit.prepayment_only:
+            left.update(positions)
+            continue
+        for position, document in zip(positions, mine, strict=True):
+            currency = _check_amount(document.amount_minor, document.currency)
+            facts, decided, breakdown = _credit_decide(
+                credit, amount_minor=document.amount_minor, currency=currency, document_kind=document.document_kind,
+                contract=None, payment_terms_days=document.payment_terms_days)
+            results[position] = _check_result(facts, breakdown, decision=decided.decision,
+                                              reasons=list(decided.reasons), amount_minor=document.amount_minor,
+                                              currency=currency)
+            if decided.blocked:
+                break
+            credit = credit.with_invoice(currency=currency, gross_minor=document.amount_minor,
+                                         due_date=document.due_date or as_of)
+    return results, left
 
 
 DOCUMENT_LABELS = dict(DocumentKind.choices)
@@ -302,13 +446,35 @@ def credit_enforce(*, customer: Customer, amount_minor: int, currency: str, docu
                           document_kind=document_kind, document_ref=document_ref, user=user, lock=True,
                           contract=contract, consume_override=True, payment_terms_days=payment_terms_days)
     if result.blocked:
-        raise Conflict(
-            _("The credit check blocked %(document)s %(ref)s: %(reasons)s") % {
-                "document": DOCUMENT_LABELS.get(document_kind, document_kind), "ref": document_ref,
-                "reasons": result.summary()},
-            code=ErrorCode.CREDIT_BLOCKED, **result.details(),
-        )
+        raise _credit_blocked(result, document_kind=document_kind, document_ref=document_ref)
     return result
+
+
+def _credit_blocked(result: CreditCheckResult, *, document_kind: str, document_ref: str) -> Conflict:
+    return Conflict(
+        _("The credit check blocked %(document)s %(ref)s: %(reasons)s") % {
+            "document": DOCUMENT_LABELS.get(document_kind, document_kind), "ref": document_ref,
+            "reasons": result.summary()},
+        code=ErrorCode.CREDIT_BLOCKED, **result.details(),
+    )
+
+
+def credit_enforce_many(*, documents: Sequence[ExposureDocument], user: Actor = None, **_more: Any) -> set[int]:
+    """The ``exposure.increase_many`` hook: ``credit_check_many`` under the caller's customer locks; the first
+    blocked document in list order is refused with the Conflict ``credit_enforce`` raises (``details["index"]``:
+    the document's ``row``). Returns the positions checked; the caller passes the others to ``exposure.increase``
+    one at a time."""
+    results, left = credit_check_many(documents=documents)
+    blocked = [position for position, result in results.items() if result.blocked]
+    if blocked:
+        position = min(blocked)
+        document = documents[position]
+        error = _credit_blocked(results[position], document_kind=document.document_kind,
+                                document_ref=document.document_ref)
+        if document.row is not None:
+            error.details.setdefault("index", document.row)
+        raise error
+    return set(range(len(documents))) - left
 
 
 # ---------------------------------------------------------------- holds

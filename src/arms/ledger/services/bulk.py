@@ -3,7 +3,8 @@
 Every guarantee of the one-at-a-time services (``invoice_post``, ``payment_record``, ``payment_allocate``) holds, and
 those stay the reference: the same validation (their own functions), the credit check under the customer lock
 (customers locked in pk order, then the invoices an allocation touches, by pk), numbers from the same gap-free
-sequences, the same balanced journal lines, idempotency keys honoured, but the writes are set-based:
+sequences, the same balanced journal lines, idempotency keys honoured, but the writes are set-based (and the credit
+check batched: ``exposure.increase_many``, ``arms.exposure.services.credit_check_many``):
 ``bulk_create`` of documents, journal entries and lines, idempotency records and audit events.
 
 Audit (ADR "h1: audit sub-chains for bulk writes"): a call's events go into its own sub-chain
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import BatchEvent, audit_batch_anchor, audit_batch_append, audit_batch_open
+from arms.common import hooks
 from arms.common.actors import user_or_none
 from arms.common.errors import ArmsError, Conflict, ErrorCode
 from arms.common.locks import customer_qs_for_update, invoices_qs_for_update
@@ -166,17 +168,20 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
                                                             currency=terms.currency, rate=rate)
             prepared.append((index, terms, gross_base, net_base, rate))
         made: dict[int, Invoice] = {}
-        # The credit check reads the customer's exposure from the database, so an invoice must see the ones before
-        # it: the invoices are written in rounds, the n-th of each customer in round n (one round when every
-        # customer has one invoice in the call).
-        for round_ in _rounds(prepared, key=lambda row: invoices[row[0]].customer.pk):
+        checked = _credit_checked(actor, invoices, customers, numbers, prepared)
+        # The one-at-a-time credit check reads the customer's exposure from the database, so an invoice it checks
+        # must see the ones before it: those are written in rounds, the n-th of each customer in round n; the
+        # invoices the batched check decided all go in the first round.
+        for round_ in _rounds(prepared, key=lambda row: ("checked", row[0]) if row[0] in checked
+                              else invoices[row[0]].customer.pk):
             rows = []
             for index, terms, gross_base, net_base, rate in round_:
                 item = invoices[index]
                 locked = customers[item.customer.pk]
-                with _row(index):
-                    invoice_exposure_check(locked=locked, actor=actor, terms=terms, issue_date=item.issue_date,
-                                           number=numbers[index], contract=item.contract)
+                if index not in checked:
+                    with _row(index):
+                        invoice_exposure_check(locked=locked, actor=actor, terms=terms, issue_date=item.issue_date,
+                                               number=numbers[index], contract=item.contract)
                 rows.append(Invoice(
                     company=locked.company, customer=locked, contract=item.contract, number=numbers[index],
                     vat_invoice_number=item.vat_invoice_number, issue_date=item.issue_date, due_date=terms.due,
@@ -207,6 +212,23 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
         if audit_batch is None:
             audit_batch_anchor(batch)
     return BulkResult([invoice.pk for invoice in ordered], skipped, audit_batch_id=batch.pk)
+
+
+def _credit_checked(actor: Actor, invoices: Sequence[InvoiceInput], customers: dict[int, Customer],
+                    numbers: dict[int, str], prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]]) -> set[int]:
+    """The batched credit check (``exposure.increase_many``) of the prepared invoices, in list order: it refuses
+    the first blocked one (its row named) and returns the indexes it decided; the rest (a contract's invoices,
+    customers with an override to consume, prepayment-only ones) go through ``invoice_exposure_check``."""
+    documents = [
+        hooks.ExposureDocument(customer=customers[invoices[index].customer.pk], amount_minor=terms.gross,
+                               currency=terms.currency, document_kind="invoice", document_ref=numbers[index],
+                               contract=invoices[index].contract,
+                               payment_terms_days=(terms.due - invoices[index].issue_date).days, due_date=terms.due,
+                               row=index)
+        for index, terms, *_rest in prepared
+    ]
+    positions: set[int] = set().union(*hooks.run(hooks.EXPOSURE_INCREASE_MANY, documents=documents, user=actor))
+    return {index for position, (index, *_rest) in enumerate(prepared) if position in positions}
 
 
 def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
