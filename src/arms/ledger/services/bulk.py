@@ -51,7 +51,7 @@ from arms.ledger.services.allocations import (
     cash_used,
 )
 from arms.ledger.services.common import receivable_relieved
-from arms.ledger.services.discounts import discount_grant_locked
+from arms.ledger.services.discounts import customer_discount_policy, discount_grant_locked
 from arms.ledger.services.fx import exchange_rate_on
 from arms.ledger.services.invoices import (
     InvoiceTerms,
@@ -154,15 +154,18 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
         numbers = _numbers(Invoice, "INV", _("Invoice"), customers,
                            [(index, invoices[index].customer.pk, invoices[index].number) for index in todo])
         rates = _Rates()
+        policies: dict[int, tuple[int, int] | None] = {}  # the customer's policy discount, read once per customer
         prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]] = []
         for index in todo:
             item = invoices[index]
             with _row(index):
                 locked = customers[item.customer.pk]
+                if locked.pk not in policies:
+                    policies[locked.pk] = customer_discount_policy(locked)
                 terms = invoice_checked(locked, issue_date=item.issue_date, net_minor=item.net_minor,
                                         tax_minor=item.tax_minor, due_date=item.due_date, currency=item.currency,
                                         contract=item.contract, discount_bp=item.discount_bp,
-                                        discount_until=item.discount_until)
+                                        discount_until=item.discount_until, discount_policy=policies[locked.pk])
                 rate = rates.on(terms.currency, item.issue_date)
                 gross_base, net_base = invoice_base_amounts(gross=terms.gross, net_minor=item.net_minor,
                                                             currency=terms.currency, rate=rate)

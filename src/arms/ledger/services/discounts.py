@@ -13,7 +13,7 @@ reduce the VAT base in China.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -38,11 +38,27 @@ if TYPE_CHECKING:
     from arms.customers.models import Customer
 
 
+#: ``discount_terms_for(policy=...)`` not given: the customer's policy is read through the hook.
+POLICY_UNREAD: Any = object()
+
+
+def customer_discount_policy(customer: Customer) -> tuple[int, int] | None:
+    """The customer's credit policy's early-payment discount as ``(basis points, days)`` (the ``ledger.discount_terms``
+    hook), or None. The bulk path reads it once per customer and hands it to ``discount_terms_for``."""
+    for terms in hooks.run(hooks.DISCOUNT_TERMS, customer=customer):
+        if terms:
+            points, days = terms
+            return int(points), int(days)
+    return None
+
+
 def discount_terms_for(*, customer: Customer, contract: Contract | None, issue_date: date, due_date: date,
-                       basis_points: int | None = None, until: date | None = None) -> tuple[int, date | None]:
+                       basis_points: int | None = None, until: date | None = None,
+                       policy: tuple[int, int] | None = POLICY_UNREAD) -> tuple[int, date | None]:
     """The discount an invoice is posted with, as ``(basis points, last day)``: given explicitly (bounded: 0..10000
     basis points, a day from the issue date to the due date), else the contract's when it has one, else the
-    customer's credit policy's (the ``ledger.discount_terms`` hook), else none."""
+    customer's credit policy's (``policy`` when the caller read it already: ``customer_discount_policy``), else
+    none."""
     if basis_points is not None or until is not None:
         if basis_points is None or isinstance(basis_points, bool) or not 0 <= basis_points <= WHOLE_BP:
             raise ValidationFailed(_("The discount is 0 to 10000 basis points of the gross (200 = 2%)."),
@@ -57,10 +73,11 @@ def discount_terms_for(*, customer: Customer, contract: Contract | None, issue_d
         return basis_points, until
     if contract is not None and contract.discount_pct > 0:
         return int(contract.discount_pct * 100), window_end(issue_date, due_date, contract.discount_days)
-    for terms in hooks.run(hooks.DISCOUNT_TERMS, customer=customer):
-        if terms:
-            points, days = terms
-            return int(points), window_end(issue_date, due_date, int(days))
+    if policy is POLICY_UNREAD:
+        policy = customer_discount_policy(customer)
+    if policy is not None:
+        points, days = policy
+        return points, window_end(issue_date, due_date, days)
     return 0, None
 
 

@@ -34,7 +34,7 @@ from arms.ledger.services.common import (
     not_negative_or_error,
     receivable_relieved,
 )
-from arms.ledger.services.discounts import discount_terms_for
+from arms.ledger.services.discounts import POLICY_UNREAD, discount_terms_for
 from arms.ledger.services.fx import exchange_rate_on, to_base
 from arms.ledger.services.journal import journal_write
 
@@ -87,9 +87,11 @@ class InvoiceTerms:
 
 def invoice_checked(locked: Customer, *, issue_date: date, net_minor: int, tax_minor: int, due_date: date | None,
                     currency: str | None, contract: Contract | None, discount_bp: int | None,
-                    discount_until: date | None) -> InvoiceTerms:
+                    discount_until: date | None, discount_policy: tuple[int, int] | None = POLICY_UNREAD
+                    ) -> InvoiceTerms:
     """Every rule an invoice must pass before it is numbered, for the locked customer (the single and the bulk
-    path): amounts, dates, the customer active, the contract's, the due date from the terms, the discount."""
+    path): amounts, dates, the customer active, the contract's, the due date from the terms, the discount
+    (``discount_policy``: the customer's policy discount when the caller read it once for many invoices)."""
     date_check(issue_date, field="issue_date")
     date_check(due_date, field="due_date")
     not_negative_or_error(net_minor, "net_minor")
@@ -117,7 +119,7 @@ def invoice_checked(locked: Customer, *, issue_date: date, net_minor: int, tax_m
         raise ValidationFailed(_("The due date cannot be before the issue date."), field="due_date")
     date_check(discount_until, field="discount_until")
     bp, until = discount_terms_for(customer=locked, contract=contract, issue_date=issue_date, due_date=due,
-                                   basis_points=discount_bp, until=discount_until)
+                                   basis_points=discount_bp, until=discount_until, policy=discount_policy)
     return InvoiceTerms(gross, inv_currency, due, bp, until)
 
 
