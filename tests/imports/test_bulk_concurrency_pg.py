@@ -27,7 +27,7 @@ from tests.imports.support import run, write_csv
 pytestmark = [
     pytest.mark.skipif(not postgres_available(), reason="SQLite has one writer: an import there holds the database's "
                        "write lock until it commits, so only PostgreSQL can show another writer going ahead"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 HEADER = ["发票号", "客户编码", "开票日期", "不含税金额", "税额"]

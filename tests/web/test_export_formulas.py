@@ -41,7 +41,8 @@ EXPORTED_HERE = {"web:customer_statement", "reports:export", "analytics:kpis",
 #: the only modules that may build a CSV or a workbook: the export helper and the monthly workbook (which writes
 #: every text cell through the helper's set_text_safe)
 WRITERS = {"web/exports.py", "reports/tables.py",
-           "bank/samples.py"}  # the made-up bank statements of the benches and the demo: ARMS's input
+           "bank/samples.py",  # the made-up bank statements of the benches and the demo: ARMS's input
+           "imports/bench.py"}  # the made-up import files of the import bench: ARMS's input too
 
 
 def _callbacks(resolver=None, namespace=""):

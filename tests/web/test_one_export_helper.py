@@ -26,6 +26,7 @@ ALLOWED = {
     "common/files.py": "the allow-list of media types a stored file may keep when served; builds no file",
     "bank/parsers/tabular.py": "reads uploaded bank statements; writes none",
     "bank/samples.py": "writes the made-up bank statements a bank would send (input to ARMS, not an export of it)",
+    "imports/bench.py": "writes the made-up import files the bench imports (input to ARMS, not an export of it)",
 }
 
 
