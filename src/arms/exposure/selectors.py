@@ -232,24 +232,13 @@ def exposure_by_customer(customer_ids: Iterable[int], *, as_of: date | None = No
     grouped queries: ``{customer_id: {"CNY": minor, ...}}``. For lists (credit files, analytics); one
     customer's figure in its limit's currency is ``exposure_breakdown``."""
     as_of = as_of or timezone.localdate()
-    ids = list(customer_ids)
-    result: dict[int, dict[str, int]] = {pk: {} for pk in ids}
-    queries = [
-        Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0)
-        .values("customer_id", "currency").annotate(total=Sum("amount_open_minor")),
-        Contract.objects.filter(customer_id__in=ids, status=ContractStatus.ACTIVE)
-        .annotate(uninvoiced=Greatest(F("amount_minor") - Coalesce(contract_invoiced_subquery(), Value(0)),
-                                      Value(0)))
-        .values("customer_id", "currency").annotate(total=Sum("uninvoiced")),
-        Payment.objects.filter(customer_id__in=ids, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
-                               bill_maturity_date__gt=as_of)
-        .values("customer_id", "currency").annotate(total=Sum(F("amount_minor") - F("amount_unallocated_minor"))),
-    ]
-    for query in queries:
-        for customer_id, currency, total in query.values_list("customer_id", "currency", "total"):
-            if total:
-                per = result.setdefault(customer_id, {})
-                per[currency] = per.get(currency, 0) + total
+    result: dict[int, dict[str, int]] = {}
+    for pk, rows in exposure_rows_many(customer_ids, as_of=as_of).items():
+        per = result.setdefault(pk, {})
+        for component in (rows.receivables, rows.contracts, rows.bills):
+            for currency, total in component:
+                if total:
+                    per[currency] = per.get(currency, 0) + total
     return result
 
 
