@@ -24,11 +24,7 @@ M = TypeVar("M", bound=Model)
 
 def sequence_next(*, company: Company, series: str, prefix: str | None = None, width: int = 6) -> str:
     """Take the next gap-free number of ``series``; the row stays locked until the caller commits."""
-    DocumentSequence.objects.get_or_create(company=company, series=series)
-    row = qs_for_update(DocumentSequence.objects.all()).get(company=company, series=series)
-    value = row.next_value
-    DocumentSequence.objects.filter(pk=row.pk).update(next_value=F("next_value") + 1)
-    return f"{prefix or series}-{value:0{width}d}"
+    return sequence_take(company=company, series=series, count=1, prefix=prefix, width=width)[0]
 
 
 def sequence_take(*, company: Company, series: str, count: int, prefix: str | None = None,
