@@ -47,7 +47,7 @@ def test_by_salesperson_and_collector_in_one_query_each(recovery_book):
     b = recovery_book
     with CaptureQueriesContext(connection) as queries:
         by_salesperson = recovery_parts(**OCTOBER, group_by="salesperson")
-    # one SELECT (PostgreSQL adds a savepoint and SET LOCAL jit = off around it)
+    # one SELECT
     assert [q["sql"][:27] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")] == [
         "SELECT grp, SUM(collected),"]
     assert by_salesperson == {b["sam"].pk: RateParts(135_000_00, 165_000_00), b["sally"].pk: RateParts(3_550_00,

@@ -271,8 +271,7 @@ def aging_report(*, as_of: date, basis: str = "due", buckets: BucketBounds = Non
     items = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
     report = AgingReport(as_of=as_of, basis=str(basis), group_by=group_by, buckets=bucket_list)
     rows = AgingRows(items=items, as_of=as_of, group_by=group_by, size=len(bucket_list))
-    with selectors.analytic_queries():
-        report.totals, report.base_total = _totals(rows.currency_totals(), len(bucket_list))
+    report.totals, report.base_total = _totals(rows.currency_totals(), len(bucket_list))
     report.rows = rows
     return report
 
@@ -400,8 +399,7 @@ class AgingRows(Sequence[AgingRow]):
     def __len__(self) -> int:
         """The number of groups: one COUNT over the grouped query (Django's paginator asks for it)."""
         if self._count is None:
-            with selectors.analytic_queries():
-                self._count = self._grouped().count()
+            self._count = self._grouped().count()
         return self._count
 
     @overload
@@ -417,9 +415,8 @@ class AgingRows(Sequence[AgingRow]):
                 return list(self)[index]
             if stop is not None and stop <= start:
                 return []
-            with selectors.analytic_queries():
-                qs = self._grouped()
-                return self._rows(qs[start:stop] if stop is not None else qs[start:])
+            qs = self._grouped()
+            return self._rows(qs[start:stop] if stop is not None else qs[start:])
         if index < 0:
             index += len(self)
         rows = self[index:index + 1]
@@ -429,14 +426,13 @@ class AgingRows(Sequence[AgingRow]):
 
     def __iter__(self) -> Iterator[AgingRow]:
         """Every row, streamed: the grouped query read in chunks (a server-side cursor on PostgreSQL)."""
-        with selectors.analytic_queries():
-            chunk: list[dict[str, Any]] = []
-            for record in self._grouped().iterator(chunk_size=self.CHUNK):
-                chunk.append(record)
-                if len(chunk) == self.CHUNK:
-                    yield from self._rows(chunk)
-                    chunk = []
-            yield from self._rows(chunk)
+        chunk: list[dict[str, Any]] = []
+        for record in self._grouped().iterator(chunk_size=self.CHUNK):
+            chunk.append(record)
+            if len(chunk) == self.CHUNK:
+                yield from self._rows(chunk)
+                chunk = []
+        yield from self._rows(chunk)
 
     def __bool__(self) -> bool:
         return len(self) > 0

@@ -35,7 +35,6 @@ from arms.analytics.schemas import (
     budget_out,
     team_row_out,
 )
-from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import parse_weights, team_performance
 from arms.common.access import require_perm
 from arms.common.errors import NotFound
@@ -60,8 +59,7 @@ def aging_drill(request, query: Query[AgingDrillQuery], page: Query[PageParams])
     as_of = query.as_of or timezone.localdate()
     qs = aging_invoices(as_of=as_of, basis=query.basis, buckets=query.buckets or None, filters=query.filters(),
                         user=request.user, group_by=query.group_by, key=query.key, bucket=query.bucket)
-    with analytic_queries():
-        result = paginate(qs, limit=page.limit, offset=page.offset)
+    result = paginate(qs, limit=page.limit, offset=page.offset)
     result["items"] = [aging_invoice_out(invoice, as_of) for invoice in result["items"]]
     return result
 

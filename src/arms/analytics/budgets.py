@@ -136,11 +136,10 @@ def _actuals_by_person(*, period: date, scope: str, user: Viewer | None,
     start, end = period, min(month_end(period), today)
     days = check_period(start, end)
     customers = selectors.customers_filter(user=user)
-    with selectors.analytic_queries():
-        closing = receivables_split_by_owner(end, customers, scope)
-        sales = credit_sales_by_owner(start, end, customers, scope)
-        collected = collections_by_owner(start, end, customers, scope)
-        recovery = recovery_parts(start=start, end=end, customers=customers, group_by=scope)
+    closing = receivables_split_by_owner(end, customers, scope)
+    sales = credit_sales_by_owner(start, end, customers, scope)
+    collected = collections_by_owner(start, end, customers, scope)
+    recovery = recovery_parts(start=start, end=end, customers=customers, group_by=scope)
     people = closing.keys() | sales.keys() | collected.keys() | recovery.keys()
 
     def actual(person: int | None) -> BudgetActual:

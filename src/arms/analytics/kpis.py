@@ -297,8 +297,7 @@ def kpi_values(*, start: date, end: date, scope: Scope | None = None,
                codes: list[str] | None = None) -> dict[str, KpiValue]:
     """Every KPI of the period ``start``..``end`` (both included) for the scope, keyed by code; with ``codes``
     only those (the queries of 回收率 and 催收成功率 then run only when one of their codes is asked for)."""
-    with selectors.analytic_queries():
-        values = _kpi_values(start=start, end=end, scope=scope, codes=set(codes) if codes else None)
+    values = _kpi_values(start=start, end=end, scope=scope, codes=set(codes) if codes else None)
     return values if not codes else {code: values[code] for code in codes}
 
 

@@ -201,12 +201,11 @@ FENCE = {"sqlite": " LIMIT -1 OFFSET 0"}
 
 def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, *, part: str,
           whole: str) -> dict[int | None, RateParts]:
-    with selectors.analytic_queries():
-        inner, params = facts.query.sql_with_params()
-        inner += FENCE.get(connection.vendor, " OFFSET 0")
-        sql = (f"SELECT grp, SUM({part}), SUM({whole}) FROM ({items.replace('{facts}', inner)}) items "
-               "GROUP BY grp")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+    inner, params = facts.query.sql_with_params()
+    inner += FENCE.get(connection.vendor, " OFFSET 0")
+    sql = (f"SELECT grp, SUM({part}), SUM({whole}) FROM ({items.replace('{facts}', inner)}) items "
+           "GROUP BY grp")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return {(group or None): RateParts(int(part_sum or 0), int(whole_sum or 0)) for group, part_sum, whole_sum in rows}

@@ -15,13 +15,10 @@ receivables account shows on that day (``journal_receivables_as_of``; the tests 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -37,20 +34,6 @@ from arms.ledger.models import Invoice, JournalLine
 
 if TYPE_CHECKING:
     from arms.common.typing import Viewer
-
-
-@contextmanager
-def analytic_queries() -> Iterator[None]:
-    """Run the queries inside without PostgreSQL's JIT compiler. Their cost estimates (a correlated sum per open
-    item) pass PostgreSQL's JIT threshold, and compiling then takes longer than the query itself (1.4 s of 2.1 s
-    at 100k invoices): ``SET LOCAL`` switches it off for this transaction only. SQLite: nothing to do."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def open_items_reconstructed(as_of: date) -> QuerySet[Invoice]:

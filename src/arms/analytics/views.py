@@ -23,7 +23,6 @@ from arms.analytics.aging import aging_invoices, aging_report, bucket_label, res
 from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.forms import AgingForm, BudgetForm, KpiForm, TeamForm
 from arms.analytics.kpis import LABELS, UNITS, KpiScope, kpi_trend, kpi_values
-from arms.analytics.selectors import analytic_queries
 from arms.analytics.team import team_performance
 from arms.common.errors import ArmsError
 from arms.web import charts
@@ -90,10 +89,9 @@ def aging_drill(request):
     if export_format(request):
         table = exports.aging_invoices_table(items, as_of=arguments["as_of"], report_buckets=bucket_list)
         return export_response(request, f"aging-items-{arguments['as_of']:%Y%m%d}", table)
-    with analytic_queries():
-        page = paginate(request, items)
-        rows = [(inv, (arguments["as_of"] - inv.due_date).days, bucket_label(bucket_list[inv.bucket]))
-                for inv in page]
+    page = paginate(request, items)
+    rows = [(inv, (arguments["as_of"] - inv.due_date).days, bucket_label(bucket_list[inv.bucket]))
+            for inv in page]
     context = {"rows": rows, "page": page, "as_of": arguments["as_of"], "title": request.GET.get("title", "")}
     template = "analytics/aging_items.html#items" if request.htmx else "analytics/aging_items.html"
     return render(request, template, context)

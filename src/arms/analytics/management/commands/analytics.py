@@ -26,7 +26,7 @@ from arms.analytics.aging import AgingFilters, aging_invoices, aging_report, res
 from arms.analytics.budgets import budget_actuals, budget_list
 from arms.analytics.kpis import KPI_CODES, LABELS, UNITS, KpiScope, kpi_trend, kpi_values
 from arms.analytics.schemas import aging_out
-from arms.analytics.selectors import analytic_queries, journal_receivables_as_of, open_totals_as_of
+from arms.analytics.selectors import journal_receivables_as_of, open_totals_as_of
 from arms.analytics.team import parse_weights, team_performance
 from arms.common.errors import ArmsError
 from arms.web.exports import Column, Table, csv_lines, xlsx_file
@@ -121,10 +121,9 @@ class Command(BaseCommand):
 
     def _tie(self, *, as_of, **_options):
         as_of = as_of or timezone.localdate()
-        with analytic_queries():
-            fast = open_totals_as_of(as_of)
-            slow = open_totals_as_of(as_of, reconstructed=True)
-            journal = journal_receivables_as_of(as_of)
+        fast = open_totals_as_of(as_of)
+        slow = open_totals_as_of(as_of, reconstructed=True)
+        journal = journal_receivables_as_of(as_of)
         currencies = sorted(set(fast) | set(slow) | set(journal))
         header = ["currency", "open_minor", "open_reconstructed_minor", "open_cny_fen", "journal_1122_cny_fen", "ok"]
         rows, ok = [], True
