@@ -13,6 +13,9 @@ from openpyxl import load_workbook
 
 from arms.audit.models import AuditEvent
 from arms.customers.services import customer_update
+from arms.ledger.models import Payment
+from arms.ledger.services.bulk import PaymentInput, payments_record_bulk
+from arms.ledger.services.payments import payment_reverse
 from tests import factories
 from tests.api.conftest import Api
 
@@ -93,3 +96,47 @@ def test_the_export_has_no_formula_cell(client, trail):
     assert any(EVIL in str(c.value) for c in cells)
     csv_text = b"".join(client.get(reverse("web:audit_list"), {"export": "csv"}).streaming_content).decode()
     assert "\n=" not in csv_text and ",=" not in csv_text and ",@" not in csv_text
+
+
+def test_an_import_is_one_row_that_opens_its_bulk_write_and_a_subject_shows_both_chains(client, company, today):
+    """A bulk write's events are in its sub-chain (ADR 0008): the trail lists the import as its anchor, the anchor
+    links to the sub-chain's events, and a subject's filter finds its events in both chains, anchor first."""
+    clerk = factories.user("bulk-clerk", role="finance_clerk")
+    customer = factories.customer("AU10")
+    result = payments_record_bulk(actor=clerk, payments=[
+        PaymentInput(customer=customer, received_date=today, amount_minor=1_000 + n) for n in range(3)])
+    first = result.created_ids[0]
+    reversal = payment_reverse(actor=clerk, payment=Payment.objects.get(pk=first), reason="退票")
+    anchor = AuditEvent.objects.get(action="audit_batch_anchored")
+    batch = anchor.after["audit_batch"]
+    reversed_event = AuditEvent.objects.get(action="payment_reversed")
+    assert reversed_event.subject_id == str(reversal.pk) == str(first)
+
+    reader = factories.user("bulk-auditor", role="auditor")
+    client.force_login(reader)
+    html = client.get(reverse("web:audit_list")).content.decode()
+    assert f'href="?batch={batch}"' in html  # the anchor opens its bulk write
+    assert "payment_recorded" not in html  # the documents' own events are not in the global chain
+
+    api = Api(reader)
+    sub = api.get("/audit/events", {"batch": batch}).json()
+    assert sub["count"] == 3 == anchor.after["audit_batch_events"]
+    assert [(e["seq"], e["position"], e["batch_no"], e["action"], e["actor_name"]) for e in sub["items"]] == [
+        (anchor.seq, p, batch, "payment_recorded", "bulk-clerk") for p in (3, 2, 1)]
+    page = client.get(reverse("web:audit_list"), {"batch": batch}).content.decode()
+    assert f"{anchor.seq}·3" in page and "payment_recorded" in page
+
+    both = api.get("/audit/events", {"subject_type": "ledger.payment", "subject_id": str(first)}).json()
+    assert [(e["seq"], e["position"], e["action"]) for e in both["items"]] == [
+        (reversed_event.seq, None, "payment_reversed"), (anchor.seq, 1, "payment_recorded")]
+    assert both["count"] == 2
+
+    book = load_workbook(io.BytesIO(b"".join(client.get(
+        reverse("web:audit_list"), {"subject_id": str(first), "subject_type": "ledger.payment", "export": "xlsx"}
+    ).streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [(r[0], r[1], r[4]) for r in rows if isinstance(r[0], int)] == [
+        (reversed_event.seq, None, "payment_reversed"), (anchor.seq, 1, "payment_recorded")]
+
+    assert client.get(reverse("web:audit_list"), {"batch": "0"}).status_code == 400
+    assert api.get("/audit/events", {"batch": 0}).status_code == 422

@@ -37,6 +37,8 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    batch = forms.IntegerField(label=gettext_lazy("Bulk write no."), required=False, min_value=1,
+                               max_value=2**63 - 1)
 
     def clean(self):
         cleaned = super().clean()
@@ -46,11 +48,13 @@ class AuditFilterForm(forms.Form):
 
 
 def audit_table(events) -> Table:
-    columns = [Column(_("No."), INT), Column(_("When"), DATETIME), Column(_("Actor"), width=16),
+    columns = [Column(_("No."), INT), Column(_("Position in bulk write"), INT), Column(_("When"), DATETIME),
+               Column(_("Actor"), width=16),
                Column(_("Action"), width=24), Column(_("Subject type"), width=20), Column(_("Subject id"), width=12),
                Column(_("Subject"), width=32), Column(_("Before"), width=48), Column(_("After"), width=48)]
-    rows = ([e.seq, e.occurred_at, e.actor_name, e.action, e.subject_type, e.subject_id, e.subject_repr,
-             _json(e.before), _json(e.after)] for e in events.iterator(chunk_size=2000))
+    rows = ([e["seq"], e["position"], e["occurred_at"], e["actor_name"], e["action"], e["subject_type"],
+             e["subject_id"], e["subject_repr"], _json(e["before"]), _json(e["after"])]
+            for e in events.iterator(chunk_size=2000))
     return Table(_("Audit trail"), columns, rows)
 
 
@@ -83,10 +87,15 @@ class AuditFilters(Schema):
     subject_id: str = Field("", max_length=64)
     date_from: date | None = None
     date_to: date | None = None
+    batch: int | None = Field(None, ge=1, le=2**63 - 1,
+                              description="A bulk write (import run): its sub-chain's events, newest first.")
 
 
 class AuditEventOut(Schema):
-    seq: int
+    seq: int | None = Field(description="Position in the global chain; for an event of a bulk write, its anchor's.")
+    position: int | None = Field(description="Position within the bulk write's sub-chain; empty on the global chain.")
+    batch_no: int | None = Field(description="The bulk write (audit batch) holding the event; empty on the global "
+                                             "chain.")
     occurred_at: datetime
     actor_name: str
     action: str
