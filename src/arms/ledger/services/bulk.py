@@ -51,7 +51,7 @@ from arms.ledger.services.allocations import (
     cash_used,
 )
 from arms.ledger.services.common import receivable_relieved
-from arms.ledger.services.discounts import customer_discount_policy, discount_grant_locked
+from arms.ledger.services.discounts import customer_discount_policies, discount_grant_locked
 from arms.ledger.services.fx import exchange_rate_on
 from arms.ledger.services.invoices import (
     InvoiceTerms,
@@ -154,14 +154,12 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
         numbers = _numbers(Invoice, "INV", _("Invoice"), customers,
                            [(index, invoices[index].customer.pk, invoices[index].number) for index in todo])
         rates = _Rates()
-        policies: dict[int, tuple[int, int] | None] = {}  # the customer's policy discount, read once per customer
+        policies = customer_discount_policies(list(customers.values()))  # each customer's policy discount, one read
         prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]] = []
         for index in todo:
             item = invoices[index]
             with _row(index):
                 locked = customers[item.customer.pk]
-                if locked.pk not in policies:
-                    policies[locked.pk] = customer_discount_policy(locked)
                 terms = invoice_checked(locked, issue_date=item.issue_date, net_minor=item.net_minor,
                                         tax_minor=item.tax_minor, due_date=item.due_date, currency=item.currency,
                                         contract=item.contract, discount_bp=item.discount_bp,
