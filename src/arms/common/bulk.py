@@ -86,6 +86,30 @@ class Table:
         return len(rows)
 
 
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table, for rows a ``Table`` writes with their ids (other rows, or
+    the caller's seals, name them before they are written). PostgreSQL: from the table's own sequence, in one
+    query. SQLite: after the largest id ever given (``sqlite_sequence``, so a deleted id is not reused); the
+    transaction holds the database's only write lock (``transaction_mode`` IMMEDIATE), so nobody takes them."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk, count])
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids must run inside the transaction that writes the rows")
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(largest, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+
 #: COPY's text format: a backslash, a tab, a newline or a carriage return in a value is escaped.
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
