@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from arms.audit.actions import AuditAction
 from arms.audit.models import GENESIS_HASH, AuditBatch, AuditBatchEvent, AuditEvent, AuditHead
 from arms.common import hooks
 from arms.common.actors import user_or_none
+from arms.common.bulk import Table
 from arms.common.locks import qs_for_update
 
 if TYPE_CHECKING:
@@ -156,26 +157,34 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
     if batch.anchor_seq is not None:
         raise RuntimeError("the audit batch is anchored already: open another one")
     now = timezone.now()
+    stored_at = AuditBatchEvent._meta.get_field("occurred_at").get_db_prep_save(now, connection)
     rows = []
     prev, position = batch.last_hash, batch.events
+    for action in {event.action for event in events}:
+        if action not in AuditAction.values:
+            raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     for event in events:
-        if event.action not in AuditAction.values:
-            raise ValueError(f"audit action {event.action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
         position += 1
-        fields = {
-            "seq": position, "occurred_at": now, "actor_name": batch.actor_name, "action": event.action,
-            "subject_type": event.subject._meta.label_lower, "subject_id": str(event.subject.pk),
-            "subject_repr": str(event.subject)[:200], "before": canonical_json(event.before),
-            "after": canonical_json(event.after), "prev_hash": prev,
-            "seals": canonical_json(event.seals) if event.seals else None,
-        }
-        prev = event_hash(**fields)
-        fields.pop("seq")
-        fields.pop("actor_name")
-        rows.append(AuditBatchEvent(batch=batch, position=position, hash=prev, **fields))
-    AuditBatchEvent.objects.bulk_create(rows, batch_size=2000)
+        subject_type, subject_id = event.subject._meta.label_lower, str(event.subject.pk)
+        subject_repr = str(event.subject)[:200]
+        before, after = canonical_json(event.before), canonical_json(event.after)
+        seals = canonical_json(event.seals) if event.seals else None
+        digest = event_hash(seq=position, occurred_at=now, actor_name=batch.actor_name, action=event.action,
+                            subject_type=subject_type, subject_id=subject_id, subject_repr=subject_repr,
+                            before=before, after=after, prev_hash=prev, seals=seals)
+        # JSON columns get the canonical form as text: what is stored reads back as what was hashed
+        rows.append((batch.pk, position, stored_at, str(event.action), subject_type, subject_id, subject_repr,
+                     _json_text(before), _json_text(after), _json_text(seals), prev, digest))
+        prev = digest
+    Table(AuditBatchEvent, ["batch_id", "position", "occurred_at", "action", "subject_type", "subject_id",
+                            "subject_repr", "before", "after", "seals", "prev_hash", "hash"], now).write(rows)
     batch.events, batch.last_hash = position, prev
     AuditBatch.objects.filter(pk=batch.pk).update(events=position, last_hash=prev)
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON column's value as the bulk writer sends it: SQL NULL for ``None``, as the model field stores it."""
+    return json.dumps(value, ensure_ascii=False) if value is not None else None
 
 
 def audit_batch_anchor(batch: AuditBatch, *, action: str = AuditAction.AUDIT_BATCH_ANCHORED,

@@ -86,6 +86,78 @@ class Table:
         return len(rows)
 
 
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table, for rows a ``Table`` writes with their ids (other rows, or
+    the caller's seals, name them before they are written). PostgreSQL: from the table's own sequence, in one
+    query. SQLite: after the largest id ever given (``sqlite_sequence``, so a deleted id is not reused); the
+    transaction holds the database's only write lock (``transaction_mode`` IMMEDIATE), so nobody takes them."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk, count])
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids must run inside the transaction that writes the rows")
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(largest, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+
+#: columns whose Python value is already what the database takes (no ``get_db_prep_save`` per value)
+_PLAIN = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+                    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+                    "SmallIntegerField", "ForeignKey", "OneToOneField", "CharField", "TextField", "BooleanField",
+                    "SlugField", "EmailField"})
+
+
+def insert_instances(model: type[Model], objs: list[Any], now: datetime) -> None:
+    """Insert unsaved instances of ``model`` through ``Table`` (COPY / executemany), each given its id first
+    (``reserve_ids``) and marked saved, as ``bulk_create`` would leave them. The instances carry every value
+    (their defaults from ``__init__``); ``auto_now(_add)`` columns get ``now``."""
+    if not objs:
+        return
+    fields = list(model._meta.concrete_fields)
+    names = [f.attname for f in fields]
+    stamped = [f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)]
+    prepare = [None if f.get_internal_type() in _PLAIN else f for f in fields]
+    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    rows = []
+    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+        setattr(obj, pk_name, pk)
+        for name in stamped:
+            setattr(obj, name, now)
+        obj._state.adding, obj._state.db = False, connection.alias
+        rows.append(tuple(getattr(obj, name) if field is None
+                          else field.get_db_prep_save(getattr(obj, name), connection)
+                          for name, field in zip(names, prepare, strict=True)))
+    Table(model, names, now).write(rows)
+
+
+def update_column(model: type[Model], column: str, values: dict[int, int]) -> None:
+    """Set the integer ``column`` of each row ``values`` names (primary key -> value) in one statement
+    (PostgreSQL: a join to two arrays; SQLite: ``executemany``), instead of ``bulk_update``'s ``CASE`` per row."""
+    if not values:
+        return
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
+    name = quote(model._meta.get_field(column).column)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"UPDATE {table} SET {name} = v.value FROM (SELECT unnest(%s::bigint[]) AS id, "
+                           f"unnest(%s::bigint[]) AS value) AS v WHERE {table}.{pk} = v.id",
+                           [list(values), list(values.values())])
+        else:
+            cursor.executemany(f"UPDATE {table} SET {name} = %s WHERE {pk} = %s",
+                               [(value, key) for key, value in values.items()])
+
+
 #: COPY's text format: a backslash, a tab, a newline or a carriage return in a value is escaped.
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 

@@ -36,6 +36,7 @@ CHARGES_WAIVED = "dunning.charges_waived"
 LEGAL_SUMMARY = "cases.legal_summary"
 PAYMENT_OUTLOOK = "ledger.payment_outlook"
 DISCOUNT_TERMS = "ledger.discount_terms"
+DISCOUNT_TERMS_MANY = "ledger.discount_terms_many"
 
 
 class ExposureIncrease(Protocol):
@@ -152,13 +153,20 @@ class DiscountTerms(Protocol):
     def __call__(self, *, customer: Any) -> tuple[int, int] | None: ...
 
 
+class DiscountTermsMany(Protocol):
+    """``ledger.discount_terms_many``: ``ledger.discount_terms`` for many customers in one read (the bulk path), as
+    ``{customer_id: (basis points, days)}``; a customer with no discount is left out. Registered by credit."""
+
+    def __call__(self, *, customer_ids: list[int]) -> dict[int, tuple[int, int]]: ...
+
+
 #: every event and the shape of its callables
 EVENTS: dict[str, type] = {
     EXPOSURE_INCREASE: ExposureIncrease, EXPOSURE_INCREASE_MANY: ExposureIncreaseMany,
     TRADE_HISTORY: TradeHistory, AUDIT_VERIFY: AuditVerify,
     LEDGER_CHECKS: LedgerChecks, BUNDLE_SECTIONS: BundleSections, LETTER_ISSUER: LetterIssuer,
     CHARGES_WAIVED: ChargesWaived, LEGAL_SUMMARY: LegalSummary, PAYMENT_OUTLOOK: PaymentOutlook,
-    DISCOUNT_TERMS: DiscountTerms,
+    DISCOUNT_TERMS: DiscountTerms, DISCOUNT_TERMS_MANY: DiscountTermsMany,
 }
 
 _registry: dict[str, dict[str, Callable[..., Any]]] = {}
@@ -186,6 +194,8 @@ def register(event: Literal["cases.legal_summary"], name: str, fn: LegalSummary)
 def register(event: Literal["ledger.payment_outlook"], name: str, fn: PaymentOutlook) -> None: ...
 @overload
 def register(event: Literal["ledger.discount_terms"], name: str, fn: DiscountTerms) -> None: ...
+@overload
+def register(event: Literal["ledger.discount_terms_many"], name: str, fn: DiscountTermsMany) -> None: ...
 def register(event: str, name: str, fn: Callable[..., Any]) -> None:
     """Register ``fn`` for ``event`` under ``name``; registering a name again replaces it (ready() may rerun)."""
     if event not in EVENTS:

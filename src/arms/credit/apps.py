@@ -9,7 +9,8 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from arms.common import hooks
-        from arms.credit.discounts import discount_terms
+        from arms.credit.discounts import discount_terms, discount_terms_many
 
         # the ledger fixes an invoice's early-payment discount at posting from the credit policy (it cannot import it)
         hooks.register(hooks.DISCOUNT_TERMS, "credit.discount_terms", discount_terms)
+        hooks.register(hooks.DISCOUNT_TERMS_MANY, "credit.discount_terms_many", discount_terms_many)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
@@ -47,7 +48,15 @@ def entry_digest(*, entry_id: int, date: str, kind: str, company_id: int, custom
     return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def journal_seals(*entries: JournalEntry) -> dict[str, dict[str, str]]:
+@dataclass(frozen=True)
+class WrittenEntry:
+    """An entry the bulk path wrote (``journal_write_many``): its id and seal, all ``journal_seals`` reads."""
+
+    pk: int
+    seal: str
+
+
+def journal_seals(*entries: JournalEntry | WrittenEntry) -> dict[str, dict[str, str]]:
     """The seals to pass to ``audit_record`` for entries just written by ``journal_write``."""
     return {SEAL_KEY: {str(entry.pk): entry.seal for entry in entries}} if entries else {}
 

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
 from arms.audit.services import BatchEvent, audit_batch_anchor, audit_batch_append, audit_batch_open
 from arms.common import hooks
 from arms.common.actors import user_or_none
+from arms.common.bulk import Table, insert_instances, update_column
 from arms.common.errors import ArmsError, Conflict, ErrorCode
 from arms.common.locks import customer_qs_for_update, invoices_qs_for_update
 from arms.common.models import IdempotencyRecord
@@ -51,7 +53,7 @@ from arms.ledger.services.allocations import (
     cash_used,
 )
 from arms.ledger.services.common import receivable_relieved
-from arms.ledger.services.discounts import customer_discount_policy, discount_grant_locked
+from arms.ledger.services.discounts import customer_discount_policies, discount_grant_locked
 from arms.ledger.services.fx import exchange_rate_on
 from arms.ledger.services.invoices import (
     InvoiceTerms,
@@ -154,14 +156,12 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
         numbers = _numbers(Invoice, "INV", _("Invoice"), customers,
                            [(index, invoices[index].customer.pk, invoices[index].number) for index in todo])
         rates = _Rates()
-        policies: dict[int, tuple[int, int] | None] = {}  # the customer's policy discount, read once per customer
+        policies = customer_discount_policies(list(customers.values()))  # each customer's policy discount, one read
         prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]] = []
         for index in todo:
             item = invoices[index]
             with _row(index):
                 locked = customers[item.customer.pk]
-                if locked.pk not in policies:
-                    policies[locked.pk] = customer_discount_policy(locked)
                 terms = invoice_checked(locked, issue_date=item.issue_date, net_minor=item.net_minor,
                                         tax_minor=item.tax_minor, due_date=item.due_date, currency=item.currency,
                                         contract=item.contract, discount_bp=item.discount_bp,
@@ -194,8 +194,8 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
                     description=item.description, posted_by=user_or_none(actor), discount_bp=terms.discount_bp,
                     discount_until=terms.discount_until,
                 ))
-            for (index, *_rest), invoice in zip(round_, Invoice.objects.bulk_create(rows, batch_size=2000),
-                                                strict=True):
+            insert_instances(Invoice, rows, timezone.now())
+            for (index, *_rest), invoice in zip(round_, rows, strict=True):
                 made[index] = invoice
         ordered = [made[index] for index, *_rest in prepared]
         entries = journal_write_many([
@@ -270,7 +270,8 @@ def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
                 amount_base_minor=amount_base, charge_minor=item.charge_minor, charge_base_minor=charge_base,
                 posted_by=user_or_none(actor), contract=item.contract,
             ))
-        made = Payment.objects.bulk_create(rows, batch_size=2000)
+        insert_instances(Payment, rows, timezone.now())
+        made = rows
         entries = journal_write_many([
             EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
                       kind=EntryKind.PAYMENT, memo=payment_memo(payment.number), sources={"payment": payment},
@@ -367,7 +368,8 @@ class _Allocator:
     def flush(self) -> None:
         if not self.pending:
             return
-        made = Allocation.objects.bulk_create([row[0] for row in self.pending], batch_size=2000)
+        made = [row[0] for row in self.pending]
+        insert_instances(Allocation, made, timezone.now())
         for allocation in made:
             self.first_allocation.setdefault(allocation.payment_id or 0, allocation.pk)
         specs, owners = [], []
@@ -387,9 +389,10 @@ class _Allocator:
                        seals=journal_seals(sealed[allocation.pk]) if allocation.pk in sealed else None)
             for allocation, _payment, _invoice, before, after in self.pending
         ])
-        Invoice.objects.bulk_update(list(self.touched_invoices.values()), ["amount_open_minor"], batch_size=2000)
-        Payment.objects.bulk_update(list(self.touched_payments.values()), ["amount_unallocated_minor"],
-                                    batch_size=2000)
+        update_column(Invoice, "amount_open_minor",
+                      {pk: invoice.amount_open_minor for pk, invoice in self.touched_invoices.items()})
+        update_column(Payment, "amount_unallocated_minor",
+                      {pk: payment.amount_unallocated_minor for pk, payment in self.touched_payments.items()})
         self.count += len(self.pending)
         self.pending, self.touched_invoices, self.touched_payments = [], {}, {}
 
@@ -446,9 +449,8 @@ def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) ->
 
 
 def _remember(scope: str, rows: list[tuple[str | None, str | None, int]]) -> None:
-    IdempotencyRecord.objects.bulk_create(
-        [IdempotencyRecord(scope=scope, key=key, fingerprint=digest, object_id=object_id)
-         for key, digest, object_id in rows if key and digest], batch_size=2000)
+    Table(IdempotencyRecord, ["scope", "key", "fingerprint", "object_id"], timezone.now()).write(
+        [(scope, key, digest, object_id) for key, digest, object_id in rows if key and digest])
 
 
 def _lock_customers(ids: set[int]) -> dict[int, Customer]:

@@ -52,6 +52,15 @@ def customer_discount_policy(customer: Customer) -> tuple[int, int] | None:
     return None
 
 
+def customer_discount_policies(customers: list[Customer]) -> dict[int, tuple[int, int] | None]:
+    """``customer_discount_policy`` of many customers in one read (the ``ledger.discount_terms_many`` hook)."""
+    found: dict[int, tuple[int, int]] = {}
+    for terms in hooks.run(hooks.DISCOUNT_TERMS_MANY, customer_ids=[customer.pk for customer in customers]):
+        for customer_id, (points, days) in terms.items():
+            found.setdefault(customer_id, (int(points), int(days)))
+    return {customer.pk: found.get(customer.pk) for customer in customers}
+
+
 def discount_terms_for(*, customer: Customer, contract: Contract | None, issue_date: date, due_date: date,
                        basis_points: int | None = None, until: date | None = None,
                        policy: tuple[int, int] | None = POLICY_UNREAD) -> tuple[int, date | None]:
