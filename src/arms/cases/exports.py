@@ -17,7 +17,7 @@ def _name(user) -> str:
 
 
 def worklist_table(rows) -> Table:
-    """The ranked worklist (a list of ``WorklistRow``)."""
+    """The ranked worklist (``cases.selectors.Worklist``: its rows made a chunk at a time as the export streams)."""
     header = [Column(_("Rank"), INT, width=8), Column(_("Customer code")), Column(_("Customer"), width=32),
               Column(_("Region")), Column(_("Collector")), Column(_("Score"), INT), Column(_("Grade")),
               Column(_("Days overdue"), INT), Column(_("Overdue (CNY)"), AMOUNT), Column(_("Open tasks"), INT),

@@ -3,18 +3,19 @@ the credit file's trade history), the collector's worklist, and one customer's c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.contrib.auth import get_user_model
 from django.db.models import BigIntegerField, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
-from arms.accounts.roles import Role
+from arms.accounts.roles import Role, sees_all_customers
 from arms.cases.enums import DisputeStatus, Level, PlanStatus, PromiseStatus, TaskStatus
 from arms.cases.models import Activity, Dispute, InstallmentPlan, PromiseToPay, Task
-from arms.credit.models import CreditProfile
+from arms.customers.enums import Region
+from arms.customers.models import Customer
 from arms.customers.selectors import customers_visible_to
 from arms.domain import worklist as scoring
 from arms.domain.money import BASE_CURRENCY
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
 
     from arms.common.typing import Viewer
-    from arms.customers.models import Customer
 
 # ---------------------------------------------------------------- seams used by dunning, credit, analytics
 
@@ -122,10 +122,29 @@ def trade_history(*, customer_ids: list[int], as_of: date) -> dict[int, dict[str
 OVERDUE_BUCKETS = [("current", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),
                    ("91_180", 91, 180), ("over_180", 181, None)]
 
+#: rows made at a time when the whole worklist is read (an export)
+WORKLIST_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class WorklistCustomer:
+    """The customer of a worklist row, as values: what the page, the API and the export show of it."""
+
+    pk: int
+    code: str
+    name: str
+    region: str
+    collector: User | None
+    #: the customer's oldest open item (earliest due), for its predicted payment (``arms.web.outlook``)
+    oldest_open_invoice_id: int | None = None
+
+    def get_region_display(self) -> str:
+        return str(Region(self.region).label) if self.region in Region.values else self.region
+
 
 @dataclass
 class WorklistRow:
-    customer: object
+    customer: WorklistCustomer
     facts: scoring.WorklistFacts
     parts: scoring.ScoreParts
     open_by_currency: dict[str, int] = field(default_factory=dict)
@@ -154,96 +173,170 @@ class WorklistRow:
         return self.facts.overdue_base_minor
 
 
-def grades_of(customer_ids: Iterable[int]) -> dict[int, str]:
-    """Credit grade per customer from ``credit.CreditProfile``; missing means unrated."""
-    return dict(CreditProfile.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "grade"))
+@dataclass
+class _Ranked:
+    """One customer's figures before its row is made (values only, no customer read yet)."""
+
+    facts: scoring.WorklistFacts
+    open_by_currency: dict[str, int]
+    overdue_by_currency: dict[str, int]
+    open_tasks: int
+    next_task_due: date | None
+    open_promises: int
+    open_disputes: int
+
+
+class Worklist(Sequence[WorklistRow]):
+    """The ranked worklist: the order, the count and the overdue total are known for every customer; the rows
+    (with the customer's name, region and collector) are made only for the slice read, a page or a chunk of an
+    export, in two queries (the customers of the slice, then their collectors once each)."""
+
+    def __init__(self, ranked: list[_Ranked]) -> None:
+        self._ranked = ranked
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    @overload
+    def __getitem__(self, index: int) -> WorklistRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[WorklistRow]: ...
+
+    def __getitem__(self, index: int | slice) -> WorklistRow | list[WorklistRow]:
+        if isinstance(index, slice):
+            return _rows(self._ranked[index])
+        return _rows([self._ranked[index]])[0]
+
+    def __iter__(self) -> Iterator[WorklistRow]:
+        for start in range(0, len(self._ranked), WORKLIST_CHUNK):
+            yield from _rows(self._ranked[start:start + WORKLIST_CHUNK])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Worklist):
+            other = list(other)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def overdue_total_minor(self) -> int:
+        """The overdue amount (CNY) of every customer on the list, whichever page is shown."""
+        return sum(entry.facts.overdue_base_minor for entry in self._ranked)
+
+
+def _rows(ranked: list[_Ranked]) -> list[WorklistRow]:
+    """The rows of ``ranked``: its customers read as values in one query (with each one's oldest open item),
+    their collectors once per person."""
+    ids = [entry.facts.customer_id for entry in ranked]
+    oldest = (Invoice.objects.filter(customer_id=OuterRef("pk"), amount_open_minor__gt=0)
+              .order_by("due_date", "pk").values("pk")[:1])
+    customers = {row["pk"]: row for row in Customer.objects.filter(pk__in=ids).annotate(oldest_open=Subquery(oldest))
+                 .values("pk", "code", "name", "region", "collector_id", "oldest_open")}
+    collector_ids = {row["collector_id"] for row in customers.values() if row["collector_id"]}
+    collectors = get_user_model().objects.in_bulk(collector_ids) if collector_ids else {}
+    rows = []
+    for entry in ranked:
+        row = customers[entry.facts.customer_id]
+        customer = WorklistCustomer(pk=row["pk"], code=row["code"], name=row["name"], region=row["region"],
+                                    collector=collectors.get(row["collector_id"]),
+                                    oldest_open_invoice_id=row["oldest_open"])
+        rows.append(WorklistRow(
+            customer=customer, facts=entry.facts, parts=scoring.score_parts(entry.facts),
+            open_by_currency=entry.open_by_currency, overdue_by_currency=entry.overdue_by_currency,
+            open_tasks=entry.open_tasks, next_task_due=entry.next_task_due, open_promises=entry.open_promises,
+            open_disputes=entry.open_disputes,
+        ))
+    return rows
+
+
+def _customers_q(user: Viewer, *, prefix: str, collector_id: int | None, region: str, search: str) -> Q:
+    """The worklist's customers as a condition on ``prefix`` (``"customer__"`` from a row that names its
+    customer), so that each read joins the customers instead of listing their ids."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q() if sees_all_customers(user) else Q(**{f"{prefix}salesperson": user})
+    if collector_id:
+        q &= Q(**{f"{prefix}collector_id": collector_id})
+    if region:
+        q &= Q(**{f"{prefix}region": region})
+    if search:
+        q &= Q(**{f"{prefix}code__icontains": search}) | Q(**{f"{prefix}name__icontains": search})
+    return q
 
 
 def worklist(*, user: Viewer, as_of: date, collector_id: int | None = None, grade: str = "", region: str = "",
-             bucket: str = "", has_open_tasks: bool | None = None, search: str = "") -> list[WorklistRow]:
+             bucket: str = "", has_open_tasks: bool | None = None, search: str = "") -> Worklist:
     """The customers with open items the user may see, ranked by ``domain.worklist`` (highest first).
 
-    Sums come from one aggregate query per (customer, currency); foreign-currency overdue amounts count in
-    CNY at their invoices' own posting rates (gross base / gross).
+    Sums come from one aggregate query per (customer, currency) that joins the customer (its code for the
+    ranking's tie-break, its credit grade); the counts of tasks, promises and disputes from one grouped query
+    each over the same customers. Only values are read: the rows of a page (or an export's chunk) are made when
+    read (``Worklist``). Foreign-currency overdue amounts count in CNY at their invoices' own posting rates
+    (gross base / gross).
     """
-    customers = customers_visible_to(user)
-    if collector_id:
-        customers = customers.filter(collector_id=collector_id)
-    if region:
-        customers = customers.filter(region=region)
-    if search:
-        customers = customers.filter(Q(code__icontains=search) | Q(name__icontains=search))
-    open_invoices = Invoice.objects.filter(customer__in=customers, amount_open_minor__gt=0)
+    on_customer = _customers_q(user, prefix="customer__", collector_id=collector_id, region=region, search=search)
     sums = (
-        open_invoices.values("customer_id", "currency").annotate(
+        Invoice.objects.filter(on_customer, amount_open_minor__gt=0)
+        .values("customer_id", "customer__code", "customer__credit_profile__grade", "currency").annotate(
             open_minor=Sum("amount_open_minor"),
             overdue_minor=Sum("amount_open_minor", filter=Q(due_date__lt=as_of)),
             overdue_gross=Sum("gross_minor", filter=Q(due_date__lt=as_of)),
             overdue_gross_base=Sum("gross_base_minor", filter=Q(due_date__lt=as_of)),
             oldest_due=Min("due_date"),
-        )
+        ).order_by()
+        .values_list("customer_id", "customer__code", "customer__credit_profile__grade", "currency", "open_minor",
+                     "overdue_minor", "overdue_gross", "overdue_gross_base", "oldest_due")
     )
-    per_customer: dict[int, dict[str, Any]] = {}
-    for row in sums:
-        entry = per_customer.setdefault(row["customer_id"], {"open": {}, "overdue": {}, "overdue_base": 0,
-                                                             "oldest_due": row["oldest_due"]})
-        entry["open"][row["currency"]] = row["open_minor"]
-        entry["oldest_due"] = min(entry["oldest_due"], row["oldest_due"])
-        overdue = row["overdue_minor"] or 0
+    per_customer: dict[int, list[Any]] = {}
+    for pk, code, grade_of, currency, open_minor, overdue, gross, gross_base, oldest_due in sums:
+        entry = per_customer.get(pk)
+        if entry is None:
+            # code, grade, open by currency, overdue by currency, overdue in CNY, oldest due
+            entry = per_customer[pk] = [code, grade_of or "", {}, {}, 0, oldest_due]
+        entry[2][currency] = open_minor
+        if oldest_due < entry[5]:
+            entry[5] = oldest_due
         if overdue:
-            entry["overdue"][row["currency"]] = overdue
-            if row["currency"] == BASE_CURRENCY or not row["overdue_gross"]:
-                entry["overdue_base"] += overdue
-            else:
-                entry["overdue_base"] += overdue * row["overdue_gross_base"] // row["overdue_gross"]
-    ids = list(per_customer)
-    grades = grades_of(ids)
-    broken = {pk: facts["broken_promises"] for pk, facts in trade_history(customer_ids=ids, as_of=as_of).items()}
-    tasks = {row["customer_id"]: row for row in Task.objects.filter(customer_id__in=ids, status=TaskStatus.OPEN)
-             .values("customer_id").annotate(n=Count("pk"), next_due=Min("due_on"))}
-    promises = dict(PromiseToPay.objects.filter(customer_id__in=ids, status=PromiseStatus.OPEN)
-                    .values("customer_id").annotate(n=Count("pk")).values_list("customer_id", "n"))
-    disputes = dict(Dispute.objects.filter(customer_id__in=ids, status=DisputeStatus.OPEN)
-                    .values("customer_id").annotate(n=Count("pk")).values_list("customer_id", "n"))
-    # the oldest open item's id rides along (one index lookup per customer), so that the page can ask for its
-    # predicted payment date without another query (arms.web.outlook.oldest_item_outlook)
-    oldest = (Invoice.objects.filter(customer_id=OuterRef("pk"), amount_open_minor__gt=0)
-              .order_by("due_date", "pk").values("pk")[:1])
-    objects = (customers.filter(pk__in=ids).select_related("collector", "salesperson")
-               .annotate(oldest_open_invoice_id=Subquery(oldest)).in_bulk())
-    rows = []
-    for pk, entry in per_customer.items():
-        customer = objects[pk]
-        facts = scoring.WorklistFacts(
-            customer_id=pk, code=customer.code, overdue_base_minor=entry["overdue_base"],
-            max_days_overdue=days_overdue(entry["oldest_due"], as_of), grade=grades.get(pk, "") or "",
-            broken_promises=broken.get(pk, 0),
-        )
-        task_row = tasks.get(pk)
-        rows.append(WorklistRow(
-            customer=customer, facts=facts, parts=scoring.score_parts(facts), open_by_currency=entry["open"],
-            overdue_by_currency=entry["overdue"], open_tasks=task_row["n"] if task_row else 0,
-            next_task_due=task_row["next_due"] if task_row else None, open_promises=promises.get(pk, 0),
-            open_disputes=disputes.get(pk, 0),
-        ))
-    rows = [r for r in rows if _row_matches(r, grade=grade, bucket=bucket, has_open_tasks=has_open_tasks)]
-    order = {f.customer_id: i for i, f in enumerate(scoring.rank([r.facts for r in rows]))}
-    return sorted(rows, key=lambda r: order[r.facts.customer_id])
+            entry[3][currency] = overdue
+            entry[4] += overdue if currency == BASE_CURRENCY or not gross else overdue * gross_base // gross
+    since = as_of - timedelta(days=365)
+    broken = _counts(PromiseToPay.objects.filter(on_customer, status=PromiseStatus.BROKEN, closed_on__gt=since,
+                                                 closed_on__lte=as_of))
+    promises = _counts(PromiseToPay.objects.filter(on_customer, status=PromiseStatus.OPEN))
+    disputes = _counts(Dispute.objects.filter(on_customer, status=DisputeStatus.OPEN))
+    tasks = {pk: (n, next_due) for pk, n, next_due in
+             Task.objects.filter(on_customer, status=TaskStatus.OPEN).order_by().values("customer_id")
+             .annotate(n=Count("pk"), next_due=Min("due_on")).values_list("customer_id", "n", "next_due")}
+    wanted_grade = None if not grade else "" if grade == "unrated" else grade.upper()
+    low, high = _bucket_days(bucket)
+    ranked = []
+    for pk, (code, grade_of, open_by, overdue_by, overdue_base, oldest_due) in per_customer.items():
+        days = days_overdue(oldest_due, as_of)
+        n_tasks, next_due = tasks.get(pk, (0, None))
+        if ((wanted_grade is not None and grade_of != wanted_grade)
+                or (low is not None and days < low) or (high is not None and days > high)
+                or (has_open_tasks is not None and (n_tasks > 0) != has_open_tasks)):
+            continue
+        facts = scoring.WorklistFacts(customer_id=pk, code=code, overdue_base_minor=overdue_base,
+                                      max_days_overdue=days, grade=grade_of, broken_promises=broken.get(pk, 0))
+        ranked.append(_Ranked(facts, open_by, overdue_by, n_tasks, next_due, promises.get(pk, 0),
+                              disputes.get(pk, 0)))
+    ranked.sort(key=lambda r: scoring.rank_key(r.facts))
+    return Worklist(ranked)
 
 
-def _row_matches(row: WorklistRow, *, grade: str, bucket: str, has_open_tasks: bool | None) -> bool:
-    if grade:
-        wanted = "" if grade == "unrated" else grade.upper()
-        if row.grade != wanted:
-            return False
-    if bucket:
-        days = row.max_days_overdue
-        for code, low, high in OVERDUE_BUCKETS:
-            if code == bucket:
-                if (low is not None and days < low) or (high is not None and days > high):
-                    return False
-                break
-    return has_open_tasks is None or (row.open_tasks > 0) == has_open_tasks
+def _counts(qs: QuerySet[Any]) -> dict[int, int]:
+    """Rows of ``qs`` per customer."""
+    return dict(qs.order_by().values("customer_id").annotate(n=Count("pk")).values_list("customer_id", "n"))
+
+
+def _bucket_days(bucket: str) -> tuple[int | None, int | None]:
+    """(fewest, most) days overdue of the filter's bucket; (None, None) for none."""
+    for code, low, high in OVERDUE_BUCKETS:
+        if code == bucket:
+            return low, high
+    return None, None
 
 
 # ---------------------------------------------------------------- one customer's case

@@ -71,7 +71,7 @@ def worklist(request):
     for row in page.object_list:
         row.outlook = outlooks.get(row.customer.pk)
     context = {"form": form, "page": page, "today": today,
-               "overdue_total_minor": sum(r.overdue_base_minor for r in rows),
+               "overdue_total_minor": rows.overdue_total_minor,
                "query": data.urlencode(), "bucket_labels": BUCKET_LABELS}
     template = "cases/worklist.html#results" if request.htmx else "cases/worklist.html"
     return render(request, template, context)

@@ -91,6 +91,11 @@ def score(facts: WorklistFacts) -> int:
     return score_parts(facts).total
 
 
+def rank_key(facts: WorklistFacts) -> tuple[int, int, str]:
+    """The sort key of ``rank``: highest score first; ties to the larger overdue amount, then the customer code."""
+    return (-score(facts), -facts.overdue_base_minor, facts.code)
+
+
 def rank(rows: list[WorklistFacts]) -> list[WorklistFacts]:
     """Highest score first; ties to the larger overdue amount, then the customer code."""
-    return sorted(rows, key=lambda f: (-score(f), -f.overdue_base_minor, f.code))
+    return sorted(rows, key=rank_key)

@@ -3,9 +3,9 @@
 The standard policy, a stricter one for grade D customers, one customer excluded (in negotiation), and three
 dunning runs (four weeks ago, two weeks ago, today), so the demo shows the whole ladder: reminders, calls,
 letters, holds, lawyer's letters. The e-mails are left *pending* in the outbox: the demo's queue consumer sends
-them (to ``var/mail/*.eml`` when no ``ARMS_SMTP_URL`` names a server) at its next ten-minute check. PDFs are
-rendered only for the letters and lawyer's letters of the last run, which keeps the seed to seconds; the other
-actions' statements are rendered when someone opens them.
+them (to ``var/mail/*.eml`` when no ``ARMS_SMTP_URL`` names a server) at its next ten-minute check. No PDF is
+rendered during the seed: a letter, lawyer's letter or statement is rendered from the action's figures when
+someone first opens it (``dunning.documents.stored_or_rendered``, behind the dunning and legal pages and the API).
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
         if candidates:
             exclusion_add(customer=rng.choice(candidates), reason="战略客户，正在商谈整体付款安排", actor=None)
 
-    # Render only what a visitor opens first: the letters of the last run. Statements are made on demand.
+    # No PDF now: each is rendered when first opened (rendering the last run's letters was most of the seed's time).
     for days_ago in (28, 14, 0):
         run = dunning_run(as_of=today - timedelta(days=days_ago), trigger=RunTrigger.DEMO, process=False)
-        process_actions(run.pk, queue_email=False, documents_wanted=() if days_ago else ("letter",))
+        process_actions(run.pk, queue_email=False, documents_wanted=())
     return {"dunning actions": DunningAction.objects.count(),
             "dunning e-mails pending": DunningEmail.objects.filter(status="pending").count()}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -177,65 +178,78 @@ def discount_offers(*, customer_id: int, today: date) -> list[tuple[Invoice, Dis
 _KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2, "payment_reversal": 3}
 
 
+def _statement_sql() -> str:
+    """The statement's one query: four opening sums per currency (section 0) and the period's four kinds of
+    movement (section 1), as ``UNION ALL`` of the tables' own rows. Columns: section, kind, date, id, number,
+    two texts (the line's description is chosen from them in Python), debit, credit, currency."""
+    invoice, note, payment = Invoice._meta.db_table, CreditNote._meta.db_table, Payment._meta.db_table
+    reversed_ = f"status = '{PaymentStatus.REVERSED.value}'"
+    return " UNION ALL ".join([
+        f"SELECT 1, 'invoice', issue_date, id, number, description, vat_invoice_number, gross_minor, 0, currency "
+        f"FROM {invoice} WHERE customer_id = %(customer)s AND issue_date BETWEEN %(start)s AND %(end)s",
+        f"SELECT 1, 'credit_note', \"date\", id, number, reason, '', 0, gross_minor, currency "
+        f"FROM {note} WHERE customer_id = %(customer)s AND \"date\" BETWEEN %(start)s AND %(end)s",
+        f"SELECT 1, 'payment', received_date, id, number, bank_reference, method, 0, amount_minor, currency "
+        f"FROM {payment} WHERE customer_id = %(customer)s AND received_date BETWEEN %(start)s AND %(end)s",
+        f"SELECT 1, 'payment_reversal', reversal_date, id, number, reversal_reason, '', amount_minor, 0, currency "
+        f"FROM {payment} WHERE customer_id = %(customer)s AND {reversed_} "
+        f"AND reversal_date BETWEEN %(start)s AND %(end)s",
+        f"SELECT 0, 'invoice', NULL, NULL, NULL, NULL, NULL, CAST(SUM(gross_minor) AS BIGINT), 0, currency "
+        f"FROM {invoice} WHERE customer_id = %(customer)s AND issue_date < %(start)s GROUP BY currency",
+        f"SELECT 0, 'credit_note', NULL, NULL, NULL, NULL, NULL, 0, CAST(SUM(gross_minor) AS BIGINT), currency "
+        f"FROM {note} WHERE customer_id = %(customer)s AND \"date\" < %(start)s GROUP BY currency",
+        f"SELECT 0, 'payment', NULL, NULL, NULL, NULL, NULL, 0, CAST(SUM(amount_minor) AS BIGINT), currency "
+        f"FROM {payment} WHERE customer_id = %(customer)s AND received_date < %(start)s GROUP BY currency",
+        f"SELECT 0, 'payment_reversal', NULL, NULL, NULL, NULL, NULL, CAST(SUM(amount_minor) AS BIGINT), 0, currency "
+        f"FROM {payment} WHERE customer_id = %(customer)s AND {reversed_} AND reversal_date < %(start)s "
+        f"GROUP BY currency",
+    ])
+
+
+def _line_text(kind: str, first: str | None, second: str | None) -> str:
+    """A movement's description: the invoice's own, else its VAT invoice number (发票 …); a credit note's reason;
+    a payment's bank reference, else its method; a reversal's reason."""
+    if kind == "invoice":
+        return first or (f"发票 {second}" if second else "")
+    if kind == "payment":
+        return first or second or ""
+    return first or ""
+
+
 def customer_statement(*, customer_id: int, date_from: date, date_to: date) -> list[Statement]:
     """对账单: per currency, the opening balance on ``date_from``, every movement up to ``date_to``, closing.
 
     The balance is what the customer owes net of money received: invoices (debit) less credit notes and
-    payments (credit); a reversed payment comes back as a debit on its reversal date. Opening balances
-    are four SQL sums; movements are read for the period only. A write-off (核销坏账) is not a movement here: the
-    books drop the receivable but the customer still owes it (账销案存), so its statement still shows it.
+    payments (credit); a reversed payment comes back as a debit on its reversal date. One query (``UNION
+    ALL``) reads the four opening sums and the period's movements, each through the customer's date index,
+    as values. A write-off (核销坏账) is not a movement here: the books drop the receivable but the customer still
+    owes it (账销案存), so its statement still shows it.
     """
     opening: dict[str, int] = defaultdict(int)
-
-    def add(rows: Iterable[Mapping[str, Any]], sign: int) -> None:
-        for row in rows:
-            opening[row["currency"]] += sign * (row["total"] or 0)
-
-    add(Invoice.objects.filter(customer_id=customer_id, issue_date__lt=date_from).values("currency")
-        .annotate(total=Sum("gross_minor")), 1)
-    add(CreditNote.objects.filter(customer_id=customer_id, date__lt=date_from).values("currency")
-        .annotate(total=Sum("gross_minor")), -1)
-    add(Payment.objects.filter(customer_id=customer_id, received_date__lt=date_from).values("currency")
-        .annotate(total=Sum("amount_minor")), -1)
-    add(Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED, reversal_date__lt=date_from)
-        .values("currency").annotate(total=Sum("amount_minor")), 1)
-
-    movements: dict[str, list[tuple[date, str, int, str, str, int, int]]] = defaultdict(list)
-    for inv in Invoice.objects.filter(customer_id=customer_id, issue_date__range=(date_from, date_to)).values(
-        "id", "currency", "issue_date", "number", "description", "gross_minor", "vat_invoice_number"
-    ):
-        text = inv["description"] or (f"发票 {inv['vat_invoice_number']}" if inv["vat_invoice_number"] else "")
-        movements[inv["currency"]].append((inv["issue_date"], "invoice", inv["id"], inv["number"], text,
-                                           inv["gross_minor"], 0))
-    for note in CreditNote.objects.filter(customer_id=customer_id, date__range=(date_from, date_to)).values(
-        "id", "currency", "date", "number", "reason", "gross_minor"
-    ):
-        movements[note["currency"]].append((note["date"], "credit_note", note["id"], note["number"], note["reason"], 0,
-                                            note["gross_minor"]))
-    for pay in Payment.objects.filter(customer_id=customer_id, received_date__range=(date_from, date_to)).values(
-        "id", "currency", "received_date", "number", "method", "bank_reference", "amount_minor"
-    ):
-        movements[pay["currency"]].append((pay["received_date"], "payment", pay["id"], pay["number"],
-                                           pay["bank_reference"] or pay["method"], 0, pay["amount_minor"]))
-    for rev in Payment.objects.filter(customer_id=customer_id, status=PaymentStatus.REVERSED,
-                                      reversal_date__range=(date_from, date_to)).values(
-        "id", "currency", "reversal_date", "number", "reversal_reason", "amount_minor"
-    ):
-        assert rev["reversal_date"] is not None  # filtered on its range
-        movements[rev["currency"]].append((rev["reversal_date"], "payment_reversal", rev["id"], rev["number"],
-                                           rev["reversal_reason"], rev["amount_minor"], 0))
-
+    movements: dict[str, list[tuple[date, int, int, str, str, int, int, str]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_STATEMENT_SQL, {"customer": customer_id, "start": date_from, "end": date_to})
+        rows = cursor.fetchall()
+    for section, kind, on, pk, number, first, second, debit, credit, currency in rows:
+        if not section:
+            opening[currency] += int(debit or 0) - int(credit or 0)
+            continue
+        if isinstance(on, str):  # SQLite hands a UNION's dates back as text
+            on = date.fromisoformat(on)
+        movements[currency].append((on, _KIND_ORDER[kind], pk, kind, number, int(debit), int(credit),
+                                    _line_text(kind, first, second)))
     statements = []
     for currency in sorted(set(opening) | set(movements)):
         statement = Statement(currency, date_from, date_to, opening[currency])
         balance = opening[currency]
-        for on, kind, _pk, number, text, debit, credit in sorted(
-            movements[currency], key=lambda m: (m[0], _KIND_ORDER[m[1]], m[2])
-        ):
+        for on, _order, _pk, kind, number, debit, credit, text in sorted(movements[currency]):
             balance += debit - credit
-            statement.lines.append(StatementLine(on, kind, number, text or "", debit, credit, balance))
+            statement.lines.append(StatementLine(on, kind, number, text, debit, credit, balance))
         statements.append(statement)
     return statements
+
+
+_STATEMENT_SQL = _statement_sql()
 
 
 # --- invoice delivery proof (送达 / 签收确认) ---------------------------------------------------------------------
