@@ -5,6 +5,7 @@ the ids it gave, and the journal they wrote is sealed and balanced."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,7 @@ from arms.audit.models import AuditBatchEvent, AuditEvent
 from arms.audit.services import audit_batches_verify, audit_verify, seals_verify
 from arms.common.bulk import reserve_ids
 from arms.common.errors import ArmsError
+from arms.credit.models import CreditProfile
 from arms.ledger import services
 from arms.ledger.models import Allocation, Invoice, JournalEntry, JournalLine, Payment
 from arms.ledger.services.allocations import AllocationRequest
@@ -22,6 +24,7 @@ from arms.ledger.services.bulk import (
     invoices_post_bulk,
     payments_record_bulk,
 )
+from arms.ledger.services.discounts import customer_discount_policies, customer_discount_policy
 from tests import factories
 from tests.conftest import ledger_problems
 
@@ -83,3 +86,20 @@ def test_the_copied_journal_is_sealed_balanced_and_the_amounts_set(two, today):
     assert audit_batches_verify().ok
     assert all(report.ok for report in seals_verify()), seals_verify()
     assert ledger_problems() == {}
+
+
+def test_the_policy_discounts_read_for_a_batch_are_the_ones_read_one_at_a_time(two, today):
+    CreditProfile.objects.create(customer=two[0], grade="B", score=70, currency="CNY", discount_pct=Decimal("2"),
+                                 discount_days=10)
+    CreditProfile.objects.create(customer=two[1], grade="B", score=70, currency="CNY", discount_pct=Decimal("0"),
+                                 discount_days=10)
+    third = factories.customer("W3")
+    assert customer_discount_policies([*two, third]) == {
+        customer.pk: customer_discount_policy(customer) for customer in (*two, third)}
+    day = today - timedelta(days=5)
+    bulk = invoices_post_bulk(actor=None, invoices=[
+        InvoiceInput(customer=customer, issue_date=day, net_minor=10_000, tax_minor=1_300)
+        for customer in (*two, third)])
+    assert list(Invoice.objects.filter(pk__in=bulk.created_ids).order_by("pk")
+                .values_list("discount_bp", "discount_until")) == [(200, day + timedelta(days=10)), (0, None),
+                                                                    (0, None)]
