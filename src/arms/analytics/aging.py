@@ -20,17 +20,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
-    Count,
     Expression,
     F,
     IntegerField,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -39,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.analytics import selectors
+from arms.analytics.recovery import fenced
 from arms.analytics.selectors import UNRATED, Scope
 from arms.cases.selectors import disputed_open_minor, disputes_open_on
 from arms.common.errors import ValidationFailed
@@ -57,6 +56,8 @@ BucketBounds: TypeAlias = "Sequence[int] | str | None"
 GroupValue: TypeAlias = "int | str | None"
 
 GROUP_BY = ("customer", "salesperson", "collector", "region", "industry", "grade", "currency")
+#: the groupings with few groups (people, codes, currencies): their rows are read whole, once, with the totals
+FEW_GROUPS = frozenset(GROUP_BY) - {"customer"}
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def aging_report(*, as_of: date, basis: str = "due", buckets: BucketBounds = Non
     items = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
     report = AgingReport(as_of=as_of, basis=str(basis), group_by=group_by, buckets=bucket_list)
     rows = AgingRows(items=items, as_of=as_of, group_by=group_by, size=len(bucket_list))
-    report.totals, report.base_total = _totals(rows.currency_totals(), len(bucket_list))
+    report.totals, report.base_total = _totals(rows.totals(), len(bucket_list))
     report.rows = rows
     return report
 
@@ -285,16 +286,6 @@ def _group_expression(group_by: str) -> Expression | F:
             return Value(UNRATED, output_field=CharField())
         return Coalesce(NullIf(F(f"customer__{field_name}"), Value("")), Value(UNRATED), output_field=CharField())
     return F(_group_field(group_by))
-
-
-def _bucket_sums(size: int) -> dict[str, Sum]:
-    sums = {}
-    for index in range(size):
-        sums[f"b{index}"] = Sum(Case(When(bucket=index, then=F("open_as_of")), default=Value(0),
-                                     output_field=BigIntegerField()))
-        sums[f"bb{index}"] = Sum(Case(When(bucket=index, then=F("open_base_as_of")), default=Value(0),
-                                      output_field=BigIntegerField()))
-    return sums
 
 
 class AgingRows(Sequence[AgingRow]):
@@ -313,33 +304,83 @@ class AgingRows(Sequence[AgingRow]):
         self._count: int | None = None
         self._disputed: dict[tuple[GroupValue, str], tuple[list[int], list[int]]] | None = None
         self._labels: dict[GroupValue, str] = {}
+        self._all: list[AgingRow] | None = None
 
     # -- the queries
-    def _grouped(self) -> QuerySet[Invoice, dict[str, Any]]:
-        label_fields = ["customer__code", "customer__name"] if self.group_by == "customer" else []
-        qs = (self.items.order_by().annotate(grp=_group_expression(self.group_by))
-              .values("grp", "currency", *label_fields)
-              .annotate(n=Count("id"), total=Sum("open_as_of"), **_bucket_sums(self.size)))
-        currency_first = Case(When(currency=BASE_CURRENCY, then=Value(0)), default=Value(1),
-                              output_field=IntegerField())
-        return qs.order_by(currency_first, "currency", "-total", *label_fields, "grp")
+    def _facts(self) -> tuple[str, tuple[Any, ...]]:
+        """One row per open item with its group, currency, bucket and open amounts, each worked out once (the
+        bucket ``CASE`` and, on a past day, the allocations since): fenced with ``OFFSET 0`` so that neither
+        database folds it into the sums above it, which would repeat those expressions in every bucket's sum."""
+        labels = {"f_code": F("customer__code"), "f_name": F("customer__name")} if self.group_by == "customer" \
+            else {}
+        qs = (self.items.order_by().annotate(grp=_group_expression(self.group_by), f_cur=F("currency"), **labels)
+              .values("grp", "f_cur", *labels, "bucket", "open_as_of", "open_base_as_of"))
+        return fenced(qs)
+
+    def _bucket_columns(self) -> str:
+        return "".join(f", SUM(CASE WHEN bucket = {i} THEN open_as_of ELSE 0 END)"
+                       f", SUM(CASE WHEN bucket = {i} THEN open_base_as_of ELSE 0 END)" for i in range(self.size))
+
+    def _grouped(self, *, limit: int | None = None, offset: int = 0) -> tuple[str, tuple[Any, ...]]:
+        """The groups in the page's order (see the class), one row each: group, currency, [code, name,] count,
+        then per bucket its sum and its CNY sum."""
+        facts, params = self._facts()
+        labels = ", f_code, f_name" if self.group_by == "customer" else ""
+        sql = (f"SELECT grp, f_cur{labels}, COUNT(*), SUM(open_as_of) AS total{self._bucket_columns()} "
+               f"FROM ({facts}) facts GROUP BY grp, f_cur{labels} "
+               f"ORDER BY CASE WHEN f_cur = %s THEN 0 ELSE 1 END, f_cur, total DESC{labels}, grp")
+        params = (*params, BASE_CURRENCY)
+        if limit is not None or offset:
+            sql += " LIMIT %s OFFSET %s"
+            params = (*params, -1 if limit is None and connection.vendor == "sqlite" else limit, offset)
+        return sql, params
+
+    def _record(self, values: Sequence[Any]) -> dict[str, Any]:
+        labelled = self.group_by == "customer"
+        record = {"grp": values[0], "currency": values[1], "customer__code": values[2] if labelled else "",
+                  "customer__name": values[3] if labelled else ""}
+        sums = values[4:] if labelled else values[2:]
+        record["n"] = sums[0]
+        for index in range(self.size):
+            record[f"b{index}"] = int(sums[2 + 2 * index] or 0)
+            record[f"bb{index}"] = int(sums[3 + 2 * index] or 0)
+        return record
+
+    def _fetch(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        sql, params = self._grouped(limit=limit, offset=offset)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [self._record(values) for values in cursor.fetchall()]
+
+    def totals(self) -> list[AgingRow]:
+        """What the report's totals are summed from. With few groups (every grouping but by customer) that is
+        every row, read once here and kept for the pages: the page and the totals are one pass over the items.
+        By customer it is ``currency_totals`` (one aggregate per currency, no row per customer held)."""
+        if self.group_by not in FEW_GROUPS:
+            return self.currency_totals()
+        self._all = self._rows(self._fetch())
+        self._count = len(self._all)
+        return self._all
 
     def currency_totals(self) -> list[AgingRow]:
         """One row per currency over every group (one aggregate query), disputed parts set apart. The same pass
         counts the groups (distinct groups per currency, the unassigned group apart), so ``len()`` needs no query
         of its own."""
+        facts, params = self._facts()
+        sql = (f"SELECT f_cur, COUNT(*), COUNT(DISTINCT grp), SUM(CASE WHEN grp IS NULL THEN 1 ELSE 0 END)"
+               f"{self._bucket_columns()} FROM ({facts}) facts GROUP BY f_cur ORDER BY f_cur")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            records = cursor.fetchall()
         rows = []
         groups = 0
-        for record in (self.items.order_by().annotate(grp=_group_expression(self.group_by)).values("currency")
-                       .annotate(n=Count("id"), groups=Count("grp", distinct=True),
-                                 unassigned=Count("id", filter=Q(grp__isnull=True)), **_bucket_sums(self.size))
-                       .order_by("currency")):
-            groups += record["groups"] + (1 if record["unassigned"] else 0)
-            row = AgingRow(key="total", label=_("Total"), currency=record["currency"],
-                           buckets=[record[f"b{i}"] or 0 for i in range(self.size)],
-                           base_buckets=[record[f"bb{i}"] or 0 for i in range(self.size)], count=record["n"])
-            for (_value, currency), (parts, base_parts) in self.disputed().items():
-                if currency == row.currency:
+        for currency, count, distinct, unassigned, *sums in records:
+            groups += distinct + (1 if unassigned else 0)
+            row = AgingRow(key="total", label=_("Total"), currency=currency,
+                           buckets=[int(sums[2 * i] or 0) for i in range(self.size)],
+                           base_buckets=[int(sums[2 * i + 1] or 0) for i in range(self.size)], count=count)
+            for (_value, disputed_currency), (parts, base_parts) in self.disputed().items():
+                if disputed_currency == row.currency:
                     self._set_apart(row, parts, base_parts)
             rows.append(row)
         self._count = groups
@@ -399,7 +440,11 @@ class AgingRows(Sequence[AgingRow]):
     def __len__(self) -> int:
         """The number of groups: one COUNT over the grouped query (Django's paginator asks for it)."""
         if self._count is None:
-            self._count = self._grouped().count()
+            facts, params = self._facts()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({facts}) facts GROUP BY grp, f_cur) groups",
+                               params)
+                self._count = int(cursor.fetchone()[0])
         return self._count
 
     @overload
@@ -415,8 +460,9 @@ class AgingRows(Sequence[AgingRow]):
                 return list(self)[index]
             if stop is not None and stop <= start:
                 return []
-            qs = self._grouped()
-            return self._rows(qs[start:stop] if stop is not None else qs[start:])
+            if self._all is not None:
+                return self._all[start:stop]
+            return self._rows(self._fetch(limit=None if stop is None else stop - start, offset=start))
         if index < 0:
             index += len(self)
         rows = self[index:index + 1]
@@ -426,13 +472,14 @@ class AgingRows(Sequence[AgingRow]):
 
     def __iter__(self) -> Iterator[AgingRow]:
         """Every row, streamed: the grouped query read in chunks (a server-side cursor on PostgreSQL)."""
-        chunk: list[dict[str, Any]] = []
-        for record in self._grouped().iterator(chunk_size=self.CHUNK):
-            chunk.append(record)
-            if len(chunk) == self.CHUNK:
-                yield from self._rows(chunk)
-                chunk = []
-        yield from self._rows(chunk)
+        if self._all is not None:
+            yield from self._all
+            return
+        sql, params = self._grouped()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(self.CHUNK):
+                yield from self._rows([self._record(values) for values in chunk])
 
     def __bool__(self) -> bool:
         return len(self) > 0
