@@ -16,7 +16,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from arms.accounts.services import token_create
-from arms.analytics.aging import GROUP_BY, aging_items, aging_report, disputed_by_invoice
+from arms.analytics.aging import GROUP_BY, AgingRows, aging_items, aging_report, disputed_by_invoice
 from arms.analytics.exports import aging_table
 from arms.cases.services.disputes import dispute_raise
 from arms.domain.money import BASE_CURRENCY, proportional_part, to_decimal
@@ -120,6 +120,23 @@ def test_pages_put_together_are_the_whole_summary_and_add_up_to_the_totals(wide_
         _reference(as_of=as_of, group_by=group_by)
     totals = [r.total_minor for r in everything if r.currency == BASE_CURRENCY]
     assert totals == sorted(totals, reverse=True)
+
+
+@pytest.mark.parametrize("as_of", [PAST, BOOK_DAY])
+def test_the_rows_read_with_the_totals_are_the_first_rows_of_the_summary(wide_book, as_of, monkeypatch):
+    """By customer the totals' statement also reads the first ``HEAD`` rows (ranked on their totals alone, bucket
+    sums for those groups only): with a head shorter than the summary, the head, the pages after it and the
+    totals are those of the grouped query and of the few-groups path (by currency: every row read at once)."""
+    monkeypatch.setattr(AgingRows, "HEAD", 4)
+    report = aging_report(as_of=as_of, group_by="customer")
+    head = report.rows[0:4]
+    everything = list(report.rows)
+    assert len(everything) > 4
+    assert [_figures(r) for r in head] == [_figures(r) for r in everything[:4]]
+    assert [_figures(r) for r in report.rows[2:7]] == [_figures(r) for r in everything[2:7]]
+    by_currency = aging_report(as_of=as_of, group_by="currency")
+    assert [_figures(t) for t in report.totals] == [_figures(t) for t in by_currency.totals]
+    assert _figures(report.base_total) == _figures(by_currency.base_total)
 
 
 def test_a_past_month_end_differs_from_today_and_holds_the_disputed_part(wide_book):

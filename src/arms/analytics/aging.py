@@ -20,17 +20,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
-    Count,
     Expression,
     F,
     IntegerField,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -39,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.analytics import selectors
+from arms.analytics.recovery import fenced
 from arms.analytics.selectors import UNRATED, Scope
 from arms.cases.selectors import disputed_open_minor, disputes_open_on
 from arms.common.errors import ValidationFailed
@@ -57,6 +56,8 @@ BucketBounds: TypeAlias = "Sequence[int] | str | None"
 GroupValue: TypeAlias = "int | str | None"
 
 GROUP_BY = ("customer", "salesperson", "collector", "region", "industry", "grade", "currency")
+#: the groupings with few groups (people, codes, currencies): their rows are read whole, once, with the totals
+FEW_GROUPS = frozenset(GROUP_BY) - {"customer"}
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def aging_report(*, as_of: date, basis: str = "due", buckets: BucketBounds = Non
     items = aging_items(as_of=as_of, basis=basis, buckets=buckets, filters=filters, user=user)
     report = AgingReport(as_of=as_of, basis=str(basis), group_by=group_by, buckets=bucket_list)
     rows = AgingRows(items=items, as_of=as_of, group_by=group_by, size=len(bucket_list))
-    report.totals, report.base_total = _totals(rows.currency_totals(), len(bucket_list))
+    report.totals, report.base_total = _totals(rows.totals(), len(bucket_list))
     report.rows = rows
     return report
 
@@ -287,16 +288,6 @@ def _group_expression(group_by: str) -> Expression | F:
     return F(_group_field(group_by))
 
 
-def _bucket_sums(size: int) -> dict[str, Sum]:
-    sums = {}
-    for index in range(size):
-        sums[f"b{index}"] = Sum(Case(When(bucket=index, then=F("open_as_of")), default=Value(0),
-                                     output_field=BigIntegerField()))
-        sums[f"bb{index}"] = Sum(Case(When(bucket=index, then=F("open_base_as_of")), default=Value(0),
-                                      output_field=BigIntegerField()))
-    return sums
-
-
 class AgingRows(Sequence[AgingRow]):
     """The rows of an aging report, ordered as the page shows them (CNY first, then by currency; the largest
     total first; then by customer code or group key), computed in SQL: one grouped query per slice, no model
@@ -304,6 +295,8 @@ class AgingRows(Sequence[AgingRow]):
     groups. Disputed parts (few) are read once, through a join on the disputes open that day."""
 
     CHUNK = 2000
+    #: rows read with the totals (by customer): the largest page size of the web page and the API
+    HEAD = 100
 
     def __init__(self, *, items: QuerySet[Invoice], as_of: date, group_by: str, size: int) -> None:
         self.items = items
@@ -313,33 +306,128 @@ class AgingRows(Sequence[AgingRow]):
         self._count: int | None = None
         self._disputed: dict[tuple[GroupValue, str], tuple[list[int], list[int]]] | None = None
         self._labels: dict[GroupValue, str] = {}
+        self._all: list[AgingRow] | None = None
+        self._head: list[AgingRow] = []
 
     # -- the queries
-    def _grouped(self) -> QuerySet[Invoice, dict[str, Any]]:
-        label_fields = ["customer__code", "customer__name"] if self.group_by == "customer" else []
-        qs = (self.items.order_by().annotate(grp=_group_expression(self.group_by))
-              .values("grp", "currency", *label_fields)
-              .annotate(n=Count("id"), total=Sum("open_as_of"), **_bucket_sums(self.size)))
-        currency_first = Case(When(currency=BASE_CURRENCY, then=Value(0)), default=Value(1),
-                              output_field=IntegerField())
-        return qs.order_by(currency_first, "currency", "-total", *label_fields, "grp")
+    def _facts(self) -> tuple[str, tuple[Any, ...]]:
+        """One row per open item with its group, currency, bucket and open amounts, each worked out once (the
+        bucket ``CASE`` and, on a past day, the allocations since): fenced with ``OFFSET 0`` so that neither
+        database folds it into the sums above it, which would repeat those expressions in every bucket's sum."""
+        qs = (self.items.order_by().annotate(grp=_group_expression(self.group_by), f_cur=F("currency"))
+              .values("grp", "f_cur", "bucket", "open_as_of", "open_base_as_of"))
+        return fenced(qs)
+
+    def _pivot(self, count: str = "n") -> str:
+        """The columns of rows already summed by bucket (``bucket``, ``s`` and ``sb``: a group's open amount
+        and CNY amount in that bucket): the count, the total, then per bucket its sum and its CNY sum."""
+        return f"SUM({count}) AS n, SUM(s) AS total" + "".join(
+            f", SUM(CASE WHEN bucket = {i} THEN s ELSE 0 END) AS b{i}"
+            f", SUM(CASE WHEN bucket = {i} THEN sb ELSE 0 END) AS bb{i}" for i in range(self.size))
+
+    def _grouped(self, *, limit: int | None = None, offset: int = 0) -> tuple[str, tuple[Any, ...]]:
+        """The groups in the page's order (see the class), one row each: group, currency, code, name (by
+        customer; empty otherwise), count, then per bucket its sum and its CNY sum. By customer the code and name
+        are joined to the grouped rows, not to every item."""
+        grouped, params = self._group_sums()
+        sql, params = self._ordered("g", limit=limit, offset=offset, params=params)
+        return f"WITH g AS ({grouped}) {sql}", params
+
+    def _group_sums(self) -> tuple[str, tuple[Any, ...]]:
+        """Summed by group, currency and bucket first (two sums per item, not two per item and bucket), then
+        spread over the bucket columns: a few rows per group."""
+        facts, params = self._facts()
+        return (f"SELECT grp, f_cur, {self._pivot()} FROM (SELECT grp, f_cur, bucket, COUNT(*) AS n, "
+                f"SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb FROM ({facts}) facts "
+                f"GROUP BY grp, f_cur, bucket) by_bucket GROUP BY grp, f_cur"), params
+
+    def _ordered(self, source: str, *, limit: int | None, offset: int, params: tuple[Any, ...],
+                 extra: str = "", order_only: bool = False) -> tuple[str, tuple[Any, ...]]:
+        """The grouped rows of ``source`` (alias g) in the page's order, labelled; with ``order_only`` just
+        the ORDER BY clause (customers aliased c)."""
+        sums = "".join(f", g.total, g.b{i}, g.bb{i}" if i == 0 else f", g.b{i}, g.bb{i}" for i in range(self.size))
+        if self.group_by == "customer":
+            table = connection.ops.quote_name(Customer._meta.db_table)
+            labels, join, order = "c.code, c.name", f" LEFT JOIN {table} c ON c.id = g.grp", ", c.code, c.name"
+        else:
+            labels, join, order = "'', ''", "", ""
+        order_by = f"ORDER BY CASE WHEN g.f_cur = %s THEN 0 ELSE 1 END, g.f_cur, g.total DESC{order}, g.grp"
+        params = (*params, BASE_CURRENCY)
+        if order_only:
+            return order_by, params
+        sql = f"SELECT {extra}g.grp, g.f_cur, {labels}, g.n{sums} FROM {source} g{join} {order_by}"
+        if limit is not None or offset:
+            sql += " LIMIT %s OFFSET %s"
+            params = (*params, -1 if limit is None and connection.vendor == "sqlite" else limit, offset)
+        return sql, params
+
+    def _record(self, values: Sequence[Any]) -> dict[str, Any]:
+        grp, currency, code, name, count, _total, *sums = values
+        record = {"grp": grp, "currency": currency, "customer__code": code, "customer__name": name,
+                  "n": int(count or 0)}
+        for index in range(self.size):
+            record[f"b{index}"] = int(sums[2 * index] or 0)
+            record[f"bb{index}"] = int(sums[2 * index + 1] or 0)
+        return record
+
+    def _fetch(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        sql, params = self._grouped(limit=limit, offset=offset)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [self._record(values) for values in cursor.fetchall()]
+
+    def totals(self) -> list[AgingRow]:
+        """What the report's totals are summed from. With few groups (every grouping but by customer) that is
+        every row, read once here and kept for the pages: the page and the totals are one pass over the items.
+        By customer it is ``currency_totals`` (one aggregate per currency, no row per customer held)."""
+        if self.group_by not in FEW_GROUPS:
+            return self.currency_totals()
+        self._all = self._rows(self._fetch())
+        self._count = len(self._all)
+        return self._all
 
     def currency_totals(self) -> list[AgingRow]:
-        """One row per currency over every group (one aggregate query), disputed parts set apart. The same pass
-        counts the groups (distinct groups per currency, the unassigned group apart), so ``len()`` needs no query
-        of its own."""
+        """One row per currency over every group, disputed parts set apart, in one statement with the first
+        ``HEAD`` rows (the first page of any size the web page or the API asks for). The items are read once
+        (a common table expression read three times): ranked by group on their count and total alone, the
+        bucket sums worked out for the head's groups only, the totals summed by currency and bucket. The same
+        statement counts the groups, so ``len()`` needs no query of its own."""
+        facts, params = self._facts()
+        table = connection.ops.quote_name(Customer._meta.db_table)
+        order = "CASE WHEN {g}.f_cur = %s THEN 0 ELSE 1 END, {g}.f_cur, {g}.total DESC, {c}.code, {c}.name, {g}.grp"
+        sql = (
+            f"WITH facts AS ({facts}), "
+            "g AS (SELECT grp, f_cur, COUNT(*) AS n, SUM(open_as_of) AS total FROM facts GROUP BY grp, f_cur), "
+            # the first rows by a top-N sort, then numbered: numbering every group would sort them all by name
+            "first_rows AS (SELECT g.grp, g.f_cur, g.total, c.code, c.name, g.n "
+            f"FROM g LEFT JOIN {table} c ON c.id = g.grp ORDER BY {order.format(g='g', c='c')} "
+            f"LIMIT {int(self.HEAD)}), "
+            f"head AS (SELECT f.*, ROW_NUMBER() OVER (ORDER BY {order.format(g='f', c='f')}) AS pos "
+            "FROM first_rows f), "
+            "by_bucket AS (SELECT head.pos, bucket, COUNT(*) AS n, SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb "
+            "FROM head JOIN facts ON facts.grp = head.grp AND facts.f_cur = head.f_cur GROUP BY head.pos, bucket), "
+            "t AS (SELECT f_cur, bucket, COUNT(*) AS n, SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb "
+            "FROM facts GROUP BY f_cur, bucket) "
+            f"SELECT head.pos, NULL, head.grp, head.f_cur, head.code, head.name, {self._pivot('by_bucket.n')} "
+            "FROM head JOIN by_bucket ON by_bucket.pos = head.pos "
+            "GROUP BY head.pos, head.grp, head.f_cur, head.code, head.name "
+            f"UNION ALL SELECT NULL, (SELECT COUNT(*) FROM g WHERE g.f_cur = t.f_cur), NULL, t.f_cur, NULL, NULL, "
+            f"{self._pivot()} FROM t GROUP BY t.f_cur")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, BASE_CURRENCY, BASE_CURRENCY))
+            records = cursor.fetchall()
+        head = sorted((values for values in records if values[0] is not None), key=lambda values: values[0])
+        self._head = self._rows([self._record(values[2:]) for values in head])
         rows = []
         groups = 0
-        for record in (self.items.order_by().annotate(grp=_group_expression(self.group_by)).values("currency")
-                       .annotate(n=Count("id"), groups=Count("grp", distinct=True),
-                                 unassigned=Count("id", filter=Q(grp__isnull=True)), **_bucket_sums(self.size))
-                       .order_by("currency")):
-            groups += record["groups"] + (1 if record["unassigned"] else 0)
+        for values in sorted((values for values in records if values[0] is None), key=lambda values: values[3]):
+            groups += int(values[1])
+            record = self._record(values[2:])
             row = AgingRow(key="total", label=_("Total"), currency=record["currency"],
-                           buckets=[record[f"b{i}"] or 0 for i in range(self.size)],
-                           base_buckets=[record[f"bb{i}"] or 0 for i in range(self.size)], count=record["n"])
-            for (_value, currency), (parts, base_parts) in self.disputed().items():
-                if currency == row.currency:
+                           buckets=[record[f"b{i}"] for i in range(self.size)],
+                           base_buckets=[record[f"bb{i}"] for i in range(self.size)], count=record["n"])
+            for (_value, disputed_currency), (parts, base_parts) in self.disputed().items():
+                if disputed_currency == row.currency:
                     self._set_apart(row, parts, base_parts)
             rows.append(row)
         self._count = groups
@@ -399,7 +487,11 @@ class AgingRows(Sequence[AgingRow]):
     def __len__(self) -> int:
         """The number of groups: one COUNT over the grouped query (Django's paginator asks for it)."""
         if self._count is None:
-            self._count = self._grouped().count()
+            facts, params = self._facts()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({facts}) facts GROUP BY grp, f_cur) groups",
+                               params)
+                self._count = int(cursor.fetchone()[0])
         return self._count
 
     @overload
@@ -415,8 +507,12 @@ class AgingRows(Sequence[AgingRow]):
                 return list(self)[index]
             if stop is not None and stop <= start:
                 return []
-            qs = self._grouped()
-            return self._rows(qs[start:stop] if stop is not None else qs[start:])
+            if self._all is not None:
+                return self._all[start:stop]
+            if stop is not None and (stop <= len(self._head) or (self._count is not None
+                                                                 and len(self._head) == self._count)):
+                return self._head[start:stop]
+            return self._rows(self._fetch(limit=None if stop is None else stop - start, offset=start))
         if index < 0:
             index += len(self)
         rows = self[index:index + 1]
@@ -426,13 +522,14 @@ class AgingRows(Sequence[AgingRow]):
 
     def __iter__(self) -> Iterator[AgingRow]:
         """Every row, streamed: the grouped query read in chunks (a server-side cursor on PostgreSQL)."""
-        chunk: list[dict[str, Any]] = []
-        for record in self._grouped().iterator(chunk_size=self.CHUNK):
-            chunk.append(record)
-            if len(chunk) == self.CHUNK:
-                yield from self._rows(chunk)
-                chunk = []
-        yield from self._rows(chunk)
+        if self._all is not None:
+            yield from self._all
+            return
+        sql, params = self._grouped()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(self.CHUNK):
+                yield from self._rows([self._record(values) for values in chunk])
 
     def __bool__(self) -> bool:
         return len(self) > 0

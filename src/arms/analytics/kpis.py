@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -43,7 +44,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from arms.analytics import selectors
-from arms.analytics.recovery import RateParts, dunning_parts, owner_of, recovery_parts
+from arms.analytics.recovery import RateParts, dunning_parts, fenced, owner_of, recovery_parts
 from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
@@ -154,25 +155,31 @@ def check_period(start: date, end: date, *, field: str = "start") -> int:
 
 def receivables_split(as_of: date, customers: Customers) -> dict[str, int]:
     """CNY fen open at the close of ``as_of``: total, not yet due, overdue, over 90 and over 365 days overdue."""
-    items = selectors.open_items_as_of(as_of, customers=customers)
-    row = items.order_by().aggregate(
-        total=Sum("open_base_as_of"),
-        current=Sum("open_base_as_of", filter=Q(due_date__gte=as_of)),
-        over_90=Sum("open_base_as_of", filter=Q(due_date__lt=as_of - timedelta(days=90))),
-        over_365=Sum("open_base_as_of", filter=Q(due_date__lt=as_of - timedelta(days=365))),
-    )
-    result = {key: value or 0 for key, value in row.items()}
-    result["overdue"] = result["total"] - result["current"]
-    return result
+    return receivables_split_by_owner(as_of, customers, "")[None]
 
 
 def receivables_split_by_owner(as_of: date, customers: Customers, group_by: str) -> dict[int | None, dict[str, int]]:
-    """``receivables_split``'s total and overdue per salesperson or collector (``group_by``) in one query."""
-    rows = (selectors.open_items_as_of(as_of, customers=customers).order_by().annotate(grp=owner_of(group_by))
-            .values("grp").annotate(total=Sum("open_base_as_of"),
-                                    current=Sum("open_base_as_of", filter=Q(due_date__gte=as_of)))
-            .values_list("grp", "total", "current"))
-    return {grp: {"total": total or 0, "overdue": (total or 0) - (current or 0)} for grp, total, current in rows}
+    """``receivables_split`` per salesperson or collector (``group_by``; "" for one row, keyed None), one query:
+    the open items' CNY amounts worked out once per item behind a fence (``recovery.fenced``), then summed, so
+    that each filtered sum does not repeat the open-amount expression (and its subqueries on a past day)."""
+    items = (selectors.open_items_as_of(as_of, customers=customers).order_by()
+             .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", "open_base_as_of"))
+    facts, params = fenced(items)
+    sql = ("SELECT grp, SUM(open_base_as_of), SUM(CASE WHEN f_due >= %s THEN open_base_as_of ELSE 0 END), "
+           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END), "
+           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END) "
+           f"FROM ({facts}) facts GROUP BY grp")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (as_of, as_of - timedelta(days=90), as_of - timedelta(days=365), *params))
+        rows = cursor.fetchall()
+    result = {}
+    for grp, *sums in rows:
+        total, current, over_90, over_365 = (int(value or 0) for value in sums)
+        result[grp or None] = {"total": total, "current": current, "overdue": total - current, "over_90": over_90,
+                               "over_365": over_365}
+    if not group_by:
+        result.setdefault(None, {"total": 0, "current": 0, "overdue": 0, "over_90": 0, "over_365": 0})
+    return result
 
 
 def credit_sales_by_owner(start: date, end: date, customers: Customers, group_by: str) -> dict[int | None, int]:

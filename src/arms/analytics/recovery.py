@@ -199,10 +199,16 @@ def _proportional(total: str, whole: str, done: str) -> str:
 FENCE = {"sqlite": " LIMIT -1 OFFSET 0"}
 
 
+def fenced(facts: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of ``facts`` (a ``values()`` queryset, one row per item) behind the fence, to be
+    read as ``FROM (...) facts`` by a plain aggregate that uses each column as often as it likes."""
+    inner, params = facts.query.sql_with_params()
+    return inner + FENCE.get(connection.vendor, " OFFSET 0"), tuple(params)
+
+
 def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, *, part: str,
           whole: str) -> dict[int | None, RateParts]:
-    inner, params = facts.query.sql_with_params()
-    inner += FENCE.get(connection.vendor, " OFFSET 0")
+    inner, params = fenced(facts)
     sql = (f"SELECT grp, SUM({part}), SUM({whole}) FROM ({items.replace('{facts}', inner)}) items "
            "GROUP BY grp")
     with connection.cursor() as cursor:
