@@ -7,6 +7,7 @@ them to 4xx JSON; the web UI shows the message beside the field; the CLI prints 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from arms.domain.money import MoneyError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from arms.common.typing import StrOrPromise
 
 
@@ -209,3 +212,16 @@ def money_message(error) -> str:
     }
     text = texts.get(error.code)
     return text % error.params if text else str(error)
+
+
+@contextmanager
+def refused_at(index: int, *, path: str | None = None) -> Iterator[None]:
+    """A refusal raised inside names the input of a many-at-once call it refused: ``details["index"]`` always, and
+    with ``path`` (``deliveries[3]``) its field too (``tracking_no`` becomes ``deliveries[3].tracking_no``)."""
+    try:
+        yield
+    except ArmsError as exc:
+        exc.details.setdefault("index", index)
+        if path is not None:
+            exc.field = f"{path}.{exc.field}" if exc.field else path
+        raise

@@ -19,8 +19,7 @@ position of the refused input in the list; nothing of the call is written (the c
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -36,7 +35,7 @@ from arms.audit.services import BatchEvent, audit_batch_anchor, audit_batch_appe
 from arms.common import hooks
 from arms.common.actors import user_or_none
 from arms.common.bulk import Table, insert_instances, update_column
-from arms.common.errors import ArmsError, Conflict, ErrorCode
+from arms.common.errors import Conflict, ErrorCode, refused_at
 from arms.common.locks import customer_qs_for_update, invoices_qs_for_update
 from arms.common.models import IdempotencyRecord
 from arms.common.services import fingerprint, sequence_take
@@ -160,7 +159,7 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
         prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]] = []
         for index in todo:
             item = invoices[index]
-            with _row(index):
+            with refused_at(index):
                 locked = customers[item.customer.pk]
                 terms = invoice_checked(locked, issue_date=item.issue_date, net_minor=item.net_minor,
                                         tax_minor=item.tax_minor, due_date=item.due_date, currency=item.currency,
@@ -182,7 +181,7 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
                 item = invoices[index]
                 locked = customers[item.customer.pk]
                 if index not in checked:
-                    with _row(index):
+                    with refused_at(index):
                         invoice_exposure_check(locked=locked, actor=actor, terms=terms, issue_date=item.issue_date,
                                                number=numbers[index], contract=item.contract)
                 rows.append(Invoice(
@@ -253,7 +252,7 @@ def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
         for index in todo:
             item = payments[index]
             locked = customers[item.customer.pk]
-            with _row(index):
+            with refused_at(index):
                 currency = payment_checked(
                     locked, received_date=item.received_date, amount_minor=item.amount_minor, currency=item.currency,
                     method=item.method, bill_number=item.bill_number, bill_maturity_date=item.bill_maturity_date,
@@ -289,7 +288,7 @@ def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
         allocation_keys = []
         for index, payment in zip(todo, made, strict=True):
             item = payments[index]
-            with _row(index):
+            with refused_at(index):
                 lines = allocator.allocate(payment, item.allocations, on=item.allocate_on or item.received_date)
             if lines and item.idempotency_key:
                 allocation_keys.append((item.idempotency_key, fingerprint(
@@ -398,16 +397,6 @@ class _Allocator:
 
 
 # ---------------------------------------------------------------- shared steps
-
-
-@contextmanager
-def _row(index: int) -> Iterator[None]:
-    """A refusal names the input it refused: ``details["index"]``, beside the service's own field."""
-    try:
-        yield
-    except ArmsError as exc:
-        exc.details.setdefault("index", index)
-        raise
 
 
 def _invoice_payload(item: InvoiceInput) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,17 +26,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
-from arms.audit.services import ExternalActor, audit_record
-from arms.common.attachments import attachment_store
+from arms.audit.services import (
+    BatchEvent,
+    ExternalActor,
+    audit_batch_anchor,
+    audit_batch_append,
+    audit_batch_open,
+    audit_record,
+)
+from arms.common.attachments import attachment_store, attachments_store_many
 from arms.common.bounds import MAX_NOTE, date_check
-from arms.common.errors import ValidationFailed
+from arms.common.errors import ValidationFailed, refused_at
 from arms.common.locks import invoices_qs_for_update
 from arms.common.mail import new_message_id
 from arms.common.uploads import FileTooLarge, upload_max_bytes, upload_too_large_message
 from arms.ledger.documents import invoice_pdf_filename, render_invoice_pdf
 from arms.ledger.enums import DeliveryChannel, DeliveryKind, ReceiptChannel
 from arms.ledger.errors import InvoiceCancelled, MailNotSent
-from arms.ledger.models import Invoice, InvoiceDelivery
+from arms.ledger.models import CreditNote, Invoice, InvoiceDelivery
 from arms.ledger.models.delivery import MAX_CARRIER, MAX_RECIPIENT, MAX_TRACKING_NO
 
 if TYPE_CHECKING:
@@ -267,6 +275,129 @@ def invoice_receipt_confirm(*, invoice: Invoice, actor: Any, channel: str, conta
     audit_record(actor=actor, action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=delivery,
                  after=delivery_snapshot(delivery))
     return delivery
+
+
+# --- many records in one call (the demo seed, a delivery import): the single services' rules, set-based writes ----
+
+#: at most this many records in one ``invoice_deliveries_write_many`` call
+MAX_MANY = 50_000
+#: invoices locked and checked per query
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One invoice delivered (``invoice_delivery_record``'s arguments); rows with the same non-empty ``envelope``
+    went out together and share one batch reference, as ``invoice_deliveries_record`` gives them."""
+
+    invoice: Invoice
+    channel: str
+    delivered_on: date
+    carrier: str = ""
+    tracking_no: str = ""
+    recipient: str = ""
+    note: str = ""
+    envelope: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """One receipt a clerk records (``invoice_receipt_confirm``'s arguments): a signed scan ``(name, bytes)`` or an
+    e-mail reply. A portal confirmation is the contact's own act and goes through ``invoice_receipt_confirm``."""
+
+    invoice: Invoice
+    channel: str
+    received_on: date
+    contact: Contact | None = None
+    note: str = ""
+    scan: tuple[str, bytes] | None = None
+
+
+def _cancelled_ids(invoices: Sequence[Invoice]) -> set[int]:
+    """The invoices among ``invoices`` wholly cancelled by credit notes (``invoice_is_cancelled``), in one query."""
+    credited = (CreditNote.objects.filter(invoice_id__in=[invoice.pk for invoice in invoices]).order_by()
+                .values("invoice_id").annotate(total=Sum("gross_minor")).values_list("invoice_id", "total"))
+    gross = {invoice.pk: invoice.gross_minor for invoice in invoices}
+    return {invoice_id for invoice_id, total in credited if total >= gross[invoice_id]}
+
+
+@transaction.atomic
+def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), receipts: Sequence[ReceiptRow] = (),
+                                  actor: Any, source: str = "") -> list[InvoiceDelivery]:
+    """Record many deliveries and receipt confirmations at once, all or none: every row is checked as
+    ``invoice_delivery_record`` and ``invoice_receipt_confirm`` check it (an error names the row,
+    ``deliveries[3].tracking_no``, ``receipts[0].received_on``), the invoices are locked in primary-key order, a
+    thousand per query, and the rows, the scans and the audit events (one sub-chain, anchored by one event) are
+    written in a few inserts. Returns the deliveries, then the receipts, in the order given."""
+    total = len(deliveries) + len(receipts)
+    if total > MAX_MANY:
+        raise ValidationFailed(_("At most %(limit)s records at once.") % {"limit": MAX_MANY}, field="deliveries")
+    delivery_fields: list[JsonDict] = []
+    for index, row in enumerate(deliveries):
+        with refused_at(index, path=f"deliveries[{index}]"):
+            delivery_fields.append(_delivery_fields(channel=row.channel, carrier=row.carrier,
+                                                    tracking_no=row.tracking_no, recipient=row.recipient,
+                                                    note=row.note))
+    receipt_notes: list[str] = []
+    scans: list[tuple[str, bytes] | None] = []
+    for index, receipt in enumerate(receipts):
+        where = f"receipts[{index}]"
+        if receipt.channel not in ReceiptChannel.values or receipt.channel == ReceiptChannel.PORTAL:
+            raise ValidationFailed(
+                _("Unknown receipt channel %(value)s; one of %(choices)s.")
+                % {"value": receipt.channel, "choices": ", ".join(
+                    value for value in ReceiptChannel.values if value != ReceiptChannel.PORTAL)},
+                field=f"{where}.channel")
+        if receipt.contact is not None and receipt.contact.customer_id != receipt.invoice.customer_id:
+            raise ValidationFailed(_("The contact is not one of this invoice's customer's."), field=f"{where}.contact")
+        if receipt.channel == ReceiptChannel.SCAN and receipt.scan is None:
+            raise ValidationFailed(_("Attach the signed receipt scan."), field=f"{where}.scan")
+        with refused_at(index, path=where):
+            receipt_notes.append(_note(receipt.note))
+            scans.append(_scan_read(receipt.scan) if receipt.scan is not None else None)
+    ids = sorted({row.invoice.pk for row in deliveries} | {row.invoice.pk for row in receipts})
+    locked: dict[int, Invoice] = {}
+    cancelled: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(invoices_qs_for_update(ids[start:start + _CHUNK]))
+        locked.update((invoice.pk, invoice) for invoice in chunk)
+        cancelled |= _cancelled_ids(chunk)
+    user, name = _user(actor), _actor_name(actor)
+    envelopes: dict[str, str] = {}
+    written: list[InvoiceDelivery] = []
+    for index, (row, fields) in enumerate(zip(deliveries, delivery_fields, strict=True)):
+        invoice = locked[row.invoice.pk]
+        on = _day(row.delivered_on, invoice=invoice, field=f"deliveries[{index}].delivered_on")
+        if invoice.pk in cancelled:
+            _usable(invoice, field=f"deliveries[{index}].invoice")
+        batch = envelopes.setdefault(row.envelope, uuid.uuid4().hex[:12]) if row.envelope else ""
+        written.append(InvoiceDelivery(company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.DELIVERY,
+                                       occurred_on=on, batch=batch, recorded_by=user, recorded_by_name=name,
+                                       **fields))
+    stored = attachments_store_many(scan for scan in scans if scan is not None)
+    for index, (receipt, note, scanned) in enumerate(zip(receipts, receipt_notes, scans, strict=True)):
+        invoice = locked[receipt.invoice.pk]
+        on = _day(receipt.received_on, invoice=invoice, field=f"receipts[{index}].received_on")
+        if invoice.pk in cancelled:
+            _usable(invoice, field=f"receipts[{index}].invoice")
+        contact = receipt.contact
+        who = contact.name if contact is not None else name
+        written.append(InvoiceDelivery(
+            company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.RECEIPT, channel=receipt.channel,
+            occurred_on=on, contact=contact, confirmed_by=who[:MAX_RECIPIENT],
+            recipient=contact.email if contact is not None else "", note=note,
+            scan=stored[hashlib.sha256(scanned[1]).hexdigest()] if scanned else None,
+            scan_name=scanned[0] if scanned else "", recorded_by=user, recorded_by_name=name))
+    if not written:
+        return []
+    InvoiceDelivery.objects.bulk_create(written, batch_size=2000)
+    batch_audit = audit_batch_open(actor=actor, source=source or "invoice deliveries and receipts")
+    audit_batch_append(batch_audit, [
+        BatchEvent(action=AuditAction.INVOICE_DELIVERY_RECORDED if row.kind == DeliveryKind.DELIVERY
+                   else AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=row, after=delivery_snapshot(row))
+        for row in written])
+    audit_batch_anchor(batch_audit)
+    return written
 
 
 #: at most this many addresses on one invoice e-mail
