@@ -30,7 +30,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     except OSError as exc:  # WeasyPrint imports fine but Pango (a system library) is missing
         raise PdfUnavailable(
             f"PDF output needs the Pango library and a CJK font: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-            f"fonts-noto-cjk ({exc})"
+            f"libharfbuzz-subset0 fonts-noto-cjk ({exc})"
         ) from exc
     return HTML(string=html).write_pdf()
 
