@@ -254,6 +254,7 @@ def _mount() -> None:
     from arms.imports.api import router as imports_router
     from arms.incentives.api import router as incentives_router
     from arms.ledger.api import router as ledger_router
+    from arms.ledger.api_batch import router as batch_router
     from arms.ledger.api_deliveries import router as deliveries_router
     from arms.legal.api import router as legal_router
     from arms.limitation.api import router as limitation_router
@@ -272,6 +273,7 @@ def _mount() -> None:
     api.add_router("/v1/customers", customers_router)
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1/contracts", contract_review_router)  # review, sign-offs, performance (arms.contractreview)
+    api.add_router("/v1", batch_router)  # /invoices/batch, /payments/batch: before /invoices/{id}
     api.add_router("/v1", ledger_router)
     api.add_router("/v1", deliveries_router)  # invoices' deliveries, receipt, PDF; /deliveries/...
     api.add_router("/v1/imports", imports_router)

@@ -111,6 +111,7 @@ class ErrorCode(StrEnum):
     REMITTANCE_FOREIGN_INVOICE = "remittance_foreign_invoice"
     # manual cash application and documents from the UI
     APPROVAL_NOT_PENDING = "approval_not_pending"
+    NEEDS_APPROVAL = "needs_approval"
     CLAIMED_BY_PENDING_APPROVAL = "claimed_by_pending_approval"
     # invoice delivery proof
     INVOICE_CANCELLED = "invoice_cancelled"
@@ -215,13 +216,16 @@ def money_message(error) -> str:
 
 
 @contextmanager
-def refused_at(index: int, *, path: str | None = None) -> Iterator[None]:
-    """A refusal raised inside names the input of a many-at-once call it refused: ``details["index"]`` always, and
-    with ``path`` (``deliveries[3]``) its field too (``tracking_no`` becomes ``deliveries[3].tracking_no``)."""
+def refused_at(index: int | None = None, *, within: str | None = None) -> Iterator[None]:
+    """A refusal raised inside names the input of a many-at-once call it refused: ``details["index"]`` (``index``,
+    unless a call inside named it already), and with ``within`` (the list's name in the request) its field too:
+    ``tracking_no`` of item 3 becomes ``deliveries[3].tracking_no``."""
     try:
         yield
     except ArmsError as exc:
-        exc.details.setdefault("index", index)
-        if path is not None:
-            exc.field = f"{path}.{exc.field}" if exc.field else path
+        if index is not None:
+            exc.details.setdefault("index", index)
+        at = exc.details.get("index")
+        if within is not None and at is not None:
+            exc.field = f"{within}[{at}].{exc.field}" if exc.field else f"{within}[{at}]"
         raise

@@ -695,3 +695,55 @@ class DeliveryOutstandingPage(Schema):
 class DeliveryBulkOut(Schema):
     batch: str
     records: list[InvoiceDeliveryOut]
+
+
+# ---------------------------------------------------------------- batches (many documents, one call, all or none)
+
+#: at most this many documents in one batch call
+MAX_BATCH = 1000
+
+
+class InvoiceBatchItemIn(InvoiceIn):
+    idempotency_key: str | None = Field(None, max_length=200, description="This invoice's own key: sent again, it "
+                                        "is not posted twice (counted in `skipped`).")
+
+
+class InvoiceBatchIn(InputSchema):
+    invoices: list[InvoiceBatchItemIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchAllocationIn(InputSchema):
+    invoice_id: ObjectId
+    amount_minor: MinorAmount | None = Field(None, description="Empty: as much as is open on the invoice and left "
+                                             "of the payment at that point.")
+
+
+class PaymentBatchItemIn(InputSchema):
+    customer_id: ObjectId
+    received_date: DocumentDate
+    amount_minor: MinorAmount
+    currency: str | None = Field(None, max_length=3, description="The customer's currency when empty.")
+    method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    number: str | None = Field(None, max_length=60, description="Taken from the RCV series when empty.")
+    bill_number: str = Field("", max_length=60)
+    bill_maturity_date: DocumentDate | None = None
+    payer_name: str = Field("", max_length=200)
+    bank_reference: str = Field("", max_length=100)
+    allocations: list[BatchAllocationIn] = Field(default_factory=list, max_length=MAX_BATCH,
+                                                 description="The invoices (核销) this payment settles, in order.")
+    allocate_on: DocumentDate | None = Field(None, description="The allocations' date: the received date when empty.")
+    idempotency_key: str | None = Field(None, max_length=200, description="This payment's own key: sent again, it "
+                                        "is not recorded twice (counted in `skipped`).")
+
+
+class PaymentBatchIn(InputSchema):
+    payments: list[PaymentBatchItemIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchOut(Schema):
+    created_ids: list[int] = Field(description="The documents posted, in the order sent (those answered by their "
+                                   "idempotency key are not among them).")
+    skipped: int = Field(description="Items already posted under their idempotency key.")
+    allocations: int = 0
+    audit_batch: int | None = Field(None, description="The audit sub-chain of this call "
+                                    "(`/api/v1/audit/events?batch=`).")

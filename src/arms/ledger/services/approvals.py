@@ -37,7 +37,7 @@ from arms.common.services import idempotent
 from arms.contracts.models import Contract
 from arms.customers.models import Customer
 from arms.customers.services import company_ensure
-from arms.domain.money import format_money, proportional_part
+from arms.domain.money import BASE_CURRENCY, format_money, proportional_part
 from arms.ledger.enums import ApprovalKind, ApprovalStatus
 from arms.ledger.errors import CurrencyMismatch
 from arms.ledger.models import (
@@ -317,6 +317,26 @@ def manual_credit_note(*, actor: Actor, invoice: Invoice, on: date, net_minor: i
                     idempotency_key=idempotency_key, invoice=invoice)
 
 
+def amount_in_base(amount_minor: int, currency: str, on: date) -> tuple[str, int]:
+    """``amount_minor`` of ``currency`` (checked) in CNY fen at the rate of ``on``: what the four-eyes rule weighs.
+    An amount out of bounds weighs 0 here; the service refuses it with its own message."""
+    if not 0 < amount_minor <= MAX_MINOR:
+        return currency, 0
+    currency = currency_or_error(currency)
+    return currency, to_base(amount_minor, currency, exchange_rate_on(currency, on))
+
+
+def four_eyes_refusal(*, company: Company, amount_base_minor: int, field: str) -> None:
+    """Refuse (``needs_approval``, naming ``field``) what is worth more than the company's four-eyes amount, where a
+    call cannot wait for a second person: a batch of documents (``/api/v1/invoices/batch``, ``/payments/batch``)."""
+    threshold = ledger_four_eyes_minor(company)
+    if amount_base_minor > threshold:
+        raise ValidationFailed(
+            _("Worth more than the four-eyes amount (%(threshold)s): post it on its own, so that a second person "
+              "approves it.") % {"threshold": format_money(threshold, BASE_CURRENCY)},
+            field=field, code=ErrorCode.NEEDS_APPROVAL)
+
+
 def manual_invoice(*, actor: Actor, customer: Customer, issue_date: date, net_minor: int, tax_minor: int,
                    number: str | None = None, due_date: date | None = None, currency: str | None = None,
                    contract: Contract | None = None, vat_invoice_number: str = "", description: str = "",
@@ -331,11 +351,8 @@ def manual_invoice(*, actor: Actor, customer: Customer, issue_date: date, net_mi
         arguments |= {"discount_bp": discount_bp,
                       "discount_until": discount_until.isoformat() if discount_until else None}
     gross = net_minor + tax_minor if all(isinstance(x, int) for x in (net_minor, tax_minor)) else 0
-    base = 0
-    in_currency = currency or (contract.currency if contract else customer.currency)
-    if 0 < gross <= MAX_MINOR:
-        in_currency = currency_or_error(in_currency)
-        base = to_base(gross, in_currency, exchange_rate_on(in_currency, issue_date))
+    in_currency, base = amount_in_base(gross, currency or (contract.currency if contract else customer.currency),
+                                       issue_date)
     return _request(actor=actor, kind=ApprovalKind.INVOICE, customer=customer, arguments=arguments,
                     amount_minor=max(gross, 1), currency=in_currency, amount_base_minor=base,
                     idempotency_key=idempotency_key)

@@ -334,25 +334,24 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
         raise ValidationFailed(_("At most %(limit)s records at once.") % {"limit": MAX_MANY}, field="deliveries")
     delivery_fields: list[JsonDict] = []
     for index, row in enumerate(deliveries):
-        with refused_at(index, path=f"deliveries[{index}]"):
+        with refused_at(index, within="deliveries"):
             delivery_fields.append(_delivery_fields(channel=row.channel, carrier=row.carrier,
                                                     tracking_no=row.tracking_no, recipient=row.recipient,
                                                     note=row.note))
     receipt_notes: list[str] = []
     scans: list[tuple[str, bytes] | None] = []
     for index, receipt in enumerate(receipts):
-        where = f"receipts[{index}]"
-        if receipt.channel not in ReceiptChannel.values or receipt.channel == ReceiptChannel.PORTAL:
-            raise ValidationFailed(
-                _("Unknown receipt channel %(value)s; one of %(choices)s.")
-                % {"value": receipt.channel, "choices": ", ".join(
-                    value for value in ReceiptChannel.values if value != ReceiptChannel.PORTAL)},
-                field=f"{where}.channel")
-        if receipt.contact is not None and receipt.contact.customer_id != receipt.invoice.customer_id:
-            raise ValidationFailed(_("The contact is not one of this invoice's customer's."), field=f"{where}.contact")
-        if receipt.channel == ReceiptChannel.SCAN and receipt.scan is None:
-            raise ValidationFailed(_("Attach the signed receipt scan."), field=f"{where}.scan")
-        with refused_at(index, path=where):
+        with refused_at(index, within="receipts"):
+            if receipt.channel not in ReceiptChannel.values or receipt.channel == ReceiptChannel.PORTAL:
+                raise ValidationFailed(
+                    _("Unknown receipt channel %(value)s; one of %(choices)s.")
+                    % {"value": receipt.channel, "choices": ", ".join(
+                        value for value in ReceiptChannel.values if value != ReceiptChannel.PORTAL)},
+                    field="channel")
+            if receipt.contact is not None and receipt.contact.customer_id != receipt.invoice.customer_id:
+                raise ValidationFailed(_("The contact is not one of this invoice's customer's."), field="contact")
+            if receipt.channel == ReceiptChannel.SCAN and receipt.scan is None:
+                raise ValidationFailed(_("Attach the signed receipt scan."), field="scan")
             receipt_notes.append(_note(receipt.note))
             scans.append(_scan_read(receipt.scan) if receipt.scan is not None else None)
     ids = sorted({row.invoice.pk for row in deliveries} | {row.invoice.pk for row in receipts})
@@ -367,9 +366,10 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
     written: list[InvoiceDelivery] = []
     for index, (row, fields) in enumerate(zip(deliveries, delivery_fields, strict=True)):
         invoice = locked[row.invoice.pk]
-        on = _day(row.delivered_on, invoice=invoice, field=f"deliveries[{index}].delivered_on")
-        if invoice.pk in cancelled:
-            _usable(invoice, field=f"deliveries[{index}].invoice")
+        with refused_at(index, within="deliveries"):
+            on = _day(row.delivered_on, invoice=invoice, field="delivered_on")
+            if invoice.pk in cancelled:
+                _usable(invoice)
         batch = envelopes.setdefault(row.envelope, uuid.uuid4().hex[:12]) if row.envelope else ""
         written.append(InvoiceDelivery(company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.DELIVERY,
                                        occurred_on=on, batch=batch, recorded_by=user, recorded_by_name=name,
@@ -377,9 +377,10 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
     stored = attachments_store_many(scan for scan in scans if scan is not None)
     for index, (receipt, note, scanned) in enumerate(zip(receipts, receipt_notes, scans, strict=True)):
         invoice = locked[receipt.invoice.pk]
-        on = _day(receipt.received_on, invoice=invoice, field=f"receipts[{index}].received_on")
-        if invoice.pk in cancelled:
-            _usable(invoice, field=f"receipts[{index}].invoice")
+        with refused_at(index, within="receipts"):
+            on = _day(receipt.received_on, invoice=invoice, field="received_on")
+            if invoice.pk in cancelled:
+                _usable(invoice)
         contact = receipt.contact
         who = contact.name if contact is not None else name
         written.append(InvoiceDelivery(
