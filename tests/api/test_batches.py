@@ -111,6 +111,7 @@ def test_a_batch_of_payments_settles_invoices(clerk_api, customer, other, today)
 @pytest.mark.parametrize(("payment", "status", "code", "field"), [
     ({"allocations": [{"invoice_id": 999_999}]}, 404, "not_found", "payments[1].allocations[0].invoice_id"),
     ({"customer_id": 999_999}, 404, "not_found", "payments[1].customer_id"),
+    ({"contract_id": 999_999}, 404, "not_found", "payments[1].contract_id"),
     ({"method": "bank_acceptance", "allocations": []}, 422, "invalid", None),  # a bill without its number
 ])
 def test_a_refused_payment_is_named_and_nothing_is_written(clerk_api, customer, today, payment, status, code, field):

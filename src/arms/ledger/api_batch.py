@@ -88,6 +88,9 @@ def payments_batch(request, payload: PaymentBatchIn):
     customers = _found(customers_visible_to(request.user).select_related("company"),
                        [(item.customer_id, f"payments[{i}].customer_id") for i, item in enumerate(items)],
                        label=_("Customer"))
+    contracts = _found(Contract.objects.filter(customer__in=customers_visible_to(request.user)),
+                       [(item.contract_id, f"payments[{i}].contract_id") for i, item in enumerate(items)],
+                       label=_("Contract"))
     _found(selectors.invoice_list(user=request.user),
            [(line.invoice_id, f"payments[{i}].allocations[{n}].invoice_id")
             for i, item in enumerate(items) for n, line in enumerate(item.allocations)], label=_("Invoice"))
@@ -102,8 +105,8 @@ def payments_batch(request, payload: PaymentBatchIn):
                 _currency, base = amount_in_base(settles, item.currency or customer.currency, item.received_date)
                 four_eyes_refusal(company=customer.company, amount_base_minor=base, field="allocations")
         inputs.append(PaymentInput(
-            customer=customer,
+            customer=customer, contract=contracts.get(item.contract_id),
             allocations=tuple(BulkAllocation(line.invoice_id, line.amount_minor) for line in item.allocations),
-            **item.model_dump(exclude={"customer_id", "allocations"})))
+            **item.model_dump(exclude={"customer_id", "contract_id", "allocations"})))
     with refused_at(within="payments"), transaction.atomic():
         return _out(payments_record_bulk(actor=request.user, payments=inputs))

@@ -74,7 +74,9 @@ class CreditNoteCreateIn(CreditNoteIn):
     invoice_id: int
 
 
-class PaymentIn(InputSchema):
+class PaymentFields(InputSchema):
+    """A payment's own fields: ``PaymentIn`` and an item of a payment batch."""
+
     customer_id: int
     received_date: DocumentDate
     amount_minor: MinorAmount
@@ -85,11 +87,14 @@ class PaymentIn(InputSchema):
     bill_maturity_date: DocumentDate | None = None
     payer_name: str = Field("", max_length=200)
     bank_reference: str = Field("", max_length=100)
-    auto_allocate: bool = Field(
-        False, description="Settle at once: the open item equal to the amount, else the oldest open items.")
     contract_id: int | None = Field(
         None, description="The contract this money is the deposit for (same customer and currency): it counts towards "
                           "the deposit the contract's first invoice waits for.")
+
+
+class PaymentIn(PaymentFields):
+    auto_allocate: bool = Field(
+        False, description="Settle at once: the open item equal to the amount, else the oldest open items.")
 
 
 class AllocationLineIn(InputSchema):
@@ -718,17 +723,7 @@ class BatchAllocationIn(InputSchema):
                                              "of the payment at that point.")
 
 
-class PaymentBatchItemIn(InputSchema):
-    customer_id: ObjectId
-    received_date: DocumentDate
-    amount_minor: MinorAmount
-    currency: str | None = Field(None, max_length=3, description="The customer's currency when empty.")
-    method: PaymentMethod = PaymentMethod.BANK_TRANSFER
-    number: str | None = Field(None, max_length=60, description="Taken from the RCV series when empty.")
-    bill_number: str = Field("", max_length=60)
-    bill_maturity_date: DocumentDate | None = None
-    payer_name: str = Field("", max_length=200)
-    bank_reference: str = Field("", max_length=100)
+class PaymentBatchItemIn(PaymentFields):
     allocations: list[BatchAllocationIn] = Field(default_factory=list, max_length=MAX_BATCH,
                                                  description="The invoices (核销) this payment settles, in order.")
     allocate_on: DocumentDate | None = Field(None, description="The allocations' date: the received date when empty.")
