@@ -193,7 +193,10 @@ class References:
         wanted = {n for n in numbers if n}
         if not wanted:
             return {}
-        qs = model.objects.filter(company=self.company, **{f"{field}__in": wanted}).select_related(*related)
+        # no ORDER BY (the model's ordering made PostgreSQL sort, and scan the payments) and the related rows in a
+        # second query only when some exist: a join here hashed every customer of the book for a batch of numbers
+        qs = model.objects.filter(company=self.company, **{f"{field}__in": wanted}).order_by().prefetch_related(
+            *related)
         return {getattr(obj, field): obj for obj in qs}
 
     def invoices(self, numbers: Iterable[str]) -> dict[str, InvoiceRef]:
@@ -202,8 +205,11 @@ class References:
         wanted = {n for n in numbers if n}
         if not wanted:
             return {}
-        return {row[1]: InvoiceRef(*row) for row in Invoice.objects.filter(company=self.company, number__in=wanted)
-                .values_list("pk", "number", "customer_id", "customer__code", "currency")}
+        found = list(Invoice.objects.filter(company=self.company, number__in=wanted).order_by()
+                     .values_list("pk", "number", "customer_id", "currency"))
+        codes = dict(Customer.objects.filter(pk__in={row[2] for row in found}).order_by().values_list("pk", "code"))
+        return {number: InvoiceRef(pk, number, customer_id, codes[customer_id], currency)
+                for pk, number, customer_id, currency in found}
 
     def missing_rate(self, currency: str, on: date) -> str:
         """Why a document in ``currency`` dated ``on`` could not be booked in CNY; "" when it can."""
