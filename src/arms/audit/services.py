@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -67,21 +68,34 @@ def event_hash(*, seq: int, occurred_at: datetime, actor_name: str, action: str,
                seals: Any = None) -> str:
     """SHA-256 of the event's canonical JSON. ``seals`` enter only when present, so events written before
     seals existed keep the hash they were written with."""
-    content = {
-        "seq": seq,
-        "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": actor_name,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "subject_repr": subject_repr,
-        "before": before,
-        "after": after,
-        "prev_hash": prev_hash,
-    }
-    if seals is not None:
-        content["seals"] = seals
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return event_hash_of_texts(
+        seq=seq, occurred_at=occurred_at, actor_name=actor_name, action=action, subject_type=subject_type,
+        subject_id=subject_id, subject_repr=subject_repr, before=hashed_text(before), after=hashed_text(after),
+        prev_hash=prev_hash, seals=hashed_text(seals) if seals is not None else None)
+
+
+def event_hash_of_texts(*, seq: int, occurred_at: datetime, actor_name: str, action: str, subject_type: str,
+                        subject_id: str, subject_repr: str, before: str, after: str, prev_hash: str,
+                        seals: str | None = None) -> str:
+    """``event_hash`` with ``before``, ``after`` and ``seals`` already in their hashed form (``hashed_text``):
+    the JSON object ``json.dumps(content, sort_keys=True, ensure_ascii=False)`` would give, put together without
+    encoding those three again (the bulk path's sub-chains hash thousands of events a batch)."""
+    scalar = functools.partial(json.dumps, ensure_ascii=False)
+    parts = [
+        ("action", scalar(action)), ("actor", scalar(actor_name)), ("after", after), ("before", before),
+        ("occurred_at", scalar(occurred_at.astimezone(UTC).isoformat(timespec="microseconds"))),
+        ("prev_hash", scalar(prev_hash)), *((("seals", seals),) if seals is not None else ()),
+        ("seq", scalar(seq)), ("subject_id", scalar(subject_id)), ("subject_repr", scalar(subject_repr)),
+        ("subject_type", scalar(subject_type)),
+    ]
+    text = "{" + ", ".join(f'"{key}": {value}' for key, value in parts) + "}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def hashed_text(value: Any) -> str:
+    """``value`` as ``event_hash`` hashes it (its ``canonical_json`` encoded with keys sorted), in one encoding; it is
+    also the text a JSON column stores, which reads back as ``canonical_json(value)``. ``None`` gives "null"."""
+    return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False)
 
 
 def _actor_of(actor: Actor | ExternalActor) -> tuple[Any, str]:
@@ -167,14 +181,16 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
         position += 1
         subject_type, subject_id = event.subject._meta.label_lower, str(event.subject.pk)
         subject_repr = str(event.subject)[:200]
-        before, after = canonical_json(event.before), canonical_json(event.after)
-        seals = canonical_json(event.seals) if event.seals else None
-        digest = event_hash(seq=position, occurred_at=now, actor_name=batch.actor_name, action=event.action,
-                            subject_type=subject_type, subject_id=subject_id, subject_repr=subject_repr,
-                            before=before, after=after, prev_hash=prev, seals=seals)
-        # JSON columns get the canonical form as text: what is stored reads back as what was hashed
+        # one encoding of each value: the canonical text is what is hashed and, as it is, what the JSON column
+        # stores (SQL NULL for None), so what is stored reads back as what was hashed
+        before, after = hashed_text(event.before), hashed_text(event.after)
+        seals = hashed_text(event.seals) if event.seals else None
+        digest = event_hash_of_texts(seq=position, occurred_at=now, actor_name=batch.actor_name,
+                                     action=event.action, subject_type=subject_type, subject_id=subject_id,
+                                     subject_repr=subject_repr, before=before, after=after, prev_hash=prev,
+                                     seals=seals)
         rows.append((batch.pk, position, stored_at, str(event.action), subject_type, subject_id, subject_repr,
-                     _json_text(before), _json_text(after), _json_text(seals), prev, digest))
+                     _stored(event.before, before), _stored(event.after, after), seals, prev, digest))
         prev = digest
     Table(AuditBatchEvent, ["batch_id", "position", "occurred_at", "action", "subject_type", "subject_id",
                             "subject_repr", "before", "after", "seals", "prev_hash", "hash"], now).write(rows)
@@ -182,9 +198,9 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
     AuditBatch.objects.filter(pk=batch.pk).update(events=position, last_hash=prev)
 
 
-def _json_text(value: Any) -> str | None:
+def _stored(value: Any, text: str) -> str | None:
     """A JSON column's value as the bulk writer sends it: SQL NULL for ``None``, as the model field stores it."""
-    return json.dumps(value, ensure_ascii=False) if value is not None else None
+    return text if value is not None else None
 
 
 def audit_batch_anchor(batch: AuditBatch, *, action: str = AuditAction.AUDIT_BATCH_ANCHORED,

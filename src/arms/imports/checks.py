@@ -23,7 +23,7 @@ from arms.imports.columns import (
     REGIONS,
     TERM_BASES,
 )
-from arms.imports.validate import References, RowCells
+from arms.imports.validate import InvoiceRef, References, RowCells
 from arms.ledger.enums import BILL_METHODS, PaymentMethod
 from arms.ledger.models import Invoice, Payment
 
@@ -226,7 +226,8 @@ def check_invoices(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
         yield row
 
 
-def _allocation_target(row: RowCells, invoices: dict, customer: Customer | None, currency: str | None):
+def _allocation_target(row: RowCells, invoices: dict[str, InvoiceRef], customer: Customer | None,
+                       currency: str | None) -> InvoiceRef | None:
     number = row.raw("invoice_number")
     if not number:
         return None
@@ -235,7 +236,7 @@ def _allocation_target(row: RowCells, invoices: dict, customer: Customer | None,
         row.fail("invoice_number", _("unknown invoice number '%(number)s'") % {"number": number})
     elif customer is not None and invoice.customer_id != customer.pk:
         row.fail("invoice_number", _("invoice %(number)s belongs to customer %(code)s")
-                 % {"number": number, "code": invoice.customer.code})
+                 % {"number": number, "code": invoice.customer_code})
     elif currency and invoice.currency != currency:
         row.fail("invoice_number", _("invoice %(number)s is in %(currency)s")
                  % {"number": number, "currency": invoice.currency})
@@ -244,7 +245,7 @@ def _allocation_target(row: RowCells, invoices: dict, customer: Customer | None,
 
 def check_payments(rows: list[RowCells], refs: References, seen: Seen) -> Iterator[RowCells]:
     customers = refs.customers(r.raw("customer_code") for r in rows)
-    invoices = refs.existing(Invoice, (r.raw("invoice_number") for r in rows), related=("customer",))
+    invoices = refs.invoices(r.raw("invoice_number") for r in rows)
     existing = refs.existing(Payment, (r.raw("number") for r in rows), related=("customer",))
     for row in rows:
         number = row.text("number", Payment, required=True)

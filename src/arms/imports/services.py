@@ -119,7 +119,7 @@ _FIELD_COLUMNS = {
 
 #: the kinds written through the bulk path (arms.ledger.services.bulk), this many rows a call
 BULK_KINDS = ("invoices", "payments")
-BULK_ROWS = 1000
+BULK_ROWS = 5000
 
 
 class _BulkWriter:

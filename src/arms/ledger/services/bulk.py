@@ -419,7 +419,8 @@ def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) ->
     """The inputs to write (their indexes), how many an idempotency key answers already, and each keyed input's
     payload fingerprint. The same key with other data is refused, as ``idempotent`` does."""
     keys = [key for key, _payload in keyed if key]
-    known = dict(IdempotencyRecord.objects.filter(scope=scope, key__in=keys).values_list("key", "fingerprint"))
+    known = dict(IdempotencyRecord.objects.filter(scope=scope, key__in=keys).order_by()  # no sort of a lookup
+                 .values_list("key", "fingerprint"))
     todo, skipped, digests = [], 0, {}
     for index, (key, payload) in enumerate(keyed):
         if key:
@@ -466,7 +467,7 @@ def _numbers(model: type[Invoice] | type[Payment], series: str, label: str, cust
         numbers.update(zip(indexes, sequence_take(company=by_company[company_id], series=series,
                                                   count=len(indexes)), strict=True))
     taken = set(model._default_manager.filter(company_id__in=list(by_company), number__in=list(numbers.values()))
-                .values_list("number", flat=True))
+                .order_by().values_list("number", flat=True))
     counts = Counter(numbers.values())
     seen: set[str] = set()
     for index, *_rest in rows:
