@@ -215,9 +215,9 @@ def xlsx_file(table: Table):
 
     The package is written here, part by part, into a zip on a temporary file: the worksheet is streamed row by
     row (``_SheetWriter``), so memory does not grow with the rows, and each cell is one string built from what
-    its column worked out once (its reference letters and its style), not an object per cell. openpyxl's and
-    XlsxWriter's cell objects cost 10 to 15 µs a cell, 20 s for the 90,000 rows × 15 cells of the aging by
-    customer; this costs about 1 µs (ADR 0010). Text is an inline string (no shared-strings table held in
+    its column worked out once (its reference letters and its style), not an object per cell: about 0.7 µs of
+    CPU a cell, where openpyxl's write-only cells took 15 µs and XlsxWriter's 6 µs (ADR 0010, figures in
+    docs/benchmarks.md). Text is an inline string (no shared-strings table held in
     memory), formula-like text carries the quote prefix and is never a formula, numbers are numbers with the
     column's number format, the header, preamble and footer are bold, the panes are frozen below the header.
     """
