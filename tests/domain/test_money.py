@@ -19,6 +19,7 @@ from arms.domain.money import (
     split_largest_remainder,
     to_base_minor,
     to_decimal,
+    to_decimals,
 )
 
 
@@ -101,6 +102,9 @@ def test_money_refuses_floats_and_mixed_currencies():
 def test_to_decimal_and_convert():
     assert to_decimal(123456) == Decimal("1234.56")
     assert to_decimal(1000, "JPY") == Decimal("1000")
+    assert to_decimals([123456, -1, 0], "CNY") == [Decimal("1234.56"), Decimal("-0.01"), Decimal("0.00")]
+    assert to_decimals([1000, 7], "JPY") == [Decimal("1000"), Decimal("7")]
+    assert [str(v) for v in to_decimals([5, 0])] == ["0.05", "0.00"]  # the digits an export writes
     # 1,000.00 USD at 7.1234 -> 7,123.40 CNY; 0.01 USD at 7.1235 -> 0.071235 CNY rounds half up to 0.07
     assert to_base_minor(100_000, "USD", Decimal("7.1234")) == 712_340
     assert to_base_minor(1, "USD", Decimal("7.1235")) == 7

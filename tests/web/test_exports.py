@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import etree
 from openpyxl import load_workbook
 
 from arms.web.exports import (
     AMOUNT,
     DATE,
     DATETIME,
+    DECIMAL,
+    EXCEL_TEXT_LIMIT,
     INT,
+    PERCENT,
     Column,
     Table,
     attachment_header,
@@ -24,6 +29,7 @@ from arms.web.exports import (
     export_response,
     formula_like,
     sheet_title,
+    xlsx_file,
 )
 
 
@@ -97,3 +103,67 @@ def test_an_unknown_format_or_kind_is_refused():
         export_response("pdf", "x", Table("t", [Column("a")]))
     with pytest.raises(ValueError):
         Column("a", "money")
+
+
+def test_the_workbook_reads_back_with_every_property_of_the_table():
+    """Everything the writer promises, read back by openpyxl (as a user's Excel import or pandas would): typed
+    values, one number format per column kind, formula-like text escaped, bold header, preamble and footer,
+    column widths, the panes frozen below the header, and text XML cannot hold made safe."""
+    columns = [Column("名称", width=30), Column("Amount", AMOUNT), Column("Count", INT), Column("Due", DATE),
+               Column("At", DATETIME), Column("Rate", DECIMAL), Column("Share", PERCENT),
+               Column("Custom", DECIMAL, number_format="0.000"), Column("=SUM(A1)")]
+    rows = iter([
+        ["-1+2", Decimal("1234.50"), 7, date(2026, 2, 28), datetime(2026, 2, 28, 16, 0, tzinfo=ZoneInfo("UTC")),
+         Decimal("1.25"), Decimal("12.5"), Decimal("3.14159"), "a & b < c > d"],
+        ["  spaced  ", Decimal("1E+3"), True, datetime(2026, 3, 1, 8, 15), None, Decimal("NaN"), 0.5, 2,
+         "x" * (EXCEL_TEXT_LIMIT + 10)],
+        ["line\r\nbreak\x00\ud800", Decimal("-0.01"), None, None, None, None, None, None, 42],
+    ])
+    table = Table("Aging/2026", columns, rows, preamble=[["As of", date(2026, 3, 31)], ["@preamble"]],
+                  footer=[["Total", Decimal("1234.49"), 7, None, None, None, None, None, None, "beyond"]])
+    with xlsx_file(table) as output:
+        data = output.read()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for name in archive.namelist():
+        etree.fromstring(archive.read(name))  # every part is well-formed XML
+    sheet = load_workbook(io.BytesIO(data)).active
+
+    assert sheet.title == "Aging_2026"
+    assert sheet.freeze_panes == "A4"  # two preamble rows and the header stay in view
+    assert {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"} == {
+        "A": 30, "B": 16, "C": 10, "D": 12, "E": 17, "F": 12, "G": 10, "H": 12, "I": 14}
+    values = [_trimmed([c.value for c in row]) for row in sheet.iter_rows()]
+    assert values[:3] == [["As of", datetime(2026, 3, 31)], ["@preamble"],
+                          [c.label for c in columns]]
+    assert values[3] == ["-1+2", 1234.5, 7, datetime(2026, 2, 28), datetime(2026, 3, 1, 0, 0), 1.25, 12.5,
+                         3.14159, "a & b < c > d"]
+    assert values[4] == ["  spaced  ", 1000, "True", datetime(2026, 3, 1, 8, 15), None, None, 0.5, 2,
+                         "x" * EXCEL_TEXT_LIMIT]
+    assert values[5] == ["line\r\nbreak", -0.01, None, None, None, None, None, None, 42]
+    assert values[6] == ["Total", 1234.49, 7, None, None, None, None, None, None, "beyond"]
+
+    formats = [c.number_format for c in sheet[4][:9]]
+    assert formats == ["General", "#,##0.00", "#,##0", "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.0#", '0.0#"%"',
+                       "0.000", "General"]
+    assert sheet["D5"].number_format == "yyyy-mm-dd hh:mm"  # a datetime in a date column keeps its time
+    assert sheet["B1"].number_format == "yyyy-mm-dd"  # a date in the preamble, under a money column
+
+    # formula-like text is a string cell with the quote prefix, wherever it stands; nothing is a formula
+    escaped = {c.coordinate for row in sheet.iter_rows() for c in row if c.quotePrefix}
+    assert escaped == {"A2", "I3", "A4"}
+    assert (sheet["A4"].value, sheet["A4"].data_type) == ("-1+2", "s")
+    assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+    bold = {c.coordinate for row in sheet.iter_rows() for c in row if c.font.b}
+    assert {"A1", "B1", "A2", "A3", "I3", "A7", "J7"} <= bold
+    assert not bold & {c.coordinate for row in sheet.iter_rows(min_row=4, max_row=6) for c in row}
+
+    # a reader that streams (openpyxl's read-only mode, which pandas uses) sees the same cells
+    streamed = load_workbook(io.BytesIO(data), read_only=True).active
+    assert [_trimmed([c.value for c in row]) for row in streamed.iter_rows()] == values
+
+
+def _trimmed(values: list) -> list:
+    while values and values[-1] is None:
+        values.pop()
+    return values

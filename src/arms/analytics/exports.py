@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
 from arms.analytics.aging import AgingReport, bucket_label
-from arms.domain.money import BASE_CURRENCY, to_decimal
+from arms.domain.money import BASE_CURRENCY, to_decimal, to_decimals
 from arms.web.exports import AMOUNT, DATE, DECIMAL, INT, TEXT, Column, Table
 
 
@@ -25,8 +25,8 @@ def aging_table(report: AgingReport) -> Table:
                Column(_("Total"), AMOUNT), Column(_("Total (CNY)"), AMOUNT)]
 
     def line(row, currency: str, base_total: int) -> list:
-        return [row.label, row.key, currency, row.count, *[to_decimal(v, currency) for v in row.buckets],
-                to_decimal(row.disputed_minor, currency), to_decimal(row.total_minor, currency),
+        return [row.label, row.key, currency, row.count,
+                *to_decimals([*row.buckets, row.disputed_minor, row.total_minor], currency),
                 to_decimal(base_total, BASE_CURRENCY)]
 
     base = report.base_total

@@ -8,6 +8,7 @@ error that names an amount uses it, so people never read minor units. A float ne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -165,6 +166,12 @@ def format_money(minor: int, currency: str = BASE_CURRENCY) -> str:
 def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
     """Minor units as a Decimal of major units, for exports (Excel cells, JSON 'amount' strings)."""
     return Decimal(minor).scaleb(-exponent(currency))
+
+
+def to_decimals(minors: Iterable[int], currency: str = BASE_CURRENCY) -> list[Decimal]:
+    """``to_decimal`` of each amount of one currency, the exponent looked up once: a row of a large export."""
+    scale = -exponent(currency)
+    return [Decimal(minor).scaleb(scale) for minor in minors]
 
 
 def divide_half_up(numerator: int, denominator: int) -> int:
