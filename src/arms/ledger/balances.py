@@ -13,7 +13,7 @@ posting rates (``balance_base_minor``): the base figure adds up across currencie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -147,7 +147,8 @@ def joined_allocation_sums(qs: QuerySet[Invoice], where: Q, *, last_date: str = 
 def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None) -> QuerySet[Invoice]:
     """Invoices open at the end of ``as_of``, annotated ``open_as_of`` (invoice currency, minor units) and
     ``open_base_as_of`` (CNY fen). One query; no Python loop over rows."""
-    qs = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(issued__lte=as_of)
+    qs: QuerySet[Invoice] = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(
+        issued__lte=as_of)
     if Allocation.objects.filter(date__gt=as_of).exists():
         # the allocations after the day summed per invoice in a joined table; an invoice without any is open by
         # its stored amount
@@ -169,7 +170,7 @@ class _AllocationSums(Join):
     TABLE = "arms_allocation_sums"
 
     def __init__(self, rows: QuerySet[Allocation, dict[str, Any]], *, parent_alias: str,
-                 table_alias: str | None = None, join_type: str | None = LOUTER) -> None:
+                 table_alias: str | None = None, join_type: str = LOUTER) -> None:
         super().__init__(self.TABLE, parent_alias, table_alias, join_type, Invoice._meta.get_field("allocations"),
                          nullable=True)
         self.rows = rows
@@ -177,11 +178,12 @@ class _AllocationSums(Join):
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
         inner, params = self.rows.query.get_compiler(connection=connection).as_sql()
         qn, column = compiler.quote_name_unless_alias, connection.ops.quote_name
+        alias = qn(self.table_alias or self.table_name)
         invoice_id = Allocation._meta.get_field("invoice").column
-        on = f"{qn(self.parent_alias)}.{column(Invoice._meta.pk.column)} = {qn(self.table_alias)}.{column(invoice_id)}"
-        return f"{self.join_type} ({inner}) {qn(self.table_alias)} ON ({on})", tuple(params)
+        on = f"{qn(self.parent_alias)}.{column(Invoice._meta.pk.column)} = {alias}.{column(invoice_id)}"
+        return f"{self.join_type} ({inner}) {alias} ON ({on})", tuple(params)
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> _AllocationSums:
+    def relabeled_clone(self, change_map: dict[str | None, str]) -> _AllocationSums:
         return self.__class__(self.rows, parent_alias=change_map.get(self.parent_alias, self.parent_alias),
                               table_alias=change_map.get(self.table_alias, self.table_alias),
                               join_type=self.join_type)
@@ -205,7 +207,7 @@ class _JoinedColumn(Expression):
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> _JoinedColumn:
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> _JoinedColumn:
         return self.__class__(change_map.get(self.alias, self.alias), self.column, self.output_field)
 
     def get_group_by_cols(self) -> list[Any]:
