@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from arms.analytics import selectors
-from arms.analytics.recovery import RateParts, dunning_parts, fenced, owner_of, recovery_parts
+from arms.analytics.recovery import RateParts, dunning_parts, fenced, owner_of, recovery_parts, summed_by
 from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
@@ -165,10 +165,11 @@ def receivables_split_by_owner(as_of: date, customers: Customers, group_by: str)
     items = (selectors.open_items_as_of(as_of, customers=customers).order_by()
              .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", "open_base_as_of"))
     facts, params = fenced(items)
-    sql = ("SELECT grp, SUM(open_base_as_of), SUM(CASE WHEN f_due >= %s THEN open_base_as_of ELSE 0 END), "
+    group, grouping = summed_by(group_by)
+    sql = (f"SELECT {group}, SUM(open_base_as_of), SUM(CASE WHEN f_due >= %s THEN open_base_as_of ELSE 0 END), "
            "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END), "
            "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END) "
-           f"FROM ({facts}) facts GROUP BY grp")
+           f"FROM ({facts}) facts{grouping}")
     with connection.cursor() as cursor:
         cursor.execute(sql, (as_of, as_of - timedelta(days=90), as_of - timedelta(days=365), *params))
         rows = cursor.fetchall()

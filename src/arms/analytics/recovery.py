@@ -36,8 +36,10 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -49,7 +51,8 @@ from arms.cases.models import Dispute
 from arms.cases.selectors import disputed_open_sum
 from arms.customers.models import Customer
 from arms.domain import kpi as formulas
-from arms.ledger.models import Allocation, Invoice
+from arms.ledger.balances import joined_allocation_sums
+from arms.ledger.models import Invoice
 
 #: group_by: "" (the whole scope), or the customer's person
 GROUPS = ("", "salesperson", "collector")
@@ -104,7 +107,7 @@ def recovery_parts(*, start: date, end: date, customers: QuerySet[Customer] | No
                      gross_base - paid - credited AS open_base, gross - allocated AS open_cur,
                      {_least(_positive("disputed"), _positive("gross - allocated"))} AS part
               FROM ({{facts}}) facts) item_facts"""
-    return _sums(facts, items, part="collected",
+    return _sums(facts, items, group_by, part="collected",
                  whole=f"due - {_least(_positive('disputed_base'), 'due - collected')}")
 
 
@@ -115,17 +118,15 @@ def dunning_parts(*, start: date, end: date, customers: QuerySet[Customer] | Non
     grace = grace_days() if grace is None else grace
     day_before = start - timedelta(days=1)
     first_on_time = formulas.first_due_date_for(start, grace_days=grace)
-    # the sums of the period only for the invoices it allocated to (an IN list built once), 0 for the others
-    allocated_in_period = Allocation.objects.filter(date__range=(start, end)).values("invoice_id")
-    facts = (selectors.open_items_as_of(day_before, customers=customers)
-             .filter(due_date__lt=first_on_time)
-             .annotate(grp=owner_of(group_by), open_cur=_whole(F("open_as_of")),
-                       open_base=_whole(F("open_base_as_of")),
-                       credited=_only_for(allocated_in_period, selectors.allocation_sum(
-                           "receivable_base_minor", date__range=(start, end), credit_note__isnull=False)),
-                       collected=_only_for(allocated_in_period, selectors.allocation_sum(
-                           "receivable_base_minor", date__range=(start, end), payment__isnull=False)),
-                       disputed=_disputed(on=day_before))
+    # the period's allocations summed once per invoice in a joined table (0 for the invoices it did not touch)
+    open_items, period = joined_allocation_sums(
+        selectors.open_items_as_of(day_before, customers=customers).filter(due_date__lt=first_on_time),
+        Q(date__range=(start, end)),
+        credited=Sum("receivable_base_minor", filter=Q(credit_note__isnull=False)),
+        collected=Sum("receivable_base_minor", filter=Q(payment__isnull=False)))
+    facts = (open_items.annotate(grp=owner_of(group_by), open_cur=_whole(F("open_as_of")),
+                                 open_base=_whole(F("open_base_as_of")), credited=_whole(period["credited"]),
+                                 collected=_whole(period["collected"]), disputed=_disputed(on=day_before))
              .order_by().values("grp", "open_cur", "open_base", "credited", "collected", "disputed"))
     # OverdueAtStart: base (open less the larger of the disputed part and the period's credit notes), recovered
     items = f"""
@@ -135,7 +136,7 @@ def dunning_parts(*, start: date, end: date, customers: QuerySet[Customer] | Non
                      {_proportional("open_base", "open_cur",
                                     _least(_positive("disputed"), _positive("open_cur")))} AS disputed_base
               FROM ({{facts}}) facts) item_facts"""
-    return _sums(facts, items, part=_least(_positive("collected"), "base"), whole="base")
+    return _sums(facts, items, group_by, part=_least(_positive("collected"), "base"), whole="base")
 
 
 # ------------------------------------------------------------------------------------------------ the SQL
@@ -206,12 +207,20 @@ def fenced(facts: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
     return inner + FENCE.get(connection.vendor, " OFFSET 0"), tuple(params)
 
 
-def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, *, part: str,
+def summed_by(group_by: str) -> tuple[str, str]:
+    """The group column and the ``GROUP BY`` of a sum over the facts: for the whole scope (``group_by`` "") no
+    grouping at all, which would sort every item by a constant first."""
+    return ("grp", " GROUP BY grp") if group_by else ("NULL", "")
+
+
+def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, group_by: str, *, part: str,
           whole: str) -> dict[int | None, RateParts]:
     inner, params = fenced(facts)
-    sql = (f"SELECT grp, SUM({part}), SUM({whole}) FROM ({items.replace('{facts}', inner)}) items "
-           "GROUP BY grp")
+    group, grouping = summed_by(group_by)
+    sql = (f"SELECT {group}, SUM({part}), SUM({whole}), COUNT(*) FROM ({items.replace('{facts}', inner)}) items"
+           f"{grouping}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {(group or None): RateParts(int(part_sum or 0), int(whole_sum or 0)) for group, part_sum, whole_sum in rows}
+    return {(group or None): RateParts(int(part_sum or 0), int(whole_sum or 0))
+            for group, part_sum, whole_sum, count in rows if count}

@@ -13,7 +13,7 @@ posting rates (``balance_base_minor``): the base figure adds up across currencie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,8 +22,11 @@ from django.db.models import (
     BigIntegerField,
     Case,
     DateField,
+    Expression,
     F,
+    Field,
     Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,7 +35,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.sql.constants import LOUTER
+from django.db.models.sql.datastructures import Join
 
 from arms.domain.money import BASE_CURRENCY
 from arms.ledger.enums import PaymentStatus
@@ -118,27 +123,95 @@ def allocation_sum(field: str, **filters: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
 
 
+def joined_allocation_sums(qs: QuerySet[Invoice], where: Q, *, last_date: str = "",
+                           **sums: Sum) -> tuple[QuerySet[Invoice], dict[str, Expression]]:
+    """``qs`` with the allocations matching ``where`` summed once per invoice (``sums``: name → ``Sum(...)``,
+    optionally filtered) in a derived table left-joined to the invoices, and an expression per sum (a whole
+    number, 0 where the invoice has none) to annotate with; with ``last_date``, also the latest allocation date
+    under that name (NULL where none). Where a correlated ``allocation_sum`` looks the allocations up once per
+    invoice, both databases build this table once (a hash or an automatic index on ``invoice_id``)."""
+    qs = qs.all()
+    columns: dict[str, Any] = {name: Cast(total, BigIntegerField()) for name, total in sums.items()}
+    if last_date:
+        columns[last_date] = Max("date")
+    rows = Allocation.objects.filter(where).order_by().values("invoice_id").annotate(**columns)
+    alias = qs.query.join(_AllocationSums(rows, parent_alias=qs.query.get_initial_alias()))
+    expressions: dict[str, Expression] = {
+        name: Coalesce(_JoinedColumn(alias, name, BigIntegerField()), Value(0), output_field=BigIntegerField())
+        for name in sums}
+    if last_date:
+        expressions[last_date] = _JoinedColumn(alias, last_date, DateField())
+    return qs, expressions
+
+
 def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None) -> QuerySet[Invoice]:
     """Invoices open at the end of ``as_of``, annotated ``open_as_of`` (invoice currency, minor units) and
     ``open_base_as_of`` (CNY fen). One query; no Python loop over rows."""
-    allocated_later = Allocation.objects.filter(date__gt=as_of)
-    qs = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(issued__lte=as_of)
-    if customers is not None:
-        qs = qs.filter(customer__in=customers)
-    if allocated_later.exists():
-        later_ids = allocated_later.values("invoice_id")
-        # the correlated sum only for the few invoices allocated after the day (the IN list is built once);
-        # every other open item is open by its stored amount
-        qs = (qs.filter(Q(amount_open_minor__gt=0) | Q(pk__in=later_ids))
-              .annotate(open_as_of=Case(
-                  When(pk__in=later_ids, then=F("amount_open_minor") + allocation_sum("amount_minor", date__gt=as_of)),
-                  default=F("amount_open_minor"), output_field=BigIntegerField()))
-              .filter(open_as_of__gt=0))
+    qs: QuerySet[Invoice] = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(
+        issued__lte=as_of)
+    if Allocation.objects.filter(date__gt=as_of).exists():
+        # the allocations after the day summed per invoice in a joined table; an invoice without any is open by
+        # its stored amount
+        qs, later = joined_allocation_sums(qs, Q(date__gt=as_of), after=Sum("amount_minor"))
+        qs = qs.annotate(open_as_of=F("amount_open_minor") + later["after"]).filter(open_as_of__gt=0)
     else:
         # nothing was allocated after the day (the usual case for today): the stored open amount is the answer,
         # read through the partial index of open items
         qs = qs.filter(amount_open_minor__gt=0).annotate(open_as_of=F("amount_open_minor"))
+    if customers is not None:
+        qs = qs.filter(customer__in=customers)
     return qs.annotate(open_base_as_of=_open_base(as_of))
+
+
+class _AllocationSums(Join):
+    """``LEFT JOIN (SELECT invoice_id, SUM(...) ... FROM allocation WHERE ... GROUP BY invoice_id) ON invoice``:
+    a join to a derived table, which Django does not write by itself (see ``joined_allocation_sums``)."""
+
+    TABLE = "arms_allocation_sums"
+
+    def __init__(self, rows: QuerySet[Allocation, dict[str, Any]], *, parent_alias: str,
+                 table_alias: str | None = None, join_type: str = LOUTER) -> None:
+        super().__init__(self.TABLE, parent_alias, table_alias, join_type, Invoice._meta.get_field("allocations"),
+                         nullable=True)
+        self.rows = rows
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
+        inner, params = self.rows.query.get_compiler(connection=connection).as_sql()
+        qn, column = compiler.quote_name_unless_alias, connection.ops.quote_name
+        alias = qn(self.table_alias or self.table_name)
+        invoice_id = Allocation._meta.get_field("invoice").column
+        on = f"{qn(self.parent_alias)}.{column(Invoice._meta.pk.column)} = {alias}.{column(invoice_id)}"
+        return f"{self.join_type} ({inner}) {alias} ON ({on})", tuple(params)
+
+    def relabeled_clone(self, change_map: dict[str | None, str]) -> _AllocationSums:
+        return self.__class__(self.rows, parent_alias=change_map.get(self.parent_alias, self.parent_alias),
+                              table_alias=change_map.get(self.table_alias, self.table_alias),
+                              join_type=self.join_type)
+
+    def demote(self) -> _AllocationSums:
+        return self.relabeled_clone({})  # always a left join: most invoices have no row in the table
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        return (self.__class__, self.table_name, self.parent_alias, self.rows)
+
+
+class _JoinedColumn(Expression):
+    """A column of a table joined by ``_AllocationSums``, kept pointing at it when Django renames the query's
+    aliases (as it does when the queryset becomes a subquery)."""
+
+    def __init__(self, alias: str, column: str, output_field: Field[Any, Any]) -> None:
+        super().__init__(output_field=output_field)
+        self.alias, self.column = alias, column
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> _JoinedColumn:
+        return self.__class__(change_map.get(self.alias, self.alias), self.column, self.output_field)
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
 
 
 class _Unindexed(Func):
