@@ -210,8 +210,8 @@ def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None
         batch = audit_batch_open(actor=actor, source=f"import {kind} {os.path.basename(filename)}")
         writer = _BulkWriter(kind, actor, company, batch) if kind in BULK_KINDS else None
         done = created = 0
-        checked: Iterable[RowCells] = staged if staged is not None else checked_rows(kind, table.rows(), References(company),
-                                                                 CHECKS[kind], fixed_width=fixed_width)
+        checked: Iterable[RowCells] = staged if staged is not None else checked_rows(
+            kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width)
         for row in checked:
             done += 1
             errors.extend(row.errors)
