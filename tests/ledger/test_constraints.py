@@ -6,7 +6,11 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
+from arms.common.bulk import Table, reserve_ids
+from arms.domain.journal import AccountCode, Line, UnbalancedEntry
+from arms.ledger.enums import EntryKind
 from arms.ledger.models import (
     Account,
     Allocation,
@@ -19,6 +23,7 @@ from arms.ledger.models import (
 )
 from arms.ledger.services import credit_note_post, payment_allocate
 from arms.ledger.services.allocations import AllocationRequest
+from arms.ledger.services.journal import EntrySpec, journal_write_many
 from tests import factories
 from tests.conftest import postgres_available
 
@@ -183,3 +188,52 @@ def test_postgres_refuses_to_commit_an_unbalanced_entry(company):
             JournalLine.objects.create(entry=unbalanced, account=unapplied, customer=customer, credit_minor=500)
     assert not JournalEntry.objects.filter(pk=unbalanced.pk).exists()
     assert JournalLine.objects.count() == 2
+
+
+def _bulk_entry(company, customer, lines: list[tuple[str, int, int]]) -> int:
+    """One entry and its lines through the bulk path's own writer (``Table``: COPY on PostgreSQL), no Python check."""
+    now = timezone.now()
+    accounts = dict(Account.objects.values_list("code", "id"))
+    [entry_id] = reserve_ids(JournalEntry, 1)
+    Table(JournalEntry, ["id", "company_id", "customer_id", "date", "kind"], now).write(
+        [(entry_id, company.pk, customer.pk, date(2026, 1, 1), "payment")])
+    Table(JournalLine, ["entry_id", "account_id", "customer_id", "debit_minor", "credit_minor"], now).write(
+        [(entry_id, accounts[code], customer.pk, debit, credit) for code, debit, credit in lines])
+    return entry_id
+
+
+@pytest.mark.django_db
+def test_the_bulk_path_refuses_an_unbalanced_entry(company):
+    customer = factories.customer()
+    spec = EntrySpec(company=company, customer=customer, on=date(2026, 1, 1), kind=EntryKind.PAYMENT,
+                     lines=[Line(AccountCode.BANK, debit=501), Line(AccountCode.UNAPPLIED_CASH, credit=500)])
+    with pytest.raises(UnbalancedEntry):
+        journal_write_many([spec])
+    assert not JournalEntry.objects.filter(customer=customer).exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_refuses_an_unbalanced_entry_written_by_the_bulk_writer(company):
+    """The balance is checked once per entry at commit: every entry of a bulk write, whatever its place in the
+    COPY, and a line written after the checks ran early (SET CONSTRAINTS ... IMMEDIATE) is checked too."""
+    customer = factories.customer()
+    with transaction.atomic():
+        kept = [_bulk_entry(company, customer, [("1002", 500, 0), ("2203", 0, 500)]) for _ in range(3)]
+    assert JournalLine.objects.filter(entry_id__in=kept).count() == 6
+
+    with pytest.raises(IntegrityError, match="does not balance: debits - credits = 1"):
+        with transaction.atomic():
+            _bulk_entry(company, customer, [("1002", 500, 0), ("2203", 0, 500)])
+            _bulk_entry(company, customer, [("1002", 501, 0), ("2203", 0, 500)])
+            _bulk_entry(company, customer, [("1002", 700, 0), ("2203", 0, 700)])
+
+    with pytest.raises(IntegrityError, match="does not balance: debits - credits = 7"):
+        with transaction.atomic():
+            late = _bulk_entry(company, customer, [("1002", 500, 0), ("2203", 0, 500)])
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the checks run now: entry `late` balances
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            Table(JournalLine, ["entry_id", "account_id", "customer_id", "debit_minor", "credit_minor"],
+                  timezone.now()).write([(late, Account.objects.get(code="1002").pk, customer.pk, 7, 0)])
+    assert sorted(JournalEntry.objects.filter(customer=customer).values_list("pk", flat=True)) == sorted(kept)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -80,7 +79,7 @@ def event_hash_of_texts(*, seq: int, occurred_at: datetime, actor_name: str, act
     """``event_hash`` with ``before``, ``after`` and ``seals`` already in their hashed form (``hashed_text``):
     the JSON object ``json.dumps(content, sort_keys=True, ensure_ascii=False)`` would give, put together without
     encoding those three again (the bulk path's sub-chains hash thousands of events a batch)."""
-    scalar = functools.partial(json.dumps, ensure_ascii=False)
+    scalar = _SCALAR_JSON
     parts = [
         ("action", scalar(action)), ("actor", scalar(actor_name)), ("after", after), ("before", before),
         ("occurred_at", scalar(occurred_at.astimezone(UTC).isoformat(timespec="microseconds"))),
@@ -95,7 +94,13 @@ def event_hash_of_texts(*, seq: int, occurred_at: datetime, actor_name: str, act
 def hashed_text(value: Any) -> str:
     """``value`` as ``event_hash`` hashes it (its ``canonical_json`` encoded with keys sorted), in one encoding; it is
     also the text a JSON column stores, which reads back as ``canonical_json(value)``. ``None`` gives "null"."""
-    return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False)
+    return _HASHED_JSON(value)
+
+
+# ``json.dumps(value, **options)`` with options builds a new encoder per call; the bulk path hashes several values
+# of thousands of events a batch, so each encoding keeps one encoder (the same text as those ``json.dumps`` calls)
+_SCALAR_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_HASHED_JSON = json.JSONEncoder(default=str, sort_keys=True, ensure_ascii=False).encode
 
 
 def _actor_of(actor: Actor | ExternalActor) -> tuple[Any, str]:
