@@ -5,7 +5,7 @@ USD count at their own rates and the figures of one scope add up. The formulas a
 module gathers their inputs with a handful of aggregate queries, whatever the size of the ledger:
 
 - receivables at the close of ``end`` and of the day before ``start``, split by how far past due (one query
-  each, over ``selectors.open_items_as_of``);
+  for both days, one pass over the invoices: ``balances.open_items_on_days``);
 - credit sales of the period (invoices issued), and by month for the countback (one query each);
 - cash collected (payments received less payments reversed in the period);
 - bad debts written off in the period and recovered in it (坏账率, ledger write-offs of kind bad_debt; two queries);
@@ -49,6 +49,7 @@ from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.domain.terms import month_end, month_start
+from arms.ledger.balances import open_items_on_days
 from arms.ledger.enums import PaymentStatus, WriteOffKind
 from arms.ledger.models import Allocation, Invoice, Payment, WriteOff
 
@@ -158,29 +159,57 @@ def receivables_split(as_of: date, customers: Customers) -> dict[str, int]:
     return receivables_split_by_owner(as_of, customers, "")[None]
 
 
+def receivables_splits(days: tuple[date, ...], customers: Customers) -> list[dict[str, int]]:
+    """``receivables_split`` of each of ``days``, in one query: the opening and closing receivables of a period
+    read the invoices once (``balances.open_items_on_days``)."""
+    return [split[None] for split in _splits_by_owner(days, customers, "")]
+
+
 def receivables_split_by_owner(as_of: date, customers: Customers, group_by: str) -> dict[int | None, dict[str, int]]:
     """``receivables_split`` per salesperson or collector (``group_by``; "" for one row, keyed None), one query:
     the open items' CNY amounts worked out once per item behind a fence (``recovery.fenced``), then summed, so
     that each filtered sum does not repeat the open-amount expression (and its subqueries on a past day)."""
     items = (selectors.open_items_as_of(as_of, customers=customers).order_by()
-             .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", "open_base_as_of"))
+             .annotate(grp=owner_of(group_by), f_due=F("due_date"), open_base_0=F("open_base_as_of"))
+             .values("grp", "f_due", "open_base_0"))
+    return _summed_splits(items, (as_of,), group_by)[0]
+
+
+def _splits_by_owner(days: tuple[date, ...], customers: Customers,
+                     group_by: str) -> list[dict[int | None, dict[str, int]]]:
+    bases = [f"open_base_{i}" for i in range(len(days))]
+    items = (open_items_on_days(days, customers=customers).order_by()
+             .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", *bases))
+    return _summed_splits(items, days, group_by)
+
+
+def _summed_splits(items: QuerySet[Invoice, dict[str, Any]], days: tuple[date, ...],
+                   group_by: str) -> list[dict[int | None, dict[str, int]]]:
+    """The splits of ``items`` (one row per invoice: ``grp``, ``f_due`` and ``open_base_<i>`` for each of
+    ``days``, 0 where not open that day) summed behind the fence."""
     facts, params = fenced(items)
     group, grouping = summed_by(group_by)
-    sql = (f"SELECT {group}, SUM(open_base_as_of), SUM(CASE WHEN f_due >= %s THEN open_base_as_of ELSE 0 END), "
-           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END), "
-           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END) "
-           f"FROM ({facts}) facts{grouping}")
+    columns, values = [], []
+    for i, as_of in enumerate(days):
+        base = f"open_base_{i}"
+        columns += [f"SUM({base})", f"SUM(CASE WHEN f_due >= %s THEN {base} ELSE 0 END)",
+                    f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)",
+                    f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)"]
+        values += [as_of, as_of - timedelta(days=90), as_of - timedelta(days=365)]
+    sql = f"SELECT {group}, {', '.join(columns)} FROM ({facts}) facts{grouping}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, (as_of, as_of - timedelta(days=90), as_of - timedelta(days=365), *params))
+        cursor.execute(sql, (*values, *params))
         rows = cursor.fetchall()
-    result = {}
+    results: list[dict[int | None, dict[str, int]]] = [{} for _day in days]
     for grp, *sums in rows:
-        total, current, over_90, over_365 = (int(value or 0) for value in sums)
-        result[grp or None] = {"total": total, "current": current, "overdue": total - current, "over_90": over_90,
-                               "over_365": over_365}
+        for i, result in enumerate(results):
+            total, current, over_90, over_365 = (int(value or 0) for value in sums[4 * i:4 * i + 4])
+            result[grp or None] = {"total": total, "current": current, "overdue": total - current,
+                                   "over_90": over_90, "over_365": over_365}
     if not group_by:
-        result.setdefault(None, {"total": 0, "current": 0, "overdue": 0, "over_90": 0, "over_365": 0})
-    return result
+        for result in results:
+            result.setdefault(None, {"total": 0, "current": 0, "overdue": 0, "over_90": 0, "over_365": 0})
+    return results
 
 
 def credit_sales_by_owner(start: date, end: date, customers: Customers, group_by: str) -> dict[int | None, int]:
@@ -312,8 +341,8 @@ def kpi_values(*, start: date, end: date, scope: Scope | None = None,
 def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] | None) -> dict[str, KpiValue]:
     days = check_period(start, end)
     customers = customers_in_scope(scope)
-    closing = receivables_split(end, customers)
-    opening = receivables_split(start - timedelta(days=1), customers)["total"]
+    opening_split, closing = receivables_splits((start - timedelta(days=1), end), customers)
+    opening = opening_split["total"]
     sales = credit_sales(start, end, customers)
     collected = collections(start, end, customers)
     timeliness = payment_timeliness(start, end, customers)
