@@ -163,22 +163,26 @@ def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None
     return qs.annotate(open_base_as_of=_open_base(as_of))
 
 
-def open_items_on_days(days: tuple[date, ...], *, customers: QuerySet[Customer] | None = None) -> QuerySet[Invoice]:
+def open_items_on_days(days: tuple[date, ...], *, customers: QuerySet[Customer] | None = None,
+                       **later: Sum) -> QuerySet[Invoice]:
     """The invoices open at the end of any of ``days``, in one pass over the invoices: each annotated, for the
     ``i``-th day, ``open_<i>`` (invoice currency, 0 where the invoice was not open that day) and ``open_base_<i>``
     (CNY fen, 0 likewise), by the rules of ``open_items_as_of``, whose figures for one day these are. The
     allocations after the earliest day are summed per invoice in ONE joined table (a conditional sum per day), so
-    the KPIs' opening and closing receivables read the invoices once instead of twice."""
+    the KPIs' opening and closing receivables read the invoices once instead of twice; ``later`` adds sums of
+    its own over those allocations (name → ``Sum(...)``, filtered as the caller likes; 0 where none)."""
     first, last = min(days), max(days)
     qs: QuerySet[Invoice] = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(
         issued__lte=last)
     if Allocation.objects.filter(date__gt=first).exists():
-        qs, later = joined_allocation_sums(qs, Q(date__gt=first), **{
+        qs, sums = joined_allocation_sums(qs, Q(date__gt=first), **later, **{
             f"after_{i}": Sum("amount_minor", filter=Q(date__gt=day)) for i, day in enumerate(days)})
-        open_on = {i: F("amount_open_minor") + later[f"after_{i}"] for i in range(len(days))}
+        open_on = {i: F("amount_open_minor") + sums[f"after_{i}"] for i in range(len(days))}
     else:
         qs = qs.filter(amount_open_minor__gt=0)
         open_on = {i: F("amount_open_minor") for i in range(len(days))}
+        sums = {name: Value(0, output_field=BigIntegerField()) for name in later}
+    qs = qs.annotate(**{name: sums[name] for name in later})
     qs = qs.annotate(**{f"open_{i}": Case(When(issue_date__lte=day, then=open_on[i]), default=Value(0),
                                           output_field=BigIntegerField()) for i, day in enumerate(days)})
     qs = qs.filter(_any_of([Q(**{f"open_{i}__gt": 0}) for i in range(len(days))]))
