@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
@@ -174,9 +175,12 @@ def open_items_on_days(days: tuple[date, ...], *, customers: QuerySet[Customer] 
     first, last = min(days), max(days)
     qs: QuerySet[Invoice] = Invoice.objects.alias(issued=_Unindexed(F("issue_date"), output_field=DateField())).filter(
         issued__lte=last)
+    open_on: dict[int, Combinable]
+    sums: dict[str, Expression]
     if Allocation.objects.filter(date__gt=first).exists():
-        qs, sums = joined_allocation_sums(qs, Q(date__gt=first), **later, **{
-            f"after_{i}": Sum("amount_minor", filter=Q(date__gt=day)) for i, day in enumerate(days)})
+        every: dict[str, Any] = {**later, **{f"after_{i}": Sum("amount_minor", filter=Q(date__gt=day))
+                                             for i, day in enumerate(days)}}
+        qs, sums = joined_allocation_sums(qs, Q(date__gt=first), **every)
         open_on = {i: F("amount_open_minor") + sums[f"after_{i}"] for i in range(len(days))}
     else:
         qs = qs.filter(amount_open_minor__gt=0)
