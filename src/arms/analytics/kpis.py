@@ -202,7 +202,7 @@ def receivables_and_dunning(start: date, end: date, customers: Customers, *,
     """The opening and closing ``receivables_split`` of the period and 催收成功率's sums (``dunning_parts``) in ONE
     pass over the invoices: those overdue at the start are among those open at the start, and the period's
     payments and credit notes to them are among the allocations after the day before it, which the opening and
-    closing figures sum in a joined table already. The other items' dunning facts are 0, which adds 0."""
+    closing figures sum in a joined table already. Its sums are filtered to the items flagged ``overdue``."""
     grace = grace_days() if grace is None else grace
     day_before = start - timedelta(days=1)
     in_period = Q(date__lte=end)
@@ -211,7 +211,7 @@ def receivables_and_dunning(start: date, end: date, customers: Customers, *,
         period_credited=Sum("receivable_base_minor", filter=in_period & Q(credit_note__isnull=False)),
         period_collected=Sum("receivable_base_minor", filter=in_period & Q(payment__isnull=False)))
     overdue = Q(open_0__gt=0, due_date__lt=formulas.first_due_date_for(start, grace_days=grace))
-    passed = ("f_due", "open_base_0", "open_base_1")
+    passed = ("f_due", "open_base_0", "open_base_1", "overdue")
     rows = (items.order_by()
             .annotate(grp=owner_of(""), f_due=F("due_date"),
                       overdue=Case(When(overdue, then=Value(1)), default=Value(0), output_field=IntegerField()),
@@ -219,20 +219,21 @@ def receivables_and_dunning(start: date, end: date, customers: Customers, *,
                       open_base=Cast(F("open_base_0"), BigIntegerField()),
                       credited=F("period_credited"), collected=F("period_collected"),
                       disputed=disputed_on(day_before))
-            .values("grp", *passed, "overdue", *DUNNING_FACTS))
+            .values("grp", *passed, *DUNNING_FACTS))
     (opening, closing), (recovered, base) = _summed_splits(
-        rows, (day_before, end), "", items=dunning_items(passed, only_where="overdue"),
-        extra=(DUNNING_PART, DUNNING_WHOLE))
+        rows, (day_before, end), "", items=dunning_items(passed), extra=(DUNNING_PART, DUNNING_WHOLE),
+        extra_where="overdue = 1")
     return opening[None], closing[None], RateParts(recovered, base)
 
 
 def _summed_splits(rows: QuerySet[Invoice, dict[str, Any]], days: tuple[date, ...], group_by: str, *,
-                   items: str = "{facts}", extra: tuple[str, ...] = ()
+                   items: str = "{facts}", extra: tuple[str, ...] = (), extra_where: str = "TRUE"
                    ) -> tuple[list[dict[int | None, dict[str, int]]], list[int]]:
     """The splits of ``rows`` (one row per invoice: ``grp``, ``f_due`` and ``open_base_<i>`` for each of
     ``days``, 0 where not open that day) summed behind the fence (``recovery.fenced``), read through ``items``
     (SQL over ``{facts}`` that carries those columns through); with ``extra``, also the sums of those
-    expressions over ``items`` (of the last group read; used ungrouped)."""
+    expressions over the ``items`` matching ``extra_where`` (an aggregate ``FILTER``, so that the expressions are
+    worked out for those rows only; of the last group read; used ungrouped)."""
     facts, params = fenced(rows)
     group, grouping = summed_by(group_by)
     columns, values = [], []
@@ -242,7 +243,7 @@ def _summed_splits(rows: QuerySet[Invoice, dict[str, Any]], days: tuple[date, ..
                     f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)",
                     f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)"]
         values += [as_of, as_of - timedelta(days=90), as_of - timedelta(days=365)]
-    columns += [f"SUM({expression})" for expression in extra]
+    columns += [f"SUM({expression}) FILTER (WHERE {extra_where})" for expression in extra]
     sql = f"SELECT {group}, {', '.join(columns)} FROM ({items.replace('{facts}', facts)}) facts{grouping}"
     with connection.cursor() as cursor:
         cursor.execute(sql, (*values, *params))

@@ -131,25 +131,18 @@ def dunning_parts(*, start: date, end: date, customers: QuerySet[Customer] | Non
     return _sums(facts, dunning_items(), group_by, part=DUNNING_PART, whole=DUNNING_WHOLE)
 
 
-def dunning_items(passed: tuple[str, ...] = (), *, only_where: str = "") -> str:
+def dunning_items(passed: tuple[str, ...] = ()) -> str:
     """OverdueAtStart item by item over ``{facts}`` (columns grp, open_cur, open_base, credited, collected,
     disputed, and ``passed``, carried through): base (open less the larger of the disputed part and the period's
-    credit notes) and collected, whose sums are ``DUNNING_PART`` and ``DUNNING_WHOLE``. With ``only_where`` (a
-    column of the facts, 1 for the items overdue at the start), every other item's facts are read as 0, which
-    adds 0 to both sums: for a query over more invoices than those (``kpis.receivables_and_dunning``)."""
+    credit notes) and collected, whose sums are ``DUNNING_PART`` and ``DUNNING_WHOLE``."""
     extra = "".join(f", {column}" for column in passed)
-    facts = "{facts}"
-    if only_where:
-        zeroed = ", ".join(f"(CASE WHEN {only_where} = 1 THEN {column} ELSE 0 END) AS {column}"
-                           for column in DUNNING_FACTS)
-        facts = f"SELECT grp{extra}, {zeroed} FROM ({{facts}}) all_facts"
     return f"""
         SELECT grp{extra}, collected,
                {_positive(f"open_base - {_greatest(_positive('disputed_base'), _positive('credited'))}")} AS base
         FROM (SELECT grp{extra}, open_base, credited, collected,
                      {_proportional("open_base", "open_cur",
                                     _least(_positive("disputed"), _positive("open_cur")))} AS disputed_base
-              FROM ({facts}) facts) item_facts"""
+              FROM ({{facts}}) facts) item_facts"""
 
 
 #: the columns ``dunning_items`` reads besides grp
