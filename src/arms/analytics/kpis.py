@@ -5,12 +5,14 @@ USD count at their own rates and the figures of one scope add up. The formulas a
 module gathers their inputs with a handful of aggregate queries, whatever the size of the ledger:
 
 - receivables at the close of ``end`` and of the day before ``start``, split by how far past due (one query
-  each, over ``selectors.open_items_as_of``);
-- credit sales of the period (invoices issued), and by month for the countback (one query each);
+  for both days, one pass over the invoices: ``balances.open_items_on_days``);
+- credit sales by month for the countback (one query for its first months; one more only if it reaches further),
+  whose first month is the period's credit sales when the period is a calendar month; else one query more;
 - cash collected (payments received less payments reversed in the period);
 - bad debts written off in the period and recovered in it (坏账率, ledger write-offs of kind bad_debt; two queries);
 - invoices settled in the period, on time or late, and by how many days (one query);
-- 回收率 and 催收成功率 (one query each, ``recovery.py``).
+- 回收率 (one query, ``recovery.py``) and 催收成功率 (its rules in ``recovery.py``, read in the same pass as the
+  opening and closing receivables: ``receivables_and_dunning``).
 
 See docs/analytics-kpis.md for each KPI's formula and a worked example.
 """
@@ -26,11 +28,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    Count,
+    Case,
     DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     Model,
     OuterRef,
@@ -39,16 +40,30 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from arms.analytics import selectors
-from arms.analytics.recovery import RateParts, dunning_parts, fenced, owner_of, recovery_parts, summed_by
+from arms.analytics.recovery import (
+    DUNNING_FACTS,
+    DUNNING_PART,
+    DUNNING_WHOLE,
+    RateParts,
+    disputed_on,
+    dunning_items,
+    fenced,
+    grace_days,
+    owner_of,
+    recovery_parts,
+    summed_by,
+)
 from arms.analytics.selectors import Scope
 from arms.common.errors import ValidationFailed
 from arms.domain import kpi as formulas
 from arms.domain.terms import month_end, month_start
+from arms.ledger.balances import open_items_on_days
 from arms.ledger.enums import PaymentStatus, WriteOffKind
 from arms.ledger.models import Allocation, Invoice, Payment, WriteOff
 
@@ -158,29 +173,93 @@ def receivables_split(as_of: date, customers: Customers) -> dict[str, int]:
     return receivables_split_by_owner(as_of, customers, "")[None]
 
 
+def receivables_splits(days: tuple[date, ...], customers: Customers) -> list[dict[str, int]]:
+    """``receivables_split`` of each of ``days``, in one query: the opening and closing receivables of a period
+    read the invoices once (``balances.open_items_on_days``)."""
+    return [split[None] for split in _splits_by_owner(days, customers, "")]
+
+
 def receivables_split_by_owner(as_of: date, customers: Customers, group_by: str) -> dict[int | None, dict[str, int]]:
     """``receivables_split`` per salesperson or collector (``group_by``; "" for one row, keyed None), one query:
     the open items' CNY amounts worked out once per item behind a fence (``recovery.fenced``), then summed, so
     that each filtered sum does not repeat the open-amount expression (and its subqueries on a past day)."""
     items = (selectors.open_items_as_of(as_of, customers=customers).order_by()
-             .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", "open_base_as_of"))
-    facts, params = fenced(items)
+             .annotate(grp=owner_of(group_by), f_due=F("due_date"), open_base_0=F("open_base_as_of"))
+             .values("grp", "f_due", "open_base_0"))
+    return _summed_splits(items, (as_of,), group_by)[0][0]
+
+
+def _splits_by_owner(days: tuple[date, ...], customers: Customers,
+                     group_by: str) -> list[dict[int | None, dict[str, int]]]:
+    bases = [f"open_base_{i}" for i in range(len(days))]
+    items = (open_items_on_days(days, customers=customers).order_by()
+             .annotate(grp=owner_of(group_by), f_due=F("due_date")).values("grp", "f_due", *bases))
+    return _summed_splits(items, days, group_by)[0]
+
+
+def receivables_and_dunning(start: date, end: date, customers: Customers, *,
+                            grace: int | None = None) -> tuple[dict[str, int], dict[str, int], RateParts]:
+    """The opening and closing ``receivables_split`` of the period and 催收成功率's sums (``dunning_parts``) in ONE
+    pass over the invoices: those overdue at the start are among those open at the start, and the period's
+    payments and credit notes to them are among the allocations after the day before it, which the opening and
+    closing figures sum in a joined table already. Its sums are filtered to the items flagged ``overdue``."""
+    grace = grace_days() if grace is None else grace
+    day_before = start - timedelta(days=1)
+    in_period = Q(date__lte=end)
+    items = open_items_on_days(
+        (day_before, end), customers=customers,
+        period_credited=Sum("receivable_base_minor", filter=in_period & Q(credit_note__isnull=False)),
+        period_collected=Sum("receivable_base_minor", filter=in_period & Q(payment__isnull=False)))
+    overdue = Q(open_0__gt=0, due_date__lt=formulas.first_due_date_for(start, grace_days=grace))
+    passed = ("f_due", "open_base_0", "open_base_1", "overdue")
+    rows = (items.order_by()
+            .annotate(grp=owner_of(""), f_due=F("due_date"),
+                      overdue=Case(When(overdue, then=Value(1)), default=Value(0), output_field=IntegerField()),
+                      open_cur=Cast(F("open_0"), BigIntegerField()),
+                      open_base=Cast(F("open_base_0"), BigIntegerField()),
+                      credited=F("period_credited"), collected=F("period_collected"),
+                      disputed=disputed_on(day_before))
+            .values("grp", *passed, *DUNNING_FACTS))
+    (opening, closing), (recovered, base) = _summed_splits(
+        rows, (day_before, end), "", items=dunning_items(passed), extra=(DUNNING_PART, DUNNING_WHOLE),
+        extra_where="overdue = 1")
+    return opening[None], closing[None], RateParts(recovered, base)
+
+
+def _summed_splits(rows: QuerySet[Invoice, dict[str, Any]], days: tuple[date, ...], group_by: str, *,
+                   items: str = "{facts}", extra: tuple[str, ...] = (), extra_where: str = "TRUE"
+                   ) -> tuple[list[dict[int | None, dict[str, int]]], list[int]]:
+    """The splits of ``rows`` (one row per invoice: ``grp``, ``f_due`` and ``open_base_<i>`` for each of
+    ``days``, 0 where not open that day) summed behind the fence (``recovery.fenced``), read through ``items``
+    (SQL over ``{facts}`` that carries those columns through); with ``extra``, also the sums of those
+    expressions over the ``items`` matching ``extra_where`` (an aggregate ``FILTER``, so that the expressions are
+    worked out for those rows only; of the last group read; used ungrouped)."""
+    facts, params = fenced(rows)
     group, grouping = summed_by(group_by)
-    sql = (f"SELECT {group}, SUM(open_base_as_of), SUM(CASE WHEN f_due >= %s THEN open_base_as_of ELSE 0 END), "
-           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END), "
-           "SUM(CASE WHEN f_due < %s THEN open_base_as_of ELSE 0 END) "
-           f"FROM ({facts}) facts{grouping}")
+    columns, values = [], []
+    for i, as_of in enumerate(days):
+        base = f"open_base_{i}"
+        columns += [f"SUM({base})", f"SUM(CASE WHEN f_due >= %s THEN {base} ELSE 0 END)",
+                    f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)",
+                    f"SUM(CASE WHEN f_due < %s THEN {base} ELSE 0 END)"]
+        values += [as_of, as_of - timedelta(days=90), as_of - timedelta(days=365)]
+    columns += [f"SUM({expression}) FILTER (WHERE {extra_where})" for expression in extra]
+    sql = f"SELECT {group}, {', '.join(columns)} FROM ({items.replace('{facts}', facts)}) facts{grouping}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, (as_of, as_of - timedelta(days=90), as_of - timedelta(days=365), *params))
-        rows = cursor.fetchall()
-    result = {}
-    for grp, *sums in rows:
-        total, current, over_90, over_365 = (int(value or 0) for value in sums)
-        result[grp or None] = {"total": total, "current": current, "overdue": total - current, "over_90": over_90,
-                               "over_365": over_365}
+        cursor.execute(sql, (*values, *params))
+        fetched = cursor.fetchall()
+    results: list[dict[int | None, dict[str, int]]] = [{} for _day in days]
+    extra_sums = [0 for _expression in extra]
+    for grp, *sums in fetched:
+        for i, result in enumerate(results):
+            total, current, over_90, over_365 = (int(value or 0) for value in sums[4 * i:4 * i + 4])
+            result[grp or None] = {"total": total, "current": current, "overdue": total - current,
+                                   "over_90": over_90, "over_365": over_365}
+        extra_sums = [int(value or 0) for value in sums[4 * len(days):]]
     if not group_by:
-        result.setdefault(None, {"total": 0, "current": 0, "overdue": 0, "over_90": 0, "over_365": 0})
-    return result
+        for result in results:
+            result.setdefault(None, {"total": 0, "current": 0, "overdue": 0, "over_90": 0, "over_365": 0})
+    return results, extra_sums
 
 
 def credit_sales_by_owner(start: date, end: date, customers: Customers, group_by: str) -> dict[int | None, int]:
@@ -216,21 +295,35 @@ def credit_sales(start: date, end: date, customers: Customers) -> int:
 COUNTBACK_FIRST_READ = 3
 
 
-def monthly_sales(end: date, customers: Customers, months: int = COUNTBACK_MONTHS) -> Iterator[formulas.MonthSales]:
+def monthly_sales(end: date, customers: Customers, months: int = COUNTBACK_MONTHS, *,
+                  first_read: dict[date, int] | None = None) -> Iterator[formulas.MonthSales]:
     """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first: the
-    first ``COUNTBACK_FIRST_READ`` months in one query grouped by month, the others in one more query only if the
-    countback asks for them (so the number of queries does not depend on how far back the receivables reach)."""
+    first ``COUNTBACK_FIRST_READ`` months in one query grouped by month (or ``first_read``, that query's answer
+    read already: ``countback_first_read``), the others in one more query only if the countback asks for them (so
+    the number of queries does not depend on how far back the receivables reach)."""
     starts = [month_start(end)]
     while len(starts) < months:
         starts.append(month_start(starts[-1] - timedelta(days=1)))
     totals: dict[date, int] = {}
     for index, start in enumerate(starts):
-        if index in (0, COUNTBACK_FIRST_READ):
+        if index == 0 and first_read is not None:
+            totals.update(first_read)
+        elif index in (0, COUNTBACK_FIRST_READ):
             upto = min(len(starts), COUNTBACK_FIRST_READ if index == 0 else months)
             read_to = end if index == 0 else starts[index - 1] - timedelta(days=1)
             totals.update(_sales_by_month(starts[upto - 1], read_to, customers))
         last = end if index == 0 else month_end(start)
         yield formulas.MonthSales(days=(last - start).days + 1, sales=totals.get(start, 0))
+
+
+def countback_first_read(end: date, customers: Customers) -> dict[date, int]:
+    """The credit sales ``monthly_sales`` reads first, {month's first day: CNY fen}: the month of ``end`` up to
+    ``end`` and the ``COUNTBACK_FIRST_READ - 1`` months before it; a period that is that month to ``end`` takes its
+    credit sales from here instead of reading them again."""
+    first = month_start(end)
+    for _n in range(COUNTBACK_FIRST_READ - 1):
+        first = month_start(first - timedelta(days=1))
+    return _sales_by_month(first, end, customers)
 
 
 def _sales_by_month(start: date, end: date, customers: Customers) -> dict[date, int]:
@@ -276,18 +369,23 @@ def settled_in_period(start: date, end: date, customers: Customers) -> QuerySet[
             .annotate(settled_on=Subquery(last_date, output_field=DateField())))
 
 
+#: whole days from date ``b`` to date ``a`` in SQL: PostgreSQL subtracts dates into days, SQLite does not
+DAYS_BETWEEN = {"sqlite": "CAST(julianday({a}) - julianday({b}) AS INTEGER)"}
+
+
 def payment_timeliness(start: date, end: date, customers: Customers) -> dict[str, int]:
-    """Of the invoices settled in the period: how many, how many on or before the due date, total days late."""
-    qs = settled_in_period(start, end, customers).annotate(
-        late_by=ExpressionWrapper(F("settled_on") - F("due_date"), output_field=DurationField()))
-    row = qs.order_by().aggregate(
-        settled=Count("id"),
-        on_time=Count("id", filter=Q(settled_on__lte=F("due_date"))),
-        late_total=Sum("late_by", filter=Q(settled_on__gt=F("due_date"))),
-    )
-    late_total = row["late_total"]
-    return {"settled": row["settled"], "on_time": row["on_time"],
-            "days_late_total": late_total.days if late_total else 0}
+    """Of the invoices settled in the period: how many, how many on or before the due date, total days late.
+    The settlement date is looked up once per invoice behind the fence (``recovery.fenced``), then counted and
+    summed; an ORM aggregate would repeat its subquery in each filtered sum."""
+    facts, params = fenced(settled_in_period(start, end, customers).order_by()
+                           .annotate(f_due=F("due_date")).values("settled_on", "f_due"))
+    late = DAYS_BETWEEN.get(connection.vendor, "({a} - {b})").format(a="settled_on", b="f_due")
+    sql = ("SELECT COUNT(*), SUM(CASE WHEN settled_on <= f_due THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN settled_on > f_due THEN {late} ELSE 0 END) FROM ({facts}) facts")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        settled, on_time, late_total = cursor.fetchone()
+    return {"settled": int(settled), "on_time": int(on_time or 0), "days_late_total": int(late_total or 0)}
 
 
 def customers_in_scope(scope: Scope | None) -> Customers:
@@ -312,17 +410,20 @@ def kpi_values(*, start: date, end: date, scope: Scope | None = None,
 def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] | None) -> dict[str, KpiValue]:
     days = check_period(start, end)
     customers = customers_in_scope(scope)
-    closing = receivables_split(end, customers)
-    opening = receivables_split(start - timedelta(days=1), customers)["total"]
-    sales = credit_sales(start, end, customers)
+    recovery = dunning = RateParts()
+    if codes is None or codes & DUNNING_CODES:
+        opening_split, closing, dunning = receivables_and_dunning(start, end, customers)
+    else:
+        opening_split, closing = receivables_splits((start - timedelta(days=1), end), customers)
+    opening = opening_split["total"]
+    months = countback_first_read(end, customers)
+    # a calendar month (to ``end``): its credit sales are the countback's first month, read just now
+    sales = months.get(start, 0) if start == month_start(end) else credit_sales(start, end, customers)
     collected = collections(start, end, customers)
     timeliness = payment_timeliness(start, end, customers)
     written_off, recovered = bad_debts(start, end, customers)
-    recovery = dunning = RateParts()
     if codes is None or codes & RECOVERY_CODES:
         recovery = recovery_parts(start=start, end=end, customers=customers).get(None, RateParts())
-    if codes is None or codes & DUNNING_CODES:
-        dunning = dunning_parts(start=start, end=end, customers=customers).get(None, RateParts())
 
     dso = formulas.dso_standard(receivables=closing["total"], sales=sales, days=days)
     best = formulas.best_possible_dso(current_receivables=closing["current"], sales=sales, days=days)
@@ -339,7 +440,7 @@ def _kpi_values(*, start: date, end: date, scope: Scope | None, codes: set[str] 
         "overdue_recovered": dunning.part,
         "dso": dso,
         "dso_countback": formulas.dso_countback(receivables=closing["total"],
-                                                months=monthly_sales(end, customers)),
+                                                months=monthly_sales(end, customers, first_read=months)),
         "best_possible_dso": best,
         "add": formulas.average_days_delinquent(receivables=closing["total"], current_receivables=closing["current"],
                                                 sales=sales, days=days),

@@ -128,15 +128,31 @@ def dunning_parts(*, start: date, end: date, customers: QuerySet[Customer] | Non
                                  open_base=_whole(F("open_base_as_of")), credited=_whole(period["credited"]),
                                  collected=_whole(period["collected"]), disputed=_disputed(on=day_before))
              .order_by().values("grp", "open_cur", "open_base", "credited", "collected", "disputed"))
-    # OverdueAtStart: base (open less the larger of the disputed part and the period's credit notes), recovered
-    items = f"""
-        SELECT grp, collected,
+    return _sums(facts, dunning_items(), group_by, part=DUNNING_PART, whole=DUNNING_WHOLE)
+
+
+def dunning_items(passed: tuple[str, ...] = ()) -> str:
+    """OverdueAtStart item by item over ``{facts}`` (columns grp, open_cur, open_base, credited, collected,
+    disputed, and ``passed``, carried through): base (open less the larger of the disputed part and the period's
+    credit notes) and collected, whose sums are ``DUNNING_PART`` and ``DUNNING_WHOLE``."""
+    extra = "".join(f", {column}" for column in passed)
+    return f"""
+        SELECT grp{extra}, collected,
                {_positive(f"open_base - {_greatest(_positive('disputed_base'), _positive('credited'))}")} AS base
-        FROM (SELECT grp, open_base, credited, collected,
+        FROM (SELECT grp{extra}, open_base, credited, collected,
                      {_proportional("open_base", "open_cur",
                                     _least(_positive("disputed"), _positive("open_cur")))} AS disputed_base
               FROM ({{facts}}) facts) item_facts"""
-    return _sums(facts, items, group_by, part=_least(_positive("collected"), "base"), whole="base")
+
+
+#: the columns ``dunning_items`` reads besides grp
+DUNNING_FACTS = ("open_cur", "open_base", "credited", "collected", "disputed")
+
+
+def disputed_on(day: date) -> Cast:
+    """The disputed amount of the outer query's invoice at the close of ``day`` (invoice currency; 0 where none),
+    as ``dunning_items`` reads it."""
+    return _disputed(on=day)
 
 
 # ------------------------------------------------------------------------------------------------ the SQL
@@ -224,3 +240,8 @@ def _sums(facts: QuerySet[Invoice, dict[str, Any]], items: str, group_by: str, *
         rows = cursor.fetchall()
     return {(group or None): RateParts(int(part_sum or 0), int(whole_sum or 0))
             for group, part_sum, whole_sum, count in rows if count}
+
+
+#: 催收成功率's sums over ``dunning_items``: recovered (collected, at most the base) and the base
+DUNNING_PART = _least(_positive("collected"), "base")
+DUNNING_WHOLE = "base"
