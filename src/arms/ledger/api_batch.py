@@ -11,6 +11,7 @@ salesperson's customer is 404). An item worth more than the company's four-eyes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +48,18 @@ def _found(qs: Any, wanted: list[tuple[int | None, str]], *, label: str) -> dict
     return rows
 
 
+def _parties(request, items: Sequence[Any], within: str) -> tuple[dict[int, Any], dict[int, Any]]:
+    """The customers and contracts the items name, as the caller may see them, in one query each."""
+    visible = customers_visible_to(request.user)
+    customers = _found(visible.select_related("company"),
+                       [(item.customer_id, f"{within}[{i}].customer_id") for i, item in enumerate(items)],
+                       label=_("Customer"))
+    contracts = _found(Contract.objects.filter(customer__in=visible),
+                       [(item.contract_id, f"{within}[{i}].contract_id") for i, item in enumerate(items)],
+                       label=_("Contract"))
+    return customers, contracts
+
+
 def _out(result: BulkResult) -> Status:
     return Status(201, {"created_ids": result.created_ids, "skipped": result.skipped,
                         "allocations": result.allocations, "audit_batch": result.audit_batch_id})
@@ -57,12 +70,7 @@ def _out(result: BulkResult) -> Status:
 def invoices_batch(request, payload: InvoiceBatchIn):
     require_perm(request, "ledger.add_invoice")
     items = payload.invoices
-    customers = _found(customers_visible_to(request.user).select_related("company"),
-                       [(item.customer_id, f"invoices[{i}].customer_id") for i, item in enumerate(items)],
-                       label=_("Customer"))
-    contracts = _found(Contract.objects.filter(customer__in=customers_visible_to(request.user)),
-                       [(item.contract_id, f"invoices[{i}].contract_id") for i, item in enumerate(items)],
-                       label=_("Contract"))
+    customers, contracts = _parties(request, items, "invoices")
     inputs = []
     for index, item in enumerate(items):
         customer, contract = customers[item.customer_id], contracts.get(item.contract_id)
@@ -85,12 +93,7 @@ def payments_batch(request, payload: PaymentBatchIn):
     items = payload.payments
     if any(item.allocations for item in items):
         require_perm(request, "ledger.add_allocation")
-    customers = _found(customers_visible_to(request.user).select_related("company"),
-                       [(item.customer_id, f"payments[{i}].customer_id") for i, item in enumerate(items)],
-                       label=_("Customer"))
-    contracts = _found(Contract.objects.filter(customer__in=customers_visible_to(request.user)),
-                       [(item.contract_id, f"payments[{i}].contract_id") for i, item in enumerate(items)],
-                       label=_("Contract"))
+    customers, contracts = _parties(request, items, "payments")
     _found(selectors.invoice_list(user=request.user),
            [(line.invoice_id, f"payments[{i}].allocations[{n}].invoice_id")
             for i, item in enumerate(items) for n, line in enumerate(item.allocations)], label=_("Invoice"))
