@@ -388,32 +388,22 @@ class AgingRows(Sequence[AgingRow]):
 
     def currency_totals(self) -> list[AgingRow]:
         """One row per currency over every group, disputed parts set apart, in one statement with the first
-        ``HEAD`` rows (the first page of any size the web page or the API asks for). The items are read once (a
-        common table expression read three times): ranked by group on their count and total alone, the bucket sums
-        worked out for the head's groups only, the totals summed by currency and bucket. Customers' codes and names
-        are looked up for the head's candidates only (by primary key, not a join of every customer to every
-        group): the groups that rank among the first ``HEAD`` on currency and total alone, ties at the cut
-        included, since the code and name only break ties. The same statement counts the groups, so ``len()``
-        needs no query of its own. Summing by group, currency and bucket first and rolling that up, or summing
-        every group's buckets in one pass, measured slower on the 1M book (docs/benchmarks.md)."""
+        ``HEAD`` rows (the first page of any size the web page or the API asks for). The items are read once
+        (a common table expression read three times): ranked by group on their count and total alone, the
+        bucket sums worked out for the head's groups only, the totals summed by currency and bucket. The same
+        statement counts the groups, so ``len()`` needs no query of its own."""
         facts, params = self._facts()
         table = connection.ops.quote_name(Customer._meta.db_table)
-        rank = "CASE WHEN {g}.f_cur = %s THEN 0 ELSE 1 END"
-        order = f"{rank}, {{g}}.f_cur, {{g}}.total DESC, {{g}}.code, {{g}}.name, {{g}}.grp"
+        order = "CASE WHEN {g}.f_cur = %s THEN 0 ELSE 1 END, {g}.f_cur, {g}.total DESC, {c}.code, {c}.name, {g}.grp"
         sql = (
             f"WITH facts AS ({facts}), "
             "g AS (SELECT grp, f_cur, COUNT(*) AS n, SUM(open_as_of) AS total FROM facts GROUP BY grp, f_cur), "
-            # the group at the cut: the HEAD-th on currency and total alone (none with fewer groups)
-            f"cut AS (SELECT {rank.format(g='g')} AS r, g.f_cur, g.total FROM g "
-            f"ORDER BY 1, 2, 3 DESC LIMIT 1 OFFSET {int(self.HEAD) - 1}), "
-            f"candidates AS (SELECT g.grp, g.f_cur, g.n, g.total, (SELECT c.code FROM {table} c WHERE c.id = g.grp) "
-            f"AS code, (SELECT c.name FROM {table} c WHERE c.id = g.grp) AS name FROM g "
-            "WHERE NOT EXISTS (SELECT 1 FROM cut) OR EXISTS (SELECT 1 FROM cut "
-            f"WHERE {rank.format(g='g')} < cut.r OR ({rank.format(g='g')} = cut.r AND (g.f_cur < cut.f_cur "
-            "OR (g.f_cur = cut.f_cur AND g.total >= cut.total))))), "
             # the first rows by a top-N sort, then numbered: numbering every group would sort them all by name
-            f"first_rows AS (SELECT * FROM candidates f ORDER BY {order.format(g='f')} LIMIT {int(self.HEAD)}), "
-            f"head AS (SELECT f.*, ROW_NUMBER() OVER (ORDER BY {order.format(g='f')}) AS pos FROM first_rows f), "
+            "first_rows AS (SELECT g.grp, g.f_cur, g.total, c.code, c.name, g.n "
+            f"FROM g LEFT JOIN {table} c ON c.id = g.grp ORDER BY {order.format(g='g', c='c')} "
+            f"LIMIT {int(self.HEAD)}), "
+            f"head AS (SELECT f.*, ROW_NUMBER() OVER (ORDER BY {order.format(g='f', c='f')}) AS pos "
+            "FROM first_rows f), "
             "by_bucket AS (SELECT head.pos, bucket, COUNT(*) AS n, SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb "
             "FROM head JOIN facts ON facts.grp = head.grp AND facts.f_cur = head.f_cur GROUP BY head.pos, bucket), "
             "t AS (SELECT f_cur, bucket, COUNT(*) AS n, SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb "
@@ -424,7 +414,7 @@ class AgingRows(Sequence[AgingRow]):
             f"UNION ALL SELECT NULL, (SELECT COUNT(*) FROM g WHERE g.f_cur = t.f_cur), NULL, t.f_cur, NULL, NULL, "
             f"{self._pivot()} FROM t GROUP BY t.f_cur")
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, *[BASE_CURRENCY] * 5))
+            cursor.execute(sql, (*params, BASE_CURRENCY, BASE_CURRENCY))
             records = cursor.fetchall()
         head = sorted((values for values in records if values[0] is not None), key=lambda values: values[0])
         self._head = self._rows([self._record(values[2:]) for values in head])
