@@ -2,11 +2,10 @@
 
 1. Check: stream every row, parse it, look its references up (a batch at a time) and collect every
    error. Any error -> ``ImportInvalid`` listing them all, and nothing is written.
-2. Write, inside ONE transaction: invoices and payments (with their allocations) from the rows kept from step 1,
-   through the bulk path (``arms.ledger.services.bulk``, ``BULK_ROWS`` rows a call), which locks and validates
-   each document by the single services' rules, so what changed since step 1 is refused with its row named;
-   customers and contracts by streaming the rows again, checking each again (the database may have moved since),
-   through customer_create / contract_create. Every document gets its journal entry and its audit
+2. Write: stream the rows again inside ONE transaction, check each again (the database may have moved
+   since), and create them: invoices and payments (with their allocations) through the bulk path
+   (``arms.ledger.services.bulk``, ``BULK_ROWS`` rows a call, the same rules as the single services), customers
+   and contracts through customer_create / contract_create. Every document gets its journal entry and its audit
    event, in the run's own audit sub-chain. A refusal undoes the whole transaction and is reported against its row.
 3. Record an ``ImportRun`` and its one event in the global audit chain, which seals the sub-chain, in the same
    transaction: the chain's head is locked only for that last step, so other users never wait for an import.
@@ -18,7 +17,7 @@ creates nothing the second time. The services get idempotency keys derived from 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -186,17 +185,10 @@ def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None
     errors: list[RowError] = []
     rows = to_create = 0
     fixed_width = table.format == "csv"
-    # the bulk kinds are checked once: their rows are kept (staged) from this pass and written as they are, since
-    # the bulk path refuses, with the row named, whatever changed meanwhile (a number taken, a customer blocked, an
-    # invoice paid: it locks and re-validates each document as the services do); the other kinds are checked again
-    # inside the transaction
-    staged: list[RowCells] | None = [] if kind in BULK_KINDS else None
     for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width):
         rows += 1
         errors.extend(row.errors)
         to_create += row.write is not None
-        if staged is not None:
-            staged.append(row)
         _tick(progress, "check", rows, None)
     _tick(progress, "check", rows, rows, last=True)
     if errors:
@@ -210,9 +202,7 @@ def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None
         batch = audit_batch_open(actor=actor, source=f"import {kind} {os.path.basename(filename)}")
         writer = _BulkWriter(kind, actor, company, batch) if kind in BULK_KINDS else None
         done = created = 0
-        checked: Iterable[RowCells] = staged if staged is not None else checked_rows(
-            kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width)
-        for row in checked:
+        for row in checked_rows(kind, table.rows(), References(company), CHECKS[kind], fixed_width=fixed_width):
             done += 1
             errors.extend(row.errors)
             if row.write is not None and not errors:
