@@ -149,11 +149,21 @@ BATCH_SEAL_KEY = "audit.batch"
 
 
 @dataclass(frozen=True)
+class SubjectRef:
+    """An event's subject named without its model instance (the bulk path writes some rows as plain values): what
+    ``audit_record`` reads of an instance, its ``_meta.label_lower``, primary key and ``str()``."""
+
+    subject_type: str
+    subject_id: int
+    subject_repr: str
+
+
+@dataclass(frozen=True)
 class BatchEvent:
     """One event for ``audit_batch_append``: what ``audit_record`` takes, without the actor (the batch's)."""
 
     action: str
-    subject: Model
+    subject: Model | SubjectRef
     before: JsonDict | None = None
     after: JsonDict | None = None
     seals: dict[str, dict[str, str]] | None = None
@@ -184,8 +194,12 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
             raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     for event in events:
         position += 1
-        subject_type, subject_id = event.subject._meta.label_lower, str(event.subject.pk)
-        subject_repr = str(event.subject)[:200]
+        subject = event.subject
+        if isinstance(subject, SubjectRef):
+            subject_type, subject_id, subject_repr = (subject.subject_type, str(subject.subject_id),
+                                                      subject.subject_repr[:200])
+        else:
+            subject_type, subject_id, subject_repr = subject._meta.label_lower, str(subject.pk), str(subject)[:200]
         # one encoding of each value: the canonical text is what is hashed and, as it is, what the JSON column
         # stores (SQL NULL for None), so what is stored reads back as what was hashed
         before, after = hashed_text(event.before), hashed_text(event.after)

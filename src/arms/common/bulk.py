@@ -6,6 +6,7 @@ transaction holds; the database's own guards (check constraints, foreign keys, t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Model
+from django.db.models import F, Model
+from django.db.models.lookups import In
 
 
 class Table:
@@ -117,26 +119,36 @@ _PLAIN = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField
                     "SlugField", "EmailField"})
 
 
-def insert_instances(model: type[Model], objs: list[Any], now: datetime) -> None:
+def insert_instances(model: type[Model], objs: list[Any], now: datetime, *, reserved: bool = False) -> None:
     """Insert unsaved instances of ``model`` through ``Table`` (COPY / executemany), each given its id first
-    (``reserve_ids``) and marked saved, as ``bulk_create`` would leave them. The instances carry every value
-    (their defaults from ``__init__``); ``auto_now(_add)`` columns get ``now``."""
+    (``reserve_ids``; with ``reserved`` they carry it already) and marked saved, as ``bulk_create`` would leave
+    them. The instances carry every value (their defaults from ``__init__``); ``auto_now(_add)`` columns get
+    ``now``."""
     if not objs:
         return
     fields = list(model._meta.concrete_fields)
     names = [f.attname for f in fields]
     stamped = [f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)]
     prepare = [None if f.get_internal_type() in _PLAIN else f for f in fields]
+    # a date, a rate or ``now`` repeats down a batch: each distinct value of a column is prepared once
+    prepared: list[dict[Any, Any]] = [{} for _field in fields]
     pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    ids = [getattr(obj, pk_name) for obj in objs] if reserved else reserve_ids(model, len(objs))
     rows = []
-    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+    for obj, pk in zip(objs, ids, strict=True):
         setattr(obj, pk_name, pk)
         for name in stamped:
             setattr(obj, name, now)
         obj._state.adding, obj._state.db = False, connection.alias
-        rows.append(tuple(getattr(obj, name) if field is None
-                          else field.get_db_prep_save(getattr(obj, name), connection)
-                          for name, field in zip(names, prepare, strict=True)))
+        row = []
+        for name, field, known in zip(names, prepare, prepared, strict=True):
+            value = getattr(obj, name)
+            if field is not None and value is not None:
+                if value not in known:
+                    known[value] = field.get_db_prep_save(value, connection)
+                value = known[value]
+            row.append(value)
+        rows.append(tuple(row))
     Table(model, names, now).write(rows)
 
 
@@ -182,3 +194,31 @@ def copy_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
     raise ImproperlyConfigured(f"a bulk COPY cannot write a {kind.__name__}")
+
+
+class Among(In):
+    """``Among(F("number"), values)`` in a ``filter``: the rows whose column is one of ``values``, for look-ups of
+    thousands of keys (a batch's numbers, idempotency keys, invoice ids). PostgreSQL gets ``column = ANY(%s)`` with
+    the values as ONE array parameter: ``IN`` sent 5,000 placeholders that Django prepared and the driver parsed
+    one by one (~50 ms a query of 2,000 keys in Python alone), and the index answers both the same way. Other
+    databases get ``IN`` as before."""
+
+    lookup_name = "among"
+
+    #: keys a query at most (``chunked``): the planner counts one row a key, and from ~2,000 keys on the
+    #: 100,000-customer book it scanned all of ``ledger_payment`` or ``ledger_invoice`` (110-260 ms for no row)
+    #: where the unique index answers 1,000 keys at a time in ~10 ms
+    CHUNK = 1000
+
+    @classmethod
+    def chunked(cls, field: str, values: Iterable[Any]) -> Iterator[Among]:
+        """``Among(F(field), ...)`` over ``values`` (each once), ``CHUNK`` of them a look-up."""
+        distinct = list(dict.fromkeys(values))
+        for start in range(0, len(distinct), cls.CHUNK):
+            yield cls(F(field), distinct[start:start + cls.CHUNK])
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, [value for value in dict.fromkeys(self.rhs) if value is not None]]

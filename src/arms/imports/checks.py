@@ -247,6 +247,7 @@ def check_payments(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
     customers = refs.customers(r.raw("customer_code") for r in rows)
     invoices = refs.invoices(r.raw("invoice_number") for r in rows)
     existing = refs.existing(Payment, (r.raw("number") for r in rows), related=("customer",))
+    method_what = _("payment method")  # translated once a batch, not per row
     for row in rows:
         number = row.text("number", Payment, required=True)
         row.unique("number", number, seen["number"])
@@ -254,7 +255,7 @@ def check_payments(rows: list[RowCells], refs: References, seen: Seen) -> Iterat
         currency = row.currency() or (customer.currency if customer else None)
         received_date = row.date("received_date", required=True)
         amount = row.money("amount", currency, required=True)
-        method = row.choice("method", PAYMENT_METHODS, _("payment method")) or PaymentMethod.BANK_TRANSFER
+        method = row.choice("method", PAYMENT_METHODS, method_what) or PaymentMethod.BANK_TRANSFER
         values = {
             "bill_number": row.text("bill_number", Payment),
             "bill_maturity_date": row.date("bill_maturity_date"),

@@ -16,8 +16,10 @@ from decimal import Decimal
 from itertools import islice
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from arms.common.bulk import Among
 from arms.common.errors import ArmsError
 from arms.contracts.models import Contract
 from arms.customers.models import Company, Customer
@@ -177,7 +179,7 @@ class References:
 
     def customers(self, codes: Iterable[str]) -> dict[str, Customer | None]:
         return self._load(self._customers, codes, lambda codes: {
-            c.code: c for c in Customer.objects.filter(company=self.company, code__in=codes)})
+            c.code: c for c in Customer.objects.filter(Among(F("code"), list(codes)), company=self.company)})
 
     def contracts(self, numbers: Iterable[str]) -> dict[str, Contract | None]:
         return self._load(self._contracts, numbers, lambda numbers: {
@@ -195,9 +197,8 @@ class References:
             return {}
         # no ORDER BY (the model's ordering made PostgreSQL sort, and scan the payments) and the related rows in a
         # second query only when some exist: a join here hashed every customer of the book for a batch of numbers
-        qs = model.objects.filter(company=self.company, **{f"{field}__in": wanted}).order_by().prefetch_related(
-            *related)
-        return {getattr(obj, field): obj for obj in qs}
+        return {getattr(obj, field): obj for among in Among.chunked(field, wanted)
+                for obj in model.objects.filter(among, company=self.company).order_by().prefetch_related(*related)}
 
     def invoices(self, numbers: Iterable[str]) -> dict[str, InvoiceRef]:
         """The invoices of the company whose number is one of ``numbers`` (not remembered: a payment may change
@@ -205,9 +206,11 @@ class References:
         wanted = {n for n in numbers if n}
         if not wanted:
             return {}
-        found = list(Invoice.objects.filter(company=self.company, number__in=wanted).order_by()
-                     .values_list("pk", "number", "customer_id", "currency"))
-        codes = dict(Customer.objects.filter(pk__in={row[2] for row in found}).order_by().values_list("pk", "code"))
+        found = [row for among in Among.chunked("number", wanted)
+                 for row in Invoice.objects.filter(among, company=self.company).order_by()
+                 .values_list("pk", "number", "customer_id", "currency")]
+        codes = dict(Customer.objects.filter(Among(F("pk"), list({row[2] for row in found}))).order_by()
+                     .values_list("pk", "code"))
         return {number: InvoiceRef(pk, number, customer_id, codes[customer_id], currency)
                 for pk, number, customer_id, currency in found}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -101,7 +102,14 @@ def allocation_lines_checked(*, payment: Payment, invoices: dict[int, Invoice], 
 
 
 def allocation_memo(payment: Payment, invoice: Invoice) -> str:
-    return _("%(payment)s -> %(invoice)s") % {"payment": payment.number, "invoice": invoice.number}
+    return allocation_memos()(payment.number, invoice.number)
+
+
+def allocation_memos() -> Callable[[str, str], str]:
+    """``allocation_memo`` for many allocations, by payment and invoice number: the memo translated once (the bulk
+    path)."""
+    template = _("%(payment)s -> %(invoice)s")
+    return lambda payment, invoice: template % {"payment": payment, "invoice": invoice}
 
 
 def allocation_audit(*, invoice: Invoice, payment: Payment, amount_minor: int) -> tuple[JsonDict, JsonDict]:

@@ -25,16 +25,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arms.audit.actions import AuditAction
-from arms.audit.services import BatchEvent, audit_batch_anchor, audit_batch_append, audit_batch_open
+from arms.audit.services import BatchEvent, SubjectRef, audit_batch_anchor, audit_batch_append, audit_batch_open
 from arms.common import hooks
 from arms.common.actors import user_or_none
-from arms.common.bulk import Table, insert_instances, update_column
+from arms.common.bulk import Among, Table, insert_instances, reserve_ids, update_column
 from arms.common.errors import Conflict, ErrorCode, refused_at
 from arms.common.locks import customer_qs_for_update, invoices_qs_for_update
 from arms.common.models import IdempotencyRecord
@@ -48,7 +48,7 @@ from arms.ledger.services.allocations import (
     AllocationRequest,
     allocation_audit,
     allocation_lines_checked,
-    allocation_memo,
+    allocation_memos,
     cash_used,
 )
 from arms.ledger.services.common import receivable_relieved
@@ -59,7 +59,7 @@ from arms.ledger.services.invoices import (
     invoice_base_amounts,
     invoice_checked,
     invoice_exposure_check,
-    invoice_memo,
+    invoice_memos,
     invoice_payload,
     invoice_snapshot,
 )
@@ -67,7 +67,7 @@ from arms.ledger.services.journal import EntrySpec, journal_write_many
 from arms.ledger.services.payments import (
     payment_base_amounts,
     payment_checked,
-    payment_memo,
+    payment_memos,
     payment_payload,
     payment_snapshot,
 )
@@ -197,9 +197,10 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
             for (index, *_rest), invoice in zip(round_, rows, strict=True):
                 made[index] = invoice
         ordered = [made[index] for index, *_rest in prepared]
+        memo = invoice_memos()
         entries = journal_write_many([
             EntrySpec(company=invoice.company, customer=invoice.customer, on=invoice.issue_date,
-                      kind=EntryKind.INVOICE, memo=invoice_memo(invoice.number), sources={"invoice": invoice},
+                      kind=EntryKind.INVOICE, memo=memo(invoice.number), sources={"invoice": invoice},
                       lines=postings.invoice_lines(gross=invoice.gross_base_minor, net=invoice.net_base_minor,
                                                    tax=invoice.tax_base_minor))
             for invoice in ordered
@@ -269,25 +270,16 @@ def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
                 amount_base_minor=amount_base, charge_minor=item.charge_minor, charge_base_minor=charge_base,
                 posted_by=user_or_none(actor), contract=item.contract,
             ))
-        insert_instances(Payment, rows, timezone.now())
+        # the payments are written by the allocator's first flush, with the unallocated amount their allocations
+        # leave (not inserted, then updated); their events tell them as recorded, before any allocation
+        for payment, pk in zip(rows, reserve_ids(Payment, len(rows)), strict=True):
+            payment.pk = pk
         made = rows
-        entries = journal_write_many([
-            EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
-                      kind=EntryKind.PAYMENT, memo=payment_memo(payment.number), sources={"payment": payment},
-                      lines=postings.payment_lines(amount=payment.amount_base_minor,
-                                                   to_notes=payment.method in BILL_METHODS,
-                                                   charge=payment.charge_base_minor))
-            for payment in made
-        ], actor=actor)
-        audit_batch_append(batch, [
-            BatchEvent(AuditAction.PAYMENT_RECORDED, payment, after=payment_snapshot(payment),
-                       seals=journal_seals(entry))
-            for payment, entry in zip(made, entries, strict=True)
-        ])
         allocator = _Allocator(actor=actor, batch=batch, invoices=invoices)
         allocation_keys = []
         for index, payment in zip(todo, made, strict=True):
             item = payments[index]
+            allocator.record(payment)
             with refused_at(index):
                 lines = allocator.allocate(payment, item.allocations, on=item.allocate_on or item.received_date)
             if lines and item.idempotency_key:
@@ -305,22 +297,56 @@ def payments_record_bulk(*, actor: Actor, payments: Sequence[PaymentInput],
                       audit_batch_id=batch.pk)
 
 
+@dataclass
+class _Allocated:
+    """One allocation of a bulk call, as values: written by ``Table`` at the flush, which gives it its id."""
+
+    payment: Payment
+    invoice: Invoice
+    amount_minor: int
+    on: date
+    receivable_base_minor: int
+    cash_base_minor: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    pk: int = 0
+
+    @property
+    def invoice_id(self) -> int:
+        return self.invoice.pk
+
+
+#: the columns of an allocation the bulk path fills (the rest keep their defaults: no credit note, no reason)
+_ALLOCATION_COLUMNS = ["id", "company_id", "invoice_id", "payment_id", "amount_minor", "date", "receivable_base_minor",
+                       "cash_base_minor", "created_by_id"]
+
+
 class _Allocator:
-    """The allocations of a bulk call: checked with ``allocation_lines_checked`` on the locked invoices as they
-    stand after the allocations before, amounts relieved as ``_allocate_locked`` does (what was relieved and used
-    so far kept in memory instead of read back per line), written a flush at a time."""
+    """The payments and allocations of a bulk call: each allocation checked with ``allocation_lines_checked`` on the
+    locked invoices as they stand after the allocations before, amounts relieved as ``_allocate_locked`` does (what
+    was relieved and used so far kept in memory instead of read back per line), written a flush at a time: first
+    the payments recorded since the last flush (``record``), with what their allocations left unallocated, their
+    journal entries and ``payment_recorded`` events, then the allocations, their entries and events, and the
+    invoices' open amounts."""
 
     def __init__(self, *, actor: Actor, batch: AuditBatch, invoices: dict[int, Invoice]) -> None:
         self.actor, self.batch, self.invoices = actor, batch, invoices
         self.relieved: dict[int, int] = dict(
-            Allocation.objects.filter(invoice_id__in=list(invoices)).values("invoice_id")
+            Allocation.objects.filter(Among(F("invoice_id"), list(invoices))).values("invoice_id")
             .annotate(total=Sum("receivable_base_minor")).values_list("invoice_id", "total"))
         self.cash: dict[int, int] = defaultdict(int)
-        self.pending: list[tuple[Allocation, Payment, Invoice, dict[str, Any], dict[str, Any]]] = []
+        self.recorded: list[tuple[Payment, dict[str, Any]]] = []
+        self.pending: list[_Allocated] = []
         self.touched_invoices: dict[int, Invoice] = {}
-        self.touched_payments: dict[int, Payment] = {}
         self.first_allocation: dict[int, int] = {}
         self.count = 0
+        # each memo translated once a call
+        self.payment_memo, self.allocation_memo = payment_memos(), allocation_memos()
+
+    def record(self, payment: Payment) -> None:
+        """``payment`` (its id reserved) is recorded: written at the next flush. Its event tells it as recorded,
+        before the allocations that follow."""
+        self.recorded.append((payment, payment_snapshot(payment)))
 
     def allocate(self, payment: Payment, wanted: Sequence[BulkAllocation], *, on: date) -> list[AllocationRequest]:
         lines: list[AllocationRequest] = []
@@ -344,15 +370,11 @@ class _Allocator:
                              so_far=self.cash[payment.pk])
             self.relieved[invoice.pk] = self.relieved.get(invoice.pk, 0) + receivable
             self.cash[payment.pk] += cash
-            allocation = Allocation(
-                company=payment.company, invoice=invoice, payment=payment, amount_minor=line.amount_minor, date=on,
-                receivable_base_minor=receivable, cash_base_minor=cash, created_by=user_or_none(self.actor))
             invoice.amount_open_minor -= line.amount_minor
             payment.amount_unallocated_minor -= line.amount_minor
             before, after = allocation_audit(invoice=invoice, payment=payment, amount_minor=line.amount_minor)
-            self.pending.append((allocation, payment, invoice, before, after))
+            self.pending.append(_Allocated(payment, invoice, line.amount_minor, on, receivable, cash, before, after))
             self.touched_invoices[invoice.pk] = invoice
-            self.touched_payments[payment.pk] = payment
         # the early-payment discount a payment earns is granted by the reference service, on the rows as written
         for invoice_id in dict.fromkeys(line.invoice_id for line in lines):
             invoice = self.invoices[invoice_id]
@@ -365,35 +387,65 @@ class _Allocator:
         return lines
 
     def flush(self) -> None:
+        self._flush_payments()
         if not self.pending:
             return
-        made = [row[0] for row in self.pending]
-        insert_instances(Allocation, made, timezone.now())
-        for allocation in made:
-            self.first_allocation.setdefault(allocation.payment_id or 0, allocation.pk)
+        now = timezone.now()
+        created_by = getattr(user_or_none(self.actor), "pk", None)
+        day = connection.ops.adapt_datefield_value
+        rows = []
+        for allocated, pk in zip(self.pending, reserve_ids(Allocation, len(self.pending)), strict=True):
+            allocated.pk = pk
+            payment = allocated.payment
+            self.first_allocation.setdefault(payment.pk, pk)
+            rows.append((pk, payment.company_id, allocated.invoice.pk, payment.pk, allocated.amount_minor,
+                         day(allocated.on), allocated.receivable_base_minor, allocated.cash_base_minor, created_by))
+        Table(Allocation, _ALLOCATION_COLUMNS, now).write(rows)
         specs, owners = [], []
-        for allocation, payment, invoice, _before, _after in self.pending:
-            if allocation.cash_base_minor or allocation.receivable_base_minor:
+        for allocated in self.pending:
+            if allocated.cash_base_minor or allocated.receivable_base_minor:
                 # A few won or Hong Kong cents can be worth less than a fen: then there is no entry (as single)
+                payment, invoice = allocated.payment, allocated.invoice
                 specs.append(EntrySpec(
-                    company=payment.company, customer=payment.customer, on=allocation.date, kind=EntryKind.ALLOCATION,
-                    memo=allocation_memo(payment, invoice),
-                    sources={"allocation": allocation, "invoice": invoice, "payment": payment},
-                    lines=postings.allocation_lines(cash=allocation.cash_base_minor,
-                                                    receivable=allocation.receivable_base_minor)))
-                owners.append(allocation.pk)
+                    company=payment.company, customer=payment.customer, on=allocated.on, kind=EntryKind.ALLOCATION,
+                    memo=self.allocation_memo(payment.number, invoice.number),
+                    sources={"allocation": allocated, "invoice": invoice, "payment": payment},
+                    lines=postings.allocation_lines(cash=allocated.cash_base_minor,
+                                                    receivable=allocated.receivable_base_minor)))
+                owners.append(allocated.pk)
         sealed = dict(zip(owners, journal_write_many(specs, actor=self.actor), strict=True))
+        label = Allocation._meta.label_lower
         audit_batch_append(self.batch, [
-            BatchEvent(AuditAction.PAYMENT_ALLOCATED, allocation, before=before, after=after,
-                       seals=journal_seals(sealed[allocation.pk]) if allocation.pk in sealed else None)
-            for allocation, _payment, _invoice, before, after in self.pending
+            BatchEvent(AuditAction.PAYMENT_ALLOCATED,
+                       SubjectRef(label, allocated.pk, Allocation.__str__(allocated)),  # type: ignore[arg-type]
+                       before=allocated.before, after=allocated.after,
+                       seals=journal_seals(sealed[allocated.pk]) if allocated.pk in sealed else None)
+            for allocated in self.pending
         ])
         update_column(Invoice, "amount_open_minor",
                       {pk: invoice.amount_open_minor for pk, invoice in self.touched_invoices.items()})
-        update_column(Payment, "amount_unallocated_minor",
-                      {pk: payment.amount_unallocated_minor for pk, payment in self.touched_payments.items()})
         self.count += len(self.pending)
-        self.pending, self.touched_invoices, self.touched_payments = [], {}, {}
+        self.pending, self.touched_invoices = [], {}
+
+    def _flush_payments(self) -> None:
+        """Write the payments recorded since the last flush, as they stand after their allocations."""
+        if not self.recorded:
+            return
+        recorded, self.recorded = self.recorded, []
+        made = [payment for payment, _snapshot in recorded]
+        insert_instances(Payment, made, timezone.now(), reserved=True)
+        entries = journal_write_many([
+            EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
+                      kind=EntryKind.PAYMENT, memo=self.payment_memo(payment.number), sources={"payment": payment},
+                      lines=postings.payment_lines(amount=payment.amount_base_minor,
+                                                   to_notes=payment.method in BILL_METHODS,
+                                                   charge=payment.charge_base_minor))
+            for payment in made
+        ], actor=self.actor)
+        audit_batch_append(self.batch, [
+            BatchEvent(AuditAction.PAYMENT_RECORDED, payment, after=snapshot, seals=journal_seals(entry))
+            for (payment, snapshot), entry in zip(recorded, entries, strict=True)
+        ])
 
 
 # ---------------------------------------------------------------- shared steps
@@ -419,7 +471,7 @@ def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) ->
     """The inputs to write (their indexes), how many an idempotency key answers already, and each keyed input's
     payload fingerprint. The same key with other data is refused, as ``idempotent`` does."""
     keys = [key for key, _payload in keyed if key]
-    known = dict(IdempotencyRecord.objects.filter(scope=scope, key__in=keys).order_by()  # no sort of a lookup
+    known = dict(IdempotencyRecord.objects.filter(Among(F("key"), keys), scope=scope).order_by()  # no sort of a lookup
                  .values_list("key", "fingerprint"))
     todo, skipped, digests = [], 0, {}
     for index, (key, payload) in enumerate(keyed):
@@ -445,7 +497,7 @@ def _remember(scope: str, rows: list[tuple[str | None, str | None, int]]) -> Non
 
 def _lock_customers(ids: set[int]) -> dict[int, Customer]:
     """The customers, locked in primary-key order: the first lock of every document (ADR 0003)."""
-    locked = customer_qs_for_update().filter(pk__in=sorted(ids)).order_by("pk").select_related("company")
+    locked = customer_qs_for_update().filter(Among(F("pk"), sorted(ids))).order_by("pk").select_related("company")
     return {customer.pk: customer for customer in locked}
 
 
@@ -466,8 +518,9 @@ def _numbers(model: type[Invoice] | type[Payment], series: str, label: str, cust
     for company_id, indexes in wanted.items():
         numbers.update(zip(indexes, sequence_take(company=by_company[company_id], series=series,
                                                   count=len(indexes)), strict=True))
-    taken = set(model._default_manager.filter(company_id__in=list(by_company), number__in=list(numbers.values()))
-                .order_by().values_list("number", flat=True))
+    taken = {number for among in Among.chunked("number", numbers.values())
+             for number in model._default_manager.filter(among, company_id__in=list(by_company))
+                .order_by().values_list("number", flat=True)}
     counts = Counter(numbers.values())
     seen: set[str] = set()
     for index, *_rest in rows:

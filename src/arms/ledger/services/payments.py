@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -120,7 +121,13 @@ def payment_base_amounts(*, amount_minor: int, charge_minor: int, currency: str,
 
 
 def payment_memo(number: str) -> str:
-    return _("Payment %(number)s") % {"number": number}
+    return payment_memos()(number)
+
+
+def payment_memos() -> Callable[[str], str]:
+    """``payment_memo`` for many numbers: the memo translated once, formatted per number (the bulk path)."""
+    template = _("Payment %(number)s")
+    return lambda number: template % {"number": number}
 
 
 @transaction.atomic
