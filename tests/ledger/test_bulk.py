@@ -212,3 +212,35 @@ def test_the_chain_verifies_after_a_bulk_write_and_finds_an_altered_sub_chain_ev
     assert not report.ok
     assert report.problems == (f"audit batch {event.batch_id}: content of event {event.position} was altered",)
     assert audit_verify().ok  # the global chain itself is intact: the anchor's seal is what finds it
+
+
+def test_a_discount_earned_mid_call_books_what_the_single_services_book(two):
+    """The first payment earns an early-payment discount: the allocator writes what it has (the payments so far,
+    with what their allocations left unallocated) before the discount service reads the rows; the payments after it
+    are written later. The books are the single services' books, and the sub-chain verifies."""
+    day = date(2026, 1, 5)
+    terms = [dict(customer=two[0], issue_date=day, net_minor=100_000, tax_minor=0, number="D-1", discount_bp=200,
+                  discount_until=day + timedelta(days=10)),
+             dict(customer=two[1], issue_date=day, net_minor=50_000, tax_minor=0, number="D-2")]
+    paid = [(two[0], 98_000), (two[1], 30_000), (two[0], 5_000)]  # 98% of D-1 earns 2%; the rest partly or not
+
+    def single() -> None:
+        invoices = [services.invoice_post(actor=None, **row) for row in terms]
+        for (customer, amount), invoice in zip(paid, [*invoices, None], strict=True):
+            payment = services.payment_record(actor=None, customer=customer, received_date=day + timedelta(days=3),
+                                              amount_minor=amount)
+            if invoice is not None:
+                services.payment_allocate(actor=None, payment=payment, on=payment.received_date,
+                                          lines=[AllocationRequest(invoice.pk, amount)])
+
+    def bulk() -> None:
+        ids = invoices_post_bulk(actor=None, invoices=[InvoiceInput(**row) for row in terms]).created_ids
+        payments_record_bulk(actor=None, payments=[
+            PaymentInput(customer=customer, received_date=day + timedelta(days=3), amount_minor=amount,
+                         allocations=(BulkAllocation(ids[n], amount),) if n < len(ids) else ())
+            for n, (customer, amount) in enumerate(paid)])
+        assert sorted(Payment.objects.values_list("amount_unallocated_minor", flat=True)) == [0, 0, 5_000]
+        assert Invoice.objects.get(number="D-1").amount_open_minor == 0  # paid 98%, the 2% granted
+        assert audit_batches_verify().ok and seals_verify() and all(report.ok for report in seals_verify())
+
+    assert _outcome(bulk) == _outcome(single)
