@@ -21,9 +21,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db.models import F, Model, QuerySet
-
-from arms.common.bulk import Among
+from django.db.models import Model, QuerySet
 
 _M = TypeVar("_M", bound=Model)
 
@@ -54,7 +52,7 @@ def lock_customer(customer_id: int):
 
 def invoices_qs_for_update(ids: Iterable[int]) -> QuerySet:
     """The invoices of ``ids``, locked in primary-key order (after their customer)."""
-    return qs_for_update(apps.get_model("ledger", "Invoice").objects.filter(Among(F("pk"), list(ids))).order_by("pk"))
+    return qs_for_update(apps.get_model("ledger", "Invoice").objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
 def payment_qs_for_update() -> QuerySet:

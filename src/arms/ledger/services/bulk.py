@@ -5,7 +5,9 @@ those stay the reference: the same validation (their own functions), the credit 
 (customers locked in pk order, then the invoices an allocation touches, by pk), numbers from the same gap-free
 sequences, the same balanced journal lines, idempotency keys honoured, but the writes are set-based (and the credit
 check batched: ``exposure.increase_many``, ``arms.exposure.services.credit_check_many``):
-``bulk_create`` of documents, journal entries and lines, idempotency records and audit events.
+documents, journal entries and lines, idempotency records and audit events inserted a table at a time
+(``arms.common.bulk``: COPY on PostgreSQL; allocations as plain values, payments with the unallocated amount their
+allocations leave), the look-ups by many keys as one array (``Among``).
 
 Audit (ADR "h1: audit sub-chains for bulk writes"): a call's events go into its own sub-chain
 (``arms.audit.models.AuditBatch`` / ``AuditBatchEvent``), hashed in order within the batch; the global chain gets one
