@@ -365,11 +365,11 @@ class AgingRows(Sequence[AgingRow]):
 
     @staticmethod
     def _record(values: Sequence[Any]) -> dict[str, Any]:
-        """A grouped row as a record: its buckets' sums and their CNY sums as two lists of ints."""
+        """A grouped row as a record: its buckets' sums and their CNY sums as two lists of ints (``_pivot``'s
+        BIGINTs, never NULL: a group has items)."""
         grp, currency, code, name, count, _total, *sums = values
         return {"grp": grp, "currency": currency, "customer__code": code, "customer__name": name,
-                "n": int(count or 0), "buckets": [int(v or 0) for v in sums[0::2]],
-                "base_buckets": [int(v or 0) for v in sums[1::2]]}
+                "n": int(count or 0), "buckets": list(sums[0::2]), "base_buckets": list(sums[1::2])}
 
     def _fetch(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         sql, params = self._grouped(limit=limit, offset=offset)
