@@ -336,12 +336,24 @@ class AgingRows(Sequence[AgingRow]):
         return f"WITH g AS ({grouped}) {sql}", params
 
     def _group_sums(self) -> tuple[str, tuple[Any, ...]]:
-        """Summed by group, currency and bucket first (two sums per item, not two per item and bucket), then
-        spread over the bucket columns: a few rows per group."""
+        """One row per group and currency with the count, the total and each bucket's two sums.
+
+        By customer (many groups) the items are summed straight into their group, each bucket's sums through an
+        aggregate ``FILTER`` (an item adds to its own bucket's sums only; both databases have it): at 1M invoices
+        this took 1.4-1.8 s where summing by bucket first and spreading the 186,644 rows over the columns took
+        2.1-2.6 s. With few groups the items are summed by group, currency and bucket first (a small hash table)
+        and then spread, which was the faster of the two by region (docs/benchmarks.md)."""
         facts, params = self._facts()
-        return (f"SELECT grp, f_cur, {self._pivot()} FROM (SELECT grp, f_cur, bucket, COUNT(*) AS n, "
-                f"SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb FROM ({facts}) facts "
-                f"GROUP BY grp, f_cur, bucket) by_bucket GROUP BY grp, f_cur"), params
+        if self.group_by in FEW_GROUPS:
+            return (f"SELECT grp, f_cur, {self._pivot()} FROM (SELECT grp, f_cur, bucket, COUNT(*) AS n, "
+                    f"SUM(open_as_of) AS s, SUM(open_base_as_of) AS sb FROM ({facts}) facts "
+                    f"GROUP BY grp, f_cur, bucket) by_bucket GROUP BY grp, f_cur"), params
+        sums = "".join(
+            f", CAST(COALESCE(SUM(open_as_of) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS b{i}"
+            f", CAST(COALESCE(SUM(open_base_as_of) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS bb{i}"
+            for i in range(self.size))
+        return (f"SELECT grp, f_cur, COUNT(*) AS n, CAST(SUM(open_as_of) AS BIGINT) AS total{sums} "
+                f"FROM ({facts}) facts GROUP BY grp, f_cur"), params
 
     def _ordered(self, source: str, *, limit: int | None, offset: int, params: tuple[Any, ...],
                  extra: str = "", order_only: bool = False) -> tuple[str, tuple[Any, ...]]:
