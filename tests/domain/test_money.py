@@ -99,6 +99,15 @@ def test_money_refuses_floats_and_mixed_currencies():
     assert format_money(100_000, "JPY") == "100,000 JPY"
 
 
+@given(minor=st.integers(min_value=-(10**18), max_value=10**18), currency=st.sampled_from(["CNY", "JPY", "USD", "XXX"]))
+def test_to_decimal_is_the_minor_units_shifted_by_the_places(minor, currency):
+    """The product with the cached unit is the exact number with exactly the currency's places: the same digits
+    and exponent as ``Decimal.scaleb`` (what exports write), zero included."""
+    expected = Decimal(minor).scaleb(-exponent(currency)).as_tuple()
+    assert to_decimal(minor, currency).as_tuple() == expected
+    assert to_decimals([minor, 0], currency)[0].as_tuple() == expected
+
+
 def test_to_decimal_and_convert():
     assert to_decimal(123456) == Decimal("1234.56")
     assert to_decimal(1000, "JPY") == Decimal("1000")

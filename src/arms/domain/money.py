@@ -7,6 +7,7 @@ error that names an amount uses it, so people never read minor units. A float ne
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -164,14 +165,24 @@ def format_money(minor: int, currency: str = BASE_CURRENCY) -> str:
 
 
 def to_decimal(minor: int, currency: str = BASE_CURRENCY) -> Decimal:
-    """Minor units as a Decimal of major units, for exports (Excel cells, JSON 'amount' strings)."""
-    return Decimal(minor).scaleb(-exponent(currency))
+    """Minor units as a Decimal of major units, for exports (Excel cells, JSON 'amount' strings): 5000 fen is
+    Decimal('50.00'), always with the currency's decimal places."""
+    unit, zero = _unit_and_zero(exponent(currency))
+    return Decimal(minor) * unit if minor else zero
 
 
 def to_decimals(minors: Iterable[int], currency: str = BASE_CURRENCY) -> list[Decimal]:
     """``to_decimal`` of each amount of one currency, the exponent looked up once: a row of a large export."""
-    scale = -exponent(currency)
-    return [Decimal(minor).scaleb(scale) for minor in minors]
+    unit, zero = _unit_and_zero(exponent(currency))
+    return [Decimal(minor) * unit if minor else zero for minor in minors]
+
+
+@functools.cache
+def _unit_and_zero(places: int) -> tuple[Decimal, Decimal]:
+    """One minor unit in major units (Decimal('0.01')) and zero with the same places (Decimal('0.00')): a product
+    with the unit has exactly the unit's places, and costs a third of ``Decimal.scaleb``; zero, common in aging
+    buckets, is one shared (immutable) value."""
+    return Decimal(1).scaleb(-places), Decimal(0).scaleb(-places)
 
 
 def divide_half_up(numerator: int, denominator: int) -> int:
