@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from arms.audit.services import audit_verify
-from arms.bench.load import Loader
+from arms.bench.load import DOCUMENT_MODELS, Loader
 from arms.common.bulk import Table, copy_text
 from arms.customers.models import Customer
 from arms.ledger.models import Allocation, Invoice, JournalEntry, JournalLine, Payment
@@ -33,8 +33,8 @@ def test_bench_loads_a_sound_ledger_and_prints_one_json_line():
     figures = bench(invoices=2_000, seed=3, batch_size=700)
 
     assert set(figures) == {
-        "benchmark", "date", "invoices", "customers", "seed", "batch_size", "producer_process", "database", "machine",
-        "rows", "load",
+        "benchmark", "date", "invoices", "customers", "seed", "batch_size", "producer_process",
+        "indexes_built_after_load", "database", "machine", "rows", "load",
         "analyze_seconds", "open_items_for_customer", "customer_statement", "ledger_check",
     }
     assert (figures["invoices"], figures["customers"], figures["seed"]) == (2_000, 20, 3)
@@ -109,6 +109,105 @@ def test_the_second_process_generates_the_same_rows_as_one_process(company, copy
 
     assert [size for size, _packed in alone] == [120, 120, 110]
     assert together == alone
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                     reason="only PostgreSQL's load builds indexes after the rows are in")
+
+
+def document_indexes() -> dict[str, str]:
+    """Name -> definition of every index of the tables the loader writes documents to."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                       " AND tablename = ANY(%s)", [[model._meta.db_table for model in DOCUMENT_MODELS]])
+        return dict(cursor.fetchall())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_empty_books_load_builds_its_secondary_indexes_again_as_they_were():
+    before = document_indexes()
+
+    figures = bench(invoices=400, seed=4)
+
+    assert figures["indexes_built_after_load"] > 0
+    assert document_indexes() == before
+    assert figures["ledger_check"]["ok"] is True
+    assert ledger_problems() == {}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_load_keeps_every_index_a_key_a_constraint_or_the_balance_check_needs(company):
+    loader = Loader(invoices=50, customers=2, seed=1, today=date(2026, 11, 20))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
+                       " AND (i.indisprimary OR i.indisunique OR EXISTS (SELECT 1 FROM pg_constraint k"
+                       " WHERE k.conindid = i.indexrelid))", [[model._meta.db_table for model in DOCUMENT_MODELS]])
+        needed = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                       [JournalLine._meta.db_table, "%(entry_id)"])
+        needed |= {name for (name,) in cursor.fetchall()}
+
+    loader.load()
+
+    built = {name for name, _definition in loader.deferred_indexes}
+    assert built and needed and not built & needed
+    assert set(document_indexes()) >= built | needed
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_load_builds_the_dropped_indexes_again(monkeypatch):
+    before = document_indexes()
+    write_copy = Table.write_copy
+
+    def broken(self, data):  # the customers go in; the first journal lines fail, after the indexes were dropped
+        if self.name == JournalLine._meta.db_table:
+            raise RuntimeError("the database went away")
+        write_copy(self, data)
+
+    built = []
+    create_indexes = Loader.create_indexes
+
+    def spy(indexes):
+        built.extend(indexes)
+        create_indexes(indexes)
+
+    monkeypatch.setattr(Table, "write_copy", broken)
+    monkeypatch.setattr(Loader, "create_indexes", staticmethod(spy))
+    with pytest.raises(RuntimeError, match="went away"):
+        Loader(invoices=300, customers=3, seed=2, today=date(2026, 11, 20), batch_size=100).load()
+
+    assert built
+    assert document_indexes() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_over_existing_documents_drops_no_index(customer):
+    factories.invoice(customer)
+
+    assert bench(invoices=200, customers=2, force=True)["indexes_built_after_load"] == 0
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_load_inside_the_callers_transaction_drops_no_index(company):
+    loader = Loader(invoices=100, customers=2, seed=1, today=date(2026, 11, 20))
+
+    loader.load()
+
+    assert loader.deferred_indexes == []
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_keep_indexes_loads_with_every_index_in_place():
+    figures = bench(invoices=200, customers=2, keep_indexes=True)
+
+    assert figures["indexes_built_after_load"] == 0
+    assert figures["ledger_check"]["ok"] is True
 
 
 def test_copy_text_escapes_what_copy_would_misread():

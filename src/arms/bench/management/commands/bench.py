@@ -53,6 +53,9 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=16, help="api: requests kept in flight.")
         parser.add_argument("--single-process", action="store_true",
                             help="Generate the rows in the writing process (no second process generating ahead).")
+        parser.add_argument("--keep-indexes", action="store_true",
+                            help="PostgreSQL: keep the document tables' secondary indexes during the load (by default "
+                                 "an empty book's load drops them and builds them again after the rows are in).")
         parser.add_argument("--lines", type=int, default=10_000, help="cashapp: bank lines to match.")
         parser.add_argument("--names", default="", help="cashapp: a file of company short names (字号), one a line.")
         parser.add_argument("--json", action="store_true", help="cashapp: one JSON line instead of the table.")
@@ -64,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42, help="Random seed for the generated documents.")
         parser.add_argument("--today", type=date.fromisoformat, default=DEFAULT_TODAY,
                             help="The last day of the two years of documents, YYYY-MM-DD.")
-        parser.add_argument("--batch-size", type=int, default=5_000, help="Invoices per insert transaction.")
+        parser.add_argument("--batch-size", type=int, default=20_000, help="Invoices per insert transaction.")
         parser.add_argument("--samples", type=int, default=5, help="Customers to time the per-customer reads on.")
         parser.add_argument("--repeat", type=int, default=5, help="Repetitions of each per-customer read.")
         parser.add_argument("--also", default="",
@@ -101,7 +104,7 @@ class Command(BaseCommand):
             ))
 
         loader = Loader(invoices=invoices, customers=customers, seed=seed, today=today, batch_size=batch_size,
-                        producer=not options["single_process"])
+                        producer=not options["single_process"], defer_indexes=not options["keep_indexes"])
         console = Console(stderr=True)
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -126,6 +129,7 @@ class Command(BaseCommand):
             "seed": seed,
             "batch_size": batch_size,
             "producer_process": loader.producer,
+            "indexes_built_after_load": len(loader.deferred_indexes),
             "database": measure.database(),
             "machine": measure.machine(),
             "rows": {**rows, "total": total_rows},
