@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from arms.audit.models import AuditBatchEvent, AuditEvent
 from arms.common.errors import ArmsError
 from arms.common.hooks import ExposureDocument
+from arms.contracts.models import Contract
+from arms.contracts.services import contract_create
 from arms.exposure import services
 from arms.exposure.models import CreditControlSettings, CreditHold, CreditOverride, OverrideStatus
 from arms.ledger.models import Invoice
-from arms.ledger.services import invoice_post
+from arms.ledger.services import invoice_post, payment_record
 from arms.ledger.services.bulk import InvoiceInput, invoices_post_bulk
 from tests import clock, factories
 from tests.exposure.conftest import rate
@@ -130,3 +132,80 @@ def test_a_customer_with_an_approved_override_is_left_to_the_one_at_a_time_check
     results, left = services.credit_check_many(documents=[
         _document(plain, row, today, 0), _document(covered, row, today, 1), _document(plain, row, today, 2)])
     assert (sorted(results), left) == ([0, 2], {1})
+
+
+contract_st = st.fixed_dictionaries({
+    "amount": st.integers(100_00, 6_000_000), "deposit_pct": st.sampled_from([None, 0, 30]),
+    "deposit_paid": st.sampled_from([0, 500_000, 3_000_000]),
+    "invoiced_before": st.sampled_from([0, 1_000_000]),
+})
+contract_invoice_st = st.fixed_dictionaries({
+    "gross": st.integers(1, 3_000_000), "days_ago": st.sampled_from([0, 10, 130]),
+    "terms": st.sampled_from([0, 30, 60]), "contract": st.sampled_from([None, 0, 1]),
+})
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(setup=customer_st, terms=st.lists(contract_st, min_size=2, max_size=2),
+       rows=st.lists(contract_invoice_st, min_size=1, max_size=8))
+def test_batched_decisions_on_contracts_equal_one_at_a_time_checks(company, setup, terms, rows):
+    """Invoices on contracts: the contract's rest (the invoice adds only what goes beyond it) and its first invoice
+    (the deposit rule) advance in memory as posting each invoice would advance them."""
+    today = clock.today()
+    try:
+        with transaction.atomic():
+            customer = factories.customer()
+            contracts = []
+            for n, term in enumerate(terms):  # written under "warn", before the customer is rated
+                contract = contract_create(actor=None, customer=customer, number=f"HT-{n}",
+                                           signed_date=today - timedelta(days=200), amount_minor=term["amount"])
+                if term["invoiced_before"]:
+                    invoice_post(actor=None, customer=customer, issue_date=today - timedelta(days=150),
+                                 net_minor=term["invoiced_before"], tax_minor=0, contract=contract)
+                if term["deposit_paid"]:
+                    payment_record(actor=None, customer=customer, received_date=today - timedelta(days=100),
+                                   amount_minor=term["deposit_paid"], contract=contract)
+                Contract.objects.filter(pk=contract.pk).update(deposit_pct=term["deposit_pct"])
+                contract.refresh_from_db()
+                contracts.append(contract)
+            CreditControlSettings.objects.update_or_create(company_id=customer.company_id, defaults={
+                "unrated_policy": setup["policy"], "unrated_limit_minor": setup["unrated_limit"]})
+            if setup["rated"]:
+                rate(customer, grade="B", limit=setup["limit"], payment_terms_days=setup["grade_terms"])
+
+            def on(row):
+                return None if row["contract"] is None else contracts[row["contract"]]
+
+            documents = [ExposureDocument(**{**vars(_document(customer, row, today, n)), "contract": on(row)})
+                         for n, row in enumerate(rows)]
+            batched, left = services.credit_check_many(documents=documents)
+            assert left == set()
+            compared = 0
+            for n, row in enumerate(rows):
+                single = services.credit_check(customer=customer, amount_minor=row["gross"], currency="CNY",
+                                               document_kind="invoice", lock=False, contract=on(row),
+                                               payment_terms_days=row["terms"])
+                assert batched[n].details() == single.details()
+                compared += 1
+                if single.blocked:
+                    break
+                issue = today - timedelta(days=row["days_ago"])
+                invoice_post(actor=None, customer=customer, issue_date=issue, net_minor=row["gross"], tax_minor=0,
+                             due_date=issue + timedelta(days=row["terms"]), contract=on(row))
+            assert set(batched) == set(range(compared))
+            raise _Undo
+    except _Undo:
+        pass
+
+
+def test_an_invoice_on_another_customers_contract_is_left_to_the_one_at_a_time_check(company):
+    today = clock.today()
+    mine, other = factories.customer("K1"), factories.customer("K2")
+    theirs = contract_create(actor=None, customer=other, number="HT-K2", signed_date=today, amount_minor=1_000_00)
+    row = {"gross": 100_00, "days_ago": 0, "terms": 30}
+    plain = _document(mine, row, today, 0)
+    results, left = services.credit_check_many(documents=[
+        plain, ExposureDocument(**{**vars(_document(mine, row, today, 1)), "contract": theirs}),
+        _document(other, row, today, 2)])
+    assert (sorted(results), left) == ([2], {0, 1})

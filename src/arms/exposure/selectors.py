@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -133,6 +133,41 @@ def contract_uninvoiced_minor(contract_id: int) -> int:
     return row or 0
 
 
+@dataclass(frozen=True)
+class ContractInvoicing:
+    """What the credit check reads of a contract an invoice bills: what it has left to invoice
+    (``contract_uninvoiced_minor``) and whether an invoice was posted on it yet (``contract_is_first_invoice``),
+    with its customer and currency (the exposure component its rest counts in). ``after`` advances it in memory by
+    a new invoice exactly as reading it again after writing the invoice would."""
+
+    customer_id: int
+    currency: str
+    active: bool
+    uninvoiced_minor: int
+    invoiced: bool
+
+    def after(self, gross_minor: int) -> ContractInvoicing:
+        """The contract after an invoice of ``gross_minor`` on it (the query sums the invoices' gross amounts)."""
+        return replace(self, invoiced=True,
+                       uninvoiced_minor=max(0, self.uninvoiced_minor - gross_minor) if self.active else 0)
+
+
+def contracts_invoicing_many(contract_ids: Iterable[int]) -> dict[int, ContractInvoicing]:
+    """``ContractInvoicing`` of many contracts in one query (the same sums ``contract_uninvoiced_minor`` takes)."""
+    found: dict[int, ContractInvoicing] = {}
+    for pk, customer_id, currency, status, amount, invoiced, has_invoice in (
+        Contract.objects.filter(pk__in=list(contract_ids)).order_by()
+        .annotate(invoiced=Coalesce(contract_invoiced_subquery(), Value(0)),
+                  has_invoice=Exists(Invoice.objects.filter(contract=OuterRef("pk"))))
+        .values_list("pk", "customer_id", "currency", "status", "amount_minor", "invoiced", "has_invoice")
+    ):
+        active = status == ContractStatus.ACTIVE
+        found[pk] = ContractInvoicing(customer_id=customer_id, currency=currency, active=active,
+                                      uninvoiced_minor=max(0, amount - invoiced) if active else 0,
+                                      invoiced=bool(has_invoice))
+    return found
+
+
 def unmatured_bills_by_currency(customer_id: int, *, as_of: date) -> list[tuple[str, int]]:
     return list(
         Payment.objects.filter(customer_id=customer_id, method__in=list(BILL_METHODS), status=PaymentStatus.POSTED,
@@ -164,6 +199,12 @@ class ExposureRows:
         if amount_minor <= 0:
             return self
         return replace(self, receivables=_add_to(self.receivables, currency, amount_minor))
+
+    def with_contract_invoiced(self, currency: str, relieved_minor: int) -> ExposureRows:
+        """The rows after an invoice took ``relieved_minor`` off an active contract's rest in ``currency``."""
+        if relieved_minor <= 0:
+            return self
+        return replace(self, contracts=_add_to(self.contracts, currency, -relieved_minor))
 
 
 def _add_to(rows: tuple[tuple[str, int], ...], currency: str, amount_minor: int) -> tuple[tuple[str, int], ...]:

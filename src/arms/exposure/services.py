@@ -47,6 +47,7 @@ from arms.exposure.models import (
     UnratedPolicy,
 )
 from arms.exposure.selectors import (
+    ContractInvoicing,
     ExposureBreakdown,
     ExposureRows,
     OverdueRow,
@@ -54,6 +55,7 @@ from arms.exposure.selectors import (
     contract_deposit_status,
     contract_is_first_invoice,
     contract_uninvoiced_minor,
+    contracts_invoicing_many,
     control_settings,
     convert_between,
     customers_with_usable_override,
@@ -272,9 +274,14 @@ class CustomerCreditFacts:
     def prepayment_only(self) -> bool:
         return bool(getattr(self.profile, "prepayment_only", False))
 
-    def with_invoice(self, *, currency: str, gross_minor: int, due_date: date) -> CustomerCreditFacts:
-        """The facts after a new invoice (no contract) open for its ``gross_minor``, due ``due_date``."""
-        return replace(self, exposure=self.exposure.with_receivable(currency, gross_minor),
+    def with_invoice(self, *, currency: str, gross_minor: int, due_date: date,
+                     contract: tuple[str, int] | None = None) -> CustomerCreditFacts:
+        """The facts after a new invoice open for its ``gross_minor``, due ``due_date``; ``contract``: the currency
+        of the active contract it bills and what it took off that contract's rest."""
+        exposure = self.exposure.with_receivable(currency, gross_minor)
+        if contract is not None:
+            exposure = exposure.with_contract_invoiced(*contract)
+        return replace(self, exposure=exposure,
                        overdue=overdue_with_invoice(self.overdue, currency=currency, open_minor=gross_minor,
                                                     due_date=due_date, days=self.block_days, as_of=self.as_of,
                                                     min_minor=self.block_min))
@@ -319,15 +326,19 @@ def customers_credit_facts(customers: Sequence[Customer], *, as_of: date) -> dic
 
 
 def _credit_decide(credit: CustomerCreditFacts, *, amount_minor: int, currency: str, document_kind: str,
-                   contract: Contract | None, payment_terms_days: int | None
+                   contract: Contract | None, payment_terms_days: int | None,
+                   contract_state: ContractInvoicing | None = None
                    ) -> tuple[rules.CreditFacts, rules.Decision, ExposureBreakdown]:
-    """Decide one document of ``amount_minor`` ``currency`` (already checked) on the customer's ``credit`` facts."""
+    """Decide one document of ``amount_minor`` ``currency`` (already checked) on the customer's ``credit`` facts.
+    ``contract_state``: the ``contract``'s invoicing as the batched check advanced it (else read here)."""
     customer, profile, as_of = credit.customer, credit.profile, credit.as_of
     breakdown = breakdown_of(customer, credit.exposure, as_of=as_of, profile=profile, currency=currency)
     limit_currency = breakdown.currency
     increase_doc = amount_minor
     if contract is not None and document_kind == DocumentKind.INVOICE:
-        increase_doc = max(0, amount_minor - contract_uninvoiced_minor(contract.pk))
+        uninvoiced = (contract_uninvoiced_minor(contract.pk) if contract_state is None
+                      else contract_state.uninvoiced_minor)
+        increase_doc = max(0, amount_minor - uninvoiced)
     increase = convert_between(increase_doc, currency, limit_currency, on=as_of)
     amount_in_limit = convert_between(amount_minor, currency, limit_currency, on=as_of)
     prepayment_only = credit.prepayment_only
@@ -341,7 +352,7 @@ def _credit_decide(credit: CustomerCreditFacts, *, amount_minor: int, currency: 
         overdue_block_days=credit.block_days, overdue_block_min_minor=credit.block_min,
         holds=credit.holds, warn_share_bp=breakdown.warn_share_bp,
         **_policy_facts(credit, contract=contract, document_kind=document_kind, limit_currency=limit_currency,
-                        payment_terms_days=payment_terms_days),
+                        payment_terms_days=payment_terms_days, contract_state=contract_state),
     )
     return facts, rules.decide(facts), breakdown
 
@@ -361,7 +372,8 @@ def _check_result(facts: rules.CreditFacts, breakdown: ExposureBreakdown, *, dec
 
 
 def _policy_facts(credit: CustomerCreditFacts, *, contract: Contract | None, document_kind: str,
-                  limit_currency: str, payment_terms_days: int | None) -> dict[str, Any]:
+                  limit_currency: str, payment_terms_days: int | None,
+                  contract_state: ContractInvoicing | None = None) -> dict[str, Any]:
     """The facts of the credit policy in force: the unrated policy, the grade's terms, the guarantee, the deposit."""
     profile, as_of = credit.profile, credit.as_of
     rated = profile is not None and bool(profile.grade)
@@ -374,7 +386,8 @@ def _policy_facts(credit: CustomerCreditFacts, *, contract: Contract | None, doc
     if credit.guarantee_held is not None:
         facts["guarantee_required"] = True
         facts["guarantee_held"] = credit.guarantee_held
-    if contract is not None and document_kind == DocumentKind.INVOICE and contract_is_first_invoice(contract):
+    if contract is not None and document_kind == DocumentKind.INVOICE and (
+            contract_is_first_invoice(contract) if contract_state is None else not contract_state.invoiced):
         required, received, currency = contract_deposit_status(contract, as_of=as_of)
         facts.update(deposit_required_minor=required, deposit_received_minor=received, deposit_currency=currency)
     return facts
@@ -388,23 +401,31 @@ def credit_check_many(*, documents: Sequence[ExposureDocument], as_of: date | No
     order, each on the facts advanced in memory by the ones before it (exposure, and the overdue items when an
     earlier invoice is itself overdue beyond the block days).
 
+    An invoice on a contract is decided on the contract's invoicing read once (``contracts_invoicing_many``) and
+    advanced in memory too: what it has left to invoice (the invoice adds only what goes beyond it, and takes it
+    off the exposure's uninvoiced contracts) and whether it is the contract's first invoice (the deposit rule).
+
     Returns the results by position in ``documents`` and the positions left to the one-at-a-time check
     (``credit_enforce``), whose facts memory cannot advance the same way: every document of a customer that has
-    an approved unexpired override (a block must consume one), that is prepayment-only, or that has a document
-    other than an invoice without a contract in the call (a contract's uninvoiced rest and deposit change with
-    its invoices). A customer's documents after its first blocked one are in neither: the caller refuses.
+    an approved unexpired override (a block must consume one), that is prepayment-only, or that has in the call a
+    document other than an invoice, or an invoice on another customer's contract. A customer's documents after its
+    first blocked one are in neither: the caller refuses.
     """
     as_of = as_of or timezone.localdate()
     by_customer: dict[int, list[int]] = defaultdict(list)
     for position, document in enumerate(documents):
         by_customer[document.customer.pk].append(position)
     with_override = customers_with_usable_override(by_customer)
+    contracts = contracts_invoicing_many({document.contract.pk for document in documents
+                                          if document.contract is not None})
     results: dict[int, CreditCheckResult] = {}
     left: set[int] = set()
     for customer_id, positions in by_customer.items():
         if customer_id in with_override or any(
-                documents[p].contract is not None or documents[p].document_kind != DocumentKind.INVOICE
-                or documents[p].due_date is None for p in positions):
+                documents[p].document_kind != DocumentKind.INVOICE or documents[p].due_date is None
+                or (documents[p].contract is not None
+                    and getattr(contracts.get(documents[p].contract.pk), "customer_id", None) != customer_id)
+                for p in positions):
             left.update(positions)
     read = customers_credit_facts([documents[positions[0]].customer for customer_id, positions in by_customer.items()
                                    if positions[0] not in left], as_of=as_of)
@@ -418,16 +439,21 @@ def credit_check_many(*, documents: Sequence[ExposureDocument], as_of: date | No
             continue
         for position, document in zip(positions, mine, strict=True):
             currency = _check_amount(document.amount_minor, document.currency)
+            state = contracts[document.contract.pk] if document.contract is not None else None
             facts, decided, breakdown = _credit_decide(
                 credit, amount_minor=document.amount_minor, currency=currency, document_kind=document.document_kind,
-                contract=None, payment_terms_days=document.payment_terms_days)
+                contract=document.contract, payment_terms_days=document.payment_terms_days, contract_state=state)
             results[position] = _check_result(facts, breakdown, decision=decided.decision,
                                               reasons=list(decided.reasons), amount_minor=document.amount_minor,
                                               currency=currency)
             if decided.blocked:
                 break
+            relief = None
+            if document.contract is not None and state is not None:
+                contracts[document.contract.pk] = state.after(document.amount_minor)
+                relief = (state.currency, state.uninvoiced_minor - contracts[document.contract.pk].uninvoiced_minor)
             credit = credit.with_invoice(currency=currency, gross_minor=document.amount_minor,
-                                         due_date=document.due_date or as_of)
+                                         due_date=document.due_date or as_of, contract=relief)
     return results, left
 
 

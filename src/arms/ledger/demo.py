@@ -33,9 +33,10 @@ UNCONFIRMED_SHARE = 0.25
 def seed_demo(*, today: date, seed: int) -> dict[str, int]:
     rng = random.Random(seed * 7919 + 13)
     if not InvoiceDelivery.objects.exists():
+        # drawn in the order of the documents' numbers, not of their ids (which follow how the bulk path wrote them)
         invoices = list(not_cancelled(Invoice.objects.filter(issue_date__lte=today - timedelta(days=NOT_YET_DAYS)))
                         .select_related("customer").prefetch_related("customer__contacts").order_by("issue_date",
-                                                                                                       "pk"))
+                                                                                                       "number"))
         envelopes: dict[tuple[int, str, str], list[Invoice]] = defaultdict(list)
         habit = {}  # each customer gets its invoices one way
         deliveries: list[DeliveryRow] = []

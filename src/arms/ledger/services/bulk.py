@@ -222,8 +222,8 @@ def invoices_post_bulk(*, actor: Actor, invoices: Sequence[InvoiceInput],
 def _credit_checked(actor: Actor, invoices: Sequence[InvoiceInput], customers: dict[int, Customer],
                     numbers: dict[int, str], prepared: list[tuple[int, InvoiceTerms, int, int, Decimal]]) -> set[int]:
     """The batched credit check (``exposure.increase_many``) of the prepared invoices, in list order: it refuses
-    the first blocked one (its row named) and returns the indexes it decided; the rest (a contract's invoices,
-    customers with an override to consume, prepayment-only ones) go through ``invoice_exposure_check``."""
+    the first blocked one (its row named) and returns the indexes it decided (a contract's invoices too); the rest
+    (customers with an override to consume, prepayment-only ones) go through ``invoice_exposure_check``."""
     documents = [
         hooks.ExposureDocument(customer=customers[invoices[index].customer.pk], amount_minor=terms.gross,
                                currency=terms.currency, document_kind="invoice", document_ref=numbers[index],
