@@ -16,12 +16,12 @@ creates nothing the second time. The services get idempotency keys derived from 
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 PROGRESS_EVERY = 200
 
 Progress = Callable[[str, int, int | None], None]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -173,34 +176,31 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None, *
         progress(stage, done, total)
 
 
-def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None, dry_run: bool = False,
-                progress: Progress | None = None, encoding: str = "") -> ImportResult:
-    """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing.
-
-    ``encoding`` names a CSV file's encoding (one of ``readers.ENCODINGS``) instead of detecting it.
-    """
-    with _older_objects_frozen():
-        return _import_file(kind=kind, file=file, filename=filename, actor=actor, dry_run=dry_run, progress=progress,
-                            encoding=encoding)
-
-
-@contextmanager
-def _older_objects_frozen() -> Iterator[None]:
+def _older_objects_frozen(function: Callable[P, R]) -> Callable[P, R]:
     """Keep the cyclic garbage collector off the objects that existed before (``gc.freeze``) while an import runs.
 
     An import makes hundreds of thousands of short-lived objects a batch, and each of the collector's full passes
     walked every object of the process as well (the modules, Django's registry: ~140,000), about a second of a
     5,000-row import; it still collects what the import makes. ``gc.unfreeze`` at the end hands the older objects
     back to it."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+    @functools.wraps(function)
+    def frozen(*args: P.args, **kwargs: P.kwargs) -> R:
+        gc.freeze()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return frozen
 
 
-def _import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor, dry_run: bool, progress: Progress | None,
-                 encoding: str) -> ImportResult:
+@_older_objects_frozen
+def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None, dry_run: bool = False,
+                progress: Progress | None = None, encoding: str = "") -> ImportResult:
+    """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing.
+
+    ``encoding`` names a CSV file's encoding (one of ``readers.ENCODINGS``) instead of detecting it.
+    """
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown import kind %(kind)s; use one of %(kinds)s.")
                                % {"kind": kind, "kinds": ", ".join(KINDS)}, field="kind")
