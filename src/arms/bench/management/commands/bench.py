@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--from-db", action="store_true",
                             help="cashapp: the lines pay the database's own customers and open invoices (its company) "
                                  "instead of a generated ledger; nothing is written.")
-        parser.add_argument("--invoices", type=int, default=None, help="How many invoices to load (up to 1,000,000).")
+        parser.add_argument("--invoices", type=int, default=None, help="How many invoices to load (up to 10,000,000).")
         parser.add_argument("--customers", type=int, default=None, help="How many customers (default invoices/100).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed for the generated documents.")
         parser.add_argument("--today", type=date.fromisoformat, default=DEFAULT_TODAY,
