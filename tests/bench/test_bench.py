@@ -34,7 +34,7 @@ def test_bench_loads_a_sound_ledger_and_prints_one_json_line():
 
     assert set(figures) == {
         "benchmark", "date", "invoices", "customers", "seed", "batch_size", "producer_process",
-        "indexes_built_after_load", "database", "machine", "rows", "load",
+        "indexes_built_after_load", "writers", "database", "machine", "rows", "load",
         "analyze_seconds", "open_items_for_customer", "customer_statement", "ledger_check",
     }
     assert (figures["invoices"], figures["customers"], figures["seed"]) == (2_000, 20, 3)
@@ -230,3 +230,57 @@ def test_encoded_rows_carry_the_model_defaults(company):
     values = line[:-1].split("\t")
     assert values[:4] == ["7", str(company.pk), "C\\t1", "甲"]
     assert len(values) == len(table.columns)
+
+
+def book_relative_to(first: dict[str, int]) -> list[list[tuple]]:
+    """The documents written after ``first`` (each table's first new id), every id shifted to count from 0:
+    two loads of the same plan compare equal however their batches were committed."""
+    def shift(value, table):
+        return None if value is None else value - first[table]
+
+    inv, pay, alc, ent = (m._meta.db_table for m in (Invoice, Payment, Allocation, JournalEntry))
+    cus, lin = Customer._meta.db_table, JournalLine._meta.db_table
+    return [
+        [(shift(i, inv), shift(c, cus), *rest) for i, c, *rest in Invoice.objects.filter(id__gte=first[inv])
+         .order_by("id").values_list("id", "customer_id", "issue_date", "due_date", "net_minor", "tax_minor",
+                                     "gross_minor", "amount_open_minor")],
+        [(shift(i, pay), shift(c, cus), *rest) for i, c, *rest in Payment.objects.filter(id__gte=first[pay])
+         .order_by("id").values_list("id", "customer_id", "received_date", "amount_minor",
+                                     "amount_unallocated_minor", "method", "bill_maturity_date")],
+        [(shift(i, alc), shift(v, inv), shift(p, pay), *rest) for i, v, p, *rest in Allocation.objects
+         .filter(id__gte=first[alc]).order_by("id").values_list("id", "invoice_id", "payment_id", "amount_minor",
+                                                                "date")],
+        [(shift(i, ent), shift(c, cus), shift(v, inv), shift(p, pay), shift(a, alc), *rest)
+         for i, c, v, p, a, *rest in JournalEntry.objects.filter(id__gte=first[ent]).order_by("id").values_list(
+             "id", "customer_id", "invoice_id", "payment_id", "allocation_id", "date", "kind")],
+        [(shift(i, lin), shift(e, ent), shift(c, cus), *rest) for i, e, c, *rest in JournalLine.objects
+         .filter(id__gte=first[lin]).order_by("id").values_list("id", "entry_id", "customer_id", "account_id",
+                                                                "debit_minor", "credit_minor")],
+    ]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writers_commit_every_batch_once_and_write_what_one_writer_writes():
+    def load(writers: int) -> tuple[Loader, list]:
+        loader = Loader(invoices=450, customers=4, seed=3, today=date(2026, 11, 20), batch_size=100,
+                        writers=writers)
+        first = loader.next_ids()
+        loader.load()
+        # the same seed draws the same USCCs: clear them so the second load's customers may carry them again
+        Customer.objects.filter(id__gte=first[Customer._meta.db_table]).update(uscc="")
+        return loader, book_relative_to(first)
+
+    one, alone = load(1)
+    two, side_by_side = load(2)
+
+    assert (one.writers_used, two.writers_used) == (1, 2)
+    assert len(alone[0]) == 450 and all(alone)
+    assert side_by_side == alone
+    assert two.rows == one.rows
+    assert ledger_problems() == {}
+
+
+def test_bench_refuses_a_writer_count_out_of_bounds():
+    with pytest.raises(CommandError, match="--writers"):
+        call_command("bench", invoices=10, writers=9, stdout=StringIO(), stderr=StringIO())

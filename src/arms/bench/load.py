@@ -28,6 +28,13 @@ built again before ``load`` returns or raises; only a killed process (``kill -9`
 half-loaded scratch book without them, to be dropped. Primary keys, unique constraints and the index the
 deferred balance check reads (the journal lines' ``entry_id``) are never dropped, so every guard runs during
 the load as it would without this. ``--keep-indexes`` keeps them all.
+
+On PostgreSQL, when each batch commits on its own, two writers (threads, each with its own connection) write and
+commit batches side by side (``--writers``): most of a batch's time is its ``COMMIT``, where the server fires the
+deferred foreign-key and balance checks on one core, so a second transaction in flight puts the second core to
+work. The batches are independent (each holds its invoices with their payments, allocations and journal, and
+refers to nothing but the customers and accounts written before), so the order they commit in changes nothing;
+a failed batch stops the feed, the batches in flight finish, and the error is raised as before.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -82,7 +90,7 @@ class Loader:
     """Generates and writes ``invoices`` documents for ``customers`` new customers, ``batch_size`` at a time."""
 
     def __init__(self, *, invoices: int, customers: int, seed: int, today: date, batch_size: int = 20_000,
-                 producer: bool = True, defer_indexes: bool = True):
+                 producer: bool = True, defer_indexes: bool = True, writers: int = 2):
         self.total = invoices
         self.customer_count = customers
         self.today = today
@@ -102,6 +110,9 @@ class Loader:
         self.defer_indexes = defer_indexes
         #: (name, definition) of the indexes this load dropped and built again
         self.deferred_indexes: list[tuple[str, str]] = []
+        #: batches written side by side (PostgreSQL, each batch its own transaction); ``writers_used`` is what ran
+        self.writers = writers
+        self.writers_used = 1
         connection.ensure_connection()
 
     # ---- helpers ---------------------------------------------------------------------------------
@@ -248,25 +259,73 @@ class Loader:
         # are still pending, and PostgreSQL builds no index on a table with pending trigger events
         defer = copy and self.defer_indexes and not connection.in_atomic_block and self.book_empty()
         dropped = self.drop_indexes() if defer else []
+        # side by side only where each batch is a transaction of its own (not inside a caller's, not SQLite's
+        # one writer at a time)
+        self.writers_used = self.writers if copy and not connection.in_atomic_block else 1
+        batches = self.packed_batches(customers, ids, tables, copy)
         try:
-            for size, packed in self.packed_batches(customers, ids, tables, copy):
-                with transaction.atomic():
-                    if copy:
-                        with connection.cursor() as cursor:  # this transaction only; see the module's docstring
-                            cursor.execute("SET LOCAL synchronous_commit = off")
-                    for key, table in tables.items():
-                        count, rows = packed[key]
-                        if copy:
-                            table.write_copy(rows)
-                        else:
-                            table.write(rows)
-                        self.rows[table.name] += count
-                advance(size)
+            if self.writers_used > 1:
+                self.write_side_by_side(batches, tables, advance)
+            else:
+                for size, packed in batches:
+                    self.count(self.write_batch(packed, tables, copy), size, advance)
         finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()  # stops the second process at once when a batch failed
             self.create_indexes(dropped)
         self.deferred_indexes = dropped
         self.reset_sequences()
         return dict(self.rows)
+
+    @staticmethod
+    def write_batch(packed: dict[str, tuple[int, object]], tables: dict[str, Table], copy: bool) -> dict[str, int]:
+        """One batch in one transaction (this thread's connection); returns the rows written per table."""
+        with transaction.atomic():
+            if copy:
+                with connection.cursor() as cursor:  # this transaction only; see the module's docstring
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            for key, table in tables.items():
+                _count, rows = packed[key]
+                if copy:
+                    table.write_copy(rows)
+                else:
+                    table.write(rows)
+        return {table.name: packed[key][0] for key, table in tables.items()}
+
+    def count(self, written: dict[str, int], size: int, advance: Callable[[int], None]) -> None:
+        for name, rows in written.items():
+            self.rows[name] += rows
+        advance(size)
+
+    def write_side_by_side(self, batches: Iterable[tuple[int, dict]], tables: dict[str, Table],
+                           advance: Callable[[int], None]) -> None:
+        """Write the batches with ``writers_used`` threads, at most that many in flight (the rest wait in the
+        producer's pipe). The rows are counted here, in the calling thread, as each batch commits."""
+
+        def write(size: int, packed: dict) -> tuple[int, dict[str, int]]:
+            try:
+                return size, self.write_batch(packed, tables, True)
+            finally:
+                connection.close()  # this thread's own connection; the next batch opens another
+
+        def settle(finished: set[Future]) -> None:
+            for future in finished:
+                size, written = future.result()  # a failed batch raises here
+                self.count(written, size, advance)
+
+        pending: set[Future] = set()
+        with ThreadPoolExecutor(max_workers=self.writers_used, thread_name_prefix="arms-bench-writer") as pool:
+            try:
+                for size, packed in batches:
+                    if len(pending) >= self.writers_used:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        settle(finished)
+                    pending.add(pool.submit(write, size, packed))
+                finished, pending = wait(pending)
+                settle(finished)
+            finally:
+                wait(pending)  # the batches in flight commit or fail before the indexes are built again
 
     # ---- secondary indexes (PostgreSQL, an empty book) ----------------------------------------------
 

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         parser.add_argument("--keep-indexes", action="store_true",
                             help="PostgreSQL: keep the document tables' secondary indexes during the load (by default "
                                  "an empty book's load drops them and builds them again after the rows are in).")
+        parser.add_argument("--writers", type=int, default=2,
+                            help="PostgreSQL: batches written and committed side by side, 1 to 8 (default "
+                                 "%(default)s).")
         parser.add_argument("--lines", type=int, default=10_000, help="cashapp: bank lines to match.")
         parser.add_argument("--names", default="", help="cashapp: a file of company short names (字号), one a line.")
         parser.add_argument("--json", action="store_true", help="cashapp: one JSON line instead of the table.")
@@ -97,6 +100,8 @@ class Command(BaseCommand):
         customers = customers or max(1, invoices // 100)
         if customers < 1 or batch_size < 1 or samples < 1 or repeat < 1:
             raise CommandError(_("--customers, --batch-size, --samples and --repeat must be positive."))
+        if not 1 <= options["writers"] <= 8:
+            raise CommandError(_("--writers must be between 1 and 8."))
         if Invoice.objects.exists() and not force:
             raise CommandError(_(
                 "The database already holds invoices. arms bench writes a great many rows: run it on a fresh "
@@ -104,7 +109,8 @@ class Command(BaseCommand):
             ))
 
         loader = Loader(invoices=invoices, customers=customers, seed=seed, today=today, batch_size=batch_size,
-                        producer=not options["single_process"], defer_indexes=not options["keep_indexes"])
+                        producer=not options["single_process"], defer_indexes=not options["keep_indexes"],
+                        writers=options["writers"])
         console = Console(stderr=True)
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -130,6 +136,7 @@ class Command(BaseCommand):
             "batch_size": batch_size,
             "producer_process": loader.producer,
             "indexes_built_after_load": len(loader.deferred_indexes),
+            "writers": loader.writers_used,
             "database": measure.database(),
             "machine": measure.machine(),
             "rows": {**rows, "total": total_rows},
