@@ -56,6 +56,7 @@ def assert_flat(label: str, small: tuple[int, list[str]], large: tuple[int, list
 def shape(sql: str) -> str:
     """The SQL with its literals (numbers, strings, IN lists) blanked, so one query per row shows as one shape."""
     sql = re.sub(r'"s\d+_x\d+"', "?", sql)  # savepoint names
+    sql = re.sub(r'"_django_curs_\d+_[a-z]+_\d+"', "?", sql)  # server-side cursors' names (PostgreSQL)
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
     return re.sub(r"\((?:\?, )+\?\)", "(?)", sql)

@@ -32,3 +32,31 @@ def run_over(people, customers: int) -> tuple[int, list[str]]:
 def test_a_dunning_run_costs_the_same_queries_for_three_times_the_customers(policy, people):
     run_over(people, 1)  # warm the caches
     assert_flat("dunning_run", run_over(people, 2), run_over(people, 6), per_shape=0)
+
+
+def test_a_run_read_a_few_rows_at_a_time_writes_what_a_run_read_at_once_writes(policy, people, monkeypatch):
+    """The selection is streamed (a server-side cursor on PostgreSQL) and written a chunk of customers at a time:
+    with chunks of two rows the run writes the same actions and items as with one chunk."""
+    from arms.dunning.models import DunningItem
+    from arms.dunning.services import runs
+
+    for n in range(7):
+        cust = make_customer(people)
+        for day in range(n % 3 + 1):
+            factories.invoice(cust, issued=date(2026, 1, 10 + day))
+
+    def written(chunk: int) -> tuple[list, list]:
+        monkeypatch.setattr(runs, "CHUNK", chunk)
+        with rolled_back():
+            run = dunning_run(as_of=DUE + timedelta(days=1), process=False)
+            actions = {a.pk: a for a in DunningAction.objects.filter(run=run)}
+            found = (sorted((a.customer_id, a.currency, a.stage_id, a.open_minor, a.interest_minor)
+                            for a in actions.values()),
+                     sorted((actions[i.action_id].customer_id, actions[i.action_id].stage_id, i.invoice_id,
+                             i.amount_open_minor, i.stages_skipped) for i in DunningItem.objects.filter(run=run)))
+        return found
+
+    at_once, streamed = written(10_000), written(2)
+
+    assert len(at_once[0]) >= 7 and len(at_once[1]) >= 7  # every customer acted on
+    assert streamed == at_once

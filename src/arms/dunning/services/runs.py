@@ -54,17 +54,24 @@ FIELDS = ("pk", "customer_id", "currency", "due_date", "amount_open_minor", "due
 
 
 def _rows(as_of: date, ladders: list[Ladder]) -> Iterator[tuple[Any, ...]]:
-    """The due items, grouped by customer and currency (the order actions are written in).
+    """The due items, grouped by customer and currency (the order actions are written in), streamed ``CHUNK``
+    rows a round trip: the run holds one chunk of customers, never the whole selection (1.77 million items and
+    1.3 GB at 10M invoices when PostgreSQL's rows were read in one go).
 
-    Streamed on SQLite. On PostgreSQL read in one go: ``iterator()`` would run it as a server-side cursor, for
-    which the planner optimises the first rows (``cursor_tuple_fraction``) and picks nested loops that took
-    about a minute per 5,000 rows on a million invoices, where the ordinary plan (hash anti-join) takes seconds.
+    On PostgreSQL ``iterator()`` reads through a server-side cursor, for which the planner by default optimises
+    the first rows (``cursor_tuple_fraction`` 0.1) and picked nested loops that took about a minute per 5,000
+    rows at a million invoices, where the ordinary plan (hash anti-join) takes seconds. So the cursor is planned
+    for the whole result, as an ordinary query is: ``SET LOCAL`` for the run's transaction (``dunning_run`` is
+    atomic), which ends with it. The cursor does not see the actions and items the run writes meanwhile
+    (PostgreSQL's cursors read the snapshot of their start).
     """
     if not ladders:  # no active policy: nothing is due (and the selection's annotations do not exist)
         return iter(())
     qs = due_items(as_of=as_of, ladders=ladders).order_by("customer_id", "currency", "due_date", "pk")
-    rows = qs.values_list(*FIELDS)
-    return iter(rows) if connection.vendor == "postgresql" else rows.iterator(chunk_size=CHUNK)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    return qs.values_list(*FIELDS).iterator(chunk_size=CHUNK)
 
 
 class Row(NamedTuple):
