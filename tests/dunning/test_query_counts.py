@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from arms.dunning.models import DunningAction
-from arms.dunning.services import dunning_run
+from arms.dunning.models import DunningAction, DunningItem
+from arms.dunning.services import dunning_run, runs
 from tests import factories
 from tests.dunning.conftest import AFTER_THE_STORIES, make_customer
 from tests.queries import assert_flat, count_queries, rolled_back
@@ -37,9 +37,6 @@ def test_a_dunning_run_costs_the_same_queries_for_three_times_the_customers(poli
 def test_a_run_read_a_few_rows_at_a_time_writes_what_a_run_read_at_once_writes(policy, people, monkeypatch):
     """The selection is streamed (a server-side cursor on PostgreSQL) and written a chunk of customers at a time:
     with chunks of two rows the run writes the same actions and items as with one chunk."""
-    from arms.dunning.models import DunningItem
-    from arms.dunning.services import runs
-
     for n in range(7):
         cust = make_customer(people)
         for day in range(n % 3 + 1):

@@ -315,17 +315,15 @@ class Loader:
                 self.count(written, size, advance)
 
         pending: set[Future] = set()
+        # leaving the pool waits for the batches in flight (commit or fail), also when one failed: the indexes
+        # are built again only after them
         with ThreadPoolExecutor(max_workers=self.writers_used, thread_name_prefix="arms-bench-writer") as pool:
-            try:
-                for size, packed in batches:
-                    if len(pending) >= self.writers_used:
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        settle(finished)
-                    pending.add(pool.submit(write, size, packed))
-                finished, pending = wait(pending)
-                settle(finished)
-            finally:
-                wait(pending)  # the batches in flight commit or fail before the indexes are built again
+            for size, packed in batches:
+                if len(pending) >= self.writers_used:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    settle(finished)
+                pending.add(pool.submit(write, size, packed))
+            settle(wait(pending).done)
 
     # ---- secondary indexes (PostgreSQL, an empty book) ----------------------------------------------
 
