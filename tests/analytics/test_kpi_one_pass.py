@@ -16,7 +16,7 @@ from arms.analytics.recovery import RateParts, dunning_parts
 from arms.cases.models import Dispute
 from arms.customers.models import Customer
 from arms.ledger.balances import open_items_as_of, open_items_on_days
-from arms.ledger.models import Allocation
+from arms.ledger.models import Allocation, Invoice
 from tests.analytics.test_recovery import _generated_ledger
 from tests.ledger.test_open_items_as_of import _book
 
@@ -73,3 +73,37 @@ def test_dunning_in_the_same_pass_is_dunning_parts(db, company):
             dunning = _assert_one_pass_dunning(start, end, customers, grace=grace)
             counted += 0 < dunning.part < dunning.whole
     assert counted >= 3
+
+
+def _settled_by_hand(start: date, end: date, customers) -> dict[str, date]:
+    """The rule of ``kpis.settled_in_period`` worked out in Python from every allocation: an allocation dated in
+    the period, and everything allocated up to its end equal to the gross amount; settled on the latest date up to
+    the end."""
+    invoices = Invoice.objects.all() if customers is None else Invoice.objects.filter(customer__in=customers)
+    settled = {}
+    for invoice in invoices:
+        dated = [(row.date, row.amount_minor) for row in Allocation.objects.filter(invoice=invoice) if row.date <= end]
+        if any(day >= start for day, _amount in dated) and sum(amount for _day, amount in dated) == invoice.gross_minor:
+            settled[invoice.number] = max(day for day, _amount in dated)
+    return settled
+
+
+def test_settled_in_period_from_one_joined_table_is_the_rule_worked_by_hand(db, company, today):
+    """``settled_in_period`` reads the allocations from the period's start on once, per invoice, in a joined
+    table: the same invoices and dates as the rule worked out by hand, also for invoices settled in the period and
+    opened again after it (a reversal or a bounced bill after the end), in CNY and USD."""
+    _book(today)
+    _generated_ledger(seed=9)
+    usd = Customer.objects.filter(currency="USD")
+    periods = [(today - timedelta(days=n + length), today - timedelta(days=n))
+               for n in (0, 10, 40, 63, 120) for length in (0, 30, 91)]
+    periods += [(date(2026, 7, 1), date(2026, 7, 31)), (date(2026, 9, 1), date(2026, 11, 30))]
+    found = reopened = 0
+    for start, end in periods:
+        for customers in (None, usd):
+            expected = _settled_by_hand(start, end, customers)
+            got = dict(kpis.settled_in_period(start, end, customers).values_list("number", "settled_on"))
+            assert got == expected, (start, end)
+            found += len(got)
+            reopened += Invoice.objects.filter(number__in=got, amount_open_minor__gt=0).count()
+    assert found >= 20 and reopened >= 1

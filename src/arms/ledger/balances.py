@@ -124,17 +124,18 @@ def allocation_sum(field: str, **filters: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
 
 
-def joined_allocation_sums(qs: QuerySet[Invoice], where: Q, *, last_date: str = "",
+def joined_allocation_sums(qs: QuerySet[Invoice], where: Q, *, last_date: str = "", last_date_where: Q | None = None,
                            **sums: Sum) -> tuple[QuerySet[Invoice], dict[str, Expression]]:
     """``qs`` with the allocations matching ``where`` summed once per invoice (``sums``: name → ``Sum(...)``,
     optionally filtered) in a derived table left-joined to the invoices, and an expression per sum (a whole
-    number, 0 where the invoice has none) to annotate with; with ``last_date``, also the latest allocation date
-    under that name (NULL where none). Where a correlated ``allocation_sum`` looks the allocations up once per
-    invoice, both databases build this table once (a hash or an automatic index on ``invoice_id``)."""
+    number, 0 where the invoice has none) to annotate with; with ``last_date``, also the latest date of those
+    allocations (of those also matching ``last_date_where``, if given) under that name (NULL where none). Where a
+    correlated ``allocation_sum`` looks the allocations up once per invoice, both databases build this table once
+    (a hash or an automatic index on ``invoice_id``)."""
     qs = qs.all()
     columns: dict[str, Any] = {name: Cast(total, BigIntegerField()) for name, total in sums.items()}
     if last_date:
-        columns[last_date] = Max("date")
+        columns[last_date] = Max("date", filter=last_date_where)
     rows = Allocation.objects.filter(where).order_by().values("invoice_id").annotate(**columns)
     alias = qs.query.join(_AllocationSums(rows, parent_alias=qs.query.get_initial_alias()))
     expressions: dict[str, Expression] = {
