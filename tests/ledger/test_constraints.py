@@ -1,6 +1,7 @@
 """The database is the last line of defence: writes that go around the services hit a named constraint
 or a trigger, on SQLite and PostgreSQL alike."""
 
+import json
 from datetime import date
 
 import pytest
@@ -237,3 +238,30 @@ def test_postgres_refuses_an_unbalanced_entry_written_by_the_bulk_writer(company
             Table(JournalLine, ["entry_id", "account_id", "customer_id", "debit_minor", "credit_minor"],
                   timezone.now()).write([(late, Account.objects.get(code="1002").pk, customer.pk, 7, 0)])
     assert sorted(JournalEntry.objects.filter(customer=customer).values_list("pk", flat=True)) == sorted(kept)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_open_items_index_carries_what_todays_open_items_read_and_answers_them_alone(company):
+    """ledger/0017: ``invoice_open_by_customer`` keeps its key and condition and carries the columns a read of
+    today's open items uses, so that once a vacuum has marked the pages all-visible PostgreSQL answers the aging's
+    facts from the index without visiting the invoice table."""
+    from arms.analytics.aging import AgingRows, aging_items
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('invoice_open_by_customer'::regclass)")
+        definition = cursor.fetchone()[0]
+    assert definition.endswith("(customer_id, due_date) INCLUDE (id, issue_date, currency, amount_open_minor, "
+                               "gross_base_minor) WHERE (amount_open_minor > 0)"), definition
+    customer = factories.customer()
+    for _n in range(3):
+        factories.invoice(customer)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) ledger_invoice")
+    facts, params = AgingRows(items=aging_items(as_of=timezone.localdate()), as_of=timezone.localdate(),
+                              group_by="customer", size=8)._facts()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small is otherwise read whole
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {facts}", params)
+        plan = json.dumps(cursor.fetchone()[0])
+    assert '"Node Type": "Index Only Scan"' in plan and '"Heap Fetches": 0' in plan, plan

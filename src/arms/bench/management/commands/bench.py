@@ -122,7 +122,7 @@ class Command(BaseCommand):
             load_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        analyze()
+        analyze_statement = analyze()
         analyze_seconds = time.perf_counter() - started
 
         sample = random.Random(seed).sample(loader.customer_ids, min(samples, len(loader.customer_ids)))
@@ -146,6 +146,7 @@ class Command(BaseCommand):
                 "invoices_per_second": round(invoices / load_seconds),
             },
             "analyze_seconds": round(analyze_seconds, 3),
+            "analyze_statement": analyze_statement,
             "open_items_for_customer": measure.open_items(sample, repeat),
             "customer_statement": measure.statement(sample, repeat, today),
             "ledger_check": measure.full_check(),
