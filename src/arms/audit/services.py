@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arms.audit.actions import AuditAction
+from arms.audit.actions import ACTION_CODES, AuditAction
 from arms.audit.models import GENESIS_HASH, AuditBatch, AuditBatchEvent, AuditEvent, AuditHead
 from arms.common import hooks
 from arms.common.actors import user_or_none
@@ -119,7 +119,7 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
     rows the change posted beside it (``{"ledger.journalentry": {"17": "<sha256>"}}``, see the model)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    if action not in AuditAction.values:
+    if action not in ACTION_CODES:
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     head = qs_for_update(AuditHead.objects.all()).get(pk=1)
     actor_user, actor_name = _actor_of(actor)
@@ -190,7 +190,7 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
     rows = []
     prev, position = batch.last_hash, batch.events
     for action in {event.action for event in events}:
-        if action not in AuditAction.values:
+        if action not in ACTION_CODES:
             raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
     for event in events:
         position += 1
