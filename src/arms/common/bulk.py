@@ -95,7 +95,7 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     transaction holds the database's only write lock (``transaction_mode`` IMMEDIATE), so nobody takes them."""
     if count <= 0:
         return []
-    table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+    table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -132,7 +132,7 @@ def insert_instances(model: type[Model], objs: list[Any], now: datetime, *, rese
     prepare = [None if f.get_internal_type() in _PLAIN else f for f in fields]
     # a date, a rate or ``now`` repeats down a batch: each distinct value of a column is prepared once
     prepared: list[dict[Any, Any]] = [{} for _field in fields]
-    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    pk_name = model._meta.pk.attname
     ids = [getattr(obj, pk_name) for obj in objs] if reserved else reserve_ids(model, len(objs))
     rows = []
     for obj, pk in zip(objs, ids, strict=True):
@@ -158,8 +158,8 @@ def update_column(model: type[Model], column: str, values: dict[int, int]) -> No
     if not values:
         return
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
-    name = quote(model._meta.get_field(column).column)  # type: ignore[union-attr]
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    name = quote(model._meta.get_field(column).column)  # type: ignore[union-attr,arg-type]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"UPDATE {table} SET {name} = v.value FROM (SELECT unnest(%s::bigint[]) AS id, "
@@ -219,6 +219,7 @@ class Among(In):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if connection.vendor != "postgresql":
-            return super().as_sql(compiler, connection)
+            sql, params = super().as_sql(compiler, connection)
+            return sql, list(params)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*lhs_params, [value for value in dict.fromkeys(self.rhs) if value is not None]]

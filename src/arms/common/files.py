@@ -19,6 +19,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 OCTET_STREAM = "application/octet-stream"
@@ -68,8 +69,8 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def protect(response: HttpResponse, *, filename: str, content_type: str | None, inline: bool = False,
-            sha256: str = "") -> HttpResponse:
+def protect(response: HttpResponseBase, *, filename: str, content_type: str | None, inline: bool = False,
+            sha256: str = "") -> HttpResponseBase:
     """Set the headers every stored file is served with (see the module's docstring) on ``response``."""
     safe = safe_content_type(content_type)
     response["Content-Type"] = safe
@@ -82,10 +83,10 @@ def protect(response: HttpResponse, *, filename: str, content_type: str | None, 
 
 
 def file_response(content, *, filename: str, content_type: str | None, inline: bool = False,
-                  sha256: str = "") -> HttpResponse:
+                  sha256: str = "") -> HttpResponseBase:
     """A stored file (``bytes`` or an open binary file) as a safe download named ``filename``."""
     if isinstance(content, (bytes, bytearray, memoryview)):
-        response = HttpResponse(bytes(content))
+        response: HttpResponseBase = HttpResponse(bytes(content))
     else:
         response = FileResponse(content)
     return protect(response, filename=filename, content_type=content_type, inline=inline, sha256=sha256)

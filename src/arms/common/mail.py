@@ -38,7 +38,8 @@ class EmlFileBackend(BaseEmailBackend):
 
     def __init__(self, *, file_path: str | os.PathLike | None = None, fail_silently: bool = False, **kwargs):
         super().__init__(fail_silently=fail_silently, **kwargs)
-        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
+        # set by the settings that choose this backend (local, demo); the type stubs' Settings do not know it
+        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)  # type: ignore[misc]
 
     def send_messages(self, email_messages) -> int:
         written = 0

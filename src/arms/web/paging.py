@@ -27,7 +27,7 @@ def page_size(request, *, default: int = DEFAULT_PAGE_SIZE) -> int:
 def paginate(request, items, *, param: str = "page", default_size: int = DEFAULT_PAGE_SIZE) -> Page:
     """The page of ``items`` the address asks for; ``param`` names the page number when a screen has two lists."""
     page = Paginator(items, page_size(request, default=default_size)).get_page(request.GET.get(param))
-    page.param = param
+    page.param = param  # type: ignore[attr-defined]  # read by the {% pager %} tag
     return page
 
 

@@ -37,6 +37,13 @@ class _StatementLineTag(mt940.tags.Statement):
         "(?P<customer_reference>((?!//)[^\\n]){0,16})", "(?P<customer_reference>((?!//)[^\\n]){0,34})"
     )
 
+    def __new__(cls, *args: object, **kwargs: object) -> _StatementLineTag:
+        tag = super().__new__(cls, *args, **kwargs)
+        # the library derives a tag's slug from its class name each time (here "statement_line_tag") and finds its
+        # processors by slug: this one keeps the slug of the tag it stands in for
+        cls.slug = "statement"
+        return tag
+
 
 _NO_CODE = "\x00"
 
@@ -137,7 +144,6 @@ def _balance(value, currency: str) -> tuple[int | None, date | None]:
 
 def _message(text: str) -> Statement | None:
     line_tag = _StatementLineTag()
-    line_tag.slug = "statement"  # the library names processors by slug, which it derives from the class name
     transactions = mt940.models.Transactions(tags={line_tag.id: line_tag})
     # the library's own processors (date fix-ups, :86: subfields, statement data copied into each line), plus ours
     transactions.processors = {key: list(value) for key, value in transactions.processors.items()}

@@ -247,6 +247,8 @@ def parse_rows(
         return _column(headers, names_)
 
     date_col = col(profile.date)
+    if date_col is None:  # a profile fitted by its signature alone, which did not name the date's column
+        raise StatementFileError(StatementFileError.HEADER, missing="/".join(profile.date))
     credit_col, debit_col = col(profile.credit), col(profile.debit)
     amount_col, direction_col = col(profile.amount), col(profile.direction)
     if credit_col is None or debit_col is None:
@@ -273,17 +275,19 @@ def parse_rows(
         when = _date(cell(date_col), offset, names[date_col])
         currency = _currency(cell(currency_col), offset, names[currency_col]) if currency_col is not None else ""
         currency = currency or default_currency
-        if credit_col is not None:
+        if credit_col is not None and debit_col is not None:
             money_in = _minor(cell(credit_col), currency, offset, names[credit_col]) or 0
             money_out = _minor(cell(debit_col), currency, offset, names[debit_col]) or 0
             amount = abs(money_in) - abs(money_out)
-        else:
+        elif amount_col is not None:
             value = _minor(cell(amount_col), currency, offset, names[amount_col])
             if value is None:
                 raise StatementFileError(StatementFileError.MISSING, line=offset, column=names[amount_col])
             amount = value
             if direction_col is not None:
                 amount = abs(value) * _direction(profile, cell(direction_col), offset, names[direction_col])
+        else:  # not reached: a header without either was refused above
+            raise StatementFileError(StatementFileError.HEADER, missing="/".join(profile.amount or profile.credit))
         if amount == 0:
             continue  # no movement (a zero interest-tax line): nothing to apply, nothing to reconcile
         balance = None
