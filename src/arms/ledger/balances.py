@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -163,6 +164,31 @@ def open_items_as_of(as_of: date, *, customers: QuerySet[Customer] | None = None
     if customers is not None:
         qs = qs.filter(customer__in=customers)
     return qs.annotate(open_base_as_of=_open_base(as_of))
+
+
+def open_items_from_index(qs: QuerySet[Invoice]) -> bool:
+    """Whether ``qs`` (an ``open_items_as_of`` queryset, however narrowed or annotated) reads the open items by
+    their stored open amounts, through the partial index of open items (``invoice_open_by_customer``: a day after
+    which nothing was allocated, such as today), rather than every invoice with the later allocations joined."""
+    return not any(isinstance(join, _AllocationSums) for join in qs.query.alias_map.values())
+
+
+#: the share of the invoice table's pages a vacuum has marked all-visible from which PostgreSQL is told to read
+#: today's open items once per use rather than once into a temporary table (``aging.AgingRows.currency_totals``)
+ALL_VISIBLE_SHARE = 0.9
+
+
+def open_items_index_only() -> bool:
+    """Whether PostgreSQL can read today's open items from their covering index alone (ledger/0017): at least
+    ``ALL_VISIBLE_SHARE`` of the invoice table's pages all-visible, as the last vacuum or analyze counted them
+    (``pg_class.relallvisible``, which the planner costs index-only scans by). False on SQLite."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible, relpages FROM pg_class WHERE oid = %s::regclass",
+                       [Invoice._meta.db_table])
+        row = cursor.fetchone()
+    return bool(row) and row[1] > 0 and row[0] >= ALL_VISIBLE_SHARE * row[1]
 
 
 def open_items_on_days(days: tuple[date, ...], *, customers: QuerySet[Customer] | None = None,
