@@ -84,6 +84,54 @@ def test_a_balanced_pair_added_to_a_posted_entry_is_refused(book):
     assert counts() == before
 
 
+def new_entry(book) -> int:
+    """An entry inserted directly, with no lines yet, in the (sub)transaction of the caller: its id."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO ledger_journalentry (company_id, customer_id, date, kind, memo, created_at)"
+                       " VALUES (%s, %s, '2026-02-01', 'invoice', 't', now()) RETURNING id",
+                       [book["company"], book["customer"].pk])
+        return cursor.fetchone()[0]
+
+
+def pair(entry_id: int, book) -> list:
+    """The values of a balanced pair of lines for ``entry_id``."""
+    customer, account = book["customer"].pk, book["account"]
+    return [entry_id, account["1002"], customer, 100, 0, entry_id, account["6001"], customer, 0, 100]
+
+
+PAIR_SQL = ("INSERT INTO ledger_journalline (entry_id, account_id, customer_id, debit_minor, credit_minor)"
+            " VALUES (%s, %s, %s, %s, %s), (%s, %s, %s, %s, %s)")
+
+
+@postgres_only
+def test_one_statement_adding_lines_to_its_own_new_entry_and_to_a_posted_one_is_refused(book):
+    """The rule is checked once per statement (ledger/0018): one posted entry among the statement's entries is
+    enough, and the message names it."""
+    before = counts()
+    posted = book["entry"].pk
+    with pytest.raises((IntegrityError, DatabaseError)) as raised, transaction.atomic():
+        fresh = new_entry(book)
+        sql("INSERT INTO ledger_journalline (entry_id, account_id, customer_id, debit_minor, credit_minor) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * 4), *pair(fresh, book), *pair(posted, book))
+    assert f"journal entry {posted} is posted" in str(raised.value)
+    assert counts() == before
+
+
+@postgres_only
+def test_lines_for_an_entry_of_an_earlier_savepoint_are_refused_and_of_the_same_one_accepted(book):
+    before = counts()
+    with transaction.atomic():  # a savepoint, released: the entry's xmin is its subtransaction's
+        earlier = new_entry(book)
+    assert f"journal entry {earlier} is posted" in refused(PAIR_SQL, *pair(earlier, book))
+    with transaction.atomic():
+        fresh = new_entry(book)
+        sql(PAIR_SQL, *pair(fresh, book))
+        sql("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred balance check of the new entry passes
+        sql("SET CONSTRAINTS ALL DEFERRED")
+    assert JournalLine.objects.filter(entry_id=fresh).count() == 2
+    assert JournalLine.objects.count() == before[0] + 2
+
+
 def findings() -> set[str]:
     """What ``arms audit verify`` and ``arms ledger check`` report: "chain", "seals" and failed check codes."""
     found = {r.code for r in ledger_check() if not r.ok}

@@ -11,6 +11,8 @@ class PaymentMethod(models.TextChoices):
 
 
 BILL_METHODS = {PaymentMethod.BANK_ACCEPTANCE, PaymentMethod.COMMERCIAL_ACCEPTANCE}
+#: the method codes, built once (``PaymentMethod.values`` builds its list at every use; the bulk path checks thousands)
+PAYMENT_METHOD_CODES = frozenset(PaymentMethod.values)
 
 
 class PaymentStatus(models.TextChoices):
@@ -52,7 +54,7 @@ def entry_kind_label(kind: str) -> str:
 def statement_description(text: str) -> str:
     """A statement line's description; a payment without a payer's text falls back to its method's code, which
     is shown as the method's label."""
-    return str(PaymentMethod(text).label) if text in PaymentMethod.values else text
+    return str(PaymentMethod(text).label) if text in PAYMENT_METHOD_CODES else text
 
 
 class ApprovalKind(models.TextChoices):

@@ -19,7 +19,7 @@ from arms.common.errors import ValidationFailed
 from arms.common.locks import invoices_qs_for_update, lock_customer, payment_qs_for_update
 from arms.common.services import idempotent, sequence_next
 from arms.domain import journal as postings
-from arms.ledger.enums import BILL_METHODS, EntryKind, PaymentMethod, PaymentStatus
+from arms.ledger.enums import BILL_METHODS, PAYMENT_METHOD_CODES, EntryKind, PaymentMethod, PaymentStatus
 from arms.ledger.errors import AlreadyReversed
 from arms.ledger.models import JournalEntry, Payment
 from arms.ledger.seal import journal_seals
@@ -89,7 +89,7 @@ def payment_checked(locked: Customer, *, received_date: date, amount_minor: int,
     if charge_minor and method in BILL_METHODS:
         raise ValidationFailed(_("An acceptance bill has no bank charge."), field="charge_minor")
     pay_currency = currency_or_error(currency or locked.currency)
-    if method not in PaymentMethod.values:
+    if method not in PAYMENT_METHOD_CODES:
         raise ValidationFailed(_("Unknown payment method %(method)s.") % {"method": method}, field="method")
     if method in BILL_METHODS:
         if bill_maturity_date is None:
