@@ -146,10 +146,15 @@ def test_a_past_month_end_differs_from_today_and_holds_the_disputed_part(wide_bo
     assert past.base_total.disputed_minor == 3_000_00
 
 
+@pytest.mark.parametrize("totals_read", [True, False], ids=["totals-read", "totals-from-rows"])
 @pytest.mark.parametrize("group_by", GROUP_BY)
-def test_the_exported_workbook_holds_every_row_and_the_totals(wide_book, group_by):
+def test_the_exported_workbook_holds_every_row_and_the_totals(wide_book, group_by, totals_read):
+    """The export view makes its report without the totals (``totals=False``) and sums them from the rows it
+    writes: the same workbook as from the totals read."""
     report = aging_report(as_of=PAST, group_by=group_by)
-    response = export_response("xlsx", "aging", aging_table(report))
+    exported = aging_report(as_of=PAST, group_by=group_by, totals=totals_read)
+    assert exported.totals_from_rows is not totals_read
+    response = export_response("xlsx", "aging", aging_table(exported))
     content = b"".join(response.streaming_content) if response.streaming else response.content
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     lines = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -161,6 +166,38 @@ def test_the_exported_workbook_holds_every_row_and_the_totals(wide_book, group_b
            for line in lines if line[1] not in (None, "Key")]
     assert [g[:3] for g in got] == [[str(e[0]), e[1], e[2]] for e in expected]
     assert [g[3:] for g in got] == [e[3:] for e in expected]
+
+
+def test_an_exports_totals_summed_from_its_rows_exist_only_once_the_rows_are_written(wide_book):
+    table = aging_table(aging_report(as_of=PAST, group_by="customer", totals=False))
+    with pytest.raises(RuntimeError, match="write the rows first"):
+        list(table.footer)
+    rows = list(table.rows)
+    footer = list(table.footer)
+    report = aging_report(as_of=PAST, group_by="customer")
+    assert len(rows) == len(report.rows)
+    assert [line[2:] for line in footer] == [line[2:] for line in aging_table(report).footer]
+    by_hand: dict = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # items, total, CNY total: summed here
+    for line in rows:
+        sums = by_hand[line[2]]
+        sums[0] += line[3]
+        sums[1] += line[-2]
+        sums[2] += line[-1]
+    assert {line[2]: [line[3], line[-2], line[-1]] for line in footer[:-1]} == by_hand
+    assert footer[-1][3:] == [sum(s[0] for s in by_hand.values()), *footer[-1][4:-1],
+                              sum(s[2] for s in by_hand.values())]
+
+
+def test_the_web_export_of_the_aging_has_the_totals_of_the_page(wide_book, client):
+    client.force_login(factories.user("fm3", role="finance_manager"))
+    params = {"as_of": str(PAST), "group_by": "customer"}
+    response = client.get("/analytics/aging/", {**params, "export": "csv"})
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    page = client.get("/analytics/aging/", params).context["report"]
+    totals = [line.split(",") for line in lines[-len(page.totals) - 1:]]
+    assert [(t[2], t[3], t[-1]) for t in totals] == \
+        [(t.currency, str(t.count), str(to_decimal(t.base_total_minor))) for t in [*page.totals, page.base_total]]
 
 
 @pytest.fixture

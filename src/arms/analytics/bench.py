@@ -61,7 +61,8 @@ def bench_measure(*, today: date, seed: int, repeat: int) -> dict:
 
     def workbook(as_of: date):
         def write():
-            with xlsx_file(aging_table(aging_report(as_of=as_of, group_by="customer"))) as output:
+            # as the export view makes it: the totals summed from the rows written
+            with xlsx_file(aging_table(aging_report(as_of=as_of, group_by="customer", totals=False))) as output:
                 return output.seek(0, 2)
         return write
 

@@ -7,19 +7,22 @@ them in a list.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from arms.accounts.names import person_name
-from arms.analytics.aging import AgingReport, bucket_label
+from arms.analytics.aging import AgingReport, AgingRow, RunningTotals, bucket_label
 from arms.domain.money import BASE_CURRENCY, to_decimal, to_decimals
 from arms.web.exports import AMOUNT, DATE, DECIMAL, INT, TEXT, Column, Table
 
 
 def aging_table(report: AgingReport) -> Table:
-    """Every group of the report (not only the page shown), then the totals per currency and in CNY."""
+    """Every group of the report (not only the page shown), then the totals per currency and in CNY: the report's,
+    or for a report made without them (``aging_report(totals=False)``, the export's) summed from the rows as they
+    are written, which saves the export a second pass over the open items."""
     columns = [Column(_("Group"), width=32), Column(_("Key")), Column(_("Currency")), Column(_("Items"), INT),
                *[Column(bucket_label(b), AMOUNT) for b in report.buckets], Column(_("Disputed"), AMOUNT),
                Column(_("Total"), AMOUNT), Column(_("Total (CNY)"), AMOUNT)]
@@ -29,12 +32,43 @@ def aging_table(report: AgingReport) -> Table:
                 *to_decimals([*row.buckets, row.disputed_minor, row.total_minor], currency),
                 to_decimal(base_total, BASE_CURRENCY)]
 
-    base = report.base_total
-    footer = [line(row, row.currency, row.base_total_minor) for row in report.totals]
-    if base is not None:
-        footer.append(line(base, BASE_CURRENCY, base.total_minor))
-    return Table(_("Aging"), columns, (line(row, row.currency, row.base_total_minor) for row in report.rows),
-                 footer=footer)
+    def footer_of(totals: list[AgingRow], base: AgingRow | None) -> list[list]:
+        return [*(line(row, row.currency, row.base_total_minor) for row in totals),
+                *([line(base, BASE_CURRENCY, base.total_minor)] if base is not None else [])]
+
+    if not report.totals_from_rows:
+        return Table(_("Aging"), columns, (line(row, row.currency, row.base_total_minor) for row in report.rows),
+                     footer=footer_of(report.totals, report.base_total))
+    running, footer = RunningTotals(len(report.buckets)), _FooterAfterRows()
+
+    def rows() -> Iterator[list]:
+        for row in report.rows:
+            running.add(row)
+            yield line(row, row.currency, row.base_total_minor)
+        footer.totals = footer_of(*running.result())
+
+    return Table(_("Aging"), columns, rows(), footer=footer)
+
+
+class _FooterAfterRows(Sequence[list]):
+    """A table's footer that exists once its rows have been written (totals summed from them): the writers
+    (``arms.web.exports``) write the footer after the rows. Read before, it refuses rather than show no totals."""
+
+    totals: list[list] | None = None
+
+    def _lines(self) -> list[list]:
+        if self.totals is None:
+            raise RuntimeError("the aging export's totals are summed from its rows: write the rows first")
+        return self.totals
+
+    def __len__(self) -> int:
+        return len(self._lines())
+
+    def __getitem__(self, index):
+        return self._lines()[index]
+
+    def __iter__(self) -> Iterator[list]:
+        return iter(self._lines())
 
 
 def aging_invoices_table(queryset, *, as_of: date, report_buckets) -> Table:

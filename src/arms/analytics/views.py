@@ -51,7 +51,8 @@ def aging(request):
     report = None
     if form.is_valid():
         try:
-            report = aging_report(**form.arguments(), user=request.user)
+            # an export streams every row and sums the totals from them; the page reads them with its first rows
+            report = aging_report(**form.arguments(), user=request.user, totals=not export_format(request))
         except ArmsError as error:
             form.add_service_error(error)
     if report is not None and export_format(request):
