@@ -167,3 +167,50 @@ def _trimmed(values: list) -> list:
     while values and values[-1] is None:
         values.pop()
     return values
+
+
+def test_a_row_that_fails_while_the_sheet_is_written_fails_the_export_and_stops_its_writer_thread():
+    """The sheet is compressed by a second thread while the rows are made (``_write_beside``): a failure among the
+    rows reaches the caller, and no writer thread is left behind."""
+    import threading
+
+    def rows():
+        for n in range(3_000):  # several chunks of the sheet
+            yield [f"客户{n}", Decimal(n)]
+        raise ValueError("row 3001 could not be read")
+
+    before = {thread.name for thread in threading.enumerate()}
+    with pytest.raises(ValueError, match="row 3001"):
+        xlsx_file(Table("失败", [Column("客户"), Column("金额", AMOUNT)], rows()))
+    assert "xlsx-writer" not in {thread.name for thread in threading.enumerate()} - before
+
+
+def test_a_failing_write_of_the_sheet_reaches_the_caller():
+    import arms.web.exports as exports
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError("no space left on device")
+
+    with pytest.raises(OSError, match="no space"):
+        exports._write_beside(Full(), iter([b"<row/>"] * 50))
+
+
+def test_a_large_sheet_written_beside_reads_back_whole_and_in_order():
+    rows = [[f"C{n:05d}", Decimal(n) / 100] for n in range(12_000)]
+    with xlsx_file(Table("全部", [Column("客户"), Column("金额", AMOUNT)], iter(rows))) as output:
+        sheet = load_workbook(output, read_only=True).worksheets[0]
+        got = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [[code, Decimal(str(amount))] for code, amount in got] == rows
+
+
+def test_the_collector_gets_the_older_objects_back_after_a_run_even_a_failed_one():
+    import gc
+
+    from arms.common.collector import older_objects_frozen
+
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), older_objects_frozen():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError("the run failed")
+    assert gc.get_freeze_count() == 0

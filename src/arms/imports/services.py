@@ -16,12 +16,10 @@ creates nothing the second time. The services get idempotency keys derived from 
 
 from __future__ import annotations
 
-import functools
-import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 from arms.audit.actions import AuditAction
 from arms.audit.services import audit_batch_anchor, audit_batch_open
 from arms.common.actors import user_or_none
+from arms.common.collector import older_objects_frozen
 from arms.common.errors import ArmsError, ValidationFailed
 from arms.contracts.services import contract_create
 from arms.customers.services import company_ensure, customer_create
@@ -59,8 +58,6 @@ PROGRESS_EVERY = 200
 
 Progress = Callable[[str, int, int | None], None]
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -176,25 +173,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None, *
         progress(stage, done, total)
 
 
-def _older_objects_frozen(function: Callable[P, R]) -> Callable[P, R]:
-    """Keep the cyclic garbage collector off the objects that existed before (``gc.freeze``) while an import runs.
-
-    An import makes hundreds of thousands of short-lived objects a batch, and each of the collector's full passes
-    walked every object of the process as well (the modules, Django's registry: ~140,000), about a second of a
-    5,000-row import; it still collects what the import makes. ``gc.unfreeze`` at the end hands the older objects
-    back to it."""
-    @functools.wraps(function)
-    def frozen(*args: P.args, **kwargs: P.kwargs) -> R:
-        gc.freeze()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.unfreeze()
-
-    return frozen
-
-
-@_older_objects_frozen
+@older_objects_frozen()
 def import_file(*, kind: str, file: BinaryIO, filename: str, actor: Actor = None, dry_run: bool = False,
                 progress: Progress | None = None, encoding: str = "") -> ImportResult:
     """Import a CSV or XLSX file of ``kind``; all rows or none. ``dry_run`` checks and writes nothing.
