@@ -26,6 +26,7 @@ from arms.ledger.services.allocations import AllocationRequest
 from arms.web.exports import export_response
 from tests import factories
 from tests.analytics.conftest import BOOK_DAY, ON_BOOK_DAY
+from tests.vacuum import vacuumed
 
 pytestmark = ON_BOOK_DAY
 
@@ -253,8 +254,7 @@ def test_on_a_vacuumed_book_todays_facts_are_read_once_per_use_with_the_same_fig
     their covering index once for each of its three uses (``NOT MATERIALIZED``) instead of once into a temporary
     store; a past day, which joins the later allocations to every invoice, keeps the store. Both ways give the same
     head, totals and count."""
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) ledger_invoice")
+    vacuumed("ledger_invoice")
     monkeypatch.setattr(AgingRows, "HEAD", 4)
 
     def read(as_of: date) -> tuple:

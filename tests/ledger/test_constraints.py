@@ -27,6 +27,7 @@ from arms.ledger.services.allocations import AllocationRequest
 from arms.ledger.services.journal import EntrySpec, journal_write_many
 from tests import factories
 from tests.conftest import postgres_available
+from tests.vacuum import vacuumed
 
 
 @pytest.fixture
@@ -256,8 +257,7 @@ def test_the_open_items_index_carries_what_todays_open_items_read_and_answers_th
     customer = factories.customer()
     for _n in range(3):
         factories.invoice(customer)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) ledger_invoice")
+    vacuumed("ledger_invoice")
     facts, params = AgingRows(items=aging_items(as_of=timezone.localdate()), as_of=timezone.localdate(),
                               group_by="customer", size=8)._facts()
     with transaction.atomic(), connection.cursor() as cursor:
