@@ -59,7 +59,6 @@ PROGRESS_EVERY = 200
 Progress = Callable[[str, int, int | None], None]
 
 
-
 @dataclass(frozen=True)
 class ImportResult:
     kind: str
