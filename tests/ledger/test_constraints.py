@@ -2,7 +2,7 @@
 or a trigger, on SQLite and PostgreSQL alike."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -265,3 +265,67 @@ def test_the_open_items_index_carries_what_todays_open_items_read_and_answers_th
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {facts}", params)
         plan = json.dumps(cursor.fetchone()[0])
     assert '"Node Type": "Index Only Scan"' in plan and '"Heap Fetches": 0' in plan, plan
+
+
+def _index_only_scans(plan: object) -> dict[str, int]:
+    """{index name: heap fetches} of every index-only scan in an ``EXPLAIN (ANALYZE, FORMAT JSON)`` plan."""
+    found: dict[str, int] = {}
+    nodes = [plan]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, list):
+            nodes.extend(node)
+        elif isinstance(node, dict):
+            if node.get("Node Type") == "Index Only Scan":
+                found[node["Index Name"]] = found.get(node["Index Name"], 0) + node["Heap Fetches"]
+            nodes.extend(value for value in node.values() if isinstance(value, (list, dict)))
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="covering indexes and the visibility map are PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_date_indexes_carry_what_the_kpis_sum_and_answer_them_alone(company):
+    """ledger/0019: the indexes on ``invoice.issue_date``, ``payment.received_date`` and ``allocation.date`` keep
+    their names and keys and carry the amounts the KPIs' range reads sum, so that once a vacuum has marked the pages
+    all-visible the credit sales by month, the cash collected and the allocations after a day are read from the
+    index alone. The queries are the ones the KPIs run, captured."""
+    from django.test.utils import CaptureQueriesContext
+
+    from arms.analytics.kpis import collections, countback_first_read, payment_timeliness
+
+    definitions = {}
+    with connection.cursor() as cursor:
+        for name in ("ledger_invoice_issue_date_38ee58ce", "ledger_payment_received_date_ca7ed9c9",
+                     "ledger_allocation_date_b4a5974a"):
+            cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [name])
+            definitions[name] = cursor.fetchone()[0].split(" USING btree ")[1]
+    assert definitions == {
+        "ledger_invoice_issue_date_38ee58ce": "(issue_date) INCLUDE (gross_base_minor)",
+        "ledger_payment_received_date_ca7ed9c9": "(received_date) INCLUDE (amount_base_minor)",
+        "ledger_allocation_date_b4a5974a": "(date) INCLUDE (invoice_id, amount_minor, receivable_base_minor, "
+                                           "payment_id, credit_note_id)"}
+    customer = factories.customer()
+    for day in (date(2026, 3, 2), date(2026, 3, 9), date(2026, 4, 1)):
+        invoice = factories.invoice(customer, issued=day)
+        payment = factories.payment(customer, amount=invoice.gross_minor, received=day + timedelta(days=20))
+        payment_allocate(actor=None, payment=payment, lines=[AllocationRequest(invoice.pk, invoice.gross_minor)],
+                         on=day + timedelta(days=20))
+    for table in ("ledger_invoice", "ledger_payment", "ledger_allocation"):
+        vacuumed(table)
+    start, end = date(2026, 3, 15), date(2026, 4, 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert sum(countback_first_read(end, None).values()) == 3 * invoice.gross_minor
+        assert collections(start, end, None) == 3 * invoice.gross_minor
+        assert payment_timeliness(start, end, None)["settled"] == 3
+    scans: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # tables this small are otherwise read whole, or through a bitmap of the index
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for query in queries.captured_queries:
+            if query["sql"].lstrip().upper().startswith("SELECT") and "ledger_writeoff" not in query["sql"]:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+                for name, fetches in _index_only_scans(cursor.fetchone()[0]).items():
+                    scans[name] = scans.get(name, 0) + fetches
+    assert {name: scans.get(name) for name in definitions} == {name: 0 for name in definitions}, scans
