@@ -6,7 +6,8 @@ module gathers their inputs with a handful of aggregate queries, whatever the si
 
 - receivables at the close of ``end`` and of the day before ``start``, split by how far past due (one query
   for both days, one pass over the invoices: ``balances.open_items_on_days``);
-- credit sales by month for the countback (one query for its first months; one more only if it reaches further),
+- credit sales by month for the countback (one query for its first months; older months only as far as it
+  reaches, each further read doubling the months read),
   whose first month is the period's credit sales when the period is a calendar month; else one query more;
 - cash collected (payments received less payments reversed in the period);
 - bad debts written off in the period and recovered in it (坏账率, ledger write-offs of kind bad_debt; two queries);
@@ -287,7 +288,8 @@ def credit_sales(start: date, end: date, customers: Customers) -> int:
         total=Sum("gross_base_minor"))["total"] or 0
 
 
-#: months of credit sales the countback reads in its first query; the rest, only if it reaches them, in a second
+#: months of credit sales the countback reads in its first query; further months are read only as far as it reaches,
+#: each read as many months as were read before it (3, then 3 more, 6 and 12: at most four queries for 24 months)
 COUNTBACK_FIRST_READ = 3
 
 
@@ -295,19 +297,22 @@ def monthly_sales(end: date, customers: Customers, months: int = COUNTBACK_MONTH
                   first_read: dict[date, int] | None = None) -> Iterator[formulas.MonthSales]:
     """Credit sales of the month of ``end`` (up to ``end``) and of the ``months - 1`` before it, newest first: the
     first ``COUNTBACK_FIRST_READ`` months in one query grouped by month (or ``first_read``, that query's answer
-    read already: ``countback_first_read``), the others in one more query only if the countback asks for them (so
-    the number of queries does not depend on how far back the receivables reach)."""
+    read already: ``countback_first_read``), the older ones only when the countback asks for them, in reads that
+    double the months read so far. A countback that stops in its fifth month reads six months, not 24: at 1M
+    invoices each month read costs an index range (ledger/0019), and the receivables seldom reach back a year."""
     starts = [month_start(end)]
     while len(starts) < months:
         starts.append(month_start(starts[-1] - timedelta(days=1)))
     totals: dict[date, int] = {}
+    read = 0  # the months read so far: starts[:read]
     for index, start in enumerate(starts):
-        if index == 0 and first_read is not None:
-            totals.update(first_read)
-        elif index in (0, COUNTBACK_FIRST_READ):
-            upto = min(len(starts), COUNTBACK_FIRST_READ if index == 0 else months)
-            read_to = end if index == 0 else starts[index - 1] - timedelta(days=1)
-            totals.update(_sales_by_month(starts[upto - 1], read_to, customers))
+        if index == read:
+            read = min(len(starts), COUNTBACK_FIRST_READ if index == 0 else 2 * index)
+            if index == 0 and first_read is not None:
+                totals.update(first_read)
+            else:
+                read_to = end if index == 0 else starts[index - 1] - timedelta(days=1)
+                totals.update(_sales_by_month(starts[read - 1], read_to, customers))
         last = end if index == 0 else month_end(start)
         yield formulas.MonthSales(days=(last - start).days + 1, sales=totals.get(start, 0))
 
