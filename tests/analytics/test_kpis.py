@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 
 import pytest
 
@@ -100,12 +101,10 @@ def test_the_countback_reads_older_months_only_as_far_as_it_reaches(db):
     """``monthly_sales`` reads three months, then as many more as it has read (3, 6, 12) only when the countback
     goes on: each month's sales are its own invoices' whichever read brought them, and a countback that stops in
     its fifth month makes two queries, not four."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from arms.analytics.kpis import COUNTBACK_MONTHS, countback_first_read, monthly_sales
     from arms.domain.terms import month_end, month_start
     from tests import factories
+    from tests.queries import count_queries
 
     customer = factories.customer()
     end = date(2026, 10, 20)
@@ -117,22 +116,19 @@ def test_the_countback_reads_older_months_only_as_far_as_it_reaches(db):
         factories.invoice(customer, net=(n + 1) * 10, tax=0, issued=min(month_end(first), end))
     factories.invoice(customer, net=777, tax=0, issued=end + timedelta(days=1))  # after the end: not counted
 
-    def selects(queries) -> int:
-        return sum(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
-
-    with CaptureQueriesContext(connection) as queries:
-        every = list(monthly_sales(end, None))
+    every: list = []
+    queries, _sql = count_queries(lambda: every.extend(monthly_sales(end, None)))
     assert [m.sales for m in every] == [(n + 1) * 1_010 for n in range(COUNTBACK_MONTHS)]
     assert [m.days for m in every] == [20] + [(month_end(first) - first).days + 1 for first in firsts[1:24]]
-    assert selects(queries) == 4  # months 1-3, 4-6, 7-12, 13-24
+    assert queries == 4  # months 1-3, 4-6, 7-12, 13-24
 
-    with CaptureQueriesContext(connection) as queries:
-        months = monthly_sales(end, None)
-        five = [next(months) for _n in range(5)]
+    five: list = []
+    queries, _sql = count_queries(lambda: five.extend(islice(monthly_sales(end, None), 5)))
     assert [m.sales for m in five] == [1_010, 2_020, 3_030, 4_040, 5_050]
-    assert selects(queries) == 2
+    assert queries == 2
 
     first_read = countback_first_read(end, None)
-    with CaptureQueriesContext(connection) as queries:
-        assert list(monthly_sales(end, None, first_read=first_read)) == every
-    assert selects(queries) == 3
+    again: list = []
+    queries, _sql = count_queries(lambda: again.extend(monthly_sales(end, None, first_read=first_read)))
+    assert again == every
+    assert queries == 3
