@@ -16,7 +16,6 @@ from arms.audit.models import GENESIS_HASH, AuditBatch, AuditBatchEvent, AuditEv
 from arms.common import hooks
 from arms.common.actors import user_or_none
 from arms.common.bulk import Table
-from arms.common.locks import qs_for_update
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -121,10 +120,10 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
     if action not in ACTION_CODES:
         raise ValueError(f"audit action {action!r} is not in the catalogue (arms.audit.actions.AuditAction)")
-    head = qs_for_update(AuditHead.objects.all()).get(pk=1)
+    last_seq, last_hash = _head_locked()
     actor_user, actor_name = _actor_of(actor)
     fields = {
-        "seq": head.last_seq + 1,
+        "seq": last_seq + 1,
         "occurred_at": timezone.now(),
         "actor_name": actor_name,
         "action": action,
@@ -133,13 +132,33 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
         "subject_repr": str(subject)[:200],
         "before": canonical_json(before),
         "after": canonical_json(after),
-        "prev_hash": head.last_hash,
+        "prev_hash": last_hash,
         "seals": canonical_json(seals) if seals else None,
     }
     digest = event_hash(**fields)
     event = AuditEvent.objects.create(actor=actor_user, hash=digest, **fields)
-    AuditHead.objects.filter(pk=1).update(last_seq=fields["seq"], last_hash=digest)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_head_table()} SET last_seq = %s, last_hash = %s WHERE id = 1",
+                       [fields["seq"], digest])
     return event
+
+
+def _head_table() -> str:
+    return connection.ops.quote_name(AuditHead._meta.db_table)
+
+
+def _head_locked() -> tuple[int, str]:
+    """The chain's head (``last_seq``, ``last_hash``), locked until the caller commits: what
+    ``qs_for_update(AuditHead.objects.all()).get(pk=1)`` reads, in one plain statement. Every audited change reads
+    and moves the head, and the ORM's building of those two small statements cost more than the rest of
+    ``audit_record`` (about 0.5 ms of ~1 ms an event on SQLite; the demo seed records 7,000 events)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock is the lock
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_seq, last_hash FROM {_head_table()} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:
+        raise AuditHead.DoesNotExist("the audit chain has no head row (migrations not applied?)")
+    return int(row[0]), str(row[1])
 
 
 # ---------------------------------------------------------------- sub-chains of bulk writes (ADR h1-audit-sub-chains)
