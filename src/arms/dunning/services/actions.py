@@ -35,7 +35,7 @@ from arms.audit.services import audit_record
 from arms.cases.selectors import person_for_level
 from arms.cases.services.activities import activity_record
 from arms.cases.services.tasks import task_create
-from arms.common.locks import lock_customer, qs_for_update
+from arms.common.locks import customer_qs_for_update, qs_for_update
 from arms.common.mail import new_message_id
 from arms.domain.money import format_money
 from arms.dunning import documents
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from django.db.models import QuerySet
+
+    from arms.customers.models import Customer
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,12 @@ def action_process(*, action_id: int, queue_email: bool = True,
         raise
 
 
+def _lock_customer_with_people(customer_id: int) -> Customer:
+    """The customer row locked (the first lock, as ``lock_customer``), with its salesperson and collector read in
+    the same query: ``person_for_level`` asks for them (only the customer's row is locked, see ``qs_for_update``)."""
+    return customer_qs_for_update().select_related("salesperson", "collector").get(pk=customer_id)
+
+
 def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool,
                documents_wanted: Sequence[str]) -> DunningAction:
     if action.needs_review:
@@ -142,7 +150,7 @@ def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool
         subject, body = documents.render_email(letter) if stage.send_email else ("", "")
 
     with transaction.atomic():
-        customer = lock_customer(action.customer_id)
+        customer = _lock_customer_with_people(action.customer_id)
         locked = qs_for_update(DunningAction.objects.all()).get(pk=action.pk)
         if locked.status != ActionStatus.PROCESSING or locked.claimed_at != claimed_at:
             return locked  # done meanwhile, or our claim timed out and another worker took it up
@@ -202,7 +210,7 @@ def letter_draft(action: DunningAction) -> DunningAction:
     """The lawyer's-letter stage only drafts: the action waits for legal's review (``services/reviews.py``) and
     legal gets a review task; nothing is stored, sent, recorded or held until a second person approves it."""
     with transaction.atomic():
-        customer = lock_customer(action.customer_id)
+        customer = _lock_customer_with_people(action.customer_id)
         locked = qs_for_update(DunningAction.objects.all(), own_rows_only=True).select_related("run").get(pk=action.pk)
         if locked.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
             return locked
