@@ -17,7 +17,7 @@ from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS
 from arms.common import hooks
 from arms.common.pdf import render_pdf
 from arms.contracts.models import DisputeResolution
-from arms.customers.models import Contact
+from arms.customers.models import Company, Contact
 from arms.domain.interest import late_interest, tiers_of
 from arms.domain.money import format_amount
 from arms.dunning.models import DunningAction, DunningItem, ItemOutcome, Language
@@ -109,6 +109,8 @@ class Letter:
     reference: str
     currency: str
     statement: list[Line] = field(default_factory=list)
+    #: the company's issuer as legal's settings say (``company_letter_issuer``), when the caller read it already
+    company_issuer: dict | None = None
 
     def _sum(self, lines, attr):
         return sum(getattr(x, attr) for x in lines)
@@ -128,7 +130,7 @@ class Letter:
             "held_lines": [x for x in self.statement if x.held], "language": self.language,
             # the customer is asked to report a difference within the time a dispute is handled in
             "dispute_working_days": DEFAULT_SLA_WORKING_DAYS,
-            **issuer_context(action),
+            **issuer_context(action, company_issuer=self.company_issuer),
         }
 
 
@@ -136,19 +138,26 @@ class Letter:
 OWN_LEGAL = {"mode": "own_legal"}
 
 
-def letter_issuer(action: DunningAction) -> dict:
-    """Who issues the action's lawyer's letter: as frozen when legal approved it, else as legal's settings say
-    now (a draft), else the company's own legal department."""
-    if action.issuer:
-        return dict(action.issuer)
-    found = [x for x in hooks.run(hooks.LETTER_ISSUER, company=action.customer.company) if x]
+def company_letter_issuer(company: Company) -> dict:
+    """Who issues ``company``'s lawyer's letters as legal's settings say now, else its own legal department."""
+    found = [x for x in hooks.run(hooks.LETTER_ISSUER, company=company) if x]
     return dict(found[0]) if found else dict(OWN_LEGAL)
 
 
-def issuer_context(action: DunningAction) -> dict:
+def letter_issuer(action: DunningAction, *, company_issuer: dict | None = None) -> dict:
+    """Who issues the action's lawyer's letter: as frozen when legal approved it, else as legal's settings say
+    now (a draft; ``company_issuer`` when the caller read it already), else the company's own legal department."""
+    if action.issuer:
+        return dict(action.issuer)
+    if company_issuer is not None:
+        return dict(company_issuer)
+    return company_letter_issuer(action.customer.company)
+
+
+def issuer_context(action: DunningAction, *, company_issuer: dict | None = None) -> dict:
     """The issuer and the letter's title: 律师函 only in a law firm's name; the company's own legal department
     sends a 催告函 (a letter of demand)."""
-    issuer = letter_issuer(action)
+    issuer = letter_issuer(action, company_issuer=company_issuer)
     by_firm = issuer.get("mode") == "law_firm"
     return {"issuer": issuer, "letter_title": "律师函" if by_firm else "催告函",
             "letter_title_en": "Lawyer's Letter" if by_firm else "Letter of Demand"}
@@ -173,9 +182,10 @@ def _line(invoice: Invoice, *, as_of: date, grace_days: int, held: bool = False)
                 charge.penalty_minor, contract.number if contract else "", held)
 
 
-def letter_for(action: DunningAction) -> Letter:
+def letter_for(action: DunningAction, *, company_issuer: dict | None = None) -> Letter:
     """The action's listed items as they stood on its date (open amount and interest as computed by the run),
-    and the customer's whole statement in that currency as of today's ledger."""
+    and the customer's whole statement in that currency as of today's ledger. ``company_issuer``: the
+    company's ``company_letter_issuer`` when the caller read it already (for many actions at once)."""
     items = (DunningItem.objects.filter(action=action, outcome=ItemOutcome.ACTIONED)
              .select_related("invoice__contract").order_by("invoice__due_date", "invoice_id"))
     lines, contracts, line_ids = [], {}, []
@@ -206,6 +216,7 @@ def letter_for(action: DunningAction) -> Letter:
         action=action, language=customer_language(action.customer), lines=lines,
         clauses=[_clause(c) for c in contracts.values()], company_name=action.customer.company.name,
         reference=f"DUN-{action.as_of:%Y%m%d}-{action.pk:06d}", currency=action.currency, statement=statement,
+        company_issuer=company_issuer,
     )
 
 
