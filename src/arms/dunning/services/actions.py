@@ -133,7 +133,8 @@ def action_process(*, action_id: int, queue_email: bool = True,
     names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand).
     ``reads``: the ``SharedReads`` of a caller that carries out many actions."""
 
-    action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
+    action = DunningAction.objects.select_related("customer__company", "customer__dunning_profile", "stage",
+                                                  "policy").get(pk=action_id)
     if action.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
         return action
     claimed_at = action_claim(action_id)
