@@ -111,6 +111,9 @@ class Letter:
     statement: list[Line] = field(default_factory=list)
     #: the company's issuer as legal's settings say (``company_letter_issuer``), when the caller read it already
     company_issuer: dict | None = None
+    #: the invoices of the action's items (all of them: an item with an action is an actioned one), in the order
+    #: the items were written
+    invoice_ids: list[int] = field(default_factory=list)
 
     def _sum(self, lines, attr):
         return sum(getattr(x, attr) for x in lines)
@@ -188,9 +191,10 @@ def letter_for(action: DunningAction, *, company_issuer: dict | None = None) -> 
     company's ``company_letter_issuer`` when the caller read it already (for many actions at once)."""
     items = (DunningItem.objects.filter(action=action, outcome=ItemOutcome.ACTIONED)
              .select_related("invoice__contract").order_by("invoice__due_date", "invoice_id"))
-    lines, contracts, line_ids = [], {}, []
+    lines, contracts, line_ids, item_invoices = [], {}, [], []
     for item in items:
         invoice = item.invoice
+        item_invoices.append((item.pk, invoice.pk))
         lines.append(Line(invoice.number, invoice.vat_invoice_number, invoice.issue_date, invoice.due_date,
                           item.days_past_due, item.amount_open_minor, item.interest_minor, item.penalty_minor,
                           invoice.contract.number if invoice.contract else ""))
@@ -216,7 +220,7 @@ def letter_for(action: DunningAction, *, company_issuer: dict | None = None) -> 
         action=action, language=customer_language(action.customer), lines=lines,
         clauses=[_clause(c) for c in contracts.values()], company_name=action.customer.company.name,
         reference=f"DUN-{action.as_of:%Y%m%d}-{action.pk:06d}", currency=action.currency, statement=statement,
-        company_issuer=company_issuer,
+        company_issuer=company_issuer, invoice_ids=[invoice_id for _item, invoice_id in sorted(item_invoices)],
     )
 
 

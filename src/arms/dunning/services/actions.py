@@ -188,7 +188,7 @@ def _carry_out(action: DunningAction, claimed_at: datetime, reads: SharedReads, 
         if statement_pdf:
             locked.statement_pdf.save(names["statement"], ContentFile(statement_pdf), save=False)
         evidence = (names["letter"], letter_pdf) if letter_pdf else (names["statement"], statement_pdf)
-        invoices = list(locked.items.values_list("invoice_id", flat=True))
+        invoices = letter.invoice_ids  # the items, as the run wrote them (they never change)
         activity_record(
             customer=customer, kind=stage.activity_kind, outcome=_outcome(locked),
             note=_note(locked, letter, recipients), actor=None, invoices=invoices, source=SOURCE,
