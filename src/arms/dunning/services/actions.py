@@ -36,7 +36,7 @@ from huey.contrib.djhuey import db_task
 from arms.audit.services import audit_record
 from arms.cases.selectors import first_active_in_group, person_for_level
 from arms.cases.services.activities import activity_record
-from arms.cases.services.tasks import task_create
+from arms.cases.services.tasks import task_create, task_create_or_get
 from arms.common.locks import customer_qs_for_update, qs_for_update
 from arms.common.mail import new_message_id
 from arms.domain.money import format_money
@@ -198,9 +198,10 @@ def _carry_out(action: DunningAction, claimed_at: datetime, reads: SharedReads, 
         reviewed = locked.review_status == ReviewStatus.APPROVED  # legal had its review task with the draft
         if stage.task_kind and not (reviewed and stage.task_kind == "legal_review"):
             kind = stage.task_kind  # the cases' TaskKind itself
-            task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
-                        level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
-                        source=SOURCE, source_ref=f"action:{locked.pk}")
+            # task_create_or_get, not task_create: this transaction is the task's (no savepoint of its own)
+            task_create_or_get(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
+                               level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
+                               source=SOURCE, source_ref=f"action:{locked.pk}")
         if stage.stop_supply:
             hold_place(customer=customer, reason_code="dunning_stop_supply", source_ref="dunning:stop_supply",
                        note=_("Dunning stage %(offset)+d, action %(id)s: %(amount)s overdue.") % {
@@ -215,9 +216,9 @@ def _carry_out(action: DunningAction, claimed_at: datetime, reads: SharedReads, 
                 last_error="" if recipients else "no_address",
             )
             if not recipients:
-                task_create(customer=customer, kind="follow_up", title=_title(locked, "no_address"),
-                            level="sales", due_on=locked.as_of + timedelta(days=2), source=SOURCE,
-                            source_ref=f"action:{locked.pk}:no_address")
+                task_create_or_get(customer=customer, kind="follow_up", title=_title(locked, "no_address"),
+                                   level="sales", due_on=locked.as_of + timedelta(days=2), source=SOURCE,
+                                   source_ref=f"action:{locked.pk}:no_address")
         locked.status = ActionStatus.DONE
         locked.processed_at = timezone.now()
         locked.error = ""
