@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -203,11 +204,12 @@ def letter_for(action: DunningAction, *, company_issuer: dict | None = None) -> 
         line_ids.append(invoice.pk)
         if invoice.contract:
             contracts[invoice.contract_id] = invoice.contract
-    held = set(held_invoice_ids(action.as_of).filter(customer_id=action.customer_id))
+    # each open invoice says whether collections holds it from dunning (the same subquery as the run's selection)
     open_invoices = list(Invoice.objects.filter(customer_id=action.customer_id, currency=action.currency,
                                                 amount_open_minor__gt=0).select_related("contract")
+                         .annotate(held=Exists(held_invoice_ids(action.as_of).filter(pk=OuterRef("pk"))))
                          .order_by("due_date", "pk"))
-    statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.pk in held)
+    statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.held)
                  for inv in open_invoices]
     waived = charges_waived([*line_ids, *(inv.pk for inv in open_invoices)])
     for line, pk in [*zip(lines, line_ids, strict=True), *zip(statement, (i.pk for i in open_invoices), strict=True)]:
