@@ -113,9 +113,9 @@ class SharedReads:
     action, under its lock."""
 
     first_in_group: Callable[[str], User | None] = field(default_factory=lambda: cache(first_active_in_group))
-    issuers: dict[int, dict] = field(default_factory=dict)
+    issuers: dict[int, dict[str, str]] = field(default_factory=dict)
 
-    def letter_issuer(self, company: Company) -> dict:
+    def letter_issuer(self, company: Company) -> dict[str, str]:
         if company.pk not in self.issuers:
             self.issuers[company.pk] = documents.company_letter_issuer(company)
         return self.issuers[company.pk]
@@ -157,7 +157,8 @@ def action_process(*, action_id: int, queue_email: bool = True,
 def _lock_customer_with_people(customer_id: int) -> Customer:
     """The customer row locked (the first lock, as ``lock_customer``), with its salesperson and collector read in
     the same query: ``person_for_level`` asks for them (only the customer's row is locked, see ``qs_for_update``)."""
-    return customer_qs_for_update().select_related("salesperson", "collector").get(pk=customer_id)
+    customer: Customer = customer_qs_for_update().select_related("salesperson", "collector").get(pk=customer_id)
+    return customer
 
 
 def _carry_out(action: DunningAction, claimed_at: datetime, reads: SharedReads, *, queue_email: bool,
