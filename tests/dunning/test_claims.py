@@ -58,7 +58,7 @@ def test_a_failure_lets_go_of_the_claim(policy, people, monkeypatch):
     run = dunning_run(as_of=date(2026, 3, 15), process=False)
     action = DunningAction.objects.get(run=run)
 
-    def broken(_action):
+    def broken(_action, **_options):
         raise RuntimeError("the template is broken")
 
     monkeypatch.setattr(documents, "letter_for", broken)

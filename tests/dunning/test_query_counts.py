@@ -1,18 +1,19 @@
 """A dunning run selects and records its work in a number of queries that does not grow with the customers
 it acts on (actions, items and e-mails are written in bulk); each action's letter and e-mail are made after
-the run commits, by the processing step, which is not measured here."""
+the run commits, by the processing step, which costs a pinned number of queries per action."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 
 from arms.dunning.models import DunningAction, DunningItem
-from arms.dunning.services import dunning_run, runs
+from arms.dunning.services import dunning_run, process_actions, runs
 from tests import factories
 from tests.dunning.conftest import AFTER_THE_STORIES, make_customer
-from tests.queries import assert_flat, count_queries, rolled_back
+from tests.queries import assert_flat, count_queries, rolled_back, shape
 
 pytestmark = [AFTER_THE_STORIES, pytest.mark.django_db]
 DUE = date(2026, 2, 9)  # invoices issued 10 Jan on 30 days
@@ -57,3 +58,36 @@ def test_a_run_read_a_few_rows_at_a_time_writes_what_a_run_read_at_once_writes(p
 
     assert len(at_once[0]) >= 7 and len(at_once[1]) >= 7  # every customer acted on
     assert streamed == at_once
+
+
+#: queries to carry out one more action of a run, by the days overdue of its stage (reminder: the e-mail; letter:
+#: the e-mail and the finance task; stop-supply: the task and the hold). Every one is the action's own: its claim,
+#: locks, letter's figures, activity, task, hold, e-mail, audit events. Fewer is better: lower the number.
+QUERIES_PER_ACTION = {1: 27, 30: 34, 60: 43}
+
+
+def process_over(people, customers: int, overdue_days: int) -> tuple[int, list[str]]:
+    from arms.customers.models import Customer
+
+    with rolled_back():
+        for _ in range(customers):
+            cust = make_customer(people)
+            Customer.objects.filter(pk=cust.pk).update(collector=None)  # finance falls to a finance manager
+            factories.invoice(cust)
+        run = dunning_run(as_of=DUE + timedelta(days=overdue_days), process=False)
+        measured = count_queries(lambda: process_actions(run.pk, queue_email=False, documents_wanted=()))
+        assert DunningAction.objects.filter(run=run, status="done").count() == customers
+    return measured
+
+
+@pytest.mark.parametrize("overdue_days", sorted(QUERIES_PER_ACTION))
+def test_each_action_costs_its_own_queries_and_the_shared_rows_are_read_once_a_call(policy, people, overdue_days):
+    """Carrying out the actions of a run costs a fixed number of queries per action, and who holds a group's level
+    and the company's letter issuer are read once for the whole call (``SharedReads``), not once per action."""
+    process_over(people, 1, overdue_days)  # warm the caches
+    small, large = process_over(people, 2, overdue_days), process_over(people, 6, overdue_days)
+
+    grown = Counter(map(shape, large[1]))
+    grown.subtract(Counter(map(shape, small[1])))
+    assert (large[0] - small[0]) / 4 == QUERIES_PER_ACTION[overdue_days]
+    assert [sql for sql, more in grown.items() if more and ("auth_group" in sql or "legal_legalsettings" in sql)] == []

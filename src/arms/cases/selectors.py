@@ -3,7 +3,7 @@ the credit file's trade history), the collector's worklist, and one customer's c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, overload
@@ -31,15 +31,18 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- seams used by dunning, credit, analytics
 
 
-def _first_active_in_group(group: str) -> User | None:
+def first_active_in_group(group: str) -> User | None:
+    """The first active user of ``group`` (by pk): who holds a level no customer names a person for."""
     return (get_user_model().objects.filter(groups__name=group, is_active=True).order_by("pk").first())
 
 
-def person_for_level(customer: Customer, level: str) -> User | None:
+def person_for_level(customer: Customer, level: str, *,
+                     first_in_group: Callable[[str], User | None] = first_active_in_group) -> User | None:
     """Who acts for the customer at an escalation level, or None.
 
     sales → the customer's salesperson; finance → its collector, else a finance manager; credit_legal → a
-    user in the legal group, else a credit manager.
+    user in the legal group, else a credit manager. ``first_in_group``: ``first_active_in_group``, or a memo of
+    it kept by a caller that asks for many customers at once (dunning's processing of a run's actions).
     """
     if level == Level.SALES:
         person = customer.salesperson
@@ -48,9 +51,9 @@ def person_for_level(customer: Customer, level: str) -> User | None:
         person = customer.collector
         if person is not None and person.is_active:
             return person
-        return _first_active_in_group(Role.FINANCE_MANAGER)
+        return first_in_group(Role.FINANCE_MANAGER)
     if level == Level.CREDIT_LEGAL:
-        return _first_active_in_group(Role.LEGAL) or _first_active_in_group(Role.CREDIT_MANAGER)
+        return first_in_group(Role.LEGAL) or first_in_group(Role.CREDIT_MANAGER)
     raise ValueError(f"unknown level {level!r}")
 
 

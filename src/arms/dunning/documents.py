@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -17,7 +18,7 @@ from arms.cases.enums import DEFAULT_SLA_WORKING_DAYS
 from arms.common import hooks
 from arms.common.pdf import render_pdf
 from arms.contracts.models import DisputeResolution
-from arms.customers.models import Contact
+from arms.customers.models import Company, Contact
 from arms.domain.interest import late_interest, tiers_of
 from arms.domain.money import format_amount
 from arms.dunning.models import DunningAction, DunningItem, ItemOutcome, Language
@@ -109,6 +110,11 @@ class Letter:
     reference: str
     currency: str
     statement: list[Line] = field(default_factory=list)
+    #: the company's issuer as legal's settings say (``company_letter_issuer``), when the caller read it already
+    company_issuer: dict | None = None
+    #: the invoices of the action's items (all of them: an item with an action is an actioned one), in the order
+    #: the items were written
+    invoice_ids: list[int] = field(default_factory=list)
 
     def _sum(self, lines, attr):
         return sum(getattr(x, attr) for x in lines)
@@ -128,7 +134,7 @@ class Letter:
             "held_lines": [x for x in self.statement if x.held], "language": self.language,
             # the customer is asked to report a difference within the time a dispute is handled in
             "dispute_working_days": DEFAULT_SLA_WORKING_DAYS,
-            **issuer_context(action),
+            **issuer_context(action, company_issuer=self.company_issuer),
         }
 
 
@@ -136,19 +142,26 @@ class Letter:
 OWN_LEGAL = {"mode": "own_legal"}
 
 
-def letter_issuer(action: DunningAction) -> dict:
-    """Who issues the action's lawyer's letter: as frozen when legal approved it, else as legal's settings say
-    now (a draft), else the company's own legal department."""
-    if action.issuer:
-        return dict(action.issuer)
-    found = [x for x in hooks.run(hooks.LETTER_ISSUER, company=action.customer.company) if x]
+def company_letter_issuer(company: Company) -> dict:
+    """Who issues ``company``'s lawyer's letters as legal's settings say now, else its own legal department."""
+    found = [x for x in hooks.run(hooks.LETTER_ISSUER, company=company) if x]
     return dict(found[0]) if found else dict(OWN_LEGAL)
 
 
-def issuer_context(action: DunningAction) -> dict:
+def letter_issuer(action: DunningAction, *, company_issuer: dict | None = None) -> dict:
+    """Who issues the action's lawyer's letter: as frozen when legal approved it, else as legal's settings say
+    now (a draft; ``company_issuer`` when the caller read it already), else the company's own legal department."""
+    if action.issuer:
+        return dict(action.issuer)
+    if company_issuer is not None:
+        return dict(company_issuer)
+    return company_letter_issuer(action.customer.company)
+
+
+def issuer_context(action: DunningAction, *, company_issuer: dict | None = None) -> dict:
     """The issuer and the letter's title: 律师函 only in a law firm's name; the company's own legal department
     sends a 催告函 (a letter of demand)."""
-    issuer = letter_issuer(action)
+    issuer = letter_issuer(action, company_issuer=company_issuer)
     by_firm = issuer.get("mode") == "law_firm"
     return {"issuer": issuer, "letter_title": "律师函" if by_firm else "催告函",
             "letter_title_en": "Lawyer's Letter" if by_firm else "Letter of Demand"}
@@ -173,14 +186,16 @@ def _line(invoice: Invoice, *, as_of: date, grace_days: int, held: bool = False)
                 charge.penalty_minor, contract.number if contract else "", held)
 
 
-def letter_for(action: DunningAction) -> Letter:
+def letter_for(action: DunningAction, *, company_issuer: dict | None = None) -> Letter:
     """The action's listed items as they stood on its date (open amount and interest as computed by the run),
-    and the customer's whole statement in that currency as of today's ledger."""
+    and the customer's whole statement in that currency as of today's ledger. ``company_issuer``: the
+    company's ``company_letter_issuer`` when the caller read it already (for many actions at once)."""
     items = (DunningItem.objects.filter(action=action, outcome=ItemOutcome.ACTIONED)
              .select_related("invoice__contract").order_by("invoice__due_date", "invoice_id"))
-    lines, contracts, line_ids = [], {}, []
+    lines, contracts, line_ids, item_invoices = [], {}, [], []
     for item in items:
         invoice = item.invoice
+        item_invoices.append((item.pk, invoice.pk))
         lines.append(Line(invoice.number, invoice.vat_invoice_number, invoice.issue_date, invoice.due_date,
                           item.days_past_due, item.amount_open_minor, item.interest_minor, item.penalty_minor,
                           invoice.contract.number if invoice.contract else ""))
@@ -189,11 +204,12 @@ def letter_for(action: DunningAction) -> Letter:
         line_ids.append(invoice.pk)
         if invoice.contract:
             contracts[invoice.contract_id] = invoice.contract
-    held = set(held_invoice_ids(action.as_of).filter(customer_id=action.customer_id))
+    # each open invoice says whether collections holds it from dunning (the same subquery as the run's selection)
     open_invoices = list(Invoice.objects.filter(customer_id=action.customer_id, currency=action.currency,
                                                 amount_open_minor__gt=0).select_related("contract")
+                         .annotate(held=Exists(held_invoice_ids(action.as_of).filter(pk=OuterRef("pk"))))
                          .order_by("due_date", "pk"))
-    statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.pk in held)
+    statement = [_line(inv, as_of=action.as_of, grace_days=action.policy.grace_days, held=inv.held)
                  for inv in open_invoices]
     waived = charges_waived([*line_ids, *(inv.pk for inv in open_invoices)])
     for line, pk in [*zip(lines, line_ids, strict=True), *zip(statement, (i.pk for i in open_invoices), strict=True)]:
@@ -206,6 +222,7 @@ def letter_for(action: DunningAction) -> Letter:
         action=action, language=customer_language(action.customer), lines=lines,
         clauses=[_clause(c) for c in contracts.values()], company_name=action.customer.company.name,
         reference=f"DUN-{action.as_of:%Y%m%d}-{action.pk:06d}", currency=action.currency, statement=statement,
+        company_issuer=company_issuer, invoice_ids=[invoice_id for _item, invoice_id in sorted(item_invoices)],
     )
 
 

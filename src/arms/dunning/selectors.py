@@ -145,8 +145,14 @@ def held_open_count(as_of: date) -> int:
 
 
 def customer_language(customer: Customer) -> str:
-    """The customer's language for dunning: its profile's, else English overseas and Chinese at home."""
-    profile = DunningProfile.objects.filter(customer_id=customer.pk).values_list("language", flat=True).first()
+    """The customer's language for dunning: its profile's, else English overseas and Chinese at home. The
+    profile as read with the customer when it came with ``select_related("dunning_profile")``, else read now."""
+    profile: str | None
+    if Customer.dunning_profile.is_cached(customer):
+        cached = Customer.dunning_profile.related.get_cached_value(customer)  # None: the customer has none
+        profile = cached.language if isinstance(cached, DunningProfile) else None
+    else:
+        profile = DunningProfile.objects.filter(customer_id=customer.pk).values_list("language", flat=True).first()
     if profile:
         return profile
     return Language.EN if customer.region == "overseas" else Language.ZH_HANS

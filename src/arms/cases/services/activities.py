@@ -30,13 +30,15 @@ if TYPE_CHECKING:
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
-def activity_snapshot(activity: Activity) -> JsonDict:
+def activity_snapshot(activity: Activity, *, invoice_ids: list[int] | None = None) -> JsonDict:
+    """The activity as its audit event records it. ``invoice_ids``: its invoices' ids when the caller has just
+    linked them (saves reading them back)."""
     return {
         "customer": activity.customer_id, "kind": activity.kind, "direction": activity.direction,
         "outcome": activity.outcome, "note": activity.note, "occurred_at": activity.occurred_at,
         "source": activity.source, "source_ref": activity.source_ref,
         "attachment_name": activity.attachment_name, "attachment_sha256": activity.attachment_sha256,
-        "invoices": sorted(activity.invoices.values_list("pk", flat=True)),
+        "invoices": sorted(activity.invoices.values_list("pk", flat=True) if invoice_ids is None else invoice_ids),
     }
 
 
@@ -106,6 +108,7 @@ def activity_record(
         # a concurrent call with the same (source, source_ref) recorded it first
         return Activity.objects.get(source=source, source_ref=source_ref)
     if locked_invoices:
-        activity.invoices.set(locked_invoices)
-    audit_record(actor=actor, action="activity_recorded", subject=activity, after=activity_snapshot(activity))
+        activity.invoices.add(*locked_invoices)  # a new activity: nothing to compare with, as ``set`` would
+    audit_record(actor=actor, action="activity_recorded", subject=activity,
+                 after=activity_snapshot(activity, invoice_ids=[inv.pk for inv in locked_invoices]))
     return activity

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -32,10 +34,10 @@ from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
 from arms.audit.services import audit_record
-from arms.cases.selectors import person_for_level
+from arms.cases.selectors import first_active_in_group, person_for_level
 from arms.cases.services.activities import activity_record
-from arms.cases.services.tasks import task_create
-from arms.common.locks import lock_customer, qs_for_update
+from arms.cases.services.tasks import task_create, task_create_or_get
+from arms.common.locks import customer_qs_for_update, qs_for_update
 from arms.common.mail import new_message_id
 from arms.domain.money import format_money
 from arms.dunning import documents
@@ -52,7 +54,10 @@ from arms.exposure.services import hold_place
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from django.contrib.auth.models import User
     from django.db.models import QuerySet
+
+    from arms.customers.models import Company, Customer
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +104,37 @@ def _outcome(action: DunningAction) -> str:
 ALL_DOCUMENTS = ("letter", "statement")
 
 
+@dataclass
+class SharedReads:
+    """What carrying out many actions in one call (``process_actions``, ``process_batch``) reads once rather than
+    once per action: who holds a group's level (legal, credit and finance managers: no customer names them) and
+    each company's lawyer's-letter issuer (legal's settings). Both change by an administrator's hand, rarely; a
+    change reaches the next call, seconds later. Per-customer reads (its people, contacts, invoices) stay per
+    action, under its lock."""
+
+    first_in_group: Callable[[str], User | None] = field(default_factory=lambda: cache(first_active_in_group))
+    issuers: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def letter_issuer(self, company: Company) -> dict[str, str]:
+        if company.pk not in self.issuers:
+            self.issuers[company.pk] = documents.company_letter_issuer(company)
+        return self.issuers[company.pk]
+
+    def person_for_level(self, customer: Customer, level: str) -> User | None:
+        return person_for_level(customer, level, first_in_group=self.first_in_group)
+
+
 def action_process(*, action_id: int, queue_email: bool = True,
-                   documents_wanted: Sequence[str] = ALL_DOCUMENTS) -> DunningAction:
+                   documents_wanted: Sequence[str] = ALL_DOCUMENTS, reads: SharedReads | None = None) -> DunningAction:
     """Carry out a pending action (see the module docstring). Returns the action; a done one is left alone.
 
     ``queue_email=False`` leaves the e-mail pending in the outbox without handing it to the queue (the demo,
     which has no SMTP server; ``arms dunning send`` or the outbox's button sends it later). ``documents_wanted``
-    names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand)."""
+    names the PDFs to render and store now (the demo renders fewer; the pages render a missing one on demand).
+    ``reads``: the ``SharedReads`` of a caller that carries out many actions."""
 
-    action = DunningAction.objects.select_related("customer__company", "stage", "policy").get(pk=action_id)
+    action = DunningAction.objects.select_related("customer__company", "customer__dunning_profile", "stage",
+                                                  "policy").get(pk=action_id)
     if action.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
         return action
     claimed_at = action_claim(action_id)
@@ -115,7 +142,8 @@ def action_process(*, action_id: int, queue_email: bool = True,
         action.refresh_from_db(fields=["status", "claimed_at"])
         return action
     try:
-        return _carry_out(action, claimed_at, queue_email=queue_email, documents_wanted=documents_wanted)
+        return _carry_out(action, claimed_at, reads or SharedReads(), queue_email=queue_email,
+                          documents_wanted=documents_wanted)
     except Exception:
         # let go of the claim so the action waits again at once (the caller marks it failed, or retries it)
         try:
@@ -126,12 +154,19 @@ def action_process(*, action_id: int, queue_email: bool = True,
         raise
 
 
-def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool,
+def _lock_customer_with_people(customer_id: int) -> Customer:
+    """The customer row locked (the first lock, as ``lock_customer``), with its salesperson and collector read in
+    the same query: ``person_for_level`` asks for them (only the customer's row is locked, see ``qs_for_update``)."""
+    customer: Customer = customer_qs_for_update().select_related("salesperson", "collector").get(pk=customer_id)
+    return customer
+
+
+def _carry_out(action: DunningAction, claimed_at: datetime, reads: SharedReads, *, queue_email: bool,
                documents_wanted: Sequence[str]) -> DunningAction:
     if action.needs_review:
-        return letter_draft(action)
+        return letter_draft(action, reads)
     stage = action.stage
-    letter = documents.letter_for(action)
+    letter = documents.letter_for(action, company_issuer=reads.letter_issuer(action.customer.company))
     names = documents.file_names(action)
     letter_pdf = documents.render_letter_pdf(letter) if stage.letter_kind and "letter" in documents_wanted else None
     wants_statement = stage.letter_kind or (stage.send_email and stage.attach_statement)
@@ -142,19 +177,19 @@ def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool
         subject, body = documents.render_email(letter) if stage.send_email else ("", "")
 
     with transaction.atomic():
-        customer = lock_customer(action.customer_id)
+        customer = _lock_customer_with_people(action.customer_id)
         locked = qs_for_update(DunningAction.objects.all()).get(pk=action.pk)
         if locked.status != ActionStatus.PROCESSING or locked.claimed_at != claimed_at:
             return locked  # done meanwhile, or our claim timed out and another worker took it up
         locked.customer, locked.stage, locked.policy = customer, stage, action.policy
-        locked.assignee = person_for_level(customer, locked.level)
+        locked.assignee = reads.person_for_level(customer, locked.level)
         if letter_pdf:
             locked.letter_pdf.save(names["letter"], ContentFile(letter_pdf), save=False)
             locked.letter_sha256 = hashlib.sha256(letter_pdf).hexdigest()
         if statement_pdf:
             locked.statement_pdf.save(names["statement"], ContentFile(statement_pdf), save=False)
         evidence = (names["letter"], letter_pdf) if letter_pdf else (names["statement"], statement_pdf)
-        invoices = list(locked.items.values_list("invoice_id", flat=True))
+        invoices = letter.invoice_ids  # the items, as the run wrote them (they never change)
         activity_record(
             customer=customer, kind=stage.activity_kind, outcome=_outcome(locked),
             note=_note(locked, letter, recipients), actor=None, invoices=invoices, source=SOURCE,
@@ -164,9 +199,10 @@ def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool
         reviewed = locked.review_status == ReviewStatus.APPROVED  # legal had its review task with the draft
         if stage.task_kind and not (reviewed and stage.task_kind == "legal_review"):
             kind = stage.task_kind  # the cases' TaskKind itself
-            task_create(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
-                        level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
-                        source=SOURCE, source_ref=f"action:{locked.pk}")
+            # task_create_or_get, not task_create: this transaction is the task's (no savepoint of its own)
+            task_create_or_get(customer=customer, kind=kind, title=_title(locked, kind), assignee=locked.assignee,
+                               level=locked.level, due_on=locked.as_of + timedelta(days=min(stage.deadline_days, 7)),
+                               source=SOURCE, source_ref=f"action:{locked.pk}")
         if stage.stop_supply:
             hold_place(customer=customer, reason_code="dunning_stop_supply", source_ref="dunning:stop_supply",
                        note=_("Dunning stage %(offset)+d, action %(id)s: %(amount)s overdue.") % {
@@ -181,9 +217,9 @@ def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool
                 last_error="" if recipients else "no_address",
             )
             if not recipients:
-                task_create(customer=customer, kind="follow_up", title=_title(locked, "no_address"),
-                            level="sales", due_on=locked.as_of + timedelta(days=2), source=SOURCE,
-                            source_ref=f"action:{locked.pk}:no_address")
+                task_create_or_get(customer=customer, kind="follow_up", title=_title(locked, "no_address"),
+                                   level="sales", due_on=locked.as_of + timedelta(days=2), source=SOURCE,
+                                   source_ref=f"action:{locked.pk}:no_address")
         locked.status = ActionStatus.DONE
         locked.processed_at = timezone.now()
         locked.error = ""
@@ -198,29 +234,29 @@ def _carry_out(action: DunningAction, claimed_at: datetime, *, queue_email: bool
     return locked
 
 
-def letter_draft(action: DunningAction) -> DunningAction:
+def letter_draft(action: DunningAction, reads: SharedReads) -> DunningAction:
     """The lawyer's-letter stage only drafts: the action waits for legal's review (``services/reviews.py``) and
     legal gets a review task; nothing is stored, sent, recorded or held until a second person approves it."""
     with transaction.atomic():
-        customer = lock_customer(action.customer_id)
+        customer = _lock_customer_with_people(action.customer_id)
         locked = qs_for_update(DunningAction.objects.all(), own_rows_only=True).select_related("run").get(pk=action.pk)
         if locked.status in (ActionStatus.DONE, ActionStatus.AWAITING_REVIEW):
             return locked
         locked.customer, locked.stage, locked.policy = customer, action.stage, action.policy
-        locked.assignee = person_for_level(customer, locked.level)
+        locked.assignee = reads.person_for_level(customer, locked.level)
         locked.status, locked.review_status = ActionStatus.AWAITING_REVIEW, ReviewStatus.AWAITING
         locked.drafted_by, locked.error = locked.run.started_by, ""
         locked.save(update_fields=["assignee", "status", "review_status", "drafted_by", "error"])
-        review_task(locked, source_ref=f"action:{locked.pk}")
+        review_task(locked, source_ref=f"action:{locked.pk}", reads=reads)
         audit_record(actor=None, action="lawyer_letter_drafted", subject=locked, after={
             "stage": locked.stage.code, "customer": customer.pk, "open_minor": locked.open_minor,
             "drafted_by": locked.drafted_by_id})
     return locked
 
 
-def review_task(action: DunningAction, *, source_ref: str) -> None:
+def review_task(action: DunningAction, *, source_ref: str, reads: SharedReads | None = None) -> None:
     """A task for legal to review the draft (the stage's own task, or a legal review)."""
-    legal = person_for_level(action.customer, "credit_legal")
+    legal = (reads or SharedReads()).person_for_level(action.customer, "credit_legal")
     task_create(customer=action.customer, kind="legal_review", title=_title(action, "legal_review"), assignee=legal,
                 level="credit_legal", due_on=action.as_of + timedelta(days=min(action.stage.deadline_days, 7)),
                 source=SOURCE, source_ref=source_ref)
@@ -267,12 +303,13 @@ def process_actions(run_id: int | None = None, *, queue_email: bool = True,
     if given, hears after each one (a background job's progress bar)."""
     done = failed = 0
     pks = list(actions_pending(run_id))
+    reads = SharedReads()
     for number, pk in enumerate(pks, start=1):
         if progress is not None:
             progress(number - 1, len(pks), gettext_noop("Carrying out action %(number)d of %(total)d"),
                      number=number, total=len(pks))
         try:
-            action_process(action_id=pk, queue_email=queue_email, documents_wanted=documents_wanted)
+            action_process(action_id=pk, queue_email=queue_email, documents_wanted=documents_wanted, reads=reads)
             done += 1
         except Exception as exc:  # one bad action must not stop the others; it is marked and retried
             log.exception("dunning action %s failed", pk)
@@ -300,9 +337,10 @@ def process_batch(action_ids: list[int], documents_wanted: Sequence[str] = ALL_D
     """Carry out these actions, each claimed first: a batch delivered twice does each action once.
     ``documents_wanted`` as for ``action_process`` (the bench leaves the PDFs to be rendered on demand)."""
     done = failed = 0
+    reads = SharedReads()
     for pk in action_ids:
         try:
-            action_process(action_id=pk, documents_wanted=documents_wanted)
+            action_process(action_id=pk, documents_wanted=documents_wanted, reads=reads)
             done += 1
         except Exception as exc:  # one bad action must not stop the others; it is marked and retried
             log.exception("dunning action %s failed", pk)
