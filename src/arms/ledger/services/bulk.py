@@ -474,7 +474,7 @@ def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) ->
     payload fingerprint. The same key with other data is refused, as ``idempotent`` does."""
     keys = [key for key, _payload in keyed if key]
     known = dict(IdempotencyRecord.objects.filter(Among(F("key"), keys), scope=scope).order_by()  # no sort of a lookup
-                 .values_list("key", "fingerprint"))
+                 .values_list("key", "fingerprint")) if keys else {}  # no keys: no query to build
     todo, skipped, digests = [], 0, {}
     for index, (key, payload) in enumerate(keyed):
         if key:
