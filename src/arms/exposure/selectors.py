@@ -314,7 +314,7 @@ def overdue_rows_many(customer_ids: Iterable[int], *, days: int, as_of: date, mi
     for customer_id, currency, total, items, oldest in (
         Invoice.objects.filter(customer_id__in=ids, amount_open_minor__gt=0,
                                amount_open_minor__gte=min_minor, due_date__lte=cutoff)
-        .exclude(residue_q())
+        .exclude(residue_q(looked_up=True))  # thresholds looked up in the SQL: no query to read them first
         .values("customer_id", "currency")
         .annotate(total=Sum("amount_open_minor"), items=Count("pk"), oldest=Min("due_date"))
         .values_list("customer_id", "currency", "total", "items", "oldest")
