@@ -12,8 +12,15 @@ from datetime import timedelta
 import pytest
 
 from arms.ledger import services
-from arms.ledger.models import Payment
+from arms.ledger.models import Invoice, Payment
 from arms.ledger.services.allocations import AllocationRequest
+from arms.ledger.services.bulk import (
+    BulkAllocation,
+    InvoiceInput,
+    PaymentInput,
+    invoices_post_bulk,
+    payments_record_bulk,
+)
 from tests import factories
 from tests.queries import assert_flat, count_queries
 
@@ -94,3 +101,45 @@ def test_each_allocation_line_costs_a_fixed_number_of_queries(today):
     allocate(1)  # warm the caches
     one, three, nine = allocate(1), allocate(3), allocate(9)
     assert (three - one) == 2 * PER_LINE and (nine - three) == 6 * PER_LINE, (one, three, nine)
+
+
+#: Queries of one ``invoices_post_bulk`` call, whatever its size (its own audit sub-chain, no idempotency keys,
+#: no contracts), as Django's cursor sees them: the savepoint and its release; open the sub-chain; lock the
+#: customers; take the numbers (one UPDATE … RETURNING a series) and look for them among the existing ones; the
+#: customers' discount policies; the batched credit check (usable overrides, profiles, overdue items, the exposure
+#: sums as one UNION ALL, holds, the company's settings); the ids of the invoices and of their entries; the anchor
+#: (the chain's head read, the event, the head moved, the batch row's count, hash and anchor). The rows themselves
+#: (invoices, entries, lines, the sub-chain's events) go through the driver's cursor (``arms.common.bulk.Table``)
+#: and are not counted here.
+INVOICES_BULK = 19
+#: Queries of one ``payments_record_bulk`` call with allocations, as above: the savepoint and its release; open the
+#: sub-chain; lock the customers, then the invoices; the numbers (two); the payments' ids; what was relieved of the
+#: invoices so far; the ids of the allocations and of the entries (the payments' and the allocations' together);
+#: the invoices' open amounts; the anchor (four).
+PAYMENTS_BULK = 16
+
+
+def test_a_bulk_call_costs_a_fixed_number_of_queries_whatever_its_size(today):
+    customers = [factories.customer() for _ in range(9)]
+
+    def post(count: int) -> tuple[int, list[str]]:
+        issued = today - timedelta(days=3)
+        return count_queries(lambda: invoices_post_bulk(actor=None, invoices=[
+            InvoiceInput(customer=customer, issue_date=issued, net_minor=100_000, tax_minor=13_000)
+            for customer in customers[:count]]))
+
+    def pay(count: int) -> tuple[int, list[str]]:
+        received = today - timedelta(days=2)
+        open_ = {invoice.customer_id: invoice.pk for invoice in Invoice.objects.filter(amount_open_minor__gt=0)}
+        return count_queries(lambda: payments_record_bulk(actor=None, payments=[
+            PaymentInput(customer=customer, received_date=received, amount_minor=50_000,
+                         allocations=(BulkAllocation(open_[customer.pk]),))
+            for customer in customers[:count]]))
+
+    post(1), pay(1)  # warm the caches (the chart of accounts, the series' rows)
+    small, large = post(3), post(9)
+    assert_flat("invoices_post_bulk", small, large, per_shape=0)
+    assert small[0] == large[0] == INVOICES_BULK, small[1]
+    small, large = pay(3), pay(9)
+    assert_flat("payments_record_bulk", small, large, per_shape=0)
+    assert small[0] == large[0] == PAYMENTS_BULK, small[1]

@@ -19,7 +19,7 @@ from arms.exposure import services as exposure
 from arms.exposure.models import CreditHold
 from arms.ledger.models import Invoice, SmallBalanceThreshold
 from arms.ledger.services import exchange_rate_set
-from arms.ledger.small_balances import residues, small_balance_thresholds
+from arms.ledger.small_balances import residue_q, residues, small_balance_thresholds
 from tests import factories
 from tests.dunning.conftest import make_customer
 from tests.exposure.conftest import rate
@@ -31,6 +31,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock(date(2026, 9, 1))]  # aft
 def threshold(currency: str, minor: int) -> None:
     SmallBalanceThreshold.objects.update_or_create(company=company_ensure(), currency=currency,
                                                    defaults={"threshold_minor": minor})
+
+
+def looked_up():
+    """The residues by the rule's other form: the thresholds looked up in the SQL (the credit check's)."""
+    return Invoice.objects.filter(residue_q(looked_up=True))
 
 
 def stages_of(invoice) -> list[str]:
@@ -47,10 +52,15 @@ def test_a_residue_is_partly_settled_and_below_its_currencys_threshold(people):
     pay(customer, at_limit, 950_00)  # 50.00 left: not below 50.00
 
     assert set(residues()) == {residue}  # the small invoice nobody paid a cent of is still a debt
+    assert set(looked_up()) == {residue}
     threshold("CNY", 60_00)
     assert set(residues()) == {residue, at_limit}
+    assert set(looked_up()) == {residue, at_limit}
     assert small_balance_thresholds(company_ensure()) == {"CNY": 60_00}
     assert small_balance_thresholds(company_ensure())["USD"] == 50_00  # the default for any other currency
+    threshold("USD", 70_00)  # another currency's row: CNY keeps its own threshold
+    threshold("CNY", 50_00)
+    assert set(residues()) == set(looked_up()) == {residue}
 
 
 def test_a_usd_31_residue_no_longer_reaches_hand_off_to_litigation(policy, people,

@@ -199,7 +199,9 @@ def audit_batch_open(*, actor: Actor, source: str = "") -> AuditBatch:
 
 def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
     """Append ``events`` to ``batch``'s sub-chain, hashed in order, in one insert. The batch row is the bulk write's
-    own: nobody else waits for it."""
+    own: nobody else waits for it, or reads it before the transaction commits, so its count and last hash move on
+    the instance here and reach the row with the anchor (``audit_batch_anchor``): one update a batch, not one an
+    append (a seed appends some thousand times to one batch)."""
     if not events:
         return
     if batch.anchor_seq is not None:
@@ -233,7 +235,6 @@ def audit_batch_append(batch: AuditBatch, events: list[BatchEvent]) -> None:
     Table(AuditBatchEvent, ["batch_id", "position", "occurred_at", "action", "subject_type", "subject_id",
                             "subject_repr", "before", "after", "seals", "prev_hash", "hash"], now).write(rows)
     batch.events, batch.last_hash = position, prev
-    AuditBatch.objects.filter(pk=batch.pk).update(events=position, last_hash=prev)
 
 
 def _stored(value: Any, text: str) -> str | None:
@@ -254,7 +255,8 @@ def audit_batch_anchor(batch: AuditBatch, *, action: str = AuditAction.AUDIT_BAT
         seals={BATCH_SEAL_KEY: {str(batch.pk): batch.last_hash}},
     )
     batch.anchor_seq = event.seq
-    AuditBatch.objects.filter(pk=batch.pk).update(anchor_seq=event.seq)
+    AuditBatch.objects.filter(pk=batch.pk).update(events=batch.events, last_hash=batch.last_hash,
+                                                  anchor_seq=event.seq)
     return event
 
 

@@ -104,11 +104,11 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
         if not connection.in_atomic_block:
             raise RuntimeError("reserve_ids must run inside the transaction that writes the rows")
         quote = connection.ops.quote_name
-        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
-        largest = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        start = max(largest, row[0] if row else 0) + 1
+        # both bounds in one statement: a bulk call reserves ids for several tables, each once or twice
+        cursor.execute(f"SELECT MAX({quote(pk)}), (SELECT seq FROM sqlite_sequence WHERE name = %s) "
+                       f"FROM {quote(table)}", [table])
+        largest, given = cursor.fetchone()
+        start = max(largest or 0, given or 0) + 1
         return list(range(start, start + count))
 
 

@@ -7,12 +7,11 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from arms.common.errors import Conflict, ErrorCode
-from arms.common.locks import qs_for_update
 from arms.common.models import DocumentSequence, IdempotencyRecord
 
 if TYPE_CHECKING:
@@ -33,11 +32,28 @@ def sequence_take(*, company: Company, series: str, count: int, prefix: str | No
     ``count`` calls of ``sequence_next`` would give, the row locked until the caller commits."""
     if count <= 0:
         return []
-    DocumentSequence.objects.get_or_create(company=company, series=series)
-    row = qs_for_update(DocumentSequence.objects.all()).get(company=company, series=series)
-    first = row.next_value
-    DocumentSequence.objects.filter(pk=row.pk).update(next_value=F("next_value") + count)
+    first = _sequence_advance(company.pk, series, count)
+    if first is None:  # the series' first number: make its row, then take from it as from any other
+        DocumentSequence.objects.get_or_create(company=company, series=series)
+        first = _sequence_advance(company.pk, series, count)
+        assert first is not None
     return [f"{prefix or series}-{value:0{width}d}" for value in range(first, first + count)]
+
+
+#: moves a series on and answers where it stood, in one statement (``sequence_take`` runs once per numbered
+#: document, or bulk call, so it is sent as SQL, not built by the ORM each time); ``None`` without a row
+_ADVANCE_SQL = (f"UPDATE {DocumentSequence._meta.db_table} SET next_value = next_value + %s "
+                "WHERE company_id = %s AND series = %s RETURNING next_value")
+
+
+def _sequence_advance(company_id: int, series: str, count: int) -> int | None:
+    """Advance the series by ``count`` and return the first value taken, or ``None`` when it has no row yet. The
+    ``UPDATE`` locks the row until the caller commits, as ``SELECT … FOR UPDATE`` followed by an update did, and
+    reads the value it moved past under that lock: a second caller waits, then takes the numbers after."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ADVANCE_SQL, [count, company_id, series])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0]) - count
 
 
 def fingerprint(payload: JsonDict) -> str:

@@ -15,7 +15,8 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from arms.ledger.models import Invoice
 from arms.ledger.models.small_balance import (
@@ -51,19 +52,28 @@ def small_balance_account(company: Company | int) -> str:
     return account or SmallBalanceAccount.FINANCE_COSTS
 
 
-def residue_q(prefix: str = "") -> Q:
+def residue_q(prefix: str = "", *, looked_up: bool = False) -> Q:
     """The condition "this invoice is a residue" (see the module docstring), for ``Invoice`` querysets, or through
     a relation with ``prefix`` (``"invoice__"``). The few thresholds set are read here and written into the SQL
-    as constants: one OR per (company, currency) row, and the default for every other currency."""
+    as constants: one OR per (company, currency) row, and the default for every other currency.
+
+    ``looked_up``: the threshold is looked up in the SQL instead, for each row the rest of the query keeps (a
+    correlated subquery on the unique (company, currency) row, else the default): no query here, for a query over
+    a few customers' items that runs very often (the credit check of every document or bulk call)."""
     p = prefix
+    open_part = Q(**{f"{p}amount_open_minor__gt": 0, f"{p}amount_open_minor__lt": F(f"{p}gross_minor")})
+    if looked_up:
+        threshold = SmallBalanceThreshold.objects.filter(company_id=OuterRef(f"{p}company_id"),
+                                                         currency=OuterRef(f"{p}currency")).values("threshold_minor")
+        return open_part & Q(**{f"{p}amount_open_minor__lt": Coalesce(Subquery(threshold[:1]),
+                                                                      Value(SMALL_BALANCE_DEFAULT_MINOR))})
     rows = list(SmallBalanceThreshold.objects.values_list("company_id", "currency", "threshold_minor"))
     set_q = [Q(**{f"{p}company_id": c, f"{p}currency": cur}) for c, cur, _t in rows]
     below = [Q(**{f"{p}company_id": c, f"{p}currency": cur, f"{p}amount_open_minor__lt": t}) for c, cur, t in rows]
     default = Q(**{f"{p}amount_open_minor__lt": SMALL_BALANCE_DEFAULT_MINOR})
     if set_q:
         default &= ~reduce(or_, set_q)
-    return (Q(**{f"{p}amount_open_minor__gt": 0, f"{p}amount_open_minor__lt": F(f"{p}gross_minor")})
-            & reduce(or_, [*below, default]))
+    return open_part & reduce(or_, [*below, default])
 
 
 def residues(qs: QuerySet[Invoice] | None = None) -> QuerySet[Invoice]:

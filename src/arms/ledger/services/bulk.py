@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -329,7 +329,7 @@ class _Allocator:
     was relieved and used so far kept in memory instead of read back per line), written a flush at a time: first
     the payments recorded since the last flush (``record``), with what their allocations left unallocated, their
     journal entries and ``payment_recorded`` events, then the allocations, their entries and events, and the
-    invoices' open amounts."""
+    invoices' open amounts (the entries of both in one write, the events in one append: a flush's fixed cost)."""
 
     def __init__(self, *, actor: Actor, batch: AuditBatch, invoices: dict[int, Invoice]) -> None:
         self.actor, self.batch, self.invoices = actor, batch, invoices
@@ -389,22 +389,26 @@ class _Allocator:
         return lines
 
     def flush(self) -> None:
-        self._flush_payments()
-        if not self.pending:
+        """Write what was recorded and allocated since the last flush: the payments (as they stand after their
+        allocations), then the allocations; the entries of both in one ``journal_write_many`` and their events in
+        one ``audit_batch_append``, the payments' first (ids, entries and events in the order two writes gave)."""
+        recorded, self.recorded = self.recorded, []
+        pending, self.pending = self.pending, []
+        if not recorded and not pending:
             return
         now = timezone.now()
-        created_by = getattr(user_or_none(self.actor), "pk", None)
-        day = connection.ops.adapt_datefield_value
-        rows = []
-        for allocated, pk in zip(self.pending, reserve_ids(Allocation, len(self.pending)), strict=True):
-            allocated.pk = pk
-            payment = allocated.payment
-            self.first_allocation.setdefault(payment.pk, pk)
-            rows.append((pk, payment.company_id, allocated.invoice.pk, payment.pk, allocated.amount_minor,
-                         day(allocated.on), allocated.receivable_base_minor, allocated.cash_base_minor, created_by))
-        Table(Allocation, _ALLOCATION_COLUMNS, now).write(rows)
-        specs, owners = [], []
-        for allocated in self.pending:
+        specs = [
+            EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
+                      kind=EntryKind.PAYMENT, memo=self.payment_memo(payment.number), sources={"payment": payment},
+                      lines=postings.payment_lines(amount=payment.amount_base_minor,
+                                                   to_notes=payment.method in BILL_METHODS,
+                                                   charge=payment.charge_base_minor))
+            for payment, _snapshot in recorded
+        ]
+        insert_instances(Payment, [payment for payment, _snapshot in recorded], now, reserved=True)
+        self._write_allocations(pending, now)
+        owners = []
+        for allocated in pending:
             if allocated.cash_base_minor or allocated.receivable_base_minor:
                 # A few won or Hong Kong cents can be worth less than a fen: then there is no entry (as single)
                 payment, invoice = allocated.payment, allocated.invoice
@@ -415,39 +419,37 @@ class _Allocator:
                     lines=postings.allocation_lines(cash=allocated.cash_base_minor,
                                                     receivable=allocated.receivable_base_minor)))
                 owners.append(allocated.pk)
-        sealed = dict(zip(owners, journal_write_many(specs, actor=self.actor), strict=True))
+        entries = journal_write_many(specs, actor=self.actor)
+        sealed = dict(zip(owners, entries[len(recorded):], strict=True))
         label = Allocation._meta.label_lower
         audit_batch_append(self.batch, [
-            BatchEvent(AuditAction.PAYMENT_ALLOCATED,
-                       SubjectRef(label, allocated.pk, Allocation.__str__(allocated)),  # type: ignore[arg-type]
-                       before=allocated.before, after=allocated.after,
-                       seals=journal_seals(sealed[allocated.pk]) if allocated.pk in sealed else None)
-            for allocated in self.pending
+            *(BatchEvent(AuditAction.PAYMENT_RECORDED, payment, after=snapshot, seals=journal_seals(entry))
+              for (payment, snapshot), entry in zip(recorded, entries[:len(recorded)], strict=True)),
+            *(BatchEvent(AuditAction.PAYMENT_ALLOCATED,
+                         SubjectRef(label, allocated.pk, Allocation.__str__(allocated)),  # type: ignore[arg-type]
+                         before=allocated.before, after=allocated.after,
+                         seals=journal_seals(sealed[allocated.pk]) if allocated.pk in sealed else None)
+              for allocated in pending),
         ])
         update_column(Invoice, "amount_open_minor",
                       {pk: invoice.amount_open_minor for pk, invoice in self.touched_invoices.items()})
-        self.count += len(self.pending)
-        self.pending, self.touched_invoices = [], {}
+        self.count += len(pending)
+        self.touched_invoices = {}
 
-    def _flush_payments(self) -> None:
-        """Write the payments recorded since the last flush, as they stand after their allocations."""
-        if not self.recorded:
+    def _write_allocations(self, pending: list[_Allocated], now: datetime) -> None:
+        """Insert the ``pending`` allocations, each given its id first (their entries and events name it)."""
+        if not pending:
             return
-        recorded, self.recorded = self.recorded, []
-        made = [payment for payment, _snapshot in recorded]
-        insert_instances(Payment, made, timezone.now(), reserved=True)
-        entries = journal_write_many([
-            EntrySpec(company=payment.company, customer=payment.customer, on=payment.received_date,
-                      kind=EntryKind.PAYMENT, memo=self.payment_memo(payment.number), sources={"payment": payment},
-                      lines=postings.payment_lines(amount=payment.amount_base_minor,
-                                                   to_notes=payment.method in BILL_METHODS,
-                                                   charge=payment.charge_base_minor))
-            for payment in made
-        ], actor=self.actor)
-        audit_batch_append(self.batch, [
-            BatchEvent(AuditAction.PAYMENT_RECORDED, payment, after=snapshot, seals=journal_seals(entry))
-            for (payment, snapshot), entry in zip(recorded, entries, strict=True)
-        ])
+        created_by = getattr(user_or_none(self.actor), "pk", None)
+        day = connection.ops.adapt_datefield_value
+        rows = []
+        for allocated, pk in zip(pending, reserve_ids(Allocation, len(pending)), strict=True):
+            allocated.pk = pk
+            payment = allocated.payment
+            self.first_allocation.setdefault(payment.pk, pk)
+            rows.append((pk, payment.company_id, allocated.invoice.pk, payment.pk, allocated.amount_minor,
+                         day(allocated.on), allocated.receivable_base_minor, allocated.cash_base_minor, created_by))
+        Table(Allocation, _ALLOCATION_COLUMNS, now).write(rows)
 
 
 # ---------------------------------------------------------------- shared steps
@@ -474,7 +476,7 @@ def _not_yet_done(scope: str, keyed: list[tuple[str | None, dict[str, Any]]]) ->
     payload fingerprint. The same key with other data is refused, as ``idempotent`` does."""
     keys = [key for key, _payload in keyed if key]
     known = dict(IdempotencyRecord.objects.filter(Among(F("key"), keys), scope=scope).order_by()  # no sort of a lookup
-                 .values_list("key", "fingerprint"))
+                 .values_list("key", "fingerprint")) if keys else {}  # no keys: no query to build
     todo, skipped, digests = [], 0, {}
     for index, (key, payload) in enumerate(keyed):
         if key:
