@@ -402,28 +402,28 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
             continue
         row_user, row_name = (_user(receipt.actor), _actor_name(receipt.actor)) if receipt.actor else (user, name)
         who = contact.name if contact is not None else receipt.actor.name if receipt.actor else name
-        row = InvoiceDelivery(
+        record = InvoiceDelivery(
             company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.RECEIPT, channel=receipt.channel,
             occurred_on=on, contact=contact, confirmed_by=who[:MAX_RECIPIENT],
             recipient=contact.email if contact is not None else "", note=note,
             scan=stored[hashlib.sha256(scanned[1]).hexdigest()] if scanned else None,
             scan_name=scanned[0] if scanned else "", recorded_by=row_user, recorded_by_name=row_name)
         if receipt.actor is not None:
-            own_actor[id(row)] = receipt.actor
+            own_actor[id(record)] = receipt.actor
         if receipt.channel == ReceiptChannel.PORTAL and scanned is None:
-            earlier[same_day] = row
-        written.append(row)
-        answer.append(row)
+            earlier[same_day] = record
+        written.append(record)
+        answer.append(record)
     if not written:
         return answer
     InvoiceDelivery.objects.bulk_create(written, batch_size=2000)
-    for row in written:
-        if id(row) in own_actor:
-            audit_record(actor=own_actor[id(row)], action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=row,
-                         after=delivery_snapshot(row))
-    events = [BatchEvent(action=AuditAction.INVOICE_DELIVERY_RECORDED if row.kind == DeliveryKind.DELIVERY
-                         else AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=row, after=delivery_snapshot(row))
-              for row in written if id(row) not in own_actor]
+    for record in written:
+        if id(record) in own_actor:
+            audit_record(actor=own_actor[id(record)], action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=record,
+                         after=delivery_snapshot(record))
+    events = [BatchEvent(action=AuditAction.INVOICE_DELIVERY_RECORDED if record.kind == DeliveryKind.DELIVERY
+                         else AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=record, after=delivery_snapshot(record))
+              for record in written if id(record) not in own_actor]
     if events:
         batch_audit = audit_batch_open(actor=actor, source=source or "invoice deliveries and receipts")
         audit_batch_append(batch_audit, events)
