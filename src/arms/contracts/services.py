@@ -375,12 +375,15 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
         deposit_pct=deposit_pct, review_date=review_date, status=status).clean()
     customer = lock_customer(contract.customer_id)  # lock order: customer first
     locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
-    before = contract_terms(locked)
+    kept = list(locked.milestones.order_by("sequence"))  # the milestones after, too, unless new ones are given
+    before = contract_terms(locked, milestones=kept)
     was_active, amount_before = locked.status == ContractStatus.ACTIVE, locked.amount_minor
     for name, value in cleaned.items():
         setattr(locked, name, value)
     _check_dates(locked)
-    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+    # what is invoiced counts for a new amount and for reopening; completing or terminating need not read it
+    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True)) if "amount_minor" in cleaned or (
+        locked.status == ContractStatus.ACTIVE and not was_active) else 0
     if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
         raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
                                % {"invoiced": format_money(invoiced, locked.currency)}, field="amount_minor")
@@ -404,7 +407,8 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
     if milestones is not None:
         _write_milestones(locked, milestones)
     audit_record(actor=actor, action="contract_amended", subject=locked, before=before,
-                 after={**contract_terms(locked), "reason": reason.strip(), "version": locked.version})
+                 after={**contract_terms(locked, milestones=kept if milestones is None else None),
+                        "reason": reason.strip(), "version": locked.version})
     return locked
 
 
