@@ -10,7 +10,7 @@ import pytest
 
 from arms.audit.actions import AuditAction
 from arms.audit.models import AuditBatchEvent, AuditEvent
-from arms.audit.services import audit_batches_verify, audit_verify
+from arms.audit.services import ExternalActor, audit_batches_verify, audit_verify
 from arms.common.errors import ArmsError
 from arms.common.models import Attachment
 from arms.customers.models import Contact
@@ -147,3 +147,44 @@ def test_a_bad_row_is_refused_by_its_place_and_nothing_is_written(customer, toda
             invoice_deliveries_write_many(actor=None, **kwargs)
         assert (caught.value.code, caught.value.field) == (code, field), kwargs
         assert written() == before
+
+
+def test_a_portal_confirmation_is_the_one_the_service_writes_under_the_contacts_own_actor(customer, contact, today):
+    issued = today - timedelta(days=20)
+    by_service, in_bulk = factories.invoice(customer, issued=issued), factories.invoice(customer, issued=issued)
+    portal = ExternalActor(kind="portal", name=contact.name, address="192.0.2.10")
+    received = issued + timedelta(days=3)
+    single = invoice_receipt_confirm(invoice=by_service, actor=portal, channel="portal", contact=contact,
+                                     received_on=received)
+    batches = AuditBatchEvent.objects.count()
+
+    rows = invoice_deliveries_write_many(receipts=[
+        ReceiptRow(invoice=in_bulk, channel="portal", received_on=received, contact=contact, actor=portal),
+        # the same contact's button on the same day again: the first record, nothing written
+        ReceiptRow(invoice=in_bulk, channel="portal", received_on=received, contact=contact, actor=portal),
+        ReceiptRow(invoice=by_service, channel="portal", received_on=received, contact=contact, actor=portal),
+    ], actor=None)
+
+    bulk_row = InvoiceDelivery.objects.get(invoice=in_bulk)
+    assert rows == [bulk_row, bulk_row, single]
+    assert _row(bulk_row) == _row(single)
+    events = {event.subject_id: event for event in AuditEvent.objects.filter(
+        action=AuditAction.INVOICE_RECEIPT_CONFIRMED)}
+    assert set(events) == {str(single.pk), str(bulk_row.pk)}
+    service_event, bulk_event = events[str(single.pk)], events[str(bulk_row.pk)]
+    assert (bulk_event.actor_name, bulk_event.actor_id) == (service_event.actor_name, None) == (portal.audit_name, None)
+    assert {**bulk_event.after, "invoice": ""} == {**service_event.after, "invoice": ""}
+    # the contact's events are on the global chain only: no sub-chain opened for them
+    assert AuditBatchEvent.objects.count() == batches
+    assert not AuditEvent.objects.filter(action=AuditAction.AUDIT_BATCH_ANCHORED).exists()
+    assert audit_verify().ok
+
+
+def test_a_portal_confirmation_without_its_contacts_actor_is_refused(customer, contact, today):
+    invoice = factories.invoice(customer, issued=today - timedelta(days=20))
+    before = written()
+    with pytest.raises(ArmsError) as caught:
+        invoice_deliveries_write_many(receipts=[
+            ReceiptRow(invoice=invoice, channel="portal", received_on=today, contact=contact)], actor=None)
+    assert (caught.value.code, caught.value.field) == ("invalid", "receipts[0].channel")
+    assert written() == before

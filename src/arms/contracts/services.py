@@ -5,6 +5,7 @@ The terms are typed keyword-only parameters, checked in one place (``ContractTer
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from arms.audit.services import audit_record, canonical_json
 from arms.common import hooks
 from arms.common.bounds import date_check
-from arms.common.errors import Conflict, ErrorCode, ValidationFailed
+from arms.common.errors import Conflict, ErrorCode, ValidationFailed, refused_at
 from arms.common.inputs import UNSET, ServiceInput
 from arms.common.locks import lock_customer, qs_for_update
 from arms.common.services import idempotent
@@ -168,11 +169,13 @@ def clean_tiers(tiers: Any) -> list[dict[str, Any]]:
 TERMS = ContractTerms.names()
 
 
-def contract_terms(contract: Contract) -> JsonDict:
+def contract_terms(contract: Contract, *, milestones: Iterable[ContractMilestone] | None = None) -> JsonDict:
+    """The contract's terms and milestones as the audit trail and the versions keep them. ``milestones``: the
+    contract's as just written, in sequence (else read)."""
     data = {name: getattr(contract, name) for name in TERMS}
     data["milestones"] = [
         {"sequence": m.sequence, "name": m.name, "share_bp": m.share_bp, "due_days": m.due_days}
-        for m in contract.milestones.order_by("sequence")
+        for m in (contract.milestones.order_by("sequence") if milestones is None else milestones)
     ]
     return data
 
@@ -185,7 +188,7 @@ def _check_dates(contract: Contract) -> None:
     _check_discount_pair(Decimal(contract.discount_pct or 0), contract.discount_days or 0)
 
 
-def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None:
+def _milestones_check(milestones: list[MilestoneIn]) -> None:
     if milestones:
         if sum(m.share_bp for m in milestones) != 10_000:
             raise ValidationFailed(_("Milestone shares must add up to 100% (10,000 basis points)."),
@@ -194,6 +197,10 @@ def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None
             if not 0 < m.share_bp <= 10_000:
                 raise ValidationFailed(_("A milestone share is 1 to 10,000 basis points."),
                                        field=f"milestones[{index}].share_bp")
+
+
+def _write_milestones(contract: Contract, milestones: list[MilestoneIn]) -> None:
+    _milestones_check(milestones)
     contract.milestones.all().delete()
     ContractMilestone.objects.bulk_create(
         ContractMilestone(contract=contract, sequence=i, name=m.name, share_bp=m.share_bp, due_days=m.due_days)
@@ -217,6 +224,32 @@ def _exposure_increase(customer: Customer, contract: Contract, added_minor: int,
         hooks.run(hooks.EXPOSURE_INCREASE, customer=customer, amount_minor=added_minor, currency=contract.currency,
                   document_kind="contract", document_ref=contract.number, user=actor,
                   payment_terms_days=contract.payment_terms_days)
+
+
+def _contract_prepare(*, customer: Customer, number: str, terms: ContractTerms,
+                      taken: Callable[[str], bool]) -> Contract:
+    """A new contract of ``customer`` from ``terms``, checked and not yet written; currency and payment terms default
+    to the customer's, the other terms to the model's. ``taken``: whether a number is already used."""
+    clean_number = (number or "").strip()
+    if not clean_number:
+        raise ValidationFailed(_("A contract needs a number."), field="number")
+    cleaned = terms.clean()
+    cleaned.setdefault("currency", customer.currency)
+    cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
+    cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
+    if taken(clean_number):
+        raise Conflict(_("Contract number %(number)s already exists.") % {"number": clean_number},
+                       field="number", code=ErrorCode.DUPLICATE_NUMBER)
+    contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
+    _check_dates(contract)
+    if contract.status not in CREATE_STATUSES:
+        raise Conflict(_("A contract is created as a draft (or recorded as already signed); review statuses "
+                         "are set by the review."), field="status", code=ErrorCode.CONTRACT_STATUS)
+    return contract
+
+
+def _number_taken(company_id: int) -> Callable[[str], bool]:
+    return lambda number: Contract.objects.filter(company_id=company_id, number=number).exists()
 
 
 @transaction.atomic
@@ -244,21 +277,8 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
                "milestones": [(m.name, m.share_bp, m.due_days) for m in milestones or []], **terms.given()}
 
     def create() -> Contract:
-        clean_number = (number or "").strip()
-        if not clean_number:
-            raise ValidationFailed(_("A contract needs a number."), field="number")
-        cleaned = terms.clean()
-        cleaned.setdefault("currency", customer.currency)
-        cleaned.setdefault("payment_terms_days", customer.payment_terms_days)
-        cleaned.setdefault("payment_terms_basis", customer.payment_terms_basis)
-        if Contract.objects.filter(company=customer.company, number=clean_number).exists():
-            raise Conflict(_("Contract number %(number)s already exists.") % {"number": clean_number},
-                           field="number", code=ErrorCode.DUPLICATE_NUMBER)
-        contract = Contract(company=customer.company, customer=customer, number=clean_number, **cleaned)
-        _check_dates(contract)
-        if contract.status not in CREATE_STATUSES:
-            raise Conflict(_("A contract is created as a draft (or recorded as already signed); review statuses "
-                             "are set by the review."), field="status", code=ErrorCode.CONTRACT_STATUS)
+        contract = _contract_prepare(customer=customer, number=number, terms=terms,
+                                     taken=_number_taken(customer.company_id))
         if contract.status == ContractStatus.ACTIVE:  # the credit check, under the customer's row lock
             _exposure_increase(lock_customer(customer.pk), contract, contract.amount_minor, actor)
         contract.save()
@@ -269,6 +289,64 @@ def contract_create(*, actor: Actor, customer: Customer, number: str, signed_dat
     contract, _created = idempotent(scope="contract.create", key=idempotency_key, payload=payload, model=Contract,
                                     create=create)
     return contract
+
+
+@dataclass(frozen=True)
+class ContractIn:
+    """One contract of ``contracts_create_many``: what ``contract_create`` takes (its terms as ``ContractTerms``,
+    which must give ``signed_date`` and ``amount_minor``)."""
+
+    number: str
+    terms: ContractTerms
+    milestones: tuple[MilestoneIn, ...] = ()
+
+
+@transaction.atomic
+def contracts_create_many(*, actor: Actor, customer: Customer, contracts: Sequence[ContractIn]) -> list[Contract]:
+    """Create a customer's ``contracts`` as ``contract_create`` would one after the other, all or none: the same
+    checks (a refusal names the contract, ``contracts[2].end_date``), rows, milestones and audit events. The customer
+    is locked once and its active contracts pass the batched credit check (``exposure.increase_many``) in list
+    order, each as if those before it were written; any it leaves go through ``exposure.increase`` one at a time,
+    after those before them are written. No idempotency keys: for a caller that writes each contract once in its
+    own transaction (the demo seed, an import)."""
+    used = set(Contract.objects.filter(company_id=customer.company_id,
+                                       number__in=[(item.number or "").strip() for item in contracts])
+               .values_list("number", flat=True))
+    prepared: list[Contract] = []
+    for index, item in enumerate(contracts):
+        with refused_at(index, within="contracts"):
+            for name in ("signed_date", "amount_minor"):
+                if name not in item.terms.given():
+                    raise ValidationFailed(_("This field is required."), field=name)
+            prepared.append(_contract_prepare(customer=customer, number=item.number, terms=item.terms,
+                                              taken=used.__contains__))
+            _milestones_check(list(item.milestones))
+        used.add(prepared[-1].number)
+    active = [index for index, contract in enumerate(prepared) if contract.status == ContractStatus.ACTIVE]
+    locked = lock_customer(customer.pk) if active else customer
+    checked: set[int] = set()
+    if active:
+        documents = [hooks.ExposureDocument(customer=locked, amount_minor=prepared[index].amount_minor,
+                                            currency=prepared[index].currency, document_kind="contract",
+                                            document_ref=prepared[index].number,
+                                            payment_terms_days=prepared[index].payment_terms_days, row=index)
+                     for index in active]
+        positions: set[int] = set().union(*hooks.run(hooks.EXPOSURE_INCREASE_MANY, documents=documents, user=actor))
+        checked = {index for position, index in enumerate(active) if position in positions}
+    milestones: list[ContractMilestone] = []
+    # in contract_create's order, contract by contract: the credit check, the row, its audit event
+    for index, (contract, item) in enumerate(zip(prepared, contracts, strict=True)):
+        if contract.status == ContractStatus.ACTIVE and index not in checked:
+            with refused_at(index, within="contracts"):
+                _exposure_increase(locked, contract, contract.amount_minor, actor)
+        contract.save()
+        rows = [ContractMilestone(contract=contract, sequence=sequence, name=m.name, share_bp=m.share_bp,
+                                  due_days=m.due_days) for sequence, m in enumerate(item.milestones, start=1)]
+        milestones.extend(rows)
+        audit_record(actor=actor, action="contract_created", subject=contract,
+                     after=contract_terms(contract, milestones=rows))
+    ContractMilestone.objects.bulk_create(milestones)
+    return prepared
 
 
 @transaction.atomic
@@ -297,12 +375,15 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
         deposit_pct=deposit_pct, review_date=review_date, status=status).clean()
     customer = lock_customer(contract.customer_id)  # lock order: customer first
     locked = qs_for_update(Contract.objects.all()).get(pk=contract.pk)
-    before = contract_terms(locked)
+    kept = list(locked.milestones.order_by("sequence"))  # the milestones after, too, unless new ones are given
+    before = contract_terms(locked, milestones=kept)
     was_active, amount_before = locked.status == ContractStatus.ACTIVE, locked.amount_minor
     for name, value in cleaned.items():
         setattr(locked, name, value)
     _check_dates(locked)
-    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True))
+    # what is invoiced counts for a new amount and for reopening; completing or terminating need not read it
+    invoiced = sum(locked.invoices.values_list("gross_minor", flat=True)) if "amount_minor" in cleaned or (
+        locked.status == ContractStatus.ACTIVE and not was_active) else 0
     if "amount_minor" in cleaned and cleaned["amount_minor"] < invoiced:
         raise ValidationFailed(_("The amount cannot fall below what is already invoiced (%(invoiced)s).")
                                % {"invoiced": format_money(invoiced, locked.currency)}, field="amount_minor")
@@ -326,7 +407,8 @@ def contract_amend(*, actor: Actor, contract: Contract, reason: str, milestones:
     if milestones is not None:
         _write_milestones(locked, milestones)
     audit_record(actor=actor, action="contract_amended", subject=locked, before=before,
-                 after={**contract_terms(locked), "reason": reason.strip(), "version": locked.version})
+                 after={**contract_terms(locked, milestones=kept if milestones is None else None),
+                        "reason": reason.strip(), "version": locked.version})
     return locked
 
 

@@ -179,7 +179,7 @@ def customer_create(*, actor: Actor, code: str, name: str, company: Company | No
         customer = Customer(company=company, code=clean_code, **cleaned)
         key_account_collector_check(customer)
         customer.save()
-        assignments_record(customer, roles=OWNER_FIELDS, source="created")
+        assignments_record(customer, roles=OWNER_FIELDS, source="created", new=True)
         audit_record(actor=actor, action="customer_created", subject=customer, after=customer_snapshot(customer))
         return customer
 
@@ -231,11 +231,18 @@ def customer_update(*, actor: Actor, customer: Customer, name: str = UNSET, uscc
     return updated
 
 
-def assignments_record(customer: Customer, *, roles: Iterable[str], source: str, on: date | None = None) -> None:
+def assignments_record(customer: Customer, *, roles: Iterable[str], source: str, on: date | None = None,
+                       new: bool = False) -> None:
     """Keep the history of who is responsible (``CustomerAssignment``) in step with ``customer``'s salesperson and
     collector for ``roles``: the open row of each role ends ``on`` (today) and a new one starts. A change on the
-    day the open row started replaces that row's person. The caller holds the customer's lock."""
+    day the open row started replaces that row's person. The caller holds the customer's lock. ``new``: the
+    customer was just created, so it has no rows yet and each role's first one is inserted without looking."""
     day = on or timezone.localdate()
+    if new:
+        CustomerAssignment.objects.bulk_create(
+            CustomerAssignment(customer=customer, role=role, user_id=getattr(customer, f"{role}_id"), valid_from=day,
+                               source=source[:60]) for role in roles)
+        return
     for role in roles:
         user_id = getattr(customer, f"{role}_id")
         current = CustomerAssignment.objects.filter(customer=customer, role=role, valid_to__isnull=True).first()

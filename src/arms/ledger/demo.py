@@ -20,7 +20,6 @@ from arms.ledger.services.deliveries import (
     DeliveryRow,
     ReceiptRow,
     invoice_deliveries_write_many,
-    invoice_receipt_confirm,
 )
 
 #: invoices issued in the last days are not out yet
@@ -61,10 +60,10 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
                 received = min(sent_on + timedelta(days=rng.randint(1, 6)), today)
                 how = "scan" if way in ("post", "hand") else rng.choice(["email", "portal"])
                 if how == "portal" and contact is not None:
-                    # the portal's confirmations keep the contact as their audit actor: one call each
-                    invoice_receipt_confirm(invoice=invoice, actor=ExternalActor(kind="portal", name=contact.name,
-                                                                                  address="192.0.2.10"),
-                                            channel="portal", contact=contact, received_on=received)
+                    # the portal's confirmations keep the contact as their actor (one global audit event each)
+                    confirmations.append(ReceiptRow(
+                        invoice=invoice, contact=contact, channel="portal", received_on=received,
+                        actor=ExternalActor(kind="portal", name=contact.name, address="192.0.2.10")))
                 elif how == "scan":
                     confirmations.append(ReceiptRow(
                         invoice=invoice, contact=contact, channel="scan", received_on=received, note="签收单原件已归档",
@@ -73,7 +72,7 @@ def seed_demo(*, today: date, seed: int) -> dict[str, int]:
                 else:
                     confirmations.append(ReceiptRow(invoice=invoice, contact=contact, channel="email",
                                                     received_on=received, note="客户邮件回复确认收到发票"))
-        # the clerk's records in one call: the services' checks, set-based writes, one audit sub-chain
+        # one call: the services' checks, set-based writes, the clerk's records in one audit sub-chain
         invoice_deliveries_write_many(deliveries=deliveries, receipts=confirmations, actor=None,
                                       source="demo: invoice deliveries and receipts")
     receipts = InvoiceDelivery.objects.filter(kind=DeliveryKind.RECEIPT)

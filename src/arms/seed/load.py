@@ -30,7 +30,7 @@ from arms.accounts.roles import roles_sync
 from arms.audit.models import AuditBatch
 from arms.audit.services import audit_batch_anchor, audit_batch_open
 from arms.contracts.models import Contract
-from arms.contracts.services import MilestoneIn, contract_amend, contract_create
+from arms.contracts.services import ContractIn, ContractTerms, MilestoneIn, contract_amend, contracts_create_many
 from arms.customers.models import Customer
 from arms.customers.services import company_ensure, contact_create, customer_create, customer_update
 from arms.exposure.models import DEFAULT_GUARANTEE_WARN_DAYS, DEFAULT_UNRATED_LIMIT_MINOR
@@ -78,10 +78,11 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
     """
     roles_sync()
     users = demo_users_ensure()
+    company = company_ensure()
     clerk = users["clerk"]
     # the two years of history predate the ratings (the credit demo rates afterwards): the credit manager lets
     # unrated customers through with a warning while it is loaded; the exposure demo puts the default back
-    control_settings_update(company_id=company_ensure().pk, actor=users["credit"], unrated_policy="warn",
+    control_settings_update(company_id=company.pk, actor=users["credit"], unrated_policy="warn",
                             unrated_limit_minor=DEFAULT_UNRATED_LIMIT_MINOR,
                             guarantee_warn_days=DEFAULT_GUARANTEE_WARN_DAYS)
     for rate in plan.rates:
@@ -94,9 +95,9 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
     for planned in plan.customers:
         sales = users[planned.salesperson]
         customer = customer_create(
-            actor=sales, code=planned.code, name=planned.name, uscc=planned.uscc, industry=planned.industry,
-            region=planned.region, province=planned.province, address=planned.address, salesperson=sales,
-            collector=users[planned.collector], payment_terms_days=planned.terms_days,
+            actor=sales, company=company, code=planned.code, name=planned.name, uscc=planned.uscc,
+            industry=planned.industry, region=planned.region, province=planned.province, address=planned.address,
+            salesperson=sales, collector=users[planned.collector], payment_terms_days=planned.terms_days,
             payment_terms_basis=planned.terms_basis, currency=planned.currency,
             notes="" if planned.on_hold else planned.notes,
         )
@@ -104,16 +105,19 @@ def seed_load(plan: Plan, *, advance: Callable[[int], None] = lambda _n: None) -
         for contact in planned.contacts:
             contact_create(actor=sales, customer=customer, name=contact.name, role=contact.role,
                              phone=contact.phone, email=contact.email, is_primary=contact.is_primary)
-        for terms in planned.contracts:
-            contracts[terms.number] = contract_create(
-                actor=sales, customer=customer, number=terms.number, signed_date=terms.signed,
-                amount_minor=terms.amount_minor, title=terms.title, start_date=terms.start, end_date=terms.end,
-                late_interest_rate_daily=terms.late_interest_daily, penalty_rate=terms.penalty_rate,
-                penalty_clause=terms.penalty_clause, guarantee_type=terms.guarantee_type,
-                guarantee_details=terms.guarantee_details, dispute_resolution=terms.dispute_resolution,
-                dispute_venue=terms.venue,
-                milestones=[MilestoneIn(name, share, days) for name, share, days in terms.milestones],
-            )
+        # the customer's contracts in one call: contract_create's checks, rows and audit, the customer locked once
+        created = contracts_create_many(actor=sales, customer=customer, contracts=[
+            ContractIn(number=terms.number, milestones=tuple(MilestoneIn(name, share, days)
+                                                             for name, share, days in terms.milestones),
+                       terms=ContractTerms(
+                           signed_date=terms.signed, amount_minor=terms.amount_minor, title=terms.title,
+                           start_date=terms.start, end_date=terms.end,
+                           late_interest_rate_daily=terms.late_interest_daily, penalty_rate=terms.penalty_rate,
+                           penalty_clause=terms.penalty_clause, guarantee_type=terms.guarantee_type,
+                           guarantee_details=terms.guarantee_details, dispute_resolution=terms.dispute_resolution,
+                           dispute_venue=terms.venue))
+            for terms in planned.contracts])
+        contracts.update((contract.number, contract) for contract in created)
         advance(1)
 
     ledger_days(plan, clerk=clerk, customers=customers, contracts=contracts, advance=advance)

@@ -302,8 +302,11 @@ class DeliveryRow:
 
 @dataclass(frozen=True)
 class ReceiptRow:
-    """One receipt a clerk records (``invoice_receipt_confirm``'s arguments): a signed scan ``(name, bytes)`` or an
-    e-mail reply. A portal confirmation is the contact's own act and goes through ``invoice_receipt_confirm``."""
+    """One receipt confirmation (``invoice_receipt_confirm``'s arguments): a signed scan ``(name, bytes)`` or an
+    e-mail reply a clerk records, or the portal button. ``actor``: the row's own actor, a customer's contact in the
+    portal (``ExternalActor``); a portal confirmation is the contact's own act and needs one. A row with its own
+    actor is recorded and audited as that actor, one event on the global chain as ``invoice_receipt_confirm``
+    writes it; the others under the call's actor, in its sub-chain."""
 
     invoice: Invoice
     channel: str
@@ -311,6 +314,7 @@ class ReceiptRow:
     contact: Contact | None = None
     note: str = ""
     scan: tuple[str, bytes] | None = None
+    actor: ExternalActor | None = None
 
 
 def _cancelled_ids(invoices: Sequence[Invoice]) -> set[int]:
@@ -328,7 +332,10 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
     ``invoice_delivery_record`` and ``invoice_receipt_confirm`` check it (an error names the row,
     ``deliveries[3].tracking_no``, ``receipts[0].received_on``), the invoices are locked in primary-key order, a
     thousand per query, and the rows, the scans and the audit events (one sub-chain, anchored by one event) are
-    written in a few inserts. Returns the deliveries, then the receipts, in the order given."""
+    written in a few inserts; a receipt with its own actor (a contact's portal confirmation) is audited as that
+    actor, one event on the global chain each. Returns the deliveries, then the receipts, in the order given (a
+    portal confirmation repeating one of the same invoice, contact and day: that earlier record, as
+    ``invoice_receipt_confirm`` returns it)."""
     total = len(deliveries) + len(receipts)
     if total > MAX_MANY:
         raise ValidationFailed(_("At most %(limit)s records at once.") % {"limit": MAX_MANY}, field="deliveries")
@@ -342,12 +349,14 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
     scans: list[tuple[str, bytes] | None] = []
     for index, receipt in enumerate(receipts):
         with refused_at(index, within="receipts"):
-            if receipt.channel not in ReceiptChannel.values or receipt.channel == ReceiptChannel.PORTAL:
+            if receipt.channel not in ReceiptChannel.values:
                 raise ValidationFailed(
                     _("Unknown receipt channel %(value)s; one of %(choices)s.")
-                    % {"value": receipt.channel, "choices": ", ".join(
-                        value for value in ReceiptChannel.values if value != ReceiptChannel.PORTAL)},
+                    % {"value": receipt.channel, "choices": ", ".join(ReceiptChannel.values)},
                     field="channel")
+            if receipt.channel == ReceiptChannel.PORTAL and receipt.actor is None:
+                raise ValidationFailed(_("A portal confirmation is the contact's own act: name the contact as the "
+                                         "row's actor."), field="channel")
             if receipt.contact is not None and receipt.contact.customer_id != receipt.invoice.customer_id:
                 raise ValidationFailed(_("The contact is not one of this invoice's customer's."), field="contact")
             if receipt.channel == ReceiptChannel.SCAN and receipt.scan is None:
@@ -375,6 +384,11 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
                                        occurred_on=on, batch=batch, recorded_by=user, recorded_by_name=name,
                                        **fields))
     stored = attachments_store_many(scan for scan in scans if scan is not None)
+    # a portal confirmation of an invoice by the same contact on the same day as an earlier one is that one
+    earlier = _portal_receipts(ids) if any(
+        receipt.channel == ReceiptChannel.PORTAL and receipt.scan is None for receipt in receipts) else {}
+    answer = list(written)
+    own_actor: dict[int, ExternalActor] = {}  # id(row) -> the row's own actor
     for index, (receipt, note, scanned) in enumerate(zip(receipts, receipt_notes, scans, strict=True)):
         invoice = locked[receipt.invoice.pk]
         with refused_at(index, within="receipts"):
@@ -382,23 +396,51 @@ def invoice_deliveries_write_many(*, deliveries: Sequence[DeliveryRow] = (), rec
             if invoice.pk in cancelled:
                 _usable(invoice)
         contact = receipt.contact
-        who = contact.name if contact is not None else name
-        written.append(InvoiceDelivery(
+        same_day = (invoice.pk, getattr(contact, "pk", None), on)
+        if receipt.channel == ReceiptChannel.PORTAL and scanned is None and same_day in earlier:
+            answer.append(earlier[same_day])
+            continue
+        row_user, row_name = (_user(receipt.actor), _actor_name(receipt.actor)) if receipt.actor else (user, name)
+        who = contact.name if contact is not None else receipt.actor.name if receipt.actor else name
+        record = InvoiceDelivery(
             company_id=invoice.company_id, invoice=invoice, kind=DeliveryKind.RECEIPT, channel=receipt.channel,
             occurred_on=on, contact=contact, confirmed_by=who[:MAX_RECIPIENT],
             recipient=contact.email if contact is not None else "", note=note,
             scan=stored[hashlib.sha256(scanned[1]).hexdigest()] if scanned else None,
-            scan_name=scanned[0] if scanned else "", recorded_by=user, recorded_by_name=name))
+            scan_name=scanned[0] if scanned else "", recorded_by=row_user, recorded_by_name=row_name)
+        if receipt.actor is not None:
+            own_actor[id(record)] = receipt.actor
+        if receipt.channel == ReceiptChannel.PORTAL and scanned is None:
+            earlier[same_day] = record
+        written.append(record)
+        answer.append(record)
     if not written:
-        return []
+        return answer
     InvoiceDelivery.objects.bulk_create(written, batch_size=2000)
-    batch_audit = audit_batch_open(actor=actor, source=source or "invoice deliveries and receipts")
-    audit_batch_append(batch_audit, [
-        BatchEvent(action=AuditAction.INVOICE_DELIVERY_RECORDED if row.kind == DeliveryKind.DELIVERY
-                   else AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=row, after=delivery_snapshot(row))
-        for row in written])
-    audit_batch_anchor(batch_audit)
-    return written
+    for record in written:
+        if id(record) in own_actor:
+            audit_record(actor=own_actor[id(record)], action=AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=record,
+                         after=delivery_snapshot(record))
+    events = [BatchEvent(action=AuditAction.INVOICE_DELIVERY_RECORDED if record.kind == DeliveryKind.DELIVERY
+                         else AuditAction.INVOICE_RECEIPT_CONFIRMED, subject=record, after=delivery_snapshot(record))
+              for record in written if id(record) not in own_actor]
+    if events:
+        batch_audit = audit_batch_open(actor=actor, source=source or "invoice deliveries and receipts")
+        audit_batch_append(batch_audit, events)
+        audit_batch_anchor(batch_audit)
+    return answer
+
+
+def _portal_receipts(invoice_ids: list[int]) -> dict[tuple[int, int | None, date], InvoiceDelivery]:
+    """The portal confirmations of ``invoice_ids`` already recorded, the first of each (invoice, contact, day): what
+    ``invoice_receipt_confirm`` returns instead of recording a second one."""
+    found: dict[tuple[int, int | None, date], InvoiceDelivery] = {}
+    for start in range(0, len(invoice_ids), _CHUNK):
+        for row in InvoiceDelivery.objects.filter(invoice_id__in=invoice_ids[start:start + _CHUNK],
+                                                  kind=DeliveryKind.RECEIPT, channel=ReceiptChannel.PORTAL,
+                                                  ).order_by("pk"):
+            found.setdefault((row.invoice_id, row.contact_id, row.occurred_on), row)
+    return found
 
 
 #: at most this many addresses on one invoice e-mail
