@@ -16,6 +16,7 @@ from arms.audit.models import GENESIS_HASH, AuditBatch, AuditBatchEvent, AuditEv
 from arms.common import hooks
 from arms.common.actors import user_or_none
 from arms.common.bulk import Table
+from arms.common.locks import locked_values
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -137,25 +138,18 @@ def audit_record(*, actor: Actor | ExternalActor, action: str, subject: Model, b
     }
     digest = event_hash(**fields)
     event = AuditEvent.objects.create(actor=actor_user, hash=digest, **fields)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_head_table()} SET last_seq = %s, last_hash = %s WHERE id = 1",
-                       [fields["seq"], digest])
+    with connection.cursor() as cursor:  # the head moves on: a plain statement too (see ``_head_locked``)
+        cursor.execute(f"UPDATE {connection.ops.quote_name(AuditHead._meta.db_table)} "
+                       "SET last_seq = %s, last_hash = %s WHERE id = 1", [fields["seq"], digest])
     return event
 
 
-def _head_table() -> str:
-    return connection.ops.quote_name(AuditHead._meta.db_table)
-
-
 def _head_locked() -> tuple[int, str]:
-    """The chain's head (``last_seq``, ``last_hash``), locked until the caller commits: what
-    ``qs_for_update(AuditHead.objects.all()).get(pk=1)`` reads, in one plain statement. Every audited change reads
-    and moves the head, and the ORM's building of those two small statements cost more than the rest of
-    ``audit_record`` (about 0.5 ms of ~1 ms an event on SQLite; the demo seed records 7,000 events)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock is the lock
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_seq, last_hash FROM {_head_table()} WHERE id = 1{lock}")
-        row = cursor.fetchone()
+    """The chain's head (``last_seq``, ``last_hash``), locked until the caller commits (``locked_values``: one plain
+    statement). Every audited change reads and moves the head, and the ORM's building of those two small statements
+    cost more than the rest of ``audit_record``: 770-800 us an event before, 320-550 us after on SQLite
+    (docs/benchmarks.md); the demo seed records about 7,000 events."""
+    row = locked_values(AuditHead, 1, ("last_seq", "last_hash"))
     if row is None:
         raise AuditHead.DoesNotExist("the audit chain has no head row (migrations not applied?)")
     return int(row[0]), str(row[1])

@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from arms.common.errors import Conflict, ErrorCode
+from arms.common.locks import qs_for_update
 from arms.common.models import DocumentSequence, IdempotencyRecord
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ def sequence_take(*, company: Company, series: str, count: int, prefix: str | No
     if first is None:  # the series' first number: make its row, then take from it as from any other
         DocumentSequence.objects.get_or_create(company=company, series=series)
         first = _sequence_advance(company.pk, series, count)
-        assert first is not None
+        if first is None:
+            raise RuntimeError(f"document sequence {series!r} has no row after it was made")
     return [f"{prefix or series}-{value:0{width}d}" for value in range(first, first + count)]
 
 
@@ -46,10 +48,23 @@ _ADVANCE_SQL = (f"UPDATE {DocumentSequence._meta.db_table} SET next_value = next
                 "WHERE company_id = %s AND series = %s RETURNING next_value")
 
 
+def _update_returns() -> bool:
+    """Whether the database answers an ``UPDATE … RETURNING`` (PostgreSQL; SQLite from 3.35, as Django's own
+    feature flag for ``INSERT … RETURNING`` says)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
 def _sequence_advance(company_id: int, series: str, count: int) -> int | None:
     """Advance the series by ``count`` and return the first value taken, or ``None`` when it has no row yet. The
     ``UPDATE`` locks the row until the caller commits, as ``SELECT … FOR UPDATE`` followed by an update did, and
     reads the value it moved past under that lock: a second caller waits, then takes the numbers after."""
+    if not _update_returns():
+        row_before = (qs_for_update(DocumentSequence.objects.all()).filter(company_id=company_id, series=series)
+                      .values_list("pk", "next_value").first())
+        if row_before is None:
+            return None
+        DocumentSequence.objects.filter(pk=row_before[0]).update(next_value=row_before[1] + count)
+        return int(row_before[1])
     with connection.cursor() as cursor:
         cursor.execute(_ADVANCE_SQL, [count, company_id, series])
         row = cursor.fetchone()
